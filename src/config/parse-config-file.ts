@@ -1,0 +1,174 @@
+/**
+ * Parses one configuration file into an XmlElement tree with source spans, or into problems.
+ * Hostile input is refused before the XML parser sees it: no DOCTYPE (so no DTD, no external or
+ * internal entity, no billion laughs), a size cap, and a nesting cap.
+ */
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import type { Problem } from "./problems.js";
+import { decodeConfigBytes, LineIndex } from "./source-text.js";
+import type { Span, XmlAttribute, XmlElement } from "./xml-tree.js";
+
+export interface ParseLimits {
+  /** Largest file accepted, in bytes. */
+  maxFileBytes: number;
+  /** Deepest element nesting accepted. */
+  maxDepth: number;
+}
+
+export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxFileBytes: 50 * 1024 * 1024, maxDepth: 64 };
+
+export interface ParsedFile {
+  root?: XmlElement;
+  problems: Problem[];
+}
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  captureMetaData: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: "",
+  parseAttributeValue: false,
+  parseTagValue: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  processEntities: true,
+  htmlEntities: false,
+});
+const META = XMLParser.getMetaDataSymbol();
+
+export function parseConfigFile(file: string, bytes: Uint8Array, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParsedFile {
+  const at = (line: number, column: number, code: Problem["code"], message: string, hint?: string): ParsedFile => ({
+    problems: [{ code, severity: "error", message, file, line, column, ...(hint ? { hint } : {}) }],
+  });
+  if (bytes.length > limits.maxFileBytes) {
+    return at(1, 1, "file-too-large", `the file is ${bytes.length} bytes; the limit is ${limits.maxFileBytes}`,
+      "split it into several files, or raise the setting Validation.MaxFileBytes");
+  }
+  const decoded = decodeConfigBytes(bytes);
+  if (!decoded.ok) return at(1, 1, "xml-encoding", decoded.message);
+  const text = decoded.text;
+  if (text.trim() === "") return at(1, 1, "empty-file", "the file is empty", "remove it, or give it a <ConfigurationFile> root");
+  const lines = new LineIndex(text);
+
+  const doctype = findDoctype(text);
+  if (doctype !== -1) {
+    const p = lines.position(doctype);
+    return at(p.line, p.column, "xml-doctype", "DOCTYPE declarations are not allowed (no DTD, no entities)",
+      "remove the <!DOCTYPE ...> declaration; use &amp; &lt; &gt; &quot; &apos; or numeric character references");
+  }
+  const syntax = XMLValidator.validate(text, { allowBooleanAttributes: false });
+  if (syntax !== true) return at(syntax.err.line, syntax.err.col, "xml-syntax", syntax.err.msg);
+  const deep = findTooDeep(text, limits.maxDepth);
+  if (deep !== -1) {
+    const p = lines.position(deep);
+    return at(p.line, p.column, "file-too-large", `elements are nested more than ${limits.maxDepth} deep`);
+  }
+
+  const nodes = parser.parse(text) as OrderedNode[];
+  const builder = new TreeBuilder(file, text, lines);
+  const roots = nodes.flatMap((n) => builder.element(n));
+  if (roots.length === 0) return at(1, 1, "empty-file", "the file has no root element");
+  return { root: roots[0], problems: [] };
+}
+
+type OrderedNode = Record<string, unknown> & { ":@"?: Record<string, string> };
+
+class TreeBuilder {
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly lines: LineIndex,
+  ) {}
+
+  element(node: OrderedNode): XmlElement[] {
+    const name = Object.keys(node).find((k) => k !== ":@");
+    if (name === undefined || name === "#text") return [];
+    const meta = (node as unknown as Record<symbol, { startIndex: number; endIndex?: number } | undefined>)[META as unknown as symbol];
+    const start = meta?.startIndex ?? 0;
+    const children = (node[name] as OrderedNode[]).flatMap((c) => this.element(c));
+    const end = meta?.endIndex ?? start;
+    return [{ name, attributes: this.attributes(start, name, node[":@"]), children, span: this.span(start, end) }];
+  }
+
+  span(start: number, end: number): Span {
+    const { line, column } = this.lines.position(start);
+    return { file: this.file, line, column, endLine: this.lines.line(end) };
+  }
+
+  /** The parser gives values but not positions, so the start tag is scanned for each name's offset. */
+  attributes(tagStart: number, name: string, values: Record<string, string> | undefined): XmlAttribute[] {
+    if (values === undefined) return [];
+    const text = this.text;
+    const result: XmlAttribute[] = [];
+    let i = tagStart + 1 + name.length;
+    while (i < text.length) {
+      while (isSpace(text.charCodeAt(i))) i++;
+      const c = text[i];
+      if (c === ">" || c === "/" || c === undefined) break;
+      const nameStart = i;
+      while (i < text.length && text[i] !== "=" && !isSpace(text.charCodeAt(i))) i++;
+      const attrName = text.slice(nameStart, i);
+      while (text[i] !== '"' && text[i] !== "'") i++;
+      const valueEnd = text.indexOf(text[i]!, i + 1);
+      i = valueEnd + 1;
+      const value = values[attrName];
+      if (value !== undefined) result.push({ name: attrName, value, span: this.span(nameStart, valueEnd) });
+    }
+    return result;
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/** Offset of a `<!DOCTYPE` that is not inside a comment or CDATA section, or -1. */
+function findDoctype(text: string): number {
+  for (let i = text.indexOf("<!DOCTYPE"); i !== -1; i = text.indexOf("<!DOCTYPE", i + 1)) {
+    const comment = text.lastIndexOf("<!--", i);
+    if (comment !== -1 && text.indexOf("-->", comment) > i) continue;
+    const cdata = text.lastIndexOf("<![CDATA[", i);
+    if (cdata !== -1 && text.indexOf("]]>", cdata) > i) continue;
+    return i;
+  }
+  return -1;
+}
+
+/**
+ * Offset of the first start tag nested deeper than maxDepth, or -1. Runs on text the validator
+ * accepted, so tags are well formed; quotes are tracked because `>` is legal in attribute values.
+ */
+function findTooDeep(text: string, maxDepth: number): number {
+  let depth = 0;
+  for (let i = text.indexOf("<"); i !== -1; i = text.indexOf("<", i + 1)) {
+    const next = text[i + 1];
+    if (next === "!") {
+      const close = text.startsWith("<!--", i) ? text.indexOf("-->", i) : text.startsWith("<![CDATA[", i) ? text.indexOf("]]>", i) : text.indexOf(">", i);
+      i = close;
+      continue;
+    }
+    if (next === "?") {
+      i = text.indexOf("?>", i);
+      continue;
+    }
+    if (next === "/") {
+      depth--;
+      continue;
+    }
+    let quote = "";
+    let j = i + 1;
+    for (; j < text.length; j++) {
+      const c = text[j];
+      if (quote) {
+        if (c === quote) quote = "";
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === ">") break;
+    }
+    if (text[j - 1] !== "/") {
+      depth++;
+      if (depth > maxDepth) return i;
+    }
+    i = j;
+  }
+  return -1;
+}

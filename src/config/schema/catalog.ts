@@ -1,0 +1,200 @@
+/**
+ * The schema catalog: every element idm-toolkit models, read from the JSON Schema files in
+ * `schema/`. The JSON Schemas are the contract; this module flattens them into element and
+ * attribute specs (for coercion, references, XSD and TypeScript generation) and compiles one ajv
+ * validator per element.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+
+export const SCHEMA_DIR = fileURLToPath(new URL("../../../schema/", import.meta.url));
+
+export type ElementKind = "root" | "job" | "step" | "task" | "task-child" | "model" | "override";
+export type TaskSide = "agent" | "server" | "both";
+export type AttributeType = "string" | "boolean" | "integer" | "enum";
+
+export interface AttributeSpec {
+  name: string;
+  type: AttributeType;
+  required: boolean;
+  default?: string | number | boolean;
+  description?: string;
+  enumNames?: string[];
+  enumNumbers?: number[];
+  /** Kind of element the value names ("#task" = any task). */
+  ref?: string;
+  /** Where an absent value comes from at run time ("Job.Agent"). */
+  inherit?: string;
+  fallback?: string;
+  format?: string;
+}
+
+export interface ElementSpec {
+  name: string;
+  kind: ElementKind;
+  description: string;
+  side?: TaskSide;
+  /** Names of the elements allowed as children (empty for leaves). */
+  children: string[];
+  /** Open elements accept unknown attributes with a warning and their children unchecked. */
+  open: boolean;
+  /** Attribute that identifies the element among its kind. */
+  identifierAttribute?: string;
+  attributes: Map<string, AttributeSpec>;
+  /** For `<XTaskOverride>`: the task type X. */
+  overrideOf?: string;
+  validate: ValidateFunction;
+}
+
+type Json = Record<string, unknown>;
+
+const ANNOTATIONS = ["x-element", "x-kind", "x-side", "x-children", "x-open", "x-identifier", "x-ref", "x-inherit",
+  "x-fallback", "x-format", "x-enum-numbers", "x-engine-default", "x-xml-type", "x-namespace"];
+
+export class SchemaCatalog {
+  readonly elements = new Map<string, ElementSpec>();
+  readonly taskTypes: string[];
+  readonly namespace: string;
+  readonly #docs = new Map<string, Json>();
+
+  constructor(dir: string = SCHEMA_DIR) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false });
+    ajv.addVocabulary(ANNOTATIONS);
+    for (const file of listJsonFiles(dir)) {
+      const doc = JSON.parse(readFileSync(file, "utf8")) as Json;
+      this.#docs.set(String(doc.$id), doc);
+      ajv.addSchema(doc);
+    }
+    const declared: { id: string; schema: Json }[] = [];
+    for (const [id, doc] of this.#docs) {
+      if (doc["x-element"]) declared.push({ id, schema: doc });
+      for (const [name, def] of Object.entries((doc.$defs ?? {}) as Record<string, Json>)) {
+        if (def["x-element"]) declared.push({ id: `${id}#/$defs/${name}`, schema: def });
+      }
+    }
+    declared.sort((a, b) => String(a.schema["x-element"]).localeCompare(String(b.schema["x-element"])));
+    this.taskTypes = declared.filter((d) => d.schema["x-kind"] === "task").map((d) => String(d.schema["x-element"]));
+    const models = declared.filter((d) => d.schema["x-kind"] === "model").map((d) => String(d.schema["x-element"]));
+    const groups: Record<string, string[]> = {
+      "#task": this.taskTypes,
+      "#override": this.taskTypes.map((t) => `${t}Override`),
+      "#model": models,
+    };
+    const resolveChildren = (names: unknown): string[] =>
+      ((names ?? []) as string[]).flatMap((n) => groups[n] ?? [n]);
+
+    for (const { id, schema } of declared) {
+      const name = String(schema["x-element"]);
+      const kind = schema["x-kind"] as ElementKind;
+      this.elements.set(name, {
+        name,
+        kind,
+        description: String(schema.description ?? ""),
+        ...(schema["x-side"] ? { side: schema["x-side"] as TaskSide } : {}),
+        children: resolveChildren(schema["x-children"]),
+        open: schema["x-open"] === true,
+        identifierAttribute: kind === "task-child" ? undefined : String(schema["x-identifier"] ?? "Identifier"),
+        attributes: this.#attributes(id, schema),
+        validate: ajv.getSchema(id)!,
+      });
+      if (kind === "task") {
+        const overrideId = `${id}#/$defs/override`;
+        const override = this.#resolve(overrideId);
+        this.elements.set(`${name}Override`, {
+          name: `${name}Override`,
+          kind: "override",
+          description: String(override.description ?? ""),
+          children: [],
+          open: false,
+          identifierAttribute: "Identifier",
+          attributes: this.#attributes(overrideId, override),
+          overrideOf: name,
+          validate: ajv.getSchema(overrideId)!,
+        });
+      }
+    }
+    this.namespace = String(this.#docs.get("https://idm-toolkit.dev/schema/configuration-file.json")?.["x-namespace"]);
+  }
+
+  get(name: string): ElementSpec | undefined {
+    return this.elements.get(name);
+  }
+
+  /** Flattens properties reached through $ref and allOf into attribute specs. */
+  #attributes(baseId: string, schema: Json): Map<string, AttributeSpec> {
+    const required = new Set<string>();
+    const props = new Map<string, { base: string; schema: Json }>();
+    const visit = (base: string, node: Json): void => {
+      for (const r of (node.required ?? []) as string[]) required.add(r);
+      if (typeof node.$ref === "string") {
+        const target = new URL(node.$ref, base).href;
+        visit(target, this.#resolve(target));
+      }
+      for (const sub of (node.allOf ?? []) as Json[]) visit(base, sub);
+      for (const [name, prop] of Object.entries((node.properties ?? {}) as Record<string, Json>)) {
+        if (!props.has(name)) props.set(name, { base, schema: prop });
+      }
+    };
+    visit(baseId, schema);
+    const specs = new Map<string, AttributeSpec>();
+    for (const [name, { base, schema: prop }] of [...props].sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))) {
+      specs.set(name, this.#attribute(name, base, prop, required.has(name)));
+    }
+    return specs;
+  }
+
+  #attribute(name: string, base: string, prop: Json, required: boolean): AttributeSpec {
+    // Merge the property with what its $ref chain says; the nearest definition wins.
+    const merged: Json = {};
+    let node: Json | undefined = prop;
+    let nodeBase = base;
+    while (node) {
+      for (const [k, v] of Object.entries(node)) if (!(k in merged)) merged[k] = v;
+      if (typeof node.$ref !== "string") break;
+      nodeBase = new URL(node.$ref, nodeBase).href;
+      node = this.#resolve(nodeBase);
+    }
+    const type: AttributeType = Array.isArray(merged.enum) ? "enum" : (merged.type as AttributeType | undefined) ?? "string";
+    const spec: AttributeSpec = { name, type, required };
+    if (merged.default !== undefined) spec.default = merged.default as AttributeSpec["default"];
+    if (typeof prop.description === "string" || typeof merged.description === "string") {
+      spec.description = String(prop.description ?? merged.description);
+    }
+    if (type === "enum") {
+      spec.enumNames = merged.enum as string[];
+      spec.enumNumbers = merged["x-enum-numbers"] as number[] | undefined;
+    }
+    if (merged["x-ref"]) spec.ref = String(merged["x-ref"]);
+    if (merged["x-inherit"]) spec.inherit = String(merged["x-inherit"]);
+    if (merged["x-fallback"]) spec.fallback = String(merged["x-fallback"]);
+    if (merged["x-format"]) spec.format = String(merged["x-format"]);
+    return spec;
+  }
+
+  #resolve(uri: string): Json {
+    const [docId, pointer = ""] = uri.split("#");
+    const doc = this.#docs.get(docId!);
+    if (!doc) throw new Error(`schema ${docId} is not in ${SCHEMA_DIR}`);
+    let node: unknown = doc;
+    for (const part of pointer.split("/").filter(Boolean)) node = (node as Json)[decodeURIComponent(part)];
+    if (!node) throw new Error(`schema reference ${uri} does not resolve`);
+    return node as Json;
+  }
+}
+
+function listJsonFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".json"))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+let shared: SchemaCatalog | undefined;
+
+/** The catalog of the schemas shipped with idm-toolkit, loaded once. */
+export function loadCatalog(): SchemaCatalog {
+  shared ??= new SchemaCatalog();
+  return shared;
+}
