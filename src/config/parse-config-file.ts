@@ -40,10 +40,8 @@ export function parseConfigFile(file: string, bytes: Uint8Array, limits: ParseLi
   const at = (line: number, column: number, code: Problem["code"], message: string, hint?: string): ParsedFile => ({
     problems: [{ code, severity: "error", message, file, line, column, ...(hint ? { hint } : {}) }],
   });
-  if (bytes.length > limits.maxFileBytes) {
-    return at(1, 1, "file-too-large", `the file is ${bytes.length} bytes; the limit is ${limits.maxFileBytes}`,
-      "split it into several files, or raise the setting Validation.MaxFileBytes");
-  }
+  const tooLarge = checkFileSize(file, bytes.length, limits);
+  if (tooLarge) return { problems: [tooLarge] };
   const decoded = decodeConfigBytes(bytes);
   if (!decoded.ok) return at(1, 1, "xml-encoding", decoded.message);
   const text = decoded.text;
@@ -69,6 +67,20 @@ export function parseConfigFile(file: string, bytes: Uint8Array, limits: ParseLi
   const roots = nodes.flatMap((n) => builder.element(n));
   if (roots.length === 0) return at(1, 1, "empty-file", "the file has no root element");
   return { root: roots[0], problems: [] };
+}
+
+/** Checked before reading too, so that a huge file is never loaded. */
+export function checkFileSize(file: string, size: number, limits: ParseLimits): Problem | undefined {
+  if (size <= limits.maxFileBytes) return undefined;
+  return {
+    code: "file-too-large",
+    severity: "error",
+    message: `the file is ${size} bytes; the limit is ${limits.maxFileBytes}`,
+    hint: "split it into several files, or raise the setting Validation.MaxFileBytes",
+    file,
+    line: 1,
+    column: 1,
+  };
 }
 
 type OrderedNode = Record<string, unknown> & { ":@"?: Record<string, string> };

@@ -1,0 +1,34 @@
+import { existsSync, statSync } from "node:fs";
+import type { Command } from "commander";
+import { loadSettings } from "../../config/settings.js";
+import { validateFolder } from "../../config/validate-folder.js";
+import { CliError } from "../cli-error.js";
+import { formatProblem, plural } from "../format-problems.js";
+
+export function registerValidate(program: Command): void {
+  program
+    .command("validate")
+    .description("find every problem of a configuration folder, each with file:line:col and a stable code")
+    .argument("[dir]", "configuration folder", ".")
+    .option("--json", "print the result as JSON")
+    .action((dir: string, options: { json?: boolean }) => {
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`${dir} is not a folder`);
+      const settings = loadSettings(program.opts<{ settings?: string }>().settings);
+      const result = validateFolder(dir, settings.validation);
+      if (options.json) {
+        const { valid, files, items, problems } = result;
+        process.stdout.write(`${JSON.stringify({ valid, files, items, problems }, null, 2)}\n`);
+      } else {
+        for (const problem of result.problems) process.stdout.write(`${formatProblem(problem)}\n`);
+        const errors = result.problems.filter((p) => p.severity === "error").length;
+        const warnings = result.problems.length - errors;
+        const c = result.configuration;
+        process.stdout.write(
+          `${result.valid ? "valid" : "invalid"}: ${plural(result.files, "file")}, ${plural(result.items, "item")} ` +
+            `(${plural(c.jobs.length, "job")}, ${plural(c.tasks.length, "task")}, ${plural(c.models.length, "model element")}), ` +
+            `${plural(errors, "error")}, ${plural(warnings, "warning")}\n`,
+        );
+      }
+      process.exitCode = result.valid ? 0 : 1;
+    });
+}

@@ -1,0 +1,203 @@
+/**
+ * Rules across elements and files: unique identifiers, references that resolve, agents that
+ * agree, dependencies without cycles, schedules that parse, attribute combinations that make sense.
+ */
+import { Cron } from "croner";
+import { position } from "./check-attributes.js";
+import type { ConfigElement, Configuration, JobDefinition, JobStep, TaskDefinition } from "./configuration.js";
+import { closestName } from "./did-you-mean.js";
+import { formatPosition, type Problem } from "./problems.js";
+import { checkTaskCombinations } from "./task-combinations.js";
+import { findAttribute, type XmlElement } from "./xml-tree.js";
+
+interface Definition {
+  identifier: string;
+  /** Task type, or the model kind. */
+  type: string;
+  xml: XmlElement;
+}
+
+export function checkReferences(configuration: Configuration, problems: Problem[]): void {
+  new ReferenceChecker(configuration, problems).check();
+}
+
+class ReferenceChecker {
+  /** Identifier spaces: "#task" for every task type, "Job", and one per model kind. */
+  readonly spaces = new Map<string, Map<string, Definition>>();
+  readonly tasks = new Map<string, TaskDefinition>();
+
+  constructor(
+    readonly configuration: Configuration,
+    readonly problems: Problem[],
+  ) {}
+
+  check(): void {
+    const { jobs, tasks, models, unsupported } = this.configuration;
+    for (const task of tasks) {
+      if (this.#define("#task", { identifier: task.identifier, type: task.type, xml: task.element.xml })) this.tasks.set(task.identifier, task);
+    }
+    for (const u of unsupported) if (u.isTask && u.identifier) this.#define("#task", { identifier: u.identifier, type: u.name, xml: u.xml });
+    for (const job of jobs) this.#define("Job", { identifier: job.identifier, type: "Job", xml: job.element.xml });
+    for (const model of models) {
+      const id = model.attributes[model.spec.identifierAttribute!];
+      if (id !== undefined) this.#define(model.spec.name, { identifier: String(id), type: model.spec.name, xml: model.xml });
+    }
+    for (const element of [...jobs.map((j) => j.element), ...tasks.map((t) => t.element), ...models]) this.#references(element);
+    for (const task of tasks) checkTaskCombinations(task, task.element, task.element.attributes, this.problems);
+    for (const job of jobs) this.#job(job);
+    this.#cycles();
+  }
+
+  #define(space: string, definition: Definition): boolean {
+    let defs = this.spaces.get(space);
+    if (!defs) this.spaces.set(space, (defs = new Map()));
+    const first = defs.get(definition.identifier);
+    if (!first) {
+      defs.set(definition.identifier, definition);
+      return true;
+    }
+    const what = space === "#task" ? "task" : space;
+    this.problems.push({
+      code: "duplicate-identifier",
+      severity: "error",
+      message: `${what} identifier "${definition.identifier}" is already used by the ${first.type} at ${formatPosition(position(first.xml))}` +
+        (space === "#task" ? " (task identifiers are unique across all task types)" : ""),
+      ...position(definition.xml),
+      related: [position(first.xml)],
+    });
+    return false;
+  }
+
+  /** Every attribute whose schema says it names another element must name one that exists. */
+  #references(element: ConfigElement): void {
+    for (const [name, value] of Object.entries(element.attributes)) {
+      const space = element.spec.attributes.get(name)?.ref;
+      if (space === undefined || typeof value !== "string") continue;
+      const defs = this.spaces.get(space);
+      if (defs?.has(value)) continue;
+      const what = space === "#task" ? "task" : space;
+      const closest = closestName(value, defs?.keys() ?? []);
+      const attr = findAttribute(element.xml, name)!;
+      this.problems.push({
+        code: "unresolved-reference",
+        severity: "error",
+        message: `${element.spec.name} ${name}="${value}": no ${what} has this identifier`,
+        ...position(attr),
+        ...(closest ? { hint: `did you mean ${closest}?` } : {}),
+      });
+    }
+    for (const child of element.children) this.#references(child);
+  }
+
+  #job(job: JobDefinition): void {
+    if (job.steps.length === 0) {
+      this.problems.push({ code: "empty-job", severity: "warning", message: `Job "${job.identifier}" has no task`, ...position(job.element.xml) });
+    }
+    this.#cron(job.element);
+    for (const step of job.steps) {
+      const task = this.tasks.get(step.task);
+      if (step.kind === "override") this.#override(step, task);
+      if (!task) continue;
+      const effective = step.kind === "override" ? { ...task.element.attributes, ...step.element.attributes } : task.element.attributes;
+      this.#agent(job, step, task, effective.Agent as string | undefined);
+      if (step.kind === "override") checkTaskCombinations(task, step.element, effective, this.problems);
+    }
+  }
+
+  #override(step: JobStep, task: TaskDefinition | undefined): void {
+    const type = step.element.spec.overrideOf!;
+    if (task?.type === type) return;
+    const attr = findAttribute(step.element.xml, "Identifier");
+    if (!attr) return;
+    const sameType = [...this.tasks.values()].filter((t) => t.type === type).map((t) => t.identifier);
+    const closest = task ? undefined : closestName(step.task, sameType);
+    this.problems.push({
+      code: "unresolved-reference",
+      severity: "error",
+      message: task
+        ? `${step.element.spec.name} Identifier="${step.task}" names the ${task.type} "${step.task}"; an override must name a task of its own type`
+        : `${step.element.spec.name} Identifier="${step.task}": no ${type} has this identifier`,
+      ...position(attr),
+      ...(task ? { hint: `write <${task.type}Override Identifier="${step.task}" .../>` } : closest ? { hint: `did you mean ${closest}?` } : {}),
+    });
+  }
+
+  /** Agent-side tasks run on an agent: their own, or their job's (the reference's rule). */
+  #agent(job: JobDefinition, step: JobStep, task: TaskDefinition, taskAgent: string | undefined): void {
+    const jobAgent = job.element.attributes.Agent as string | undefined;
+    if (taskAgent === undefined && jobAgent === undefined && task.element.spec.side === "agent") {
+      this.problems.push({
+        code: "missing-attribute",
+        severity: "error",
+        message: `${task.type} "${task.identifier}" runs on an agent, but neither it nor Job "${job.identifier}" names one`,
+        hint: `set Agent on the task or on the Job`,
+        ...position(step.element.xml),
+      });
+    }
+    if (taskAgent !== undefined && jobAgent !== undefined && taskAgent !== jobAgent) {
+      const attr = step.kind === "override" ? findAttribute(step.element.xml, "Agent") : undefined;
+      this.problems.push({
+        code: "agent-mismatch",
+        severity: "error",
+        message: `${task.type} "${task.identifier}" runs on agent "${taskAgent}" but Job "${job.identifier}" runs on agent "${jobAgent}"`,
+        hint: "all agent-side tasks of a job must run on the job's agent",
+        ...position(attr ?? findAttribute(task.element.xml, "Agent") ?? step.element.xml),
+        related: [position(findAttribute(job.element.xml, "Agent")!)],
+      });
+    }
+  }
+
+  #cron(job: ConfigElement): void {
+    const expression = job.attributes.CronTabExpression;
+    if (typeof expression !== "string") return;
+    try {
+      new Cron(expression, { paused: true });
+    } catch (error) {
+      this.problems.push({
+        code: "invalid-cron",
+        severity: "error",
+        message: `Job CronTabExpression="${expression}" is not a valid cron expression: ${(error as Error).message}`,
+        hint: "5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, e.g. */15 * * * *",
+        ...position(findAttribute(job.xml, "CronTabExpression")!),
+      });
+    }
+  }
+
+  /** TaskDependsOnTask must form no cycle; each cycle is reported once, where it closes. */
+  #cycles(): void {
+    const parents = new Map<string, { parent: string; xml: XmlElement }[]>();
+    for (const task of this.tasks.values()) {
+      const edges = task.element.children
+        .filter((c) => c.spec.name === "TaskDependsOnTask" && this.tasks.has(String(c.attributes.ParentTask)))
+        .map((c) => ({ parent: String(c.attributes.ParentTask), xml: c.xml }));
+      parents.set(task.identifier, edges);
+    }
+    const state = new Map<string, "active" | "done">();
+    for (const start of parents.keys()) {
+      if (state.has(start)) continue;
+      // Iterative depth-first search: dependency chains can be thousands of tasks long.
+      const path: { id: string; next: number }[] = [{ id: start, next: 0 }];
+      state.set(start, "active");
+      while (path.length > 0) {
+        const top = path[path.length - 1]!;
+        const edge = parents.get(top.id)![top.next++];
+        if (!edge) {
+          state.set(top.id, "done");
+          path.pop();
+        } else if (state.get(edge.parent) === "active") {
+          const cycle = [...path.slice(path.findIndex((p) => p.id === edge.parent)).map((p) => p.id), edge.parent];
+          this.problems.push({
+            code: "dependency-cycle",
+            severity: "error",
+            message: `TaskDependsOnTask makes a cycle: ${cycle.join(" → ")}`,
+            hint: "a task cannot depend, directly or through other tasks, on itself",
+            ...position(edge.xml),
+          });
+        } else if (!state.has(edge.parent)) {
+          state.set(edge.parent, "active");
+          path.push({ id: edge.parent, next: 0 });
+        }
+      }
+    }
+  }
+}

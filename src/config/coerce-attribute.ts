@@ -1,0 +1,51 @@
+/**
+ * XML attribute values are strings; the schemas speak JSON types. The reference product accepts
+ * booleans as true/false/1/0 and enums by name or number, so values are converted here, before
+ * schema validation. A value that cannot be converted is left as the original string, and the
+ * schema then reports it as invalid.
+ */
+import type { AttributeSpec } from "./schema/catalog.js";
+
+export type AttributeValue = string | number | boolean;
+
+const TRUE = /^(true|1)$/i;
+const FALSE = /^(false|0)$/i;
+const INTEGER = /^[+-]?\d+$/;
+
+export function coerceAttribute(spec: AttributeSpec, raw: string): AttributeValue {
+  const value = raw.trim();
+  switch (spec.type) {
+    case "boolean":
+      return TRUE.test(value) ? true : FALSE.test(value) ? false : raw;
+    case "integer":
+      return INTEGER.test(value) ? Number(value) : raw;
+    case "enum":
+      return enumName(spec, value) ?? raw;
+    case "string":
+      return raw;
+  }
+}
+
+function enumName(spec: AttributeSpec, value: string): string | undefined {
+  const names = spec.enumNames ?? [];
+  const lower = value.toLowerCase();
+  const byName = names.find((n) => n.toLowerCase() === lower);
+  if (byName !== undefined) return byName;
+  if (!INTEGER.test(value)) return undefined;
+  const index = spec.enumNumbers?.indexOf(Number(value)) ?? -1;
+  return index === -1 ? undefined : names[index];
+}
+
+/** Human description of the values an attribute accepts, for error messages. */
+export function describeAccepted(spec: AttributeSpec): string {
+  switch (spec.type) {
+    case "boolean":
+      return "true, false, 1 or 0";
+    case "integer":
+      return "an integer";
+    case "enum":
+      return (spec.enumNames ?? []).map((n, i) => (spec.enumNumbers ? `${n} (${spec.enumNumbers[i]})` : n)).join(", ");
+    case "string":
+      return "a string";
+  }
+}

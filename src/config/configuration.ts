@@ -1,0 +1,76 @@
+/**
+ * Terms used across idm-toolkit:
+ * - configuration: the union of every XML file of a folder;
+ * - element: one XML element of it, with its typed attributes (ConfigElement);
+ * - item: an addressable element (a Job, a task, a model element such as an Agent), identified by
+ *   kind and identifier, which deploy stores;
+ * - task: an element whose name is one of the task types (ExportTask, ...); all tasks share one
+ *   identifier space, as in the reference product;
+ * - job: a Job element, an ordered set of steps;
+ * - step: one task in a job: inline (declared in the job), a Step (reusing a task declared
+ *   elsewhere) or an override (reusing a task with some attributes changed for this job).
+ */
+import type { AttributeValue } from "./coerce-attribute.js";
+import type { ElementSpec } from "./schema/catalog.js";
+import type { XmlElement } from "./xml-tree.js";
+
+export interface ConfigElement {
+  spec: ElementSpec;
+  /** Typed values; defaults applied except on overrides, which carry only what they change. */
+  attributes: Record<string, AttributeValue>;
+  children: ConfigElement[];
+  xml: XmlElement;
+}
+
+export interface TaskDefinition {
+  type: string;
+  identifier: string;
+  /** True when the XML carries no Identifier and idm-toolkit derived one (see deriveTaskIdentifier). */
+  derivedIdentifier: boolean;
+  element: ConfigElement;
+}
+
+export type StepKind = "inline" | "step" | "override";
+
+export interface JobStep {
+  kind: StepKind;
+  /** Identifier of the task the step runs. */
+  task: string;
+  element: ConfigElement;
+}
+
+export interface JobDefinition {
+  identifier: string;
+  element: ConfigElement;
+  steps: JobStep[];
+}
+
+/** Elements of the reference vocabulary that idm-toolkit does not model: known, not deployed. */
+export interface UnsupportedElement {
+  name: string;
+  identifier?: string;
+  isTask: boolean;
+  xml: XmlElement;
+}
+
+export interface Configuration {
+  files: string[];
+  jobs: JobDefinition[];
+  tasks: TaskDefinition[];
+  /** Agent, Connector, EntityType, ... in file order. */
+  models: ConfigElement[];
+  unsupported: UnsupportedElement[];
+}
+
+export function itemCount(configuration: Configuration): number {
+  return configuration.jobs.length + configuration.tasks.length + configuration.models.length;
+}
+
+/**
+ * A task without Identifier gets `<Job>_<TaskType>` (then `_2`, `_3` for further ones of the same
+ * type in the same job), or `<file>_<TaskType>` at the top level of a file. Adding or removing
+ * tasks of other types, or in other jobs, leaves the identifier unchanged.
+ */
+export function deriveTaskIdentifier(owner: string, type: string, ordinal: number): string {
+  return ordinal === 1 ? `${owner}_${type}` : `${owner}_${type}_${ordinal}`;
+}

@@ -1,0 +1,166 @@
+/**
+ * Turns the parsed files of a folder into a Configuration: checks the root, which element may
+ * stand where, and each element's attributes; collects jobs, their steps and tasks. Cross-element
+ * rules (references, duplicates, cycles) are check-references.ts's job.
+ */
+import { applyDefaults, checkAttributes, position } from "./check-attributes.js";
+import type { AttributeValue } from "./coerce-attribute.js";
+import { deriveTaskIdentifier, type ConfigElement, type Configuration, type JobDefinition, type JobStep } from "./configuration.js";
+import { closestName } from "./did-you-mean.js";
+import type { Problem } from "./problems.js";
+import type { ElementSpec, SchemaCatalog } from "./schema/catalog.js";
+import { isTopLevel, type Vocabulary } from "./vocabulary.js";
+import { attributeValue, type XmlElement } from "./xml-tree.js";
+
+export interface ParsedRoot {
+  file: string;
+  root: XmlElement;
+}
+
+export function readConfiguration(files: string[], roots: ParsedRoot[], catalog: SchemaCatalog, vocabulary: Vocabulary, problems: Problem[]): Configuration {
+  const reader = new ConfigurationReader(catalog, vocabulary, problems);
+  for (const { file, root } of roots) reader.readFile(file, root);
+  return reader.finish(files);
+}
+
+class ConfigurationReader {
+  readonly configuration: Configuration = { files: [], jobs: [], tasks: [], models: [], unsupported: [] };
+  readonly #unsupportedSeen = new Map<string, Problem>();
+  readonly #rootSpec: ElementSpec;
+
+  constructor(
+    readonly catalog: SchemaCatalog,
+    readonly vocabulary: Vocabulary,
+    readonly problems: Problem[],
+  ) {
+    this.#rootSpec = catalog.get("ConfigurationFile")!;
+  }
+
+  readFile(file: string, root: XmlElement): void {
+    if (root.name !== "ConfigurationFile") {
+      this.#error("wrong-root", root, `the root element is ${root.name}; a configuration file's root is ConfigurationFile`,
+        `wrap the content in <ConfigurationFile xmlns="${this.catalog.namespace}">`);
+      return;
+    }
+    this.#checkNamespace(root);
+    const fileOwner = file.replace(/\.xml$/i, "").replace(/[^A-Za-z0-9]+/g, "_");
+    const ordinals = new Map<string, number>();
+    for (const child of root.children) {
+      const element = this.#element(child, this.#rootSpec);
+      if (!element) continue;
+      if (element.spec.kind === "job") this.#job(element);
+      else if (element.spec.kind === "task") this.#task(element, fileOwner, ordinals);
+      else this.configuration.models.push(element);
+    }
+  }
+
+  finish(files: string[]): Configuration {
+    this.configuration.files = files;
+    for (const problem of this.#unsupportedSeen.values()) {
+      const name = problem.message.split(" ")[0]!;
+      const count = this.configuration.unsupported.filter((u) => u.name === name).length;
+      problem.message = `${name} is not modelled by idm-toolkit yet: ${count} element${count === 1 ? "" : "s"} of this kind ignored (not deployed)`;
+    }
+    return this.configuration;
+  }
+
+  #checkNamespace(root: XmlElement): void {
+    const ns = attributeValue(root, "xmlns");
+    if (ns === this.catalog.namespace) return;
+    this.problems.push({
+      code: "wrong-namespace",
+      severity: ns === undefined ? "warning" : "error",
+      message: ns === undefined
+        ? "ConfigurationFile has no namespace"
+        : `ConfigurationFile is in namespace "${ns}", not "${this.catalog.namespace}"`,
+      hint: `write <ConfigurationFile xmlns="${this.catalog.namespace}">`,
+      ...position(root),
+    });
+  }
+
+  #job(element: ConfigElement): void {
+    const identifier = String(element.attributes.Identifier ?? "");
+    const job: JobDefinition = { identifier, element, steps: [] };
+    const ordinals = new Map<string, number>();
+    for (const child of element.children) {
+      const kind = child.spec.kind;
+      if (kind === "task") {
+        const task = this.#task(child, identifier, ordinals);
+        job.steps.push({ kind: "inline", task, element: child });
+      } else if (kind === "step" || kind === "override") {
+        const step: JobStep = { kind: kind === "step" ? "step" : "override", task: String(child.attributes.Identifier ?? ""), element: child };
+        job.steps.push(step);
+      }
+    }
+    this.configuration.jobs.push(job);
+  }
+
+  #task(element: ConfigElement, owner: string, ordinals: Map<string, number>): string {
+    const type = element.spec.name;
+    let identifier = element.attributes.Identifier as string | undefined;
+    const derived = identifier === undefined;
+    if (identifier === undefined) {
+      const ordinal = (ordinals.get(type) ?? 0) + 1;
+      ordinals.set(type, ordinal);
+      identifier = deriveTaskIdentifier(owner, type, ordinal);
+    }
+    this.configuration.tasks.push({ type, identifier, derivedIdentifier: derived, element });
+    return identifier;
+  }
+
+  /** Checks an element where it stands; undefined when it is not one idm-toolkit models there. */
+  #element(xml: XmlElement, parent: ElementSpec): ConfigElement | undefined {
+    const spec = this.catalog.get(xml.name);
+    if (spec && parent.children.includes(xml.name)) return this.#checked(xml, spec);
+    const entry = this.vocabulary.get(xml.name);
+    const unsupportedHere = entry && !spec && isTopLevel(entry) &&
+      (parent.kind === "root" || (parent.kind === "job" && entry.kinds.has("task")));
+    if (unsupportedHere) {
+      this.#unsupported(xml, entry.kinds.has("task"));
+      return undefined;
+    }
+    if (spec === undefined && entry === undefined) {
+      this.#error("unknown-element", xml, `unknown element ${xml.name}`, this.#unknownHint(xml.name, parent));
+    } else {
+      const hint = parent.kind === "task"
+        ? `${parent.name} accepts only ${parent.children.join(", ")}`
+        : `${xml.name} belongs in ${this.#allowedParents(xml.name)}`;
+      this.#error("unknown-element", xml, `${xml.name} is not allowed in ${parent.name}`, hint);
+    }
+    return undefined;
+  }
+
+  #checked(xml: XmlElement, spec: ElementSpec): ConfigElement {
+    const attributes: Record<string, AttributeValue> = checkAttributes(xml, spec, this.problems);
+    if (spec.kind !== "override") applyDefaults(spec, attributes);
+    const children = spec.open ? [] : xml.children.flatMap((c) => this.#element(c, spec) ?? []);
+    return { spec, attributes, children, xml };
+  }
+
+  #unsupported(xml: XmlElement, isTask: boolean): void {
+    const identifier = attributeValue(xml, "Identifier");
+    this.configuration.unsupported.push({ name: xml.name, isTask, xml, ...(identifier ? { identifier } : {}) });
+    if (this.#unsupportedSeen.has(xml.name)) return;
+    const problem: Problem = { code: "unsupported-element", severity: "warning", message: `${xml.name} `, ...position(xml) };
+    this.#unsupportedSeen.set(xml.name, problem);
+    this.problems.push(problem);
+  }
+
+  /** Where a known element may stand, in words: "Job", "a task element", or the documented parents. */
+  #allowedParents(name: string): string {
+    const modelled = [...this.catalog.elements.values()].filter((s) => s.children.includes(name));
+    const places = new Set(modelled.map((s) => (s.kind === "task" ? "a task element" : s.name)));
+    for (const parent of this.vocabulary.get(name)?.parents ?? []) if (parent !== "*Task") places.add(parent);
+    return [...places].join(" or ");
+  }
+
+  #unknownHint(name: string, parent: ElementSpec): string | undefined {
+    const candidates = parent.kind === "root" ? [...parent.children, ...this.vocabulary.topLevelNames()] : parent.children;
+    const closest = closestName(name, candidates.filter((c) => c !== name));
+    return closest === undefined ? undefined : `did you mean ${closest}?`;
+  }
+
+  #error(code: Problem["code"], xml: XmlElement, message: string, hint?: string): void {
+    this.problems.push({ code, severity: "error", message, ...position(xml), ...(hint ? { hint } : {}) });
+  }
+}
