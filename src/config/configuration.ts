@@ -11,6 +11,7 @@
  *   elsewhere) or an override (reusing a task with some attributes changed for this job).
  */
 import type { AttributeValue } from "./coerce-attribute.js";
+import type { TaskType } from "./generated/schema-types.js";
 import type { ElementSpec } from "./schema/catalog.js";
 import type { XmlElement } from "./xml-tree.js";
 
@@ -23,7 +24,7 @@ export interface ConfigElement {
 }
 
 export interface TaskDefinition {
-  type: string;
+  type: TaskType;
   identifier: string;
   /** True when the XML carries no Identifier and idm-toolkit derived one (see deriveTaskIdentifier). */
   derivedIdentifier: boolean;

@@ -7,6 +7,7 @@ import { applyDefaults, checkAttributes, position } from "./check-attributes.js"
 import type { AttributeValue } from "./coerce-attribute.js";
 import { deriveTaskIdentifier, type ConfigElement, type Configuration, type JobDefinition, type JobStep } from "./configuration.js";
 import { closestName } from "./did-you-mean.js";
+import type { TaskType } from "./generated/schema-types.js";
 import type { Problem } from "./problems.js";
 import type { ElementSpec, SchemaCatalog } from "./schema/catalog.js";
 import { isTopLevel, type Vocabulary } from "./vocabulary.js";
@@ -96,7 +97,7 @@ class ConfigurationReader {
   }
 
   #task(element: ConfigElement, owner: string, ordinals: Map<string, number>): string {
-    const type = element.spec.name;
+    const type = element.spec.name as TaskType;
     let identifier = element.attributes.Identifier as string | undefined;
     const derived = identifier === undefined;
     if (identifier === undefined) {

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import ts from "typescript";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadCatalog } from "../../../src/config/schema/catalog.js";
+import { generateTypes } from "../../../src/config/schema/typescript.js";
+
+const catalog = loadCatalog();
+const source = generateTypes(catalog);
+const dirs: string[] = [];
+
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Type-checks files in a fresh ESM folder with the project's strict options; returns the diagnostics. */
+function typeCheck(files: Record<string, string>): string[] {
+  const dir = mkdtempSync(join(tmpdir(), "idm-types-"));
+  dirs.push(dir);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const program = ts.createProgram(
+    Object.keys(files).map((name) => join(dir, name)),
+    {
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      verbatimModuleSyntax: true,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      lib: ["lib.es2023.d.ts"],
+      types: [],
+      noEmit: true,
+    },
+  );
+  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+}
+
+describe("generateTypes", () => {
+  it("is deterministic and says it is generated", () => {
+    expect(generateTypes(catalog)).toBe(source);
+    expect(source).toContain("idm schema --types");
+    expect(source).not.toContain("\r");
+  });
+
+  it("declares one attributes interface per element, with typed and documented properties", () => {
+    for (const name of catalog.elements.keys()) expect(source).toContain(`export interface ${name}Attributes {`);
+    expect(source).toContain("export interface ExportTaskAttributes");
+    expect(source).toMatch(/\/\*\* An error ends the task in Warning and the job goes on\. Default: `false`\. \*\/\n  ContinueOnError: boolean;/);
+    expect(source).toContain(`LogLevel: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";`);
+    expect(source).toContain("Level: number;");
+    expect(source).toContain("OpenIdClient?: string;");
+  });
+
+  it("makes every override attribute optional but Identifier", () => {
+    const override = /export interface ExportTaskOverrideAttributes \{([^}]*)\}/.exec(source)![1]!;
+    expect(override).toContain("Identifier: string;");
+    expect(override).toContain("ContinueOnError?: boolean;");
+    expect(override).toContain("DisplayName_L1?: string;");
+  });
+
+  it("lists every task type", () => {
+    expect(catalog.taskTypes).toHaveLength(31);
+    for (const type of catalog.taskTypes) {
+      expect(source).toContain(`  ${JSON.stringify(type)},`);
+      expect(source).toContain(`  ${type}: ${type}Attributes;`);
+    }
+    expect(source).toContain("export type TaskType = (typeof TASK_TYPES)[number];");
+  });
+
+  it("compiles under strict options, and types what it should", () => {
+    const usage = `import type { ExportTaskAttributes, ExportTaskOverrideAttributes, TaskAttributesByType, TaskType } from "./schema-types.js";
+import { TASK_TYPES } from "./schema-types.js";
+const types: readonly TaskType[] = TASK_TYPES;
+const override: ExportTaskOverrideAttributes = { Identifier: "Export" };
+const level = (task: TaskAttributesByType["ExportTask"]): number => task.Level;
+// @ts-expect-error ContinueOnError is always present once defaults are applied
+const missing: ExportTaskAttributes = { DisplayName_L1: "E", IgnoreCookieFile: false, InitMode: false, Level: -1, LogLevel: "None" };
+// @ts-expect-error not a LogLevel
+const wrong: ExportTaskOverrideAttributes = { Identifier: "E", LogLevel: "Verbose" };
+export { types, override, level, missing, wrong };
+`;
+    expect(typeCheck({ "schema-types.ts": source, "usage.ts": usage })).toEqual([]);
+  });
+});

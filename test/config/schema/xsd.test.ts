@@ -1,0 +1,122 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadCatalog, SCHEMA_DIR } from "../../../src/config/schema/catalog.js";
+import { generateXsd } from "../../../src/config/schema/xsd.js";
+import { loadVocabulary, Vocabulary } from "../../../src/config/vocabulary.js";
+
+const XMLLINT = "xmllint";
+
+/** Rows of vocabulary.tsv, read here independently of the code under test. */
+function vocabularyRows(): { name: string; kind: string }[] {
+  return readFileSync(join(SCHEMA_DIR, "vocabulary.tsv"), "utf8")
+    .split(/\r?\n/)
+    .slice(1)
+    .filter(Boolean)
+    .map((line) => {
+      const [name = "", , kind = ""] = line.split("\t");
+      return { name, kind };
+    });
+}
+
+const rows = vocabularyRows();
+const vocabulary = [...new Set(rows.filter((r) => r.kind !== "child").map((r) => r.name))];
+const catalog = loadCatalog();
+
+const VALID = `<?xml version="1.0" encoding="utf-8"?>
+<ConfigurationFile xmlns="urn:schemas-usercube-com:configuration" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <Agent Identifier="Local" DisplayName_L1="Local agent" URI="http://localhost:5001" Region="eu"/>
+  <InvokeSqlCommandTask Identifier="Shared" DisplayName_L1="Shared" IsolationLevel="4096"/>
+  <Job Identifier="Demo" DisplayName_L1="Demo" LogLevel="2" IsIncremental="1" CronTimeZone="ServerTime">
+    <ExportTask Identifier="Export" DisplayName_L1="Export" Agent="Local" ContinueOnError="True" Level="1">
+      <TaskDependsOnTask ParentTask="Shared"/>
+    </ExportTask>
+    <Step Identifier="Shared" Level="2"/>
+    <ExportTaskOverride Identifier="Export" IgnoreCookieFile="false"/>
+    <CleanDataBase/>
+  </Job>
+  <Workflow Identifier="W"><Anything Goes="here"/></Workflow>
+</ConfigurationFile>
+`;
+
+describe("generateXsd", () => {
+  const xsd = generateXsd(catalog, loadVocabulary());
+
+  it("is deterministic, LF-only and 2-space indented", () => {
+    expect(generateXsd(catalog, loadVocabulary())).toBe(xsd);
+    const tsv = readFileSync(join(SCHEMA_DIR, "vocabulary.tsv"), "utf8").split("\n");
+    const reversed = new Vocabulary([tsv[0], ...tsv.slice(1).reverse()].join("\n"));
+    expect(generateXsd(catalog, reversed)).toBe(xsd);
+    expect(xsd).not.toContain("\r");
+    expect(xsd).not.toContain("\t");
+    for (const line of xsd.split("\n")) expect(line.match(/^ */)![0].length % 2).toBe(0);
+  });
+
+  it("targets the configuration namespace and says it is generated", () => {
+    expect(xsd).toContain(`targetNamespace="urn:schemas-usercube-com:configuration"`);
+    expect(xsd).toContain(`elementFormDefault="qualified"`);
+    expect(xsd).toContain("idm schema --xsd");
+    expect(xsd).toMatch(/Do not edit by hand/);
+  });
+
+  it("declares every catalog element and every top-level vocabulary name once", () => {
+    for (const name of [...catalog.elements.keys(), ...vocabulary]) {
+      expect(xsd.split(`<xs:element name="${name}">`).length - 1, name).toBe(1);
+    }
+  });
+
+  it("declares enums with names and numbers, and never emits defaults", () => {
+    expect(xsd).toContain(`<xs:simpleType name="LogLevel">`);
+    expect(xsd).toContain(`<xs:simpleType name="CronTimeZone">`);
+    expect(xsd).toContain(`<xs:simpleType name="SynchronizationMode">`);
+    expect(xsd).toContain(`<xs:enumeration value="Information">`);
+    expect(xsd).toContain(`<xs:enumeration value="16777216">`);
+    expect(xsd).not.toMatch(/ default="/);
+    expect(xsd).toContain(`<xs:attribute name="ContinueOnError" type="idm:IdmBoolean">`);
+  });
+});
+
+describe("generated XSD with xmllint", () => {
+  let dir = "";
+  let xsdPath = "";
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "idm-xsd-"));
+    xsdPath = join(dir, "identitymanager-configuration.xsd");
+    writeFileSync(xsdPath, generateXsd(catalog, loadVocabulary()));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function lint(name: string, xml: string): { status: number | null; stderr: string } {
+    const file = join(dir, name);
+    writeFileSync(file, xml);
+    const result = spawnSync(XMLLINT, ["--noout", "--schema", xsdPath, file], { encoding: "utf8" });
+    return { status: result.status, stderr: result.stderr };
+  }
+
+  it("accepts a correct configuration file", () => {
+    const result = lint("valid.xml", VALID);
+    expect(result.stderr).toContain("validates");
+    expect(result.status).toBe(0);
+  });
+
+  it("rejects a misspelt attribute", () => {
+    const result = lint("misspelt.xml", VALID.replace("ContinueOnError=", "ContinueOnEror="));
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain("ContinueOnEror");
+  });
+
+  it("rejects a bad boolean, an unknown enum value and a missing required attribute", () => {
+    expect(lint("boolean.xml", VALID.replace(`IsIncremental="1"`, `IsIncremental="yes"`)).status).not.toBe(0);
+    expect(lint("enum.xml", VALID.replace(`LogLevel="2"`, `LogLevel="Verbose"`)).status).not.toBe(0);
+    expect(lint("required.xml", VALID.replace(`<Step Identifier="Shared" `, "<Step ")).status).not.toBe(0);
+  });
+
+  it("rejects an unmodelled task inside a task, and a name outside the vocabulary", () => {
+    expect(lint("nested.xml", VALID.replace("<TaskDependsOnTask", "<CleanDataBase/><TaskDependsOnTask")).status).not.toBe(0);
+    expect(lint("unknown.xml", VALID.replace(`<Workflow Identifier="W">`, `<Workflw Identifier="W">`)
+      .replace("</Workflow>", "</Workflw>")).status).not.toBe(0);
+  });
+});
