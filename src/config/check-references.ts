@@ -6,6 +6,7 @@ import { Cron } from "croner";
 import { position } from "./check-attributes.js";
 import type { ConfigElement, Configuration, JobDefinition, JobStep, TaskDefinition } from "./configuration.js";
 import { closestName } from "./did-you-mean.js";
+import type { JobAttributes } from "./generated/schema-types.js";
 import { formatPosition, type Problem } from "./problems.js";
 import { checkTaskCombinations } from "./task-combinations.js";
 import { findAttribute, type XmlElement } from "./xml-tree.js";
@@ -70,9 +71,9 @@ class ReferenceChecker {
 
   /** Every attribute whose schema says it names another element must name one that exists. */
   #references(element: ConfigElement): void {
-    for (const [name, value] of Object.entries(element.attributes)) {
-      const space = element.spec.attributes.get(name)?.ref;
-      if (space === undefined || typeof value !== "string") continue;
+    for (const { name, ref: space } of element.spec.references) {
+      const value = element.attributes[name];
+      if (typeof value !== "string") continue;
       const defs = this.spaces.get(space);
       if (defs?.has(value)) continue;
       const what = space === "#task" ? "task" : space;
@@ -86,11 +87,12 @@ class ReferenceChecker {
         ...(closest ? { hint: `did you mean ${closest}?` } : {}),
       });
     }
-    for (const child of element.children) this.#references(child);
+    // Inline tasks are checked as tasks, not again as children of their job.
+    for (const child of element.children) if (child.spec.kind !== "task") this.#references(child);
   }
 
   #job(job: JobDefinition): void {
-    if (job.steps.length === 0) {
+    if (job.element.xml.children.length === 0) {
       this.problems.push({ code: "empty-job", severity: "warning", message: `Job "${job.identifier}" has no task`, ...position(job.element.xml) });
     }
     this.#cron(job.element);
@@ -124,7 +126,7 @@ class ReferenceChecker {
 
   /** Agent-side tasks run on an agent: their own, or their job's (the reference's rule). */
   #agent(job: JobDefinition, step: JobStep, task: TaskDefinition, taskAgent: string | undefined): void {
-    const jobAgent = job.element.attributes.Agent as string | undefined;
+    const jobAgent = (job.element.attributes as unknown as JobAttributes).Agent;
     if (taskAgent === undefined && jobAgent === undefined && task.element.spec.side === "agent") {
       this.problems.push({
         code: "missing-attribute",
@@ -148,15 +150,14 @@ class ReferenceChecker {
   }
 
   #cron(job: ConfigElement): void {
-    const expression = job.attributes.CronTabExpression;
-    if (typeof expression !== "string") return;
-    try {
-      new Cron(expression, { paused: true });
-    } catch (error) {
+    const expression = (job.attributes as unknown as JobAttributes).CronTabExpression;
+    if (expression === undefined) return;
+    const error = cronError(expression);
+    if (error !== undefined) {
       this.problems.push({
         code: "invalid-cron",
         severity: "error",
-        message: `Job CronTabExpression="${expression}" is not a valid cron expression: ${(error as Error).message}`,
+        message: `Job CronTabExpression="${expression}" is not a valid cron expression: ${error}`,
         hint: "5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, e.g. */15 * * * *",
         ...position(findAttribute(job.xml, "CronTabExpression")!),
       });
@@ -200,4 +201,19 @@ class ReferenceChecker {
       }
     }
   }
+}
+
+const cronErrors = new Map<string, string | undefined>();
+
+/** Why a cron expression is invalid, or undefined; cached because jobs share a few schedules. */
+function cronError(expression: string): string | undefined {
+  if (!cronErrors.has(expression)) {
+    try {
+      new Cron(expression, { paused: true });
+      cronErrors.set(expression, undefined);
+    } catch (error) {
+      cronErrors.set(expression, (error as Error).message);
+    }
+  }
+  return cronErrors.get(expression);
 }

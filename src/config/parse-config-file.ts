@@ -22,7 +22,7 @@ export interface ParsedFile {
   problems: Problem[];
 }
 
-const parser = new XMLParser({
+const PARSER_OPTIONS = {
   preserveOrder: true,
   captureMetaData: true,
   ignoreAttributes: false,
@@ -33,7 +33,8 @@ const parser = new XMLParser({
   ignorePiTags: true,
   processEntities: true,
   htmlEntities: false,
-});
+} as const;
+const parsers = new Map<number, XMLParser>();
 const META = XMLParser.getMetaDataSymbol();
 
 export function parseConfigFile(file: string, bytes: Uint8Array, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParsedFile {
@@ -56,13 +57,19 @@ export function parseConfigFile(file: string, bytes: Uint8Array, limits: ParseLi
   }
   const syntax = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (syntax !== true) return at(syntax.err.line, syntax.err.col, "xml-syntax", syntax.err.msg);
-  const deep = findTooDeep(text, limits.maxDepth);
-  if (deep !== -1) {
+  let parser = parsers.get(limits.maxDepth);
+  if (!parser) parsers.set(limits.maxDepth, (parser = new XMLParser({ ...PARSER_OPTIONS, maxNestedTags: limits.maxDepth })));
+  let nodes: OrderedNode[];
+  try {
+    nodes = parser.parse(text) as OrderedNode[];
+  } catch (error) {
+    // The parser enforces the nesting cap but does not say where; finding the place costs a scan,
+    // paid only on this path.
+    const deep = findTooDeep(text, limits.maxDepth);
+    if (deep === -1) return at(1, 1, "xml-syntax", (error as Error).message);
     const p = lines.position(deep);
     return at(p.line, p.column, "file-too-large", `elements are nested more than ${limits.maxDepth} deep`);
   }
-
-  const nodes = parser.parse(text) as OrderedNode[];
   const builder = new TreeBuilder(file, text, lines);
   const roots = nodes.flatMap((n) => builder.element(n));
   if (roots.length === 0) return at(1, 1, "empty-file", "the file has no root element");

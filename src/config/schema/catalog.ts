@@ -43,6 +43,8 @@ export interface ElementSpec {
   /** Attribute that identifies the element among its kind. */
   identifierAttribute?: string;
   attributes: Map<string, AttributeSpec>;
+  /** The attributes that name another element (those with `ref`). */
+  references: (AttributeSpec & { ref: string })[];
   /** For `<XTaskOverride>`: the task type X. */
   overrideOf?: string;
   validate: ValidateFunction;
@@ -96,7 +98,7 @@ export class SchemaCatalog {
         children: resolveChildren(schema["x-children"]),
         open: schema["x-open"] === true,
         identifierAttribute: kind === "task-child" ? undefined : String(schema["x-identifier"] ?? "Identifier"),
-        attributes: this.#attributes(id, schema),
+        ...this.#attributes(id, schema),
         validate: ajv.getSchema(id)!,
       });
       if (kind === "task") {
@@ -109,7 +111,7 @@ export class SchemaCatalog {
           children: [],
           open: false,
           identifierAttribute: "Identifier",
-          attributes: this.#attributes(overrideId, override),
+          ...this.#attributes(overrideId, override),
           overrideOf: name,
           validate: ajv.getSchema(overrideId)!,
         });
@@ -123,7 +125,7 @@ export class SchemaCatalog {
   }
 
   /** Flattens properties reached through $ref and allOf into attribute specs. */
-  #attributes(baseId: string, schema: Json): Map<string, AttributeSpec> {
+  #attributes(baseId: string, schema: Json): Pick<ElementSpec, "attributes" | "references"> {
     const required = new Set<string>();
     const props = new Map<string, { base: string; schema: Json }>();
     const visit = (base: string, node: Json): void => {
@@ -142,7 +144,8 @@ export class SchemaCatalog {
     for (const [name, { base, schema: prop }] of [...props].sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))) {
       specs.set(name, this.#attribute(name, base, prop, required.has(name)));
     }
-    return specs;
+    const references = [...specs.values()].filter((a): a is AttributeSpec & { ref: string } => a.ref !== undefined);
+    return { attributes: specs, references };
   }
 
   #attribute(name: string, base: string, prop: Json, required: boolean): AttributeSpec {
