@@ -255,3 +255,10 @@ describe("validateFolder: the folder", () => {
     expect(result.problems.map((p) => p.code)).toEqual(["duplicate-identifier"]);
   });
 });
+
+describe("validateFolder: the reference's contradictions, as decided in the README", () => {
+  it("Step takes Identifier; the table's Task attribute gets the fix", () => {
+    const p = only(problemsOf(`  <ResetValidFromTask Identifier="R" DisplayName_L1="R"/>\n  <Job Identifier="J" DisplayName_L1="J">\n    <Step Task="R"/>\n  </Job>`));
+    expect(p).toMatchObject({ code: "unknown-attribute", line: 5, column: 11, hint: 'write Identifier="R" (Step has no Task attribute)' });
+  });
+});
