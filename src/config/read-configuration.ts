@@ -57,8 +57,8 @@ class ConfigurationReader {
 
   finish(files: string[]): Configuration {
     this.configuration.files = files;
-    for (const problem of this.#unsupportedSeen.values()) {
-      const name = problem.message.split(" ")[0]!;
+    // The warning stands at a kind's first element and counts them all, known only now.
+    for (const [name, problem] of this.#unsupportedSeen) {
       const count = this.configuration.unsupported.filter((u) => u.name === name).length;
       problem.message = `${name} is not modelled by idm-toolkit yet: ${count} element${count === 1 ? "" : "s"} of this kind ignored (not deployed)`;
     }
@@ -142,7 +142,7 @@ class ConfigurationReader {
     const identifier = attributeValue(xml, "Identifier");
     this.configuration.unsupported.push({ name: xml.name, isTask, xml, ...(identifier ? { identifier } : {}) });
     if (this.#unsupportedSeen.has(xml.name)) return;
-    const problem: Problem = { code: "unsupported-element", severity: "warning", message: `${xml.name} `, ...position(xml) };
+    const problem: Problem = { code: "unsupported-element", severity: "warning", message: "", ...position(xml) };
     this.#unsupportedSeen.set(xml.name, problem);
     this.problems.push(problem);
   }
