@@ -1,0 +1,39 @@
+import type { Command } from "commander";
+import { migrate, migrationStatus, type Store } from "../../store/store.js";
+
+/**
+ * `idm db migrate` and `idm db status`. They ask for a store opened without migrating (openStore's
+ * `migrate: false`): otherwise opening would already have migrated, and both would report nothing.
+ */
+export function registerDb(program: Command, openFromOptions: (options: { migrate: false }) => Promise<Store>): void {
+  const db = program.command("db").description("database schema: migrations");
+
+  db.command("migrate")
+    .description("apply the pending schema migrations")
+    .option("--json", "print the result as JSON")
+    .action(async (options: { json?: boolean }) => {
+      const store = await openFromOptions({ migrate: false });
+      try {
+        const ran = await migrate(store);
+        if (options.json) process.stdout.write(`${JSON.stringify({ database: store.display, ran }, null, 2)}\n`);
+        else if (ran.length === 0) process.stdout.write(`${store.display}: up to date\n`);
+        else for (const name of ran) process.stdout.write(`ran  ${name}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  db.command("status")
+    .description("list the schema migrations and whether each has run")
+    .option("--json", "print the result as JSON")
+    .action(async (options: { json?: boolean }) => {
+      const store = await openFromOptions({ migrate: false });
+      try {
+        const migrations = await migrationStatus(store);
+        if (options.json) process.stdout.write(`${JSON.stringify({ database: store.display, migrations }, null, 2)}\n`);
+        else for (const m of migrations) process.stdout.write(`${m.ran ? "ran" : "pending"}  ${m.name}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,12 @@
+/** Every migration, in order. A new one is appended here and never edits an older one. */
+import type { MigrationInterface } from "typeorm";
+import { InitialSchema } from "./0001-initial-schema.js";
+
+export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema];
+
+export const MIGRATIONS_TABLE = "idm_migrations";
+
+/** "0001-initial-schema-1767225600000" → "0001-initial-schema": the timestamp is for TypeORM only. */
+export function migrationDisplayName(name: string): string {
+  return name.replace(/-\d{13}$/, "");
+}

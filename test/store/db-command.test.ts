@@ -1,0 +1,43 @@
+import { Command } from "commander";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { registerDb } from "../../src/cli/commands/db.js";
+import { BACKENDS, type TestDatabase } from "./backends.js";
+
+describe.each(BACKENDS)("idm db on %s", (_, backend) => {
+  let db: TestDatabase;
+  beforeEach(async (context) => {
+    db = await backend.create(context.task.name);
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await db.drop();
+  });
+
+  /** Runs `idm db ...args` against this test's database and returns what it printed. */
+  async function idmDb(...args: string[]): Promise<string> {
+    const program = new Command("idm").exitOverride();
+    registerDb(program, (options) => db.open(options));
+    let out = "";
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+    try {
+      await program.parseAsync(["db", ...args], { from: "user" });
+    } finally {
+      vi.restoreAllMocks();
+    }
+    return out;
+  }
+
+  it("status lists the migration as pending, migrate runs it, then both say it is done", async () => {
+    expect(await idmDb("status")).toBe("pending  0001-initial-schema\n");
+    expect(await idmDb("migrate")).toBe("ran  0001-initial-schema\n");
+    expect(await idmDb("migrate")).toMatch(/: up to date\n$/);
+    expect(await idmDb("status")).toBe("ran  0001-initial-schema\n");
+  });
+
+  it("prints JSON with --json", async () => {
+    const status = JSON.parse(await idmDb("status", "--json")) as { database: string; migrations: unknown };
+    expect(status).toEqual({ database: db.url, migrations: [{ name: "0001-initial-schema", ran: false }] });
+    expect(JSON.parse(await idmDb("migrate", "--json"))).toMatchObject({ ran: ["0001-initial-schema"] });
+    expect(JSON.parse(await idmDb("migrate", "--json"))).toMatchObject({ ran: [] });
+  });
+});

@@ -1,0 +1,16 @@
+-- Generated offline through TypeORM's mssql driver by test/store/mssql-snapshot.test.ts; one statement per line.
+-- Identifiers are in double quotes: QUOTED_IDENTIFIER ON (the default of tedious, ODBC and SSMS; sqlcmd needs -I).
+
+-- migrations table (TypeORM's MigrationExecutor)
+CREATE TABLE "idm_migrations" ("id" int NOT NULL IDENTITY(1,1), "timestamp" bigint NOT NULL, "name" varchar(255) NOT NULL, CONSTRAINT "PK_dccae08dbcd3a50d6d99ecd2e54" PRIMARY KEY ("id"));
+-- migration lock, taken around every run and released after it
+DECLARE @result int; EXEC @result = sp_getapplock @Resource = N'idm_migrations', @LockMode = N'Exclusive', @LockOwner = N'Session', @LockTimeout = 60000; IF @result < 0 RAISERROR(N'timed out waiting for the migration lock', 16, 1);
+EXEC sp_releaseapplock @Resource = N'idm_migrations', @LockOwner = N'Session';
+-- 0001-initial-schema-1767225600000
+CREATE TABLE "idm_deployments" ("id" int NOT NULL IDENTITY(1,1), "kind" nvarchar(16) NOT NULL, "status" nvarchar(16) NOT NULL, "started_at" datetime2 NOT NULL, "ended_at" datetime2, "user_name" nvarchar(256) NOT NULL, "host" nvarchar(256) NOT NULL, "source_folder" nvarchar(1024) NOT NULL, "configuration_hash" varchar(64) NOT NULL, "inserted" int NOT NULL, "updated" int NOT NULL, "deleted" int NOT NULL, "plan_json" nvarchar(MAX) NOT NULL, "error" nvarchar(MAX), "rollback_of" int, CONSTRAINT "FK_idm_deployments_rollback_of" FOREIGN KEY ("rollback_of") REFERENCES "idm_deployments" ("id"), CONSTRAINT "PK_idm_deployments" PRIMARY KEY ("id"));
+CREATE TABLE "idm_items" ("id" int NOT NULL IDENTITY(1,1), "kind" nvarchar(64) COLLATE Latin1_General_100_BIN2 NOT NULL, "identifier" nvarchar(442) COLLATE Latin1_General_100_BIN2 NOT NULL, "hash" varchar(64) NOT NULL, "source_file" nvarchar(1024), "source_line" int, "source_column" int, "created_by" int, "changed_by" int, "attributes" nvarchar(MAX) NOT NULL, "children" nvarchar(MAX) NOT NULL, CONSTRAINT "FK_idm_items_created_by" FOREIGN KEY ("created_by") REFERENCES "idm_deployments" ("id"), CONSTRAINT "FK_idm_items_changed_by" FOREIGN KEY ("changed_by") REFERENCES "idm_deployments" ("id"), CONSTRAINT "PK_idm_items" PRIMARY KEY ("id"));
+CREATE UNIQUE INDEX "UX_idm_items_kind_identifier" ON "idm_items" ("kind", "identifier");
+CREATE TABLE "idm_item_revisions" ("id" int NOT NULL IDENTITY(1,1), "deployment_id" int NOT NULL, "kind" nvarchar(64) COLLATE Latin1_General_100_BIN2 NOT NULL, "identifier" nvarchar(442) COLLATE Latin1_General_100_BIN2 NOT NULL, "operation" nvarchar(16) NOT NULL, "before" nvarchar(MAX), "after" nvarchar(MAX), CONSTRAINT "FK_idm_item_revisions_deployment_id" FOREIGN KEY ("deployment_id") REFERENCES "idm_deployments" ("id"), CONSTRAINT "PK_idm_item_revisions" PRIMARY KEY ("id"));
+CREATE INDEX "IX_idm_item_revisions_deployment_id" ON "idm_item_revisions" ("deployment_id");
+CREATE INDEX "IX_idm_item_revisions_kind_identifier" ON "idm_item_revisions" ("kind", "identifier");
+CREATE TABLE "idm_leases" ("name" nvarchar(64) NOT NULL, "owner" varchar(64) NOT NULL, "host" nvarchar(256) NOT NULL, "pid" int NOT NULL, "acquired_at" datetime2 NOT NULL, "heartbeat_at" datetime2 NOT NULL, "expires_at" datetime2 NOT NULL, CONSTRAINT "PK_idm_leases" PRIMARY KEY ("name"));

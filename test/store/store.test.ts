@@ -1,0 +1,113 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ENTITY, type ItemRow } from "../../src/store/entities.js";
+import { migrate, migrationStatus, openStore, type Store } from "../../src/store/store.js";
+import { BACKENDS, type TestDatabase } from "./backends.js";
+
+const TABLES = ["idm_deployments", "idm_item_revisions", "idm_items", "idm_leases", "idm_migrations"];
+
+async function tables(store: Store): Promise<string[]> {
+  const rows: { name: string }[] = store.dialect === "sqlite"
+    ? await store.dataSource.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'idm_%'`)
+    : await store.dataSource.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`);
+  return rows.map((r) => r.name).filter((n) => n.startsWith("idm_")).sort();
+}
+
+/** A new object each time: TypeORM writes the generated id into what it inserts. */
+function item(identifier = "J"): Omit<ItemRow, "id"> {
+  return {
+    kind: "Job", identifier, attributes: "{}", children: "[]", hash: "0".repeat(64),
+    sourceFile: "jobs.xml", sourceLine: 3, sourceColumn: 3, createdBy: null, changedBy: null,
+  };
+}
+
+describe.each(BACKENDS)("store on %s", (_, backend) => {
+  let db: TestDatabase;
+  beforeEach(async (context) => {
+    db = await backend.create(context.task.name);
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  it("reports the migration pending on a new database, runs it once, then reports it ran", async () => {
+    const store = await db.open({ migrate: false });
+    expect(await migrationStatus(store)).toEqual([{ name: "0001-initial-schema", ran: false }]);
+    expect(await migrate(store)).toEqual(["0001-initial-schema"]);
+    expect(await tables(store)).toEqual(TABLES);
+    expect(await migrate(store)).toEqual([]);
+    expect(await migrationStatus(store)).toEqual([{ name: "0001-initial-schema", ran: true }]);
+    const again = await db.open();
+    expect(await migrationStatus(again)).toEqual([{ name: "0001-initial-schema", ran: true }]);
+  });
+
+  it("has entities that match the migrated schema exactly (TypeORM's schema diff is empty)", async () => {
+    const store = await db.open();
+    const diff = await store.dataSource.driver.createSchemaBuilder().log();
+    expect(diff.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it("maps rows both ways, keeps identifiers case-sensitive, and refuses a duplicate (kind, identifier)", async () => {
+    const store = await db.open();
+    const items = store.dataSource.getRepository<ItemRow>(ENTITY.item);
+    await items.insert([item("J"), item("j")]);
+    expect(await items.findOneBy({ identifier: "j" })).toEqual({ id: 2, ...item("j") });
+    await expect(items.insert(item("J"))).rejects.toThrow();
+    expect(await items.count()).toBe(2);
+  });
+
+  it("can undo the migration and run it again", async () => {
+    const store = await db.open();
+    await store.dataSource.undoLastMigration();
+    expect(await tables(store)).toEqual(["idm_migrations"]);
+    expect(await migrationStatus(store)).toEqual([{ name: "0001-initial-schema", ran: false }]);
+    expect(await migrate(store)).toEqual(["0001-initial-schema"]);
+  });
+
+  it("lets two stores opening a new database at once both succeed", async () => {
+    const [a, b] = await Promise.all([db.open(), db.open()]);
+    expect(await migrationStatus(a!)).toEqual([{ name: "0001-initial-schema", ran: true }]);
+    expect(await tables(b!)).toEqual(TABLES);
+  });
+});
+
+describe("store on sqlite", () => {
+  it("creates the parent folder on first use, in WAL mode with a busy timeout", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "idm-store-"));
+    const store = await openStore("sqlite:.idm/idm.db", { cwd });
+    try {
+      expect(existsSync(join(cwd, ".idm/idm.db"))).toBe(true);
+      expect(await store.dataSource.query("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
+      expect(await store.dataSource.query("PRAGMA busy_timeout")).toEqual([{ timeout: 10_000 }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("waits for another process's write transaction instead of failing", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "idm-store-")), "idm.db");
+    const store = await openStore(`sqlite:${file}`);
+    try {
+      // The child holds SQLite's write lock for 1.5 s (better-sqlite3 is synchronous, so this must be another process).
+      const child = spawn(process.execPath, ["-e", `
+        const db = require("better-sqlite3")(process.argv[1]);
+        db.exec("BEGIN IMMEDIATE");
+        db.prepare("INSERT INTO idm_leases VALUES ('other', 'o', 'h', 1, '2000-01-01', '2000-01-01', '2000-01-01')").run();
+        console.log("locked");
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+        db.exec("COMMIT");
+      `, file], { cwd: process.cwd(), stdio: ["ignore", "pipe", "inherit"] });
+      await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+      const started = Date.now();
+      await store.dataSource.getRepository<ItemRow>(ENTITY.item).insert(item());
+      expect(Date.now() - started).toBeGreaterThan(500);
+      expect(await store.dataSource.query("SELECT name FROM idm_leases")).toEqual([{ name: "other" }]);
+      await new Promise((resolve) => child.once("exit", resolve));
+    } finally {
+      await store.close();
+    }
+  });
+});
