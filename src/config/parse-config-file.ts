@@ -3,7 +3,7 @@
  * Hostile input is refused before the XML parser sees it: no DOCTYPE (so no DTD, no external or
  * internal entity, no billion laughs), a size cap, and a nesting cap.
  */
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { XMLParser, XMLValidator, type EntityDecoderOptions } from "fast-xml-parser";
 import type { Problem } from "./problems.js";
 import { decodeConfigBytes, LineIndex } from "./source-text.js";
 import type { Span, XmlAttribute, XmlElement } from "./xml-tree.js";
@@ -31,8 +31,10 @@ const PARSER_OPTIONS = {
   parseTagValue: false,
   ignoreDeclaration: true,
   ignorePiTags: true,
+  // Attribute values keep their spaces: a SQLCommand's layout is the integrator's.
+  trimValues: false,
   processEntities: true,
-  htmlEntities: false,
+  entityDecoder: xmlEntityDecoder(),
 } as const;
 const parsers = new Map<number, XMLParser>();
 const META = XMLParser.getMetaDataSymbol();
@@ -74,6 +76,29 @@ export function parseConfigFile(file: string, bytes: Uint8Array, limits: ParseLi
   const roots = nodes.flatMap((n) => builder.element(n));
   if (roots.length === 0) return at(1, 1, "empty-file", "the file has no root element");
   return { root: roots[0], problems: [] };
+}
+
+/**
+ * XML's five predefined entities and character references, nothing else: a DOCTYPE, the only way to
+ * declare other entities, never reaches the parser.
+ */
+function xmlEntityDecoder(): EntityDecoderOptions {
+  const named: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+  const reference = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/g;
+  return {
+    decode: (text) =>
+      text.includes("&")
+        ? text.replace(reference, (all, hex?: string, dec?: string, name?: string) => {
+            if (name) return named[name]!;
+            const code = Number.parseInt(hex ?? dec!, hex ? 16 : 10);
+            return code <= 0x10ffff ? String.fromCodePoint(code) : all;
+          })
+        : text,
+    setExternalEntities: () => {},
+    addInputEntities: () => {},
+    reset: () => {},
+    setXmlVersion: () => {},
+  };
 }
 
 /** Checked before reading too, so that a huge file is never loaded. */

@@ -28,6 +28,11 @@ describe("parseConfigFile", () => {
     ]);
   });
 
+  it("decodes the predefined entities and character references, and keeps spaces in values", () => {
+    const { root } = parse(`<ConfigurationFile A="&lt;&amp;&gt;&quot;&apos;" B="a&#10;b&#x9;c&#233;" C="  x  "/>`);
+    expect(root!.attributes.map((a) => a.value)).toEqual([`<&>"'`, "a\nb\tcé", "  x  "]);
+  });
+
   it("reports a syntax error where the parser finds it", () => {
     const { problems } = parse("<ConfigurationFile>\n  <Job>\n  </Jbo>\n</ConfigurationFile>");
     expect(problems).toMatchObject([{ code: "xml-syntax", line: 3, column: 3 }]);
