@@ -1,18 +1,34 @@
 #!/usr/bin/env node
 /** The `idm` command line: thin faces over config, deploy and jobs. */
 import { Command, CommanderError } from "commander";
+import { registerDb } from "./commands/db.js";
+import { registerDeploy } from "./commands/deploy.js";
+import { registerDeployments } from "./commands/deployments.js";
+import { registerExport } from "./commands/export.js";
+import { registerRollback } from "./commands/rollback.js";
+import { registerShow } from "./commands/show.js";
+import { registerPlan } from "./commands/plan.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerValidate } from "./commands/validate.js";
+import { openStoreOf, withStore } from "./context.js";
 import { CliError } from "./cli-error.js";
 
 const program = new Command("idm")
   .description("Validate, deploy and run Netwrix Identity Manager XML job configurations")
   .option("--settings <file>", "settings file (default ./appsettings.json when present)")
+  .option("--database <url>", "database URL: sqlite:<path>, postgres://..., mssql://... (default env IDM_DATABASE_URL, settings ConnectionString, then sqlite:.idm/idm.db)")
   .option("--debug", "print stack traces of unexpected errors")
   .showHelpAfterError()
   .exitOverride();
 
 registerValidate(program);
+registerPlan(program);
+registerDeploy(program);
+registerDeployments(program);
+registerShow(program);
+registerRollback(program);
+registerExport(program, (run) => withStore(program, run));
+registerDb(program, (options) => openStoreOf(program, options));
 registerSchema(program);
 
 try {

@@ -1,0 +1,96 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { deploy, type DeployResult } from "../../deploy/apply.js";
+import { DeployError } from "../../deploy/deploy-error.js";
+import type { Plan } from "../../deploy/plan.js";
+import { LeaseBusyError } from "../../store/lease.js";
+import type { Store } from "../../store/store.js";
+import type { Item } from "../../deploy/items.js";
+import { CliError } from "../cli-error.js";
+import { settingsOf, validatedItems, withStore } from "../context.js";
+import { formatPlan } from "../format-plan.js";
+import { scopeOf } from "../scope.js";
+
+interface DeployFlags {
+  plan?: string;
+  scope?: string;
+  allowDeletes?: boolean;
+  lockTimeout: string;
+  json?: boolean;
+}
+
+export function registerDeploy(program: Command): void {
+  program
+    .command("deploy")
+    .description("apply a configuration folder to the database in one transaction, with a ledger entry")
+    .argument("[dir]", "configuration folder", ".")
+    .option("--plan <file>", "apply this saved plan exactly (refused if the database changed since)")
+    .option("--scope <path>", "only items whose source file is under this folder")
+    .option("--allow-deletes", "allow a deploy that deletes many items")
+    .option("--force-cascade-delete", "same as --allow-deletes (the reference tool's flag)")
+    .option("--lock-timeout <seconds>", "how long to wait for another deploy to finish", "30")
+    .option("--json", "print the result as JSON")
+    .action(async (dir: string, flags: DeployFlags & { forceCascadeDelete?: boolean }) => {
+      const settings = settingsOf(program);
+      const { items } = validatedItems(dir, settings);
+      const plan = flags.plan ? readPlan(flags.plan) : undefined;
+      const scope = scopeOf(dir, flags.scope);
+      const result = await withStore(program, (store) =>
+        runDeploy(program, store, items, {
+          sourceFolder: resolve(dir),
+          ...(plan ? { plan } : {}),
+          ...(scope ? { scope } : {}),
+          allowDeletes: flags.allowDeletes === true || flags.forceCascadeDelete === true,
+          lockTimeoutSeconds: Number(flags.lockTimeout),
+        }));
+      printResult(result, flags.json === true);
+    });
+}
+
+export interface RunDeployOptions {
+  sourceFolder: string;
+  plan?: Plan;
+  scope?: string;
+  allowDeletes: boolean;
+  lockTimeoutSeconds: number;
+  kind?: "deploy" | "rollback";
+  rollbackOf?: number;
+}
+
+/** Runs a deploy and turns its refusals into one-line CLI errors. */
+export async function runDeploy(program: Command, store: Store, items: Item[], options: RunDeployOptions): Promise<DeployResult> {
+  if (!Number.isFinite(options.lockTimeoutSeconds) || options.lockTimeoutSeconds < 0) throw new CliError("--lock-timeout must be a number of seconds");
+  const settings = settingsOf(program);
+  try {
+    return await deploy(store, items, {
+      ...options,
+      onApply: ({ summary }) => process.stderr.write(`applying to ${store.display}: +${summary.insert} ~${summary.update} -${summary.delete}\n`),
+      guard: settings.deploy,
+      lease: { waitMs: options.lockTimeoutSeconds * 1000, ttlMs: settings.deploy.leaseTtlSeconds * 1000 },
+    });
+  } catch (error) {
+    if (error instanceof DeployError) {
+      throw new CliError(`${error.code}: ${error.message}${error.details.map((d) => `\n  ${d}`).join("")}`);
+    }
+    if (error instanceof LeaseBusyError) throw new CliError(`lease-busy: another deploy is running: ${error.message}`);
+    throw error;
+  }
+}
+
+export function printResult(result: DeployResult, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ deploymentId: result.deploymentId ?? null, plan: result.plan }, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(formatPlan(result.plan));
+  process.stdout.write(result.deploymentId === undefined ? "Nothing to deploy.\n" : `Deployed as deployment ${result.deploymentId}.\n`);
+}
+
+function readPlan(file: string): Plan {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as Plan;
+  } catch (error) {
+    throw new CliError(`invalid-plan: cannot read ${file}: ${(error as Error).message}`);
+  }
+}

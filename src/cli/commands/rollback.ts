@@ -1,0 +1,36 @@
+import type { Command } from "commander";
+import { itemsAfter } from "../../deploy/history.js";
+import { DeployError } from "../../deploy/deploy-error.js";
+import { CliError } from "../cli-error.js";
+import { withStore } from "../context.js";
+import { printResult, runDeploy } from "./deploy.js";
+
+export function registerRollback(program: Command): void {
+  program
+    .command("rollback")
+    .description("deploy the items as they were after a deployment (a new ledger entry)")
+    .argument("<deploymentId>", "deployment to go back to (idm deployments lists them)")
+    .option("--allow-deletes", "allow a rollback that deletes many items")
+    .option("--lock-timeout <seconds>", "how long to wait for another deploy to finish", "30")
+    .option("--json", "print the result as JSON")
+    .action(async (id: string, flags: { allowDeletes?: boolean; lockTimeout: string; json?: boolean }) => {
+      const deploymentId = Number(id);
+      if (!Number.isInteger(deploymentId) || deploymentId < 1) throw new CliError(`${id} is not a deployment id`);
+      const result = await withStore(program, async (store) => {
+        try {
+          const items = await itemsAfter(store, deploymentId);
+          return await runDeploy(program, store, items, {
+            sourceFolder: `rollback of deployment ${deploymentId}`,
+            allowDeletes: flags.allowDeletes === true,
+            lockTimeoutSeconds: Number(flags.lockTimeout),
+            kind: "rollback",
+            rollbackOf: deploymentId,
+          });
+        } catch (error) {
+          if (error instanceof DeployError) throw new CliError(`${error.code}: ${error.message}`);
+          throw error;
+        }
+      });
+      printResult(result, flags.json === true);
+    });
+}

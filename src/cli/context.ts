@@ -1,0 +1,52 @@
+/** What every command needs from the global options: settings, the store, a validated folder. */
+import { existsSync, statSync } from "node:fs";
+import type { Command } from "commander";
+import { loadSettings, type Settings } from "../config/settings.js";
+import { validateFolder, type ValidationResult } from "../config/validate-folder.js";
+import { buildItems, type Item } from "../deploy/items.js";
+import { resolveDatabaseUrl } from "../store/database-url.js";
+import { openStore, type OpenStoreOptions, type Store } from "../store/store.js";
+import { CliError } from "./cli-error.js";
+import { formatProblem, plural } from "./format-problems.js";
+
+interface GlobalOptions {
+  settings?: string;
+  database?: string;
+}
+
+export function settingsOf(program: Command): Settings {
+  return loadSettings(program.opts<GlobalOptions>().settings);
+}
+
+export async function openStoreOf(program: Command, options: OpenStoreOptions = {}): Promise<Store> {
+  const settings = settingsOf(program);
+  const url = resolveDatabaseUrl(program.opts<GlobalOptions>().database, process.env,
+    settings.connectionString ? { ConnectionString: settings.connectionString } : {});
+  return openStore(url, options);
+}
+
+export function checkFolder(dir: string): void {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`${dir} is not a folder`);
+}
+
+/** Validates a folder for deploy: errors are printed and stop the command, warnings are counted. */
+export function validatedItems(dir: string, settings: Settings): { items: Item[]; result: ValidationResult } {
+  checkFolder(dir);
+  const result = validateFolder(dir, settings.validation);
+  const errors = result.problems.filter((p) => p.severity === "error");
+  if (errors.length > 0) {
+    for (const problem of errors) process.stderr.write(`${formatProblem(problem)}\n`);
+    throw new CliError(`${dir}: ${plural(errors.length, "error")}; nothing deployed (idm validate shows every problem)`);
+  }
+  return { items: buildItems(result.configuration), result };
+}
+
+/** Runs with a store and always closes it. */
+export async function withStore<T>(program: Command, run: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStoreOf(program);
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * `idm deploy`: applies a plan in one transaction under the "deploy" lease, with a ledger row and
+ * item revisions written in that same transaction, so that a deploy is all or nothing.
+ */
+import { hostname, userInfo } from "node:os";
+import type { EntityManager } from "typeorm";
+import { acquireLease } from "../store/lease.js";
+import type { Store } from "../store/store.js";
+import { checkDeletionGuard, type DeletionGuard } from "./deletion-guard.js";
+import { DeployError } from "./deploy-error.js";
+import { setHash, type Item } from "./items.js";
+import {
+  batchSize, deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, updateItem,
+} from "./item-queries.js";
+import { hasChanges, planDeploy, PLAN_VERSION, type Plan, type StoredItem } from "./plan.js";
+import { readStoredForPlan } from "./read-stored.js";
+import { revisionState, sourceColumns, toItemRow } from "./stored-items.js";
+
+export interface DeployOptions {
+  sourceFolder: string;
+  scope?: string;
+  /** Apply this saved plan exactly, if the stored state still is its basis. */
+  plan?: Plan;
+  allowDeletes?: boolean;
+  guard: DeletionGuard;
+  lease: { waitMs: number; ttlMs: number };
+  kind?: "deploy" | "rollback";
+  rollbackOf?: number;
+  /** Called when the transaction starts: progress output for long deploys. */
+  onApply?: (plan: Plan) => void;
+  /** Called after each batch written inside the transaction (tests inject failures here). */
+  afterBatch?: () => void | Promise<void>;
+}
+
+export interface DeployResult {
+  plan: Plan;
+  /** Absent when there was nothing to apply. */
+  deploymentId?: number;
+}
+
+export async function deploy(store: Store, desired: Item[], options: DeployOptions): Promise<DeployResult> {
+  const lease = await acquireLease(store, "deploy", options.lease);
+  try {
+    const stored = await readStoredForPlan(store.dataSource.manager, store.dialect, options.plan ? planItems(options.plan) : desired);
+    const plan = options.plan ?? planDeploy(desired, stored, options.scope ? { scope: options.scope } : {});
+    if (options.plan) checkPlanBasis(options.plan, stored);
+    if (!options.allowDeletes) checkDeletionGuard(plan, stored, options.guard);
+    if (!hasChanges(plan)) return { plan };
+    options.onApply?.(plan);
+    const deploymentId = await store.dataSource.transaction((manager) => applyPlan(store, manager, plan, stored, options));
+    return { plan, ...(deploymentId === undefined ? {} : { deploymentId }) };
+  } finally {
+    await lease.release();
+  }
+}
+
+/** The items a saved plan writes: their stored versions are the ones it needs in detail. */
+function planItems(plan: Plan): Item[] {
+  return [...plan.inserts, ...plan.updates.map((u) => u.item)];
+}
+
+function checkPlanBasis(plan: Plan, stored: StoredItem[]): void {
+  if (plan.version !== PLAN_VERSION) throw new DeployError("stale-plan", `the plan was written by another version (format ${plan.version}, expected ${PLAN_VERSION})`);
+  if (plan.basis !== setHash(stored)) {
+    throw new DeployError("stale-plan", "the stored configuration changed since the plan was made: run idm plan again");
+  }
+}
+
+/** Writes the plan; returns the ledger id, or undefined when only sources moved (no change to record). */
+async function applyPlan(store: Store, manager: EntityManager, plan: Plan, stored: StoredItem[], options: DeployOptions): Promise<number | undefined> {
+  const ids = new Map(stored.map((s) => [`${s.kind}\u0000${s.identifier}`, s]));
+  const storedOf = (kind: string, identifier: string): StoredItem => ids.get(`${kind}\u0000${identifier}`)!;
+  for (const move of plan.moves) {
+    await updateItem(manager, storedOf(move.kind, move.identifier).id, sourceColumns(move.to)).execute();
+  }
+  const { insert, update, delete: deleted } = plan.summary;
+  if (insert + update + deleted === 0) return undefined;
+
+  const started = new Date();
+  const inserted = await insertDeployment(manager, {
+    kind: options.kind ?? "deploy",
+    status: "applied",
+    startedAt: started,
+    endedAt: null,
+    user: safeUser(),
+    host: hostname(),
+    sourceFolder: options.sourceFolder,
+    configurationHash: plan.configurationHash,
+    inserted: insert,
+    updated: update,
+    deleted,
+    plan: JSON.stringify(plan),
+    error: null,
+    rollbackOf: options.rollbackOf ?? null,
+  }).execute();
+  const deploymentId = Number(inserted.identifiers[0]!.id);
+
+  const itemBatch = batchSize(store.dialect, 11);
+  for (let i = 0; i < plan.inserts.length; i += itemBatch) {
+    await insertItems(manager, plan.inserts.slice(i, i + itemBatch).map((item) => toItemRow(item, deploymentId))).execute();
+    await options.afterBatch?.();
+  }
+  for (const { item } of plan.updates) {
+    const { createdBy: _, ...row } = toItemRow(item, deploymentId);
+    await updateItem(manager, storedOf(item.kind, item.identifier).id, row).execute();
+  }
+  const deleteIds = plan.deletes.map((d) => storedOf(d.kind, d.identifier).id);
+  const idBatch = batchSize(store.dialect, 1);
+  for (let i = 0; i < deleteIds.length; i += idBatch) {
+    await deleteItems(manager, deleteIds.slice(i, i + idBatch)).execute();
+    await options.afterBatch?.();
+  }
+
+  const revisions = [
+    ...plan.inserts.map((item) => ({ deploymentId, kind: item.kind, identifier: item.identifier, operation: "insert" as const, before: null, after: revisionState(item) })),
+    ...plan.updates.map(({ item }) => ({ deploymentId, kind: item.kind, identifier: item.identifier, operation: "update" as const, before: revisionState(storedOf(item.kind, item.identifier)), after: revisionState(item) })),
+    ...plan.deletes.map((d) => ({ deploymentId, kind: d.kind, identifier: d.identifier, operation: "delete" as const, before: revisionState(storedOf(d.kind, d.identifier)), after: null })),
+  ];
+  const revisionBatch = batchSize(store.dialect, 6);
+  for (let i = 0; i < revisions.length; i += revisionBatch) {
+    await insertRevisions(manager, revisions.slice(i, i + revisionBatch)).execute();
+    await options.afterBatch?.();
+  }
+  await finishDeployment(manager, deploymentId, new Date()).execute();
+  return deploymentId;
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? "unknown";
+  }
+}

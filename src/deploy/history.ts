@@ -1,0 +1,61 @@
+/** The ledger read back: deployments, one stored item with its history, and past item sets (rollback). */
+import type { SourcePosition } from "../config/problems.js";
+import { ENTITY, type DeploymentRow, type ItemRow } from "../store/entities.js";
+import type { Store } from "../store/store.js";
+import { DeployError } from "./deploy-error.js";
+import type { Item } from "./items.js";
+import { selectDeployments, selectRevisionsUpTo } from "./item-queries.js";
+import { LazyStoredItem } from "./stored-items.js";
+import type { StoredItem } from "./plan.js";
+
+export type DeploymentSummary = Omit<DeploymentRow, "plan">;
+
+export async function listDeployments(store: Store): Promise<DeploymentSummary[]> {
+  const rows = await selectDeployments(store.dataSource.manager).getMany();
+  return rows.map(({ plan: _, ...summary }) => summary);
+}
+
+export interface ShownItem {
+  item: StoredItem;
+  createdBy: DeploymentSummary | undefined;
+  changedBy: DeploymentSummary | undefined;
+}
+
+export async function showItem(store: Store, kind: string, identifier: string): Promise<ShownItem | undefined> {
+  const manager = store.dataSource.manager;
+  const row = await manager.getRepository<ItemRow>(ENTITY.item).findOneBy({ kind, identifier });
+  if (!row) return undefined;
+  const deployment = async (id: number | null): Promise<DeploymentSummary | undefined> => {
+    if (id === null) return undefined;
+    const found = await manager.getRepository<DeploymentRow>(ENTITY.deployment).findOneBy({ id });
+    if (!found) return undefined;
+    const { plan: _, ...summary } = found;
+    return summary;
+  };
+  return { item: new LazyStoredItem(row), createdBy: await deployment(row.createdBy), changedBy: await deployment(row.changedBy) };
+}
+
+/** The items as they stood right after a deployment, rebuilt from the revisions up to it. */
+export async function itemsAfter(store: Store, deploymentId: number): Promise<Item[]> {
+  const manager = store.dataSource.manager;
+  const exists = await manager.getRepository<DeploymentRow>(ENTITY.deployment).existsBy({ id: deploymentId });
+  if (!exists) throw new DeployError("unknown-deployment", `there is no deployment ${deploymentId} (idm deployments lists them)`);
+  const state = new Map<string, Item>();
+  for (const revision of await selectRevisionsUpTo(manager, deploymentId).getMany()) {
+    const key = `${revision.kind}\u0000${revision.identifier}`;
+    if (revision.after === null) {
+      state.delete(key);
+      continue;
+    }
+    const after = JSON.parse(revision.after) as Pick<Item, "attributes" | "children" | "hash"> & { source: SourcePosition | null };
+    state.set(key, {
+      kind: revision.kind,
+      identifier: revision.identifier,
+      attributes: after.attributes,
+      children: after.children,
+      hash: after.hash,
+      source: after.source ?? { file: "", line: 1, column: 1 },
+    });
+  }
+  return [...state.values()];
+}

@@ -1,0 +1,78 @@
+/**
+ * Every statement deploy sends, as QueryBuilders over one EntityManager: the same functions run the
+ * deploy and produce the SQL Server snapshots, so what is reviewed offline is what runs.
+ */
+import type { EntityManager, InsertQueryBuilder, ObjectLiteral, SelectQueryBuilder, UpdateQueryBuilder, DeleteQueryBuilder } from "typeorm";
+import { ENTITY, type DeploymentRow, type ItemRow, type RevisionRow } from "../store/entities.js";
+import type { Dialect } from "../store/database-url.js";
+
+/** Bound parameters per statement: SQL Server accepts 2,100; the others far more. */
+export function batchSize(dialect: Dialect, columns: number): number {
+  return Math.max(1, Math.floor((dialect === "mssql" ? 2000 : 30000) / columns));
+}
+
+export function selectAllItems(m: EntityManager): SelectQueryBuilder<ItemRow> {
+  return m.createQueryBuilder<ItemRow>(ENTITY.item, "i").orderBy("i.id");
+}
+
+/** What a plan needs of every stored item: no attributes, so that a large unchanged store reads fast. */
+export function selectItemKeys(m: EntityManager): SelectQueryBuilder<ItemRow> {
+  return m.createQueryBuilder<ItemRow>(ENTITY.item, "i")
+    .select(["i.id", "i.kind", "i.identifier", "i.hash", "i.sourceFile", "i.sourceLine", "i.sourceColumn"])
+    .orderBy("i.id");
+}
+
+/** The attributes and children of some items (those a plan changes). */
+export function selectItemDetails(m: EntityManager, ids: number[]): SelectQueryBuilder<ItemRow> {
+  return m.createQueryBuilder<ItemRow>(ENTITY.item, "i").select(["i.id", "i.attributes", "i.children"]).where("i.id IN (:...ids)", { ids });
+}
+
+/** Rows as plain objects keyed by property: raw results skip the entity hydration, which costs more than the read. */
+export async function rawRows(m: EntityManager, query: SelectQueryBuilder<ItemRow>): Promise<Partial<ItemRow>[]> {
+  const raw = await query.getRawMany<Record<string, unknown>>();
+  if (raw.length === 0) return [];
+  const present = new Set(Object.keys(raw[0]!));
+  const pairs = m.connection.getMetadata(ENTITY.item).columns
+    .map((c) => [`i_${c.databaseName}`, c.propertyName] as const)
+    .filter(([alias]) => present.has(alias));
+  return raw.map((r) => {
+    const row: Record<string, unknown> = {};
+    for (const [alias, property] of pairs) row[property] = r[alias];
+    return row as Partial<ItemRow>;
+  });
+}
+
+export function insertItems(m: EntityManager, rows: Omit<ItemRow, "id">[]): InsertQueryBuilder<ObjectLiteral> {
+  return m.createQueryBuilder().insert().into(ENTITY.item).values(rows).updateEntity(false);
+}
+
+export function updateItem(m: EntityManager, id: number, row: Partial<Omit<ItemRow, "id">>): UpdateQueryBuilder<ObjectLiteral> {
+  return m.createQueryBuilder().update(ENTITY.item).set(row).where("id = :id", { id }).updateEntity(false);
+}
+
+export function deleteItems(m: EntityManager, ids: number[]): DeleteQueryBuilder<ObjectLiteral> {
+  return m.createQueryBuilder().delete().from(ENTITY.item).where("id IN (:...ids)", { ids });
+}
+
+export function insertRevisions(m: EntityManager, rows: Omit<RevisionRow, "id">[]): InsertQueryBuilder<ObjectLiteral> {
+  return m.createQueryBuilder().insert().into(ENTITY.revision).values(rows).updateEntity(false);
+}
+
+export function insertDeployment(m: EntityManager, row: Omit<DeploymentRow, "id">): InsertQueryBuilder<ObjectLiteral> {
+  return m.createQueryBuilder().insert().into(ENTITY.deployment).values(row);
+}
+
+export function finishDeployment(m: EntityManager, id: number, endedAt: Date): UpdateQueryBuilder<ObjectLiteral> {
+  return m.createQueryBuilder().update(ENTITY.deployment).set({ endedAt }).where("id = :id", { id }).updateEntity(false);
+}
+
+export function selectDeployments(m: EntityManager): SelectQueryBuilder<DeploymentRow> {
+  return m.createQueryBuilder<DeploymentRow>(ENTITY.deployment, "d").orderBy("d.id", "DESC");
+}
+
+/** Revisions up to a deployment, newest first per item: the state after that deployment. */
+export function selectRevisionsUpTo(m: EntityManager, deploymentId: number): SelectQueryBuilder<RevisionRow> {
+  return m.createQueryBuilder<RevisionRow>(ENTITY.revision, "r")
+    .where("r.deploymentId <= :deploymentId", { deploymentId })
+    .orderBy("r.id", "ASC");
+}

@@ -1,0 +1,35 @@
+/** Reads the stored items for a plan: every key and hash in one query, details only where needed. */
+import type { EntityManager } from "typeorm";
+import type { ItemRow } from "../store/entities.js";
+import type { Dialect } from "../store/database-url.js";
+import type { Item } from "./items.js";
+import { batchSize, rawRows, selectAllItems, selectItemDetails, selectItemKeys } from "./item-queries.js";
+import type { StoredItem } from "./plan.js";
+import { LazyStoredItem } from "./stored-items.js";
+
+type FullRow = Partial<ItemRow> & Pick<ItemRow, "id" | "kind" | "identifier" | "hash">;
+
+/** Every stored item, attributes included (export, history). */
+export async function readStoredItems(manager: EntityManager): Promise<StoredItem[]> {
+  return (await rawRows(manager, selectAllItems(manager))).map((row) => new LazyStoredItem(row as FullRow));
+}
+
+/**
+ * The stored items as a plan against `desired` needs them: the attributes and children of the items
+ * that the plan will update or delete (those whose hash differs, or that are not desired any more)
+ * and of the jobs, whose steps the job summary compares.
+ */
+export async function readStoredForPlan(manager: EntityManager, dialect: Dialect, desired: Item[]): Promise<StoredItem[]> {
+  const stored = (await rawRows(manager, selectItemKeys(manager))).map((row) => new LazyStoredItem(row as FullRow));
+  const wanted = new Map(desired.map((d) => [`${d.kind}\u0000${d.identifier}`, d.hash]));
+  const changed = stored.filter((s) => wanted.get(`${s.kind}\u0000${s.identifier}`) !== s.hash || s.kind === "Job");
+  const byId = new Map(changed.map((s) => [s.id, s]));
+  const ids = [...byId.keys()];
+  const size = batchSize(dialect, 1);
+  for (let i = 0; i < ids.length; i += size) {
+    for (const row of await rawRows(manager, selectItemDetails(manager, ids.slice(i, i + size)))) {
+      byId.get(Number(row.id))!.load(row as Pick<ItemRow, "attributes" | "children">);
+    }
+  }
+  return stored;
+}

@@ -1,0 +1,125 @@
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { generateConfig } from "../../bench/generate-config.mjs";
+import { readStoredItems } from "../../src/deploy/read-stored.js";
+import { ENTITY } from "../../src/store/entities.js";
+import { openStore } from "../../src/store/store.js";
+
+const IDM = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+const DEMO = fileURLToPath(new URL("../../conf-samples/demo", import.meta.url));
+
+/** A working folder with its own SQLite database and settings (short lease for the kill test). */
+function workspace(): { cwd: string; url: string } {
+  const cwd = mkdtempSync(join(tmpdir(), "idm-cli-"));
+  writeFileSync(join(cwd, "appsettings.json"), JSON.stringify({ Deploy: { LeaseTtlSeconds: 2 } }));
+  return { cwd, url: `sqlite:${join(cwd, "idm.db")}` };
+}
+
+function idm(cwd: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [IDM, ...args], { cwd, encoding: "utf8" });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function copyDemo(): string {
+  const dir = mkdtempSync(join(tmpdir(), "idm-demo-"));
+  cpSync(DEMO, dir, { recursive: true });
+  return dir;
+}
+
+describe("idm plan and idm deploy", () => {
+  it("deploys the demo into the embedded database by default, then plans nothing", () => {
+    const { cwd } = workspace();
+    const first = idm(cwd, "deploy", DEMO);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/^Plan: 44 to insert, 0 to update, 0 to delete$/m);
+    expect(first.stdout).toContain("Deployed as deployment 1.");
+    expect(readFileSync(join(cwd, ".idm", "idm.db")).length).toBeGreaterThan(0);
+    const plan = idm(cwd, "plan", DEMO, "--detailed-exitcode");
+    expect(plan.status).toBe(0);
+    expect(plan.stdout).toBe("Plan: 0 to insert, 0 to update, 0 to delete\n");
+  });
+
+  it("shows exactly one update and its job-level summary, as text and as JSON", () => {
+    const { cwd, url } = workspace();
+    const dir = copyDemo();
+    expect(idm(cwd, "--database", url, "deploy", dir).status).toBe(0);
+    const file = join(dir, "Jobs/HR_Complete.xml");
+    writeFileSync(file, readFileSync(file, "utf8").replace('Identifier="HR_Synchronize"', 'Identifier="HR_Synchronize" ForceSynchronization="true"'));
+    const text = idm(cwd, "--database", url, "plan", dir, "--detailed-exitcode");
+    expect(text.status).toBe(2);
+    expect(text.stdout).toContain("Plan: 0 to insert, 1 to update, 0 to delete");
+    expect(text.stdout).toContain("      attributes.ForceSynchronization: false → true");
+    expect(text.stdout).toContain("Jobs\n  HR_Complete\n    task HR_Synchronize: ForceSynchronization false → true\n");
+    const json = JSON.parse(idm(cwd, "--database", url, "plan", dir, "--json").stdout);
+    expect(json.summary).toEqual({ insert: 0, update: 1, delete: 0 });
+    expect(json.updates).toMatchObject([{ kind: "SynchronizeTask", identifier: "HR_Synchronize", changes: [{ path: "attributes.ForceSynchronization", before: false, after: true }] }]);
+    expect(json.jobs).toEqual([{ job: "HR_Complete", changes: ["task HR_Synchronize: ForceSynchronization false → true"] }]);
+    expect(json.basis).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("refuses a configuration with errors and writes nothing", () => {
+    const { cwd, url } = workspace();
+    const dir = copyDemo();
+    writeFileSync(join(dir, "bad.xml"), '<ConfigurationFile xmlns="urn:schemas-usercube-com:configuration"><Jbo/></ConfigurationFile>');
+    const result = idm(cwd, "--database", url, "deploy", dir);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("bad.xml:1:67  error  unknown-element  unknown element Jbo");
+    expect(result.stderr).toContain("nothing deployed");
+    expect(idm(cwd, "--database", url, "deployments").stdout).toBe("No deployment yet.\n");
+  });
+
+  it("names the unreachable host without the password", () => {
+    const { cwd } = workspace();
+    const result = idm(cwd, "--database", "postgres://idm:s3cret-pw@127.0.0.1:1/idm", "plan", DEMO);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("cannot connect to postgres://idm:***@127.0.0.1:1/idm");
+    expect(result.stderr).not.toContain("s3cret-pw");
+  });
+
+  it("serialises two deploy processes on one SQLite database", async () => {
+    const { cwd, url } = workspace();
+    const run = () => new Promise<{ status: number | null; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, [IDM, "--database", url, "deploy", DEMO], { cwd });
+      let stdout = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.on("close", (status) => resolve({ status, stdout }));
+    });
+    const results = await Promise.all([run(), run()]);
+    expect(results.map((r) => r.status)).toEqual([0, 0]);
+    expect(results.filter((r) => r.stdout.includes("Deployed as deployment 1.")).length).toBe(1);
+    expect(results.filter((r) => r.stdout.includes("Nothing to deploy.")).length).toBe(1);
+  });
+
+  it("survives a deploy killed with SIGKILL mid-apply: the previous deployment is intact, the lease recoverable", async () => {
+    const { cwd, url } = workspace();
+    expect(idm(cwd, "--database", url, "deploy", DEMO).status).toBe(0);
+    const big = mkdtempSync(join(tmpdir(), "idm-big-"));
+    generateConfig(big, 10_000);
+    const killed = await new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, [IDM, "--database", url, "deploy", big, "--allow-deletes"], { cwd });
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes("applying")) setTimeout(() => child.kill("SIGKILL"), 150);
+      });
+      child.on("close", (_status, signal) => resolve(`${signal}: ${stderr}`));
+    });
+    expect(killed).toMatch(/^SIGKILL: applying/);
+    const store = await openStore(url);
+    try {
+      expect(await store.dataSource.manager.getRepository(ENTITY.deployment).count()).toBe(1);
+      expect((await readStoredItems(store.dataSource.manager)).length).toBe(44);
+      expect(await store.dataSource.manager.getRepository(ENTITY.lease).count()).toBe(1);
+    } finally {
+      await store.close();
+    }
+    // The dead holder's lease expires (2 s in this workspace's settings) and the next deploy proceeds.
+    const next = idm(cwd, "--database", url, "deploy", DEMO);
+    expect(next.status).toBe(0);
+    expect(next.stdout).toContain("Nothing to deploy.");
+  });
+});

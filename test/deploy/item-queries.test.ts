@@ -1,0 +1,54 @@
+/**
+ * SQL Server cannot run here: the T-SQL of every statement deploy sends is generated offline through
+ * TypeORM's mssql driver, by the same functions the deploy runs, and kept as a reviewed snapshot.
+ */
+import { describe, expect, it } from "vitest";
+import { fileURLToPath } from "node:url";
+import { validateFolder } from "../../src/config/validate-folder.js";
+import {
+  batchSize, deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, selectAllItems, selectDeployments,
+  selectRevisionsUpTo, updateItem,
+} from "../../src/deploy/item-queries.js";
+import { buildItems } from "../../src/deploy/items.js";
+import { revisionState, toItemRow } from "../../src/deploy/stored-items.js";
+import { offlineMssqlStore } from "../../src/store/store.js";
+
+const DEMO = fileURLToPath(new URL("../../conf-samples/demo", import.meta.url));
+
+type Built = { getQueryAndParameters(): [string, unknown[]] };
+
+function statement(name: string, query: Built): string {
+  const [sql, parameters] = query.getQueryAndParameters();
+  return `-- ${name} (${parameters.length} parameters)\n${sql};\n`;
+}
+
+describe("deploy statements on SQL Server (offline)", () => {
+  it("match the reviewed T-SQL snapshot", async () => {
+    const store = await offlineMssqlStore();
+    const m = store.dataSource.manager;
+    const item = buildItems(validateFolder(DEMO).configuration)[0]!;
+    const row = toItemRow(item, 7);
+    const sql = [
+      statement("read every stored item in one query", selectAllItems(m)),
+      statement("open the ledger entry", insertDeployment(m, {
+        kind: "deploy", status: "applied", startedAt: new Date(0), endedAt: null, user: "u", host: "h", sourceFolder: "/conf",
+        configurationHash: "c", inserted: 1, updated: 0, deleted: 0, plan: "{}", error: null, rollbackOf: null,
+      })),
+      statement("insert items (two rows of a batch)", insertItems(m, [row, { ...row, identifier: "Other" }])),
+      statement("update one item", updateItem(m, 3, { attributes: row.attributes, children: row.children, hash: row.hash, changedBy: 7 })),
+      statement("move one item (source only)", updateItem(m, 3, { sourceFile: "a.xml", sourceLine: 1, sourceColumn: 1 })),
+      statement("delete items", deleteItems(m, [3, 4, 5])),
+      statement("insert revisions", insertRevisions(m, [{ deploymentId: 7, kind: item.kind, identifier: item.identifier, operation: "insert", before: null, after: revisionState(item) }])),
+      statement("close the ledger entry", finishDeployment(m, 7, new Date(0))),
+      statement("list deployments", selectDeployments(m)),
+      statement("revisions up to a deployment (rollback)", selectRevisionsUpTo(m, 7)),
+    ].join("\n");
+    await expect(sql).toMatchFileSnapshot("./snapshots/mssql-deploy.sql");
+    expect(sql).not.toMatch(/\bLIMIT\b|\bRETURNING\b|`/);
+  });
+
+  it("batches stay under SQL Server's 2,100 parameters", () => {
+    expect(batchSize("mssql", 11) * 11).toBeLessThanOrEqual(2100);
+    expect(batchSize("mssql", 6) * 6).toBeLessThanOrEqual(2100);
+  });
+});
