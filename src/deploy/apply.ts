@@ -10,11 +10,11 @@ import { checkDeletionGuard, type DeletionGuard } from "./deletion-guard.js";
 import { DeployError } from "./deploy-error.js";
 import { setHash, type Item } from "./items.js";
 import {
-  batchSize, deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, updateItem,
+  batchSize, deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, run, updateItem,
 } from "./item-queries.js";
 import { hasChanges, planDeploy, PLAN_VERSION, type Plan, type StoredItem } from "./plan.js";
 import { readStoredForPlan } from "./read-stored.js";
-import { revisionState, sourceColumns, toItemRow } from "./stored-items.js";
+import { revisionOfRow, revisionState, sourceColumns, toItemRow } from "./stored-items.js";
 
 export interface DeployOptions {
   sourceFolder: string;
@@ -95,9 +95,11 @@ async function applyPlan(store: Store, manager: EntityManager, plan: Plan, store
   }).execute();
   const deploymentId = Number(inserted.identifiers[0]!.id);
 
-  const itemBatch = batchSize(store.dialect, 11);
+  // Each item's JSON is written once and reused by its revision.
+  const rows = plan.inserts.map((item) => toItemRow(item, deploymentId));
+  const itemBatch = batchSize(store.dialect, 10);
   for (let i = 0; i < plan.inserts.length; i += itemBatch) {
-    await insertItems(manager, plan.inserts.slice(i, i + itemBatch).map((item) => toItemRow(item, deploymentId))).execute();
+    await run(manager, insertItems(manager, rows.slice(i, i + itemBatch)));
     await options.afterBatch?.();
   }
   for (const { item } of plan.updates) {
@@ -112,13 +114,13 @@ async function applyPlan(store: Store, manager: EntityManager, plan: Plan, store
   }
 
   const revisions = [
-    ...plan.inserts.map((item) => ({ deploymentId, kind: item.kind, identifier: item.identifier, operation: "insert" as const, before: null, after: revisionState(item) })),
+    ...plan.inserts.map((item, i) => ({ deploymentId, kind: item.kind, identifier: item.identifier, operation: "insert" as const, before: null, after: revisionOfRow(rows[i]!) })),
     ...plan.updates.map(({ item }) => ({ deploymentId, kind: item.kind, identifier: item.identifier, operation: "update" as const, before: revisionState(storedOf(item.kind, item.identifier)), after: revisionState(item) })),
     ...plan.deletes.map((d) => ({ deploymentId, kind: d.kind, identifier: d.identifier, operation: "delete" as const, before: revisionState(storedOf(d.kind, d.identifier)), after: null })),
   ];
   const revisionBatch = batchSize(store.dialect, 6);
   for (let i = 0; i < revisions.length; i += revisionBatch) {
-    await insertRevisions(manager, revisions.slice(i, i + revisionBatch)).execute();
+    await run(manager, insertRevisions(manager, revisions.slice(i, i + revisionBatch)));
     await options.afterBatch?.();
   }
   await finishDeployment(manager, deploymentId, new Date()).execute();

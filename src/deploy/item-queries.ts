@@ -8,7 +8,38 @@ import type { Dialect } from "../store/database-url.js";
 
 /** Bound parameters per statement: SQL Server accepts 2,100; the others far more. */
 export function batchSize(dialect: Dialect, columns: number): number {
-  return Math.max(1, Math.floor((dialect === "mssql" ? 2000 : 30000) / columns));
+  return Math.max(1, Math.floor((dialect === "mssql" ? 2000 : 5000) / columns));
+}
+
+export interface Statement {
+  sql: string;
+  parameters: unknown[];
+}
+
+/**
+ * A multi-row INSERT written with the driver's own quoting and placeholders. QueryBuilder's
+ * parameter bookkeeping costs more per value than the database does, and a cold deploy inserts
+ * two rows (item and revision) per item.
+ */
+export function bulkInsert<Row extends object>(m: EntityManager, entity: string, rows: Row[]): Statement {
+  const driver = m.connection.driver;
+  const metadata = m.connection.getMetadata(entity);
+  const columns = metadata.columns.filter((c) => !c.isGenerated && c.propertyName in rows[0]!);
+  const parameters: unknown[] = [];
+  const tuples = rows.map((row) => {
+    const values = columns.map((c) => {
+      parameters.push((row as Record<string, unknown>)[c.propertyName]);
+      return driver.createParameter(`p${parameters.length - 1}`, parameters.length - 1);
+    });
+    return `(${values.join(", ")})`;
+  });
+  const table = driver.escape(metadata.tableName);
+  const names = columns.map((c) => driver.escape(c.databaseName)).join(", ");
+  return { sql: `INSERT INTO ${table} (${names}) VALUES ${tuples.join(", ")}`, parameters };
+}
+
+export async function run(m: EntityManager, statement: Statement): Promise<void> {
+  await m.query(statement.sql, statement.parameters);
 }
 
 export function selectAllItems(m: EntityManager): SelectQueryBuilder<ItemRow> {
@@ -42,8 +73,8 @@ export async function rawRows(m: EntityManager, query: SelectQueryBuilder<ItemRo
   });
 }
 
-export function insertItems(m: EntityManager, rows: Omit<ItemRow, "id">[]): InsertQueryBuilder<ObjectLiteral> {
-  return m.createQueryBuilder().insert().into(ENTITY.item).values(rows).updateEntity(false);
+export function insertItems(m: EntityManager, rows: Omit<ItemRow, "id">[]): Statement {
+  return bulkInsert(m, ENTITY.item, rows);
 }
 
 export function updateItem(m: EntityManager, id: number, row: Partial<Omit<ItemRow, "id">>): UpdateQueryBuilder<ObjectLiteral> {
@@ -54,8 +85,8 @@ export function deleteItems(m: EntityManager, ids: number[]): DeleteQueryBuilder
   return m.createQueryBuilder().delete().from(ENTITY.item).where("id IN (:...ids)", { ids });
 }
 
-export function insertRevisions(m: EntityManager, rows: Omit<RevisionRow, "id">[]): InsertQueryBuilder<ObjectLiteral> {
-  return m.createQueryBuilder().insert().into(ENTITY.revision).values(rows).updateEntity(false);
+export function insertRevisions(m: EntityManager, rows: Omit<RevisionRow, "id">[]): Statement {
+  return bulkInsert(m, ENTITY.revision, rows);
 }
 
 export function insertDeployment(m: EntityManager, row: Omit<DeploymentRow, "id">): InsertQueryBuilder<ObjectLiteral> {

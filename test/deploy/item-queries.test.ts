@@ -7,18 +7,18 @@ import { fileURLToPath } from "node:url";
 import { validateFolder } from "../../src/config/validate-folder.js";
 import {
   batchSize, deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, selectAllItems, selectDeployments,
-  selectRevisionsUpTo, updateItem,
+  selectRevisionsUpTo, updateItem, type Statement,
 } from "../../src/deploy/item-queries.js";
 import { buildItems } from "../../src/deploy/items.js";
-import { revisionState, toItemRow } from "../../src/deploy/stored-items.js";
+import { revisionOfRow, revisionState, toItemRow } from "../../src/deploy/stored-items.js";
 import { offlineMssqlStore } from "../../src/store/store.js";
 
 const DEMO = fileURLToPath(new URL("../../conf-samples/demo", import.meta.url));
 
-type Built = { getQueryAndParameters(): [string, unknown[]] };
+type Built = { getQueryAndParameters(): [string, unknown[]] } | Statement;
 
 function statement(name: string, query: Built): string {
-  const [sql, parameters] = query.getQueryAndParameters();
+  const [sql, parameters] = "sql" in query ? [query.sql, query.parameters] : query.getQueryAndParameters();
   return `-- ${name} (${parameters.length} parameters)\n${sql};\n`;
 }
 
@@ -45,6 +45,12 @@ describe("deploy statements on SQL Server (offline)", () => {
     ].join("\n");
     await expect(sql).toMatchFileSnapshot("./snapshots/mssql-deploy.sql");
     expect(sql).not.toMatch(/\bLIMIT\b|\bRETURNING\b|`/);
+  });
+
+  it("writes an inserted item's revision from its row, as revisionState would", () => {
+    for (const item of buildItems(validateFolder(DEMO).configuration)) {
+      expect(JSON.parse(revisionOfRow(toItemRow(item, 1)))).toEqual(JSON.parse(revisionState(item)));
+    }
   });
 
   it("batches stay under SQL Server's 2,100 parameters", () => {

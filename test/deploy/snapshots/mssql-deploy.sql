@@ -5,7 +5,7 @@ SELECT "i"."id" AS "i_id", "i"."kind" AS "i_kind", "i"."identifier" AS "i_identi
 INSERT INTO "idm_deployments"("kind", "status", "started_at", "ended_at", "user_name", "host", "source_folder", "configuration_hash", "inserted", "updated", "deleted", "plan_json", "error", "rollback_of") VALUES (@0, @1, @2, @3, @4, @5, @6, @7, @8, @9, @10, @11, @12, @13);
 
 -- insert items (two rows of a batch) (20 parameters)
-INSERT INTO "idm_items"("kind", "identifier", "attributes", "children", "hash", "source_file", "source_line", "source_column", "created_by", "changed_by") VALUES (@0, @1, @2, @3, @4, @5, @6, @7, @8, @9), (@10, @11, @12, @13, @14, @15, @16, @17, @18, @19);
+INSERT INTO "idm_items" ("kind", "identifier", "attributes", "children", "hash", "source_file", "source_line", "source_column", "created_by", "changed_by") VALUES (@0, @1, @2, @3, @4, @5, @6, @7, @8, @9), (@10, @11, @12, @13, @14, @15, @16, @17, @18, @19);
 
 -- update one item (5 parameters)
 UPDATE "idm_items" SET "attributes" = @0, "children" = @1, "hash" = @2, "changed_by" = @3 WHERE "id" = @4;
@@ -17,7 +17,7 @@ UPDATE "idm_items" SET "source_file" = @0, "source_line" = @1, "source_column" =
 DELETE FROM "idm_items" WHERE "id" IN (@0, @1, @2);
 
 -- insert revisions (6 parameters)
-INSERT INTO "idm_item_revisions"("deployment_id", "kind", "identifier", "operation", "before", "after") VALUES (@0, @1, @2, @3, @4, @5);
+INSERT INTO "idm_item_revisions" ("deployment_id", "kind", "identifier", "operation", "before", "after") VALUES (@0, @1, @2, @3, @4, @5);
 
 -- close the ledger entry (2 parameters)
 UPDATE "idm_deployments" SET "ended_at" = @0 WHERE "id" = @1;
