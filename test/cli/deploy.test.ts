@@ -3,7 +3,9 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
 import { generateConfig } from "../../bench/generate-config.mjs";
 import { readStoredItems } from "../../src/deploy/read-stored.js";
 import { ENTITY } from "../../src/store/entities.js";
@@ -17,6 +19,37 @@ function workspace(): { cwd: string; url: string } {
   const cwd = mkdtempSync(join(tmpdir(), "idm-cli-"));
   writeFileSync(join(cwd, "appsettings.json"), JSON.stringify({ Deploy: { LeaseTtlSeconds: 2 } }));
   return { cwd, url: `sqlite:${join(cwd, "idm.db")}` };
+}
+
+/** Databases for processes: a SQLite file, and a new PostgreSQL database when one is available. */
+const DATABASES: { name: string; create(cwd: string): Promise<string> }[] = [
+  { name: "sqlite", create: async (cwd) => `sqlite:${join(cwd, "idm.db")}` },
+  ...(process.env.IDM_TEST_POSTGRES_URL ? [{ name: "postgres", create: () => createPostgresDatabase(process.env.IDM_TEST_POSTGRES_URL!) }] : []),
+];
+
+const createdDatabases: string[] = [];
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+afterAll(async () => {
+  for (const name of createdDatabases) await adminQuery(process.env.IDM_TEST_POSTGRES_URL!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+});
+
+async function createPostgresDatabase(url: string): Promise<string> {
+  const name = `idm_cli_${randomBytes(6).toString("hex")}`;
+  await adminQuery(url, `CREATE DATABASE ${name}`);
+  createdDatabases.push(name);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return target.href;
 }
 
 function idm(cwd: string, ...args: string[]) {
@@ -80,8 +113,12 @@ describe("idm plan and idm deploy", () => {
     expect(result.stderr).not.toContain("s3cret-pw");
   });
 
-  it("serialises two deploy processes on one SQLite database", async () => {
-    const { cwd, url } = workspace();
+});
+
+describe.each(DATABASES)("deploy processes on $name", (database) => {
+  it("serialise: two at once give one deployment and one no-op", async () => {
+    const { cwd } = workspace();
+    const url = await database.create(cwd);
     const run = () => new Promise<{ status: number | null; stdout: string }>((resolve) => {
       const child = spawn(process.execPath, [IDM, "--database", url, "deploy", DEMO], { cwd });
       let stdout = "";
@@ -94,8 +131,9 @@ describe("idm plan and idm deploy", () => {
     expect(results.filter((r) => r.stdout.includes("Nothing to deploy.")).length).toBe(1);
   });
 
-  it("survives a deploy killed with SIGKILL mid-apply: the previous deployment is intact, the lease recoverable", async () => {
-    const { cwd, url } = workspace();
+  it("survive SIGKILL mid-apply: the previous deployment is intact, the lease recoverable", async () => {
+    const { cwd } = workspace();
+    const url = await database.create(cwd);
     expect(idm(cwd, "--database", url, "deploy", DEMO).status).toBe(0);
     const big = mkdtempSync(join(tmpdir(), "idm-big-"));
     generateConfig(big, 10_000);
@@ -121,5 +159,18 @@ describe("idm plan and idm deploy", () => {
     const next = idm(cwd, "--database", url, "deploy", DEMO);
     expect(next.status).toBe(0);
     expect(next.stdout).toContain("Nothing to deploy.");
+  });
+
+  it("export what is stored, and deploying the export changes nothing", async () => {
+    const { cwd } = workspace();
+    const url = await database.create(cwd);
+    expect(idm(cwd, "--database", url, "deploy", DEMO).status).toBe(0);
+    const out = join(cwd, "exported");
+    expect(idm(cwd, "--database", url, "export", out).stdout).toBe("exported 44 items into 9 files\n");
+    const plan = idm(cwd, "--database", url, "plan", out, "--detailed-exitcode");
+    expect(plan.stdout).toMatch(/^Plan: 0 to insert, 0 to update, 0 to delete\n/);
+    expect(plan.status).toBe(2); // the exported layout moves every item: source updates only
+    expect(idm(cwd, "--database", url, "show", "Job", "HR_Complete").stdout).toContain("source      Jobs/HR_Complete.xml:7:3");
+    expect(idm(cwd, "--database", url, "deployments", "--json").stdout).toContain('"inserted": 44');
   });
 });
