@@ -33,6 +33,17 @@ export interface ColumnTypes {
  */
 const MSSQL_EXACT = "Latin1_General_100_BIN2";
 
+/** PostgreSQL's types; SQLite takes them too, with its own timestamp. */
+const PORTABLE: ColumnTypes = {
+  int: { type: "integer" },
+  string: (length) => ({ type: "varchar", length: String(length) }),
+  identifier: (length) => ({ type: "varchar", length: String(length) }),
+  ascii: (length) => ({ type: "varchar", length: String(length) }),
+  text: { type: "text" },
+  timestamp: { type: "timestamptz" },
+  boolean: { type: "boolean" },
+};
+
 export function columnTypes(dialect: Dialect): ColumnTypes {
   switch (dialect) {
     case "mssql":
@@ -46,25 +57,9 @@ export function columnTypes(dialect: Dialect): ColumnTypes {
         boolean: { type: "bit" },
       };
     case "postgres":
-      return {
-        int: { type: "integer" },
-        string: (length) => ({ type: "varchar", length: String(length) }),
-        identifier: (length) => ({ type: "varchar", length: String(length) }),
-        ascii: (length) => ({ type: "varchar", length: String(length) }),
-        text: { type: "text" },
-        timestamp: { type: "timestamptz" },
-        boolean: { type: "boolean" },
-      };
+      return PORTABLE;
     case "sqlite":
-      return {
-        int: { type: "integer" },
-        string: (length) => ({ type: "varchar", length: String(length) }),
-        identifier: (length) => ({ type: "varchar", length: String(length) }),
-        ascii: (length) => ({ type: "varchar", length: String(length) }),
-        text: { type: "text" },
-        timestamp: { type: "datetime" },
-        boolean: { type: "boolean" },
-      };
+      return { ...PORTABLE, timestamp: { type: "datetime" } };
   }
 }
 

@@ -8,16 +8,10 @@ import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isTransient, isUniqueViolation } from "./db-errors.js";
 import { deleteExpiredLease, deleteOwnLease, extendLease, insertLease, selectLease } from "./lease-queries.js";
+import type { LeaseRow } from "./entities.js";
 import type { Store } from "./store.js";
 
-export interface LeaseHolder {
-  owner: string;
-  host: string;
-  pid: number;
-  acquiredAt: Date;
-  heartbeatAt: Date;
-  expiresAt: Date;
-}
+export type LeaseHolder = Omit<LeaseRow, "name">;
 
 export class LeaseBusyError extends Error {
   constructor(
