@@ -7,11 +7,18 @@ import { registerDeployments } from "./commands/deployments.js";
 import { registerExport } from "./commands/export.js";
 import { registerRollback } from "./commands/rollback.js";
 import { registerShow } from "./commands/show.js";
+import { registerSteps } from "./commands/steps.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerValidate } from "./commands/validate.js";
 import { openStoreOf, withStore } from "./context.js";
 import { CliError } from "./cli-error.js";
+
+// `idm plan | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
 
 const program = new Command("idm")
   .description("Validate, deploy and run Netwrix Identity Manager XML job configurations")
@@ -26,6 +33,7 @@ registerPlan(program);
 registerDeploy(program);
 registerDeployments(program);
 registerShow(program);
+registerSteps(program);
 registerRollback(program);
 registerExport(program, (run) => withStore(program, run));
 registerDb(program, (options) => openStoreOf(program, options));

@@ -12,27 +12,36 @@ export interface DeploySettings {
   leaseTtlSeconds: number;
 }
 
+export interface JobSettings {
+  /** Most tasks that start at once (the reference agent setting Jobs.MaxTaskBatchSize). */
+  maxTaskBatchSize: number;
+}
+
 export interface Settings {
   /** Database URL (see README); a flag or IDM_DATABASE_URL wins over it. */
   connectionString?: string;
   validation: ParseLimits;
   deploy: DeploySettings;
+  jobs: JobSettings;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   validation: DEFAULT_PARSE_LIMITS,
   deploy: { maxDeletes: 10, maxDeletePercent: 20, leaseTtlSeconds: 15 },
+  jobs: { maxTaskBatchSize: 5 },
 };
 
 interface SettingsFile {
   ConnectionString?: unknown;
   Validation?: { MaxFileBytes?: unknown; MaxDepth?: unknown };
   Deploy?: { MaxDeletes?: unknown; MaxDeletePercent?: unknown; LeaseTtlSeconds?: unknown };
+  Jobs?: { MaxTaskBatchSize?: unknown };
 }
 
 /**
  * Reads appsettings.json-style settings:
- * `{ "ConnectionString": url, "Validation": { "MaxFileBytes", "MaxDepth" }, "Deploy": { "MaxDeletes", "MaxDeletePercent", "LeaseTtlSeconds" } }`.
+ * `{ "ConnectionString": url, "Validation": { "MaxFileBytes", "MaxDepth" },
+ *    "Deploy": { "MaxDeletes", "MaxDeletePercent", "LeaseTtlSeconds" }, "Jobs": { "MaxTaskBatchSize" } }`.
  */
 export function loadSettings(path: string | undefined): Settings {
   const file = path ?? (existsSync("appsettings.json") ? "appsettings.json" : undefined);
@@ -53,6 +62,9 @@ export function loadSettings(path: string | undefined): Settings {
       maxDeletes: positiveInteger(json.Deploy?.MaxDeletes, "Deploy.MaxDeletes") ?? deploy.maxDeletes,
       maxDeletePercent: positiveInteger(json.Deploy?.MaxDeletePercent, "Deploy.MaxDeletePercent") ?? deploy.maxDeletePercent,
       leaseTtlSeconds: positiveInteger(json.Deploy?.LeaseTtlSeconds, "Deploy.LeaseTtlSeconds") ?? deploy.leaseTtlSeconds,
+    },
+    jobs: {
+      maxTaskBatchSize: positiveInteger(json.Jobs?.MaxTaskBatchSize, "Jobs.MaxTaskBatchSize") ?? DEFAULT_SETTINGS.jobs.maxTaskBatchSize,
     },
     validation: {
       maxFileBytes: positiveInteger(json.Validation?.MaxFileBytes, "Validation.MaxFileBytes") ?? DEFAULT_PARSE_LIMITS.maxFileBytes,

@@ -35,6 +35,11 @@ export async function showItem(store: Store, kind: string, identifier: string): 
   return { item: new LazyStoredItem(row), createdBy: await deployment(row.createdBy), changedBy: await deployment(row.changedBy) };
 }
 
+export async function jobIdentifiers(store: Store): Promise<string[]> {
+  const rows = await store.dataSource.manager.getRepository<ItemRow>(ENTITY.item).find({ select: { identifier: true }, where: { kind: "Job" } });
+  return rows.map((r) => r.identifier);
+}
+
 /** The items as they stood right after a deployment, rebuilt from the revisions up to it. */
 export async function itemsAfter(store: Store, deploymentId: number): Promise<Item[]> {
   const manager = store.dataSource.manager;

@@ -1,0 +1,44 @@
+/**
+ * Launch groups: the order in which a job's steps start (the reference's Get-JobSteps). Steps with
+ * the same Level start together, and level N+1 starts when every level-N task has ended; a step
+ * without a level (-1) is a group of its own; no group holds more than MaxTaskBatchSize tasks.
+ */
+import type { JobStepItem } from "../deploy/items.js";
+
+export interface LaunchGroup {
+  /** The steps' Level, or -1 for a step without one. */
+  level: number;
+  steps: JobStepItem[];
+}
+
+export const DEFAULT_MAX_TASK_BATCH_SIZE = 5;
+
+/**
+ * Leveled groups run in ascending level. A step without a level keeps its place in document order:
+ * it runs right after the group of the last leveled step written before it (first, if none is).
+ */
+export function launchGroups(steps: JobStepItem[], maxTaskBatchSize = DEFAULT_MAX_TASK_BATCH_SIZE): LaunchGroup[] {
+  if (!Number.isInteger(maxTaskBatchSize) || maxTaskBatchSize < 1) throw new Error(`MaxTaskBatchSize must be a positive integer, not ${maxTaskBatchSize}`);
+  const ordered = [...steps].sort((a, b) => a.launchOrder - b.launchOrder);
+  const byLevel = new Map<number, JobStepItem[]>();
+  /** Unleveled steps, keyed by the level of the last leveled step before them (undefined: none). */
+  const unleveledAfter = new Map<number | undefined, JobStepItem[]>();
+  let lastLevel: number | undefined;
+  for (const step of ordered) {
+    if (step.level === -1) {
+      const list = unleveledAfter.get(lastLevel) ?? [];
+      unleveledAfter.set(lastLevel, [...list, step]);
+    } else {
+      byLevel.set(step.level, [...(byLevel.get(step.level) ?? []), step]);
+      lastLevel = step.level;
+    }
+  }
+  const single = (step: JobStepItem): LaunchGroup => ({ level: -1, steps: [step] });
+  const groups: LaunchGroup[] = (unleveledAfter.get(undefined) ?? []).map(single);
+  for (const level of [...byLevel.keys()].sort((a, b) => a - b)) {
+    const levelSteps = byLevel.get(level)!;
+    for (let i = 0; i < levelSteps.length; i += maxTaskBatchSize) groups.push({ level, steps: levelSteps.slice(i, i + maxTaskBatchSize) });
+    groups.push(...(unleveledAfter.get(level) ?? []).map(single));
+  }
+  return groups;
+}
