@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -172,5 +172,22 @@ describe.each(DATABASES)("deploy processes on $name", (database) => {
     expect(plan.status).toBe(2); // the exported layout moves every item: source updates only
     expect(idm(cwd, "--database", url, "show", "Job", "HR_Complete").stdout).toContain("source      Jobs/HR_Complete.xml:7:3");
     expect(idm(cwd, "--database", url, "deployments", "--json").stdout).toContain('"inserted": 44');
+  });
+
+  it("export never writes outside its folder, whatever source path is stored", async () => {
+    const { cwd } = workspace();
+    const url = await database.create(cwd);
+    expect(idm(cwd, "--database", url, "deploy", DEMO).status).toBe(0);
+    const store = await openStore(url);
+    try {
+      await store.dataSource.getRepository(ENTITY.item).update({ kind: "Agent", identifier: "Local" }, { sourceFile: "../evil.xml" });
+    } finally {
+      await store.close();
+    }
+    const out = join(cwd, "exported");
+    const result = idm(cwd, "--database", url, "export", out);
+    expect(result.stderr).toContain("1 item with a source path outside");
+    expect(readFileSync(join(out, "idm-export.xml"), "utf8")).toContain('<Agent Identifier="Local"');
+    expect(existsSync(join(cwd, "evil.xml"))).toBe(false);
   });
 });

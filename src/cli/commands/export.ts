@@ -27,7 +27,8 @@ export function registerExport(program: Command, withStore: <T>(run: (store: Sto
       const stored = await withStore((store) => readStoredItems(store.dataSource.manager));
       // A stored source path is data: one that would write outside <dir> is not followed.
       const unsafe = new Set(stored.filter((item) => item.source && !isInsidePath(item.source.file)));
-      const items = stored.map((item) => (unsafe.has(item) ? { ...item, source: null } : item));
+      const items = stored.map(({ kind, identifier, attributes, children, source }, i) =>
+        ({ kind, identifier, attributes, children, source: unsafe.has(stored[i]!) ? null : source }));
       const files = exportItems(items, loadCatalog(), flags.defaultFile);
       for (const [file, text] of files) {
         const path = join(dir, file);
