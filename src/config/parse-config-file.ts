@@ -22,19 +22,49 @@ export interface ParsedFile {
   problems: Problem[];
 }
 
+const NAMED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+const REFERENCE = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/g;
+
+/**
+ * XML's five predefined entities and character references, nothing else: a DOCTYPE, the only way to
+ * declare other entities, never reaches the parser.
+ */
+function decodeReferences(text: string): string {
+  if (!text.includes("&")) return text;
+  return text.replace(REFERENCE, (all, hex?: string, dec?: string, name?: string) => {
+    if (name) return NAMED_ENTITIES[name]!;
+    const code = Number.parseInt(hex ?? dec!, hex ? 16 : 10);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : all;
+  });
+}
+
+const ENTITY_DECODER: EntityDecoderOptions = {
+  decode: decodeReferences,
+  setExternalEntities: () => {},
+  addInputEntities: () => {},
+  reset: () => {},
+  setXmlVersion: () => {},
+};
+
+/**
+ * An attribute value as XML defines it: line ends and tabs written literally become spaces
+ * (references such as &#10; stay what they say), then references are decoded.
+ */
+function attributeValueOf(raw: string): string {
+  return decodeReferences(raw.replace(/\r\n?|[\n\t]/g, " "));
+}
+
+// Attributes are read from the source text by TreeBuilder, which needs their positions anyway;
+// the parser gives the element tree and offsets, and skipping attributes makes it much faster.
 const PARSER_OPTIONS = {
   preserveOrder: true,
   captureMetaData: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: "",
-  parseAttributeValue: false,
+  ignoreAttributes: true,
   parseTagValue: false,
   ignoreDeclaration: true,
   ignorePiTags: true,
-  // Attribute values keep their spaces: a SQLCommand's layout is the integrator's.
-  trimValues: false,
   processEntities: true,
-  entityDecoder: xmlEntityDecoder(),
+  entityDecoder: ENTITY_DECODER,
 } as const;
 const parsers = new Map<number, XMLParser>();
 const META = XMLParser.getMetaDataSymbol();
@@ -78,29 +108,6 @@ export function parseConfigFile(file: string, bytes: Uint8Array, limits: ParseLi
   return { root: roots[0], problems: [] };
 }
 
-/**
- * XML's five predefined entities and character references, nothing else: a DOCTYPE, the only way to
- * declare other entities, never reaches the parser.
- */
-function xmlEntityDecoder(): EntityDecoderOptions {
-  const named: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-  const reference = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/g;
-  return {
-    decode: (text) =>
-      text.includes("&")
-        ? text.replace(reference, (all, hex?: string, dec?: string, name?: string) => {
-            if (name) return named[name]!;
-            const code = Number.parseInt(hex ?? dec!, hex ? 16 : 10);
-            return code <= 0x10ffff ? String.fromCodePoint(code) : all;
-          })
-        : text,
-    setExternalEntities: () => {},
-    addInputEntities: () => {},
-    reset: () => {},
-    setXmlVersion: () => {},
-  };
-}
-
 /** Checked before reading too, so that a huge file is never loaded. */
 export function checkFileSize(file: string, size: number, limits: ParseLimits): Problem | undefined {
   if (size <= limits.maxFileBytes) return undefined;
@@ -115,7 +122,7 @@ export function checkFileSize(file: string, size: number, limits: ParseLimits): 
   };
 }
 
-type OrderedNode = Record<string, unknown> & { ":@"?: Record<string, string> };
+type OrderedNode = Record<string, unknown>;
 
 class TreeBuilder {
   constructor(
@@ -125,13 +132,13 @@ class TreeBuilder {
   ) {}
 
   element(node: OrderedNode): XmlElement[] {
-    const name = Object.keys(node).find((k) => k !== ":@");
+    const name = Object.keys(node)[0];
     if (name === undefined || name === "#text") return [];
     const meta = (node as unknown as Record<symbol, { startIndex: number; endIndex?: number } | undefined>)[META as unknown as symbol];
     const start = meta?.startIndex ?? 0;
     const children = (node[name] as OrderedNode[]).flatMap((c) => this.element(c));
     const end = meta?.endIndex ?? start;
-    return [{ name, attributes: this.attributes(start, name, node[":@"]), children, span: this.span(start, end) }];
+    return [{ name, attributes: this.attributes(start, name), children, span: this.span(start, end) }];
   }
 
   span(start: number, end: number): Span {
@@ -139,9 +146,8 @@ class TreeBuilder {
     return { file: this.file, line, column, endLine: this.lines.line(end) };
   }
 
-  /** The parser gives values but not positions, so the start tag is scanned for each name's offset. */
-  attributes(tagStart: number, name: string, values: Record<string, string> | undefined): XmlAttribute[] {
-    if (values === undefined) return [];
+  /** Reads the start tag's attributes and their positions; the validator has checked its syntax. */
+  attributes(tagStart: number, name: string): XmlAttribute[] {
     const text = this.text;
     const result: XmlAttribute[] = [];
     let i = tagStart + 1 + name.length;
@@ -154,9 +160,9 @@ class TreeBuilder {
       const attrName = text.slice(nameStart, i);
       while (text[i] !== '"' && text[i] !== "'") i++;
       const valueEnd = text.indexOf(text[i]!, i + 1);
+      const value = attributeValueOf(text.slice(i + 1, valueEnd));
       i = valueEnd + 1;
-      const value = values[attrName];
-      if (value !== undefined) result.push({ name: attrName, value, span: this.span(nameStart, valueEnd) });
+      result.push({ name: attrName, value, span: this.span(nameStart, valueEnd) });
     }
     return result;
   }

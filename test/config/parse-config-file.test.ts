@@ -33,6 +33,11 @@ describe("parseConfigFile", () => {
     expect(root!.attributes.map((a) => a.value)).toEqual([`<&>"'`, "a\nb\tcé", "  x  "]);
   });
 
+  it("turns line ends and tabs written in an attribute value into spaces, as XML does", () => {
+    const { root } = parse(`<ConfigurationFile A="a\r\nb\tc\nd" B="x&#13;&#10;y"/>`);
+    expect(root!.attributes.map((a) => a.value)).toEqual(["a b c d", "x\r\ny"]);
+  });
+
   it("reports a syntax error where the parser finds it", () => {
     const { problems } = parse("<ConfigurationFile>\n  <Job>\n  </Jbo>\n</ConfigurationFile>");
     expect(problems).toMatchObject([{ code: "xml-syntax", line: 3, column: 3 }]);
