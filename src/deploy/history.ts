@@ -11,8 +11,7 @@ import type { StoredItem } from "./plan.js";
 export type DeploymentSummary = Omit<DeploymentRow, "plan">;
 
 export async function listDeployments(store: Store): Promise<DeploymentSummary[]> {
-  const rows = await selectDeployments(store.dataSource.manager).getMany();
-  return rows.map(({ plan: _, ...summary }) => summary);
+  return selectDeployments(store.dataSource.manager).getMany();
 }
 
 export interface ShownItem {

@@ -97,8 +97,12 @@ export function finishDeployment(m: EntityManager, id: number, endedAt: Date): U
   return m.createQueryBuilder().update(ENTITY.deployment).set({ endedAt }).where("id = :id", { id }).updateEntity(false);
 }
 
+/** The ledger, newest first, without the plans (the largest column, not shown in a listing). */
 export function selectDeployments(m: EntityManager): SelectQueryBuilder<DeploymentRow> {
-  return m.createQueryBuilder<DeploymentRow>(ENTITY.deployment, "d").orderBy("d.id", "DESC");
+  const columns = m.connection.getMetadata(ENTITY.deployment).columns
+    .filter((c) => c.propertyName !== "plan")
+    .map((c) => `d.${c.propertyName}`);
+  return m.createQueryBuilder<DeploymentRow>(ENTITY.deployment, "d").select(columns).orderBy("d.id", "DESC");
 }
 
 /** Revisions up to a deployment, newest first per item: the state after that deployment. */

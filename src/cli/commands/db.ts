@@ -7,33 +7,31 @@ import { migrate, migrationStatus, type Store } from "../../store/store.js";
  */
 export function registerDb(program: Command, openFromOptions: (options: { migrate: false }) => Promise<Store>): void {
   const db = program.command("db").description("database schema: migrations");
+  const withUnmigrated = async (run: (store: Store) => Promise<void>): Promise<void> => {
+    const store = await openFromOptions({ migrate: false });
+    try {
+      await run(store);
+    } finally {
+      await store.close();
+    }
+  };
 
   db.command("migrate")
     .description("apply the pending schema migrations")
     .option("--json", "print the result as JSON")
-    .action(async (options: { json?: boolean }) => {
-      const store = await openFromOptions({ migrate: false });
-      try {
-        const ran = await migrate(store);
-        if (options.json) process.stdout.write(`${JSON.stringify({ database: store.display, ran }, null, 2)}\n`);
-        else if (ran.length === 0) process.stdout.write(`${store.display}: up to date\n`);
-        else for (const name of ran) process.stdout.write(`ran  ${name}\n`);
-      } finally {
-        await store.close();
-      }
-    });
+    .action((options: { json?: boolean }) => withUnmigrated(async (store) => {
+      const ran = await migrate(store);
+      if (options.json) process.stdout.write(`${JSON.stringify({ database: store.display, ran }, null, 2)}\n`);
+      else if (ran.length === 0) process.stdout.write(`${store.display}: up to date\n`);
+      else for (const name of ran) process.stdout.write(`ran  ${name}\n`);
+    }));
 
   db.command("status")
     .description("list the schema migrations and whether each has run")
     .option("--json", "print the result as JSON")
-    .action(async (options: { json?: boolean }) => {
-      const store = await openFromOptions({ migrate: false });
-      try {
-        const migrations = await migrationStatus(store);
-        if (options.json) process.stdout.write(`${JSON.stringify({ database: store.display, migrations }, null, 2)}\n`);
-        else for (const m of migrations) process.stdout.write(`${m.ran ? "ran" : "pending"}  ${m.name}\n`);
-      } finally {
-        await store.close();
-      }
-    });
+    .action((options: { json?: boolean }) => withUnmigrated(async (store) => {
+      const migrations = await migrationStatus(store);
+      if (options.json) process.stdout.write(`${JSON.stringify({ database: store.display, migrations }, null, 2)}\n`);
+      else for (const m of migrations) process.stdout.write(`${m.ran ? "ran" : "pending"}  ${m.name}\n`);
+    }));
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import type { Settings } from "../../config/settings.js";
 import { deploy, type DeployResult } from "../../deploy/apply.js";
 import { DeployError } from "../../deploy/deploy-error.js";
 import type { Plan } from "../../deploy/plan.js";
@@ -37,7 +38,7 @@ export function registerDeploy(program: Command): void {
       const plan = flags.plan ? readPlan(flags.plan) : undefined;
       const scope = scopeOf(dir, flags.scope);
       const result = await withStore(program, (store) =>
-        runDeploy(program, store, items, {
+        runDeploy(settings, store, items, {
           sourceFolder: resolve(dir),
           ...(plan ? { plan } : {}),
           ...(scope ? { scope } : {}),
@@ -59,9 +60,8 @@ export interface RunDeployOptions {
 }
 
 /** Runs a deploy and turns its refusals into one-line CLI errors. */
-export async function runDeploy(program: Command, store: Store, items: Item[], options: RunDeployOptions): Promise<DeployResult> {
+export async function runDeploy(settings: Settings, store: Store, items: Item[], options: RunDeployOptions): Promise<DeployResult> {
   if (!Number.isFinite(options.lockTimeoutSeconds) || options.lockTimeoutSeconds < 0) throw new CliError("--lock-timeout must be a number of seconds");
-  const settings = settingsOf(program);
   try {
     return await deploy(store, items, {
       ...options,
@@ -70,12 +70,17 @@ export async function runDeploy(program: Command, store: Store, items: Item[], o
       lease: { waitMs: options.lockTimeoutSeconds * 1000, ttlMs: settings.deploy.leaseTtlSeconds * 1000 },
     });
   } catch (error) {
-    if (error instanceof DeployError) {
-      throw new CliError(`${error.code}: ${error.message}${error.details.map((d) => `\n  ${d}`).join("")}`);
-    }
-    if (error instanceof LeaseBusyError) throw new CliError(`lease-busy: another deploy is running: ${error.message}`);
-    throw error;
+    throw asCliError(error);
   }
+}
+
+/** Deploy refusals as one-line CLI errors (with their details); anything else unchanged. */
+export function asCliError(error: unknown): unknown {
+  if (error instanceof DeployError) {
+    return new CliError(`${error.code}: ${error.message}${error.details.map((d) => `\n  ${d}`).join("")}`);
+  }
+  if (error instanceof LeaseBusyError) return new CliError(`lease-busy: another deploy is running: ${error.message}`);
+  return error;
 }
 
 export function printResult(result: DeployResult, json: boolean): void {

@@ -1,9 +1,8 @@
 import type { Command } from "commander";
 import { itemsAfter } from "../../deploy/history.js";
-import { DeployError } from "../../deploy/deploy-error.js";
 import { CliError } from "../cli-error.js";
-import { withStore } from "../context.js";
-import { printResult, runDeploy } from "./deploy.js";
+import { settingsOf, withStore } from "../context.js";
+import { asCliError, printResult, runDeploy } from "./deploy.js";
 
 export function registerRollback(program: Command): void {
   program
@@ -16,20 +15,16 @@ export function registerRollback(program: Command): void {
     .action(async (id: string, flags: { allowDeletes?: boolean; lockTimeout: string; json?: boolean }) => {
       const deploymentId = Number(id);
       if (!Number.isInteger(deploymentId) || deploymentId < 1) throw new CliError(`${id} is not a deployment id`);
+      const settings = settingsOf(program);
       const result = await withStore(program, async (store) => {
-        try {
-          const items = await itemsAfter(store, deploymentId);
-          return await runDeploy(program, store, items, {
-            sourceFolder: `rollback of deployment ${deploymentId}`,
-            allowDeletes: flags.allowDeletes === true,
-            lockTimeoutSeconds: Number(flags.lockTimeout),
-            kind: "rollback",
-            rollbackOf: deploymentId,
-          });
-        } catch (error) {
-          if (error instanceof DeployError) throw new CliError(`${error.code}: ${error.message}`);
-          throw error;
-        }
+        const items = await itemsAfter(store, deploymentId).catch((error: unknown) => Promise.reject(asCliError(error)));
+        return runDeploy(settings, store, items, {
+          sourceFolder: `rollback of deployment ${deploymentId}`,
+          allowDeletes: flags.allowDeletes === true,
+          lockTimeoutSeconds: Number(flags.lockTimeout),
+          kind: "rollback",
+          rollbackOf: deploymentId,
+        });
       });
       printResult(result, flags.json === true);
     });

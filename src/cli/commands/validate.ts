@@ -1,8 +1,6 @@
-import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
-import { loadSettings } from "../../config/settings.js";
 import { validateFolder } from "../../config/validate-folder.js";
-import { CliError } from "../cli-error.js";
+import { checkFolder, settingsOf } from "../context.js";
 import { formatProblem, plural } from "../format-problems.js";
 
 export function registerValidate(program: Command): void {
@@ -12,9 +10,8 @@ export function registerValidate(program: Command): void {
     .argument("[dir]", "configuration folder", ".")
     .option("--json", "print the result as JSON")
     .action((dir: string, options: { json?: boolean }) => {
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`${dir} is not a folder`);
-      const settings = loadSettings(program.opts<{ settings?: string }>().settings);
-      const result = validateFolder(dir, settings.validation);
+      checkFolder(dir);
+      const result = validateFolder(dir, settingsOf(program).validation);
       if (options.json) {
         const { valid, files, items, problems } = result;
         process.stdout.write(`${JSON.stringify({ valid, files, items, problems }, null, 2)}\n`);

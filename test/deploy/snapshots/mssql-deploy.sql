@@ -23,7 +23,7 @@ INSERT INTO "idm_item_revisions" ("deployment_id", "kind", "identifier", "operat
 UPDATE "idm_deployments" SET "ended_at" = @0 WHERE "id" = @1;
 
 -- list deployments (0 parameters)
-SELECT "d"."id" AS "d_id", "d"."kind" AS "d_kind", "d"."status" AS "d_status", "d"."started_at" AS "d_started_at", "d"."ended_at" AS "d_ended_at", "d"."user_name" AS "d_user_name", "d"."host" AS "d_host", "d"."source_folder" AS "d_source_folder", "d"."configuration_hash" AS "d_configuration_hash", "d"."inserted" AS "d_inserted", "d"."updated" AS "d_updated", "d"."deleted" AS "d_deleted", "d"."plan_json" AS "d_plan_json", "d"."error" AS "d_error", "d"."rollback_of" AS "d_rollback_of" FROM "idm_deployments" "d" ORDER BY "d"."id" DESC;
+SELECT "d"."id" AS "d_id", "d"."kind" AS "d_kind", "d"."status" AS "d_status", "d"."started_at" AS "d_started_at", "d"."ended_at" AS "d_ended_at", "d"."user_name" AS "d_user_name", "d"."host" AS "d_host", "d"."source_folder" AS "d_source_folder", "d"."configuration_hash" AS "d_configuration_hash", "d"."inserted" AS "d_inserted", "d"."updated" AS "d_updated", "d"."deleted" AS "d_deleted", "d"."error" AS "d_error", "d"."rollback_of" AS "d_rollback_of" FROM "idm_deployments" "d" ORDER BY "d_id" DESC;
 
 -- revisions up to a deployment (rollback) (1 parameters)
 SELECT "r"."id" AS "r_id", "r"."deployment_id" AS "r_deployment_id", "r"."kind" AS "r_kind", "r"."identifier" AS "r_identifier", "r"."operation" AS "r_operation", "r"."before" AS "r_before", "r"."after" AS "r_after" FROM "idm_item_revisions" "r" WHERE "r"."deployment_id" <= @0 ORDER BY "r"."id" ASC;
