@@ -1,8 +1,6 @@
-import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
@@ -10,9 +8,8 @@ import { generateConfig } from "../../bench/generate-config.mjs";
 import { readStoredItems } from "../../src/deploy/read-stored.js";
 import { ENTITY } from "../../src/store/entities.js";
 import { openStore } from "../../src/store/store.js";
+import { DEMO, idm, idmAsync } from "../helpers/idm-process.js";
 
-const IDM = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
-const DEMO = fileURLToPath(new URL("../../conf-samples/demo", import.meta.url));
 
 /** A working folder with its own SQLite database and settings (short lease for the kill test). */
 function workspace(): { cwd: string; url: string } {
@@ -50,11 +47,6 @@ async function createPostgresDatabase(url: string): Promise<string> {
   const target = new URL(url);
   target.pathname = `/${name}`;
   return target.href;
-}
-
-function idm(cwd: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, [IDM, ...args], { cwd, encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 function copyDemo(): string {
@@ -119,14 +111,9 @@ describe.each(DATABASES)("deploy processes on $name", (database) => {
   it("serialise: two at once give one deployment and one no-op", async () => {
     const { cwd } = workspace();
     const url = await database.create(cwd);
-    const run = () => new Promise<{ status: number | null; stdout: string }>((resolve) => {
-      const child = spawn(process.execPath, [IDM, "--database", url, "deploy", DEMO], { cwd });
-      let stdout = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.on("close", (status) => resolve({ status, stdout }));
-    });
+    const run = () => idmAsync(cwd, ["--database", url, "deploy", DEMO]);
     const results = await Promise.all([run(), run()]);
-    expect(results.map((r) => r.status)).toEqual([0, 0]);
+    expect(results.map((r) => r.status), results.map((r) => r.stderr).join("")).toEqual([0, 0]);
     expect(results.filter((r) => r.stdout.includes("Deployed as deployment 1.")).length).toBe(1);
     expect(results.filter((r) => r.stdout.includes("Nothing to deploy.")).length).toBe(1);
   });
@@ -137,16 +124,13 @@ describe.each(DATABASES)("deploy processes on $name", (database) => {
     expect(idm(cwd, "--database", url, "deploy", DEMO).status).toBe(0);
     const big = mkdtempSync(join(tmpdir(), "idm-big-"));
     generateConfig(big, 10_000);
-    const killed = await new Promise<string>((resolve) => {
-      const child = spawn(process.execPath, [IDM, "--database", url, "deploy", big, "--allow-deletes"], { cwd });
-      let stderr = "";
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-        if (stderr.includes("applying")) setTimeout(() => child.kill("SIGKILL"), 150);
-      });
-      child.on("close", (_status, signal) => resolve(`${signal}: ${stderr}`));
+    let killing = false;
+    const killed = await idmAsync(cwd, ["--database", url, "deploy", big, "--allow-deletes"], (stderr, kill) => {
+      if (killing || !stderr.includes("applying")) return;
+      killing = true;
+      setTimeout(() => kill("SIGKILL"), 150);
     });
-    expect(killed).toMatch(/^SIGKILL: applying/);
+    expect(`${killed.signal}: ${killed.stderr}`).toMatch(/^SIGKILL: applying/);
     const store = await openStore(url);
     try {
       expect(await store.dataSource.manager.getRepository(ENTITY.deployment).count()).toBe(1);

@@ -41,7 +41,7 @@ async function schemaSql(): Promise<string> {
   await executor.createMigrationsTableIfNotExist(executorRunner);
   lines.push("-- migrations table (TypeORM's MigrationExecutor)", ...captured(executorRunner));
 
-  const lock = migrationLockSql(store)!;
+  const lock = migrationLockSql(store);
   lines.push("-- migration lock, taken around every run and released after it", lock.lock, lock.unlock);
 
   for (const migration of store.dataSource.migrations) {

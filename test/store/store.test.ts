@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ENTITY, type ItemRow } from "../../src/store/entities.js";
 import { migrate, migrationStatus, openStore, type Store } from "../../src/store/store.js";
+import { idmAsync } from "../helpers/idm-process.js";
 import { BACKENDS, type TestDatabase } from "./backends.js";
 
 const TABLES = ["idm_deployments", "idm_item_revisions", "idm_items", "idm_leases", "idm_migrations"];
@@ -106,6 +107,18 @@ describe("store on sqlite", () => {
       expect(Date.now() - started).toBeGreaterThan(500);
       expect(await store.dataSource.query("SELECT name FROM idm_leases")).toEqual([{ name: "other" }]);
       await new Promise((resolve) => child.once("exit", resolve));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("lets four processes migrate a new database at once: one migrates, the others find it done", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "idm-store-")), "idm.db");
+    const results = await Promise.all([1, 2, 3, 4].map(() => idmAsync(tmpdir(), ["--database", `sqlite:${file}`, "db", "migrate"])));
+    expect(results.map((r) => r.status), results.map((r) => r.stderr).join("")).toEqual([0, 0, 0, 0]);
+    const store = await openStore(`sqlite:${file}`, { migrate: false });
+    try {
+      expect(await migrationStatus(store)).toEqual([{ name: "0001-initial-schema", ran: true }]);
     } finally {
       await store.close();
     }
