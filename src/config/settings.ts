@@ -15,6 +15,24 @@ export interface DeploySettings {
 export interface JobSettings {
   /** Most tasks that start at once (the reference agent setting Jobs.MaxTaskBatchSize). */
   maxTaskBatchSize: number;
+  /** How long a dead runner's lease keeps its job from starting again. */
+  leaseTtlSeconds: number;
+  /** Job instances older than this are removed by `idm history prune`. */
+  historyRetentionDays: number;
+}
+
+/** Folders that tasks read and write, resolved against the working directory. */
+export interface PathSettings {
+  work: string;
+  temp: string;
+  export: string;
+}
+
+export interface TaskSettings {
+  /** Folders that InvokeExpressionTask scripts must be under (default: the configuration and work folders). */
+  scriptRoots?: string[];
+  /** Kills a script that runs longer (default: no limit). */
+  scriptTimeoutSeconds?: number;
 }
 
 export interface Settings {
@@ -23,25 +41,33 @@ export interface Settings {
   validation: ParseLimits;
   deploy: DeploySettings;
   jobs: JobSettings;
+  paths: PathSettings;
+  tasks: TaskSettings;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   validation: DEFAULT_PARSE_LIMITS,
   deploy: { maxDeletes: 10, maxDeletePercent: 20, leaseTtlSeconds: 15 },
-  jobs: { maxTaskBatchSize: 5 },
+  jobs: { maxTaskBatchSize: 5, leaseTtlSeconds: 15, historyRetentionDays: 90 },
+  paths: { work: ".idm/work", temp: ".idm/temp", export: ".idm/export" },
+  tasks: {},
 };
 
 interface SettingsFile {
   ConnectionString?: unknown;
   Validation?: { MaxFileBytes?: unknown; MaxDepth?: unknown };
   Deploy?: { MaxDeletes?: unknown; MaxDeletePercent?: unknown; LeaseTtlSeconds?: unknown };
-  Jobs?: { MaxTaskBatchSize?: unknown };
+  Jobs?: { MaxTaskBatchSize?: unknown; LeaseTtlSeconds?: unknown; HistoryRetentionDays?: unknown };
+  Paths?: { Work?: unknown; Temp?: unknown; Export?: unknown };
+  Tasks?: { ScriptRoots?: unknown; ScriptTimeoutSeconds?: unknown };
 }
 
 /**
  * Reads appsettings.json-style settings:
  * `{ "ConnectionString": url, "Validation": { "MaxFileBytes", "MaxDepth" },
- *    "Deploy": { "MaxDeletes", "MaxDeletePercent", "LeaseTtlSeconds" }, "Jobs": { "MaxTaskBatchSize" } }`.
+ *    "Deploy": { "MaxDeletes", "MaxDeletePercent", "LeaseTtlSeconds" },
+ *    "Jobs": { "MaxTaskBatchSize", "LeaseTtlSeconds", "HistoryRetentionDays" }, "Paths": { "Work", "Temp", "Export" },
+ *    "Tasks": { "ScriptRoots": [folders], "ScriptTimeoutSeconds" } }`.
  */
 export function loadSettings(path: string | undefined): Settings {
   const file = path ?? (existsSync("appsettings.json") ? "appsettings.json" : undefined);
@@ -55,7 +81,7 @@ export function loadSettings(path: string | undefined): Settings {
   if (json.ConnectionString !== undefined && typeof json.ConnectionString !== "string") {
     throw new Error("setting ConnectionString must be a string");
   }
-  const deploy = DEFAULT_SETTINGS.deploy;
+  const { deploy, jobs, paths } = DEFAULT_SETTINGS;
   return {
     ...(json.ConnectionString ? { connectionString: json.ConnectionString } : {}),
     deploy: {
@@ -64,7 +90,18 @@ export function loadSettings(path: string | undefined): Settings {
       leaseTtlSeconds: positiveInteger(json.Deploy?.LeaseTtlSeconds, "Deploy.LeaseTtlSeconds") ?? deploy.leaseTtlSeconds,
     },
     jobs: {
-      maxTaskBatchSize: positiveInteger(json.Jobs?.MaxTaskBatchSize, "Jobs.MaxTaskBatchSize") ?? DEFAULT_SETTINGS.jobs.maxTaskBatchSize,
+      maxTaskBatchSize: positiveInteger(json.Jobs?.MaxTaskBatchSize, "Jobs.MaxTaskBatchSize") ?? jobs.maxTaskBatchSize,
+      leaseTtlSeconds: positiveInteger(json.Jobs?.LeaseTtlSeconds, "Jobs.LeaseTtlSeconds") ?? jobs.leaseTtlSeconds,
+      historyRetentionDays: positiveInteger(json.Jobs?.HistoryRetentionDays, "Jobs.HistoryRetentionDays") ?? jobs.historyRetentionDays,
+    },
+    paths: {
+      work: folder(json.Paths?.Work, "Paths.Work") ?? paths.work,
+      temp: folder(json.Paths?.Temp, "Paths.Temp") ?? paths.temp,
+      export: folder(json.Paths?.Export, "Paths.Export") ?? paths.export,
+    },
+    tasks: {
+      ...optional("scriptRoots", folders(json.Tasks?.ScriptRoots, "Tasks.ScriptRoots")),
+      ...optional("scriptTimeoutSeconds", positiveInteger(json.Tasks?.ScriptTimeoutSeconds, "Tasks.ScriptTimeoutSeconds")),
     },
     validation: {
       maxFileBytes: positiveInteger(json.Validation?.MaxFileBytes, "Validation.MaxFileBytes") ?? DEFAULT_PARSE_LIMITS.maxFileBytes,
@@ -77,4 +114,21 @@ function positiveInteger(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value === "number" && Number.isInteger(value) && value > 0) return value;
   throw new Error(`setting ${name} must be a positive integer, not ${JSON.stringify(value)}`);
+}
+
+function folder(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "string" && value !== "") return value;
+  throw new Error(`setting ${name} must be a folder path, not ${JSON.stringify(value)}`);
+}
+
+function folders(value: unknown, name: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return value.map((v, i) => folder(v, `${name}[${i}]`)!);
+  throw new Error(`setting ${name} must be an array of folder paths, not ${JSON.stringify(value)}`);
+}
+
+/** `{ [key]: value }`, or nothing when value is undefined (exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -1,0 +1,28 @@
+/**
+ * Task handlers by task type. Built-in handlers are listed here; a type without one is still
+ * validated and deployed, and running it fails the task with task-not-implemented. Tests and
+ * benchmarks register their own handlers with registerTask and take them back with the function it returns.
+ */
+import type { TaskHandler } from "./task-handler.js";
+
+const BUILT_IN: TaskHandler[] = [];
+
+const handlers = new Map<string, TaskHandler>(BUILT_IN.map((h) => [h.type, h]));
+
+export function handlerFor(type: string): TaskHandler | undefined {
+  return handlers.get(type);
+}
+
+/** Registers a handler in place of any other for its type; the returned function restores the previous one. */
+export function registerTask(handler: TaskHandler): () => void {
+  const previous = handlers.get(handler.type);
+  handlers.set(handler.type, handler);
+  return () => {
+    if (previous) handlers.set(handler.type, previous);
+    else handlers.delete(handler.type);
+  };
+}
+
+export function implementedTaskTypes(): string[] {
+  return [...handlers.keys()].sort();
+}
