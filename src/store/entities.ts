@@ -17,6 +17,19 @@
  * idm_leases           named leases (single-runner locks with expiry)
  *   name nvarchar(64) PK, owner (random id of the holder), host, pid, acquired_at, heartbeat_at, expires_at
  *
+ * (migrations/0002-job-runs.ts)
+ * idm_job_instances    one row per run of a job
+ *   id PK, job (identifier), state, trigger_kind ('cli'|'scheduler'|'api'), user_name, host, pid, started_at,
+ *   ended_at null, cancel_requested bit, forced bit, deployment_id null → idm_deployments.id (the configuration
+ *   it runs), selection (JSON of the run's selection options) null, snapshot (JSON of the job as it started)
+ * idm_task_instances   one row per task of a job instance, written Pending when the instance starts
+ *   id PK, job_instance_id → idm_job_instances.id, task (identifier), task_type, level, launch_order, group_index,
+ *   state, started_at / ended_at null, attempt (1, then +1 per resume), did_work bit, counters (JSON) null, error null
+ * idm_task_logs        log lines of a job instance, of one of its tasks or of the runner (task_instance_id null)
+ *   id PK, job_instance_id, task_instance_id null, logged_at, level, message
+ * idm_schedules        the scheduler's last decision per job: job PK, due_at (the cron time it handled),
+ *   decided_at, outcome ('started'|'overlap'|'failed'), job_instance_id null
+ *
  * Column names are snake_case; `user` and `plan` become user_name and plan_json: USER is reserved in
  * PostgreSQL and SQL Server, PLAN in SQL Server, and raw SQL would otherwise have to quote them.
  */
@@ -76,8 +89,67 @@ export interface LeaseRow {
   expiresAt: Date;
 }
 
+export const JOB_STATES = ["InProgress", "Succeeded", "Warning", "Error", "Blocked", "Cancelled", "Interrupted"] as const;
+export type JobState = (typeof JOB_STATES)[number];
+export type TaskState = JobState | "Pending" | "Skipped";
+export type Trigger = "cli" | "scheduler" | "api";
+
+export interface JobInstanceRow {
+  id: number;
+  job: string;
+  state: JobState;
+  trigger: Trigger;
+  user: string;
+  host: string;
+  pid: number;
+  startedAt: Date;
+  endedAt: Date | null;
+  cancelRequested: boolean;
+  forced: boolean;
+  deploymentId: number | null;
+  selection: string /*JSON*/ | null;
+  snapshot: string /*JSON*/;
+}
+
+export interface TaskInstanceRow {
+  id: number;
+  jobInstanceId: number;
+  task: string;
+  taskType: string;
+  level: number;
+  launchOrder: number;
+  groupIndex: number;
+  state: TaskState;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  attempt: number;
+  didWork: boolean;
+  counters: string /*JSON*/ | null;
+  error: string | null;
+}
+
+export interface TaskLogRow {
+  id: number;
+  jobInstanceId: number;
+  taskInstanceId: number | null;
+  loggedAt: Date;
+  level: string;
+  message: string;
+}
+
+export interface ScheduleRow {
+  job: string;
+  dueAt: Date;
+  decidedAt: Date;
+  outcome: "started" | "overlap" | "failed";
+  jobInstanceId: number | null;
+}
+
 /** Entity names, for `dataSource.getRepository<ItemRow>(ENTITY.item)`. */
-export const ENTITY = { item: "Item", deployment: "Deployment", revision: "Revision", lease: "Lease" } as const;
+export const ENTITY = {
+  item: "Item", deployment: "Deployment", revision: "Revision", lease: "Lease",
+  jobInstance: "JobInstance", taskInstance: "TaskInstance", taskLog: "TaskLog", schedule: "Schedule",
+} as const;
 
 type ForeignKey = NonNullable<EntitySchemaOptions<unknown>["foreignKeys"]>[number];
 
@@ -91,8 +163,8 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
     name: "id", ...t.int, primary: true, generated: "increment", primaryKeyConstraintName: `PK_${table}`,
   });
   // The migration's constraints, restated so that TypeORM's schema diff against a migrated database is empty.
-  const reference = (table: string, property: string, column: string): ForeignKey => ({
-    name: `FK_${table}_${column}`, target: ENTITY.deployment, columnNames: [property], referencedColumnNames: ["id"],
+  const reference = (table: string, property: string, column: string, target: string = ENTITY.deployment): ForeignKey => ({
+    name: `FK_${table}_${column}`, target, columnNames: [property], referencedColumnNames: ["id"],
   });
 
   const item = new EntitySchema<ItemRow>({
@@ -171,5 +243,84 @@ export function createEntities(dialect: Dialect): EntitySchema[] {
     },
   });
 
-  return [item, deployment, revision, lease];
+  const jobInstance = new EntitySchema<JobInstanceRow>({
+    name: ENTITY.jobInstance,
+    tableName: "idm_job_instances",
+    columns: {
+      id: id("idm_job_instances"),
+      job: column("job", t.identifier(442)),
+      state: column("state", t.string(16)),
+      trigger: column("trigger_kind", t.string(16)),
+      user: column("user_name", t.string(256)),
+      host: column("host", t.string(256)),
+      pid: column("pid", t.int),
+      startedAt: column("started_at", t.timestamp),
+      endedAt: column("ended_at", t.timestamp, true),
+      cancelRequested: column("cancel_requested", t.boolean),
+      forced: column("forced", t.boolean),
+      deploymentId: column("deployment_id", t.int, true),
+      selection: column("selection", t.text, true),
+      snapshot: column("snapshot", t.text),
+    },
+    indices: [
+      { name: "IX_idm_job_instances_job_id", columns: ["job", "id"] },
+      { name: "IX_idm_job_instances_started_at", columns: ["startedAt"] },
+    ],
+    foreignKeys: [reference("idm_job_instances", "deploymentId", "deployment_id")],
+  });
+
+  const taskInstance = new EntitySchema<TaskInstanceRow>({
+    name: ENTITY.taskInstance,
+    tableName: "idm_task_instances",
+    columns: {
+      id: id("idm_task_instances"),
+      jobInstanceId: column("job_instance_id", t.int),
+      task: column("task", t.identifier(442)),
+      taskType: column("task_type", t.string(64)),
+      level: column("level", t.int),
+      launchOrder: column("launch_order", t.int),
+      groupIndex: column("group_index", t.int),
+      state: column("state", t.string(16)),
+      startedAt: column("started_at", t.timestamp, true),
+      endedAt: column("ended_at", t.timestamp, true),
+      attempt: column("attempt", t.int),
+      didWork: column("did_work", t.boolean),
+      counters: column("counters", t.text, true),
+      error: column("error", t.text, true),
+    },
+    indices: [{ name: "IX_idm_task_instances_job_instance_id", columns: ["jobInstanceId", "id"] }],
+    foreignKeys: [reference("idm_task_instances", "jobInstanceId", "job_instance_id", ENTITY.jobInstance)],
+  });
+
+  const taskLog = new EntitySchema<TaskLogRow>({
+    name: ENTITY.taskLog,
+    tableName: "idm_task_logs",
+    columns: {
+      id: id("idm_task_logs"),
+      jobInstanceId: column("job_instance_id", t.int),
+      taskInstanceId: column("task_instance_id", t.int, true),
+      loggedAt: column("logged_at", t.timestamp),
+      level: column("level", t.string(16)),
+      message: column("message", t.text),
+    },
+    indices: [{ name: "IX_idm_task_logs_job_instance_id", columns: ["jobInstanceId", "id"] }],
+    foreignKeys: [
+      reference("idm_task_logs", "jobInstanceId", "job_instance_id", ENTITY.jobInstance),
+      reference("idm_task_logs", "taskInstanceId", "task_instance_id", ENTITY.taskInstance),
+    ],
+  });
+
+  const schedule = new EntitySchema<ScheduleRow>({
+    name: ENTITY.schedule,
+    tableName: "idm_schedules",
+    columns: {
+      job: { ...column("job", t.identifier(442)), primary: true, primaryKeyConstraintName: "PK_idm_schedules" },
+      dueAt: column("due_at", t.timestamp),
+      decidedAt: column("decided_at", t.timestamp),
+      outcome: column("outcome", t.string(16)),
+      jobInstanceId: column("job_instance_id", t.int, true),
+    },
+  });
+
+  return [item, deployment, revision, lease, jobInstance, taskInstance, taskLog, schedule];
 }

@@ -8,7 +8,12 @@ import { migrate, migrationStatus, openStore, type Store } from "../../src/store
 import { idmAsync } from "../helpers/idm-process.js";
 import { BACKENDS, type TestDatabase } from "./backends.js";
 
-const TABLES = ["idm_deployments", "idm_item_revisions", "idm_items", "idm_leases", "idm_migrations"];
+const TABLES = [
+  "idm_deployments", "idm_item_revisions", "idm_items", "idm_job_instances", "idm_leases",
+  "idm_migrations", "idm_schedules", "idm_task_instances", "idm_task_logs",
+];
+const MIGRATIONS = ["0001-initial-schema", "0002-job-runs"];
+const status = (ran: boolean) => MIGRATIONS.map((name) => ({ name, ran }));
 
 async function tables(store: Store): Promise<string[]> {
   const rows: { name: string }[] = store.dialect === "sqlite"
@@ -36,13 +41,13 @@ describe.each(BACKENDS)("store on %s", (_, backend) => {
 
   it("reports the migration pending on a new database, runs it once, then reports it ran", async () => {
     const store = await db.open({ migrate: false });
-    expect(await migrationStatus(store)).toEqual([{ name: "0001-initial-schema", ran: false }]);
-    expect(await migrate(store)).toEqual(["0001-initial-schema"]);
+    expect(await migrationStatus(store)).toEqual(status(false));
+    expect(await migrate(store)).toEqual(MIGRATIONS);
     expect(await tables(store)).toEqual(TABLES);
     expect(await migrate(store)).toEqual([]);
-    expect(await migrationStatus(store)).toEqual([{ name: "0001-initial-schema", ran: true }]);
+    expect(await migrationStatus(store)).toEqual(status(true));
     const again = await db.open();
-    expect(await migrationStatus(again)).toEqual([{ name: "0001-initial-schema", ran: true }]);
+    expect(await migrationStatus(again)).toEqual(status(true));
   });
 
   it("has entities that match the migrated schema exactly (TypeORM's schema diff is empty)", async () => {
@@ -63,14 +68,15 @@ describe.each(BACKENDS)("store on %s", (_, backend) => {
   it("can undo the migration and run it again", async () => {
     const store = await db.open();
     await store.dataSource.undoLastMigration();
+    await store.dataSource.undoLastMigration();
     expect(await tables(store)).toEqual(["idm_migrations"]);
-    expect(await migrationStatus(store)).toEqual([{ name: "0001-initial-schema", ran: false }]);
-    expect(await migrate(store)).toEqual(["0001-initial-schema"]);
+    expect(await migrationStatus(store)).toEqual(status(false));
+    expect(await migrate(store)).toEqual(MIGRATIONS);
   });
 
   it("lets two stores opening a new database at once both succeed", async () => {
     const [a, b] = await Promise.all([db.open(), db.open()]);
-    expect(await migrationStatus(a!)).toEqual([{ name: "0001-initial-schema", ran: true }]);
+    expect(await migrationStatus(a!)).toEqual(status(true));
     expect(await tables(b!)).toEqual(TABLES);
   });
 });
@@ -118,7 +124,7 @@ describe("store on sqlite", () => {
     expect(results.map((r) => r.status), results.map((r) => r.stderr).join("")).toEqual([0, 0, 0, 0]);
     const store = await openStore(`sqlite:${file}`, { migrate: false });
     try {
-      expect(await migrationStatus(store)).toEqual([{ name: "0001-initial-schema", ran: true }]);
+      expect(await migrationStatus(store)).toEqual(status(true));
     } finally {
       await store.close();
     }

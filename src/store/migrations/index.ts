@@ -1,8 +1,9 @@
 /** Every migration, in order. A new one is appended here and never edits an older one. */
 import type { MigrationInterface } from "typeorm";
 import { InitialSchema } from "./0001-initial-schema.js";
+import { JobRuns } from "./0002-job-runs.js";
 
-export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns];
 
 export const MIGRATIONS_TABLE = "idm_migrations";
 
