@@ -4,43 +4,7 @@
  */
 import type { EntityManager, InsertQueryBuilder, ObjectLiteral, SelectQueryBuilder, UpdateQueryBuilder, DeleteQueryBuilder } from "typeorm";
 import { ENTITY, type DeploymentRow, type ItemRow, type RevisionRow } from "../store/entities.js";
-import type { Dialect } from "../store/database-url.js";
-
-/** Bound parameters per statement: SQL Server accepts 2,100; the others far more. */
-export function batchSize(dialect: Dialect, columns: number): number {
-  return Math.max(1, Math.floor((dialect === "mssql" ? 2000 : 5000) / columns));
-}
-
-export interface Statement {
-  sql: string;
-  parameters: unknown[];
-}
-
-/**
- * A multi-row INSERT written with the driver's own quoting and placeholders. QueryBuilder's
- * parameter bookkeeping costs more per value than the database does, and a cold deploy inserts
- * two rows (item and revision) per item.
- */
-export function bulkInsert<Row extends object>(m: EntityManager, entity: string, rows: Row[]): Statement {
-  const driver = m.connection.driver;
-  const metadata = m.connection.getMetadata(entity);
-  const columns = metadata.columns.filter((c) => !c.isGenerated && c.propertyName in rows[0]!);
-  const parameters: unknown[] = [];
-  const tuples = rows.map((row) => {
-    const values = columns.map((c) => {
-      parameters.push((row as Record<string, unknown>)[c.propertyName]);
-      return driver.createParameter(`p${parameters.length - 1}`, parameters.length - 1);
-    });
-    return `(${values.join(", ")})`;
-  });
-  const table = driver.escape(metadata.tableName);
-  const names = columns.map((c) => driver.escape(c.databaseName)).join(", ");
-  return { sql: `INSERT INTO ${table} (${names}) VALUES ${tuples.join(", ")}`, parameters };
-}
-
-export async function run(m: EntityManager, statement: Statement): Promise<void> {
-  await m.query(statement.sql, statement.parameters);
-}
+import { bulkInsert, type Statement } from "../store/statements.js";
 
 export function selectAllItems(m: EntityManager): SelectQueryBuilder<ItemRow> {
   return m.createQueryBuilder<ItemRow>(ENTITY.item, "i").orderBy("i.id");

@@ -3,7 +3,8 @@ import type { EntityManager } from "typeorm";
 import type { ItemRow } from "../store/entities.js";
 import type { Dialect } from "../store/database-url.js";
 import type { Item } from "./items.js";
-import { batchSize, rawRows, selectAllItems, selectItemDetails, selectItemKeys } from "./item-queries.js";
+import { batchSize } from "../store/statements.js";
+import { rawRows, selectAllItems, selectItemDetails, selectItemKeys } from "./item-queries.js";
 import type { StoredItem } from "./plan.js";
 import { LazyStoredItem } from "./stored-items.js";
 

@@ -3,12 +3,16 @@
  * the same Level start together, and level N+1 starts when every level-N task has ended; a step
  * without a level (-1) is a group of its own; no group holds more than MaxTaskBatchSize tasks.
  */
-import type { JobStepItem } from "../deploy/items.js";
+/** What placing a step needs: a stored JobStepItem and a run's StepSnapshot both have it. */
+export interface PlacedStep {
+  level: number;
+  launchOrder: number;
+}
 
-export interface LaunchGroup {
+export interface LaunchGroup<S extends PlacedStep = PlacedStep> {
   /** The steps' Level, or -1 for a step without one. */
   level: number;
-  steps: JobStepItem[];
+  steps: S[];
 }
 
 export const DEFAULT_MAX_TASK_BATCH_SIZE = 5;
@@ -17,12 +21,12 @@ export const DEFAULT_MAX_TASK_BATCH_SIZE = 5;
  * Leveled groups run in ascending level. A step without a level keeps its place in document order:
  * it runs right after the group of the last leveled step written before it (first, if none is).
  */
-export function launchGroups(steps: JobStepItem[], maxTaskBatchSize = DEFAULT_MAX_TASK_BATCH_SIZE): LaunchGroup[] {
+export function launchGroups<S extends PlacedStep>(steps: S[], maxTaskBatchSize = DEFAULT_MAX_TASK_BATCH_SIZE): LaunchGroup<S>[] {
   if (!Number.isInteger(maxTaskBatchSize) || maxTaskBatchSize < 1) throw new Error(`MaxTaskBatchSize must be a positive integer, not ${maxTaskBatchSize}`);
   const ordered = [...steps].sort((a, b) => a.launchOrder - b.launchOrder);
-  const byLevel = new Map<number, JobStepItem[]>();
+  const byLevel = new Map<number, S[]>();
   /** Unleveled steps, keyed by the level of the last leveled step before them (undefined: none). */
-  const unleveledAfter = new Map<number | undefined, JobStepItem[]>();
+  const unleveledAfter = new Map<number | undefined, S[]>();
   let lastLevel: number | undefined;
   for (const step of ordered) {
     if (step.level === -1) {
@@ -33,8 +37,8 @@ export function launchGroups(steps: JobStepItem[], maxTaskBatchSize = DEFAULT_MA
       lastLevel = step.level;
     }
   }
-  const single = (step: JobStepItem): LaunchGroup => ({ level: -1, steps: [step] });
-  const groups: LaunchGroup[] = (unleveledAfter.get(undefined) ?? []).map(single);
+  const single = (step: S): LaunchGroup<S> => ({ level: -1, steps: [step] });
+  const groups: LaunchGroup<S>[] = (unleveledAfter.get(undefined) ?? []).map(single);
   for (const level of [...byLevel.keys()].sort((a, b) => a - b)) {
     const levelSteps = byLevel.get(level)!;
     for (let i = 0; i < levelSteps.length; i += maxTaskBatchSize) groups.push({ level, steps: levelSteps.slice(i, i + maxTaskBatchSize) });

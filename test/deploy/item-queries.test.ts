@@ -6,9 +6,10 @@ import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { validateFolder } from "../../src/config/validate-folder.js";
 import {
-  batchSize, deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, selectAllItems, selectDeployments,
-  selectRevisionsUpTo, updateItem, type Statement,
+  deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, selectAllItems, selectDeployments,
+  selectRevisionsUpTo, updateItem,
 } from "../../src/deploy/item-queries.js";
+import { batchSize, type Statement } from "../../src/store/statements.js";
 import { buildItems } from "../../src/deploy/items.js";
 import { revisionOfRow, revisionState, toItemRow } from "../../src/deploy/stored-items.js";
 import { offlineMssqlStore } from "../../src/store/store.js";

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { JobStepItem } from "../../src/deploy/items.js";
-import { launchGroups } from "../../src/jobs/launch-groups.js";
+import { launchGroups, type LaunchGroup } from "../../src/jobs/launch-groups.js";
 
 function steps(...levels: [string, number][]): JobStepItem[] {
   return levels.map(([task, level], i) => ({ kind: "inline", launchOrder: i + 1, level, task }));
 }
 
-const names = (groups: ReturnType<typeof launchGroups>) => groups.map((g) => [g.level, g.steps.map((s) => s.task)]);
+const names = (groups: LaunchGroup<JobStepItem>[]) => groups.map((g) => [g.level, g.steps.map((s) => s.task)]);
 
 describe("launchGroups", () => {
   it("runs steps without levels one by one, in document order", () => {
