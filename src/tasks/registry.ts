@@ -3,9 +3,10 @@
  * validated and deployed, and running it fails the task with task-not-implemented. Tests and
  * benchmarks register their own handlers with registerTask and take them back with the function it returns.
  */
+import invokeExpression from "./invoke-expression.js";
 import type { TaskHandler } from "./task-handler.js";
 
-const BUILT_IN: TaskHandler[] = [];
+const BUILT_IN: TaskHandler[] = [invokeExpression];
 
 const handlers = new Map<string, TaskHandler>(BUILT_IN.map((h) => [h.type, h]));
 

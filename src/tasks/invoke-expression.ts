@@ -1,0 +1,184 @@
+/**
+ * InvokeExpressionTask: runs a script (PowerShell, bash or Node.js) with the job's folders in its
+ * environment and its output streamed into the task log. The script must lie under an allowed root:
+ * its path comes from a deployed configuration, which must not be able to run any file on the host.
+ */
+import { existsSync, mkdirSync, realpathSync, statSync } from "node:fs";
+import { extname, isAbsolute, relative, resolve, sep } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import { killGroup, spawnGroup } from "./process-tree.js";
+import { defineTask, type LogLevel, type TaskContext, type TaskResult } from "./task-handler.js";
+
+type Interpreter = (script: string) => { command: string; args: string[] };
+
+const node: Interpreter = (script) => ({ command: process.execPath, args: [script] });
+
+const INTERPRETERS = new Map<string, Interpreter>([
+  [".ps1", (script) => ({ command: "pwsh", args: ["-NoLogo", "-NoProfile", "-NonInteractive", "-File", script] })],
+  [".sh", (script) => ({ command: "bash", args: [script] })],
+  [".js", node],
+  [".mjs", node],
+  [".cjs", node],
+]);
+
+/** After the script exits, how long a process it left running may keep its output open before we stop reading. */
+const DRAIN_MS = 1000;
+const PROGRESS_EVERY_MS = 1000;
+
+export default defineTask({
+  type: "InvokeExpressionTask",
+  side: "both",
+  async run(context, task) {
+    const input = task.attributes.InputPath;
+    if (typeof input !== "string" || input === "") {
+      throw new Error(`InvokeExpressionTask ${task.identifier} has no InputPath: the path of the script to run`);
+    }
+    if (context.signal.aborted) throw cancellation(context.signal, input);
+
+    const folder = context.paths.configuration === undefined ? process.cwd() : resolve(context.paths.configuration);
+    const roots = context.settings.tasks.scriptRoots?.map((root) => resolve(root)) ?? [folder, resolve(context.paths.work)];
+    const script = locateScript(input, folder, roots);
+    const extension = extname(script).toLowerCase();
+    const interpreter = INTERPRETERS.get(extension);
+    if (interpreter === undefined) {
+      throw new Error(
+        `InvokeExpressionTask cannot run ${input}: ${extension ? `extension "${extension}"` : "no extension"}` +
+          ` (it runs ${[...INTERPRETERS.keys()].join(", ")})`,
+      );
+    }
+
+    const work = resolve(context.paths.work);
+    const temp = resolve(context.paths.temp);
+    const exportFolder = resolve(context.paths.export);
+    for (const path of [work, temp, exportFolder]) mkdirSync(path, { recursive: true });
+    const env = {
+      ...process.env,
+      IDM_JOB: context.job.identifier,
+      IDM_TASK: task.identifier,
+      IDM_JOB_INSTANCE: String(context.job.instanceId),
+      IDM_WORK_FOLDER: work,
+      IDM_TEMP_FOLDER: temp,
+      IDM_EXPORT_FOLDER: exportFolder,
+    };
+    return runScript(context, input, interpreter(script), folder, env);
+  },
+});
+
+/** The real path of the script, refused when it (or the file a symlink points to) is outside every root. */
+function locateScript(input: string, folder: string, roots: string[]): string {
+  const path = resolve(folder, input);
+  const realRoots = roots.map(realOrSame);
+  const outside = () =>
+    new Error(
+      `script ${input} is outside the folders scripts may run from (${roots.join(", ") || "none"});` +
+        " Tasks.ScriptRoots in the settings lists them",
+    );
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // Outside the roots comes first, so that a configuration cannot probe which files exist elsewhere.
+    if (!isUnder(path, [...roots, ...realRoots])) throw outside();
+    if (code === "ENOENT" || code === "ENOTDIR") throw new Error(`script ${input} does not exist (${path})`, { cause: error });
+    throw new Error(`cannot read script ${input} (${path}): ${(error as Error).message}`, { cause: error });
+  }
+  if (!isUnder(real, realRoots)) throw outside();
+  if (!statSync(real).isFile()) throw new Error(`script ${input} is not a file (${real})`);
+  return real;
+}
+
+function isUnder(path: string, roots: string[]): boolean {
+  return roots.some((root) => {
+    const rel = relative(root, path);
+    return rel !== "" && rel.split(sep)[0] !== ".." && !isAbsolute(rel);
+  });
+}
+
+function realOrSame(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function cancellation(signal: AbortSignal, input: string): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error(`script ${input} was cancelled`);
+}
+
+function runScript(
+  context: TaskContext,
+  input: string,
+  { command, args }: { command: string; args: string[] },
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<TaskResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawnGroup(command, args, { cwd, env });
+    const counters = { linesOut: 0, linesErr: 0 };
+    let lastProgress = Date.now();
+    const follow = (stream: Readable, level: LogLevel, counter: keyof typeof counters) => {
+      // readline joins a line split across chunks and emits the last one even without a final newline.
+      createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => {
+        counters[counter]++;
+        context.log(level, line);
+        if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
+          lastProgress = Date.now();
+          context.progress({ ...counters });
+        }
+      });
+    };
+    follow(child.stdout, "Information", "linesOut");
+    follow(child.stderr, "Warning", "linesErr");
+
+    let stopped: "cancelled" | "timed out" | undefined;
+    const stop = (why: "cancelled" | "timed out") => {
+      if (stopped !== undefined || child.pid === undefined) return;
+      stopped = why;
+      killGroup(child.pid);
+    };
+    const onAbort = () => stop("cancelled");
+    context.signal.addEventListener("abort", onAbort, { once: true });
+    const seconds = context.settings.tasks.scriptTimeoutSeconds;
+    const timeout = seconds === undefined ? undefined : setTimeout(() => stop("timed out"), seconds * 1000);
+    let drain: NodeJS.Timeout | undefined;
+    // A process the script started in the background inherits its stdout and stderr; without this the
+    // task would wait for that process to end too.
+    child.once("exit", () => {
+      drain = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, DRAIN_MS);
+    });
+    const finish = () => {
+      context.signal.removeEventListener("abort", onAbort);
+      clearTimeout(timeout);
+      clearTimeout(drain);
+      context.progress({ ...counters });
+    };
+
+    child.once("error", (error: NodeJS.ErrnoException) => {
+      finish();
+      // spawn says ENOENT for a missing working folder too.
+      const message =
+        error.code !== "ENOENT"
+          ? `cannot start ${command} to run ${input}: ${error.message}`
+          : existsSync(cwd)
+            ? `InvokeExpressionTask needs ${command} to run ${input}, and ${command} is not installed`
+            : `cannot run ${input}: its working folder ${cwd} does not exist`;
+      reject(new Error(message, { cause: error }));
+    });
+    child.once("close", (code, signal) => {
+      if (child.pid === undefined) return; // never started: "error" has answered
+      finish();
+      if (stopped === "cancelled") return reject(cancellation(context.signal, input));
+      const failed = (message: string) => resolvePromise({ state: "Error", didWork: false, message, counters });
+      if (stopped === "timed out") return failed(`script ${input} timed out after ${seconds} s`);
+      if (signal !== null) return failed(`script ${input} was killed by ${signal}`);
+      if (code !== 0) return failed(`script ${input} exited with code ${code}`);
+      resolvePromise({ state: "Succeeded", didWork: true, counters });
+    });
+  });
+}
