@@ -5,11 +5,14 @@ import { registerDb } from "./commands/db.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDeployments } from "./commands/deployments.js";
 import { registerExport } from "./commands/export.js";
+import { registerHistory } from "./commands/history.js";
 import { registerRollback } from "./commands/rollback.js";
+import { EXIT_USAGE, registerRun } from "./commands/run.js";
 import { registerShow } from "./commands/show.js";
 import { registerSteps } from "./commands/steps.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerSchema } from "./commands/schema.js";
+import { registerScheduler } from "./commands/scheduler.js";
 import { registerValidate } from "./commands/validate.js";
 import { openStoreOf, withStore } from "./context.js";
 import { CliError } from "./cli-error.js";
@@ -34,6 +37,9 @@ registerDeploy(program);
 registerDeployments(program);
 registerShow(program);
 registerSteps(program);
+registerRun(program);
+registerHistory(program);
+registerScheduler(program);
 registerRollback(program);
 registerExport(program, (run) => withStore(program, run));
 registerDb(program, (options) => openStoreOf(program, options));
@@ -42,7 +48,8 @@ registerSchema(program);
 try {
   await program.parseAsync();
 } catch (error) {
-  if (error instanceof CommanderError) process.exit(error.exitCode);
+  // Commander has printed the problem; a usage error exits 64 (EX_USAGE), help and version 0.
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
   const debug = program.opts<{ debug?: boolean }>().debug === true;
   process.stderr.write(`idm: ${debug && error instanceof Error ? error.stack : (error as Error).message}\n`);
   process.exit(error instanceof CliError ? error.exitCode : 1);

@@ -209,7 +209,7 @@ const cronErrors = new Map<string, string | undefined>();
 function cronError(expression: string): string | undefined {
   if (!cronErrors.has(expression)) {
     try {
-      new Cron(expression, { paused: true });
+      new Cron(expression, { paused: true, mode: "5-or-6-parts" });
       cronErrors.set(expression, undefined);
     } catch (error) {
       cronErrors.set(expression, (error as Error).message);

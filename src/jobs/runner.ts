@@ -55,7 +55,8 @@ export interface RunSummary {
 export type RunEvent =
   | { kind: "started"; job: string; instanceId: number; tasks: TaskView[] }
   | { kind: "task"; task: TaskView }
-  | { kind: "log"; task: string | undefined; level: LogLevel; message: string }
+  /** A log line of a task (task set) or of the runner itself (its own start and end lines). */
+  | { kind: "log"; source: "task" | "runner"; task: string | undefined; level: LogLevel; message: string }
   | { kind: "ended"; summary: RunSummary };
 
 export interface RunOptions {
@@ -92,10 +93,11 @@ export class JobRunningError extends Error {
   }
 }
 
-export class ResumeError extends Error {
+/** An instance that does not exist or is not in the state the request needs. */
+export class InstanceStateError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "ResumeError";
+    this.name = "InstanceStateError";
   }
 }
 
@@ -144,11 +146,11 @@ export async function resumeJob(instanceId: number, options: RunOptions): Promis
   const { store } = options;
   const manager = store.dataSource.manager;
   const found = await selectJobInstance(manager, instanceId).getOne();
-  if (found === null) throw new ResumeError(`there is no job instance ${instanceId} (idm instances lists them)`);
+  if (found === null) throw new InstanceStateError(`there is no job instance ${instanceId} (idm instances lists them)`);
   const lease = await takeJobLease(store, found.job, options.settings);
   try {
     const instance = await selectJobInstance(manager, instanceId).getOneOrFail();
-    if (instance.state !== "Blocked") throw new ResumeError(`job instance ${instanceId} is ${instance.state}; only a Blocked instance can be resumed`);
+    if (instance.state !== "Blocked") throw new InstanceStateError(`job instance ${instanceId} is ${instance.state}; only a Blocked instance can be resumed`);
     const taskRows = await selectTaskInstances(manager, instanceId).getMany();
     const blocked = new Set(taskRows.filter((t) => t.state === "Blocked").map((t) => t.id));
     for (const task of taskRows.filter((t) => blocked.has(t.id))) task.state = "Pending";
@@ -246,7 +248,7 @@ class JobRun {
 
   #runnerLog(level: LogLevel, message: string): void {
     this.#log.add(null, level, message, this.#jobThreshold);
-    this.#emit({ kind: "log", task: undefined, level, message });
+    this.#emit({ kind: "log", source: "runner", task: undefined, level, message });
   }
 
   async execute(): Promise<RunSummary> {
@@ -288,7 +290,7 @@ class JobRun {
       if (!this.#controller.signal.aborted) this.#controller.abort(reason);
     };
     const external = this.options.signal;
-    const onExternal = () => abort(new Error("cancelled by a signal"));
+    const onExternal = () => abort(external?.reason instanceof Error ? external.reason : new Error("cancelled by the caller"));
     external?.addEventListener("abort", onExternal);
     if (external?.aborted) onExternal();
     const onLeaseLost = () => abort(this.lease.signal.reason);
@@ -326,23 +328,23 @@ class JobRun {
   async #runTask(view: TaskView): Promise<void> {
     const step = this.#steps.get(view.id)!;
     const threshold = logThreshold(step.attributes.LogLevel, this.snapshot.attributes.LogLevel);
-    const log = (level: LogLevel, message: string) => {
+    const log = (level: LogLevel, message: string, source: "task" | "runner" = "task") => {
       this.#log.add(view.id, level, message, threshold);
-      this.#emit({ kind: "log", task: view.identifier, level, message });
+      this.#emit({ kind: "log", source, task: view.identifier, level, message });
     };
     const skip = this.#unmetDependency(step);
     if (skip !== undefined) {
       Object.assign(view, { state: "Skipped", startedAt: new Date(), endedAt: new Date(), error: skip });
-      log("Information", skip);
+      log("Information", skip, "runner");
       await this.#update(view, { state: "Skipped", startedAt: view.startedAt, endedAt: view.endedAt, error: skip });
       return;
     }
 
     Object.assign(view, { state: "InProgress", attempt: view.attempt + 1, startedAt: new Date(), endedAt: null, error: null });
     await this.#update(view, { state: "InProgress", attempt: view.attempt, startedAt: view.startedAt, endedAt: null, error: null });
-    log("Information", `task ${view.identifier} (${view.type}) started, attempt ${view.attempt}`);
+    log("Information", `task ${view.identifier} (${view.type}) started, attempt ${view.attempt}`, "runner");
 
-    const result = await this.#handle(step, view, log);
+    const result = await this.#handle(step, view, (level, message) => log(level, message));
     const continueOnError = step.attributes.ContinueOnError === true;
     const state: TaskState = result.state === "Error" && continueOnError ? "Warning" : result.state;
     const where = step.source ? `${step.source.file}:${step.source.line}: ` : "";
@@ -351,7 +353,7 @@ class JobRun {
       error: result.message === undefined ? null : `${where}${result.message}`,
     });
     log(state === "Succeeded" || state === "Skipped" ? "Information" : state === "Warning" ? "Warning" : "Error",
-      `task ${view.identifier} ended ${state}${view.error ? `: ${view.error}` : ""}`);
+      `task ${view.identifier} ended ${state}${view.error ? `: ${view.error}` : ""}`, "runner");
     await this.#update(view, { state, endedAt: view.endedAt, didWork: view.didWork, counters: counterText(view.counters), error: view.error });
   }
 
@@ -387,4 +389,14 @@ class JobRun {
     }
   }
 
+}
+
+/** Asks the runner of an instance to cancel it (it looks every half second); the instance as it stands. */
+export async function requestCancel(store: Store, instanceId: number): Promise<JobInstanceRow> {
+  const manager = store.dataSource.manager;
+  const instance = await selectJobInstance(manager, instanceId).getOne();
+  if (instance === null) throw new InstanceStateError(`there is no job instance ${instanceId} (idm instances lists them)`);
+  if (instance.state !== "InProgress") return instance;
+  await updateJobInstance(manager, instanceId, { cancelRequested: true }).execute();
+  return { ...instance, cancelRequested: true };
 }

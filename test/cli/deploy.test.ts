@@ -1,14 +1,13 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateConfig } from "../../bench/generate-config.mjs";
 import { readStoredItems } from "../../src/deploy/read-stored.js";
 import { ENTITY } from "../../src/store/entities.js";
 import { openStore } from "../../src/store/store.js";
 import { DEMO, idm, idmAsync } from "../helpers/idm-process.js";
+import { dropProcessDatabases, PROCESS_DATABASES } from "../helpers/process-databases.js";
 
 
 /** A working folder with its own SQLite database and settings (short lease for the kill test). */
@@ -18,36 +17,9 @@ function workspace(): { cwd: string; url: string } {
   return { cwd, url: `sqlite:${join(cwd, "idm.db")}` };
 }
 
-/** Databases for processes: a SQLite file, and a new PostgreSQL database when one is available. */
-const DATABASES: { name: string; create(cwd: string): Promise<string> }[] = [
-  { name: "sqlite", create: async (cwd) => `sqlite:${join(cwd, "idm.db")}` },
-  ...(process.env.IDM_TEST_POSTGRES_URL ? [{ name: "postgres", create: () => createPostgresDatabase(process.env.IDM_TEST_POSTGRES_URL!) }] : []),
-];
+const DATABASES = PROCESS_DATABASES;
 
-const createdDatabases: string[] = [];
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-afterAll(async () => {
-  for (const name of createdDatabases) await adminQuery(process.env.IDM_TEST_POSTGRES_URL!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-});
-
-async function createPostgresDatabase(url: string): Promise<string> {
-  const name = `idm_cli_${randomBytes(6).toString("hex")}`;
-  await adminQuery(url, `CREATE DATABASE ${name}`);
-  createdDatabases.push(name);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return target.href;
-}
+afterAll(dropProcessDatabases);
 
 function copyDemo(): string {
   const dir = mkdtempSync(join(tmpdir(), "idm-demo-"));
@@ -60,7 +32,7 @@ describe("idm plan and idm deploy", () => {
     const { cwd } = workspace();
     const first = idm(cwd, "deploy", DEMO);
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/^Plan: 44 to insert, 0 to update, 0 to delete$/m);
+    expect(first.stdout).toMatch(/^Plan: 48 to insert, 0 to update, 0 to delete$/m);
     expect(first.stdout).toContain("Deployed as deployment 1.");
     expect(readFileSync(join(cwd, ".idm", "idm.db")).length).toBeGreaterThan(0);
     const plan = idm(cwd, "plan", DEMO, "--detailed-exitcode");
@@ -134,7 +106,7 @@ describe.each(DATABASES)("deploy processes on $name", (database) => {
     const store = await openStore(url);
     try {
       expect(await store.dataSource.manager.getRepository(ENTITY.deployment).count()).toBe(1);
-      expect((await readStoredItems(store.dataSource.manager)).length).toBe(44);
+      expect((await readStoredItems(store.dataSource.manager)).length).toBe(48);
       expect(await store.dataSource.manager.getRepository(ENTITY.lease).count()).toBe(1);
     } finally {
       await store.close();
@@ -150,12 +122,12 @@ describe.each(DATABASES)("deploy processes on $name", (database) => {
     const url = await database.create(cwd);
     expect(idm(cwd, "--database", url, "deploy", DEMO).status).toBe(0);
     const out = join(cwd, "exported");
-    expect(idm(cwd, "--database", url, "export", out).stdout).toBe("exported 44 items into 9 files\n");
+    expect(idm(cwd, "--database", url, "export", out).stdout).toBe("exported 48 items into 10 files\n");
     const plan = idm(cwd, "--database", url, "plan", out, "--detailed-exitcode");
     expect(plan.stdout).toMatch(/^Plan: 0 to insert, 0 to update, 0 to delete\n/);
     expect(plan.status).toBe(2); // the exported layout moves every item: source updates only
     expect(idm(cwd, "--database", url, "show", "Job", "HR_Complete").stdout).toContain("source      Jobs/HR_Complete.xml:7:3");
-    expect(idm(cwd, "--database", url, "deployments", "--json").stdout).toContain('"inserted": 44');
+    expect(idm(cwd, "--database", url, "deployments", "--json").stdout).toContain('"inserted": 48');
   });
 
   it("export never writes outside its folder, whatever source path is stored", async () => {

@@ -20,12 +20,12 @@ describe("idm steps", () => {
   });
 
   it("prints the launch groups of a deployed job as JSON", () => {
-    const { status, stdout } = idm("steps", "Demo_Main", "--json");
+    const { status, stdout } = idm("steps", "Demo_Housekeeping", "--json");
     expect(status).toBe(0);
     expect(JSON.parse(stdout)).toEqual({
-      job: "Demo_Main",
+      job: "Demo_Housekeeping",
       groups: [
-        { level: 0, tasks: ["Demo_Hello", "Demo_DropScratchTable"] },
+        { level: 0, tasks: ["Demo_HousekeepingHello", "Demo_DropScratchTable"] },
         { level: 1, tasks: ["Demo_Heartbeat", "CreateDatabaseViews", "Demo_ManageConfigurationIndexes"] },
         { level: 2, tasks: ["Demo_SetRecentlyModifiedFlag", "Demo_ResetValidFrom"] },
         { level: 3, tasks: ["MaintainIndexes"] },

@@ -88,10 +88,10 @@ describe.each(BACKENDS)("deploy on $name", (backend) => {
     const dir = copyDemo();
     await deploy(store, itemsOf(dir), OPTIONS);
     edit(dir, "Jobs/HR_Complete.xml", 'Identifier="HR_Synchronize"', 'Identifier="HR_Synchronize" DoNotDeleteChanges="true"');
-    edit(dir, "Jobs/Demo_Main.xml", 'Level="3"', 'Level="4"');
+    edit(dir, "Jobs/Demo_Housekeeping.xml", 'Level="3"', 'Level="4"');
     const result = await deploy(store, itemsOf(dir), OPTIONS);
     expect(result.plan.updates.map((u) => [u.kind, u.identifier, u.changes.map((c) => c.path)])).toEqual([
-      ["Job", "Demo_Main", ["children.steps[7].level"]],
+      ["Job", "Demo_Housekeeping", ["children.steps[7].level"]],
       ["SynchronizeTask", "HR_Synchronize", ["attributes.DoNotDeleteChanges"]],
     ]);
     const stored = (await readStoredItems(store.dataSource.manager)).find((s) => s.identifier === "HR_Synchronize")!;
@@ -125,7 +125,7 @@ describe.each(BACKENDS)("deploy on $name", (backend) => {
     const store = await open();
     const dir = copyDemo();
     await deploy(store, itemsOf(dir), OPTIONS);
-    edit(dir, "Jobs/Demo_Main.xml", 'Level="3"', 'Level="4"');
+    edit(dir, "Jobs/Demo_Housekeeping.xml", 'Level="3"', 'Level="4"');
     writeFileSync(join(dir, "Extra.xml"), readFileSync(join(DEMO, "Agents.xml"), "utf8").replace(/Identifier="(\w+)"/g, 'Identifier="$1_2"').replace(/Code="(\w\w)-/g, 'Code="$1x-'));
     const before = await snapshot(store);
     let batches = 0;
@@ -164,7 +164,7 @@ describe.each(BACKENDS)("deploy on $name", (backend) => {
     const store = await open();
     const dir = copyDemo();
     await deploy(store, itemsOf(dir), OPTIONS);
-    edit(dir, "Jobs/Demo_Main.xml", 'Level="3"', 'Level="4"');
+    edit(dir, "Jobs/Demo_Housekeeping.xml", 'Level="3"', 'Level="4"');
     const plan = planDeploy(itemsOf(dir), await readStoredItems(store.dataSource.manager));
     const saved = JSON.parse(JSON.stringify(plan));
     expect((await deploy(store, [], { ...OPTIONS, plan: saved })).plan.summary).toEqual(plan.summary);
@@ -176,7 +176,7 @@ describe.each(BACKENDS)("deploy on $name", (backend) => {
     const store = await open();
     const dir = copyDemo();
     await deploy(store, itemsOf(dir), OPTIONS);
-    edit(dir, "Jobs/Demo_Main.xml", 'Level="3"', 'Level="4"');
+    edit(dir, "Jobs/Demo_Housekeeping.xml", 'Level="3"', 'Level="4"');
     edit(dir, "HR/Connector.xml", 'Identifier="HR"', 'Identifier="HR" DisplayName_L3="Personnel"');
     const result = await deploy(store, itemsOf(dir), { ...OPTIONS, scope: "HR" });
     expect(result.plan.updates.map((u) => u.identifier)).toEqual(["HR"]);
@@ -187,7 +187,7 @@ describe.each(BACKENDS)("deploy on $name", (backend) => {
     const dir = copyDemo();
     const v1 = itemsOf(dir);
     await deploy(store, v1, OPTIONS);
-    edit(dir, "Jobs/Demo_Main.xml", 'Level="3"', 'Level="4"');
+    edit(dir, "Jobs/Demo_Housekeeping.xml", 'Level="3"', 'Level="4"');
     await deploy(store, itemsOf(dir), OPTIONS);
     const rollback = await deploy(store, await itemsAfter(store, 1), { ...OPTIONS, kind: "rollback", rollbackOf: 1 });
     expect(rollback.deploymentId).toBe(3);

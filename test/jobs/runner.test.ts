@@ -6,7 +6,7 @@ import { DEFAULT_DELETION_GUARD } from "../../src/deploy/deletion-guard.js";
 import { buildItems } from "../../src/deploy/items.js";
 import { selectTaskInstances, selectTaskLogs, updateJobInstance } from "../../src/jobs/instance-queries.js";
 import {
-  JobNotFoundError, JobRunningError, JobStartDeniedError, ResumeError, resumeJob, runJob, type RunOptions, type RunSummary,
+  JobNotFoundError, JobRunningError, JobStartDeniedError, InstanceStateError, resumeJob, runJob, type RunOptions, type RunSummary,
 } from "../../src/jobs/runner.js";
 import { SelectionError } from "../../src/jobs/selection.js";
 import { ENTITY, type JobInstanceRow } from "../../src/store/entities.js";
@@ -183,7 +183,7 @@ describe.each(BACKENDS)("runner on %s", (_, backend) => {
     expect(resumed.state).toBe("Succeeded");
     expect(resumed.tasks.map((t) => [t.identifier, t.state, t.attempt])).toEqual([["Sync", "Succeeded", 2], ["After", "Succeeded", 1]]);
     expect(handler.seen.map((s) => [s.task.identifier, s.force])).toEqual([["Sync", false], ["Sync", true], ["After", false]]);
-    await expect(resumeJob(blocked.instanceId, options())).rejects.toThrow(ResumeError);
+    await expect(resumeJob(blocked.instanceId, options())).rejects.toThrow(InstanceStateError);
   });
 
   it("passes --force to every task", async () => {

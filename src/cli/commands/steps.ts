@@ -5,9 +5,8 @@ import { jobIdentifiers, showItem } from "../../deploy/history.js";
 import { launchGroups } from "../../jobs/launch-groups.js";
 import { CliError } from "../cli-error.js";
 import { settingsOf, withStore } from "../context.js";
+import { EXIT_USAGE } from "./run.js";
 
-/** Exit code of a usage error or an unknown job (the runner's convention). */
-const EXIT_USAGE = 64;
 
 export function registerSteps(program: Command): void {
   program

@@ -1,0 +1,97 @@
+/** What has run: instances, their logs, the deployed jobs with their last run, and retention. */
+import { Cron } from "croner";
+import { isJobChildren } from "../deploy/items.js";
+import { LazyStoredItem } from "../deploy/stored-items.js";
+import { ENTITY, type ItemRow, type JobInstanceRow, type TaskLogRow } from "../store/entities.js";
+import type { Store } from "../store/store.js";
+import {
+  deleteByJobInstance, deleteJobInstances, selectInstances, selectLastInstances, selectPrunableInstances, selectTaskInstances, selectTaskLogs,
+} from "./instance-queries.js";
+
+export type InstanceSummary = Omit<JobInstanceRow, "snapshot" | "selection">;
+
+export async function listInstances(store: Store, job: string | undefined, limit: number): Promise<InstanceSummary[]> {
+  return selectInstances(store.dataSource.manager, job, limit).getMany();
+}
+
+export interface DeployedJob {
+  identifier: string;
+  displayName: string;
+  agent: string | null;
+  cron: string | null;
+  cronTimeZone: string;
+  /** The next time the scheduler starts it; null without a cron (or with an invalid one). */
+  nextDue: Date | null;
+  tasks: number;
+  lastInstance: Pick<JobInstanceRow, "id" | "state" | "startedAt" | "endedAt"> | null;
+}
+
+/** Croner's time zone for a Job's CronTimeZone: UTC, or the server's own (undefined). */
+export function cronTimeZone(value: unknown): string | undefined {
+  return value === "ServerTime" || value === 1 ? undefined : "UTC";
+}
+
+export async function listDeployedJobs(store: Store, now = new Date()): Promise<DeployedJob[]> {
+  const manager = store.dataSource.manager;
+  const rows = await manager.getRepository<ItemRow>(ENTITY.item).find({ where: { kind: "Job" }, order: { identifier: "ASC" } });
+  const last = new Map((await selectLastInstances(manager).getMany()).map((i) => [i.job, i]));
+  return rows.map((row) => {
+    const item = new LazyStoredItem(row);
+    const attributes = item.attributes;
+    const cron = typeof attributes.CronTabExpression === "string" ? attributes.CronTabExpression : null;
+    const instance = last.get(item.identifier);
+    return {
+      identifier: item.identifier,
+      displayName: String(attributes.DisplayName_L1 ?? ""),
+      agent: typeof attributes.Agent === "string" ? attributes.Agent : null,
+      cron,
+      cronTimeZone: String(attributes.CronTimeZone ?? "UTC"),
+      nextDue: cron === null ? null : nextRun(cron, cronTimeZone(attributes.CronTimeZone), now),
+      tasks: isJobChildren(item.children) ? item.children.steps.length : 0,
+      lastInstance: instance ? { id: instance.id, state: instance.state, startedAt: instance.startedAt, endedAt: instance.endedAt } : null,
+    };
+  });
+}
+
+function nextRun(pattern: string, timezone: string | undefined, now: Date): Date | null {
+  try {
+    return new Cron(pattern, { mode: "5-or-6-parts", ...(timezone ? { timezone } : {}) }).nextRun(now);
+  } catch {
+    return null;
+  }
+}
+
+export interface LogLine extends TaskLogRow {
+  /** The task's identifier; undefined for the runner's own lines. */
+  task: string | undefined;
+}
+
+export async function readLogs(store: Store, instanceId: number, options: { task?: string; afterId?: number } = {}): Promise<LogLine[]> {
+  const manager = store.dataSource.manager;
+  const tasks = await selectTaskInstances(manager, instanceId).getMany();
+  const names = new Map(tasks.map((t) => [t.id, t.task]));
+  const wanted = options.task === undefined ? undefined : new Set(tasks.filter((t) => t.task === options.task).map((t) => t.id));
+  const rows = await selectTaskLogs(manager, instanceId, options.afterId ?? 0).getMany();
+  return rows
+    .filter((r) => wanted === undefined || (r.taskInstanceId !== null && wanted.has(r.taskInstanceId)))
+    .map((r) => ({ ...r, task: r.taskInstanceId === null ? undefined : names.get(r.taskInstanceId) }));
+}
+
+export interface PruneResult {
+  jobInstances: number;
+  before: Date;
+}
+
+/** Removes the ended instances that started before `before`, with their tasks and logs, in one transaction. */
+export async function pruneHistory(store: Store, before: Date): Promise<PruneResult> {
+  return store.dataSource.transaction(async (manager) => {
+    const ids = (await selectPrunableInstances(manager, before).getMany()).map((i) => i.id);
+    for (let i = 0; i < ids.length; i += 1000) {
+      const chunk = ids.slice(i, i + 1000);
+      await deleteByJobInstance(manager, ENTITY.taskLog, chunk).execute();
+      await deleteByJobInstance(manager, ENTITY.taskInstance, chunk).execute();
+      await deleteJobInstances(manager, chunk).execute();
+    }
+    return { jobInstances: ids.length, before };
+  });
+}
