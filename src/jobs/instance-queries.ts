@@ -4,7 +4,7 @@
  */
 import { In, LessThan, type DeleteQueryBuilder, type EntityManager, type InsertQueryBuilder, type ObjectLiteral, type SelectQueryBuilder, type UpdateQueryBuilder } from "typeorm";
 import { ENTITY, type JobInstanceRow, type ScheduleRow, type TaskInstanceRow, type TaskLogRow } from "../store/entities.js";
-import { bulkInsert, type Statement } from "../store/statements.js";
+import { bulkInsert, updateById, type Statement } from "../store/statements.js";
 
 export function insertJobInstance(m: EntityManager, row: Omit<JobInstanceRow, "id">): InsertQueryBuilder<ObjectLiteral> {
   return m.createQueryBuilder().insert().into(ENTITY.jobInstance).values(row);
@@ -23,8 +23,12 @@ export function selectCancelRequested(m: EntityManager, id: number): SelectQuery
   return m.createQueryBuilder<JobInstanceRow>(ENTITY.jobInstance, "j").select("j.cancelRequested").where({ id });
 }
 
+/** Who runs the job (or ran it, when its runner died): without the snapshots, the largest column. */
 export function selectRunningInstances(m: EntityManager, job: string): SelectQueryBuilder<JobInstanceRow> {
-  return m.createQueryBuilder<JobInstanceRow>(ENTITY.jobInstance, "j").where({ job, state: "InProgress" }).orderBy("j.id", "DESC");
+  return m.createQueryBuilder<JobInstanceRow>(ENTITY.jobInstance, "j")
+    .select(["j.id", "j.host", "j.pid", "j.startedAt"])
+    .where({ job, state: "InProgress" })
+    .orderBy("j.id", "DESC");
 }
 
 /** Instances without their snapshots, newest first. */
@@ -50,8 +54,9 @@ export function selectTaskInstances(m: EntityManager, jobInstanceId: number): Se
   return m.createQueryBuilder<TaskInstanceRow>(ENTITY.taskInstance, "t").where({ jobInstanceId }).orderBy("t.id");
 }
 
-export function updateTaskInstance(m: EntityManager, id: number, set: Partial<Omit<TaskInstanceRow, "id">>): UpdateQueryBuilder<ObjectLiteral> {
-  return m.createQueryBuilder().update(ENTITY.taskInstance).set(set).where({ id }).updateEntity(false);
+/** Two per task (started, ended): bound values, so that the prepared statement is reused. */
+export function updateTaskInstance(m: EntityManager, id: number, set: Partial<Omit<TaskInstanceRow, "id">>): Statement {
+  return updateById(m, ENTITY.taskInstance, id, set);
 }
 
 /** Marks the running tasks of dead instances: a new runner found their lease expired. */

@@ -313,7 +313,8 @@ class JobRun {
   }
 
   async #update(view: TaskView, set: Partial<Omit<TaskInstanceRow, "id">>): Promise<void> {
-    await updateTaskInstance(this.options.store.dataSource.manager, view.id, set).execute();
+    const manager = this.options.store.dataSource.manager;
+    await run(manager, updateTaskInstance(manager, view.id, set));
     this.#emit({ kind: "task", task: view });
   }
 

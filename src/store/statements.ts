@@ -39,3 +39,23 @@ export async function run(m: EntityManager, statement: Statement): Promise<void>
   await m.query(statement.sql, statement.parameters);
 }
 
+
+/**
+ * `UPDATE … SET … WHERE id = ?` with every value bound: the same text for the same columns, so the
+ * driver's prepared statement is reused (QueryBuilder writes some values into the text instead).
+ */
+export function updateById<Row extends object>(m: EntityManager, entity: string, id: number, set: Partial<Row>): Statement {
+  const driver = m.connection.driver;
+  const metadata = m.connection.getMetadata(entity);
+  const parameters: unknown[] = [];
+  const parameter = (value: unknown, column: (typeof metadata.columns)[number]) => {
+    parameters.push(driver.preparePersistentValue(value, column));
+    return driver.createParameter(`p${parameters.length - 1}`, parameters.length - 1);
+  };
+  const assignments = metadata.columns
+    .filter((c) => c.propertyName in set)
+    .map((c) => `${driver.escape(c.databaseName)} = ${parameter((set as Record<string, unknown>)[c.propertyName], c)}`);
+  const key = metadata.primaryColumns[0]!;
+  const where = `${driver.escape(key.databaseName)} = ${parameter(id, key)}`;
+  return { sql: `UPDATE ${driver.escape(metadata.tableName)} SET ${assignments.join(", ")} WHERE ${where}`, parameters };
+}
