@@ -97,6 +97,7 @@ describe.each(PROCESS_DATABASES)("idm run on $name", (database) => {
     const id = await until(() => (JSON.parse(run("instances", "--json").stdout) as Listed[]).find((i) => i.state === "InProgress")?.id);
     await until(() => (run("logs", String(id), "--task", "Long").stdout.includes("started") ? true : undefined));
 
+    const follow = start(["logs", String(id), "--follow"]).result;
     const second = run("run", "J_Long");
     expect(second.status).toBe(5);
     expect(second.stderr).toMatch(new RegExp(`^idm: job J_Long is already running: instance ${id} on .+ pid \\d+, started \\d{4}-`));
@@ -105,6 +106,9 @@ describe.each(PROCESS_DATABASES)("idm run on $name", (database) => {
     expect(cancel.stdout).toBe(`cancel requested for job J_Long instance ${id}\njob J_Long instance ${id} ended Cancelled\n`);
     const ended = await first;
     expect(ended.status).toBe(4);
+    const followed = (await follow).stdout;
+    expect(followed).toMatch(/Long  started\n/);
+    expect(followed).toMatch(/\(job\)  job J_Long instance \d+ ended Cancelled\n$/);
     const instance = (JSON.parse(run("instances", "--json").stdout) as Listed[])[0]!;
     expect(instance.state).toBe("Cancelled");
   });
