@@ -4,30 +4,18 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { validateFolder } from "../dist/config/validate-folder.js";
 import { deploy } from "../dist/deploy/apply.js";
 import { DEFAULT_DELETION_GUARD } from "../dist/deploy/deletion-guard.js";
 import { buildItems } from "../dist/deploy/items.js";
-import { migrate, openStore } from "../dist/store/store.js";
 import { generateConfig } from "./generate-config.mjs";
+import { benchBackends } from "./backends.mjs";
 
 const SIZES = [1_000, 10_000, 50_000];
 const OPTIONS = { sourceFolder: "bench", guard: DEFAULT_DELETION_GUARD, lease: { waitMs: 30_000, ttlMs: 60_000 } };
 const root = mkdtempSync(join(tmpdir(), "idm-bench-deploy-"));
 
-const backends = [
-  { name: "sqlite", fresh: async () => openStore(`sqlite:${join(mkdtempSync(join(root, "db-")), "idm.db")}`) },
-  ...(process.env.IDM_TEST_POSTGRES_URL ? [{ name: "postgres", fresh: () => freshPostgres(process.env.IDM_TEST_POSTGRES_URL) }] : []),
-];
-
-async function freshPostgres(url) {
-  const schema = `idm_bench_${randomBytes(4).toString("hex")}`;
-  const store = await openStore(url, { schema, migrate: false });
-  await store.dataSource.query(`CREATE SCHEMA "${schema}"`);
-  await migrate(store);
-  return { ...store, close: async () => { await store.dataSource.query(`DROP SCHEMA "${schema}" CASCADE`); await store.close(); } };
-}
+const backends = benchBackends(root);
 
 /** validate + items + deploy: what `idm deploy` does after opening the database. */
 async function deployFolder(store, dir) {

@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { DEFAULT_SETTINGS } from "../dist/config/settings.js";
 import { validateFolder } from "../dist/config/validate-folder.js";
 import { deploy } from "../dist/deploy/apply.js";
@@ -14,8 +13,8 @@ import { buildItems } from "../dist/deploy/items.js";
 import { runJob } from "../dist/jobs/runner.js";
 import { ENTITY } from "../dist/store/entities.js";
 import { batchSize, bulkInsert } from "../dist/store/statements.js";
-import { migrate, openStore } from "../dist/store/store.js";
 import { registerTask } from "../dist/tasks/registry.js";
+import { benchBackends } from "./backends.mjs";
 
 const TASKS = 1_000;
 const PER_LEVEL = 10;
@@ -26,18 +25,7 @@ const TARGET_MS_PER_TASK = 5; // on SQLite
 const TARGET_RATIO = 3;
 const root = mkdtempSync(join(tmpdir(), "idm-bench-runner-"));
 
-const backends = [
-  { name: "sqlite", fresh: async () => openStore(`sqlite:${join(mkdtempSync(join(root, "db-")), "idm.db")}`) },
-  ...(process.env.IDM_TEST_POSTGRES_URL ? [{ name: "postgres", fresh: () => freshPostgres(process.env.IDM_TEST_POSTGRES_URL) }] : []),
-];
-
-async function freshPostgres(url) {
-  const schema = `idm_bench_${randomBytes(4).toString("hex")}`;
-  const store = await openStore(url, { schema, migrate: false });
-  await store.dataSource.query(`CREATE SCHEMA "${schema}"`);
-  await migrate(store);
-  return { ...store, close: async () => { await store.dataSource.query(`DROP SCHEMA "${schema}" CASCADE`); await store.close(); } };
-}
+const backends = benchBackends(root);
 
 /** One Job of TASKS MaintainIndexesTasks, PER_LEVEL per Level, no dependencies between them. */
 function writeJobFolder(dir) {

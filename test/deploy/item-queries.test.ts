@@ -9,19 +9,14 @@ import {
   deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, selectAllItems, selectDeployments,
   selectRevisionsUpTo, updateItem,
 } from "../../src/deploy/item-queries.js";
-import { batchSize, type Statement } from "../../src/store/statements.js";
+import { batchSize } from "../../src/store/statements.js";
 import { buildItems } from "../../src/deploy/items.js";
 import { revisionOfRow, revisionState, toItemRow } from "../../src/deploy/stored-items.js";
 import { offlineMssqlStore } from "../../src/store/store.js";
+import { statement } from "../helpers/sql-statement.js";
 
 const DEMO = fileURLToPath(new URL("../../conf-samples/demo", import.meta.url));
 
-type Built = { getQueryAndParameters(): [string, unknown[]] } | Statement;
-
-function statement(name: string, query: Built): string {
-  const [sql, parameters] = "sql" in query ? [query.sql, query.parameters] : query.getQueryAndParameters();
-  return `-- ${name} (${parameters.length} parameters)\n${sql};\n`;
-}
 
 describe("deploy statements on SQL Server (offline)", () => {
   it("match the reviewed T-SQL snapshot", async () => {

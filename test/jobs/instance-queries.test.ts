@@ -9,15 +9,9 @@ import {
   selectRunningInstances, selectSchedules, selectTaskInstances, selectTaskLogs, updateJobInstance, updateSchedule, updateTaskInstance,
 } from "../../src/jobs/instance-queries.js";
 import { ENTITY, type TaskInstanceRow } from "../../src/store/entities.js";
-import type { Statement } from "../../src/store/statements.js";
 import { offlineMssqlStore } from "../../src/store/store.js";
+import { statement } from "../helpers/sql-statement.js";
 
-type Built = { getQueryAndParameters(): [string, unknown[]] } | Statement;
-
-function statement(name: string, query: Built): string {
-  const [sql, parameters] = "sql" in query ? [query.sql, query.parameters] : query.getQueryAndParameters();
-  return `-- ${name} (${parameters.length} parameters)\n${sql};\n`;
-}
 
 describe("runner statements on SQL Server (offline)", () => {
   it("match the reviewed T-SQL snapshot", async () => {
