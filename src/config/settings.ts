@@ -28,11 +28,19 @@ export interface PathSettings {
   export: string;
 }
 
+/** Per-task overrides of InvokeSqlCommandTask (the reference agent setting InvokeSqlCommands.<TaskIdentifier>). */
+export interface InvokeSqlCommandSettings {
+  sqlInputFile?: string;
+  outputPath?: string;
+}
+
 export interface TaskSettings {
   /** Folders that InvokeExpressionTask scripts must be under (default: the configuration and work folders). */
   scriptRoots?: string[];
   /** Kills a script that runs longer (default: no limit). */
   scriptTimeoutSeconds?: number;
+  /** By task identifier. */
+  invokeSqlCommands: Record<string, InvokeSqlCommandSettings>;
 }
 
 export interface Settings {
@@ -43,6 +51,10 @@ export interface Settings {
   jobs: JobSettings;
   paths: PathSettings;
   tasks: TaskSettings;
+  /** Databases that InvokeSqlCommandTask's DatabaseIdentifier names: identifier → database URL (secret). */
+  databases: Record<string, string>;
+  /** Whether a settings file was read: checks against settings (a DatabaseIdentifier) are only made then. */
+  fromFile: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -50,7 +62,9 @@ export const DEFAULT_SETTINGS: Settings = {
   deploy: { maxDeletes: 10, maxDeletePercent: 20, leaseTtlSeconds: 15 },
   jobs: { maxTaskBatchSize: 5, leaseTtlSeconds: 15, historyRetentionDays: 90 },
   paths: { work: ".idm/work", temp: ".idm/temp", export: ".idm/export" },
-  tasks: {},
+  tasks: { invokeSqlCommands: {} },
+  databases: {},
+  fromFile: false,
 };
 
 interface SettingsFile {
@@ -60,6 +74,8 @@ interface SettingsFile {
   Jobs?: { MaxTaskBatchSize?: unknown; LeaseTtlSeconds?: unknown; HistoryRetentionDays?: unknown };
   Paths?: { Work?: unknown; Temp?: unknown; Export?: unknown };
   Tasks?: { ScriptRoots?: unknown; ScriptTimeoutSeconds?: unknown };
+  Databases?: unknown;
+  InvokeSqlCommands?: unknown;
 }
 
 /**
@@ -67,7 +83,8 @@ interface SettingsFile {
  * `{ "ConnectionString": url, "Validation": { "MaxFileBytes", "MaxDepth" },
  *    "Deploy": { "MaxDeletes", "MaxDeletePercent", "LeaseTtlSeconds" },
  *    "Jobs": { "MaxTaskBatchSize", "LeaseTtlSeconds", "HistoryRetentionDays" }, "Paths": { "Work", "Temp", "Export" },
- *    "Tasks": { "ScriptRoots": [folders], "ScriptTimeoutSeconds" } }`.
+ *    "Tasks": { "ScriptRoots": [folders], "ScriptTimeoutSeconds" }, "Databases": { "<id>": url },
+ *    "InvokeSqlCommands": { "<TaskIdentifier>": { "SQLInputFile", "OutputPath" } } }`.
  */
 export function loadSettings(path: string | undefined): Settings {
   const file = path ?? (existsSync("appsettings.json") ? "appsettings.json" : undefined);
@@ -102,7 +119,20 @@ export function loadSettings(path: string | undefined): Settings {
     tasks: {
       ...optional("scriptRoots", folders(json.Tasks?.ScriptRoots, "Tasks.ScriptRoots")),
       ...optional("scriptTimeoutSeconds", positiveInteger(json.Tasks?.ScriptTimeoutSeconds, "Tasks.ScriptTimeoutSeconds")),
+      invokeSqlCommands: mapOf(json.InvokeSqlCommands, "InvokeSqlCommands", (value, name) => {
+        const entry = (value ?? {}) as { SQLInputFile?: unknown; OutputPath?: unknown };
+        if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`setting ${name} must be an object`);
+        return {
+          ...optional("sqlInputFile", folder(entry.SQLInputFile, `${name}.SQLInputFile`)),
+          ...optional("outputPath", folder(entry.OutputPath, `${name}.OutputPath`)),
+        };
+      }),
     },
+    databases: mapOf(json.Databases, "Databases", (value, name) => {
+      if (typeof value !== "string" || value === "") throw new Error(`setting ${name} must be a database URL`);
+      return value;
+    }),
+    fromFile: true,
     validation: {
       maxFileBytes: positiveInteger(json.Validation?.MaxFileBytes, "Validation.MaxFileBytes") ?? DEFAULT_PARSE_LIMITS.maxFileBytes,
       maxDepth: positiveInteger(json.Validation?.MaxDepth, "Validation.MaxDepth") ?? DEFAULT_PARSE_LIMITS.maxDepth,
@@ -131,4 +161,10 @@ function folders(value: unknown, name: string): string[] | undefined {
 /** `{ [key]: value }`, or nothing when value is undefined (exactOptionalPropertyTypes). */
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function mapOf<T>(value: unknown, name: string, read: (value: unknown, name: string) => T): Record<string, T> {
+  if (value === undefined) return {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`setting ${name} must be an object`);
+  return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, read(entry, `${name}.${key}`)]));
 }

@@ -23,7 +23,7 @@ afterEach(() => {
 });
 
 /** A temporary folder with conf/ (the configuration folder, holding `files`) and the job folders beside it. */
-function setup(files: Record<string, string>, tasks: TaskSettings = {}) {
+function setup(files: Record<string, string>, tasks: Partial<TaskSettings> = {}) {
   const root = realpathSync(mkdtempSync(join(tmpdir(), "idm-invoke-")));
   roots.push(root);
   const conf = join(root, "conf");
@@ -38,7 +38,7 @@ function setup(files: Record<string, string>, tasks: TaskSettings = {}) {
   const controller = new AbortController();
   const context: TaskContext = {
     store: undefined as never,
-    settings: { ...DEFAULT_SETTINGS, paths: folders, tasks },
+    settings: { ...DEFAULT_SETTINGS, paths: folders, tasks: { ...DEFAULT_SETTINGS.tasks, ...tasks } },
     job: { identifier: "J", instanceId: 7 },
     paths: { configuration: conf, ...folders },
     force: false,
@@ -222,7 +222,7 @@ printf "no newline"
     const { root, context, lines } = setup({ "inside.sh": "echo inside\n" });
     mkdirSync(join(root, "shared"));
     writeFileSync(join(root, "shared/tool.sh"), "echo tool\n");
-    context.settings = { ...context.settings, tasks: { scriptRoots: [relative(process.cwd(), join(root, "shared"))] } };
+    context.settings = { ...context.settings, tasks: { invokeSqlCommands: {}, scriptRoots: [relative(process.cwd(), join(root, "shared"))] } };
     expect(await run(context, "../shared/tool.sh")).toMatchObject({ state: "Succeeded" });
     expect(lines("Information")).toEqual(["tool"]);
     await expect(run(context, "inside.sh")).rejects.toThrow(`script inside.sh is outside the folders scripts may run from (${join(root, "shared")})`);
@@ -232,7 +232,7 @@ printf "no newline"
     const { root, context, lines } = setup({});
     writeFileSync(join(root, "here.sh"), "pwd -P\n");
     context.paths = { ...context.paths, configuration: undefined };
-    context.settings = { ...context.settings, tasks: { scriptRoots: [root] } };
+    context.settings = { ...context.settings, tasks: { invokeSqlCommands: {}, scriptRoots: [root] } };
     const input = relative(process.cwd(), join(root, "here.sh"));
     expect(await run(context, input)).toMatchObject({ state: "Succeeded" });
     expect(lines("Information")).toEqual([realpathSync(process.cwd())]);
@@ -242,7 +242,7 @@ printf "no newline"
     const { root, conf, context } = setup({});
     writeFileSync(join(root, "tool.sh"), "echo tool\n");
     rmSync(conf, { recursive: true });
-    context.settings = { ...context.settings, tasks: { scriptRoots: [root] } };
+    context.settings = { ...context.settings, tasks: { invokeSqlCommands: {}, scriptRoots: [root] } };
     await expect(run(context, join(root, "tool.sh"))).rejects.toThrow(`cannot run ${join(root, "tool.sh")}: its working folder ${conf} does not exist`);
   });
 
