@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { Settings } from "../../config/settings.js";
-import { deploy, type DeployResult } from "../../deploy/apply.js";
+import type { DeployResult } from "../../deploy/apply.js";
 import { DeployError } from "../../deploy/deploy-error.js";
+import * as engine from "../../deploy/run-deploy.js";
 import type { Plan } from "../../deploy/plan.js";
 import { LeaseBusyError } from "../../store/lease.js";
 import type { Store } from "../../store/store.js";
@@ -49,25 +50,13 @@ export function registerDeploy(program: Command): void {
     });
 }
 
-export interface RunDeployOptions {
-  sourceFolder: string;
-  plan?: Plan;
-  scope?: string;
-  allowDeletes: boolean;
-  lockTimeoutSeconds: number;
-  kind?: "deploy" | "rollback";
-  rollbackOf?: number;
-}
-
-/** Runs a deploy and turns its refusals into one-line CLI errors. */
-export async function runDeploy(settings: Settings, store: Store, items: Item[], options: RunDeployOptions): Promise<DeployResult> {
+/** Runs a deploy (the engine call DeployConfigurationTask shares) and turns its refusals into one-line CLI errors. */
+export async function runDeploy(settings: Settings, store: Store, items: Item[], options: engine.RunDeployOptions): Promise<DeployResult> {
   if (!Number.isFinite(options.lockTimeoutSeconds) || options.lockTimeoutSeconds < 0) throw new CliError("--lock-timeout must be a number of seconds");
   try {
-    return await deploy(store, items, {
+    return await engine.runDeploy(settings, store, items, {
       ...options,
       onApply: ({ summary }) => process.stderr.write(`applying to ${store.display}: +${summary.insert} ~${summary.update} -${summary.delete}\n`),
-      guard: settings.deploy,
-      lease: { waitMs: options.lockTimeoutSeconds * 1000, ttlMs: settings.deploy.leaseTtlSeconds * 1000 },
     });
   } catch (error) {
     throw asCliError(error);
