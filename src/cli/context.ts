@@ -32,7 +32,7 @@ export function checkFolder(dir: string): void {
 /** Validates a folder for deploy: errors are printed and stop the command, warnings are counted. */
 export function validatedItems(dir: string, settings: Settings): { items: Item[]; result: ValidationResult } {
   checkFolder(dir);
-  const result = validateFolder(dir, settings.validation);
+  const result = validateFolder(dir, settings.validation, settings);
   const errors = result.problems.filter((p) => p.severity === "error");
   if (errors.length > 0) {
     for (const problem of errors) process.stderr.write(`${formatProblem(problem)}\n`);

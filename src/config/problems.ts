@@ -23,6 +23,7 @@ export const PROBLEM_CODES = [
   "invalid-task-combination",
   "unsupported-element",
   "empty-job",
+  "unknown-database",
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

@@ -1,12 +1,14 @@
 /** `idm validate`: every problem of a configuration folder, in one pass. */
 import { readFileSync, statSync } from "node:fs";
 import { checkReferences } from "./check-references.js";
+import { checkTaskSettings } from "./check-task-settings.js";
 import { itemCount, type Configuration } from "./configuration.js";
 import { checkFileSize, DEFAULT_PARSE_LIMITS, parseConfigFile, type ParseLimits } from "./parse-config-file.js";
 import { compareProblems, type Problem } from "./problems.js";
 import { listConfigFiles } from "./read-folder.js";
 import { readConfiguration, type ParsedRoot } from "./read-configuration.js";
 import { loadCatalog } from "./schema/catalog.js";
+import type { Settings } from "./settings.js";
 import { loadVocabulary } from "./vocabulary.js";
 
 export interface ValidationResult {
@@ -17,7 +19,8 @@ export interface ValidationResult {
   configuration: Configuration;
 }
 
-export function validateFolder(root: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ValidationResult {
+/** With `settings`, task attributes are also checked against them (see check-task-settings.ts). */
+export function validateFolder(root: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS, settings?: Pick<Settings, "databases" | "fromFile">): ValidationResult {
   const problems: Problem[] = [];
   const roots: ParsedRoot[] = [];
   const files = listConfigFiles(root);
@@ -33,6 +36,7 @@ export function validateFolder(root: string, limits: ParseLimits = DEFAULT_PARSE
   }
   const configuration = readConfiguration(files.map((f) => f.file), roots, loadCatalog(), loadVocabulary(), problems);
   checkReferences(configuration, problems);
+  if (settings) checkTaskSettings(configuration, settings, problems);
   problems.sort(compareProblems);
   return {
     valid: !problems.some((p) => p.severity === "error"),

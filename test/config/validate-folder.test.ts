@@ -186,6 +186,17 @@ describe("validateFolder: one test per problem code, at the exact line and colum
   it("empty-job", () => {
     expect(only(problemsOf(`  <Job Identifier="J" DisplayName_L1="J"/>`))).toMatchObject({ code: "empty-job", severity: "warning", line: 3, column: 3 });
   });
+
+  it("unknown-database, only when a settings file was read", () => {
+    const body = `  <InvokeSqlCommandTask Identifier="Q" DisplayName_L1="Q" SQLCommand="SELECT 1" DatabaseIdentifier="HRdb"/>`;
+    const dir = writeFolder({ "model.xml": BASE_MODEL, "jobs.xml": configFile(body) });
+    const settings = { databases: { HRDb: "sqlite:hr.db" }, fromFile: true };
+    expect(only(validateFolder(dir, undefined, settings).problems)).toMatchObject({
+      code: "unknown-database", line: 3, column: 81, hint: "did you mean HRDb?",
+      message: 'InvokeSqlCommandTask "Q": DatabaseIdentifier HRdb is not in the settings\' Databases (HRDb are)',
+    });
+    expect(validateFolder(dir, undefined, { ...settings, fromFile: false }).problems).toEqual([]);
+  });
 });
 
 describe("validateFolder: what the product accepts", () => {

@@ -11,7 +11,8 @@ export function registerValidate(program: Command): void {
     .option("--json", "print the result as JSON")
     .action((dir: string, options: { json?: boolean }) => {
       checkFolder(dir);
-      const result = validateFolder(dir, settingsOf(program).validation);
+      const settings = settingsOf(program);
+      const result = validateFolder(dir, settings.validation, settings);
       if (options.json) {
         const { valid, files, items, problems } = result;
         process.stdout.write(`${JSON.stringify({ valid, files, items, problems }, null, 2)}\n`);

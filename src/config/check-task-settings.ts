@@ -1,0 +1,27 @@
+/**
+ * Checks of task attributes against the runtime settings, made only when a settings file was read:
+ * a configuration is often validated on a workstation that has none.
+ */
+import { closestName } from "./did-you-mean.js";
+import { position } from "./check-attributes.js";
+import type { Configuration } from "./configuration.js";
+import type { Problem } from "./problems.js";
+import type { Settings } from "./settings.js";
+import { findAttribute } from "./xml-tree.js";
+
+export function checkTaskSettings(configuration: Configuration, settings: Pick<Settings, "databases" | "fromFile">, problems: Problem[]): void {
+  if (!settings.fromFile) return;
+  const known = Object.keys(settings.databases);
+  for (const task of configuration.tasks) {
+    const database = task.element.attributes.DatabaseIdentifier;
+    if (task.type !== "InvokeSqlCommandTask" || typeof database !== "string" || known.includes(database)) continue;
+    const closest = closestName(database, known);
+    problems.push({
+      code: "unknown-database",
+      severity: "error",
+      message: `${task.type} "${task.identifier}": DatabaseIdentifier ${database} is not in the settings' Databases (${known.length === 0 ? "none is" : `${known.join(", ")} are`})`,
+      hint: closest ? `did you mean ${closest}?` : `add "Databases": { "${database}": "<database URL>" } to the settings`,
+      ...position(findAttribute(task.element.xml, "DatabaseIdentifier") ?? task.element.xml),
+    });
+  }
+}
