@@ -2,8 +2,9 @@
 import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { loadSettings, type Settings } from "../config/settings.js";
-import { validateFolder, type ValidationResult } from "../config/validate-folder.js";
-import { buildItems, type Item } from "../deploy/items.js";
+import type { ValidationResult } from "../config/validate-folder.js";
+import type { Item } from "../deploy/items.js";
+import { validateForDeploy } from "../deploy/run-deploy.js";
 import { resolveDatabaseUrl } from "../store/database-url.js";
 import { openStore, type OpenStoreOptions, type Store } from "../store/store.js";
 import { CliError } from "./cli-error.js";
@@ -32,13 +33,12 @@ export function checkFolder(dir: string): void {
 /** Validates a folder for deploy: errors are printed and stop the command, warnings are counted. */
 export function validatedItems(dir: string, settings: Settings): { items: Item[]; result: ValidationResult } {
   checkFolder(dir);
-  const result = validateFolder(dir, settings.validation, settings);
-  const errors = result.problems.filter((p) => p.severity === "error");
+  const { result, errors, items } = validateForDeploy(dir, settings);
   if (errors.length > 0) {
     for (const problem of errors) process.stderr.write(`${formatProblem(problem)}\n`);
     throw new CliError(`${dir}: ${plural(errors.length, "error")}; nothing deployed (idm validate shows every problem)`);
   }
-  return { items: buildItems(result.configuration), result };
+  return { items, result };
 }
 
 /** Runs with a store and always closes it. */

@@ -2,12 +2,15 @@
  * The one way a configuration is deployed with the runtime settings: `idm deploy`, `idm rollback`
  * and DeployConfigurationTask all call runDeploy, so they share the engine, the deletion guard of
  * `Deploy.MaxDeletes` / `Deploy.MaxDeletePercent` and the `deploy` lease with its TTL. Callers map
- * the refusals (DeployError, LeaseBusyError) to their own way of reporting them.
+ * the refusals (DeployError, LeaseBusyError) to their own way of reporting them. validateForDeploy
+ * is the validation that comes before: the settings' limits and the checks against the settings.
  */
+import type { Problem } from "../config/problems.js";
 import type { Settings } from "../config/settings.js";
+import { validateFolder, type ValidationResult } from "../config/validate-folder.js";
 import type { Store } from "../store/store.js";
 import { deploy, type DeployResult } from "./apply.js";
-import type { Item } from "./items.js";
+import { buildItems, type Item } from "./items.js";
 import type { Plan } from "./plan.js";
 
 /** How long a deploy waits for another to release the `deploy` lease, when not told (`idm deploy --lock-timeout`). */
@@ -32,4 +35,18 @@ export function runDeploy(settings: Settings, store: Store, items: Item[], optio
     guard: settings.deploy,
     lease: { waitMs: options.lockTimeoutSeconds * 1000, ttlMs: settings.deploy.leaseTtlSeconds * 1000 },
   });
+}
+
+export interface DeployValidation {
+  result: ValidationResult;
+  errors: Problem[];
+  /** The items to deploy; empty when there are errors (nothing may be deployed then). */
+  items: Item[];
+}
+
+/** A folder validated as deploy validates it: the settings' limits and the checks against the settings. */
+export function validateForDeploy(folder: string, settings: Settings): DeployValidation {
+  const result = validateFolder(folder, settings.validation, settings);
+  const errors = result.problems.filter((p) => p.severity === "error");
+  return { result, errors, items: errors.length > 0 ? [] : buildItems(result.configuration) };
 }

@@ -11,14 +11,13 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "nod
 import { setTimeout as sleep } from "node:timers/promises";
 import { formatPosition, type Problem } from "../config/problems.js";
 import { loadCatalog } from "../config/schema/catalog.js";
-import { validateFolder, type ValidationResult } from "../config/validate-folder.js";
 import type { DeployResult } from "../deploy/apply.js";
 import { DeployError } from "../deploy/deploy-error.js";
 import { DEFAULT_NAMESPACE, identifierDeclarations, namespaceProblem } from "../deploy/identifier-declarations.js";
-import { buildItems, type Item } from "../deploy/items.js";
+import type { Item } from "../deploy/items.js";
 import { mergedConfiguration } from "../deploy/merged-configuration.js";
 import { readStoredItems } from "../deploy/read-stored.js";
-import { DEFAULT_LOCK_TIMEOUT_SECONDS, runDeploy } from "../deploy/run-deploy.js";
+import { DEFAULT_LOCK_TIMEOUT_SECONDS, runDeploy, validateForDeploy, type DeployValidation } from "../deploy/run-deploy.js";
 import { LeaseBusyError } from "../store/lease.js";
 import { defineTask, type TaskContext, type TaskSnapshot } from "./task-handler.js";
 
@@ -46,13 +45,13 @@ export default defineTask({
     const outputs = readOutputs(name, task, folder, context);
     if (context.signal.aborted) throw cancellation(context.signal, `${name} was cancelled before deploying`);
 
-    let result: ValidationResult;
+    let validation: DeployValidation;
     try {
-      result = validateFolder(folder, context.settings.validation);
+      validation = validateForDeploy(folder, context.settings);
     } catch (error) {
       throw new Error(`${name}: cannot read ${input} (${folder}): ${(error as Error).message}`, { cause: error });
     }
-    const errors = result.problems.filter((p) => p.severity === "error");
+    const { result, errors, items } = validation;
     const warnings = result.problems.filter((p) => p.severity !== "error");
     if (errors.length > 0) {
       for (const problem of errors.slice(0, SHOWN_PROBLEMS)) context.log("Error", problemLine(problem));
@@ -60,13 +59,12 @@ export default defineTask({
       return {
         state: "Error",
         didWork: false,
-        message: `${name}: ${input} has ${plural(errors.length, "error")}, nothing deployed (idm validate ${folder} shows every problem): ` +
+        message: `${name}: ConfigurationDirectory ${input} has ${plural(errors.length, "error")}, nothing deployed (idm validate ${folder} shows every problem): ` +
           `${errors.slice(0, SHOWN_PROBLEMS).map(problemLine).join("; ")}${more}`,
       };
     }
     for (const problem of warnings.slice(0, SHOWN_PROBLEMS)) context.log("Warning", problemLine(problem));
     if (warnings.length > SHOWN_PROBLEMS) context.log("Warning", `${warnings.length - SHOWN_PROBLEMS} more warnings (idm validate ${folder} shows them)`);
-    const items = buildItems(result.configuration);
     context.log("Information", `validated ${folder}: ${plural(result.files, "file")}, ${plural(items.length, "item")}`);
 
     let deployed: DeployResult;
@@ -91,7 +89,9 @@ export default defineTask({
 
     if (outputs.mergedFile !== undefined || outputs.code !== undefined) {
       if (context.signal.aborted) {
-        throw cancellation(context.signal, `${name} was cancelled after the deploy${deployed.deploymentId === undefined ? "" : ` (deployment ${deployed.deploymentId} applied)`}; nothing generated`);
+        const applied = deployed.deploymentId === undefined ? "" : ` (deployment ${deployed.deploymentId} is applied)`;
+        context.log("Warning", `cancelled after the deploy${applied}: the generated files are not written`);
+        throw cancellation(context.signal, `${name} was cancelled after the deploy${applied}; the generated files are not written`);
       }
       counters.filesWritten = await writeOutputs(context, name, outputs);
       context.progress({ ...counters });

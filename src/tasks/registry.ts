@@ -3,10 +3,11 @@
  * validated and deployed, and running it fails the task with task-not-implemented. Tests and
  * benchmarks register their own handlers with registerTask and take them back with the function it returns.
  */
+import deployConfiguration from "./deploy-configuration.js";
 import invokeExpression from "./invoke-expression.js";
 import type { TaskHandler } from "./task-handler.js";
 
-const BUILT_IN: TaskHandler[] = [invokeExpression];
+const BUILT_IN: TaskHandler[] = [deployConfiguration, invokeExpression];
 
 const handlers = new Map<string, TaskHandler>(BUILT_IN.map((h) => [h.type, h]));
 

@@ -163,10 +163,10 @@ describe.each(BACKENDS)("DeployConfigurationTask on %s", (_, backend) => {
     expect(deployments.map((d) => d.sourceFolder)).toEqual([conf, conf]);
 
     // A sub-folder deploys too (with deletes allowed by the settings), and becomes the recorded folder.
-    writeFiles(conf, { "sub/model.xml": BASE_MODEL.replace('"Local"', '"Local2"') });
+    writeFiles(conf, { "sub/model.xml": BASE_MODEL });
     const sub = setup(conf, { deploy: { ...DEFAULT_SETTINGS.deploy, maxDeletes: 100, maxDeletePercent: 100 } });
     const subResult = await run(sub.context, { ConfigurationDirectory: "sub" });
-    expect(subResult.state).toBe("Succeeded");
+    expect(subResult).toEqual({ state: "Succeeded", didWork: true, counters: { inserted: 0, updated: 0, deleted: 6 } });
     expect((await listDeployments(store))[0]!.sourceFolder).toBe(join(conf, "sub"));
   });
 
@@ -177,7 +177,7 @@ describe.each(BACKENDS)("DeployConfigurationTask on %s", (_, backend) => {
     const result = await run(context, { ConfigurationDirectory: "." });
     expect(result.state).toBe("Error");
     expect(result.didWork).toBe(false);
-    expect(result.message).toMatch(/^DeployConfigurationTask Deploy: \. has 7 errors, nothing deployed/);
+    expect(result.message).toMatch(/^DeployConfigurationTask Deploy: ConfigurationDirectory \. has 7 errors, nothing deployed \(idm validate .*conf shows every problem\): /);
     expect(result.message).toContain("bad.xml:3:3 unknown-element unknown element Jbo0");
     expect(result.message).toContain("bad.xml:7:3 unknown-element unknown element Jbo4");
     expect(result.message).not.toContain("Jbo5");
@@ -185,6 +185,16 @@ describe.each(BACKENDS)("DeployConfigurationTask on %s", (_, backend) => {
     expect(lines("Error")).toEqual(Array.from({ length: 5 }, (_, i) => `bad.xml:${3 + i}:3 unknown-element unknown element Jbo${i}`));
     expect(await stored()).toEqual([]);
     expect(await listDeployments(store)).toEqual([]);
+  });
+
+  it("validates against the settings as idm deploy does (unknown-database)", async () => {
+    const body = `  <InvokeSqlCommandTask Identifier="Q" DisplayName_L1="Q" SQLCommand="SELECT 1" DatabaseIdentifier="HRdb"/>`;
+    const { conf } = confFolder({ "model.xml": BASE_MODEL, "jobs.xml": configFile(body) });
+    const { context, lines } = setup(conf, { databases: { HRDb: "sqlite:hr.db" }, fromFile: true });
+    const result = await run(context, { ConfigurationDirectory: "." });
+    expect(result.state).toBe("Error");
+    expect(lines("Error")).toEqual(["jobs.xml:3:81 unknown-database InvokeSqlCommandTask \"Q\": DatabaseIdentifier HRdb is not in the settings' Databases (HRDb are)"]);
+    expect(await stored()).toEqual([]);
   });
 
   it("refuses deletes beyond the guard, naming it, and changes nothing", async () => {
@@ -234,7 +244,7 @@ describe.each(BACKENDS)("DeployConfigurationTask on %s", (_, backend) => {
     expect(text).toContain("export declare namespace Acme.Idm {");
     const items = itemsOf(DEMO);
     for (const item of items) expect(text).toContain(JSON.stringify(item.identifier));
-    expect(text).toContain("export type EntityTypeIdentifier = \"Directory_User\";");
+    expect(text).toMatch(/export type EntityTypeIdentifier =(\n    \| "\w+")*\n    \| "Directory_User"/);
 
     writeFileSync(join(root, "generated", "use.ts"), `import type { Acme } from "./idm.js";
 export const job: Acme.Idm.JobIdentifier = "Demo_Main";
@@ -344,10 +354,12 @@ export const other: Acme.Idm.JobTasks["Demo_Main"] = "HR_Synchronize";
       const rows = await store.dataSource.manager.getRepository(ENTITY.item).findBy({ kind: "Job", identifier: "Added" });
       expect(rows).toHaveLength(1);
 
-      // The next run runs the new deployment: Hello now names a script that is not there.
+      // The next run deploys nothing (didWork false), so Hello, which depends on it, is skipped.
       const next = await runJob("Redeploy", { store, settings: context.settings });
-      expect(next.tasks.map((t) => [t.identifier, t.state])).toEqual([["Deploy", "Succeeded"], ["Hello", "Skipped"]]);
-      expect(next.tasks[0]!.didWork).toBe(false);
+      expect(next.tasks.map((t) => [t.identifier, t.state, t.didWork])).toEqual([["Deploy", "Succeeded", false], ["Hello", "Skipped", false]]);
+      // Hello alone runs the new deployment: its script is now gone.sh, which does not exist.
+      const hello = await runJob("Redeploy", { store, settings: context.settings, selection: { task: "Hello" } });
+      expect(hello.tasks.find((t) => t.identifier === "Hello")).toMatchObject({ state: "Error", error: expect.stringContaining("script gone.sh does not exist") });
     } finally {
       restore();
     }
