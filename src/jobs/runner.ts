@@ -3,7 +3,6 @@
  * holds the job's lease, works through the launch groups in order, checks each task's parents,
  * hands the task to its handler, and records every state in the database as it changes.
  */
-import { createHash } from "node:crypto";
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -20,6 +19,7 @@ import {
   insertJobInstance, insertTaskInstances, interruptJobInstances, interruptTaskInstances, selectCancelRequested,
   selectJobInstance, selectRunningInstances, selectTaskInstances, updateJobInstance, updateTaskInstance,
 } from "./instance-queries.js";
+import { jobLeaseName } from "./job-lease.js";
 import { readJobSnapshot, type JobSnapshot, type StepSnapshot } from "./job-snapshot.js";
 import { launchGroups } from "./launch-groups.js";
 import { isWholeJob, selectSteps, type Selection } from "./selection.js";
@@ -101,10 +101,6 @@ export class InstanceStateError extends Error {
   }
 }
 
-/** Lease names hold 64 characters; a longer job identifier is named by its hash. */
-export function jobLeaseName(job: string): string {
-  return job.length <= 60 ? `job:${job}` : `job#${createHash("sha256").update(job).digest("hex").slice(0, 59)}`;
-}
 
 export async function runJob(job: string, options: RunOptions): Promise<RunSummary> {
   const { store } = options;

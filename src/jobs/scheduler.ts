@@ -14,7 +14,8 @@ import { ENTITY, type DeploymentRow, type ItemRow, type ScheduleRow } from "../s
 import { acquireLease, readLease, type Lease } from "../store/lease.js";
 import type { Store } from "../store/store.js";
 import { insertSchedule, selectRunningInstances, selectSchedules, updateSchedule } from "./instance-queries.js";
-import { jobLeaseName, JobRunningError, runJob, type RunSummary } from "./runner.js";
+import { jobLeaseName } from "./job-lease.js";
+import { JobRunningError, runJob, type RunSummary } from "./runner.js";
 
 export const SCHEDULER_LEASE = "scheduler";
 /** The longest the loop sleeps between ticks: a deploy that adds or changes a cron is seen within it. */

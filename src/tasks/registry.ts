@@ -5,9 +5,10 @@
  */
 import deployConfiguration from "./deploy-configuration.js";
 import invokeExpression from "./invoke-expression.js";
+import maintainIndexes from "./maintain-indexes.js";
 import type { TaskHandler } from "./task-handler.js";
 
-const BUILT_IN: TaskHandler[] = [deployConfiguration, invokeExpression];
+const BUILT_IN: TaskHandler[] = [deployConfiguration, invokeExpression, maintainIndexes];
 
 const handlers = new Map<string, TaskHandler>(BUILT_IN.map((h) => [h.type, h]));
 

@@ -2,8 +2,9 @@ import type { Command } from "commander";
 import type { JobState } from "../../store/entities.js";
 import { selectJobInstance } from "../../jobs/instance-queries.js";
 import { listInstances } from "../../jobs/history.js";
+import { jobLeaseName } from "../../jobs/job-lease.js";
 import {
-  InstanceStateError, jobLeaseName, JobNotFoundError, JobRunningError, JobStartDeniedError, requestCancel, resumeJob, runJob, type RunOptions,
+  InstanceStateError, JobNotFoundError, JobRunningError, JobStartDeniedError, requestCancel, resumeJob, runJob, type RunOptions,
   type RunSummary,
 } from "../../jobs/runner.js";
 import { readLease } from "../../store/lease.js";

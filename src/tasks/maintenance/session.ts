@@ -1,9 +1,11 @@
 /**
  * One connection of the store for the whole maintenance, out of any transaction (PostgreSQL's
  * REINDEX CONCURRENTLY refuses to run inside a transaction block), with the task's abort signal:
- * no statement starts once it fired, and on PostgreSQL the running one is cancelled with
- * pg_cancel_backend from another connection. SQLite (better-sqlite3 is synchronous) and SQL Server
- * (TypeORM does not expose the request to cancel) finish the running statement.
+ * no statement starts once it fired, and the running one is cancelled where the driver allows:
+ * PostgreSQL with pg_cancel_backend from another connection; SQL Server by cancelling the request
+ * (its statements run as requests of their own, without the driver's 15-second request timeout,
+ * since a rebuild takes as long as it takes). SQLite (better-sqlite3 is synchronous) finishes the
+ * running statement.
  */
 import type { EntityManager, QueryRunner } from "typeorm";
 import type { Dialect } from "../../store/database-url.js";
@@ -68,11 +70,13 @@ export async function openSession(store: Store, signal: AbortSignal): Promise<Se
     }
   };
   const driver = dataSource.driver;
+  const unbounded = dialect === "mssql" ? mssqlUnbounded(dataSource.driver as unknown as MssqlDriver, signal) : undefined;
   return {
     dialect,
     quote: (identifier) => driver.escape(identifier),
     manager: runner.manager,
-    query: <Row>(sql: string, parameters: unknown[] = []) => guard(async () => (await runner.query(sql, parameters)) as Row[]),
+    query: <Row>(sql: string, parameters: unknown[] = []) =>
+      guard(async () => (unbounded !== undefined && parameters.length === 0 ? await unbounded(sql) : await runner.query(sql, parameters)) as Row[]),
     guard,
     throwIfAborted,
     async release() {
@@ -80,5 +84,31 @@ export async function openSession(store: Store, signal: AbortSignal): Promise<Se
       await cancelling;
       await runner.release();
     },
+  };
+}
+
+/** The parts of TypeORM's SQL Server driver and of the mssql package used here. */
+export interface MssqlDriver {
+  obtainMasterConnection(): Promise<unknown>;
+  mssql: { Request: new (parent: unknown, overrides?: { requestTimeout?: number }) => MssqlRequest };
+}
+
+export interface MssqlRequest {
+  query(sql: string): Promise<{ recordset?: unknown[] }>;
+  cancel(): void;
+}
+
+/** A statement as a request of its own: no timeout (0), cancelled with the signal. */
+export function mssqlUnbounded(driver: MssqlDriver, signal: AbortSignal): (sql: string) => Promise<unknown[]> {
+  return async (sql) => {
+    const pool = await driver.obtainMasterConnection();
+    const request = new driver.mssql.Request(pool, { requestTimeout: 0 });
+    const cancel = () => request.cancel();
+    signal.addEventListener("abort", cancel, { once: true });
+    try {
+      return (await request.query(sql)).recordset ?? [];
+    } finally {
+      signal.removeEventListener("abort", cancel);
+    }
   };
 }
