@@ -1,7 +1,7 @@
 /** `idm validate`: every problem of a configuration folder, in one pass. */
 import { readFileSync, statSync } from "node:fs";
 import { checkReferences } from "./check-references.js";
-import { checkTaskSettings } from "./check-task-settings.js";
+import { checkTaskEncodings, checkTaskSettings } from "./check-task-settings.js";
 import { itemCount, type Configuration } from "./configuration.js";
 import { checkFileSize, DEFAULT_PARSE_LIMITS, parseConfigFile, type ParseLimits } from "./parse-config-file.js";
 import { compareProblems, type Problem } from "./problems.js";
@@ -36,6 +36,7 @@ export function validateFolder(root: string, limits: ParseLimits = DEFAULT_PARSE
   }
   const configuration = readConfiguration(files.map((f) => f.file), roots, loadCatalog(), loadVocabulary(), problems);
   checkReferences(configuration, problems);
+  checkTaskEncodings(configuration, problems);
   if (settings) checkTaskSettings(configuration, settings, problems);
   problems.sort(compareProblems);
   return {

@@ -3,10 +3,11 @@
  * environment and its output streamed into the task log. The script must lie under an allowed root:
  * its path comes from a deployed configuration, which must not be able to run any file on the host.
  */
-import { existsSync, mkdirSync, realpathSync, statSync } from "node:fs";
-import { extname, isAbsolute, relative, resolve, sep } from "node:path";
+import { existsSync, mkdirSync } from "node:fs";
+import { extname, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
+import { locateAllowedFile } from "./allowed-path.js";
 import { killGroup, spawnGroup } from "./process-tree.js";
 import { defineTask, type LogLevel, type TaskContext, type TaskResult } from "./task-handler.js";
 
@@ -38,7 +39,7 @@ export default defineTask({
 
     const folder = context.paths.configuration === undefined ? process.cwd() : resolve(context.paths.configuration);
     const roots = context.settings.tasks.scriptRoots?.map((root) => resolve(root)) ?? [folder, resolve(context.paths.work)];
-    const script = locateScript(input, folder, roots);
+    const script = locateAllowedFile(input, folder, roots);
     const extension = extname(script).toLowerCase();
     const interpreter = INTERPRETERS.get(extension);
     if (interpreter === undefined) {
@@ -64,45 +65,6 @@ export default defineTask({
     return runScript(context, input, interpreter(script), folder, env);
   },
 });
-
-/** The real path of the script, refused when it (or the file a symlink points to) is outside every root. */
-function locateScript(input: string, folder: string, roots: string[]): string {
-  const path = resolve(folder, input);
-  const realRoots = roots.map(realOrSame);
-  const outside = () =>
-    new Error(
-      `script ${input} is outside the folders scripts may run from (${roots.join(", ") || "none"});` +
-        " Tasks.ScriptRoots in the settings lists them",
-    );
-  let real: string;
-  try {
-    real = realpathSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // Outside the roots comes first, so that a configuration cannot probe which files exist elsewhere.
-    if (!isUnder(path, [...roots, ...realRoots])) throw outside();
-    if (code === "ENOENT" || code === "ENOTDIR") throw new Error(`script ${input} does not exist (${path})`, { cause: error });
-    throw new Error(`cannot read script ${input} (${path}): ${(error as Error).message}`, { cause: error });
-  }
-  if (!isUnder(real, realRoots)) throw outside();
-  if (!statSync(real).isFile()) throw new Error(`script ${input} is not a file (${real})`);
-  return real;
-}
-
-function isUnder(path: string, roots: string[]): boolean {
-  return roots.some((root) => {
-    const rel = relative(root, path);
-    return rel !== "" && rel.split(sep)[0] !== ".." && !isAbsolute(rel);
-  });
-}
-
-function realOrSame(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
 
 function cancellation(signal: AbortSignal, input: string): Error {
   return signal.reason instanceof Error ? signal.reason : new Error(`script ${input} was cancelled`);

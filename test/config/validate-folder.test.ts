@@ -71,7 +71,21 @@ describe("validateFolder: one test per problem code, at the exact line and colum
   });
 
   it("unknown-attribute on a minimal model element is a warning", () => {
-    expect(only(problemsOf(`  <Agent Identifier="Remote" DisplayName_L1="R" URI="https://x" Foo="1"/>`))).toMatchObject({ code: "unknown-attribute", severity: "warning", line: 3, column: 65 });
+    expect(only(problemsOf(`  <ResourceType Identifier="R" DisplayName_L1="R" Foo="1"/>`))).toMatchObject({ code: "unknown-attribute", severity: "warning", line: 3, column: 51 });
+  });
+
+  it("unknown-attribute on a full model element and its children is an error, with a did-you-mean", () => {
+    const problems = problemsOf([
+      `  <Agent Identifier="Remote" DisplayName_L1="R" URL="https://x"/>`,
+      `  <EntityType Identifier="T">`,
+      `    <Property Identifier="Code" IsKy="true"/>`,
+      `  </EntityType>`,
+    ].join("\n"));
+    expect(problems.map((p) => [p.code, p.severity, p.line, p.column, p.hint])).toEqual([
+      ["unknown-attribute", "error", 3, 49, "did you mean URI?"],
+      ["missing-attribute", "error", 4, 3, expect.stringContaining("IsKey")],
+      ["unknown-attribute", "error", 5, 33, "did you mean IsKey?"],
+    ]);
   });
 
   it("unknown-attribute for the vendor's TaskEntityType Identifier= mistake, with the fix", () => {
@@ -185,6 +199,12 @@ describe("validateFolder: one test per problem code, at the exact line and colum
 
   it("empty-job", () => {
     expect(only(problemsOf(`  <Job Identifier="J" DisplayName_L1="J"/>`))).toMatchObject({ code: "empty-job", severity: "warning", line: 3, column: 3 });
+  });
+
+  it("invalid-value of an Encoding no task can write", () => {
+    const problem = only(problemsOf(`  <InvokeSqlCommandTask Identifier="Q" DisplayName_L1="Q" SQLCommand="SELECT 1" Encoding="klingon"/>`));
+    expect(problem).toMatchObject({ code: "invalid-value", line: 3, column: 81 });
+    expect(problemsOf(`  <InvokeSqlCommandTask Identifier="Q" DisplayName_L1="Q" SQLCommand="SELECT 1" Encoding="windows-1252"/>`)).toEqual([]);
   });
 
   it("unknown-database, only when a settings file was read", () => {
