@@ -52,7 +52,9 @@ export function applyDefaults(spec: ElementSpec, values: Record<string, Attribut
   }
 }
 
-function reportUnknown(xml: XmlElement, spec: ElementSpec, attr: XmlAttribute, renamed: string | undefined, problems: Problem[]): void {
+function reportUnknown(xml: XmlElement, spec: ElementSpec, attr: XmlAttribute, missingRenamed: string | undefined, problems: Problem[]): void {
+  // A name another reference page gives this attribute, or the one missing required attribute.
+  const renamed = spec.renamed[attr.name] ?? missingRenamed;
   const closest = renamed ?? closestName(attr.name, spec.attributes.keys());
   const hint = renamed !== undefined
     ? `write ${renamed}="${attr.value}" (${xml.name} has no ${attr.name} attribute)`
@@ -76,7 +78,8 @@ function reportInvalidValues(xml: XmlElement, spec: ElementSpec, errors: ErrorOb
     reported.add(name);
     const attrSpec = spec.attributes.get(name)!;
     const attr = xml.attributes.find((a) => a.name === name)!;
-    const accepted = ["type", "enum"].includes(error.keyword) ? describeAccepted(attrSpec) : undefined;
+    const accepted = ["type", "enum"].includes(error.keyword) ? describeAccepted(attrSpec)
+      : error.keyword === "pattern" ? attrSpec.expected : undefined;
     const closest = attrSpec.type === "enum" ? closestName(attr.value, attrSpec.enumNames ?? []) : undefined;
     problems.push({
       code: "invalid-value",

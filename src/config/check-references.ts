@@ -4,7 +4,8 @@
  */
 import { Cron } from "croner";
 import { position } from "./check-attributes.js";
-import type { ConfigElement, Configuration, JobDefinition, JobStep, TaskDefinition } from "./configuration.js";
+import { checkModel } from "./check-model.js";
+import { memberIdentifiers, type ConfigElement, type Configuration, type JobDefinition, type JobStep, type TaskDefinition } from "./configuration.js";
 import { closestName } from "./did-you-mean.js";
 import type { JobAttributes } from "./generated/schema-types.js";
 import { formatPosition, type Problem } from "./problems.js";
@@ -16,6 +17,8 @@ interface Definition {
   /** Task type, or the model kind. */
   type: string;
   xml: XmlElement;
+  /** The model element, for references to its children (`EntityType:Property`). */
+  element?: ConfigElement;
 }
 
 export function checkReferences(configuration: Configuration, problems: Problem[]): void {
@@ -25,6 +28,8 @@ export function checkReferences(configuration: Configuration, problems: Problem[
 class ReferenceChecker {
   /** Identifier spaces: "#task" for every task type, "Job", and one per model kind. */
   readonly spaces = new Map<string, Map<string, Definition>>();
+  /** Per kind whose identifiers ignore case (Connection): lower-cased identifier → first definition. */
+  readonly caseless = new Map<string, Map<string, Definition>>();
   readonly tasks = new Map<string, TaskDefinition>();
 
   constructor(
@@ -41,12 +46,16 @@ class ReferenceChecker {
     for (const job of jobs) this.#define("Job", { identifier: job.identifier, type: "Job", xml: job.element.xml });
     for (const model of models) {
       const id = model.attributes[model.spec.identifierAttribute!];
-      if (id !== undefined) this.#define(model.spec.name, { identifier: String(id), type: model.spec.name, xml: model.xml });
+      if (id === undefined) continue;
+      const definition = { identifier: String(id), type: model.spec.name, xml: model.xml, element: model };
+      if (this.#define(model.spec.name, definition) && model.spec.identifierIgnoresCase) this.#defineCaseless(definition);
+      this.#childIdentifiers(model);
     }
     for (const element of [...jobs.map((j) => j.element), ...tasks.map((t) => t.element), ...models]) this.#references(element);
     for (const task of tasks) checkTaskCombinations(task, task.element, task.element.attributes, this.problems);
     for (const job of jobs) this.#job(job);
     this.#cycles();
+    checkModel(this.configuration, this.problems);
   }
 
   #define(space: string, definition: Definition): boolean {
@@ -69,11 +78,58 @@ class ReferenceChecker {
     return false;
   }
 
+  /** Connection identifiers are unique whatever their case (the reference's warning). */
+  #defineCaseless(definition: Definition): void {
+    let defs = this.caseless.get(definition.type);
+    if (!defs) this.caseless.set(definition.type, (defs = new Map()));
+    const key = definition.identifier.toLowerCase();
+    const first = defs.get(key);
+    if (!first) {
+      defs.set(key, definition);
+      return;
+    }
+    this.problems.push({
+      code: "duplicate-identifier",
+      severity: "error",
+      message: `${definition.type} identifier "${definition.identifier}" is already used, in another case, by "${first.identifier}" at ` +
+        `${formatPosition(position(first.xml))} (${definition.type} identifiers ignore case)`,
+      ...position(definition.xml),
+      related: [position(first.xml)],
+    });
+  }
+
+  /** Children with an identifier (Property, Column) are unique inside their parent. */
+  #childIdentifiers(model: ConfigElement): void {
+    const seen = new Map<string, ConfigElement>();
+    for (const child of model.children) {
+      const key = child.spec.identifierAttribute;
+      const id = key === undefined ? undefined : child.attributes[key];
+      if (id === undefined) continue;
+      const scoped = `${child.spec.name}\u0000${String(id)}`;
+      const first = seen.get(scoped);
+      if (!first) {
+        seen.set(scoped, child);
+        continue;
+      }
+      this.problems.push({
+        code: "duplicate-identifier",
+        severity: "error",
+        message: `${model.spec.name} "${String(model.attributes[model.spec.identifierAttribute!])}" already has a ${child.spec.name} "${String(id)}", at ${formatPosition(position(first.xml))}`,
+        ...position(child.xml),
+        related: [position(first.xml)],
+      });
+    }
+  }
+
   /** Every attribute whose schema says it names another element must name one that exists. */
   #references(element: ConfigElement): void {
     for (const { name, ref: space } of element.spec.references) {
       const value = element.attributes[name];
       if (typeof value !== "string") continue;
+      if (space.includes(":")) {
+        this.#memberReference(element, name, value, space);
+        continue;
+      }
       const defs = this.spaces.get(space);
       if (defs?.has(value)) continue;
       const what = space === "#task" ? "task" : space;
@@ -89,6 +145,34 @@ class ReferenceChecker {
     }
     // Inline tasks are checked as tasks, not again as children of their job.
     for (const child of element.children) if (child.spec.kind !== "task") this.#references(child);
+  }
+
+  /**
+   * `Kind:Child` references (`EntityType:Property`): the value `X:Y` names the Kind X and its Child
+   * Y. A value not written that way is the schema's invalid-value, not reported again here.
+   */
+  #memberReference(element: ConfigElement, name: string, value: string, space: string): void {
+    const [kind = "", childName = ""] = space.split(":");
+    const separator = value.indexOf(":");
+    if (separator <= 0 || separator === value.length - 1) return;
+    const [owner, member] = [value.slice(0, separator), value.slice(separator + 1)];
+    const defs = this.spaces.get(kind);
+    const target = defs?.get(owner);
+    const attr = findAttribute(element.xml, name)!;
+    const report = (message: string, hint: string | undefined): void => {
+      this.problems.push({ code: "unresolved-reference", severity: "error", message: `${element.spec.name} ${name}="${value}": ${message}`,
+        ...position(attr), ...(hint ? { hint } : {}) });
+    };
+    if (!target) {
+      const closest = closestName(owner, defs?.keys() ?? []);
+      const closestHas = closest !== undefined && memberIdentifiers(defs!.get(closest)!.element, childName).includes(member);
+      report(`no ${kind} has the identifier ${owner}`, closest === undefined ? undefined : `did you mean ${closest}${closestHas ? `:${member}` : ""}?`);
+      return;
+    }
+    const members = memberIdentifiers(target.element, childName);
+    if (members.includes(member)) return;
+    const closest = closestName(member, members);
+    report(`${kind} ${owner} has no ${childName} ${member}`, closest === undefined ? undefined : `did you mean ${owner}:${closest}?`);
   }
 
   #job(job: JobDefinition): void {

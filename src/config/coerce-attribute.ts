@@ -11,6 +11,7 @@ export type AttributeValue = string | number | boolean;
 const TRUE = /^(true|1)$/i;
 const FALSE = /^(false|0)$/i;
 const INTEGER = /^[+-]?\d+$/;
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 export function coerceAttribute(spec: AttributeSpec, raw: string): AttributeValue {
   const value = raw.trim();
@@ -19,6 +20,8 @@ export function coerceAttribute(spec: AttributeSpec, raw: string): AttributeValu
       return TRUE.test(value) ? true : FALSE.test(value) ? false : raw;
     case "integer":
       return INTEGER.test(value) ? Number(value) : raw;
+    case "number":
+      return NUMBER.test(value) ? Number(value) : raw;
     case "enum":
       return enumName(spec, value) ?? raw;
     case "string":
@@ -43,6 +46,8 @@ export function describeAccepted(spec: AttributeSpec): string {
       return "true, false, 1 or 0";
     case "integer":
       return "an integer";
+    case "number":
+      return "a number (a dot for decimals)";
     case "enum":
       return (spec.enumNames ?? []).map((n, i) => (spec.enumNumbers ? `${n} (${spec.enumNumbers[i]})` : n)).join(", ");
     case "string":

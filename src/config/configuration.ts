@@ -75,3 +75,12 @@ export function itemCount(configuration: Configuration): number {
 export function deriveTaskIdentifier(owner: string, type: string, ordinal: number): string {
   return ordinal === 1 ? `${owner}_${type}` : `${owner}_${type}_${ordinal}`;
 }
+
+/** Identifiers of an element's children of one name (the Property identifiers of an EntityType). */
+export function memberIdentifiers(element: ConfigElement | undefined, childName: string): string[] {
+  if (!element) return [];
+  return element.children.flatMap((c) => {
+    const key = c.spec.identifierAttribute;
+    return c.spec.name === childName && key !== undefined && c.attributes[key] !== undefined ? [String(c.attributes[key])] : [];
+  });
+}

@@ -111,20 +111,21 @@ class ConfigurationReader {
 
   /** Checks an element where it stands; undefined when it is not one idm-toolkit models there. */
   #element(xml: XmlElement, parent: ElementSpec): ConfigElement | undefined {
-    const spec = this.catalog.get(xml.name);
-    if (spec && parent.children.includes(xml.name)) return this.#checked(xml, spec);
+    const spec = this.catalog.child(parent, xml.name);
+    if (spec) return this.#checked(xml, spec);
+    const modelled = this.catalog.named(xml.name).length > 0;
     const entry = this.vocabulary.get(xml.name);
-    const unsupportedHere = entry && !spec && isTopLevel(entry) &&
+    const unsupportedHere = entry && !modelled && isTopLevel(entry) &&
       (parent.kind === "root" || (parent.kind === "job" && entry.kinds.has("task")));
     if (unsupportedHere) {
       this.#unsupported(xml, entry.kinds.has("task"));
       return undefined;
     }
-    if (spec === undefined && entry === undefined) {
+    if (!modelled && entry === undefined) {
       this.#error("unknown-element", xml, `unknown element ${xml.name}`, this.#unknownHint(xml.name, parent));
     } else {
-      const hint = parent.kind === "task"
-        ? `${parent.name} accepts only ${parent.children.join(", ")}`
+      const hint = parent.kind === "task" || parent.kind === "model" || parent.kind === "model-child"
+        ? parent.children.length > 0 ? `${parent.name} accepts only ${parent.children.join(", ")}` : `${parent.name} has no child elements`
         : `${xml.name} belongs in ${this.#allowedParents(xml.name)}`;
       this.#error("unknown-element", xml, `${xml.name} is not allowed in ${parent.name}`, hint);
     }

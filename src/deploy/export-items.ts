@@ -7,7 +7,7 @@
 import type { AttributeValue } from "../config/coerce-attribute.js";
 import type { SourcePosition } from "../config/problems.js";
 import type { ElementSpec, SchemaCatalog } from "../config/schema/catalog.js";
-import { isJobChildren, isTaskChildren, type Item, type JobStepItem } from "./items.js";
+import { isJobChildren, isTaskChildren, type Item, type JobStepItem, type ModelChildAttributes } from "./items.js";
 
 export type ExportableItem = Pick<Item, "kind" | "identifier" | "attributes" | "children"> & { source: SourcePosition | null };
 
@@ -75,22 +75,44 @@ function itemNode(item: ExportableItem, context: Context): XmlNode {
   const attributes = itemAttributes(spec, item);
   if (spec.kind === "job") return { name: item.kind, attributes, children: jobChildren(item, context) };
   if (spec.kind === "task") return { name: item.kind, attributes, children: taskChildren(item) };
-  return { name: item.kind, attributes, children: [] };
+  return { name: item.kind, attributes, children: modelChildren(spec, item, context.catalog) };
 }
 
 /** The identifier first, then the spec's attributes that differ from their default. */
-function itemAttributes(spec: ElementSpec, item: ExportableItem): [string, string][] {
+function itemAttributes(spec: ElementSpec, item: Pick<ExportableItem, "identifier" | "attributes">): [string, string][] {
   const identifierAttribute = spec.identifierAttribute ?? "Identifier";
-  const values = Object.fromEntries(Object.entries(item.attributes).filter(([name, value]) =>
-    name !== identifierAttribute && value !== spec.attributes.get(name)?.default));
-  return [[identifierAttribute, item.identifier], ...inSpecOrder(spec, values)];
+  return [[identifierAttribute, item.identifier], ...withoutDefaults(spec, item.attributes, identifierAttribute)];
+}
+
+function withoutDefaults(spec: ElementSpec | undefined, attributes: Record<string, AttributeValue>, identifierAttribute?: string): [string, string][] {
+  const values = Object.fromEntries(Object.entries(attributes).filter(([name, value]) =>
+    name !== identifierAttribute && value !== spec?.attributes.get(name)?.default));
+  return inSpecOrder(spec, values);
+}
+
+/**
+ * A model element's children, group by group in the order the schema lists them (groups it does
+ * not know after, so that validate reports them); keyed children in identifier order.
+ */
+function modelChildren(spec: ElementSpec, item: ExportableItem, catalog: SchemaCatalog): XmlNode[] {
+  if (isJobChildren(item.children) || isTaskChildren(item.children)) return [];
+  const groups = item.children;
+  const names = [...spec.children.filter((n) => n in groups), ...Object.keys(groups).filter((n) => !spec.children.includes(n)).sort()];
+  return names.flatMap((name) => {
+    const childSpec = catalog.child(spec, name);
+    const group = groups[name]!;
+    if (Array.isArray(group)) return group.map((attributes) => ({ name, attributes: withoutDefaults(childSpec, attributes), children: [] }));
+    const key = childSpec?.identifierAttribute ?? "Identifier";
+    return Object.entries(group).map(([identifier, attributes]: [string, ModelChildAttributes]) =>
+      ({ name, attributes: [[key, identifier], ...withoutDefaults(childSpec, attributes, key)] as [string, string][], children: [] }));
+  });
 }
 
 // Attributes the spec does not know (any more) are still written, after the others: validate then
 // reports them, rather than the export dropping them silently.
-function inSpecOrder(spec: ElementSpec, values: Record<string, AttributeValue>): [string, string][] {
-  const known = [...spec.attributes.keys()].filter((name) => name in values);
-  const unknown = Object.keys(values).filter((name) => !spec.attributes.has(name)).sort();
+function inSpecOrder(spec: ElementSpec | undefined, values: Record<string, AttributeValue>): [string, string][] {
+  const known = [...(spec?.attributes.keys() ?? [])].filter((name) => name in values);
+  const unknown = Object.keys(values).filter((name) => !spec?.attributes.has(name)).sort();
   return [...known, ...unknown].map((name) => [name, String(values[name])]);
 }
 

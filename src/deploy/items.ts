@@ -29,7 +29,18 @@ export interface JobChildren {
   steps: JobStepItem[];
 }
 
-export type ItemChildren = TaskChildren | JobChildren | Record<string, never>;
+/** A model element's child's attributes, its identifier attribute left out when it is the key. */
+export type ModelChildAttributes = Record<string, AttributeValue>;
+
+/**
+ * A model element's children, by element name (`Property`, `Column`, `Transformation`): keyed by
+ * identifier and sorted when the child has one (their order means nothing: `<Property>` of an
+ * EntityType), else a list in document order. Groups without children are left out, so an element
+ * without children has `{}`.
+ */
+export type ModelChildren = Record<string, Record<string, ModelChildAttributes> | ModelChildAttributes[]>;
+
+export type ItemChildren = TaskChildren | JobChildren | ModelChildren;
 
 export interface Item {
   /** "Job", the task type ("ExportTask"), or the model element ("Agent"). */
@@ -56,7 +67,7 @@ export function buildItems(configuration: Configuration): Item[] {
   for (const task of configuration.tasks) items.push(item(task.type, task.identifier, task.element, taskChildren(task)));
   for (const model of configuration.models) {
     const id = model.attributes[model.spec.identifierAttribute!];
-    if (id !== undefined) items.push(item(model.spec.name, String(id), model, {}));
+    if (id !== undefined) items.push(item(model.spec.name, String(id), model, modelChildren(model)));
   }
   return items;
 }
@@ -104,6 +115,24 @@ function taskChildren(task: TaskDefinition): TaskChildren {
     entityTypes: values("TaskEntityType", "EntityType"),
     resourceTypes: values("TaskResourceType", "ResourceType"),
   };
+}
+
+function modelChildren(model: ConfigElement): ModelChildren {
+  const groups = new Map<string, ConfigElement[]>();
+  for (const child of model.children) groups.set(child.spec.name, [...(groups.get(child.spec.name) ?? []), child]);
+  const children: ModelChildren = {};
+  for (const name of [...groups.keys()].sort()) {
+    const elements = groups.get(name)!;
+    const key = elements[0]!.spec.identifierAttribute;
+    if (key === undefined) {
+      children[name] = elements.map((e) => sortedAttributes(e.attributes));
+      continue;
+    }
+    // Validation reports duplicates; were one to get here, the last would win.
+    const keyed = new Map(elements.map((e) => [String(e.attributes[key]), sortedAttributes(e.attributes, key)]));
+    children[name] = Object.fromEntries([...keyed].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+  return children;
 }
 
 /** JSON with object keys sorted at every level: the same value always gives the same text. */

@@ -45,6 +45,18 @@ describe("exportItems round trip", () => {
     }
   });
 
+  it("gives back the demo's model elements with their children: properties, property mappings, columns", () => {
+    const { files, before, after } = roundTrip("conf-samples/demo");
+    const children = (items: Item[]) => items.filter((i) => Object.keys(i.children).some((k) => /^[A-Z]/.test(k) && k !== "Job"))
+      .map((i) => ({ kind: i.kind, identifier: i.identifier, children: i.children }));
+    expect(children(after)).toEqual(children(before));
+    expect(new Set(children(before).map((i) => i.kind))).toEqual(new Set(["Connection", "ConnectionTable", "EntityType", "EntityTypeMapping"]));
+    const hr = files.get("HR/Connector.xml")!;
+    expect(hr).toContain(`<EntityTypeMapping Identifier="HR_Person" ConnectionTable="HRPeople" Connector="HR" MaximumDeletedLines="20">`);
+    expect(hr).toContain(`<Property Identifier="EmployeeId" ConnectionColumn="employee_id" IsPrimaryKey="true" IsUniqueKey="true"/>`);
+    expect(hr).toContain(`<EntityAssociation Identifier="HR_Person_Manager" DisplayName_L1="Manager" DisplayName_L2="Responsable" IsProperty1Collection="true" Property1="HR_Person:DirectReports" Property2="HR_Person:Manager"/>`);
+  });
+
   it("gives back the reference examples", () => {
     const { before, after } = roundTrip("test/fixtures/reference-examples");
     expect(fingerprint(after)).toEqual(fingerprint(before));
@@ -116,6 +128,33 @@ describe("exportItems output", () => {
     expect(text).toContain(`    <Step Identifier="M"/>
     <Step Identifier="M" Level="5"/>
     <MaintainIndexesTaskOverride Identifier="M" ContinueOnError="false" Level="-1"/>`);
+  });
+
+  it("writes a model element's children: identified ones in identifier order, the others in document order, defaults left out", () => {
+    const text = exportText({
+      "m.xml": configFile(`  <Connector Identifier="C" DisplayName_L1="C" MaximumDeletedLines="100" MaxPercentageDeletedLines="10"/>
+  <Connection Identifier="X" DisplayName_L1="X" Connector="C" Package="usercube.excel@0000001" DeactivationExportFulfill="0">
+    <Transformation Type="WhereValue" Table="X_b" Column="c" WhereOperator="StartsWith" WhereValue="DE_"/>
+    <Transformation Type="TransformDate" Table="X_a" Column="d" AddedDays="-0.5"/>
+  </Connection>
+  <EntityType Identifier="T">
+    <Property Identifier="Name" TargetColumnIndex="5" Type="0"/>
+    <Property Identifier="Code" IsKey="1" TargetColumnIndex="4" DisplayName_L1="Code"/>
+  </EntityType>`),
+    });
+    expect(text).toBe(`<?xml version="1.0" encoding="utf-8"?>
+<ConfigurationFile xmlns="urn:schemas-usercube-com:configuration">
+  <Connector Identifier="C" DisplayName_L1="C" MaxPercentageDeletedLines="10"/>
+  <Connection Identifier="X" Connector="C" DisplayName_L1="X" Package="Usercube.Excel@0000001">
+    <Transformation Column="c" Table="X_b" Type="WhereValue" WhereOperator="StartsWith" WhereValue="DE_"/>
+    <Transformation AddedDays="-0.5" Column="d" Table="X_a" Type="TransformDate"/>
+  </Connection>
+  <EntityType Identifier="T">
+    <Property Identifier="Code" DisplayName_L1="Code" IsKey="true" TargetColumnIndex="4"/>
+    <Property Identifier="Name" TargetColumnIndex="5"/>
+  </EntityType>
+</ConfigurationFile>
+`);
   });
 
   it("escapes attribute values so that they read back the same", () => {

@@ -97,7 +97,7 @@ export interface ActivityInstanceActorTaskOverrideAttributes {
   OpenIdClient?: string;
 }
 
-/** A server that runs agent-side tasks and jobs. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning. */
+/** A server that runs agent-side tasks and jobs, and the connectors' exports and fulfillments. */
 export interface AgentAttributes {
   /** Label in language 1 (required on tasks and jobs). */
   DisplayName_L1: string;
@@ -131,8 +131,10 @@ export interface AgentAttributes {
   DisplayName_L15?: string;
   /** Label in language 16 (see Language IndicatorNumber). */
   DisplayName_L16?: string;
-  /** Unique key of the element (case-sensitive). */
+  /** Unique agent key; Connector, Job and agent-side tasks name it in their Agent attribute. */
   Identifier: string;
+  /** Agent status as the server last saw it: 0 Unknown, 1 Online, 2 Offline (runtime information, usually left out). Default: `Unknown`. */
+  State: "Unknown" | "Online" | "Offline";
   /** Agent URL. */
   URI?: string;
 }
@@ -544,10 +546,12 @@ export interface ComputeRoleModelTaskOverrideAttributes {
 /** Root of every configuration file, in namespace urn:schemas-usercube-com:configuration. A configuration is the union of every file of a folder. */
 export interface ConfigurationFileAttributes {}
 
-/** Binds a connector to a package (the export and/or fulfill implementation). Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning. */
+/** Binds a connector to a package, the implementation of its export and/or fulfillment. Its runtime settings live in the agent's appsettings under Connections.<Identifier>. */
 export interface ConnectionAttributes {
-  /** Connector the connection belongs to. */
-  Connector?: string;
+  /** Connector the connection belongs to (a connection belongs to one connector). */
+  Connector: string;
+  /** For a package that both exports and fulfills, the part turned off: 0 None, 1 Export, 2 Fulfill. Default: `None`. */
+  DeactivationExportFulfill: "None" | "Export" | "Fulfill";
   /** Label in language 1 (required on tasks and jobs). */
   DisplayName_L1: string;
   /** Label in language 2 (see Language IndicatorNumber). */
@@ -580,16 +584,122 @@ export interface ConnectionAttributes {
   DisplayName_L15?: string;
   /** Label in language 16 (see Language IndicatorNumber). */
   DisplayName_L16?: string;
-  /** Unique key of the element (case-sensitive). */
+  /** Unique connection key, whatever its case; also the agent settings key Connections.<Identifier>. */
   Identifier: string;
-  /** Package identifier, e.g. Usercube.CSV@0000001. */
-  Package?: string;
+  /** Identifier of the package (export and/or fulfill implementation), as the reference's package pages list them: Usercube.CSV@0000001 (CSV files), Usercube.SQL@0000001 (generic SQL) and Usercube.SQL.<Database>@0000001, Usercube.AD@0000001 (Active Directory)… */
+  Package: "Usercube.AD@0000001" | "Usercube.Azure@0000001" | "Usercube.AzureAD@0000001" | "Usercube.CSV@0000001" | "Usercube.CSV.Complete@0000001" | "Usercube.Custom@0000001" | "Usercube.EasyVista@0000001" | "Usercube.EasyVistaTicket@0000001" | "Usercube.Excel@0000001" | "Usercube.FulfillDatabase@0000001" | "Usercube.FulfillToFile@0000001" | "Usercube.FulfillWorkflow@0000001" | "Usercube.GoogleWorkspace@0000001" | "Usercube.HomeFolder@0000001" | "Usercube.LDAP@0000001" | "Usercube.LDAP.Apache@0000001" | "Usercube.LDAP.Oracle@0000001" | "Usercube.LDAP.RedHat@0000001" | "Usercube.LDIF@0000001" | "Usercube.Manual@0000001" | "Usercube.MicrosoftExchange@0000001" | "Usercube.OData@0000001" | "Usercube.OpenLDAP@0000001" | "Usercube.Powershell@0000001" | "Usercube.PowershellSync@0000001" | "Usercube.RACF@0000001" | "Usercube.RobotFramework@0000001" | "Usercube.SAP@0000001" | "Usercube.SAP.ERP60@0000001" | "Usercube.SCIM@0000001" | "Usercube.SCIM.CyberArk@0000001" | "Usercube.SCIM.Salesforce@0000001" | "Usercube.SCIM.Slack@0000001" | "Usercube.ServiceNow@0000001" | "Usercube.SharedFolder@0000001" | "Usercube.SharePoint@0000001" | "Usercube.SnowTicket@0000001" | "Usercube.SQL@0000001" | "Usercube.SQL.MySQL@0000001" | "Usercube.SQL.ODBC@0000001" | "Usercube.SQL.Oracle@0000001" | "Usercube.SQL.PostgreSQL@0000001" | "Usercube.SQL.SAPAse@0000001" | "Usercube.SQL.SQLServer@0000001" | "Usercube.SQL.SQLServerEntitlements@0000001" | "Usercube.TSS@0000001" | "Usercube.UpdateManualProvisioningTicket@0000001" | "Usercube.Workday@0000001";
 }
 
-/** One managed application: its entity types, associations and mappings. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning. */
+/** Changes an exported table between Export and PrepareSynchronization (and back when data flows the other way): concatenates columns, shifts dates or filters rows. */
+export interface ConnectionTransformationAttributes {
+  /** Days TransformDate adds (negative to remove; -0.5 removes 12 hours). */
+  AddedDays?: number;
+  /** Input of the filter and of the date shift, output of the concatenation (may be a new column); case-sensitive. */
+  Column?: string;
+  /** Separator between the concatenated values. */
+  ConcatSeparator?: string;
+  /** Format TransformDate writes dates in, when the input is text (CSV). */
+  DatePattern?: string;
+  /** Date input of TransformDate (default Column); first input of ConcatColumns (required there). */
+  InputColumn?: string;
+  /** Second input column of ConcatColumns. */
+  InputColumn2?: string;
+  /** Third input column of ConcatColumns. */
+  InputColumn3?: string;
+  /** Fourth input column of ConcatColumns. */
+  InputColumn4?: string;
+  /** Fifth input column of ConcatColumns. */
+  InputColumn5?: string;
+  /** TransformDate leaves dates after this year unchanged. */
+  MaxYear?: number;
+  /** TransformDate leaves dates before this year unchanged. */
+  MinYear?: number;
+  /** ConcatColumns keeps one of two identical successive values. */
+  RemoveDuplicates?: boolean;
+  /** ConcatColumns leaves empty values out. */
+  RemoveEmpty?: boolean;
+  /** ConcatColumns sorts the values (after duplicates are removed). */
+  SortValues?: boolean;
+  /** Table transformed, written <ConnectionIdentifier>_<dataset> (case-sensitive). */
+  Table?: string;
+  /** ConcatColumns: InputColumn… joined into Column with ConcatSeparator. TransformDate: AddedDays added to the dates of InputColumn (else Column) between MinYear and MaxYear. WhereValue: keeps the rows whose Column compares to WhereValue with WhereOperator. */
+  Type: "ConcatColumns" | "TransformDate" | "WhereValue";
+  /** Comparison of WhereValue: Equals, NotEquals, Contains, NotContains (the reference page misspells it CotContains), StartsWith, EndsWith, Regex. */
+  WhereOperator?: "Equals" | "NotEquals" | "Contains" | "NotContains" | "StartsWith" | "EndsWith" | "Regex";
+  /** Value WhereValue compares Column with (case-sensitive). */
+  WhereValue?: string;
+}
+
+/** One table a connection exports (a file, a query result, an LDAP entry set), with its columns: an aid to writing mappings. A mapping's ConnectionTable may name it. */
+export interface ConnectionTableAttributes {
+  /** Connection that exports the table. */
+  Connection: string;
+  /** Label of the table. */
+  DisplayName?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Label in language 2 (see Language IndicatorNumber). */
+  DisplayName_L2?: string;
+  /** Label in language 3 (see Language IndicatorNumber). */
+  DisplayName_L3?: string;
+  /** Label in language 4 (see Language IndicatorNumber). */
+  DisplayName_L4?: string;
+  /** Label in language 5 (see Language IndicatorNumber). */
+  DisplayName_L5?: string;
+  /** Label in language 6 (see Language IndicatorNumber). */
+  DisplayName_L6?: string;
+  /** Label in language 7 (see Language IndicatorNumber). */
+  DisplayName_L7?: string;
+  /** Label in language 8 (see Language IndicatorNumber). */
+  DisplayName_L8?: string;
+  /** Label in language 9 (see Language IndicatorNumber). */
+  DisplayName_L9?: string;
+  /** Label in language 10 (see Language IndicatorNumber). */
+  DisplayName_L10?: string;
+  /** Label in language 11 (see Language IndicatorNumber). */
+  DisplayName_L11?: string;
+  /** Label in language 12 (see Language IndicatorNumber). */
+  DisplayName_L12?: string;
+  /** Label in language 13 (see Language IndicatorNumber). */
+  DisplayName_L13?: string;
+  /** Label in language 14 (see Language IndicatorNumber). */
+  DisplayName_L14?: string;
+  /** Label in language 15 (see Language IndicatorNumber). */
+  DisplayName_L15?: string;
+  /** Label in language 16 (see Language IndicatorNumber). */
+  DisplayName_L16?: string;
+  /** Unique table key, usually <Connection>_<dataset> or the connection's identifier. */
+  Identifier: string;
+  /** Path of the table's schema. */
+  Path?: string;
+}
+
+/** A column of the table, as the managed system's schema describes it. */
+export interface ConnectionTableColumnAttributes {
+  /** Label of the column. */
+  DisplayName?: string;
+  /** Column the value refers to, when the system says. */
+  ForeignColumn?: string;
+  /** Column name, unique in the table. */
+  Identifier: string;
+  /** The column holds several values. Default: `false`. */
+  IsMultivalued: boolean;
+  /** Key role of the column: 0 None, 1 Primary (primary key), 2 Unique (unique key). Default: `None`. */
+  KeyType: "None" | "Primary" | "Unique";
+  /** Group of the column, e.g. the LDAP objectClass it belongs to. */
+  Path?: string;
+  /** Longest value (0 = not said). Default: `0`. */
+  ValueLength: number;
+  /** Type of the values: 0 String, 1 Bytes, 2 Int32, 3 Int64, 4 DateTime, 5 Bool, 6 Guid, 7 Double, 8 Binary, 9 Byte, 10 Int16. Default: `String`. */
+  ValueType: "String" | "Bytes" | "Int32" | "Int64" | "DateTime" | "Bool" | "Guid" | "Double" | "Binary" | "Byte" | "Int16";
+}
+
+/** One managed application: its connections, entity types, associations and mappings. Its thresholds bound what one synchronization may change. */
 export interface ConnectorAttributes {
-  /** Agent that runs the connector's agent-side tasks. */
+  /** Agent that runs the connector's agent-side tasks (export, prepare synchronization, fulfill). */
   Agent?: string;
+  /** How the scaffolded complete job uses the connector: Used (0), NotUsed (1), OnlySynchronization (2), OnlyProvisioning (3). Default: `Used`. */
+  CompleteJob: "Used" | "NotUsed" | "OnlySynchronization" | "OnlyProvisioning";
   /** Label in language 1 (required on tasks and jobs). */
   DisplayName_L1: string;
   /** Label in language 2 (see Language IndicatorNumber). */
@@ -622,8 +732,32 @@ export interface ConnectorAttributes {
   DisplayName_L15?: string;
   /** Label in language 16 (see Language IndicatorNumber). */
   DisplayName_L16?: string;
-  /** Unique key of the element (case-sensitive). */
+  /** Unique connector key; tasks, connections and mappings name it in their Connector attribute. */
   Identifier: string;
+  /** How the scaffolded incremental job uses the connector: Used (0), NotUsed (1), OnlySynchronization (2), OnlyProvisioning (3). Default: `Used`. */
+  IncrementalJob: "Used" | "NotUsed" | "OnlySynchronization" | "OnlyProvisioning";
+  /** Export and provisioning are turned off for this connector. Default: `false`. */
+  IsDeactivated: boolean;
+  /** Most resources a synchronization of the connector may delete (0 = no limit). Default: `100`. */
+  MaximumDeletedLines: number;
+  /** Most resources a synchronization of the connector may insert (0 = no limit). Default: `100`. */
+  MaximumInsertedLines: number;
+  /** Most navigation links a synchronization of the connector may delete (0 = no limit). Default: `1000`. */
+  MaximumLinkDeletedLines: number;
+  /** Most navigation links a synchronization of the connector may insert (0 = no limit). Default: `1000`. */
+  MaximumLinkInsertedLines: number;
+  /** Most resources a synchronization of the connector may update (0 = no limit). Default: `100`. */
+  MaximumUpdatedLines: number;
+  /** Most navigation links a synchronization may delete, in percent of those stored (0 = no limit). Default: `5`. */
+  MaxLinkPercentageDeletedLines: number;
+  /** Most navigation links a synchronization may insert, in percent of those stored (0 = no limit). Default: `5`. */
+  MaxLinkPercentageInsertedLines: number;
+  /** Most resources a synchronization may delete, in percent of those stored (0 = no limit). Default: `5`. */
+  MaxPercentageDeletedLines: number;
+  /** Most resources a synchronization may insert, in percent of those stored (0 = no limit). Default: `5`. */
+  MaxPercentageInsertedLines: number;
+  /** Most resources a synchronization may update, in percent of those stored (0 = no limit). Default: `5`. */
+  MaxPercentageUpdatedLines: number;
 }
 
 /** Drops every zz_ SQL view of the database and creates one view per entity type of the deployed configuration, over UR_Resources. First task of the initialization job. */
@@ -826,7 +960,113 @@ export interface DeployConfigurationTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 
-/** A type of resource in the entity model (its Property children describe its properties). Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning. */
+/** Links two navigation properties, one on each side (both may be on the same entity type): Property1 and Property2 are each other's inverse. */
+export interface EntityAssociationAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Label in language 2 (see Language IndicatorNumber). */
+  DisplayName_L2?: string;
+  /** Label in language 3 (see Language IndicatorNumber). */
+  DisplayName_L3?: string;
+  /** Label in language 4 (see Language IndicatorNumber). */
+  DisplayName_L4?: string;
+  /** Label in language 5 (see Language IndicatorNumber). */
+  DisplayName_L5?: string;
+  /** Label in language 6 (see Language IndicatorNumber). */
+  DisplayName_L6?: string;
+  /** Label in language 7 (see Language IndicatorNumber). */
+  DisplayName_L7?: string;
+  /** Label in language 8 (see Language IndicatorNumber). */
+  DisplayName_L8?: string;
+  /** Label in language 9 (see Language IndicatorNumber). */
+  DisplayName_L9?: string;
+  /** Label in language 10 (see Language IndicatorNumber). */
+  DisplayName_L10?: string;
+  /** Label in language 11 (see Language IndicatorNumber). */
+  DisplayName_L11?: string;
+  /** Label in language 12 (see Language IndicatorNumber). */
+  DisplayName_L12?: string;
+  /** Label in language 13 (see Language IndicatorNumber). */
+  DisplayName_L13?: string;
+  /** Label in language 14 (see Language IndicatorNumber). */
+  DisplayName_L14?: string;
+  /** Label in language 15 (see Language IndicatorNumber). */
+  DisplayName_L15?: string;
+  /** Label in language 16 (see Language IndicatorNumber). */
+  DisplayName_L16?: string;
+  /** Unique association key; its EntityAssociationMapping reuses it. */
+  Identifier: string;
+  /** Property1 holds several resources. Default: `false`. */
+  IsProperty1Collection: boolean;
+  /** Property2 holds several resources (both collections: many-to-many). Default: `false`. */
+  IsProperty2Collection: boolean;
+  /** Navigation property of side 1, written EntityType:Property. */
+  Property1: string;
+  /** Navigation property of side 2, written EntityType:Property. */
+  Property2: string;
+}
+
+/** Fills an entity association from a table holding two key columns; both sides belong to the mapping's connector. */
+export interface EntityAssociationMappingAttributes {
+  /** Connector-specific column (ServiceNow: the table provisioned). */
+  C0?: string;
+  /** Column holding the key of the side-1 resource (EntityPropertyMapping1). */
+  Column1: string;
+  /** Column holding the key of the side-2 resource (EntityPropertyMapping2). */
+  Column2: string;
+  /** Table holding Column1 and Column2 (may be an entity table): a Connection of the connector, <Connection>_<dataset>, or a declared ConnectionTable of such a connection. */
+  ConnectionTable?: string;
+  /** Connector whose export fills the association. */
+  Connector: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Label in language 2 (see Language IndicatorNumber). */
+  DisplayName_L2?: string;
+  /** Label in language 3 (see Language IndicatorNumber). */
+  DisplayName_L3?: string;
+  /** Label in language 4 (see Language IndicatorNumber). */
+  DisplayName_L4?: string;
+  /** Label in language 5 (see Language IndicatorNumber). */
+  DisplayName_L5?: string;
+  /** Label in language 6 (see Language IndicatorNumber). */
+  DisplayName_L6?: string;
+  /** Label in language 7 (see Language IndicatorNumber). */
+  DisplayName_L7?: string;
+  /** Label in language 8 (see Language IndicatorNumber). */
+  DisplayName_L8?: string;
+  /** Label in language 9 (see Language IndicatorNumber). */
+  DisplayName_L9?: string;
+  /** Label in language 10 (see Language IndicatorNumber). */
+  DisplayName_L10?: string;
+  /** Label in language 11 (see Language IndicatorNumber). */
+  DisplayName_L11?: string;
+  /** Label in language 12 (see Language IndicatorNumber). */
+  DisplayName_L12?: string;
+  /** Label in language 13 (see Language IndicatorNumber). */
+  DisplayName_L13?: string;
+  /** Label in language 14 (see Language IndicatorNumber). */
+  DisplayName_L14?: string;
+  /** Label in language 15 (see Language IndicatorNumber). */
+  DisplayName_L15?: string;
+  /** Label in language 16 (see Language IndicatorNumber). */
+  DisplayName_L16?: string;
+  /** Key that Column1 holds, written EntityType:Property: a primary or unique key of the entity type mapping of side 1 (the entity type of the association's Property1). */
+  EntityPropertyMapping1: string;
+  /** Key that Column2 holds, written EntityType:Property: a primary or unique key of the entity type mapping of side 2 (the entity type of the association's Property2). */
+  EntityPropertyMapping2: string;
+  /** The mapped association: a mapping shares its association's identifier. */
+  Identifier: string;
+  /** Most links of this association a synchronization may delete (0 = no limit of its own). Default: `0`. */
+  MaximumDeletedLines: number;
+  /** Most links of this association a synchronization may insert (0 = no limit of its own). Default: `0`. */
+  MaximumInsertedLines: number;
+  /** Most links of this association a synchronization may delete, in percent (0 = no limit of its own). Default: `0`. */
+  MaxPercentageDeletedLines: number;
+  /** Most links of this association a synchronization may insert, in percent (0 = no limit of its own). Default: `0`. */
+  MaxPercentageInsertedLines: number;
+}
+
+/** A type of resource in the entity model, with its properties (Property children). */
 export interface EntityTypeAttributes {
   /** Label in language 1 (required on tasks and jobs). */
   DisplayName_L1?: string;
@@ -860,8 +1100,136 @@ export interface EntityTypeAttributes {
   DisplayName_L15?: string;
   /** Label in language 16 (see Language IndicatorNumber). */
   DisplayName_L16?: string;
-  /** Unique key of the element (case-sensitive). */
+  /** Unique entity type key; not a reserved identifier (Id, C# keywords). */
   Identifier: string;
+  /** Tag of the license key that unlocks features for this type. */
+  LicenseTag?: string;
+  /** Table of a hard-coded type (Power BI connector only). */
+  TableName?: string;
+}
+
+/** A property of the entity type: a scalar, or a navigation (Type ForeignKey) that an EntityAssociation links. */
+export interface EntityTypePropertyAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Label in language 2 (see Language IndicatorNumber). */
+  DisplayName_L2?: string;
+  /** Label in language 3 (see Language IndicatorNumber). */
+  DisplayName_L3?: string;
+  /** Label in language 4 (see Language IndicatorNumber). */
+  DisplayName_L4?: string;
+  /** Label in language 5 (see Language IndicatorNumber). */
+  DisplayName_L5?: string;
+  /** Label in language 6 (see Language IndicatorNumber). */
+  DisplayName_L6?: string;
+  /** Label in language 7 (see Language IndicatorNumber). */
+  DisplayName_L7?: string;
+  /** Label in language 8 (see Language IndicatorNumber). */
+  DisplayName_L8?: string;
+  /** Label in language 9 (see Language IndicatorNumber). */
+  DisplayName_L9?: string;
+  /** Label in language 10 (see Language IndicatorNumber). */
+  DisplayName_L10?: string;
+  /** Label in language 11 (see Language IndicatorNumber). */
+  DisplayName_L11?: string;
+  /** Label in language 12 (see Language IndicatorNumber). */
+  DisplayName_L12?: string;
+  /** Label in language 13 (see Language IndicatorNumber). */
+  DisplayName_L13?: string;
+  /** Label in language 14 (see Language IndicatorNumber). */
+  DisplayName_L14?: string;
+  /** Label in language 15 (see Language IndicatorNumber). */
+  DisplayName_L15?: string;
+  /** Label in language 16 (see Language IndicatorNumber). */
+  DisplayName_L16?: string;
+  /** Expression that normalizes the input of flexible query operators. */
+  FlexibleComparisonExpression?: string;
+  /** Property that groups the navigation targets: Evaluate Policy assigns one item per group per period. */
+  GroupByProperty?: string;
+  /** Minutes to wait after a change before a history record is written. Default: `0`. */
+  HistoryPrecision: number;
+  /** Property name, unique in its entity type; not a reserved identifier (Id, C# keywords). */
+  Identifier: string;
+  /** The property identifies the type's resources inside the configuration (e.g. a Code); each entity type needs at least one. Default: `false`. */
+  IsKey: boolean;
+  /** Language of a localized variant of NeutralProperty. */
+  Language?: string;
+  /** Property (of this entity type) this one is a localized variant of. */
+  NeutralProperty?: string;
+  /** Storage column: 0-3 scalar over 443 characters, 4-127 scalar (or optimized navigation when 128-152 are taken), 128-152 optimized mono-valued navigation, -1 multi-valued or non-optimized navigation, or binary. Default: `-1`. */
+  TargetColumnIndex: number;
+  /** Value type: 0 String, 1 Bytes, 2 Int32, 3 Int64, 4 DateTime, 5 Bool, 6 Guid, 7 Double, 8 Binary, 9 Byte, 10 Int16, 12 ForeignKey (a navigation property; the reference's examples also write navigations as Int64). Default: `String`. */
+  Type: "String" | "Bytes" | "Int32" | "Int64" | "DateTime" | "Bool" | "Guid" | "Double" | "Binary" | "Byte" | "Int16" | "ForeignKey";
+}
+
+/** Maps an entity type to a connection table of a connector: which column fills which property, and the keys. */
+export interface EntityTypeMappingAttributes {
+  /** Connector-specific column (Microsoft Entra ID: the object kinds exported). */
+  C0?: string;
+  /** Table the rows come from: a Connection of the connector (a CSV file), <Connection>_<dataset>, or a declared ConnectionTable of such a connection. */
+  ConnectionTable?: string;
+  /** Connector whose export fills the entity type. */
+  Connector?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Label in language 2 (see Language IndicatorNumber). */
+  DisplayName_L2?: string;
+  /** Label in language 3 (see Language IndicatorNumber). */
+  DisplayName_L3?: string;
+  /** Label in language 4 (see Language IndicatorNumber). */
+  DisplayName_L4?: string;
+  /** Label in language 5 (see Language IndicatorNumber). */
+  DisplayName_L5?: string;
+  /** Label in language 6 (see Language IndicatorNumber). */
+  DisplayName_L6?: string;
+  /** Label in language 7 (see Language IndicatorNumber). */
+  DisplayName_L7?: string;
+  /** Label in language 8 (see Language IndicatorNumber). */
+  DisplayName_L8?: string;
+  /** Label in language 9 (see Language IndicatorNumber). */
+  DisplayName_L9?: string;
+  /** Label in language 10 (see Language IndicatorNumber). */
+  DisplayName_L10?: string;
+  /** Label in language 11 (see Language IndicatorNumber). */
+  DisplayName_L11?: string;
+  /** Label in language 12 (see Language IndicatorNumber). */
+  DisplayName_L12?: string;
+  /** Label in language 13 (see Language IndicatorNumber). */
+  DisplayName_L13?: string;
+  /** Label in language 14 (see Language IndicatorNumber). */
+  DisplayName_L14?: string;
+  /** Label in language 15 (see Language IndicatorNumber). */
+  DisplayName_L15?: string;
+  /** Label in language 16 (see Language IndicatorNumber). */
+  DisplayName_L16?: string;
+  /** The mapped entity type: a mapping shares its entity type's identifier. */
+  Identifier: string;
+  /** Most resources of this entity type a synchronization may delete (0 = no limit of its own). Default: `0`. */
+  MaximumDeletedLines: number;
+  /** Most resources of this entity type a synchronization may insert (0 = no limit of its own). Default: `0`. */
+  MaximumInsertedLines: number;
+  /** Most resources of this entity type a synchronization may update (0 = no limit of its own). Default: `0`. */
+  MaximumUpdatedLines: number;
+  /** Most resources of this entity type a synchronization may delete, in percent (0 = no limit of its own). Default: `0`. */
+  MaxPercentageDeletedLines: number;
+  /** Most resources of this entity type a synchronization may insert, in percent (0 = no limit of its own). Default: `0`. */
+  MaxPercentageInsertedLines: number;
+  /** Most resources of this entity type a synchronization may update, in percent (0 = no limit of its own). Default: `0`. */
+  MaxPercentageUpdatedLines: number;
+}
+
+/** Maps one property of the entity type to a column of the connection table. */
+export interface EntityTypeMappingPropertyAttributes {
+  /** Source column. */
+  ConnectionColumn?: string;
+  /** Format of the value in the source, e.g. 1601date for LDAP dates. */
+  Format?: string;
+  /** The entity type's property (a mapping property shares its identifier). */
+  Identifier: string;
+  /** The column identifies a row, uniquely and for ever: exactly one per mapping. Rows without it or duplicated are set aside; incremental changes are matched on it. Default: `false`. */
+  IsPrimaryKey: boolean;
+  /** A unique key that associations are resolved through: up to three besides the primary key. Default: `false`. */
+  IsUniqueKey: boolean;
 }
 
 /** Runs the export of one connection: reads the managed system and writes raw CSV source files into the export folder (step 1 of Export -> PrepareSynchronization -> Synchronize). */

@@ -11,9 +11,9 @@ import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 
 export const SCHEMA_DIR = fileURLToPath(new URL("../../../schema/", import.meta.url));
 
-export type ElementKind = "root" | "job" | "step" | "task" | "task-child" | "model" | "override";
+export type ElementKind = "root" | "job" | "step" | "task" | "task-child" | "model" | "model-child" | "override";
 export type TaskSide = "agent" | "server" | "both";
-export type AttributeType = "string" | "boolean" | "integer" | "enum";
+export type AttributeType = "string" | "boolean" | "integer" | "number" | "enum";
 
 export interface AttributeSpec {
   name: string;
@@ -29,10 +29,18 @@ export interface AttributeSpec {
   inherit?: string;
   fallback?: string;
   format?: string;
+  /** What a valid value looks like, in words, for invalid-value messages (x-expected). */
+  expected?: string;
 }
 
 export interface ElementSpec {
+  /** The XML element name. */
   name: string;
+  /**
+   * The catalog key: the name, or `Parent/Name` for an element declared inside its parent's
+   * schema (a model-child: `EntityType/Property` and `EntityTypeMapping/Property` differ).
+   */
+  key: string;
   kind: ElementKind;
   description: string;
   side?: TaskSide;
@@ -40,20 +48,28 @@ export interface ElementSpec {
   children: string[];
   /** Open elements accept unknown attributes with a warning and their children unchecked. */
   open: boolean;
-  /** Attribute that identifies the element among its kind. */
+  /** Attribute that identifies the element among its kind (among its siblings, for a model-child). */
   identifierAttribute?: string;
+  /**
+   * Attribute names documented elsewhere for one of this element's attributes (x-renamed):
+   * written, they are unknown-attribute errors whose hint gives the right name.
+   */
+  renamed: Record<string, string>;
   attributes: Map<string, AttributeSpec>;
   /** The attributes that name another element (those with `ref`). */
   references: (AttributeSpec & { ref: string })[];
   /** For `<XTaskOverride>`: the task type X. */
   overrideOf?: string;
+  /** Identifiers of this kind are unique whatever their case (x-identifier-ignores-case: Connection). */
+  identifierIgnoresCase?: boolean;
   validate: ValidateFunction;
 }
 
 type Json = Record<string, unknown>;
 
 const ANNOTATIONS = ["x-element", "x-kind", "x-side", "x-children", "x-open", "x-identifier", "x-ref", "x-inherit",
-  "x-fallback", "x-format", "x-enum-numbers", "x-engine-default", "x-xml-type", "x-namespace"];
+  "x-fallback", "x-format", "x-enum-numbers", "x-engine-default", "x-xml-type", "x-namespace", "x-renamed", "x-expected",
+  "x-identifier-ignores-case"];
 
 export class SchemaCatalog {
   readonly elements = new Map<string, ElementSpec>();
@@ -69,14 +85,19 @@ export class SchemaCatalog {
       this.#docs.set(String(doc.$id), doc);
       ajv.addSchema(doc);
     }
-    const declared: { id: string; schema: Json }[] = [];
+    // A model-child is declared in its parent's file ($defs) and known only inside that parent.
+    const declared: { id: string; key: string; schema: Json }[] = [];
     for (const [id, doc] of this.#docs) {
-      if (doc["x-element"]) declared.push({ id, schema: doc });
+      if (doc["x-element"]) declared.push({ id, key: String(doc["x-element"]), schema: doc });
       for (const [name, def] of Object.entries((doc.$defs ?? {}) as Record<string, Json>)) {
-        if (def["x-element"]) declared.push({ id: `${id}#/$defs/${name}`, schema: def });
+        if (!def["x-element"]) continue;
+        const local = def["x-kind"] === "model-child";
+        if (local && !doc["x-element"]) throw new Error(`schema ${id}#/$defs/${name}: a model-child belongs in its parent element's file`);
+        const key = local ? `${String(doc["x-element"])}/${String(def["x-element"])}` : String(def["x-element"]);
+        declared.push({ id: `${id}#/$defs/${name}`, key, schema: def });
       }
     }
-    declared.sort((a, b) => String(a.schema["x-element"]).localeCompare(String(b.schema["x-element"])));
+    declared.sort((a, b) => a.key.localeCompare(b.key));
     this.taskTypes = declared.filter((d) => d.schema["x-kind"] === "task").map((d) => String(d.schema["x-element"]));
     const models = declared.filter((d) => d.schema["x-kind"] === "model").map((d) => String(d.schema["x-element"]));
     const groups: Record<string, string[]> = {
@@ -87,17 +108,21 @@ export class SchemaCatalog {
     const resolveChildren = (names: unknown): string[] =>
       ((names ?? []) as string[]).flatMap((n) => groups[n] ?? [n]);
 
-    for (const { id, schema } of declared) {
+    for (const { id, key, schema } of declared) {
       const name = String(schema["x-element"]);
       const kind = schema["x-kind"] as ElementKind;
-      this.elements.set(name, {
+      const noIdentifier = kind === "task-child" || schema["x-identifier"] === false;
+      this.elements.set(key, {
         name,
+        key,
         kind,
         description: String(schema.description ?? ""),
         ...(schema["x-side"] ? { side: schema["x-side"] as TaskSide } : {}),
         children: resolveChildren(schema["x-children"]),
         open: schema["x-open"] === true,
-        identifierAttribute: kind === "task-child" ? undefined : String(schema["x-identifier"] ?? "Identifier"),
+        identifierAttribute: noIdentifier ? undefined : String(schema["x-identifier"] ?? "Identifier"),
+        ...(schema["x-identifier-ignores-case"] === true ? { identifierIgnoresCase: true } : {}),
+        renamed: (schema["x-renamed"] ?? {}) as Record<string, string>,
         ...this.#attributes(id, schema),
         validate: ajv.getSchema(id)!,
       });
@@ -106,11 +131,13 @@ export class SchemaCatalog {
         const override = this.#resolve(overrideId);
         this.elements.set(`${name}Override`, {
           name: `${name}Override`,
+          key: `${name}Override`,
           kind: "override",
           description: String(override.description ?? ""),
           children: [],
           open: false,
           identifierAttribute: "Identifier",
+          renamed: {},
           ...this.#attributes(overrideId, override),
           overrideOf: name,
           validate: ajv.getSchema(overrideId)!,
@@ -120,8 +147,20 @@ export class SchemaCatalog {
     this.namespace = String(this.#docs.get("https://idm-toolkit.dev/schema/configuration-file.json")?.["x-namespace"]);
   }
 
+  /** An element known everywhere it is allowed (not a model-child), by its name. */
   get(name: string): ElementSpec | undefined {
     return this.elements.get(name);
+  }
+
+  /** The spec of a `name` element inside `parent`, when the parent accepts it. */
+  child(parent: ElementSpec, name: string): ElementSpec | undefined {
+    if (!parent.children.includes(name)) return undefined;
+    return this.elements.get(`${parent.key}/${name}`) ?? this.elements.get(name);
+  }
+
+  /** Every spec of an element called `name`, wherever it is declared. */
+  named(name: string): ElementSpec[] {
+    return [...this.elements.values()].filter((s) => s.name === name);
   }
 
   /** Flattens properties reached through $ref and allOf into attribute specs. */
@@ -173,6 +212,7 @@ export class SchemaCatalog {
     if (merged["x-inherit"]) spec.inherit = String(merged["x-inherit"]);
     if (merged["x-fallback"]) spec.fallback = String(merged["x-fallback"]);
     if (merged["x-format"]) spec.format = String(merged["x-format"]);
+    if (merged["x-expected"]) spec.expected = String(merged["x-expected"]);
     return spec;
   }
 

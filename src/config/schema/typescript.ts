@@ -20,9 +20,12 @@ export function generateTypes(catalog: SchemaCatalog): string {
   return sections.map((lines) => lines.join("\n")).join("\n\n") + "\n";
 }
 
-/** Name of the attributes interface of an element (`ExportTaskOverride` → `ExportTaskOverrideAttributes`). */
-export function interfaceName(spec: Pick<ElementSpec, "name">): string {
-  return `${spec.name}Attributes`;
+/**
+ * Name of the attributes interface of an element (`ExportTaskOverride` → `ExportTaskOverrideAttributes`;
+ * a model-child is named after its parent too: `EntityType/Property` → `EntityTypePropertyAttributes`).
+ */
+export function interfaceName(spec: Pick<ElementSpec, "key">): string {
+  return `${spec.key.replace(/\//g, "")}Attributes`;
 }
 
 function attributesInterface(spec: ElementSpec): string[] {
@@ -51,6 +54,7 @@ function tsType(a: AttributeSpec): string {
     case "boolean":
       return "boolean";
     case "integer":
+    case "number":
       return "number";
     case "enum":
       return (a.enumNames ?? []).map((n) => JSON.stringify(n)).join(" | ") || "never";

@@ -12,7 +12,7 @@ const BOOLEAN_PATTERN = "[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0";
 const UNMODELLED_DOC =
   "Documented by the reference product; not modelled by idm-toolkit yet (validate reports unsupported-element).";
 // Attribute names too generic to name a type after on their own.
-const GENERIC_NAMES = new Set(["Type", "Mode", "Kind"]);
+const GENERIC_NAMES = new Set(["Type", "Mode", "Kind", "State"]);
 
 interface EnumType {
   name: string;
@@ -36,9 +36,12 @@ export function generateXsd(catalog: SchemaCatalog, vocabulary: Vocabulary): str
     ...booleanType(),
     ...[...enums.values()].sort((a, b) => compare(a.name, b.name)).flatMap(enumType),
   ];
+  // A model-child is declared locally, inside its parent: two parents may each have their own
+  // <Property>, with different attributes.
   for (const spec of catalog.elements.values()) {
+    if (spec.kind === "model-child") continue;
     const extra = spec.kind === "root" ? unmodelled : spec.kind === "job" ? jobExtras : [];
-    body.push(...elementDecl(spec, extra, enums));
+    body.push(...elementDecl(spec, extra, enums, catalog));
   }
   body.push(...unmodelled.flatMap(unmodelledDecl));
   return [
@@ -113,8 +116,8 @@ function enumValue(value: string, doc: string | undefined): string[] {
   return [`<xs:enumeration value="${attr(value)}">`, ...indent(annotation(doc)), `</xs:enumeration>`];
 }
 
-function elementDecl(spec: ElementSpec, extraChildren: readonly string[], enums: Map<string, EnumType>): string[] {
-  const content = spec.open ? anyContent() : choice([...spec.children, ...extraChildren]);
+function elementDecl(spec: ElementSpec, extraChildren: readonly string[], enums: Map<string, EnumType>, catalog: SchemaCatalog): string[] {
+  const content = spec.open ? anyContent() : choice(spec, [...spec.children, ...extraChildren], enums, catalog);
   const attributes = [...spec.attributes.values()].flatMap((a) => attributeDecl(a, enums));
   return [
     `<xs:element name="${spec.name}">`,
@@ -137,11 +140,15 @@ function unmodelledDecl(name: string): string[] {
   ];
 }
 
-function choice(children: readonly string[]): string[] {
+function choice(parent: ElementSpec, children: readonly string[], enums: Map<string, EnumType>, catalog: SchemaCatalog): string[] {
   if (children.length === 0) return [];
+  const declare = (name: string): string[] => {
+    const local = catalog.child(parent, name);
+    return local?.kind === "model-child" ? elementDecl(local, [], enums, catalog) : [`<xs:element ref="idm:${name}"/>`];
+  };
   return [
     `<xs:choice minOccurs="0" maxOccurs="unbounded">`,
-    ...unique(children).map((c) => `  <xs:element ref="idm:${c}"/>`),
+    ...indent(unique(children).flatMap(declare)),
     `</xs:choice>`,
   ];
 }
@@ -168,6 +175,8 @@ function attributeType(a: AttributeSpec, enums: Map<string, EnumType>): string {
       return `idm:${BOOLEAN_TYPE}`;
     case "integer":
       return "xs:int";
+    case "number":
+      return "xs:double";
     case "enum":
       return `idm:${enums.get(enumKey(a))!.name}`;
     default:

@@ -25,11 +25,15 @@ function sampleValue(attr: AttributeSpec): string {
   if (attr.ref === "Agent") return "Local";
   if (attr.ref === "OpenIdClient") return "Job";
   if (attr.ref === "Connector") return "AD";
+  // Checked against the encodings the tasks can write.
+  if (attr.name === "Encoding") return "utf-8";
   switch (attr.type) {
     case "boolean":
       return "1";
     case "integer":
       return "0";
+    case "number":
+      return "0.5";
     case "enum":
       return String(attr.enumNumbers?.at(-1) ?? attr.enumNames!.at(-1));
     case "string":

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadCatalog } from "../../../src/config/schema/catalog.js";
-import { generateTypes } from "../../../src/config/schema/typescript.js";
+import { generateTypes, interfaceName } from "../../../src/config/schema/typescript.js";
 
 const catalog = loadCatalog();
 const source = generateTypes(catalog);
@@ -45,7 +45,10 @@ describe("generateTypes", () => {
   });
 
   it("declares one attributes interface per element, with typed and documented properties", () => {
-    for (const name of catalog.elements.keys()) expect(source).toContain(`export interface ${name}Attributes {`);
+    for (const spec of catalog.elements.values()) expect(source).toContain(`export interface ${interfaceName(spec)} {`);
+    expect(source).toContain("export interface EntityTypePropertyAttributes {");
+    expect(source).toContain("export interface EntityTypeMappingPropertyAttributes {");
+    expect(source).toMatch(/\/\*\* Days TransformDate adds[^*]*\*\/\n  AddedDays\?: number;/);
     expect(source).toContain("export interface ExportTaskAttributes");
     expect(source).toMatch(/\/\*\* An error ends the task in Warning and the job goes on\. Default: `false`\. \*\/\n  ContinueOnError: boolean;/);
     expect(source).toContain(`LogLevel: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";`);

@@ -27,7 +27,17 @@ const catalog = loadCatalog();
 
 const VALID = `<?xml version="1.0" encoding="utf-8"?>
 <ConfigurationFile xmlns="urn:schemas-usercube-com:configuration" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-  <Agent Identifier="Local" DisplayName_L1="Local agent" URI="http://localhost:5001" Region="eu"/>
+  <Agent Identifier="Local" DisplayName_L1="Local agent" URI="http://localhost:5001" State="1"/>
+  <ResourceType Identifier="R" DisplayName_L1="R" Region="eu"><Anything/></ResourceType>
+  <EntityType Identifier="T">
+    <Property Identifier="Code" IsKey="true" TargetColumnIndex="4"/>
+  </EntityType>
+  <EntityTypeMapping Identifier="T" Connector="C">
+    <Property Identifier="Code" ConnectionColumn="code" IsPrimaryKey="1"/>
+  </EntityTypeMapping>
+  <Connection Identifier="C" DisplayName_L1="C" Connector="C" Package="Usercube.CSV@0000001">
+    <Transformation Type="TransformDate" Table="C_x" Column="d" AddedDays="-0.5"/>
+  </Connection>
   <InvokeSqlCommandTask Identifier="Shared" DisplayName_L1="Shared" IsolationLevel="4096"/>
   <Job Identifier="Demo" DisplayName_L1="Demo" LogLevel="2" IsIncremental="1" CronTimeZone="ServerTime">
     <ExportTask Identifier="Export" DisplayName_L1="Export" Agent="Local" ContinueOnError="True" Level="1">
@@ -62,9 +72,18 @@ describe("generateXsd", () => {
   });
 
   it("declares every catalog element and every top-level vocabulary name once", () => {
-    for (const name of [...catalog.elements.keys(), ...vocabulary]) {
+    const global = [...catalog.elements.values()].filter((s) => s.kind !== "model-child").map((s) => s.name);
+    for (const name of [...global, ...vocabulary]) {
       expect(xsd.split(`<xs:element name="${name}">`).length - 1, name).toBe(1);
     }
+  });
+
+  it("declares a model element's children inside it, so that two parents may have different <Property>", () => {
+    const children = [...catalog.elements.values()].filter((s) => s.kind === "model-child");
+    expect(children.map((s) => s.key)).toEqual(expect.arrayContaining(["EntityType/Property", "EntityTypeMapping/Property", "ConnectionTable/Column", "Connection/Transformation"]));
+    expect(xsd.split(`<xs:element name="Property">`).length - 1).toBe(2);
+    expect(xsd).not.toContain(`ref="idm:Property"`);
+    expect(xsd).toContain(`<xs:attribute name="AddedDays" type="xs:double">`);
   });
 
   it("declares enums with names and numbers, and never emits defaults", () => {
@@ -106,6 +125,12 @@ describe("generated XSD with xmllint", () => {
     const result = lint("misspelt.xml", VALID.replace("ContinueOnError=", "ContinueOnEror="));
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain("ContinueOnEror");
+  });
+
+  it("checks a model child by its parent: a mapping's Property has no IsKey, an EntityType's no IsPrimaryKey", () => {
+    expect(lint("key.xml", VALID.replace(`IsPrimaryKey="1"`, `IsKey="1"`)).status).not.toBe(0);
+    expect(lint("primary.xml", VALID.replace(`IsKey="true"`, `IsPrimaryKey="true"`)).status).not.toBe(0);
+    expect(lint("package.xml", VALID.replace(`Usercube.CSV@0000001`, `Usercube.Csv`)).status).not.toBe(0);
   });
 
   it("rejects a bad boolean, an unknown enum value and a missing required attribute", () => {
