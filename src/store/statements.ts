@@ -1,5 +1,8 @@
 /** Raw statements built with the driver's quoting, for the writes where QueryBuilder costs too much. */
 import type { EntityManager } from "typeorm";
+import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata.js";
+import type { Driver } from "typeorm/driver/Driver.js";
+import type { SqlServerDriver } from "typeorm/driver/sqlserver/SqlServerDriver.js";
 import type { Dialect } from "./database-url.js";
 
 /** Bound parameters per statement: SQL Server accepts 2,100; the others far more. */
@@ -10,6 +13,16 @@ export function batchSize(dialect: Dialect, columns: number): number {
 export interface Statement {
   sql: string;
   parameters: unknown[];
+}
+
+/** A value as its column wants it, typed for the driver, as TypeORM's own statements bind it. */
+export function columnParameter(driver: Driver, column: ColumnMetadata, value: unknown): unknown {
+  let prepared: unknown = driver.preparePersistentValue(value, column);
+  // pg writes a Date in local time with a whole-minute offset: outside UTC, very old dates shift.
+  if (prepared instanceof Date && driver.options.type === "postgres") prepared = prepared.toISOString();
+  // mssql sends an untyped Date as legacy datetime (from 1753, in 1/300 s): bind it with the column's type.
+  if (driver.options.type === "mssql") prepared = (driver as SqlServerDriver).parametrizeValue(column, prepared);
+  return prepared;
 }
 
 /**
@@ -24,8 +37,7 @@ export function bulkInsert<Row extends object>(m: EntityManager, entity: string,
   const parameters: unknown[] = [];
   const tuples = rows.map((row) => {
     const values = columns.map((c) => {
-      // The driver's own conversion: Date and boolean become what SQLite can bind, as TypeORM would do.
-      parameters.push(driver.preparePersistentValue((row as Record<string, unknown>)[c.propertyName], c));
+      parameters.push(columnParameter(driver, c, (row as Record<string, unknown>)[c.propertyName]));
       return driver.createParameter(`p${parameters.length - 1}`, parameters.length - 1);
     });
     return `(${values.join(", ")})`;
@@ -49,7 +61,7 @@ export function updateById<Row extends object>(m: EntityManager, entity: string,
   const metadata = m.connection.getMetadata(entity);
   const parameters: unknown[] = [];
   const parameter = (value: unknown, column: (typeof metadata.columns)[number]) => {
-    parameters.push(driver.preparePersistentValue(value, column));
+    parameters.push(columnParameter(driver, column, value));
     return driver.createParameter(`p${parameters.length - 1}`, parameters.length - 1);
   };
   const assignments = metadata.columns

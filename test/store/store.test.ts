@@ -10,9 +10,11 @@ import { BACKENDS, type TestDatabase } from "./backends.js";
 
 const TABLES = [
   "idm_deployments", "idm_item_revisions", "idm_items", "idm_job_instances", "idm_leases",
-  "idm_migrations", "idm_schedules", "idm_task_instances", "idm_task_logs",
+  "idm_migrations", "idm_resource_changes", "idm_resource_history", "idm_resource_link_changes",
+  "idm_resource_link_history", "idm_resource_links", "idm_resources", "idm_schedules",
+  "idm_synchronization_history", "idm_task_instances", "idm_task_logs",
 ];
-const MIGRATIONS = ["0001-initial-schema", "0002-job-runs"];
+const MIGRATIONS = ["0001-initial-schema", "0002-job-runs", "0003-resource-store"];
 const status = (ran: boolean) => MIGRATIONS.map((name) => ({ name, ran }));
 
 async function tables(store: Store): Promise<string[]> {
@@ -67,8 +69,7 @@ describe.each(BACKENDS)("store on %s", (_, backend) => {
 
   it("can undo the migration and run it again", async () => {
     const store = await db.open();
-    await store.dataSource.undoLastMigration();
-    await store.dataSource.undoLastMigration();
+    for (const _ of MIGRATIONS) await store.dataSource.undoLastMigration();
     expect(await tables(store)).toEqual(["idm_migrations"]);
     expect(await migrationStatus(store)).toEqual(status(false));
     expect(await migrate(store)).toEqual(MIGRATIONS);
