@@ -7,9 +7,10 @@ import deployConfiguration from "./deploy-configuration.js";
 import invokeExpression from "./invoke-expression.js";
 import invokeSqlCommand from "./invoke-sql-command.js";
 import maintainIndexes from "./maintain-indexes.js";
+import prepareSynchronization from "./prepare-synchronization.js";
 import type { TaskHandler } from "./task-handler.js";
 
-const BUILT_IN: TaskHandler[] = [deployConfiguration, invokeExpression, invokeSqlCommand, maintainIndexes];
+const BUILT_IN: TaskHandler[] = [deployConfiguration, invokeExpression, invokeSqlCommand, maintainIndexes, prepareSynchronization];
 
 const handlers = new Map<string, TaskHandler>(BUILT_IN.map((h) => [h.type, h]));
 
