@@ -1,14 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS, type TaskSettings } from "../../src/config/settings.js";
 import invokeExpression from "../../src/tasks/invoke-expression.js";
 import { handlerFor } from "../../src/tasks/registry.js";
-import type { LogLevel, TaskContext, TaskSnapshot } from "../../src/tasks/task-handler.js";
+import type { TaskContext, TaskSnapshot } from "../../src/tasks/task-handler.js";
+import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
 
-const roots: string[] = [];
 const strayPids: number[] = [];
 
 afterEach(() => {
@@ -19,35 +18,12 @@ afterEach(() => {
       // already gone
     }
   }
-  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+  removeTaskWorkspaces();
 });
 
-/** A temporary folder with conf/ (the configuration folder, holding `files`) and the job folders beside it. */
+/** A workspace whose settings carry these task settings. */
 function setup(files: Record<string, string>, tasks: Partial<TaskSettings> = {}) {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), "idm-invoke-")));
-  roots.push(root);
-  const conf = join(root, "conf");
-  mkdirSync(conf);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(conf, name)), { recursive: true });
-    writeFileSync(join(conf, name), content);
-  }
-  const folders = { work: join(root, "work"), temp: join(root, "temp"), export: join(root, "export") };
-  const logs: [LogLevel, string][] = [];
-  const progress: Record<string, number>[] = [];
-  const controller = new AbortController();
-  const context: TaskContext = {
-    store: undefined as never,
-    settings: { ...DEFAULT_SETTINGS, paths: folders, tasks: { ...DEFAULT_SETTINGS.tasks, ...tasks } },
-    job: { identifier: "J", instanceId: 7 },
-    paths: { configuration: conf, ...folders },
-    force: false,
-    signal: controller.signal,
-    log: (level, message) => logs.push([level, message]),
-    progress: (counters) => progress.push(counters),
-  };
-  const lines = (level: LogLevel) => logs.filter(([l]) => l === level).map(([, m]) => m);
-  return { root, conf, folders, context, logs, lines, progress, controller };
+  return taskWorkspace(files, { settings: (folders) => ({ ...DEFAULT_SETTINGS, paths: folders, tasks: { ...DEFAULT_SETTINGS.tasks, ...tasks } }) });
 }
 
 function task(inputPath?: string): TaskSnapshot {

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import iconv from "iconv-lite";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -19,66 +19,38 @@ import { finalPath, SqlCommandError, type CsvOutput, type RunOptions } from "../
 import { isoTimestamp } from "../../src/tasks/sql/postgres-runner.js";
 import { splitStatements } from "../../src/tasks/sql/statements.js";
 import type { AttributeValue } from "../../src/config/coerce-attribute.js";
-import type { LogLevel, TaskContext, TaskResult } from "../../src/tasks/task-handler.js";
+import type { TaskResult } from "../../src/tasks/task-handler.js";
 import { parseDatabaseUrl } from "../../src/store/database-url.js";
 import { BACKENDS, type TestDatabase } from "../store/backends.js";
+import { removeTaskWorkspaces, taskWorkspace, type TaskWorkspace } from "../helpers/task-workspace.js";
 
 const POSTGRES_URL = process.env.IDM_TEST_POSTGRES_URL;
+/** Folders a test makes besides its task workspace. */
 const roots: string[] = [];
 
 afterEach(() => {
+  removeTaskWorkspaces();
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
 });
 
-interface Setup {
-  root: string;
-  conf: string;
+interface Setup extends TaskWorkspace {
   exportFolder: string;
-  context: TaskContext;
-  controller: AbortController;
-  logs: [LogLevel, string][];
-  progress: Record<string, number>[];
   run(attributes: Record<string, AttributeValue>, identifier?: string): Promise<TaskResult>;
   /** The export folder's files, temporary ones included. */
   files(folder?: string): string[];
   csv(name: string, folder?: string): string;
 }
 
-/** A temporary folder with conf/ (the configuration folder, holding `files`) and export/; a context on `store`. */
+/** A task workspace on `store`, with these settings. */
 function setup(store: Store, files: Record<string, string> = {}, settings: Partial<Settings> = {}): Setup {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), "idm-sql-")));
-  roots.push(root);
-  const conf = join(root, "conf");
-  mkdirSync(conf);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(conf, name)), { recursive: true });
-    writeFileSync(join(conf, name), content);
-  }
-  const paths = { work: join(root, "work"), temp: join(root, "temp"), export: join(root, "export") };
-  const logs: [LogLevel, string][] = [];
-  const progress: Record<string, number>[] = [];
-  const controller = new AbortController();
-  const context: TaskContext = {
-    store,
-    settings: { ...DEFAULT_SETTINGS, paths, ...settings },
-    job: { identifier: "J", instanceId: 7 },
-    paths: { configuration: conf, ...paths },
-    force: false,
-    signal: controller.signal,
-    log: (level, message) => logs.push([level, message]),
-    progress: (counters) => progress.push(counters),
-  };
+  const workspace = taskWorkspace(files, { store, settings: (paths) => ({ ...DEFAULT_SETTINGS, paths, ...settings }) });
+  const exportFolder = workspace.folders.export;
   const list = (folder: string) => (existsSync(folder) ? readdirSync(folder).sort() : []);
   return {
-    root,
-    conf,
-    exportFolder: paths.export,
-    context,
-    controller,
-    logs,
-    progress,
+    ...workspace,
+    exportFolder,
     run: (attributes, identifier = "T") =>
-      invokeSqlCommand.run(context, {
+      invokeSqlCommand.run(workspace.context, {
         identifier,
         type: "InvokeSqlCommandTask",
         attributes,
@@ -87,8 +59,8 @@ function setup(store: Store, files: Record<string, string> = {}, settings: Parti
         resourceTypes: [],
         source: { file: "jobs.xml", line: 3 },
       }),
-    files: (folder = paths.export) => list(folder),
-    csv: (name, folder = paths.export) => readFileSync(join(folder, name), "utf8"),
+    files: (folder = exportFolder) => list(folder),
+    csv: (name, folder = exportFolder) => readFileSync(join(folder, name), "utf8"),
   };
 }
 
