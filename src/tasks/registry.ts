@@ -8,9 +8,10 @@ import invokeExpression from "./invoke-expression.js";
 import invokeSqlCommand from "./invoke-sql-command.js";
 import maintainIndexes from "./maintain-indexes.js";
 import prepareSynchronization from "./prepare-synchronization.js";
+import synchronize from "./synchronize.js";
 import type { TaskHandler } from "./task-handler.js";
 
-const BUILT_IN: TaskHandler[] = [deployConfiguration, invokeExpression, invokeSqlCommand, maintainIndexes, prepareSynchronization];
+const BUILT_IN: TaskHandler[] = [deployConfiguration, invokeExpression, invokeSqlCommand, maintainIndexes, prepareSynchronization, synchronize];
 
 const handlers = new Map<string, TaskHandler>(BUILT_IN.map((h) => [h.type, h]));
 

@@ -1,0 +1,239 @@
+/**
+ * The links of SynchronizeTask (README, SynchronizeTask): an EntityAssociationMapping's sorted file
+ * holds (Column1, Column2) pairs of key values; Column1's side is the link's from end, Column2's its
+ * to end. Link changes are computed by source keys (idm_resource_link_changes) and resolved to
+ * resource ids when applied, after the resources: a pair whose end has no resource then is an orphan.
+ *
+ * Both ends must be the primary key of their EntityTypeMapping (the source key); a unique-key end
+ * (EntityPropertyMapping naming another property) is refused as not supported yet. A Complete or
+ * Incremental diff holds the association's stored links (as source key pairs) in memory.
+ */
+import { join } from "node:path";
+import type { EntityManager } from "typeorm";
+import { ResourceStore, type NewLinkChange, type WriteContext } from "../resources/resource-store.js";
+import { ENTITY, type ChangeState } from "../store/entities.js";
+import { CsvWriter } from "./csv-write.js";
+import type { ManifestEntry } from "./prepare.js";
+import type { AssociationModel, ConnectorModel } from "./synchronize-model.js";
+import { readCsvRecords } from "./csv-read.js";
+
+const FLUSH = 500;
+
+export interface Orphan {
+  association: string;
+  fromKey: string;
+  toKey: string;
+}
+
+export interface LinkContext {
+  connector: string;
+  jobInstanceId: number;
+  signal: AbortSignal;
+}
+
+/** The association's model, checked: both ends resolve by source key. */
+export function associationOf(model: ConnectorModel, entry: ManifestEntry): AssociationModel {
+  const association = model.associations.get(entry.identifier);
+  if (association === undefined) throw new Error(`${entry.identifier} has no EntityAssociationMapping of ${model.connector} any more`);
+  for (const side of [association.side1, association.side2]) {
+    const type = model.entityTypes.get(side.entityType);
+    if (type === undefined) throw new Error(`EntityAssociationMapping ${association.identifier}: ${side.entityType} has no EntityTypeMapping of ${model.connector}`);
+    if (type.primaryKey !== side.property) {
+      throw new Error(`EntityAssociationMapping ${association.identifier}: ${side.entityType}:${side.property} is not the primary key of ${side.entityType};` +
+        " links by a unique key are not supported yet");
+    }
+  }
+  return association;
+}
+
+async function* pairs(path: string, columns: readonly string[], signal: AbortSignal): AsyncGenerator<string[]> {
+  const records = readCsvRecords(path, signal);
+  try {
+    const first = await records.next();
+    if (first.done || first.value.join("\u0000") !== columns.join("\u0000")) throw new Error(`${path} does not have the columns ${columns.join(", ")}`);
+    for await (const record of records) {
+      while (record.length < columns.length) record.push("");
+      yield record;
+    }
+  } finally {
+    await records.return(undefined);
+  }
+}
+
+/** The association's stored links: "fromKey\0toKey" → the link and its ends' ids. */
+async function storedLinks(rs: ResourceStore, association: string): Promise<Map<string, { id: number; from: number; to: number }>> {
+  const stored = new Map<string, { id: number; from: number; to: number }>();
+  for await (const page of rs.links(association)) {
+    const keys = new Map((await rs.resourcesByIds([...new Set(page.flatMap((l) => [l.fromResourceId, l.toResourceId]))])).map((r) => [r.id, r.sourceKey]));
+    for (const l of page) stored.set(`${keys.get(l.fromResourceId)}\u0000${keys.get(l.toResourceId)}`, { id: l.id, from: l.fromResourceId, to: l.toResourceId });
+  }
+  return stored;
+}
+
+/**
+ * Link changes of a Complete (whole set) or Incremental (commands) file, written pending. In Complete
+ * mode `exists` says whether an end will have a resource once the batch is applied: a pair whose end
+ * will not is an orphan at once (no change row, so it counts against no threshold).
+ */
+export async function diffLinks(
+  context: LinkContext, rs: ResourceStore, folder: string, entry: ManifestEntry, association: AssociationModel, mode: "Complete" | "Incremental",
+  exists: (entityType: string, key: string) => boolean, orphans: Orphan[],
+): Promise<number> {
+  let orphanCount = 0;
+  const stored = await storedLinks(rs, association.identifier);
+  const rows: NewLinkChange[] = [];
+  const flush = async () => {
+    if (rows.length > 0) await rs.insertLinkChanges(rows.splice(0));
+  };
+  const add = async (operation: "insert" | "delete", fromKey: string, toKey: string, link?: { id: number; from: number; to: number }) => {
+    rows.push({
+      jobInstanceId: context.jobInstanceId, connector: context.connector, association: association.identifier,
+      fromEntityType: association.side1.entityType, fromSourceKey: fromKey, toEntityType: association.side2.entityType, toSourceKey: toKey,
+      fromResourceId: link?.from ?? null, toResourceId: link?.to ?? null, linkId: link?.id ?? null, operation, state: "pending",
+    });
+    if (rows.length >= FLUSH) await flush();
+  };
+  if (mode === "Complete") {
+    if (entry.delta !== "none") throw new Error(`${entry.file} is not a whole set`);
+    for await (const [fromKey, toKey] of pairs(join(folder, entry.file), entry.columns, context.signal)) {
+      const key = `${fromKey}\u0000${toKey}`;
+      if (!exists(association.side1.entityType, fromKey!) || !exists(association.side2.entityType, toKey!)) {
+        orphanCount++;
+        orphans.push({ association: association.identifier, fromKey: fromKey!, toKey: toKey! });
+        continue; // a stored link of this pair stays in `stored`: deleted below
+      }
+      if (stored.delete(key)) continue;
+      await add("insert", fromKey!, toKey!);
+    }
+    for (const [key, link] of stored) {
+      const [fromKey, toKey] = key.split("\u0000");
+      await add("delete", fromKey!, toKey!, link);
+    }
+  } else {
+    if (entry.delta === "none") throw new Error(`${entry.file} is a whole set, not changes`);
+    const decided = new Map<string, string>();
+    for await (const [command, fromKey, toKey] of pairs(join(folder, entry.file), ["command", ...entry.columns], context.signal)) {
+      decided.set(`${fromKey}\u0000${toKey}`, command!);
+    }
+    for (const [key, command] of decided) {
+      const [fromKey, toKey] = key.split("\u0000");
+      const link = stored.get(key);
+      if (command === "delete") {
+        if (link !== undefined) await add("delete", fromKey!, toKey!, link);
+      } else if (link === undefined) {
+        await add("insert", fromKey!, toKey!);
+      }
+    }
+  }
+  await flush();
+  return orphanCount;
+}
+
+/** The keys an entity type will hold after a Complete batch: its file's when the batch has one, else the stored ones. */
+export async function keysAfterComplete(rs: ResourceStore, folder: string, entry: ManifestEntry | undefined, entityType: string, signal: AbortSignal): Promise<Set<string>> {
+  const keys = new Set<string>();
+  if (entry !== undefined) {
+    for await (const row of pairs(join(folder, entry.file), entry.columns, signal)) keys.add(row[0]!);
+  } else {
+    for await (const page of rs.resourceKeys(entityType)) for (const r of page) keys.add(r.sourceKey);
+  }
+  return keys;
+}
+
+/** The links stored now per association: the base of the link percentage thresholds. */
+export async function currentLinkCounts(m: EntityManager, associations: readonly string[]): Promise<Map<string, number>> {
+  if (associations.length === 0) return new Map();
+  const rows = await m.createQueryBuilder(ENTITY.resourceLink, "l").select("l.association", "association").addSelect("COUNT(*)", "count")
+    .where("l.association IN (:...associations)", { associations }).groupBy("l.association").getRawMany<{ association: string; count: number | string }>();
+  return new Map(rows.map((r) => [r.association, Number(r.count)]));
+}
+
+export interface LinkCounters {
+  linksInserted: number;
+  linksDeleted: number;
+  orphans: number;
+}
+
+/** Ends the links of the delete changes in `state` (before the resources are applied). */
+export async function applyLinkDeletes(rs: ResourceStore, context: LinkContext, state: ChangeState, write: WriteContext, counters: LinkCounters): Promise<void> {
+  for await (const page of rs.linkChanges(context.jobInstanceId, { connector: context.connector, state })) {
+    const ids = page.filter((c) => c.operation === "delete" && c.linkId !== null).map((c) => c.linkId as number);
+    if (ids.length === 0) continue;
+    await rs.endLinks(ids, write);
+    counters.linksDeleted += ids.length;
+  }
+}
+
+/** Inserts the links of the insert changes in `state`, resolved by source keys (after the resources). */
+export async function applyLinkInserts(
+  rs: ResourceStore, context: LinkContext, state: ChangeState, write: WriteContext, counters: LinkCounters, orphans: Orphan[],
+): Promise<void> {
+  for await (const page of rs.linkChanges(context.jobInstanceId, { connector: context.connector, state })) {
+    context.signal.throwIfAborted();
+    const inserts = page.filter((c) => c.operation === "insert");
+    await insertResolved(rs, inserts.map((c) => ({
+      association: c.association, fromEntityType: c.fromEntityType, fromKey: c.fromSourceKey, toEntityType: c.toEntityType, toKey: c.toSourceKey,
+    })), write, counters, orphans);
+  }
+}
+
+export interface LinkByKeys {
+  association: string;
+  fromEntityType: string;
+  fromKey: string;
+  toEntityType: string;
+  toKey: string;
+}
+
+export async function insertResolved(rs: ResourceStore, links: readonly LinkByKeys[], write: WriteContext, counters: LinkCounters, orphans: Orphan[]): Promise<void> {
+  if (links.length === 0) return;
+  const ids = new Map<string, Map<string, number>>();
+  const wanted = new Map<string, Set<string>>();
+  for (const l of links) {
+    (wanted.get(l.fromEntityType) ?? wanted.set(l.fromEntityType, new Set()).get(l.fromEntityType)!).add(l.fromKey);
+    (wanted.get(l.toEntityType) ?? wanted.set(l.toEntityType, new Set()).get(l.toEntityType)!).add(l.toKey);
+  }
+  for (const [entityType, keys] of wanted) ids.set(entityType, await rs.idsByKeys(entityType, [...keys]));
+  const resolved = [];
+  for (const l of links) {
+    const from = ids.get(l.fromEntityType)?.get(l.fromKey);
+    const to = ids.get(l.toEntityType)?.get(l.toKey);
+    if (from === undefined || to === undefined) {
+      counters.orphans++;
+      orphans.push({ association: l.association, fromKey: l.fromKey, toKey: l.toKey });
+    } else {
+      resolved.push({ association: l.association, fromResourceId: from, toResourceId: to });
+    }
+  }
+  if (resolved.length > 0) await rs.insertLinks(resolved, write);
+  counters.linksInserted += resolved.length;
+}
+
+/** Initial mode: every pair of the file, resolved against the resources just inserted. */
+export async function insertInitialLinks(
+  rs: ResourceStore, context: LinkContext, folder: string, entry: ManifestEntry, association: AssociationModel, write: WriteContext,
+  counters: LinkCounters, orphans: Orphan[],
+): Promise<void> {
+  if (entry.delta !== "none") throw new Error(`${entry.file} is not a whole set`);
+  let batch: LinkByKeys[] = [];
+  for await (const [fromKey, toKey] of pairs(join(folder, entry.file), entry.columns, context.signal)) {
+    batch.push({ association: association.identifier, fromEntityType: association.side1.entityType, fromKey: fromKey!, toEntityType: association.side2.entityType, toKey: toKey! });
+    if (batch.length >= FLUSH) {
+      await insertResolved(rs, batch, write, counters, orphans);
+      batch = [];
+    }
+  }
+  await insertResolved(rs, batch, write, counters, orphans);
+}
+
+/** Orphans="true": the unresolved pairs, one CSV per synchronization. */
+export async function writeOrphans(path: string, orphans: readonly Orphan[]): Promise<void> {
+  const writer = await CsvWriter.create(path, ["association", "from_key", "to_key"]);
+  let ok = false;
+  try {
+    for (const o of orphans) await writer.write([o.association, o.fromKey, o.toKey]);
+    ok = true;
+  } finally {
+    await writer.close(ok);
+  }
+}

@@ -1,0 +1,427 @@
+/**
+ * The server step of "sync up" (README, SynchronizeTask): the oldest queued batch of a connector is
+ * taken (synchronize-batch.ts), its changes are computed into idm_resource_changes (pending), checked
+ * against the thresholds, then applied in one transaction with the synchronization history row.
+ *
+ * Complete: each `<EntityType>.sorted.csv` is merge-joined with the stored keys (resourceKeys pages,
+ * in compareSourceKeys order): a key only in the file is an insert, only in the store a delete, in
+ * both with another properties hash an update. Incremental: the `.sorted.delta` commands, resolved
+ * against the stored keys (insert / update / merge are upserts, delete of an absent key is nothing).
+ * Initial: a bulk insert, refused while the connector's entity types hold resources (unless forced).
+ */
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { Not, type EntityManager } from "typeorm";
+import {
+  compareSourceKeys, decodeProperties, encodeProperties, hashProperties, ResourceStore, type NewResourceChange, type ResourceInput,
+  type ResourceKey, type WriteContext,
+} from "../resources/resource-store.js";
+import { ENTITY, type ChangeState, type TaskInstanceRow } from "../store/entities.js";
+import type { Store } from "../store/store.js";
+import { readCsvRecords } from "./csv-read.js";
+import type { ManifestEntry } from "./prepare.js";
+import { consumeBatch, releaseBatch, takeOldestBatch, type TakenBatch } from "./synchronize-batch.js";
+import {
+  applyLinkDeletes, applyLinkInserts, associationOf, currentLinkCounts, diffLinks, insertInitialLinks, keysAfterComplete, writeOrphans,
+  type LinkContext, type Orphan,
+} from "./synchronize-links.js";
+import {
+  exceededLinkThreshold, exceededThreshold, propertiesOfRow, readConnectorModel, type AssociationModel, type ConnectorModel, type EntityTypeModel,
+} from "./synchronize-model.js";
+
+export interface SynchronizeCounters {
+  inserted: number;
+  updated: number;
+  deleted: number;
+  linksInserted: number;
+  linksDeleted: number;
+  orphans: number;
+}
+
+export interface SynchronizeOptions {
+  store: Store;
+  connector: string;
+  workFolder: string;
+  job: { identifier: string; instanceId: number };
+  task: string;
+  /** Thresholds forced (resume, `idm run --force`, ForceSynchronization); Initial also loads over existing data. */
+  force: boolean;
+  doNotDeleteChanges: boolean;
+  /** Orphans="true": the unresolvable links go to `<workFolder>/Synchronize/<Connector>/<jobInstance>-orphans.csv`. */
+  orphansFile: boolean;
+  signal: AbortSignal;
+  log: (level: "Information" | "Warning", message: string) => void;
+  progress?: (counters: SynchronizeCounters) => void;
+}
+
+export interface SynchronizeOutcome {
+  state: "Succeeded" | "Blocked";
+  didWork: boolean;
+  counters: SynchronizeCounters;
+  message?: string;
+  batch?: string;
+  /** The orphans CSV written (Orphans="true" and some orphans). */
+  orphansFile?: string;
+}
+
+const FLUSH = 500;
+
+export function emptySynchronizeCounters(): SynchronizeCounters {
+  return { inserted: 0, updated: 0, deleted: 0, linksInserted: 0, linksDeleted: 0, orphans: 0 };
+}
+
+export async function synchronize(options: SynchronizeOptions): Promise<SynchronizeOutcome> {
+  const { store, connector, job, signal } = options;
+  signal.throwIfAborted();
+  const resources = new ResourceStore(store.dataSource.manager);
+  const model = await readConnectorModel(store, connector);
+  const taskInstanceId = await findTaskInstance(store, job.instanceId, options.task);
+
+  // The resume of a blocked synchronization applies the changes it kept, without recomputing.
+  if (options.force) {
+    const blocked = await resources.countResourceChanges(job.instanceId, connector, "blocked");
+    const blockedLinks = await resources.countLinkChanges(job.instanceId, connector, "blocked");
+    if (Object.keys(blocked).length > 0 || Object.keys(blockedLinks).length > 0) {
+      options.log("Information", `applying the blocked changes of ${connector} kept by job instance ${job.instanceId} (thresholds forced)`);
+      const orphans: Orphan[] = [];
+      const counters = await apply(options, taskInstanceId, "blocked", undefined, undefined, orphans);
+      return { state: "Succeeded", didWork: changed(counters), counters, ...(await orphansOut(options, orphans)) };
+    }
+  }
+
+  const batch = await takeOldestBatch(options.workFolder, connector);
+  if (batch === undefined) {
+    options.log("Information", `no batch queued for ${connector}: nothing to synchronize`);
+    return { state: "Succeeded", didWork: false, counters: emptySynchronizeCounters() };
+  }
+  let committed = false;
+  try {
+    const { manifest } = batch;
+    if (manifest.connector !== connector) throw new Error(`batch ${batch.name} is for connector ${manifest.connector}, not ${connector}`);
+    options.log("Information", `synchronizing batch ${batch.name} of ${connector} (${manifest.mode})`);
+    const typeEntries = manifest.entries.filter((e) => e.kind === "EntityType");
+    const linkEntries = manifest.entries.filter((e) => e.kind === "EntityAssociation").map((e): [ManifestEntry, AssociationModel] => [e, associationOf(model, e)]);
+    const modelOf = (entry: ManifestEntry): EntityTypeModel => {
+      const found = model.entityTypes.get(entry.identifier);
+      if (found === undefined) throw new Error(`batch ${batch.name}: ${entry.identifier} has no EntityTypeMapping of ${connector} any more`);
+      return found;
+    };
+
+    if (manifest.mode === "Initial") {
+      const orphans: Orphan[] = [];
+      const counters = await initial(options, batch, model, typeEntries.map((e) => [e, modelOf(e)]), linkEntries, taskInstanceId, orphans);
+      committed = true;
+      await consumeBatch(batch);
+      return { state: "Succeeded", didWork: changed(counters), counters, batch: batch.name, ...(await orphansOut(options, orphans)) };
+    }
+
+    await discardSuperseded(store, options, manifest.mode);
+    for (const entry of typeEntries) {
+      signal.throwIfAborted();
+      if (manifest.mode === "Complete") await diffComplete(options, resources, batch, entry, modelOf(entry));
+      else await diffIncremental(options, resources, batch, entry, modelOf(entry));
+    }
+    const linkContext: LinkContext = { connector, jobInstanceId: job.instanceId, signal };
+    const keySets = new Map<string, Set<string>>();
+    const orphans: Orphan[] = [];
+    for (const [entry, association] of linkEntries) {
+      signal.throwIfAborted();
+      if (manifest.mode === "Complete") {
+        for (const side of [association.side1, association.side2]) {
+          if (keySets.has(side.entityType)) continue;
+          const typeEntry = typeEntries.find((e) => e.identifier === side.entityType);
+          keySets.set(side.entityType, await keysAfterComplete(resources, batch.folder, typeEntry, side.entityType, signal));
+        }
+      }
+      await diffLinks(linkContext, resources, batch.folder, entry, association, manifest.mode,
+        (entityType, key) => keySets.get(entityType)?.has(key) ?? true, orphans);
+    }
+    keySets.clear();
+
+    const changes = await resources.countResourceChanges(job.instanceId, connector, "pending");
+    const forced = options.force;
+    const exceeded = forced ? undefined
+      : exceededThreshold(model, { changes, current: await resources.countResources([...model.entityTypes.keys()]) }) ??
+        exceededLinkThreshold(model, await resources.countLinkChanges(job.instanceId, connector, "pending"),
+          await currentLinkCounts(store.dataSource.manager, [...model.associations.keys()]));
+    if (exceeded !== undefined) {
+      await store.dataSource.transaction(async (m) => {
+        const rs = new ResourceStore(m);
+        await rs.setChangesState(job.instanceId, connector, "pending", "blocked");
+        await writeHistory(rs, options, taskInstanceId, manifest.mode, "Blocked", emptySynchronizeCounters(), exceeded);
+      });
+      committed = true;
+      await consumeBatch(batch);
+      const linkChanges = await resources.countLinkChanges(job.instanceId, connector, "blocked");
+      const counts = [...Object.values(changes), ...Object.values(linkChanges)].reduce((s, byOp) => s + Object.values(byOp).reduce((a, b) => a + b, 0), 0);
+      options.log("Warning", `${exceeded}: the ${counts} changes of batch ${batch.name} are kept blocked for review; resume the job (or run with --force) to apply them`);
+      const counters = { ...emptySynchronizeCounters(), orphans: orphans.length };
+      return { state: "Blocked", didWork: false, counters, message: exceeded, batch: batch.name, ...(await orphansOut(options, orphans)) };
+    }
+    const counters = await apply(options, taskInstanceId, "pending", manifest.mode, () => { committed = true; }, orphans);
+    await consumeBatch(batch);
+    return { state: "Succeeded", didWork: changed(counters), counters, batch: batch.name, ...(await orphansOut(options, orphans)) };
+  } catch (error) {
+    if (!committed) await releaseBatch(batch);
+    throw error;
+  }
+}
+
+/**
+ * Changes left pending by a run that died before applying them are superseded by this one; so are,
+ * for a Complete batch, the changes other job instances left blocked (a Complete run lifts the block).
+ */
+async function discardSuperseded(store: Store, options: SynchronizeOptions, mode: "Complete" | "Incremental"): Promise<void> {
+  for (const entity of [ENTITY.resourceChange, ENTITY.resourceLinkChange] as const) {
+    await store.dataSource.manager.createQueryBuilder().update(entity).set({ state: "discarded" })
+      .where({ connector: options.connector, state: "pending" }).execute();
+    if (mode === "Complete") {
+      await store.dataSource.manager.createQueryBuilder().update(entity).set({ state: "discarded" })
+        .where({ connector: options.connector, state: "blocked", jobInstanceId: Not(options.job.instanceId) }).execute();
+    }
+  }
+}
+
+/** Orphans are logged; under Orphans="true" they are written to a CSV file. */
+async function orphansOut(options: SynchronizeOptions, orphans: readonly Orphan[]): Promise<{ orphansFile?: string }> {
+  if (orphans.length === 0) return {};
+  options.log("Warning", `${orphans.length} links of ${options.connector} name a resource that does not exist (orphans), first: ` +
+    orphans.slice(0, 3).map((o) => `${o.association} ${o.fromKey} → ${o.toKey}`).join(", "));
+  if (!options.orphansFile) return {};
+  const folder = join(options.workFolder, "Synchronize", options.connector);
+  await mkdir(folder, { recursive: true });
+  const path = join(folder, `${options.job.instanceId}-orphans.csv`);
+  await writeOrphans(path, orphans);
+  options.log("Information", `orphans written to ${path}`);
+  return { orphansFile: path };
+}
+
+function changed(c: SynchronizeCounters): boolean {
+  return c.inserted + c.updated + c.deleted + c.linksInserted + c.linksDeleted > 0;
+}
+
+async function findTaskInstance(store: Store, jobInstanceId: number, task: string): Promise<number> {
+  const row = await store.dataSource.manager.getRepository<TaskInstanceRow>(ENTITY.taskInstance)
+    .findOne({ where: { jobInstanceId, task }, order: { id: "DESC" } });
+  if (row === null) throw new Error(`no task instance of ${task} in job instance ${jobInstanceId}: SynchronizeTask runs inside a job`);
+  return row.id;
+}
+
+async function writeHistory(
+  rs: ResourceStore, options: SynchronizeOptions, taskInstanceId: number, mode: "Initial" | "Complete" | "Incremental",
+  state: "Succeeded" | "Blocked", counters: SynchronizeCounters, error: string | null,
+): Promise<void> {
+  const set = {
+    state, endedAt: new Date(), resourcesInserted: counters.inserted, resourcesUpdated: counters.updated, resourcesDeleted: counters.deleted,
+    linksInserted: counters.linksInserted, linksDeleted: counters.linksDeleted, error,
+  };
+  const existing = await rs.synchronizationOfTask(taskInstanceId);
+  const id = existing?.id ?? await rs.startSynchronization({
+    connector: options.connector, taskInstanceId, jobInstanceId: options.job.instanceId, mode, startedAt: new Date(),
+  });
+  await rs.updateSynchronization(id, set);
+}
+
+/** Reads a sorted file: its header, then its rows padded to the header's width. */
+async function* sortedRows(path: string, columns: readonly string[], signal: AbortSignal): AsyncGenerator<string[]> {
+  const records = readCsvRecords(path, signal);
+  try {
+    const first = await records.next();
+    if (first.done) throw new Error(`${path} is empty (it needs a header row)`);
+    if (first.value.join("\u0000") !== columns.join("\u0000")) throw new Error(`${path} has the columns ${first.value.join(", ")}, its manifest ${columns.join(", ")}`);
+    for await (const record of records) {
+      while (record.length < columns.length) record.push("");
+      yield record;
+    }
+  } finally {
+    await records.return(undefined);
+  }
+}
+
+/** The stored keys of an entity type, one by one, in compareSourceKeys order. */
+async function* storedKeys(resources: ResourceStore, entityType: string): AsyncGenerator<ResourceKey> {
+  for await (const page of resources.resourceKeys(entityType)) yield* page;
+}
+
+class ChangeBuffer {
+  #rows: NewResourceChange[] = [];
+  constructor(private readonly resources: ResourceStore) {}
+  async add(row: NewResourceChange): Promise<void> {
+    this.#rows.push(row);
+    if (this.#rows.length >= FLUSH) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.#rows.length === 0) return;
+    await this.resources.insertResourceChanges(this.#rows.splice(0));
+  }
+}
+
+function change(options: SynchronizeOptions, entityType: string, sourceKey: string, resourceId: number | null, operation: NewResourceChange["operation"], after: string | null): NewResourceChange {
+  return { jobInstanceId: options.job.instanceId, connector: options.connector, entityType, sourceKey, resourceId, operation, state: "pending", before: null, after };
+}
+
+async function diffComplete(options: SynchronizeOptions, resources: ResourceStore, batch: TakenBatch, entry: ManifestEntry, model: EntityTypeModel): Promise<void> {
+  if (entry.delta !== "none") throw new Error(`batch ${batch.name}: ${entry.file} is not a whole set (a Complete batch has .sorted.csv files)`);
+  const buffer = new ChangeBuffer(resources);
+  const file = sortedRows(join(batch.folder, entry.file), entry.columns, options.signal);
+  const stored = storedKeys(resources, entry.identifier);
+  try {
+    const nextFile = async () => { const r = await file.next(); return r.done ? undefined : r.value; };
+    const nextStored = async () => { const r = await stored.next(); return r.done ? undefined : r.value; };
+    let a = await nextFile();
+    let b = await nextStored();
+    let previousKey: string | undefined;
+    let steps = 0;
+    while (a !== undefined || b !== undefined) {
+      if (++steps % 10_000 === 0) options.signal.throwIfAborted();
+      if (a !== undefined && previousKey !== undefined && compareSourceKeys(previousKey, a[0]!) >= 0) {
+        throw new Error(`${entry.file} of batch ${batch.name} is not in source key order at "${a[0]}" after "${previousKey}" (keys mixing characters above U+FFFF and U+E000–U+FFFF are not supported yet)`);
+      }
+      const order = a === undefined ? 1 : b === undefined ? -1 : compareSourceKeys(a[0]!, b.sourceKey);
+      if (order < 0) {
+        const properties = encodeProperties(propertiesOfRow(model, entry.columns, a!));
+        await buffer.add(change(options, entry.identifier, a![0]!, null, "insert", properties));
+        previousKey = a![0]!;
+        a = await nextFile();
+      } else if (order > 0) {
+        await buffer.add(change(options, entry.identifier, b!.sourceKey, b!.id, "delete", null));
+        b = await nextStored();
+      } else {
+        const properties = encodeProperties(propertiesOfRow(model, entry.columns, a!));
+        if (hashProperties(properties) !== b!.hash) await buffer.add(change(options, entry.identifier, b!.sourceKey, b!.id, "update", properties));
+        previousKey = a![0]!;
+        a = await nextFile();
+        b = await nextStored();
+      }
+    }
+    await buffer.flush();
+  } finally {
+    await file.return(undefined);
+    await stored.return(undefined);
+  }
+}
+
+async function diffIncremental(options: SynchronizeOptions, resources: ResourceStore, batch: TakenBatch, entry: ManifestEntry, model: EntityTypeModel): Promise<void> {
+  if (entry.delta === "none") throw new Error(`batch ${batch.name}: ${entry.file} is a whole set, not changes (an Incremental batch has .sorted.delta files)`);
+  const buffer = new ChangeBuffer(resources);
+  const rows = sortedRows(join(batch.folder, entry.file), ["command", ...entry.columns], options.signal);
+  let pending: string[][] = [];
+  const resolve = async () => {
+    const ids = await resources.idsByKeys(entry.identifier, [...new Set(pending.map((r) => r[1]!))]);
+    const hashes = new Map((await resources.resourcesByIds([...ids.values()])).map((r) => [r.id, r.hash]));
+    // The last command of a key wins; rows come sorted by key, commands in file order.
+    const last = new Map<string, string[]>();
+    for (const row of pending) last.set(row[1]!, row);
+    for (const [key, row] of last) {
+      const id = ids.get(key);
+      if (row[0] === "delete") {
+        if (id !== undefined) await buffer.add(change(options, entry.identifier, key, id, "delete", null));
+        continue;
+      }
+      const properties = encodeProperties(propertiesOfRow(model, entry.columns, row, 1));
+      if (id === undefined) await buffer.add(change(options, entry.identifier, key, null, "insert", properties));
+      else if (hashes.get(id) !== hashProperties(properties)) await buffer.add(change(options, entry.identifier, key, id, "update", properties));
+    }
+    pending = [];
+  };
+  try {
+    for await (const row of rows) {
+      // Keep every command of a key in one group.
+      if (pending.length >= FLUSH && pending[pending.length - 1]![1] !== row[1]) await resolve();
+      pending.push(row);
+    }
+    if (pending.length > 0) await resolve();
+    await buffer.flush();
+  } finally {
+    await rows.return(undefined);
+  }
+}
+
+/**
+ * Applies a synchronization's changes in `state` in one transaction: resources, the history row,
+ * then the change rows are deleted (or kept as applied under DoNotDeleteChanges).
+ */
+async function apply(
+  options: SynchronizeOptions, taskInstanceId: number, state: ChangeState, mode: "Complete" | "Incremental" | undefined, onCommit: (() => void) | undefined,
+  orphans: Orphan[],
+): Promise<SynchronizeCounters> {
+  const { store, job, connector } = options;
+  const counters = { ...emptySynchronizeCounters(), orphans: orphans.length };
+  const context: WriteContext = { at: new Date(), jobInstanceId: job.instanceId };
+  await store.dataSource.transaction(async (m: EntityManager) => {
+    const rs = new ResourceStore(m);
+    const existing = await rs.synchronizationOfTask(taskInstanceId);
+    const syncMode = mode ?? existing?.mode ?? "Complete";
+    const dirty = syncMode === "Incremental" ? true : undefined;
+    const linkContext: LinkContext = { connector, jobInstanceId: job.instanceId, signal: options.signal };
+    // Links first ended, resources applied, then links inserted: a new link may name a new resource.
+    await applyLinkDeletes(rs, linkContext, state, context, counters);
+    for await (const page of rs.resourceChanges(job.instanceId, { connector, state })) {
+      options.signal.throwIfAborted();
+      const inserts: ResourceInput[] = [];
+      const updates: { id: number; properties: Record<string, string | number | boolean> }[] = [];
+      const deletes: number[] = [];
+      for (const c of page) {
+        if (c.operation === "insert") inserts.push({ entityType: c.entityType, connector, sourceKey: c.sourceKey, properties: decodeProperties(c.after ?? "{}") });
+        else if (c.operation === "update") updates.push({ id: c.resourceId as number, properties: decodeProperties(c.after ?? "{}") });
+        else deletes.push(c.resourceId as number);
+      }
+      if (deletes.length > 0) await rs.deleteResources(deletes, context);
+      if (updates.length > 0) await rs.updateResources(updates, context, dirty);
+      if (inserts.length > 0) await rs.insertResources(inserts, context, dirty === true);
+      counters.inserted += inserts.length;
+      counters.updated += updates.length;
+      counters.deleted += deletes.length;
+      options.progress?.({ ...counters });
+    }
+    await applyLinkInserts(rs, linkContext, state, context, counters, orphans);
+    options.progress?.({ ...counters });
+    if (options.doNotDeleteChanges) await rs.setChangesState(job.instanceId, connector, state, "applied");
+    else await rs.deleteChanges(job.instanceId, connector);
+    await writeHistory(rs, options, taskInstanceId, syncMode, "Succeeded", counters, null);
+  });
+  onCommit?.();
+  options.log("Information", `${connector}: ${counters.inserted} inserted, ${counters.updated} updated, ${counters.deleted} deleted;` +
+    ` links ${counters.linksInserted} inserted, ${counters.linksDeleted} deleted, ${counters.orphans} orphans`);
+  return counters;
+}
+
+async function initial(
+  options: SynchronizeOptions, batch: TakenBatch, model: ConnectorModel, entries: [ManifestEntry, EntityTypeModel][],
+  linkEntries: [ManifestEntry, AssociationModel][], taskInstanceId: number, orphans: Orphan[],
+): Promise<SynchronizeCounters> {
+  const { store, connector } = options;
+  const loaded = await new ResourceStore(store.dataSource.manager).countResources([...model.entityTypes.keys()]);
+  const held = [...loaded].filter(([, n]) => n > 0);
+  if (held.length > 0 && !options.force) {
+    throw new Error(`Initial synchronization of ${connector} refused: the store already holds ${held.map(([t, n]) => `${n} ${t}`).join(", ")}` +
+      " (run a Complete synchronization, or force it with --force or ForceSynchronization=\"true\")");
+  }
+  const counters = emptySynchronizeCounters();
+  const context: WriteContext = { at: new Date(), jobInstanceId: options.job.instanceId };
+  await store.dataSource.transaction(async (m: EntityManager) => {
+    const rs = new ResourceStore(m);
+    for (const [entry, typeModel] of entries) {
+      if (entry.delta !== "none") throw new Error(`batch ${batch.name}: ${entry.file} is not a whole set (an Initial batch has .sorted.csv files)`);
+      let rows: ResourceInput[] = [];
+      for await (const row of sortedRows(join(batch.folder, entry.file), entry.columns, options.signal)) {
+        rows.push({ entityType: entry.identifier, connector, sourceKey: row[0]!, properties: propertiesOfRow(typeModel, entry.columns, row) });
+        if (rows.length >= FLUSH) {
+          await rs.insertResources(rows, context);
+          counters.inserted += rows.length;
+          rows = [];
+          options.progress?.({ ...counters });
+        }
+      }
+      if (rows.length > 0) await rs.insertResources(rows, context);
+      counters.inserted += rows.length;
+    }
+    const linkContext: LinkContext = { connector, jobInstanceId: options.job.instanceId, signal: options.signal };
+    for (const [entry, association] of linkEntries) {
+      await insertInitialLinks(rs, linkContext, batch.folder, entry, association, context, counters, orphans);
+    }
+    await writeHistory(rs, options, taskInstanceId, "Initial", "Succeeded", counters, null);
+  });
+  options.log("Information", `${connector}: ${counters.inserted} inserted, ${counters.linksInserted} links, ${counters.orphans} orphans (Initial)`);
+  return counters;
+}
