@@ -53,6 +53,11 @@ export interface Settings {
   tasks: TaskSettings;
   /** Databases that InvokeSqlCommandTask's DatabaseIdentifier names: identifier → database URL (secret). */
   databases: Record<string, string>;
+  /**
+   * The agent settings of each Connection (reference `Connections.<id>`): what its package needs to
+   * reach the managed system (a folder, a database URL, queries…), read by the package itself.
+   */
+  connections: Record<string, Record<string, unknown>>;
   /** Whether a settings file was read: checks against settings (a DatabaseIdentifier) are only made then. */
   fromFile: boolean;
 }
@@ -64,6 +69,7 @@ export const DEFAULT_SETTINGS: Settings = {
   paths: { work: ".idm/work", temp: ".idm/temp", export: ".idm/export" },
   tasks: { invokeSqlCommands: {} },
   databases: {},
+  connections: {},
   fromFile: false,
 };
 
@@ -75,6 +81,7 @@ interface SettingsFile {
   Paths?: { Work?: unknown; Temp?: unknown; Export?: unknown };
   Tasks?: { ScriptRoots?: unknown; ScriptTimeoutSeconds?: unknown };
   Databases?: unknown;
+  Connections?: unknown;
   InvokeSqlCommands?: unknown;
 }
 
@@ -84,6 +91,7 @@ interface SettingsFile {
  *    "Deploy": { "MaxDeletes", "MaxDeletePercent", "LeaseTtlSeconds" },
  *    "Jobs": { "MaxTaskBatchSize", "LeaseTtlSeconds", "HistoryRetentionDays" }, "Paths": { "Work", "Temp", "Export" },
  *    "Tasks": { "ScriptRoots": [folders], "ScriptTimeoutSeconds" }, "Databases": { "<id>": url },
+ *    "Connections": { "<ConnectionIdentifier>": { … } },
  *    "InvokeSqlCommands": { "<TaskIdentifier>": { "SQLInputFile", "OutputPath" } } }`.
  */
 export function loadSettings(path: string | undefined): Settings {
@@ -131,6 +139,10 @@ export function loadSettings(path: string | undefined): Settings {
     databases: mapOf(json.Databases, "Databases", (value, name) => {
       if (typeof value !== "string" || value === "") throw new Error(`setting ${name} must be a database URL`);
       return value;
+    }),
+    connections: mapOf(json.Connections, "Connections", (value, name) => {
+      if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`setting ${name} must be an object`);
+      return value as Record<string, unknown>;
     }),
     fromFile: true,
     validation: {
