@@ -4,6 +4,7 @@
  * benchmarks register their own handlers with registerTask and take them back with the function it returns.
  */
 import deployConfiguration from "./deploy-configuration.js";
+import exportTask from "./export.js";
 import invokeExpression from "./invoke-expression.js";
 import invokeSqlCommand from "./invoke-sql-command.js";
 import maintainIndexes from "./maintain-indexes.js";
@@ -11,7 +12,7 @@ import prepareSynchronization from "./prepare-synchronization.js";
 import synchronize from "./synchronize.js";
 import type { TaskHandler } from "./task-handler.js";
 
-const BUILT_IN: TaskHandler[] = [deployConfiguration, invokeExpression, invokeSqlCommand, maintainIndexes, prepareSynchronization, synchronize];
+const BUILT_IN: TaskHandler[] = [deployConfiguration, exportTask, invokeExpression, invokeSqlCommand, maintainIndexes, prepareSynchronization, synchronize];
 
 const handlers = new Map<string, TaskHandler>(BUILT_IN.map((h) => [h.type, h]));
 

@@ -1,0 +1,144 @@
+/**
+ * ExportTask (agent side): runs the export of its Connection (or of every Connection of its
+ * Connector) into the export folder, writing `<Paths.Export>/<ConnectionTable>.csv` for each
+ * ConnectionTable of the connection (`<Connection>.csv` when it has none): UTF-8 without BOM, comma,
+ * CRLF, RFC 4180 quoting, a header row — PrepareSynchronizationTask's input contract, simple enough
+ * for InvokeSqlCommandTask or InvokeExpressionTask to write instead.
+ *
+ * Packages: Usercube.CSV (src/sync/export-csv.ts) and Usercube.SQL (src/sync/export-sql.ts); each
+ * reads its settings from Connections.<Connection>. Every file is written under a temporary name in
+ * the export folder and renamed only once every table of every connection succeeded; a failure or a
+ * cancel removes the temporary files and leaves the previous exports in place. The SQL package's
+ * watermark cookies (`<Paths.Temp>/ExportCookies/<Connection>.json`) are written after the rename.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
+import { rename, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { AttributeValue } from "../config/coerce-attribute.js";
+import { normaliseCsv, readCsvPackageSettings, sourceFileOf } from "../sync/export-csv.js";
+import { readExportConnections, type ExportConnection } from "../sync/export-model.js";
+import { exportSqlTables, readCookie, readSqlPackageSettings, type ExportCookie } from "../sync/export-sql.js";
+import { abortError, removeTemporaryFiles, type CsvOutput } from "./sql/runner.js";
+import { defineTask, type TaskContext, type TaskResult, type TaskSnapshot } from "./task-handler.js";
+
+const text = (value: AttributeValue | undefined): string | undefined =>
+  value === undefined || String(value).trim() === "" ? undefined : String(value);
+
+function flag(value: AttributeValue | undefined, name: string): boolean {
+  if (value === undefined || typeof value === "boolean") return value ?? false;
+  if (/^(true|1)$/i.test(String(value).trim())) return true;
+  if (/^(false|0)$/i.test(String(value).trim())) return false;
+  throw new Error(`${name}="${String(value)}" is not true, false, 1 or 0`);
+}
+
+export function cookiePath(context: Pick<TaskContext, "paths">, connection: string): string {
+  return join(resolve(context.paths.temp), "ExportCookies", `${connection}.json`);
+}
+
+interface Pending {
+  temp: string;
+  final: string;
+  rows: number;
+}
+
+export default defineTask({
+  type: "ExportTask",
+  side: "agent",
+  run: runExport,
+});
+
+export async function runExport(context: TaskContext, task: TaskSnapshot): Promise<TaskResult> {
+  context.signal.throwIfAborted();
+  const a = task.attributes;
+  const ignoreCookies = flag(a.IgnoreCookieFile, "IgnoreCookieFile");
+  const connections = await readExportConnections(context.store, { connection: text(a.Connection), connector: text(a.Connector) });
+  // Settings first: a missing one fails before anything is read or written.
+  const plans = connections.map((connection) => plan(context, connection));
+
+  const folder = resolve(context.paths.export);
+  mkdirSync(folder, { recursive: true });
+  const token = `${process.pid}-${randomBytes(4).toString("hex")}`;
+  const outputs: CsvOutput[] = [];
+  const outputOf = (table: string): CsvOutput => {
+    if (/[\\/\0]/.test(table) || table === "." || table === "..") throw new Error(`ConnectionTable "${table}" cannot name a CSV file in ${folder}`);
+    const output: CsvOutput = { folder, base: table, encoding: "utf-8", token };
+    outputs.push(output);
+    return output;
+  };
+  const counters = { files: 0, rows: 0 };
+  const pending: Pending[] = [];
+  const cookies: { connection: string; cookie: ExportCookie }[] = [];
+  try {
+    for (const p of plans) {
+      const { connection } = p;
+      if (p.kind === "CSV") {
+        for (const table of connection.tables) {
+          context.signal.throwIfAborted();
+          const output = outputOf(table.identifier);
+          const temp = join(folder, `.${output.base}.${token}.1.tmp`);
+          const source = sourceFileOf(p.settings, table.identifier);
+          context.log("Information", `Connection ${connection.identifier}: ${table.identifier} from ${source}`);
+          const rows = await normaliseCsv(source, temp, table, p.settings, context.signal);
+          pending.push({ temp, final: join(folder, `${table.identifier}.csv`), rows });
+          counters.rows += rows;
+          context.progress({ ...counters });
+        }
+      } else {
+        const path = cookiePath(context, connection.identifier);
+        const old = ignoreCookies ? undefined : readCookie(path);
+        if (ignoreCookies) context.log("Information", `IgnoreCookieFile: Connection ${connection.identifier} is exported in full`);
+        const base = counters.rows;
+        const results = await exportSqlTables(context, connection.identifier, connection.tables, p.settings, old, outputOf, (rows) => {
+          context.progress({ ...counters, rows: base + rows });
+        });
+        const next: ExportCookie = {};
+        for (const r of results) {
+          pending.push({ temp: r.temp, final: join(folder, `${r.table}.csv`), rows: r.rows });
+          counters.rows += r.rows;
+          if (r.cookie !== undefined) next[r.table] = r.cookie;
+        }
+        if (Object.keys(next).length > 0) cookies.push({ connection: connection.identifier, cookie: next });
+      }
+    }
+    if (context.signal.aborted) throw abortError(context.signal);
+    for (const file of pending) {
+      await rename(file.temp, file.final);
+      counters.files++;
+      context.log("Information", `wrote ${file.final}: ${file.rows} rows`);
+    }
+    for (const { connection, cookie } of cookies) await writeCookie(cookiePath(context, connection), cookie);
+    context.progress({ ...counters });
+    return { state: "Succeeded", didWork: counters.files > 0, counters };
+  } finally {
+    for (const file of pending) rmSync(file.temp, { force: true });
+    for (const output of outputs) await removeTemporaryFiles(output);
+  }
+}
+
+type Plan =
+  | { kind: "CSV"; connection: ExportConnection; settings: ReturnType<typeof readCsvPackageSettings> }
+  | { kind: "SQL"; connection: ExportConnection; settings: ReturnType<typeof readSqlPackageSettings> };
+
+function plan(context: TaskContext, connection: ExportConnection): Plan {
+  const raw = Object.hasOwn(context.settings.connections, connection.identifier) ? context.settings.connections[connection.identifier] : undefined;
+  if (raw === undefined) {
+    const shape = connection.package === "CSV" ? '{ "Folder": "<folder of the CSV files>" }' : '{ "ConnectionString": "<database URL>", "Queries": { … } }';
+    throw new Error(`settings Connections.${connection.identifier} is missing: add ${shape} for Connection ${connection.identifier} (${connection.packageName})`);
+  }
+  return connection.package === "CSV"
+    ? { kind: "CSV", connection, settings: readCsvPackageSettings(connection.identifier, raw) }
+    : { kind: "SQL", connection, settings: readSqlPackageSettings(connection.identifier, raw, connection.tables) };
+}
+
+/** Writes the cookie under a temporary name, then renames it into place. */
+async function writeCookie(path: string, cookie: ExportCookie): Promise<void> {
+  mkdirSync(join(path, ".."), { recursive: true });
+  const temp = `${path}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    await writeFile(temp, JSON.stringify(cookie, null, 2) + "\n");
+    await rename(temp, path);
+  } finally {
+    await rm(temp, { force: true });
+  }
+}

@@ -1,0 +1,181 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import iconv from "iconv-lite";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DEFAULT_SETTINGS, type Settings } from "../../src/config/settings.js";
+import { validateFolder } from "../../src/config/validate-folder.js";
+import { buildItems } from "../../src/deploy/items.js";
+import { runDeploy } from "../../src/deploy/run-deploy.js";
+import type { Store } from "../../src/store/store.js";
+import { CsvParser } from "../../src/sync/csv-read.js";
+import { readExportConnections } from "../../src/sync/export-model.js";
+import exportTask, { cookiePath } from "../../src/tasks/export.js";
+import type { TaskSnapshot } from "../../src/tasks/task-handler.js";
+import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
+import { BACKENDS, type TestDatabase } from "../store/backends.js";
+
+const Database = createRequire(import.meta.url)("better-sqlite3") as new (file: string) => { exec(sql: string): void; close(): void };
+const DEMO = fileURLToPath(new URL("../../conf-samples/demo", import.meta.url));
+const sqlite = BACKENDS.filter(([name]) => name === "sqlite");
+
+function task(attributes: Record<string, string>): TaskSnapshot {
+  return { identifier: "HR_Export", type: "ExportTask", attributes: { Connector: "HR", ...attributes },
+    dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined };
+}
+
+function readCsv(path: string): string[][] {
+  const parser = new CsvParser(path);
+  return [...parser.push(readFileSync(path, "utf8")), ...parser.end()];
+}
+
+afterEach(() => removeTaskWorkspaces());
+
+describe.each(sqlite)("ExportTask on %s", (_, backend) => {
+  let db: TestDatabase;
+  let store: Store;
+
+  beforeEach(async (context) => {
+    db = await backend.create(context.task.name);
+    store = await db.open();
+    const result = validateFolder(DEMO);
+    expect(result.problems.filter((p) => p.severity === "error")).toEqual([]);
+    await runDeploy(DEFAULT_SETTINGS, store, buildItems(result.configuration), { sourceFolder: DEMO, allowDeletes: false, lockTimeoutSeconds: 5 });
+  });
+
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  /** A workspace whose settings hold `connections(root)`, with an HR database (departments) under root. */
+  function setup(connections: (root: string, hrDb: string) => Settings["connections"]) {
+    let hrDb = "";
+    const ws = taskWorkspace({}, {
+      store,
+      settings: (folders) => {
+        const root = join(folders.work, "..");
+        hrDb = join(root, "hr.db");
+        return { ...DEFAULT_SETTINGS, paths: folders, connections: connections(root, hrDb) };
+      },
+    });
+    const hr = new Database(hrDb);
+    hr.exec("CREATE TABLE departments (code TEXT PRIMARY KEY, name TEXT, updated_at INTEGER)");
+    hr.exec("INSERT INTO departments VALUES ('IT', 'Information, Technology', 10), ('HR', NULL, 20)");
+    hr.close();
+    return { ...ws, hrDb };
+  }
+
+  const standard = (root: string, hrDb: string): Settings["connections"] => ({
+    HRPeople: { Folder: join(root, "in"), Files: { HRPeople: "people.txt" }, Encoding: "latin1", Separator: ";", HasHeader: false,
+      Columns: { HRPeople: ["employee_id", "first_name", "last_name", "email", "job_title", "department_code", "manager_id", "contract_start", "contract_end"] } },
+    HROrganizations: { ConnectionString: `sqlite:${hrDb}`, Queries: { HROrganizations: "SELECT code, name, updated_at FROM departments ORDER BY code;" },
+      Watermark: { HROrganizations: { Column: "updated_at" } } },
+  });
+
+  function writePeople(root: string, text: string) {
+    mkdirSync(join(root, "in"), { recursive: true });
+    writeFileSync(join(root, "in", "people.txt"), iconv.encode(text, "latin1"));
+  }
+
+  it("reads the connector's connections and their tables' columns (stored sorted)", async () => {
+    expect(await readExportConnections(store, { connector: "HR" })).toEqual([
+      { identifier: "HROrganizations", package: "SQL", packageName: "Usercube.SQL@0000001", tables: [{ identifier: "HROrganizations", columns: ["code", "name"] }] },
+      { identifier: "HRPeople", package: "CSV", packageName: "Usercube.CSV@0000001", tables: [{ identifier: "HRPeople",
+        columns: ["contract_end", "contract_start", "department_code", "email", "employee_id", "first_name", "job_title", "last_name", "manager_id"] }] },
+    ]);
+  });
+
+  it("exports every connection of the connector: latin1 ; without header, and SQL, into the contract's files", async () => {
+    const { context, root } = setup(standard);
+    writePeople(root, "E1;Hélène;Durand;h@x;\"CTO; acting\";IT;;2019-01-01;\r\nE2;Bob;Martin;b@x;Dev;IT;E1;2020-01-01;2025-12-31\n");
+    const result = await exportTask.run(context, task({}));
+    expect(result).toEqual({ state: "Succeeded", didWork: true, counters: { files: 2, rows: 4 } });
+    expect(readdirSync(context.paths.export).sort()).toEqual(["HROrganizations.csv", "HRPeople.csv"]);
+    const people = readFileSync(join(context.paths.export, "HRPeople.csv"), "utf8");
+    expect(people).toBe(
+      "employee_id,first_name,last_name,email,job_title,department_code,manager_id,contract_start,contract_end\r\n" +
+        "E1,Hélène,Durand,h@x,CTO; acting,IT,,2019-01-01,\r\n" +
+        "E2,Bob,Martin,b@x,Dev,IT,E1,2020-01-01,2025-12-31\r\n",
+    );
+    expect(readCsv(join(context.paths.export, "HROrganizations.csv"))).toEqual([
+      ["code", "name", "updated_at"], ["HR", "", "20"], ["IT", "Information, Technology", "10"],
+    ]);
+    expect(JSON.parse(readFileSync(cookiePath(context, "HROrganizations"), "utf8"))).toEqual({ HROrganizations: { Column: "updated_at", Value: "20" } });
+  });
+
+  it("normalises a UTF-8 file with BOM, header and quoted fields (Connection attribute: that connection only)", async () => {
+    const { context, root } = setup((r) => ({ HRPeople: { Folder: join(r, "in") } }));
+    mkdirSync(join(root, "in"));
+    writeFileSync(join(root, "in", "HRPeople.csv"), "\uFEFFemployee_id,job_title,email\r\n\"E1\",\"Dev\r\nSenior, \"\"lead\"\"\",\r\n\r\nE2,\"\"\r\n");
+    const result = await exportTask.run(context, task({ Connection: "HRPeople" }));
+    expect(result.counters).toEqual({ files: 1, rows: 2 });
+    const written = readFileSync(join(context.paths.export, "HRPeople.csv"), "utf8");
+    expect(written.charCodeAt(0)).not.toBe(0xfeff);
+    expect(written).toBe('employee_id,job_title,email\r\nE1,"Dev\r\nSenior, ""lead""",\r\nE2,,\r\n');
+  });
+
+  it("SQL incremental: full first, then only newer rows, IgnoreCookieFile full again", async () => {
+    const { context, hrDb } = setup(standard);
+    const only = task({ Connection: "HROrganizations" });
+    const file = join(context.paths.export, "HROrganizations.csv");
+    expect((await exportTask.run(context, only)).counters).toEqual({ files: 1, rows: 2 });
+    const hr = new Database(hrDb);
+    hr.exec("INSERT INTO departments VALUES ('FIN', 'Finance', 30), ('OPS', 'O''Ops', 25)");
+    hr.exec("UPDATE departments SET name = 'Human resources', updated_at = 15 WHERE code = 'HR'");
+    hr.close();
+    expect((await exportTask.run(context, only)).counters).toEqual({ files: 1, rows: 2 });
+    expect(readCsv(file)).toEqual([["code", "name", "updated_at"], ["FIN", "Finance", "30"], ["OPS", "O'Ops", "25"]]);
+    expect(JSON.parse(readFileSync(cookiePath(context, "HROrganizations"), "utf8"))).toEqual({ HROrganizations: { Column: "updated_at", Value: "30" } });
+    // Nothing newer: an empty file with its header, the cookie kept.
+    expect(await exportTask.run(context, only)).toEqual({ state: "Succeeded", didWork: true, counters: { files: 1, rows: 0 } });
+    expect(readCsv(file)).toEqual([["code", "name", "updated_at"]]);
+    expect(JSON.parse(readFileSync(cookiePath(context, "HROrganizations"), "utf8")).HROrganizations.Value).toBe("30");
+    expect((await exportTask.run(context, task({ Connection: "HROrganizations", IgnoreCookieFile: "true" }))).counters).toEqual({ files: 1, rows: 4 });
+    expect(readCsv(file).length).toBe(5);
+  });
+
+  it("a cancel leaves no final file and no temporary file", async () => {
+    const { context, root, controller } = setup(standard);
+    writePeople(root, "E1;A;B;a@x;Dev;IT;;2019-01-01;\r\n");
+    controller.abort(new Error("cancelled by the test"));
+    await expect(exportTask.run(context, task({}))).rejects.toThrow("cancelled by the test");
+    expect(existsSync(context.paths.export) ? readdirSync(context.paths.export) : []).toEqual([]);
+  });
+
+  it("a cancel during the SQL export, after the CSV file was written, leaves no file", async () => {
+    const { context, root, controller } = setup(standard);
+    writePeople(root, "E1;A;B;a@x;Dev;IT;;2019-01-01;\r\n");
+    const log = context.log;
+    context.log = (level, message) => {
+      log(level, message);
+      if (message.startsWith("Connection HRPeople")) controller.abort(new Error("cancelled midway"));
+    };
+    // HROrganizations runs first (sorted), then HRPeople: abort when the CSV package starts.
+    await expect(exportTask.run(context, task({}))).rejects.toThrow("cancelled midway");
+    expect(readdirSync(context.paths.export)).toEqual([]);
+    expect(existsSync(cookiePath(context, "HROrganizations"))).toBe(false);
+  });
+
+  it("a failing query leaves no file and names the setting", async () => {
+    const { context } = setup((_r, hrDb) => ({ HROrganizations: { ConnectionString: `sqlite:${hrDb}`, Queries: { HROrganizations: "SELECT nope FROM departments" } } }));
+    await expect(exportTask.run(context, task({ Connection: "HROrganizations" }))).rejects.toThrow(/Queries\.HROrganizations failed on sqlite:.*no such column: nope/);
+    expect(readdirSync(context.paths.export)).toEqual([]);
+  });
+
+  it("missing settings name the setting to add", async () => {
+    const none = setup(() => ({}));
+    await expect(exportTask.run(none.context, task({}))).rejects.toThrow(/settings Connections\.HROrganizations is missing: add \{ "ConnectionString"/);
+    const csv = setup(() => ({ HRPeople: { Encoding: "latin1" } }));
+    await expect(exportTask.run(csv.context, task({ Connection: "HRPeople" }))).rejects.toThrow("settings Connections.HRPeople.Folder is missing");
+    const sql = setup(() => ({ HROrganizations: { ConnectionString: "postgres://u:s3cret@h/db", Queries: {} } }));
+    await expect(exportTask.run(sql.context, task({ Connection: "HROrganizations" }))).rejects.toThrow("settings Connections.HROrganizations.Queries.HROrganizations is missing");
+    await expect(exportTask.run(sql.context, task({ Connection: "Nope" }))).rejects.toThrow("Connection Nope is not in the deployed configuration");
+    const headerless = setup((r) => ({ HRPeople: { Folder: r, Files: { HRPeople: "p.csv" }, HasHeader: false } }));
+    writeFileSync(join(headerless.root, "p.csv"), "E1,A\r\n");
+    await expect(exportTask.run(headerless.context, task({ Connection: "HRPeople" }))).rejects.toThrow(/Columns\.HRPeople is missing/);
+    expect(readdirSync(headerless.context.paths.export)).toEqual([]);
+    const missingFile = setup((r) => ({ HRPeople: { Folder: join(r, "absent") } }));
+    await expect(exportTask.run(missingFile.context, task({ Connection: "HRPeople" }))).rejects.toThrow(/source file of ConnectionTable HRPeople does not exist/);
+  });
+});
