@@ -17,9 +17,9 @@ function configuration(): string {
   writeFileSync(join(dir, "Jobs/HR_Sync.xml"), `<?xml version="1.0" encoding="utf-8"?>
 <ConfigurationFile xmlns="urn:schemas-usercube-com:configuration">
   <Job Identifier="HR_Sync" DisplayName_L1="HR sync" Agent="Local">
-    <PrepareSynchronizationTask Identifier="HR_Sync_Prepare" DisplayName_L1="Prepare" Agent="Local" OpenIdClient="Job" Connector="HR" Level="0" />
-    <SynchronizeTask Identifier="HR_Sync_Synchronize" DisplayName_L1="Synchronize" Connector="HR" Level="1">
-      <TaskDependsOnTask ParentTask="HR_Sync_Prepare" />
+    <PrepareSynchronizationTask Identifier="Test_Prepare" DisplayName_L1="Prepare" Agent="Local" OpenIdClient="Job" Connector="HR" Level="0" />
+    <SynchronizeTask Identifier="Test_Synchronize" DisplayName_L1="Synchronize" Connector="HR" Level="1">
+      <TaskDependsOnTask ParentTask="Test_Prepare" />
     </SynchronizeTask>
   </Job>
 </ConfigurationFile>
