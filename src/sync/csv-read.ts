@@ -1,7 +1,7 @@
 /**
- * A streaming RFC 4180 CSV reader (no CSV parser is installed, and package.json is not ours to
- * change): fields separated by commas, records ended by CRLF, LF or a lone CR, a field quoted with
- * `"` may hold commas, quotes (doubled) and line ends. A UTF-8 byte order mark at the start of the
+ * A streaming RFC 4180 CSV reader: fields separated by commas (or another one-character separator),
+ * records ended by CRLF, LF or a lone CR, a field quoted with `"` may hold separators, quotes
+ * (doubled) and line ends. A UTF-8 byte order mark at the start of the
  * file is dropped; a record with fewer fields than the header is padded with empty fields by the
  * caller; an empty line is skipped. An empty field and `""` both read as "" (no value). A quote
  * inside an unquoted field is kept as text; text after a closing quote, or a quote left open at the
@@ -27,8 +27,16 @@ export class CsvParser {
   /** The line being read (1-based), and the line its current record started on. */
   line = 1;
   #recordLine = 1;
+  /** A quoted field's CR ended the last piece: the LF that may open the next one is the same line end. */
+  #quotedCr = false;
+  readonly #separator: string;
+  readonly #separatorCode: number;
 
-  constructor(private readonly source = "CSV") {}
+  constructor(private readonly source = "CSV", separator = ",") {
+    if (separator.length !== 1 || separator === '"' || separator === "\r" || separator === "\n") throw new Error(`a CSV separator is one character other than a quote or a line end, not ${JSON.stringify(separator)}`);
+    this.#separator = separator;
+    this.#separatorCode = separator.charCodeAt(0);
+  }
 
   /** Parses the next piece of text; returns the records it completed. */
   push(text: string): string[][] {
@@ -61,7 +69,7 @@ export class CsvParser {
             this.#state = State.Quoted;
             continue;
           }
-          if (c !== "," && c !== "\r" && c !== "\n") {
+          if (c !== this.#separator && c !== "\r" && c !== "\n") {
             throw new CsvSyntaxError(`${this.source} line ${this.line}: text after a closing quote`);
           }
           break;
@@ -75,7 +83,7 @@ export class CsvParser {
           break;
       }
       // Unquoted text, or a separator after any field.
-      if (c === ",") {
+      if (c === this.#separator) {
         this.#record.push(this.#field);
         this.#field = "";
         this.#state = State.FieldStart;
@@ -89,7 +97,7 @@ export class CsvParser {
         let end = i + 1;
         while (end < text.length) {
           const code = text.charCodeAt(end);
-          if (code === 44 || code === 13 || code === 10) break;
+          if (code === this.#separatorCode || code === 13 || code === 10) break;
           end++;
         }
         this.#field += text.slice(i, end);
@@ -124,12 +132,10 @@ export class CsvParser {
   #countLines(chunk: string): void {
     for (let j = 0; j < chunk.length; j++) {
       const c = chunk.charCodeAt(j);
-      if (c === 10) {
-        if (!(j > 0 && chunk.charCodeAt(j - 1) === 13)) this.line++;
-      } else if (c === 13) {
-        this.line++;
-      }
+      const afterCr = j > 0 ? chunk.charCodeAt(j - 1) === 13 : this.#quotedCr;
+      if (c === 13 || (c === 10 && !afterCr)) this.line++;
     }
+    if (chunk.length > 0) this.#quotedCr = chunk.charCodeAt(chunk.length - 1) === 13;
   }
 }
 

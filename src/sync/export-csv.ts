@@ -25,6 +25,7 @@ import iconv from "iconv-lite";
 import { isKnownEncoding } from "../config/text-encoding.js";
 import { CsvFile } from "../tasks/sql/csv-file.js";
 import type { ExportTable } from "./export-model.js";
+import { CsvParser } from "./csv-read.js";
 
 export interface CsvPackageSettings {
   folder: string;
@@ -73,93 +74,6 @@ export function sourceFileOf(settings: CsvPackageSettings, table: string): strin
   return isAbsolute(name) ? name : join(settings.folder, name);
 }
 
-/**
- * RFC 4180 records with a chosen one-character separator (the shared reader in csv-read.ts is
- * comma-only): quoted fields may hold separators, doubled quotes and line ends; an empty line is
- * skipped; a leading BOM is dropped.
- */
-export class SeparatedParser {
-  #field = "";
-  #record: string[] = [];
-  #quoted = false;
-  #inQuotes = false;
-  #quotePending = false;
-  #afterCr = false;
-  #started = false;
-  line = 1;
-
-  constructor(private readonly separator: string, private readonly source: string) {}
-
-  push(text: string): string[][] {
-    const out: string[][] = [];
-    let i = 0;
-    if (!this.#started && text.length > 0) {
-      this.#started = true;
-      if (text.charCodeAt(0) === 0xfeff) i = 1;
-    }
-    for (; i < text.length; i++) {
-      const c = text[i] as string;
-      if (this.#afterCr) {
-        this.#afterCr = false;
-        if (c === "\n") continue;
-      }
-      if (this.#inQuotes) {
-        if (c === '"') {
-          this.#inQuotes = false;
-          this.#quotePending = true;
-        } else {
-          if (c === "\r" || (c === "\n" && !this.#field.endsWith("\r"))) this.line++;
-          this.#field += c;
-        }
-        continue;
-      }
-      if (this.#quotePending) {
-        this.#quotePending = false;
-        if (c === '"') {
-          this.#field += '"';
-          this.#inQuotes = true;
-          continue;
-        }
-        if (c !== this.separator && c !== "\r" && c !== "\n") throw new Error(`${this.source} line ${this.line}: text after a closing quote`);
-      }
-      if (c === this.separator) {
-        this.#record.push(this.#field);
-        this.#field = "";
-        this.#quoted = false;
-      } else if (c === "\r" || c === "\n") {
-        if (c === "\r") this.#afterCr = true;
-        this.#end(out);
-        this.line++;
-      } else if (c === '"' && this.#field === "" && !this.#quoted) {
-        this.#quoted = true;
-        this.#inQuotes = true;
-      } else {
-        this.#field += c;
-      }
-    }
-    return out;
-  }
-
-  end(): string[][] {
-    if (this.#inQuotes) throw new Error(`${this.source} line ${this.line}: a quoted field is not closed at the end of the file`);
-    const out: string[][] = [];
-    this.#end(out);
-    return out;
-  }
-
-  #end(out: string[][]): void {
-    const empty = this.#record.length === 0 && this.#field === "" && !this.#quoted;
-    if (!empty) {
-      this.#record.push(this.#field);
-      out.push(this.#record);
-    }
-    this.#record = [];
-    this.#field = "";
-    this.#quoted = false;
-    this.#quotePending = false;
-  }
-}
-
 function headerlessColumns(settings: CsvPackageSettings, table: ExportTable, source: string): string[] {
   if (Object.hasOwn(settings.columns, table.identifier)) return settings.columns[table.identifier] as string[];
   const known = table.columns.length === 0 ? "" : ` (ConnectionTable ${table.identifier} has ${table.columns.join(", ")}: write them in the file's order)`;
@@ -168,7 +82,7 @@ function headerlessColumns(settings: CsvPackageSettings, table: ExportTable, sou
 
 /** Normalises one source file into `temp` (created here; the caller renames or removes it); the rows written. */
 export async function normaliseCsv(source: string, temp: string, table: ExportTable, settings: CsvPackageSettings, signal: AbortSignal): Promise<number> {
-  const parser = new SeparatedParser(settings.separator, source);
+  const parser = new CsvParser(source, settings.separator);
   const decoder = iconv.getDecoder(settings.encoding);
   let file: CsvFile | undefined;
   let width = 0;

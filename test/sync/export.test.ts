@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readCsvPackageSettings, SeparatedParser } from "../../src/sync/export-csv.js";
+import { CsvParser } from "../../src/sync/csv-read.js";
+import { readCsvPackageSettings } from "../../src/sync/export-csv.js";
 import { packageKind } from "../../src/sync/export-model.js";
 import { incrementalQuery, maxOfColumn, readCookie, readSqlPackageSettings, sqlLiteral } from "../../src/sync/export-sql.js";
 
@@ -16,9 +17,9 @@ function folder(): string {
   return f;
 }
 
-describe("SeparatedParser", () => {
+describe("CsvParser with another separator", () => {
   it("reads ; separated records with quotes, doubled quotes, line ends in quotes, BOM and empty lines", () => {
-    const p = new SeparatedParser(";", "x");
+    const p = new CsvParser("x", ";");
     const text = '\uFEFFa;"b;c";"d ""e"""\r\n\r\n"f\r\ng";;\n"h"';
     expect([...p.push(text.slice(0, 7)), ...p.push(text.slice(7, 20)), ...p.push(text.slice(20)), ...p.end()]).toEqual([
       ["a", "b;c", 'd "e"'], ["f\r\ng", "", ""], ["h"],
@@ -26,14 +27,14 @@ describe("SeparatedParser", () => {
   });
 
   it("keeps a CRLF inside quotes split across pieces", () => {
-    const p = new SeparatedParser(",", "x");
+    const p = new CsvParser("x", ",");
     expect([...p.push('"a\r'), ...p.push('\nb",c\r'), ...p.push("\nd"), ...p.end()]).toEqual([["a\r\nb", "c"], ["d"]]);
     expect(p.line).toBe(3);
   });
 
   it("refuses text after a closing quote and an unclosed quote", () => {
-    expect(() => new SeparatedParser(",", "f.csv").push('"a"b,c\n')).toThrow("f.csv line 1: text after a closing quote");
-    const p = new SeparatedParser(",", "f.csv");
+    expect(() => new CsvParser("f.csv", ",").push('"a"b,c\n')).toThrow("f.csv line 1: text after a closing quote");
+    const p = new CsvParser("f.csv", ",");
     p.push('a,"b\n');
     expect(() => p.end()).toThrow("not closed");
   });
