@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { CsvParser } from "../../src/sync/csv-read.js";
 import { csvLine } from "../../src/sync/csv-write.js";
 import type { MappedFile } from "../../src/sync/mappings.js";
 import { collectFolder, prepareSynchronization, type Manifest, type PrepareOptions, type SyncMode } from "../../src/sync/prepare.js";
+import { readCsv } from "../helpers/demo-data.js";
 
 const folders: string[] = [];
 afterEach(() => {
@@ -35,11 +35,6 @@ function setup() {
     });
   const batches = () => readdirSync(collect).filter((name) => /^\d{6}-/.test(name)).sort();
   return { root, exportFolder, workFolder, collect, writeExport, run, batches };
-}
-
-function readCsv(path: string): string[][] {
-  const parser = new CsvParser(path);
-  return [...parser.push(readFileSync(path, "utf8")), ...parser.end()];
 }
 
 const PEOPLE: MappedFile = { kind: "EntityType", identifier: "HR_Person", connectionTable: "HRPeople", columns: ["id", "name", "dept"], keyLength: 1 };

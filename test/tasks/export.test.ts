@@ -1,33 +1,23 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import iconv from "iconv-lite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS, type Settings } from "../../src/config/settings.js";
-import { validateFolder } from "../../src/config/validate-folder.js";
-import { buildItems } from "../../src/deploy/items.js";
-import { runDeploy } from "../../src/deploy/run-deploy.js";
 import type { Store } from "../../src/store/store.js";
-import { CsvParser } from "../../src/sync/csv-read.js";
 import { readExportConnections } from "../../src/sync/export-model.js";
 import exportTask, { cookiePath } from "../../src/tasks/export.js";
 import type { TaskSnapshot } from "../../src/tasks/task-handler.js";
 import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
 import { BACKENDS, type TestDatabase } from "../store/backends.js";
+import { deployDemo, readCsv } from "../helpers/demo-data.js";
 
 const Database = createRequire(import.meta.url)("better-sqlite3") as new (file: string) => { exec(sql: string): void; close(): void };
-const DEMO = fileURLToPath(new URL("../../conf-samples/demo", import.meta.url));
 const sqlite = BACKENDS.filter(([name]) => name === "sqlite");
 
 function task(attributes: Record<string, string>): TaskSnapshot {
   return { identifier: "HR_Export", type: "ExportTask", attributes: { Connector: "HR", ...attributes },
     dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined };
-}
-
-function readCsv(path: string): string[][] {
-  const parser = new CsvParser(path);
-  return [...parser.push(readFileSync(path, "utf8")), ...parser.end()];
 }
 
 afterEach(() => removeTaskWorkspaces());
@@ -39,9 +29,7 @@ describe.each(sqlite)("ExportTask on %s", (_, backend) => {
   beforeEach(async (context) => {
     db = await backend.create(context.task.name);
     store = await db.open();
-    const result = validateFolder(DEMO);
-    expect(result.problems.filter((p) => p.severity === "error")).toEqual([]);
-    await runDeploy(DEFAULT_SETTINGS, store, buildItems(result.configuration), { sourceFolder: DEMO, allowDeletes: false, lockTimeoutSeconds: 5 });
+    await deployDemo(store);
   });
 
   afterEach(async () => {

@@ -4,16 +4,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS } from "../../src/config/settings.js";
-import { validateFolder } from "../../src/config/validate-folder.js";
-import { buildItems } from "../../src/deploy/items.js";
-import { runDeploy } from "../../src/deploy/run-deploy.js";
 import type { Store } from "../../src/store/store.js";
-import { CsvParser } from "../../src/sync/csv-read.js";
 import { readConnectorMappings } from "../../src/sync/mappings.js";
 import type { Manifest } from "../../src/sync/prepare.js";
 import prepareSynchronization, { runPrepareSynchronization } from "../../src/tasks/prepare-synchronization.js";
 import type { LogLevel, TaskContext, TaskSnapshot } from "../../src/tasks/task-handler.js";
 import { BACKENDS, type TestDatabase } from "../store/backends.js";
+import { deployDemo, readCsv } from "../helpers/demo-data.js";
 
 const DEMO = fileURLToPath(new URL("../../conf-samples/demo", import.meta.url));
 
@@ -27,11 +24,6 @@ function task(attributes: Record<string, string>): TaskSnapshot {
     dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined };
 }
 
-function readCsv(path: string): string[][] {
-  const parser = new CsvParser(path);
-  return [...parser.push(readFileSync(path, "utf8")), ...parser.end()];
-}
-
 const PEOPLE_HEADER = "employee_id,first_name,last_name,email,job_title,department_code,manager_id,contract_start,contract_end";
 
 describe.each(BACKENDS)("PrepareSynchronizationTask on %s", (_, backend) => {
@@ -41,9 +33,7 @@ describe.each(BACKENDS)("PrepareSynchronizationTask on %s", (_, backend) => {
   beforeEach(async (context) => {
     db = await backend.create(context.task.name);
     store = await db.open();
-    const result = validateFolder(DEMO);
-    expect(result.problems.filter((p) => p.severity === "error")).toEqual([]);
-    await runDeploy(DEFAULT_SETTINGS, store, buildItems(result.configuration), { sourceFolder: DEMO, allowDeletes: false, lockTimeoutSeconds: 5 });
+    await deployDemo(store);
   });
 
   afterEach(async () => {

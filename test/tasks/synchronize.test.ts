@@ -4,9 +4,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS } from "../../src/config/settings.js";
-import { validateFolder } from "../../src/config/validate-folder.js";
-import { buildItems } from "../../src/deploy/items.js";
-import { runDeploy } from "../../src/deploy/run-deploy.js";
 import { decodeProperties, ResourceStore } from "../../src/resources/resource-store.js";
 import { ENTITY, type JobInstanceRow, type ResourceRow, type TaskInstanceRow } from "../../src/store/entities.js";
 import type { Store } from "../../src/store/store.js";
@@ -16,6 +13,7 @@ import prepareSynchronization from "../../src/tasks/prepare-synchronization.js";
 import synchronizeTask from "../../src/tasks/synchronize.js";
 import type { LogLevel, TaskContext, TaskSnapshot } from "../../src/tasks/task-handler.js";
 import { BACKENDS, type TestDatabase } from "../store/backends.js";
+import { deployDemo } from "../helpers/demo-data.js";
 
 const DEMO = fileURLToPath(new URL("../../conf-samples/demo", import.meta.url));
 const PEOPLE_HEADER = "employee_id,first_name,last_name,email,job_title,department_code,manager_id,contract_start,contract_end";
@@ -41,9 +39,7 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
   beforeEach(async (context) => {
     db = await backend.create(context.task.name);
     store = await db.open();
-    const result = validateFolder(DEMO);
-    expect(result.problems.filter((p) => p.severity === "error")).toEqual([]);
-    await runDeploy(DEFAULT_SETTINGS, store, buildItems(result.configuration), { sourceFolder: DEMO, allowDeletes: false, lockTimeoutSeconds: 5 });
+    await deployDemo(store);
   });
 
   afterEach(async () => {
