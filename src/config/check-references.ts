@@ -2,7 +2,7 @@
  * Rules across elements and files: unique identifiers, references that resolve, agents that
  * agree, dependencies without cycles, schedules that parse, attribute combinations that make sense.
  */
-import { Cron } from "croner";
+import { jobCron } from "./job-cron.js";
 import { position } from "./check-attributes.js";
 import { checkModel } from "./check-model.js";
 import { memberIdentifiers, type ConfigElement, type Configuration, type JobDefinition, type JobStep, type TaskDefinition } from "./configuration.js";
@@ -293,7 +293,7 @@ const cronErrors = new Map<string, string | undefined>();
 function cronError(expression: string): string | undefined {
   if (!cronErrors.has(expression)) {
     try {
-      new Cron(expression, { paused: true, mode: "5-or-6-parts" });
+      jobCron(expression);
       cronErrors.set(expression, undefined);
     } catch (error) {
       cronErrors.set(expression, (error as Error).message);

@@ -1,5 +1,5 @@
 /** What has run: instances, their logs, the deployed jobs with their last run, and retention. */
-import { Cron } from "croner";
+import { jobCron } from "../config/job-cron.js";
 import { isJobChildren } from "../deploy/items.js";
 import { LazyStoredItem } from "../deploy/stored-items.js";
 import { ENTITY, type ItemRow, type JobInstanceRow, type TaskLogRow } from "../store/entities.js";
@@ -26,11 +26,6 @@ export interface DeployedJob {
   lastInstance: Pick<JobInstanceRow, "id" | "state" | "startedAt" | "endedAt"> | null;
 }
 
-/** Croner's time zone for a Job's CronTimeZone: UTC, or the server's own (undefined). */
-export function cronTimeZone(value: unknown): string | undefined {
-  return value === "ServerTime" || value === 1 ? undefined : "UTC";
-}
-
 export async function listDeployedJobs(store: Store, now = new Date()): Promise<DeployedJob[]> {
   const manager = store.dataSource.manager;
   const rows = await manager.getRepository<ItemRow>(ENTITY.item).find({ where: { kind: "Job" }, order: { identifier: "ASC" } });
@@ -46,16 +41,16 @@ export async function listDeployedJobs(store: Store, now = new Date()): Promise<
       agent: typeof attributes.Agent === "string" ? attributes.Agent : null,
       cron,
       cronTimeZone: String(attributes.CronTimeZone ?? "UTC"),
-      nextDue: cron === null ? null : nextRun(cron, cronTimeZone(attributes.CronTimeZone), now),
+      nextDue: cron === null ? null : nextRun(cron, attributes.CronTimeZone, now),
       tasks: isJobChildren(item.children) ? item.children.steps.length : 0,
       lastInstance: instance ? { id: instance.id, state: instance.state, startedAt: instance.startedAt, endedAt: instance.endedAt } : null,
     };
   });
 }
 
-function nextRun(pattern: string, timezone: string | undefined, now: Date): Date | null {
+function nextRun(pattern: string, cronTimeZone: unknown, now: Date): Date | null {
   try {
-    return new Cron(pattern, { mode: "5-or-6-parts", ...(timezone ? { timezone } : {}) }).nextRun(now);
+    return jobCron(pattern, cronTimeZone).nextRun(now);
   } catch {
     return null;
   }

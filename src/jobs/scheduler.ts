@@ -7,7 +7,8 @@
  * recorded per job, so that a restarted scheduler neither runs a cron time twice nor forgets one.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { Cron } from "croner";
+import type { Cron } from "croner";
+import { jobCron } from "../config/job-cron.js";
 import { In } from "typeorm";
 import type { Settings } from "../config/settings.js";
 import { ENTITY, type DeploymentRow, type ItemRow, type ScheduleRow } from "../store/entities.js";
@@ -63,8 +64,8 @@ export interface TickResult {
 interface ScheduledJob {
   job: string;
   pattern: string;
-  /** ServerTime is the process's local time (TZ); UTC is the default, as in the reference. */
-  serverTime: boolean;
+  /** The Job's CronTimeZone attribute (see jobCron). */
+  cronTimeZone: unknown;
   /** When the deploy that last changed the job ended: cron times before it are not run. */
   deployedAt: Date | null;
 }
@@ -80,7 +81,7 @@ export async function schedulerTick(store: Store, settings: Settings, at: Date, 
   for (const job of jobs) {
     let cron: Cron;
     try {
-      cron = new Cron(job.pattern, { mode: "5-or-6-parts", paused: true, ...(job.serverTime ? {} : { timezone: "UTC" }) });
+      cron = jobCron(job.pattern, job.cronTimeZone);
     } catch (error) {
       const reason = `invalid CronTabExpression "${job.pattern}": ${(error as Error).message}`;
       log(`${job.job} skipped: ${reason}`);
@@ -195,7 +196,7 @@ async function readScheduledJobs(store: Store): Promise<ScheduledJob[]> {
     .map(({ row, attributes }) => ({
       job: row.identifier,
       pattern: (attributes.CronTabExpression as string).trim(),
-      serverTime: attributes.CronTimeZone === "ServerTime",
+      cronTimeZone: attributes.CronTimeZone,
       deployedAt: row.changedBy === null ? null : (deployedAt.get(Number(row.changedBy)) ?? null),
     }))
     .sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0));

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { formatPosition, type Problem } from "../config/problems.js";
 import { loadCatalog } from "../config/schema/catalog.js";
@@ -20,6 +20,7 @@ import { readStoredItems } from "../deploy/read-stored.js";
 import { DEFAULT_LOCK_TIMEOUT_SECONDS, runDeploy, validateForDeploy, type DeployValidation } from "../deploy/run-deploy.js";
 import { LeaseBusyError } from "../store/lease.js";
 import { defineTask, type TaskContext, type TaskSnapshot } from "./task-handler.js";
+import { isUnder } from "./allowed-path.js";
 
 /** How many problems (errors, then warnings) the log and the message show. */
 const SHOWN_PROBLEMS = 5;
@@ -138,8 +139,7 @@ function locateFolder(name: string, input: string, base: string): string {
 }
 
 function isSameOrUnder(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === "" || (rel.split(sep)[0] !== ".." && !isAbsolute(rel));
+  return resolve(path) === resolve(root) || isUnder(path, [root]);
 }
 
 /** GeneratedFile and GeneratedCodePath (relative to the working directory), checked before anything is deployed. */
