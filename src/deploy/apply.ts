@@ -4,7 +4,7 @@
  */
 import { hostname, userInfo } from "node:os";
 import type { EntityManager } from "typeorm";
-import { acquireLease } from "../store/lease.js";
+import { acquireLease, type LeaseOptions } from "../store/lease.js";
 import type { Store } from "../store/store.js";
 import { checkDeletionGuard, type DeletionGuard } from "./deletion-guard.js";
 import { DeployError } from "./deploy-error.js";
@@ -22,7 +22,7 @@ export interface DeployOptions {
   plan?: Plan;
   allowDeletes?: boolean;
   guard: DeletionGuard;
-  lease: { waitMs: number; ttlMs: number };
+  lease: LeaseOptions;
   kind?: "deploy" | "rollback";
   rollbackOf?: number;
   /** Called when the transaction starts: progress output for long deploys. */

@@ -8,6 +8,7 @@
 import type { Problem } from "../config/problems.js";
 import type { Settings } from "../config/settings.js";
 import { validateFolder, type ValidationResult } from "../config/validate-folder.js";
+import type { LeaseBusyError } from "../store/lease.js";
 import type { Store } from "../store/store.js";
 import { deploy, type DeployResult } from "./apply.js";
 import { buildItems, type Item } from "./items.js";
@@ -27,13 +28,23 @@ export interface RunDeployOptions {
   rollbackOf?: number;
   /** Called when the transaction starts (progress output). */
   onApply?: (plan: Plan) => void;
+  /** Ends the wait for the `deploy` lease (a cancelled job). */
+  signal?: AbortSignal;
+  /** Told when another deploy holds the lease and this one starts waiting. */
+  onLeaseWait?: (busy: LeaseBusyError) => void;
 }
 
 export function runDeploy(settings: Settings, store: Store, items: Item[], options: RunDeployOptions): Promise<DeployResult> {
+  const { signal, onLeaseWait, ...deployOptions } = options;
   return deploy(store, items, {
-    ...options,
+    ...deployOptions,
     guard: settings.deploy,
-    lease: { waitMs: options.lockTimeoutSeconds * 1000, ttlMs: settings.deploy.leaseTtlSeconds * 1000 },
+    lease: {
+      waitMs: options.lockTimeoutSeconds * 1000,
+      ttlMs: settings.deploy.leaseTtlSeconds * 1000,
+      ...(signal ? { signal } : {}),
+      ...(onLeaseWait ? { onWait: onLeaseWait } : {}),
+    },
   });
 }
 

@@ -32,6 +32,10 @@ export interface LeaseOptions {
   heartbeatMs?: number;
   /** default 200 */
   pollMs?: number;
+  /** Ends the wait: the acquire throws the signal's reason. */
+  signal?: AbortSignal;
+  /** Told once, when the lease is first found held and the acquire starts waiting. */
+  onWait?: (busy: LeaseBusyError) => void;
 }
 
 export interface Lease {
@@ -74,14 +78,19 @@ export async function acquireLease(store: Store, name: string, options: LeaseOpt
   const owner = randomUUID();
   const deadline = Date.now() + options.waitMs;
   let holder: LeaseHolder | undefined;
+  let waiting = false;
   for (;;) {
+    options.signal?.throwIfAborted();
     if (await tryAcquire(store, name, owner, ttlMs)) break;
     holder = (await readLease(store, name).catch(() => undefined)) ?? holder;
     if (Date.now() + pollMs > deadline) {
       if (holder !== undefined) throw new LeaseBusyError(name, holder);
       throw new Error(`cannot acquire lease "${name}": the database stayed busy for ${options.waitMs} ms`);
     }
-    await sleep(pollMs);
+    if (!waiting && holder !== undefined) options.onWait?.(new LeaseBusyError(name, holder));
+    waiting = true;
+    // An abort ends the sleep; the check at the top of the loop then throws its reason.
+    await sleep(pollMs, undefined, options.signal ? { signal: options.signal } : undefined).catch(() => undefined);
   }
   return holdLease(store, name, owner, ttlMs, options.heartbeatMs ?? Math.max(1, Math.floor(ttlMs / 3)));
 }

@@ -8,7 +8,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { formatPosition, type Problem } from "../config/problems.js";
 import { loadCatalog } from "../config/schema/catalog.js";
 import type { DeployResult } from "../deploy/apply.js";
@@ -24,8 +23,6 @@ import { isUnder } from "./allowed-path.js";
 
 /** How many problems (errors, then warnings) the log and the message show. */
 const SHOWN_PROBLEMS = 5;
-/** Between two attempts at the `deploy` lease; the wait is in this loop so that a cancel ends it. */
-const LEASE_POLL_MS = 250;
 
 interface Outputs {
   /** GeneratedFile, resolved. */
@@ -70,7 +67,7 @@ export default defineTask({
 
     let deployed: DeployResult;
     try {
-      deployed = await deployWhenFree(context, name, folder, items);
+      deployed = await deployWhenFree(context, folder, items);
     } catch (error) {
       const refusal = refusalOf(error, context);
       if (refusal === undefined) {
@@ -168,25 +165,15 @@ function readOutputs(name: string, task: TaskSnapshot, folder: string, context: 
 }
 
 /** The deploy of `idm deploy`, waiting for the `deploy` lease like it does, but giving up at once on a cancel. */
-async function deployWhenFree(context: TaskContext, name: string, folder: string, items: Item[]): Promise<DeployResult> {
-  const deadline = Date.now() + DEFAULT_LOCK_TIMEOUT_SECONDS * 1000;
-  let waiting = false;
-  for (;;) {
-    if (context.signal.aborted) throw cancellation(context.signal, `${name} was cancelled before deploying`);
-    try {
-      return await runDeploy(context.settings, context.store, items, {
-        sourceFolder: folder,
-        allowDeletes: false,
-        lockTimeoutSeconds: 0,
-        onApply: ({ summary }) => context.log("Information", `applying: ${summary.insert} to insert, ${summary.update} to update, ${summary.delete} to delete`),
-      });
-    } catch (error) {
-      if (!(error instanceof LeaseBusyError) || Date.now() + LEASE_POLL_MS > deadline) throw error;
-      if (!waiting) context.log("Information", `waiting for another deploy to finish: ${error.message}`);
-      waiting = true;
-    }
-    await sleep(LEASE_POLL_MS, undefined, { signal: context.signal }).catch(() => undefined);
-  }
+function deployWhenFree(context: TaskContext, folder: string, items: Item[]): Promise<DeployResult> {
+  return runDeploy(context.settings, context.store, items, {
+    sourceFolder: folder,
+    allowDeletes: false,
+    lockTimeoutSeconds: DEFAULT_LOCK_TIMEOUT_SECONDS,
+    signal: context.signal,
+    onLeaseWait: (busy) => context.log("Information", `waiting for another deploy to finish: ${busy.message}`),
+    onApply: ({ summary }) => context.log("Information", `applying: ${summary.insert} to insert, ${summary.update} to update, ${summary.delete} to delete`),
+  });
 }
 
 /** The deploy's refusals, as the task reports them (it has no --allow-deletes and no --lock-timeout). */
