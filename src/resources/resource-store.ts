@@ -33,6 +33,17 @@ export function encodeProperties(properties: Readonly<Record<string, PropertyInp
   return JSON.stringify(sorted);
 }
 
+/** Properties already in their stored form (encodeProperties' text), written as they are. */
+export class EncodedProperties {
+  constructor(readonly text: string) {}
+}
+
+type PropertiesInput = Readonly<Record<string, PropertyInput>> | EncodedProperties;
+
+function storedText(properties: PropertiesInput): string {
+  return properties instanceof EncodedProperties ? properties.text : encodeProperties(properties);
+}
+
 export function decodeProperties(json: string): Properties {
   return JSON.parse(json) as Properties;
 }
@@ -67,7 +78,7 @@ export interface ResourceInput {
   /** null for resources the product creates itself */
   connector: string | null;
   sourceKey: string;
-  properties: Readonly<Record<string, PropertyInput>>;
+  properties: PropertiesInput;
 }
 
 /** When a write happens and which job instance makes it (null outside jobs). */
@@ -78,7 +89,7 @@ export interface WriteContext {
 
 export interface ResourceUpdate {
   id: number;
-  properties: Readonly<Record<string, PropertyInput>>;
+  properties: PropertiesInput;
 }
 
 export interface LinkInput {
@@ -123,7 +134,7 @@ export class ResourceStore {
   /** Inserts new resources (first versions, valid from `at`); `dirty` marks them for the Dirty-mode tasks. */
   async insertResources(resources: readonly ResourceInput[], context: WriteContext, dirty = false): Promise<void> {
     const rows = resources.map((r): q.NewResource => {
-      const properties = encodeProperties(r.properties);
+      const properties = storedText(r.properties);
       return {
         entityType: r.entityType, connector: r.connector, sourceKey: r.sourceKey, hash: hashProperties(properties), validFrom: context.at, dirty,
         createdByJobInstance: context.jobInstanceId, changedByJobInstance: context.jobInstanceId, properties,
@@ -182,7 +193,7 @@ export class ResourceStore {
       for (const batch of chunks(updates, this.idBatch() - 2)) {
         await run(store.m, q.archiveResources(store.m, batch.map((u) => u.id), context.at, context.jobInstanceId));
         for (const u of batch) {
-          const properties = encodeProperties(u.properties);
+          const properties = storedText(u.properties);
           const version: q.ResourceVersion = {
             properties, hash: hashProperties(properties), validFrom: context.at, changedByJobInstance: context.jobInstanceId,
             ...(dirty === undefined ? {} : { dirty }),

@@ -13,8 +13,8 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Not, type EntityManager } from "typeorm";
 import {
-  compareSourceKeys, decodeProperties, encodeProperties, hashProperties, ResourceStore, type NewResourceChange, type ResourceInput,
-  type ResourceKey, type WriteContext,
+  compareSourceKeys, EncodedProperties, encodeProperties, hashProperties, ResourceStore, type NewResourceChange, type ResourceInput,
+  type ResourceKey, type ResourceUpdate, type WriteContext,
 } from "../resources/resource-store.js";
 import { ENTITY, type ChangeState, type TaskInstanceRow } from "../store/entities.js";
 import type { Store } from "../store/store.js";
@@ -359,11 +359,13 @@ async function apply(
     for await (const page of rs.resourceChanges(job.instanceId, { connector, state })) {
       options.signal.throwIfAborted();
       const inserts: ResourceInput[] = [];
-      const updates: { id: number; properties: Record<string, string | number | boolean> }[] = [];
+      const updates: ResourceUpdate[] = [];
       const deletes: number[] = [];
       for (const c of page) {
-        if (c.operation === "insert") inserts.push({ entityType: c.entityType, connector, sourceKey: c.sourceKey, properties: decodeProperties(c.after ?? "{}") });
-        else if (c.operation === "update") updates.push({ id: c.resourceId as number, properties: decodeProperties(c.after ?? "{}") });
+        // A change row holds the properties as the diff encoded them: they are stored as they are.
+        const properties = new EncodedProperties(c.after ?? "{}");
+        if (c.operation === "insert") inserts.push({ entityType: c.entityType, connector, sourceKey: c.sourceKey, properties });
+        else if (c.operation === "update") updates.push({ id: c.resourceId as number, properties });
         else deletes.push(c.resourceId as number);
       }
       if (deletes.length > 0) await rs.deleteResources(deletes, context);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as q from "../../src/resources/resource-queries.js";
 import {
-  compareSourceKeys, decodeProperties, encodeProperties, hashProperties, ResourceStore, type NewLinkChange, type NewResourceChange, type ResourceInput,
+  compareSourceKeys, decodeProperties, encodeProperties, hashProperties, ResourceStore, type NewLinkChange, type NewResourceChange, type PropertyInput, type ResourceInput,
 } from "../../src/resources/resource-store.js";
 import { ENTITY, type ResourceRow } from "../../src/store/entities.js";
 import { offlineMssqlStore, type Store } from "../../src/store/store.js";
@@ -34,7 +34,7 @@ function keys(count: number): string[] {
   return [...result];
 }
 
-function person(sourceKey: string, i: number): ResourceInput {
+function person(sourceKey: string, i: number): ResourceInput & { properties: Record<string, PropertyInput> } {
   return {
     entityType: "HR_Person", connector: "HR", sourceKey,
     properties: { Name: `Person ${i}`, Age: i % 90, Active: i % 2 === 0, Hired: new Date(Date.UTC(2000, 0, 1 + (i % 365))), Manager: null },
