@@ -124,9 +124,9 @@ export function selectResourcesByIds(m: EntityManager, ids: readonly number[]): 
   return m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").where("r.id IN (:...ids)", { ids }).orderBy("r.id");
 }
 
-/** Resolves source keys to resource ids (links, incremental changes). */
+/** Resolves source keys to resource ids, with the hash an incremental change is compared with (links, incremental changes). */
 export function selectResourceIdsByKeys(m: EntityManager, entityType: string, keys: readonly string[]): SelectQueryBuilder<ResourceRow> {
-  return m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").select(["r.id", "r.sourceKey"])
+  return m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").select(["r.id", "r.sourceKey", "r.hash"])
     .where("r.entityType = :entityType AND r.sourceKey IN (:...keys)", { entityType, keys });
 }
 
@@ -154,9 +154,24 @@ export function archiveResources(m: EntityManager, ids: readonly number[], valid
 
 export type ResourceVersion = Pick<ResourceRow, "properties" | "hash" | "validFrom" | "changedByJobInstance"> & Partial<Pick<ResourceRow, "dirty">>;
 
-/** Writes a resource's new version in place (after archiveResources). */
-export function updateResource(m: EntityManager, id: number, version: ResourceVersion): Statement {
-  return update<ResourceRow>(m, ENTITY.resource, version, (w) => `${w.column("id")} = ${w.bind("id", id)}`);
+/** A resource's new properties and their hash, for updateResourceVersions. */
+export type VersionContent = Pick<ResourceRow, "id" | "properties" | "hash">;
+
+/**
+ * New versions of several resources in one statement (after archiveResources): a CASE on the id
+ * picks each one's properties and hash; the other columns are the same for all. Standard SQL on
+ * the three databases, and one statement instead of one per resource.
+ */
+export function updateResourceVersions(
+  m: EntityManager, versions: readonly VersionContent[], common: Omit<ResourceVersion, "properties" | "hash">,
+): Statement {
+  const w = new Writer(m, ENTITY.resource);
+  const id = w.column("id");
+  const pick = (property: "properties" | "hash") =>
+    `${w.column(property)} = CASE ${id} ${versions.map((v) => `WHEN ${w.bind("id", v.id)} THEN ${w.bind(property, v[property])}`).join(" ")} END`;
+  const assignments = [pick("properties"), pick("hash")];
+  for (const [property, value] of Object.entries(common)) if (value !== undefined) assignments.push(`${w.column(property)} = ${w.bind(property, value)}`);
+  return w.statement(`UPDATE ${w.table} SET ${assignments.join(", ")} WHERE ${w.in("id", versions.map((v) => v.id))}`);
 }
 
 /** Removes resources (after archiveResources, and after their links were ended: the foreign keys refuse otherwise). */

@@ -4,8 +4,10 @@
  * version, a deletion) in one transaction, and the properties' stored form.
  *
  * Properties are stored as canonical JSON (keys sorted, absent and null values left out, dates as
- * ISO 8601 UTC text) and `hash` is the SHA-256 of that text: two resources have the same properties
- * exactly when their hashes are equal, which is all a Complete diff compares.
+ * ISO 8601 UTC text) and `hash` is the SHA-256 of the synchronized properties' text: two resources
+ * have the same synchronized properties exactly when their hashes are equal, which is all a Complete
+ * diff compares. The stored text may also hold computed properties (UpdateEntityPropertyExpressions
+ * writes them without changing the hash); a synchronization keeps them when it writes a new version.
  */
 import { createHash } from "node:crypto";
 import type { EntityManager } from "typeorm";
@@ -90,6 +92,8 @@ export interface WriteContext {
 export interface ResourceUpdate {
   id: number;
   properties: PropertiesInput;
+  /** The synchronized properties' hash, when `properties` also holds computed ones; else the hash of `properties`. */
+  hash?: string;
 }
 
 export interface LinkInput {
@@ -104,6 +108,8 @@ export type NewLinkChange = Omit<ResourceLinkChangeRow, "id">;
 export type NewSynchronization = Pick<SynchronizationRow, "connector" | "taskInstanceId" | "jobInstanceId" | "mode" | "startedAt">;
 
 export const DEFAULT_PAGE_SIZE = 1000;
+/** Resources per UPDATE statement: its CASE is scanned for each row it writes, so it stays short. */
+const VERSIONS_PER_UPDATE = 200;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];
@@ -173,11 +179,16 @@ export class ResourceStore {
 
   /** Source key → resource id, for the keys that have a current resource. */
   async idsByKeys(entityType: string, keys: readonly string[]): Promise<Map<string, number>> {
-    const ids = new Map<string, number>();
+    return new Map([...(await this.keysByKeys(entityType, keys))].map(([key, row]) => [key, row.id]));
+  }
+
+  /** Source key → id and hash, for the keys that have a current resource. */
+  async keysByKeys(entityType: string, keys: readonly string[]): Promise<Map<string, ResourceKey>> {
+    const found = new Map<string, ResourceKey>();
     for (const batch of chunks(keys, this.idBatch() - 1)) {
-      for (const row of await q.selectResourceIdsByKeys(this.m, entityType, batch).getMany()) ids.set(row.sourceKey, row.id);
+      for (const row of await q.selectResourceIdsByKeys(this.m, entityType, batch).getMany()) found.set(row.sourceKey, row);
     }
-    return ids;
+    return found;
   }
 
   /** Current resources per entity type (absent when none). */
@@ -190,16 +201,14 @@ export class ResourceStore {
   /** New versions: each current version is archived (valid until `at`), the new one is valid from `at`. */
   async updateResources(updates: readonly ResourceUpdate[], context: WriteContext, dirty?: boolean): Promise<void> {
     await this.transaction(async (store) => {
+      const common = { validFrom: context.at, changedByJobInstance: context.jobInstanceId, ...(dirty === undefined ? {} : { dirty }) };
       for (const batch of chunks(updates, this.idBatch() - 2)) {
         await run(store.m, q.archiveResources(store.m, batch.map((u) => u.id), context.at, context.jobInstanceId));
-        for (const u of batch) {
+        const versions = batch.map((u): q.VersionContent => {
           const properties = storedText(u.properties);
-          const version: q.ResourceVersion = {
-            properties, hash: hashProperties(properties), validFrom: context.at, changedByJobInstance: context.jobInstanceId,
-            ...(dirty === undefined ? {} : { dirty }),
-          };
-          await run(store.m, q.updateResource(store.m, u.id, version));
-        }
+          return { id: u.id, properties, hash: u.hash ?? hashProperties(properties) };
+        });
+        for (const group of chunks(versions, VERSIONS_PER_UPDATE)) await run(store.m, q.updateResourceVersions(store.m, group, common));
       }
     });
   }

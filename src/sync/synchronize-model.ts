@@ -142,31 +142,47 @@ const VERB: Record<ThresholdOperation, string> = { Inserted: "inserted", Updated
  * A percentage needs resources already stored: with none it does not apply.
  */
 export function exceededThreshold(model: ConnectorModel, check: ThresholdCheck): string | undefined {
-  const count = (entityType: string | undefined, op: ThresholdOperation): number => {
-    const key = OPERATION_OF[op];
-    if (entityType !== undefined) return check.changes[entityType]?.[key] ?? 0;
-    return Object.values(check.changes).reduce((sum, byOp) => sum + (byOp[key] ?? 0), 0);
-  };
   const base = (entityType: string | undefined): number =>
     entityType !== undefined ? check.current.get(entityType) ?? 0 : [...model.entityTypes.keys()].reduce((s, t) => s + (check.current.get(t) ?? 0), 0);
+  for (const { where, what, op, n, lines, percentage, entityType } of activeThresholds(model, check.changes)) {
+    if (lines > 0 && n > lines) return `Maximum${op}Lines of ${where} (${lines}) exceeded: ${n} ${what} would be ${VERB[op]}`;
+    const stored = base(entityType);
+    if (percentage > 0 && stored > 0 && (n * 100) / stored > percentage) {
+      return `MaxPercentage${op}Lines of ${where} (${percentage}%) exceeded: ${n} of ${stored} ${what} (${Math.round((n * 1000) / stored) / 10}%) would be ${VERB[op]}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether a percentage threshold applies to these changes: only then are the stored resources
+ * counted (a count reads the whole index range of the connector's entity types).
+ */
+export function needsCurrentCounts(model: ConnectorModel, changes: ThresholdCheck["changes"]): boolean {
+  return activeThresholds(model, changes).some((t) => t.percentage > 0);
+}
+
+/** Each threshold scope (the connector, then each mapping) and operation that has changes. */
+function activeThresholds(model: ConnectorModel, changes: ThresholdCheck["changes"]) {
+  const count = (entityType: string | undefined, op: ThresholdOperation): number => {
+    const key = OPERATION_OF[op];
+    if (entityType !== undefined) return changes[entityType]?.[key] ?? 0;
+    return Object.values(changes).reduce((sum, byOp) => sum + (byOp[key] ?? 0), 0);
+  };
   const scopes: [string, Thresholds, string | undefined][] = [
     [`connector ${model.connector}`, model.thresholds, undefined],
     ...[...model.entityTypes.values()].map((t): [string, Thresholds, string | undefined] => [`EntityTypeMapping ${t.identifier}`, t.thresholds, t.identifier]),
   ];
+  const active = [];
   for (const [where, thresholds, entityType] of scopes) {
     for (const op of OPERATIONS) {
       const n = count(entityType, op);
       if (n === 0) continue;
       const what = entityType === undefined ? `resources of ${model.connector}` : `${entityType} resources`;
-      const { lines, percentage } = thresholds[op];
-      if (lines > 0 && n > lines) return `Maximum${op}Lines of ${where} (${lines}) exceeded: ${n} ${what} would be ${VERB[op]}`;
-      const stored = base(entityType);
-      if (percentage > 0 && stored > 0 && (n * 100) / stored > percentage) {
-        return `MaxPercentage${op}Lines of ${where} (${percentage}%) exceeded: ${n} of ${stored} ${what} (${Math.round((n * 1000) / stored) / 10}%) would be ${VERB[op]}`;
-      }
+      active.push({ where, what, op, n, entityType, ...thresholds[op] });
     }
   }
-  return undefined;
+  return active;
 }
 
 /**

@@ -1,32 +1,30 @@
 /**
  * The server step of "sync up" (README, SynchronizeTask): the oldest queued batch of a connector is
- * taken (synchronize-batch.ts), its changes are computed into idm_resource_changes (pending), checked
- * against the thresholds, then applied in one transaction with the synchronization history row.
+ * taken (synchronize-batch.ts), its changes are computed, checked against the thresholds, then
+ * applied in one transaction with the synchronization history row.
  *
- * Complete: each `<EntityType>.sorted.csv` is merge-joined with the stored keys (resourceKeys pages,
- * in compareSourceKeys order): a key only in the file is an insert, only in the store a delete, in
- * both with another properties hash an update. Incremental: the `.sorted.delta` commands, resolved
+ * Complete: each `<EntityType>.sorted.csv` is merge-joined with the stored keys (synchronize-diff.ts):
+ * counted for the thresholds, then applied straight from the file (or written as change rows when a
+ * threshold blocks). Incremental: the `.sorted.delta` commands, resolved
  * against the stored keys (insert / update / merge are upserts, delete of an absent key is nothing).
  * Initial: a bulk insert, refused while the connector's entity types hold resources (unless forced).
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Not, type EntityManager } from "typeorm";
-import {
-  compareSourceKeys, EncodedProperties, encodeProperties, hashProperties, ResourceStore, type NewResourceChange, type ResourceInput,
-  type ResourceKey, type ResourceUpdate, type WriteContext,
-} from "../resources/resource-store.js";
+import { EncodedProperties, encodeProperties, hashProperties, ResourceStore, type ResourceInput, type WriteContext } from "../resources/resource-store.js";
 import { ENTITY, type ChangeState, type TaskInstanceRow } from "../store/entities.js";
 import type { Store } from "../store/store.js";
 import { readCsvRecords } from "./csv-read.js";
 import type { ManifestEntry } from "./prepare.js";
 import { consumeBatch, releaseBatch, takeOldestBatch, type TakenBatch } from "./synchronize-batch.js";
+import { ApplySink, ChangeRowSink, CountingSink, keepComputed, mergeComplete } from "./synchronize-diff.js";
 import {
   applyLinkDeletes, applyLinkInserts, associationOf, currentLinkCounts, diffLinks, insertInitialLinks, keysAfterComplete, writeOrphans,
   type LinkContext, type Orphan,
 } from "./synchronize-links.js";
 import {
-  exceededLinkThreshold, exceededThreshold, propertiesOfRow, readConnectorModel, type AssociationModel, type ConnectorModel, type EntityTypeModel,
+  exceededLinkThreshold, exceededThreshold, needsCurrentCounts, propertiesOfRow, readConnectorModel, type AssociationModel, type ConnectorModel, type EntityTypeModel,
 } from "./synchronize-model.js";
 
 export interface SynchronizeCounters {
@@ -84,7 +82,7 @@ export async function synchronize(options: SynchronizeOptions): Promise<Synchron
     if (Object.keys(blocked).length > 0 || Object.keys(blockedLinks).length > 0) {
       options.log("Information", `applying the blocked changes of ${connector} kept by job instance ${job.instanceId} (thresholds forced)`);
       const orphans: Orphan[] = [];
-      const counters = await apply(options, taskInstanceId, "blocked", undefined, undefined, orphans);
+      const counters = await apply(options, model, taskInstanceId, "blocked", undefined, undefined, orphans);
       return { state: "Succeeded", didWork: changed(counters), counters, ...(await orphansOut(options, orphans)) };
     }
   }
@@ -116,10 +114,14 @@ export async function synchronize(options: SynchronizeOptions): Promise<Synchron
     }
 
     await discardSuperseded(store, options, manifest.mode);
-    for (const entry of typeEntries) {
+    const typeModels = typeEntries.map((e): [ManifestEntry, EntityTypeModel] => [e, modelOf(e)]);
+    // Complete: the resource changes are only counted here; they are applied from the files, or
+    // written as change rows when a threshold blocks them. Incremental: change rows, then applied.
+    const completeCounts: Record<string, Record<string, number>> = {};
+    for (const [entry, typeModel] of typeModels) {
       signal.throwIfAborted();
-      if (manifest.mode === "Complete") await diffComplete(options, resources, batch, entry, modelOf(entry));
-      else await diffIncremental(options, resources, batch, entry, modelOf(entry));
+      if (manifest.mode === "Complete") await mergeComplete(resources, join(batch.folder, entry.file), entry, typeModel, new CountingSink(completeCounts, entry.identifier), signal);
+      else await diffIncremental(options, resources, batch, entry, typeModel);
     }
     const linkContext: LinkContext = { connector, jobInstanceId: job.instanceId, signal };
     const keySets = new Map<string, Set<string>>();
@@ -138,13 +140,19 @@ export async function synchronize(options: SynchronizeOptions): Promise<Synchron
     }
     keySets.clear();
 
-    const changes = await resources.countResourceChanges(job.instanceId, connector, "pending");
+    const changes = manifest.mode === "Complete" ? completeCounts : await resources.countResourceChanges(job.instanceId, connector, "pending");
     const forced = options.force;
     const exceeded = forced ? undefined
-      : exceededThreshold(model, { changes, current: await resources.countResources([...model.entityTypes.keys()]) }) ??
+      : exceededThreshold(model, { changes, current: needsCurrentCounts(model, changes) ? await resources.countResources([...model.entityTypes.keys()]) : new Map() }) ??
         exceededLinkThreshold(model, await resources.countLinkChanges(job.instanceId, connector, "pending"),
           await currentLinkCounts(store.dataSource.manager, [...model.associations.keys()]));
     if (exceeded !== undefined) {
+      if (manifest.mode === "Complete") {
+        for (const [entry, typeModel] of typeModels) {
+          const rows = new ChangeRowSink(resources, { jobInstanceId: job.instanceId, connector, entityType: entry.identifier, state: "pending" });
+          await mergeComplete(resources, join(batch.folder, entry.file), entry, typeModel, rows, signal);
+        }
+      }
       await store.dataSource.transaction(async (m) => {
         const rs = new ResourceStore(m);
         await rs.setChangesState(job.instanceId, connector, "pending", "blocked");
@@ -158,7 +166,8 @@ export async function synchronize(options: SynchronizeOptions): Promise<Synchron
       const counters = { ...emptySynchronizeCounters(), orphans: orphans.length };
       return { state: "Blocked", didWork: false, counters, message: exceeded, batch: batch.name, ...(await orphansOut(options, orphans)) };
     }
-    const counters = await apply(options, taskInstanceId, "pending", manifest.mode, () => { committed = true; }, orphans);
+    const fromFiles = manifest.mode === "Complete" ? { folder: batch.folder, entries: typeModels } : undefined;
+    const counters = await apply(options, model, taskInstanceId, "pending", manifest.mode, () => { committed = true; }, orphans, fromFiles);
     await consumeBatch(batch);
     return { state: "Succeeded", didWork: changed(counters), counters, batch: batch.name, ...(await orphansOut(options, orphans)) };
   } catch (error) {
@@ -238,89 +247,26 @@ async function* sortedRows(path: string, columns: readonly string[], signal: Abo
   }
 }
 
-/** The stored keys of an entity type, one by one, in compareSourceKeys order. */
-async function* storedKeys(resources: ResourceStore, entityType: string): AsyncGenerator<ResourceKey> {
-  for await (const page of resources.resourceKeys(entityType)) yield* page;
-}
-
-class ChangeBuffer {
-  #rows: NewResourceChange[] = [];
-  constructor(private readonly resources: ResourceStore) {}
-  async add(row: NewResourceChange): Promise<void> {
-    this.#rows.push(row);
-    if (this.#rows.length >= FLUSH) await this.flush();
-  }
-  async flush(): Promise<void> {
-    if (this.#rows.length === 0) return;
-    await this.resources.insertResourceChanges(this.#rows.splice(0));
-  }
-}
-
-function change(options: SynchronizeOptions, entityType: string, sourceKey: string, resourceId: number | null, operation: NewResourceChange["operation"], after: string | null): NewResourceChange {
-  return { jobInstanceId: options.job.instanceId, connector: options.connector, entityType, sourceKey, resourceId, operation, state: "pending", before: null, after };
-}
-
-async function diffComplete(options: SynchronizeOptions, resources: ResourceStore, batch: TakenBatch, entry: ManifestEntry, model: EntityTypeModel): Promise<void> {
-  if (entry.delta !== "none") throw new Error(`batch ${batch.name}: ${entry.file} is not a whole set (a Complete batch has .sorted.csv files)`);
-  const buffer = new ChangeBuffer(resources);
-  const file = sortedRows(join(batch.folder, entry.file), entry.columns, options.signal);
-  const stored = storedKeys(resources, entry.identifier);
-  try {
-    const nextFile = async () => { const r = await file.next(); return r.done ? undefined : r.value; };
-    const nextStored = async () => { const r = await stored.next(); return r.done ? undefined : r.value; };
-    let a = await nextFile();
-    let b = await nextStored();
-    let previousKey: string | undefined;
-    let steps = 0;
-    while (a !== undefined || b !== undefined) {
-      if (++steps % 10_000 === 0) options.signal.throwIfAborted();
-      if (a !== undefined && previousKey !== undefined && compareSourceKeys(previousKey, a[0]!) >= 0) {
-        throw new Error(`${entry.file} of batch ${batch.name} is not in source key order at "${a[0]}" after "${previousKey}" (keys mixing characters above U+FFFF and U+E000–U+FFFF are not supported yet)`);
-      }
-      const order = a === undefined ? 1 : b === undefined ? -1 : compareSourceKeys(a[0]!, b.sourceKey);
-      if (order < 0) {
-        const properties = encodeProperties(propertiesOfRow(model, entry.columns, a!));
-        await buffer.add(change(options, entry.identifier, a![0]!, null, "insert", properties));
-        previousKey = a![0]!;
-        a = await nextFile();
-      } else if (order > 0) {
-        await buffer.add(change(options, entry.identifier, b!.sourceKey, b!.id, "delete", null));
-        b = await nextStored();
-      } else {
-        const properties = encodeProperties(propertiesOfRow(model, entry.columns, a!));
-        if (hashProperties(properties) !== b!.hash) await buffer.add(change(options, entry.identifier, b!.sourceKey, b!.id, "update", properties));
-        previousKey = a![0]!;
-        a = await nextFile();
-        b = await nextStored();
-      }
-    }
-    await buffer.flush();
-  } finally {
-    await file.return(undefined);
-    await stored.return(undefined);
-  }
-}
-
 async function diffIncremental(options: SynchronizeOptions, resources: ResourceStore, batch: TakenBatch, entry: ManifestEntry, model: EntityTypeModel): Promise<void> {
   if (entry.delta === "none") throw new Error(`batch ${batch.name}: ${entry.file} is a whole set, not changes (an Incremental batch has .sorted.delta files)`);
-  const buffer = new ChangeBuffer(resources);
+  const buffer = new ChangeRowSink(resources, { jobInstanceId: options.job.instanceId, connector: options.connector, entityType: entry.identifier, state: "pending" });
   const rows = sortedRows(join(batch.folder, entry.file), ["command", ...entry.columns], options.signal);
   let pending: string[][] = [];
   const resolve = async () => {
-    const ids = await resources.idsByKeys(entry.identifier, [...new Set(pending.map((r) => r[1]!))]);
-    const hashes = new Map((await resources.resourcesByIds([...ids.values()])).map((r) => [r.id, r.hash]));
+    const stored = await resources.keysByKeys(entry.identifier, [...new Set(pending.map((r) => r[1]!))]);
     // The last command of a key wins; rows come sorted by key, commands in file order.
     const last = new Map<string, string[]>();
     for (const row of pending) last.set(row[1]!, row);
     for (const [key, row] of last) {
-      const id = ids.get(key);
+      const current = stored.get(key);
+      const id = current?.id;
       if (row[0] === "delete") {
-        if (id !== undefined) await buffer.add(change(options, entry.identifier, key, id, "delete", null));
+        if (id !== undefined) await buffer.change("delete", key, id, null);
         continue;
       }
       const properties = encodeProperties(propertiesOfRow(model, entry.columns, row, 1));
-      if (id === undefined) await buffer.add(change(options, entry.identifier, key, null, "insert", properties));
-      else if (hashes.get(id) !== hashProperties(properties)) await buffer.add(change(options, entry.identifier, key, id, "update", properties));
+      if (id === undefined) await buffer.change("insert", key, null, properties);
+      else if (current!.hash !== hashProperties(properties)) await buffer.change("update", key, id, properties);
     }
     pending = [];
   };
@@ -338,12 +284,15 @@ async function diffIncremental(options: SynchronizeOptions, resources: ResourceS
 }
 
 /**
- * Applies a synchronization's changes in `state` in one transaction: resources, the history row,
- * then the change rows are deleted (or kept as applied under DoNotDeleteChanges).
+ * Applies a synchronization's changes in one transaction: links ended, resources written (from the
+ * change rows in `state`, or, for a Complete batch, merged again from its files), links inserted,
+ * the history row; then the change rows are deleted (or kept as applied under DoNotDeleteChanges).
+ * A Complete synchronization also clears the dirty flag of its entity types: the complete job's
+ * tasks after it recompute everything.
  */
 async function apply(
-  options: SynchronizeOptions, taskInstanceId: number, state: ChangeState, mode: "Complete" | "Incremental" | undefined, onCommit: (() => void) | undefined,
-  orphans: Orphan[],
+  options: SynchronizeOptions, model: ConnectorModel, taskInstanceId: number, state: ChangeState, mode: "Complete" | "Incremental" | undefined,
+  onCommit: (() => void) | undefined, orphans: Orphan[], fromFiles?: { folder: string; entries: [ManifestEntry, EntityTypeModel][] },
 ): Promise<SynchronizeCounters> {
   const { store, job, connector } = options;
   const counters = { ...emptySynchronizeCounters(), orphans: orphans.length };
@@ -352,30 +301,19 @@ async function apply(
     const rs = new ResourceStore(m);
     const existing = await rs.synchronizationOfTask(taskInstanceId);
     const syncMode = mode ?? existing?.mode ?? "Complete";
-    const dirty = syncMode === "Incremental" ? true : undefined;
     const linkContext: LinkContext = { connector, jobInstanceId: job.instanceId, signal: options.signal };
     // Links first ended, resources applied, then links inserted: a new link may name a new resource.
     await applyLinkDeletes(rs, linkContext, state, context, counters);
-    for await (const page of rs.resourceChanges(job.instanceId, { connector, state })) {
-      options.signal.throwIfAborted();
-      const inserts: ResourceInput[] = [];
-      const updates: ResourceUpdate[] = [];
-      const deletes: number[] = [];
-      for (const c of page) {
-        // A change row holds the properties as the diff encoded them: they are stored as they are.
-        const properties = new EncodedProperties(c.after ?? "{}");
-        if (c.operation === "insert") inserts.push({ entityType: c.entityType, connector, sourceKey: c.sourceKey, properties });
-        else if (c.operation === "update") updates.push({ id: c.resourceId as number, properties });
-        else deletes.push(c.resourceId as number);
+    if (fromFiles !== undefined) {
+      for (const [entry, typeModel] of fromFiles.entries) {
+        const sink = new ApplySink(rs, typeModel, connector, context, counters, options.doNotDeleteChanges ? job.instanceId : undefined);
+        await mergeComplete(rs, join(fromFiles.folder, entry.file), entry, typeModel, sink, options.signal);
+        options.progress?.({ ...counters });
       }
-      if (deletes.length > 0) await rs.deleteResources(deletes, context);
-      if (updates.length > 0) await rs.updateResources(updates, context, dirty);
-      if (inserts.length > 0) await rs.insertResources(inserts, context, dirty === true);
-      counters.inserted += inserts.length;
-      counters.updated += updates.length;
-      counters.deleted += deletes.length;
-      options.progress?.({ ...counters });
+    } else {
+      await applyChangeRows(rs, options, model, state, syncMode === "Incremental", context, counters);
     }
+    if (syncMode === "Complete") for (const entityType of model.entityTypes.keys()) await rs.clearDirty(entityType);
     await applyLinkInserts(rs, linkContext, state, context, counters, orphans);
     options.progress?.({ ...counters });
     if (options.doNotDeleteChanges) await rs.setChangesState(job.instanceId, connector, state, "applied");
@@ -386,6 +324,36 @@ async function apply(
   options.log("Information", `${connector}: ${counters.inserted} inserted, ${counters.updated} updated, ${counters.deleted} deleted;` +
     ` links ${counters.linksInserted} inserted, ${counters.linksDeleted} deleted, ${counters.orphans} orphans`);
   return counters;
+}
+
+/** The resource change rows in `state`, written page by page; Incremental marks what it writes dirty. */
+async function applyChangeRows(
+  rs: ResourceStore, options: SynchronizeOptions, model: ConnectorModel, state: ChangeState, dirty: boolean, context: WriteContext, counters: SynchronizeCounters,
+): Promise<void> {
+  const { connector, job } = options;
+  for await (const page of rs.resourceChanges(job.instanceId, { connector, state })) {
+    options.signal.throwIfAborted();
+    const inserts: ResourceInput[] = [];
+    const updates = new Map<string, { id: number; properties: string }[]>();
+    const deletes: number[] = [];
+    for (const c of page) {
+      // A change row holds the properties as the diff encoded them: they are stored as they are.
+      if (c.operation === "insert") inserts.push({ entityType: c.entityType, connector, sourceKey: c.sourceKey, properties: new EncodedProperties(c.after ?? "{}") });
+      else if (c.operation === "update") updates.set(c.entityType, [...(updates.get(c.entityType) ?? []), { id: c.resourceId as number, properties: c.after ?? "{}" }]);
+      else deletes.push(c.resourceId as number);
+    }
+    if (deletes.length > 0) await rs.deleteResources(deletes, context);
+    for (const [entityType, rows] of updates) {
+      const typeModel = model.entityTypes.get(entityType);
+      if (typeModel === undefined) throw new Error(`${entityType} has no EntityTypeMapping of ${connector} any more: its kept changes cannot be applied`);
+      await rs.updateResources(await keepComputed(rs, typeModel, rows), context, dirty || undefined);
+      counters.updated += rows.length;
+    }
+    if (inserts.length > 0) await rs.insertResources(inserts, context, dirty);
+    counters.inserted += inserts.length;
+    counters.deleted += deletes.length;
+    options.progress?.({ ...counters });
+  }
 }
 
 async function initial(

@@ -292,7 +292,7 @@ describe("resource statements on SQL Server (offline)", () => {
       statement("source keys to ids (links)", q.selectResourceIdsByKeys(m, "HR_Person", ["00042", "00043"])),
       statement("current resources per entity type (thresholds, Initial's empty check)", q.countResources(m, ["HR_Person", "HR_Group"])),
       statement("archive the current versions", q.archiveResources(m, [1, 2], T1, 8)),
-      statement("write a new version", q.updateResource(m, 1, { properties: "{}", hash: "1".repeat(64), validFrom: T1, changedByJobInstance: 8, dirty: true })),
+      statement("write new versions", q.updateResourceVersions(m, [{ id: 1, properties: "{}", hash: "1".repeat(64) }, { id: 2, properties: '{"A":"b"}', hash: "2".repeat(64) }], { validFrom: T1, changedByJobInstance: 8, dirty: true })),
       statement("delete resources (archived, links ended)", q.deleteResources(m, [1, 2])),
       statement("a resource's history", q.selectResourceHistory(m, 1)),
       statement("mark dirty", q.markDirty(m, [1, 2])),

@@ -273,7 +273,8 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
     expect(result.counters).toMatchObject({ inserted: 1, updated: 1, deleted: 2 });
     expect(Object.keys(await stored("HR_Person"))).toEqual(["E1", "E4"]);
     expect(batches()).toEqual([]);
-    expect((await changeRows()).map((c) => c.state)).toEqual(["discarded", "discarded", "discarded", "discarded"]);
+    // A Complete batch that passes its thresholds is applied from its files: no resource change row is left.
+    expect(await changeRows()).toEqual([]);
   });
 
   it("counts links to missing resources as orphans and writes them to a CSV under Orphans=\"true\"", async () => {
@@ -364,6 +365,40 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
     const dirty = Object.fromEntries(resources.get("HR_Person")!.map((r) => [r.sourceKey, Boolean(r.dirty)]));
     expect(dirty).toEqual({ E1: true, E2: false, E4: true });
     expect(await changeRows()).toEqual([]);
+  });
+
+  it("keeps the computed properties it does not map when it updates a resource, and a Complete run clears the dirty flags", async () => {
+    const { write, prepare, sync } = setup();
+    write("HROrganizations.csv", DEPARTMENTS);
+    write("HRPeople.csv", people(ALICE, BOB));
+    await prepare("Complete");
+    await sync();
+    await stored("HR_Person");
+    const [alice, bob] = resources.get("HR_Person")!;
+    // What UpdateEntityPropertyExpressionsTask writes: a computed value, the hash of the synchronized properties unchanged.
+    const rs = new ResourceStore(store.dataSource.manager);
+    for (const r of [alice!, bob!]) {
+      const properties = JSON.stringify({ ...decodeProperties(r.properties), InternalDisplayName: `${r.sourceKey} computed` });
+      await store.dataSource.manager.update(ENTITY.resource, { id: r.id }, { properties });
+    }
+    await rs.markDirty([alice!.id, bob!.id]);
+
+    write("HRPeople.csv", people("E1,Alice,Durand,alice@x,CEO,IT,,2019-01-01,", BOB));
+    await prepare("Complete");
+    expect((await sync({ ForceSynchronization: "true" })).result.counters).toMatchObject({ inserted: 0, updated: 1, deleted: 0 });
+    expect(await stored("HR_Person")).toMatchObject({
+      E1: { JobTitle: "CEO", InternalDisplayName: "E1 computed" },
+      E2: { JobTitle: "Dev", InternalDisplayName: "E2 computed" },
+    });
+    const after = resources.get("HR_Person")!;
+    expect(after.map((r) => Boolean(r.dirty))).toEqual([false, false]);
+    // Bob's stored text differs from his synchronized properties, yet he was not rewritten: only his hash is compared.
+    expect(after[1]!.validFrom).toEqual(bob!.validFrom);
+    expect((await rs.history(bob!.id)).length).toBe(0);
+
+    // A second run of the same data changes nothing although the computed value is in the stored text.
+    await prepare("Complete");
+    expect((await sync()).result).toMatchObject({ didWork: false, counters: { inserted: 0, updated: 0, deleted: 0 } });
   });
 
   it("loads an Initial batch, and refuses another Initial on the loaded connector, the batch staying queued", async () => {

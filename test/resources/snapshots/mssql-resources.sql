@@ -14,7 +14,7 @@ SELECT "r"."id" AS "r_id", "r"."entity_type" AS "r_entity_type", "r"."connector"
 SELECT "r"."id" AS "r_id", "r"."entity_type" AS "r_entity_type", "r"."connector" AS "r_connector", "r"."source_key" AS "r_source_key", "r"."hash" AS "r_hash", "r"."valid_from" AS "r_valid_from", "r"."dirty" AS "r_dirty", "r"."created_by_job_instance" AS "r_created_by_job_instance", "r"."changed_by_job_instance" AS "r_changed_by_job_instance", "r"."properties" AS "r_properties" FROM "idm_resources" "r" WHERE "r"."id" IN (@0, @1) ORDER BY "r"."id" ASC;
 
 -- source keys to ids (links) (3 parameters)
-SELECT "r"."id" AS "r_id", "r"."source_key" AS "r_source_key" FROM "idm_resources" "r" WHERE "r"."entity_type" = @0 AND "r"."source_key" IN (@1, @2);
+SELECT "r"."id" AS "r_id", "r"."source_key" AS "r_source_key", "r"."hash" AS "r_hash" FROM "idm_resources" "r" WHERE "r"."entity_type" = @0 AND "r"."source_key" IN (@1, @2);
 
 -- current resources per entity type (thresholds, Initial's empty check) (2 parameters)
 SELECT "r"."entity_type" AS "entityType", COUNT(*) AS "count" FROM "idm_resources" "r" WHERE "r"."entity_type" IN (@0, @1) GROUP BY "r"."entity_type";
@@ -22,8 +22,8 @@ SELECT "r"."entity_type" AS "entityType", COUNT(*) AS "count" FROM "idm_resource
 -- archive the current versions (4 parameters)
 INSERT INTO "idm_resource_history" ("resource_id", "entity_type", "connector", "source_key", "hash", "valid_from", "changed_by_job_instance", "properties", "valid_to", "archived_by_job_instance") SELECT "id", "entity_type", "connector", "source_key", "hash", "valid_from", "changed_by_job_instance", "properties", @0, @1 FROM "idm_resources" WHERE "id" IN (@2, @3);
 
--- write a new version (6 parameters)
-UPDATE "idm_resources" SET "properties" = @0, "hash" = @1, "valid_from" = @2, "changed_by_job_instance" = @3, "dirty" = @4 WHERE "id" = @5;
+-- write new versions (13 parameters)
+UPDATE "idm_resources" SET "properties" = CASE "id" WHEN @0 THEN @1 WHEN @2 THEN @3 END, "hash" = CASE "id" WHEN @4 THEN @5 WHEN @6 THEN @7 END, "valid_from" = @8, "changed_by_job_instance" = @9, "dirty" = @10 WHERE "id" IN (@11, @12);
 
 -- delete resources (archived, links ended) (2 parameters)
 DELETE FROM "idm_resources" WHERE "id" IN (@0, @1);
