@@ -160,3 +160,36 @@ export async function* readCsvChunks(path: string, signal?: AbortSignal): AsyncG
 export async function* readCsvRecords(path: string, signal?: AbortSignal): AsyncGenerator<string[]> {
   for await (const chunk of readCsvChunks(path, signal)) yield* chunk;
 }
+
+/**
+ * The records of a CSV file one by one without a promise per record: `take()` returns the next record
+ * of the chunk at hand, and only when it is used up does `await next()` read the next chunk.
+ */
+export class CsvCursor {
+  readonly #chunks: AsyncGenerator<string[][]>;
+  #chunk: string[][] = [];
+  #index = 0;
+
+  constructor(path: string, signal?: AbortSignal) {
+    this.#chunks = readCsvChunks(path, signal);
+  }
+
+  take(): string[] | undefined {
+    return this.#index < this.#chunk.length ? this.#chunk[this.#index++] : undefined;
+  }
+
+  async next(): Promise<string[] | undefined> {
+    for (;;) {
+      const result = await this.#chunks.next();
+      if (result.done) return undefined;
+      this.#chunk = result.value;
+      this.#index = 0;
+      const record = this.take();
+      if (record !== undefined) return record;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#chunks.return(undefined);
+  }
+}

@@ -7,7 +7,7 @@
  */
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { readCsvRecords } from "./csv-read.js";
+import { CsvCursor } from "./csv-read.js";
 import { CsvWriter } from "./csv-write.js";
 
 export type Row = string[];
@@ -22,6 +22,7 @@ export interface SortOptions {
 }
 
 const FAN_IN = 32;
+const CHUNK_ROWS = 10_000;
 
 /** What a row costs in memory, roughly: UTF-16 text plus the array and string headers. */
 export function rowBytes(row: Row): number {
@@ -55,25 +56,26 @@ export class ExternalSorter {
     private readonly options: SortOptions,
   ) {}
 
-  async add(row: Row): Promise<void> {
+  /** Synchronous, like the run files' writes: a row costs no promise. */
+  add(row: Row): void {
     this.#rows.push(row);
     this.#bytes += rowBytes(row);
-    if (this.#bytes > this.options.budgetBytes) await this.#spill();
+    if (this.#bytes > this.options.budgetBytes) this.#spill();
   }
 
-  /** The rows in order; run files are removed when the iteration ends, however it ends. */
-  async *sorted(): AsyncGenerator<Row> {
+  /** The rows in order, up to CHUNK_ROWS at a time; run files are removed when the iteration ends, however it ends. */
+  async *sorted(): AsyncGenerator<Row[]> {
     try {
       if (this.#runs.length === 0) {
         const rows = this.#rows.sort(this.compare);
         this.#rows = [];
-        for (let i = 0; i < rows.length; i++) {
-          if (i % 10_000 === 0) this.options.signal.throwIfAborted();
-          yield rows[i] as Row;
+        for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
+          this.options.signal.throwIfAborted();
+          yield rows.slice(i, i + CHUNK_ROWS);
         }
         return;
       }
-      if (this.#rows.length > 0) await this.#spill();
+      if (this.#rows.length > 0) this.#spill();
       while (this.#runs.length > FAN_IN) {
         const merged: string[] = [];
         for (let i = 0; i < this.#runs.length; i += FAN_IN) {
@@ -83,13 +85,13 @@ export class ExternalSorter {
             continue;
           }
           const path = this.#nextRunPath();
-          const writer = await CsvWriter.create(path, ["run"]);
+          const writer = CsvWriter.create(path, ["run"]);
           let ok = false;
           try {
-            for await (const row of this.#merge(group)) await writer.write(row);
+            for await (const rows of this.#merge(group)) for (const row of rows) writer.write(row);
             ok = true;
           } finally {
-            await writer.close(ok);
+            writer.close(ok);
           }
           await Promise.all(group.map((run) => rm(run, { force: true })));
           merged.push(path);
@@ -113,7 +115,7 @@ export class ExternalSorter {
     return join(this.options.tempFolder, `${this.options.name}.run${++this.#runCount}.csv`);
   }
 
-  async #spill(): Promise<void> {
+  #spill(): void {
     this.options.signal.throwIfAborted();
     const rows = this.#rows.sort(this.compare);
     this.#rows = [];
@@ -121,38 +123,45 @@ export class ExternalSorter {
     const path = this.#nextRunPath();
     this.#runs.push(path);
     // Run files have a dummy header: rows may have any number of fields.
-    const writer = await CsvWriter.create(path, ["run"]);
+    const writer = CsvWriter.create(path, ["run"]);
     let ok = false;
     try {
-      for (const row of rows) await writer.write(row);
+      for (const row of rows) writer.write(row);
       ok = true;
     } finally {
-      await writer.close(ok);
+      writer.close(ok);
     }
     this.runsWritten++;
   }
 
-  /** A k-way merge of sorted run files; on equal keys the earlier run comes first. */
-  async *#merge(runs: string[]): AsyncGenerator<Row> {
-    const readers = runs.map((run) => readCsvRecords(run, this.options.signal));
+  /**
+   * A k-way merge of sorted run files, CHUNK_ROWS rows at a time; on equal keys the earlier run comes
+   * first. Each run is read a chunk of records at a time, so a row costs a heap step, not a promise.
+   */
+  async *#merge(runs: string[]): AsyncGenerator<Row[]> {
+    const readers = runs.map((run) => new CsvCursor(run, this.options.signal));
     try {
       const heap = new Heap<{ row: Row; run: number }>((a, b) => this.compare(a.row, b.row) || a.run - b.run);
-      const next = async (run: number): Promise<void> => {
-        const result = await (readers[run] as AsyncGenerator<string[]>).next();
-        if (!result.done) heap.push({ row: result.value, run });
-      };
       for (let run = 0; run < readers.length; run++) {
-        await (readers[run] as AsyncGenerator<string[]>).next(); // the header
-        await next(run);
+        await readers[run]!.next(); // the header
+        const first = readers[run]!.take() ?? (await readers[run]!.next());
+        if (first !== undefined) heap.push({ row: first, run });
       }
-      let count = 0;
+      let out: Row[] = [];
       for (let top = heap.pop(); top !== undefined; top = heap.pop()) {
-        if (++count % 10_000 === 0) this.options.signal.throwIfAborted();
-        yield top.row;
-        await next(top.run);
+        out.push(top.row);
+        const reader = readers[top.run]!;
+        const next = reader.take() ?? (await reader.next());
+        if (next !== undefined) heap.push({ row: next, run: top.run });
+        if (out.length >= CHUNK_ROWS) {
+          this.options.signal.throwIfAborted();
+          yield out;
+          out = [];
+        }
       }
+      if (out.length > 0) yield out;
     } finally {
-      await Promise.all(readers.map((reader) => reader.return(undefined)));
+      await Promise.all(readers.map((reader) => reader.close()));
     }
   }
 }

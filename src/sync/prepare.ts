@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { readCsvRecords } from "./csv-read.js";
+import { CsvCursor, readCsvChunks } from "./csv-read.js";
 import { CsvWriter } from "./csv-write.js";
 import { ExternalSorter, keyComparator, type Row } from "./external-sort.js";
 import type { MappedFile } from "./mappings.js";
@@ -211,13 +211,13 @@ async function prepareFile(
     totals[name] += n;
   };
 
-  const records = readCsvRecords(input, signal);
+  const chunks = readCsvChunks(input, signal);
   const writers: CsvWriter[] = [];
   let complete = false;
   try {
-    const first = await records.next();
+    const first = await chunks.next();
     if (first.done) throw new Error(`${what}: the export file ${input} is empty (it needs a header row)`);
-    const header = first.value;
+    const header = first.value.shift()!;
     const missing = file.columns.filter((column) => !header.includes(column));
     if (missing.length > 0) {
       throw new Error(`${what}: the export file ${input} has no column ${missing.join(", ")} (its columns: ${header.join(", ")})`);
@@ -239,7 +239,7 @@ async function prepareFile(
     });
     try {
       let line = 1;
-      for await (const record of records) {
+      const take = (record: string[]): void => {
         line++;
         add("rowsRead");
         if (record.length > header.length) {
@@ -255,34 +255,37 @@ async function prepareFile(
           row.unshift(command);
         }
         if (key.some((index) => row[index] === "")) {
-          nullpk ??= await writer(join(batchStage, `${file.identifier}.nullpk.csv`), columns, writers);
-          await nullpk.write(row);
+          nullpk ??= writer(join(batchStage, `${file.identifier}.nullpk.csv`), columns, writers);
+          nullpk.write(row);
           add("nullPrimaryKeys");
         } else {
-          await sorter.add(row);
+          sorter.add(row);
         }
-        if (counts.rowsRead % 10_000 === 0) {
-          signal.throwIfAborted();
-          options.progress?.({ ...totals });
-        }
+      };
+      // Records a chunk at a time: a row costs no promise.
+      for (const record of first.value) take(record);
+      for await (const records of chunks) {
+        for (const record of records) take(record);
+        signal.throwIfAborted();
+        options.progress?.({ ...totals });
       }
 
       // Sorted rows: a whole set keeps the first row of each key; changes keep every row, in order.
       const diff = options.mode === "Incremental" && !passThrough;
       const sortedName = passThrough ? `${file.identifier}.sorted.delta` : `${file.identifier}.sorted.csv`;
       const sortedPath = join(diff ? baselineStage : batchStage, sortedName);
-      const sorted = await writer(sortedPath, columns, writers);
+      const sorted = writer(sortedPath, columns, writers);
       let duplicates: CsvWriter | undefined;
       let kept: Row | undefined;
-      for await (const row of sorter.sorted()) {
+      for await (const rows of sorter.sorted()) for (const row of rows) {
         if (!passThrough && kept !== undefined && compare(kept, row) === 0) {
-          duplicates ??= await writer(join(batchStage, `${file.identifier}.duplicates.csv`), columns, writers);
-          await duplicates.write(row);
+          duplicates ??= writer(join(batchStage, `${file.identifier}.duplicates.csv`), columns, writers);
+          duplicates.write(row);
           add("duplicates");
           continue;
         }
         kept = row;
-        await sorted.write(row);
+        sorted.write(row);
         if (passThrough) {
           const command = row[0];
           add(command === "insert" ? "deltaInserts" : command === "update" ? "deltaUpdates" : command === "delete" ? "deltaDeletes" : "deltaMerges");
@@ -293,7 +296,7 @@ async function prepareFile(
       if (passThrough) add("rowsWritten", sorted.rows);
       counts.sortRuns += sorter.runsWritten;
       totals.sortRuns += sorter.runsWritten;
-      for (const w of writers.splice(0)) await w.close(true);
+      for (const w of writers.splice(0)) w.close(true);
 
       let delta: ManifestEntry["delta"] = passThrough ? "changes" : "none";
       let output = sortedName;
@@ -329,13 +332,13 @@ async function prepareFile(
       await sorter.dispose();
     }
   } finally {
-    for (const w of writers) await w.close(complete);
-    await records.return(undefined);
+    for (const w of writers) w.close(complete);
+    await chunks.return(undefined);
   }
 }
 
-async function writer(path: string, columns: string[], writers: CsvWriter[]): Promise<CsvWriter> {
-  const created = await CsvWriter.create(path, columns);
+function writer(path: string, columns: string[], writers: CsvWriter[]): CsvWriter {
+  const created = CsvWriter.create(path, columns);
   writers.push(created);
   return created;
 }
@@ -354,15 +357,14 @@ async function diffSorted(
 ): Promise<{ inserts: number; updates: number; deletes: number }> {
   const compare = keyComparator(Array.from({ length: file.keyLength }, (_, i) => i));
   const counts = { inserts: 0, updates: 0, deletes: 0 };
-  const current = readCsvRecords(currentPath, signal);
-  const previous = previousPath === undefined ? undefined : readCsvRecords(previousPath, signal);
-  const out = await CsvWriter.create(deltaPath, ["command", ...file.columns]);
+  const current = new CsvCursor(currentPath, signal);
+  const previous = previousPath === undefined ? undefined : new CsvCursor(previousPath, signal);
+  const out = CsvWriter.create(deltaPath, ["command", ...file.columns]);
   let ok = false;
   try {
     await current.next();
     if (previous !== undefined) {
-      const header = await previous.next();
-      const columns = header.done ? [] : header.value;
+      const columns = (await previous.next()) ?? [];
       if (columns.join("\u0000") !== file.columns.join("\u0000")) {
         throw new Error(
           `${file.identifier}: previous/${file.identifier}.sorted.csv has the columns ${columns.join(", ")}, the mapping now ${file.columns.join(", ")}:` +
@@ -370,10 +372,11 @@ async function diffSorted(
         );
       }
     }
-    const nextOf = async (reader: AsyncGenerator<string[]> | undefined): Promise<Row | undefined> => {
+    const nextOf = async (reader: CsvCursor | undefined): Promise<Row | undefined> => {
       if (reader === undefined) return undefined;
-      const result = await reader.next();
-      return result.done ? undefined : result.value.concat(Array(Math.max(0, file.columns.length - result.value.length)).fill(""));
+      const record = reader.take() ?? (await reader.next());
+      if (record !== undefined) while (record.length < file.columns.length) record.push("");
+      return record;
     };
     let a = await nextOf(previous);
     let b = await nextOf(current);
@@ -382,16 +385,16 @@ async function diffSorted(
       if (++steps % 10_000 === 0) signal.throwIfAborted();
       const order = a === undefined ? 1 : b === undefined ? -1 : compare(a, b);
       if (order < 0) {
-        await out.write(["delete", ...(a as Row)]);
+        out.write(["delete", ...(a as Row)]);
         counts.deletes++;
         a = await nextOf(previous);
       } else if (order > 0) {
-        await out.write(["insert", ...(b as Row)]);
+        out.write(["insert", ...(b as Row)]);
         counts.inserts++;
         b = await nextOf(current);
       } else {
         if ((a as Row).some((value, i) => value !== (b as Row)[i])) {
-          await out.write(["update", ...(b as Row)]);
+          out.write(["update", ...(b as Row)]);
           counts.updates++;
         }
         a = await nextOf(previous);
@@ -401,8 +404,8 @@ async function diffSorted(
     ok = true;
     return counts;
   } finally {
-    await out.close(ok);
-    await current.return(undefined);
-    await previous?.return(undefined);
+    out.close(ok);
+    await current.close();
+    await previous?.close();
   }
 }
