@@ -57,6 +57,10 @@ function sqliteTarget(url: string, cwd: string): DatabaseTarget {
       type: "better-sqlite3",
       database,
       enableWAL: database !== ":memory:",
+      // In WAL mode NORMAL syncs at checkpoints, not at each commit: a commit survives the process
+      // being killed, and only an operating system crash or power loss can undo the last commits
+      // (never corrupt the file). FULL made every task state change wait for a disk flush.
+      prepareDatabase: (db: { pragma(source: string): unknown }) => void db.pragma("synchronous = NORMAL"),
       // better-sqlite3's `timeout` is SQLite's busy_timeout: a second process waits for the lock.
       timeout: 10_000,
     },

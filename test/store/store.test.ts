@@ -83,13 +83,15 @@ describe.each(BACKENDS)("store on %s", (_, backend) => {
 });
 
 describe("store on sqlite", () => {
-  it("creates the parent folder on first use, in WAL mode with a busy timeout", async () => {
+  it("creates the parent folder on first use, in WAL mode with a busy timeout and commits synced at checkpoints", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "idm-store-"));
     const store = await openStore("sqlite:.idm/idm.db", { cwd });
     try {
       expect(existsSync(join(cwd, ".idm/idm.db"))).toBe(true);
       expect(await store.dataSource.query("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
       expect(await store.dataSource.query("PRAGMA busy_timeout")).toEqual([{ timeout: 10_000 }]);
+      // 1 = NORMAL: a commit does not wait for a disk flush; WAL keeps it safe from a killed process.
+      expect(await store.dataSource.query("PRAGMA synchronous")).toEqual([{ synchronous: 1 }]);
     } finally {
       await store.close();
     }
