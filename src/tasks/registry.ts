@@ -3,16 +3,21 @@
  * validated and deployed, and running it fails the task with task-not-implemented. Tests and
  * benchmarks register their own handlers with registerTask and take them back with the function it returns.
  */
+import createDatabaseViews from "./create-database-views.js";
 import deployConfiguration from "./deploy-configuration.js";
 import exportTask from "./export.js";
 import invokeExpression from "./invoke-expression.js";
 import invokeSqlCommand from "./invoke-sql-command.js";
 import maintainIndexes from "./maintain-indexes.js";
+import manageConfigurationIndexes from "./manage-configuration-indexes.js";
 import prepareSynchronization from "./prepare-synchronization.js";
 import synchronize from "./synchronize.js";
 import type { TaskHandler } from "./task-handler.js";
 
-const BUILT_IN: TaskHandler[] = [deployConfiguration, exportTask, invokeExpression, invokeSqlCommand, maintainIndexes, prepareSynchronization, synchronize];
+const BUILT_IN: TaskHandler[] = [
+  createDatabaseViews, deployConfiguration, exportTask, invokeExpression, invokeSqlCommand, maintainIndexes, manageConfigurationIndexes,
+  prepareSynchronization, synchronize,
+];
 
 const handlers = new Map<string, TaskHandler>(BUILT_IN.map((h) => [h.type, h]));
 

@@ -164,10 +164,10 @@ describe.each(BACKENDS)("runner on %s", (_, backend) => {
   });
 
   it("fails a task type without a handler with task-not-implemented", async () => {
-    await deployFolder(store, jobFolder(['<ResetValidFromTask Identifier="R" DisplayName_L1="R"/>']));
+    await deployFolder(store, jobFolder(['<SetInternalUserProfilesTask Identifier="R" DisplayName_L1="R"/>']));
     const summary = await runJob("J", options());
     expect(summary.state).toBe("Error");
-    expect(summary.tasks[0]!.error).toMatch(/^jobs\.xml:4: task-not-implemented: ResetValidFromTask has no handler/);
+    expect(summary.tasks[0]!.error).toMatch(/^jobs\.xml:4: task-not-implemented: SetInternalUserProfilesTask has no handler/);
   });
 
   it("ends Blocked, then resume forces the blocked task and runs the rest", async () => {
