@@ -72,6 +72,17 @@ async function tryAcquire(store: Store, name: string, owner: string, ttlMs: numb
   }
 }
 
+/** A holder on this host whose process is gone; `kill(pid, 0)` only checks that the process exists. */
+function isDeadLocalHolder(holder: LeaseHolder): boolean {
+  if (holder.host !== hostname() || holder.pid === process.pid) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
 export async function acquireLease(store: Store, name: string, options: LeaseOptions): Promise<Lease> {
   const ttlMs = options.ttlMs ?? 15_000;
   const pollMs = options.pollMs ?? 200;
@@ -83,6 +94,12 @@ export async function acquireLease(store: Store, name: string, options: LeaseOpt
     options.signal?.throwIfAborted();
     if (await tryAcquire(store, name, owner, ttlMs)) break;
     holder = (await readLease(store, name).catch(() => undefined)) ?? holder;
+    if (holder !== undefined && isDeadLocalHolder(holder)) {
+      // Killed on this host (SIGKILL, a crash): no need to wait for its lease to expire.
+      await deleteOwnLease(store.dataSource, name, holder.owner).execute();
+      holder = undefined;
+      continue;
+    }
     if (Date.now() + pollMs > deadline) {
       if (holder !== undefined) throw new LeaseBusyError(name, holder);
       throw new Error(`cannot acquire lease "${name}": the database stayed busy for ${options.waitMs} ms`);

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { acquireLease, LeaseBusyError, readLease } from "../../src/store/lease.js";
+import { insertLease } from "../../src/store/lease-queries.js";
 import type { Store } from "../../src/store/store.js";
 import { BACKENDS, type TestDatabase } from "./backends.js";
 
@@ -131,15 +132,23 @@ describe.each(BACKENDS)("leases on %s", (_, backend) => {
     await lease.release();
   });
 
-  it("takes over the lease of a killed process once it expires, not before", async () => {
-    const holder = await holderProcess(db, 1_500);
-    await holder.kill();
+  it("takes over at once the lease of a process of this host that was killed", async () => {
+    const holder = await holderProcess(db, 60_000);
     await expect(acquireLease(store, "deploy", { waitMs: 0, ttlMs: 15_000 })).rejects.toThrow(`pid ${holder.pid} since`);
-    const started = Date.now();
+    await holder.kill();
+    const lease = await acquireLease(store, "deploy", { waitMs: 0, ttlMs: 15_000 });
+    expect(await readLease(store, "deploy")).toMatchObject({ owner: lease.owner, pid: process.pid });
+    await lease.release();
+  });
+
+  it("takes over the lease of another host's holder once it expires, not before", async () => {
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + 1_500);
+    await insertLease(store.dataSource, { name: "deploy", owner: "elsewhere", host: "another-host", pid: process.pid + 1, acquiredAt: now, heartbeatAt: now, expiresAt }).execute();
+    await expect(acquireLease(store, "deploy", { waitMs: 0, ttlMs: 15_000 })).rejects.toThrow("held by another-host");
     const lease = await acquireLease(store, "deploy", { waitMs: 10_000, ttlMs: 15_000, pollMs: 100 });
-    const stored = await readLease(store, "deploy");
-    expect(stored).toMatchObject({ owner: lease.owner, pid: process.pid });
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(Date.now()).toBeGreaterThanOrEqual(expiresAt.getTime());
+    expect(await readLease(store, "deploy")).toMatchObject({ owner: lease.owner, pid: process.pid });
     await lease.release();
   });
 
