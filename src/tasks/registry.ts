@@ -11,12 +11,14 @@ import invokeSqlCommand from "./invoke-sql-command.js";
 import maintainIndexes from "./maintain-indexes.js";
 import manageConfigurationIndexes from "./manage-configuration-indexes.js";
 import prepareSynchronization from "./prepare-synchronization.js";
+import resetValidFrom from "./reset-valid-from.js";
+import setRecentlyModifiedFlag from "./set-recently-modified-flag.js";
 import synchronize from "./synchronize.js";
 import type { TaskHandler } from "./task-handler.js";
 
 const BUILT_IN: TaskHandler[] = [
   createDatabaseViews, deployConfiguration, exportTask, invokeExpression, invokeSqlCommand, maintainIndexes, manageConfigurationIndexes,
-  prepareSynchronization, synchronize,
+  prepareSynchronization, resetValidFrom, setRecentlyModifiedFlag, synchronize,
 ];
 
 const handlers = new Map<string, TaskHandler>(BUILT_IN.map((h) => [h.type, h]));

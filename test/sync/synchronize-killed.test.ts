@@ -8,7 +8,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/store.js";
@@ -85,9 +84,9 @@ async function applyStarted(url: string, signal: AbortSignal): Promise<void> {
     const file = url.slice("sqlite:".length);
     // Empty the log first: the runner's own commits write a few pages; the apply writes megabytes,
     // spilled into the log once they exceed the page cache, before anything is committed.
-    const db = new Database(file);
-    db.pragma("wal_checkpoint(TRUNCATE)");
-    db.close();
+    const store = await openStore(url);
+    await store.dataSource.query("PRAGMA wal_checkpoint(TRUNCATE)");
+    await store.close();
     return async function wait(): Promise<void> {
       while (!signal.aborted) {
         if (existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 1_000_000) return;
