@@ -4,17 +4,19 @@
  * to end. Link changes are computed by source keys (idm_resource_link_changes) and resolved to
  * resource ids when applied, after the resources: a pair whose end has no resource then is an orphan.
  *
- * Both ends must be the primary key of their EntityTypeMapping (the source key); a unique-key end
- * (EntityPropertyMapping naming another property) is refused as not supported yet. A Complete or
- * Incremental diff holds the association's stored links (as source key pairs) in memory.
+ * An end names its resource by the primary key of its EntityTypeMapping (the value is the source
+ * key), or by another mapped property, a unique key such as an LDAP dn: the value is then resolved to
+ * the source key of the resource that will hold it once the batch is applied (endResolver). A Complete
+ * or Incremental diff holds the association's stored links (as source key pairs) in memory, and a
+ * unique-key end's values of its entity type.
  */
 import { join } from "node:path";
 import type { EntityManager } from "typeorm";
-import { ResourceStore, type NewLinkChange, type WriteContext } from "../resources/resource-store.js";
+import { decodeProperties, ResourceStore, type NewLinkChange, type WriteContext } from "../resources/resource-store.js";
 import { ENTITY, type ChangeState } from "../store/entities.js";
 import { CsvWriter } from "./csv-write.js";
 import type { ManifestEntry } from "./prepare.js";
-import type { AssociationModel, ConnectorModel } from "./synchronize-model.js";
+import type { AssociationModel, ConnectorModel, EntityTypeModel } from "./synchronize-model.js";
 import { readCsvRecords } from "./csv-read.js";
 
 const FLUSH = 500;
@@ -31,19 +33,66 @@ export interface LinkContext {
   signal: AbortSignal;
 }
 
-/** The association's model, checked: both ends resolve by source key. */
+/** The association's model, checked: each end is its type's primary key or a mapped property. */
 export function associationOf(model: ConnectorModel, entry: ManifestEntry): AssociationModel {
   const association = model.associations.get(entry.identifier);
   if (association === undefined) throw new Error(`${entry.identifier} has no EntityAssociationMapping of ${model.connector} any more`);
   for (const side of [association.side1, association.side2]) {
     const type = model.entityTypes.get(side.entityType);
     if (type === undefined) throw new Error(`EntityAssociationMapping ${association.identifier}: ${side.entityType} has no EntityTypeMapping of ${model.connector}`);
-    if (type.primaryKey !== side.property) {
-      throw new Error(`EntityAssociationMapping ${association.identifier}: ${side.entityType}:${side.property} is not the primary key of ${side.entityType};` +
-        " links by a unique key are not supported yet");
+    if (type.primaryKey !== side.property && columnOf(type, side.property) === undefined) {
+      throw new Error(`EntityAssociationMapping ${association.identifier}: ${side.entityType}:${side.property} is not a property the EntityTypeMapping ${side.entityType} fills`);
     }
   }
   return association;
+}
+
+function columnOf(type: EntityTypeModel, property: string): string | undefined {
+  for (const [column, mapped] of type.properties) if (mapped === property) return column;
+  return undefined;
+}
+
+/** An end's value → the source key of the resource it names after the batch, or undefined: an orphan. */
+export type EndResolver = (value: string) => string | undefined;
+
+/**
+ * How an end's values are resolved. By the primary key, the value is the source key: checked against
+ * the keys the type will hold after a whole-set batch, and when applying for an Incremental one. By a
+ * unique key, the value is looked up among the values the type will hold: its file in a whole-set
+ * batch, else the stored resources with an Incremental batch's commands applied over them.
+ */
+export async function endResolver(
+  rs: ResourceStore, folder: string, typeEntry: ManifestEntry | undefined, type: EntityTypeModel, property: string, signal: AbortSignal,
+): Promise<EndResolver> {
+  const wholeSet = typeEntry === undefined || typeEntry.delta === "none";
+  if (property === type.primaryKey) {
+    if (!wholeSet) return (value) => value;
+    const keys = await keysAfterComplete(rs, folder, typeEntry, type.identifier, signal);
+    return (value) => (keys.has(value) ? value : undefined);
+  }
+  const column = columnOf(type, property)!;
+  const keyOf = new Map<string, string>();
+  if (typeEntry !== undefined && wholeSet) {
+    const index = typeEntry.columns.indexOf(column);
+    for await (const row of pairs(join(folder, typeEntry.file), typeEntry.columns, signal)) if (row[index] !== "") keyOf.set(row[index]!, row[0]!);
+    return (value) => keyOf.get(value);
+  }
+  const valueOf = new Map<string, string>();
+  for await (const page of rs.resources(type.identifier)) {
+    for (const r of page) {
+      const value = decodeProperties(r.properties)[property];
+      if (value !== undefined) valueOf.set(r.sourceKey, String(value));
+    }
+  }
+  if (typeEntry !== undefined) {
+    const index = typeEntry.columns.indexOf(column) + 1;
+    for await (const row of pairs(join(folder, typeEntry.file), ["command", ...typeEntry.columns], signal)) {
+      if (row[0] !== "delete" && row[index] !== "") valueOf.set(row[1]!, row[index]!);
+      else valueOf.delete(row[1]!);
+    }
+  }
+  for (const [key, value] of valueOf) keyOf.set(value, key);
+  return (value) => keyOf.get(value);
 }
 
 async function* pairs(path: string, columns: readonly string[], signal: AbortSignal): AsyncGenerator<string[]> {
@@ -71,13 +120,13 @@ async function storedLinks(rs: ResourceStore, association: string): Promise<Map<
 }
 
 /**
- * Link changes of a Complete (whole set) or Incremental (commands) file, written pending. In Complete
- * mode `exists` says whether an end will have a resource once the batch is applied: a pair whose end
- * will not is an orphan at once (no change row, so it counts against no threshold).
+ * Link changes of a Complete (whole set) or Incremental (commands) file, written pending. A pair an
+ * end of which resolves to no resource is an orphan at once (no change row, so it counts against no
+ * threshold); an Incremental batch's primary-key ends are checked when applied.
  */
 export async function diffLinks(
   context: LinkContext, rs: ResourceStore, folder: string, entry: ManifestEntry, association: AssociationModel, mode: "Complete" | "Incremental",
-  exists: (entityType: string, key: string) => boolean, orphans: Orphan[],
+  resolve: readonly [EndResolver, EndResolver], orphans: Orphan[],
 ): Promise<number> {
   let orphanCount = 0;
   const stored = await storedLinks(rs, association.identifier);
@@ -95,15 +144,16 @@ export async function diffLinks(
   };
   if (mode === "Complete") {
     if (entry.delta !== "none") throw new Error(`${entry.file} is not a whole set`);
-    for await (const [fromKey, toKey] of pairs(join(folder, entry.file), entry.columns, context.signal)) {
-      const key = `${fromKey}\u0000${toKey}`;
-      if (!exists(association.side1.entityType, fromKey!) || !exists(association.side2.entityType, toKey!)) {
+    for await (const [fromValue, toValue] of pairs(join(folder, entry.file), entry.columns, context.signal)) {
+      const fromKey = resolve[0](fromValue!);
+      const toKey = resolve[1](toValue!);
+      if (fromKey === undefined || toKey === undefined) {
         orphanCount++;
-        orphans.push({ association: association.identifier, fromKey: fromKey!, toKey: toKey! });
+        orphans.push({ association: association.identifier, fromKey: fromValue!, toKey: toValue! });
         continue; // a stored link of this pair stays in `stored`: deleted below
       }
-      if (stored.delete(key)) continue;
-      await add("insert", fromKey!, toKey!);
+      if (stored.delete(`${fromKey}\u0000${toKey}`)) continue;
+      await add("insert", fromKey, toKey);
     }
     for (const [key, link] of stored) {
       const [fromKey, toKey] = key.split("\u0000");
@@ -112,7 +162,16 @@ export async function diffLinks(
   } else {
     if (entry.delta === "none") throw new Error(`${entry.file} is a whole set, not changes`);
     const decided = new Map<string, string>();
-    for await (const [command, fromKey, toKey] of pairs(join(folder, entry.file), ["command", ...entry.columns], context.signal)) {
+    for await (const [command, fromValue, toValue] of pairs(join(folder, entry.file), ["command", ...entry.columns], context.signal)) {
+      const fromKey = resolve[0](fromValue!);
+      const toKey = resolve[1](toValue!);
+      if (fromKey === undefined || toKey === undefined) {
+        if (command !== "delete") {
+          orphanCount++;
+          orphans.push({ association: association.identifier, fromKey: fromValue!, toKey: toValue! });
+        }
+        continue;
+      }
       decided.set(`${fromKey}\u0000${toKey}`, command!);
     }
     for (const [key, command] of decided) {
@@ -212,12 +271,19 @@ export async function insertResolved(rs: ResourceStore, links: readonly LinkByKe
 /** Initial mode: every pair of the file, resolved against the resources just inserted. */
 export async function insertInitialLinks(
   rs: ResourceStore, context: LinkContext, folder: string, entry: ManifestEntry, association: AssociationModel, write: WriteContext,
-  counters: LinkCounters, orphans: Orphan[],
+  counters: LinkCounters, orphans: Orphan[], resolve: readonly [EndResolver, EndResolver],
 ): Promise<void> {
   if (entry.delta !== "none") throw new Error(`${entry.file} is not a whole set`);
   let batch: LinkByKeys[] = [];
-  for await (const [fromKey, toKey] of pairs(join(folder, entry.file), entry.columns, context.signal)) {
-    batch.push({ association: association.identifier, fromEntityType: association.side1.entityType, fromKey: fromKey!, toEntityType: association.side2.entityType, toKey: toKey! });
+  for await (const [fromValue, toValue] of pairs(join(folder, entry.file), entry.columns, context.signal)) {
+    const fromKey = resolve[0](fromValue!);
+    const toKey = resolve[1](toValue!);
+    if (fromKey === undefined || toKey === undefined) {
+      counters.orphans++;
+      orphans.push({ association: association.identifier, fromKey: fromValue!, toKey: toValue! });
+      continue;
+    }
+    batch.push({ association: association.identifier, fromEntityType: association.side1.entityType, fromKey, toEntityType: association.side2.entityType, toKey });
     if (batch.length >= FLUSH) {
       await insertResolved(rs, batch, write, counters, orphans);
       batch = [];
@@ -228,12 +294,12 @@ export async function insertInitialLinks(
 
 /** Orphans="true": the unresolved pairs, one CSV per synchronization. */
 export async function writeOrphans(path: string, orphans: readonly Orphan[]): Promise<void> {
-  const writer = await CsvWriter.create(path, ["association", "from_key", "to_key"]);
+  const writer = CsvWriter.create(path, ["association", "from_key", "to_key"]);
   let ok = false;
   try {
-    for (const o of orphans) await writer.write([o.association, o.fromKey, o.toKey]);
+    for (const o of orphans) writer.write([o.association, o.fromKey, o.toKey]);
     ok = true;
   } finally {
-    await writer.close(ok);
+    writer.close(ok);
   }
 }

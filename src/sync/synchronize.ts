@@ -20,8 +20,8 @@ import type { ManifestEntry } from "./prepare.js";
 import { consumeBatch, releaseBatch, takeOldestBatch, type TakenBatch } from "./synchronize-batch.js";
 import { ApplySink, ChangeRowSink, CountingSink, keepComputed, mergeComplete } from "./synchronize-diff.js";
 import {
-  applyLinkDeletes, applyLinkInserts, associationOf, currentLinkCounts, diffLinks, insertInitialLinks, keysAfterComplete, writeOrphans,
-  type LinkContext, type Orphan,
+  applyLinkDeletes, applyLinkInserts, associationOf, currentLinkCounts, diffLinks, endResolver, insertInitialLinks, writeOrphans,
+  type EndResolver, type LinkContext, type Orphan,
 } from "./synchronize-links.js";
 import {
   exceededLinkThreshold, exceededThreshold, needsCurrentCounts, propertiesOfRow, readConnectorModel, type AssociationModel, type ConnectorModel, type EntityTypeModel,
@@ -124,21 +124,12 @@ export async function synchronize(options: SynchronizeOptions): Promise<Synchron
       else await diffIncremental(options, resources, batch, entry, typeModel);
     }
     const linkContext: LinkContext = { connector, jobInstanceId: job.instanceId, signal };
-    const keySets = new Map<string, Set<string>>();
     const orphans: Orphan[] = [];
+    const resolvers = endResolvers(resources, batch, model, typeEntries, signal);
     for (const [entry, association] of linkEntries) {
       signal.throwIfAborted();
-      if (manifest.mode === "Complete") {
-        for (const side of [association.side1, association.side2]) {
-          if (keySets.has(side.entityType)) continue;
-          const typeEntry = typeEntries.find((e) => e.identifier === side.entityType);
-          keySets.set(side.entityType, await keysAfterComplete(resources, batch.folder, typeEntry, side.entityType, signal));
-        }
-      }
-      await diffLinks(linkContext, resources, batch.folder, entry, association, manifest.mode,
-        (entityType, key) => keySets.get(entityType)?.has(key) ?? true, orphans);
+      await diffLinks(linkContext, resources, batch.folder, entry, association, manifest.mode, await resolvers(association), orphans);
     }
-    keySets.clear();
 
     const changes = manifest.mode === "Complete" ? completeCounts : await resources.countResourceChanges(job.instanceId, connector, "pending");
     const forced = options.force;
@@ -174,6 +165,22 @@ export async function synchronize(options: SynchronizeOptions): Promise<Synchron
     if (!committed) await releaseBatch(batch);
     throw error;
   }
+}
+
+/** The end resolvers of each association, made once per entity type and property. */
+function endResolvers(
+  resources: ResourceStore, batch: TakenBatch, model: ConnectorModel, typeEntries: ManifestEntry[], signal: AbortSignal,
+): (association: AssociationModel) => Promise<[EndResolver, EndResolver]> {
+  const made = new Map<string, Promise<EndResolver>>();
+  const resolver = (side: AssociationModel["side1"]) => {
+    const id = `${side.entityType}:${side.property}`;
+    if (!made.has(id)) {
+      const typeEntry = typeEntries.find((e) => e.identifier === side.entityType);
+      made.set(id, endResolver(resources, batch.folder, typeEntry, model.entityTypes.get(side.entityType)!, side.property, signal));
+    }
+    return made.get(id)!;
+  };
+  return async (association) => [await resolver(association.side1), await resolver(association.side2)];
 }
 
 /**
@@ -387,8 +394,9 @@ async function initial(
       counters.inserted += rows.length;
     }
     const linkContext: LinkContext = { connector, jobInstanceId: options.job.instanceId, signal: options.signal };
+    const resolvers = endResolvers(rs, batch, model, entries.map(([entry]) => entry), options.signal);
     for (const [entry, association] of linkEntries) {
-      await insertInitialLinks(rs, linkContext, batch.folder, entry, association, context, counters, orphans);
+      await insertInitialLinks(rs, linkContext, batch.folder, entry, association, context, counters, orphans, await resolvers(association));
     }
     await writeHistory(rs, options, taskInstanceId, "Initial", "Succeeded", counters, null);
   });

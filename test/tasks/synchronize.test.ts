@@ -347,6 +347,37 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
     }
   });
 
+  it("runs the demo's AD_Synchronize_Complete: a SQL export of the demo directory, its links resolved by dn (a unique key)", { timeout: 60_000 }, async () => {
+    const { folders } = setup();
+    const demoSettings = JSON.parse(readFileSync(join(DEMO, "appsettings.json"), "utf8")) as { Connections: Record<string, { Queries: unknown }> };
+    const connections = { ADExportFulfillment: { ConnectionString: `sqlite:${join(folders.work, "directory.db")}`, Queries: demoSettings.Connections.ADExportFulfillment!.Queries } };
+    const options = { store, settings: { ...DEFAULT_SETTINGS, paths: folders, connections } };
+    const first = await runJob("AD_Synchronize_Complete", options);
+    expect(first.state).toBe("Succeeded");
+    // 2,970 people with an account (every 100th has none), 7 groups, 20 service accounts; each person in two groups.
+    expect(first.tasks.find((t) => t.identifier === "AD_Sync_Synchronize")?.counters).toEqual({
+      inserted: 2_997, updated: 0, deleted: 0, linksInserted: 5_940 + 2_969, linksDeleted: 0, orphans: 0,
+    });
+    const entries = await stored("AD_Entry");
+    const idOf = new Map(resources.get("AD_Entry")!.map((r) => [String(decodeProperties(r.properties).sAMAccountName), r.id]));
+    const byEmployee = new Map(resources.get("AD_Entry")!.map((r) => [decodeProperties(r.properties).employeeID, r.id]));
+    const rs = new ResourceStore(store.dataSource.manager);
+    const linksOf = async (association: string) => {
+      const found: [number, number][] = [];
+      for await (const page of rs.links(association)) found.push(...page.map((l): [number, number] => [l.fromResourceId, l.toResourceId]));
+      return found;
+    };
+    // A link's from end is Column1's (member, manager): Sophie (E00002, FIN) is in two groups, and E00001 manages her.
+    const sophie = byEmployee.get("E00002")!;
+    expect((await linksOf("AD_Entry_Members")).filter(([member]) => member === sophie).map(([, group]) => group).sort())
+      .toEqual([idOf.get("GG_AllStaff"), idOf.get("GG_FIN")].sort());
+    expect((await linksOf("AD_Entry_Manager")).filter(([, report]) => report === sophie)).toEqual([[byEmployee.get("E00001"), sophie]]);
+    expect(Object.keys(entries).length).toBe(2_997);
+
+    const second = await runJob("AD_Synchronize_Complete", options);
+    expect(second.tasks.find((t) => t.identifier === "AD_Sync_Synchronize")).toMatchObject({ state: "Succeeded", didWork: false });
+  });
+
   it("applies an Incremental batch and marks what it changed dirty", async () => {
     const { write, prepare, sync } = setup();
     write("HROrganizations.csv", DEPARTMENTS);
