@@ -65,7 +65,7 @@ describe("model elements: the demo", () => {
       expect(kinds, kind).toContain(kind);
     }
     const packages = new Set(configuration.models.filter((m) => m.spec.name === "Connection").map((m) => m.attributes.Package));
-    expect(packages).toEqual(new Set(["Usercube.CSV@0000001", "Usercube.SQL@0000001", "Usercube.AD@0000001"]));
+    expect(packages).toEqual(new Set(["Usercube.CSV@0000001", "Usercube.SQL@0000001"]));
   });
 
   it("the synchronized test model has no problem", () => {
