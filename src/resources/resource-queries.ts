@@ -124,6 +124,11 @@ export function selectResourcesByIds(m: EntityManager, ids: readonly number[]): 
   return m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").where("r.id IN (:...ids)", { ids }).orderBy("r.id");
 }
 
+/** Only the stored properties of these resources, as raw rows `{ id, properties }`: no entity is built per row. */
+export function selectPropertiesByIds(m: EntityManager, ids: readonly number[]): SelectQueryBuilder<ResourceRow> {
+  return m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").select("r.id", "id").addSelect("r.properties", "properties").where("r.id IN (:...ids)", { ids });
+}
+
 /** Resolves source keys to resource ids, with the hash an incremental change is compared with (links, incremental changes). */
 export function selectResourceIdsByKeys(m: EntityManager, entityType: string, keys: readonly string[]): SelectQueryBuilder<ResourceRow> {
   return m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").select(["r.id", "r.sourceKey", "r.hash"])

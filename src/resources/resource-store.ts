@@ -177,6 +177,15 @@ export class ResourceStore {
     return rows;
   }
 
+  /** Resource id → its stored properties text. */
+  async propertiesByIds(ids: readonly number[]): Promise<Map<number, string>> {
+    const found = new Map<number, string>();
+    for (const batch of chunks(ids, this.idBatch())) {
+      for (const row of await q.selectPropertiesByIds(this.m, batch).getRawMany<{ id: number | string; properties: string }>()) found.set(Number(row.id), row.properties);
+    }
+    return found;
+  }
+
   /** Source key → resource id, for the keys that have a current resource. */
   async idsByKeys(entityType: string, keys: readonly string[]): Promise<Map<string, number>> {
     return new Map([...(await this.keysByKeys(entityType, keys))].map(([key, row]) => [key, row.id]));

@@ -48,7 +48,8 @@ export class ChangeRowSink implements DiffSink {
     private readonly template: Pick<NewResourceChange, "jobInstanceId" | "connector" | "entityType" | "state">,
   ) {}
   async change(operation: Operation, sourceKey: string, resourceId: number | null, after: string | null): Promise<void> {
-    this.#rows.push({ ...this.template, sourceKey, resourceId, operation, before: null, after });
+    const { jobInstanceId, connector, entityType, state } = this.template;
+    this.#rows.push({ jobInstanceId, connector, entityType, state, sourceKey, resourceId, operation, before: null, after });
     if (this.#rows.length >= FLUSH) await this.flush();
   }
   async flush(): Promise<void> {
@@ -114,7 +115,7 @@ export class ApplySink implements DiffSink {
  */
 export async function keepComputed(rs: ResourceStore, model: EntityTypeModel, updates: readonly { id: number; properties: string }[]): Promise<ResourceUpdate[]> {
   const mapped = new Set(model.properties.values());
-  const stored = new Map((await rs.resourcesByIds(updates.map((u) => u.id))).map((r) => [r.id, r.properties]));
+  const stored = await rs.propertiesByIds(updates.map((u) => u.id));
   return updates.map(({ id, properties }) => {
     const hash = hashProperties(properties);
     const current = decodeProperties(stored.get(id) ?? "{}");

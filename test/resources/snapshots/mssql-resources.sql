@@ -13,6 +13,9 @@ SELECT "r"."id" AS "r_id", "r"."entity_type" AS "r_entity_type", "r"."connector"
 -- resources by id (the before of changed ones) (2 parameters)
 SELECT "r"."id" AS "r_id", "r"."entity_type" AS "r_entity_type", "r"."connector" AS "r_connector", "r"."source_key" AS "r_source_key", "r"."hash" AS "r_hash", "r"."valid_from" AS "r_valid_from", "r"."dirty" AS "r_dirty", "r"."created_by_job_instance" AS "r_created_by_job_instance", "r"."changed_by_job_instance" AS "r_changed_by_job_instance", "r"."properties" AS "r_properties" FROM "idm_resources" "r" WHERE "r"."id" IN (@0, @1) ORDER BY "r"."id" ASC;
 
+-- stored properties by id (a new version keeps the computed ones) (2 parameters)
+SELECT "r"."id" AS "id", "r"."properties" AS "properties" FROM "idm_resources" "r" WHERE "r"."id" IN (@0, @1);
+
 -- source keys to ids (links) (3 parameters)
 SELECT "r"."id" AS "r_id", "r"."source_key" AS "r_source_key", "r"."hash" AS "r_hash" FROM "idm_resources" "r" WHERE "r"."entity_type" = @0 AND "r"."source_key" IN (@1, @2);
 
