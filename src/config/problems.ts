@@ -24,6 +24,8 @@ export const PROBLEM_CODES = [
   "unsupported-element",
   "empty-job",
   "unknown-database",
+  "invalid-expression",
+  "unsupported-expression",
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

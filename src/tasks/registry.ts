@@ -14,11 +14,12 @@ import prepareSynchronization from "./prepare-synchronization.js";
 import resetValidFrom from "./reset-valid-from.js";
 import setRecentlyModifiedFlag from "./set-recently-modified-flag.js";
 import synchronize from "./synchronize.js";
+import updateEntityPropertyExpressions from "./update-entity-property-expressions.js";
 import type { TaskHandler } from "./task-handler.js";
 
 const BUILT_IN: TaskHandler[] = [
   createDatabaseViews, deployConfiguration, exportTask, invokeExpression, invokeSqlCommand, maintainIndexes, manageConfigurationIndexes,
-  prepareSynchronization, resetValidFrom, setRecentlyModifiedFlag, synchronize,
+  prepareSynchronization, resetValidFrom, setRecentlyModifiedFlag, synchronize, updateEntityPropertyExpressions,
 ];
 
 const handlers = new Map<string, TaskHandler>(BUILT_IN.map((h) => [h.type, h]));

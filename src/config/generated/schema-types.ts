@@ -1066,6 +1066,56 @@ export interface EntityAssociationMappingAttributes {
   MaxPercentageInsertedLines: number;
 }
 
+/** A computed property: UpdateEntityPropertyExpressionsTask evaluates Expression (CEL:, Literal:) or copies Binding for each resource of EntityType and stores the result in Property. */
+export interface EntityPropertyExpressionAttributes {
+  /** Path of properties from EntityType (Manager.LastName) whose value is copied when there is no Expression. */
+  Binding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Label in language 2 (see Language IndicatorNumber). */
+  DisplayName_L2?: string;
+  /** Label in language 3 (see Language IndicatorNumber). */
+  DisplayName_L3?: string;
+  /** Label in language 4 (see Language IndicatorNumber). */
+  DisplayName_L4?: string;
+  /** Label in language 5 (see Language IndicatorNumber). */
+  DisplayName_L5?: string;
+  /** Label in language 6 (see Language IndicatorNumber). */
+  DisplayName_L6?: string;
+  /** Label in language 7 (see Language IndicatorNumber). */
+  DisplayName_L7?: string;
+  /** Label in language 8 (see Language IndicatorNumber). */
+  DisplayName_L8?: string;
+  /** Label in language 9 (see Language IndicatorNumber). */
+  DisplayName_L9?: string;
+  /** Label in language 10 (see Language IndicatorNumber). */
+  DisplayName_L10?: string;
+  /** Label in language 11 (see Language IndicatorNumber). */
+  DisplayName_L11?: string;
+  /** Label in language 12 (see Language IndicatorNumber). */
+  DisplayName_L12?: string;
+  /** Label in language 13 (see Language IndicatorNumber). */
+  DisplayName_L13?: string;
+  /** Label in language 14 (see Language IndicatorNumber). */
+  DisplayName_L14?: string;
+  /** Label in language 15 (see Language IndicatorNumber). */
+  DisplayName_L15?: string;
+  /** Label in language 16 (see Language IndicatorNumber). */
+  DisplayName_L16?: string;
+  /** Entity type whose resources get the computed property. */
+  EntityType: string;
+  /** CEL:<expression> over the variable resource (e.g. CEL:resource.LastName + " " + resource.FirstName), or Literal:<value>. The reference's C# and built-in function forms are reported with their CEL equivalent. */
+  Expression?: string;
+  /** Unique key, by convention <EntityType>_<Property>. */
+  Identifier: string;
+  /** Evaluation order: lower first; an expression reads the results of those before it on the same resource. Default: `0`. */
+  Priority: number;
+  /** Property of EntityType that receives the value (InternalDisplayName is built into every entity type). */
+  Property: string;
+  /** Criteria for computing a navigation property (not supported by idm-toolkit yet). */
+  PropertyCriteria?: string;
+}
+
 /** A type of resource in the entity model, with its properties (Property children). */
 export interface EntityTypeAttributes {
   /** Label in language 1 (required on tasks and jobs). */

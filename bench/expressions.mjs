@@ -1,0 +1,228 @@
+// npm run bench:expressions — UpdateEntityPropertyExpressionsTask over 1,000,000 resources of one
+// entity type with 3 computed properties (a display name concatenation, a lower-cased login, an
+// e-mail built from the names without accents): a full recompute (every row changes: archived into
+// the history and rewritten), then Dirty recomputes with 1% of the rows dirty and renamed. The limit
+// measured in the same run: read every row and update one property on each, with the same driver, in
+// the same batch sizes (pages of 10,000 by keyset, one transaction per 20,000 updated rows). The full
+// and raw runs alternate three times (each raw run removes the computed values, so that the next full
+// run recomputes and writes every row again), then three Dirty runs; medians are printed. On SQLite,
+// and on PostgreSQL when IDM_TEST_POSTGRES_URL is set. IDM_BENCH_EXPRESSIONS_ROWS sets a smaller (or
+// larger) size, IDM_BENCH_EXPRESSIONS_RUNS the number of runs.
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_SETTINGS } from "../dist/config/settings.js";
+import { validateFolder } from "../dist/config/validate-folder.js";
+import { buildItems } from "../dist/deploy/items.js";
+import { runDeploy } from "../dist/deploy/run-deploy.js";
+import { encodeProperties, hashProperties } from "../dist/resources/resource-store.js";
+import { batchSize } from "../dist/store/statements.js";
+import updateExpressions from "../dist/tasks/update-entity-property-expressions.js";
+import { benchBackends } from "./backends.mjs";
+
+const ROWS = Number(process.env.IDM_BENCH_EXPRESSIONS_ROWS ?? 1_000_000);
+const DIRTY_EVERY = 100; // 1%
+const RUNS = Number(process.env.IDM_BENCH_EXPRESSIONS_RUNS ?? 3);
+const SELECT_SIZE = 10_000;
+const UPDATE_SIZE = 20_000;
+const TARGET_FULL_RATIO = 3;
+const TARGET_DIRTY_PERCENT = 3;
+const ENTITY_TYPE = "Bench_Person";
+const COMPUTED = ["InternalDisplayName", "LoginLower", "Mail"];
+const root = realpathSync(mkdtempSync(join(tmpdir(), "idm-bench-expressions-")));
+
+function writeConfig(dir) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "Model.xml"), `<?xml version="1.0" encoding="utf-8"?>
+<ConfigurationFile xmlns="urn:schemas-usercube-com:configuration">
+  <EntityType Identifier="${ENTITY_TYPE}" DisplayName_L1="Bench - Person">
+    <Property Identifier="EmployeeId" IsKey="true" />
+    <Property Identifier="Login" />
+    <Property Identifier="FirstName" />
+    <Property Identifier="LastName" />
+    <Property Identifier="LoginLower" />
+    <Property Identifier="Mail" />
+  </EntityType>
+  <EntityPropertyExpression Identifier="${ENTITY_TYPE}_InternalDisplayName" EntityType="${ENTITY_TYPE}" Property="InternalDisplayName"
+    Expression="CEL:resource.LastName + &quot; &quot; + resource.FirstName" />
+  <EntityPropertyExpression Identifier="${ENTITY_TYPE}_LoginLower" EntityType="${ENTITY_TYPE}" Property="LoginLower" Expression="CEL:lower(resource.Login)" />
+  <EntityPropertyExpression Identifier="${ENTITY_TYPE}_Mail" EntityType="${ENTITY_TYPE}" Property="Mail"
+    Expression="CEL:normalize(lower(resource.FirstName)) + &quot;.&quot; + normalize(lower(resource.LastName)) + &quot;@example.com&quot;" />
+</ConfigurationFile>
+`);
+}
+
+const FIRST = ["Alice", "Bob", "Carol", "Dan", "Ève", "Frank", "Grace", "Héloïse", "Ivan", "Judy", "Mallory", "Niaj", "Olivia", "Peggy", "Rupert", "Sybil"];
+const LAST = ["Durand", "Martin", "Petit", "Roux", "Bernard", "Dubois", "Moreau", "Laurent", "Simon", "Michel", "Lefèvre", "Leroy", "García", "David", "Bertrand"];
+
+function person(i) {
+  return { EmployeeId: `E${String(i).padStart(8, "0")}`, Login: `USER${i}`, FirstName: FIRST[i % FIRST.length], LastName: LAST[Math.floor(i / FIRST.length) % LAST.length] };
+}
+
+const placeholderOf = (dialect) => (dialect === "postgres" ? (n) => `$${n + 1}` : () => "?");
+
+/** The people, synchronized properties only, bulk-inserted (not timed). */
+async function load(store, dialect) {
+  const columns = ["entity_type", "connector", "source_key", "hash", "properties", "valid_from", "dirty"];
+  const perStatement = batchSize(dialect, columns.length);
+  const validFrom = dialect === "postgres" ? "2026-01-01T00:00:00.000Z" : "2026-01-01 00:00:00.000";
+  const placeholder = placeholderOf(dialect);
+  const statementFor = (rows) => {
+    let n = 0;
+    const tuples = [];
+    for (let r = 0; r < rows; r++) tuples.push(`(${columns.map(() => placeholder(n++)).join(", ")})`);
+    return `INSERT INTO idm_resources (${columns.join(", ")}) VALUES ${tuples.join(", ")}`;
+  };
+  await store.dataSource.transaction(async (m) => {
+    let parameters = [];
+    for (let i = 0; i < ROWS; i++) {
+      const p = person(i);
+      const properties = encodeProperties(p);
+      parameters.push(ENTITY_TYPE, "Bench", p.EmployeeId, hashProperties(properties), properties, validFrom, dialect === "postgres" ? false : 0);
+      if (parameters.length === perStatement * columns.length || i === ROWS - 1) {
+        await m.query(statementFor(parameters.length / columns.length), parameters);
+        parameters = [];
+      }
+    }
+  });
+}
+
+/**
+ * The limit: every row read (id, key, properties by keyset pages of SELECT_SIZE) and one change to its
+ * properties written back (here: the computed values removed), one UPDATE per row, one transaction
+ * per UPDATE_SIZE rows.
+ */
+async function raw(store, dialect) {
+  const p = placeholderOf(dialect);
+  const select = `SELECT id, source_key, properties FROM idm_resources WHERE entity_type = ${p(0)} AND source_key > ${p(1)} ORDER BY source_key LIMIT ${SELECT_SIZE}`;
+  const update = `UPDATE idm_resources SET properties = ${p(0)} WHERE id = ${p(1)}`;
+  const runner = store.dataSource.createQueryRunner();
+  await runner.connect();
+  let pending = [];
+  let updated = 0;
+  const flush = async () => {
+    await runner.startTransaction();
+    for (const [properties, id] of pending) await runner.query(update, [properties, id]);
+    await runner.commitTransaction();
+    updated += pending.length;
+    pending = [];
+  };
+  try {
+    for (let after = ""; ;) {
+      const rows = await runner.query(select, [ENTITY_TYPE, after]);
+      for (const row of rows) {
+        const properties = JSON.parse(row.properties);
+        for (const name of COMPUTED) delete properties[name];
+        pending.push([encodeProperties(properties), row.id]);
+        if (pending.length >= UPDATE_SIZE) await flush();
+      }
+      if (rows.length < SELECT_SIZE) break;
+      after = rows[rows.length - 1].source_key;
+    }
+    if (pending.length > 0) await flush();
+  } finally {
+    await runner.release();
+  }
+  if (updated !== ROWS) throw new Error(`the raw run updated ${updated} rows, not ${ROWS}`);
+}
+
+/** 1% of the rows renamed and marked dirty, as an incremental synchronization leaves them (not timed). */
+async function makeDirty(store, dialect, round) {
+  const p = placeholderOf(dialect);
+  await store.dataSource.transaction(async (m) => {
+    for (let i = 0; i < ROWS; i += DIRTY_EVERY) {
+      const key = person(i).EmployeeId;
+      const [row] = await m.query(`SELECT id, properties FROM idm_resources WHERE entity_type = ${p(0)} AND source_key = ${p(1)}`, [ENTITY_TYPE, key]);
+      const properties = { ...JSON.parse(row.properties), LastName: `Renamed${round}` };
+      await m.query(`UPDATE idm_resources SET properties = ${p(0)}, dirty = ${p(1)} WHERE id = ${p(2)}`, [encodeProperties(properties), dialect === "postgres" ? true : 1, row.id]);
+    }
+  });
+}
+
+const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+async function timed(fn) {
+  globalThis.gc?.();
+  const start = performance.now();
+  const result = await fn();
+  return { ms: performance.now() - start, result, maxRssMb: maxRssMb() };
+}
+
+function contextFor(store, dir) {
+  const folders = { work: join(dir, "work"), temp: join(dir, "temp"), export: join(dir, "export") };
+  return {
+    store, settings: { ...DEFAULT_SETTINGS, paths: folders }, job: { identifier: "Bench_Expressions", instanceId: 1 }, paths: { configuration: dir, ...folders },
+    force: false, signal: new AbortController().signal, log: () => undefined, progress: () => undefined,
+  };
+}
+
+const task = (dirty) => ({
+  identifier: "Bench_UpdateExpressions", type: "UpdateEntityPropertyExpressionsTask",
+  attributes: { AllEntityType: true, Dirty: dirty, BatchSelectSize: 0, BatchUpdateSize: 0 }, dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined,
+});
+
+async function expressionsRun(context, dirty, expectedChanged) {
+  const result = await updateExpressions.run(context, task(dirty));
+  if (result.state !== "Succeeded" || result.counters.changed !== expectedChanged) {
+    throw new Error(`${dirty ? "Dirty" : "full"} recompute ended ${result.state} with ${JSON.stringify(result.counters)}, expected ${expectedChanged} changed`);
+  }
+  return result;
+}
+
+const median = (runs) => [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
+const lines = [];
+try {
+  for (const backend of benchBackends(root)) {
+    const dialect = backend.name === "postgres" ? "postgres" : "sqlite";
+    const dir = mkdtempSync(join(root, `${backend.name}-`));
+    const store = await backend.fresh();
+    try {
+      const configuration = join(dir, "config");
+      writeConfig(configuration);
+      const validation = validateFolder(configuration);
+      const errors = validation.problems.filter((p) => p.severity === "error");
+      if (errors.length > 0) throw new Error(`invalid configuration: ${errors.map((e) => e.message).join("; ")}`);
+      await runDeploy(DEFAULT_SETTINGS, store, buildItems(validation.configuration), { sourceFolder: configuration, allowDeletes: false, lockTimeoutSeconds: 5 });
+      await load(store, dialect);
+      const context = contextFor(store, configuration);
+      const full = [];
+      const raws = [];
+      for (let i = 0; i < RUNS; i++) {
+        full.push(await timed(() => expressionsRun(context, false, ROWS)));
+        raws.push(await timed(() => raw(store, dialect)));
+      }
+      await expressionsRun(context, false, ROWS);
+      const dirties = [];
+      for (let i = 0; i < RUNS; i++) {
+        await makeDirty(store, dialect, i);
+        dirties.push(await timed(() => expressionsRun(context, true, Math.ceil(ROWS / DIRTY_EVERY))));
+      }
+      lines.push({ backend: backend.name, full: median(full), raw: median(raws), dirty: median(dirties), fulls: full, raws, dirties });
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
+
+const fmt = (n, d = 0) => n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
+const rate = (rows, ms) => fmt(rows / (ms / 1000));
+console.log(`${fmt(ROWS)} resources × ${COMPUTED.length} expressions; full recompute and raw limit alternated ${RUNS} times, then ${RUNS} Dirty runs with ${100 / DIRTY_EVERY}% dirty and renamed (medians)`);
+for (const l of lines) {
+  console.log(`\n${l.backend}`);
+  console.log("step                              ms          rows/s        max RSS MB after");
+  const row = (name, step, rows) => console.log(`${name.padEnd(33)} ${fmt(step.ms).padEnd(11)} ${rate(rows, step.ms).padEnd(13)} ${fmt(step.maxRssMb)}`);
+  row("full recompute (median)", l.full, ROWS);
+  row("raw read + update (median)", l.raw, ROWS);
+  row("Dirty recompute, 1% (median)", l.dirty, Math.ceil(ROWS / DIRTY_EVERY));
+  console.log(`runs: full ${l.fulls.map((r) => fmt(r.ms)).join(", ")} ms; raw ${l.raws.map((r) => fmt(r.ms)).join(", ")} ms; Dirty ${l.dirties.map((r) => fmt(r.ms)).join(", ")} ms`);
+  console.log("measure                          value      target");
+  console.log(`${"full / raw".padEnd(32)} ${(l.full.ms / l.raw.ms).toFixed(2).padEnd(10)} <= ${TARGET_FULL_RATIO}`);
+  console.log(`${"Dirty % of full".padEnd(32)} ${`${(l.dirty.ms * 100 / l.full.ms).toFixed(2)}%`.padEnd(10)} <= ${TARGET_DIRTY_PERCENT}%`);
+  console.log(`${"peak RSS MB (maxRSS)".padEnd(32)} ${fmt(Math.max(l.full.maxRssMb, l.raw.maxRssMb, l.dirty.maxRssMb))}`);
+}
+console.log(`\nfull = UpdateEntityPropertyExpressionsTask, every row changed: archived into idm_resource_history and rewritten`);
+console.log(`raw = every row read (keyset pages of ${fmt(SELECT_SIZE)}) and its properties rewritten (one UPDATE per row, one transaction per ${fmt(UPDATE_SIZE)}), same driver`);
+console.log("max RSS is the process's high-water mark (process.resourceUsage().maxRSS): each step's value includes the steps before it");
