@@ -12,7 +12,8 @@ import type { EntityModel, Navigation } from "../resources/entity-model.js";
 import type { Dialect } from "../store/database-url.js";
 import { batchSize } from "../store/statements.js";
 import type { NavigationTree, ResourceObject } from "./compile-expressions.js";
-import { selectLinksByEnd, selectPropertiesByIds } from "./expression-queries.js";
+import { selectPropertiesByIds } from "../resources/resource-queries.js";
+import { selectLinksByEnd } from "./expression-queries.js";
 
 export interface LoadContext {
   m: EntityManager;
@@ -71,7 +72,9 @@ export async function attachNavigations(load: LoadContext, entityType: string, t
     const targets = new Map<number, ResourceObject>();
     const integers = load.integers.get(navigation.target) ?? [];
     for (const batch of chunks(targetIds, batchSize(load.dialect, 1))) {
-      for (const row of await selectPropertiesByIds(load.m, batch).getMany()) targets.set(row.id, resourceObject(decodeProperties(row.properties), integers));
+      for (const row of await selectPropertiesByIds(load.m, batch).getRawMany<{ id: number | string; properties: string }>()) {
+        targets.set(Number(row.id), resourceObject(decodeProperties(row.properties), integers));
+      }
     }
     await attachNavigations(load, navigation.target, subtree, targets);
     for (const [id, subject] of subjects) {

@@ -11,13 +11,14 @@
  */
 import type { EntityManager } from "typeorm";
 import { readEntityModel } from "../resources/entity-model.js";
-import { archiveResources } from "../resources/resource-queries.js";
+import { archiveResources, updateResourceVersions } from "../resources/resource-queries.js";
+import { VERSIONS_PER_UPDATE } from "../resources/resource-store.js";
 import { decodeProperties, encodeProperties, type Properties, type PropertyInput } from "../resources/resource-store.js";
 import { batchSize, run } from "../store/statements.js";
 import type { Store } from "../store/store.js";
 import type { LogLevel } from "../tasks/task-handler.js";
 import { compileExpressions, integerProperties, type EntityTypeProgram, type NavigationTree, type ResourceObject } from "./compile-expressions.js";
-import { selectDirtyIds, selectSubjectsByIds, selectSubjectsPage, updateComputedProperties, type ComputedSubject } from "./expression-queries.js";
+import { selectDirtyIds, selectSubjectsByIds, selectSubjectsPage, type ComputedSubject } from "./expression-queries.js";
 import { attachNavigations, chunks, navigationOf, reachingIds, resourceObject, type LoadContext } from "./navigation-loader.js";
 
 export const DEFAULT_BATCH_SELECT_SIZE = 10_000;
@@ -189,7 +190,10 @@ class TypeRun {
       await this.load.m.transaction(async (m: EntityManager) => {
         for (const batch of chunks(writes, batchSize(this.load.dialect, 1) - 2)) {
           await run(m, archiveResources(m, batch.map((w) => w.id), at, jobInstanceId));
-          for (const w of batch) await run(m, updateComputedProperties(m, w.id, { properties: w.properties, validFrom: at, changedByJobInstance: jobInstanceId }));
+          // No hash: it stays the hash of the synchronized properties.
+          for (const group of chunks(batch, VERSIONS_PER_UPDATE)) {
+            await run(m, updateResourceVersions(m, group.map((w) => ({ id: w.id, properties: w.properties })), { validFrom: at, changedByJobInstance: jobInstanceId }));
+          }
         }
       });
       this.changed += writes.length;

@@ -159,13 +159,17 @@ export function archiveResources(m: EntityManager, ids: readonly number[], valid
 
 export type ResourceVersion = Pick<ResourceRow, "properties" | "hash" | "validFrom" | "changedByJobInstance"> & Partial<Pick<ResourceRow, "dirty">>;
 
-/** A resource's new properties and their hash, for updateResourceVersions. */
-export type VersionContent = Pick<ResourceRow, "id" | "properties" | "hash">;
+/**
+ * A resource's new properties, for updateResourceVersions, and their hash; without one the hash is
+ * left as it is (computed values do not change the hash of the synchronized properties).
+ */
+export type VersionContent = Pick<ResourceRow, "id" | "properties"> & Partial<Pick<ResourceRow, "hash">>;
 
 /**
  * New versions of several resources in one statement (after archiveResources): a CASE on the id
- * picks each one's properties and hash; the other columns are the same for all. Standard SQL on
- * the three databases, and one statement instead of one per resource.
+ * picks each one's properties (and hash); the other columns are the same for all. Standard SQL on
+ * the three databases, and one statement instead of one per resource. Versions either all carry a
+ * hash or none does.
  */
 export function updateResourceVersions(
   m: EntityManager, versions: readonly VersionContent[], common: Omit<ResourceVersion, "properties" | "hash">,
@@ -174,7 +178,8 @@ export function updateResourceVersions(
   const id = w.column("id");
   const pick = (property: "properties" | "hash") =>
     `${w.column(property)} = CASE ${id} ${versions.map((v) => `WHEN ${w.bind("id", v.id)} THEN ${w.bind(property, v[property])}`).join(" ")} END`;
-  const assignments = [pick("properties"), pick("hash")];
+  const assignments = [pick("properties")];
+  if (versions[0]?.hash !== undefined) assignments.push(pick("hash"));
   for (const [property, value] of Object.entries(common)) if (value !== undefined) assignments.push(`${w.column(property)} = ${w.bind(property, value)}`);
   return w.statement(`UPDATE ${w.table} SET ${assignments.join(", ")} WHERE ${w.in("id", versions.map((v) => v.id))}`);
 }

@@ -109,7 +109,7 @@ export type NewSynchronization = Pick<SynchronizationRow, "connector" | "taskIns
 
 export const DEFAULT_PAGE_SIZE = 1000;
 /** Resources per UPDATE statement: its CASE is scanned for each row it writes, so it stays short. */
-const VERSIONS_PER_UPDATE = 200;
+export const VERSIONS_PER_UPDATE = 200;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];

@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AttributeValue } from "../../src/config/coerce-attribute.js";
 import * as eq from "../../src/expressions/expression-queries.js";
+import * as q from "../../src/resources/resource-queries.js";
 import { ResourceStore } from "../../src/resources/resource-store.js";
 import { ENTITY, type ResourceHistoryRow } from "../../src/store/entities.js";
 import { offlineMssqlStore, type Store } from "../../src/store/store.js";
@@ -188,16 +189,15 @@ describe("UpdateEntityPropertyExpressionsTask statements on SQL Server (offline)
     const sql = [
       statement("the links of a batch through one navigation (from side)", eq.selectLinksByEnd(m, "P_Manager", "from", [1, 2, 3])),
       statement("the links of a batch through one navigation (to side)", eq.selectLinksByEnd(m, "P_Manager", "to", [1, 2])),
-      statement("the properties of linked resources", eq.selectPropertiesByIds(m, [4, 5])),
       statement("a page of resources to recompute, by keyset", eq.selectSubjectsPage(m, "P", "k0042", 10000)),
       statement("a Dirty batch", eq.selectSubjectsByIds(m, [4, 5])),
       statement("a page of dirty ids", eq.selectDirtyIds(m, "P", 0, 10000)),
-      statement("a new version with computed values (hash unchanged)", eq.updateComputedProperties(m, 4, { properties: "{}", validFrom: T0, changedByJobInstance: 7 })),
+      statement("new versions with computed values (hash unchanged)", q.updateResourceVersions(m, [{ id: 4, properties: "{}" }, { id: 5, properties: "{}" }], { validFrom: T0, changedByJobInstance: 7 })),
     ].join("\n");
     await expect(sql).toMatchFileSnapshot("./snapshots/mssql-update-entity-property-expressions.sql");
     expect(sql).not.toMatch(/\bLIMIT\b|`/);
-    expect(eq.updateComputedProperties(m, 4, { properties: "{}", validFrom: T0, changedByJobInstance: 7 }).parameters).toMatchObject([
-      { type: "nvarchar" }, { type: "datetime2", value: T0 }, { type: "int", value: 7 }, { type: "int", value: 4 },
+    expect(q.updateResourceVersions(m, [{ id: 4, properties: "{}" }], { validFrom: T0, changedByJobInstance: 7 }).parameters).toMatchObject([
+      { type: "int", value: 4 }, { type: "nvarchar" }, { type: "datetime2", value: T0 }, { type: "int", value: 7 }, { type: "int", value: 4 },
     ]);
   });
 });

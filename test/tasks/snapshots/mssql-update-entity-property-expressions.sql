@@ -4,9 +4,6 @@ SELECT "l"."from_resource_id" AS "l_from_resource_id", "l"."to_resource_id" AS "
 -- the links of a batch through one navigation (to side) (3 parameters)
 SELECT "l"."from_resource_id" AS "l_from_resource_id", "l"."to_resource_id" AS "l_to_resource_id" FROM "idm_resource_links" "l" WHERE "l"."association" = @0 AND "l"."to_resource_id" IN (@1, @2);
 
--- the properties of linked resources (2 parameters)
-SELECT "r"."id" AS "r_id", "r"."properties" AS "r_properties" FROM "idm_resources" "r" WHERE "r"."id" IN (@0, @1);
-
 -- a page of resources to recompute, by keyset (2 parameters)
 SELECT "r"."id" AS "r_id", "r"."source_key" AS "r_source_key", "r"."properties" AS "r_properties" FROM "idm_resources" "r" WHERE "r"."entity_type" = @0 AND "r"."source_key" > @1 ORDER BY "r_source_key" ASC OFFSET 0 ROWS FETCH NEXT 10000 ROWS ONLY;
 
@@ -16,5 +13,5 @@ SELECT "r"."id" AS "r_id", "r"."source_key" AS "r_source_key", "r"."properties" 
 -- a page of dirty ids (3 parameters)
 SELECT "r"."id" AS "r_id" FROM "idm_resources" "r" WHERE ("r"."entity_type" = @0 AND "r"."dirty" = @1) AND "r"."id" > @2 ORDER BY "r_id" ASC OFFSET 0 ROWS FETCH NEXT 10000 ROWS ONLY;
 
--- a new version with computed values (hash unchanged) (4 parameters)
-UPDATE "idm_resources" SET "properties" = @0, "valid_from" = @1, "changed_by_job_instance" = @2 WHERE "id" = @3;
+-- new versions with computed values (hash unchanged) (8 parameters)
+UPDATE "idm_resources" SET "properties" = CASE "id" WHEN @0 THEN @1 WHEN @2 THEN @3 END, "valid_from" = @4, "changed_by_job_instance" = @5 WHERE "id" IN (@6, @7);
