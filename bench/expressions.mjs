@@ -19,6 +19,7 @@ import { encodeProperties, hashProperties } from "../dist/resources/resource-sto
 import { batchSize } from "../dist/store/statements.js";
 import updateExpressions from "../dist/tasks/update-entity-property-expressions.js";
 import { benchBackends } from "./backends.mjs";
+import { timed } from "./measure.mjs";
 
 const ROWS = Number(process.env.IDM_BENCH_EXPRESSIONS_ROWS ?? 1_000_000);
 const DIRTY_EVERY = 100; // 1%
@@ -139,14 +140,6 @@ async function makeDirty(store, dialect, round) {
   });
 }
 
-const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
-
-async function timed(fn) {
-  globalThis.gc?.();
-  const start = performance.now();
-  const result = await fn();
-  return { ms: performance.now() - start, result, maxRssMb: maxRssMb() };
-}
 
 function contextFor(store, dir) {
   const folders = { work: join(dir, "work"), temp: join(dir, "temp"), export: join(dir, "export") };

@@ -21,6 +21,7 @@ import { batchSize } from "../dist/store/statements.js";
 import prepareSynchronization from "../dist/tasks/prepare-synchronization.js";
 import synchronizeTask from "../dist/tasks/synchronize.js";
 import { benchBackends } from "./backends.mjs";
+import { timed } from "./measure.mjs";
 
 const ROWS = Number(process.env.IDM_BENCH_SYNC_ROWS ?? 1_000_000);
 const CHANGED_EVERY = 100; // 1%
@@ -147,14 +148,6 @@ async function jobInstance(store) {
   return job.id;
 }
 
-const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
-
-async function timed(fn) {
-  globalThis.gc?.();
-  const start = performance.now();
-  const result = await fn();
-  return { ms: performance.now() - start, result, maxRssMb: maxRssMb() };
-}
 
 function succeeded(what, result) {
   if (result.state !== "Succeeded" || !result.didWork) throw new Error(`${what} ended ${result.state} (didWork ${result.didWork}): ${result.message ?? ""}`);

@@ -78,8 +78,8 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
       });
       return job.id;
     };
-    const prepare = async (mode: string) => {
-      const result = await prepareSynchronization.run(contextFor(1), snapshot("HR_Prepare", "PrepareSynchronizationTask", { SynchronizationMode: mode }));
+    const prepare = async (mode: string, attributes: Record<string, string> = {}) => {
+      const result = await prepareSynchronization.run(contextFor(1), snapshot("HR_Prepare", "PrepareSynchronizationTask", { SynchronizationMode: mode, ...attributes }));
       expect(result.didWork).toBe(true);
     };
     const sync = async (attributes: Record<string, string> = {}, options: { instanceId?: number; force?: boolean } = {}) => {
@@ -347,8 +347,8 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
     }
   });
 
-  it("runs the demo's AD_Synchronize_Complete: a SQL export of the demo directory, its links resolved by dn (a unique key)", { timeout: 60_000 }, async () => {
-    const { folders } = setup();
+  it("runs the demo's AD_Synchronize_Complete: a SQL export of the demo directory, its links resolved by dn (a unique key), then an Incremental", { timeout: 60_000 }, async () => {
+    const { folders, prepare, sync } = setup();
     const demoSettings = JSON.parse(readFileSync(join(DEMO, "appsettings.json"), "utf8")) as { Connections: Record<string, { Queries: unknown }> };
     const connections = { ADExportFulfillment: { ConnectionString: `sqlite:${join(folders.work, "directory.db")}`, Queries: demoSettings.Connections.ADExportFulfillment!.Queries } };
     const options = { store, settings: { ...DEFAULT_SETTINGS, paths: folders, connections } };
@@ -376,6 +376,20 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
 
     const second = await runJob("AD_Synchronize_Complete", options);
     expect(second.tasks.find((t) => t.identifier === "AD_Sync_Synchronize")).toMatchObject({ state: "Succeeded", didWork: false });
+
+    // Incremental: a new account in a group, both named by dn. The new dn comes from the batch's
+    // commands, the group's from the stored resources.
+    const newDn = "CN=New Hire (E09999),OU=Users,DC=demo,DC=local";
+    const append = (file: string, line: string) => writeFileSync(join(folders.export, file), readFileSync(join(folders.export, file), "utf8") + line + "\r\n");
+    append("ADExportFulfillment_entries.csv", `00000000-0000-4000-8000-00000009ffff,"${newDn}",nhire,nhire@demo.local,New Hire,,E09999,512,Person,`);
+    append("ADExportFulfillment_members.csv", `"${newDn}","CN=GG_AllStaff,OU=Groups,DC=demo,DC=local"`);
+    append("ADExportFulfillment_members.csv", `"${newDn}","CN=GG_Nowhere,OU=Groups,DC=demo,DC=local"`);
+    await prepare("Incremental", { Connector: "AD" });
+    const incremental = await sync({ Connector: "AD" });
+    expect(incremental.result.counters).toEqual({ inserted: 1, updated: 0, deleted: 0, linksInserted: 1, linksDeleted: 0, orphans: 1 });
+    await stored("AD_Entry");
+    const newId = resources.get("AD_Entry")!.find((r) => r.sourceKey === "00000000-0000-4000-8000-00000009ffff")!.id;
+    expect((await linksOf("AD_Entry_Members")).filter(([member]) => member === newId)).toEqual([[newId, idOf.get("GG_AllStaff")]]);
   });
 
   it("applies an Incremental batch and marks what it changed dirty", async () => {
