@@ -12,8 +12,7 @@
 import type { EntityManager } from "typeorm";
 import { readEntityModel } from "../resources/entity-model.js";
 import { archiveResources, updateResourceVersions } from "../resources/resource-queries.js";
-import { VERSIONS_PER_UPDATE } from "../resources/resource-store.js";
-import { decodeProperties, encodeProperties, type Properties, type PropertyInput } from "../resources/resource-store.js";
+import { decodeProperties, encodeProperties, VERSIONS_PER_UPDATE, type Properties, type PropertyInput } from "../resources/resource-store.js";
 import { batchSize, run } from "../store/statements.js";
 import type { Store } from "../store/store.js";
 import type { LogLevel } from "../tasks/task-handler.js";
