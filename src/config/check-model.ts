@@ -8,6 +8,7 @@ import { position } from "./check-attributes.js";
 import { memberIdentifiers, type ConfigElement, type Configuration } from "./configuration.js";
 import { closestName } from "./did-you-mean.js";
 import { formatPosition, type Problem, type ProblemCode } from "./problems.js";
+import { valueFormat } from "./value-formats.js";
 import { findAttribute, type XmlAttribute, type XmlElement } from "./xml-tree.js";
 
 /** Identifiers an entity type or property cannot take, in any case (the reference's list). */
@@ -192,6 +193,15 @@ class ModelChecker {
         const closest = closestName(id, names);
         this.#report("unresolved-reference", this.#at(property, "Identifier"),
           `Property Identifier="${id}": EntityType ${mappingId} has no Property ${id}`, closest ? `did you mean ${closest}?` : undefined);
+      }
+      const format = property.attributes.Format;
+      if (typeof format === "string" && format !== "") {
+        try {
+          valueFormat(format);
+        } catch (error) {
+          this.#report("invalid-value", this.#at(property, "Format"), `Property Format="${format}" is not valid: ${(error as Error).message}`,
+            "1601date (LDAP dates), or a pattern of yyyy, MM, dd, HH, mm, ss, fff such as yyyy-MM-dd");
+        }
       }
     }
     const primary = properties.filter((p) => p.attributes.IsPrimaryKey === true);

@@ -5,6 +5,7 @@
 import type { AttributeValue } from "../config/coerce-attribute.js";
 import { LazyStoredItem } from "../deploy/stored-items.js";
 import { ENTITY, type ItemRow } from "../store/entities.js";
+import { valueFormat, type ValueFormat } from "../config/value-formats.js";
 import type { Store } from "../store/store.js";
 
 export const OPERATIONS = ["Inserted", "Updated", "Deleted"] as const;
@@ -19,6 +20,8 @@ export interface EntityTypeModel {
   primaryKey: string | undefined;
   /** ConnectionColumn → property identifier. */
   properties: Map<string, string>;
+  /** ConnectionColumn → the conversion of its property's Format (value-formats.ts). */
+  formats: Map<string, ValueFormat>;
   thresholds: Thresholds;
 }
 
@@ -74,17 +77,20 @@ export async function readConnectorModel(store: Store, connector: string): Promi
     if (text(item.attributes.Connector) !== connector) continue;
     const group = (item.children as Record<string, unknown>).Property;
     const properties = new Map<string, string>();
+    const formats = new Map<string, ValueFormat>();
     let primaryKey: string | undefined;
     if (group !== null && typeof group === "object" && !Array.isArray(group)) {
       for (const [key, attributes] of Object.entries(group as Record<string, Record<string, AttributeValue>>)) {
         const column = text(attributes.ConnectionColumn);
         const property = text(attributes.Identifier) ?? key;
         if (column !== undefined && !properties.has(column)) properties.set(column, property);
+        const format = text(attributes.Format);
+        if (column !== undefined && format !== undefined) formats.set(column, valueFormat(format));
         const pk = attributes.IsPrimaryKey;
         if (pk === true || pk === 1 || pk === "true" || pk === "1") primaryKey = property;
       }
     }
-    entityTypes.set(item.identifier, { identifier: item.identifier, primaryKey, properties, thresholds: thresholdsOf(item.attributes, 0, 0) });
+    entityTypes.set(item.identifier, { identifier: item.identifier, primaryKey, properties, formats, thresholds: thresholdsOf(item.attributes, 0, 0) });
   }
   const associations = new Map<string, AssociationModel>();
   for (const row of await repository.findBy({ kind: "EntityAssociationMapping" })) {
@@ -114,13 +120,17 @@ function linkThresholdsOf(attributes: Record<string, AttributeValue>, lines: str
   return result;
 }
 
-/** A resource's properties from a sorted row: mapped columns only, an empty field is no value. */
+/** A resource's properties from a sorted row: mapped columns only, converted by their Format; an empty field is no value. */
 export function propertiesOfRow(model: EntityTypeModel, columns: readonly string[], row: readonly string[], offset = 0): Record<string, string> {
   const properties: Record<string, string> = {};
   for (let i = 0; i < columns.length; i++) {
-    const property = model.properties.get(columns[i]!);
-    const value = row[i + offset] ?? "";
-    if (property !== undefined && value !== "") properties[property] = value;
+    const column = columns[i]!;
+    const property = model.properties.get(column);
+    const raw = row[i + offset] ?? "";
+    if (property === undefined || raw === "") continue;
+    const format = model.formats.get(column);
+    const value = format === undefined ? raw : format(raw);
+    if (value !== undefined) properties[property] = value;
   }
   return properties;
 }

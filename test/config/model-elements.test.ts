@@ -302,6 +302,20 @@ describe("model elements: entity type mappings", () => {
     expect(problems[1]!.message).toBe('Property IsUniqueKey="true" is not valid: EntityTypeMapping "T" already has 3 unique keys besides its primary key (C, D, E)');
   });
 
+  it("takes a Format it can convert: 1601date or a date pattern", () => {
+    const type = `  <EntityType Identifier="T">\n${["A", "B", "C"].map((p) => `    <Property Identifier="${p}" IsKey="true"/>`).join("\n")}\n  </EntityType>\n`;
+    const body = [
+      `  <EntityTypeMapping Identifier="T" Connector="HR">`,
+      `    <Property Identifier="A" IsPrimaryKey="true" Format="1601date"/>`,
+      `    <Property Identifier="B" Format="dd/MM/yyyy"/>`,
+      `    <Property Identifier="C" Format="HH:mm"/>`,
+      `  </EntityTypeMapping>`,
+    ].join("\n");
+    const problems = problemsOf(body, model + "\n" + type);
+    expect(problems).toMatchObject([{ code: "invalid-value", ...at(body, "Format", 2) }]);
+    expect(problems[0]!.message).toBe('Property Format="HH:mm" is not valid: date format "HH:mm" needs yyyy, MM and dd');
+  });
+
   it("reads from a table of a connection of its connector: the connection, <Connection>_<dataset>, or a declared ConnectionTable", () => {
     const mapping = (table: string, connector = "HR") =>
       `  <EntityTypeMapping Identifier="HR_Person" Connector="${connector}" ConnectionTable="${table}"><Property Identifier="EmployeeId" IsPrimaryKey="true"/></EntityTypeMapping>`;

@@ -59,8 +59,8 @@ function model(connector: Thresholds, person: Thresholds): ConnectorModel {
     thresholds: connector,
     linkThresholds: { Inserted: { lines: 1000, percentage: 5 }, Deleted: { lines: 1000, percentage: 5 } },
     entityTypes: new Map([
-      ["HR_Person", { identifier: "HR_Person", primaryKey: "EmployeeId", properties: new Map(), thresholds: person }],
-      ["HR_Department", { identifier: "HR_Department", primaryKey: "Code", properties: new Map(), thresholds: off() }],
+      ["HR_Person", { identifier: "HR_Person", primaryKey: "EmployeeId", properties: new Map(), formats: new Map(), thresholds: person }],
+      ["HR_Department", { identifier: "HR_Department", primaryKey: "Code", properties: new Map(), formats: new Map(), thresholds: off() }],
     ]),
     associations: new Map([["HR_Person_Manager", {
       identifier: "HR_Person_Manager", side1: { entityType: "HR_Person", property: "EmployeeId" }, side2: { entityType: "HR_Person", property: "EmployeeId" },

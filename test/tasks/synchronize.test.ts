@@ -136,9 +136,9 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
     expect(await links("HR_Person_Manager")).toEqual([["E1", "E2"], ["E1", "E3"]]);
     expect(batches()).toEqual([]);
     expect(await stored("HR_Person")).toEqual({
-      E1: { EmployeeId: "E1", FirstName: "Alice", LastName: "Durand", Email: "alice@x", JobTitle: "CTO", ContractStartDate: "2019-01-01" },
-      E2: { EmployeeId: "E2", FirstName: "Bob", LastName: "Martin", Email: "bob@x", JobTitle: "Dev", ContractStartDate: "2020-01-01" },
-      E3: { EmployeeId: "E3", FirstName: "Carol", LastName: "Petit", Email: "carol@x", JobTitle: "Dev", ContractStartDate: "2024-01-01" },
+      E1: { EmployeeId: "E1", FirstName: "Alice", LastName: "Durand", Email: "alice@x", JobTitle: "CTO", ContractStartDate: "2019-01-01T00:00:00.000Z" },
+      E2: { EmployeeId: "E2", FirstName: "Bob", LastName: "Martin", Email: "bob@x", JobTitle: "Dev", ContractStartDate: "2020-01-01T00:00:00.000Z" },
+      E3: { EmployeeId: "E3", FirstName: "Carol", LastName: "Petit", Email: "carol@x", JobTitle: "Dev", ContractStartDate: "2024-01-01T00:00:00.000Z" },
     });
     expect(await stored("HR_Department")).toEqual({ HR: { Code: "HR", Name: "Human resources" }, IT: { Code: "IT", Name: "Information technology" } });
     const before = resources.get("HR_Person")!.map((r) => [r.id, r.hash, r.validFrom.toISOString()]);
@@ -177,9 +177,9 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
     expect(await links("HR_Person_Department")).toEqual([["HR", "E3"], ["IT", "E1"], ["IT", "E4"]]);
     expect(await links("HR_Person_Manager")).toEqual([["E1", "E3"], ["E1", "E4"]]);
     expect(await stored("HR_Person")).toEqual({
-      E1: { EmployeeId: "E1", FirstName: "Alice", LastName: "Durand", Email: "alice@x", JobTitle: "CEO", ContractStartDate: "2019-01-01", ContractEndDate: "2030-12-31" },
-      E3: { EmployeeId: "E3", FirstName: "Carol", LastName: "Petit", Email: "carol@x", JobTitle: "Dev", ContractStartDate: "2024-01-01" },
-      E4: { EmployeeId: "E4", FirstName: "Dan", LastName: "Roux", JobTitle: "Ops", ContractStartDate: "2025-01-01" },
+      E1: { EmployeeId: "E1", FirstName: "Alice", LastName: "Durand", Email: "alice@x", JobTitle: "CEO", ContractStartDate: "2019-01-01T00:00:00.000Z", ContractEndDate: "2030-12-31T00:00:00.000Z" },
+      E3: { EmployeeId: "E3", FirstName: "Carol", LastName: "Petit", Email: "carol@x", JobTitle: "Dev", ContractStartDate: "2024-01-01T00:00:00.000Z" },
+      E4: { EmployeeId: "E4", FirstName: "Dan", LastName: "Roux", JobTitle: "Ops", ContractStartDate: "2025-01-01T00:00:00.000Z" },
     });
     const after = Object.fromEntries(resources.get("HR_Person")!.map((r) => [r.sourceKey, r.id]));
     expect(after.E1).toBe(idsBefore.E1);

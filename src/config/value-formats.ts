@@ -1,0 +1,77 @@
+/**
+ * The `Format` of an EntityTypeMapping property: how the source writes a date, converted to the
+ * stored form (ISO 8601 UTC, as encodeProperties writes dates). Two kinds are known:
+ *
+ * - `1601date`: an LDAP / Windows FILETIME, 100-nanosecond intervals since 1601-01-01 UTC
+ *   (`accountExpires`); 0 and 9223372036854775807 mean "never" and give no value;
+ * - a .NET-style pattern made of `yyyy`, `MM`, `dd`, `HH`, `mm`, `ss`, `fff` and literal characters
+ *   (`yyyy-MM-dd`, `dd/MM/yyyy HH:mm`), read as UTC.
+ *
+ * A value that does not match its format is kept as the source wrote it, so nothing is lost; the
+ * zz_ views read such a value as NULL.
+ */
+
+/** Converts one source value; undefined means "no value". */
+export type ValueFormat = (value: string) => string | undefined;
+
+const FILETIME_NEVER = new Set(["0", "9223372036854775807"]);
+const FILETIME_EPOCH_MS = Date.UTC(1601, 0, 1);
+
+function fileTime(value: string): string | undefined {
+  const text = value.trim();
+  if (FILETIME_NEVER.has(text)) return undefined;
+  if (!/^\d{1,19}$/.test(text)) return value;
+  const ms = Number(BigInt(text) / 10_000n) + FILETIME_EPOCH_MS;
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? value : date.toISOString();
+}
+
+const FIELDS: Record<string, { name: "year" | "month" | "day" | "hour" | "minute" | "second" | "ms"; digits: number }> = {
+  yyyy: { name: "year", digits: 4 },
+  MM: { name: "month", digits: 2 },
+  dd: { name: "day", digits: 2 },
+  HH: { name: "hour", digits: 2 },
+  mm: { name: "minute", digits: 2 },
+  ss: { name: "second", digits: 2 },
+  fff: { name: "ms", digits: 3 },
+};
+const TOKEN = /yyyy|MM|dd|HH|mm|ss|fff/g;
+
+function pattern(format: string): ValueFormat {
+  const names: (keyof typeof FIELDS)[] = [];
+  let source = "^";
+  let last = 0;
+  for (const match of format.matchAll(TOKEN)) {
+    source += escapeRegExp(format.slice(last, match.index)) + `(\\d{${FIELDS[match[0]]!.digits}})`;
+    names.push(match[0] as keyof typeof FIELDS);
+    last = match.index + match[0].length;
+  }
+  source += escapeRegExp(format.slice(last)) + "$";
+  if (!names.includes("yyyy") || !names.includes("MM") || !names.includes("dd")) {
+    throw new Error(`date format "${format}" needs yyyy, MM and dd`);
+  }
+  const regex = new RegExp(source);
+  return (value) => {
+    const match = regex.exec(value.trim());
+    if (match === null) return value;
+    const parts = { year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0, ms: 0 };
+    names.forEach((token, i) => (parts[FIELDS[token]!.name] = Number(match[i + 1])));
+    const date = new Date(Date.UTC(2000, 0, 1, parts.hour, parts.minute, parts.second, parts.ms));
+    // setUTCFullYear takes years below 100 as they are (Date.UTC would read 0001 as 1901).
+    date.setUTCFullYear(parts.year, parts.month - 1, parts.day);
+    // It rolls 2023-02-30 over to March: a date that does not come back unchanged does not exist.
+    if (date.getUTCFullYear() !== parts.year || date.getUTCMonth() !== parts.month - 1 || date.getUTCDate() !== parts.day) return value;
+    if (date.getUTCHours() !== parts.hour || date.getUTCMinutes() !== parts.minute || date.getUTCSeconds() !== parts.second) return value;
+    return date.toISOString();
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The converter of a Format attribute; throws for a format it does not know. */
+export function valueFormat(format: string): ValueFormat {
+  if (format.toLowerCase() === "1601date") return fileTime;
+  return pattern(format);
+}
