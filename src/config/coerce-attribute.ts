@@ -54,3 +54,16 @@ export function describeAccepted(spec: AttributeSpec): string {
       return "a string";
   }
 }
+
+/**
+ * Reading a stored item's attribute (coerced at validation, but read back from JSON): a value that is
+ * absent or empty is no value.
+ */
+export function attributeText(value: AttributeValue | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : String(value);
+}
+
+/** A stored boolean attribute: true, 1 or "true"/"1" in any case. */
+export function isTrueAttribute(value: AttributeValue | undefined): boolean {
+  return value === true || value === 1 || (typeof value === "string" && TRUE.test(value));
+}

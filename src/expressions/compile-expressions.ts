@@ -4,7 +4,7 @@
  * deployed entity model to know which navigations a batch must load.
  */
 import { isCelError, parse, plan, type CelValue } from "@bufbuild/cel";
-import type { AttributeValue } from "../config/coerce-attribute.js";
+import { attributeText, type AttributeValue } from "../config/coerce-attribute.js";
 import { LazyStoredItem } from "../deploy/stored-items.js";
 import type { EntityModel, PropertyType } from "../resources/entity-model.js";
 import { ENTITY, type ItemRow } from "../store/entities.js";
@@ -64,7 +64,6 @@ function addPath(tree: NavigationTree, path: readonly string[]): void {
   }
 }
 
-const text = (value: AttributeValue | undefined): string | undefined => (value === undefined || value === "" ? undefined : String(value));
 
 function compileOne(identifier: string, entityType: string, attributes: Record<string, AttributeValue>, model: EntityModel): { expression: CompiledExpression; navigations: string[][] } {
   const type = model.entityTypes.get(entityType);
@@ -73,7 +72,7 @@ function compileOne(identifier: string, entityType: string, attributes: Record<s
   const target = type.properties.get(property);
   if (!target) throw new Error(`EntityPropertyExpression ${identifier}: EntityType ${entityType} has no property ${property}`);
   const priority = Number(attributes.Priority ?? 0) || 0;
-  const form = readExpressionForm(text(attributes.Expression), text(attributes.Binding));
+  const form = readExpressionForm(attributeText(attributes.Expression), attributeText(attributes.Binding));
   const base = { identifier, property, priority };
   switch (form.kind) {
     case "literal": {

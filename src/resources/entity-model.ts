@@ -9,7 +9,7 @@
  * to-resource (a B) reaches its from-resource through P2. IsProperty1Collection /
  * IsProperty2Collection say whether P1 / P2 hold several resources.
  */
-import type { AttributeValue } from "../config/coerce-attribute.js";
+import { attributeText, isTrueAttribute, type AttributeValue } from "../config/coerce-attribute.js";
 import { LazyStoredItem } from "../deploy/stored-items.js";
 import { ENTITY, type ItemRow } from "../store/entities.js";
 import type { Store } from "../store/store.js";
@@ -57,12 +57,9 @@ export interface EntityModel {
   associations: Map<string, { identifier: string; from: { entityType: string; property: string; collection: boolean }; to: { entityType: string; property: string; collection: boolean } }>;
 }
 
-const text = (value: AttributeValue | undefined): string | undefined =>
-  value === undefined || value === "" ? undefined : String(value);
-const isTrue = (value: AttributeValue | undefined): boolean => value === true || value === "true" || value === 1 || value === "1";
 
 export function propertyType(value: AttributeValue | undefined): PropertyType {
-  const t = text(value);
+  const t = attributeText(value);
   if (t === undefined) return "String";
   return TYPE_BY_NUMBER[t] ?? (PROPERTY_TYPES as readonly string[]).find((name) => name === t) as PropertyType ?? "String";
 }
@@ -79,8 +76,8 @@ export async function readEntityModel(store: Store): Promise<EntityModel> {
   for (const item of items.sort((a, b) => (a.identifier < b.identifier ? -1 : 1))) {
     const properties = new Map<string, PropertyModel>();
     for (const [key, attributes] of childGroup(item, "Property")) {
-      const identifier = text(attributes.Identifier) ?? key;
-      properties.set(identifier, { identifier, type: propertyType(attributes.Type), isKey: isTrue(attributes.IsKey) });
+      const identifier = attributeText(attributes.Identifier) ?? key;
+      properties.set(identifier, { identifier, type: propertyType(attributes.Type), isKey: isTrueAttribute(attributes.IsKey) });
     }
     if (!properties.has(INTERNAL_DISPLAY_NAME)) properties.set(INTERNAL_DISPLAY_NAME, { identifier: INTERNAL_DISPLAY_NAME, type: "String", isKey: false });
     entityTypes.set(item.identifier, { identifier: item.identifier, properties });
@@ -90,8 +87,8 @@ export async function readEntityModel(store: Store): Promise<EntityModel> {
   for (const row of await repository.findBy({ kind: "EntityAssociation" })) {
     const item = new LazyStoredItem(row);
     const end = (n: 1 | 2) => {
-      const [entityType, property] = (text(item.attributes[`Property${n}`]) ?? "").split(":");
-      return entityType && property ? { entityType, property, collection: isTrue(item.attributes[`IsProperty${n}Collection`]) } : undefined;
+      const [entityType, property] = (attributeText(item.attributes[`Property${n}`]) ?? "").split(":");
+      return entityType && property ? { entityType, property, collection: isTrueAttribute(item.attributes[`IsProperty${n}Collection`]) } : undefined;
     };
     const from = end(1);
     const to = end(2);

@@ -4,7 +4,7 @@
  * columns. A connection without ConnectionTable exports one table named after itself. The output of
  * every table is `<Paths.Export>/<ConnectionTable>.csv` (PrepareSynchronization's input contract).
  */
-import type { AttributeValue } from "../config/coerce-attribute.js";
+import { attributeText, type AttributeValue } from "../config/coerce-attribute.js";
 import { LazyStoredItem } from "../deploy/stored-items.js";
 import { ENTITY, type ItemRow } from "../store/entities.js";
 import type { Store } from "../store/store.js";
@@ -26,8 +26,6 @@ export interface ExportConnection {
   tables: ExportTable[];
 }
 
-const text = (value: AttributeValue | undefined): string | undefined =>
-  value === undefined || value === "" ? undefined : String(value);
 
 export function packageKind(name: string | undefined): ExportPackage | undefined {
   if (name === undefined) return undefined;
@@ -45,7 +43,7 @@ export async function readExportConnections(store: Store, selection: { connectio
     chosen = connections.filter((c) => c.identifier === selection.connection);
     if (chosen.length === 0) throw new Error(`Connection ${selection.connection} is not in the deployed configuration`);
   } else if (selection.connector !== undefined) {
-    chosen = connections.filter((c) => text(c.attributes.Connector) === selection.connector);
+    chosen = connections.filter((c) => attributeText(c.attributes.Connector) === selection.connector);
     if (chosen.length === 0) throw new Error(`Connector ${selection.connector} has no Connection in the deployed configuration: nothing to export`);
   } else {
     throw new Error("ExportTask needs a Connection or a Connector attribute: which connection to export");
@@ -53,7 +51,7 @@ export async function readExportConnections(store: Store, selection: { connectio
   const tables = (await repository.findBy({ kind: "ConnectionTable" })).map((row) => new LazyStoredItem(row));
   const result: ExportConnection[] = [];
   for (const connection of chosen.sort((a, b) => (a.identifier < b.identifier ? -1 : 1))) {
-    const packageName = text(connection.attributes.Package);
+    const packageName = attributeText(connection.attributes.Package);
     const kind = packageKind(packageName);
     if (kind === undefined) {
       throw new Error(
@@ -62,7 +60,7 @@ export async function readExportConnections(store: Store, selection: { connectio
       );
     }
     const own = tables
-      .filter((t) => text(t.attributes.Connection) === connection.identifier)
+      .filter((t) => attributeText(t.attributes.Connection) === connection.identifier)
       .sort((a, b) => (a.identifier < b.identifier ? -1 : 1))
       .map((t) => ({ identifier: t.identifier, columns: columnsOf(t.children as Record<string, unknown>) }));
     result.push({

@@ -3,7 +3,7 @@
  * EntityAssociationMapping items: for each, the export file (its ConnectionTable), the columns kept
  * and the key that rows are sorted, deduplicated and compared on.
  */
-import type { AttributeValue } from "../config/coerce-attribute.js";
+import { attributeText, isTrueAttribute, type AttributeValue } from "../config/coerce-attribute.js";
 import { LazyStoredItem } from "../deploy/stored-items.js";
 import { ENTITY, type ItemRow } from "../store/entities.js";
 import type { Store } from "../store/store.js";
@@ -20,10 +20,7 @@ export interface MappedFile {
   keyLength: number;
 }
 
-const text = (value: AttributeValue | undefined): string | undefined =>
-  value === undefined || value === "" ? undefined : String(value);
 
-const isTrue = (value: AttributeValue | undefined): boolean => value === true || value === "true" || value === 1 || value === "1";
 
 export async function readConnectorMappings(store: Store, connector: string): Promise<MappedFile[]> {
   const repository = store.dataSource.manager.getRepository<ItemRow>(ENTITY.item);
@@ -31,8 +28,8 @@ export async function readConnectorMappings(store: Store, connector: string): Pr
 
   const types = (await repository.findBy({ kind: "EntityTypeMapping" })).map((row) => new LazyStoredItem(row));
   for (const item of types.sort((a, b) => (a.identifier < b.identifier ? -1 : 1))) {
-    if (text(item.attributes.Connector) !== connector) continue;
-    const table = text(item.attributes.ConnectionTable);
+    if (attributeText(item.attributes.Connector) !== connector) continue;
+    const table = attributeText(item.attributes.ConnectionTable);
     if (table === undefined) throw new Error(`EntityTypeMapping ${item.identifier} has no ConnectionTable: which export file to read`);
     const group = (item.children as Record<string, unknown>).Property;
     const properties = group !== null && typeof group === "object" && !Array.isArray(group)
@@ -41,9 +38,9 @@ export async function readConnectorMappings(store: Store, connector: string): Pr
     let primary: string | undefined;
     const others: string[] = [];
     for (const [, attributes] of properties) {
-      const column = text(attributes.ConnectionColumn);
+      const column = attributeText(attributes.ConnectionColumn);
       if (column === undefined) continue;
-      if (isTrue(attributes.IsPrimaryKey)) primary = column;
+      if (isTrueAttribute(attributes.IsPrimaryKey)) primary = column;
       else others.push(column);
     }
     if (primary === undefined) throw new Error(`EntityTypeMapping ${item.identifier} has no primary key column (IsPrimaryKey="true" with a ConnectionColumn)`);
@@ -53,11 +50,11 @@ export async function readConnectorMappings(store: Store, connector: string): Pr
 
   const associations = (await repository.findBy({ kind: "EntityAssociationMapping" })).map((row) => new LazyStoredItem(row));
   for (const item of associations.sort((a, b) => (a.identifier < b.identifier ? -1 : 1))) {
-    if (text(item.attributes.Connector) !== connector) continue;
-    const table = text(item.attributes.ConnectionTable);
+    if (attributeText(item.attributes.Connector) !== connector) continue;
+    const table = attributeText(item.attributes.ConnectionTable);
     if (table === undefined) throw new Error(`EntityAssociationMapping ${item.identifier} has no ConnectionTable: which export file to read`);
-    const column1 = text(item.attributes.Column1);
-    const column2 = text(item.attributes.Column2);
+    const column1 = attributeText(item.attributes.Column1);
+    const column2 = attributeText(item.attributes.Column2);
     if (column1 === undefined || column2 === undefined) throw new Error(`EntityAssociationMapping ${item.identifier} needs Column1 and Column2`);
     files.push({ kind: "EntityAssociation", identifier: item.identifier, connectionTable: table, columns: [column1, column2], keyLength: 2 });
   }

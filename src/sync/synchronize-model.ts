@@ -2,7 +2,7 @@
  * What SynchronizeTask reads from the stored model: each EntityTypeMapping's column → property map,
  * and the thresholds of the connector and of its mappings (README, Model elements).
  */
-import type { AttributeValue } from "../config/coerce-attribute.js";
+import { attributeText, isTrueAttribute, type AttributeValue } from "../config/coerce-attribute.js";
 import { LazyStoredItem } from "../deploy/stored-items.js";
 import { ENTITY, type ItemRow } from "../store/entities.js";
 import { valueFormat, type ValueFormat } from "../config/value-formats.js";
@@ -48,11 +48,9 @@ export interface ConnectorModel {
   associations: Map<string, AssociationModel>;
 }
 
-const text = (value: AttributeValue | undefined): string | undefined =>
-  value === undefined || value === "" ? undefined : String(value);
 
 function number(value: AttributeValue | undefined, fallback: number): number {
-  const t = text(value);
+  const t = attributeText(value);
   if (t === undefined) return fallback;
   const n = Number(t);
   return Number.isFinite(n) && n > 0 ? n : 0;
@@ -74,20 +72,19 @@ export async function readConnectorModel(store: Store, connector: string): Promi
   const entityTypes = new Map<string, EntityTypeModel>();
   for (const row of await repository.findBy({ kind: "EntityTypeMapping" })) {
     const item = new LazyStoredItem(row);
-    if (text(item.attributes.Connector) !== connector) continue;
+    if (attributeText(item.attributes.Connector) !== connector) continue;
     const group = (item.children as Record<string, unknown>).Property;
     const properties = new Map<string, string>();
     const formats = new Map<string, ValueFormat>();
     let primaryKey: string | undefined;
     if (group !== null && typeof group === "object" && !Array.isArray(group)) {
       for (const [key, attributes] of Object.entries(group as Record<string, Record<string, AttributeValue>>)) {
-        const column = text(attributes.ConnectionColumn);
-        const property = text(attributes.Identifier) ?? key;
+        const column = attributeText(attributes.ConnectionColumn);
+        const property = attributeText(attributes.Identifier) ?? key;
         if (column !== undefined && !properties.has(column)) properties.set(column, property);
-        const format = text(attributes.Format);
+        const format = attributeText(attributes.Format);
         if (column !== undefined && format !== undefined) formats.set(column, valueFormat(format));
-        const pk = attributes.IsPrimaryKey;
-        if (pk === true || pk === 1 || pk === "true" || pk === "1") primaryKey = property;
+        if (isTrueAttribute(attributes.IsPrimaryKey)) primaryKey = property;
       }
     }
     entityTypes.set(item.identifier, { identifier: item.identifier, primaryKey, properties, formats, thresholds: thresholdsOf(item.attributes, 0, 0) });
@@ -95,9 +92,9 @@ export async function readConnectorModel(store: Store, connector: string): Promi
   const associations = new Map<string, AssociationModel>();
   for (const row of await repository.findBy({ kind: "EntityAssociationMapping" })) {
     const item = new LazyStoredItem(row);
-    if (text(item.attributes.Connector) !== connector) continue;
+    if (attributeText(item.attributes.Connector) !== connector) continue;
     const side = (n: 1 | 2): AssociationSide => {
-      const [entityType, property] = (text(item.attributes[`EntityPropertyMapping${n}`]) ?? "").split(":");
+      const [entityType, property] = (attributeText(item.attributes[`EntityPropertyMapping${n}`]) ?? "").split(":");
       if (!entityType || !property) throw new Error(`EntityAssociationMapping ${item.identifier} needs EntityPropertyMapping${n} (EntityType:Property)`);
       return { entityType, property };
     };

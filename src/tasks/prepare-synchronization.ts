@@ -3,13 +3,11 @@
  * queues them as one batch for SynchronizeTask (src/sync/prepare.ts; README, PrepareSynchronizationTask).
  */
 import { resolve } from "node:path";
-import type { AttributeValue } from "../config/coerce-attribute.js";
+import { attributeText } from "../config/coerce-attribute.js";
 import { readConnectorMappings } from "../sync/mappings.js";
 import { DEFAULT_MEMORY_BUDGET, prepareSynchronization, SYNC_MODES, type SyncMode } from "../sync/prepare.js";
 import { defineTask, type TaskContext, type TaskResult, type TaskSnapshot } from "./task-handler.js";
 
-const text = (value: AttributeValue | undefined): string | undefined =>
-  value === undefined || value === "" ? undefined : String(value);
 
 /** The handler's work, with the sort's memory budget as a parameter (tests force the external sort). */
 export async function runPrepareSynchronization(
@@ -17,16 +15,16 @@ export async function runPrepareSynchronization(
   task: TaskSnapshot,
   memoryBudgetBytes = DEFAULT_MEMORY_BUDGET,
 ): Promise<TaskResult> {
-  const connector = text(task.attributes.Connector);
+  const connector = attributeText(task.attributes.Connector);
   if (connector === undefined) throw new Error(`PrepareSynchronizationTask ${task.identifier} has no Connector`);
-  const modeText = text(task.attributes.SynchronizationMode) ?? "Complete";
+  const modeText = attributeText(task.attributes.SynchronizationMode) ?? "Complete";
   const mode = SYNC_MODES.find((m) => m.toLowerCase() === modeText.toLowerCase()) as SyncMode | undefined;
   if (mode === undefined) throw new Error(`PrepareSynchronizationTask ${task.identifier}: unknown SynchronizationMode ${modeText}`);
-  if (text(task.attributes.WorkingDirectory) !== undefined) {
+  if (attributeText(task.attributes.WorkingDirectory) !== undefined) {
     throw new Error(`PrepareSynchronizationTask ${task.identifier}: WorkingDirectory is not supported yet (the batch goes to Paths.Work/Collect)`);
   }
-  const type = text(task.attributes.Type) ?? "None";
-  const commandColumn = text(task.attributes.ColumnName) ?? (type === "None" ? undefined : "command");
+  const type = attributeText(task.attributes.Type) ?? "None";
+  const commandColumn = attributeText(task.attributes.ColumnName) ?? (type === "None" ? undefined : "command");
 
   const files = await readConnectorMappings(context.store, connector);
   if (files.length === 0) {

@@ -3,25 +3,24 @@
  * of every entity type (AllEntityType) or of the TaskEntityType children, all resources or only the
  * Dirty ones and their dependants (src/expressions/update-expressions.ts; README).
  */
-import type { AttributeValue } from "../config/coerce-attribute.js";
+import { isTrueAttribute, type AttributeValue } from "../config/coerce-attribute.js";
 import { updateExpressions } from "../expressions/update-expressions.js";
 import { defineTask, type TaskContext, type TaskResult, type TaskSnapshot } from "./task-handler.js";
 
-const isTrue = (value: AttributeValue | undefined): boolean => value === true || value === 1 || (typeof value === "string" && ["true", "1"].includes(value.toLowerCase()));
 const count = (value: AttributeValue | undefined): number => {
   const n = Number(value ?? 0);
   return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
 };
 
 export async function runUpdateEntityPropertyExpressions(context: TaskContext, task: TaskSnapshot): Promise<TaskResult> {
-  const all = isTrue(task.attributes.AllEntityType);
+  const all = isTrueAttribute(task.attributes.AllEntityType);
   if (!all && task.entityTypes.length === 0) {
     return { state: "Error", didWork: false, message: `UpdateEntityPropertyExpressionsTask ${task.identifier} names no entity type: set AllEntityType="true" or add TaskEntityType children` };
   }
   const counters = await updateExpressions({
     store: context.store,
     entityTypes: all ? undefined : task.entityTypes,
-    dirty: isTrue(task.attributes.Dirty),
+    dirty: isTrueAttribute(task.attributes.Dirty),
     batchSelectSize: count(task.attributes.BatchSelectSize),
     batchUpdateSize: count(task.attributes.BatchUpdateSize),
     jobInstanceId: context.job.instanceId,
