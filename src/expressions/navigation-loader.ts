@@ -10,7 +10,7 @@ import type { EntityManager } from "typeorm";
 import { decodeProperties, type Properties } from "../resources/resource-store.js";
 import type { EntityModel, Navigation } from "../resources/entity-model.js";
 import type { Dialect } from "../store/database-url.js";
-import { batchSize } from "../store/statements.js";
+import { batchSize, chunks } from "../store/statements.js";
 import type { NavigationTree, ResourceObject } from "./compile-expressions.js";
 import { selectPropertiesByIds } from "../resources/resource-queries.js";
 import { selectLinksByEnd } from "./expression-queries.js";
@@ -21,12 +21,6 @@ export interface LoadContext {
   model: EntityModel;
   /** Entity type → its integer properties (read by CEL as int). */
   integers: Map<string, string[]>;
-}
-
-export function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
-  return result;
 }
 
 /** Stored properties → what CEL reads: integer-typed properties as bigint (CEL's int), so `resource.Age + 1` works. */

@@ -13,12 +13,12 @@ import type { EntityManager } from "typeorm";
 import { readEntityModel } from "../resources/entity-model.js";
 import { archiveResources, updateResourceVersions } from "../resources/resource-queries.js";
 import { decodeProperties, encodeProperties, VERSIONS_PER_UPDATE, type Properties, type PropertyInput } from "../resources/resource-store.js";
-import { batchSize, run } from "../store/statements.js";
+import { batchSize, chunks, run } from "../store/statements.js";
 import type { Store } from "../store/store.js";
 import type { LogLevel } from "../tasks/task-handler.js";
 import { compileExpressions, integerProperties, type EntityTypeProgram, type NavigationTree, type ResourceObject } from "./compile-expressions.js";
 import { selectDirtyIds, selectSubjectsByIds, selectSubjectsPage, type ComputedSubject } from "./expression-queries.js";
-import { attachNavigations, chunks, navigationOf, reachingIds, resourceObject, type LoadContext } from "./navigation-loader.js";
+import { attachNavigations, navigationOf, reachingIds, resourceObject, type LoadContext } from "./navigation-loader.js";
 
 export const DEFAULT_BATCH_SELECT_SIZE = 10_000;
 export const DEFAULT_BATCH_UPDATE_SIZE = 20_000;

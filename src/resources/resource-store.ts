@@ -17,7 +17,7 @@ import {
   ENTITY, type ChangeState, type PropertyValue, type ResourceChangeRow, type ResourceHistoryRow, type ResourceLinkChangeRow,
   type ResourceLinkHistoryRow, type ResourceLinkRow, type ResourceRow, type SynchronizationRow,
 } from "../store/entities.js";
-import { batchSize, run } from "../store/statements.js";
+import { batchSize, chunks, run } from "../store/statements.js";
 import * as q from "./resource-queries.js";
 
 export type PropertyInput = PropertyValue | Date | null | undefined;
@@ -110,12 +110,6 @@ export type NewSynchronization = Pick<SynchronizationRow, "connector" | "taskIns
 export const DEFAULT_PAGE_SIZE = 1000;
 /** Resources per UPDATE statement: its CASE is scanned for each row it writes, so it stays short. */
 export const VERSIONS_PER_UPDATE = 200;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
-  return result;
-}
 
 export class ResourceStore {
   readonly dialect: Dialect;

@@ -10,6 +10,13 @@ export function batchSize(dialect: Dialect, columns: number): number {
   return Math.max(1, Math.floor((dialect === "mssql" ? 2000 : 5000) / columns));
 }
 
+/** A list cut into pieces of at most `size` (ids within a statement's parameter limit). */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}
+
 export interface Statement {
   sql: string;
   parameters: unknown[];

@@ -15,6 +15,7 @@ import { In, Not, type DeleteQueryBuilder, type EntityManager, type ObjectLitera
 import { deleteByJobInstance, interruptJobInstances, interruptTaskInstances } from "../../jobs/instance-queries.js";
 import { ENTITY, type JobInstanceRow } from "../../store/entities.js";
 import { readLease } from "../../store/lease.js";
+import { chunks } from "../../store/statements.js";
 import type { MaintenanceRun } from "./run.js";
 import { jobLeaseName } from "../../jobs/job-lease.js";
 
@@ -58,12 +59,6 @@ export function selectOtherInProgressInstances(m: EntityManager, exceptId: numbe
     .where({ state: "InProgress", id: Not(exceptId) }).orderBy("j.id");
 }
 
-function chunks(ids: number[]): number[][] {
-  const result: number[][] = [];
-  for (let i = 0; i < ids.length; i += CHUNK) result.push(ids.slice(i, i + CHUNK));
-  return result;
-}
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
@@ -82,7 +77,7 @@ export async function repairConsistency(run: MaintenanceRun): Promise<void> {
   const strayTasks = await ids(selectMissingTaskInstancesOfLogs(m), "taskInstanceId");
   if (strayTasks.length > 0) {
     let logs = 0;
-    for (const chunk of chunks(strayTasks)) logs += await exec(deleteLogsOfTaskInstances(m, chunk));
+    for (const chunk of chunks(strayTasks, CHUNK)) logs += await exec(deleteLogsOfTaskInstances(m, chunk));
     run.log("Warning", `deleted ${plural(logs, "log line")} of task instances that no longer exist (${idList(strayTasks)})`);
     run.count("rowsRepaired", logs);
   }
@@ -93,11 +88,11 @@ export async function repairConsistency(run: MaintenanceRun): Promise<void> {
   ])].sort((a, b) => a - b);
   if (missingJobs.length > 0) {
     let logs = 0;
-    for (const chunk of chunks(missingJobs)) logs += await exec(deleteByJobInstance(m, ENTITY.taskLog, chunk));
+    for (const chunk of chunks(missingJobs, CHUNK)) logs += await exec(deleteByJobInstance(m, ENTITY.taskLog, chunk));
     // Lines that name another job instance than their task's: the task instances cannot go while they refer to them.
-    for (const chunk of chunks(await ids(selectOrphanTaskInstancesOfLogs(m), "taskInstanceId"))) logs += await exec(deleteLogsOfTaskInstances(m, chunk));
+    for (const chunk of chunks(await ids(selectOrphanTaskInstancesOfLogs(m), "taskInstanceId"), CHUNK)) logs += await exec(deleteLogsOfTaskInstances(m, chunk));
     let tasks = 0;
-    for (const chunk of chunks(missingJobs)) tasks += await exec(deleteByJobInstance(m, ENTITY.taskInstance, chunk));
+    for (const chunk of chunks(missingJobs, CHUNK)) tasks += await exec(deleteByJobInstance(m, ENTITY.taskInstance, chunk));
     run.log("Warning", `deleted ${plural(tasks, "task instance")} and ${plural(logs, "log line")} of job instances that no longer exist (${idList(missingJobs)})`);
     run.count("rowsRepaired", tasks + logs);
   }
