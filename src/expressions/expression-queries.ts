@@ -6,6 +6,7 @@
  * The SQL Server snapshot test prints these, so what is reviewed offline is what runs.
  */
 import type { EntityManager, SelectQueryBuilder } from "typeorm";
+import { selectDirtyResources, selectResources, selectResourcesByIds } from "../resources/resource-queries.js";
 import { ENTITY, type ResourceLinkRow, type ResourceRow } from "../store/entities.js";
 
 export type LinkEnd = "from" | "to";
@@ -22,24 +23,17 @@ export function selectLinksByEnd(m: EntityManager, association: string, end: Lin
 export type ComputedSubject = Pick<ResourceRow, "id" | "sourceKey" | "properties">;
 const SUBJECT_COLUMNS = ["r.id", "r.sourceKey", "r.properties"];
 
-/**
- * One page of an entity type's resources in source key order, after `after` (keyset pagination on
- * the unique (entity_type, source_key) index: each page is an index range scan, whatever the depth).
- */
+/** resource-queries' keyset page of an entity type's resources, with only what a recompute reads. */
 export function selectSubjectsPage(m: EntityManager, entityType: string, after: string | undefined, limit: number): SelectQueryBuilder<ResourceRow> {
-  const query = m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").select(SUBJECT_COLUMNS).where("r.entityType = :entityType", { entityType });
-  if (after !== undefined) query.andWhere("r.sourceKey > :after", { after });
-  return query.orderBy("r.sourceKey", "ASC").limit(limit);
+  return selectResources(m, entityType, after, limit).select(SUBJECT_COLUMNS);
 }
 
-/** These resources (Dirty mode reads its subset by id). */
+/** These resources, with only what a recompute reads (Dirty mode reads its subset by id). */
 export function selectSubjectsByIds(m: EntityManager, ids: readonly number[]): SelectQueryBuilder<ResourceRow> {
-  return m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").select(SUBJECT_COLUMNS).where("r.id IN (:...ids)", { ids }).orderBy("r.id", "ASC");
+  return selectResourcesByIds(m, ids).select(SUBJECT_COLUMNS);
 }
 
 /** One page of an entity type's dirty resource ids in id order, after `afterId` (index (entity_type, dirty, id)). */
 export function selectDirtyIds(m: EntityManager, entityType: string, afterId: number, limit: number): SelectQueryBuilder<ResourceRow> {
-  // The object form: TypeORM converts and types `true` for the column (1 on SQLite, bit on SQL Server).
-  return m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").select(["r.id"]).where({ entityType, dirty: true })
-    .andWhere("r.id > :afterId", { afterId }).orderBy("r.id", "ASC").limit(limit);
+  return selectDirtyResources(m, entityType, afterId, limit).select(["r.id"]);
 }
