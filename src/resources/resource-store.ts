@@ -171,6 +171,15 @@ export class ResourceStore {
     return rows;
   }
 
+  /** Resource id → its source key (without reading the properties). */
+  async sourceKeysByIds(ids: readonly number[]): Promise<Map<number, string>> {
+    const found = new Map<number, string>();
+    for (const batch of chunks(ids, this.idBatch())) {
+      for (const row of await q.selectResourcesByIds(this.m, batch).select(["r.id", "r.sourceKey"]).getMany()) found.set(row.id, row.sourceKey);
+    }
+    return found;
+  }
+
   /** Resource id → its stored properties text. */
   async propertiesByIds(ids: readonly number[]): Promise<Map<number, string>> {
     const found = new Map<number, string>();

@@ -113,7 +113,8 @@ async function* pairs(path: string, columns: readonly string[], signal: AbortSig
 async function storedLinks(rs: ResourceStore, association: string): Promise<Map<string, { id: number; from: number; to: number }>> {
   const stored = new Map<string, { id: number; from: number; to: number }>();
   for await (const page of rs.links(association)) {
-    const keys = new Map((await rs.resourcesByIds([...new Set(page.flatMap((l) => [l.fromResourceId, l.toResourceId]))])).map((r) => [r.id, r.sourceKey]));
+    // Only the keys: the ends' properties are never needed to compare links.
+    const keys = await rs.sourceKeysByIds([...new Set(page.flatMap((l) => [l.fromResourceId, l.toResourceId]))]);
     for (const l of page) stored.set(`${keys.get(l.fromResourceId)}\u0000${keys.get(l.toResourceId)}`, { id: l.id, from: l.fromResourceId, to: l.toResourceId });
   }
   return stored;

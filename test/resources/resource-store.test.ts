@@ -290,6 +290,7 @@ describe("resource statements on SQL Server (offline)", () => {
       statement("a page of whole resources", q.selectResources(m, "HR_Person", "00042", 1000)),
       statement("resources by id (the before of changed ones)", q.selectResourcesByIds(m, [1, 2])),
       statement("stored properties by id (a new version keeps the computed ones)", q.selectPropertiesByIds(m, [1, 2])),
+      statement("source keys by id (the ends of stored links)", q.selectResourcesByIds(m, [1, 2]).select(["r.id", "r.sourceKey"])),
       statement("source keys to ids (links)", q.selectResourceIdsByKeys(m, "HR_Person", ["00042", "00043"])),
       statement("current resources per entity type (thresholds, Initial's empty check)", q.countResources(m, ["HR_Person", "HR_Group"])),
       statement("archive the current versions", q.archiveResources(m, [1, 2], T1, 8)),

@@ -16,6 +16,9 @@ SELECT "r"."id" AS "r_id", "r"."entity_type" AS "r_entity_type", "r"."connector"
 -- stored properties by id (a new version keeps the computed ones) (2 parameters)
 SELECT "r"."id" AS "id", "r"."properties" AS "properties" FROM "idm_resources" "r" WHERE "r"."id" IN (@0, @1);
 
+-- source keys by id (the ends of stored links) (2 parameters)
+SELECT "r"."id" AS "r_id", "r"."source_key" AS "r_source_key" FROM "idm_resources" "r" WHERE "r"."id" IN (@0, @1) ORDER BY "r_id" ASC;
+
 -- source keys to ids (links) (3 parameters)
 SELECT "r"."id" AS "r_id", "r"."source_key" AS "r_source_key", "r"."hash" AS "r_hash" FROM "idm_resources" "r" WHERE "r"."entity_type" = @0 AND "r"."source_key" IN (@1, @2);
 
