@@ -3,10 +3,9 @@
  * EntityAssociationMapping items: for each, the export file (its ConnectionTable), the columns kept
  * and the key that rows are sorted, deduplicated and compared on.
  */
-import { attributeText, isTrueAttribute, type AttributeValue } from "../config/coerce-attribute.js";
-import { LazyStoredItem } from "../deploy/stored-items.js";
-import { ENTITY, type ItemRow } from "../store/entities.js";
+import { attributeText } from "../config/coerce-attribute.js";
 import type { Store } from "../store/store.js";
+import { readMappingItems } from "./mapping-items.js";
 
 export interface MappedFile {
   kind: "EntityType" | "EntityAssociation";
@@ -20,37 +19,24 @@ export interface MappedFile {
   keyLength: number;
 }
 
-
-
 export async function readConnectorMappings(store: Store, connector: string): Promise<MappedFile[]> {
-  const repository = store.dataSource.manager.getRepository<ItemRow>(ENTITY.item);
+  const { entityTypes, associations } = await readMappingItems(store, connector);
   const files: MappedFile[] = [];
-
-  const types = (await repository.findBy({ kind: "EntityTypeMapping" })).map((row) => new LazyStoredItem(row));
-  for (const item of types.sort((a, b) => (a.identifier < b.identifier ? -1 : 1))) {
-    if (attributeText(item.attributes.Connector) !== connector) continue;
+  for (const { item, properties } of entityTypes) {
     const table = attributeText(item.attributes.ConnectionTable);
     if (table === undefined) throw new Error(`EntityTypeMapping ${item.identifier} has no ConnectionTable: which export file to read`);
-    const group = (item.children as Record<string, unknown>).Property;
-    const properties = group !== null && typeof group === "object" && !Array.isArray(group)
-      ? Object.entries(group as Record<string, Record<string, AttributeValue>>)
-      : [];
     let primary: string | undefined;
     const others: string[] = [];
-    for (const [, attributes] of properties) {
-      const column = attributeText(attributes.ConnectionColumn);
+    for (const { column, isPrimaryKey } of properties) {
       if (column === undefined) continue;
-      if (isTrueAttribute(attributes.IsPrimaryKey)) primary = column;
+      if (isPrimaryKey) primary = column;
       else others.push(column);
     }
     if (primary === undefined) throw new Error(`EntityTypeMapping ${item.identifier} has no primary key column (IsPrimaryKey="true" with a ConnectionColumn)`);
     const columns = [primary, ...new Set(others.filter((c) => c !== primary))];
     files.push({ kind: "EntityType", identifier: item.identifier, connectionTable: table, columns, keyLength: 1 });
   }
-
-  const associations = (await repository.findBy({ kind: "EntityAssociationMapping" })).map((row) => new LazyStoredItem(row));
-  for (const item of associations.sort((a, b) => (a.identifier < b.identifier ? -1 : 1))) {
-    if (attributeText(item.attributes.Connector) !== connector) continue;
+  for (const item of associations) {
     const table = attributeText(item.attributes.ConnectionTable);
     if (table === undefined) throw new Error(`EntityAssociationMapping ${item.identifier} has no ConnectionTable: which export file to read`);
     const column1 = attributeText(item.attributes.Column1);

@@ -2,11 +2,12 @@
  * What SynchronizeTask reads from the stored model: each EntityTypeMapping's column → property map,
  * and the thresholds of the connector and of its mappings (README, Model elements).
  */
-import { attributeText, isTrueAttribute, type AttributeValue } from "../config/coerce-attribute.js";
+import { attributeText, type AttributeValue } from "../config/coerce-attribute.js";
+import { valueFormat, type ValueFormat } from "../config/value-formats.js";
 import { LazyStoredItem } from "../deploy/stored-items.js";
 import { ENTITY, type ItemRow } from "../store/entities.js";
-import { valueFormat, type ValueFormat } from "../config/value-formats.js";
 import type { Store } from "../store/store.js";
+import { readMappingItems } from "./mapping-items.js";
 
 export const OPERATIONS = ["Inserted", "Updated", "Deleted"] as const;
 export type ThresholdOperation = (typeof OPERATIONS)[number];
@@ -69,30 +70,21 @@ export async function readConnectorModel(store: Store, connector: string): Promi
   const connectorRow = await repository.findOneBy({ kind: "Connector", identifier: connector });
   if (connectorRow === null) throw new Error(`connector ${connector} is not deployed`);
   const connectorItem = new LazyStoredItem(connectorRow);
+  const items = await readMappingItems(store, connector);
   const entityTypes = new Map<string, EntityTypeModel>();
-  for (const row of await repository.findBy({ kind: "EntityTypeMapping" })) {
-    const item = new LazyStoredItem(row);
-    if (attributeText(item.attributes.Connector) !== connector) continue;
-    const group = (item.children as Record<string, unknown>).Property;
+  for (const { item, properties: mapped } of items.entityTypes) {
     const properties = new Map<string, string>();
     const formats = new Map<string, ValueFormat>();
     let primaryKey: string | undefined;
-    if (group !== null && typeof group === "object" && !Array.isArray(group)) {
-      for (const [key, attributes] of Object.entries(group as Record<string, Record<string, AttributeValue>>)) {
-        const column = attributeText(attributes.ConnectionColumn);
-        const property = attributeText(attributes.Identifier) ?? key;
-        if (column !== undefined && !properties.has(column)) properties.set(column, property);
-        const format = attributeText(attributes.Format);
-        if (column !== undefined && format !== undefined) formats.set(column, valueFormat(format));
-        if (isTrueAttribute(attributes.IsPrimaryKey)) primaryKey = property;
-      }
+    for (const { property, column, isPrimaryKey, format } of mapped) {
+      if (column !== undefined && !properties.has(column)) properties.set(column, property);
+      if (column !== undefined && format !== undefined) formats.set(column, valueFormat(format));
+      if (isPrimaryKey) primaryKey = property;
     }
     entityTypes.set(item.identifier, { identifier: item.identifier, primaryKey, properties, formats, thresholds: thresholdsOf(item.attributes, 0, 0) });
   }
   const associations = new Map<string, AssociationModel>();
-  for (const row of await repository.findBy({ kind: "EntityAssociationMapping" })) {
-    const item = new LazyStoredItem(row);
-    if (attributeText(item.attributes.Connector) !== connector) continue;
+  for (const item of items.associations) {
     const side = (n: 1 | 2): AssociationSide => {
       const [entityType, property] = (attributeText(item.attributes[`EntityPropertyMapping${n}`]) ?? "").split(":");
       if (!entityType || !property) throw new Error(`EntityAssociationMapping ${item.identifier} needs EntityPropertyMapping${n} (EntityType:Property)`);
