@@ -1,23 +1,16 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DEFAULT_SETTINGS } from "../../src/config/settings.js";
 import type { Store } from "../../src/store/store.js";
 import { readConnectorMappings } from "../../src/sync/mappings.js";
 import type { Manifest } from "../../src/sync/prepare.js";
 import prepareSynchronization, { runPrepareSynchronization } from "../../src/tasks/prepare-synchronization.js";
-import type { LogLevel, TaskContext, TaskSnapshot } from "../../src/tasks/task-handler.js";
+import type { TaskContext, TaskSnapshot } from "../../src/tasks/task-handler.js";
 import { BACKENDS, type TestDatabase } from "../store/backends.js";
 import { deployDemo, readCsv } from "../helpers/demo-data.js";
+import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
 
-const DEMO = fileURLToPath(new URL("../../conf-samples/demo", import.meta.url));
-
-const roots: string[] = [];
-afterEach(() => {
-  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
-});
+afterEach(() => removeTaskWorkspaces());
 
 function task(attributes: Record<string, string>): TaskSnapshot {
   return { identifier: "HR_Prepare", type: "PrepareSynchronizationTask", attributes: { Connector: "HR", ...attributes },
@@ -41,22 +34,9 @@ describe.each(BACKENDS)("PrepareSynchronizationTask on %s", (_, backend) => {
   });
 
   function setup() {
-    const root = realpathSync(mkdtempSync(join(tmpdir(), "idm-prepare-task-")));
-    roots.push(root);
-    const folders = { work: join(root, "work"), temp: join(root, "temp"), export: join(root, "export") };
+    const { context: base, folders, logs, controller } = taskWorkspace({}, { store });
     mkdirSync(folders.export);
-    const logs: [LogLevel, string][] = [];
-    const controller = new AbortController();
-    const context: TaskContext = {
-      store,
-      settings: { ...DEFAULT_SETTINGS, paths: folders },
-      job: { identifier: "HR_Synchro", instanceId: 3 },
-      paths: { configuration: DEMO, ...folders },
-      force: false,
-      signal: controller.signal,
-      log: (level, message) => logs.push([level, message]),
-      progress: () => {},
-    };
+    const context: TaskContext = { ...base, job: { identifier: "HR_Synchro", instanceId: 3 } };
     const collect = join(folders.work, "Collect", "HR");
     const write = (name: string, text: string) => writeFileSync(join(folders.export, name), text);
     return { context, logs, controller, collect, write };

@@ -1,7 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS } from "../../src/config/settings.js";
 import { decodeProperties, ResourceStore } from "../../src/resources/resource-store.js";
@@ -11,18 +9,16 @@ import { resumeJob, runJob } from "../../src/jobs/runner.js";
 import { registerTask } from "../../src/tasks/registry.js";
 import prepareSynchronization from "../../src/tasks/prepare-synchronization.js";
 import synchronizeTask from "../../src/tasks/synchronize.js";
-import type { LogLevel, TaskContext, TaskSnapshot } from "../../src/tasks/task-handler.js";
+import type { TaskContext, TaskSnapshot } from "../../src/tasks/task-handler.js";
 import { BACKENDS, type TestDatabase } from "../store/backends.js";
 import { deployDemo } from "../helpers/demo-data.js";
+import { DEMO } from "../helpers/idm-process.js";
+import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
 
-const DEMO = fileURLToPath(new URL("../../conf-samples/demo", import.meta.url));
 const PEOPLE_HEADER = "employee_id,first_name,last_name,email,job_title,department_code,manager_id,contract_start,contract_end";
 const DEPARTMENTS = "code,name\r\nIT,Information technology\r\nHR,Human resources\r\n";
 
-const roots: string[] = [];
-afterEach(() => {
-  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
-});
+afterEach(() => removeTaskWorkspaces());
 
 function snapshot(identifier: string, type: string, attributes: Record<string, string>): TaskSnapshot {
   return { identifier, type, attributes: { Connector: "HR", ...attributes }, dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined };
@@ -47,21 +43,11 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
   });
 
   function setup() {
-    const root = realpathSync(mkdtempSync(join(tmpdir(), "idm-synchronize-task-")));
-    roots.push(root);
-    const folders = { work: join(root, "work"), temp: join(root, "temp"), export: join(root, "export") };
+    const { context: base, folders, logs } = taskWorkspace({}, { store });
     mkdirSync(folders.export);
-    const logs: [LogLevel, string][] = [];
     const hooks: { progress: () => void } = { progress: () => {} };
     const contextFor = (instanceId: number, force = false): TaskContext => ({
-      store,
-      settings: { ...DEFAULT_SETTINGS, paths: folders },
-      job: { identifier: "HR_Synchro", instanceId },
-      paths: { configuration: DEMO, ...folders },
-      force,
-      signal: new AbortController().signal,
-      log: (level, message) => logs.push([level, message]),
-      progress: () => hooks.progress(),
+      ...base, job: { identifier: "HR_Synchro", instanceId }, force, progress: () => hooks.progress(),
     });
     const collect = join(folders.work, "Collect", "HR");
     const write = (name: string, text: string) => writeFileSync(join(folders.export, name), text);
