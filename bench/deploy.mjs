@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { validateFolder } from "../dist/config/validate-folder.js";
 import { deploy } from "../dist/deploy/apply.js";
 import { DEFAULT_DELETION_GUARD } from "../dist/deploy/deletion-guard.js";
-import { buildItems } from "../dist/deploy/items.js";
+import { buildItems } from "../dist/config/items.js";
 import { generateConfig } from "./generate-config.mjs";
 import { benchBackends } from "./backends.mjs";
 

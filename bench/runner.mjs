@@ -9,7 +9,7 @@ import { DEFAULT_SETTINGS } from "../dist/config/settings.js";
 import { validateFolder } from "../dist/config/validate-folder.js";
 import { deploy } from "../dist/deploy/apply.js";
 import { DEFAULT_DELETION_GUARD } from "../dist/deploy/deletion-guard.js";
-import { buildItems } from "../dist/deploy/items.js";
+import { buildItems } from "../dist/config/items.js";
 import { runJob } from "../dist/jobs/runner.js";
 import { ENTITY } from "../dist/store/entities.js";
 import { batchSize, bulkInsert } from "../dist/store/statements.js";

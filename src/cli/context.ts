@@ -3,7 +3,7 @@ import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { loadSettings, type Settings } from "../config/settings.js";
 import type { ValidationResult } from "../config/validate-folder.js";
-import type { Item } from "../deploy/items.js";
+import type { Item } from "../config/items.js";
 import { validateForDeploy } from "../deploy/run-deploy.js";
 import { resolveDatabaseUrl } from "../store/database-url.js";
 import { openStore, type OpenStoreOptions, type Store } from "../store/store.js";

@@ -6,10 +6,10 @@
  * Binding point at the offending character of the value.
  */
 import { parse } from "@bufbuild/cel";
-import { RESOURCE_VARIABLE } from "../expressions/cel-environment.js";
-import { literalValue, readExpressionForm, type ExpressionForm } from "../expressions/expression-forms.js";
-import { resolveChain, resourceChains } from "../expressions/resource-paths.js";
-import type { EntityModel, EntityTypeDefinition, PropertyModel, PropertyType } from "../resources/entity-model.js";
+import { RESOURCE_VARIABLE } from "../domain/expressions/cel-environment.js";
+import { literalValue, readExpressionForm, type ExpressionForm } from "../domain/expressions/expression-forms.js";
+import { resolveChain, resourceChains } from "../domain/expressions/resource-paths.js";
+import type { EntityModel, EntityTypeDefinition, PropertyModel, PropertyType } from "../domain/resources/entity-model.js";
 import { attributeValuePosition } from "./attribute-value-position.js";
 import { position } from "./check-attributes.js";
 import type { ConfigElement, Configuration } from "./configuration.js";

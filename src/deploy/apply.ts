@@ -8,10 +8,11 @@ import { acquireLease, type LeaseOptions } from "../store/lease.js";
 import type { Store } from "../store/store.js";
 import { checkDeletionGuard, type DeletionGuard } from "./deletion-guard.js";
 import { DeployError } from "./deploy-error.js";
-import { setHash, type Item } from "./items.js";
+import { setHash, type Item } from "../config/items.js";
 import { batchSize, run } from "../store/statements.js";
 import { deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, updateItem } from "./item-queries.js";
-import { hasChanges, planDeploy, PLAN_VERSION, type Plan, type StoredItem } from "./plan.js";
+import { hasChanges, planDeploy, PLAN_VERSION, type Plan } from "./plan.js";
+import { type StoredItem } from "../domain/stored-items.js";
 import { readStoredForPlan } from "./read-stored.js";
 import { revisionOfRow, revisionState, sourceColumns, toItemRow } from "./stored-items.js";
 

@@ -4,7 +4,8 @@
  */
 import { TASK_TYPES } from "../config/generated/schema-types.js";
 import { DeployError } from "./deploy-error.js";
-import type { Plan, StoredItem } from "./plan.js";
+import type { Plan } from "./plan.js";
+import type { StoredItem } from "../domain/stored-items.js";
 
 export interface DeletionGuard {
   /** More deletes than this in one deploy are refused. */

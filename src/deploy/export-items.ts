@@ -7,7 +7,7 @@
 import type { AttributeValue } from "../config/coerce-attribute.js";
 import type { SourcePosition } from "../config/problems.js";
 import type { ElementSpec, SchemaCatalog } from "../config/schema/catalog.js";
-import { isJobChildren, isTaskChildren, type Item, type JobStepItem, type ModelChildAttributes } from "./items.js";
+import { isJobChildren, isTaskChildren, type Item, type JobStepItem, type ModelChildAttributes } from "../config/items.js";
 
 export type ExportableItem = Pick<Item, "kind" | "identifier" | "attributes" | "children"> & { source: SourcePosition | null };
 

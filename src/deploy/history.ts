@@ -3,10 +3,10 @@ import type { SourcePosition } from "../config/problems.js";
 import { ENTITY, type DeploymentRow, type ItemRow } from "../store/entities.js";
 import type { Store } from "../store/store.js";
 import { DeployError } from "./deploy-error.js";
-import type { Item } from "./items.js";
+import type { Item } from "../config/items.js";
 import { selectDeployments, selectRevisionsUpTo } from "./item-queries.js";
-import { LazyStoredItem } from "./stored-items.js";
-import type { StoredItem } from "./plan.js";
+import { LazyStoredItem } from "../domain/stored-items.js";
+import type { StoredItem } from "../domain/stored-items.js";
 
 export type DeploymentSummary = Omit<DeploymentRow, "plan">;
 

@@ -5,7 +5,7 @@
  * namespace`), valid in a `.d.ts` and in a `.ts` file; the same items always give the same text.
  */
 import { TASK_TYPES } from "../config/generated/schema-types.js";
-import { isJobChildren, type ItemChildren } from "./items.js";
+import { isJobChildren, type ItemChildren } from "../config/items.js";
 
 export type DeclarableItem = { kind: string; identifier: string; children: ItemChildren };
 

@@ -2,8 +2,9 @@
  * The job-level summary of a plan, in words: per job, what its run will do differently (tasks
  * added or removed, levels, order, dependencies, schedule, overrides, task settings).
  */
-import { isJobChildren, isTaskChildren, type Item, type JobStepItem } from "./items.js";
-import type { FieldChange, ItemDelete, ItemUpdate, JobChanges, StoredItem } from "./plan.js";
+import { isJobChildren, isTaskChildren, type Item, type JobStepItem } from "../config/items.js";
+import type { FieldChange, ItemDelete, ItemUpdate, JobChanges } from "./plan.js";
+import type { StoredItem } from "../domain/stored-items.js";
 
 interface Changes {
   inserts: Item[];

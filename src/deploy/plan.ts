@@ -5,19 +5,10 @@
  */
 import type { SourcePosition } from "../config/problems.js";
 import { describeJobChanges } from "./job-changes.js";
-import { setHash, type Item, type ItemChildren } from "./items.js";
+import type { StoredItem } from "../domain/stored-items.js";
+import { setHash, type Item, type ItemChildren } from "../config/items.js";
 
 export const PLAN_VERSION = 1;
-
-export interface StoredItem {
-  id: number;
-  kind: string;
-  identifier: string;
-  attributes: Item["attributes"];
-  children: ItemChildren;
-  hash: string;
-  source: SourcePosition | null;
-}
 
 export interface FieldChange {
   path: string;

@@ -2,11 +2,11 @@
 import type { EntityManager } from "typeorm";
 import type { ItemRow } from "../store/entities.js";
 import type { Dialect } from "../store/database-url.js";
-import type { Item } from "./items.js";
+import type { Item } from "../config/items.js";
 import { batchSize } from "../store/statements.js";
 import { rawRows, selectAllItems, selectItemDetails, selectItemKeys } from "./item-queries.js";
-import type { StoredItem } from "./plan.js";
-import { LazyStoredItem } from "./stored-items.js";
+import type { StoredItem } from "../domain/stored-items.js";
+import { LazyStoredItem } from "../domain/stored-items.js";
 
 type FullRow = Partial<ItemRow> & Pick<ItemRow, "id" | "kind" | "identifier" | "hash">;
 

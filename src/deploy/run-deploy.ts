@@ -11,7 +11,7 @@ import { validateFolder, type ValidationResult } from "../config/validate-folder
 import type { LeaseBusyError } from "../store/lease.js";
 import type { Store } from "../store/store.js";
 import { deploy, type DeployResult } from "./apply.js";
-import { buildItems, type Item } from "./items.js";
+import { buildItems, type Item } from "../config/items.js";
 import type { Plan } from "./plan.js";
 
 /** How long a deploy waits for another to release the `deploy` lease, when not told (`idm deploy --lock-timeout`). */

@@ -1,53 +1,7 @@
 /** Converts between items and their rows in idm_items. */
 import type { SourcePosition } from "../config/problems.js";
 import type { ItemRow } from "../store/entities.js";
-import type { Item } from "./items.js";
-import type { StoredItem } from "./plan.js";
-
-/**
- * A stored item whose attributes and children are loaded apart and parsed on first use: a deploy
- * that changes little reads every key and hash, but the JSON of only the few items that changed.
- */
-export class LazyStoredItem implements StoredItem {
-  readonly id: number;
-  readonly kind: string;
-  readonly identifier: string;
-  readonly hash: string;
-  readonly source: SourcePosition | null;
-  #attributes: string | StoredItem["attributes"] | undefined;
-  #children: string | StoredItem["children"] | undefined;
-
-  constructor(row: Partial<ItemRow> & Pick<ItemRow, "id" | "kind" | "identifier" | "hash">) {
-    this.id = Number(row.id);
-    this.kind = row.kind;
-    this.identifier = row.identifier;
-    this.hash = row.hash;
-    this.source = row.sourceFile == null ? null : { file: row.sourceFile, line: row.sourceLine ?? 1, column: row.sourceColumn ?? 1 };
-    this.#attributes = row.attributes;
-    this.#children = row.children;
-  }
-
-  get loaded(): boolean {
-    return this.#attributes !== undefined;
-  }
-
-  load(row: Pick<ItemRow, "attributes" | "children">): void {
-    this.#attributes = row.attributes;
-    this.#children = row.children;
-  }
-
-  get attributes(): StoredItem["attributes"] {
-    if (this.#attributes === undefined) throw new Error(`${this.kind} ${this.identifier}: attributes not loaded`);
-    if (typeof this.#attributes === "string") this.#attributes = JSON.parse(this.#attributes) as StoredItem["attributes"];
-    return this.#attributes;
-  }
-
-  get children(): StoredItem["children"] {
-    if (this.#children === undefined) throw new Error(`${this.kind} ${this.identifier}: children not loaded`);
-    if (typeof this.#children === "string") this.#children = JSON.parse(this.#children) as StoredItem["children"];
-    return this.#children;
-  }
-}
+import type { Item } from "../config/items.js";
 
 export function toItemRow(item: Item, deploymentId: number): Omit<ItemRow, "id"> {
   return {

@@ -1,12 +1,12 @@
 /** What has run: instances, their logs, the deployed jobs with their last run, and retention. */
 import { jobCron } from "../config/job-cron.js";
-import { isJobChildren } from "../deploy/items.js";
-import { LazyStoredItem } from "../deploy/stored-items.js";
+import { isJobChildren } from "../config/items.js";
+import { readStoredItems } from "../domain/stored-items.js";
 import { ENTITY, type ItemRow, type JobInstanceRow, type TaskLogRow } from "../store/entities.js";
 import type { Store } from "../store/store.js";
 import {
   deleteByJobInstance, deleteJobInstances, selectInstances, selectLastInstances, selectPrunableInstances, selectTaskInstances, selectTaskLogs,
-} from "./instance-queries.js";
+} from "../store/job-instance-queries.js";
 
 export type InstanceSummary = Omit<JobInstanceRow, "snapshot" | "selection">;
 
@@ -28,10 +28,9 @@ export interface DeployedJob {
 
 export async function listDeployedJobs(store: Store, now = new Date()): Promise<DeployedJob[]> {
   const manager = store.dataSource.manager;
-  const rows = await manager.getRepository<ItemRow>(ENTITY.item).find({ where: { kind: "Job" }, order: { identifier: "ASC" } });
+  const jobs = await readStoredItems(manager, "Job");
   const last = new Map((await selectLastInstances(manager).getMany()).map((i) => [i.job, i]));
-  return rows.map((row) => {
-    const item = new LazyStoredItem(row);
+  return jobs.map((item) => {
     const attributes = item.attributes;
     const cron = typeof attributes.CronTabExpression === "string" ? attributes.CronTabExpression : null;
     const instance = last.get(item.identifier);

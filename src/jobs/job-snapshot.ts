@@ -5,8 +5,8 @@
 import { In } from "typeorm";
 import type { AttributeValue } from "../config/coerce-attribute.js";
 import { TASK_TYPES } from "../config/generated/schema-types.js";
-import { isJobChildren, isTaskChildren } from "../deploy/items.js";
-import { LazyStoredItem } from "../deploy/stored-items.js";
+import { isJobChildren, isTaskChildren } from "../config/items.js";
+import { readStoredItem, readStoredItemsByIdentifier } from "../domain/stored-items.js";
 import { ENTITY, type DeploymentRow, type ItemRow } from "../store/entities.js";
 import type { Store } from "../store/store.js";
 import type { TaskSnapshot } from "../tasks/task-handler.js";
@@ -27,27 +27,16 @@ export interface JobSnapshot {
   steps: StepSnapshot[];
 }
 
-/** SQL Server takes at most 2,100 parameters per statement. */
-const IN_LIST_SIZE = 1000;
-
 /** undefined when no job of that identifier is deployed. */
 export async function readJobSnapshot(store: Store, job: string): Promise<JobSnapshot | undefined> {
   const manager = store.dataSource.manager;
-  const jobRow = await manager.getRepository<ItemRow>(ENTITY.item).findOneBy({ kind: "Job", identifier: job });
-  if (jobRow === null) return undefined;
-  const jobItem = new LazyStoredItem(jobRow);
+  const jobItem = await readStoredItem(manager, "Job", job);
+  if (jobItem === undefined) return undefined;
   if (!isJobChildren(jobItem.children)) throw new Error(`stored Job ${job} has no steps`);
   const steps = jobItem.children.steps;
 
   const identifiers = [...new Set(steps.map((s) => s.task))];
-  const tasks = new Map<string, LazyStoredItem>();
-  for (let i = 0; i < identifiers.length; i += IN_LIST_SIZE) {
-    const rows = await manager.getRepository<ItemRow>(ENTITY.item).findBy({
-      kind: In([...TASK_TYPES]),
-      identifier: In(identifiers.slice(i, i + IN_LIST_SIZE)),
-    });
-    for (const row of rows) tasks.set(row.identifier, new LazyStoredItem(row));
-  }
+  const tasks = new Map((await readStoredItemsByIdentifier(manager, TASK_TYPES, identifiers)).map((item) => [item.identifier, item]));
 
   const deployment = await manager.getRepository<DeploymentRow>(ENTITY.deployment).findOne({
     select: { id: true, sourceFolder: true },

@@ -9,17 +9,19 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { closestName } from "../config/did-you-mean.js";
 import type { Settings } from "../config/settings.js";
 import { jobIdentifiers } from "../deploy/history.js";
-import type { JobInstanceRow, JobState, TaskInstanceRow, TaskState, Trigger } from "../store/entities.js";
+import type { JobInstanceRow, TaskInstanceRow } from "../store/entities.js";
+import type { JobState, TaskState, Trigger } from "../domain/vocabulary.js";
 import { acquireLease, LeaseBusyError, type Lease } from "../store/lease.js";
 import { batchSize, run } from "../store/statements.js";
 import type { Store } from "../store/store.js";
 import { handlerFor } from "../tasks/registry.js";
-import type { LogLevel, TaskContext, TaskPaths, TaskResult } from "../tasks/task-handler.js";
+import type { TaskContext, TaskPaths, TaskResult } from "../tasks/task-handler.js";
+import type { LogLevel } from "../domain/vocabulary.js";
 import {
   insertJobInstance, insertTaskInstances, interruptJobInstances, interruptTaskInstances, selectCancelRequested,
   selectJobInstance, selectRunningInstances, selectTaskInstances, updateJobInstance, updateTaskInstance,
-} from "./instance-queries.js";
-import { jobLeaseName } from "./job-lease.js";
+} from "../store/job-instance-queries.js";
+import { jobLeaseName } from "../store/job-lease.js";
 import { readJobSnapshot, type JobSnapshot, type StepSnapshot } from "./job-snapshot.js";
 import { launchGroups } from "./launch-groups.js";
 import { isWholeJob, selectSteps, type Selection } from "./selection.js";

@@ -14,8 +14,8 @@ import type { Settings } from "../config/settings.js";
 import { ENTITY, type DeploymentRow, type ItemRow, type ScheduleRow } from "../store/entities.js";
 import { acquireLease, readLease, type Lease } from "../store/lease.js";
 import type { Store } from "../store/store.js";
-import { insertSchedule, selectRunningInstances, selectSchedules, updateSchedule } from "./instance-queries.js";
-import { jobLeaseName } from "./job-lease.js";
+import { insertSchedule, selectRunningInstances, selectSchedules, updateSchedule } from "../store/job-instance-queries.js";
+import { jobLeaseName } from "../store/job-lease.js";
 import { JobRunningError, runJob, type RunSummary } from "./runner.js";
 
 export const SCHEDULER_LEASE = "scheduler";

@@ -7,8 +7,8 @@ import type { AttributeValue } from "../config/coerce-attribute.js";
 import type { TaskLogRow } from "../store/entities.js";
 import { batchSize, run } from "../store/statements.js";
 import type { Store } from "../store/store.js";
-import { LOG_LEVELS, type LogLevel } from "../tasks/task-handler.js";
-import { insertTaskLogs } from "./instance-queries.js";
+import { LOG_LEVELS, type LogLevel } from "../domain/vocabulary.js";
+import { insertTaskLogs } from "../store/job-instance-queries.js";
 
 /**
  * The lowest level kept: the task's LogLevel, else the job's, else Information. "None" (6) is the

@@ -58,6 +58,7 @@
 import { EntitySchema, type EntitySchemaColumnOptions, type EntitySchemaOptions } from "typeorm";
 import { columnTypes, type ColumnSpec } from "./column-types.js";
 import type { Dialect } from "./database-url.js";
+import type { ChangeState, JobState, SynchronizationMode, TaskState, Trigger } from "../domain/vocabulary.js";
 
 export interface ItemRow {
   id: number;
@@ -111,10 +112,6 @@ export interface LeaseRow {
   expiresAt: Date;
 }
 
-export const JOB_STATES = ["InProgress", "Succeeded", "Warning", "Error", "Blocked", "Cancelled", "Interrupted"] as const;
-export type JobState = (typeof JOB_STATES)[number];
-export type TaskState = JobState | "Pending" | "Skipped";
-export type Trigger = "cli" | "scheduler" | "api";
 
 export interface JobInstanceRow {
   id: number;
@@ -402,8 +399,6 @@ export interface ResourceLinkHistoryRow {
   archivedByJobInstance: number | null;
 }
 
-/** pending: computed, not applied; blocked: a threshold stopped the sync (kept for review and resume); discarded: a later Complete sync superseded it. */
-export type ChangeState = "pending" | "blocked" | "applied" | "discarded";
 
 export interface ResourceChangeRow {
   id: number;
@@ -434,7 +429,6 @@ export interface ResourceLinkChangeRow {
   state: ChangeState;
 }
 
-export type SynchronizationMode = "Initial" | "Complete" | "Incremental";
 
 export interface SynchronizationRow {
   id: number;

@@ -5,11 +5,11 @@
  * views/view-plan.ts. Drops and creates run in one transaction: a failure or a cancel leaves the
  * previous views. A name the database cannot take fails the task before anything is dropped.
  */
-import { readEntityModel } from "../resources/entity-model.js";
-import { zzViews } from "../views/catalog.js";
-import { withDdlSession } from "../views/ddl-session.js";
-import { storeTarget } from "../views/store-target.js";
-import { dropViews, planViews } from "../views/view-plan.js";
+import { readEntityModel } from "../domain/resources/entity-model.js";
+import { zzViews } from "../domain/views/catalog.js";
+import { withDdlSession } from "../domain/views/ddl-session.js";
+import { storeTarget } from "../domain/views/store-target.js";
+import { dropViews, planViews } from "../domain/views/view-plan.js";
 import { defineTask } from "./task-handler.js";
 
 export default defineTask({

@@ -13,7 +13,7 @@ import { loadCatalog } from "../config/schema/catalog.js";
 import type { DeployResult } from "../deploy/apply.js";
 import { DeployError } from "../deploy/deploy-error.js";
 import { DEFAULT_NAMESPACE, identifierDeclarations, namespaceProblem } from "../deploy/identifier-declarations.js";
-import type { Item } from "../deploy/items.js";
+import type { Item } from "../config/items.js";
 import { mergedConfiguration } from "../deploy/merged-configuration.js";
 import { readStoredItems } from "../deploy/read-stored.js";
 import { DEFAULT_LOCK_TIMEOUT_SECONDS, runDeploy, validateForDeploy, type DeployValidation } from "../deploy/run-deploy.js";

@@ -5,7 +5,7 @@
  * CRLF, RFC 4180 quoting, a header row — PrepareSynchronizationTask's input contract, simple enough
  * for InvokeSqlCommandTask or InvokeExpressionTask to write instead.
  *
- * Packages: Usercube.CSV (src/sync/export-csv.ts) and Usercube.SQL (src/sync/export-sql.ts); each
+ * Packages: Usercube.CSV (src/connectors/csv/export-csv.ts) and Usercube.SQL (src/connectors/sql/export-sql.ts); each
  * reads its settings from Connections.<Connection>. Every file is written under a temporary name in
  * the export folder and renamed only once every table of every connection succeeded; a failure or a
  * cancel removes the temporary files and leaves the previous exports in place. The SQL package's
@@ -16,10 +16,10 @@ import { mkdirSync, rmSync } from "node:fs";
 import { rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { AttributeValue } from "../config/coerce-attribute.js";
-import { normaliseCsv, readCsvPackageSettings, sourceFileOf } from "../sync/export-csv.js";
-import { readExportConnections, type ExportConnection } from "../sync/export-model.js";
-import { exportSqlTables, readCookie, readSqlPackageSettings, type ExportCookie } from "../sync/export-sql.js";
-import { abortError, removeTemporaryFiles, type CsvOutput } from "./sql/runner.js";
+import { normaliseCsv, readCsvPackageSettings, sourceFileOf } from "../connectors/csv/export-csv.js";
+import { readExportConnections, type ExportConnection } from "../domain/sync/export-model.js";
+import { exportSqlTables, readCookie, readSqlPackageSettings, type ExportCookie } from "../connectors/sql/export-sql.js";
+import { abortError, removeTemporaryFiles, type CsvOutput } from "../connectors/sql/runner.js";
 import { defineTask, type TaskContext, type TaskResult, type TaskSnapshot } from "./task-handler.js";
 
 const text = (value: AttributeValue | undefined): string | undefined =>

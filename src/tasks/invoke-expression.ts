@@ -9,7 +9,8 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { locateAllowedFile } from "./allowed-path.js";
 import { killGroup, spawnGroup } from "./process-tree.js";
-import { defineTask, type LogLevel, type TaskContext, type TaskResult } from "./task-handler.js";
+import { defineTask, type TaskContext, type TaskResult } from "./task-handler.js";
+import type { LogLevel } from "../domain/vocabulary.js";
 
 type Interpreter = (script: string) => { command: string; args: string[] };
 

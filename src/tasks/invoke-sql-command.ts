@@ -3,7 +3,7 @@
  * database or on one of the settings' Databases (DatabaseIdentifier), and writes every result set of
  * a query into a CSV file under OutputPath: `<TaskIdentifier>.csv`, then `<TaskIdentifier>_2.csv`, …
  * IsNotAQuery="true" only runs it and counts the rows it changed. The dialects' differences live
- * behind SqlRunner (src/tasks/sql/); this module reads the task, picks the database, guards the run
+ * behind SqlRunner (src/connectors/sql/); this module reads the task, picks the database, guards the run
  * (Timeout, cancel) and publishes the files: written under temporary names, renamed only once the
  * whole command succeeded, removed otherwise.
  */
@@ -13,15 +13,15 @@ import { rename } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import type { AttributeValue } from "../config/coerce-attribute.js";
 import { locateAllowedFile, type FileKind } from "./allowed-path.js";
-import { chooseDatabase, ConnectionError, openRunner, redact, type DatabaseChoice } from "./sql/connection.js";
+import { chooseDatabase, ConnectionError, openRunner, redact, type DatabaseChoice } from "../connectors/sql/connection.js";
 import { isKnownEncoding } from "../config/text-encoding.js";
-import { createEncoder, DEFAULT_ENCODING } from "./sql/encoding.js";
-import { checkIsolationLevel, parseIsolationLevel, type IsolationLevel } from "./sql/isolation.js";
+import { createEncoder, DEFAULT_ENCODING } from "../connectors/csv/encoding.js";
+import { checkIsolationLevel, parseIsolationLevel, type IsolationLevel } from "../connectors/sql/isolation.js";
 import {
   abortError, CommandTimeout, finalPath, removeTemporaryFiles, SqlCommandError, type CsvOutput, type RunOptions, type SqlRunner,
-} from "./sql/runner.js";
-import { SqliteRunner } from "./sql/sqlite-runner.js";
-import { positionOf } from "./sql/statements.js";
+} from "../connectors/sql/runner.js";
+import { SqliteRunner } from "../connectors/sql/sqlite-runner.js";
+import { positionOf } from "../connectors/sql/statements.js";
 import { defineTask, type TaskContext, type TaskResult, type TaskSnapshot } from "./task-handler.js";
 
 

@@ -5,13 +5,13 @@
  * REORGANIZE and UPDATE STATISTICS; PostgreSQL REINDEX INDEX [CONCURRENTLY] and ANALYZE in the
  * store's schema; SQLite REINDEX, ANALYZE, PRAGMA optimize and PRAGMA integrity_check.
  */
-import { repairConsistency } from "./maintenance/consistency.js";
-import { maintainMssql } from "./maintenance/mssql.js";
-import { maintenanceOptions } from "./maintenance/options.js";
-import { maintainPostgres } from "./maintenance/postgres.js";
-import { MaintenanceRun } from "./maintenance/run.js";
-import { abortReason, openSession } from "./maintenance/session.js";
-import { maintainSqlite } from "./maintenance/sqlite.js";
+import { repairConsistency } from "../domain/maintenance/consistency.js";
+import { maintainMssql } from "../domain/maintenance/mssql.js";
+import { maintenanceOptions } from "../domain/maintenance/options.js";
+import { maintainPostgres } from "../domain/maintenance/postgres.js";
+import { MaintenanceRun } from "../domain/maintenance/run.js";
+import { abortReason, openSession } from "../domain/maintenance/session.js";
+import { maintainSqlite } from "../domain/maintenance/sqlite.js";
 import { defineTask, type TaskResult } from "./task-handler.js";
 
 const MAINTAIN = { sqlite: maintainSqlite, postgres: maintainPostgres, mssql: maintainMssql } as const;

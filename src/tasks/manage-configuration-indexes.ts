@@ -9,11 +9,11 @@
  * and the next run carries on from there. CREATE INDEX is not CONCURRENTLY/ONLINE: writes to
  * idm_resources wait while an index is built.
  */
-import { readEntityModel } from "../resources/entity-model.js";
-import { keyColumns, keyIndexes } from "../views/catalog.js";
-import { withDdlSession } from "../views/ddl-session.js";
-import { declaredKeyIndexes, planKeyIndexes, type KeyAction } from "../views/key-index-plan.js";
-import { storeTarget } from "../views/store-target.js";
+import { readEntityModel } from "../domain/resources/entity-model.js";
+import { keyColumns, keyIndexes } from "../domain/views/catalog.js";
+import { withDdlSession } from "../domain/views/ddl-session.js";
+import { declaredKeyIndexes, planKeyIndexes, type KeyAction } from "../domain/views/key-index-plan.js";
+import { storeTarget } from "../domain/views/store-target.js";
 import { defineTask } from "./task-handler.js";
 
 const WHAT: Record<KeyAction["kind"], string> = {

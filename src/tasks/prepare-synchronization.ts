@@ -1,11 +1,12 @@
 /**
  * PrepareSynchronizationTask: cleanses and sorts the export files of a connector's mappings and
- * queues them as one batch for SynchronizeTask (src/sync/prepare.ts; README, PrepareSynchronizationTask).
+ * queues them as one batch for SynchronizeTask (src/domain/sync/prepare.ts; README, PrepareSynchronizationTask).
  */
 import { resolve } from "node:path";
 import { attributeText } from "../config/coerce-attribute.js";
-import { readConnectorMappings } from "../sync/mappings.js";
-import { DEFAULT_MEMORY_BUDGET, prepareSynchronization, SYNC_MODES, type SyncMode } from "../sync/prepare.js";
+import { readConnectorMappings } from "../domain/sync/mappings.js";
+import { DEFAULT_MEMORY_BUDGET, prepareSynchronization } from "../domain/sync/prepare.js";
+import { SYNC_MODES, type SynchronizationMode } from "../domain/vocabulary.js";
 import { defineTask, type TaskContext, type TaskResult, type TaskSnapshot } from "./task-handler.js";
 
 
@@ -18,7 +19,7 @@ export async function runPrepareSynchronization(
   const connector = attributeText(task.attributes.Connector);
   if (connector === undefined) throw new Error(`PrepareSynchronizationTask ${task.identifier} has no Connector`);
   const modeText = attributeText(task.attributes.SynchronizationMode) ?? "Complete";
-  const mode = SYNC_MODES.find((m) => m.toLowerCase() === modeText.toLowerCase()) as SyncMode | undefined;
+  const mode = SYNC_MODES.find((m) => m.toLowerCase() === modeText.toLowerCase()) as SynchronizationMode | undefined;
   if (mode === undefined) throw new Error(`PrepareSynchronizationTask ${task.identifier}: unknown SynchronizationMode ${modeText}`);
   if (attributeText(task.attributes.WorkingDirectory) !== undefined) {
     throw new Error(`PrepareSynchronizationTask ${task.identifier}: WorkingDirectory is not supported yet (the batch goes to Paths.Work/Collect)`);

@@ -11,10 +11,11 @@
 import type { EntityManager, QueryRunner, SelectQueryBuilder } from "typeorm";
 import {
   execute, resetFirstArchivedVersions, resetUnarchivedResources, selectHistoryBound, selectResourceBound, type IdRange,
-} from "../resources/derived-queries.js";
+} from "../domain/resources/derived-queries.js";
 import type { Statement } from "../store/statements.js";
 import type { Store } from "../store/store.js";
 import { defineTask, type TaskResult } from "./task-handler.js";
+import type { WorkContext } from "../domain/work-context.js";
 
 /** Rows per range: each range is one UPDATE with a probe of the history index per row. */
 export const DEFAULT_RESET_BATCH = 20_000;
@@ -24,10 +25,7 @@ export interface ResetCounters {
   [name: string]: number;
 }
 
-export interface ResetOptions {
-  store: Store;
-  signal: AbortSignal;
-  progress?: (counters: ResetCounters) => void;
+export interface ResetOptions extends Pick<WorkContext, "store" | "signal">, Partial<Pick<WorkContext<ResetCounters>, "progress">> {
   /** Rows per range (tests use small ones to cross range boundaries). */
   batchSize?: number;
 }

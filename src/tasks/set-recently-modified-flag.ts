@@ -15,7 +15,7 @@
 import type { EntityManager, QueryRunner } from "typeorm";
 import {
   claimAppliedChanges, deleteClaimedChanges, execute, flagClaimedChanges, selectAppliedChangeBound, type IdRange,
-} from "../resources/derived-queries.js";
+} from "../domain/resources/derived-queries.js";
 import { ENTITY } from "../store/entities.js";
 import { defineTask, type TaskContext, type TaskResult } from "./task-handler.js";
 

@@ -1,11 +1,11 @@
 /**
  * SynchronizeTask: applies the oldest queued batch of its connector to the resource store
- * (src/sync/synchronize.ts; README, SynchronizeTask). Thresholds end the task Blocked with the
+ * (src/domain/sync/synchronize.ts; README, SynchronizeTask). Thresholds end the task Blocked with the
  * changes kept; the resume (context.force), `idm run --force` and ForceSynchronization apply them.
  */
 import { resolve } from "node:path";
 import { attributeText, isTrueAttribute } from "../config/coerce-attribute.js";
-import { synchronize } from "../sync/synchronize.js";
+import { synchronize } from "../domain/sync/synchronize.js";
 import { defineTask, type TaskContext, type TaskResult, type TaskSnapshot } from "./task-handler.js";
 
 

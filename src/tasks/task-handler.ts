@@ -6,10 +6,8 @@ import type { Settings } from "../config/settings.js";
 import type { AttributeValue } from "../config/coerce-attribute.js";
 import type { TaskType } from "../config/generated/schema-types.js";
 import type { Store } from "../store/store.js";
+import type { LogLevel, TaskOutcome } from "../domain/vocabulary.js";
 
-/** The levels of a log line, in order; a Job's or task's LogLevel keeps its own level and those above. */
-export const LOG_LEVELS = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** A task as the job instance froze it at start: the stored task with the step's override applied. */
 export interface TaskSnapshot {
@@ -46,7 +44,6 @@ export interface TaskContext {
   progress(counters: Record<string, number>): void;
 }
 
-export type TaskOutcome = "Succeeded" | "Warning" | "Error" | "Blocked";
 
 export interface TaskResult {
   state: TaskOutcome;

@@ -1,10 +1,10 @@
 /**
  * UpdateEntityPropertyExpressionsTask: recomputes the computed properties (EntityPropertyExpression)
  * of every entity type (AllEntityType) or of the TaskEntityType children, all resources or only the
- * Dirty ones and their dependants (src/expressions/update-expressions.ts; README).
+ * Dirty ones and their dependants (src/domain/expressions/update-expressions.ts; README).
  */
 import { isTrueAttribute, type AttributeValue } from "../config/coerce-attribute.js";
-import { updateExpressions } from "../expressions/update-expressions.js";
+import { updateExpressions } from "../domain/expressions/update-expressions.js";
 import { defineTask, type TaskContext, type TaskResult, type TaskSnapshot } from "./task-handler.js";
 
 const count = (value: AttributeValue | undefined): number => {

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { Problem } from "../../src/config/problems.js";
 import { validateFolder } from "../../src/config/validate-folder.js";
-import { buildItems } from "../../src/deploy/items.js";
+import { buildItems } from "../../src/config/items.js";
 import { diffFields } from "../../src/deploy/plan.js";
 import { configFile, writeFolder } from "../helpers/temp-folder.js";
 

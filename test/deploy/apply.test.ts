@@ -9,7 +9,7 @@ import { readStoredItems } from "../../src/deploy/read-stored.js";
 import { DEFAULT_DELETION_GUARD } from "../../src/deploy/deletion-guard.js";
 import { DeployError } from "../../src/deploy/deploy-error.js";
 import { itemsAfter, listDeployments } from "../../src/deploy/history.js";
-import { buildItems, type Item } from "../../src/deploy/items.js";
+import { buildItems, type Item } from "../../src/config/items.js";
 import { planDeploy } from "../../src/deploy/plan.js";
 import { ENTITY } from "../../src/store/entities.js";
 import { LeaseBusyError } from "../../src/store/lease.js";

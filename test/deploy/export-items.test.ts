@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { loadCatalog } from "../../src/config/schema/catalog.js";
 import { validateFolder } from "../../src/config/validate-folder.js";
 import { exportItems, type ExportableItem } from "../../src/deploy/export-items.js";
-import { buildItems, type Item } from "../../src/deploy/items.js";
+import { buildItems, type Item } from "../../src/config/items.js";
 import { BASE_MODEL, configFile, writeFolder } from "../helpers/temp-folder.js";
 
 const XSD = "schema/identitymanager-configuration.xsd";

@@ -10,7 +10,7 @@ import {
   selectRevisionsUpTo, updateItem,
 } from "../../src/deploy/item-queries.js";
 import { batchSize } from "../../src/store/statements.js";
-import { buildItems } from "../../src/deploy/items.js";
+import { buildItems } from "../../src/config/items.js";
 import { revisionOfRow, revisionState, toItemRow } from "../../src/deploy/stored-items.js";
 import { offlineMssqlStore } from "../../src/store/store.js";
 import { statement } from "../helpers/sql-statement.js";

@@ -1,8 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { validateFolder } from "../../src/config/validate-folder.js";
-import { buildItems, canonicalJson, sha256, type Item } from "../../src/deploy/items.js";
-import { planDeploy, type StoredItem } from "../../src/deploy/plan.js";
+import { buildItems, canonicalJson, sha256, type Item } from "../../src/config/items.js";
+import { planDeploy } from "../../src/deploy/plan.js";
+import { type StoredItem } from "../../src/domain/stored-items.js";
 import { BASE_MODEL, configFile, writeFolder } from "../helpers/temp-folder.js";
 
 function itemsOf(files: Record<string, string>): Item[] {

@@ -3,10 +3,10 @@ import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 import { DEFAULT_SETTINGS } from "../../src/config/settings.js";
 import { validateFolder } from "../../src/config/validate-folder.js";
-import { buildItems } from "../../src/deploy/items.js";
+import { buildItems } from "../../src/config/items.js";
 import { runDeploy } from "../../src/deploy/run-deploy.js";
 import type { Store } from "../../src/store/store.js";
-import { CsvParser } from "../../src/sync/csv-read.js";
+import { CsvParser } from "../../src/connectors/csv/csv-read.js";
 import { DEMO } from "./idm-process.js";
 
 export async function deployDemo(store: Store): Promise<void> {

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { DEFAULT_SETTINGS, type Settings } from "../../src/config/settings.js";
 import type { Store } from "../../src/store/store.js";
-import type { LogLevel, TaskContext, TaskPaths } from "../../src/tasks/task-handler.js";
+import type { TaskContext, TaskPaths } from "../../src/tasks/task-handler.js";
+import type { LogLevel } from "../../src/domain/vocabulary.js";
 
 const roots: string[] = [];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { JobStepItem } from "../../src/deploy/items.js";
+import type { JobStepItem } from "../../src/config/items.js";
 import { launchGroups, type LaunchGroup } from "../../src/jobs/launch-groups.js";
 
 function steps(...levels: [string, number][]): JobStepItem[] {

@@ -3,8 +3,8 @@ import { DEFAULT_SETTINGS, type Settings } from "../../src/config/settings.js";
 import { validateFolder } from "../../src/config/validate-folder.js";
 import { deploy } from "../../src/deploy/apply.js";
 import { DEFAULT_DELETION_GUARD } from "../../src/deploy/deletion-guard.js";
-import { buildItems } from "../../src/deploy/items.js";
-import { selectTaskInstances, selectTaskLogs, updateJobInstance } from "../../src/jobs/instance-queries.js";
+import { buildItems } from "../../src/config/items.js";
+import { selectTaskInstances, selectTaskLogs, updateJobInstance } from "../../src/store/job-instance-queries.js";
 import {
   JobNotFoundError, JobRunningError, JobStartDeniedError, InstanceStateError, resumeJob, runJob, type RunOptions, type RunSummary,
 } from "../../src/jobs/runner.js";

@@ -3,18 +3,18 @@
  * and the T-SQL it would send to SQL Server (offline snapshot of the same model's statements).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readEntityModel } from "../../src/resources/entity-model.js";
+import { readEntityModel } from "../../src/domain/resources/entity-model.js";
 import { offlineMssqlStore, type Store } from "../../src/store/store.js";
 import createDatabaseViews from "../../src/tasks/create-database-views.js";
 import type { TaskSnapshot } from "../../src/tasks/task-handler.js";
-import { storeSchema, zzViews } from "../../src/views/catalog.js";
-import { dropViews, planViews } from "../../src/views/view-plan.js";
+import { storeSchema, zzViews } from "../../src/domain/views/catalog.js";
+import { dropViews, planViews } from "../../src/domain/views/view-plan.js";
 import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
 import { statement } from "../helpers/sql-statement.js";
 import { BACKENDS, type TestDatabase } from "../store/backends.js";
 import { configFile } from "../helpers/temp-folder.js";
-import { deployModel, deployXml } from "../views/views-model.js";
-import { LOADED_AT, loadPeople } from "../views/views-data.js";
+import { deployModel, deployXml } from "../domain/views/views-model.js";
+import { LOADED_AT, loadPeople } from "../domain/views/views-data.js";
 
 const TASK: TaskSnapshot = {
   identifier: "Create_Views", type: "CreateDatabaseViewsTask", attributes: { Agent: "Local", OpenIdClient: "Job", DisplayName_L1: "Views" },

@@ -8,7 +8,7 @@ import { DEFAULT_SETTINGS, type Settings } from "../../src/config/settings.js";
 import { validateFolder } from "../../src/config/validate-folder.js";
 import { listDeployments } from "../../src/deploy/history.js";
 import { identifierDeclarations, namespaceProblem, type DeclarableItem } from "../../src/deploy/identifier-declarations.js";
-import { buildItems, type Item } from "../../src/deploy/items.js";
+import { buildItems, type Item } from "../../src/config/items.js";
 import { readStoredItems } from "../../src/deploy/read-stored.js";
 import { runDeploy } from "../../src/deploy/run-deploy.js";
 import { runJob } from "../../src/jobs/runner.js";
@@ -16,7 +16,8 @@ import { ENTITY } from "../../src/store/entities.js";
 import type { Store } from "../../src/store/store.js";
 import deployConfiguration from "../../src/tasks/deploy-configuration.js";
 import { registerTask } from "../../src/tasks/registry.js";
-import type { LogLevel, TaskContext, TaskResult, TaskSnapshot } from "../../src/tasks/task-handler.js";
+import type { TaskContext, TaskResult, TaskSnapshot } from "../../src/tasks/task-handler.js";
+import type { LogLevel } from "../../src/domain/vocabulary.js";
 import { BASE_MODEL, configFile } from "../helpers/temp-folder.js";
 import { BACKENDS, type TestDatabase } from "../store/backends.js";
 

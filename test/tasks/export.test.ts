@@ -5,7 +5,7 @@ import iconv from "iconv-lite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS, type Settings } from "../../src/config/settings.js";
 import type { Store } from "../../src/store/store.js";
-import { readExportConnections } from "../../src/sync/export-model.js";
+import { readExportConnections } from "../../src/domain/sync/export-model.js";
 import exportTask, { cookiePath } from "../../src/tasks/export.js";
 import type { TaskSnapshot } from "../../src/tasks/task-handler.js";
 import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";

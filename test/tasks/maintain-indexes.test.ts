@@ -7,13 +7,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS } from "../../src/config/settings.js";
 import type { AttributeValue } from "../../src/config/coerce-attribute.js";
-import { insertJobInstance, insertTaskInstances, insertTaskLogs } from "../../src/jobs/instance-queries.js";
-import { jobLeaseName } from "../../src/jobs/job-lease.js";
+import { insertJobInstance, insertTaskInstances, insertTaskLogs } from "../../src/store/job-instance-queries.js";
+import { jobLeaseName } from "../../src/store/job-lease.js";
 import { runJob } from "../../src/jobs/runner.js";
 import { validateFolder } from "../../src/config/validate-folder.js";
 import { deploy } from "../../src/deploy/apply.js";
 import { DEFAULT_DELETION_GUARD } from "../../src/deploy/deletion-guard.js";
-import { buildItems } from "../../src/deploy/items.js";
+import { buildItems } from "../../src/config/items.js";
 import { registerTask } from "../../src/tasks/registry.js";
 import { BASE_MODEL, configFile, writeFolder } from "../helpers/temp-folder.js";
 import type { JobInstanceRow, TaskInstanceRow } from "../../src/store/entities.js";
@@ -24,18 +24,19 @@ import maintainIndexes from "../../src/tasks/maintain-indexes.js";
 import {
   deleteLogsOfTaskInstances, selectMissingJobInstancesOfLogs, selectMissingJobInstancesOfTasks, selectMissingTaskInstancesOfLogs,
   selectOrphanTaskInstancesOfLogs, selectOtherInProgressInstances,
-} from "../../src/tasks/maintenance/consistency.js";
+} from "../../src/domain/maintenance/consistency.js";
 import {
   MSSQL_EDITION, MSSQL_INDEX_STATS, MSSQL_STATISTICS, onlineIndexOperations, planMssqlIndexes, planMssqlStatistics,
   type MssqlIndexRow, type MssqlStatisticsRow,
-} from "../../src/tasks/maintenance/mssql.js";
-import { ENGINE_DEFAULTS, maintenanceOptions, type MaintenanceOptions } from "../../src/tasks/maintenance/options.js";
-import { indexDecision, statisticsDue, type Action } from "../../src/tasks/maintenance/plan.js";
-import { MaintenanceRun } from "../../src/tasks/maintenance/run.js";
-import { mssqlUnbounded, type MssqlDriver, type Session } from "../../src/tasks/maintenance/session.js";
-import { bloatFromPgstatindex, estimateBtreeBloat } from "../../src/tasks/maintenance/postgres.js";
-import { planSqliteStatistics, sqliteBloat } from "../../src/tasks/maintenance/sqlite.js";
-import type { LogLevel, TaskContext, TaskResult, TaskSnapshot } from "../../src/tasks/task-handler.js";
+} from "../../src/domain/maintenance/mssql.js";
+import { ENGINE_DEFAULTS, maintenanceOptions, type MaintenanceOptions } from "../../src/domain/maintenance/options.js";
+import { indexDecision, statisticsDue, type Action } from "../../src/domain/maintenance/plan.js";
+import { MaintenanceRun } from "../../src/domain/maintenance/run.js";
+import { mssqlUnbounded, type MssqlDriver, type Session } from "../../src/domain/maintenance/session.js";
+import { bloatFromPgstatindex, estimateBtreeBloat } from "../../src/domain/maintenance/postgres.js";
+import { planSqliteStatistics, sqliteBloat } from "../../src/domain/maintenance/sqlite.js";
+import type { TaskContext, TaskResult, TaskSnapshot } from "../../src/tasks/task-handler.js";
+import type { LogLevel } from "../../src/domain/vocabulary.js";
 import { statement } from "../helpers/sql-statement.js";
 import { BACKENDS, type TestDatabase } from "../store/backends.js";
 

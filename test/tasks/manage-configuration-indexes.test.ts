@@ -4,19 +4,19 @@
  * SQL Server (offline snapshot: computed columns, filtered indexes, drops).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readEntityModel } from "../../src/resources/entity-model.js";
+import { readEntityModel } from "../../src/domain/resources/entity-model.js";
 import { offlineMssqlStore, type Store } from "../../src/store/store.js";
 import createDatabaseViews from "../../src/tasks/create-database-views.js";
 import manageConfigurationIndexes from "../../src/tasks/manage-configuration-indexes.js";
 import type { TaskSnapshot } from "../../src/tasks/task-handler.js";
-import { keyColumns, keyIndexes } from "../../src/views/catalog.js";
-import { declaredKeyIndexes, planKeyIndexes } from "../../src/views/key-index-plan.js";
-import { planViews } from "../../src/views/view-plan.js";
+import { keyColumns, keyIndexes } from "../../src/domain/views/catalog.js";
+import { declaredKeyIndexes, planKeyIndexes } from "../../src/domain/views/key-index-plan.js";
+import { planViews } from "../../src/domain/views/view-plan.js";
 import { statement } from "../helpers/sql-statement.js";
 import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
 import { BACKENDS, type TestDatabase } from "../store/backends.js";
-import { loadPeople } from "../views/views-data.js";
-import { deployModel } from "../views/views-model.js";
+import { loadPeople } from "../domain/views/views-data.js";
+import { deployModel } from "../domain/views/views-model.js";
 
 const snapshot = (identifier: string, type: string): TaskSnapshot => ({
   identifier, type, attributes: { DisplayName_L1: identifier }, dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined,

@@ -6,8 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   resetFirstArchivedVersions, resetUnarchivedResources, selectHistoryBound, selectResourceBound, YEAR_ONE,
-} from "../../src/resources/derived-queries.js";
-import { ResourceStore, type ResourceInput } from "../../src/resources/resource-store.js";
+} from "../../src/domain/resources/derived-queries.js";
+import { ResourceStore, type ResourceInput } from "../../src/domain/resources/resource-store.js";
 import { ENTITY, type ResourceHistoryRow, type ResourceRow } from "../../src/store/entities.js";
 import { offlineMssqlStore, type Store } from "../../src/store/store.js";
 import resetValidFromTask, { resetValidFrom, type ResetCounters } from "../../src/tasks/reset-valid-from.js";

@@ -8,12 +8,12 @@ import { DEFAULT_SETTINGS } from "../../src/config/settings.js";
 import { validateFolder } from "../../src/config/validate-folder.js";
 import { deploy } from "../../src/deploy/apply.js";
 import { DEFAULT_DELETION_GUARD } from "../../src/deploy/deletion-guard.js";
-import { buildItems } from "../../src/deploy/items.js";
+import { buildItems } from "../../src/config/items.js";
 import { runJob } from "../../src/jobs/runner.js";
 import {
   CLAIMED, claimAppliedChanges, deleteClaimedChanges, flagClaimedChanges, selectAppliedChangeBound,
-} from "../../src/resources/derived-queries.js";
-import { ResourceStore, type NewLinkChange, type NewResourceChange, type ResourceInput } from "../../src/resources/resource-store.js";
+} from "../../src/domain/resources/derived-queries.js";
+import { ResourceStore, type NewLinkChange, type NewResourceChange, type ResourceInput } from "../../src/domain/resources/resource-store.js";
 import { ENTITY, type ResourceChangeRow, type ResourceLinkChangeRow, type ResourceRow } from "../../src/store/entities.js";
 import { offlineMssqlStore, type Store } from "../../src/store/store.js";
 import { registerTask } from "../../src/tasks/registry.js";

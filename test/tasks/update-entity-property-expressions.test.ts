@@ -6,14 +6,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AttributeValue } from "../../src/config/coerce-attribute.js";
-import * as eq from "../../src/expressions/expression-queries.js";
-import * as q from "../../src/resources/resource-queries.js";
-import { ResourceStore } from "../../src/resources/resource-store.js";
+import * as eq from "../../src/domain/expressions/expression-queries.js";
+import * as q from "../../src/domain/resources/resource-queries.js";
+import { ResourceStore } from "../../src/domain/resources/resource-store.js";
 import { ENTITY, type ResourceHistoryRow } from "../../src/store/entities.js";
 import { offlineMssqlStore, type Store } from "../../src/store/store.js";
 import handler from "../../src/tasks/update-entity-property-expressions.js";
 import type { TaskSnapshot } from "../../src/tasks/task-handler.js";
-import { allResources, deployModel, insertPeople, PEOPLE_MODEL, T0, type Person } from "../expressions/expression-fixture.js";
+import { allResources, deployModel, insertPeople, PEOPLE_MODEL, T0, type Person } from "../domain/expressions/expression-fixture.js";
 import { removeTaskWorkspaces, taskWorkspace, type TaskWorkspace } from "../helpers/task-workspace.js";
 import { statement } from "../helpers/sql-statement.js";
 import { BACKENDS, type TestDatabase } from "../store/backends.js";

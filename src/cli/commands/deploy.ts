@@ -8,7 +8,7 @@ import * as engine from "../../deploy/run-deploy.js";
 import type { Plan } from "../../deploy/plan.js";
 import { LeaseBusyError } from "../../store/lease.js";
 import type { Store } from "../../store/store.js";
-import type { Item } from "../../deploy/items.js";
+import type { Item } from "../../config/items.js";
 import { CliError } from "../cli-error.js";
 import { settingsOf, validatedItems, withStore } from "../context.js";
 import { formatPlan } from "../format-plan.js";

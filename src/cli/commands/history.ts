@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { listDeployedJobs, listInstances, pruneHistory, readLogs, type LogLine } from "../../jobs/history.js";
-import { selectJobInstance } from "../../jobs/instance-queries.js";
+import { selectJobInstance } from "../../store/job-instance-queries.js";
 import { CliError } from "../cli-error.js";
 import { settingsOf, withStore } from "../context.js";
 import { EXIT_USAGE } from "./run.js";

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import type { JobState } from "../../store/entities.js";
-import { selectJobInstance } from "../../jobs/instance-queries.js";
+import type { JobState } from "../../domain/vocabulary.js";
+import { selectJobInstance } from "../../store/job-instance-queries.js";
 import { listInstances } from "../../jobs/history.js";
-import { jobLeaseName } from "../../jobs/job-lease.js";
+import { jobLeaseName } from "../../store/job-lease.js";
 import {
   InstanceStateError, JobNotFoundError, JobRunningError, JobStartDeniedError, requestCancel, resumeJob, runJob, type RunOptions,
   type RunSummary,

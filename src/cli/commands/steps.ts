@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { closestName } from "../../config/did-you-mean.js";
-import { isJobChildren } from "../../deploy/items.js";
+import { isJobChildren } from "../../config/items.js";
 import { jobIdentifiers, showItem } from "../../deploy/history.js";
 import { launchGroups } from "../../jobs/launch-groups.js";
 import { CliError } from "../cli-error.js";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { ResourceStore } from "../../resources/resource-store.js";
-import type { ChangeState } from "../../store/entities.js";
+import { ResourceStore } from "../../domain/resources/resource-store.js";
+import type { ChangeState } from "../../domain/vocabulary.js";
 import { withStore } from "../context.js";
 import { CliError } from "../cli-error.js";
 import { EXIT_USAGE } from "./run.js";

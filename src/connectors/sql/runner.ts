@@ -1,0 +1,94 @@
+/**
+ * The one interface behind which each dialect runs InvokeSqlCommandTask's command: `execute` for
+ * IsNotAQuery (rows affected), `export` for queries (each result set into its own CSV file, under a
+ * temporary name that the handler renames once everything succeeded). The output files' names, and
+ * the error that carries where in the command a statement failed, are shared here.
+ */
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { Dialect } from "../../store/database-url.js";
+import type { LogLevel } from "../../domain/vocabulary.js";
+import type { IsolationLevel } from "./isolation.js";
+
+export interface CsvOutput {
+  /** Absolute folder of the files. */
+  folder: string;
+  /** File name without `.csv`: the task identifier. */
+  base: string;
+  encoding: string;
+  /** Unique to the run: the temporary files are `.<base>.<token>.<n>.tmp` in the folder. */
+  token: string;
+}
+
+export interface WrittenFile {
+  /** 1 for the first result set. */
+  index: number;
+  /** Where it was written; `finalPath(output, index)` is where it goes. */
+  temp: string;
+  rows: number;
+}
+
+export interface RunOptions {
+  isolation: IsolationLevel | undefined;
+  /** Aborted on cancel and on timeout: the runner stops the statement on the server and throws `signal.reason`. */
+  signal: AbortSignal;
+  /** The task's Timeout, for drivers that want one of their own (it is also what aborts `signal`). */
+  timeoutMs: number;
+  /** Rows written so far, now and then. */
+  progress(rows: number): void;
+  log(level: LogLevel, message: string): void;
+}
+
+export interface SqlRunner {
+  readonly dialect: Dialect;
+  /** The database for messages (no password). */
+  readonly display: string;
+  /** Runs a command that returns no rows; the number of rows it inserted, updated or deleted. */
+  execute(sql: string, options: RunOptions): Promise<number>;
+  /** Runs a query; each result set is written as CSV into `tempPath(output, n)`. */
+  export(sql: string, output: CsvOutput, options: RunOptions): Promise<WrittenFile[]>;
+  close(): Promise<void>;
+}
+
+/** A failure of the command in the database, with where in the command's text it happened when known. */
+export class SqlCommandError extends Error {
+  constructor(
+    message: string,
+    readonly where: { offset?: number; line?: number; statement?: number } = {},
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export function finalPath(output: CsvOutput, index: number): string {
+  return join(output.folder, index === 1 ? `${output.base}.csv` : `${output.base}_${index}.csv`);
+}
+
+export function tempPath(output: CsvOutput, index: number): string {
+  return join(output.folder, `.${output.base}.${output.token}.${index}.tmp`);
+}
+
+/** Removes the run's temporary files, whoever wrote them (a killed SQLite process cannot). */
+export async function removeTemporaryFiles(output: CsvOutput): Promise<void> {
+  const prefix = `.${output.base}.${output.token}.`;
+  let names: string[];
+  try {
+    names = await readdir(output.folder);
+  } catch {
+    return;
+  }
+  await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith(".tmp")).map((n) => rm(join(output.folder, n), { force: true })));
+}
+
+/** The Timeout expired: the reason the command's signal is aborted with. */
+export class CommandTimeout extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`timed out after ${timeoutMs / 1000} s (Timeout); the statement was stopped in the database`);
+  }
+}
+
+/** The reason a signal was aborted with, as an Error. */
+export function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error("the command was cancelled");
+}

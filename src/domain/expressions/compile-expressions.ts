@@ -1,0 +1,142 @@
+/**
+ * Turns the deployed EntityPropertyExpressions into evaluators, once per task run (never per
+ * resource): each CEL source is parsed and planned once, its `resource` chains resolved against the
+ * deployed entity model to know which navigations a batch must load.
+ */
+import { isCelError, parse, plan, type CelValue } from "@bufbuild/cel";
+import { attributeText, type AttributeValue } from "../../config/coerce-attribute.js";
+import { readStoredItems } from "../stored-items.js";
+import type { EntityModel, PropertyType } from "../resources/entity-model.js";
+import { ENTITY, type ItemRow } from "../../store/entities.js";
+import type { Store } from "../../store/store.js";
+import { expressionEnvironment, RESOURCE_VARIABLE } from "./cel-environment.js";
+import { INTEGER_TYPES, literalValue, readExpressionForm, type StoredValue } from "./expression-forms.js";
+import { resolveChain, resourceChains } from "./resource-paths.js";
+
+/** A value as CEL reads it: the stored JSON value, integers as bigint; navigations nested. */
+export type ResourceValue = string | number | boolean | bigint | ResourceObject | ResourceObject[];
+/** A resource as CEL reads it. A Map: CEL reads it as a map without converting it on each access, unlike an object. */
+export type ResourceObject = Map<string, ResourceValue>;
+
+export type Evaluation = { ok: true; value: StoredValue } | { ok: false; message: string };
+
+export interface CompiledExpression {
+  identifier: string;
+  property: string;
+  priority: number;
+  evaluate(resource: ResourceObject): Evaluation;
+}
+
+/** Navigation property → the navigations read beyond it on the target type. */
+export type NavigationTree = Map<string, NavigationTree>;
+
+export interface EntityTypeProgram {
+  entityType: string;
+  /** In evaluation order: ascending Priority, then identifier. */
+  expressions: CompiledExpression[];
+  navigations: NavigationTree;
+}
+
+/** The deployed expressions, compiled, per entity type. Throws when one cannot run (validation reports these first). */
+export async function compileExpressions(store: Store, model: EntityModel): Promise<Map<string, EntityTypeProgram>> {
+  const programs = new Map<string, EntityTypeProgram>();
+  for (const item of await readStoredItems(store, "EntityPropertyExpression")) {
+    const entityType = String(item.attributes.EntityType);
+    const compiled = compileOne(item.identifier, entityType, item.attributes, model);
+    let program = programs.get(entityType);
+    if (!program) programs.set(entityType, (program = { entityType, expressions: [], navigations: new Map() }));
+    program.expressions.push(compiled.expression);
+    for (const path of compiled.navigations) addPath(program.navigations, path);
+  }
+  for (const program of programs.values()) {
+    program.expressions.sort((a, b) => a.priority - b.priority || (a.identifier < b.identifier ? -1 : a.identifier > b.identifier ? 1 : 0));
+  }
+  return programs;
+}
+
+function addPath(tree: NavigationTree, path: readonly string[]): void {
+  let node = tree;
+  for (const name of path) {
+    let next = node.get(name);
+    if (!next) node.set(name, (next = new Map()));
+    node = next;
+  }
+}
+
+
+function compileOne(identifier: string, entityType: string, attributes: Record<string, AttributeValue>, model: EntityModel): { expression: CompiledExpression; navigations: string[][] } {
+  const type = model.entityTypes.get(entityType);
+  if (!type) throw new Error(`EntityPropertyExpression ${identifier}: EntityType ${entityType} is not deployed`);
+  const property = String(attributes.Property);
+  const target = type.properties.get(property);
+  if (!target) throw new Error(`EntityPropertyExpression ${identifier}: EntityType ${entityType} has no property ${property}`);
+  const priority = Number(attributes.Priority ?? 0) || 0;
+  const form = readExpressionForm(attributeText(attributes.Expression), attributeText(attributes.Binding));
+  const base = { identifier, property, priority };
+  switch (form.kind) {
+    case "literal": {
+      const value = literalValue(form.value, target.type);
+      return { expression: { ...base, evaluate: () => ({ ok: true, value }) }, navigations: [] };
+    }
+    case "cel": {
+      let parsed;
+      try {
+        parsed = parse(form.source);
+      } catch (error) {
+        throw new Error(`EntityPropertyExpression ${identifier}: ${(error as Error).message}`, { cause: error });
+      }
+      const navigations: string[][] = [];
+      for (const chain of resourceChains(parsed, form.source)) {
+        const resolved = resolveChain(model, entityType, chain.fields, chain.elements);
+        if (!resolved.ok) throw new Error(`EntityPropertyExpression ${identifier}: ${RESOURCE_VARIABLE}.${chain.fields.join(".")} does not resolve on ${entityType}`);
+        if (resolved.navigations.length > 0) navigations.push(resolved.navigations);
+      }
+      const program = plan(expressionEnvironment(), parsed);
+      const evaluate = (resource: ResourceObject): Evaluation => {
+        let result;
+        try {
+          result = program({ [RESOURCE_VARIABLE]: resource as never });
+        } catch (error) {
+          return { ok: false, message: (error as Error).message };
+        }
+        if (isCelError(result)) return ABSENT_KEY.test(result.message) ? NO_VALUE : { ok: false, message: result.message };
+        return storedValue(result, target.type);
+      };
+      return { expression: { ...base, evaluate }, navigations };
+    }
+    default:
+      throw new Error(`EntityPropertyExpression ${identifier}: this Expression cannot run in idm-toolkit (idm validate reports it as ${form.kind === "none" ? "missing-attribute" : "unsupported-expression"})`);
+  }
+}
+
+/** CEL's errors for a map key that is not there: reading a property the resource does not have. */
+const ABSENT_KEY = /^(field not found|no such key)\b/;
+const NO_VALUE: Evaluation = { ok: true, value: undefined };
+
+/** A CEL result as the stored JSON holds it; a list or map cannot be stored in a scalar property. */
+function storedValue(value: CelValue, type: PropertyType): Evaluation {
+  if (value === null) return NO_VALUE;
+  switch (typeof value) {
+    case "string":
+      return { ok: true, value };
+    case "boolean":
+      return { ok: true, value: type === "String" ? String(value) : value };
+    case "bigint":
+    case "number":
+      return { ok: true, value: type === "String" ? String(value) : Number(value) };
+    default: {
+      const uint = value as { value?: unknown };
+      if (typeof uint.value === "bigint") return { ok: true, value: type === "String" ? String(uint.value) : Number(uint.value) };
+      return { ok: false, message: `the result is not a string, number or boolean: a ${type} property holds one value` };
+    }
+  }
+}
+
+/** The integer-typed properties of each entity type: stored as JSON numbers, read by CEL as int. */
+export function integerProperties(model: EntityModel): Map<string, string[]> {
+  const result = new Map<string, string[]>();
+  for (const [name, type] of model.entityTypes) {
+    result.set(name, [...type.properties.values()].filter((p) => INTEGER_TYPES.has(p.type)).map((p) => p.identifier));
+  }
+  return result;
+}

@@ -1,0 +1,352 @@
+/**
+ * Every statement of the resource store, as QueryBuilders or driver-quoted statements: the
+ * synchronizer runs them and the SQL Server snapshot test prints them, so what is reviewed offline
+ * is what runs. Tables and the reasons for their shape: store/migrations/0003-resource-store.ts.
+ *
+ * The writes are statements written here rather than store/statements.ts' bulkInsert/updateById,
+ * because they bind every value with its column's type: on SQL Server a bare Date is sent as
+ * `datetime` (1753 onwards, 1/300 s), which cannot carry ValidFrom 0001-01-01 into a datetime2
+ * column; and on PostgreSQL pg writes a Date in the local time zone with a whole-minute offset, which
+ * shifts dates before the zone's first standard time (the local mean time of 0001-01-01 in Paris is
+ * +00:09:21). Dates therefore go to PostgreSQL as UTC ISO text, and to SQL Server typed datetime2.
+ *
+ * Lists of ids or keys are bound one parameter each: callers keep them within
+ * `batchSize(dialect, n)` (SQL Server takes 2,100 parameters per statement). Multi-row inserts too.
+ */
+import type { Driver, EntityManager, EntityMetadata, InsertQueryBuilder, ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import { ENTITY, type ResourceChangeRow, type ResourceHistoryRow, type ResourceLinkChangeRow, type ResourceLinkHistoryRow, type ResourceLinkRow, type ResourceRow, type SynchronizationRow } from "../../store/entities.js";
+import { type ChangeState } from "../vocabulary.js";
+import { columnParameter, type Statement } from "../../store/statements.js";
+
+type Entity = (typeof ENTITY)[keyof typeof ENTITY];
+type ColumnMetadata = EntityMetadata["columns"][number];
+type ChangeEntity = typeof ENTITY.resourceChange | typeof ENTITY.resourceLinkChange;
+
+/** Builds one statement against one entity's table: quoted names, and values bound with their column's type. */
+class Writer {
+  readonly parameters: unknown[] = [];
+  private readonly metadata: EntityMetadata;
+  private readonly driver: Driver;
+
+  constructor(m: EntityManager, entity: Entity) {
+    this.driver = m.connection.driver;
+    this.metadata = m.connection.getMetadata(entity);
+  }
+
+  get table(): string {
+    return this.driver.escape(this.metadata.tableName);
+  }
+
+  private columnOf(property: string): ColumnMetadata {
+    const column = this.metadata.findColumnWithPropertyName(property);
+    if (column === undefined) throw new Error(`${this.metadata.name} has no property ${property}`);
+    return column;
+  }
+
+  /** The quoted column name of a property. */
+  column(property: string): string {
+    return this.driver.escape(this.columnOf(property).databaseName);
+  }
+
+  /** A placeholder for the value, converted and typed as its column wants. */
+  bind(property: string, value: unknown): string {
+    this.parameters.push(columnParameter(this.driver, this.columnOf(property), value));
+    return this.driver.createParameter(`p${this.parameters.length - 1}`, this.parameters.length - 1);
+  }
+
+  /** `"col" IN (@0, @1, …)`; never called with an empty list. */
+  in(property: string, values: readonly unknown[]): string {
+    if (values.length === 0) throw new Error(`empty IN list for ${property}`);
+    return `${this.column(property)} IN (${values.map((v) => this.bind(property, v)).join(", ")})`;
+  }
+
+  statement(sql: string): Statement {
+    return { sql, parameters: this.parameters };
+  }
+}
+
+/** `INSERT INTO t (…) VALUES (…), (…)`: the columns of the first row, every value bound with its type. */
+function insertRows<Row extends object>(m: EntityManager, entity: Entity, rows: readonly Row[]): Statement {
+  if (rows.length === 0) throw new Error(`no ${entity} rows to insert`);
+  const w = new Writer(m, entity);
+  const properties = Object.keys(rows[0]!).filter((p) => p !== "id");
+  const tuples = rows.map((row) => `(${properties.map((p) => w.bind(p, (row as Record<string, unknown>)[p])).join(", ")})`);
+  return w.statement(`INSERT INTO ${w.table} (${properties.map((p) => w.column(p)).join(", ")}) VALUES ${tuples.join(", ")}`);
+}
+
+/** `UPDATE t SET … WHERE <where>`: the same text for the same properties, so prepared statements are reused. */
+function update<Row extends object>(m: EntityManager, entity: Entity, set: Partial<Row>, where: (w: Writer) => string): Statement {
+  const w = new Writer(m, entity);
+  const assignments = Object.entries(set).filter(([, v]) => v !== undefined).map(([p, v]) => `${w.column(p)} = ${w.bind(p, v)}`);
+  if (assignments.length === 0) throw new Error(`nothing to set in ${entity}`);
+  return w.statement(`UPDATE ${w.table} SET ${assignments.join(", ")} WHERE ${where(w)}`);
+}
+
+function deleteByIds(m: EntityManager, entity: Entity, ids: readonly number[]): Statement {
+  const w = new Writer(m, entity);
+  return w.statement(`DELETE FROM ${w.table} WHERE ${w.in("id", ids)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resources
+
+export type NewResource = Omit<ResourceRow, "id">;
+
+/** A batch of new resources (Initial mode, and the inserts of the other modes). */
+export function insertResources(m: EntityManager, rows: readonly NewResource[]): Statement {
+  return insertRows(m, ENTITY.resource, rows);
+}
+
+export type ResourceKey = Pick<ResourceRow, "id" | "sourceKey" | "hash">;
+
+/**
+ * One page of an entity type's resources in source key order, after `after` (keyset pagination: each
+ * page is an index range scan, whatever the depth): id, key and hash only, what a Complete diff compares.
+ */
+export function selectResourceKeys(m: EntityManager, entityType: string, after: string | undefined, limit: number): SelectQueryBuilder<ResourceRow> {
+  return keyPage(m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").select(["r.id", "r.sourceKey", "r.hash"]), entityType, after, limit);
+}
+
+/** The same pages with every column. */
+export function selectResources(m: EntityManager, entityType: string, after: string | undefined, limit: number): SelectQueryBuilder<ResourceRow> {
+  return keyPage(m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r"), entityType, after, limit);
+}
+
+function keyPage(query: SelectQueryBuilder<ResourceRow>, entityType: string, after: string | undefined, limit: number): SelectQueryBuilder<ResourceRow> {
+  query.where("r.entityType = :entityType", { entityType });
+  if (after !== undefined) query.andWhere("r.sourceKey > :after", { after });
+  return query.orderBy("r.sourceKey", "ASC").limit(limit);
+}
+
+export function selectResourcesByIds(m: EntityManager, ids: readonly number[]): SelectQueryBuilder<ResourceRow> {
+  return m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").where("r.id IN (:...ids)", { ids }).orderBy("r.id");
+}
+
+/** Only the stored properties of these resources, as raw rows `{ id, properties }`: no entity is built per row. */
+export function selectPropertiesByIds(m: EntityManager, ids: readonly number[]): SelectQueryBuilder<ResourceRow> {
+  return m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").select("r.id", "id").addSelect("r.properties", "properties").where("r.id IN (:...ids)", { ids });
+}
+
+/** Resolves source keys to resource ids, with the hash an incremental change is compared with (links, incremental changes). */
+export function selectResourceIdsByKeys(m: EntityManager, entityType: string, keys: readonly string[]): SelectQueryBuilder<ResourceRow> {
+  return m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").select(["r.id", "r.sourceKey", "r.hash"])
+    .where("r.entityType = :entityType AND r.sourceKey IN (:...keys)", { entityType, keys });
+}
+
+/** Current resources per entity type: the base of the percentage thresholds, and Initial mode's "nothing stored yet". */
+export function countResources(m: EntityManager, entityTypes: readonly string[]): SelectQueryBuilder<ResourceRow> {
+  return m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").select("r.entityType", "entityType").addSelect("COUNT(*)", "count")
+    .where("r.entityType IN (:...entityTypes)", { entityTypes }).groupBy("r.entityType");
+}
+
+/**
+ * Archives the current versions of these resources: copies each into idm_resource_history with
+ * `validTo`. Then updateResource writes the new version (or deleteResources removes the resource),
+ * in the same transaction.
+ */
+export function archiveResources(m: EntityManager, ids: readonly number[], validTo: Date, archivedBy: number | null): Statement {
+  const h = new Writer(m, ENTITY.resourceHistory);
+  const r = new Writer(m, ENTITY.resource);
+  const copied = ["entityType", "connector", "sourceKey", "hash", "validFrom", "changedByJobInstance", "properties"] as const;
+  const target = ["resourceId", ...copied, "validTo", "archivedByJobInstance"].map((p) => h.column(p));
+  // Both writers number their placeholders from 0: one statement needs one sequence, so h binds everything.
+  const source = [r.column("id"), ...copied.map((p) => r.column(p)), h.bind("validTo", validTo), h.bind("archivedByJobInstance", archivedBy)];
+  const where = `${r.column("id")} IN (${ids.map((id) => h.bind("resourceId", id)).join(", ")})`;
+  return h.statement(`INSERT INTO ${h.table} (${target.join(", ")}) SELECT ${source.join(", ")} FROM ${r.table} WHERE ${where}`);
+}
+
+export type ResourceVersion = Pick<ResourceRow, "properties" | "hash" | "validFrom" | "changedByJobInstance"> & Partial<Pick<ResourceRow, "dirty">>;
+
+/**
+ * A resource's new properties, for updateResourceVersions, and their hash; without one the hash is
+ * left as it is (computed values do not change the hash of the synchronized properties).
+ */
+export type VersionContent = Pick<ResourceRow, "id" | "properties"> & Partial<Pick<ResourceRow, "hash">>;
+
+/**
+ * New versions of several resources in one statement (after archiveResources): a CASE on the id
+ * picks each one's properties (and hash); the other columns are the same for all. Standard SQL on
+ * the three databases, and one statement instead of one per resource. Versions either all carry a
+ * hash or none does.
+ */
+export function updateResourceVersions(
+  m: EntityManager, versions: readonly VersionContent[], common: Omit<ResourceVersion, "properties" | "hash">,
+): Statement {
+  const w = new Writer(m, ENTITY.resource);
+  const id = w.column("id");
+  const pick = (property: "properties" | "hash") =>
+    `${w.column(property)} = CASE ${id} ${versions.map((v) => `WHEN ${w.bind("id", v.id)} THEN ${w.bind(property, v[property])}`).join(" ")} END`;
+  const assignments = [pick("properties")];
+  if (versions[0]?.hash !== undefined) assignments.push(pick("hash"));
+  for (const [property, value] of Object.entries(common)) if (value !== undefined) assignments.push(`${w.column(property)} = ${w.bind(property, value)}`);
+  return w.statement(`UPDATE ${w.table} SET ${assignments.join(", ")} WHERE ${w.in("id", versions.map((v) => v.id))}`);
+}
+
+/** Removes resources (after archiveResources, and after their links were ended: the foreign keys refuse otherwise). */
+export function deleteResources(m: EntityManager, ids: readonly number[]): Statement {
+  return deleteByIds(m, ENTITY.resource, ids);
+}
+
+/** The archived versions of a resource, oldest first. */
+export function selectResourceHistory(m: EntityManager, resourceId: number): SelectQueryBuilder<ResourceHistoryRow> {
+  return m.createQueryBuilder<ResourceHistoryRow>(ENTITY.resourceHistory, "h").where("h.resourceId = :resourceId", { resourceId })
+    .orderBy("h.validFrom", "ASC").addOrderBy("h.id", "ASC");
+}
+
+// Dirty: incremental synchronization marks what it changed; the Dirty-mode tasks read and clear it.
+
+export function markDirty(m: EntityManager, ids: readonly number[]): Statement {
+  return update<ResourceRow>(m, ENTITY.resource, { dirty: true }, (w) => w.in("id", ids));
+}
+
+/** Clears an entity type's marks (when its Dirty-mode tasks are done), or only these resources'. */
+export function clearDirty(m: EntityManager, entityType: string, ids?: readonly number[]): Statement {
+  return update<ResourceRow>(m, ENTITY.resource, { dirty: false }, (w) =>
+    `${w.column("entityType")} = ${w.bind("entityType", entityType)} AND ${w.column("dirty")} = ${w.bind("dirty", true)}` +
+    (ids === undefined ? "" : ` AND ${w.in("id", ids)}`));
+}
+
+/** One page of an entity type's dirty resources in id order, after `afterId`. */
+export function selectDirtyResources(m: EntityManager, entityType: string, afterId: number, limit: number): SelectQueryBuilder<ResourceRow> {
+  // The object form: TypeORM converts and types `true` for the column (1 on SQLite, bit on SQL Server).
+  return m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").where({ entityType, dirty: true })
+    .andWhere("r.id > :afterId", { afterId }).orderBy("r.id", "ASC").limit(limit);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Links
+
+export type NewLink = Omit<ResourceLinkRow, "id">;
+
+export function insertLinks(m: EntityManager, rows: readonly NewLink[]): Statement {
+  return insertRows(m, ENTITY.resourceLink, rows);
+}
+
+export interface LinkPosition {
+  fromResourceId: number;
+  toResourceId: number;
+}
+
+/** One page of an association's links in (from, to) order, after `after` (keyset on the unique index). */
+export function selectLinks(m: EntityManager, association: string, after: LinkPosition | undefined, limit: number): SelectQueryBuilder<ResourceLinkRow> {
+  const query = m.createQueryBuilder<ResourceLinkRow>(ENTITY.resourceLink, "l").where("l.association = :association", { association });
+  // No row-value comparison on SQL Server: (from, to) > (f, t) spelled out.
+  if (after !== undefined) {
+    query.andWhere("(l.fromResourceId > :from OR (l.fromResourceId = :from AND l.toResourceId > :to))", { from: after.fromResourceId, to: after.toResourceId });
+  }
+  return query.orderBy("l.fromResourceId", "ASC").addOrderBy("l.toResourceId", "ASC").limit(limit);
+}
+
+/** The links from or to these resources: what must be ended before they are deleted. */
+export function selectLinksOfResources(m: EntityManager, ids: readonly number[]): SelectQueryBuilder<ResourceLinkRow> {
+  return m.createQueryBuilder<ResourceLinkRow>(ENTITY.resourceLink, "l")
+    .where("l.fromResourceId IN (:...ids) OR l.toResourceId IN (:...ids)", { ids }).orderBy("l.id");
+}
+
+/** Copies these links into idm_resource_link_history with `validTo`; deleteLinks then removes them. */
+export function archiveLinks(m: EntityManager, ids: readonly number[], validTo: Date, archivedBy: number | null): Statement {
+  const h = new Writer(m, ENTITY.resourceLinkHistory);
+  const l = new Writer(m, ENTITY.resourceLink);
+  const copied = ["association", "fromResourceId", "toResourceId", "validFrom", "createdByJobInstance"] as const;
+  const target = ["linkId", ...copied, "validTo", "archivedByJobInstance"].map((p) => h.column(p));
+  const source = [l.column("id"), ...copied.map((p) => l.column(p)), h.bind("validTo", validTo), h.bind("archivedByJobInstance", archivedBy)];
+  const where = `${l.column("id")} IN (${ids.map((id) => h.bind("linkId", id)).join(", ")})`;
+  return h.statement(`INSERT INTO ${h.table} (${target.join(", ")}) SELECT ${source.join(", ")} FROM ${l.table} WHERE ${where}`);
+}
+
+export function deleteLinks(m: EntityManager, ids: readonly number[]): Statement {
+  return deleteByIds(m, ENTITY.resourceLink, ids);
+}
+
+/** The ended links from a resource, oldest first. */
+export function selectLinkHistory(m: EntityManager, fromResourceId: number): SelectQueryBuilder<ResourceLinkHistoryRow> {
+  return m.createQueryBuilder<ResourceLinkHistoryRow>(ENTITY.resourceLinkHistory, "h").where("h.fromResourceId = :fromResourceId", { fromResourceId })
+    .orderBy("h.validFrom", "ASC").addOrderBy("h.id", "ASC");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes: computed by Complete and Incremental synchronizations, checked against the thresholds, then applied.
+
+export function insertResourceChanges(m: EntityManager, rows: readonly Omit<ResourceChangeRow, "id">[]): Statement {
+  return insertRows(m, ENTITY.resourceChange, rows);
+}
+
+export function insertLinkChanges(m: EntityManager, rows: readonly Omit<ResourceLinkChangeRow, "id">[]): Statement {
+  return insertRows(m, ENTITY.resourceLinkChange, rows);
+}
+
+export interface ChangeFilter {
+  connector?: string;
+  state?: ChangeState;
+}
+
+/** One page of a job instance's changes in id order (the order they were computed and are applied in), after `afterId`. */
+export function selectResourceChanges(m: EntityManager, jobInstanceId: number, filter: ChangeFilter, afterId: number, limit: number): SelectQueryBuilder<ResourceChangeRow> {
+  return changePage(m.createQueryBuilder<ResourceChangeRow>(ENTITY.resourceChange, "c"), jobInstanceId, filter, afterId, limit);
+}
+
+export function selectLinkChanges(m: EntityManager, jobInstanceId: number, filter: ChangeFilter, afterId: number, limit: number): SelectQueryBuilder<ResourceLinkChangeRow> {
+  return changePage(m.createQueryBuilder<ResourceLinkChangeRow>(ENTITY.resourceLinkChange, "c"), jobInstanceId, filter, afterId, limit);
+}
+
+function changePage<Row extends ObjectLiteral>(query: SelectQueryBuilder<Row>, jobInstanceId: number, filter: ChangeFilter, afterId: number, limit: number): SelectQueryBuilder<Row> {
+  query.where("c.jobInstanceId = :jobInstanceId AND c.id > :afterId", { jobInstanceId, afterId });
+  if (filter.connector !== undefined) query.andWhere("c.connector = :connector", { connector: filter.connector });
+  if (filter.state !== undefined) query.andWhere("c.state = :state", { state: filter.state });
+  return query.orderBy("c.id", "ASC").limit(limit);
+}
+
+/** Changes per entity type and operation: what the thresholds count. */
+export function countResourceChanges(m: EntityManager, jobInstanceId: number, connector: string, state: ChangeState): SelectQueryBuilder<ResourceChangeRow> {
+  return m.createQueryBuilder<ResourceChangeRow>(ENTITY.resourceChange, "c")
+    .select("c.entityType", "entityType").addSelect("c.operation", "operation").addSelect("COUNT(*)", "count")
+    .where("c.jobInstanceId = :jobInstanceId AND c.connector = :connector AND c.state = :state", { jobInstanceId, connector, state })
+    .groupBy("c.entityType").addGroupBy("c.operation");
+}
+
+/** Link changes per association and operation. */
+export function countLinkChanges(m: EntityManager, jobInstanceId: number, connector: string, state: ChangeState): SelectQueryBuilder<ResourceLinkChangeRow> {
+  return m.createQueryBuilder<ResourceLinkChangeRow>(ENTITY.resourceLinkChange, "c")
+    .select("c.association", "association").addSelect("c.operation", "operation").addSelect("COUNT(*)", "count")
+    .where("c.jobInstanceId = :jobInstanceId AND c.connector = :connector AND c.state = :state", { jobInstanceId, connector, state })
+    .groupBy("c.association").addGroupBy("c.operation");
+}
+
+/** Moves a synchronization's changes from one state to another (pending → blocked, blocked → applied, …). */
+export function setChangesState(m: EntityManager, entity: ChangeEntity, jobInstanceId: number, connector: string, from: ChangeState, to: ChangeState): Statement {
+  return update<ResourceChangeRow>(m, entity, { state: to }, (w) =>
+    `${w.column("jobInstanceId")} = ${w.bind("jobInstanceId", jobInstanceId)} AND ${w.column("connector")} = ${w.bind("connector", connector)}` +
+    ` AND ${w.column("state")} = ${w.bind("state", from)}`);
+}
+
+/** Sets the state of these changes (a batch just applied). */
+export function setChangeStateByIds(m: EntityManager, entity: ChangeEntity, ids: readonly number[], to: ChangeState): Statement {
+  return update<ResourceChangeRow>(m, entity, { state: to }, (w) => w.in("id", ids));
+}
+
+/** Deletes a synchronization's changes once applied (unless DoNotDeleteChanges). */
+export function deleteChanges(m: EntityManager, entity: ChangeEntity, jobInstanceId: number, connector: string): Statement {
+  const w = new Writer(m, entity);
+  return w.statement(`DELETE FROM ${w.table} WHERE ${w.column("jobInstanceId")} = ${w.bind("jobInstanceId", jobInstanceId)} AND ${w.column("connector")} = ${w.bind("connector", connector)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Synchronization history
+
+export function insertSynchronization(m: EntityManager, row: Omit<SynchronizationRow, "id">): InsertQueryBuilder<ObjectLiteral> {
+  return m.createQueryBuilder().insert().into(ENTITY.synchronization).values(row);
+}
+
+export function updateSynchronization(m: EntityManager, id: number, set: Partial<Omit<SynchronizationRow, "id">>): Statement {
+  return update<SynchronizationRow>(m, ENTITY.synchronization, set, (w) => `${w.column("id")} = ${w.bind("id", id)}`);
+}
+
+/** A connector's synchronizations, newest first (the last one says whether the connector is blocked). */
+export function selectSynchronizations(m: EntityManager, connector: string, limit: number): SelectQueryBuilder<SynchronizationRow> {
+  return m.createQueryBuilder<SynchronizationRow>(ENTITY.synchronization, "s").where("s.connector = :connector", { connector })
+    .orderBy("s.id", "DESC").limit(limit);
+}
+
+export function selectSynchronizationOfTask(m: EntityManager, taskInstanceId: number): SelectQueryBuilder<SynchronizationRow> {
+  return m.createQueryBuilder<SynchronizationRow>(ENTITY.synchronization, "s").where("s.taskInstanceId = :taskInstanceId", { taskInstanceId });
+}

@@ -1,0 +1,260 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { csvLine } from "../../../src/connectors/csv/csv-write.js";
+import type { MappedFile } from "../../../src/domain/sync/mappings.js";
+import { collectFolder, prepareSynchronization, type Manifest, type PrepareOptions } from "../../../src/domain/sync/prepare.js";
+import { type SynchronizationMode } from "../../../src/domain/vocabulary.js";
+import { readCsv } from "../../helpers/demo-data.js";
+
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+function setup() {
+  const root = mkdtempSync(join(tmpdir(), "idm-prepare-"));
+  folders.push(root);
+  const exportFolder = join(root, "export");
+  const workFolder = join(root, "work");
+  mkdirSync(exportFolder);
+  const collect = collectFolder(workFolder, "HR");
+  const writeExport = (table: string, rows: string[][], bom = false) =>
+    writeFileSync(join(exportFolder, `${table}.csv`), (bom ? "\uFEFF" : "") + rows.map(csvLine).join(""));
+  const run = (mode: SynchronizationMode, files: MappedFile[], extra: Partial<PrepareOptions> = {}) =>
+    prepareSynchronization({
+      connector: "HR",
+      mode,
+      files,
+      exportFolder,
+      workFolder,
+      job: { identifier: "J", instanceId: 7 },
+      task: "HR_Prepare",
+      signal: new AbortController().signal,
+      ...extra,
+    });
+  const batches = () => readdirSync(collect).filter((name) => /^\d{6}-/.test(name)).sort();
+  return { root, exportFolder, workFolder, collect, writeExport, run, batches };
+}
+
+const PEOPLE: MappedFile = { kind: "EntityType", identifier: "HR_Person", connectionTable: "HRPeople", columns: ["id", "name", "dept"], keyLength: 1 };
+const MEMBERS: MappedFile = { kind: "EntityAssociation", identifier: "HR_Person_Department", connectionTable: "HRPeople", columns: ["dept", "id"], keyLength: 2 };
+const HEADER = ["id", "unused", "name", "dept"];
+
+/** A deterministic pseudo-random generator, so that a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+const ordinal = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** What prepare should write, computed independently: first row of each key kept, the others apart. */
+function expected(rows: string[][], columns: number[], key: number) {
+  const projected = rows.map((row) => columns.map((i) => row[i] ?? ""));
+  const nullpk = projected.filter((row) => row[key] === "");
+  const kept = new Map<string, string[]>();
+  const duplicates: string[][] = [];
+  for (const row of projected) {
+    if (row[key] === "") continue;
+    if (kept.has(row[key] as string)) duplicates.push(row);
+    else kept.set(row[key] as string, row);
+  }
+  const sorted = [...kept.entries()].sort(([a], [b]) => ordinal(a, b)).map(([, row]) => row);
+  // Duplicates in key order, each key's in input order (Array.prototype.sort is stable).
+  duplicates.sort((a, b) => ordinal(a[key] as string, b[key] as string));
+  return { nullpk, sorted, duplicates };
+}
+
+function randomRows(seed: number, count: number, keys: number): string[][] {
+  const next = random(seed);
+  const texts = ["", "a", "b,c", 'q"uote', "multi\r\nline", "é", "Z", "z", " ", "10", "9"];
+  return Array.from({ length: count }, (_, i) => {
+    const k = Math.floor(next() * keys);
+    const id = next() < 0.03 ? "" : `k${k}${next() < 0.1 ? "\n2" : ""}`;
+    return [id, "drop me", texts[Math.floor(next() * texts.length)] as string, `d${i % 5}`];
+  });
+}
+
+describe("prepareSynchronization", () => {
+  it("sets rows without a primary key and duplicates apart, sorts by key and keeps mapped columns only", async () => {
+    const { writeExport, run, collect } = setup();
+    writeExport("HRPeople", [
+      HEADER,
+      ["3", "x", "Carol", "D1"],
+      ["1", "x", "Alice", "D1"],
+      ["", "x", "Nobody", "D2"],
+      ["2", "x", "Bob", "D2"],
+      ["1", "x", "Alice again", "D3"],
+      ["3", "x", "Carol again", ""],
+    ]);
+    const outcome = await run("Complete", [PEOPLE]);
+    expect(outcome.batch).toBe("000001-Complete");
+    const batch = join(collect, outcome.batch);
+    expect(readCsv(join(batch, "HR_Person.sorted.csv"))).toEqual([["id", "name", "dept"], ["1", "Alice", "D1"], ["2", "Bob", "D2"], ["3", "Carol", "D1"]]);
+    expect(readCsv(join(batch, "HR_Person.nullpk.csv"))).toEqual([["id", "name", "dept"], ["", "Nobody", "D2"]]);
+    expect(readCsv(join(batch, "HR_Person.duplicates.csv"))).toEqual([["id", "name", "dept"], ["1", "Alice again", "D3"], ["3", "Carol again", ""]]);
+    expect(outcome.counters).toMatchObject({ rowsRead: 6, rowsWritten: 3, nullPrimaryKeys: 1, duplicates: 2, deltaInserts: 0 });
+    const manifest = JSON.parse(readFileSync(join(batch, "batch.json"), "utf8")) as Manifest;
+    expect(manifest).toMatchObject({ format: 1, connector: "HR", mode: "Complete", sequence: 1, job: "J", jobInstance: 7, task: "HR_Prepare" });
+    expect(manifest.entries).toEqual([
+      expect.objectContaining({ identifier: "HR_Person", file: "HR_Person.sorted.csv", delta: "none", key: ["id"],
+        nullPrimaryKeysFile: "HR_Person.nullpk.csv", duplicatesFile: "HR_Person.duplicates.csv" }),
+    ]);
+    // The baseline of the next incremental run.
+    expect(readFileSync(join(collect, "previous", "HR_Person.sorted.csv"), "utf8")).toBe(readFileSync(join(batch, "HR_Person.sorted.csv"), "utf8"));
+    expect(readdirSync(collect).filter((name) => name.startsWith(".staging"))).toEqual([]);
+  });
+
+  it("sorts an association by both columns, setting apart rows missing either", async () => {
+    const { writeExport, run, collect } = setup();
+    writeExport("HRPeople", [HEADER, ["2", "", "B", "D1"], ["1", "", "A", "D2"], ["3", "", "C", ""], ["1", "", "A", "D2"], ["4", "", "D", "D1"]]);
+    const outcome = await run("Complete", [PEOPLE, MEMBERS]);
+    const batch = join(collect, outcome.batch);
+    expect(readCsv(join(batch, "HR_Person_Department.sorted.csv"))).toEqual([["dept", "id"], ["D1", "2"], ["D1", "4"], ["D2", "1"]]);
+    expect(readCsv(join(batch, "HR_Person_Department.nullpk.csv"))).toEqual([["dept", "id"], ["", "3"]]);
+    expect(readCsv(join(batch, "HR_Person_Department.duplicates.csv"))).toEqual([["dept", "id"], ["D2", "1"]]);
+    expect(outcome.manifest.entries.map((e) => e.file)).toEqual(["HR_Person.sorted.csv", "HR_Person_Department.sorted.csv"]);
+  });
+
+  for (const [name, budget] of [["in memory", undefined], ["with an external merge sort (many runs, several merge passes)", 2_000]] as const) {
+    it(`sorts ${name} as an independent in-memory sort does, CSV quirks included`, async () => {
+      const { writeExport, run, collect } = setup();
+      const rows = randomRows(42, 3_000, 900);
+      writeExport("HRPeople", [HEADER, ...rows], true);
+      const outcome = await run("Complete", [PEOPLE], budget === undefined ? {} : { memoryBudgetBytes: budget });
+      if (budget !== undefined) expect(outcome.counters.sortRuns).toBeGreaterThan(32);
+      else expect(outcome.counters.sortRuns).toBe(0);
+      const want = expected(rows, [0, 2, 3], 0);
+      const batch = join(collect, outcome.batch);
+      expect(readCsv(join(batch, "HR_Person.sorted.csv")).slice(1)).toEqual(want.sorted);
+      expect(readCsv(join(batch, "HR_Person.duplicates.csv")).slice(1)).toEqual(want.duplicates);
+      expect(readCsv(join(batch, "HR_Person.nullpk.csv")).slice(1)).toEqual(want.nullpk);
+      expect(outcome.counters).toMatchObject({ rowsRead: 3_000, rowsWritten: want.sorted.length, duplicates: want.duplicates.length, nullPrimaryKeys: want.nullpk.length });
+      expect(readdirSync(collect).filter((n) => n.startsWith("."))).toEqual([]);
+    });
+  }
+
+  it("diffs an incremental run against previous/ as an independent computation does, then moves the baseline", async () => {
+    const { writeExport, run, collect } = setup();
+    const first = randomRows(1, 1_500, 600);
+    writeExport("HRPeople", [HEADER, ...first]);
+    await run("Complete", [PEOPLE]);
+    let before = expected(first, [0, 2, 3], 0).sorted;
+    for (const [seed, budget] of [[2, 3_000], [3, undefined]] as const) {
+      const next = randomRows(seed, 1_500, 600);
+      writeExport("HRPeople", [HEADER, ...next]);
+      const outcome = await run("Incremental", [PEOPLE], budget === undefined ? {} : { memoryBudgetBytes: budget });
+      const after = expected(next, [0, 2, 3], 0).sorted;
+      const old = new Map(before.map((row) => [row[0] as string, row]));
+      const now = new Map(after.map((row) => [row[0] as string, row]));
+      const delta: string[][] = [];
+      for (const key of [...new Set([...old.keys(), ...now.keys()])].sort(ordinal)) {
+        const a = old.get(key);
+        const b = now.get(key);
+        if (a === undefined) delta.push(["insert", ...(b as string[])]);
+        else if (b === undefined) delta.push(["delete", ...a]);
+        else if (a.join("\u0000") !== b.join("\u0000")) delta.push(["update", ...b]);
+      }
+      const batch = join(collect, outcome.batch);
+      expect(outcome.batch).toMatch(/-Incremental$/);
+      expect(readdirSync(batch).sort()).toEqual(["HR_Person.duplicates.csv", "HR_Person.nullpk.csv", "HR_Person.sorted.delta", "batch.json"]);
+      expect(readCsv(join(batch, "HR_Person.sorted.delta"))).toEqual([["command", "id", "name", "dept"], ...delta]);
+      const count = (command: string) => delta.filter((row) => row[0] === command).length;
+      expect(outcome.counters).toMatchObject({ deltaInserts: count("insert"), deltaUpdates: count("update"), deltaDeletes: count("delete"), rowsWritten: delta.length });
+      expect(count("insert") + count("update") + count("delete")).toBeGreaterThan(100);
+      expect(readCsv(join(collect, "previous", "HR_Person.sorted.csv")).slice(1)).toEqual(after);
+      before = after;
+    }
+  });
+
+  it("without a baseline, an incremental run writes every row as an insert and warns", async () => {
+    const { writeExport, run, collect } = setup();
+    writeExport("HRPeople", [HEADER, ["2", "", "B", "D"], ["1", "", "A", "D"]]);
+    const warnings: string[] = [];
+    const outcome = await run("Incremental", [PEOPLE], { log: (level, message) => level === "Warning" && warnings.push(message) });
+    expect(readCsv(join(collect, outcome.batch, "HR_Person.sorted.delta"))).toEqual([["command", "id", "name", "dept"], ["insert", "1", "A", "D"], ["insert", "2", "B", "D"]]);
+    expect(warnings).toEqual([expect.stringMatching(/no previous\/HR_Person.sorted.csv/)]);
+  });
+
+  it("passes the export's own command column through, sorted by key, changes of a key in input order", async () => {
+    const { writeExport, run, collect } = setup();
+    writeExport("HRPeople", [
+      ["id", "name", "dept", "op"],
+      ["2", "B", "D", "UPDATE"],
+      ["1", "A", "D", "add"],
+      ["2", "", "", "delete"],
+      ["", "?", "D", "insert"],
+      ["3", "C", "D", "merge"],
+    ]);
+    const outcome = await run("Incremental", [PEOPLE], { commandColumn: "op" });
+    const batch = join(collect, outcome.batch);
+    expect(readCsv(join(batch, "HR_Person.sorted.delta"))).toEqual([
+      ["command", "id", "name", "dept"], ["insert", "1", "A", "D"], ["update", "2", "B", "D"], ["delete", "2", "", ""], ["merge", "3", "C", "D"],
+    ]);
+    expect(readCsv(join(batch, "HR_Person.nullpk.csv"))).toEqual([["command", "id", "name", "dept"], ["insert", "", "?", "D"]]);
+    expect(outcome.manifest.entries[0]).toMatchObject({ delta: "changes", file: "HR_Person.sorted.delta" });
+    expect(outcome.counters).toMatchObject({ rowsRead: 5, rowsWritten: 4, deltaInserts: 1, deltaUpdates: 1, deltaDeletes: 1, deltaMerges: 1, nullPrimaryKeys: 1 });
+    expect(existsSync(join(collect, "previous"))).toBe(false);
+
+    writeExport("HRPeople", [["id", "name", "dept", "op"], ["1", "A", "D", "rename"]]);
+    await expect(run("Incremental", [PEOPLE], { commandColumn: "op" })).rejects.toThrow(/record 2 .* "rename" in op/);
+  });
+
+  it("queues batches in order, and a Complete batch cancels the Incremental ones queued before it", async () => {
+    const { writeExport, run, batches } = setup();
+    writeExport("HRPeople", [HEADER, ["1", "", "A", "D"]]);
+    await run("Complete", [PEOPLE]);
+    await run("Incremental", [PEOPLE]);
+    await run("Incremental", [PEOPLE]);
+    expect(batches()).toEqual(["000001-Complete", "000002-Incremental", "000003-Incremental"]);
+    const complete = await run("Complete", [PEOPLE]);
+    expect(complete.counters.batchesCancelled).toBe(2);
+    expect(batches()).toEqual(["000001-Complete", "000004-Complete"]);
+    await run("Incremental", [PEOPLE]);
+    expect(batches()).toEqual(["000001-Complete", "000004-Complete", "000005-Incremental"]);
+  });
+
+  it("keeps numbering after the queue is consumed", async () => {
+    const { writeExport, run, collect, batches } = setup();
+    writeExport("HRPeople", [HEADER, ["1", "", "A", "D"]]);
+    await run("Complete", [PEOPLE]);
+    rmSync(join(collect, "000001-Complete"), { recursive: true });
+    expect((await run("Complete", [PEOPLE])).batch).toBe("000002-Complete");
+    expect(batches()).toEqual(["000002-Complete"]);
+  });
+
+  it("a cancelled run leaves no batch, no staging files and the baseline as it was", async () => {
+    const { writeExport, run, collect, batches } = setup();
+    writeExport("HRPeople", [HEADER, ["1", "", "A", "D"]]);
+    await run("Complete", [PEOPLE]);
+    const baseline = readFileSync(join(collect, "previous", "HR_Person.sorted.csv"), "utf8");
+    writeExport("HRPeople", [HEADER, ...randomRows(5, 25_000, 20_000)]);
+    for (const budget of [undefined, 50_000]) {
+      const controller = new AbortController();
+      const promise = run("Incremental", [PEOPLE, MEMBERS], {
+        signal: controller.signal,
+        ...(budget === undefined ? {} : { memoryBudgetBytes: budget }),
+        progress: (counters) => {
+          if (counters.rowsRead >= 20_000) controller.abort(new Error("cancelled by the test"));
+        },
+      });
+      await expect(promise).rejects.toThrow("cancelled by the test");
+      expect(batches()).toEqual(["000001-Complete"]);
+      expect(readdirSync(collect).sort()).toEqual(["000001-Complete", "previous", "sequence"]);
+      expect(readFileSync(join(collect, "previous", "HR_Person.sorted.csv"), "utf8")).toBe(baseline);
+    }
+  });
+
+  it("fails naming a missing export file or column, leaving no batch", async () => {
+    const { writeExport, run, batches } = setup();
+    await expect(run("Complete", [PEOPLE])).rejects.toThrow(/EntityTypeMapping HR_Person: the export file .*HRPeople.csv does not exist/);
+    writeExport("HRPeople", [["id", "name"], ["1", "A"]]);
+    await expect(run("Complete", [PEOPLE])).rejects.toThrow(/has no column dept \(its columns: id, name\)/);
+    expect(batches()).toEqual([]);
+  });
+});
