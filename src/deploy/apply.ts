@@ -8,7 +8,7 @@ import { acquireLease, type LeaseOptions } from "../store/lease.js";
 import type { Store } from "../store/store.js";
 import { checkDeletionGuard, type DeletionGuard } from "./deletion-guard.js";
 import { DeployError } from "./deploy-error.js";
-import { setHash, type Item } from "../config/items.js";
+import { canonicalJson, setHash, type Item } from "../config/items.js";
 import { batchSize, run } from "../store/statements.js";
 import { deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, updateItem } from "./item-queries.js";
 import { hasChanges, planDeploy, PLAN_VERSION, type Plan } from "./plan.js";
@@ -41,9 +41,9 @@ export interface DeployResult {
 export async function deploy(store: Store, desired: Item[], options: DeployOptions): Promise<DeployResult> {
   const lease = await acquireLease(store, "deploy", options.lease);
   try {
-    const stored = await readStoredForPlan(store.dataSource.manager, store.dialect, options.plan ? planItems(options.plan) : desired);
-    const plan = options.plan ?? planDeploy(desired, stored, options.scope ? { scope: options.scope } : {});
-    if (options.plan) checkPlanBasis(options.plan, stored);
+    const stored = await readStoredForPlan(store.dataSource.manager, store.dialect, desired);
+    const plan = planDeploy(desired, stored, options.scope ? { scope: options.scope } : {});
+    if (options.plan) checkSavedPlan(options.plan, plan, stored);
     if (!options.allowDeletes) checkDeletionGuard(plan, stored, options.guard);
     if (!hasChanges(plan)) return { plan };
     options.onApply?.(plan);
@@ -54,15 +54,21 @@ export async function deploy(store: Store, desired: Item[], options: DeployOptio
   }
 }
 
-/** The items a saved plan writes: their stored versions are the ones it needs in detail. */
-function planItems(plan: Plan): Item[] {
-  return [...plan.inserts, ...plan.updates.map((u) => u.item)];
-}
-
-function checkPlanBasis(plan: Plan, stored: StoredItem[]): void {
-  if (plan.version !== PLAN_VERSION) throw new DeployError("stale-plan", `the plan was written by another version (format ${plan.version}, expected ${PLAN_VERSION})`);
-  if (plan.basis !== setHash(stored)) {
+/**
+ * A saved plan is applied only when it is exactly the plan that this folder and this database give
+ * now: made from the same configuration (its hash), on the same stored state (its basis), and not
+ * edited since. The recomputed plan is the one applied, so nothing in the file is trusted.
+ */
+function checkSavedPlan(saved: Plan, fresh: Plan, stored: StoredItem[]): void {
+  if (saved.version !== PLAN_VERSION) throw new DeployError("stale-plan", `the plan was written by another version (format ${saved.version}, expected ${PLAN_VERSION})`);
+  if (saved.basis !== setHash(stored)) {
     throw new DeployError("stale-plan", "the stored configuration changed since the plan was made: run idm plan again");
+  }
+  if (saved.configurationHash !== fresh.configurationHash) {
+    throw new DeployError("stale-plan", "the plan was made from another configuration than this folder: run idm plan on this folder");
+  }
+  if (canonicalJson(saved) !== canonicalJson(JSON.parse(JSON.stringify(fresh)))) {
+    throw new DeployError("stale-plan", "the plan does not match what this folder and the database give (edited by hand, or made with another --scope): run idm plan again");
   }
 }
 

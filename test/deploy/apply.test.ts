@@ -167,9 +167,47 @@ describe.each(BACKENDS)("deploy on $name", (backend) => {
     edit(dir, "Jobs/Demo_Housekeeping.xml", 'Level="3"', 'Level="4"');
     const plan = planDeploy(itemsOf(dir), await readStoredItems(store.dataSource.manager));
     const saved = JSON.parse(JSON.stringify(plan));
-    expect((await deploy(store, [], { ...OPTIONS, plan: saved })).plan.summary).toEqual(plan.summary);
-    const error = await deploy(store, [], { ...OPTIONS, plan: saved }).catch((e: unknown) => e);
+    expect((await deploy(store, itemsOf(dir), { ...OPTIONS, plan: saved })).plan.summary).toEqual(plan.summary);
+    const error = await deploy(store, itemsOf(dir), { ...OPTIONS, plan: saved }).catch((e: unknown) => e);
     expect((error as DeployError).code).toBe("stale-plan");
+  });
+
+  it("refuses a saved plan applied to another folder than the one it was made from, and writes nothing", async () => {
+    const store = await open();
+    const dir = copyDemo();
+    await deploy(store, itemsOf(dir), OPTIONS);
+    const other = copyDemo();
+    edit(dir, "Jobs/Demo_Housekeeping.xml", 'Level="3"', 'Level="4"');
+    edit(other, "HR/Connector.xml", 'Identifier="HR"', 'Identifier="HR" DisplayName_L3="Personnel"');
+    const planOfDir = JSON.parse(JSON.stringify(planDeploy(itemsOf(dir), await readStoredItems(store.dataSource.manager))));
+    const before = await snapshot(store);
+    const error = await deploy(store, itemsOf(other), { ...OPTIONS, plan: planOfDir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeployError);
+    expect((error as DeployError).code).toBe("stale-plan");
+    expect((error as DeployError).message).toMatch(/another configuration/);
+    expect(await snapshot(store)).toEqual(before);
+  });
+
+  it("refuses a hand-edited plan: a changed value under the old hash, or an item of an unknown kind", async () => {
+    const store = await open();
+    const dir = copyDemo();
+    await deploy(store, itemsOf(dir), OPTIONS);
+    edit(dir, "Jobs/Demo_Housekeeping.xml", 'Level="3"', 'Level="4"');
+    const plan = planDeploy(itemsOf(dir), await readStoredItems(store.dataSource.manager));
+    expect(plan.updates.length).toBeGreaterThan(0);
+    const before = await snapshot(store);
+
+    const changedValue = JSON.parse(JSON.stringify(plan));
+    changedValue.updates[0].item.attributes.DisplayName_L1 = "edited by hand";
+    const unknownKind = JSON.parse(JSON.stringify(plan));
+    unknownKind.inserts.push({ ...unknownKind.updates[0].item, kind: "NoSuchKind", identifier: "X" });
+    unknownKind.summary.insert += 1;
+    for (const edited of [changedValue, unknownKind]) {
+      const error = await deploy(store, itemsOf(dir), { ...OPTIONS, plan: edited }).catch((e: unknown) => e);
+      expect((error as DeployError).code).toBe("stale-plan");
+      expect((error as DeployError).message).toMatch(/does not match/);
+    }
+    expect(await snapshot(store)).toEqual(before);
   });
 
   it("limits a deploy to a scope", async () => {
