@@ -112,11 +112,11 @@ export function loadSettings(path: string | undefined): Settings {
     deploy: {
       maxDeletes: positiveInteger(json.Deploy?.MaxDeletes, "Deploy.MaxDeletes") ?? deploy.maxDeletes,
       maxDeletePercent: positiveInteger(json.Deploy?.MaxDeletePercent, "Deploy.MaxDeletePercent") ?? deploy.maxDeletePercent,
-      leaseTtlSeconds: positiveInteger(json.Deploy?.LeaseTtlSeconds, "Deploy.LeaseTtlSeconds") ?? deploy.leaseTtlSeconds,
+      leaseTtlSeconds: seconds(json.Deploy?.LeaseTtlSeconds, "Deploy.LeaseTtlSeconds") ?? deploy.leaseTtlSeconds,
     },
     jobs: {
       maxTaskBatchSize: positiveInteger(json.Jobs?.MaxTaskBatchSize, "Jobs.MaxTaskBatchSize") ?? jobs.maxTaskBatchSize,
-      leaseTtlSeconds: positiveInteger(json.Jobs?.LeaseTtlSeconds, "Jobs.LeaseTtlSeconds") ?? jobs.leaseTtlSeconds,
+      leaseTtlSeconds: seconds(json.Jobs?.LeaseTtlSeconds, "Jobs.LeaseTtlSeconds") ?? jobs.leaseTtlSeconds,
       historyRetentionDays: positiveInteger(json.Jobs?.HistoryRetentionDays, "Jobs.HistoryRetentionDays") ?? jobs.historyRetentionDays,
     },
     paths: {
@@ -126,7 +126,7 @@ export function loadSettings(path: string | undefined): Settings {
     },
     tasks: {
       ...optional("scriptRoots", folders(json.Tasks?.ScriptRoots, "Tasks.ScriptRoots")),
-      ...optional("scriptTimeoutSeconds", positiveInteger(json.Tasks?.ScriptTimeoutSeconds, "Tasks.ScriptTimeoutSeconds")),
+      ...optional("scriptTimeoutSeconds", seconds(json.Tasks?.ScriptTimeoutSeconds, "Tasks.ScriptTimeoutSeconds")),
       invokeSqlCommands: mapOf(json.InvokeSqlCommands, "InvokeSqlCommands", (value, name) => {
         const entry = (value ?? {}) as { SQLInputFile?: unknown; OutputPath?: unknown };
         if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`setting ${name} must be an object`);
@@ -156,6 +156,16 @@ function positiveInteger(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value === "number" && Number.isInteger(value) && value > 0) return value;
   throw new Error(`setting ${name} must be a positive integer, not ${JSON.stringify(value)}`);
+}
+
+/** The longest duration a Node.js timer keeps (2^31-1 ms): a longer one fires at once. */
+const LONGEST_TIMER_SECONDS = 2_147_483;
+
+/** A duration that becomes a timer: whole seconds, at least 1, at most LONGEST_TIMER_SECONDS. */
+function seconds(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "number" && Number.isInteger(value) && value > 0 && value <= LONGEST_TIMER_SECONDS) return value;
+  throw new Error(`setting ${name} must be a number of seconds from 1 to ${LONGEST_TIMER_SECONDS}, not ${JSON.stringify(value)}`);
 }
 
 function folder(value: unknown, name: string): string | undefined {

@@ -2084,7 +2084,7 @@ export interface InvokeSqlCommandTaskAttributes {
   SQLCommand?: string;
   /** Path of a file holding the SQL command. */
   SQLInputFile?: string;
-  /** Command timeout in seconds; 0 = engine default of 30 s. Default: `0`. */
+  /** Command timeout in seconds, at most 2147483 (the longest timer Node.js keeps); 0 = engine default of 30 s. Default: `0`. */
   Timeout: number;
 }
 
@@ -2154,7 +2154,7 @@ export interface InvokeSqlCommandTaskOverrideAttributes {
   SQLCommand?: string;
   /** Path of a file holding the SQL command. */
   SQLInputFile?: string;
-  /** Command timeout in seconds; 0 = engine default of 30 s. Default: `0`. */
+  /** Command timeout in seconds, at most 2147483 (the longest timer Node.js keeps); 0 = engine default of 30 s. Default: `0`. */
   Timeout?: number;
 }
 

@@ -69,7 +69,10 @@ export function readSqlPackageSettings(connection: string, raw: Record<string, u
     }
   }
   const timeout = raw.TimeoutSeconds === undefined ? DEFAULT_SQL_TIMEOUT_SECONDS : raw.TimeoutSeconds;
-  if (typeof timeout !== "number" || !Number.isInteger(timeout) || timeout <= 0) throw new Error(`${at}.TimeoutSeconds must be a positive integer`);
+  // A Node.js timer holds at most 2^31-1 ms; a longer one would fire at once.
+  if (typeof timeout !== "number" || !Number.isInteger(timeout) || timeout <= 0 || timeout > 2_147_483) {
+    throw new Error(`${at}.TimeoutSeconds must be a number of seconds from 1 to 2147483`);
+  }
   return {
     database: { kind: "settings", dialect: target.dialect, display: target.display, identifier: connection, target },
     queries,
