@@ -9,6 +9,7 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { locateAllowedFile } from "./allowed-path.js";
 import { killGroup, spawnGroup } from "./process-tree.js";
+import { scriptEnvironment } from "./script-environment.js";
 import { defineTask, type TaskContext, type TaskResult } from "./task-handler.js";
 import type { LogLevel } from "../domain/vocabulary.js";
 
@@ -54,15 +55,14 @@ export default defineTask({
     const temp = resolve(context.paths.temp);
     const exportFolder = resolve(context.paths.export);
     for (const path of [work, temp, exportFolder]) mkdirSync(path, { recursive: true });
-    const env = {
-      ...process.env,
+    const env = scriptEnvironment(process.env, {
       IDM_JOB: context.job.identifier,
       IDM_TASK: task.identifier,
       IDM_JOB_INSTANCE: String(context.job.instanceId),
       IDM_WORK_FOLDER: work,
       IDM_TEMP_FOLDER: temp,
       IDM_EXPORT_FOLDER: exportFolder,
-    };
+    });
     return runScript(context, input, interpreter(script), folder, env);
   },
 });

@@ -1,0 +1,19 @@
+/**
+ * The environment a task's script starts with: the runner's own, less its database secrets. A
+ * script that prints `env` would otherwise store them in the task log, readable by whoever reads logs.
+ */
+import { redactUrl } from "../store/database-url.js";
+
+/** Variables that hold database credentials whatever their value looks like. */
+const SECRET_VARIABLES = new Set(["IDM_DATABASE_URL", "PGPASSWORD", "MSSQL_SA_PASSWORD"]);
+
+export function scriptEnvironment(runner: NodeJS.ProcessEnv, job: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(runner)) {
+    if (value === undefined || SECRET_VARIABLES.has(name)) continue;
+    // Any other `scheme://user:password@host` URL is a credential too (a second database, a report server).
+    if (redactUrl(value) !== value) continue;
+    env[name] = value;
+  }
+  return { ...env, ...job };
+}
