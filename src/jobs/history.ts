@@ -5,8 +5,11 @@ import { readStoredItems } from "../domain/stored-items.js";
 import { ENTITY, type ItemRow, type JobInstanceRow, type TaskLogRow } from "../store/entities.js";
 import type { Store } from "../store/store.js";
 import {
-  deleteByJobInstance, deleteJobInstances, selectInstances, selectLastInstances, selectPrunableInstances, selectTaskInstances, selectTaskLogs,
+  deleteByJobInstance, deleteJobInstances, selectInstances, selectJobInstance, selectLastInstances, selectPrunableInstances, selectTaskInstances,
+  selectTaskLogs,
 } from "../store/job-instance-queries.js";
+import { jobLeaseName } from "../store/job-lease.js";
+import { isDeadLocalHolder, readLease } from "../store/lease.js";
 
 export type InstanceSummary = Omit<JobInstanceRow, "snapshot" | "selection">;
 
@@ -69,6 +72,50 @@ export async function readLogs(store: Store, instanceId: number, options: { task
   return rows
     .filter((r) => wanted === undefined || (r.taskInstanceId !== null && wanted.has(r.taskInstanceId)))
     .map((r) => ({ ...r, task: r.taskInstanceId === null ? undefined : names.get(r.taskInstanceId) }));
+}
+
+export interface FollowEnd {
+  state: JobInstanceRow["state"];
+  /** Set when the instance is still InProgress but nothing runs it any more: why the follow stopped. */
+  runnerGone?: string;
+}
+
+/**
+ * Prints an instance's log lines (all, or one task's) and, with `follow`, the new ones until the
+ * instance ends or its runner is gone: a runner killed with SIGKILL leaves its instance InProgress
+ * until the next run of its job marks it Interrupted, and a follower must not wait for that.
+ * undefined when there is no such instance.
+ */
+export async function followLogs(
+  store: Store, instanceId: number, options: { task?: string; follow: boolean; pollMs: number }, print: (lines: LogLine[]) => void,
+): Promise<FollowEnd | undefined> {
+  const taskFilter = options.task === undefined ? {} : { task: options.task };
+  let afterId = 0;
+  for (;;) {
+    const instance = await selectJobInstance(store.dataSource.manager, instanceId).getOne();
+    if (instance === null) return undefined;
+    const lines = await readLogs(store, instanceId, { ...taskFilter, afterId });
+    print(lines);
+    afterId = lines.at(-1)?.id ?? afterId;
+    if (!options.follow || instance.state !== "InProgress") return { state: instance.state };
+    const gone = await goneRunner(store, instance);
+    if (gone !== undefined) {
+      // Lines the runner wrote after the read above, before it went, are printed too.
+      print(await readLogs(store, instanceId, { ...taskFilter, afterId }));
+      return { state: instance.state, runnerGone: gone };
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs));
+  }
+}
+
+/** Why an InProgress instance has no live runner, or undefined while one holds its job's lease. */
+async function goneRunner(store: Store, instance: JobInstanceRow): Promise<string | undefined> {
+  const name = jobLeaseName(instance.job);
+  const lease = await readLease(store, name);
+  if (lease === undefined) return `the lease ${name} is not held`;
+  if (lease.expiresAt <= new Date()) return `the lease ${name} expired at ${lease.expiresAt.toISOString()}`;
+  if (isDeadLocalHolder(lease)) return `its runner, pid ${lease.pid} on this host, is gone`;
+  return undefined;
 }
 
 export interface PruneResult {

@@ -73,7 +73,7 @@ async function tryAcquire(store: Store, name: string, owner: string, ttlMs: numb
 }
 
 /** A holder on this host whose process is gone; `kill(pid, 0)` only checks that the process exists. */
-function isDeadLocalHolder(holder: LeaseHolder): boolean {
+export function isDeadLocalHolder(holder: LeaseHolder): boolean {
   if (holder.host !== hostname() || holder.pid === process.pid) return false;
   try {
     process.kill(holder.pid, 0);

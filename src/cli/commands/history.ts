@@ -1,6 +1,5 @@
 import type { Command } from "commander";
-import { listDeployedJobs, listInstances, pruneHistory, readLogs, type LogLine } from "../../jobs/history.js";
-import { selectJobInstance } from "../../store/job-instance-queries.js";
+import { followLogs, listDeployedJobs, listInstances, pruneHistory, type LogLine } from "../../jobs/history.js";
 import { CliError } from "../cli-error.js";
 import { settingsOf, withStore } from "../context.js";
 import { EXIT_USAGE } from "./run.js";
@@ -66,15 +65,10 @@ export function registerHistory(program: Command): void {
         const print = (lines: LogLine[]) => {
           for (const l of lines) process.stdout.write(`${l.loggedAt.toISOString()}  ${l.level.padEnd(11)}  ${l.task ?? "(job)"}  ${l.message}\n`);
         };
-        let afterId = 0;
-        for (;;) {
-          const instance = await selectJobInstance(store.dataSource.manager, instanceId).getOne();
-          if (instance === null) throw new CliError(`there is no job instance ${instanceId} (idm instances lists them)`, EXIT_USAGE);
-          const lines = await readLogs(store, instanceId, { ...(flags.task ? { task: flags.task } : {}), afterId });
-          print(lines);
-          afterId = lines.at(-1)?.id ?? afterId;
-          if (!flags.follow || instance.state !== "InProgress") return;
-          await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
+        const end = await followLogs(store, instanceId, { ...(flags.task ? { task: flags.task } : {}), follow: flags.follow === true, pollMs: FOLLOW_POLL_MS }, print);
+        if (end === undefined) throw new CliError(`there is no job instance ${instanceId} (idm instances lists them)`, EXIT_USAGE);
+        if (end.runnerGone !== undefined) {
+          throw new CliError(`job instance ${instanceId} is InProgress but nothing runs it: ${end.runnerGone}; the next run of its job marks it Interrupted`);
         }
       });
     });
