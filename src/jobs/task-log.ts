@@ -24,6 +24,15 @@ export function logThreshold(...levels: (AttributeValue | undefined)[]): number 
   return LOG_LEVELS.indexOf("Information");
 }
 
+/**
+ * A message as every database can store it: PostgreSQL refuses NUL in text, and a lone UTF-16
+ * surrogate is not text at all. They are written as the escape `\uXXXX`, so that nothing a script
+ * prints can make the log, or the run, fail.
+ */
+function storable(message: string): string {
+  return message.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 export class TaskLogWriter {
   #pending: Omit<TaskLogRow, "id">[] = [];
   #timer: NodeJS.Timeout | undefined;
@@ -38,8 +47,9 @@ export class TaskLogWriter {
 
   add(taskInstanceId: number | null, level: LogLevel, message: string, threshold: number): void {
     if (LOG_LEVELS.indexOf(level) < threshold) return;
-    this.#pending.push({ jobInstanceId: this.jobInstanceId, taskInstanceId, loggedAt: new Date(), level, message });
-    this.#timer ??= setTimeout(() => void this.flush(), this.flushMs);
+    this.#pending.push({ jobInstanceId: this.jobInstanceId, taskInstanceId, loggedAt: new Date(), level, message: storable(message) });
+    // A failure here is kept for the runner's own flush at the end, which reports it.
+    this.#timer ??= setTimeout(() => void this.flush().catch(() => {}), this.flushMs);
   }
 
   /** Writes what is buffered; throws the first write failure, once every line so far was tried. */
