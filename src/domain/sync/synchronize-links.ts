@@ -12,7 +12,8 @@
  */
 import { join } from "node:path";
 import type { EntityManager } from "typeorm";
-import { decodeProperties, ResourceStore, type NewLinkChange, type WriteContext } from "../resources/resource-store.js";
+import { decodeProperties } from "../resources/properties.js";
+import { ResourceStore, type NewLinkChange, type WriteContext } from "../resources/resource-store.js";
 import { ENTITY } from "../../store/entities.js";
 import { type ChangeState } from "../vocabulary.js";
 import { CsvWriter } from "../../connectors/csv/csv-write.js";

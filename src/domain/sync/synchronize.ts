@@ -12,7 +12,8 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Not, type EntityManager } from "typeorm";
-import { EncodedProperties, encodeProperties, hashProperties, ResourceStore, type ResourceInput, type WriteContext } from "../resources/resource-store.js";
+import { EncodedProperties, encodeProperties, hashProperties } from "../resources/properties.js";
+import { ResourceStore, type ResourceInput, type WriteContext } from "../resources/resource-store.js";
 import { ENTITY, type TaskInstanceRow } from "../../store/entities.js";
 import { type ChangeState } from "../vocabulary.js";
 import type { Store } from "../../store/store.js";
