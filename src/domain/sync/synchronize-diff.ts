@@ -13,7 +13,7 @@ import { decodeProperties, EncodedProperties, encodeProperties, hashProperties }
 import type { NewResourceChange, ResourceInput, ResourceStore, ResourceUpdate, WriteContext } from "../resources/resource-store.js";
 import { compareSourceKeys } from "../resources/source-key-order.js";
 import { readCsvChunks } from "../../connectors/csv/csv-read.js";
-import type { ManifestEntry } from "./prepare.js";
+import type { ManifestEntry } from "./batch-queue.js";
 import { propertiesOfRow, type EntityTypeModel } from "./synchronize-model.js";
 
 export type Operation = NewResourceChange["operation"];

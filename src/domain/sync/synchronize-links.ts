@@ -17,7 +17,7 @@ import { ResourceStore, type NewLinkChange, type WriteContext } from "../resourc
 import { ENTITY } from "../../store/entities.js";
 import { type ChangeState } from "../vocabulary.js";
 import { CsvWriter } from "../../connectors/csv/csv-write.js";
-import type { ManifestEntry } from "./prepare.js";
+import type { ManifestEntry } from "./batch-queue.js";
 import type { AssociationModel, ConnectorModel, EntityTypeModel } from "./synchronize-model.js";
 import { readCsvRecords } from "../../connectors/csv/csv-read.js";
 

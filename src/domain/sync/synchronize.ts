@@ -1,6 +1,6 @@
 /**
  * The server step of "sync up" (README, SynchronizeTask): the oldest queued batch of a connector is
- * taken (synchronize-batch.ts), its changes are computed, checked against the thresholds, then
+ * taken (batch-queue.ts), its changes are computed, checked against the thresholds, then
  * applied in one transaction with the synchronization history row.
  *
  * Complete: each `<EntityType>.sorted.csv` is merge-joined with the stored keys (synchronize-diff.ts):
@@ -19,8 +19,8 @@ import { type ChangeState } from "../vocabulary.js";
 import type { Store } from "../../store/store.js";
 import type { WorkContext } from "../work-context.js";
 import { readCsvRecords } from "../../connectors/csv/csv-read.js";
-import type { ManifestEntry } from "./prepare.js";
-import { consumeBatch, releaseBatch, takeOldestBatch, type TakenBatch } from "./synchronize-batch.js";
+import type { ManifestEntry } from "./batch-queue.js";
+import { consumeBatch, releaseBatch, takeOldestBatch, type TakenBatch } from "./batch-queue.js";
 import { ApplySink, ChangeRowSink, CountingSink, keepComputed, mergeComplete } from "./synchronize-diff.js";
 import {
   applyLinkDeletes, applyLinkInserts, associationOf, currentLinkCounts, diffLinks, endResolver, insertInitialLinks, writeOrphans,
