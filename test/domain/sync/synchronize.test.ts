@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { consumeBatch, releaseBatch, takeOldestBatch } from "../../../src/domain/sync/batch-queue.js";
-import { exceededLinkThreshold, exceededThreshold, type ConnectorModel, type Thresholds } from "../../../src/domain/sync/synchronize-model.js";
+import type { ConnectorModel } from "../../../src/domain/sync/synchronize-model.js";
+import { exceededLinkThreshold, exceededThreshold, type Thresholds } from "../../../src/domain/sync/thresholds.js";
 
 const roots: string[] = [];
 afterEach(() => {
