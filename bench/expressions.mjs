@@ -15,7 +15,7 @@ import { DEFAULT_SETTINGS } from "../dist/config/settings.js";
 import { validateFolder } from "../dist/config/validate-folder.js";
 import { buildItems } from "../dist/config/items.js";
 import { runDeploy } from "../dist/deploy/run-deploy.js";
-import { encodeProperties, hashProperties } from "../dist/domain/resources/resource-store.js";
+import { encodeProperties, hashProperties } from "../dist/domain/resources/properties.js";
 import { batchSize } from "../dist/store/statements.js";
 import updateExpressions from "../dist/tasks/update-entity-property-expressions.js";
 import { benchBackends } from "./backends.mjs";

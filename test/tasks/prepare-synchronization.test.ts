@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Store } from "../../src/store/store.js";
 import { readConnectorMappings } from "../../src/domain/sync/mappings.js";
-import type { Manifest } from "../../src/domain/sync/prepare.js";
+import type { Manifest } from "../../src/domain/sync/batch-queue.js";
 import prepareSynchronization, { runPrepareSynchronization } from "../../src/tasks/prepare-synchronization.js";
 import type { TaskContext, TaskSnapshot } from "../../src/tasks/task-handler.js";
 import { BACKENDS, type TestDatabase } from "../store/backends.js";

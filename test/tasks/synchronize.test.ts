@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS } from "../../src/config/settings.js";
-import { decodeProperties, ResourceStore } from "../../src/domain/resources/resource-store.js";
+import { decodeProperties } from "../../src/domain/resources/properties.js";
+import { ResourceStore } from "../../src/domain/resources/resource-store.js";
 import { ENTITY, type JobInstanceRow, type ResourceRow, type TaskInstanceRow } from "../../src/store/entities.js";
 import type { Store } from "../../src/store/store.js";
 import { resumeJob, runJob } from "../../src/jobs/runner.js";

@@ -7,7 +7,7 @@
  * navigation their expressions read.
  */
 import type { EntityManager } from "typeorm";
-import { decodeProperties, type Properties } from "../resources/resource-store.js";
+import { decodeProperties, type Properties } from "../resources/properties.js";
 import type { EntityModel, Navigation } from "../resources/entity-model.js";
 import type { Dialect } from "../../store/database-url.js";
 import { batchSize, chunks } from "../../store/statements.js";

@@ -12,7 +12,8 @@
 import type { EntityManager } from "typeorm";
 import { readEntityModel } from "../resources/entity-model.js";
 import { archiveResources, updateResourceVersions } from "../resources/resource-queries.js";
-import { decodeProperties, encodeProperties, VERSIONS_PER_UPDATE, type Properties, type PropertyInput } from "../resources/resource-store.js";
+import { decodeProperties, encodeProperties, type Properties, type PropertyInput } from "../resources/properties.js";
+import { VERSIONS_PER_UPDATE } from "../resources/resource-versions.js";
 import { batchSize, chunks, run } from "../../store/statements.js";
 import type { Store } from "../../store/store.js";
 import type { LogLevel } from "../vocabulary.js";

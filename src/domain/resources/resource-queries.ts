@@ -13,79 +13,14 @@
  * Lists of ids or keys are bound one parameter each: callers keep them within
  * `batchSize(dialect, n)` (SQL Server takes 2,100 parameters per statement). Multi-row inserts too.
  */
-import type { Driver, EntityManager, EntityMetadata, InsertQueryBuilder, ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import type { EntityManager, InsertQueryBuilder, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { ENTITY, type ResourceChangeRow, type ResourceHistoryRow, type ResourceLinkChangeRow, type ResourceLinkHistoryRow, type ResourceLinkRow, type ResourceRow, type SynchronizationRow } from "../../store/entities.js";
+import { countQuery, moveByIdsStatement, moveStatement, removeStatement, type HeldChangeQueue } from "../blocked-changes.js";
+import { deleteByIds, insertRows, TableWriter, updateWhere as update } from "../table-statements.js";
 import { type ChangeState } from "../vocabulary.js";
-import { columnParameter, type Statement } from "../../store/statements.js";
+import type { Statement } from "../../store/statements.js";
 
-type Entity = (typeof ENTITY)[keyof typeof ENTITY];
-type ColumnMetadata = EntityMetadata["columns"][number];
 type ChangeEntity = typeof ENTITY.resourceChange | typeof ENTITY.resourceLinkChange;
-
-/** Builds one statement against one entity's table: quoted names, and values bound with their column's type. */
-class Writer {
-  readonly parameters: unknown[] = [];
-  private readonly metadata: EntityMetadata;
-  private readonly driver: Driver;
-
-  constructor(m: EntityManager, entity: Entity) {
-    this.driver = m.connection.driver;
-    this.metadata = m.connection.getMetadata(entity);
-  }
-
-  get table(): string {
-    return this.driver.escape(this.metadata.tableName);
-  }
-
-  private columnOf(property: string): ColumnMetadata {
-    const column = this.metadata.findColumnWithPropertyName(property);
-    if (column === undefined) throw new Error(`${this.metadata.name} has no property ${property}`);
-    return column;
-  }
-
-  /** The quoted column name of a property. */
-  column(property: string): string {
-    return this.driver.escape(this.columnOf(property).databaseName);
-  }
-
-  /** A placeholder for the value, converted and typed as its column wants. */
-  bind(property: string, value: unknown): string {
-    this.parameters.push(columnParameter(this.driver, this.columnOf(property), value));
-    return this.driver.createParameter(`p${this.parameters.length - 1}`, this.parameters.length - 1);
-  }
-
-  /** `"col" IN (@0, @1, …)`; never called with an empty list. */
-  in(property: string, values: readonly unknown[]): string {
-    if (values.length === 0) throw new Error(`empty IN list for ${property}`);
-    return `${this.column(property)} IN (${values.map((v) => this.bind(property, v)).join(", ")})`;
-  }
-
-  statement(sql: string): Statement {
-    return { sql, parameters: this.parameters };
-  }
-}
-
-/** `INSERT INTO t (…) VALUES (…), (…)`: the columns of the first row, every value bound with its type. */
-function insertRows<Row extends object>(m: EntityManager, entity: Entity, rows: readonly Row[]): Statement {
-  if (rows.length === 0) throw new Error(`no ${entity} rows to insert`);
-  const w = new Writer(m, entity);
-  const properties = Object.keys(rows[0]!).filter((p) => p !== "id");
-  const tuples = rows.map((row) => `(${properties.map((p) => w.bind(p, (row as Record<string, unknown>)[p])).join(", ")})`);
-  return w.statement(`INSERT INTO ${w.table} (${properties.map((p) => w.column(p)).join(", ")}) VALUES ${tuples.join(", ")}`);
-}
-
-/** `UPDATE t SET … WHERE <where>`: the same text for the same properties, so prepared statements are reused. */
-function update<Row extends object>(m: EntityManager, entity: Entity, set: Partial<Row>, where: (w: Writer) => string): Statement {
-  const w = new Writer(m, entity);
-  const assignments = Object.entries(set).filter(([, v]) => v !== undefined).map(([p, v]) => `${w.column(p)} = ${w.bind(p, v)}`);
-  if (assignments.length === 0) throw new Error(`nothing to set in ${entity}`);
-  return w.statement(`UPDATE ${w.table} SET ${assignments.join(", ")} WHERE ${where(w)}`);
-}
-
-function deleteByIds(m: EntityManager, entity: Entity, ids: readonly number[]): Statement {
-  const w = new Writer(m, entity);
-  return w.statement(`DELETE FROM ${w.table} WHERE ${w.in("id", ids)}`);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Resources
@@ -145,8 +80,8 @@ export function countResources(m: EntityManager, entityTypes: readonly string[])
  * in the same transaction.
  */
 export function archiveResources(m: EntityManager, ids: readonly number[], validTo: Date, archivedBy: number | null): Statement {
-  const h = new Writer(m, ENTITY.resourceHistory);
-  const r = new Writer(m, ENTITY.resource);
+  const h = new TableWriter(m, ENTITY.resourceHistory);
+  const r = new TableWriter(m, ENTITY.resource);
   const copied = ["entityType", "connector", "sourceKey", "hash", "validFrom", "changedByJobInstance", "properties"] as const;
   const target = ["resourceId", ...copied, "validTo", "archivedByJobInstance"].map((p) => h.column(p));
   // Both writers number their placeholders from 0: one statement needs one sequence, so h binds everything.
@@ -172,7 +107,7 @@ export type VersionContent = Pick<ResourceRow, "id" | "properties"> & Partial<Pi
 export function updateResourceVersions(
   m: EntityManager, versions: readonly VersionContent[], common: Omit<ResourceVersion, "properties" | "hash">,
 ): Statement {
-  const w = new Writer(m, ENTITY.resource);
+  const w = new TableWriter(m, ENTITY.resource);
   const id = w.column("id");
   const pick = (property: "properties" | "hash") =>
     `${w.column(property)} = CASE ${id} ${versions.map((v) => `WHEN ${w.bind("id", v.id)} THEN ${w.bind(property, v[property])}`).join(" ")} END`;
@@ -245,8 +180,8 @@ export function selectLinksOfResources(m: EntityManager, ids: readonly number[])
 
 /** Copies these links into idm_resource_link_history with `validTo`; deleteLinks then removes them. */
 export function archiveLinks(m: EntityManager, ids: readonly number[], validTo: Date, archivedBy: number | null): Statement {
-  const h = new Writer(m, ENTITY.resourceLinkHistory);
-  const l = new Writer(m, ENTITY.resourceLink);
+  const h = new TableWriter(m, ENTITY.resourceLinkHistory);
+  const l = new TableWriter(m, ENTITY.resourceLink);
   const copied = ["association", "fromResourceId", "toResourceId", "validFrom", "createdByJobInstance"] as const;
   const target = ["linkId", ...copied, "validTo", "archivedByJobInstance"].map((p) => h.column(p));
   const source = [l.column("id"), ...copied.map((p) => l.column(p)), h.bind("validTo", validTo), h.bind("archivedByJobInstance", archivedBy)];
@@ -296,38 +231,43 @@ function changePage<Row extends ObjectLiteral>(query: SelectQueryBuilder<Row>, j
   return query.orderBy("c.id", "ASC").limit(limit);
 }
 
+/**
+ * A synchronization's changes are a queue of held changes (blocked-changes.ts): a job instance's
+ * resource and link changes for a connector are held, applied or discarded together.
+ */
+export const SYNCHRONIZATION_CHANGES: HeldChangeQueue = {
+  tables: [
+    { entity: ENTITY.resourceChange, countBy: ["entityType", "operation"] },
+    { entity: ENTITY.resourceLinkChange, countBy: ["association", "operation"] },
+  ],
+  owner: "jobInstanceId",
+  subject: "connector",
+};
+const [RESOURCE_CHANGES, LINK_CHANGES] = SYNCHRONIZATION_CHANGES.tables as [HeldChangeQueue["tables"][number], HeldChangeQueue["tables"][number]];
+
 /** Changes per entity type and operation: what the thresholds count. */
-export function countResourceChanges(m: EntityManager, jobInstanceId: number, connector: string, state: ChangeState): SelectQueryBuilder<ResourceChangeRow> {
-  return m.createQueryBuilder<ResourceChangeRow>(ENTITY.resourceChange, "c")
-    .select("c.entityType", "entityType").addSelect("c.operation", "operation").addSelect("COUNT(*)", "count")
-    .where("c.jobInstanceId = :jobInstanceId AND c.connector = :connector AND c.state = :state", { jobInstanceId, connector, state })
-    .groupBy("c.entityType").addGroupBy("c.operation");
+export function countResourceChanges(m: EntityManager, jobInstanceId: number, connector: string, state: ChangeState): SelectQueryBuilder<ObjectLiteral> {
+  return countQuery(m, RESOURCE_CHANGES, SYNCHRONIZATION_CHANGES, { owner: jobInstanceId, subject: connector }, state);
 }
 
 /** Link changes per association and operation. */
-export function countLinkChanges(m: EntityManager, jobInstanceId: number, connector: string, state: ChangeState): SelectQueryBuilder<ResourceLinkChangeRow> {
-  return m.createQueryBuilder<ResourceLinkChangeRow>(ENTITY.resourceLinkChange, "c")
-    .select("c.association", "association").addSelect("c.operation", "operation").addSelect("COUNT(*)", "count")
-    .where("c.jobInstanceId = :jobInstanceId AND c.connector = :connector AND c.state = :state", { jobInstanceId, connector, state })
-    .groupBy("c.association").addGroupBy("c.operation");
+export function countLinkChanges(m: EntityManager, jobInstanceId: number, connector: string, state: ChangeState): SelectQueryBuilder<ObjectLiteral> {
+  return countQuery(m, LINK_CHANGES, SYNCHRONIZATION_CHANGES, { owner: jobInstanceId, subject: connector }, state);
 }
 
 /** Moves a synchronization's changes from one state to another (pending → blocked, blocked → applied, …). */
 export function setChangesState(m: EntityManager, entity: ChangeEntity, jobInstanceId: number, connector: string, from: ChangeState, to: ChangeState): Statement {
-  return update<ResourceChangeRow>(m, entity, { state: to }, (w) =>
-    `${w.column("jobInstanceId")} = ${w.bind("jobInstanceId", jobInstanceId)} AND ${w.column("connector")} = ${w.bind("connector", connector)}` +
-    ` AND ${w.column("state")} = ${w.bind("state", from)}`);
+  return moveStatement(m, entity, SYNCHRONIZATION_CHANGES, { owner: jobInstanceId, subject: connector }, from, to);
 }
 
 /** Sets the state of these changes (a batch just applied). */
 export function setChangeStateByIds(m: EntityManager, entity: ChangeEntity, ids: readonly number[], to: ChangeState): Statement {
-  return update<ResourceChangeRow>(m, entity, { state: to }, (w) => w.in("id", ids));
+  return moveByIdsStatement(m, entity, ids, to);
 }
 
 /** Deletes a synchronization's changes once applied (unless DoNotDeleteChanges). */
 export function deleteChanges(m: EntityManager, entity: ChangeEntity, jobInstanceId: number, connector: string): Statement {
-  const w = new Writer(m, entity);
-  return w.statement(`DELETE FROM ${w.table} WHERE ${w.column("jobInstanceId")} = ${w.bind("jobInstanceId", jobInstanceId)} AND ${w.column("connector")} = ${w.bind("connector", connector)}`);
+  return removeStatement(m, entity, SYNCHRONIZATION_CHANGES, { owner: jobInstanceId, subject: connector });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,26 +2,27 @@
  * The agent's file step of "sync up": the export files of a connector's mappings become one batch
  * of cleansed, sorted files queued for Synchronize (README, PrepareSynchronizationTask).
  *
- * Everything is built in a private staging folder under `Collect/<Connector>/`; the batch is queued
- * by renaming its complete folder (manifest included) to `<sequence>-<mode>`, so a reader never
- * sees a half batch, and a failed or cancelled run leaves nothing but the staging folder, which is
- * removed. The baseline of incremental diffs (`previous/`) is replaced after the batch is queued.
+ * Each mapping's export file is cleansed (rows without a key set aside in `.nullpk.csv`, duplicate
+ * keys in `.duplicates.csv`), sorted by key within a memory budget (external-sort.ts) and, for an
+ * Incremental batch, compared with the previous export (sorted-diff.ts). Everything is built in a
+ * private staging folder under `Collect/<Connector>/`, then queued whole (batch-queue.ts); a failed
+ * or cancelled run leaves nothing but the staging folder, which is removed. The baseline of
+ * incremental diffs (`previous/`) is replaced after the batch is queued.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { CsvCursor, readCsvChunks } from "../../connectors/csv/csv-read.js";
+import { readCsvChunks } from "../../connectors/csv/csv-read.js";
 import { CsvWriter } from "../../connectors/csv/csv-write.js";
+import { cancelQueuedIncrementals, collectFolder, enqueueBatch, type FileCounts, type Manifest, type ManifestEntry } from "./batch-queue.js";
 import { ExternalSorter, keyComparator, type Row } from "./external-sort.js";
 import type { MappedFile } from "./mappings.js";
+import { diffSorted } from "./sorted-diff.js";
 import type { SynchronizationMode } from "../vocabulary.js";
 import type { WorkContext } from "../work-context.js";
 
 
-/** A queued batch folder: `000042-Incremental`. */
-export const BATCH_NAME = /^(\d{6,})-(Initial|Complete|Incremental)$/;
-export const MANIFEST = "batch.json";
 export const DEFAULT_MEMORY_BUDGET = 64 * 1024 * 1024;
 const COMMANDS = new Map([
   ["insert", "insert"],
@@ -31,44 +32,9 @@ const COMMANDS = new Map([
   ["merge", "merge"],
 ]);
 
-export interface Counters {
-  rowsRead: number;
-  rowsWritten: number;
-  nullPrimaryKeys: number;
-  duplicates: number;
-  deltaInserts: number;
-  deltaUpdates: number;
-  deltaDeletes: number;
-  deltaMerges: number;
-  sortRuns: number;
+/** What preparing a connector's files counted. */
+export interface Counters extends FileCounts {
   batchesCancelled: number;
-}
-
-export interface ManifestEntry {
-  kind: MappedFile["kind"];
-  identifier: string;
-  connectionTable: string;
-  columns: string[];
-  key: string[];
-  /** The rows for Synchronize: `.sorted.csv` (whole set) or `.sorted.delta` (changes, with a `command` column first). */
-  file: string;
-  /** none: a whole set; diff: computed against previous/; changes: the export's own command column. */
-  delta: "none" | "diff" | "changes";
-  nullPrimaryKeysFile?: string;
-  duplicatesFile?: string;
-  counts: Omit<Counters, "batchesCancelled">;
-}
-
-export interface Manifest {
-  format: 1;
-  connector: string;
-  mode: SynchronizationMode;
-  sequence: number;
-  job: string;
-  jobInstance: number;
-  task: string;
-  createdAt: string;
-  entries: ManifestEntry[];
 }
 
 export interface PrepareOptions extends Pick<WorkContext, "job" | "signal">, Partial<Pick<WorkContext<Counters>, "log" | "progress">> {
@@ -97,10 +63,6 @@ export function emptyCounters(): Counters {
     rowsRead: 0, rowsWritten: 0, nullPrimaryKeys: 0, duplicates: 0,
     deltaInserts: 0, deltaUpdates: 0, deltaDeletes: 0, deltaMerges: 0, sortRuns: 0, batchesCancelled: 0,
   };
-}
-
-export function collectFolder(workFolder: string, connector: string): string {
-  return join(workFolder, "Collect", connector);
 }
 
 export async function prepareSynchronization(options: PrepareOptions): Promise<PrepareOutcome> {
@@ -132,14 +94,11 @@ export async function prepareSynchronization(options: PrepareOptions): Promise<P
       createdAt: new Date().toISOString(),
       entries,
     };
-    const { name, sequence } = await queue(collect, batchStage, manifest, signal);
+    const { name, sequence } = await enqueueBatch(collect, batchStage, manifest, signal);
     manifest.sequence = sequence;
 
     if (options.mode !== "Incremental") {
-      for (const other of await readdir(collect)) {
-        const match = BATCH_NAME.exec(other);
-        if (match === null || match[2] !== "Incremental" || Number(match[1]) >= sequence) continue;
-        await rm(join(collect, other), { recursive: true, force: true });
+      for (const other of await cancelQueuedIncrementals(collect, sequence)) {
         totals.batchesCancelled++;
         options.log?.("Information", `queued batch ${other} of ${options.connector} cancelled by the ${options.mode} batch ${name}`);
       }
@@ -156,34 +115,6 @@ export async function prepareSynchronization(options: PrepareOptions): Promise<P
     return { batch: name, folder: join(collect, name), manifest, counters: totals };
   } finally {
     await rm(staging, { recursive: true, force: true });
-  }
-}
-
-/** Writes the manifest into the finished batch folder and renames the folder into the queue. */
-async function queue(collect: string, batchStage: string, manifest: Manifest, signal: AbortSignal): Promise<{ name: string; sequence: number }> {
-  const counterPath = join(collect, "sequence");
-  let last = 0;
-  if (existsSync(counterPath)) last = Number((await readFile(counterPath, "utf8")).trim()) || 0;
-  for (const name of await readdir(collect)) {
-    const match = BATCH_NAME.exec(name);
-    if (match !== null) last = Math.max(last, Number(match[1]));
-  }
-  for (let sequence = last + 1; ; sequence++) {
-    signal.throwIfAborted();
-    manifest.sequence = sequence;
-    await writeFile(join(batchStage, `${MANIFEST}.tmp`), JSON.stringify(manifest, null, 2) + "\n");
-    await rename(join(batchStage, `${MANIFEST}.tmp`), join(batchStage, MANIFEST));
-    const name = `${String(sequence).padStart(6, "0")}-${manifest.mode}`;
-    try {
-      await rename(batchStage, join(collect, name));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "EEXIST" || code === "ENOTEMPTY") continue; // another prepare took that number
-      throw error;
-    }
-    await writeFile(`${counterPath}.tmp`, `${sequence}\n`);
-    await rename(`${counterPath}.tmp`, counterPath);
-    return { name, sequence };
   }
 }
 
@@ -337,71 +268,4 @@ function writer(path: string, columns: string[], writers: CsvWriter[]): CsvWrite
   const created = CsvWriter.create(path, columns);
   writers.push(created);
   return created;
-}
-
-/**
- * Compares two files sorted by the same key, without duplicates: a key only in the new file is an
- * insert, only in the previous one a delete (with the previous values), in both with another value
- * in some column an update.
- */
-async function diffSorted(
-  previousPath: string | undefined,
-  currentPath: string,
-  deltaPath: string,
-  file: MappedFile,
-  signal: AbortSignal,
-): Promise<{ inserts: number; updates: number; deletes: number }> {
-  const compare = keyComparator(Array.from({ length: file.keyLength }, (_, i) => i));
-  const counts = { inserts: 0, updates: 0, deletes: 0 };
-  const current = new CsvCursor(currentPath, signal);
-  const previous = previousPath === undefined ? undefined : new CsvCursor(previousPath, signal);
-  const out = CsvWriter.create(deltaPath, ["command", ...file.columns]);
-  let ok = false;
-  try {
-    await current.next();
-    if (previous !== undefined) {
-      const columns = (await previous.next()) ?? [];
-      if (columns.join("\u0000") !== file.columns.join("\u0000")) {
-        throw new Error(
-          `${file.identifier}: previous/${file.identifier}.sorted.csv has the columns ${columns.join(", ")}, the mapping now ${file.columns.join(", ")}:` +
-            " run a Complete prepare to set a new baseline",
-        );
-      }
-    }
-    const nextOf = async (reader: CsvCursor | undefined): Promise<Row | undefined> => {
-      if (reader === undefined) return undefined;
-      const record = reader.take() ?? (await reader.next());
-      if (record !== undefined) while (record.length < file.columns.length) record.push("");
-      return record;
-    };
-    let a = await nextOf(previous);
-    let b = await nextOf(current);
-    let steps = 0;
-    while (a !== undefined || b !== undefined) {
-      if (++steps % 10_000 === 0) signal.throwIfAborted();
-      const order = a === undefined ? 1 : b === undefined ? -1 : compare(a, b);
-      if (order < 0) {
-        out.write(["delete", ...(a as Row)]);
-        counts.deletes++;
-        a = await nextOf(previous);
-      } else if (order > 0) {
-        out.write(["insert", ...(b as Row)]);
-        counts.inserts++;
-        b = await nextOf(current);
-      } else {
-        if ((a as Row).some((value, i) => value !== (b as Row)[i])) {
-          out.write(["update", ...(b as Row)]);
-          counts.updates++;
-        }
-        a = await nextOf(previous);
-        b = await nextOf(current);
-      }
-    }
-    ok = true;
-    return counts;
-  } finally {
-    out.close(ok);
-    await current.close();
-    await previous?.close();
-  }
 }

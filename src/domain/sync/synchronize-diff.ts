@@ -9,12 +9,11 @@
  * for a file key below the current stored key, and the next page is read after the last key of the
  * pages already read, so no page ever sees a row this merge inserted.
  */
-import {
-  compareSourceKeys, decodeProperties, EncodedProperties, encodeProperties, hashProperties, type NewResourceChange, type ResourceInput,
-  type ResourceStore, type ResourceUpdate, type WriteContext,
-} from "../resources/resource-store.js";
+import { decodeProperties, EncodedProperties, encodeProperties, hashProperties } from "../resources/properties.js";
+import type { NewResourceChange, ResourceInput, ResourceStore, ResourceUpdate, WriteContext } from "../resources/resource-store.js";
+import { compareSourceKeys } from "../resources/source-key-order.js";
 import { readCsvChunks } from "../../connectors/csv/csv-read.js";
-import type { ManifestEntry } from "./prepare.js";
+import type { ManifestEntry } from "./batch-queue.js";
 import { propertiesOfRow, type EntityTypeModel } from "./synchronize-model.js";
 
 export type Operation = NewResourceChange["operation"];

@@ -12,11 +12,12 @@
  */
 import { join } from "node:path";
 import type { EntityManager } from "typeorm";
-import { decodeProperties, ResourceStore, type NewLinkChange, type WriteContext } from "../resources/resource-store.js";
+import { decodeProperties } from "../resources/properties.js";
+import { ResourceStore, type NewLinkChange, type WriteContext } from "../resources/resource-store.js";
 import { ENTITY } from "../../store/entities.js";
 import { type ChangeState } from "../vocabulary.js";
 import { CsvWriter } from "../../connectors/csv/csv-write.js";
-import type { ManifestEntry } from "./prepare.js";
+import type { ManifestEntry, TakenBatch } from "./batch-queue.js";
 import type { AssociationModel, ConnectorModel, EntityTypeModel } from "./synchronize-model.js";
 import { readCsvRecords } from "../../connectors/csv/csv-read.js";
 
@@ -213,6 +214,22 @@ export interface LinkCounters {
   linksInserted: number;
   linksDeleted: number;
   orphans: number;
+}
+
+/** The end resolvers of each association, made once per entity type and property. */
+export function endResolvers(
+  resources: ResourceStore, batch: Pick<TakenBatch, "folder">, model: ConnectorModel, typeEntries: ManifestEntry[], signal: AbortSignal,
+): (association: AssociationModel) => Promise<[EndResolver, EndResolver]> {
+  const made = new Map<string, Promise<EndResolver>>();
+  const resolver = (side: AssociationModel["side1"]) => {
+    const id = `${side.entityType}:${side.property}`;
+    if (!made.has(id)) {
+      const typeEntry = typeEntries.find((e) => e.identifier === side.entityType);
+      made.set(id, endResolver(resources, batch.folder, typeEntry, model.entityTypes.get(side.entityType)!, side.property, signal));
+    }
+    return made.get(id)!;
+  };
+  return async (association) => [await resolver(association.side1), await resolver(association.side2)];
 }
 
 /** Ends the links of the delete changes in `state` (before the resources are applied). */

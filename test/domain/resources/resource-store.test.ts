@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as q from "../../../src/domain/resources/resource-queries.js";
-import {
-  compareSourceKeys, decodeProperties, encodeProperties, hashProperties, ResourceStore, type NewLinkChange, type NewResourceChange, type PropertyInput, type ResourceInput,
-} from "../../../src/domain/resources/resource-store.js";
+import { decodeProperties, encodeProperties, hashProperties, type PropertyInput } from "../../../src/domain/resources/properties.js";
+import { ResourceStore, type NewLinkChange, type NewResourceChange, type ResourceInput } from "../../../src/domain/resources/resource-store.js";
+import { compareSourceKeys } from "../../../src/domain/resources/source-key-order.js";
 import { ENTITY, type ResourceRow } from "../../../src/store/entities.js";
 import { offlineMssqlStore, type Store } from "../../../src/store/store.js";
 import { statement } from "../../helpers/sql-statement.js";

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { csvLine } from "../../../src/connectors/csv/csv-write.js";
 import type { MappedFile } from "../../../src/domain/sync/mappings.js";
-import { collectFolder, prepareSynchronization, type Manifest, type PrepareOptions } from "../../../src/domain/sync/prepare.js";
+import { collectFolder, type Manifest } from "../../../src/domain/sync/batch-queue.js";
+import { prepareSynchronization, type PrepareOptions } from "../../../src/domain/sync/prepare.js";
 import { type SynchronizationMode } from "../../../src/domain/vocabulary.js";
 import { readCsv } from "../../helpers/demo-data.js";
 

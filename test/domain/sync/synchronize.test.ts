@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { consumeBatch, releaseBatch, takeOldestBatch } from "../../../src/domain/sync/synchronize-batch.js";
-import { exceededLinkThreshold, exceededThreshold, type ConnectorModel, type Thresholds } from "../../../src/domain/sync/synchronize-model.js";
+import { consumeBatch, releaseBatch, takeOldestBatch } from "../../../src/domain/sync/batch-queue.js";
+import type { ConnectorModel } from "../../../src/domain/sync/synchronize-model.js";
+import { exceededLinkThreshold, exceededThreshold, type Thresholds } from "../../../src/domain/sync/thresholds.js";
 
 const roots: string[] = [];
 afterEach(() => {

@@ -1,0 +1,52 @@
+/** Links between resources (idm_resource_links) and the ended ones (idm_resource_link_history). */
+import type { ResourceLinkHistoryRow, ResourceLinkRow } from "../../store/entities.js";
+import { chunks, run } from "../../store/statements.js";
+import * as q from "./resource-queries.js";
+import { DEFAULT_PAGE_SIZE, keysetPages, type StoreSession } from "./store-session.js";
+
+/** When a write happens and which job instance makes it (null outside jobs). */
+export interface WriteContext {
+  at: Date;
+  jobInstanceId: number | null;
+}
+
+export interface LinkInput {
+  association: string;
+  fromResourceId: number;
+  toResourceId: number;
+}
+
+export class ResourceLinks {
+  constructor(private readonly session: StoreSession) {}
+
+  async insert(links: readonly LinkInput[], context: WriteContext): Promise<void> {
+    const rows = links.map((l): q.NewLink => ({ ...l, validFrom: context.at, createdByJobInstance: context.jobInstanceId }));
+    await this.session.transaction(async (s) => {
+      for (const batch of chunks(rows, s.rowBatch(5))) await run(s.m, q.insertLinks(s.m, batch));
+    });
+  }
+
+  /** An association's links in (from, to) order, `pageSize` at a time. */
+  pages(association: string, pageSize = DEFAULT_PAGE_SIZE): AsyncGenerator<ResourceLinkRow[]> {
+    return keysetPages(
+      (after: q.LinkPosition | undefined) => q.selectLinks(this.session.m, association, after, pageSize).getMany(),
+      (last) => ({ fromResourceId: last.fromResourceId, toResourceId: last.toResourceId }), pageSize,
+    );
+  }
+
+  /** Ends links: archived (valid until `at`), then removed. */
+  async end(ids: readonly number[], context: WriteContext): Promise<void> {
+    if (ids.length === 0) return;
+    await this.session.transaction(async (s) => {
+      for (const batch of chunks(ids, s.idBatch() - 2)) {
+        await run(s.m, q.archiveLinks(s.m, batch, context.at, context.jobInstanceId));
+        await run(s.m, q.deleteLinks(s.m, batch));
+      }
+    });
+  }
+
+  /** The ended links from a resource, oldest first. */
+  async history(fromResourceId: number): Promise<ResourceLinkHistoryRow[]> {
+    return q.selectLinkHistory(this.session.m, fromResourceId).getMany();
+  }
+}

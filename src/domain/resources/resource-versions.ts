@@ -1,0 +1,151 @@
+/**
+ * Resources and their history: the current version of each resource in idm_resources, the versions
+ * it replaced in idm_resource_history, and the Dirty marks of incremental work. A new version and a
+ * deletion archive the current one first, in the same transaction.
+ */
+import type { ResourceHistoryRow, ResourceRow } from "../../store/entities.js";
+import { chunks, run } from "../../store/statements.js";
+import { hashProperties, storedText, type PropertiesInput } from "./properties.js";
+import { ResourceLinks, type WriteContext } from "./resource-links.js";
+import * as q from "./resource-queries.js";
+import { DEFAULT_PAGE_SIZE, keysetPages, type StoreSession } from "./store-session.js";
+
+export interface ResourceInput {
+  entityType: string;
+  /** null for resources the product creates itself */
+  connector: string | null;
+  sourceKey: string;
+  properties: PropertiesInput;
+}
+
+export interface ResourceUpdate {
+  id: number;
+  properties: PropertiesInput;
+  /** The synchronized properties' hash, when `properties` also holds computed ones; else the hash of `properties`. */
+  hash?: string;
+}
+
+export type ResourceKey = q.ResourceKey;
+
+/** Resources per UPDATE statement: its CASE is scanned for each row it writes, so it stays short. */
+export const VERSIONS_PER_UPDATE = 200;
+
+export class ResourceVersions {
+  constructor(private readonly session: StoreSession) {}
+
+  private get m() {
+    return this.session.m;
+  }
+
+  /** Inserts new resources (first versions, valid from `at`); `dirty` marks them for the Dirty-mode tasks. */
+  async insert(resources: readonly ResourceInput[], context: WriteContext, dirty = false): Promise<void> {
+    const rows = resources.map((r): q.NewResource => {
+      const properties = storedText(r.properties);
+      return {
+        entityType: r.entityType, connector: r.connector, sourceKey: r.sourceKey, hash: hashProperties(properties), validFrom: context.at, dirty,
+        createdByJobInstance: context.jobInstanceId, changedByJobInstance: context.jobInstanceId, properties,
+      };
+    });
+    await this.session.transaction(async (s) => {
+      for (const batch of chunks(rows, s.rowBatch(9))) await run(s.m, q.insertResources(s.m, batch));
+    });
+  }
+
+  /** An entity type's resources in source key order (compareSourceKeys), `pageSize` at a time: id, key, hash. */
+  keys(entityType: string, pageSize = DEFAULT_PAGE_SIZE): AsyncGenerator<ResourceKey[]> {
+    return keysetPages((after: string | undefined) => q.selectResourceKeys(this.m, entityType, after, pageSize).getMany(), (r) => r.sourceKey, pageSize);
+  }
+
+  /** The same pages with every column. */
+  rows(entityType: string, pageSize = DEFAULT_PAGE_SIZE): AsyncGenerator<ResourceRow[]> {
+    return keysetPages((after: string | undefined) => q.selectResources(this.m, entityType, after, pageSize).getMany(), (r) => r.sourceKey, pageSize);
+  }
+
+  async byIds(ids: readonly number[]): Promise<ResourceRow[]> {
+    const rows: ResourceRow[] = [];
+    for (const batch of chunks(ids, this.session.idBatch())) rows.push(...(await q.selectResourcesByIds(this.m, batch).getMany()));
+    return rows;
+  }
+
+  /** Resource id → its source key (without reading the properties). */
+  async sourceKeysByIds(ids: readonly number[]): Promise<Map<number, string>> {
+    const found = new Map<number, string>();
+    for (const batch of chunks(ids, this.session.idBatch())) {
+      for (const row of await q.selectResourcesByIds(this.m, batch).select(["r.id", "r.sourceKey"]).getMany()) found.set(row.id, row.sourceKey);
+    }
+    return found;
+  }
+
+  /** Resource id → its stored properties text. */
+  async propertiesByIds(ids: readonly number[]): Promise<Map<number, string>> {
+    const found = new Map<number, string>();
+    for (const batch of chunks(ids, this.session.idBatch())) {
+      for (const row of await q.selectPropertiesByIds(this.m, batch).getRawMany<{ id: number | string; properties: string }>()) found.set(Number(row.id), row.properties);
+    }
+    return found;
+  }
+
+  /** Source key → id and hash, for the keys that have a current resource. */
+  async keysByKeys(entityType: string, keys: readonly string[]): Promise<Map<string, ResourceKey>> {
+    const found = new Map<string, ResourceKey>();
+    for (const batch of chunks(keys, this.session.idBatch() - 1)) {
+      for (const row of await q.selectResourceIdsByKeys(this.m, entityType, batch).getMany()) found.set(row.sourceKey, row);
+    }
+    return found;
+  }
+
+  /** Current resources per entity type (absent when none). */
+  async count(entityTypes: readonly string[]): Promise<Map<string, number>> {
+    if (entityTypes.length === 0) return new Map();
+    const rows = await q.countResources(this.m, entityTypes).getRawMany<{ entityType: string; count: number | string }>();
+    return new Map(rows.map((r) => [r.entityType, Number(r.count)]));
+  }
+
+  /** New versions: each current version is archived (valid until `at`), the new one is valid from `at`. */
+  async update(updates: readonly ResourceUpdate[], context: WriteContext, dirty?: boolean): Promise<void> {
+    await this.session.transaction(async (s) => {
+      const common = { validFrom: context.at, changedByJobInstance: context.jobInstanceId, ...(dirty === undefined ? {} : { dirty }) };
+      for (const batch of chunks(updates, s.idBatch() - 2)) {
+        await run(s.m, q.archiveResources(s.m, batch.map((u) => u.id), context.at, context.jobInstanceId));
+        const versions = batch.map((u): q.VersionContent => {
+          const properties = storedText(u.properties);
+          return { id: u.id, properties, hash: u.hash ?? hashProperties(properties) };
+        });
+        for (const group of chunks(versions, VERSIONS_PER_UPDATE)) await run(s.m, q.updateResourceVersions(s.m, group, common));
+      }
+    });
+  }
+
+  /** Deletes resources: their links are ended, their last versions archived (valid until `at`). */
+  async delete(ids: readonly number[], context: WriteContext): Promise<void> {
+    await this.session.transaction(async (s) => {
+      const links = new ResourceLinks(s);
+      for (const batch of chunks(ids, Math.floor((s.idBatch() - 2) / 2))) {
+        await links.end((await q.selectLinksOfResources(s.m, batch).getMany()).map((l) => l.id), context);
+        await run(s.m, q.archiveResources(s.m, batch, context.at, context.jobInstanceId));
+        await run(s.m, q.deleteResources(s.m, batch));
+      }
+    });
+  }
+
+  /** A resource's archived versions, oldest first (the current one is in idm_resources). */
+  async history(resourceId: number): Promise<ResourceHistoryRow[]> {
+    return q.selectResourceHistory(this.m, resourceId).getMany();
+  }
+
+  // Dirty: incremental synchronization marks what it changed; the Dirty-mode tasks read and clear it.
+
+  async markDirty(ids: readonly number[]): Promise<void> {
+    for (const batch of chunks(ids, this.session.idBatch() - 1)) await run(this.m, q.markDirty(this.m, batch));
+  }
+
+  async clearDirty(entityType: string, ids?: readonly number[]): Promise<void> {
+    if (ids === undefined) return run(this.m, q.clearDirty(this.m, entityType));
+    for (const batch of chunks(ids, this.session.idBatch() - 3)) await run(this.m, q.clearDirty(this.m, entityType, batch));
+  }
+
+  /** An entity type's dirty resources in id order, `pageSize` at a time. */
+  dirty(entityType: string, pageSize = DEFAULT_PAGE_SIZE): AsyncGenerator<ResourceRow[]> {
+    return keysetPages((afterId: number | undefined) => q.selectDirtyResources(this.m, entityType, afterId ?? 0, pageSize).getMany(), (r) => r.id, pageSize);
+  }
+}
