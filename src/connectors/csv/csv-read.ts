@@ -32,7 +32,7 @@ export class CsvParser {
   readonly #separator: string;
   readonly #separatorCode: number;
 
-  constructor(private readonly source = "CSV", separator = ",") {
+  constructor(readonly source = "CSV", separator = ",") {
     if (separator.length !== 1 || separator === '"' || separator === "\r" || separator === "\n") throw new Error(`a CSV separator is one character other than a quote or a line end, not ${JSON.stringify(separator)}`);
     this.#separator = separator;
     this.#separatorCode = separator.charCodeAt(0);
@@ -40,6 +40,9 @@ export class CsvParser {
 
   /** Parses the next piece of text; returns the records it completed. */
   push(text: string): string[][] {
+    // PostgreSQL cannot hold NUL in text: a value with one would poison every later step.
+    const nul = text.indexOf("\u0000");
+    if (nul !== -1) throw new CsvSyntaxError(`${this.source} line ${this.lineAt(text, nul)}: a NUL character (U+0000), which a text value cannot hold`);
     const records: string[][] = [];
     let i = 0;
     if (!this.#started && text.length > 0) {
@@ -129,6 +132,12 @@ export class CsvParser {
     this.#state = State.FieldStart;
   }
 
+  /** The line of `text[offset]`, `text` being the next piece to push. */
+  lineAt(text: string, offset: number): number {
+    const before = text.slice(0, offset);
+    return this.line + (before.match(/\r\n|\r|\n/g)?.length ?? 0);
+  }
+
   #countLines(chunk: string): void {
     for (let j = 0; j < chunk.length; j++) {
       const c = chunk.charCodeAt(j);
@@ -139,21 +148,56 @@ export class CsvParser {
   }
 }
 
-/** The records of a UTF-8 CSV file, a chunk (of up to 64 KB of text) at a time. */
+/**
+ * The records of a UTF-8 CSV file, a chunk (of up to 64 KB) at a time. Bytes that are not UTF-8 are an
+ * error naming the line, not U+FFFD: a value silently changed would be synchronized as a change.
+ */
 export async function* readCsvChunks(path: string, signal?: AbortSignal): AsyncGenerator<string[][]> {
   const parser = new CsvParser(path);
-  const stream = createReadStream(path, { encoding: "utf8", highWaterMark: 64 * 1024 });
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
   try {
-    for await (const text of stream as AsyncIterable<string>) {
+    for await (const bytes of stream as AsyncIterable<Buffer>) {
       signal?.throwIfAborted();
-      const records = parser.push(text);
+      const records = parser.push(decodeStrictly(decoder, bytes, parser));
       if (records.length > 0) yield records;
     }
-    const last = parser.end();
+    const last = [...parser.push(decodeStrictly(decoder, undefined, parser)), ...parser.end()];
     if (last.length > 0) yield last;
   } finally {
     stream.destroy();
   }
+}
+
+/** The next piece of text, or an error at the line of the first byte that is not UTF-8 (`bytes` undefined: the end of the file). */
+function decodeStrictly(decoder: InstanceType<typeof TextDecoder>, bytes: Buffer | undefined, parser: CsvParser): string {
+  try {
+    return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream: true });
+  } catch {
+    const valid = bytes === undefined ? 0 : validPrefixLength(bytes);
+    const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes?.subarray(0, valid));
+    throw new CsvSyntaxError(`${parser.source} line ${parser.lineAt(text, text.length)}: bytes that are not UTF-8 text`);
+  }
+}
+
+/** How many first bytes decode (a sequence cut at the end counts as valid): found by halving, each step one decode. */
+function validPrefixLength(bytes: Buffer): number {
+  const decodes = (length: number) => {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, length), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let low = 0;
+  let high = bytes.length;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (decodes(middle)) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }
 
 /** The records of a CSV file one by one. */

@@ -258,4 +258,16 @@ describe("prepareSynchronization", () => {
     await expect(run("Complete", [PEOPLE])).rejects.toThrow(/has no column dept \(its columns: id, name\)/);
     expect(batches()).toEqual([]);
   });
+
+  it.each([
+    ["a NUL character", Buffer.from("id,unused,name,dept\r\n1,,Ann,D\r\n2,,B\u0000b,D\r\n")],
+    ["invalid UTF-8", Buffer.concat([Buffer.from("id,unused,name,dept\r\n1,,Ann,D\r\n2,,"), Buffer.from([0x42, 0xe9, 0x62]), Buffer.from(",D\r\n")])],
+    ["invalid UTF-8 in a quoted field after a line end inside it", Buffer.concat([Buffer.from('id,unused,name,dept\r\n1,,"A\r\nnn",D\r\n2,,'), Buffer.from([0xff]), Buffer.from(",D\r\n")])],
+  ])("a source file with %s is an error naming its file and line, and queues nothing", async (what, bytes) => {
+    const { exportFolder, run, batches } = setup();
+    writeFileSync(join(exportFolder, "HRPeople.csv"), bytes);
+    const line = what.includes("quoted") ? 4 : 3;
+    await expect(run("Complete", [PEOPLE])).rejects.toThrow(new RegExp(`HRPeople\\.csv line ${line}: .*${what.includes("NUL") ? "NUL" : "UTF-8"}`));
+    expect(batches()).toEqual([]);
+  });
 });
