@@ -18,6 +18,14 @@ export interface ParseLimits {
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxFileBytes: 50 * 1024 * 1024, maxDepth: 64 };
 
+/** The parse limits of each file, and the total size of the folder's XML. */
+export interface ValidationLimits extends ParseLimits {
+  /** Largest total of the folder's XML files, in bytes: together they are held in memory. */
+  maxFolderBytes: number;
+}
+
+export const DEFAULT_VALIDATION_LIMITS: ValidationLimits = { ...DEFAULT_PARSE_LIMITS, maxFolderBytes: 256 * 1024 * 1024 };
+
 export interface ParsedFile {
   root?: XmlElement;
   problems: Problem[];

@@ -1,5 +1,5 @@
 /**
- * One pass of a conforming XML 1.0 parser (saxes, with namespaces) over a file's text: it checks
+ * One pass of a conforming XML 1.0 parser (saxes, plus the namespace rules of xml-namespaces.ts) over a file's text: it checks
  * well-formedness and builds the XmlElement tree with source spans at once. The product reads its
  * configuration with a conforming parser, so a document it would refuse is refused here too, at
  * the place the error is detected.
@@ -10,6 +10,7 @@
 import { SaxesParser } from "saxes";
 import type { Problem } from "./problems.js";
 import type { LineIndex } from "./source-text.js";
+import { NamespaceScope } from "./xml-namespaces.js";
 import type { Span, XmlElement } from "./xml-tree.js";
 
 export interface XmlTreeResult {
@@ -22,8 +23,11 @@ const STOP = Symbol("stop");
 
 export function readXmlTree(file: string, text: string, lines: LineIndex, maxDepth: number): XmlTreeResult {
   // forceXMLVersion: XML 1.1's rules are never applied (a 1.1 declaration is refused below).
-  const parser = new SaxesParser({ xmlns: true, position: true, defaultXMLVersion: "1.0", forceXMLVersion: true });
+  const parser = new SaxesParser({ xmlns: false, position: true, defaultXMLVersion: "1.0", forceXMLVersion: true });
   const stack: XmlElement[] = [];
+  const namespaces = new NamespaceScope();
+  /** Offsets of the current start tag's attribute names. */
+  let attributeStarts: number[] = [];
   let root: XmlElement | undefined;
   let problem: Problem | undefined;
   /**
@@ -86,9 +90,17 @@ export function readXmlTree(file: string, text: string, lines: LineIndex, maxDep
   });
   const markup = (): void => void (checkpoint = markupEnd = parser.position);
   parser.on("comment", markup);
-  parser.on("processinginstruction", markup);
+  parser.on("processinginstruction", ({ target }) => {
+    markup();
+    if (target.includes(":")) stop(text.lastIndexOf("<?", markupEnd - 1), "xml-syntax", `a processing instruction's target may not hold a colon: ${target}`);
+  });
   parser.on("cdata", markup);
-  parser.on("opentag", markup);
+  parser.on("opentag", () => {
+    markup();
+    const element = stack[stack.length - 1]!;
+    const error = namespaces.open(element.name, element.attributes);
+    if (error) stop(error[0] === -1 ? tagStart : attributeStarts[error[0]]!, "xml-syntax", error[1]);
+  });
   parser.on("opentagstart", (tag) => {
     // The name and the character after it have been read, and a name holds no `<`.
     checkpoint = parser.position;
@@ -99,6 +111,7 @@ export function readXmlTree(file: string, text: string, lines: LineIndex, maxDep
     if (parent) parent.children.push(element);
     else root ??= element;
     stack.push(element);
+    attributeStarts = [];
   });
   parser.on("attribute", ({ name, value }) => {
     // Read just after the closing quote; the value holds no such quote, and `name S? = S?` precedes it.
@@ -108,10 +121,13 @@ export function readXmlTree(file: string, text: string, lines: LineIndex, maxDep
     while (isSpace(text.charCodeAt(k))) k--;
     k--; // the `=`
     while (isSpace(text.charCodeAt(k))) k--;
-    stack[stack.length - 1]!.attributes.push({ name, value, span: span(k + 1 - name.length, end) });
+    const start = k + 1 - name.length;
+    attributeStarts.push(start);
+    stack[stack.length - 1]!.attributes.push({ name, value, span: span(start, end) });
   });
   parser.on("closetag", () => {
     const element = stack.pop()!;
+    namespaces.close();
     checkpoint = markupEnd = parser.position;
     element.span.endLine = lines.line(markupEnd - 1);
     lastClosed = element;
