@@ -3,7 +3,7 @@
  * folders and connection strings. Layered: defaults < settings file < environment < flags.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { DEFAULT_PARSE_LIMITS, type ParseLimits } from "./parse-config-file.js";
+import { DEFAULT_VALIDATION_LIMITS, type ValidationLimits } from "./parse-config-file.js";
 
 export interface DeploySettings {
   maxDeletes: number;
@@ -46,7 +46,7 @@ export interface TaskSettings {
 export interface Settings {
   /** Database URL (see README); a flag or IDM_DATABASE_URL wins over it. */
   connectionString?: string;
-  validation: ParseLimits;
+  validation: ValidationLimits;
   deploy: DeploySettings;
   jobs: JobSettings;
   paths: PathSettings;
@@ -63,7 +63,7 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  validation: DEFAULT_PARSE_LIMITS,
+  validation: DEFAULT_VALIDATION_LIMITS,
   deploy: { maxDeletes: 10, maxDeletePercent: 20, leaseTtlSeconds: 15 },
   jobs: { maxTaskBatchSize: 5, leaseTtlSeconds: 15, historyRetentionDays: 90 },
   paths: { work: ".idm/work", temp: ".idm/temp", export: ".idm/export" },
@@ -75,7 +75,7 @@ export const DEFAULT_SETTINGS: Settings = {
 
 interface SettingsFile {
   ConnectionString?: unknown;
-  Validation?: { MaxFileBytes?: unknown; MaxDepth?: unknown };
+  Validation?: { MaxFileBytes?: unknown; MaxDepth?: unknown; MaxFolderBytes?: unknown };
   Deploy?: { MaxDeletes?: unknown; MaxDeletePercent?: unknown; LeaseTtlSeconds?: unknown };
   Jobs?: { MaxTaskBatchSize?: unknown; LeaseTtlSeconds?: unknown; HistoryRetentionDays?: unknown };
   Paths?: { Work?: unknown; Temp?: unknown; Export?: unknown };
@@ -87,7 +87,7 @@ interface SettingsFile {
 
 /**
  * Reads appsettings.json-style settings:
- * `{ "ConnectionString": url, "Validation": { "MaxFileBytes", "MaxDepth" },
+ * `{ "ConnectionString": url, "Validation": { "MaxFileBytes", "MaxDepth", "MaxFolderBytes" },
  *    "Deploy": { "MaxDeletes", "MaxDeletePercent", "LeaseTtlSeconds" },
  *    "Jobs": { "MaxTaskBatchSize", "LeaseTtlSeconds", "HistoryRetentionDays" }, "Paths": { "Work", "Temp", "Export" },
  *    "Tasks": { "ScriptRoots": [folders], "ScriptTimeoutSeconds" }, "Databases": { "<id>": url },
@@ -146,8 +146,9 @@ export function loadSettings(path: string | undefined): Settings {
     }),
     fromFile: true,
     validation: {
-      maxFileBytes: positiveInteger(json.Validation?.MaxFileBytes, "Validation.MaxFileBytes") ?? DEFAULT_PARSE_LIMITS.maxFileBytes,
-      maxDepth: positiveInteger(json.Validation?.MaxDepth, "Validation.MaxDepth") ?? DEFAULT_PARSE_LIMITS.maxDepth,
+      maxFileBytes: positiveInteger(json.Validation?.MaxFileBytes, "Validation.MaxFileBytes") ?? DEFAULT_VALIDATION_LIMITS.maxFileBytes,
+      maxDepth: positiveInteger(json.Validation?.MaxDepth, "Validation.MaxDepth") ?? DEFAULT_VALIDATION_LIMITS.maxDepth,
+      maxFolderBytes: positiveInteger(json.Validation?.MaxFolderBytes, "Validation.MaxFolderBytes") ?? DEFAULT_VALIDATION_LIMITS.maxFolderBytes,
     },
   };
 }

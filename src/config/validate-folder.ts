@@ -5,7 +5,7 @@ import { checkExpressions } from "./check-expressions.js";
 import { checkReferences } from "./check-references.js";
 import { checkTaskEncodings, checkTaskSettings } from "./check-task-settings.js";
 import { itemCount, type Configuration } from "./configuration.js";
-import { checkFileSize, DEFAULT_PARSE_LIMITS, parseConfigFile, type ParseLimits } from "./parse-config-file.js";
+import { checkFileSize, DEFAULT_VALIDATION_LIMITS, parseConfigFile, type ParseLimits, type ValidationLimits } from "./parse-config-file.js";
 import { compareProblems, type Problem } from "./problems.js";
 import { listConfigFiles } from "./read-folder.js";
 import { readConfiguration, type ParsedRoot } from "./read-configuration.js";
@@ -33,12 +33,18 @@ export interface ValidationResult {
 }
 
 /** With `settings`, task attributes are also checked against them (see check-task-settings.ts). */
-export function validateFolder(root: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS, settings?: Pick<Settings, "databases" | "fromFile">): ValidationResult {
+export function validateFolder(
+  root: string,
+  limits: ParseLimits & Partial<ValidationLimits> = DEFAULT_VALIDATION_LIMITS,
+  settings?: Pick<Settings, "databases" | "fromFile">,
+): ValidationResult {
   const problems: Problem[] = [];
   const roots: ParsedRoot[] = [];
   const files = listConfigFiles(root);
-  for (const { file, path } of files) {
-    const tooLarge = checkFileSize(file, statSync(path).size, limits);
+  const sizes = files.map((f) => statSync(f.path).size);
+  const overFolder = checkFolderSize(files.map((f) => f.file), sizes, limits.maxFolderBytes ?? DEFAULT_VALIDATION_LIMITS.maxFolderBytes);
+  for (const [i, { file, path }] of (overFolder ? [] : files).entries()) {
+    const tooLarge = checkFileSize(file, sizes[i]!, limits);
     if (tooLarge) {
       problems.push(tooLarge);
       continue;
@@ -47,6 +53,7 @@ export function validateFolder(root: string, limits: ParseLimits = DEFAULT_PARSE
     problems.push(...parsed.problems);
     if (parsed.root) roots.push({ file, root: parsed.root });
   }
+  if (overFolder) problems.push(overFolder);
   const configuration = readConfiguration(files.map((f) => f.file), roots, loadCatalog(), loadVocabulary(), problems);
   checkReferences(configuration, problems);
   checkExpressions(configuration, problems, (file) => readSourceText(join(root, file)));
@@ -60,4 +67,24 @@ export function validateFolder(root: string, limits: ParseLimits = DEFAULT_PARSE
     problems,
     configuration,
   };
+}
+
+/** The folder is refused whole, at the file that takes its total over the limit: no file is read. */
+function checkFolderSize(files: string[], sizes: number[], maxFolderBytes: number): Problem | undefined {
+  let total = 0;
+  for (const [i, size] of sizes.entries()) {
+    total += size;
+    if (total <= maxFolderBytes) continue;
+    const all = sizes.reduce((a, b) => a + b, 0);
+    return {
+      code: "file-too-large",
+      severity: "error",
+      message: `the folder's XML files total ${all} bytes; the limit is ${maxFolderBytes}`,
+      hint: "split the configuration into several folders, or raise the setting Validation.MaxFolderBytes",
+      file: files[i]!,
+      line: 1,
+      column: 1,
+    };
+  }
+  return undefined;
 }

@@ -38,6 +38,20 @@ describe("validateFolder: one test per problem code, at the exact line and colum
     expect(only(validateFolder(dir, { maxFileBytes: 1000, maxDepth: 64 }).problems)).toMatchObject({ code: "file-too-large", line: 1, column: 1 });
   });
 
+  it("file-too-large for a folder over Validation.MaxFolderBytes, refused before any file is read", () => {
+    const file = configFile(`  <!-- ${"x".repeat(400)} -->`);
+    const dir = writeFolder({ "a.xml": file, "b.xml": file, "c.xml": "<not well-formed" });
+    const limits = { maxFileBytes: 1000, maxDepth: 64, maxFolderBytes: file.length + 100 };
+    expect(only(validateFolder(dir, limits).problems)).toMatchObject({
+      code: "file-too-large",
+      file: "b.xml",
+      line: 1,
+      column: 1,
+      message: expect.stringContaining(`limit is ${file.length + 100}`),
+    });
+    expect(validateFolder(dir, { ...limits, maxFolderBytes: 3 * file.length }).problems).toMatchObject([{ code: "xml-syntax", file: "c.xml" }]);
+  });
+
   it("empty-file", () => {
     expect(only(validateFolder(writeFolder({ "a.xml": " \n" })).problems)).toMatchObject({ code: "empty-file", line: 1, column: 1 });
   });

@@ -1,0 +1,113 @@
+// No input makes validation hang, throw or use more than linear time and memory: random
+// mutations of the demo's files, random bytes and truncations; a large attribute value; nesting
+// far deeper than the default limit when the limit is raised.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { parseConfigFile } from "../../src/config/parse-config-file.js";
+import { listConfigFiles } from "../../src/config/read-folder.js";
+import { validateFolder } from "../../src/config/validate-folder.js";
+import { configFile, writeFolder } from "../helpers/temp-folder.js";
+
+const DEMO = fileURLToPath(new URL("../../conf-samples/demo", import.meta.url));
+const LIMITS = { maxFileBytes: 1_000_000, maxDepth: 64 };
+
+/** mulberry32: a small seeded generator, so that a failure can be replayed. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Bytes XML gives meaning to, and some it forbids, to make mutations likely to matter. */
+const INTERESTING = [..."<>&;\"'=/!?-[]#x: \t\r\n\f\0", "&amp;", "&#0;", "&#xD800;", "&foo;", "<!--", "-->", "<![CDATA[", "]]>", "<?xml ", "<!DOCTYPE a>", "\u00e9", "\ufeff"];
+
+function mutate(bytes: Buffer, next: () => number): Buffer {
+  const pick = (n: number) => Math.floor(next() * n);
+  let out = bytes;
+  for (let edits = 1 + pick(4); edits > 0; edits--) {
+    const at = pick(out.length + 1);
+    switch (pick(5)) {
+      case 0: // truncate
+        out = out.subarray(0, at);
+        break;
+      case 1: // delete a run
+        out = Buffer.concat([out.subarray(0, at), out.subarray(at + 1 + pick(20))]);
+        break;
+      case 2: // insert something XML cares about
+        out = Buffer.concat([out.subarray(0, at), Buffer.from(INTERESTING[pick(INTERESTING.length)]!), out.subarray(at)]);
+        break;
+      case 3: // a random byte
+        out = Buffer.concat([out.subarray(0, at), Buffer.from([pick(256)]), out.subarray(at + 1)]);
+        break;
+      default: // duplicate a run elsewhere
+        out = Buffer.concat([out.subarray(0, at), out.subarray(pick(out.length), pick(out.length) + 40), out.subarray(at)]);
+    }
+  }
+  return out;
+}
+
+/** Parses and checks the contract: a tree or problems with real positions, never an exception. */
+function parseChecked(bytes: Uint8Array): void {
+  const started = performance.now();
+  const { root, problems } = parseConfigFile("f.xml", bytes, LIMITS);
+  expect(performance.now() - started).toBeLessThan(2000); // a hang guard, not a timing assertion
+  if (root) expect(problems).toEqual([]);
+  else {
+    expect(problems).toHaveLength(1);
+    expect(Number.isInteger(problems[0]!.line) && problems[0]!.line >= 1).toBe(true);
+    expect(Number.isInteger(problems[0]!.column) && problems[0]!.column >= 1).toBe(true);
+  }
+}
+
+describe("parseConfigFile on hostile input", () => {
+  it("never hangs nor throws on mutations of the demo's files", () => {
+    const next = random(20240601);
+    const demo = listConfigFiles(DEMO).map((f) => readFileSync(f.path));
+    for (let i = 0; i < 1500; i++) parseChecked(mutate(demo[i % demo.length]!, next));
+  });
+
+  it("never hangs nor throws on random bytes and on every truncation of a file", () => {
+    const next = random(7);
+    for (let i = 0; i < 300; i++) parseChecked(Buffer.from(Array.from({ length: Math.floor(next() * 300) }, () => Math.floor(next() * 256))));
+    const file = Buffer.from(configFile(`  <Job Identifier="J" DisplayName_L1="a &amp; b">\n    <!-- c --><![CDATA[x]]><?pi d?>\n  </Job>`));
+    for (let n = 0; n <= file.length; n++) parseChecked(file.subarray(0, n));
+  });
+
+  it("refuses a form feed in a tag name instead of looping forever", () => {
+    expect(parseConfigFile("f.xml", Buffer.from("<doc\f>text</doc\f>"), LIMITS).problems).toMatchObject([{ code: "xml-syntax", line: 1, column: 5 }]);
+  });
+
+  it("gives a file with only a declaration and a comment a real line and column", () => {
+    const { problems } = parseConfigFile("f.xml", Buffer.from('<?xml version="1.0"?>\n<!-- nothing -->'), LIMITS);
+    expect(problems).toMatchObject([{ code: "xml-syntax", line: 2, column: 17, message: "the file has no root element" }]);
+  });
+
+  it("reads an 8 MB attribute value (time and memory linear in its size)", () => {
+    const value = "x".repeat(8 * 1024 * 1024);
+    const { root, problems } = parseConfigFile("f.xml", Buffer.from(`<ConfigurationFile A="${value}" B="1"/>`), { maxFileBytes: 10_000_000, maxDepth: 64 });
+    expect(problems).toEqual([]);
+    expect(root!.attributes.map((a) => [a.name, a.value.length, a.span.column])).toEqual([["A", value.length, 20], ["B", 1, value.length + 25]]);
+  });
+
+  it("reads 100,000 nested elements without recursion when Validation.MaxDepth allows it", () => {
+    const depth = 100_000;
+    const body = `<Job Identifier="J" DisplayName_L1="J">${"<a>".repeat(depth)}${"</a>".repeat(depth)}</Job>`;
+    const limits = { maxFileBytes: 10_000_000, maxDepth: 200_000 };
+    const { root, problems } = parseConfigFile("f.xml", Buffer.from(configFile(body)), limits);
+    expect(problems).toEqual([]);
+    let element = root!;
+    let levels = 1;
+    while (element.children.length > 0) {
+      element = element.children[0]!;
+      levels++;
+    }
+    expect(levels).toBe(depth + 2);
+    // The later passes over the tree finish too: <a> is unknown, reported once.
+    const result = validateFolder(writeFolder({ "a.xml": configFile(body) }), limits);
+    expect(result.problems.map((p) => p.code)).toContain("unknown-element");
+  });
+});
