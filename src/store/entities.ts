@@ -453,7 +453,7 @@ function createResourceEntities(dialect: Dialect): EntitySchema[] {
     name: "id", ...t.int, primary: true, generated: "increment", primaryKeyConstraintName: `PK_${table}`,
   });
   const entityType = t.identifier(407);
-  const sourceKey: ColumnSpec = dialect === "postgres" ? { ...t.identifier(443), collation: "C" } : t.identifier(443);
+  const sourceKey = t.sortedIdentifier(443);
   const identifier = t.identifier(442);
 
   const resource = new EntitySchema<ResourceRow>({

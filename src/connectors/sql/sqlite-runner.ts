@@ -15,7 +15,7 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { IsolationLevel } from "./isolation.js";
 import {
-  abortError, CommandTimeout, SqlCommandError, type CsvOutput, type RunOptions, type SqlRunner, type WrittenFile,
+  abortError, CommandTimeout, SqlCommandError, storeConnection, type CsvOutput, type RunnerOpener, type RunOptions, type SqlRunner, type WrittenFile,
 } from "./runner.js";
 import type { ChildReply, ChildRequest } from "./sqlite-child.js";
 import { executeSqlite, exportSqlite, type SqliteDatabase, type SqliteJob } from "./sqlite-export.js";
@@ -110,6 +110,11 @@ export class SqliteRunner implements SqlRunner {
     });
   }
 }
+
+export const sqliteRunners: RunnerOpener = {
+  forStore: async (store, display) => SqliteRunner.forStore(storeConnection<SqliteDatabase>(store, "databaseConnection"), display),
+  forTarget: async (options, display) => SqliteRunner.forFile((options as { database: string }).database, display),
+};
 
 function begin(isolation: IsolationLevel | undefined, statement: string): string | undefined {
   return isolation === undefined ? undefined : statement;
