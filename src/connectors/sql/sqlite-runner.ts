@@ -11,7 +11,7 @@
  */
 import { fork } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { IsolationLevel } from "./isolation.js";
 import {
@@ -20,8 +20,11 @@ import {
 import type { ChildReply, ChildRequest } from "./sqlite-child.js";
 import { executeSqlite, exportSqlite, type SqliteDatabase, type SqliteJob } from "./sqlite-export.js";
 
-/** The modules sqlite-child.js loads, checked for a stale build when running from the TypeScript sources. */
-const CHILD_MODULES = ["sqlite-child", "sqlite-export", "csv-file", "csv", "encoding", "statements", "runner"];
+/** The modules sqlite-child.js loads (from src/), checked for a stale build when running from the TypeScript sources. */
+const CHILD_MODULES = [
+  "connectors/sql/sqlite-child", "connectors/sql/sqlite-export", "connectors/sql/statements", "connectors/sql/runner",
+  "connectors/csv/csv-file", "connectors/csv/csv-text", "connectors/csv/encoding", "config/text-encoding", "domain/cancellation",
+];
 
 export class SqliteRunner implements SqlRunner {
   readonly dialect = "sqlite";
@@ -127,8 +130,8 @@ function begin(isolation: IsolationLevel | undefined, statement: string): string
 function childScript(): string {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith(".js")) return join(dirname(here), "sqlite-child.js");
-  const sources = dirname(here);
-  const built = join(sources, "..", "..", "..", "dist", "tasks", basename(sources));
+  const sources = join(dirname(here), "..", "..");
+  const built = join(sources, "..", "dist");
   for (const name of CHILD_MODULES) {
     const source = join(sources, `${name}.ts`);
     const output = join(built, `${name}.js`);
@@ -136,5 +139,5 @@ function childScript(): string {
       throw new Error(`the SQLite exporter runs from the build and ${output} is ${existsSync(output) ? "older than its source" : "missing"}: run npm run build`);
     }
   }
-  return join(built, "sqlite-child.js");
+  return join(built, "connectors", "sql", "sqlite-child.js");
 }
