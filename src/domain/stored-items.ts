@@ -7,6 +7,7 @@ import { In, type EntityManager } from "typeorm";
 import type { Item, ItemChildren } from "../config/items.js";
 import type { SourcePosition } from "../config/problems.js";
 import { ENTITY, type ItemRow } from "../store/entities.js";
+import { dialectOfDriver } from "../store/dialects/index.js";
 import { batchSize, chunks } from "../store/statements.js";
 import type { Store } from "../store/store.js";
 
@@ -88,9 +89,9 @@ export async function readStoredItem(reader: Reader, kind: string, identifier: s
 /** The stored items of the given kinds with these identifiers, read in chunks that fit every driver's parameter limit. */
 export async function readStoredItemsByIdentifier(reader: Reader, kinds: readonly string[], identifiers: readonly string[]): Promise<LazyStoredItem[]> {
   const repository = repositoryOf(reader);
-  const dialect = repository.manager.connection.options.type === "mssql" ? "mssql" : "other";
+  const dialect = dialectOfDriver(repository.manager.connection.options.type);
   const items: LazyStoredItem[] = [];
-  for (const chunk of chunks(identifiers, batchSize(dialect === "mssql" ? "mssql" : "sqlite", 1) - kinds.length)) {
+  for (const chunk of chunks(identifiers, batchSize(dialect, 1) - kinds.length)) {
     const rows = await repository.findBy({ kind: In([...kinds]), identifier: In(chunk) });
     items.push(...rows.map((row) => new LazyStoredItem(row)));
   }

@@ -7,37 +7,12 @@
 import { MigrationExecutor, type QueryRunner } from "typeorm";
 import { migrationDisplayName, MIGRATIONS_TABLE } from "./migrations/index.js";
 import type { Store } from "./store.js";
-
-interface MigrationLock {
-  lock: string;
-  unlock: string;
-  /** run instead of unlock when a migration failed */
-  abort?: string;
-  parameters: string[];
-  /** whether the lock is itself the transaction that the migrations run in */
-  isTransaction: boolean;
-}
+import { DIALECTS } from "./dialects/index.js";
+import type { MigrationLock } from "./dialects/profile.js";
 
 /** The statements that take and give back the migration lock, per dialect. */
 export function migrationLockSql(store: Store): MigrationLock {
-  switch (store.dialect) {
-    case "postgres": {
-      // Advisory locks are per database; the schema in the key lets test schemas migrate side by side.
-      const key = `${MIGRATIONS_TABLE}:${(store.dataSource.options as { schema?: string }).schema ?? "public"}`;
-      return { lock: "SELECT pg_advisory_lock(hashtext($1))", unlock: "SELECT pg_advisory_unlock(hashtext($1))", parameters: [key], isTransaction: false };
-    }
-    case "mssql":
-      return {
-        lock:
-          `DECLARE @result int; EXEC @result = sp_getapplock @Resource = N'${MIGRATIONS_TABLE}', @LockMode = N'Exclusive', ` +
-          `@LockOwner = N'Session', @LockTimeout = 60000; IF @result < 0 RAISERROR(N'timed out waiting for the migration lock', 16, 1);`,
-        unlock: `EXEC sp_releaseapplock @Resource = N'${MIGRATIONS_TABLE}', @LockOwner = N'Session';`,
-        parameters: [],
-        isTransaction: false,
-      };
-    case "sqlite":
-      return { lock: "BEGIN IMMEDIATE", unlock: "COMMIT", abort: "ROLLBACK", parameters: [], isTransaction: true };
-  }
+  return DIALECTS[store.dialect].migrationLock(MIGRATIONS_TABLE, (store.dataSource.options as { schema?: string }).schema);
 }
 
 async function withMigrationLock<T>(store: Store, run: (queryRunner: QueryRunner, lock: MigrationLock) => Promise<T>): Promise<T> {

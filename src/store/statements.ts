@@ -2,12 +2,11 @@
 import type { EntityManager } from "typeorm";
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata.js";
 import type { Driver } from "typeorm/driver/Driver.js";
-import type { SqlServerDriver } from "typeorm/driver/sqlserver/SqlServerDriver.js";
-import type { Dialect } from "./database-url.js";
+import { DIALECTS, dialectOfDriver, type Dialect } from "./dialects/index.js";
 
-/** Bound parameters per statement: SQL Server accepts 2,100; the others far more. */
+/** Rows per statement of `columns` bound parameters each, within the dialect's parameter limit. */
 export function batchSize(dialect: Dialect, columns: number): number {
-  return Math.max(1, Math.floor((dialect === "mssql" ? 2000 : 5000) / columns));
+  return Math.max(1, Math.floor(DIALECTS[dialect].maxParameters / columns));
 }
 
 /** A list cut into pieces of at most `size` (ids within a statement's parameter limit). */
@@ -24,12 +23,8 @@ export interface Statement {
 
 /** A value as its column wants it, typed for the driver, as TypeORM's own statements bind it. */
 export function columnParameter(driver: Driver, column: ColumnMetadata, value: unknown): unknown {
-  let prepared: unknown = driver.preparePersistentValue(value, column);
-  // pg writes a Date in local time with a whole-minute offset: outside UTC, very old dates shift.
-  if (prepared instanceof Date && driver.options.type === "postgres") prepared = prepared.toISOString();
-  // mssql sends an untyped Date as legacy datetime (from 1753, in 1/300 s): bind it with the column's type.
-  if (driver.options.type === "mssql") prepared = (driver as SqlServerDriver).parametrizeValue(column, prepared);
-  return prepared;
+  const prepared: unknown = driver.preparePersistentValue(value, column);
+  return DIALECTS[dialectOfDriver(driver.options.type)].bindValue(driver, column, prepared);
 }
 
 /**
@@ -57,7 +52,6 @@ export function bulkInsert<Row extends object>(m: EntityManager, entity: string,
 export async function run(m: EntityManager, statement: Statement): Promise<void> {
   await m.query(statement.sql, statement.parameters);
 }
-
 
 /**
  * `UPDATE … SET … WHERE id = ?` with every value bound: the same text for the same columns, so the

@@ -2,10 +2,10 @@
  * Opens the store: a TypeORM DataSource for a database URL, with the entities of entities.ts and the
  * migrations of migrations/, migrated to the latest schema unless told otherwise.
  */
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { DataSource, type DataSourceOptions } from "typeorm";
 import { parseDatabaseUrl, type DatabaseTarget, type Dialect } from "./database-url.js";
+import { DIALECTS } from "./dialects/index.js";
+import { redactReason } from "./dialects/redact.js";
 import { createEntities } from "./entities.js";
 import { migrate } from "./migrate.js";
 import { MIGRATIONS, MIGRATIONS_TABLE } from "./migrations/index.js";
@@ -28,16 +28,11 @@ export interface OpenStoreOptions {
   cwd?: string;
 }
 
-/** The schema for TypeORM's statements and, on PostgreSQL, for raw SQL too (search_path). */
-function schemaOptions(dialect: Dialect, schema: string): object {
-  if (dialect !== "postgres") return { schema };
-  return { schema, extra: { options: `-c search_path="${schema.replace(/"/g, '""')}"` } };
-}
-
 function dataSourceFor(target: DatabaseTarget, schema: string | undefined): DataSource {
   const options = {
     ...target.options,
-    ...(schema === undefined || target.dialect === "sqlite" ? {} : schemaOptions(target.dialect, schema)),
+    // The schema for TypeORM's statements and, on PostgreSQL, for raw SQL too (search_path).
+    ...(schema === undefined ? {} : DIALECTS[target.dialect].schemaOptions(schema)),
     entities: createEntities(target.dialect),
     migrations: MIGRATIONS,
     migrationsTableName: MIGRATIONS_TABLE,
@@ -60,40 +55,18 @@ function storeOf(dataSource: DataSource, target: DatabaseTarget): Store {
 
 /** The reason of a connection failure, in one line, without anything that could be the password. */
 function reasonOf(error: unknown, target: DatabaseTarget): string {
-  const errors = error instanceof AggregateError ? error.errors : [error];
-  let reason = errors.map((e) => (e instanceof Error ? e.message : String(e))).filter((m) => m !== "").join("; ");
-  const password = "password" in target.options ? target.options.password : undefined;
-  const urlPassword = "url" in target.options && target.options.url !== undefined ? safeUrlPassword(target.options.url) : undefined;
-  for (const secret of [password, urlPassword]) {
-    if (typeof secret === "string" && secret.length > 0) reason = reason.split(secret).join("***");
-  }
-  return reason.replace(/\s+/g, " ").trim() || "unknown error";
-}
-
-function safeUrlPassword(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    return decodeURIComponent(parsed.password) || parsed.searchParams.get("password") || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** SQLite's parent folder, on first use; made here so that a failure reads "cannot open …" like the others. */
-function makeParentFolder(target: DatabaseTarget): void {
-  const file = target.options.type === "better-sqlite3" ? target.options.database : ":memory:";
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  return redactReason(error, DIALECTS[target.dialect].secrets(target.options));
 }
 
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const target = parseDatabaseUrl(url, options.cwd);
   const dataSource = dataSourceFor(target, options.schema);
+  const profile = DIALECTS[target.dialect];
   try {
-    makeParentFolder(target);
+    profile.prepareOpen(target.options);
     await dataSource.initialize();
   } catch (error) {
-    const verb = target.dialect === "sqlite" ? "open" : "connect to";
-    throw new Error(`cannot ${verb} ${target.display}: ${reasonOf(error, target)}`);
+    throw new Error(`cannot ${profile.openVerb} ${target.display}: ${reasonOf(error, target)}`);
   }
   const store = storeOf(dataSource, target);
   if (options.migrate ?? true) {

@@ -20,6 +20,7 @@ import { DEFAULT_LOCK_TIMEOUT_SECONDS, runDeploy, validateForDeploy, type Deploy
 import { LeaseBusyError } from "../store/lease.js";
 import { defineTask, type TaskContext, type TaskSnapshot } from "./task-handler.js";
 import { isUnder } from "./allowed-path.js";
+import { cancellationError } from "../domain/cancellation.js";
 
 /** How many problems (errors, then warnings) the log and the message show. */
 const SHOWN_PROBLEMS = 5;
@@ -41,7 +42,7 @@ export default defineTask({
     const base = context.paths.configuration === undefined ? process.cwd() : resolve(context.paths.configuration);
     const folder = locateFolder(name, input, base);
     const outputs = readOutputs(name, task, folder, context);
-    if (context.signal.aborted) throw cancellation(context.signal, `${name} was cancelled before deploying`);
+    if (context.signal.aborted) throw cancellationError(context.signal, `${name} was cancelled before deploying`);
 
     let validation: DeployValidation;
     try {
@@ -89,7 +90,7 @@ export default defineTask({
       if (context.signal.aborted) {
         const applied = deployed.deploymentId === undefined ? "" : ` (deployment ${deployed.deploymentId} is applied)`;
         context.log("Warning", `cancelled after the deploy${applied}: the generated files are not written`);
-        throw cancellation(context.signal, `${name} was cancelled after the deploy${applied}; the generated files are not written`);
+        throw cancellationError(context.signal, `${name} was cancelled after the deploy${applied}; the generated files are not written`);
       }
       counters.filesWritten = await writeOutputs(context, name, outputs);
       context.progress({ ...counters });
@@ -254,9 +255,5 @@ function problemLine(problem: Problem): string {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-function cancellation(signal: AbortSignal, message: string): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error(message);
 }
 

@@ -12,6 +12,7 @@ import { killGroup, spawnGroup } from "./process-tree.js";
 import { scriptEnvironment } from "./script-environment.js";
 import { defineTask, type TaskContext, type TaskResult } from "./task-handler.js";
 import type { LogLevel } from "../domain/vocabulary.js";
+import { cancellationError } from "../domain/cancellation.js";
 
 type Interpreter = (script: string) => { command: string; args: string[] };
 
@@ -37,7 +38,7 @@ export default defineTask({
     if (typeof input !== "string" || input === "") {
       throw new Error(`InvokeExpressionTask ${task.identifier} has no InputPath: the path of the script to run`);
     }
-    if (context.signal.aborted) throw cancellation(context.signal, input);
+    if (context.signal.aborted) throw cancellationError(context.signal, `script ${input} was cancelled`);
 
     const folder = context.paths.configuration === undefined ? process.cwd() : resolve(context.paths.configuration);
     const roots = context.settings.tasks.scriptRoots?.map((root) => resolve(root)) ?? [folder, resolve(context.paths.work)];
@@ -66,10 +67,6 @@ export default defineTask({
     return runScript(context, input, interpreter(script), folder, env);
   },
 });
-
-function cancellation(signal: AbortSignal, input: string): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error(`script ${input} was cancelled`);
-}
 
 function runScript(
   context: TaskContext,
@@ -136,7 +133,7 @@ function runScript(
     child.once("close", (code, signal) => {
       if (child.pid === undefined) return; // never started: "error" has answered
       finish();
-      if (stopped === "cancelled") return reject(cancellation(context.signal, input));
+      if (stopped === "cancelled") return reject(cancellationError(context.signal, `script ${input} was cancelled`));
       const failed = (message: string) => resolvePromise({ state: "Error", didWork: false, message, counters });
       if (stopped === "timed out") return failed(`script ${input} timed out after ${seconds} s`);
       if (signal !== null) return failed(`script ${input} was killed by ${signal}`);

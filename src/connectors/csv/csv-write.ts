@@ -1,31 +1,24 @@
 /**
- * The CSV files prepare writes: UTF-8 without a byte order mark, CRLF line ends, a field quoted when
- * it holds a comma, a quote, CR or LF (or starts with U+FEFF, which a reader would take for a byte
- * order mark), its quotes doubled; an empty value is an empty field. Text is kept until about
- * 256 K characters, then written: memory stays flat whatever the file size.
+ * The CSV files prepare writes, in CsvText's TEXT_ONLY style (csv-text.ts): UTF-8 without a byte
+ * order mark, CRLF line ends, an empty value an empty field. Text is kept until about 256 K
+ * characters, then written: memory stays flat whatever the file size.
  *
  * Writes are synchronous: a row costs a string append, not a promise, and the rare 256 K write
  * blocks for well under a millisecond. Prepare writes millions of rows; awaiting each was a third of its time.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
+import { csvRecord, CsvText, TEXT_ONLY } from "./csv-text.js";
 
-const NEEDS_QUOTES = /[",\r\n]|^\uFEFF/;
 const CHUNK_CHARS = 256 * 1024;
 
+/** One record of prepare's files, CRLF included. */
 export function csvLine(values: readonly string[]): string {
-  let line = "";
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i] as string;
-    if (i > 0) line += ",";
-    line += NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-  }
-  return line + "\r\n";
+  return csvRecord(values, TEXT_ONLY);
 }
 
 export class CsvWriter {
-  #text = "";
+  readonly #text = new CsvText(TEXT_ONLY);
   #fd: number | undefined;
-  rows = 0;
 
   private constructor(
     readonly path: string,
@@ -37,24 +30,25 @@ export class CsvWriter {
   /** Creates the file (it must not exist) and writes the header. */
   static create(path: string, header: readonly string[]): CsvWriter {
     const writer = new CsvWriter(path, openSync(path, "wx"));
-    writer.#text = csvLine(header);
+    writer.#text.header(header);
     return writer;
   }
 
+  get rows(): number {
+    return this.#text.rows;
+  }
+
   write(values: readonly string[]): void {
-    this.#text += csvLine(values);
-    this.rows++;
+    this.#text.row(values);
     if (this.#text.length >= CHUNK_CHARS) this.flush();
   }
 
   flush(): void {
-    if (this.#text === "" || this.#fd === undefined) return;
-    const bytes = Buffer.from(this.#text, "utf8");
-    this.#text = "";
+    if (this.#text.length === 0 || this.#fd === undefined) return;
+    const bytes = Buffer.from(this.#text.take(), "utf8");
     let offset = 0;
     while (offset < bytes.length) offset += writeSync(this.#fd, bytes, offset);
   }
-
   /** Writes what is left (unless the work failed) and closes the file; closing twice does nothing. */
   close(complete = true): void {
     if (this.#fd === undefined) return;

@@ -3,15 +3,18 @@
  * names a URL of the settings' Databases; without it, the store's own database (the product
  * database) through the store's connection.
  */
-import pg from "pg";
 import { parseDatabaseUrl, type DatabaseTarget, type Dialect } from "../../store/database-url.js";
+import { DIALECTS } from "../../store/dialects/index.js";
+import { redactReason } from "../../store/dialects/redact.js";
 import type { Store } from "../../store/store.js";
 import type { Settings } from "../../config/settings.js";
-import { MssqlRunner, mssqlPoolConfig, type MssqlPool } from "./mssql-runner.js";
-import { PostgresRunner } from "./postgres-runner.js";
-import type { SqlRunner } from "./runner.js";
-import type { SqliteDatabase } from "./sqlite-export.js";
-import { SqliteRunner } from "./sqlite-runner.js";
+import { mssqlRunners } from "./mssql-runner.js";
+import { postgresRunners } from "./postgres-runner.js";
+import type { RunnerOpener, SqlRunner } from "./runner.js";
+import { sqliteRunners } from "./sqlite-runner.js";
+
+/** How each dialect's runner is opened. */
+const RUNNERS: Record<Dialect, RunnerOpener> = { sqlite: sqliteRunners, postgres: postgresRunners, mssql: mssqlRunners };
 
 /** The database could not be opened or reached: the message says which and why (no password). */
 export class ConnectionError extends Error {}
@@ -40,76 +43,18 @@ export function chooseDatabase(context: { store: Store; settings: Settings }, id
   return { kind: "settings", dialect: target.dialect, display: target.display, identifier, target };
 }
 
-/** The driver objects behind a store, which TypeORM keeps to itself: the one place they are cast. */
-export type StoreDriver =
-  | { dialect: "sqlite"; database: SqliteDatabase }
-  | { dialect: "postgres"; pool: pg.Pool }
-  | { dialect: "mssql"; pool: MssqlPool };
-
-export function storeDriver(store: Store): StoreDriver {
-  const driver = store.dataSource.driver as unknown as { databaseConnection?: unknown; master?: unknown };
-  const found = store.dialect === "sqlite" ? driver.databaseConnection : driver.master;
-  if (found === undefined || found === null) throw new Error(`the store ${store.display} is not connected`);
-  switch (store.dialect) {
-    case "sqlite":
-      return { dialect: "sqlite", database: found as SqliteDatabase };
-    case "postgres":
-      return { dialect: "postgres", pool: found as pg.Pool };
-    case "mssql":
-      return { dialect: "mssql", pool: found as MssqlPool };
-  }
-}
-
 export async function openRunner(choice: DatabaseChoice, timeoutMs: number): Promise<SqlRunner> {
+  const opener = RUNNERS[choice.dialect];
   try {
-    if (choice.kind === "store") {
-      const driver = storeDriver(choice.store);
-      switch (driver.dialect) {
-        case "sqlite":
-          return SqliteRunner.forStore(driver.database, choice.display);
-        case "postgres":
-          return await PostgresRunner.open({ pool: driver.pool }, choice.display);
-        case "mssql":
-          return await MssqlRunner.open(mssqlPoolConfig({ pool: driver.pool }, timeoutMs), choice.display);
-      }
-    }
-    const { options } = choice.target;
-    switch (options.type) {
-      case "better-sqlite3":
-        return SqliteRunner.forFile(options.database, choice.display);
-      case "postgres":
-        return await PostgresRunner.open({ config: { connectionString: options.url, connectionTimeoutMillis: options.connectTimeoutMS ?? 10_000 } }, choice.display);
-      case "mssql":
-        return await MssqlRunner.open(mssqlPoolConfig({ options }, timeoutMs), choice.display);
-      default:
-        throw new Error(`unsupported database type ${options.type}`);
-    }
+    if (choice.kind === "store") return await opener.forStore(choice.store, choice.display, timeoutMs);
+    return await opener.forTarget(choice.target.options, choice.display, timeoutMs);
   } catch (error) {
-    const verb = choice.dialect === "sqlite" ? "open" : "connect to";
-    throw new ConnectionError(`cannot ${verb} ${choice.display}: ${redact(error, choice)}`, { cause: error });
+    throw new ConnectionError(`cannot ${DIALECTS[choice.dialect].openVerb} ${choice.display}: ${redact(error, choice)}`, { cause: error });
   }
 }
 
 /** The reason of a failure in one line, without anything that could be the password. */
 export function redact(error: unknown, choice: DatabaseChoice): string {
-  let reason = error instanceof Error ? error.message : String(error);
-  for (const secret of secretsOf(choice)) reason = reason.split(secret).join("***");
-  return reason.replace(/\s+/g, " ").trim() || "unknown error";
-}
-
-function secretsOf(choice: DatabaseChoice): string[] {
-  const secrets: string[] = [];
-  const options = (choice.kind === "settings" ? choice.target.options : choice.store.dataSource.options) as { password?: unknown; url?: unknown };
-  if (typeof options.password === "string") secrets.push(options.password);
-  if (typeof options.url === "string") {
-    try {
-      const parsed = new URL(options.url);
-      for (const secret of [decodeURIComponent(parsed.password), parsed.password, parsed.searchParams.get("password") ?? ""]) {
-        if (secret !== "") secrets.push(secret);
-      }
-    } catch {
-      // not a URL: nothing more to hide
-    }
-  }
-  return secrets.filter((s) => s.length > 0);
+  const options = choice.kind === "settings" ? choice.target.options : choice.store.dataSource.options;
+  return redactReason(error, DIALECTS[choice.dialect].secrets(options));
 }

@@ -19,6 +19,7 @@
 import { readFileSync } from "node:fs";
 import type { DatabaseTarget, Dialect } from "../../store/database-url.js";
 import { parseDatabaseUrl } from "../../store/database-url.js";
+import { DIALECTS } from "../../store/dialects/index.js";
 import { openRunner, redact, ConnectionError, type DatabaseChoice } from "./connection.js";
 import { abortError, CommandTimeout, tempPath, type CsvOutput, type SqlRunner } from "./runner.js";
 import type { WorkContext } from "../../domain/work-context.js";
@@ -81,10 +82,6 @@ export function readSqlPackageSettings(connection: string, raw: Record<string, u
   };
 }
 
-export function quoteIdentifier(dialect: Dialect, name: string): string {
-  return dialect === "mssql" ? `[${name.replaceAll("]", "]]")}]` : `"${name.replaceAll('"', '""')}"`;
-}
-
 /**
  * The value as an SQL literal. The shared runners take no parameters, so the value is inlined: a
  * number as a number, anything else as a string literal with its quotes doubled (it comes from our
@@ -95,7 +92,7 @@ export function sqlLiteral(value: string): string {
 }
 
 export function incrementalQuery(dialect: Dialect, query: string, column: string, last: string): string {
-  return `SELECT * FROM (${query}) q WHERE ${quoteIdentifier(dialect, column)} > ${sqlLiteral(last)}`;
+  return `SELECT * FROM (${query}) q WHERE ${DIALECTS[dialect].quoteForeignIdentifier(column)} > ${sqlLiteral(last)}`;
 }
 
 export function readCookie(path: string): ExportCookie | undefined {

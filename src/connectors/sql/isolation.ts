@@ -21,6 +21,7 @@
  */
 import type { AttributeValue } from "../../config/coerce-attribute.js";
 import type { Dialect } from "../../store/database-url.js";
+import { DIALECTS } from "../../store/dialects/index.js";
 
 export const ISOLATION_LEVELS = ["ReadUncommitted", "ReadCommitted", "RepeatableRead", "Serializable", "Snapshot"] as const;
 export type IsolationLevel = (typeof ISOLATION_LEVELS)[number];
@@ -36,23 +37,23 @@ const NUMBERS = new Map<string, number>([
   ["Snapshot", 16777216],
 ]);
 
-const SQL: Record<"postgres" | "mssql", Partial<Record<IsolationLevel, string>>> = {
-  postgres: {
-    ReadUncommitted: "READ UNCOMMITTED",
-    ReadCommitted: "READ COMMITTED",
-    RepeatableRead: "REPEATABLE READ",
-    Serializable: "SERIALIZABLE",
-  },
-  mssql: {
-    ReadUncommitted: "READ UNCOMMITTED",
-    ReadCommitted: "READ COMMITTED",
-    RepeatableRead: "REPEATABLE READ",
-    Serializable: "SERIALIZABLE",
-    Snapshot: "SNAPSHOT",
-  },
+/** The levels' SQL names (SET TRANSACTION ISOLATION LEVEL …), for PostgreSQL and SQL Server. */
+const SQL: Record<IsolationLevel, string> = {
+  ReadUncommitted: "READ UNCOMMITTED",
+  ReadCommitted: "READ COMMITTED",
+  RepeatableRead: "REPEATABLE READ",
+  Serializable: "SERIALIZABLE",
+  Snapshot: "SNAPSHOT",
 };
 
-const SQLITE: ReadonlySet<IsolationLevel> = new Set(["ReadUncommitted", "ReadCommitted", "RepeatableRead", "Serializable"]);
+const STANDARD: ReadonlySet<IsolationLevel> = new Set(["ReadUncommitted", "ReadCommitted", "RepeatableRead", "Serializable"]);
+
+/** The levels each dialect runs, and why it refuses the others. */
+const LEVELS: Record<Dialect, { accepts: ReadonlySet<IsolationLevel>; refused: string }> = {
+  sqlite: { accepts: STANDARD, refused: "SQLite has no Snapshot level: its transactions are serializable (write Serializable)" },
+  postgres: { accepts: STANDARD, refused: "PostgreSQL has no Snapshot level: its RepeatableRead is snapshot isolation" },
+  mssql: { accepts: new Set(ISOLATION_LEVELS), refused: "SQL Server runs every level" },
+};
 
 /** The level an attribute names; undefined for none or Unspecified. Throws on Chaos and on unknown values. */
 export function parseIsolationLevel(value: AttributeValue | undefined): IsolationLevel | undefined {
@@ -69,17 +70,13 @@ export function parseIsolationLevel(value: AttributeValue | undefined): Isolatio
 
 /** Refuses a level the dialect cannot run, saying why. */
 export function checkIsolationLevel(dialect: Dialect, level: IsolationLevel): void {
-  if (dialect === "sqlite" ? SQLITE.has(level) : SQL[dialect][level] !== undefined) return;
-  const hint =
-    dialect === "postgres"
-      ? "PostgreSQL has no Snapshot level: its RepeatableRead is snapshot isolation"
-      : "SQLite has no Snapshot level: its transactions are serializable (write Serializable)";
-  throw new Error(`IsolationLevel ${level} is not supported on ${dialect === "postgres" ? "PostgreSQL" : "SQLite"}: ${hint}`);
+  const levels = LEVELS[dialect];
+  if (levels.accepts.has(level)) return;
+  throw new Error(`IsolationLevel ${level} is not supported on ${DIALECTS[dialect].title}: ${levels.refused}`);
 }
 
 /** The SQL name of a level (`REPEATABLE READ`), for PostgreSQL and SQL Server; checkIsolationLevel first. */
 export function isolationSql(dialect: "postgres" | "mssql", level: IsolationLevel): string {
-  const sql = SQL[dialect][level];
-  if (sql === undefined) throw new Error(`IsolationLevel ${level} is not supported on ${dialect}`);
-  return sql;
+  if (!LEVELS[dialect].accepts.has(level)) throw new Error(`IsolationLevel ${level} is not supported on ${dialect}`);
+  return SQL[level];
 }

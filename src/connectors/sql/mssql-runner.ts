@@ -23,7 +23,10 @@ import { createRequire } from "node:module";
 import type { DataSourceOptions } from "typeorm";
 import { CsvFile } from "../csv/csv-file.js";
 import { isolationSql, type IsolationLevel } from "./isolation.js";
-import { abortError, CommandTimeout, SqlCommandError, tempPath, type CsvOutput, type RunOptions, type SqlRunner, type WrittenFile } from "./runner.js";
+import {
+  abortError, CommandTimeout, SqlCommandError, storeConnection, tempPath,
+  type CsvOutput, type RunnerOpener, type RunOptions, type SqlRunner, type WrittenFile,
+} from "./runner.js";
 
 /** The part of mssql used here (the package ships no types). */
 export interface MssqlConfig {
@@ -295,3 +298,8 @@ export class MssqlRunner implements SqlRunner {
     }
   }
 }
+
+export const mssqlRunners: RunnerOpener = {
+  forStore: (store, display, timeoutMs) => MssqlRunner.open(mssqlPoolConfig({ pool: storeConnection<MssqlPool>(store, "master") }, timeoutMs), display),
+  forTarget: (options, display, timeoutMs) => MssqlRunner.open(mssqlPoolConfig({ options }, timeoutMs), display),
+};

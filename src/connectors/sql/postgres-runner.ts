@@ -19,7 +19,9 @@ import { createRequire } from "node:module";
 import pg from "pg";
 import { CsvFile } from "../csv/csv-file.js";
 import { isolationSql } from "./isolation.js";
-import { abortError, SqlCommandError, tempPath, type CsvOutput, type RunOptions, type SqlRunner, type WrittenFile } from "./runner.js";
+import {
+  abortError, SqlCommandError, storeConnection, tempPath, type CsvOutput, type RunnerOpener, type RunOptions, type SqlRunner, type WrittenFile,
+} from "./runner.js";
 import { splitStatements } from "./statements.js";
 
 /** Rows per cursor read: large enough for few round trips, small enough to stay light. */
@@ -221,6 +223,14 @@ export class PostgresRunner implements SqlRunner {
     }
   }
 }
+
+export const postgresRunners: RunnerOpener = {
+  forStore: (store, display) => PostgresRunner.open({ pool: storeConnection<pg.Pool>(store, "master") }, display),
+  forTarget(options, display) {
+    const { url, connectTimeoutMS } = options as { url?: string; connectTimeoutMS?: number };
+    return PostgresRunner.open({ config: { connectionString: url, connectionTimeoutMillis: connectTimeoutMS ?? 10_000 } }, display);
+  },
+};
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());

@@ -6,7 +6,10 @@
  */
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
+import type { DataSourceOptions } from "typeorm";
 import type { Dialect } from "../../store/database-url.js";
+import type { Store } from "../../store/store.js";
+import { cancellationError } from "../../domain/cancellation.js";
 import type { LogLevel } from "../../domain/vocabulary.js";
 import type { IsolationLevel } from "./isolation.js";
 
@@ -50,6 +53,22 @@ export interface SqlRunner {
   close(): Promise<void>;
 }
 
+/** How a dialect's runner is opened: on the store's own database, or on a database of the settings. */
+export interface RunnerOpener {
+  forStore(store: Store, display: string, timeoutMs: number): Promise<SqlRunner>;
+  forTarget(options: DataSourceOptions, display: string, timeoutMs: number): Promise<SqlRunner>;
+}
+
+/**
+ * The driver object behind a store, which TypeORM keeps to itself: its pool (`master`), or SQLite's
+ * database (`databaseConnection`). The one place it is cast.
+ */
+export function storeConnection<T>(store: Store, property: "master" | "databaseConnection"): T {
+  const found = (store.dataSource.driver as unknown as Record<typeof property, unknown>)[property];
+  if (found === undefined || found === null) throw new Error(`the store ${store.display} is not connected`);
+  return found as T;
+}
+
 /** A failure of the command in the database, with where in the command's text it happened when known. */
 export class SqlCommandError extends Error {
   constructor(
@@ -88,7 +107,7 @@ export class CommandTimeout extends Error {
   }
 }
 
-/** The reason a signal was aborted with, as an Error. */
+/** The reason a command's signal was aborted with, as an Error. */
 export function abortError(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error("the command was cancelled");
+  return cancellationError(signal, "the command was cancelled");
 }

@@ -15,16 +15,15 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { IsolationLevel } from "./isolation.js";
 import {
-  abortError, CommandTimeout, SqlCommandError, type CsvOutput, type RunOptions, type SqlRunner, type WrittenFile,
+  abortError, CommandTimeout, SqlCommandError, storeConnection, type CsvOutput, type RunnerOpener, type RunOptions, type SqlRunner, type WrittenFile,
 } from "./runner.js";
 import type { ChildReply, ChildRequest } from "./sqlite-child.js";
 import { executeSqlite, exportSqlite, type SqliteDatabase, type SqliteJob } from "./sqlite-export.js";
 
-/** The modules sqlite-child.js loads, checked for a stale build when running from the TypeScript sources. */
-/** The modules the child process loads, relative to src/ (they must be built: see childScript). */
+/** The modules sqlite-child.js loads (from src/), checked for a stale build when running from the TypeScript sources. */
 const CHILD_MODULES = [
   "connectors/sql/sqlite-child", "connectors/sql/sqlite-export", "connectors/sql/statements", "connectors/sql/runner",
-  "connectors/csv/csv-file", "connectors/csv/csv-text", "connectors/csv/encoding",
+  "connectors/csv/csv-file", "connectors/csv/csv-text", "connectors/csv/encoding", "config/text-encoding", "domain/cancellation",
 ];
 
 export class SqliteRunner implements SqlRunner {
@@ -115,6 +114,11 @@ export class SqliteRunner implements SqlRunner {
   }
 }
 
+export const sqliteRunners: RunnerOpener = {
+  forStore: async (store, display) => SqliteRunner.forStore(storeConnection<SqliteDatabase>(store, "databaseConnection"), display),
+  forTarget: async (options, display) => SqliteRunner.forFile((options as { database: string }).database, display),
+};
+
 function begin(isolation: IsolationLevel | undefined, statement: string): string | undefined {
   return isolation === undefined ? undefined : statement;
 }
@@ -126,14 +130,14 @@ function begin(isolation: IsolationLevel | undefined, statement: string): string
 function childScript(): string {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith(".js")) return join(dirname(here), "sqlite-child.js");
-  const src = join(dirname(here), "..", "..");
-  const dist = join(src, "..", "dist");
+  const sources = join(dirname(here), "..", "..");
+  const built = join(sources, "..", "dist");
   for (const name of CHILD_MODULES) {
-    const source = join(src, `${name}.ts`);
-    const output = join(dist, `${name}.js`);
+    const source = join(sources, `${name}.ts`);
+    const output = join(built, `${name}.js`);
     if (!existsSync(output) || statSync(output).mtimeMs < statSync(source).mtimeMs) {
       throw new Error(`the SQLite exporter runs from the build and ${output} is ${existsSync(output) ? "older than its source" : "missing"}: run npm run build`);
     }
   }
-  return join(dist, "connectors", "sql", "sqlite-child.js");
+  return join(built, "connectors", "sql", "sqlite-child.js");
 }

@@ -22,15 +22,40 @@ const WORD_START = /[A-Za-z_\u0080-\uFFFF]/;
 const WORD_PART = /[A-Za-z0-9_$\u0080-\uFFFF]/;
 const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uFFFF][A-Za-z0-9_\u0080-\uFFFF]*)?\$/y;
 
-/** Whether a statement opening with these words has a body of statements (the first 4 words, upper case). */
-function hasBody(dialect: SplitDialect, words: readonly string[]): boolean {
-  const [a, b, c, d] = words;
-  if (a !== "CREATE") return false;
-  if (dialect === "sqlite") return b === "TRIGGER" || ((b === "TEMP" || b === "TEMPORARY") && c === "TRIGGER");
-  return b === "FUNCTION" || b === "PROCEDURE" || (b === "OR" && c === "REPLACE" && (d === "FUNCTION" || d === "PROCEDURE"));
+/** The lexical rules that differ between the dialects split here. */
+interface Syntax {
+  /** Quotes of identifiers besides "…", by opening character: the closing one. */
+  identifierQuotes: Readonly<Record<string, string>>;
+  /** `/* /* *\/ *\/` nests. */
+  nestedComments: boolean;
+  /** $tag$…$tag$ strings ($1 stays a parameter). */
+  dollarQuotes: boolean;
+  /** E'…' with backslash escapes, U&'…' and U&"…". */
+  prefixedStrings: boolean;
+  /** Whether a statement opening with these words has a body of statements (the first 4 words, upper case). */
+  hasBody(words: readonly string[]): boolean;
 }
 
+const SYNTAX: Record<SplitDialect, Syntax> = {
+  sqlite: {
+    identifierQuotes: { "`": "`", "[": "]" },
+    nestedComments: false,
+    dollarQuotes: false,
+    prefixedStrings: false,
+    hasBody: ([a, b, c]) => a === "CREATE" && (b === "TRIGGER" || ((b === "TEMP" || b === "TEMPORARY") && c === "TRIGGER")),
+  },
+  postgres: {
+    identifierQuotes: {},
+    nestedComments: true,
+    dollarQuotes: true,
+    prefixedStrings: true,
+    hasBody: ([a, b, c, d]) =>
+      a === "CREATE" && (b === "FUNCTION" || b === "PROCEDURE" || (b === "OR" && c === "REPLACE" && (d === "FUNCTION" || d === "PROCEDURE"))),
+  },
+};
+
 export function splitStatements(sql: string, dialect: SplitDialect): SqlStatement[] {
+  const syntax = SYNTAX[dialect];
   const statements: SqlStatement[] = [];
   const n = sql.length;
   let start = -1; // first token of the current statement, -1 before it
@@ -82,7 +107,7 @@ export function splitStatements(sql: string, dialect: SplitDialect): SqlStatemen
         if (sql[j] === "*" && sql[j + 1] === "/") {
           level--;
           j += 2;
-        } else if (dialect === "postgres" && sql[j] === "/" && sql[j + 1] === "*") {
+        } else if (syntax.nestedComments && sql[j] === "/" && sql[j + 1] === "*") {
           level++;
           j += 2;
         } else j++;
@@ -104,11 +129,9 @@ export function splitStatements(sql: string, dialect: SplitDialect): SqlStatemen
       i = skipQuoted(i, "'", false);
     } else if (ch === '"') {
       i = skipQuoted(i, '"', false);
-    } else if (dialect === "sqlite" && ch === "`") {
-      i = skipQuoted(i, "`", false);
-    } else if (dialect === "sqlite" && ch === "[") {
-      i = skipQuoted(i, "]", false);
-    } else if (dialect === "postgres" && ch === "$") {
+    } else if (Object.hasOwn(syntax.identifierQuotes, ch)) {
+      i = skipQuoted(i, syntax.identifierQuotes[ch]!, false);
+    } else if (syntax.dollarQuotes && ch === "$") {
       DOLLAR_TAG.lastIndex = i;
       const tag = DOLLAR_TAG.exec(sql)?.[0];
       if (tag === undefined) {
@@ -121,16 +144,16 @@ export function splitStatements(sql: string, dialect: SplitDialect): SqlStatemen
       let j = i + 1;
       while (j < n && WORD_PART.test(sql[j]!)) j++;
       const word = sql.slice(i, j).toUpperCase();
-      if (dialect === "postgres" && word === "E" && sql[j] === "'") {
+      if (syntax.prefixedStrings && word === "E" && sql[j] === "'") {
         i = skipQuoted(j, "'", true); // E'…' takes backslash escapes
         continue;
       }
-      if (dialect === "postgres" && word === "U" && sql[j] === "&" && (sql[j + 1] === "'" || sql[j + 1] === '"')) {
+      if (syntax.prefixedStrings && word === "U" && sql[j] === "&" && (sql[j + 1] === "'" || sql[j + 1] === '"')) {
         i = skipQuoted(j + 1, sql[j + 1]!, false); // U&'…', U&"…"
         continue;
       }
       if (words.length < 4) words.push(word);
-      if (parens === 0 && hasBody(dialect, words)) {
+      if (parens === 0 && syntax.hasBody(words)) {
         if (word === "BEGIN") depth++;
         else if (word === "CASE" && depth > 0) depth++;
         else if (word === "END" && depth > 0) depth--;

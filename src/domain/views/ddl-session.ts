@@ -1,12 +1,14 @@
 /**
  * One connection for a task's catalog reads and DDL, optionally inside one transaction (SQLite,
  * PostgreSQL and SQL Server all run CREATE/DROP VIEW transactionally: a failure or a cancel leaves
- * the views as they were). The task's signal is checked before each statement; every DDL
- * statement is logged (what it does; the SQL itself at Debug).
+ * the views as they were). The task's signal is checked before each statement (store/session.ts; a
+ * running statement finishes: it runs on the transaction's connection); every DDL statement is
+ * logged (what it does; the SQL itself at Debug).
  */
-import type { QueryRunner } from "typeorm";
 import type { Store } from "../../store/store.js";
 import type { Statement } from "../../store/statements.js";
+import { openCancellableSession } from "../../store/session.js";
+import { cancellationError } from "../cancellation.js";
 import type { WorkContext } from "../work-context.js";
 
 export interface DdlSession {
@@ -15,30 +17,21 @@ export interface DdlSession {
   execute(sql: string, what: string): Promise<void>;
 }
 
-function abortReason(signal: AbortSignal, task: string): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error(`${task} was cancelled`);
-}
-
 export async function withDdlSession<T>(
   store: Store, context: Pick<WorkContext, "log" | "signal">, options: { task: string; transaction: boolean }, work: (session: DdlSession) => Promise<T>,
 ): Promise<T> {
   const { signal } = context;
-  const throwIfAborted = () => {
-    if (signal.aborted) throw abortReason(signal, options.task);
-  };
-  throwIfAborted();
-  const runner: QueryRunner = store.dataSource.createQueryRunner();
-  await runner.connect();
+  const cancelled = () => cancellationError(signal, `${options.task} was cancelled`);
+  if (signal.aborted) throw cancelled();
+  const connection = await openCancellableSession(store, { signal, cancelled, stopRunning: false });
+  const { runner } = connection;
   const session: DdlSession = {
-    async read<Row>(statement: Statement) {
-      throwIfAborted();
-      return (await runner.query(statement.sql, statement.parameters)) as Row[];
-    },
+    read: <Row>(statement: Statement) => connection.query<Row>(statement.sql, statement.parameters),
     async execute(sql, what) {
-      throwIfAborted();
+      connection.throwIfAborted();
       context.log("Information", what);
       context.log("Debug", sql);
-      await runner.query(sql);
+      await connection.query(sql);
     },
   };
   try {
@@ -46,7 +39,7 @@ export async function withDdlSession<T>(
     await runner.startTransaction();
     try {
       const result = await work(session);
-      throwIfAborted();
+      connection.throwIfAborted();
       await runner.commitTransaction();
       return result;
     } catch (error) {
@@ -54,6 +47,6 @@ export async function withDdlSession<T>(
       throw error;
     }
   } finally {
-    await runner.release();
+    await connection.release();
   }
 }

@@ -16,10 +16,10 @@
 import { createHash } from "node:crypto";
 import type { EntityModel } from "../resources/entity-model.js";
 import type { Dialect } from "../../store/database-url.js";
-import { INDEX_PREFIX } from "./catalog.js";
 import { DIALECT_SQL } from "./dialect-sql.js";
-import { identifierLength, jsonMemberProblem, MAX_IDENTIFIER, stringLiteral } from "./sql-text.js";
-import { COLUMN, qualified, RESOURCES, type SqlTarget } from "./store-tables.js";
+import { DIALECTS } from "../../store/dialects/index.js";
+import { identifierLength, jsonMemberProblem, stringLiteral } from "./sql-text.js";
+import { COLUMN, INDEX_PREFIX, qualified, RESOURCES, type SqlTarget } from "./store-tables.js";
 
 export interface KeyIndex {
   name: string;
@@ -46,7 +46,7 @@ function cut(dialect: Dialect, text: string, length: number): string {
 
 function hashedName(dialect: Dialect, entityType: string, property: string): string {
   const hash = createHash("sha256").update(`${entityType}:${property}`).digest("hex").slice(0, HASH_LENGTH);
-  const limit = MAX_IDENTIFIER[dialect]?.length;
+  const limit = DIALECTS[dialect].identifierLimit?.length;
   const base = `${INDEX_PREFIX}${entityType}_${property}`;
   return `${limit === undefined ? base : cut(dialect, base, limit - HASH_LENGTH - 1)}_${hash}`;
 }
@@ -66,7 +66,7 @@ export function declaredKeyIndexes(model: EntityModel, dialect: Dialect): { inde
   const plain = (k: (typeof keys)[number]) => `${INDEX_PREFIX}${k.entityType}_${k.property}`;
   const counts = new Map<string, number>();
   for (const k of keys) counts.set(plain(k).toLowerCase(), (counts.get(plain(k).toLowerCase()) ?? 0) + 1);
-  const limit = MAX_IDENTIFIER[dialect]?.length;
+  const limit = DIALECTS[dialect].identifierLimit?.length;
   const indexes = keys.map((k) => {
     const name = plain(k);
     const fits = limit === undefined || identifierLength(dialect, name) <= limit;
@@ -81,19 +81,9 @@ export function keyExpression(dialect: Dialect, target: SqlTarget, property: str
 }
 
 function createActions(dialect: Dialect, target: SqlTarget, index: KeyIndex, columnExists: boolean): KeyAction[] {
-  const q = target.quote;
-  const table = qualified(target, RESOURCES);
-  const where = `WHERE ${q(COLUMN.entityType)} = ${stringLiteral(dialect, index.entityType)}`;
-  const expression = keyExpression(dialect, target, index.property);
-  if (dialect !== "mssql") {
-    // PostgreSQL wants an expression in its own parentheses; SQLite takes them too.
-    return [{ kind: "create-index", name: index.name, sql: `CREATE INDEX ${q(index.name)} ON ${table} ((${expression})) ${where}` }];
-  }
-  // SQL Server indexes expressions through a computed column (deterministic, so not persisted).
-  const actions: KeyAction[] = [];
-  if (!columnExists) actions.push({ kind: "create-column", name: index.name, sql: `ALTER TABLE ${table} ADD ${q(index.name)} AS ${expression}` });
-  actions.push({ kind: "create-index", name: index.name, sql: `CREATE INDEX ${q(index.name)} ON ${table} (${q(index.name)}) ${where}` });
-  return actions;
+  const where = `WHERE ${target.quote(COLUMN.entityType)} = ${stringLiteral(dialect, index.entityType)}`;
+  const on = { target, table: qualified(target, RESOURCES), expression: keyExpression(dialect, target, index.property), where, columnExists };
+  return DIALECT_SQL[dialect].createKeyIndex(index, on);
 }
 
 /**
@@ -111,8 +101,7 @@ export function planKeyIndexes(
   const actions: KeyAction[] = [];
   for (const name of existing.indexes) {
     if (wanted.has(name)) continue;
-    const sql = dialect === "mssql" ? `DROP INDEX ${q(name)} ON ${table}` : `DROP INDEX ${qualified(target, name)}`;
-    actions.push({ kind: "drop-index", name, sql });
+    actions.push({ kind: "drop-index", name, sql: DIALECT_SQL[dialect].dropIndex(name, { target, table }) });
   }
   for (const name of existing.columns) {
     if (!wanted.has(name)) actions.push({ kind: "drop-column", name, sql: `ALTER TABLE ${table} DROP COLUMN ${q(name)}` });

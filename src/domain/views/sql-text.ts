@@ -1,44 +1,34 @@
 /**
  * Names and literals taken from the configuration, made safe for DDL. DDL cannot take bound
  * parameters, so every entity type, association and property name that reaches a statement goes
- * through here: identifiers are checked against the dialect's length limit and always quoted with
- * the driver's escape; string literals double their single quotes; JSON path members are written
+ * through here: identifiers are checked against the dialect's length limit and always quoted as
+ * the driver quotes them (DialectProfile.quoteIdentifier); string literals double their single quotes; JSON path members are written
  * quoted (`$."Select"`) so that a property named like a keyword, or with any other character, is
  * one member name.
  */
-import type { Dialect } from "../../store/database-url.js";
+import { DIALECTS, type Dialect } from "../../store/dialects/index.js";
 
 export type Quote = (identifier: string) => string;
 
-/**
- * Longest identifier per dialect: SQL Server's sysname is 128 characters; PostgreSQL truncates
- * past NAMEDATALEN - 1 = 63 *bytes* (silently: two long names would become one), SQLite has no limit.
- */
-export const MAX_IDENTIFIER: Record<Dialect, { length: number; unit: "characters" | "bytes" } | undefined> = {
-  mssql: { length: 128, unit: "characters" },
-  postgres: { length: 63, unit: "bytes" },
-  sqlite: undefined,
-};
-
+/** The length of a name as the dialect's identifier limit counts it (characters or UTF-8 bytes). */
 export function identifierLength(dialect: Dialect, name: string): number {
-  return MAX_IDENTIFIER[dialect]?.unit === "bytes" ? Buffer.byteLength(name, "utf8") : [...name].length;
+  return DIALECTS[dialect].identifierLimit?.unit === "bytes" ? Buffer.byteLength(name, "utf8") : [...name].length;
 }
 
 /** Why `name` cannot be a database identifier of this dialect, or undefined when it can. */
 export function identifierProblem(dialect: Dialect, name: string): string | undefined {
   if (name.length === 0) return "an empty name";
   if (/\u0000/.test(name)) return "a name with a NUL character";
-  const limit = MAX_IDENTIFIER[dialect];
+  const { identifierLimit: limit, title } = DIALECTS[dialect];
   if (limit !== undefined && identifierLength(dialect, name) > limit.length) {
-    return `${identifierLength(dialect, name)} ${limit.unit} long; ${dialect === "mssql" ? "SQL Server" : "PostgreSQL"} names hold at most ${limit.length}`;
+    return `${identifierLength(dialect, name)} ${limit.unit} long; ${title} names hold at most ${limit.length}`;
   }
   return undefined;
 }
 
 /** A string literal: N'…' on SQL Server (the names are Unicode), '…' elsewhere; quotes doubled. */
 export function stringLiteral(dialect: Dialect, value: string): string {
-  const body = value.replaceAll("'", "''");
-  return dialect === "mssql" ? `N'${body}'` : `'${body}'`;
+  return DIALECTS[dialect].stringLiteral(value);
 }
 
 /**

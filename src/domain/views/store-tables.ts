@@ -6,6 +6,8 @@ import type { Quote } from "./sql-text.js";
 
 export const RESOURCES = "idm_resources";
 export const LINKS = "idm_resource_links";
+/** Prefix of the key indexes and of SQL Server's computed columns behind them. */
+export const INDEX_PREFIX = "IXC_";
 
 export const COLUMN = {
   id: "id", entityType: "entity_type", sourceKey: "source_key", validFrom: "valid_from", properties: "properties",

@@ -161,6 +161,5 @@ export function planViews(model: EntityModel, dialect: Dialect, target: SqlTarge
 /** DROP VIEW of the given views: one statement on PostgreSQL and SQL Server, so that zz_ views built on each other drop together. */
 export function dropViews(dialect: Dialect, target: SqlTarget, names: readonly string[]): string[] {
   if (names.length === 0) return [];
-  const targets = names.map((n) => qualified(target, n));
-  return dialect === "sqlite" ? targets.map((t) => `DROP VIEW ${t}`) : [`DROP VIEW ${targets.join(", ")}`];
+  return DIALECT_SQL[dialect].dropViews(names.map((n) => qualified(target, n)));
 }

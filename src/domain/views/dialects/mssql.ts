@@ -8,8 +8,10 @@
  * (through datetimeoffset, which reads "2024-01-31", "…Z" and "…+02:00" alike); OPENJSON needs
  * database compatibility level 130 (SQL Server 2016) or above.
  */
+import type { Statement } from "../../../store/statements.js";
 import type { DialectSql, ScalarColumn, ValueKind } from "../dialect-sql.js";
 import { jsonPath, stringLiteral, type Quote } from "../sql-text.js";
+import { INDEX_PREFIX, RESOURCES } from "../store-tables.js";
 
 /** The longest value an index on the key column holds. */
 export const MSSQL_KEY_LENGTH = 443;
@@ -38,6 +40,15 @@ function readsKeyText(s: ScalarColumn): boolean {
   return s.key && s.kind === "text";
 }
 
+/** The computed columns named IXC_… on idm_resources (the values the key indexes are built on). */
+export function mssqlKeyColumns(schema: string | undefined): Statement {
+  return {
+    sql: `SELECT c.name AS name FROM sys.computed_columns AS c WHERE c.object_id = OBJECT_ID(QUOTENAME(@0) + N'.${RESOURCES}') ` +
+      `AND LEFT(c.name, 4) COLLATE Latin1_General_BIN2 = N'${INDEX_PREFIX}' ORDER BY c.name`,
+    parameters: [schema],
+  };
+}
+
 export const mssqlSql: DialectSql = {
   keyText: (properties, property) => `CAST(JSON_VALUE(${properties}, ${stringLiteral("mssql", jsonPath(property))}) AS nvarchar(${MSSQL_KEY_LENGTH}))`,
   columns(properties, scalars, quote: Quote) {
@@ -50,4 +61,25 @@ export const mssqlSql: DialectSql = {
   },
   timestamp: (column) => column,
   nullTimestamp: "CAST(NULL AS datetime2(7))",
+
+  // The user's default schema, then dbo.
+  storeSchema: { sql: `SELECT OBJECT_SCHEMA_NAME(OBJECT_ID(N'${RESOURCES}')) AS schema_name`, parameters: [] },
+  zzViews: (schema) => ({
+    sql: "SELECT v.name AS name FROM sys.views AS v WHERE v.schema_id = SCHEMA_ID(@0) AND LEFT(v.name, 3) COLLATE Latin1_General_BIN2 = N'zz_' ORDER BY v.name",
+    parameters: [schema],
+  }),
+  keyIndexes: (schema) => ({
+    sql: `SELECT i.name AS name FROM sys.indexes AS i WHERE i.object_id = OBJECT_ID(QUOTENAME(@0) + N'.${RESOURCES}') ` +
+      `AND LEFT(i.name, 4) COLLATE Latin1_General_BIN2 = N'${INDEX_PREFIX}' ORDER BY i.name`,
+    parameters: [schema],
+  }),
+  // SQL Server indexes expressions through a computed column (deterministic, so not persisted).
+  createKeyIndex(index, on) {
+    const q = on.target.quote;
+    const create = { kind: "create-index" as const, name: index.name, sql: `CREATE INDEX ${q(index.name)} ON ${on.table} (${q(index.name)}) ${on.where}` };
+    if (on.columnExists) return [create];
+    return [{ kind: "create-column", name: index.name, sql: `ALTER TABLE ${on.table} ADD ${q(index.name)} AS ${on.expression}` }, create];
+  },
+  dropIndex: (name, on) => `DROP INDEX ${on.target.quote(name)} ON ${on.table}`,
+  dropViews: (names) => [`DROP VIEW ${names.join(", ")}`],
 };

@@ -8,6 +8,8 @@
  */
 import type { DialectSql, ValueKind } from "../dialect-sql.js";
 import { stringLiteral } from "../sql-text.js";
+import { INDEX_PREFIX, RESOURCES } from "../store-tables.js";
+import { dropQualifiedIndex, expressionIndex } from "./expression-index.js";
 
 const INTEGER = String.raw`'^\s*-?(0|[1-9][0-9]*)\s*$'`;
 const DECIMAL = String.raw`'^\s*-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]{1,3})?\s*$'`;
@@ -57,4 +59,18 @@ export const postgresSql: DialectSql = {
   },
   timestamp: (column) => column,
   nullTimestamp: "CAST(NULL AS timestamptz)",
+
+  // search_path decides where idm_resources resolves.
+  storeSchema: {
+    sql: `SELECT n.nspname AS schema_name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('${RESOURCES}')`,
+    parameters: [],
+  },
+  zzViews: (schema) => ({ sql: "SELECT viewname AS name FROM pg_views WHERE schemaname = $1 AND left(viewname, 3) = 'zz_' ORDER BY viewname", parameters: [schema] }),
+  keyIndexes: (schema) => ({
+    sql: `SELECT indexname AS name FROM pg_indexes WHERE schemaname = $1 AND tablename = '${RESOURCES}' AND left(indexname, 4) = '${INDEX_PREFIX}' ORDER BY indexname`,
+    parameters: [schema],
+  }),
+  createKeyIndex: expressionIndex,
+  dropIndex: dropQualifiedIndex,
+  dropViews: (names) => [`DROP VIEW ${names.join(", ")}`],
 };

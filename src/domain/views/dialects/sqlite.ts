@@ -9,6 +9,8 @@
  */
 import type { DialectSql, ValueKind } from "../dialect-sql.js";
 import { jsonPath, stringLiteral } from "../sql-text.js";
+import { INDEX_PREFIX, RESOURCES } from "../store-tables.js";
+import { dropQualifiedIndex, expressionIndex } from "./expression-index.js";
 
 const ISO = "'%Y-%m-%dT%H:%M:%fZ'";
 const INT32 = ["-2147483648", "2147483647"] as const;
@@ -61,4 +63,15 @@ export const sqliteSql: DialectSql = {
   },
   timestamp: (column) => `strftime(${ISO}, ${column})`,
   nullTimestamp: "NULL",
+
+  storeSchema: undefined,
+  zzViews: () => ({ sql: "SELECT name FROM sqlite_master WHERE type = 'view' AND substr(name, 1, 3) = 'zz_' ORDER BY name", parameters: [] }),
+  keyIndexes: () => ({
+    sql: `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '${RESOURCES}' AND substr(name, 1, 4) = '${INDEX_PREFIX}' ORDER BY name`,
+    parameters: [],
+  }),
+  createKeyIndex: expressionIndex,
+  dropIndex: dropQualifiedIndex,
+  // One view per statement: SQLite's DROP VIEW takes one name.
+  dropViews: (names) => names.map((name) => `DROP VIEW ${name}`),
 };

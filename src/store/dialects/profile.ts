@@ -1,0 +1,103 @@
+/**
+ * What differs from one database to the next, gathered in one profile per database (sqlite.ts,
+ * postgres.ts, mssql.ts) and looked up in DIALECTS (index.ts). The rest of the code asks the profile
+ * instead of testing the dialect's name: adding a database means a new profile here, plus its file in
+ * each per-dialect family (connectors/sql/*-runner.ts, domain/views/dialects/, domain/maintenance/).
+ */
+import type { DataSource, DataSourceOptions, QueryRunner } from "typeorm";
+import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata.js";
+import type { Driver } from "typeorm/driver/Driver.js";
+import type { ColumnTypes } from "./column-types.js";
+
+export type Dialect = "sqlite" | "postgres" | "mssql";
+
+export interface DatabaseTarget {
+  dialect: Dialect;
+  /** for messages: no password */
+  display: string;
+  options: DataSourceOptions;
+}
+
+/** The statements that take and give back the lock that migrations run under. */
+export interface MigrationLock {
+  lock: string;
+  unlock: string;
+  /** run instead of unlock when a migration failed */
+  abort?: string;
+  parameters: string[];
+  /** whether the lock is itself the transaction that the migrations run in */
+  isTransaction: boolean;
+}
+
+/** How a session's running statement is stopped when its signal fires (nothing: it runs to its end). */
+export interface StatementCancel {
+  /** Stops the statement running on the session's connection, from another connection. */
+  cancelRunning?(): Promise<unknown>;
+  /** Runs a statement without parameters as a request of its own, without time limit, cancelled by the signal. */
+  runUnbounded?(sql: string, signal: AbortSignal): Promise<unknown[]>;
+}
+
+export interface IdentifierLimit {
+  length: number;
+  unit: "characters" | "bytes";
+}
+
+export interface DialectProfile {
+  readonly dialect: Dialect;
+  /** The database's name in messages: "SQL Server". */
+  readonly title: string;
+
+  // Database URLs and connections
+  /** The URL schemes it is reached by, lower case (`postgres`, `postgresql`). */
+  readonly schemes: readonly string[];
+  /** The URL form named when a URL is refused. */
+  readonly urlForm: string;
+  /** The TypeORM driver types that reach it. */
+  readonly driverTypes: readonly string[];
+  /** The URL as TypeORM options; `accepted` ends the messages of a URL it cannot use. */
+  target(url: string, cwd: string, accepted: string): DatabaseTarget;
+  /** Verb of "cannot … <database>": a file is opened, a server connected to. */
+  readonly openVerb: "open" | "connect to";
+  /** What must be in place before TypeORM opens it (SQLite: the file's folder). */
+  prepareOpen(options: DataSourceOptions): void;
+  /** The TypeORM options that put the store in a schema of its own (none on SQLite). */
+  schemaOptions(schema: string): object;
+  /** The passwords of the options: never shown, whatever message quotes them. */
+  secrets(options: DataSourceOptions): string[];
+
+  // Store schema and statements
+  readonly columnTypes: ColumnTypes;
+  /** Bound parameters one statement may carry (with a margin under the database's limit). */
+  readonly maxParameters: number;
+  /** A value prepared by TypeORM as the driver must bind it, for statements written by hand. */
+  bindValue(driver: Driver, column: ColumnMetadata, prepared: unknown): unknown;
+  /** The lock named `resource` (the migrations table) that migrations run under; `schema`: the store's. */
+  migrationLock(resource: string, schema: string | undefined): MigrationLock;
+
+  // DDL text: names and literals cannot be bound there (values always are, everywhere else)
+  /** An identifier in the store's DDL, quoted as TypeORM's driver quotes it. */
+  quoteIdentifier(name: string): string;
+  /**
+   * An identifier in a query sent to a database of the settings, whose session options are not ours
+   * to know (SQL Server: brackets, whatever QUOTED_IDENTIFIER is).
+   */
+  quoteForeignIdentifier(name: string): string;
+  /** A string literal, its quotes doubled. */
+  stringLiteral(value: string): string;
+  /** The longest identifier it keeps, or undefined when it has no limit. */
+  readonly identifierLimit: IdentifierLimit | undefined;
+
+  // Cancellable sessions
+  /** Readies a session's connection for being cancelled (called once, when it is opened). */
+  statementCancel(dataSource: DataSource, runner: QueryRunner): Promise<StatementCancel>;
+}
+
+/** Quotes an identifier with double quotes, doubling those inside (SQL's standard quoting). */
+export function doubleQuoted(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A string literal in single quotes, doubling those inside. */
+export function singleQuoted(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}

@@ -1,0 +1,60 @@
+/**
+ * SQLite (better-sqlite3): a file, or `:memory:`. No schemas, no identifier limit, no server to
+ * cancel a statement on (better-sqlite3 is synchronous: the running statement finishes).
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { PORTABLE_COLUMNS } from "./column-types.js";
+import { doubleQuoted, singleQuoted, type DialectProfile } from "./profile.js";
+
+export const sqlite: DialectProfile = {
+  dialect: "sqlite",
+  title: "SQLite",
+  schemes: ["sqlite"],
+  urlForm: "sqlite:<path> (or sqlite::memory:)",
+  driverTypes: ["better-sqlite3", "sqlite"],
+  target(url, cwd, accepted) {
+    // "sqlite:///abs/file.db" and "sqlite:rel/file.db" both name a file; the slashes are optional.
+    const rest = url.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "").replace(/^\/\/(?!\/)/, "");
+    if (rest === "") throw new Error(`database URL "${url}" names no file: ${accepted}`);
+    const database = rest === ":memory:" ? ":memory:" : isAbsolute(rest) ? rest : resolve(cwd, rest);
+    return {
+      dialect: "sqlite",
+      display: url,
+      options: {
+        type: "better-sqlite3",
+        database,
+        enableWAL: database !== ":memory:",
+        // In WAL mode NORMAL syncs at checkpoints, not at each commit: a commit survives the process
+        // being killed, and only an operating system crash or power loss can undo the last commits
+        // (never corrupt the file). FULL made every task state change wait for a disk flush.
+        prepareDatabase: (db: { pragma(source: string): unknown }) => void db.pragma("synchronous = NORMAL"),
+        // better-sqlite3's `timeout` is SQLite's busy_timeout: a second process waits for the lock.
+        timeout: 10_000,
+      },
+    };
+  },
+  openVerb: "open",
+  /** The parent folder, on first use; made here so that a failure reads "cannot open …" like the others. */
+  prepareOpen(options) {
+    const file = options.type === "better-sqlite3" ? options.database : ":memory:";
+    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  },
+  schemaOptions: () => ({}),
+  secrets: () => [],
+
+  // TypeORM's sqlite driver maps `datetime` back to Date.
+  columnTypes: { ...PORTABLE_COLUMNS, timestamp: { type: "datetime" } },
+  maxParameters: 5000,
+  bindValue: (_driver, _column, prepared) => prepared,
+  // SQLite has no lock to wait on: one write transaction (BEGIN IMMEDIATE) around every migration
+  // makes a second process wait for it (busy timeout), then find nothing left to do.
+  migrationLock: () => ({ lock: "BEGIN IMMEDIATE", unlock: "COMMIT", abort: "ROLLBACK", parameters: [], isTransaction: true }),
+
+  quoteIdentifier: doubleQuoted,
+  quoteForeignIdentifier: doubleQuoted,
+  stringLiteral: singleQuoted,
+  identifierLimit: undefined,
+
+  statementCancel: async () => ({}),
+};
