@@ -365,6 +365,7 @@ class JobRun {
     if (signal.aborted) return { state: "Cancelled", didWork: false, message: "cancelled before it started" };
     const context: TaskContext = {
       store: this.options.store,
+      taskInstanceId: view.id,
       settings: this.options.settings,
       job: { identifier: this.snapshot.job, instanceId: this.instance.id },
       paths: this.#paths,
