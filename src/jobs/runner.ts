@@ -10,13 +10,12 @@ import { closestName } from "../config/did-you-mean.js";
 import type { Settings } from "../config/settings.js";
 import { jobIdentifiers } from "../deploy/history.js";
 import type { JobInstanceRow, TaskInstanceRow } from "../store/entities.js";
-import type { JobState, TaskState, Trigger } from "../domain/vocabulary.js";
+import type { JobState, LogLevel, TaskState, Trigger } from "../domain/vocabulary.js";
 import { acquireLease, LeaseBusyError, type Lease } from "../store/lease.js";
 import { batchSize, run } from "../store/statements.js";
 import type { Store } from "../store/store.js";
 import { handlerFor } from "../tasks/registry.js";
-import type { TaskContext, TaskPaths, TaskResult } from "../tasks/task-handler.js";
-import type { LogLevel } from "../domain/vocabulary.js";
+import type { TaskContext, TaskPaths } from "../tasks/task-handler.js";
 import {
   insertJobInstance, insertTaskInstances, interruptJobInstances, interruptTaskInstances, selectCancelRequested,
   selectJobInstance, selectRunningInstances, selectTaskInstances, updateJobInstance, updateTaskInstance,
@@ -24,6 +23,10 @@ import {
 import { jobLeaseName } from "../store/job-lease.js";
 import { readJobSnapshot, type JobSnapshot, type StepSnapshot } from "./job-snapshot.js";
 import { launchGroups } from "./launch-groups.js";
+import {
+  abandoned, cancelledBeforeStart, endLogLevel, endState, finalJobState, notImplemented, stopAfterGroup, taskError, tasksToRerun, thrown,
+  unmetDependency, type RunStop, type TaskEnd,
+} from "./run-rules.js";
 import { isWholeJob, selectSteps, type Selection } from "./selection.js";
 import { logThreshold, TaskLogWriter } from "./task-log.js";
 
@@ -150,7 +153,7 @@ export async function resumeJob(instanceId: number, options: RunOptions): Promis
     const instance = await selectJobInstance(manager, instanceId).getOneOrFail();
     if (instance.state !== "Blocked") throw new InstanceStateError(`job instance ${instanceId} is ${instance.state}; only a Blocked instance can be resumed`);
     const taskRows = await selectTaskInstances(manager, instanceId).getMany();
-    const blocked = new Set(taskRows.filter((t) => t.state === "Blocked").map((t) => t.id));
+    const blocked = tasksToRerun(taskRows);
     for (const task of taskRows.filter((t) => blocked.has(t.id))) task.state = "Pending";
     Object.assign(instance, { state: "InProgress", endedAt: null, cancelRequested: false, pid: process.pid, host: hostname() });
     await updateJobInstance(manager, instanceId, { state: "InProgress", endedAt: null, cancelRequested: false, pid: process.pid, host: hostname() }).execute();
@@ -253,33 +256,25 @@ class JobRun {
     const stopWatching = this.#watchForCancel();
     this.#emit({ kind: "started", job: this.snapshot.job, instanceId: this.instance.id, tasks: this.#views });
     this.#runnerLog("Information", `job ${this.snapshot.job} instance ${this.instance.id} started (${this.instance.trigger}, ${this.instance.user}@${this.instance.host} pid ${this.instance.pid})`);
-    let stop: "error" | "blocked" | undefined;
+    let stop: RunStop | undefined;
     try {
       const groups = [...new Set(this.#views.map((v) => v.groupIndex))].sort((a, b) => a - b);
       for (const group of groups) {
         if (stop !== undefined || this.#controller.signal.aborted) break;
         const tasks = this.#views.filter((v) => v.groupIndex === group && v.state === "Pending");
         await Promise.all(tasks.map((task) => this.#runTask(task)));
-        if (tasks.some((t) => t.state === "Blocked")) stop = "blocked";
-        else if (tasks.some((t) => t.state === "Error")) stop = "error";
+        stop = stopAfterGroup(tasks.map((t) => t.state));
       }
     } finally {
       stopWatching();
     }
-    this.instance.state = this.#finalState();
+    this.instance.state = finalJobState(this.#views.map((v) => v.state), this.#controller.signal.aborted);
     this.instance.endedAt = new Date();
     this.#runnerLog(this.instance.state === "Succeeded" ? "Information" : "Warning", `job ${this.snapshot.job} instance ${this.instance.id} ended ${this.instance.state}`);
     await this.#log.flush();
     await updateJobInstance(this.options.store.dataSource.manager, this.instance.id, { state: this.instance.state, endedAt: this.instance.endedAt }).execute();
     this.#emit({ kind: "ended", summary: this.#summary });
     return this.#summary;
-  }
-
-  #finalState(): JobState {
-    const states = new Set(this.#views.map((v) => v.state));
-    if (this.#controller.signal.aborted) return "Cancelled";
-    for (const state of ["Blocked", "Error", "Warning"] as const) if (states.has(state)) return state;
-    return "Succeeded";
   }
 
   /** Aborts the run on the caller's signal, on `idm cancel`, and when the lease is lost. */
@@ -316,14 +311,6 @@ class JobRun {
     this.#emit({ kind: "task", task: view });
   }
 
-  /** Why the task must not run: none of its parents in this run ended Succeeded having done work. */
-  #unmetDependency(step: StepSnapshot): string | undefined {
-    const parents = this.#views.filter((v) => step.dependsOn.includes(v.identifier));
-    if (parents.length === 0 || parents.some((p) => p.state === "Succeeded" && p.didWork)) return undefined;
-    const states = parents.map((p) => `${p.identifier} ${p.state}${p.state === "Succeeded" ? " without work" : ""}`);
-    return `skipped: no parent task ended Succeeded having done work (${states.join(", ")})`;
-  }
-
   async #runTask(view: TaskView): Promise<void> {
     const step = this.#steps.get(view.id)!;
     const threshold = logThreshold(step.attributes.LogLevel, this.snapshot.attributes.LogLevel);
@@ -331,7 +318,7 @@ class JobRun {
       this.#log.add(view.id, level, message, threshold);
       this.#emit({ kind: "log", source, task: view.identifier, level, message });
     };
-    const skip = this.#unmetDependency(step);
+    const skip = unmetDependency(step.dependsOn, this.#views);
     if (skip !== undefined) {
       Object.assign(view, { state: "Skipped", startedAt: new Date(), endedAt: new Date(), error: skip });
       log("Information", skip, "runner");
@@ -344,27 +331,23 @@ class JobRun {
     log("Information", `task ${view.identifier} (${view.type}) started, attempt ${view.attempt}`, "runner");
 
     const result = await this.#handle(step, view, (level, message) => log(level, message));
-    const continueOnError = step.attributes.ContinueOnError === true;
-    const state: TaskState = result.state === "Error" && continueOnError ? "Warning" : result.state;
-    const where = step.source ? `${step.source.file}:${step.source.line}: ` : "";
+    const state = endState(result.state, step.attributes.ContinueOnError === true);
     Object.assign(view, {
       state, endedAt: new Date(), didWork: result.didWork, counters: result.counters ?? view.counters,
-      error: result.message === undefined ? null : `${where}${result.message}`,
+      error: taskError(result.message, step.source),
     });
-    log(state === "Succeeded" || state === "Skipped" ? "Information" : state === "Warning" ? "Warning" : "Error",
-      `task ${view.identifier} ended ${state}${view.error ? `: ${view.error}` : ""}`, "runner");
+    log(endLogLevel(state), `task ${view.identifier} ended ${state}${view.error ? `: ${view.error}` : ""}`, "runner");
     await this.#update(view, { state, endedAt: view.endedAt, didWork: view.didWork, counters: counterText(view.counters), error: view.error });
   }
 
-  async #handle(step: StepSnapshot, view: TaskView, log: TaskContext["log"]): Promise<Omit<TaskResult, "state"> & { state: TaskState }> {
+  async #handle(step: StepSnapshot, view: TaskView, log: TaskContext["log"]): Promise<TaskEnd> {
     const handler = handlerFor(step.type);
-    if (handler === undefined) {
-      return { state: "Error", didWork: false, message: `task-not-implemented: ${step.type} has no handler in this version of idm-toolkit` };
-    }
+    if (handler === undefined) return notImplemented(step.type);
     const signal = this.#controller.signal;
-    if (signal.aborted) return { state: "Cancelled", didWork: false, message: "cancelled before it started" };
+    if (signal.aborted) return cancelledBeforeStart();
     const context: TaskContext = {
       store: this.options.store,
+      taskInstanceId: view.id,
       settings: this.options.settings,
       job: { identifier: this.snapshot.job, instanceId: this.instance.id },
       paths: this.#paths,
@@ -379,12 +362,9 @@ class JobRun {
     const running = handler.run(context, step);
     try {
       const result = await Promise.race([running, this.#cancelGrace]);
-      if (result === undefined) return { state: "Cancelled", didWork: false, message: `cancelled; the handler did not stop within ${CANCEL_GRACE_MS} ms` };
-      return result;
+      return result ?? abandoned(CANCEL_GRACE_MS);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (signal.aborted) return { state: "Cancelled", didWork: false, message: `cancelled: ${message}` };
-      return { state: "Error", didWork: false, message };
+      return thrown(error, signal.aborted);
     }
   }
 

@@ -12,7 +12,7 @@ import { storeTarget } from "../domain/views/store-target.js";
 import { dropViews, planViews } from "../domain/views/view-plan.js";
 import { defineTask } from "./task-handler.js";
 
-export default defineTask({
+export default defineTask<"CreateDatabaseViewsTask">({
   type: "CreateDatabaseViewsTask",
   side: "agent",
   async run(context) {

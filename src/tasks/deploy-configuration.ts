@@ -18,7 +18,7 @@ import { mergedConfiguration } from "../deploy/merged-configuration.js";
 import { readStoredItems } from "../deploy/read-stored.js";
 import { DEFAULT_LOCK_TIMEOUT_SECONDS, runDeploy, validateForDeploy, type DeployValidation } from "../deploy/run-deploy.js";
 import { LeaseBusyError } from "../store/lease.js";
-import { defineTask, type TaskContext, type TaskSnapshot } from "./task-handler.js";
+import { defineTask, nonEmpty, type TaskContext, type TaskOf } from "./task-handler.js";
 import { isUnder } from "./allowed-path.js";
 import { cancellationError } from "../domain/cancellation.js";
 
@@ -32,12 +32,12 @@ interface Outputs {
   code?: { path: string; namespace: string };
 }
 
-export default defineTask({
+export default defineTask<"DeployConfigurationTask">({
   type: "DeployConfigurationTask",
   side: "server",
   async run(context, task) {
     const name = `DeployConfigurationTask ${task.identifier}`;
-    const input = stringAttribute(task, "ConfigurationDirectory");
+    const input = nonEmpty(task.attributes.ConfigurationDirectory);
     if (input === undefined) throw new Error(`${name} has no ConfigurationDirectory: the configuration folder to deploy`);
     const base = context.paths.configuration === undefined ? process.cwd() : resolve(context.paths.configuration);
     const folder = locateFolder(name, input, base);
@@ -100,11 +100,6 @@ export default defineTask({
   },
 });
 
-function stringAttribute(task: TaskSnapshot, attribute: string): string | undefined {
-  const value = task.attributes[attribute];
-  return typeof value === "string" && value !== "" ? value : undefined;
-}
-
 /**
  * The folder to deploy: ConfigurationDirectory against the configuration folder (the folder the
  * running configuration was deployed from), which it must be or lie under, symlinks resolved. A
@@ -141,9 +136,9 @@ function isSameOrUnder(path: string, root: string): boolean {
 }
 
 /** GeneratedFile and GeneratedCodePath (relative to the working directory), checked before anything is deployed. */
-function readOutputs(name: string, task: TaskSnapshot, folder: string, context: TaskContext): Outputs {
+function readOutputs(name: string, task: TaskOf<"DeployConfigurationTask">, folder: string, context: TaskContext): Outputs {
   const outputs: Outputs = {};
-  const generatedFile = stringAttribute(task, "GeneratedFile");
+  const generatedFile = nonEmpty(task.attributes.GeneratedFile);
   if (generatedFile !== undefined) {
     const path = resolve(generatedFile);
     // The next deploy of the folder would read the merged file too: every item twice.
@@ -152,8 +147,8 @@ function readOutputs(name: string, task: TaskSnapshot, folder: string, context: 
     }
     outputs.mergedFile = path;
   }
-  const codePath = stringAttribute(task, "GeneratedCodePath");
-  const namespace = stringAttribute(task, "GeneratedCodeNamespace");
+  const codePath = nonEmpty(task.attributes.GeneratedCodePath);
+  const namespace = nonEmpty(task.attributes.GeneratedCodeNamespace);
   if (codePath !== undefined) {
     if (!/\.[cm]?ts$/i.test(codePath)) throw new Error(`${name}: GeneratedCodePath ${codePath} must be a TypeScript file (.ts or .d.ts)`);
     const problem = namespaceProblem(namespace ?? DEFAULT_NAMESPACE);

@@ -15,22 +15,11 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import { rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { AttributeValue } from "../config/coerce-attribute.js";
 import { normaliseCsv, readCsvPackageSettings, sourceFileOf } from "../connectors/csv/export-csv.js";
 import { readExportConnections, type ExportConnection } from "../domain/sync/export-model.js";
 import { exportSqlTables, readCookie, readSqlPackageSettings, type ExportCookie } from "../connectors/sql/export-sql.js";
 import { abortError, removeTemporaryFiles, type CsvOutput } from "../connectors/sql/runner.js";
-import { defineTask, type TaskContext, type TaskResult, type TaskSnapshot } from "./task-handler.js";
-
-const text = (value: AttributeValue | undefined): string | undefined =>
-  value === undefined || String(value).trim() === "" ? undefined : String(value);
-
-function flag(value: AttributeValue | undefined, name: string): boolean {
-  if (value === undefined || typeof value === "boolean") return value ?? false;
-  if (/^(true|1)$/i.test(String(value).trim())) return true;
-  if (/^(false|0)$/i.test(String(value).trim())) return false;
-  throw new Error(`${name}="${String(value)}" is not true, false, 1 or 0`);
-}
+import { defineTask, nonBlank, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
 export function cookiePath(context: Pick<TaskContext, "paths">, connection: string): string {
   return join(resolve(context.paths.temp), "ExportCookies", `${connection}.json`);
@@ -42,17 +31,17 @@ interface Pending {
   rows: number;
 }
 
-export default defineTask({
+export default defineTask<"ExportTask">({
   type: "ExportTask",
   side: "agent",
   run: runExport,
 });
 
-export async function runExport(context: TaskContext, task: TaskSnapshot): Promise<TaskResult> {
+export async function runExport(context: TaskContext, task: TaskOf<"ExportTask">): Promise<TaskResult> {
   context.signal.throwIfAborted();
   const a = task.attributes;
-  const ignoreCookies = flag(a.IgnoreCookieFile, "IgnoreCookieFile");
-  const connections = await readExportConnections(context.store, { connection: text(a.Connection), connector: text(a.Connector) });
+  const ignoreCookies = a.IgnoreCookieFile === true;
+  const connections = await readExportConnections(context.store, { connection: nonBlank(a.Connection), connector: nonBlank(a.Connector) });
   // Settings first: a missing one fails before anything is read or written.
   const plans = connections.map((connection) => plan(context, connection));
 

@@ -10,7 +10,7 @@ import type { Readable } from "node:stream";
 import { locateAllowedFile } from "./allowed-path.js";
 import { killGroup, spawnGroup } from "./process-tree.js";
 import { scriptEnvironment } from "./script-environment.js";
-import { defineTask, type TaskContext, type TaskResult } from "./task-handler.js";
+import { defineTask, nonEmpty, type TaskContext, type TaskResult } from "./task-handler.js";
 import type { LogLevel } from "../domain/vocabulary.js";
 import { cancellationError } from "../domain/cancellation.js";
 
@@ -30,12 +30,12 @@ const INTERPRETERS = new Map<string, Interpreter>([
 const DRAIN_MS = 1000;
 const PROGRESS_EVERY_MS = 1000;
 
-export default defineTask({
+export default defineTask<"InvokeExpressionTask">({
   type: "InvokeExpressionTask",
   side: "both",
   async run(context, task) {
-    const input = task.attributes.InputPath;
-    if (typeof input !== "string" || input === "") {
+    const input = nonEmpty(task.attributes.InputPath);
+    if (input === undefined) {
       throw new Error(`InvokeExpressionTask ${task.identifier} has no InputPath: the path of the script to run`);
     }
     if (context.signal.aborted) throw cancellationError(context.signal, `script ${input} was cancelled`);

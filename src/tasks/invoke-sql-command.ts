@@ -11,7 +11,6 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import type { AttributeValue } from "../config/coerce-attribute.js";
 import { locateAllowedFile, type FileKind } from "./allowed-path.js";
 import { chooseDatabase, ConnectionError, openRunner, redact, type DatabaseChoice } from "../connectors/sql/connection.js";
 import { isKnownEncoding } from "../config/text-encoding.js";
@@ -22,7 +21,7 @@ import {
 } from "../connectors/sql/runner.js";
 import { SqliteRunner } from "../connectors/sql/sqlite-runner.js";
 import { positionOf } from "../connectors/sql/statements.js";
-import { defineTask, type TaskContext, type TaskResult, type TaskSnapshot } from "./task-handler.js";
+import { defineTask, nonBlank, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
 
 /** Timeout="0" (the default) means this, as in the reference. */
@@ -51,7 +50,7 @@ interface Command {
   file: string | undefined;
 }
 
-export default defineTask({
+export default defineTask<"InvokeSqlCommandTask">({
   type: "InvokeSqlCommandTask",
   side: "both",
   async run(context, snapshot) {
@@ -60,42 +59,31 @@ export default defineTask({
     const command = loadCommand(context, task);
     const database = chooseDatabase(context, task.databaseIdentifier);
     if (task.isolation !== undefined) checkIsolationLevel(database.dialect, task.isolation);
-    for (const ignored of ["Provider", "ProviderAssemblyQualifiedName"]) {
+    for (const ignored of ["Provider", "ProviderAssemblyQualifiedName"] as const) {
       if (snapshot.attributes[ignored] !== undefined) context.log("Debug", `${ignored} is ignored: the database URL chooses the driver`);
     }
     return runCommand(context, task, command, database);
   },
 });
 
-function readTask(snapshot: TaskSnapshot): SqlTask {
+function readTask(snapshot: TaskOf<"InvokeSqlCommandTask">): SqlTask {
   const a = snapshot.attributes;
-  const identifier = snapshot.identifier;
-  const encoding = text(a.Encoding) ?? DEFAULT_ENCODING;
+  const encoding = nonBlank(a.Encoding) ?? DEFAULT_ENCODING;
   if (!isKnownEncoding(encoding)) createEncoder(encoding); // throws the message that lists what is known
-  const timeout = a.Timeout === undefined || a.Timeout === "" ? 0 : Number(a.Timeout);
+  // The schema takes any int32 here (0 by default), so a negative Timeout reaches the task.
+  const timeout = a.Timeout ?? 0;
   if (!Number.isInteger(timeout) || timeout < 0) throw new Error(`Timeout="${String(a.Timeout)}" is not a number of seconds (0 means ${DEFAULT_TIMEOUT_SECONDS})`);
   return {
-    identifier,
-    sqlCommand: text(a.SQLCommand),
-    sqlInputFile: text(a.SQLInputFile),
-    databaseIdentifier: text(a.DatabaseIdentifier),
+    identifier: snapshot.identifier,
+    sqlCommand: nonBlank(a.SQLCommand),
+    sqlInputFile: nonBlank(a.SQLInputFile),
+    databaseIdentifier: nonBlank(a.DatabaseIdentifier),
     encoding,
-    isNotAQuery: flag(a.IsNotAQuery, "IsNotAQuery"),
+    isNotAQuery: a.IsNotAQuery === true,
     isolation: parseIsolationLevel(a.IsolationLevel),
     timeoutSeconds: timeout === 0 ? DEFAULT_TIMEOUT_SECONDS : timeout,
-    outputPath: text(a.OutputPath),
+    outputPath: nonBlank(a.OutputPath),
   };
-}
-
-function text(value: AttributeValue | undefined): string | undefined {
-  return value === undefined || String(value).trim() === "" ? undefined : String(value);
-}
-
-function flag(value: AttributeValue | undefined, name: string): boolean {
-  if (value === undefined || typeof value === "boolean") return value ?? false;
-  if (/^(true|1)$/i.test(String(value).trim())) return true;
-  if (/^(false|0)$/i.test(String(value).trim())) return false;
-  throw new Error(`${name}="${String(value)}" is not true, false, 1 or 0`);
 }
 
 /**

@@ -16,11 +16,11 @@ import { defineTask, type TaskResult } from "./task-handler.js";
 
 const MAINTAIN = { sqlite: maintainSqlite, postgres: maintainPostgres, mssql: maintainMssql } as const;
 
-export default defineTask({
+export default defineTask<"MaintainIndexesTask">({
   type: "MaintainIndexesTask",
   side: "server",
   async run(context, task) {
-    const options = maintenanceOptions(task.identifier, task.attributes);
+    const options = maintenanceOptions(task.identifier, { ...task.attributes });
     if (context.signal.aborted) throw abortReason(context.signal);
     const session = await openSession(context.store, context.signal);
     const run = new MaintenanceRun(context, session, options);

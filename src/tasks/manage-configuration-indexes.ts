@@ -23,7 +23,7 @@ const WHAT: Record<KeyAction["kind"], string> = {
   "drop-column": "dropping the computed column no longer declared",
 };
 
-export default defineTask({
+export default defineTask<"ManageConfigurationIndexesTask">({
   type: "ManageConfigurationIndexesTask",
   side: "server",
   async run(context) {

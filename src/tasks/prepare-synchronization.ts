@@ -3,29 +3,27 @@
  * queues them as one batch for SynchronizeTask (src/domain/sync/prepare.ts; README, PrepareSynchronizationTask).
  */
 import { resolve } from "node:path";
-import { attributeText } from "../config/coerce-attribute.js";
 import { readConnectorMappings } from "../domain/sync/mappings.js";
 import { DEFAULT_MEMORY_BUDGET, prepareSynchronization } from "../domain/sync/prepare.js";
-import { SYNC_MODES, type SynchronizationMode } from "../domain/vocabulary.js";
-import { defineTask, type TaskContext, type TaskResult, type TaskSnapshot } from "./task-handler.js";
+import type { SynchronizationMode } from "../domain/vocabulary.js";
+import { defineTask, nonEmpty, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
 
 /** The handler's work, with the sort's memory budget as a parameter (tests force the external sort). */
 export async function runPrepareSynchronization(
   context: TaskContext,
-  task: TaskSnapshot,
+  task: TaskOf<"PrepareSynchronizationTask">,
   memoryBudgetBytes = DEFAULT_MEMORY_BUDGET,
 ): Promise<TaskResult> {
-  const connector = attributeText(task.attributes.Connector);
+  const a = task.attributes;
+  const connector = nonEmpty(a.Connector);
   if (connector === undefined) throw new Error(`PrepareSynchronizationTask ${task.identifier} has no Connector`);
-  const modeText = attributeText(task.attributes.SynchronizationMode) ?? "Complete";
-  const mode = SYNC_MODES.find((m) => m.toLowerCase() === modeText.toLowerCase()) as SynchronizationMode | undefined;
-  if (mode === undefined) throw new Error(`PrepareSynchronizationTask ${task.identifier}: unknown SynchronizationMode ${modeText}`);
-  if (attributeText(task.attributes.WorkingDirectory) !== undefined) {
+  const mode: SynchronizationMode = a.SynchronizationMode ?? "Complete";
+  if (nonEmpty(a.WorkingDirectory) !== undefined) {
     throw new Error(`PrepareSynchronizationTask ${task.identifier}: WorkingDirectory is not supported yet (the batch goes to Paths.Work/Collect)`);
   }
-  const type = attributeText(task.attributes.Type) ?? "None";
-  const commandColumn = attributeText(task.attributes.ColumnName) ?? (type === "None" ? undefined : "command");
+  const type = a.Type ?? "None";
+  const commandColumn = nonEmpty(a.ColumnName) ?? (type === "None" ? undefined : "command");
 
   const files = await readConnectorMappings(context.store, connector);
   if (files.length === 0) {
@@ -51,7 +49,7 @@ export async function runPrepareSynchronization(
   return { state: "Succeeded", didWork: true, counters: { ...counters } };
 }
 
-export default defineTask({
+export default defineTask<"PrepareSynchronizationTask">({
   type: "PrepareSynchronizationTask",
   side: "agent",
   run: (context, task) => runPrepareSynchronization(context, task),

@@ -1,8 +1,11 @@
 /**
- * Task handlers by task type. Built-in handlers are listed here; a type without one is still
- * validated and deployed, and running it fails the task with task-not-implemented. Tests and
- * benchmarks register their own handlers with registerTask and take them back with the function it returns.
+ * Every task type, with its handler or as not implemented yet: the table is closed over TASK_TYPES,
+ * so a task type added to the schemas does not compile until it is listed here. A type without a
+ * handler is still validated and deployed, and running it fails the task with task-not-implemented.
+ * README's task table is generated from this table (readme-task-table.ts). Tests and benchmarks
+ * register their own handlers with registerTask and take them back with the function it returns.
  */
+import type { TaskType } from "../config/generated/schema-types.js";
 import createDatabaseViews from "./create-database-views.js";
 import deployConfiguration from "./deploy-configuration.js";
 import exportTask from "./export.js";
@@ -14,30 +17,85 @@ import prepareSynchronization from "./prepare-synchronization.js";
 import resetValidFrom from "./reset-valid-from.js";
 import setRecentlyModifiedFlag from "./set-recently-modified-flag.js";
 import synchronize from "./synchronize.js";
+import { defineTask, type TaskDefinition, type TaskHandler, type TaskSide } from "./task-handler.js";
 import updateEntityPropertyExpressions from "./update-entity-property-expressions.js";
-import type { TaskHandler } from "./task-handler.js";
 
-const BUILT_IN: TaskHandler[] = [
-  createDatabaseViews, deployConfiguration, exportTask, invokeExpression, invokeSqlCommand, maintainIndexes, manageConfigurationIndexes,
-  prepareSynchronization, resetValidFrom, setRecentlyModifiedFlag, synchronize, updateEntityPropertyExpressions,
-];
-
-const handlers = new Map<string, TaskHandler>(BUILT_IN.map((h) => [h.type, h]));
-
-export function handlerFor(type: string): TaskHandler | undefined {
-  return handlers.get(type);
+/** A task type idm-toolkit validates and deploys but cannot run yet. */
+export interface NotImplemented {
+  notImplemented: true;
+  side: TaskSide;
 }
 
-/** Registers a handler in place of any other for its type; the returned function restores the previous one. */
-export function registerTask(handler: TaskHandler): () => void {
-  const previous = handlers.get(handler.type);
-  handlers.set(handler.type, handler);
+const notImplemented = (side: TaskSide): NotImplemented => ({ notImplemented: true, side });
+
+export const TASKS: { readonly [T in TaskType]: TaskHandler<T> | NotImplemented } = {
+  ActivityInstanceActorTask: notImplemented("agent"),
+  BuildRoleModelTask: notImplemented("server"),
+  ComputeCorrelationKeysTask: notImplemented("server"),
+  ComputeRiskScoresTask: notImplemented("server"),
+  ComputeRoleModelTask: notImplemented("server"),
+  CreateDatabaseViewsTask: createDatabaseViews,
+  DeployConfigurationTask: deployConfiguration,
+  ExportTask: exportTask,
+  FulfillTask: notImplemented("both"),
+  GenerateProvisioningOrdersTask: notImplemented("server"),
+  GetRoleMiningTask: notImplemented("server"),
+  InvokeApiTask: notImplemented("agent"),
+  InvokeAspectsTask: notImplemented("agent"),
+  InvokeExpressionTask: invokeExpression,
+  InvokeSqlCommandTask: invokeSqlCommand,
+  MaintainIndexesTask: maintainIndexes,
+  ManageConfigurationIndexesTask: manageConfigurationIndexes,
+  PrepareSynchronizationTask: prepareSynchronization,
+  ProcessAccessCertificationItemsTask: notImplemented("server"),
+  ResetValidFromTask: resetValidFrom,
+  SavePreExistingAccessRightsTask: notImplemented("server"),
+  SendAccessCertificationNotificationTask: notImplemented("server"),
+  SendNotificationsTask: notImplemented("server"),
+  SendRoleModelNotificationsTask: notImplemented("server"),
+  SetAccessCertificationReviewerTask: notImplemented("server"),
+  SetInternalUserProfilesTask: notImplemented("server"),
+  SetRecentlyModifiedFlagTask: setRecentlyModifiedFlag,
+  SynchronizeTask: synchronize,
+  UpdateAccessCertificationCampaignTask: notImplemented("server"),
+  UpdateClassificationTask: notImplemented("server"),
+  UpdateEntityPropertyExpressionsTask: updateEntityPropertyExpressions,
+};
+
+export function isHandler(entry: TaskHandler | NotImplemented): entry is TaskHandler {
+  return !("notImplemented" in entry);
+}
+
+/** Handlers registered by tests and benchmarks, in place of the table's. */
+const registered = new Map<string, TaskHandler>();
+
+function isTaskType(type: string): type is TaskType {
+  return Object.hasOwn(TASKS, type);
+}
+
+/** The handler that runs a task of this type; undefined when the type has none (task-not-implemented). */
+export function handlerFor(type: string): TaskHandler | undefined {
+  const own = registered.get(type);
+  if (own !== undefined) return own;
+  if (!isTaskType(type)) return undefined;
+  const entry: TaskHandler | NotImplemented = TASKS[type];
+  return isHandler(entry) ? entry : undefined;
+}
+
+/**
+ * Registers a handler in place of any other for its type (a built one, or one written in place with
+ * a typed run, as defineTask takes it); the returned function restores the previous one.
+ */
+export function registerTask<T extends TaskType>(handler: TaskDefinition<T>): () => void {
+  const previous = registered.get(handler.type);
+  registered.set(handler.type, defineTask(handler));
   return () => {
-    if (previous) handlers.set(handler.type, previous);
-    else handlers.delete(handler.type);
+    if (previous) registered.set(handler.type, previous);
+    else registered.delete(handler.type);
   };
 }
 
 export function implementedTaskTypes(): string[] {
-  return [...handlers.keys()].sort();
+  const built = (Object.keys(TASKS) as TaskType[]).filter((type) => isHandler(TASKS[type]));
+  return [...new Set([...built, ...registered.keys()])].sort();
 }

@@ -65,7 +65,7 @@ export async function resetValidFrom(options: ResetOptions): Promise<ResetCounte
   return counters;
 }
 
-export default defineTask({
+export default defineTask<"ResetValidFromTask">({
   type: "ResetValidFromTask",
   side: "server",
   async run(context): Promise<TaskResult> {

@@ -82,7 +82,7 @@ export async function setRecentlyModifiedFlag(context: TaskContext, options: Fla
   return counters;
 }
 
-export default defineTask({
+export default defineTask<"SetRecentlyModifiedFlagTask">({
   type: "SetRecentlyModifiedFlagTask",
   side: "server",
   async run(context): Promise<TaskResult> {

@@ -4,14 +4,12 @@
  * changes kept; the resume (context.force), `idm run --force` and ForceSynchronization apply them.
  */
 import { resolve } from "node:path";
-import { attributeText, isTrueAttribute } from "../config/coerce-attribute.js";
 import { synchronize } from "../domain/sync/synchronize.js";
-import { defineTask, type TaskContext, type TaskResult, type TaskSnapshot } from "./task-handler.js";
+import { defineTask, nonEmpty, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
-
-
-export async function runSynchronize(context: TaskContext, task: TaskSnapshot): Promise<TaskResult> {
-  const connector = attributeText(task.attributes.Connector);
+export async function runSynchronize(context: TaskContext, task: TaskOf<"SynchronizeTask">): Promise<TaskResult> {
+  const a = task.attributes;
+  const connector = nonEmpty(a.Connector);
   if (connector === undefined) throw new Error(`SynchronizeTask ${task.identifier} has no Connector`);
   const outcome = await synchronize({
     store: context.store,
@@ -19,9 +17,9 @@ export async function runSynchronize(context: TaskContext, task: TaskSnapshot): 
     workFolder: resolve(context.paths.work),
     job: context.job,
     task: task.identifier,
-    force: context.force || isTrueAttribute(task.attributes.ForceSynchronization),
-    doNotDeleteChanges: isTrueAttribute(task.attributes.DoNotDeleteChanges),
-    orphansFile: isTrueAttribute(task.attributes.Orphans),
+    force: context.force || a.ForceSynchronization === true,
+    doNotDeleteChanges: a.DoNotDeleteChanges === true,
+    orphansFile: a.Orphans === true,
     signal: context.signal,
     log: (level, message) => context.log(level, message),
     progress: (counters) => context.progress({ ...counters }),
@@ -34,7 +32,7 @@ export async function runSynchronize(context: TaskContext, task: TaskSnapshot): 
   };
 }
 
-export default defineTask({
+export default defineTask<"SynchronizeTask">({
   type: "SynchronizeTask",
   side: "server",
   run: (context, task) => runSynchronize(context, task),

@@ -1,19 +1,27 @@
 /**
  * The contract between the job runner and the handler of one task type (DESIGN.md). A handler does
  * the task's work and says what came of it; the runner owns states, logs, ContinueOnError and order.
+ * `defineTask` binds a handler to its type's generated attribute interface, so that a handler reads
+ * `task.attributes.IgnoreCookieFile` as a boolean and a misspelt attribute does not compile.
  */
 import type { Settings } from "../config/settings.js";
 import type { AttributeValue } from "../config/coerce-attribute.js";
-import type { TaskType } from "../config/generated/schema-types.js";
-import type { Store } from "../store/store.js";
-import type { LogLevel, TaskOutcome } from "../domain/vocabulary.js";
+import type { TaskSide } from "../config/schema/catalog.js";
+import type { TaskAttributesByType, TaskType } from "../config/generated/schema-types.js";
+import type { TaskOutcome } from "../domain/vocabulary.js";
+import type { WorkContext } from "../domain/work-context.js";
 
+export type { TaskSide };
 
-/** A task as the job instance froze it at start: the stored task with the step's override applied. */
-export interface TaskSnapshot {
+/**
+ * A task as the job instance froze it at start: the stored task with the step's override applied.
+ * The runner holds it read back from JSON, so its attributes are untyped here; TaskOf gives a
+ * handler the same snapshot typed by its task type.
+ */
+export interface TaskSnapshot<Attributes extends object = Record<string, AttributeValue>> {
   identifier: string;
   type: string;
-  attributes: Record<string, AttributeValue>;
+  attributes: Attributes;
   /** Parent tasks (TaskDependsOnTask). */
   dependsOn: string[];
   entityTypes: string[];
@@ -21,6 +29,15 @@ export interface TaskSnapshot {
   /** Where the task is written in the configuration, for error messages. */
   source: { file: string; line: number } | undefined;
 }
+
+/**
+ * The snapshot of a task of type T as its handler gets it. Deploy stores a task's attributes coerced
+ * (booleans, numbers, enum names) with the defaults applied, and refuses a configuration with a
+ * missing required attribute or a value of the wrong type; an override only replaces values with
+ * values of the same attribute and type (it names no new ones). So the stored attributes are the
+ * generated interface exactly: a defaulted attribute is present, an optional one may be absent.
+ */
+export type TaskOf<T extends TaskType> = TaskSnapshot<TaskAttributesByType[T]> & { type: T };
 
 export interface TaskPaths {
   /** The folder the running configuration was deployed from (relative paths in tasks resolve here). */
@@ -30,20 +47,15 @@ export interface TaskPaths {
   export: string;
 }
 
-export interface TaskContext {
-  store: Store;
+/** What a running task gets: the domain's work context, plus what only a task of a job has. */
+export interface TaskContext extends WorkContext {
+  /** The task instance (idm_task_instances.id) this run of the task is. */
+  taskInstanceId: number;
   settings: Settings;
-  job: { identifier: string; instanceId: number };
   paths: TaskPaths;
   /** Thresholds are forced (`idm run --force`, or the resume of a blocked task). */
   force: boolean;
-  /** Aborted on cancel, Ctrl-C or loss of the job's lease: stop the query or process, then return or throw. */
-  signal: AbortSignal;
-  log(level: LogLevel, message: string): void;
-  /** Replaces the task's counters, shown live and kept with the task instance. */
-  progress(counters: Record<string, number>): void;
 }
-
 
 export interface TaskResult {
   state: TaskOutcome;
@@ -54,13 +66,36 @@ export interface TaskResult {
   message?: string;
 }
 
-export interface TaskHandler {
-  type: TaskType;
-  /** Where the reference product runs the task; informative until agents are separate processes. */
-  side: "agent" | "server" | "both";
-  run(context: TaskContext, task: TaskSnapshot): Promise<TaskResult>;
+/**
+ * A handler as the runner (and a test) calls it: with the snapshot of a task of its type, whose
+ * attributes only the handler knows the type of (a typed TaskOf or the runner's untyped snapshot).
+ */
+export interface TaskHandler<T extends TaskType = TaskType> {
+  type: T;
+  /** Where the reference product runs the task (the schema's x-side); informative until agents are separate processes. */
+  side: TaskSide;
+  run(context: TaskContext, task: TaskSnapshot<object>): Promise<TaskResult>;
 }
 
-export function defineTask(handler: TaskHandler): TaskHandler {
-  return handler;
+/** A handler as it is written: its run reads the attributes of its own task type. */
+export interface TaskDefinition<T extends TaskType> {
+  type: T;
+  side: TaskSide;
+  run(context: TaskContext, task: TaskOf<T>): Promise<TaskResult>;
+}
+
+export function defineTask<T extends TaskType>(definition: TaskDefinition<T>): TaskHandler<T> {
+  // The one place the snapshot's attributes become typed: the runner hands a handler only tasks of
+  // its type, whose attributes deploy checked against that type's schema (see TaskOf).
+  return definition as unknown as TaskHandler<T>;
+}
+
+/** A string attribute that is absent or empty is no value: XML writes `Attr=""` for "not set". */
+export function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/** Like nonEmpty, and white space alone is no value either. */
+export function nonBlank(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
 }

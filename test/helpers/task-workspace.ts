@@ -42,6 +42,7 @@ export function taskWorkspace(files: Record<string, string>, options: { store?: 
     store: options.store ?? (undefined as never),
     settings: options.settings?.(folders) ?? { ...DEFAULT_SETTINGS, paths: folders },
     job: { identifier: "J", instanceId: 7 },
+    taskInstanceId: 70,
     paths: { configuration: conf, ...folders },
     force: false,
     signal: controller.signal,

@@ -12,12 +12,12 @@ import { SelectionError } from "../../src/jobs/selection.js";
 import { ENTITY, type JobInstanceRow } from "../../src/store/entities.js";
 import type { Store } from "../../src/store/store.js";
 import { registerTask } from "../../src/tasks/registry.js";
-import type { TaskContext, TaskResult, TaskSnapshot } from "../../src/tasks/task-handler.js";
+import type { TaskContext, TaskOf, TaskResult } from "../../src/tasks/task-handler.js";
 import { BASE_MODEL, configFile, writeFolder } from "../helpers/temp-folder.js";
 import { BACKENDS, type TestDatabase } from "../store/backends.js";
 
 /** What a test task does, by task identifier; the default works for 30 ms and succeeds. */
-type Behaviour = (context: TaskContext, task: TaskSnapshot) => Promise<TaskResult>;
+type Behaviour = (context: TaskContext, task: TaskOf<"MaintainIndexesTask">) => Promise<TaskResult>;
 
 const work = (ms = 30, result: TaskResult = { state: "Succeeded", didWork: true }): Behaviour =>
   async () => {
@@ -36,7 +36,7 @@ interface Span { task: string; start: number; end: number }
 function testHandler() {
   const behaviours = new Map<string, Behaviour>();
   const spans: Span[] = [];
-  const seen: { task: TaskSnapshot; force: boolean }[] = [];
+  const seen: { task: TaskOf<"MaintainIndexesTask">; force: boolean }[] = [];
   let running = 0;
   let maxRunning = 0;
   const unregister = registerTask({

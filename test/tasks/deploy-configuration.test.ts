@@ -97,6 +97,7 @@ describe.each(BACKENDS)("DeployConfigurationTask on %s", (_, backend) => {
       store,
       settings: { ...DEFAULT_SETTINGS, paths: folders, ...settings },
       job: { identifier: "J", instanceId: 1 },
+      taskInstanceId: 10,
       paths: { configuration, ...folders },
       force: false,
       signal: controller.signal,

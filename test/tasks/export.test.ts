@@ -7,6 +7,7 @@ import { DEFAULT_SETTINGS, type Settings } from "../../src/config/settings.js";
 import type { Store } from "../../src/store/store.js";
 import { readExportConnections } from "../../src/domain/sync/export-model.js";
 import exportTask, { cookiePath } from "../../src/tasks/export.js";
+import type { ExportTaskAttributes } from "../../src/config/generated/schema-types.js";
 import type { TaskSnapshot } from "../../src/tasks/task-handler.js";
 import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
 import { BACKENDS, type TestDatabase } from "../store/backends.js";
@@ -15,7 +16,7 @@ import { deployDemo, readCsv } from "../helpers/demo-data.js";
 const Database = createRequire(import.meta.url)("better-sqlite3") as new (file: string) => { exec(sql: string): void; close(): void };
 const sqlite = BACKENDS.filter(([name]) => name === "sqlite");
 
-function task(attributes: Record<string, string>): TaskSnapshot {
+function task(attributes: Partial<ExportTaskAttributes>): TaskSnapshot {
   return { identifier: "HR_Export", type: "ExportTask", attributes: { Connector: "HR", ...attributes },
     dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined };
 }
@@ -119,7 +120,7 @@ describe.each(sqlite)("ExportTask on %s", (_, backend) => {
     expect(await exportTask.run(context, only)).toEqual({ state: "Succeeded", didWork: true, counters: { files: 1, rows: 0 } });
     expect(readCsv(file)).toEqual([["code", "name", "updated_at"]]);
     expect(JSON.parse(readFileSync(cookiePath(context, "HROrganizations"), "utf8")).HROrganizations.Value).toBe("30");
-    expect((await exportTask.run(context, task({ Connection: "HROrganizations", IgnoreCookieFile: "true" }))).counters).toEqual({ files: 1, rows: 4 });
+    expect((await exportTask.run(context, task({ Connection: "HROrganizations", IgnoreCookieFile: true }))).counters).toEqual({ files: 1, rows: 4 });
     expect(readCsv(file).length).toBe(5);
   });
 

@@ -189,7 +189,7 @@ describe.each(BACKENDS)("InvokeSqlCommandTask on %s", (name, backend) => {
   it("IsNotAQuery runs the command, counts the rows it changed and writes no file", async () => {
     await createPeople(store);
     const s = setup(store);
-    const result = await s.run({ SQLCommand: "UPDATE people SET note = 'x' WHERE id > 2;\nDELETE FROM people WHERE id = 1", IsNotAQuery: "true" });
+    const result = await s.run({ SQLCommand: "UPDATE people SET note = 'x' WHERE id > 2;\nDELETE FROM people WHERE id = 1", IsNotAQuery: true });
     expect(result).toEqual({ state: "Succeeded", didWork: true, counters: { rowsAffected: 4 } });
     expect(s.files()).toEqual([]);
     expect(await store.dataSource.query("SELECT count(*) AS n FROM people WHERE note = 'x'")).toEqual([{ n: name === "postgres" ? "3" : 3 }]);

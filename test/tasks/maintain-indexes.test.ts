@@ -59,6 +59,7 @@ function harness(store: Store, instanceId = 1_000_000, signal = new AbortControl
     store,
     settings: DEFAULT_SETTINGS,
     job: { identifier: "Maintenance_Job", instanceId },
+    taskInstanceId: instanceId * 10,
     paths: { configuration: undefined, work: ".idm/work", temp: ".idm/temp", export: ".idm/export" },
     force: false,
     signal,

@@ -5,15 +5,18 @@ import type { Store } from "../../src/store/store.js";
 import { readConnectorMappings } from "../../src/domain/sync/mappings.js";
 import type { Manifest } from "../../src/domain/sync/batch-queue.js";
 import prepareSynchronization, { runPrepareSynchronization } from "../../src/tasks/prepare-synchronization.js";
-import type { TaskContext, TaskSnapshot } from "../../src/tasks/task-handler.js";
+import type { PrepareSynchronizationTaskAttributes } from "../../src/config/generated/schema-types.js";
+import type { TaskContext, TaskOf } from "../../src/tasks/task-handler.js";
 import { BACKENDS, type TestDatabase } from "../store/backends.js";
 import { deployDemo, readCsv } from "../helpers/demo-data.js";
 import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
 
 afterEach(() => removeTaskWorkspaces());
 
-function task(attributes: Record<string, string>): TaskSnapshot {
-  return { identifier: "HR_Prepare", type: "PrepareSynchronizationTask", attributes: { Connector: "HR", ...attributes },
+/** The task as deploy stores it (defaults applied), with some attributes changed. */
+function task(attributes: Partial<PrepareSynchronizationTaskAttributes>): TaskOf<"PrepareSynchronizationTask"> {
+  return { identifier: "HR_Prepare", type: "PrepareSynchronizationTask",
+    attributes: { DisplayName_L1: "Prepare HR", Level: -1, LogLevel: "None", Type: "None", Connector: "HR", ...attributes },
     dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined };
 }
 

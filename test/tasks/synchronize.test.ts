@@ -10,6 +10,8 @@ import { resumeJob, runJob } from "../../src/jobs/runner.js";
 import { registerTask } from "../../src/tasks/registry.js";
 import prepareSynchronization from "../../src/tasks/prepare-synchronization.js";
 import synchronizeTask from "../../src/tasks/synchronize.js";
+import type { AttributeValue } from "../../src/config/coerce-attribute.js";
+import type { SynchronizeTaskAttributes } from "../../src/config/generated/schema-types.js";
 import type { TaskContext, TaskSnapshot } from "../../src/tasks/task-handler.js";
 import { BACKENDS, type TestDatabase } from "../store/backends.js";
 import { deployDemo } from "../helpers/demo-data.js";
@@ -21,7 +23,7 @@ const DEPARTMENTS = "code,name\r\nIT,Information technology\r\nHR,Human resource
 
 afterEach(() => removeTaskWorkspaces());
 
-function snapshot(identifier: string, type: string, attributes: Record<string, string>): TaskSnapshot {
+function snapshot(identifier: string, type: string, attributes: Record<string, AttributeValue>): TaskSnapshot {
   return { identifier, type, attributes: { Connector: "HR", ...attributes }, dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined };
 }
 
@@ -69,7 +71,7 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
       const result = await prepareSynchronization.run(contextFor(1), snapshot("HR_Prepare", "PrepareSynchronizationTask", { SynchronizationMode: mode, ...attributes }));
       expect(result.didWork).toBe(true);
     };
-    const sync = async (attributes: Record<string, string> = {}, options: { instanceId?: number; force?: boolean } = {}) => {
+    const sync = async (attributes: Partial<SynchronizeTaskAttributes> = {}, options: { instanceId?: number; force?: boolean } = {}) => {
       const instanceId = options.instanceId ?? (await jobInstance());
       const result = await synchronizeTask.run(contextFor(instanceId, options.force ?? false), snapshot("HR_Synchronize", "SynchronizeTask", attributes));
       return { result, instanceId };
@@ -159,7 +161,7 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
 
     write("HRPeople.csv", people("E1,Alice,Durand,alice@x,CEO,IT,,2019-01-01,2030-12-31", CAROL, "E4,Dan,Roux,,Ops,IT,E1,2025-01-01,"));
     await prepare("Complete");
-    const { result } = await sync({ ForceSynchronization: "true", DoNotDeleteChanges: "true" });
+    const { result } = await sync({ ForceSynchronization: true, DoNotDeleteChanges: true });
     expect(result).toEqual({ state: "Succeeded", didWork: true, counters: { inserted: 1, updated: 1, deleted: 1, linksInserted: 2, linksDeleted: 2, orphans: 0 } });
     expect(await links("HR_Person_Department")).toEqual([["HR", "E3"], ["IT", "E1"], ["IT", "E4"]]);
     expect(await links("HR_Person_Manager")).toEqual([["E1", "E3"], ["E1", "E4"]]);
@@ -223,7 +225,7 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
     const many = Array.from({ length: 250 }, (_, i) => `P${String(i).padStart(3, "0")},F,L,,T,IT,,2020-01-01,`);
     write("HRPeople.csv", people(...many));
     await prepare("Complete");
-    expect((await sync({ ForceSynchronization: "true" })).result.counters).toMatchObject({ inserted: 252 });
+    expect((await sync({ ForceSynchronization: true })).result.counters).toMatchObject({ inserted: 252 });
     // 21 of 252 deleted: 8.3% and 21 lines pass the connector's thresholds, not the mapping's 20 lines.
     write("HRPeople.csv", people(...many.slice(21)));
     await prepare("Complete");
@@ -232,7 +234,7 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
     expect(Object.keys(await stored("HR_Person")).length).toBe(250);
     // A later Complete run supersedes the changes left blocked by other job instances.
     await prepare("Complete");
-    expect((await sync({ ForceSynchronization: "true" })).result.counters).toMatchObject({ deleted: 21 });
+    expect((await sync({ ForceSynchronization: true })).result.counters).toMatchObject({ deleted: 21 });
     const states = await changeRows();
     expect(states.filter((c) => c.state !== "discarded")).toEqual([]);
     expect(states.length).toBe(21);
@@ -250,13 +252,13 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
     await prepare("Complete");
     // The progress callback runs inside the transaction, after a page of changes was written.
     hooks.progress = () => { throw new Error("killed mid-apply"); };
-    await expect(sync({ ForceSynchronization: "true" })).rejects.toThrow("killed mid-apply");
+    await expect(sync({ ForceSynchronization: true })).rejects.toThrow("killed mid-apply");
     expect(await stored("HR_Person")).toEqual(before);
     expect(batches()).toEqual(["000002-Complete"]);
     expect((await new ResourceStore(store.dataSource.manager).synchronizations("HR", 10)).length).toBe(1);
 
     hooks.progress = () => {};
-    const { result } = await sync({ ForceSynchronization: "true" });
+    const { result } = await sync({ ForceSynchronization: true });
     expect(result.counters).toMatchObject({ inserted: 1, updated: 1, deleted: 2 });
     expect(Object.keys(await stored("HR_Person"))).toEqual(["E1", "E4"]);
     expect(batches()).toEqual([]);
@@ -269,7 +271,7 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
     write("HROrganizations.csv", DEPARTMENTS);
     write("HRPeople.csv", people(ALICE, "E2,Bob,Martin,bob@x,Dev,XX,E9,2020-01-01,"));
     await prepare("Complete");
-    const { result, instanceId } = await sync({ Orphans: "true" });
+    const { result, instanceId } = await sync({ Orphans: true });
     expect(result.counters).toEqual({ inserted: 4, updated: 0, deleted: 0, linksInserted: 1, linksDeleted: 0, orphans: 2 });
     expect(await links("HR_Person_Department")).toEqual([["IT", "E1"]]);
     expect(await links("HR_Person_Manager")).toEqual([]);
@@ -388,7 +390,7 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
 
     write("HRPeople.csv", people("E1,Alice,Durand,alice@x,CEO,IT,,2019-01-01,", BOB, "E4,Dan,Roux,dan@x,Ops,IT,E1,2025-01-01,"));
     await prepare("Incremental");
-    const { result } = await sync({ ForceSynchronization: "true" });
+    const { result } = await sync({ ForceSynchronization: true });
     expect(result).toEqual({ state: "Succeeded", didWork: true, counters: { inserted: 1, updated: 1, deleted: 1, linksInserted: 2, linksDeleted: 2, orphans: 0 } });
     expect(await links("HR_Person_Department")).toEqual([["IT", "E1"], ["IT", "E2"], ["IT", "E4"]]);
     expect(await links("HR_Person_Manager")).toEqual([["E1", "E2"], ["E1", "E4"]]);
@@ -417,7 +419,7 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
 
     write("HRPeople.csv", people("E1,Alice,Durand,alice@x,CEO,IT,,2019-01-01,", BOB));
     await prepare("Complete");
-    expect((await sync({ ForceSynchronization: "true" })).result.counters).toMatchObject({ inserted: 0, updated: 1, deleted: 0 });
+    expect((await sync({ ForceSynchronization: true })).result.counters).toMatchObject({ inserted: 0, updated: 1, deleted: 0 });
     expect(await stored("HR_Person")).toMatchObject({
       E1: { JobTitle: "CEO", InternalDisplayName: "E1 computed" },
       E2: { JobTitle: "Dev", InternalDisplayName: "E2 computed" },
