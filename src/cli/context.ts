@@ -1,12 +1,13 @@
-/** What every command needs from the global options: settings, the store, a validated folder. */
+/**
+ * What every command needs from the global options: settings, the store, a validated folder. The
+ * store and the deploy engine are imported when first asked for: `idm validate` needs neither.
+ */
 import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { loadSettings, type Settings } from "../config/settings.js";
 import type { ValidationResult } from "../config/validate-folder.js";
 import type { Item } from "../config/items.js";
-import { validateForDeploy } from "../deploy/run-deploy.js";
-import { resolveDatabaseUrl } from "../store/database-url.js";
-import { openStore, type OpenStoreOptions, type Store } from "../store/store.js";
+import type { OpenStoreOptions, Store } from "../store/store.js";
 import { CliError } from "./cli-error.js";
 import { formatProblem, plural } from "./format-problems.js";
 
@@ -21,6 +22,7 @@ export function settingsOf(program: Command): Settings {
 
 export async function openStoreOf(program: Command, options: OpenStoreOptions = {}): Promise<Store> {
   const settings = settingsOf(program);
+  const [{ resolveDatabaseUrl }, { openStore }] = await Promise.all([import("../store/database-url.js"), import("../store/store.js")]);
   const url = resolveDatabaseUrl(program.opts<GlobalOptions>().database, process.env,
     settings.connectionString ? { ConnectionString: settings.connectionString } : {});
   return openStore(url, options);
@@ -31,8 +33,9 @@ export function checkFolder(dir: string): void {
 }
 
 /** Validates a folder for deploy: errors are printed and stop the command, warnings are counted. */
-export function validatedItems(dir: string, settings: Settings): { items: Item[]; result: ValidationResult } {
+export async function validatedItems(dir: string, settings: Settings): Promise<{ items: Item[]; result: ValidationResult }> {
   checkFolder(dir);
+  const { validateForDeploy } = await import("../deploy/run-deploy.js");
   const { result, errors, items } = validateForDeploy(dir, settings);
   if (errors.length > 0) {
     for (const problem of errors) process.stderr.write(`${formatProblem(problem)}\n`);

@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-/** The `idm` command line: thin faces over config, deploy and jobs. */
+/**
+ * The `idm` command line: thin faces over config, deploy and jobs. commands/ is the command table
+ * (names, options, help); each action imports its implementation from actions/ when it runs, so that
+ * `idm --help` loads commander alone and `idm validate` neither TypeORM nor a database driver.
+ */
 import { Command, CommanderError } from "commander";
 import { registerDb } from "./commands/db.js";
 import { registerDeploy } from "./commands/deploy.js";
@@ -7,7 +11,7 @@ import { registerDeployments } from "./commands/deployments.js";
 import { registerExport } from "./commands/export.js";
 import { registerHistory } from "./commands/history.js";
 import { registerRollback } from "./commands/rollback.js";
-import { EXIT_USAGE, registerRun } from "./commands/run.js";
+import { registerRun } from "./commands/run.js";
 import { registerShow } from "./commands/show.js";
 import { registerSteps } from "./commands/steps.js";
 import { registerSync } from "./commands/sync.js";
@@ -15,8 +19,8 @@ import { registerPlan } from "./commands/plan.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerScheduler } from "./commands/scheduler.js";
 import { registerValidate } from "./commands/validate.js";
-import { openStoreOf, withStore } from "./context.js";
 import { CliError } from "./cli-error.js";
+import { EXIT_USAGE } from "./exit-codes.js";
 
 // `idm plan | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -43,8 +47,9 @@ registerHistory(program);
 registerScheduler(program);
 registerSync(program);
 registerRollback(program);
-registerExport(program, (run) => withStore(program, run));
-registerDb(program, (options) => openStoreOf(program, options));
+const context = () => import("./context.js");
+registerExport(program, async (run) => (await context()).withStore(program, run));
+registerDb(program, async (options) => (await context()).openStoreOf(program, options));
 registerSchema(program);
 
 try {

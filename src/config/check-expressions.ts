@@ -5,12 +5,12 @@
  * their target types), or a literal of the property's type. Problems inside an Expression or
  * Binding point at the offending character of the value.
  */
-import { parse } from "@bufbuild/cel";
-import { RESOURCE_VARIABLE } from "../domain/expressions/cel-environment.js";
+import { RESOURCE_VARIABLE } from "../domain/expressions/resource-variable.js";
 import { literalValue, readExpressionForm, type ExpressionForm } from "../domain/expressions/expression-forms.js";
 import { resolveChain, resourceChains } from "../domain/expressions/resource-paths.js";
 import type { EntityModel, EntityTypeDefinition, PropertyModel, PropertyType } from "../domain/resources/entity-model.js";
 import { attributeValuePosition } from "./attribute-value-position.js";
+import { parseCel } from "./cel-syntax.js";
 import { position } from "./check-attributes.js";
 import type { ConfigElement, Configuration } from "./configuration.js";
 import { closestName } from "./did-you-mean.js";
@@ -173,7 +173,7 @@ class ExpressionChecker {
     };
     let parsed;
     try {
-      parsed = parse(form.source);
+      parsed = parseCel(form.source);
     } catch (error) {
       const e = error as Error & { rawMessage?: string; location?: { start?: { offset?: number } } };
       this.#reportAt("invalid-expression", inValue(e.location?.start?.offset ?? 0),

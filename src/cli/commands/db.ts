@@ -1,9 +1,10 @@
 import type { Command } from "commander";
-import { migrate, migrationStatus, type Store } from "../../store/store.js";
+import type { Store } from "../../store/store.js";
 
 /**
  * `idm db migrate` and `idm db status`. They ask for a store opened without migrating (openStore's
  * `migrate: false`): otherwise opening would already have migrated, and both would report nothing.
+ * The store module (TypeORM) is imported by the action, once a store is open: not by `idm --help`.
  */
 export function registerDb(program: Command, openFromOptions: (options: { migrate: false }) => Promise<Store>): void {
   const db = program.command("db").description("database schema: migrations");
@@ -20,6 +21,7 @@ export function registerDb(program: Command, openFromOptions: (options: { migrat
     .description("apply the pending schema migrations")
     .option("--json", "print the result as JSON")
     .action((options: { json?: boolean }) => withUnmigrated(async (store) => {
+      const { migrate } = await import("../../store/store.js");
       const ran = await migrate(store);
       if (options.json) process.stdout.write(`${JSON.stringify({ database: store.display, ran }, null, 2)}\n`);
       else if (ran.length === 0) process.stdout.write(`${store.display}: up to date\n`);
@@ -30,6 +32,7 @@ export function registerDb(program: Command, openFromOptions: (options: { migrat
     .description("list the schema migrations and whether each has run")
     .option("--json", "print the result as JSON")
     .action((options: { json?: boolean }) => withUnmigrated(async (store) => {
+      const { migrationStatus } = await import("../../store/store.js");
       const migrations = await migrationStatus(store);
       if (options.json) process.stdout.write(`${JSON.stringify({ database: store.display, migrations }, null, 2)}\n`);
       else for (const m of migrations) process.stdout.write(`${m.ran ? "ran" : "pending"}  ${m.name}\n`);

@@ -1,17 +1,6 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, posix, win32 } from "node:path";
 import type { Command } from "commander";
-import { loadCatalog } from "../../config/schema/catalog.js";
-import { readStoredItems } from "../../deploy/read-stored.js";
-import { exportItems } from "../../deploy/export-items.js";
 import type { Store } from "../../store/store.js";
-import { CliError } from "../cli-error.js";
-import { plural } from "../format-problems.js";
-
-interface ExportFlags {
-  defaultFile: string;
-  json?: boolean;
-}
+import type { ExportFlags } from "../actions/export.js";
 
 export function registerExport(program: Command, withStore: <T>(run: (store: Store) => Promise<T>) => Promise<T>): void {
   program
@@ -20,33 +9,5 @@ export function registerExport(program: Command, withStore: <T>(run: (store: Sto
     .argument("<dir>", "folder to write the files into")
     .option("--default-file <name>", "file for the items without a usable source file", "idm-export.xml")
     .option("--json", "print the result as JSON")
-    .action(async (dir: string, flags: ExportFlags) => {
-      if (!isInsidePath(flags.defaultFile)) {
-        throw new CliError(`--default-file ${flags.defaultFile}: expected a relative *.xml path inside ${dir}`);
-      }
-      const stored = await withStore((store) => readStoredItems(store.dataSource.manager));
-      // A stored source path is data: one that would write outside <dir> is not followed.
-      const unsafe = new Set(stored.filter((item) => item.source && !isInsidePath(item.source.file)));
-      const items = stored.map(({ kind, identifier, attributes, children, source }, i) =>
-        ({ kind, identifier, attributes, children, source: unsafe.has(stored[i]!) ? null : source }));
-      const files = exportItems(items, loadCatalog(), flags.defaultFile);
-      for (const [file, text] of files) {
-        const path = join(dir, file);
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, text);
-      }
-      if (unsafe.size > 0) {
-        process.stderr.write(`idm: ${plural(unsafe.size, "item")} with a source path outside ${dir} written into ${flags.defaultFile}\n`);
-      }
-      process.stdout.write(flags.json
-        ? `${JSON.stringify({ items: items.length, files: [...files.keys()] }, null, 2)}\n`
-        : `exported ${plural(items.length, "item")} into ${plural(files.size, "file")}\n`);
-    });
-}
-
-/** A relative *.xml path that stays inside the export folder (validate reads only *.xml files). */
-function isInsidePath(file: string): boolean {
-  if (posix.isAbsolute(file) || win32.isAbsolute(file) || /^[A-Za-z]:/.test(file)) return false;
-  if (!file.toLowerCase().endsWith(".xml")) return false;
-  return !file.split(/[\\/]/).includes("..");
+    .action(async (dir: string, flags: ExportFlags) => (await import("../actions/export.js")).exportConfiguration(withStore, dir, flags));
 }

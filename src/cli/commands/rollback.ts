@@ -1,8 +1,4 @@
 import type { Command } from "commander";
-import { itemsAfter } from "../../deploy/history.js";
-import { CliError } from "../cli-error.js";
-import { settingsOf, withStore } from "../context.js";
-import { asCliError, printResult, runDeploy } from "./deploy.js";
 
 export function registerRollback(program: Command): void {
   program
@@ -12,20 +8,6 @@ export function registerRollback(program: Command): void {
     .option("--allow-deletes", "allow a rollback that deletes many items")
     .option("--lock-timeout <seconds>", "how long to wait for another deploy to finish", "30")
     .option("--json", "print the result as JSON")
-    .action(async (id: string, flags: { allowDeletes?: boolean; lockTimeout: string; json?: boolean }) => {
-      const deploymentId = Number(id);
-      if (!Number.isInteger(deploymentId) || deploymentId < 1) throw new CliError(`${id} is not a deployment id`);
-      const settings = settingsOf(program);
-      const result = await withStore(program, async (store) => {
-        const items = await itemsAfter(store, deploymentId).catch((error: unknown) => Promise.reject(asCliError(error)));
-        return runDeploy(settings, store, items, {
-          sourceFolder: `rollback of deployment ${deploymentId}`,
-          allowDeletes: flags.allowDeletes === true,
-          lockTimeoutSeconds: Number(flags.lockTimeout),
-          kind: "rollback",
-          rollbackOf: deploymentId,
-        });
-      });
-      printResult(result, flags.json === true);
-    });
+    .action(async (id: string, flags: { allowDeletes?: boolean; lockTimeout: string; json?: boolean }) =>
+      (await import("../actions/rollback.js")).rollback(program, id, flags));
 }

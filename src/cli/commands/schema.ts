@@ -1,10 +1,4 @@
-import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { loadCatalog } from "../../config/schema/catalog.js";
-import { generateTypes } from "../../config/schema/typescript.js";
-import { generateXsd } from "../../config/schema/xsd.js";
-import { loadVocabulary } from "../../config/vocabulary.js";
-import { CliError } from "../cli-error.js";
 
 export function registerSchema(program: Command): void {
   program
@@ -12,14 +6,5 @@ export function registerSchema(program: Command): void {
     .description("generate the XSD (editor completion) or the TypeScript types from the JSON Schemas")
     .option("--xsd [file]", "write the XSD to file (default: standard output)")
     .option("--types [file]", "write the TypeScript types to file (default: standard output)")
-    .action((options: { xsd?: string | true; types?: string | true }) => {
-      if ((options.xsd === undefined) === (options.types === undefined)) throw new CliError("give exactly one of --xsd or --types");
-      const catalog = loadCatalog();
-      const [text, target] = options.xsd !== undefined
-        ? [generateXsd(catalog, loadVocabulary()), options.xsd]
-        : [generateTypes(catalog), options.types!];
-      if (target === true) process.stdout.write(text);
-      else writeFileSync(target, text);
-    });
+    .action(async (options: { xsd?: string | true; types?: string | true }) => (await import("../actions/schema.js")).schema(options));
 }
-

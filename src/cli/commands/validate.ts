@@ -1,7 +1,4 @@
 import type { Command } from "commander";
-import { validateFolder } from "../../config/validate-folder.js";
-import { checkFolder, settingsOf } from "../context.js";
-import { formatProblem, plural } from "../format-problems.js";
 
 export function registerValidate(program: Command): void {
   program
@@ -9,24 +6,5 @@ export function registerValidate(program: Command): void {
     .description("find every problem of a configuration folder, each with file:line:col and a stable code")
     .argument("[dir]", "configuration folder", ".")
     .option("--json", "print the result as JSON")
-    .action((dir: string, options: { json?: boolean }) => {
-      checkFolder(dir);
-      const settings = settingsOf(program);
-      const result = validateFolder(dir, settings.validation, settings);
-      if (options.json) {
-        const { valid, files, items, problems } = result;
-        process.stdout.write(`${JSON.stringify({ valid, files, items, problems }, null, 2)}\n`);
-      } else {
-        for (const problem of result.problems) process.stdout.write(`${formatProblem(problem)}\n`);
-        const errors = result.problems.filter((p) => p.severity === "error").length;
-        const warnings = result.problems.length - errors;
-        const c = result.configuration;
-        process.stdout.write(
-          `${result.valid ? "valid" : "invalid"}: ${plural(result.files, "file")}, ${plural(result.items, "item")} ` +
-            `(${plural(c.jobs.length, "job")}, ${plural(c.tasks.length, "task")}, ${plural(c.models.length, "model element")}), ` +
-            `${plural(errors, "error")}, ${plural(warnings, "warning")}\n`,
-        );
-      }
-      process.exitCode = result.valid ? 0 : 1;
-    });
+    .action(async (dir: string, options: { json?: boolean }) => (await import("../actions/validate.js")).validate(program, dir, options));
 }

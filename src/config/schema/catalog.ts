@@ -1,13 +1,16 @@
 /**
  * The schema catalog: every element idm-toolkit models, read from the JSON Schema files in
  * `schema/`. The JSON Schemas are the contract; this module flattens them into element and
- * attribute specs (for coercion, references, XSD and TypeScript generation) and compiles one ajv
- * validator per element.
+ * attribute specs (for coercion, references, XSD and TypeScript generation), each with the ajv
+ * validator of its element. The validators are compiled ahead of time (`npm run gen` writes
+ * src/config/generated/schema-validators.ts with ajv's standalone code, see validators.ts):
+ * compiling them at start-up cost more than the rest of `idm validate` on a small folder.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import type { ValidateFunction } from "ajv";
+import * as precompiled from "../generated/schema-validators.js";
 
 export const SCHEMA_DIR = fileURLToPath(new URL("../../../schema/", import.meta.url));
 
@@ -62,12 +65,15 @@ export interface ElementSpec {
   overrideOf?: string;
   /** Identifiers of this kind are unique whatever their case (x-identifier-ignores-case: Connection). */
   identifierIgnoresCase?: boolean;
+  /** The JSON Schema of the element: its file's $id, with a pointer for a $defs entry. */
+  schemaId: string;
   validate: ValidateFunction;
 }
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
-const ANNOTATIONS = ["x-element", "x-kind", "x-side", "x-children", "x-open", "x-identifier", "x-ref", "x-inherit",
+/** The JSON Schema keywords that annotate for idm-toolkit (ajv in strict mode must be told them). */
+export const ANNOTATIONS = ["x-element", "x-kind", "x-side", "x-children", "x-open", "x-identifier", "x-ref", "x-inherit",
   "x-fallback", "x-format", "x-enum-numbers", "x-engine-default", "x-xml-type", "x-namespace", "x-renamed", "x-expected",
   "x-identifier-ignores-case"];
 
@@ -77,13 +83,15 @@ export class SchemaCatalog {
   readonly namespace: string;
   readonly #docs = new Map<string, Json>();
 
-  constructor(dir: string = SCHEMA_DIR) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false });
-    ajv.addVocabulary(ANNOTATIONS);
+  /**
+   * `validators` gives the validator of an element from its catalog key and schema id: by default
+   * the precompiled one (validators.ts compiles them for `npm run gen` with a catalog whose
+   * validators are placeholders).
+   */
+  constructor(dir: string = SCHEMA_DIR, validators: (key: string, schemaId: string) => ValidateFunction = precompiledValidator) {
     for (const file of listJsonFiles(dir)) {
       const doc = JSON.parse(readFileSync(file, "utf8")) as Json;
       this.#docs.set(String(doc.$id), doc);
-      ajv.addSchema(doc);
     }
     // A model-child is declared in its parent's file ($defs) and known only inside that parent.
     const declared: { id: string; key: string; schema: Json }[] = [];
@@ -124,7 +132,8 @@ export class SchemaCatalog {
         ...(schema["x-identifier-ignores-case"] === true ? { identifierIgnoresCase: true } : {}),
         renamed: (schema["x-renamed"] ?? {}) as Record<string, string>,
         ...this.#attributes(id, schema),
-        validate: ajv.getSchema(id)!,
+        schemaId: id,
+        validate: validators(key, id),
       });
       if (kind === "task") {
         const overrideId = `${id}#/$defs/override`;
@@ -140,11 +149,17 @@ export class SchemaCatalog {
           renamed: {},
           ...this.#attributes(overrideId, override),
           overrideOf: name,
-          validate: ajv.getSchema(overrideId)!,
+          schemaId: overrideId,
+          validate: validators(`${name}Override`, overrideId),
         });
       }
     }
     this.namespace = String(this.#docs.get("https://idm-toolkit.dev/schema/configuration-file.json")?.["x-namespace"]);
+  }
+
+  /** The JSON Schema documents, by $id. */
+  get documents(): ReadonlyMap<string, Json> {
+    return this.#docs;
   }
 
   /** An element known everywhere it is allowed (not a model-child), by its name. */
@@ -232,6 +247,20 @@ function listJsonFiles(dir: string): string[] {
     .filter((e) => e.isFile() && e.name.endsWith(".json"))
     .map((e) => join(e.parentPath, e.name))
     .sort();
+}
+
+/** The name the generated module exports an element's validator under (a catalog key is `Name` or `Parent/Name`). */
+export function validatorExportName(key: string): string {
+  return key.replace("/", "$");
+}
+
+function precompiledValidator(key: string): ValidateFunction {
+  const validate = (precompiled as unknown as Record<string, ValidateFunction | undefined>)[validatorExportName(key)];
+  if (validate) return validate;
+  // Thrown when used, not now: `npm run gen` runs with a module that lacks a new element's validator.
+  return (() => {
+    throw new Error(`no precompiled validator for ${key}: run \`npm run gen\``);
+  }) as unknown as ValidateFunction;
 }
 
 let shared: SchemaCatalog | undefined;

@@ -11,11 +11,15 @@ const HEADER = [
 ];
 
 export function generateTypes(catalog: SchemaCatalog): string {
+  const elements = [...catalog.elements.values()];
+  const translations = sharedTranslations(elements);
   const sections = [
     HEADER,
-    ...[...catalog.elements.values()].map(attributesInterface),
+    ...(translations ? [translationsInterface(translations)] : []),
+    ...elements.map((spec) => attributesInterface(spec, translations)),
     taskTypes(catalog.taskTypes),
     attributesByType(catalog.taskTypes),
+    attributesByKind(elements),
   ];
   return sections.map((lines) => lines.join("\n")).join("\n\n") + "\n";
 }
@@ -28,11 +32,55 @@ export function interfaceName(spec: Pick<ElementSpec, "key">): string {
   return `${spec.key.replace(/\//g, "")}Attributes`;
 }
 
-function attributesInterface(spec: ElementSpec): string[] {
-  const properties = [...spec.attributes.values()].flatMap((a) => property(a, isOptional(spec, a)));
+/**
+ * The labels in languages 2 to 16 (`DisplayName_L2`…`DisplayName_L16`), optional and alike on every
+ * element that has them: one base interface instead of 15 lines in each. `DisplayName_L1` stays in
+ * each interface, since it is required on some elements (tasks, jobs) and optional on others.
+ */
+const TRANSLATIONS = "DisplayNames";
+const TRANSLATED = Array.from({ length: 15 }, (_, i) => `DisplayName_L${i + 2}`);
+
+/** The shared attribute specs, or undefined when the elements do not declare them alike. */
+function sharedTranslations(elements: readonly ElementSpec[]): AttributeSpec[] | undefined {
+  const first = elements.find((spec) => hasTranslations(spec));
+  if (!first) return undefined;
+  return TRANSLATED.map((name) => first.attributes.get(name)!);
+}
+
+function hasTranslations(spec: ElementSpec): boolean {
+  return TRANSLATED.every((name) => {
+    const a = spec.attributes.get(name);
+    return a !== undefined && a.type === "string" && a.default === undefined && isOptional(spec, a);
+  });
+}
+
+function translationsInterface(translations: readonly AttributeSpec[]): string[] {
+  return [
+    "/**",
+    " * The labels in languages 2 to 16, alike on every labelled element: its interface extends this one",
+    " * (`interface XAttributes extends DisplayNames {}` after its own properties). DisplayName_L1 is each",
+    " * element's own: required on tasks, jobs and some model elements, optional elsewhere.",
+    " */",
+    `export interface ${TRANSLATIONS} {`,
+    ...translations.flatMap((a) => property(a, true)).map((l) => `  ${l}`),
+    "}",
+  ];
+}
+
+/** Whether the element's translations are exactly the shared ones (same descriptions), so that it extends the base. */
+function extendsTranslations(spec: ElementSpec, translations: readonly AttributeSpec[] | undefined): boolean {
+  return translations !== undefined && hasTranslations(spec)
+    && translations.every((t) => spec.attributes.get(t.name)!.description === t.description);
+}
+
+function attributesInterface(spec: ElementSpec, translations: readonly AttributeSpec[] | undefined): string[] {
+  const inherited = extendsTranslations(spec, translations) ? new Set(TRANSLATED) : new Set<string>();
+  const properties = [...spec.attributes.values()].filter((a) => !inherited.has(a.name)).flatMap((a) => property(a, isOptional(spec, a)));
   const head = `export interface ${interfaceName(spec)} {`;
   const body = properties.length === 0 ? [`${head}}`] : [head, ...properties.map((l) => `  ${l}`), `}`];
-  return [...docComment(spec.description), ...body];
+  // A second declaration that TypeScript merges into the first, which keeps its own properties alone.
+  const base = inherited.size > 0 ? [`export interface ${interfaceName(spec)} extends ${TRANSLATIONS} {}`] : [];
+  return [...docComment(spec.description), ...body, ...base];
 }
 
 // Stored attributes have their defaults applied, so a defaulted attribute is always present;
@@ -80,6 +128,19 @@ function taskTypes(types: readonly string[]): string[] {
     "] as const;",
     "",
     "export type TaskType = (typeof TASK_TYPES)[number];",
+  ];
+}
+
+/** What a stored item's kind is: Job, a task type or a model element (config/items.ts buildItems). */
+const ITEM_ELEMENT_KINDS: readonly ElementSpec["kind"][] = ["job", "task", "model"];
+
+function attributesByKind(elements: readonly ElementSpec[]): string[] {
+  const items = ITEM_ELEMENT_KINDS.flatMap((kind) => elements.filter((spec) => spec.kind === kind));
+  return [
+    "/** Attributes interface of each kind of stored item: Job, every task type, every model element. */",
+    "export interface ElementAttributesByKind {",
+    ...items.map((spec) => `  ${propertyKey(spec.name)}: ${interfaceName(spec)};`),
+    "}",
   ];
 }
 

@@ -9,9 +9,9 @@
  */
 import { celEnv, celFunc, celMethod, CelScalar, mapType, type CelEnv, type CelFunc } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
+import { RESOURCE_VARIABLE } from "./resource-variable.js";
 
-/** The variable an expression reads the resource from. */
-export const RESOURCE_VARIABLE = "resource";
+export { RESOURCE_VARIABLE };
 
 const S = CelScalar.STRING;
 const I = CelScalar.INT;

@@ -10,7 +10,7 @@
  *   here: they are reported with the CEL that does the same when there is one.
  */
 import type { PropertyType } from "../resources/entity-model.js";
-import { RESOURCE_VARIABLE } from "./cel-environment.js";
+import { RESOURCE_VARIABLE } from "./resource-variable.js";
 
 /** A stored value, or undefined for "no value" (the property is removed). */
 export type StoredValue = string | number | boolean | undefined;

@@ -6,7 +6,7 @@
  */
 import type { parse } from "@bufbuild/cel";
 import type { EntityModel, PropertyModel } from "../resources/entity-model.js";
-import { RESOURCE_VARIABLE } from "./cel-environment.js";
+import { RESOURCE_VARIABLE } from "./resource-variable.js";
 
 /** The parser's tree (its protobuf types come from a package we do not depend on directly). */
 export type ParsedExpression = ReturnType<typeof parse>;

@@ -5,11 +5,13 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadCatalog, SCHEMA_DIR } from "../../../src/config/schema/catalog.js";
 import { generateTypes } from "../../../src/config/schema/typescript.js";
+import { generateValidators } from "../../../src/config/schema/validators.js";
 import { generateXsd } from "../../../src/config/schema/xsd.js";
 import { loadVocabulary } from "../../../src/config/vocabulary.js";
 
 const XSD = join(SCHEMA_DIR, "identitymanager-configuration.xsd");
 const TYPES = fileURLToPath(new URL("../../../src/config/generated/schema-types.ts", import.meta.url));
+const VALIDATORS = fileURLToPath(new URL("../../../src/config/generated/schema-validators.ts", import.meta.url));
 const SAMPLES = fileURLToPath(new URL("../../../conf-samples/", import.meta.url));
 const REGENERATE = "stale: run `npm run gen` and commit the result";
 
@@ -20,6 +22,10 @@ describe("generated files", () => {
 
   it("the committed TypeScript types are the ones the JSON Schemas generate", () => {
     expect(readFileSync(TYPES, "utf8") === generateTypes(loadCatalog()), REGENERATE).toBe(true);
+  });
+
+  it("the committed precompiled validators are the ones the JSON Schemas compile to", () => {
+    expect(readFileSync(VALIDATORS, "utf8") === generateValidators(), REGENERATE).toBe(true);
   });
 
   const samples = readdirSync(SAMPLES, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".xml"));

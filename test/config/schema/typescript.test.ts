@@ -72,8 +72,28 @@ describe("generateTypes", () => {
     expect(source).toContain("export type TaskType = (typeof TASK_TYPES)[number];");
   });
 
+  it("declares the labels in languages 2 to 16 once, in a base interface, and DisplayName_L1 in each element", () => {
+    expect(source.match(/DisplayName_L2\?: string;/g)).toHaveLength(1);
+    expect(source).toMatch(/export interface DisplayNames \{[^}]*DisplayName_L16\?: string;\n\}/);
+    expect(source).not.toMatch(/export interface DisplayNames \{[^}]*DisplayName_L1\b/);
+    for (const name of ["ExportTask", "Job"]) {
+      const own = new RegExp(`export interface ${name}Attributes \\{([^}]*)\\}`).exec(source)![1]!;
+      expect(own).toContain("DisplayName_L1: string;");
+      expect(own).not.toContain("DisplayName_L2");
+      expect(source).toContain(`export interface ${name}Attributes extends DisplayNames {}`);
+    }
+  });
+
+  it("maps every kind of stored item to its attributes interface", () => {
+    const map = /export interface ElementAttributesByKind \{([^}]*)\}/.exec(source)![1]!;
+    const kinds = [...catalog.elements.values()].filter((s) => ["job", "task", "model"].includes(s.kind));
+    expect(kinds.length).toBeGreaterThan(40);
+    for (const spec of kinds) expect(map).toContain(`  ${spec.name}: ${interfaceName(spec)};`);
+    expect(map).not.toContain("Override");
+  });
+
   it("compiles under strict options, and types what it should", () => {
-    const usage = `import type { ExportTaskAttributes, ExportTaskOverrideAttributes, TaskAttributesByType, TaskType } from "./schema-types.js";
+    const usage = `import type { ElementAttributesByKind, ExportTaskAttributes, ExportTaskOverrideAttributes, TaskAttributesByType, TaskType } from "./schema-types.js";
 import { TASK_TYPES } from "./schema-types.js";
 const types: readonly TaskType[] = TASK_TYPES;
 const override: ExportTaskOverrideAttributes = { Identifier: "Export" };
@@ -82,7 +102,11 @@ const level = (task: TaskAttributesByType["ExportTask"]): number => task.Level;
 const missing: ExportTaskAttributes = { DisplayName_L1: "E", IgnoreCookieFile: false, InitMode: false, Level: -1, LogLevel: "None" };
 // @ts-expect-error not a LogLevel
 const wrong: ExportTaskOverrideAttributes = { Identifier: "E", LogLevel: "Verbose" };
-export { types, override, level, missing, wrong };
+const labelled: ElementAttributesByKind["ExportTask"] = { DisplayName_L1: "E", DisplayName_L2: "F", ContinueOnError: false, IgnoreCookieFile: false, InitMode: false, Level: -1, LogLevel: "None" };
+// @ts-expect-error DisplayName_L1 is required on tasks
+const unlabelled: ElementAttributesByKind["ExportTask"] = { ContinueOnError: false, IgnoreCookieFile: false, InitMode: false, Level: -1, LogLevel: "None" };
+const agent = (item: ElementAttributesByKind["Agent"]): string | undefined => item.DisplayName_L16;
+export { types, override, level, missing, wrong, labelled, unlabelled, agent };
 `;
     expect(typeCheck({ "schema-types.ts": source, "usage.ts": usage })).toEqual([]);
   });

@@ -1,0 +1,64 @@
+import type { Command } from "commander";
+import { followLogs, listDeployedJobs, listInstances, pruneHistory, type LogLine } from "../../jobs/history.js";
+import { CliError } from "../cli-error.js";
+import { settingsOf, withStore } from "../context.js";
+import { EXIT_USAGE } from "../exit-codes.js";
+
+const DAY_MS = 86_400_000;
+const FOLLOW_POLL_MS = 500;
+
+const iso = (date: Date | null | undefined): string => (date ? date.toISOString() : "-");
+const json = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")).join("\n") + "\n";
+}
+
+function positiveInteger(value: string, what: string): number {
+  if (!/^\d+$/.test(value) || Number(value) === 0) throw new CliError(`${what} must be a positive integer, not "${value}"`, EXIT_USAGE);
+  return Number(value);
+}
+
+export async function jobs(program: Command, flags: { json?: boolean }): Promise<void> {
+  const jobs = await withStore(program, (store) => listDeployedJobs(store));
+  if (flags.json) return json(jobs);
+  if (jobs.length === 0) return void process.stdout.write("No job is deployed.\n");
+  const rows = jobs.map((j) => [
+    j.identifier, j.displayName, j.agent ?? "-", j.cron ?? "-", iso(j.nextDue),
+    j.lastInstance ? `${j.lastInstance.id} ${j.lastInstance.state}` : "-",
+  ]);
+  process.stdout.write(table([["JOB", "NAME", "AGENT", "CRON", "NEXT DUE", "LAST INSTANCE"], ...rows]));
+}
+
+export async function instances(program: Command, flags: { job?: string; limit: string; json?: boolean }): Promise<void> {
+  const limit = positiveInteger(flags.limit, "--limit");
+  const instances = await withStore(program, (store) => listInstances(store, flags.job, limit));
+  if (flags.json) {
+    return json(instances.map((i) => ({ id: i.id, job: i.job, state: i.state, trigger: i.trigger, startedAt: i.startedAt, endedAt: i.endedAt })));
+  }
+  if (instances.length === 0) return void process.stdout.write("No job instance yet.\n");
+  const rows = instances.map((i) => [String(i.id), i.job, i.state, i.trigger, `${i.user}@${i.host}`, iso(i.startedAt), iso(i.endedAt)]);
+  process.stdout.write(table([["ID", "JOB", "STATE", "TRIGGER", "BY", "STARTED", "ENDED"], ...rows]));
+}
+
+export async function logs(program: Command, id: string, flags: { task?: string; follow?: boolean }): Promise<void> {
+  const instanceId = positiveInteger(id, "the instance id");
+  await withStore(program, async (store) => {
+    const print = (lines: LogLine[]) => {
+      for (const l of lines) process.stdout.write(`${l.loggedAt.toISOString()}  ${l.level.padEnd(11)}  ${l.task ?? "(job)"}  ${l.message}\n`);
+    };
+    const end = await followLogs(store, instanceId, { ...(flags.task ? { task: flags.task } : {}), follow: flags.follow === true, pollMs: FOLLOW_POLL_MS }, print);
+    if (end === undefined) throw new CliError(`there is no job instance ${instanceId} (idm instances lists them)`, EXIT_USAGE);
+    if (end.runnerGone !== undefined) {
+      throw new CliError(`job instance ${instanceId} is InProgress but nothing runs it: ${end.runnerGone}; the next run of its job marks it Interrupted`);
+    }
+  });
+}
+
+export async function pruneHistoryOlderThan(program: Command, flags: { olderThan?: string; json?: boolean }): Promise<void> {
+  const days = flags.olderThan === undefined ? settingsOf(program).jobs.historyRetentionDays : positiveInteger(flags.olderThan, "--older-than");
+  const result = await withStore(program, (store) => pruneHistory(store, new Date(Date.now() - days * DAY_MS)));
+  if (flags.json) return json(result);
+  process.stdout.write(`pruned ${result.jobInstances} job instances started before ${result.before.toISOString()}\n`);
+}
