@@ -39,6 +39,10 @@ export interface TaskSettings {
   scriptRoots?: string[];
   /** Kills a script that runs longer (default: no limit). */
   scriptTimeoutSeconds?: number;
+  /** Folders besides Paths.Work, Paths.Temp and Paths.Export that a task's output attributes may name (OutputPath, GeneratedFile, GeneratedCodePath). */
+  outputRoots?: string[];
+  /** Folders besides the configuration folder that DeployConfigurationTask's ConfigurationDirectory may name (another checkout). */
+  configurationRoots?: string[];
   /** By task identifier. */
   invokeSqlCommands: Record<string, InvokeSqlCommandSettings>;
 }
@@ -79,7 +83,7 @@ interface SettingsFile {
   Deploy?: { MaxDeletes?: unknown; MaxDeletePercent?: unknown; LeaseTtlSeconds?: unknown };
   Jobs?: { MaxTaskBatchSize?: unknown; LeaseTtlSeconds?: unknown; HistoryRetentionDays?: unknown };
   Paths?: { Work?: unknown; Temp?: unknown; Export?: unknown };
-  Tasks?: { ScriptRoots?: unknown; ScriptTimeoutSeconds?: unknown };
+  Tasks?: { ScriptRoots?: unknown; ScriptTimeoutSeconds?: unknown; OutputRoots?: unknown; ConfigurationRoots?: unknown };
   Databases?: unknown;
   Connections?: unknown;
   InvokeSqlCommands?: unknown;
@@ -90,7 +94,7 @@ interface SettingsFile {
  * `{ "ConnectionString": url, "Validation": { "MaxFileBytes", "MaxDepth", "MaxFolderBytes" },
  *    "Deploy": { "MaxDeletes", "MaxDeletePercent", "LeaseTtlSeconds" },
  *    "Jobs": { "MaxTaskBatchSize", "LeaseTtlSeconds", "HistoryRetentionDays" }, "Paths": { "Work", "Temp", "Export" },
- *    "Tasks": { "ScriptRoots": [folders], "ScriptTimeoutSeconds" }, "Databases": { "<id>": url },
+ *    "Tasks": { "ScriptRoots": [folders], "ScriptTimeoutSeconds", "OutputRoots": [folders], "ConfigurationRoots": [folders] }, "Databases": { "<id>": url },
  *    "Connections": { "<ConnectionIdentifier>": { … } },
  *    "InvokeSqlCommands": { "<TaskIdentifier>": { "SQLInputFile", "OutputPath" } } }`.
  */
@@ -127,6 +131,8 @@ export function loadSettings(path: string | undefined): Settings {
     tasks: {
       ...optional("scriptRoots", folders(json.Tasks?.ScriptRoots, "Tasks.ScriptRoots")),
       ...optional("scriptTimeoutSeconds", seconds(json.Tasks?.ScriptTimeoutSeconds, "Tasks.ScriptTimeoutSeconds")),
+      ...optional("outputRoots", folders(json.Tasks?.OutputRoots, "Tasks.OutputRoots")),
+      ...optional("configurationRoots", folders(json.Tasks?.ConfigurationRoots, "Tasks.ConfigurationRoots")),
       invokeSqlCommands: mapOf(json.InvokeSqlCommands, "InvokeSqlCommands", (value, name) => {
         const entry = (value ?? {}) as { SQLInputFile?: unknown; OutputPath?: unknown };
         if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`setting ${name} must be an object`);

@@ -4,7 +4,8 @@
  * handlers that read such files; the rule is InvokeExpressionTask's (README, Tasks.ScriptRoots).
  */
 import { realpathSync, statSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import type { TaskContext } from "./task-handler.js";
 
 export interface FileKind {
   /** The file in messages: "script", "SQLInputFile". */
@@ -56,4 +57,44 @@ function realOrSame(path: string): string {
   } catch {
     return path;
   }
+}
+
+/**
+ * A path a task will write (`input`, resolved against `folder`), refused unless it lies under one of
+ * `roots` once the symlinks of its deepest existing folder are resolved: a configuration must not be
+ * able to write files anywhere on the host. `what` names it in the message, e.g. "OutputPath /etc".
+ */
+export function confineOutput(input: string, folder: string, roots: string[], what: string): string {
+  const path = resolve(folder, input);
+  const realRoots = roots.map((root) => realOrSame(resolve(root)));
+  if (!isSameOrUnder(realOfDeepestExisting(path), realRoots)) {
+    throw new Error(`${what} is outside the folders tasks may write to (${roots.map((root) => resolve(root)).join(", ")}); Tasks.OutputRoots in the settings adds folders`);
+  }
+  return path;
+}
+
+/** The path with its deepest existing ancestor replaced by that ancestor's real path. */
+function realOfDeepestExisting(path: string): string {
+  let existing = path;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return join(realpathSync(existing), ...rest.reverse());
+    } catch {
+      const parent = dirname(existing);
+      if (parent === existing) return path;
+      rest.push(basename(existing));
+      existing = parent;
+    }
+  }
+}
+
+/** The folders a task's output attributes may name: the job's folders and Tasks.OutputRoots. */
+export function outputRoots(context: Pick<TaskContext, "paths" | "settings">): string[] {
+  return [context.paths.work, context.paths.temp, context.paths.export, ...(context.settings.tasks.outputRoots ?? [])];
+}
+
+/** Whether path is one of the roots or inside one. */
+export function isSameOrUnder(path: string, roots: string[]): boolean {
+  return roots.some((root) => resolve(path) === resolve(root)) || isUnder(path, roots);
 }

@@ -19,7 +19,7 @@ import { readStoredItems } from "../deploy/read-stored.js";
 import { DEFAULT_LOCK_TIMEOUT_SECONDS, runDeploy, validateForDeploy, type DeployValidation } from "../deploy/run-deploy.js";
 import { LeaseBusyError } from "../store/lease.js";
 import { defineTask, nonEmpty, type TaskContext, type TaskOf } from "./task-handler.js";
-import { isUnder } from "./allowed-path.js";
+import { confineOutput, isSameOrUnder, outputRoots } from "./allowed-path.js";
 import { cancellationError } from "../domain/cancellation.js";
 
 /** How many problems (errors, then warnings) the log and the message show. */
@@ -40,7 +40,7 @@ export default defineTask<"DeployConfigurationTask">({
     const input = nonEmpty(task.attributes.ConfigurationDirectory);
     if (input === undefined) throw new Error(`${name} has no ConfigurationDirectory: the configuration folder to deploy`);
     const base = context.paths.configuration === undefined ? process.cwd() : resolve(context.paths.configuration);
-    const folder = locateFolder(name, input, base);
+    const folder = locateFolder(name, input, base, context.settings.tasks.configurationRoots ?? []);
     const outputs = readOutputs(name, task, folder, context);
     if (context.signal.aborted) throw cancellationError(context.signal, `${name} was cancelled before deploying`);
 
@@ -102,10 +102,11 @@ export default defineTask<"DeployConfigurationTask">({
 
 /**
  * The folder to deploy: ConfigurationDirectory against the configuration folder (the folder the
- * running configuration was deployed from), which it must be or lie under, symlinks resolved. A
- * deployed configuration must not be able to deploy just any folder of the host.
+ * running configuration was deployed from), which it must be or lie under, or under one of
+ * Tasks.ConfigurationRoots, symlinks resolved. A deployed configuration must not be able to deploy
+ * just any folder of the host.
  */
-function locateFolder(name: string, input: string, base: string): string {
+function locateFolder(name: string, input: string, base: string, otherRoots: string[]): string {
   const path = resolve(base, input);
   let realBase: string;
   try {
@@ -113,11 +114,14 @@ function locateFolder(name: string, input: string, base: string): string {
   } catch (error) {
     throw new Error(`${name}: the configuration folder ${base}, which ConfigurationDirectory is relative to, cannot be read: ${(error as Error).message}`, { cause: error });
   }
+  const roots = [base, ...otherRoots.map((root) => resolve(root))];
+  const realRoots = [realBase, ...roots.slice(1).map(realOrSame)];
   const outside = () => new Error(
-    `${name}: ConfigurationDirectory ${input} is outside the configuration folder ${base}; it must be that folder or a folder under it`,
+    `${name}: ConfigurationDirectory ${input} is outside the configuration folder ${base}; it must be that folder or a folder under it` +
+      (roots.length > 1 ? `, or under ${roots.slice(1).join(", ")}` : "") + " (Tasks.ConfigurationRoots in the settings adds folders)",
   );
   // Outside comes first, so that a configuration cannot probe which folders exist elsewhere.
-  if (!isSameOrUnder(path, base) && !isSameOrUnder(path, realBase)) throw outside();
+  if (!isSameOrUnder(path, roots) && !isSameOrUnder(path, realRoots)) throw outside();
   let real: string;
   try {
     real = realpathSync(path);
@@ -126,13 +130,9 @@ function locateFolder(name: string, input: string, base: string): string {
     if (code === "ENOENT" || code === "ENOTDIR") throw new Error(`${name}: ConfigurationDirectory ${input} does not exist (${path})`, { cause: error });
     throw new Error(`${name}: cannot read ConfigurationDirectory ${input} (${path}): ${(error as Error).message}`, { cause: error });
   }
-  if (!isSameOrUnder(real, realBase)) throw outside();
+  if (!isSameOrUnder(real, realRoots)) throw outside();
   if (!statSync(real).isDirectory()) throw new Error(`${name}: ConfigurationDirectory ${input} is not a folder (${path})`);
   return path;
-}
-
-function isSameOrUnder(path: string, root: string): boolean {
-  return resolve(path) === resolve(root) || isUnder(path, [root]);
 }
 
 /** GeneratedFile and GeneratedCodePath (relative to the working directory), checked before anything is deployed. */
@@ -142,10 +142,10 @@ function readOutputs(name: string, task: TaskOf<"DeployConfigurationTask">, fold
   if (generatedFile !== undefined) {
     const path = resolve(generatedFile);
     // The next deploy of the folder would read the merged file too: every item twice.
-    if (path.toLowerCase().endsWith(".xml") && (isSameOrUnder(path, folder) || isSameOrUnder(realOrSame(dirname(path)), realOrSame(folder)))) {
+    if (path.toLowerCase().endsWith(".xml") && (isSameOrUnder(path, [folder]) || isSameOrUnder(realOrSame(dirname(path)), [realOrSame(folder)]))) {
       throw new Error(`${name}: GeneratedFile ${generatedFile} is inside the deployed folder ${folder}, whose next deploy would read it; write it elsewhere`);
     }
-    outputs.mergedFile = path;
+    outputs.mergedFile = confineOutput(generatedFile, process.cwd(), outputRoots(context), `${name}: GeneratedFile ${generatedFile}`);
   }
   const codePath = nonEmpty(task.attributes.GeneratedCodePath);
   const namespace = nonEmpty(task.attributes.GeneratedCodeNamespace);
@@ -153,7 +153,7 @@ function readOutputs(name: string, task: TaskOf<"DeployConfigurationTask">, fold
     if (!/\.[cm]?ts$/i.test(codePath)) throw new Error(`${name}: GeneratedCodePath ${codePath} must be a TypeScript file (.ts or .d.ts)`);
     const problem = namespaceProblem(namespace ?? DEFAULT_NAMESPACE);
     if (problem !== undefined) throw new Error(`${name}: GeneratedCodeNamespace ${problem}`);
-    outputs.code = { path: resolve(codePath), namespace: namespace ?? DEFAULT_NAMESPACE };
+    outputs.code = { path: confineOutput(codePath, process.cwd(), outputRoots(context), `${name}: GeneratedCodePath ${codePath}`), namespace: namespace ?? DEFAULT_NAMESPACE };
   } else if (namespace !== undefined) {
     context.log("Warning", `GeneratedCodeNamespace ${namespace} is ignored: there is no GeneratedCodePath to write the code to`);
   }

@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { locateAllowedFile, type FileKind } from "./allowed-path.js";
+import { confineOutput, locateAllowedFile, outputRoots, type FileKind } from "./allowed-path.js";
 import { chooseDatabase, ConnectionError, openRunner, redact, type DatabaseChoice } from "../connectors/sql/connection.js";
 import { isKnownEncoding } from "../config/text-encoding.js";
 import { createEncoder, DEFAULT_ENCODING } from "../connectors/csv/encoding.js";
@@ -128,13 +128,15 @@ function readSql(path: string, written: string): string {
   }
 }
 
-/** The output folder: the settings' InvokeSqlCommands.<task>.OutputPath, else OutputPath, else Paths.Export. */
+/** The output folder: the settings' InvokeSqlCommands.<task>.OutputPath, else OutputPath (under the job's folders or Tasks.OutputRoots), else Paths.Export. */
 function outputFolder(context: TaskContext, task: SqlTask): string {
   const local = Object.hasOwn(context.settings.tasks.invokeSqlCommands, task.identifier)
     ? context.settings.tasks.invokeSqlCommands[task.identifier]?.outputPath
     : undefined;
-  const chosen = local ?? task.outputPath;
-  return chosen === undefined ? resolve(context.paths.export) : resolve(chosen);
+  if (local !== undefined) return resolve(local);
+  // The settings are the operator's; the attribute is the configuration's, so it stays in the job's folders.
+  if (task.outputPath !== undefined) return confineOutput(task.outputPath, process.cwd(), outputRoots(context), `OutputPath ${task.outputPath}`);
+  return resolve(context.paths.export);
 }
 
 async function runCommand(context: TaskContext, task: SqlTask, command: Command, database: DatabaseChoice): Promise<TaskResult> {

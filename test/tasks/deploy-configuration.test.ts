@@ -219,14 +219,14 @@ describe.each(BACKENDS)("DeployConfigurationTask on %s", (_, backend) => {
 
   it("writes the merged configuration as one file that validates to the same items, atomically and only when it changes", async () => {
     const { root, context } = setup(DEMO);
-    const merged = join(root, "out", "merged.xml");
+    const merged = join(root, "work", "out", "merged.xml");
     const first = await run(context, { ConfigurationDirectory: ".", GeneratedFile: merged });
     expect(first.counters).toMatchObject({ filesWritten: 1 });
     const text = readFileSync(merged, "utf8");
     expect(text).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<ConfigurationFile xmlns="urn:schemas-usercube-com:configuration">\n/);
-    expect(readdirSync(join(root, "out"))).toEqual(["merged.xml"]); // no temporary file left
+    expect(readdirSync(join(root, "work", "out"))).toEqual(["merged.xml"]); // no temporary file left
 
-    const again = itemsOf(join(root, "out"));
+    const again = itemsOf(join(root, "work", "out"));
     expect(new Set(again.map((i) => i.source.file))).toEqual(new Set(["merged.xml"]));
     expect(fingerprint(again)).toEqual(await stored());
     const lint = spawnSync("xmllint", ["--noout", "--schema", XSD, merged], { encoding: "utf8" });
@@ -239,7 +239,7 @@ describe.each(BACKENDS)("DeployConfigurationTask on %s", (_, backend) => {
 
   it("writes declarations of the deployed identifiers that compile and catch an unknown identifier", async () => {
     const { root, context } = setup(DEMO);
-    const declarations = join(root, "generated", "idm.d.ts");
+    const declarations = join(root, "work", "generated", "idm.d.ts");
     const result = await run(context, { ConfigurationDirectory: ".", GeneratedCodePath: declarations, GeneratedCodeNamespace: "Acme.Idm" });
     expect(result).toMatchObject({ state: "Succeeded", didWork: true, counters: { filesWritten: 1 } });
     const text = readFileSync(declarations, "utf8");
@@ -248,7 +248,7 @@ describe.each(BACKENDS)("DeployConfigurationTask on %s", (_, backend) => {
     for (const item of items) expect(text).toContain(JSON.stringify(item.identifier));
     expect(text).toMatch(/export type EntityTypeIdentifier =(\n    \| "\w+")*\n    \| "Directory_User"/);
 
-    writeFileSync(join(root, "generated", "use.ts"), `import type { Acme } from "./idm.js";
+    writeFileSync(join(root, "work", "generated", "use.ts"), `import type { Acme } from "./idm.js";
 export const job: Acme.Idm.JobIdentifier = "Demo_Main";
 export const task: Acme.Idm.TaskIdentifier = "Demo_Hello";
 export const type: Acme.Idm.TaskTypes["Demo_Hello"] = "InvokeExpressionTask";
@@ -260,7 +260,7 @@ export const wrong: Acme.Idm.JobIdentifier = "Demo_Mian";
 // @ts-expect-error a task of another job
 export const other: Acme.Idm.JobTasks["Demo_Main"] = "HR_Synchronize";
 `);
-    const compiled = tsc(join(root, "generated"), ["use.ts"]);
+    const compiled = tsc(join(root, "work", "generated"), ["use.ts"]);
     expect(compiled.output).toBe("");
     expect(compiled.status).toBe(0);
 
@@ -271,7 +271,7 @@ export const other: Acme.Idm.JobTasks["Demo_Main"] = "HR_Synchronize";
 
   it("refuses a bad namespace, code path or merged file before deploying anything", async () => {
     const { root, context } = setup(DEMO);
-    const code = join(root, "ids.d.ts");
+    const code = join(root, "work", "ids.d.ts");
     for (const namespace of ["Acme.1Idm", "class", "Acme..Idm", "Acme-Idm", "Acme.Idm."]) {
       await expect(run(context, { ConfigurationDirectory: ".", GeneratedCodePath: code, GeneratedCodeNamespace: namespace }))
         .rejects.toThrow(`DeployConfigurationTask Deploy: GeneratedCodeNamespace "${namespace}" is not a namespace`);
@@ -301,6 +301,25 @@ export const other: Acme.Idm.JobTasks["Demo_Main"] = "HR_Synchronize";
     await expect(run(context, { ConfigurationDirectory: "file.xml" })).rejects.toThrow(/ConfigurationDirectory file\.xml is not a folder/);
     await expect(run(context, {})).rejects.toThrow("DeployConfigurationTask Deploy has no ConfigurationDirectory");
     expect(await stored()).toEqual([]);
+  });
+
+  it("deploys another checkout listed in Tasks.ConfigurationRoots, and writes outputs only under the job's folders or Tasks.OutputRoots", async () => {
+    const { root, conf } = confFolder({ "model.xml": BASE_MODEL });
+    const checkout = join(root, "checkout");
+    mkdirSync(checkout);
+    writeFiles(checkout, { "model.xml": BASE_MODEL });
+    const refused = setup(conf);
+    await expect(run(refused.context, { ConfigurationDirectory: checkout })).rejects.toThrow(/is outside the configuration folder .*Tasks\.ConfigurationRoots/);
+    await expect(run(refused.context, { ConfigurationDirectory: ".", GeneratedFile: join(root, "merged.xml") }))
+      .rejects.toThrow(/GeneratedFile .*merged\.xml is outside the folders tasks may write to .*Tasks\.OutputRoots/);
+    await expect(run(refused.context, { ConfigurationDirectory: ".", GeneratedCodePath: "/tmp/../etc/idm.d.ts" })).rejects.toThrow(/GeneratedCodePath .* is outside/);
+    expect(await stored()).toEqual([]);
+
+    const outputs = join(root, "outputs");
+    const allowed = setup(conf, { tasks: { ...DEFAULT_SETTINGS.tasks, configurationRoots: [checkout], outputRoots: [outputs] } });
+    const result = await run(allowed.context, { ConfigurationDirectory: checkout, GeneratedFile: join(outputs, "merged.xml") });
+    expect(result).toMatchObject({ state: "Succeeded", didWork: true });
+    expect(existsSync(join(outputs, "merged.xml"))).toBe(true);
   });
 
   it("deploys nothing once cancelled", async () => {

@@ -419,8 +419,8 @@ describe("InvokeSqlCommandTask on SQLite", () => {
 
     // The attribute when the settings say nothing; relative to the working directory.
     const attribute = setup(store);
-    await attribute.run({ SQLCommand: "SELECT 1 AS one", OutputPath: join(attribute.root, "attr") }, "U");
-    expect(attribute.files(join(attribute.root, "attr"))).toEqual(["U.csv"]);
+    await attribute.run({ SQLCommand: "SELECT 1 AS one", OutputPath: join(attribute.root, "work", "attr") }, "U");
+    expect(attribute.files(join(attribute.root, "work", "attr"))).toEqual(["U.csv"]);
 
     const operatorFile = join(s.root, "operator.sql");
     writeFileSync(operatorFile, "SELECT name FROM people WHERE id = 1");
