@@ -22,8 +22,12 @@ export function settingsOf(program: Command): Settings {
 
 export async function openStoreOf(program: Command, options: OpenStoreOptions = {}): Promise<Store> {
   const settings = settingsOf(program);
-  const [{ resolveDatabaseUrl }, { openStore }] = await Promise.all([import("../store/database-url.js"), import("../store/store.js")]);
-  const url = resolveDatabaseUrl(program.opts<GlobalOptions>().database, process.env,
+  const [{ redactUrl, resolveDatabaseUrl }, { openStore }] = await Promise.all([import("../store/database-url.js"), import("../store/store.js")]);
+  const flag = program.opts<GlobalOptions>().database;
+  if (flag !== undefined && redactUrl(flag) !== flag) {
+    process.stderr.write("idm: warning: the password in --database is visible to every user of this host in the process list; give the URL in IDM_DATABASE_URL or in the settings' ConnectionString instead\n");
+  }
+  const url = resolveDatabaseUrl(flag, process.env,
     settings.connectionString ? { ConnectionString: settings.connectionString } : {});
   return openStore(url, options);
 }

@@ -77,6 +77,15 @@ describe("idm plan and idm deploy", () => {
     expect(result.stderr).not.toContain("s3cret-pw");
   });
 
+  it("warns that a password given in --database shows in the process list, and not when there is none", () => {
+    const { cwd } = workspace();
+    const withPassword = idm(cwd, "--database", "postgres://idm:s3cret-pw@127.0.0.1:1/idm", "db", "status");
+    expect(withPassword.stderr).toContain("warning: the password in --database is visible to every user of this host in the process list");
+    expect(withPassword.stderr).not.toContain("s3cret-pw");
+    const withoutPassword = idm(cwd, "--database", `sqlite:${join(cwd, "quiet.db")}`, "db", "status");
+    expect(withoutPassword.stderr).not.toContain("warning");
+  });
+
 });
 
 describe.each(DATABASES)("deploy processes on $name", (database) => {
