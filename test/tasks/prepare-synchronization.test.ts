@@ -6,15 +6,14 @@ import { readConnectorMappings } from "../../src/domain/sync/mappings.js";
 import type { Manifest } from "../../src/domain/sync/prepare.js";
 import prepareSynchronization, { runPrepareSynchronization } from "../../src/tasks/prepare-synchronization.js";
 import type { TaskContext, TaskSnapshot } from "../../src/tasks/task-handler.js";
-import { BACKENDS, type TestDatabase } from "../store/backends.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 import { deployDemo, readCsv } from "../helpers/demo-data.js";
-import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
+import { removeTaskWorkspaces, taskSnapshot, taskWorkspace } from "../helpers/task-workspace.js";
 
 afterEach(() => removeTaskWorkspaces());
 
 function task(attributes: Record<string, string>): TaskSnapshot {
-  return { identifier: "HR_Prepare", type: "PrepareSynchronizationTask", attributes: { Connector: "HR", ...attributes },
-    dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined };
+  return taskSnapshot({ identifier: "HR_Prepare", type: "PrepareSynchronizationTask", attributes: { Connector: "HR", ...attributes } });
 }
 
 const PEOPLE_HEADER = "employee_id,first_name,last_name,email,job_title,department_code,manager_id,contract_start,contract_end";

@@ -10,10 +10,10 @@ import { registerTask } from "../../src/tasks/registry.js";
 import prepareSynchronization from "../../src/tasks/prepare-synchronization.js";
 import synchronizeTask from "../../src/tasks/synchronize.js";
 import type { TaskContext, TaskSnapshot } from "../../src/tasks/task-handler.js";
-import { BACKENDS, type TestDatabase } from "../store/backends.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 import { deployDemo } from "../helpers/demo-data.js";
 import { DEMO } from "../helpers/idm-process.js";
-import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
+import { removeTaskWorkspaces, taskSnapshot, taskWorkspace } from "../helpers/task-workspace.js";
 
 const PEOPLE_HEADER = "employee_id,first_name,last_name,email,job_title,department_code,manager_id,contract_start,contract_end";
 const DEPARTMENTS = "code,name\r\nIT,Information technology\r\nHR,Human resources\r\n";
@@ -21,7 +21,7 @@ const DEPARTMENTS = "code,name\r\nIT,Information technology\r\nHR,Human resource
 afterEach(() => removeTaskWorkspaces());
 
 function snapshot(identifier: string, type: string, attributes: Record<string, string>): TaskSnapshot {
-  return { identifier, type, attributes: { Connector: "HR", ...attributes }, dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined };
+  return taskSnapshot({ identifier, type, attributes: { Connector: "HR", ...attributes } });
 }
 
 function people(...rows: string[]): string {
