@@ -1,11 +1,12 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * The test files whose time goes mostly into child processes: the built `idm` run as a user runs it,
- * runners killed mid-sync, `tsc` compiling generated declarations. Measured per file, they were
- * more than half of the suite's time on 2 cores, so they form their own project (`process`, run by
- * `npm run test:process` and by CI) and `npm test` runs the rest (`unit`). A file that only starts
- * a process or two among many database tests (lease, store, scheduler) stays in `unit`.
+ * The test files whose time goes mostly into child processes and waits on them: the built `idm`
+ * run as a user runs it (and `idm scheduler`), runners killed mid-sync, processes racing for a lease,
+ * `tsc` compiling generated declarations. Measured per file, they were more than half of the suite's
+ * time on 2 cores, so they form their own project (`process`, run by `npm run test:process` and by
+ * CI) and `npm test` runs the rest (`unit`). A file that starts one process among many database
+ * tests (store.test.ts) stays in `unit`.
  */
 const PROCESS = [
   "test/cli/deploy.test.ts",
@@ -14,6 +15,8 @@ const PROCESS = [
   "test/cli/sync.test.ts",
   "test/cli/validate.test.ts",
   "test/domain/sync/synchronize-killed.test.ts",
+  "test/jobs/scheduler.test.ts",
+  "test/store/lease.test.ts",
   "test/tasks/deploy-configuration.test.ts",
 ];
 
