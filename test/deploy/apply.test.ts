@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { validateFolder } from "../../src/config/validate-folder.js";
 import { deploy, type DeployOptions } from "../../src/deploy/apply.js";
 import { readStoredItems } from "../../src/deploy/read-stored.js";
@@ -14,7 +14,7 @@ import { planDeploy } from "../../src/deploy/plan.js";
 import { ENTITY } from "../../src/store/entities.js";
 import { LeaseBusyError } from "../../src/store/lease.js";
 import type { Store } from "../../src/store/store.js";
-import { BACKENDS, type TestStore } from "../helpers/backends.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 
 const DEMO = fileURLToPath(new URL("../../conf-samples/demo", import.meta.url));
 const OPTIONS: DeployOptions = { sourceFolder: "demo", guard: DEFAULT_DELETION_GUARD, lease: { waitMs: 5000, ttlMs: 15000 } };
@@ -57,16 +57,16 @@ async function snapshot(store: Store): Promise<unknown> {
   };
 }
 
-describe.each(BACKENDS)("deploy on $name", (backend) => {
-  const opened: TestStore[] = [];
-  const open = async (): Promise<TestStore> => {
-    const store = await backend.open();
-    opened.push(store);
-    return store;
-  };
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close();
+describe.each(BACKENDS)("deploy on %s", (name, backend) => {
+  let db: TestDatabase;
+  beforeEach(async (context) => {
+    db = await backend.create(context.task.name);
   });
+  afterEach(async () => {
+    await db.drop();
+  });
+  /** A store on this test's database; a second call opens a second connection (a second process would). */
+  const open = (): Promise<Store> => db.open();
 
   it("inserts everything once, then a second deploy changes nothing and writes no row", async () => {
     const store = await open();
@@ -140,10 +140,9 @@ describe.each(BACKENDS)("deploy on $name", (backend) => {
 
   // better-sqlite3 is synchronous: two connections in one process would block each other's thread,
   // so on SQLite this is tested with two processes (test/cli/deploy.test.ts).
-  if (backend.name !== "sqlite") it("serialises two concurrent deploys through the lease, and refuses after the lock timeout", async () => {
+  if (name !== "sqlite") it("serialises two concurrent deploys through the lease, and refuses after the lock timeout", async () => {
     const store = await open();
-    const other = await store.reopen();
-    opened.push({ ...store, close: () => other.close() });
+    const other = await open();
     const items = itemsOf(DEMO);
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));

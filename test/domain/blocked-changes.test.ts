@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { canMove, decideHold, HeldChanges, totalChanges, type HeldChangeQueue } from "../../src/domain/blocked-changes.js";
 import { SYNCHRONIZATION_CHANGES } from "../../src/domain/resources/resource-queries.js";
+import type { Store } from "../../src/store/store.js";
 import { ResourceStore, type NewLinkChange, type NewResourceChange } from "../../src/domain/resources/resource-store.js";
 import { ENTITY, type ResourceChangeRow, type ResourceLinkChangeRow } from "../../src/store/entities.js";
 import type { ChangeState } from "../../src/domain/vocabulary.js";
-import { BACKENDS, type TestStore } from "../helpers/backends.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 
 describe("the hold decision", () => {
   it("holds at the first failed check, runs no check after it, and none when forced", async () => {
@@ -33,14 +34,16 @@ describe("the hold decision", () => {
   });
 });
 
-for (const backend of BACKENDS) {
-  describe(`a queue of held changes on ${backend.name}`, () => {
-    let store: TestStore;
-    beforeEach(async () => {
-      store = await backend.open();
+for (const [name, backend] of BACKENDS) {
+  describe(`a queue of held changes on ${name}`, () => {
+    let db: TestDatabase;
+    let store: Store;
+    beforeEach(async (context) => {
+      db = await backend.create(context.task.name);
+      store = await db.open();
     });
     afterEach(async () => {
-      await store.close();
+      await db.drop();
     });
 
     const change = (jobInstanceId: number, connector: string, sourceKey: string, operation: NewResourceChange["operation"] = "insert"): NewResourceChange => ({

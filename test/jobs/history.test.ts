@@ -1,14 +1,14 @@
 /** `idm logs --follow` ends when the instance ends, and also when its runner is gone without ending it. */
 import { spawnSync } from "node:child_process";
 import { hostname } from "node:os";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { followLogs, type LogLine } from "../../src/jobs/history.js";
 import { insertJobInstance, insertTaskLogs, updateJobInstance } from "../../src/store/job-instance-queries.js";
 import { jobLeaseName } from "../../src/store/job-lease.js";
 import { insertLease } from "../../src/store/lease-queries.js";
 import { run } from "../../src/store/statements.js";
 import type { Store } from "../../src/store/store.js";
-import { BACKENDS, type TestStore } from "../helpers/backends.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 
 /** The pid of a process that has ended. */
 function deadPid(): number {
@@ -34,16 +34,15 @@ async function holdLease(store: Store, pid: number, expiresInMs: number): Promis
   }).execute();
 }
 
-describe.each(BACKENDS)("followLogs on $name", (backend) => {
-  const opened: TestStore[] = [];
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close();
+describe.each(BACKENDS)("followLogs on %s", (_, backend) => {
+  let db: TestDatabase;
+  beforeEach(async (context) => {
+    db = await backend.create(context.task.name);
   });
-  const open = async () => {
-    const store = await backend.open();
-    opened.push(store);
-    return store;
-  };
+  afterEach(async () => {
+    await db.drop();
+  });
+  const open = () => db.open();
 
   it("ends, saying why, when the runner's process is gone though its lease has not expired", async () => {
     const store = await open();

@@ -1,9 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS, type Settings } from "../../src/config/settings.js";
-import { validateFolder } from "../../src/config/validate-folder.js";
-import { deploy } from "../../src/deploy/apply.js";
-import { DEFAULT_DELETION_GUARD } from "../../src/deploy/deletion-guard.js";
-import { buildItems } from "../../src/config/items.js";
 import { selectTaskInstances, selectTaskLogs, updateJobInstance } from "../../src/store/job-instance-queries.js";
 import {
   JobNotFoundError, JobRunningError, JobStartDeniedError, InstanceStateError, resumeJob, runJob, type RunOptions, type RunSummary,
@@ -13,8 +9,9 @@ import { ENTITY, type JobInstanceRow } from "../../src/store/entities.js";
 import type { Store } from "../../src/store/store.js";
 import { registerTask } from "../../src/tasks/registry.js";
 import type { TaskContext, TaskOf, TaskResult } from "../../src/tasks/task-handler.js";
+import { deployFolder } from "../helpers/deploy-xml.js";
 import { BASE_MODEL, configFile, writeFolder } from "../helpers/temp-folder.js";
-import { BACKENDS, type TestDatabase } from "../store/backends.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 
 /** What a test task does, by task identifier; the default works for 30 ms and succeeds. */
 type Behaviour = (context: TaskContext, task: TaskOf<"MaintainIndexesTask">) => Promise<TaskResult>;
@@ -65,14 +62,6 @@ function task(identifier: string, level: number, extra = "", children = ""): str
 function jobFolder(tasks: string[], jobAttributes = ""): string {
   const body = `  <Job Identifier="J" DisplayName_L1="Test job"${jobAttributes ? ` ${jobAttributes}` : ""}>\n    ${tasks.join("\n    ")}\n  </Job>`;
   return writeFolder({ "model.xml": BASE_MODEL, "jobs.xml": configFile(body) });
-}
-
-async function deployFolder(store: Store, folder: string): Promise<void> {
-  const result = validateFolder(folder);
-  expect(result.problems.filter((p) => p.severity === "error")).toEqual([]);
-  await deploy(store, buildItems(result.configuration), {
-    sourceFolder: folder, guard: DEFAULT_DELETION_GUARD, allowDeletes: true, lease: { waitMs: 5000, ttlMs: 15000 },
-  });
 }
 
 const states = (summary: RunSummary) => Object.fromEntries(summary.tasks.map((t) => [t.identifier, t.state]));

@@ -4,10 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS, type Settings } from "../../src/config/settings.js";
-import { validateFolder } from "../../src/config/validate-folder.js";
-import { deploy } from "../../src/deploy/apply.js";
-import { DEFAULT_DELETION_GUARD } from "../../src/deploy/deletion-guard.js";
-import { buildItems } from "../../src/config/items.js";
 import { insertSchedule, selectSchedules } from "../../src/store/job-instance-queries.js";
 import { runScheduler, SCHEDULER_LEASE, schedulerTick } from "../../src/jobs/scheduler.js";
 import { ENTITY, type ItemRow, type JobInstanceRow } from "../../src/store/entities.js";
@@ -16,8 +12,9 @@ import { openStore, type Store } from "../../src/store/store.js";
 import { registerTask } from "../../src/tasks/registry.js";
 import type { TaskResult } from "../../src/tasks/task-handler.js";
 import { IDM } from "../helpers/idm-process.js";
+import { deployFolder } from "../helpers/deploy-xml.js";
 import { BASE_MODEL, configFile, writeFolder } from "../helpers/temp-folder.js";
-import { BACKENDS, type TestDatabase } from "../store/backends.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 
 /** A job with one task of its own (`<job>_T`); attributes are XML attribute text. */
 interface JobSpec { id: string; attributes?: string; taskType?: string; taskAttributes?: string }
@@ -27,14 +24,6 @@ function jobsFolder(jobs: JobSpec[], files: Record<string, string> = {}): string
     `  <Job Identifier="${id}" DisplayName_L1="${id}" ${attributes}>\n` +
     `    <${taskType} Identifier="${id}_T" DisplayName_L1="${id} task" Level="0" ${taskAttributes}/>\n  </Job>`).join("\n");
   return writeFolder({ "model.xml": BASE_MODEL, "jobs.xml": configFile(body), ...files });
-}
-
-async function deployFolder(store: Store, folder: string): Promise<void> {
-  const result = validateFolder(folder);
-  expect(result.problems.filter((p) => p.severity === "error")).toEqual([]);
-  await deploy(store, buildItems(result.configuration), {
-    sourceFolder: folder, guard: DEFAULT_DELETION_GUARD, allowDeletes: true, lease: { waitMs: 5000, ttlMs: 15000 },
-  });
 }
 
 /** Moves every deployment to `at`: the scheduler's baseline is when the job was deployed. */

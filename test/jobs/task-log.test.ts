@@ -1,10 +1,10 @@
 /** The log of a run keeps every line a task writes, whatever bytes it holds, and a failed write never crashes the process. */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readLogs } from "../../src/jobs/history.js";
 import { TaskLogWriter } from "../../src/jobs/task-log.js";
 import { insertJobInstance } from "../../src/store/job-instance-queries.js";
 import type { Store } from "../../src/store/store.js";
-import { BACKENDS, type TestStore } from "../helpers/backends.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 
 async function instance(store: Store): Promise<number> {
   const inserted = await insertJobInstance(store.dataSource.manager, {
@@ -14,15 +14,17 @@ async function instance(store: Store): Promise<number> {
   return Number(inserted.identifiers[0]!.id);
 }
 
-describe.each(BACKENDS)("TaskLogWriter on $name", (backend) => {
-  const opened: TestStore[] = [];
+describe.each(BACKENDS)("TaskLogWriter on %s", (_, backend) => {
+  let db: TestDatabase;
+  beforeEach(async (context) => {
+    db = await backend.create(context.task.name);
+  });
   afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close().catch(() => {});
+    await db.drop();
   });
 
   it("stores a NUL and a lone surrogate escaped, and the lines around them as written", async () => {
-    const store = await backend.open();
-    opened.push(store);
+    const store = await db.open();
     const id = await instance(store);
     const log = new TaskLogWriter(store, id);
     log.add(null, "Information", "before", 0);
@@ -33,8 +35,7 @@ describe.each(BACKENDS)("TaskLogWriter on $name", (backend) => {
   });
 
   it("a write that fails in the background is kept for the next flush, not thrown where nobody catches it", async () => {
-    const store = await backend.open();
-    opened.push(store);
+    const store = await db.open();
     const id = await instance(store);
     const log = new TaskLogWriter(store, id, 10);
     await store.close();

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { registerDb } from "../../src/cli/commands/db.js";
-import { BACKENDS, type TestDatabase } from "./backends.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 
 describe.each(BACKENDS)("idm db on %s", (_, backend) => {
   let db: TestDatabase;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { acquireLease, LeaseBusyError, readLease } from "../../src/store/lease.js";
 import { insertLease } from "../../src/store/lease-queries.js";
 import type { Store } from "../../src/store/store.js";
-import { BACKENDS, type TestDatabase } from "./backends.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 
 // The child process runs the built code (npm test builds first, as for the CLI tests).
 const BUILT_STORE = fileURLToPath(new URL("../../dist/store/store.js", import.meta.url));

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ENTITY, type ItemRow } from "../../src/store/entities.js";
 import { migrate, migrationStatus, openStore, type Store } from "../../src/store/store.js";
 import { idmAsync } from "../helpers/idm-process.js";
-import { BACKENDS, type TestDatabase } from "./backends.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 
 const TABLES = [
   "idm_deployments", "idm_item_revisions", "idm_items", "idm_job_instances", "idm_leases",

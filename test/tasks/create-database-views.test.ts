@@ -6,20 +6,19 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readEntityModel } from "../../src/domain/resources/entity-model.js";
 import { offlineMssqlStore, type Store } from "../../src/store/store.js";
 import createDatabaseViews from "../../src/tasks/create-database-views.js";
-import type { TaskSnapshot } from "../../src/tasks/task-handler.js";
 import { storeSchema, zzViews } from "../../src/domain/views/catalog.js";
 import { dropViews, planViews } from "../../src/domain/views/view-plan.js";
-import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
+import { removeTaskWorkspaces, taskSnapshot, taskWorkspace } from "../helpers/task-workspace.js";
 import { statement } from "../helpers/sql-statement.js";
-import { BACKENDS, type TestDatabase } from "../store/backends.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 import { configFile } from "../helpers/temp-folder.js";
-import { deployModel, deployXml } from "../domain/views/views-model.js";
+import { deployModel } from "../domain/views/views-model.js";
+import { deployXml } from "../helpers/deploy-xml.js";
 import { LOADED_AT, loadPeople } from "../domain/views/views-data.js";
 
-const TASK: TaskSnapshot = {
+const TASK = taskSnapshot({
   identifier: "Create_Views", type: "CreateDatabaseViewsTask", attributes: { Agent: "Local", OpenIdClient: "Job", DisplayName_L1: "Views" },
-  dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined,
-};
+});
 
 afterEach(() => removeTaskWorkspaces());
 
@@ -142,10 +141,10 @@ describe.each(BACKENDS)("CreateDatabaseViewsTask on %s", (_, backend) => {
   });
 
   it("fails naming the property whose column would clash, before dropping anything", async () => {
-    await deployXml(store, configFile(`  <EntityType Identifier="Clash_1" DisplayName_L1="Clash">
+    await deployXml(store, { "Model.xml": configFile(`  <EntityType Identifier="Clash_1" DisplayName_L1="Clash">
     <Property Identifier="Code" Type="String" IsKey="true" TargetColumnIndex="4" />
     <Property Identifier="sourcekey" Type="String" TargetColumnIndex="5" />
-  </EntityType>`));
+  </EntityType>`) });
     await query('CREATE VIEW "zz_Old" AS SELECT 1 AS x');
     const workspace = taskWorkspace({}, { store });
     const result = await run(workspace.context);

@@ -1,14 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS, type Settings } from "../../src/config/settings.js";
-import { validateFolder } from "../../src/config/validate-folder.js";
 import { listDeployments } from "../../src/deploy/history.js";
 import { identifierDeclarations, namespaceProblem, type DeclarableItem } from "../../src/deploy/identifier-declarations.js";
-import { buildItems, type Item } from "../../src/config/items.js";
 import { readStoredItems } from "../../src/deploy/read-stored.js";
 import { runDeploy } from "../../src/deploy/run-deploy.js";
 import { runJob } from "../../src/jobs/runner.js";
@@ -17,25 +14,18 @@ import type { Store } from "../../src/store/store.js";
 import deployConfiguration from "../../src/tasks/deploy-configuration.js";
 import { registerTask } from "../../src/tasks/registry.js";
 import type { TaskContext, TaskResult, TaskSnapshot } from "../../src/tasks/task-handler.js";
-import type { LogLevel } from "../../src/domain/vocabulary.js";
+import { deployFolder, itemsOf } from "../helpers/deploy-xml.js";
+import { removeTaskWorkspaces, taskSnapshot, taskWorkspace } from "../helpers/task-workspace.js";
 import { BASE_MODEL, configFile } from "../helpers/temp-folder.js";
-import { BACKENDS, type TestDatabase } from "../store/backends.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 
 const DEMO = fileURLToPath(new URL("../../conf-samples/demo", import.meta.url));
 const TSC = fileURLToPath(new URL("../../node_modules/.bin/tsc", import.meta.url));
 const XSD = fileURLToPath(new URL("../../schema/identitymanager-configuration.xsd", import.meta.url));
 
-const roots: string[] = [];
+afterEach(() => removeTaskWorkspaces());
 
-afterEach(() => {
-  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
-});
-
-function tempRoot(): string {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), "idm-deploy-task-")));
-  roots.push(root);
-  return root;
-}
+const tempRoot = (): string => taskWorkspace({}).root;
 
 function writeFiles(folder: string, files: Record<string, string>): void {
   for (const [name, content] of Object.entries(files)) {
@@ -54,18 +44,12 @@ function jobsFile(tasks: (string | [string, string])[]): string {
 }
 
 function task(attributes: Record<string, string>, identifier = "Deploy"): TaskSnapshot {
-  return { identifier, type: "DeployConfigurationTask", attributes, dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined };
+  return taskSnapshot({ identifier, type: "DeployConfigurationTask", attributes });
 }
 
 /** kind, identifier and hash of every item, sorted: what two equal deployments share. */
 function fingerprint(items: { kind: string; identifier: string; hash: string }[]): string[] {
   return items.map((i) => `${i.kind} ${i.identifier} ${i.hash}`).sort();
-}
-
-function itemsOf(folder: string): Item[] {
-  const result = validateFolder(folder);
-  expect(result.problems.filter((p) => p.severity === "error")).toEqual([]);
-  return buildItems(result.configuration);
 }
 
 function tsc(cwd: string, files: string[]): { status: number | null; output: string } {
@@ -89,31 +73,14 @@ describe.each(BACKENDS)("DeployConfigurationTask on %s", (_, backend) => {
 
   /** A TaskContext on this test's store, the running configuration deployed from `configuration`. */
   function setup(configuration: string | undefined, settings: Partial<Settings> = {}) {
-    const root = tempRoot();
-    const folders = { work: join(root, "work"), temp: join(root, "temp"), export: join(root, "export") };
-    const logs: [LogLevel, string][] = [];
-    const controller = new AbortController();
-    const context: TaskContext = {
-      store,
-      settings: { ...DEFAULT_SETTINGS, paths: folders, ...settings },
-      job: { identifier: "J", instanceId: 1 },
-      taskInstanceId: 10,
-      paths: { configuration, ...folders },
-      force: false,
-      signal: controller.signal,
-      log: (level, message) => logs.push([level, message]),
-      progress: () => {},
-    };
-    const lines = (level: LogLevel) => logs.filter(([l]) => l === level).map(([, m]) => m);
-    return { root, context, logs, lines, controller };
+    return taskWorkspace({}, {
+      store, configuration, job: { identifier: "J", instanceId: 1 }, settings: (folders) => ({ ...DEFAULT_SETTINGS, paths: folders, ...settings }),
+    });
   }
 
   /** A configuration folder conf/ under a new temporary folder. */
   function confFolder(files: Record<string, string>): { root: string; conf: string } {
-    const root = tempRoot();
-    const conf = join(root, "conf");
-    mkdirSync(conf);
-    writeFiles(conf, files);
+    const { root, conf } = taskWorkspace(files);
     return { root, conf };
   }
 
@@ -230,7 +197,8 @@ describe.each(BACKENDS)("DeployConfigurationTask on %s", (_, backend) => {
     expect(new Set(again.map((i) => i.source.file))).toEqual(new Set(["merged.xml"]));
     expect(fingerprint(again)).toEqual(await stored());
     const lint = spawnSync("xmllint", ["--noout", "--schema", XSD, merged], { encoding: "utf8" });
-    if (!lint.error) expect(lint.status, lint.stderr).toBe(0);
+    expect(lint.error, "xmllint (Debian libxml2-utils) must be installed").toBeUndefined();
+    expect(lint.status, lint.stderr).toBe(0);
 
     const second = await run(context, { ConfigurationDirectory: ".", GeneratedFile: merged });
     expect(second).toEqual({ state: "Succeeded", didWork: false, counters: { inserted: 0, updated: 0, deleted: 0, filesWritten: 0 } });
@@ -359,7 +327,7 @@ export const other: Acme.Idm.JobTasks["Demo_Main"] = "HR_Synchronize";
   </Job>${extra}`);
       const { conf } = confFolder({ "model.xml": BASE_MODEL, "jobs.xml": job(""), "hello.sh": "echo hello\n" });
       const { context } = setup(conf);
-      await runDeploy(context.settings, store, itemsOf(conf), { sourceFolder: conf, allowDeletes: false, lockTimeoutSeconds: 5 });
+      await deployFolder(store, conf, { allowDeletes: false });
 
       // The folder changes on disk: the job deploys it, the task after it still runs as snapshotted.
       writeFiles(conf, {

@@ -9,16 +9,15 @@ import { readExportConnections } from "../../src/domain/sync/export-model.js";
 import exportTask, { cookiePath } from "../../src/tasks/export.js";
 import type { ExportTaskAttributes } from "../../src/config/generated/schema-types.js";
 import type { TaskSnapshot } from "../../src/tasks/task-handler.js";
-import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
-import { BACKENDS, type TestDatabase } from "../store/backends.js";
+import { removeTaskWorkspaces, taskSnapshot, taskWorkspace } from "../helpers/task-workspace.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 import { deployDemo, readCsv } from "../helpers/demo-data.js";
 
 const Database = createRequire(import.meta.url)("better-sqlite3") as new (file: string) => { exec(sql: string): void; close(): void };
 const sqlite = BACKENDS.filter(([name]) => name === "sqlite");
 
 function task(attributes: Partial<ExportTaskAttributes>): TaskSnapshot {
-  return { identifier: "HR_Export", type: "ExportTask", attributes: { Connector: "HR", ...attributes },
-    dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined };
+  return taskSnapshot({ identifier: "HR_Export", type: "ExportTask", attributes: { Connector: "HR", ...attributes } });
 }
 
 afterEach(() => removeTaskWorkspaces());

@@ -6,7 +6,7 @@ import { DEFAULT_SETTINGS, type TaskSettings } from "../../src/config/settings.j
 import invokeExpression from "../../src/tasks/invoke-expression.js";
 import { handlerFor } from "../../src/tasks/registry.js";
 import type { TaskContext, TaskSnapshot } from "../../src/tasks/task-handler.js";
-import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
+import { removeTaskWorkspaces, taskSnapshot, taskWorkspace } from "../helpers/task-workspace.js";
 
 const strayPids: number[] = [];
 
@@ -27,15 +27,7 @@ function setup(files: Record<string, string>, tasks: Partial<TaskSettings> = {})
 }
 
 function task(inputPath?: string): TaskSnapshot {
-  return {
-    identifier: "T",
-    type: "InvokeExpressionTask",
-    attributes: inputPath === undefined ? {} : { InputPath: inputPath },
-    dependsOn: [],
-    entityTypes: [],
-    resourceTypes: [],
-    source: undefined,
-  };
+  return taskSnapshot({ identifier: "T", type: "InvokeExpressionTask", attributes: inputPath === undefined ? {} : { InputPath: inputPath } });
 }
 
 const run = (context: TaskContext, inputPath?: string) => invokeExpression.run(context, task(inputPath));

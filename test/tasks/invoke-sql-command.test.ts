@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,17 +21,11 @@ import { splitStatements } from "../../src/connectors/sql/statements.js";
 import type { AttributeValue } from "../../src/config/coerce-attribute.js";
 import type { TaskResult } from "../../src/tasks/task-handler.js";
 import { parseDatabaseUrl } from "../../src/store/database-url.js";
-import { BACKENDS, type TestDatabase } from "../store/backends.js";
-import { removeTaskWorkspaces, taskWorkspace, type TaskWorkspace } from "../helpers/task-workspace.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
+import { removeTaskWorkspaces, taskSnapshot, taskWorkspace, type TaskWorkspace } from "../helpers/task-workspace.js";
 
 const POSTGRES_URL = process.env.IDM_TEST_POSTGRES_URL;
-/** Folders a test makes besides its task workspace. */
-const roots: string[] = [];
-
-afterEach(() => {
-  removeTaskWorkspaces();
-  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
-});
+afterEach(() => removeTaskWorkspaces());
 
 interface Setup extends TaskWorkspace {
   exportFolder: string;
@@ -50,15 +44,7 @@ function setup(store: Store, files: Record<string, string> = {}, settings: Parti
     ...workspace,
     exportFolder,
     run: (attributes, identifier = "T") =>
-      invokeSqlCommand.run(workspace.context, {
-        identifier,
-        type: "InvokeSqlCommandTask",
-        attributes,
-        dependsOn: [],
-        entityTypes: [],
-        resourceTypes: [],
-        source: { file: "jobs.xml", line: 3 },
-      }),
+      invokeSqlCommand.run(workspace.context, taskSnapshot({ identifier, type: "InvokeSqlCommandTask", attributes, source: { file: "jobs.xml", line: 3 } })),
     files: (folder = exportFolder) => list(folder),
     csv: (name, folder = exportFolder) => readFileSync(join(folder, name), "utf8"),
   };
@@ -349,8 +335,7 @@ describe("InvokeSqlCommandTask on SQLite", () => {
   });
 
   it("reaches a second SQLite file by DatabaseIdentifier", async () => {
-    const folder = mkdtempSync(join(tmpdir(), "idm-sql-hr-"));
-    roots.push(folder);
+    const folder = taskWorkspace({}).root;
     const file = join(folder, "hr.db");
     const Database = createRequire(import.meta.url)("better-sqlite3") as new (file: string) => { exec(sql: string): void; close(): void };
     const hr = new Database(file);
@@ -664,11 +649,7 @@ function fakeMssql(play: ((request: FakeRequest) => void) | FakeEvent[]) {
 
 describe("the SQL Server runner, on a stand-in for mssql (offline)", () => {
   const mssql = createRequire(import.meta.url)("mssql") as Record<string, unknown>;
-  const folder = () => {
-    const root = mkdtempSync(join(tmpdir(), "idm-sql-mssql-"));
-    roots.push(root);
-    return root;
-  };
+  const folder = () => taskWorkspace({}).root;
   const options = (signal = new AbortController().signal, isolation?: "Serializable"): RunOptions => ({
     isolation, signal, timeoutMs: 30_000, progress: () => undefined, log: () => undefined,
   });

@@ -10,12 +10,9 @@ import type { AttributeValue } from "../../src/config/coerce-attribute.js";
 import { insertJobInstance, insertTaskInstances, insertTaskLogs } from "../../src/store/job-instance-queries.js";
 import { jobLeaseName } from "../../src/store/job-lease.js";
 import { runJob } from "../../src/jobs/runner.js";
-import { validateFolder } from "../../src/config/validate-folder.js";
-import { deploy } from "../../src/deploy/apply.js";
-import { DEFAULT_DELETION_GUARD } from "../../src/deploy/deletion-guard.js";
-import { buildItems } from "../../src/config/items.js";
 import { registerTask } from "../../src/tasks/registry.js";
-import { BASE_MODEL, configFile, writeFolder } from "../helpers/temp-folder.js";
+import { deployXml } from "../helpers/deploy-xml.js";
+import { BASE_MODEL, configFile } from "../helpers/temp-folder.js";
 import type { JobInstanceRow, TaskInstanceRow } from "../../src/store/entities.js";
 import { insertLease } from "../../src/store/lease-queries.js";
 import { run as runStatement } from "../../src/store/statements.js";
@@ -35,13 +32,14 @@ import { MaintenanceRun } from "../../src/domain/maintenance/run.js";
 import { mssqlUnbounded, type MssqlDriver, type Session } from "../../src/domain/maintenance/session.js";
 import { bloatFromPgstatindex, estimateBtreeBloat } from "../../src/domain/maintenance/postgres.js";
 import { planSqliteStatistics, sqliteBloat } from "../../src/domain/maintenance/sqlite.js";
-import type { TaskContext, TaskResult, TaskSnapshot } from "../../src/tasks/task-handler.js";
+import type { TaskResult, TaskSnapshot } from "../../src/tasks/task-handler.js";
 import type { LogLevel } from "../../src/domain/vocabulary.js";
 import { statement } from "../helpers/sql-statement.js";
-import { BACKENDS, type TestDatabase } from "../store/backends.js";
+import { removeTaskWorkspaces, taskSnapshot, taskWorkspace } from "../helpers/task-workspace.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 
 function task(attributes: Record<string, AttributeValue> = {}): TaskSnapshot {
-  return { identifier: "Maintenance", type: "MaintainIndexesTask", attributes, dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined };
+  return taskSnapshot({ identifier: "Maintenance", type: "MaintainIndexesTask", attributes });
 }
 
 /** The attributes as deploy stores them (defaults materialised), with some changed. */
@@ -53,23 +51,14 @@ function attributes(changed: Record<string, AttributeValue> = {}): Record<string
 }
 
 function harness(store: Store, instanceId = 1_000_000, signal = new AbortController().signal) {
-  const logs: [LogLevel, string][] = [];
-  const progress: Record<string, number>[] = [];
-  const context: TaskContext = {
-    store,
-    settings: DEFAULT_SETTINGS,
-    job: { identifier: "Maintenance_Job", instanceId },
-    taskInstanceId: instanceId * 10,
-    paths: { configuration: undefined, work: ".idm/work", temp: ".idm/temp", export: ".idm/export" },
-    force: false,
-    signal,
-    log: (level, message) => logs.push([level, message]),
-    progress: (counters) => progress.push(counters),
-  };
-  const lines = (level?: LogLevel) => logs.filter(([l]) => level === undefined || l === level).map(([, m]) => m);
+  const { context, logs, lines, progress } = taskWorkspace({}, {
+    store, settings: () => DEFAULT_SETTINGS, configuration: undefined, job: { identifier: "Maintenance_Job", instanceId }, signal,
+  });
   const run = (changed: Record<string, AttributeValue> = {}): Promise<TaskResult> => maintainIndexes.run(context, task(attributes(changed)));
   return { context, logs, lines, progress, run };
 }
+
+afterEach(() => removeTaskWorkspaces());
 
 async function waitFor(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
@@ -343,15 +332,12 @@ describe.each(BACKENDS)("MaintainIndexesTask on %s", (name, backend) => {
   });
 
   it("runs as a task of a job: its own instance carries on, a dead run of another job is interrupted", async () => {
-    const folder = writeFolder({
+    await deployXml(store, {
       "model.xml": BASE_MODEL,
       "jobs.xml": configFile(`  <Job Identifier="Nightly" DisplayName_L1="Nightly">
     <MaintainIndexesTask Identifier="IndexMaintenance" DisplayName_L1="SQL index maintenance" AllIndexes="true" Level="0"/>
   </Job>`),
     });
-    const validated = validateFolder(folder);
-    expect(validated.problems.filter((p) => p.severity === "error")).toEqual([]);
-    await deploy(store, buildItems(validated.configuration), { sourceFolder: folder, guard: DEFAULT_DELETION_GUARD, allowDeletes: true, lease: { waitMs: 5000, ttlMs: 15000 } });
     const stuck = await insertInstance(store, "Other", "InProgress");
     const unregister = registerTask(maintainIndexes);
     try {

@@ -13,14 +13,12 @@ import { keyColumns, keyIndexes } from "../../src/domain/views/catalog.js";
 import { declaredKeyIndexes, planKeyIndexes } from "../../src/domain/views/key-index-plan.js";
 import { planViews } from "../../src/domain/views/view-plan.js";
 import { statement } from "../helpers/sql-statement.js";
-import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
-import { BACKENDS, type TestDatabase } from "../store/backends.js";
+import { removeTaskWorkspaces, taskSnapshot, taskWorkspace } from "../helpers/task-workspace.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 import { loadPeople } from "../domain/views/views-data.js";
 import { deployModel } from "../domain/views/views-model.js";
 
-const snapshot = (identifier: string, type: string): TaskSnapshot => ({
-  identifier, type, attributes: { DisplayName_L1: identifier }, dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined,
-});
+const snapshot = (identifier: string, type: string): TaskSnapshot => taskSnapshot({ identifier, type, attributes: { DisplayName_L1: identifier } });
 const TASK = snapshot("ManageIndexes", "ManageConfigurationIndexesTask");
 
 afterEach(() => removeTaskWorkspaces());

@@ -7,9 +7,9 @@ import type { Manifest } from "../../src/domain/sync/batch-queue.js";
 import prepareSynchronization, { runPrepareSynchronization } from "../../src/tasks/prepare-synchronization.js";
 import type { PrepareSynchronizationTaskAttributes } from "../../src/config/generated/schema-types.js";
 import type { TaskContext, TaskOf } from "../../src/tasks/task-handler.js";
-import { BACKENDS, type TestDatabase } from "../store/backends.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 import { deployDemo, readCsv } from "../helpers/demo-data.js";
-import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
+import { removeTaskWorkspaces, taskSnapshot, taskWorkspace } from "../helpers/task-workspace.js";
 
 afterEach(() => removeTaskWorkspaces());
 

@@ -11,17 +11,14 @@ import { ResourceStore, type ResourceInput } from "../../src/domain/resources/re
 import { ENTITY, type ResourceHistoryRow, type ResourceRow } from "../../src/store/entities.js";
 import { offlineMssqlStore, type Store } from "../../src/store/store.js";
 import resetValidFromTask, { resetValidFrom, type ResetCounters } from "../../src/tasks/reset-valid-from.js";
-import type { TaskSnapshot } from "../../src/tasks/task-handler.js";
 import { statement } from "../helpers/sql-statement.js";
-import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
-import { BACKENDS, type TestDatabase } from "../store/backends.js";
+import { removeTaskWorkspaces, taskSnapshot, taskWorkspace } from "../helpers/task-workspace.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 
 const T0 = new Date("2026-01-02T03:04:05.678Z");
 const T1 = new Date("2026-01-03T00:00:00.000Z");
 const T2 = new Date("2026-01-04T00:00:00.000Z");
-const TASK: TaskSnapshot = {
-  identifier: "ResetValidFrom", type: "ResetValidFromTask", attributes: {}, dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined,
-};
+const TASK = taskSnapshot({ identifier: "ResetValidFrom", type: "ResetValidFromTask" });
 
 function person(sourceKey: string): ResourceInput {
   return { entityType: "HR_Person", connector: "HR", sourceKey, properties: { Name: sourceKey } };

@@ -5,10 +5,6 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS } from "../../src/config/settings.js";
-import { validateFolder } from "../../src/config/validate-folder.js";
-import { deploy } from "../../src/deploy/apply.js";
-import { DEFAULT_DELETION_GUARD } from "../../src/deploy/deletion-guard.js";
-import { buildItems } from "../../src/config/items.js";
 import { runJob } from "../../src/jobs/runner.js";
 import {
   CLAIMED, claimAppliedChanges, deleteClaimedChanges, flagClaimedChanges, selectAppliedChangeBound,
@@ -19,16 +15,14 @@ import { offlineMssqlStore, type Store } from "../../src/store/store.js";
 import { registerTask } from "../../src/tasks/registry.js";
 import resetValidFromTask from "../../src/tasks/reset-valid-from.js";
 import setRecentlyModifiedFlagTask, { setRecentlyModifiedFlag } from "../../src/tasks/set-recently-modified-flag.js";
-import type { TaskSnapshot } from "../../src/tasks/task-handler.js";
 import { statement } from "../helpers/sql-statement.js";
-import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
+import { removeTaskWorkspaces, taskSnapshot, taskWorkspace } from "../helpers/task-workspace.js";
+import { deployFolder } from "../helpers/deploy-xml.js";
 import { BASE_MODEL, configFile, writeFolder } from "../helpers/temp-folder.js";
-import { BACKENDS, type TestDatabase } from "../store/backends.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 
 const T0 = new Date("2026-01-02T03:04:05.678Z");
-const TASK: TaskSnapshot = {
-  identifier: "SetDirty", type: "SetRecentlyModifiedFlagTask", attributes: {}, dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined,
-};
+const TASK = taskSnapshot({ identifier: "SetDirty", type: "SetRecentlyModifiedFlagTask" });
 
 function resource(entityType: string, sourceKey: string, connector = "HR"): ResourceInput {
   return { entityType, connector, sourceKey, properties: { Name: sourceKey } };
@@ -187,11 +181,7 @@ describe.each(BACKENDS)("SetRecentlyModifiedFlagTask on %s", (_, backend) => {
 
     beforeEach(async () => {
       restore = [registerTask(setRecentlyModifiedFlagTask), registerTask(resetValidFromTask)];
-      const result = validateFolder(JOB);
-      expect(result.problems.filter((p) => p.severity === "error")).toEqual([]);
-      await deploy(store, buildItems(result.configuration), {
-        sourceFolder: JOB, guard: DEFAULT_DELETION_GUARD, allowDeletes: true, lease: { waitMs: 5000, ttlMs: 15000 },
-      });
+      await deployFolder(store, JOB);
     });
     afterEach(() => {
       for (const r of restore.reverse()) r();

@@ -13,10 +13,10 @@ import synchronizeTask from "../../src/tasks/synchronize.js";
 import type { AttributeValue } from "../../src/config/coerce-attribute.js";
 import type { SynchronizeTaskAttributes } from "../../src/config/generated/schema-types.js";
 import type { TaskContext, TaskSnapshot } from "../../src/tasks/task-handler.js";
-import { BACKENDS, type TestDatabase } from "../store/backends.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 import { deployDemo } from "../helpers/demo-data.js";
 import { DEMO } from "../helpers/idm-process.js";
-import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
+import { removeTaskWorkspaces, taskSnapshot, taskWorkspace } from "../helpers/task-workspace.js";
 
 const PEOPLE_HEADER = "employee_id,first_name,last_name,email,job_title,department_code,manager_id,contract_start,contract_end";
 const DEPARTMENTS = "code,name\r\nIT,Information technology\r\nHR,Human resources\r\n";
@@ -24,7 +24,7 @@ const DEPARTMENTS = "code,name\r\nIT,Information technology\r\nHR,Human resource
 afterEach(() => removeTaskWorkspaces());
 
 function snapshot(identifier: string, type: string, attributes: Record<string, AttributeValue>): TaskSnapshot {
-  return { identifier, type, attributes: { Connector: "HR", ...attributes }, dependsOn: [], entityTypes: [], resourceTypes: [], source: undefined };
+  return taskSnapshot({ identifier, type, attributes: { Connector: "HR", ...attributes } });
 }
 
 function people(...rows: string[]): string {

@@ -14,16 +14,16 @@ import { offlineMssqlStore, type Store } from "../../src/store/store.js";
 import handler from "../../src/tasks/update-entity-property-expressions.js";
 import type { TaskSnapshot } from "../../src/tasks/task-handler.js";
 import { allResources, deployModel, insertPeople, PEOPLE_MODEL, T0, type Person } from "../domain/expressions/expression-fixture.js";
-import { removeTaskWorkspaces, taskWorkspace, type TaskWorkspace } from "../helpers/task-workspace.js";
+import { removeTaskWorkspaces, taskSnapshot, taskWorkspace, type TaskWorkspace } from "../helpers/task-workspace.js";
 import { statement } from "../helpers/sql-statement.js";
-import { BACKENDS, type TestDatabase } from "../store/backends.js";
+import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 
 function task(attributes: Record<string, AttributeValue> = {}, entityTypes: string[] = []): TaskSnapshot {
-  return {
+  return taskSnapshot({
     identifier: "UEPE", type: "UpdateEntityPropertyExpressionsTask",
     attributes: { AllEntityType: entityTypes.length === 0, BatchSelectSize: 0, BatchUpdateSize: 0, Dirty: false, ...attributes },
-    dependsOn: [], entityTypes, resourceTypes: [], source: undefined,
-  };
+    entityTypes,
+  });
 }
 
 const PEOPLE: Person[] = [

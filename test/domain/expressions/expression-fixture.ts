@@ -2,15 +2,11 @@
  * A small entity model with expressions, deployed into a test store, and people inserted directly:
  * the fixture of the expression tests (task, dirty mode, semantics).
  */
-import { expect } from "vitest";
-import { DEFAULT_SETTINGS } from "../../../src/config/settings.js";
-import { validateFolder } from "../../../src/config/validate-folder.js";
-import { buildItems } from "../../../src/config/items.js";
-import { runDeploy } from "../../../src/deploy/run-deploy.js";
 import { ResourceStore } from "../../../src/domain/resources/resource-store.js";
 import { ENTITY, type ResourceRow } from "../../../src/store/entities.js";
 import type { Store } from "../../../src/store/store.js";
-import { configFile, writeFolder } from "../../helpers/temp-folder.js";
+import { deployXml } from "../../helpers/deploy-xml.js";
+import { configFile } from "../../helpers/temp-folder.js";
 
 export const PEOPLE_MODEL = `
   <EntityType Identifier="P">
@@ -48,10 +44,7 @@ export const PEOPLE_EXPRESSIONS = `
     Expression="CEL:resource.Reports.exists(r, size(r.Reports) &gt; 0)" />`;
 
 export async function deployModel(store: Store, body: string = PEOPLE_MODEL + PEOPLE_EXPRESSIONS): Promise<void> {
-  const folder = writeFolder({ "model.xml": configFile(body) });
-  const result = validateFolder(folder);
-  expect(result.problems.filter((p) => p.severity === "error")).toEqual([]);
-  await runDeploy(DEFAULT_SETTINGS, store, buildItems(result.configuration), { sourceFolder: folder, allowDeletes: false, lockTimeoutSeconds: 5 });
+  await deployXml(store, { "model.xml": configFile(body) }, { allowDeletes: false });
 }
 
 export const T0 = new Date("2026-01-02T03:04:05.000Z");

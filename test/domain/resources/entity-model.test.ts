@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { readEntityModel } from "../../../src/domain/resources/entity-model.js";
 import { deployDemo } from "../../helpers/demo-data.js";
-import { BACKENDS, type TestDatabase } from "../../store/backends.js";
+import { BACKENDS, type TestDatabase } from "../../helpers/backends.js";
 
 describe.each(BACKENDS)("readEntityModel on %s", (_, backend) => {
   let db: TestDatabase | undefined;

@@ -6,7 +6,7 @@ import { compareSourceKeys } from "../../../src/domain/resources/source-key-orde
 import { ENTITY, type ResourceRow } from "../../../src/store/entities.js";
 import { offlineMssqlStore, type Store } from "../../../src/store/store.js";
 import { statement } from "../../helpers/sql-statement.js";
-import { BACKENDS, type TestDatabase } from "../../store/backends.js";
+import { BACKENDS, type TestDatabase } from "../../helpers/backends.js";
 
 const T0 = new Date("2026-01-02T03:04:05.678Z");
 const T1 = new Date("2026-01-03T00:00:00.000Z");

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Store } from "../../../src/store/store.js";
 import { DIALECT_SQL, type ValueKind } from "../../../src/domain/views/dialect-sql.js";
-import { BACKENDS, type TestDatabase } from "../../store/backends.js";
+import { BACKENDS, type TestDatabase } from "../../helpers/backends.js";
 
 /** value → [DateTime, Int32, Int64, Double, Bool] */
 const CASES: [unknown, string | null, number | null, string | null, number | null, boolean | null][] = [

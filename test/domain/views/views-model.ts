@@ -3,13 +3,9 @@
  * keywords), an entity type with an underscore and digits, a mono-valued navigation and its
  * association; deployed into a test store from XML like any configuration.
  */
-import { expect } from "vitest";
-import { DEFAULT_SETTINGS } from "../../../src/config/settings.js";
-import { validateFolder } from "../../../src/config/validate-folder.js";
-import { buildItems } from "../../../src/config/items.js";
-import { runDeploy } from "../../../src/deploy/run-deploy.js";
 import type { Store } from "../../../src/store/store.js";
-import { configFile, writeFolder } from "../../helpers/temp-folder.js";
+import { deployXml } from "../../helpers/deploy-xml.js";
+import { configFile } from "../../helpers/temp-folder.js";
 
 export interface ModelOptions {
   /** Whether Person_2024's Mail is IsKey, beside Code (a second key index on the type). */
@@ -39,13 +35,5 @@ export function viewsModel(options: ModelOptions = {}): string {
 }
 
 export async function deployModel(store: Store, options: ModelOptions = {}): Promise<void> {
-  await deployXml(store, viewsModel(options));
-}
-
-/** Deploys one configuration file (deletions allowed: it replaces what was deployed before). */
-export async function deployXml(store: Store, xml: string): Promise<void> {
-  const folder = writeFolder({ "Model.xml": xml });
-  const result = validateFolder(folder);
-  expect(result.problems.filter((p) => p.severity === "error")).toEqual([]);
-  await runDeploy(DEFAULT_SETTINGS, store, buildItems(result.configuration), { sourceFolder: folder, allowDeletes: true, lockTimeoutSeconds: 5 });
+  await deployXml(store, { "Model.xml": viewsModel(options) });
 }
