@@ -271,7 +271,14 @@ class JobRun {
     this.instance.state = finalJobState(this.#views.map((v) => v.state), this.#controller.signal.aborted);
     this.instance.endedAt = new Date();
     this.#runnerLog(this.instance.state === "Succeeded" ? "Information" : "Warning", `job ${this.snapshot.job} instance ${this.instance.id} ended ${this.instance.state}`);
-    await this.#log.flush();
+    try {
+      await this.#log.flush();
+    } catch (error) {
+      // The instance must still end (and its lease be released by the caller): a run is not lost for its log.
+      this.instance.state = "Error";
+      const message = `job ${this.snapshot.job} instance ${this.instance.id} ended Error: the job's log could not be written (${errorMessage(error)}); lines not yet written are lost`;
+      this.#emit({ kind: "log", source: "runner", task: undefined, level: "Error", message });
+    }
     await updateJobInstance(this.options.store.dataSource.manager, this.instance.id, { state: this.instance.state, endedAt: this.instance.endedAt }).execute();
     this.#emit({ kind: "ended", summary: this.#summary });
     return this.#summary;
@@ -378,4 +385,8 @@ export async function requestCancel(store: Store, instanceId: number): Promise<J
   if (instance.state !== "InProgress") return instance;
   await updateJobInstance(manager, instanceId, { cancelRequested: true }).execute();
   return { ...instance, cancelRequested: true };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
