@@ -3,6 +3,7 @@
  * queues them as one batch for SynchronizeTask (src/domain/sync/prepare.ts; README, PrepareSynchronizationTask).
  */
 import { resolve } from "node:path";
+import { databaseQueue } from "../domain/sync/batch-queue.js";
 import { readConnectorMappings } from "../domain/sync/mappings.js";
 import { DEFAULT_MEMORY_BUDGET, prepareSynchronization } from "../domain/sync/prepare.js";
 import type { SynchronizationMode } from "../domain/vocabulary.js";
@@ -36,6 +37,7 @@ export async function runPrepareSynchronization(
     files,
     exportFolder: resolve(context.paths.export),
     workFolder: resolve(context.paths.work),
+    database: databaseQueue(context.store),
     commandColumn,
     memoryBudgetBytes,
     job: context.job,

@@ -10,6 +10,7 @@ import type { TaskContext, TaskOf } from "../../src/tasks/task-handler.js";
 import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 import { deployDemo, readCsv } from "../helpers/demo-data.js";
 import { removeTaskWorkspaces, taskSnapshot, taskWorkspace } from "../helpers/task-workspace.js";
+import { collectFolder, databaseQueue } from "../../src/domain/sync/batch-queue.js";
 
 afterEach(() => removeTaskWorkspaces());
 
@@ -40,7 +41,7 @@ describe.each(BACKENDS)("PrepareSynchronizationTask on %s", (_, backend) => {
     const { context: base, folders, logs, controller } = taskWorkspace({}, { store });
     mkdirSync(folders.export);
     const context: TaskContext = { ...base, job: { identifier: "HR_Synchro", instanceId: 3 } };
-    const collect = join(folders.work, "Collect", "HR");
+    const collect = collectFolder(folders.work, "HR", databaseQueue(store));
     const write = (name: string, text: string) => writeFileSync(join(folders.export, name), text);
     return { context, logs, controller, collect, write };
   }

@@ -17,6 +17,7 @@ import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 import { deployDemo } from "../helpers/demo-data.js";
 import { DEMO } from "../helpers/idm-process.js";
 import { removeTaskWorkspaces, taskSnapshot, taskWorkspace } from "../helpers/task-workspace.js";
+import { collectFolder, databaseQueue } from "../../src/domain/sync/batch-queue.js";
 
 const PEOPLE_HEADER = "employee_id,first_name,last_name,email,job_title,department_code,manager_id,contract_start,contract_end";
 const DEPARTMENTS = "code,name\r\nIT,Information technology\r\nHR,Human resources\r\n";
@@ -52,7 +53,7 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
     const contextFor = (instanceId: number, force = false): TaskContext => ({
       ...base, job: { identifier: "HR_Synchro", instanceId }, force, progress: () => hooks.progress(),
     });
-    const collect = join(folders.work, "Collect", "HR");
+    const collect = collectFolder(folders.work, "HR", databaseQueue(store));
     const write = (name: string, text: string) => writeFileSync(join(folders.export, name), text);
     /** A job instance with the synchronize task's instance, as the runner writes them. */
     const jobInstance = async (): Promise<number> => {

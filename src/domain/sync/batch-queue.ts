@@ -1,6 +1,6 @@
 /**
  * The batch queue between PrepareSynchronization (the producer, prepare.ts) and Synchronize (the
- * consumer): a folder per connector, `<workFolder>/Collect/<Connector>/`, where each batch is a
+ * consumer): a folder per database and connector, `<workFolder>/Collect/<database>/<Connector>/`, where each batch is a
  * folder named `<sequence>-<mode>` holding its sorted files and its manifest (`batch.json`).
  *
  * Queueing: a batch is built elsewhere and queued by renaming its complete folder (manifest
@@ -14,10 +14,12 @@
  * changes are committed; when the task fails before that, it is renamed back into the queue
  * (released). A `.taken` folder left by a killed run (SIGKILL) is taken again first, in sequence order.
  */
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { MappedFile } from "./mappings.js";
+import type { Store } from "../../store/store.js";
 import type { SynchronizationMode } from "../vocabulary.js";
 
 /** A queued batch folder: `000042-Incremental`. */
@@ -64,8 +66,21 @@ export interface Manifest {
   entries: ManifestEntry[];
 }
 
-export function collectFolder(workFolder: string, connector: string): string {
-  return join(workFolder, "Collect", connector);
+/**
+ * The queue folder of a connector in one database's queue: `<workFolder>/Collect/<database>/<connector>/`.
+ * Two databases used from one working folder must not take each other's batches or share numbers.
+ */
+export function collectFolder(workFolder: string, connector: string, database: string): string {
+  return join(workFolder, "Collect", database, connector);
+}
+
+/** The name of a database's queue: stable for the database whatever the URL's password, different per database and schema. */
+export function databaseQueue(store: Store): string {
+  const options = store.dataSource.options as { database?: unknown; schema?: unknown };
+  // A SQLite store is its file (the URL may be relative); a server store is its redacted URL.
+  const where = store.dialect === "sqlite" ? String(options.database) : store.display;
+  const identity = `${store.dialect}\u0000${where}\u0000${typeof options.schema === "string" ? options.schema : ""}`;
+  return `db-${createHash("sha256").update(identity).digest("hex").slice(0, 12)}`;
 }
 
 /** Writes the manifest into the finished batch folder and renames the folder into the queue. */
@@ -122,8 +137,8 @@ export interface TakenBatch {
 }
 
 /** Takes the oldest batch of the connector, or returns undefined when none is queued. */
-export async function takeOldestBatch(workFolder: string, connector: string): Promise<TakenBatch | undefined> {
-  const collect = collectFolder(workFolder, connector);
+export async function takeOldestBatch(workFolder: string, connector: string, database: string): Promise<TakenBatch | undefined> {
+  const collect = collectFolder(workFolder, connector, database);
   if (!existsSync(collect)) return undefined;
   for (;;) {
     const candidates: { name: string; sequence: number; taken: boolean }[] = [];

@@ -43,8 +43,10 @@ export interface PrepareOptions extends Pick<WorkContext, "job" | "signal">, Par
   files: MappedFile[];
   /** Where `<ConnectionTable>.csv` files are read. */
   exportFolder: string;
-  /** Batches go to `<workFolder>/Collect/<connector>/`. */
+  /** Batches go to `<workFolder>/Collect/<database>/<connector>/`. */
   workFolder: string;
+  /** The queue of the database the batches are for (databaseQueue). */
+  database: string;
   /** Incremental only: the input's command column, passed through when the file has it. */
   commandColumn?: string | undefined;
   memoryBudgetBytes?: number;
@@ -68,7 +70,7 @@ export function emptyCounters(): Counters {
 export async function prepareSynchronization(options: PrepareOptions): Promise<PrepareOutcome> {
   const { signal } = options;
   signal.throwIfAborted();
-  const collect = collectFolder(options.workFolder, options.connector);
+  const collect = collectFolder(options.workFolder, options.connector, options.database);
   await mkdir(collect, { recursive: true });
   const staging = join(collect, `.staging-${process.pid}-${randomBytes(4).toString("hex")}`);
   const batchStage = join(staging, "batch");

@@ -21,7 +21,7 @@ import { SYNCHRONIZATION_CHANGES } from "../resources/resource-queries.js";
 import { ResourceStore } from "../resources/resource-store.js";
 import { ENTITY, type TaskInstanceRow } from "../../store/entities.js";
 import type { Store } from "../../store/store.js";
-import { consumeBatch, releaseBatch, takeOldestBatch, type ManifestEntry, type TakenBatch } from "./batch-queue.js";
+import { consumeBatch, databaseQueue, releaseBatch, takeOldestBatch, type ManifestEntry, type TakenBatch } from "./batch-queue.js";
 import { applyChanges } from "./synchronize-apply.js";
 import { ChangeRowSink, CountingSink, mergeComplete } from "./synchronize-diff.js";
 import { diffIncremental } from "./synchronize-incremental.js";
@@ -60,7 +60,7 @@ export async function synchronize(options: SynchronizeOptions): Promise<Synchron
     return { state: "Succeeded", didWork: changed(counters), counters, ...(await orphansOut(options, orphans)) };
   }
 
-  const batch = await takeOldestBatch(options.workFolder, connector);
+  const batch = await takeOldestBatch(options.workFolder, connector, databaseQueue(options.store));
   if (batch === undefined) {
     options.log("Information", `no batch queued for ${connector}: nothing to synchronize`);
     return { state: "Succeeded", didWork: false, counters: emptySynchronizeCounters() };

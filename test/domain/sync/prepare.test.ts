@@ -20,7 +20,7 @@ function setup() {
   const exportFolder = join(root, "export");
   const workFolder = join(root, "work");
   mkdirSync(exportFolder);
-  const collect = collectFolder(workFolder, "HR");
+  const collect = collectFolder(workFolder, "HR", "db-test");
   const writeExport = (table: string, rows: string[][], bom = false) =>
     writeFileSync(join(exportFolder, `${table}.csv`), (bom ? "\uFEFF" : "") + rows.map(csvLine).join(""));
   const run = (mode: SynchronizationMode, files: MappedFile[], extra: Partial<PrepareOptions> = {}) =>
@@ -30,6 +30,7 @@ function setup() {
       files,
       exportFolder,
       workFolder,
+      database: "db-test",
       job: { identifier: "J", instanceId: 7 },
       task: "HR_Prepare",
       signal: new AbortController().signal,

@@ -13,6 +13,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../../../src/store/store.js";
 import { idm, startIdm } from "../../helpers/idm-process.js";
 import { dropProcessDatabases, PROCESS_DATABASES } from "../../helpers/process-databases.js";
+import { collectFolder, databaseQueue } from "../../../src/domain/sync/batch-queue.js";
 
 const PEOPLE = 40_000;
 const roots: string[] = [];
@@ -51,7 +52,7 @@ const CONFIG = `<?xml version="1.0" encoding="utf-8"?>
 </ConfigurationFile>
 `;
 
-function workspace(): { cwd: string; writePeople(round: number): void; collect: string } {
+function workspace(): { cwd: string; writePeople(round: number): void; collectOf(url: string): Promise<string> } {
   const cwd = realpathSync(mkdtempSync(join(tmpdir(), "idm-sync-killed-")));
   roots.push(cwd);
   mkdirSync(join(cwd, "conf"));
@@ -62,7 +63,16 @@ function workspace(): { cwd: string; writePeople(round: number): void; collect: 
     const rows = Array.from({ length: PEOPLE }, (_, i) => `P${String(i).padStart(6, "0")},Person ${i},Title ${i % 7} round ${round}`);
     writeFileSync(join(cwd, "export", "People.csv"), `id,name,title\r\n${rows.join("\r\n")}\r\n`);
   };
-  return { cwd, writePeople, collect: join(cwd, "work", "Collect", "People") };
+  /** The People queue of the database at url, as the CLI run in cwd names it. */
+  const collectOf = async (url: string) => {
+    const store = await openStore(url, { cwd });
+    try {
+      return collectFolder(join(cwd, "work"), "People", databaseQueue(store));
+    } finally {
+      await store.close();
+    }
+  };
+  return { cwd, writePeople, collectOf };
 }
 
 /** Every current resource as key → (properties, valid from), and the archived versions counted. */
@@ -112,9 +122,10 @@ async function applyStarted(url: string, signal: AbortSignal): Promise<void> {
 
 describe.each(PROCESS_DATABASES.map((d) => [d.name, d] as const))("a synchronization killed mid-apply on %s", (_, database) => {
   it("leaves the database as before and the batch queued; the next run applies the batch", { timeout: 180_000 }, async () => {
-    const { cwd, writePeople, collect } = workspace();
+    const { cwd, writePeople, collectOf } = workspace();
     const url = await database.create(cwd);
     const run = (...args: string[]) => idm(cwd, "--database", url, ...args);
+    const collect = await collectOf(url);
     expect(run("deploy", "conf").status).toBe(0);
     writePeople(1);
     expect(run("run", "People_Prepare").status).toBe(0);

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { consumeBatch, releaseBatch, takeOldestBatch } from "../../../src/domain/sync/batch-queue.js";
+import { collectFolder, consumeBatch, releaseBatch, takeOldestBatch } from "../../../src/domain/sync/batch-queue.js";
 import type { ConnectorModel } from "../../../src/domain/sync/synchronize-model.js";
 import { exceededLinkThreshold, exceededThreshold, type Thresholds } from "../../../src/domain/sync/thresholds.js";
 
@@ -14,7 +14,7 @@ afterEach(() => {
 function queue(...names: string[]): { work: string; collect: string } {
   const work = mkdtempSync(join(tmpdir(), "idm-sync-batch-"));
   roots.push(work);
-  const collect = join(work, "Collect", "HR");
+  const collect = collectFolder(work, "HR", "db-test");
   mkdirSync(collect, { recursive: true });
   writeFileSync(join(collect, "sequence"), "9\n");
   mkdirSync(join(collect, "previous"));
@@ -28,19 +28,19 @@ function queue(...names: string[]): { work: string; collect: string } {
 
 describe("the batch queue seen by SynchronizeTask", () => {
   it("finds nothing without a Collect folder or a queued batch", async () => {
-    expect(await takeOldestBatch(join(tmpdir(), "idm-no-such-folder"), "HR")).toBeUndefined();
+    expect(await takeOldestBatch(join(tmpdir(), "idm-no-such-folder"), "HR", "db-test")).toBeUndefined();
     const { work } = queue();
-    expect(await takeOldestBatch(work, "HR")).toBeUndefined();
+    expect(await takeOldestBatch(work, "HR", "db-test")).toBeUndefined();
   });
 
   it("takes the oldest batch by renaming it, puts it back on release, removes it once consumed", async () => {
     const { work, collect } = queue("000003-Incremental", "000002-Complete");
-    const batch = await takeOldestBatch(work, "HR");
+    const batch = await takeOldestBatch(work, "HR", "db-test");
     expect(batch).toMatchObject({ name: "000002-Complete", sequence: 2, manifest: { mode: "Complete" } });
     expect(readdirSync(collect).sort()).toEqual(["000002-Complete.taken", "000003-Incremental", "previous", "sequence"]);
     await releaseBatch(batch!);
     expect(readdirSync(collect).sort()).toEqual(["000002-Complete", "000003-Incremental", "previous", "sequence"]);
-    const again = await takeOldestBatch(work, "HR");
+    const again = await takeOldestBatch(work, "HR", "db-test");
     await consumeBatch(again!);
     expect(readdirSync(collect).sort()).toEqual(["000003-Incremental", "previous", "sequence"]);
     expect(existsSync(again!.folder)).toBe(false);
@@ -48,7 +48,7 @@ describe("the batch queue seen by SynchronizeTask", () => {
 
   it("takes again first a batch a killed run left taken", async () => {
     const { work } = queue("000004-Complete", "000003-Incremental.taken");
-    expect((await takeOldestBatch(work, "HR"))?.name).toBe("000003-Incremental");
+    expect((await takeOldestBatch(work, "HR", "db-test"))?.name).toBe("000003-Incremental");
   });
 });
 
