@@ -2,7 +2,7 @@
 import { jobCron } from "../config/job-cron.js";
 import { isJobChildren } from "../config/items.js";
 import { readStoredItems } from "../domain/stored-items.js";
-import { ENTITY, type ItemRow, type JobInstanceRow, type TaskLogRow } from "../store/entities.js";
+import { ENTITY, type JobInstanceRow, type TaskLogRow } from "../store/entities.js";
 import type { Store } from "../store/store.js";
 import {
   deleteByJobInstance, deleteJobInstances, selectInstances, selectJobInstance, selectLastInstances, selectPrunableInstances, selectTaskInstances,

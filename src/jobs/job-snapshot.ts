@@ -2,12 +2,11 @@
  * The job a run executes, read from the stored items (never from XML) and frozen into the job
  * instance at start: a deploy during the run changes nothing for it, and resume reruns the same job.
  */
-import { In } from "typeorm";
 import type { AttributeValue } from "../config/coerce-attribute.js";
 import { TASK_TYPES } from "../config/generated/schema-types.js";
 import { isJobChildren, isTaskChildren } from "../config/items.js";
 import { readStoredItem, readStoredItemsByIdentifier } from "../domain/stored-items.js";
-import { ENTITY, type DeploymentRow, type ItemRow } from "../store/entities.js";
+import { ENTITY, type DeploymentRow } from "../store/entities.js";
 import type { Store } from "../store/store.js";
 import type { TaskSnapshot } from "../tasks/task-handler.js";
 

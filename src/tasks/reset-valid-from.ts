@@ -13,7 +13,6 @@ import {
   execute, resetFirstArchivedVersions, resetUnarchivedResources, selectHistoryBound, selectResourceBound, type IdRange,
 } from "../domain/resources/derived-queries.js";
 import type { Statement } from "../store/statements.js";
-import type { Store } from "../store/store.js";
 import { defineTask, type TaskResult } from "./task-handler.js";
 import type { WorkContext } from "../domain/work-context.js";
 

@@ -9,7 +9,7 @@ import type { PrepareSynchronizationTaskAttributes } from "../../src/config/gene
 import type { TaskContext, TaskOf } from "../../src/tasks/task-handler.js";
 import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 import { deployDemo, readCsv } from "../helpers/demo-data.js";
-import { removeTaskWorkspaces, taskSnapshot, taskWorkspace } from "../helpers/task-workspace.js";
+import { removeTaskWorkspaces, taskWorkspace } from "../helpers/task-workspace.js";
 import { collectFolder, databaseQueue } from "../../src/domain/sync/batch-queue.js";
 
 afterEach(() => removeTaskWorkspaces());

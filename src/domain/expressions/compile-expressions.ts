@@ -7,7 +7,6 @@ import { isCelError, parse, plan, type CelValue } from "@bufbuild/cel";
 import { attributeText, type AttributeValue } from "../../config/coerce-attribute.js";
 import { readStoredItems } from "../stored-items.js";
 import type { EntityModel, PropertyType } from "../resources/entity-model.js";
-import { ENTITY, type ItemRow } from "../../store/entities.js";
 import type { Store } from "../../store/store.js";
 import { expressionEnvironment, RESOURCE_VARIABLE } from "./cel-environment.js";
 import { INTEGER_TYPES, literalValue, readExpressionForm, type StoredValue } from "./expression-forms.js";

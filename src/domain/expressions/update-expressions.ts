@@ -15,8 +15,6 @@ import { archiveResources, updateResourceVersions } from "../resources/resource-
 import { decodeProperties, encodeProperties, type Properties, type PropertyInput } from "../resources/properties.js";
 import { VERSIONS_PER_UPDATE } from "../resources/resource-versions.js";
 import { batchSize, chunks, run } from "../../store/statements.js";
-import type { Store } from "../../store/store.js";
-import type { LogLevel } from "../vocabulary.js";
 import { compileExpressions, integerProperties, type EntityTypeProgram, type NavigationTree, type ResourceObject } from "./compile-expressions.js";
 import { selectDirtyIds, selectSubjectsByIds, selectSubjectsPage, type ComputedSubject } from "./expression-queries.js";
 import { attachNavigations, navigationOf, reachingIds, resourceObject, type LoadContext } from "./navigation-loader.js";

@@ -11,7 +11,6 @@
  */
 import { attributeText, isTrueAttribute, type AttributeValue } from "../../config/coerce-attribute.js";
 import { readStoredItems, type LazyStoredItem } from "../stored-items.js";
-import { ENTITY, type ItemRow } from "../../store/entities.js";
 import type { Store } from "../../store/store.js";
 
 /** The reference's property types (model.md B.1); numbers in the XML are mapped to these names. */

@@ -5,7 +5,6 @@
  */
 import { attributeText, isTrueAttribute, type AttributeValue } from "../../config/coerce-attribute.js";
 import { readStoredItems, type LazyStoredItem } from "../stored-items.js";
-import { ENTITY, type ItemRow } from "../../store/entities.js";
 import type { Store } from "../../store/store.js";
 
 export interface MappedProperty {
