@@ -60,8 +60,16 @@ export class LineIndex {
     this.#lineStarts = starts;
   }
 
+  /** The last line found (0-based): the parser asks in text order, mostly on that line or the next. */
+  #last = 0;
+
   line(offset: number): number {
     const starts = this.#lineStarts;
+    const last = this.#last;
+    if (starts[last]! <= offset) {
+      if (last + 1 >= starts.length || offset < starts[last + 1]!) return last + 1;
+      if (last + 2 >= starts.length || offset < starts[last + 2]!) return (this.#last = last + 1) + 1;
+    }
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -69,6 +77,7 @@ export class LineIndex {
       if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
+    this.#last = lo;
     return lo + 1;
   }
 
