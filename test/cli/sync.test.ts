@@ -28,6 +28,29 @@ function configuration(): string {
 }
 
 describe.each(PROCESS_DATABASES)("idm sync on $name", (database) => {
+  it("idm sync discard removes the oldest queued batch, or the one named, and exits 3 when there is none", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "idm-sync-discard-"));
+    const url = await database.create(cwd);
+    const run = (...args: string[]) => idm(cwd, "--database", url, ...args);
+    const exportFolder = join(cwd, ".idm/export");
+    mkdirSync(exportFolder, { recursive: true });
+    writeFileSync(join(exportFolder, "HRPeople.csv"), `${PEOPLE_HEADER}\r\n${person(1)}\r\n`);
+    writeFileSync(join(exportFolder, "HROrganizations.csv"), "code,name\r\nIT,Information technology\r\n");
+    expect(run("deploy", configuration()).status).toBe(0);
+    for (let i = 0; i < 3; i++) expect(run("run", "HR_Sync", "-t", "Test_Prepare").status).toBe(0);
+
+    const oldest = run("sync", "discard", "HR");
+    expect(oldest.stdout).toBe("discarded batch 000001-Complete of HR\n");
+    const named = run("sync", "discard", "HR", "--batch", "000003-Complete");
+    expect(named.stdout).toBe("discarded batch 000003-Complete of HR\n");
+    const synchronized = run("run", "HR_Sync", "-t", "Test_Synchronize", "--json");
+    expect(synchronized.status, synchronized.stderr).toBe(0);
+    expect(JSON.parse(synchronized.stdout).tasks[0].counters).toMatchObject({ inserted: 2 });
+    const none = run("sync", "discard", "HR");
+    expect(none.status).toBe(3);
+    expect(none.stderr).toContain("no batch of HR is queued");
+  });
+
   it("a sync over its delete threshold exits 3 Blocked, idm sync changes shows why, idm resume applies it", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "idm-sync-"));
     const url = await database.create(cwd);

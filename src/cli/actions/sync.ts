@@ -1,7 +1,9 @@
 import type { Command } from "commander";
 import { ResourceStore } from "../../domain/resources/resource-store.js";
 import type { ChangeState } from "../../domain/vocabulary.js";
-import { withStore } from "../context.js";
+import { resolve } from "node:path";
+import { databaseQueue, discardBatch } from "../../domain/sync/batch-queue.js";
+import { settingsOf, withStore } from "../context.js";
 import { CliError } from "../cli-error.js";
 import { EXIT_USAGE } from "../exit-codes.js";
 
@@ -54,4 +56,14 @@ export async function syncChanges(program: Command, id: string, flags: { state?:
   }
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   if (total > lines.length) process.stdout.write(`  … ${total - lines.length} more (--limit)\n`);
+}
+
+/** Exit 3 when there is no such batch, as `idm show` does for an item that is not there. */
+export async function syncDiscard(program: Command, connector: string, flags: { batch?: string }): Promise<void> {
+  const work = resolve(settingsOf(program).paths.work);
+  const discarded = await withStore(program, (store) => discardBatch(work, connector, databaseQueue(store), flags.batch));
+  if (discarded === undefined) {
+    throw new CliError(flags.batch === undefined ? `no batch of ${connector} is queued` : `no batch ${flags.batch} of ${connector} is queued`, 3);
+  }
+  process.stdout.write(`discarded batch ${discarded} of ${connector}\n`);
 }

@@ -11,4 +11,10 @@ export function registerSync(program: Command): void {
     .option("--json", "print as JSON")
     .action(async (id: string, flags: { state?: string; limit: string; json?: boolean }) =>
       (await import("../actions/sync.js")).syncChanges(program, id, flags));
+  sync
+    .command("discard")
+    .description("remove a queued batch without applying it: the one the next synchronization of the connector would take, or the one named")
+    .argument("<connector>", "the connector whose queue it is")
+    .option("--batch <name>", "the batch to remove, e.g. 000002-Complete (default: the oldest)")
+    .action(async (connector: string, flags: { batch?: string }) => (await import("../actions/sync.js")).syncDiscard(program, connector, flags));
 }

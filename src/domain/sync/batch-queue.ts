@@ -136,20 +136,32 @@ export interface TakenBatch {
   manifest: Manifest;
 }
 
+interface QueuedBatch {
+  name: string;
+  sequence: number;
+  /** Taken by a synchronization (running, or killed: the next one takes it again first). */
+  taken: boolean;
+}
+
+/** The batches of a queue folder in the order synchronization takes them. */
+async function queuedBatches(collect: string): Promise<QueuedBatch[]> {
+  const batches: QueuedBatch[] = [];
+  for (const entry of await readdir(collect)) {
+    const taken = entry.endsWith(TAKEN_SUFFIX);
+    const name = taken ? entry.slice(0, -TAKEN_SUFFIX.length) : entry;
+    const match = BATCH_NAME.exec(name);
+    if (match !== null) batches.push({ name, sequence: Number(match[1]), taken });
+  }
+  return batches.sort((a, b) => a.sequence - b.sequence || Number(b.taken) - Number(a.taken));
+}
+
 /** Takes the oldest batch of the connector, or returns undefined when none is queued. */
 export async function takeOldestBatch(workFolder: string, connector: string, database: string): Promise<TakenBatch | undefined> {
   const collect = collectFolder(workFolder, connector, database);
   if (!existsSync(collect)) return undefined;
   for (;;) {
-    const candidates: { name: string; sequence: number; taken: boolean }[] = [];
-    for (const entry of await readdir(collect)) {
-      const taken = entry.endsWith(TAKEN_SUFFIX);
-      const name = taken ? entry.slice(0, -TAKEN_SUFFIX.length) : entry;
-      const match = BATCH_NAME.exec(name);
-      if (match !== null) candidates.push({ name, sequence: Number(match[1]), taken });
-    }
+    const candidates = await queuedBatches(collect);
     if (candidates.length === 0) return undefined;
-    candidates.sort((a, b) => a.sequence - b.sequence || Number(b.taken) - Number(a.taken));
     const next = candidates[0]!;
     const folder = join(collect, next.name + TAKEN_SUFFIX);
     const queuedFolder = join(collect, next.name);
@@ -176,4 +188,19 @@ export async function releaseBatch(batch: TakenBatch): Promise<void> {
 /** Removes a batch whose changes are committed (applied, or stored as blocked changes). */
 export async function consumeBatch(batch: TakenBatch): Promise<void> {
   await rm(batch.folder, { recursive: true, force: true });
+}
+
+/**
+ * Removes a batch from the queue without applying it: the one named, else the one the next
+ * synchronization would take. A batch no synchronization can apply would otherwise block its
+ * connector's queue for good. Returns the name removed, or undefined when there is no such batch.
+ */
+export async function discardBatch(workFolder: string, connector: string, database: string, name?: string): Promise<string | undefined> {
+  const collect = collectFolder(workFolder, connector, database);
+  if (!existsSync(collect)) return undefined;
+  const batches = await queuedBatches(collect);
+  const chosen = name === undefined ? batches[0] : batches.find((batch) => batch.name === name);
+  if (chosen === undefined) return undefined;
+  await rm(join(collect, chosen.name + (chosen.taken ? TAKEN_SUFFIX : "")), { recursive: true, force: true });
+  return chosen.name;
 }

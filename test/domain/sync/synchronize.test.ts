@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { collectFolder, consumeBatch, releaseBatch, takeOldestBatch } from "../../../src/domain/sync/batch-queue.js";
+import { collectFolder, consumeBatch, discardBatch, releaseBatch, takeOldestBatch } from "../../../src/domain/sync/batch-queue.js";
 import type { ConnectorModel } from "../../../src/domain/sync/synchronize-model.js";
 import { exceededLinkThreshold, exceededThreshold, type Thresholds } from "../../../src/domain/sync/thresholds.js";
 
@@ -44,6 +44,16 @@ describe("the batch queue seen by SynchronizeTask", () => {
     await consumeBatch(again!);
     expect(readdirSync(collect).sort()).toEqual(["000003-Incremental", "previous", "sequence"]);
     expect(existsSync(again!.folder)).toBe(false);
+  });
+
+  it("discards the batch the next synchronization would take, or the one named, and nothing else", async () => {
+    const { work, collect } = queue("000004-Complete", "000003-Incremental.taken", "000005-Incremental");
+    expect(await discardBatch(work, "HR", "db-test")).toBe("000003-Incremental");
+    expect(await discardBatch(work, "HR", "db-test", "000005-Incremental")).toBe("000005-Incremental");
+    expect(await discardBatch(work, "HR", "db-test", "../../etc")).toBeUndefined();
+    expect(await discardBatch(work, "HR", "db-test", "000009-Complete")).toBeUndefined();
+    expect(readdirSync(collect).sort()).toEqual(["000004-Complete", "previous", "sequence"]);
+    expect(await discardBatch(work, "AD", "db-test")).toBeUndefined();
   });
 
   it("takes again first a batch a killed run left taken", async () => {
