@@ -6,6 +6,7 @@
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { sweepStaleTemporaries } from "../domain/maintenance/stale-temporaries.js";
 import { closestName } from "../config/did-you-mean.js";
 import type { Settings } from "../config/settings.js";
 import { jobIdentifiers } from "../deploy/history.js";
@@ -256,6 +257,7 @@ class JobRun {
     const stopWatching = this.#watchForCancel();
     this.#emit({ kind: "started", job: this.snapshot.job, instanceId: this.instance.id, tasks: this.#views });
     this.#runnerLog("Information", `job ${this.snapshot.job} instance ${this.instance.id} started (${this.instance.trigger}, ${this.instance.user}@${this.instance.host} pid ${this.instance.pid})`);
+    sweepStaleTemporaries([this.#paths.work, this.#paths.temp, this.#paths.export], (level, message) => this.#runnerLog(level, message));
     let stop: RunStop | undefined;
     try {
       const groups = [...new Set(this.#views.map((v) => v.groupIndex))].sort((a, b) => a - b);
