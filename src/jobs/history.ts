@@ -9,7 +9,7 @@ import {
   selectTaskLogs,
 } from "../store/job-instance-queries.js";
 import { jobLeaseName } from "../store/job-lease.js";
-import { isDeadLocalHolder, readLease } from "../store/lease.js";
+import { goneHolder, readLease } from "../store/lease.js";
 
 export type InstanceSummary = Omit<JobInstanceRow, "snapshot" | "selection">;
 
@@ -98,7 +98,8 @@ export async function followLogs(
     print(lines);
     afterId = lines.at(-1)?.id ?? afterId;
     if (!options.follow || instance.state !== "InProgress") return { state: instance.state };
-    const gone = await goneRunner(store, instance);
+    const lease = jobLeaseName(instance.job);
+    const gone = goneHolder(lease, await readLease(store, lease));
     if (gone !== undefined) {
       // Lines the runner wrote after the read above, before it went, are printed too.
       print(await readLogs(store, instanceId, { ...taskFilter, afterId }));
@@ -106,16 +107,6 @@ export async function followLogs(
     }
     await new Promise((resolve) => setTimeout(resolve, options.pollMs));
   }
-}
-
-/** Why an InProgress instance has no live runner, or undefined while one holds its job's lease. */
-async function goneRunner(store: Store, instance: JobInstanceRow): Promise<string | undefined> {
-  const name = jobLeaseName(instance.job);
-  const lease = await readLease(store, name);
-  if (lease === undefined) return `the lease ${name} is not held`;
-  if (lease.expiresAt <= new Date()) return `the lease ${name} expired at ${lease.expiresAt.toISOString()}`;
-  if (isDeadLocalHolder(lease)) return `its runner, pid ${lease.pid} on this host, is gone`;
-  return undefined;
 }
 
 export interface PruneResult {

@@ -72,15 +72,27 @@ async function tryAcquire(store: Store, name: string, owner: string, ttlMs: numb
   }
 }
 
-/** A holder on this host whose process is gone; `kill(pid, 0)` only checks that the process exists. */
-export function isDeadLocalHolder(holder: LeaseHolder): boolean {
-  if (holder.host !== hostname() || holder.pid === process.pid) return false;
+/** Whether a process of this pid exists on this host; `kill(pid, 0)` only checks, it sends nothing. */
+export function processExists(pid: number): boolean {
   try {
-    process.kill(holder.pid, 0);
-    return false;
+    process.kill(pid, 0);
+    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
+    return (error as NodeJS.ErrnoException).code !== "ESRCH";
   }
+}
+
+/** A holder on this host whose process is gone. */
+function isDeadLocalHolder(holder: LeaseHolder): boolean {
+  return holder.host === hostname() && holder.pid !== process.pid && !processExists(holder.pid);
+}
+
+/** Why the lease `name` has no live holder (free, expired, or held by a process of this host that is gone), or undefined while it may have one. */
+export function goneHolder(name: string, lease: LeaseHolder | undefined, now = new Date()): string | undefined {
+  if (lease === undefined) return `its lease ${name} is not held`;
+  if (lease.expiresAt <= now) return `its lease ${name} expired at ${lease.expiresAt.toISOString()}`;
+  if (isDeadLocalHolder(lease)) return `its holder, pid ${lease.pid} on this host, is gone`;
+  return undefined;
 }
 
 export async function acquireLease(store: Store, name: string, options: LeaseOptions): Promise<Lease> {

@@ -14,7 +14,7 @@
 import { In, Not, type DeleteQueryBuilder, type EntityManager, type ObjectLiteral, type SelectQueryBuilder } from "typeorm";
 import { deleteByJobInstance, interruptJobInstances, interruptTaskInstances } from "../../store/job-instance-queries.js";
 import { ENTITY, type JobInstanceRow } from "../../store/entities.js";
-import { readLease } from "../../store/lease.js";
+import { goneHolder, readLease } from "../../store/lease.js";
 import { chunks } from "../../store/statements.js";
 import type { MaintenanceRun } from "./run.js";
 import { jobLeaseName } from "../../store/job-lease.js";
@@ -102,10 +102,9 @@ export async function repairConsistency(run: MaintenanceRun): Promise<void> {
   const leases = new Map<string, Awaited<ReturnType<typeof readLease>>>();
   for (const instance of running) {
     if (!leases.has(instance.job)) leases.set(instance.job, await session.guard(() => readLease(run.context.store, jobLeaseName(instance.job))));
-    const lease = leases.get(instance.job);
     const now = new Date();
-    if (lease !== undefined && lease.expiresAt > now) continue;
-    const why = lease === undefined ? `its lease ${jobLeaseName(instance.job)} is not held` : `its lease ${jobLeaseName(instance.job)} expired at ${lease.expiresAt.toISOString()}`;
+    const why = goneHolder(jobLeaseName(instance.job), leases.get(instance.job), now);
+    if (why === undefined) continue;
     const tasks = await exec(interruptTaskInstances(m, [instance.id], now));
     const jobs = await exec(interruptJobInstances(m, [instance.id], now));
     if (jobs === 0 && tasks === 0) continue;

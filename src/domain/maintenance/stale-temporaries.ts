@@ -7,24 +7,15 @@
  */
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { processExists } from "../../store/lease.js";
 
 const TEMPORARY = /^\..+[.](\d+)[-.][0-9a-f]{8}(?:\.\d+)?\.tmp$|^.+\.(\d+)-[0-9a-f]{8}\.tmp$|^\.staging-(\d+)-[0-9a-f]{8}$/;
-
-/** Whether a process of this pid runs on this host (`kill(pid, 0)` only checks that it exists). */
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== "ESRCH";
-  }
-}
 
 /**
  * Removes the temporaries of dead writers in each folder and in its batch queues
  * (`Collect/<database>/<connector>/`); returns the paths removed.
  */
-export function removeStaleTemporaries(folders: readonly string[], running: (pid: number) => boolean = isRunning): string[] {
+export function removeStaleTemporaries(folders: readonly string[], running: (pid: number) => boolean = processExists): string[] {
   const removed: string[] = [];
   for (const folder of new Set(folders)) {
     for (const dir of [folder, ...queueFolders(folder)]) {
