@@ -6,9 +6,13 @@
  *
  * The tree is built with an explicit stack (saxes keeps its own), so no nesting depth can overflow
  * the call stack; maxDepth is the only bound. Everything is linear in the size of the text.
+ *
+ * Most configuration files are only elements, attributes and comments: read-plain-xml-tree.ts
+ * builds their tree first, several times faster, and hands anything else to this pass.
  */
 import { SaxesParser } from "saxes";
 import type { Problem } from "./problems.js";
+import { readPlainXmlTree } from "./read-plain-xml-tree.js";
 import type { LineIndex } from "./source-text.js";
 import { NamespaceScope } from "./xml-namespaces.js";
 import type { Span, XmlElement } from "./xml-tree.js";
@@ -22,6 +26,12 @@ export interface XmlTreeResult {
 const STOP = Symbol("stop");
 
 export function readXmlTree(file: string, text: string, lines: LineIndex, maxDepth: number): XmlTreeResult {
+  const plain = readPlainXmlTree(file, text, lines, maxDepth);
+  return plain ? { root: plain } : readConformingXmlTree(file, text, lines, maxDepth);
+}
+
+/** The conforming pass alone: what decides every document the fast path gives up on. */
+export function readConformingXmlTree(file: string, text: string, lines: LineIndex, maxDepth: number): XmlTreeResult {
   // forceXMLVersion: XML 1.1's rules are never applied (a 1.1 declaration is refused below).
   const parser = new SaxesParser({ xmlns: false, position: true, defaultXMLVersion: "1.0", forceXMLVersion: true });
   const stack: XmlElement[] = [];

@@ -8,47 +8,10 @@ import { parseConfigFile } from "../../src/config/parse-config-file.js";
 import { listConfigFiles } from "../../src/config/read-folder.js";
 import { validateFolder } from "../../src/config/validate-folder.js";
 import { configFile, writeFolder } from "../helpers/temp-folder.js";
+import { mutate, random } from "../helpers/xml-samples.js";
 
 const DEMO = fileURLToPath(new URL("../../conf-samples/demo", import.meta.url));
 const LIMITS = { maxFileBytes: 1_000_000, maxDepth: 64 };
-
-/** mulberry32: a small seeded generator, so that a failure can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Bytes XML gives meaning to, and some it forbids, to make mutations likely to matter. */
-const INTERESTING = [..."<>&;\"'=/!?-[]#x: \t\r\n\f\0", "&amp;", "&#0;", "&#xD800;", "&foo;", "<!--", "-->", "<![CDATA[", "]]>", "<?xml ", "<!DOCTYPE a>", "\u00e9", "\ufeff"];
-
-function mutate(bytes: Buffer, next: () => number): Buffer {
-  const pick = (n: number) => Math.floor(next() * n);
-  let out = bytes;
-  for (let edits = 1 + pick(4); edits > 0; edits--) {
-    const at = pick(out.length + 1);
-    switch (pick(5)) {
-      case 0: // truncate
-        out = out.subarray(0, at);
-        break;
-      case 1: // delete a run
-        out = Buffer.concat([out.subarray(0, at), out.subarray(at + 1 + pick(20))]);
-        break;
-      case 2: // insert something XML cares about
-        out = Buffer.concat([out.subarray(0, at), Buffer.from(INTERESTING[pick(INTERESTING.length)]!), out.subarray(at)]);
-        break;
-      case 3: // a random byte
-        out = Buffer.concat([out.subarray(0, at), Buffer.from([pick(256)]), out.subarray(at + 1)]);
-        break;
-      default: // duplicate a run elsewhere
-        out = Buffer.concat([out.subarray(0, at), out.subarray(pick(out.length), pick(out.length) + 40), out.subarray(at)]);
-    }
-  }
-  return out;
-}
 
 /** Parses and checks the contract: a tree or problems with real positions, never an exception. */
 function parseChecked(bytes: Uint8Array): void {
