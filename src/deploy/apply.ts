@@ -11,7 +11,7 @@ import { DeployError } from "./deploy-error.js";
 import { canonicalJson, setHash, type Item } from "../config/items.js";
 import { batchSize, run } from "../store/statements.js";
 import { deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, updateItem } from "./item-queries.js";
-import { hasChanges, planDeploy, PLAN_VERSION, type Plan } from "./plan.js";
+import { hasChanges, ledgerPlan, planDeploy, PLAN_VERSION, type Plan } from "./plan.js";
 import { type StoredItem } from "../domain/stored-items.js";
 import { readStoredForPlan } from "./read-stored.js";
 import { revisionOfRow, revisionState, sourceColumns, toItemRow } from "./stored-items.js";
@@ -95,7 +95,7 @@ async function applyPlan(store: Store, manager: EntityManager, plan: Plan, store
     inserted: insert,
     updated: update,
     deleted,
-    plan: JSON.stringify(plan),
+    plan: ledgerPlan(plan),
     error: null,
     rollbackOf: options.rollbackOf ?? null,
   }).execute();

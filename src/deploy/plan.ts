@@ -107,6 +107,21 @@ export function planDeploy(desired: Item[], stored: StoredItem[], options: PlanO
   };
 }
 
+/**
+ * The plan as the ledger keeps it: what changed, by key, with the changed fields of each update.
+ * The items themselves are in that deployment's revisions, so a cold deploy of 50,000 items writes
+ * each item's JSON twice (item and revision), not a third time into one plan row.
+ */
+export function ledgerPlan(plan: Plan): string {
+  const keyOf = ({ kind, identifier }: { kind: string; identifier: string }) => ({ kind, identifier });
+  return JSON.stringify({
+    ...plan,
+    inserts: plan.inserts.map((item) => ({ ...keyOf(item), source: item.source })),
+    updates: plan.updates.map(({ kind, identifier, changes }) => ({ kind, identifier, changes })),
+    deletes: plan.deletes.map((item) => ({ ...keyOf(item), source: item.source })),
+  });
+}
+
 export function hasChanges(plan: Plan): boolean {
   return plan.inserts.length + plan.updates.length + plan.deletes.length + plan.moves.length > 0;
 }

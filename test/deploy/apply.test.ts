@@ -102,6 +102,21 @@ describe.each(BACKENDS)("deploy on %s", (name, backend) => {
     expect(JSON.parse(revisions[0]!.after!).attributes.DoNotDeleteChanges).toBe(true);
   });
 
+  it("keeps in the ledger the change set by key, not a third copy of each item", async () => {
+    const store = await open();
+    const dir = copyDemo();
+    await deploy(store, itemsOf(dir), OPTIONS);
+    edit(dir, "Jobs/HR_Complete.xml", 'Identifier="HR_Synchronize"', 'Identifier="HR_Synchronize" DoNotDeleteChanges="true"');
+    await deploy(store, itemsOf(dir), OPTIONS);
+    const [first, second] = await store.dataSource.manager.getRepository(ENTITY.deployment).find({ order: { id: "ASC" } });
+    const cold = JSON.parse(first!.plan);
+    expect(cold.summary.insert).toBe(cold.inserts.length);
+    expect(Object.keys(cold.inserts[0]).sort()).toEqual(["identifier", "kind", "source"]);
+    expect(JSON.parse(second!.plan).updates).toEqual([
+      { kind: "SynchronizeTask", identifier: "HR_Synchronize", changes: [{ path: "attributes.DoNotDeleteChanges", before: false, after: true }] },
+    ]);
+  });
+
   it("guards against many deletes, and deletes with allowDeletes", async () => {
     const store = await open();
     const dir = copyDemo();
