@@ -64,6 +64,8 @@ function giveUp(): never {
 class PlainReader {
   #i = 0;
   readonly #namespaces = new NamespaceScope();
+  /** Names seen so far, by length and first character: a configuration repeats a few dozen names thousands of times. */
+  readonly #names = new Map<number, string[]>();
 
   constructor(
     readonly file: string,
@@ -207,10 +209,17 @@ class PlainReader {
 
   /** The name at offset `at`; #i after it. */
   #name(at: number): string {
+    const { text } = this;
     NAME.lastIndex = at;
-    if (!NAME.test(this.text)) giveUp();
-    this.#i = NAME.lastIndex;
-    return this.text.slice(at, this.#i);
+    if (!NAME.test(text)) giveUp();
+    const end = (this.#i = NAME.lastIndex);
+    const key = (end - at) * 128 + text.charCodeAt(at);
+    let known = this.#names.get(key);
+    if (known === undefined) this.#names.set(key, (known = []));
+    for (const name of known) if (text.startsWith(name, at)) return name;
+    const name = text.slice(at, end);
+    if (known.length < 8) known.push(name);
+    return name;
   }
 
   #spaces(): void {
@@ -228,8 +237,9 @@ class PlainReader {
   }
 
   #span(start: number, end: number): Span {
-    const { line, column } = this.lines.position(start);
-    return { file: this.file, line, column, endLine: end === start ? line : this.lines.line(end) };
+    const { lines } = this;
+    const line = lines.line(start);
+    return { file: this.file, line, column: lines.column(start, line), endLine: end === start ? line : lines.line(end) };
   }
 }
 

@@ -83,6 +83,11 @@ export class LineIndex {
 
   position(offset: number): { line: number; column: number } {
     const line = this.line(offset);
-    return { line, column: offset - this.#lineStarts[line - 1]! + 1 };
+    return { line, column: this.column(offset, line) };
+  }
+
+  /** The column of an offset on its line (as line() gave it). */
+  column(offset: number, line: number): number {
+    return offset - this.#lineStarts[line - 1]! + 1;
   }
 }
