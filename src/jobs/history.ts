@@ -2,7 +2,7 @@
 import { jobCron } from "../config/job-cron.js";
 import { isJobChildren } from "../config/items.js";
 import { readStoredItems } from "../domain/stored-items.js";
-import { ENTITY, type JobInstanceRow, type TaskLogRow } from "../store/entities.js";
+import { ENTITY, type JobInstanceRow, type TaskInstanceRow, type TaskLogRow } from "../store/entities.js";
 import type { Store } from "../store/store.js";
 import {
   deleteByJobInstance, deleteJobInstances, selectInstances, selectJobInstance, selectLastInstances, selectPrunableInstances, selectTaskInstances,
@@ -15,6 +15,23 @@ export type InstanceSummary = Omit<JobInstanceRow, "snapshot" | "selection">;
 
 export async function listInstances(store: Store, job: string | undefined, limit: number): Promise<InstanceSummary[]> {
   return selectInstances(store.dataSource.manager, job, limit).getMany();
+}
+
+export interface InstanceTimeline {
+  instance: InstanceSummary;
+  /** In launch order: by launch group, then by the step's place in the job. */
+  tasks: TaskInstanceRow[];
+}
+
+/** An instance with its tasks' states and times (what a Gantt chart of the run draws); undefined when there is none. */
+export async function readInstanceTimeline(store: Store, instanceId: number): Promise<InstanceTimeline | undefined> {
+  const manager = store.dataSource.manager;
+  const found = await selectJobInstance(manager, instanceId).getOne();
+  if (found === null) return undefined;
+  const { snapshot: _snapshot, selection: _selection, ...instance } = found;
+  const tasks = await selectTaskInstances(manager, instanceId).getMany();
+  tasks.sort((a, b) => a.groupIndex - b.groupIndex || a.launchOrder - b.launchOrder);
+  return { instance, tasks };
 }
 
 export interface DeployedJob {

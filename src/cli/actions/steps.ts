@@ -1,31 +1,40 @@
 import type { Command } from "commander";
 import { closestName } from "../../config/did-you-mean.js";
-import { isJobChildren } from "../../config/items.js";
-import { jobIdentifiers, showItem } from "../../deploy/history.js";
-import { launchGroups } from "../../jobs/launch-groups.js";
+import { jobIdentifiers } from "../../deploy/history.js";
+import { jobGraph } from "../../jobs/job-graph.js";
+import { readJobSnapshot } from "../../jobs/job-snapshot.js";
 import { CliError } from "../cli-error.js";
 import { settingsOf, withStore } from "../context.js";
 import { EXIT_USAGE } from "../exit-codes.js";
+import { jobGraphDot, jobGraphMermaid } from "../pictures/job-graph-picture.js";
+import type { StepsFlags } from "./steps-formats.js";
 
-export async function steps(program: Command, job: string, options: { json?: boolean }): Promise<void> {
+export async function steps(program: Command, job: string, options: StepsFlags): Promise<void> {
+  if (options.json && options.format !== "text" && options.format !== "json") {
+    throw new CliError(`--json and --format ${options.format} ask for two outputs: give one`, EXIT_USAGE);
+  }
+  const format = options.json ? "json" : options.format;
   const batch = settingsOf(program).jobs.maxTaskBatchSize;
-  const groups = await withStore(program, async (store) => {
-    const shown = await showItem(store, "Job", job);
-    if (!shown || !isJobChildren(shown.item.children)) {
+  const graph = await withStore(program, async (store) => {
+    const snapshot = await readJobSnapshot(store, job);
+    if (snapshot === undefined) {
       const closest = closestName(job, await jobIdentifiers(store));
       throw new CliError(`no job "${job}" is deployed${closest ? `; did you mean ${closest}?` : ""}`, EXIT_USAGE);
     }
-    return launchGroups(shown.item.children.steps, batch);
+    return jobGraph(job, snapshot.steps, batch);
   });
-  if (options.json) {
-    const json = { job, groups: groups.map((g) => ({ level: g.level, tasks: g.steps.map((s) => s.task) })) };
+  if (format === "mermaid") return void process.stdout.write(jobGraphMermaid(graph));
+  if (format === "dot") return void process.stdout.write(jobGraphDot(graph));
+  const groups = graph.groups;
+  if (format === "json") {
+    const json = { job, groups: groups.map((g) => ({ level: g.level, tasks: g.steps.map((s) => s.identifier) })) };
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return;
   }
   let order = 0;
   for (const [index, group] of groups.entries()) {
     for (const step of group.steps) {
-      process.stdout.write(`Task : ${step.task}, Order : ${++order}, Group : ${index + 1}, Level : ${group.level}\n`);
+      process.stdout.write(`Task : ${step.identifier}, Order : ${++order}, Group : ${index + 1}, Level : ${group.level}\n`);
     }
   }
 }

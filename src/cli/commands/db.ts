@@ -7,7 +7,11 @@ import type { Store } from "../../store/store.js";
  * The store module (TypeORM) is imported by the action, once a store is open: not by `idm --help`.
  */
 export function registerDb(program: Command, openFromOptions: (options: { migrate: false }) => Promise<Store>): void {
-  const db = program.command("db").description("database schema: migrations");
+  const db = program.command("db").description("database schema: migrations")
+    .addHelpText("after", `
+Examples:
+  $ idm db status
+  $ idm --database postgres://idm@127.0.0.1:5432/idm db migrate`);
   const withUnmigrated = async (run: (store: Store) => Promise<void>): Promise<void> => {
     const store = await openFromOptions({ migrate: false });
     try {
@@ -20,6 +24,10 @@ export function registerDb(program: Command, openFromOptions: (options: { migrat
   db.command("migrate")
     .description("apply the pending schema migrations")
     .option("--json", "print the result as JSON")
+    .addHelpText("after", `
+Examples:
+  $ idm db migrate
+  $ idm --database sqlite:.idm/idm.db db migrate --json`)
     .action((options: { json?: boolean }) => withUnmigrated(async (store) => {
       const { migrate } = await import("../../store/store.js");
       const ran = await migrate(store);
@@ -31,6 +39,10 @@ export function registerDb(program: Command, openFromOptions: (options: { migrat
   db.command("status")
     .description("list the schema migrations and whether each has run")
     .option("--json", "print the result as JSON")
+    .addHelpText("after", `
+Examples:
+  $ idm db status
+  $ idm db status --json`)
     .action((options: { json?: boolean }) => withUnmigrated(async (store) => {
       const { migrationStatus } = await import("../../store/store.js");
       const migrations = await migrationStatus(store);

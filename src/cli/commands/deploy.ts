@@ -12,5 +12,10 @@ export function registerDeploy(program: Command): void {
     .option("--force-cascade-delete", "same as --allow-deletes (the reference tool's flag)")
     .option("--lock-timeout <seconds>", "how long to wait for another deploy to finish", "30")
     .option("--json", "print the result as JSON")
+    .addHelpText("after", `
+Examples:
+  $ idm deploy conf-samples/demo
+  $ idm deploy . --plan plan.json
+  $ idm deploy . --scope HR --allow-deletes`)
     .action(async (dir: string, flags: DeployFlags) => (await import("../actions/deploy.js")).deploy(program, dir, flags));
 }

@@ -9,5 +9,9 @@ export function registerExport(program: Command, withStore: <T>(run: (store: Sto
     .argument("<dir>", "folder to write the files into")
     .option("--default-file <name>", "file for the items without a usable source file", "idm-export.xml")
     .option("--json", "print the result as JSON")
+    .addHelpText("after", `
+Examples:
+  $ idm export exported
+  $ idm export exported --default-file rest.xml`)
     .action(async (dir: string, flags: ExportFlags) => (await import("../actions/export.js")).exportConfiguration(withStore, dir, flags));
 }

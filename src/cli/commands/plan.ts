@@ -10,5 +10,10 @@ export function registerPlan(program: Command): void {
     .option("--out <file>", "save the plan, to apply it exactly with idm deploy --plan")
     .option("--scope <path>", "only items whose source file is under this folder")
     .option("--detailed-exitcode", "exit 2 when there are changes")
+    .addHelpText("after", `
+Examples:
+  $ idm plan conf-samples/demo
+  $ idm plan conf-samples/demo --out plan.json
+  $ idm plan . --detailed-exitcode`)
     .action(async (dir: string, options: PlanFlags) => (await import("../actions/plan.js")).plan(program, dir, options));
 }

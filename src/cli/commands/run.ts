@@ -17,6 +17,11 @@ export function registerRun(program: Command): void {
     .option("-f, --force", "force synchronization and provisioning past their thresholds")
     .option("-r, --repair", "resume the job's last Blocked instance (as idm resume)")
     .option("--json", "print the final summary as JSON")
+    .addHelpText("after", `
+Examples:
+  $ idm run HR_Complete
+  $ idm run HR_Complete -b HR_Export -e HR_Synchronize
+  $ idm run HR_Complete -r`)
     .action(async (job: string, flags: RunFlags) => (await actions()).run(program, job, flags));
 
   program
@@ -24,6 +29,10 @@ export function registerRun(program: Command): void {
     .description("resume a Blocked job instance: rerun the blocked task with thresholds forced, then the tasks that had not run")
     .argument("<instanceId>", "job instance id (idm instances)", instanceId)
     .option("--json", "print the final summary as JSON")
+    .addHelpText("after", `
+Examples:
+  $ idm resume 42
+  $ idm resume 42 --json`)
     .action(async (id: number, flags: { json?: boolean }) => (await actions()).resume(program, id, flags));
 
   program
@@ -31,6 +40,10 @@ export function registerRun(program: Command): void {
     .description("cancel a running job instance: its running tasks are stopped, nothing new starts")
     .argument("<instanceId>", "job instance id (idm instances)", instanceId)
     .option("--no-wait", "return once the cancel is requested")
+    .addHelpText("after", `
+Examples:
+  $ idm cancel 42
+  $ idm cancel 42 --no-wait`)
     .action(async (id: number, flags: { wait: boolean }) => (await actions()).cancel(program, id, flags));
 }
 

@@ -1,0 +1,51 @@
+/**
+ * The command table: every command, its options and its help, registered on a fresh program. main.ts
+ * parses the command line with it; the help test reads every command's help from it.
+ */
+import { Command } from "commander";
+import { registerDb } from "./commands/db.js";
+import { registerDeploy } from "./commands/deploy.js";
+import { registerDeployments } from "./commands/deployments.js";
+import { registerExport } from "./commands/export.js";
+import { registerHistory } from "./commands/history.js";
+import { registerRollback } from "./commands/rollback.js";
+import { registerRun } from "./commands/run.js";
+import { registerShow } from "./commands/show.js";
+import { registerSteps } from "./commands/steps.js";
+import { registerSync } from "./commands/sync.js";
+import { registerPlan } from "./commands/plan.js";
+import { registerSchema } from "./commands/schema.js";
+import { registerScheduler } from "./commands/scheduler.js";
+import { registerValidate } from "./commands/validate.js";
+
+export function buildProgram(): Command {
+  const program = new Command("idm")
+    .description("Validate, deploy and run Netwrix Identity Manager XML job configurations")
+    .option("--settings <file>", "settings file (default ./appsettings.json when present)")
+    .option("--database <url>", "database URL: sqlite:<path>, postgres://..., mssql://... (default env IDM_DATABASE_URL, settings ConnectionString, then sqlite:.idm/idm.db)")
+    .option("--debug", "print stack traces of unexpected errors")
+    .showHelpAfterError()
+    .addHelpText("after", `
+Examples:
+  $ idm validate conf-samples/demo
+  $ idm deploy conf-samples/demo
+  $ idm run HR_Complete`)
+    .exitOverride();
+
+  registerValidate(program);
+  registerPlan(program);
+  registerDeploy(program);
+  registerDeployments(program);
+  registerShow(program);
+  registerSteps(program);
+  registerRun(program);
+  registerHistory(program);
+  registerScheduler(program);
+  registerSync(program);
+  registerRollback(program);
+  const context = () => import("./context.js");
+  registerExport(program, async (run) => (await context()).withStore(program, run));
+  registerDb(program, async (options) => (await context()).openStoreOf(program, options));
+  registerSchema(program);
+  return program;
+}
