@@ -43,6 +43,11 @@ export interface TaskSettings {
   outputRoots?: string[];
   /** Folders besides the configuration folder that DeployConfigurationTask's ConfigurationDirectory may name (another checkout). */
   configurationRoots?: string[];
+  /**
+   * The scripts that get the runner's database URL as IDM_DATABASE_URL: a task identifier (in any
+   * job) or `Job/Task`. Every other script gets no database secret.
+   */
+  databaseUrlForScripts?: string[];
   /** By task identifier. */
   invokeSqlCommands: Record<string, InvokeSqlCommandSettings>;
 }
@@ -83,7 +88,7 @@ interface SettingsFile {
   Deploy?: { MaxDeletes?: unknown; MaxDeletePercent?: unknown; LeaseTtlSeconds?: unknown };
   Jobs?: { MaxTaskBatchSize?: unknown; LeaseTtlSeconds?: unknown; HistoryRetentionDays?: unknown };
   Paths?: { Work?: unknown; Temp?: unknown; Export?: unknown };
-  Tasks?: { ScriptRoots?: unknown; ScriptTimeoutSeconds?: unknown; OutputRoots?: unknown; ConfigurationRoots?: unknown };
+  Tasks?: { ScriptRoots?: unknown; ScriptTimeoutSeconds?: unknown; OutputRoots?: unknown; ConfigurationRoots?: unknown; DatabaseUrlForScripts?: unknown };
   Databases?: unknown;
   Connections?: unknown;
   InvokeSqlCommands?: unknown;
@@ -94,7 +99,8 @@ interface SettingsFile {
  * `{ "ConnectionString": url, "Validation": { "MaxFileBytes", "MaxDepth", "MaxFolderBytes" },
  *    "Deploy": { "MaxDeletes", "MaxDeletePercent", "LeaseTtlSeconds" },
  *    "Jobs": { "MaxTaskBatchSize", "LeaseTtlSeconds", "HistoryRetentionDays" }, "Paths": { "Work", "Temp", "Export" },
- *    "Tasks": { "ScriptRoots": [folders], "ScriptTimeoutSeconds", "OutputRoots": [folders], "ConfigurationRoots": [folders] }, "Databases": { "<id>": url },
+ *    "Tasks": { "ScriptRoots": [folders], "ScriptTimeoutSeconds", "OutputRoots": [folders], "ConfigurationRoots": [folders],
+ *      "DatabaseUrlForScripts": ["Task", "Job/Task"] }, "Databases": { "<id>": url },
  *    "Connections": { "<ConnectionIdentifier>": { … } },
  *    "InvokeSqlCommands": { "<TaskIdentifier>": { "SQLInputFile", "OutputPath" } } }`.
  */
@@ -133,6 +139,7 @@ export function loadSettings(path: string | undefined): Settings {
       ...optional("scriptTimeoutSeconds", seconds(json.Tasks?.ScriptTimeoutSeconds, "Tasks.ScriptTimeoutSeconds")),
       ...optional("outputRoots", folders(json.Tasks?.OutputRoots, "Tasks.OutputRoots")),
       ...optional("configurationRoots", folders(json.Tasks?.ConfigurationRoots, "Tasks.ConfigurationRoots")),
+      ...optional("databaseUrlForScripts", taskNames(json.Tasks?.DatabaseUrlForScripts, "Tasks.DatabaseUrlForScripts")),
       invokeSqlCommands: mapOf(json.InvokeSqlCommands, "InvokeSqlCommands", (value, name) => {
         const entry = (value ?? {}) as { SQLInputFile?: unknown; OutputPath?: unknown };
         if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`setting ${name} must be an object`);
@@ -185,6 +192,14 @@ function folders(value: unknown, name: string): string[] | undefined {
   if (value === undefined) return undefined;
   if (Array.isArray(value)) return value.map((v, i) => folder(v, `${name}[${i}]`)!);
   throw new Error(`setting ${name} must be an array of folder paths, not ${JSON.stringify(value)}`);
+}
+
+/** Task identifiers, or `Job/Task` for a task in one job only. */
+function taskNames(value: unknown, name: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  const valid = (entry: unknown) => typeof entry === "string" && /^[^/\s]+(\/[^/\s]+)?$/.test(entry);
+  if (Array.isArray(value) && value.every(valid)) return value as string[];
+  throw new Error(`setting ${name} must be an array of task identifiers or "Job/Task" names, not ${JSON.stringify(value)}`);
 }
 
 /** `{ [key]: value }`, or nothing when value is undefined (exactOptionalPropertyTypes). */

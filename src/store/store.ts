@@ -16,6 +16,11 @@ export interface Store {
   dataSource: DataSource;
   dialect: Dialect;
   display: string;
+  /**
+   * The URL the store was opened with, password included, a relative SQLite file made absolute: a
+   * secret, only for the scripts that Tasks.DatabaseUrlForScripts names. Never log it.
+   */
+  secretUrl(): string;
   close(): Promise<void>;
 }
 
@@ -42,11 +47,14 @@ function dataSourceFor(target: DatabaseTarget, schema: string | undefined): Data
   return new DataSource(options);
 }
 
-function storeOf(dataSource: DataSource, target: DatabaseTarget): Store {
+function storeOf(dataSource: DataSource, target: DatabaseTarget, url: string): Store {
+  // A script runs in another working folder than the runner: its SQLite file is named absolutely.
+  const secret = target.options.type === "better-sqlite3" ? `sqlite:${target.options.database}` : url;
   return {
     dataSource,
     dialect: target.dialect,
     display: target.display,
+    secretUrl: () => secret,
     close: async () => {
       if (dataSource.isInitialized) await dataSource.destroy();
     },
@@ -68,7 +76,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   } catch (error) {
     throw new Error(`cannot ${profile.openVerb} ${target.display}: ${reasonOf(error, target)}`);
   }
-  const store = storeOf(dataSource, target);
+  const store = storeOf(dataSource, target, url);
   if (options.migrate ?? true) {
     try {
       await migrate(store);
@@ -86,5 +94,5 @@ export async function offlineMssqlStore(): Promise<Store> {
   const dataSource = dataSourceFor(target, undefined);
   // buildMetadatas is protected: it is the part of initialize() that needs no connection.
   await (dataSource as unknown as { buildMetadatas(): Promise<void> }).buildMetadatas();
-  return { dataSource, dialect: "mssql", display: target.display, close: async () => {} };
+  return { ...storeOf(dataSource, target, "mssql://offline@offline.invalid/idm"), close: async () => {} };
 }

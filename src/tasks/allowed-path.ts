@@ -4,7 +4,8 @@
  * handlers that read such files; the rule is InvokeExpressionTask's (README, Tasks.ScriptRoots).
  */
 import { realpathSync, statSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { resolve } from "node:path";
+import { isSameOrUnder, isUnder, realOfDeepestExisting, realOrSame } from "../domain/confined-path.js";
 import type { TaskContext } from "./task-handler.js";
 
 export interface FileKind {
@@ -43,22 +44,6 @@ export function locateAllowedFile(input: string, folder: string, roots: string[]
   return real;
 }
 
-/** Whether path is strictly inside one of the roots. */
-export function isUnder(path: string, roots: string[]): boolean {
-  return roots.some((root) => {
-    const rel = relative(root, path);
-    return rel !== "" && rel.split(sep)[0] !== ".." && !isAbsolute(rel);
-  });
-}
-
-function realOrSame(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
-
 /**
  * A path a task will write (`input`, resolved against `folder`), refused unless it lies under one of
  * `roots` once the symlinks of its deepest existing folder are resolved: a configuration must not be
@@ -73,28 +58,7 @@ export function confineOutput(input: string, folder: string, roots: string[], wh
   return path;
 }
 
-/** The path with its deepest existing ancestor replaced by that ancestor's real path. */
-function realOfDeepestExisting(path: string): string {
-  let existing = path;
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      return join(realpathSync(existing), ...rest.reverse());
-    } catch {
-      const parent = dirname(existing);
-      if (parent === existing) return path;
-      rest.push(basename(existing));
-      existing = parent;
-    }
-  }
-}
-
 /** The folders a task's output attributes may name: the job's folders and Tasks.OutputRoots. */
 export function outputRoots(context: Pick<TaskContext, "paths" | "settings">): string[] {
   return [context.paths.work, context.paths.temp, context.paths.export, ...(context.settings.tasks.outputRoots ?? [])];
-}
-
-/** Whether path is one of the roots or inside one. */
-export function isSameOrUnder(path: string, roots: string[]): boolean {
-  return roots.some((root) => resolve(path) === resolve(root)) || isUnder(path, roots);
 }

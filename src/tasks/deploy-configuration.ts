@@ -19,7 +19,8 @@ import { readStoredItems } from "../deploy/read-stored.js";
 import { DEFAULT_LOCK_TIMEOUT_SECONDS, runDeploy, validateForDeploy, type DeployValidation } from "../deploy/run-deploy.js";
 import { LeaseBusyError } from "../store/lease.js";
 import { defineTask, nonEmpty, type TaskContext, type TaskOf } from "./task-handler.js";
-import { confineOutput, isSameOrUnder, outputRoots } from "./allowed-path.js";
+import { confineOutput, outputRoots } from "./allowed-path.js";
+import { isSameOrUnder, realOrSame } from "../domain/confined-path.js";
 import { cancellationError } from "../domain/cancellation.js";
 
 /** How many problems (errors, then warnings) the log and the message show. */
@@ -234,14 +235,6 @@ function writeIfChanged(path: string, text: string): boolean {
     throw error;
   }
   return true;
-}
-
-function realOrSame(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
 }
 
 function problemLine(problem: Problem): string {

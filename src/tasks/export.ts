@@ -10,6 +10,8 @@
  * the export folder and renamed only once every table of every connection succeeded; a failure or a
  * cancel removes the temporary files and leaves the previous exports in place. The SQL package's
  * watermark cookies (`<Paths.Temp>/ExportCookies/<Connection>.json`) are written after the rename.
+ * Every file of the export folder and every cookie must resolve, symbolic links followed, inside its
+ * folder; all are checked before the first query runs.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
@@ -18,11 +20,14 @@ import { join, resolve } from "node:path";
 import { normaliseCsv, readCsvPackageSettings, sourceFileOf } from "../connectors/csv/export-csv.js";
 import { readExportConnections, type ExportConnection } from "../domain/sync/export-model.js";
 import { exportSqlTables, readCookie, readSqlPackageSettings, type ExportCookie } from "../connectors/sql/export-sql.js";
-import { abortError, removeTemporaryFiles, type CsvOutput } from "../connectors/sql/runner.js";
+import { abortError, removeTemporaryFiles, tempPath, type CsvOutput } from "../connectors/sql/runner.js";
+import { confineTo } from "../domain/confined-path.js";
 import { defineTask, nonBlank, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
+/** The connection's cookie, refused when a symbolic link leads it out of Paths.Temp. */
 export function cookiePath(context: Pick<TaskContext, "paths">, connection: string): string {
-  return join(resolve(context.paths.temp), "ExportCookies", `${connection}.json`);
+  const temp = resolve(context.paths.temp);
+  return confineTo(join(temp, "ExportCookies", `${connection}.json`), temp);
 }
 
 interface Pending {
@@ -46,11 +51,20 @@ export async function runExport(context: TaskContext, task: TaskOf<"ExportTask">
   const plans = connections.map((connection) => plan(context, connection));
 
   const folder = resolve(context.paths.export);
-  mkdirSync(folder, { recursive: true });
   const token = `${process.pid}-${randomBytes(4).toString("hex")}`;
+  for (const { connection } of plans) {
+    for (const table of connection.tables) {
+      if (/[\\/\0]/.test(table.identifier) || table.identifier === "." || table.identifier === "..") {
+        throw new Error(`ConnectionTable "${table.identifier}" cannot name a CSV file in ${folder}`);
+      }
+      confineTo(join(folder, `${table.identifier}.csv`), folder);
+      confineTo(tempPath({ folder, base: table.identifier, encoding: "utf-8", token }, 1), folder);
+    }
+    if (connection.package === "SQL") cookiePath(context, connection.identifier);
+  }
+  mkdirSync(folder, { recursive: true });
   const outputs: CsvOutput[] = [];
   const outputOf = (table: string): CsvOutput => {
-    if (/[\\/\0]/.test(table) || table === "." || table === "..") throw new Error(`ConnectionTable "${table}" cannot name a CSV file in ${folder}`);
     const output: CsvOutput = { folder, base: table, encoding: "utf-8", token };
     outputs.push(output);
     return output;
@@ -65,7 +79,7 @@ export async function runExport(context: TaskContext, task: TaskOf<"ExportTask">
         for (const table of connection.tables) {
           context.signal.throwIfAborted();
           const output = outputOf(table.identifier);
-          const temp = join(folder, `.${output.base}.${token}.1.tmp`);
+          const temp = tempPath(output, 1);
           const source = sourceFileOf(p.settings, table.identifier);
           context.log("Information", `Connection ${connection.identifier}: ${table.identifier} from ${source}`);
           const rows = await normaliseCsv(source, temp, table, p.settings, context.signal);

@@ -9,7 +9,7 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { locateAllowedFile } from "./allowed-path.js";
 import { killGroup, spawnGroup } from "./process-tree.js";
-import { scriptEnvironment } from "./script-environment.js";
+import { receivesDatabaseUrl, scriptEnvironment } from "./script-environment.js";
 import { defineTask, nonEmpty, type TaskContext, type TaskResult } from "./task-handler.js";
 import type { LogLevel } from "../domain/vocabulary.js";
 import { cancellationError } from "../domain/cancellation.js";
@@ -63,6 +63,9 @@ export default defineTask<"InvokeExpressionTask">({
       IDM_WORK_FOLDER: work,
       IDM_TEMP_FOLDER: temp,
       IDM_EXPORT_FOLDER: exportFolder,
+      ...(receivesDatabaseUrl(context.settings.tasks.databaseUrlForScripts, context.job.identifier, task.identifier)
+        ? { IDM_DATABASE_URL: context.store.secretUrl() }
+        : {}),
     });
     return runScript(context, input, interpreter(script), folder, env);
   },

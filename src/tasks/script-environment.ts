@@ -1,6 +1,8 @@
 /**
  * The environment a task's script starts with: the runner's own, less its database secrets. A
  * script that prints `env` would otherwise store them in the task log, readable by whoever reads logs.
+ * A script that needs the product database is named in Tasks.DatabaseUrlForScripts, and only it gets
+ * the runner's URL back (the operator's decision, in the settings: the XML vocabulary stays the product's).
  */
 import { redactUrl } from "../store/database-url.js";
 
@@ -16,4 +18,9 @@ export function scriptEnvironment(runner: NodeJS.ProcessEnv, job: Record<string,
     env[name] = value;
   }
   return { ...env, ...job };
+}
+
+/** Whether Tasks.DatabaseUrlForScripts names the task: by its identifier, or as `Job/Task`. */
+export function receivesDatabaseUrl(list: readonly string[] | undefined, job: string, task: string): boolean {
+  return list !== undefined && (list.includes(task) || list.includes(`${job}/${task}`));
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import iconv from "iconv-lite";
@@ -121,6 +121,32 @@ describe.each(sqlite)("ExportTask on %s", (_, backend) => {
     expect(JSON.parse(readFileSync(cookiePath(context, "HROrganizations"), "utf8")).HROrganizations.Value).toBe("30");
     expect((await exportTask.run(context, task({ Connection: "HROrganizations", IgnoreCookieFile: true }))).counters).toEqual({ files: 1, rows: 4 });
     expect(readCsv(file).length).toBe(5);
+  });
+
+  it("refuses an export file or a cookie that a symlink leads out of its folder, before any query runs", async () => {
+    const { context, root } = setup(standard);
+    const outside = join(root, "outside");
+    mkdirSync(outside);
+    writeFileSync(join(outside, "passwd"), "root:x:0:0\n");
+    mkdirSync(context.paths.export, { recursive: true });
+    const final = join(context.paths.export, "HROrganizations.csv");
+    symlinkSync(join(outside, "passwd"), final);
+    const only = task({ Connection: "HROrganizations" });
+    await expect(exportTask.run(context, only)).rejects.toThrow(`${final} resolves to ${join(outside, "passwd")}, outside the folder ${context.paths.export}`);
+    rmSync(final);
+    // A symlinked cookie folder: the cookie would be read from, and written to, the folder outside.
+    mkdirSync(context.paths.temp, { recursive: true });
+    symlinkSync(outside, join(context.paths.temp, "ExportCookies"));
+    writeFileSync(join(outside, "HROrganizations.json"), JSON.stringify({ HROrganizations: { Column: "updated_at", Value: "15" } }));
+    await expect(exportTask.run(context, only)).rejects.toThrow(`outside the folder ${context.paths.temp}`);
+    expect(readdirSync(context.paths.export)).toEqual([]);
+    expect(readFileSync(join(outside, "passwd"), "utf8")).toBe("root:x:0:0\n");
+    // A symlink that stays in Paths.Temp is followed.
+    rmSync(join(context.paths.temp, "ExportCookies"));
+    mkdirSync(join(context.paths.temp, "kept"));
+    symlinkSync(join(context.paths.temp, "kept"), join(context.paths.temp, "ExportCookies"));
+    expect((await exportTask.run(context, only)).counters).toEqual({ files: 1, rows: 2 });
+    expect(JSON.parse(readFileSync(join(context.paths.temp, "kept", "HROrganizations.json"), "utf8"))).toEqual({ HROrganizations: { Column: "updated_at", Value: "20" } });
   });
 
   it("a cancel leaves no final file and no temporary file", async () => {

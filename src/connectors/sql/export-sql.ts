@@ -12,7 +12,8 @@
  *
  * Incremental: a table with a Watermark column, when the cookie `<Paths.Temp>/ExportCookies/<Connection>.json`
  * holds its last value (and IgnoreCookieFile is not true), runs
- * `SELECT * FROM (<query>) q WHERE "<Column>" > <last value>` and writes only those rows. The new
+ * `SELECT * FROM (<query>) q WHERE "<Column>" > ?` with the last value bound as a parameter (never
+ * written into the statement's text), and writes only those rows. The new
  * value is the greatest value of the column among the rows written (compared as numbers when all
  * are numbers, else as text: ISO dates compare right), or the old value when no row came back.
  */
@@ -21,7 +22,7 @@ import type { DatabaseTarget, Dialect } from "../../store/database-url.js";
 import { parseDatabaseUrl } from "../../store/database-url.js";
 import { DIALECTS } from "../../store/dialects/index.js";
 import { openRunner, redact, ConnectionError, type DatabaseChoice } from "./connection.js";
-import { abortError, CommandTimeout, tempPath, type CsvOutput, type SqlRunner } from "./runner.js";
+import { abortError, CommandTimeout, placeholder, tempPath, type CsvOutput, type SqlParameter, type SqlRunner } from "./runner.js";
 import type { WorkContext } from "../../domain/work-context.js";
 import { readCsvRecords } from "../csv/csv-read.js";
 import type { ExportTable } from "../export-table.js";
@@ -82,17 +83,25 @@ export function readSqlPackageSettings(connection: string, raw: Record<string, u
   };
 }
 
-/**
- * The value as an SQL literal. The shared runners take no parameters, so the value is inlined: a
- * number as a number, anything else as a string literal with its quotes doubled (it comes from our
- * own cookie, written from the database's values, never from a user).
- */
-export function sqlLiteral(value: string): string {
-  return /^-?\d+(\.\d+)?$/.test(value) ? value : `'${value.replaceAll("'", "''")}'`;
+/** The incremental form of a table's query: the last watermark value is a bound parameter. */
+export function incrementalQuery(dialect: Dialect, query: string, column: string, last: string): { sql: string; parameters: SqlParameter[] } {
+  const sql = `SELECT * FROM (${query}) q WHERE ${DIALECTS[dialect].quoteForeignIdentifier(column)} > ${placeholder(dialect, 1)}`;
+  return { sql, parameters: [watermarkParameter(dialect, last)] };
 }
 
-export function incrementalQuery(dialect: Dialect, query: string, column: string, last: string): string {
-  return `SELECT * FROM (${query}) q WHERE ${DIALECTS[dialect].quoteForeignIdentifier(column)} > ${sqlLiteral(last)}`;
+/**
+ * The last value as bound: PostgreSQL and SQL Server get its text and convert it to the column's
+ * type; SQLite, whose values carry their own type, gets a number as a number (compared with an
+ * expression that has no column affinity, a text would sort after every number).
+ */
+export function watermarkParameter(dialect: Dialect, value: string): SqlParameter {
+  if (dialect !== "sqlite") return value;
+  if (/^-?\d+$/.test(value)) {
+    const integer = BigInt(value);
+    // Beyond 64 bits SQLite itself holds the value as a REAL.
+    return integer >= -(2n ** 63n) && integer < 2n ** 63n ? integer : Number(value);
+  }
+  return /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(value) ? Number(value) : value;
 }
 
 export function readCookie(path: string): ExportCookie | undefined {
@@ -172,7 +181,9 @@ export async function exportSqlTables(
       const column = Object.hasOwn(settings.watermarks, table.identifier) ? settings.watermarks[table.identifier] : undefined;
       const previous = column !== undefined && cookie !== undefined && Object.hasOwn(cookie, table.identifier) ? cookie[table.identifier] : undefined;
       const last = previous !== undefined && previous.Column === column ? previous.Value : undefined;
-      const sql = column !== undefined && last !== undefined ? incrementalQuery(database.dialect, query, column, last) : query;
+      const { sql, parameters } = column !== undefined && last !== undefined
+        ? incrementalQuery(database.dialect, query, column, last)
+        : { sql: query, parameters: [] };
       context.log("Information", `Connection ${connection}: ${table.identifier} from ${database.display}${last !== undefined ? ` (rows with ${column} > ${last})` : ""}`);
       const output = outputs(table.identifier);
       timer = setTimeout(() => controller.abort(new CommandTimeout(timeoutMs)), timeoutMs);
@@ -181,7 +192,7 @@ export async function exportSqlTables(
         written = await runner.export(sql, output, {
           isolation: undefined, signal: controller.signal, timeoutMs, progress: onRows,
           log: (level, message) => context.log(level, message),
-        });
+        }, parameters);
       } catch (error) {
         if (controller.signal.aborted && !(controller.signal.reason instanceof CommandTimeout)) throw abortError(controller.signal);
         if (error instanceof ConnectionError) throw error;

@@ -25,7 +25,7 @@ import { CsvFile } from "../csv/csv-file.js";
 import { isolationSql, type IsolationLevel } from "./isolation.js";
 import {
   abortError, CommandTimeout, SqlCommandError, storeConnection, tempPath,
-  type CsvOutput, type RunnerOpener, type RunOptions, type SqlRunner, type WrittenFile,
+  type CsvOutput, type RunnerOpener, type RunOptions, type SqlParameter, type SqlRunner, type WrittenFile,
 } from "./runner.js";
 
 /** The part of mssql used here (the package ships no types). */
@@ -93,15 +93,28 @@ export interface MssqlRequestPlan {
   arrayRowMode: boolean;
 }
 
-export function mssqlRequest(command: string, isolation: IsolationLevel | undefined, mode: "execute" | "export"): MssqlRequestPlan {
+/**
+ * Bound parameters go as nvarchar(max) inputs `@p1`…: SQL Server converts each to the type of what it
+ * is compared with (nvarchar ranks below the numbers and dates), as it would a string literal.
+ */
+export function mssqlRequest(
+  command: string, isolation: IsolationLevel | undefined, mode: "execute" | "export", parameters: readonly SqlParameter[] = [],
+): MssqlRequestPlan {
   const stream = mode === "export";
-  if (isolation === undefined) return { method: "batch", text: command, inputs: [], stream, arrayRowMode: stream };
+  const inputs = parameters.map((value, i) => ({ name: `p${i + 1}`, type: "nvarchar(max)" as const, value: String(value) }));
+  if (isolation === undefined) {
+    if (inputs.length === 0) return { method: "batch", text: command, inputs, stream, arrayRowMode: stream };
+    return { method: "query", text: command, inputs, stream, arrayRowMode: stream };
+  }
+  // The inner sp_executesql declares the command's own parameters and passes the batch's through.
+  const passed = inputs.length === 0 ? "" :
+    `, N'${inputs.map((i) => `@${i.name} ${i.type}`).join(", ")}', ${inputs.map((i) => `@${i.name} = @${i.name}`).join(", ")}`;
   const text = [
     "SET XACT_ABORT ON;",
     `SET TRANSACTION ISOLATION LEVEL ${isolationSql("mssql", isolation)};`,
     "BEGIN TRY",
     "  BEGIN TRANSACTION;",
-    "  EXEC sys.sp_executesql @command;",
+    `  EXEC sys.sp_executesql @command${passed};`,
     "  COMMIT TRANSACTION;",
     "END TRY",
     "BEGIN CATCH",
@@ -109,7 +122,7 @@ export function mssqlRequest(command: string, isolation: IsolationLevel | undefi
     "  THROW;",
     "END CATCH;",
   ].join("\n");
-  return { method: "query", text, inputs: [{ name: "command", type: "nvarchar(max)", value: command }], stream, arrayRowMode: stream };
+  return { method: "query", text, inputs: [{ name: "command", type: "nvarchar(max)", value: command }, ...inputs], stream, arrayRowMode: stream };
 }
 
 /**
@@ -183,8 +196,8 @@ export class MssqlRunner implements SqlRunner {
     });
   }
 
-  async export(sql: string, output: CsvOutput, options: RunOptions): Promise<WrittenFile[]> {
-    const plan = mssqlRequest(sql, options.isolation, "export");
+  async export(sql: string, output: CsvOutput, options: RunOptions, parameters: readonly SqlParameter[] = []): Promise<WrittenFile[]> {
+    const plan = mssqlRequest(sql, options.isolation, "export", parameters);
     const request = this.#request(plan);
     return this.#guard(request, options, () => new Promise<WrittenFile[]>((resolve, reject) => {
       const files: WrittenFile[] = [];

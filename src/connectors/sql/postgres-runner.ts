@@ -20,7 +20,8 @@ import pg from "pg";
 import { CsvFile } from "../csv/csv-file.js";
 import { isolationSql } from "./isolation.js";
 import {
-  abortError, SqlCommandError, storeConnection, tempPath, type CsvOutput, type RunnerOpener, type RunOptions, type SqlRunner, type WrittenFile,
+  abortError, requireOneStatement, SqlCommandError, storeConnection, tempPath,
+  type CsvOutput, type RunnerOpener, type RunOptions, type SqlParameter, type SqlRunner, type WrittenFile,
 } from "./runner.js";
 import { splitStatements } from "./statements.js";
 
@@ -39,7 +40,7 @@ interface Cursor extends pg.Submittable {
   read(rows: number, callback: (error: Error | undefined, rows: unknown[][], result: CursorResult) => void): void;
   close(): Promise<void>;
 }
-type CursorConstructor = new (text: string, values: null, config: { rowMode: "array"; types: typeof CSV_TYPES }) => Cursor;
+type CursorConstructor = new (text: string, values: string[] | null, config: { rowMode: "array"; types: typeof CSV_TYPES }) => Cursor;
 const Cursor = createRequire(import.meta.url)("pg-cursor") as CursorConstructor;
 
 const text = (value: string) => value;
@@ -125,15 +126,19 @@ export class PostgresRunner implements SqlRunner {
     });
   }
 
-  async export(sql: string, output: CsvOutput, options: RunOptions): Promise<WrittenFile[]> {
+  async export(sql: string, output: CsvOutput, options: RunOptions, parameters: readonly SqlParameter[] = []): Promise<WrittenFile[]> {
     const statements = splitStatements(sql, "postgres");
+    requireOneStatement(statements.length, parameters);
+    // Sent as text through the extended protocol: the server gives each the type its place in the
+    // statement wants (a timestamp, a numeric: every digit kept).
+    const values = parameters.length === 0 ? null : parameters.map(String);
     return this.#guard(options, async () => {
       const files: WrittenFile[] = [];
       let total = 0;
       if (options.isolation !== undefined) await this.client.query(`BEGIN ISOLATION LEVEL ${isolationSql("postgres", options.isolation)}`);
       for (const [n, statement] of statements.entries()) {
         if (options.signal.aborted) throw abortError(options.signal);
-        const cursor = this.client.query(new Cursor(statement.text, null, { rowMode: "array", types: CSV_TYPES }));
+        const cursor = this.client.query(new Cursor(statement.text, values, { rowMode: "array", types: CSV_TYPES }));
         const read = () =>
           new Promise<{ rows: unknown[][]; fields: CursorResult["fields"] }>((resolve, reject) =>
             cursor.read(BATCH_ROWS, (error, rows, result) =>

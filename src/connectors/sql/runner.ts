@@ -42,14 +42,32 @@ export interface RunOptions {
   log(level: LogLevel, message: string): void;
 }
 
+/**
+ * A value sent apart from the command's text and bound to one of its placeholders: the database
+ * never parses it as SQL, whatever quotes, backslashes or session options (standard_conforming_strings).
+ */
+export type SqlParameter = string | number | bigint;
+
+/**
+ * The placeholder of the n-th (1-based) parameter, as each runner binds them: SQLite's are
+ * positional (better-sqlite3 refuses `?1`), PostgreSQL's numbered, SQL Server's named inputs.
+ */
+export function placeholder(dialect: Dialect, n: number): string {
+  if (dialect === "sqlite") return "?";
+  return dialect === "postgres" ? `$${n}` : `@p${n}`;
+}
+
 export interface SqlRunner {
   readonly dialect: Dialect;
   /** The database for messages (no password). */
   readonly display: string;
   /** Runs a command that returns no rows; the number of rows it inserted, updated or deleted. */
   execute(sql: string, options: RunOptions): Promise<number>;
-  /** Runs a query; each result set is written as CSV into `tempPath(output, n)`. */
-  export(sql: string, output: CsvOutput, options: RunOptions): Promise<WrittenFile[]>;
+  /**
+   * Runs a query; each result set is written as CSV into `tempPath(output, n)`. With parameters,
+   * the query must be one statement, whose placeholders (`placeholder`) they are bound to in order.
+   */
+  export(sql: string, output: CsvOutput, options: RunOptions, parameters?: readonly SqlParameter[]): Promise<WrittenFile[]>;
   close(): Promise<void>;
 }
 
@@ -98,6 +116,13 @@ export async function removeTemporaryFiles(output: CsvOutput): Promise<void> {
     return;
   }
   await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith(".tmp")).map((n) => rm(join(output.folder, n), { force: true })));
+}
+
+/** The one statement that bound parameters go to: a command of several has no single place for them. */
+export function requireOneStatement(statements: number, parameters: readonly SqlParameter[]): void {
+  if (parameters.length > 0 && statements !== 1) {
+    throw new Error(`a query with bound parameters must be one statement; this one has ${statements}`);
+  }
 }
 
 /** The Timeout expired: the reason the command's signal is aborted with. */

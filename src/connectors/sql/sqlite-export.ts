@@ -10,7 +10,7 @@
  * count). Integers are read as BigInt, so that a 64-bit value past 2^53 is written exactly.
  */
 import { CsvFileSync } from "../csv/csv-file.js";
-import { SqlCommandError, tempPath, type CsvOutput, type WrittenFile } from "./runner.js";
+import { requireOneStatement, SqlCommandError, tempPath, type CsvOutput, type SqlParameter, type WrittenFile } from "./runner.js";
 import { splitStatements } from "./statements.js";
 
 /** The part of better-sqlite3's Database used here (the package ships no types). */
@@ -28,8 +28,8 @@ export interface SqliteStatement {
   columns(): { name: string }[];
   raw(on?: boolean): SqliteStatement;
   safeIntegers(on?: boolean): SqliteStatement;
-  iterate(): IterableIterator<unknown[]>;
-  run(): { changes: number };
+  iterate(...parameters: unknown[]): IterableIterator<unknown[]>;
+  run(...parameters: unknown[]): { changes: number };
   pluck(on?: boolean): SqliteStatement;
   get(): unknown;
 }
@@ -38,6 +38,20 @@ export interface SqliteJob {
   sql: string;
   /** The statement that opens the command's transaction (BEGIN, BEGIN IMMEDIATE), when it has one. */
   begin: string | undefined;
+  /** Bound to the query's `?` in order; a 64-bit integer travels as its digits (the IPC is JSON). */
+  parameters?: SqliteParameter[];
+}
+
+export type SqliteParameter = string | number | { integer: string };
+
+/** A parameter as it crosses to the SQLite process. */
+export function sqliteParameter(value: SqlParameter): SqliteParameter {
+  return typeof value === "bigint" ? { integer: value.toString() } : value;
+}
+
+/** A parameter as better-sqlite3 binds it: an integer as a BigInt, so that SQLite stores it as INTEGER exactly. */
+function bound(value: SqliteParameter): string | number | bigint {
+  return typeof value === "object" ? BigInt(value.integer) : value;
 }
 
 export interface SqliteHooks {
@@ -65,14 +79,17 @@ export function executeSqlite(db: SqliteDatabase, job: SqliteJob): number {
 export function exportSqlite(db: SqliteDatabase, job: SqliteJob, output: CsvOutput, hooks: SqliteHooks): WrittenFile[] {
   const files: WrittenFile[] = [];
   let total = 0;
+  const parameters = (job.parameters ?? []).map(bound);
+  const statements = splitStatements(job.sql, "sqlite");
+  requireOneStatement(statements.length, parameters);
   inTransaction(db, job.begin, () => {
-    for (const [n, statement] of splitStatements(job.sql, "sqlite").entries()) {
+    for (const [n, statement] of statements.entries()) {
       const where = { offset: statement.start, statement: n + 1 };
       let prepared: SqliteStatement;
       try {
         prepared = db.prepare(statement.text);
         if (!prepared.reader) {
-          prepared.run();
+          prepared.run(...parameters);
           continue;
         }
       } catch (error) {
@@ -84,7 +101,7 @@ export function exportSqlite(db: SqliteDatabase, job: SqliteJob, output: CsvOutp
       files.push(written);
       let complete = false;
       try {
-        for (const row of prepared.raw(true).safeIntegers(true).iterate()) {
+        for (const row of prepared.raw(true).safeIntegers(true).iterate(...parameters)) {
           if (file.row(row)) file.flush();
           if (++total % PROGRESS_ROWS === 0) hooks.progress(total);
         }

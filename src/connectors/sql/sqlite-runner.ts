@@ -15,10 +15,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { IsolationLevel } from "./isolation.js";
 import {
-  abortError, CommandTimeout, SqlCommandError, storeConnection, type CsvOutput, type RunnerOpener, type RunOptions, type SqlRunner, type WrittenFile,
+  abortError, CommandTimeout, SqlCommandError, storeConnection,
+  type CsvOutput, type RunnerOpener, type RunOptions, type SqlParameter, type SqlRunner, type WrittenFile,
 } from "./runner.js";
 import type { ChildReply, ChildRequest } from "./sqlite-child.js";
-import { executeSqlite, exportSqlite, type SqliteDatabase, type SqliteJob } from "./sqlite-export.js";
+import { executeSqlite, exportSqlite, sqliteParameter, type SqliteDatabase, type SqliteJob } from "./sqlite-export.js";
 
 /** The modules sqlite-child.js loads (from src/), checked for a stale build when running from the TypeScript sources. */
 const CHILD_MODULES = [
@@ -59,8 +60,8 @@ export class SqliteRunner implements SqlRunner {
     return (await this.#child(job, undefined, options)).rowsAffected;
   }
 
-  async export(sql: string, output: CsvOutput, options: RunOptions): Promise<WrittenFile[]> {
-    const job = { sql, begin: begin(options.isolation, "BEGIN") };
+  async export(sql: string, output: CsvOutput, options: RunOptions, parameters: readonly SqlParameter[] = []): Promise<WrittenFile[]> {
+    const job: SqliteJob = { sql, begin: begin(options.isolation, "BEGIN"), parameters: parameters.map(sqliteParameter) };
     if ("connection" in this.#database) {
       const deadline = Date.now() + options.timeoutMs;
       return exportSqlite(this.#database.connection, job, output, {

@@ -13,6 +13,10 @@
  * `<NNNNNN>-Incremental` only) cannot delete it mid-read. The batch is removed (consumed) once its
  * changes are committed; when the task fails before that, it is renamed back into the queue
  * (released). A `.taken` folder left by a killed run (SIGKILL) is taken again first, in sequence order.
+ *
+ * Confinement: every path the queue reads or writes must resolve, symbolic links followed, inside
+ * the work folder (confined-path.ts): a symlinked connector folder, batch folder, manifest or batch
+ * file leading elsewhere is refused before anything is read through it.
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -21,6 +25,7 @@ import { join } from "node:path";
 import type { MappedFile } from "./mappings.js";
 import type { Store } from "../../store/store.js";
 import type { SynchronizationMode } from "../vocabulary.js";
+import { confineTo } from "../confined-path.js";
 
 /** A queued batch folder: `000042-Incremental`. */
 export const BATCH_NAME = /^(\d{6,})-(Initial|Complete|Incremental)$/;
@@ -71,7 +76,7 @@ export interface Manifest {
  * Two databases used from one working folder must not take each other's batches or share numbers.
  */
 export function collectFolder(workFolder: string, connector: string, database: string): string {
-  return join(workFolder, "Collect", database, connector);
+  return confineTo(join(workFolder, "Collect", database, connector), workFolder);
 }
 
 /** The name of a database's queue: stable for the database whatever the URL's password, different per database and schema. */
@@ -83,9 +88,12 @@ export function databaseQueue(store: Store): string {
   return `db-${createHash("sha256").update(identity).digest("hex").slice(0, 12)}`;
 }
 
-/** Writes the manifest into the finished batch folder and renames the folder into the queue. */
-export async function enqueueBatch(collect: string, batchStage: string, manifest: Manifest, signal: AbortSignal): Promise<{ name: string; sequence: number }> {
-  const counterPath = join(collect, "sequence");
+/** Writes the manifest into the finished batch folder and renames the folder into the queue (of `workFolder`). */
+export async function enqueueBatch(
+  workFolder: string, collect: string, batchStage: string, manifest: Manifest, signal: AbortSignal,
+): Promise<{ name: string; sequence: number }> {
+  const counterPath = confineTo(join(collect, "sequence"), workFolder);
+  confineTo(`${counterPath}.tmp`, workFolder);
   let last = 0;
   if (existsSync(counterPath)) last = Number((await readFile(counterPath, "utf8")).trim()) || 0;
   for (const name of await readdir(collect)) {
@@ -165,6 +173,7 @@ export async function takeOldestBatch(workFolder: string, connector: string, dat
     const next = candidates[0]!;
     const folder = join(collect, next.name + TAKEN_SUFFIX);
     const queuedFolder = join(collect, next.name);
+    confineTo(next.taken ? folder : queuedFolder, workFolder);
     if (!next.taken) {
       try {
         await rename(queuedFolder, folder);
@@ -174,9 +183,17 @@ export async function takeOldestBatch(workFolder: string, connector: string, dat
         throw error;
       }
     }
-    const manifest = JSON.parse(await readFile(join(folder, MANIFEST), "utf8")) as Manifest;
-    if (manifest.format !== 1) throw new Error(`batch ${next.name} of ${connector}: unknown manifest format ${String(manifest.format)}`);
-    return { name: next.name, sequence: next.sequence, folder, queuedFolder, manifest };
+    try {
+      const manifest = JSON.parse(await readFile(confineTo(join(folder, MANIFEST), workFolder), "utf8")) as Manifest;
+      if (manifest.format !== 1) throw new Error(`batch ${next.name} of ${connector}: unknown manifest format ${String(manifest.format)}`);
+      // The manifest names the files Synchronize reads: each must stay in the work folder too.
+      for (const entry of manifest.entries) confineTo(join(folder, entry.file), workFolder);
+      return { name: next.name, sequence: next.sequence, folder, queuedFolder, manifest };
+    } catch (error) {
+      // Back into the queue as it was: a refused batch is the operator's to mend or discard.
+      if (!next.taken) await rename(folder, queuedFolder).catch(() => undefined);
+      throw error;
+    }
   }
 }
 

@@ -21,6 +21,7 @@ import type { MappedFile } from "./mappings.js";
 import { diffSorted } from "./sorted-diff.js";
 import type { SynchronizationMode } from "../vocabulary.js";
 import type { WorkContext } from "../work-context.js";
+import { confineTo } from "../confined-path.js";
 
 
 export const DEFAULT_MEMORY_BUDGET = 64 * 1024 * 1024;
@@ -71,6 +72,11 @@ export async function prepareSynchronization(options: PrepareOptions): Promise<P
   const { signal } = options;
   signal.throwIfAborted();
   const collect = collectFolder(options.workFolder, options.connector, options.database);
+  // Every input and baseline is checked before the first is read: a refused one leaves nothing behind.
+  for (const file of options.files) {
+    confineTo(exportFileOf(options, file), options.exportFolder);
+    confineTo(baselineOf(collect, file), options.workFolder);
+  }
   await mkdir(collect, { recursive: true });
   const staging = join(collect, `.staging-${process.pid}-${randomBytes(4).toString("hex")}`);
   const batchStage = join(staging, "batch");
@@ -96,7 +102,7 @@ export async function prepareSynchronization(options: PrepareOptions): Promise<P
       createdAt: new Date().toISOString(),
       entries,
     };
-    const { name, sequence } = await enqueueBatch(collect, batchStage, manifest, signal);
+    const { name, sequence } = await enqueueBatch(options.workFolder, collect, batchStage, manifest, signal);
     manifest.sequence = sequence;
 
     if (options.mode !== "Incremental") {
@@ -109,7 +115,7 @@ export async function prepareSynchronization(options: PrepareOptions): Promise<P
     // The new baseline, file by file (each rename is atomic). A pass-through of changes has none.
     const baselines = await readdir(baselineStage);
     if (baselines.length > 0) {
-      const previous = join(collect, "previous");
+      const previous = confineTo(join(collect, "previous"), options.workFolder);
       await mkdir(previous, { recursive: true });
       for (const baseline of baselines) await rename(join(baselineStage, baseline), join(previous, baseline));
     }
@@ -130,7 +136,7 @@ async function prepareFile(
   totals: Counters,
 ): Promise<ManifestEntry> {
   const { signal } = options;
-  const input = join(options.exportFolder, `${file.connectionTable}.csv`);
+  const input = exportFileOf(options, file);
   const what = `${file.kind === "EntityType" ? "EntityTypeMapping" : "EntityAssociationMapping"} ${file.identifier}`;
   if (!existsSync(input)) throw new Error(`${what}: the export file ${input} does not exist`);
   const counts: ManifestEntry["counts"] = { ...emptyCounters() };
@@ -232,7 +238,7 @@ async function prepareFile(
       if (diff) {
         delta = "diff";
         output = `${file.identifier}.sorted.delta`;
-        const previous = join(collect, "previous", sortedName);
+        const previous = baselineOf(collect, file);
         if (!existsSync(previous)) {
           options.log?.("Warning", `${what}: no previous/${sortedName} to compare with: every row is an insert (a Complete prepare sets the baseline)`);
         }
@@ -264,6 +270,16 @@ async function prepareFile(
     for (const w of writers) w.close(complete);
     await chunks.return(undefined);
   }
+}
+
+/** `<Paths.Export>/<ConnectionTable>.csv`, what a mapping's rows are read from. */
+function exportFileOf(options: PrepareOptions, file: MappedFile): string {
+  return join(options.exportFolder, `${file.connectionTable}.csv`);
+}
+
+/** The previous whole set an Incremental prepare diffs against. */
+function baselineOf(collect: string, file: MappedFile): string {
+  return join(collect, "previous", `${file.identifier}.sorted.csv`);
 }
 
 function writer(path: string, columns: string[], writers: CsvWriter[]): CsvWriter {

@@ -15,7 +15,7 @@
  * (blocked-changes.ts): the resume of the job applies them without computing them again.
  */
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { decideHold, HeldChanges, totalChanges, type HeldScope } from "../blocked-changes.js";
 import { SYNCHRONIZATION_CHANGES } from "../resources/resource-queries.js";
 import { ResourceStore } from "../resources/resource-store.js";
@@ -29,6 +29,7 @@ import { initial } from "./synchronize-initial.js";
 import { associationOf, currentLinkCounts, diffLinks, endResolvers, writeOrphans, type LinkContext, type Orphan } from "./synchronize-links.js";
 import { readConnectorModel, type AssociationModel, type EntityTypeModel } from "./synchronize-model.js";
 import { changed, emptySynchronizeCounters, writeHistory, type SynchronizeCounters, type SynchronizeOptions } from "./synchronize-run.js";
+import { confineTo } from "../confined-path.js";
 import { exceededLinkThreshold, exceededThreshold, needsCurrentCounts } from "./thresholds.js";
 
 export { emptySynchronizeCounters, type SynchronizeCounters, type SynchronizeOptions };
@@ -46,6 +47,8 @@ export interface SynchronizeOutcome {
 export async function synchronize(options: SynchronizeOptions): Promise<SynchronizeOutcome> {
   const { store, connector, job, signal } = options;
   signal.throwIfAborted();
+  // Refused before any change is computed, not after they are committed.
+  if (options.orphansFile) confineTo(orphansPath(options), options.workFolder);
   const resources = new ResourceStore(store.dataSource.manager);
   const held = new HeldChanges(store.dataSource.manager, SYNCHRONIZATION_CHANGES);
   const scope: HeldScope = { owner: job.instanceId, subject: connector };
@@ -162,12 +165,16 @@ async function orphansOut(options: SynchronizeOptions, orphans: readonly Orphan[
   options.log("Warning", `${orphans.length} links of ${options.connector} name a resource that does not exist (orphans), first: ` +
     orphans.slice(0, 3).map((o) => `${o.association} ${o.fromKey} → ${o.toKey}`).join(", "));
   if (!options.orphansFile) return {};
-  const folder = join(options.workFolder, "Synchronize", options.connector);
-  await mkdir(folder, { recursive: true });
-  const path = join(folder, `${options.job.instanceId}-orphans.csv`);
+  const path = confineTo(orphansPath(options), options.workFolder);
+  await mkdir(dirname(path), { recursive: true });
   await writeOrphans(path, orphans);
   options.log("Information", `orphans written to ${path}`);
   return { orphansFile: path };
+}
+
+/** `<Paths.Work>/Synchronize/<Connector>/<jobInstance>-orphans.csv`. */
+function orphansPath(options: SynchronizeOptions): string {
+  return join(options.workFolder, "Synchronize", options.connector, `${options.job.instanceId}-orphans.csv`);
 }
 
 async function findTaskInstance(store: Store, jobInstanceId: number, task: string): Promise<number> {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CsvParser } from "../../../src/connectors/csv/csv-read.js";
 import { readCsvPackageSettings } from "../../../src/connectors/csv/export-csv.js";
 import { packageKind } from "../../../src/domain/sync/export-model.js";
-import { incrementalQuery, maxOfColumn, readCookie, readSqlPackageSettings, sqlLiteral } from "../../../src/connectors/sql/export-sql.js";
+import { incrementalQuery, maxOfColumn, readCookie, readSqlPackageSettings } from "../../../src/connectors/sql/export-sql.js";
 
 const folders: string[] = [];
 afterEach(() => {
@@ -66,11 +66,18 @@ describe("settings", () => {
 });
 
 describe("watermark", () => {
-  it("wraps the query and inlines the last value as a literal", () => {
-    expect(incrementalQuery("sqlite", "SELECT * FROM t", "updated_at", "2024-01-02T00:00:00Z")).toBe(
-      "SELECT * FROM (SELECT * FROM t) q WHERE \"updated_at\" > '2024-01-02T00:00:00Z'");
-    expect(incrementalQuery("mssql", "SELECT * FROM t", "a]b", "12")).toBe("SELECT * FROM (SELECT * FROM t) q WHERE [a]]b] > 12");
-    expect(sqlLiteral("O'Brien")).toBe("'O''Brien'");
+  it("wraps the query and binds the last value as a parameter, never in the statement's text", () => {
+    expect(incrementalQuery("sqlite", "SELECT * FROM t", "updated_at", "2024-01-02T00:00:00Z")).toEqual({
+      sql: 'SELECT * FROM (SELECT * FROM t) q WHERE "updated_at" > ?', parameters: ["2024-01-02T00:00:00Z"] });
+    expect(incrementalQuery("postgres", "SELECT * FROM t", "who", "O'Brien\\")).toEqual({
+      sql: 'SELECT * FROM (SELECT * FROM t) q WHERE "who" > $1', parameters: ["O'Brien\\"] });
+    expect(incrementalQuery("mssql", "SELECT * FROM t", "a]b", "12")).toEqual({ sql: "SELECT * FROM (SELECT * FROM t) q WHERE [a]]b] > @p1", parameters: ["12"] });
+    // SQLite binds numbers as numbers (64-bit integers exactly), text as text.
+    expect(incrementalQuery("sqlite", "q", "n", "9007199254740993").parameters).toEqual([9007199254740993n]);
+    expect(incrementalQuery("sqlite", "q", "n", "-2.5").parameters).toEqual([-2.5]);
+    expect(incrementalQuery("sqlite", "q", "n", "99999999999999999999").parameters).toEqual([1e20]);
+    expect(incrementalQuery("sqlite", "q", "n", "1e5").parameters).toEqual([100000]);
+    expect(incrementalQuery("sqlite", "q", "n", "12abc").parameters).toEqual(["12abc"]);
   });
 
   it("takes the greatest value of the column: numbers as numbers, else text", async () => {
