@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { followLogs, listDeployedJobs, listInstances, pruneHistory, type LogLine } from "../../jobs/history.js";
 import { CliError } from "../cli-error.js";
-import { settingsOf, withStore } from "../context.js";
+import { withStore } from "../context.js";
 import { EXIT_USAGE } from "../exit-codes.js";
 
 const DAY_MS = 86_400_000;
@@ -57,8 +57,9 @@ export async function logs(program: Command, id: string, flags: { task?: string;
 }
 
 export async function pruneHistoryOlderThan(program: Command, flags: { olderThan?: string; json?: boolean }): Promise<void> {
-  const days = flags.olderThan === undefined ? settingsOf(program).jobs.historyRetentionDays : positiveInteger(flags.olderThan, "--older-than");
-  const result = await withStore(program, (store) => pruneHistory(store, new Date(Date.now() - days * DAY_MS)));
+  const given = flags.olderThan === undefined ? undefined : positiveInteger(flags.olderThan, "--older-than");
+  const result = await withStore(program, (store, settings) =>
+    pruneHistory(store, new Date(Date.now() - (given ?? settings.jobs.historyRetentionDays) * DAY_MS)));
   if (flags.json) return json(result);
   process.stdout.write(`pruned ${result.jobInstances} job instances started before ${result.before.toISOString()}\n`);
 }
