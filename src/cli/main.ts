@@ -33,6 +33,7 @@ const program = new Command("idm")
   .option("--settings <file>", "settings file (default ./appsettings.json when present)")
   .option("--database <url>", "database URL: sqlite:<path>, postgres://..., mssql://... (default env IDM_DATABASE_URL, settings ConnectionString, then sqlite:.idm/idm.db)")
   .option("--debug", "print stack traces of unexpected errors")
+  .option("--verbose", "while a job runs, print its tasks' Debug lines too (stored in idm_task_logs either way)")
   .showHelpAfterError()
   .exitOverride();
 
