@@ -10,6 +10,7 @@ import { registerDeploy } from "./commands/deploy.js";
 import { registerDeployments } from "./commands/deployments.js";
 import { registerExport } from "./commands/export.js";
 import { registerHistory } from "./commands/history.js";
+import { registerInit } from "./commands/init.js";
 import { registerRollback } from "./commands/rollback.js";
 import { registerRun } from "./commands/run.js";
 import { registerShow } from "./commands/show.js";
@@ -37,6 +38,7 @@ const program = new Command("idm")
   .showHelpAfterError()
   .exitOverride();
 
+registerInit(program);
 registerValidate(program);
 registerPlan(program);
 registerDeploy(program);
