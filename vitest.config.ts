@@ -10,6 +10,7 @@ import { defineConfig } from "vitest/config";
  */
 const PROCESS = [
   "test/cli/deploy.test.ts",
+  "test/cli/first-hour.test.ts",
   "test/cli/pictures.test.ts",
   "test/cli/run.test.ts",
   "test/cli/steps.test.ts",

@@ -3,8 +3,9 @@
  * store and the deploy engine are imported when first asked for: `idm validate` needs neither.
  */
 import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
-import { loadSettings, type Settings } from "../config/settings.js";
+import { loadSettings, readSettingsFile, WORKING_SETTINGS, type Settings } from "../config/settings.js";
 import type { ValidationResult } from "../config/validate-folder.js";
 import type { Item } from "../config/items.js";
 import type { OpenStoreOptions, Store } from "../store/store.js";
@@ -16,8 +17,31 @@ interface GlobalOptions {
   database?: string;
 }
 
+let cached: Settings | undefined;
+
+/**
+ * The settings: --settings, else ./appsettings.json, else defaults. Once a store is open
+ * (openStoreOf), settings found through the newest deployment replace the defaults.
+ */
 export function settingsOf(program: Command): Settings {
-  return loadSettings(program.opts<GlobalOptions>().settings);
+  cached ??= loadSettings(program.opts<GlobalOptions>().settings);
+  return cached;
+}
+
+/**
+ * Settings are read before the database is opened, since they may name it. When neither --settings
+ * nor ./appsettings.json gave a file, the appsettings.json of the newest deployment's source folder
+ * is read once the database is open (its ConnectionString is then not used: the database is chosen).
+ */
+async function deploymentSettings(store: Store, found: Settings): Promise<Settings> {
+  if (found.source?.file !== undefined) return found;
+  const { newestDeploymentFolder } = await import("../deploy/history.js");
+  const folder = await newestDeploymentFolder(store);
+  if (folder === undefined) return found;
+  const file = join(folder, WORKING_SETTINGS);
+  const looked = [...(found.source?.looked ?? []), file];
+  if (!existsSync(file)) return { ...found, source: { looked } };
+  return readSettingsFile(file, looked);
 }
 
 export async function openStoreOf(program: Command, options: OpenStoreOptions = {}): Promise<Store> {
@@ -29,7 +53,16 @@ export async function openStoreOf(program: Command, options: OpenStoreOptions = 
   }
   const url = resolveDatabaseUrl(flag, process.env,
     settings.connectionString ? { ConnectionString: settings.connectionString } : {});
-  return openStore(url, options);
+  const store = await openStore(url, options);
+  // Without migrations the ledger may not exist yet (idm db status on a new database).
+  if (options.migrate === false) return store;
+  try {
+    cached = await deploymentSettings(store, settings);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
 }
 
 export function checkFolder(dir: string): void {
@@ -48,11 +81,11 @@ export async function validatedItems(dir: string, settings: Settings): Promise<{
   return { items, result };
 }
 
-/** Runs with a store and always closes it. */
-export async function withStore<T>(program: Command, run: (store: Store) => Promise<T>): Promise<T> {
+/** Runs with a store and the settings (deploymentSettings) and always closes the store. */
+export async function withStore<T>(program: Command, run: (store: Store, settings: Settings) => Promise<T>): Promise<T> {
   const store = await openStoreOf(program);
   try {
-    return await run(store);
+    return await run(store, settingsOf(program));
   } finally {
     await store.close();
   }

@@ -7,3 +7,5 @@ export const EXIT_CODE: Record<JobState, number> = {
 };
 export const EXIT_ALREADY_RUNNING = 5;
 export const EXIT_USAGE = 64;
+/** The output cannot be created (sysexits EX_CANTCREAT): idm init into a folder that is not empty. */
+export const EXIT_CANNOT_CREATE = 73;

@@ -8,6 +8,7 @@ import { registerDeploy } from "./commands/deploy.js";
 import { registerDeployments } from "./commands/deployments.js";
 import { registerExport } from "./commands/export.js";
 import { registerHistory } from "./commands/history.js";
+import { registerInit } from "./commands/init.js";
 import { registerRollback } from "./commands/rollback.js";
 import { registerRun } from "./commands/run.js";
 import { registerShow } from "./commands/show.js";
@@ -21,9 +22,10 @@ import { registerValidate } from "./commands/validate.js";
 export function buildProgram(): Command {
   const program = new Command("idm")
     .description("Validate, deploy and run Netwrix Identity Manager XML job configurations")
-    .option("--settings <file>", "settings file (default ./appsettings.json when present)")
+    .option("--settings <file>", "settings file (default ./appsettings.json when present, else the deployed folder's appsettings.json)")
     .option("--database <url>", "database URL: sqlite:<path>, postgres://..., mssql://... (default env IDM_DATABASE_URL, settings ConnectionString, then sqlite:.idm/idm.db)")
     .option("--debug", "print stack traces of unexpected errors")
+    .option("--verbose", "while a job runs, print its tasks' Debug lines too (stored in idm_task_logs either way)")
     .showHelpAfterError()
     .addHelpText("after", `
 Examples:
@@ -32,6 +34,7 @@ Examples:
   $ idm run HR_Complete`)
     .exitOverride();
 
+  registerInit(program);
   registerValidate(program);
   registerPlan(program);
   registerDeploy(program);

@@ -4,6 +4,7 @@
  * tasks' own output indented under them, since nobody can watch a redrawn screen in a log file.
  */
 import type { RunEvent, RunSummary, TaskView } from "../jobs/runner.js";
+import { LOG_LEVELS } from "../domain/vocabulary.js";
 
 const REDRAW_MS = 100;
 
@@ -37,8 +38,14 @@ export interface RunView {
   onEvent(event: RunEvent): void;
 }
 
-/** Lines printed as they come, for logs and pipes. */
-export function plainView(write: (text: string) => void): RunView {
+/** The lowest level of a task's log line shown on the terminal: Debug with --verbose, else Information. */
+function shownLevel(verbose: boolean): number {
+  return LOG_LEVELS.indexOf(verbose ? "Debug" : "Information");
+}
+
+/** Lines printed as they come, for logs and pipes; a task's Debug lines only when verbose (they are stored anyway). */
+export function plainView(write: (text: string) => void, options: { verbose?: boolean } = {}): RunView {
+  const lowest = shownLevel(options.verbose === true);
   const printed = new Map<number, string>();
   return {
     onEvent(event) {
@@ -53,7 +60,7 @@ export function plainView(write: (text: string) => void): RunView {
           write(`${taskLine(event.task)}${event.task.error ? `  ${event.task.error}` : ""}\n`);
           break;
         case "log":
-          if (event.source === "task") write(`    ${event.task ?? ""} │ ${event.message}\n`);
+          if (event.source === "task" && LOG_LEVELS.indexOf(event.level) >= lowest) write(`    ${event.task ?? ""} │ ${event.message}\n`);
           break;
         case "ended":
           write(`${summaryLine(event.summary)}\n`);

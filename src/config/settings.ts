@@ -3,6 +3,7 @@
  * folders and connection strings. Layered: defaults < settings file < environment < flags.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { DEFAULT_VALIDATION_LIMITS, type ValidationLimits } from "./parse-config-file.js";
 
 export interface DeploySettings {
@@ -69,6 +70,14 @@ export interface Settings {
   connections: Record<string, Record<string, unknown>>;
   /** Whether a settings file was read: checks against settings (a DatabaseIdentifier) are only made then. */
   fromFile: boolean;
+  /** Where the settings came from, for the messages that name a missing setting (settingsOrigin). */
+  source?: SettingsSource;
+}
+
+/** The settings file that was read, or none, and every place that was looked at. */
+export interface SettingsSource {
+  file?: string;
+  looked: string[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -105,8 +114,28 @@ interface SettingsFile {
  *    "InvokeSqlCommands": { "<TaskIdentifier>": { "SQLInputFile", "OutputPath" } } }`.
  */
 export function loadSettings(path: string | undefined): Settings {
-  const file = path ?? (existsSync("appsettings.json") ? "appsettings.json" : undefined);
-  if (file === undefined) return DEFAULT_SETTINGS;
+  if (path !== undefined) return readSettingsFile(path, [path]);
+  if (existsSync(WORKING_SETTINGS)) return readSettingsFile(WORKING_SETTINGS, [WORKING_SETTINGS]);
+  return { ...DEFAULT_SETTINGS, source: { looked: [WORKING_SETTINGS] } };
+}
+
+/** The settings file of the working directory, the first place looked at when --settings is not given. */
+export const WORKING_SETTINGS = "appsettings.json";
+
+/**
+ * Where a missing or wrong setting is to be fixed, appended to the messages that name one: the file
+ * read, or the places looked at; and how to give another file.
+ */
+export function settingsOrigin(settings: Pick<Settings, "source">): string {
+  const source = settings.source;
+  if (source === undefined) return "give a settings file with --settings <file>";
+  if (source.file !== undefined) return `settings read from ${resolve(source.file)}; give another file with --settings <file>`;
+  const looked = source.looked.map((p) => resolve(p)).join(", ");
+  return `no settings file was found (looked for ${looked || "none"}); give one with --settings <file>`;
+}
+
+/** Reads one settings file; `looked` is every place looked at to find it (for settingsOrigin). */
+export function readSettingsFile(file: string, looked: string[]): Settings {
   let json: SettingsFile;
   try {
     json = JSON.parse(readFileSync(file, "utf8")) as typeof json;
@@ -158,6 +187,7 @@ export function loadSettings(path: string | undefined): Settings {
       return value as Record<string, unknown>;
     }),
     fromFile: true,
+    source: { file, looked },
     validation: {
       maxFileBytes: positiveInteger(json.Validation?.MaxFileBytes, "Validation.MaxFileBytes") ?? DEFAULT_VALIDATION_LIMITS.maxFileBytes,
       maxDepth: positiveInteger(json.Validation?.MaxDepth, "Validation.MaxDepth") ?? DEFAULT_VALIDATION_LIMITS.maxDepth,

@@ -14,6 +14,16 @@ export async function listDeployments(store: Store): Promise<DeploymentSummary[]
   return selectDeployments(store.dataSource.manager).getMany();
 }
 
+/** The source folder of the newest applied deploy (not a rollback, whose "folder" is a description). */
+export async function newestDeploymentFolder(store: Store): Promise<string | undefined> {
+  const row = await store.dataSource.manager.getRepository<DeploymentRow>(ENTITY.deployment).findOne({
+    select: { id: true, sourceFolder: true },
+    where: { status: "applied", kind: "deploy" },
+    order: { id: "DESC" },
+  });
+  return row?.sourceFolder ?? undefined;
+}
+
 export interface ShownItem {
   item: StoredItem;
   createdBy: DeploymentSummary | undefined;

@@ -11,7 +11,8 @@ import { LOG_LEVELS, type LogLevel } from "../domain/vocabulary.js";
 import { insertTaskLogs } from "../store/job-instance-queries.js";
 
 /**
- * The lowest level kept: the task's LogLevel, else the job's, else Information. "None" (6) is the
+ * The lowest level kept: the task's LogLevel, else the job's, else Debug (the terminal shows Debug
+ * lines only with --verbose, so the stored log is where they are read afterwards). "None" (6) is the
  * reference's default on both elements, so it cannot mean "keep nothing": it means "not set".
  * A name or its number (Trace 0 … Critical 5) both work, as in the XML.
  */
@@ -21,7 +22,7 @@ export function logThreshold(...levels: (AttributeValue | undefined)[]): number 
     const index = LOG_LEVELS.indexOf(level as LogLevel);
     if (index !== -1) return index;
   }
-  return LOG_LEVELS.indexOf("Information");
+  return LOG_LEVELS.indexOf("Debug");
 }
 
 /**

@@ -25,11 +25,12 @@ export default defineTask<"CreateDatabaseViewsTask">({
       const plan = planViews(model, store.dialect, target);
       if (plan.problems.length > 0) return plan.problems;
       const existing = (await session.read<{ name: string }>(zzViews(store.dialect, target.schema))).map((r) => r.name);
-      for (const sql of dropViews(store.dialect, target, existing)) await session.execute(sql, `dropping ${sql.slice("DROP VIEW ".length)}`);
+      // Views are dropped to be created again: the drops are counted in the summary, not listed.
+      for (const sql of dropViews(store.dialect, target, existing)) await session.execute(sql);
       counters.dropped = existing.length;
       context.progress({ ...counters });
       for (const view of plan.views) {
-        await session.execute(view.sql, `creating view ${view.name} of ${view.source}`);
+        await session.execute(view.sql, `created view ${view.name} (${view.columns} columns)`);
         counters.created++;
         context.progress({ ...counters });
       }

@@ -21,6 +21,7 @@ import { normaliseCsv, readCsvPackageSettings, sourceFileOf } from "../connector
 import { readExportConnections, type ExportConnection } from "../domain/sync/export-model.js";
 import { exportSqlTables, readCookie, readSqlPackageSettings, type ExportCookie } from "../connectors/sql/export-sql.js";
 import { abortError, removeTemporaryFiles, tempPath, type CsvOutput } from "../connectors/sql/runner.js";
+import { settingsOrigin } from "../config/settings.js";
 import { confineTo } from "../domain/confined-path.js";
 import { defineTask, nonBlank, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
@@ -126,12 +127,16 @@ type Plan =
 function plan(context: TaskContext, connection: ExportConnection): Plan {
   const raw = Object.hasOwn(context.settings.connections, connection.identifier) ? context.settings.connections[connection.identifier] : undefined;
   if (raw === undefined) {
-    const shape = connection.package === "CSV" ? '{ "Folder": "<folder of the CSV files>" }' : '{ "ConnectionString": "<database URL>", "Queries": { … } }';
-    throw new Error(`settings Connections.${connection.identifier} is missing: add ${shape} for Connection ${connection.identifier} (${connection.packageName})`);
+    const shape = connection.package === "CSV" ? '{ "Folder": "<folder of the CSV files>" }' : '{ "ConnectionString": "<database URL, or idm:store>", "Queries": { … } }';
+    throw new Error(`settings Connections.${connection.identifier} is missing: add ${shape} for Connection ${connection.identifier} (${connection.packageName}); ${settingsOrigin(context.settings)}`);
   }
-  return connection.package === "CSV"
-    ? { kind: "CSV", connection, settings: readCsvPackageSettings(connection.identifier, raw) }
-    : { kind: "SQL", connection, settings: readSqlPackageSettings(connection.identifier, raw, connection.tables) };
+  try {
+    return connection.package === "CSV"
+      ? { kind: "CSV", connection, settings: readCsvPackageSettings(connection.identifier, raw) }
+      : { kind: "SQL", connection, settings: readSqlPackageSettings(connection.identifier, raw, connection.tables) };
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; ${settingsOrigin(context.settings)}`, { cause: error });
+  }
 }
 
 /** Writes the cookie under a temporary name, then renames it into place. */

@@ -17,10 +17,10 @@ import { storeTarget } from "../domain/views/store-target.js";
 import { defineTask } from "./task-handler.js";
 
 const WHAT: Record<KeyAction["kind"], string> = {
-  "create-column": "adding the computed column",
-  "create-index": "creating the key index",
-  "drop-index": "dropping the index no longer declared",
-  "drop-column": "dropping the computed column no longer declared",
+  "create-column": "added the computed column",
+  "create-index": "created the key index",
+  "drop-index": "dropped the index no longer declared",
+  "drop-column": "dropped the computed column no longer declared",
 };
 
 export default defineTask<"ManageConfigurationIndexesTask">({

@@ -35,6 +35,19 @@ describe("run views", () => {
     ].join("\n"));
   });
 
+  it("plain: a task's Debug lines only when verbose", () => {
+    const shown = (verbose: boolean) => {
+      let out = "";
+      const view = plainView((text) => (out += text), { verbose });
+      view.onEvent({ kind: "log", source: "task", task: "Views", level: "Debug", message: "CREATE VIEW zz_P AS SELECT 1" });
+      view.onEvent({ kind: "log", source: "task", task: "Views", level: "Information", message: "created view zz_P (1 columns)" });
+      view.onEvent({ kind: "log", source: "task", task: "Views", level: "Trace", message: "trace" });
+      return out;
+    };
+    expect(shown(false)).toBe("    Views │ created view zz_P (1 columns)\n");
+    expect(shown(true)).toBe("    Views │ CREATE VIEW zz_P AS SELECT 1\n    Views │ created view zz_P (1 columns)\n");
+  });
+
   it("live: redraws the task lines in place, moving the cursor up over the previous drawing", () => {
     let out = "";
     const view = liveView((text) => (out += text));

@@ -117,7 +117,13 @@ describe.each(BACKENDS)("CreateDatabaseViewsTask on %s", (_, backend) => {
     await query('CREATE VIEW "keep_me" AS SELECT 1 AS x');
     const workspace = taskWorkspace({}, { store });
     expect(await run(workspace.context)).toEqual({ state: "Succeeded", didWork: true, counters: { dropped: 1, created: 3 } });
-    expect(workspace.lines("Information")).toContain("creating view zz_Person_2024 of Person_2024");
+    // One line per view at Information; the DDL itself only at Debug.
+    expect(workspace.lines("Information")).toEqual([
+      "created view zz_Org_Unit9 (6 columns)", "created view zz_Person_2024 (16 columns)", "created view zz_Unit_Members (3 columns)",
+      "1 zz_ views dropped, 3 created",
+    ]);
+    expect(workspace.lines("Debug").filter((sql) => sql.startsWith("CREATE VIEW"))).toHaveLength(3);
+    expect(workspace.lines("Debug").filter((sql) => sql.startsWith("DROP VIEW"))).toHaveLength(1);
     expect(await views()).toEqual(["keep_me", "zz_Org_Unit9", "zz_Person_2024", "zz_Unit_Members"]);
     const before = await query('SELECT * FROM "zz_Person_2024" ORDER BY "Id"');
     expect(await run()).toEqual({ state: "Succeeded", didWork: true, counters: { dropped: 3, created: 3 } });

@@ -51,7 +51,7 @@ describe.each(BACKENDS)("ManageConfigurationIndexesTask on %s", (_, backend) => 
   it("creates one index per key property, then leaves them alone", async () => {
     const workspace = taskWorkspace({}, { store });
     expect(await run(workspace)).toEqual({ state: "Succeeded", didWork: true, counters: { created: 3, dropped: 0 } });
-    expect(workspace.lines("Information")).toContain("creating the key index IXC_Person_2024_Code (Person_2024:Code)");
+    expect(workspace.lines("Information")).toContain("created the key index IXC_Person_2024_Code (Person_2024:Code)");
     expect(await indexes()).toEqual(["IXC_Org_Unit9_Name", "IXC_Person_2024_Code", "IXC_Person_2024_Mail", ...STORE_INDEXES]);
     expect(await run()).toEqual({ state: "Succeeded", didWork: false, counters: { created: 0, dropped: 0 } });
     expect(await indexes()).toEqual(["IXC_Org_Unit9_Name", "IXC_Person_2024_Code", "IXC_Person_2024_Mail", ...STORE_INDEXES]);
@@ -62,7 +62,7 @@ describe.each(BACKENDS)("ManageConfigurationIndexesTask on %s", (_, backend) => 
     await deployModel(store, { mailIsKey: false });
     const workspace = taskWorkspace({}, { store });
     expect(await run(workspace)).toEqual({ state: "Succeeded", didWork: true, counters: { created: 0, dropped: 1 } });
-    expect(workspace.lines("Information")).toContain("dropping the index no longer declared IXC_Person_2024_Mail");
+    expect(workspace.lines("Information")).toContain("dropped the index no longer declared IXC_Person_2024_Mail");
     expect(await indexes()).toEqual(["IXC_Org_Unit9_Name", "IXC_Person_2024_Code", ...STORE_INDEXES]);
     expect(await run()).toEqual({ state: "Succeeded", didWork: false, counters: { created: 0, dropped: 0 } });
     await deployModel(store);

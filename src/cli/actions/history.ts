@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { followLogs, listDeployedJobs, listInstances, pruneHistory, readInstanceTimeline, type LogLine } from "../../jobs/history.js";
 import { CliError } from "../cli-error.js";
-import { settingsOf, withStore } from "../context.js";
+import { withStore } from "../context.js";
 import { EXIT_USAGE } from "../exit-codes.js";
 import { runGantt } from "../pictures/run-gantt.js";
 import type { InstancesFlags, InstancesFormat } from "./instances-formats.js";
@@ -88,8 +88,9 @@ export async function logs(program: Command, id: string, flags: { task?: string;
 }
 
 export async function pruneHistoryOlderThan(program: Command, flags: { olderThan?: string; json?: boolean }): Promise<void> {
-  const days = flags.olderThan === undefined ? settingsOf(program).jobs.historyRetentionDays : positiveInteger(flags.olderThan, "--older-than");
-  const result = await withStore(program, (store) => pruneHistory(store, new Date(Date.now() - days * DAY_MS)));
+  const given = flags.olderThan === undefined ? undefined : positiveInteger(flags.olderThan, "--older-than");
+  const result = await withStore(program, (store, settings) =>
+    pruneHistory(store, new Date(Date.now() - (given ?? settings.jobs.historyRetentionDays) * DAY_MS)));
   if (flags.json) return json(result);
   process.stdout.write(`pruned ${result.jobInstances} job instances started before ${result.before.toISOString()}\n`);
 }

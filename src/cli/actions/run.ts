@@ -10,7 +10,7 @@ import { readLease } from "../../store/lease.js";
 import { SelectionError, type Selection } from "../../jobs/selection.js";
 import type { Store } from "../../store/store.js";
 import { CliError } from "../cli-error.js";
-import { settingsOf, withStore } from "../context.js";
+import { withStore } from "../context.js";
 import { EXIT_ALREADY_RUNNING, EXIT_CODE, EXIT_USAGE } from "../exit-codes.js";
 import { liveView, plainView } from "../run-view.js";
 
@@ -68,7 +68,6 @@ export async function cancel(program: Command, id: number, flags: { wait: boolea
 
 /** Runs with Ctrl-C and SIGTERM wired to cancel, the view chosen by the output, and the exit code of the state. */
 async function execute(program: Command, json: boolean, start: (store: Store, options: RunOptions) => Promise<RunSummary>): Promise<void> {
-  const settings = settingsOf(program);
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -80,9 +79,11 @@ async function execute(program: Command, json: boolean, start: (store: Store, op
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   const write = (text: string) => void process.stdout.write(text);
-  const view = json ? undefined : process.stdout.isTTY ? liveView(write) : plainView(write);
+  // The live view redraws in place and shows no log lines: --verbose asks for lines, so it gets the plain view.
+  const verbose = program.opts<{ verbose?: boolean }>().verbose === true;
+  const view = json ? undefined : process.stdout.isTTY && !verbose ? liveView(write) : plainView(write, { verbose });
   try {
-    const summary = await withStore(program, (store) =>
+    const summary = await withStore(program, (store, settings) =>
       start(store, { store, settings, signal: controller.signal, ...(view ? { onEvent: (e) => view.onEvent(e) } : {}) }).catch(asCliError));
     if (json) write(`${JSON.stringify(jsonSummary(summary), null, 2)}\n`);
     process.exitCode = EXIT_CODE[summary.state];

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { runScheduler, schedulerOnce } from "../../jobs/scheduler.js";
 import { LeaseBusyError } from "../../store/lease.js";
 import { CliError } from "../cli-error.js";
-import { settingsOf, withStore } from "../context.js";
+import { withStore } from "../context.js";
 import { EXIT_ALREADY_RUNNING, EXIT_USAGE } from "../exit-codes.js";
 
 /** ISO 8601 only: Date also parses free text ("March 7"), which a typo should not turn into a tick. */
@@ -14,14 +14,13 @@ export async function scheduler(program: Command, options: { once?: boolean; at?
   if (options.at !== undefined && (!ISO_TIME.test(options.at) || Number.isNaN(at.getTime()))) {
     throw new CliError(`--at ${options.at} is not an ISO 8601 time, e.g. 2026-11-28T02:00:00Z`, EXIT_USAGE);
   }
-  const settings = settingsOf(program);
   // Ctrl-C or SIGTERM cancels the runs (they end Cancelled) instead of killing them mid-task.
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   try {
-    await withStore(program, async (store) => {
+    await withStore(program, async (store, settings) => {
       if (!options.once) {
         const log = (message: string) => process.stdout.write(`${new Date().toISOString()}  ${message}\n`);
         return runScheduler(store, settings, { signal: controller.signal, log });

@@ -3,7 +3,7 @@ import { ResourceStore } from "../../domain/resources/resource-store.js";
 import type { ChangeState } from "../../domain/vocabulary.js";
 import { resolve } from "node:path";
 import { databaseQueue, discardBatch } from "../../domain/sync/batch-queue.js";
-import { settingsOf, withStore } from "../context.js";
+import { withStore } from "../context.js";
 import { CliError } from "../cli-error.js";
 import { EXIT_USAGE } from "../exit-codes.js";
 
@@ -60,8 +60,7 @@ export async function syncChanges(program: Command, id: string, flags: { state?:
 
 /** Exit 3 when there is no such batch, as `idm show` does for an item that is not there. */
 export async function syncDiscard(program: Command, connector: string, flags: { batch?: string }): Promise<void> {
-  const work = resolve(settingsOf(program).paths.work);
-  const discarded = await withStore(program, (store) => discardBatch(work, connector, databaseQueue(store), flags.batch));
+  const discarded = await withStore(program, (store, settings) => discardBatch(resolve(settings.paths.work), connector, databaseQueue(store), flags.batch));
   if (discarded === undefined) {
     throw new CliError(flags.batch === undefined ? `no batch of ${connector} is queued` : `no batch ${flags.batch} of ${connector} is queued`, 3);
   }

@@ -7,7 +7,7 @@ import { parseDatabaseUrl, type DatabaseTarget, type Dialect } from "../../store
 import { DIALECTS } from "../../store/dialects/index.js";
 import { redactReason } from "../../store/dialects/redact.js";
 import type { Store } from "../../store/store.js";
-import type { Settings } from "../../config/settings.js";
+import { settingsOrigin, type Settings } from "../../config/settings.js";
 import { mssqlRunners } from "./mssql-runner.js";
 import { postgresRunners } from "./postgres-runner.js";
 import type { RunnerOpener, SqlRunner } from "./runner.js";
@@ -30,7 +30,7 @@ export function chooseDatabase(context: { store: Store; settings: Settings }, id
   if (url === undefined) {
     const known = Object.keys(settings.databases).sort();
     throw new Error(
-      `DatabaseIdentifier ${identifier} is not in the settings' Databases (known: ${known.length === 0 ? "none" : known.join(", ")})`,
+      `DatabaseIdentifier ${identifier} is not in the settings' Databases (known: ${known.length === 0 ? "none" : known.join(", ")}); ${settingsOrigin(settings)}`,
     );
   }
   let target: DatabaseTarget;

@@ -30,7 +30,8 @@ import type { ExportTable } from "../export-table.js";
 export const DEFAULT_SQL_TIMEOUT_SECONDS = 300;
 
 export interface SqlPackageSettings {
-  database: DatabaseChoice;
+  /** "store": the store's own database (STORE_CONNECTION_STRING), resolved when the export runs. */
+  database: DatabaseChoice | "store";
   queries: Record<string, string>;
   watermarks: Record<string, string>;
   timeoutSeconds: number;
@@ -39,17 +40,30 @@ export interface SqlPackageSettings {
 /** A cookie: per ConnectionTable, the watermark column and its last value exported. */
 export type ExportCookie = Record<string, { Column: string; Value: string }>;
 
+/**
+ * The ConnectionString that names the store's own database, whichever URL opened it (--database,
+ * IDM_DATABASE_URL, the settings' ConnectionString): a connection to tables kept beside the store
+ * follows the store when it moves to another database.
+ */
+export const STORE_CONNECTION_STRING = "idm:store";
+
 export function readSqlPackageSettings(connection: string, raw: Record<string, unknown>, tables: ExportTable[]): SqlPackageSettings {
   const at = `settings Connections.${connection}`;
   const url = raw.ConnectionString;
   if (typeof url !== "string" || url.trim() === "") {
-    throw new Error(`${at}.ConnectionString is missing: add the database URL the connection's queries run on (package Usercube.SQL)`);
+    throw new Error(`${at}.ConnectionString is missing: add the database URL the connection's queries run on, or ${STORE_CONNECTION_STRING} for the store's own database (package Usercube.SQL)`);
   }
-  let target: DatabaseTarget;
-  try {
-    target = parseDatabaseUrl(url.trim());
-  } catch (error) {
-    throw new Error(`${at}.ConnectionString: ${(error as Error).message}`, { cause: error });
+  let database: SqlPackageSettings["database"];
+  if (url.trim() === STORE_CONNECTION_STRING) {
+    database = "store";
+  } else {
+    let target: DatabaseTarget;
+    try {
+      target = parseDatabaseUrl(url.trim());
+    } catch (error) {
+      throw new Error(`${at}.ConnectionString: ${(error as Error).message}`, { cause: error });
+    }
+    database = { kind: "settings", dialect: target.dialect, display: target.display, identifier: connection, target };
   }
   const queries: Record<string, string> = {};
   const rawQueries = raw.Queries;
@@ -76,7 +90,7 @@ export function readSqlPackageSettings(connection: string, raw: Record<string, u
     throw new Error(`${at}.TimeoutSeconds must be a number of seconds from 1 to 2147483`);
   }
   return {
-    database: { kind: "settings", dialect: target.dialect, display: target.display, identifier: connection, target },
+    database,
     queries,
     watermarks,
     timeoutSeconds: timeout,
@@ -157,7 +171,7 @@ export interface SqlTableResult {
 
 /** Runs every table's query into a temporary file (`tempPath(output)`); the caller renames them. */
 export async function exportSqlTables(
-  context: Pick<WorkContext, "log" | "signal">,
+  context: Pick<WorkContext, "log" | "signal" | "store">,
   connection: string,
   tables: ExportTable[],
   settings: SqlPackageSettings,
@@ -173,7 +187,10 @@ export async function exportSqlTables(
   let runner: SqlRunner | undefined;
   const results: SqlTableResult[] = [];
   let timer: NodeJS.Timeout | undefined;
-  const database = settings.database;
+  const { store } = context;
+  const database: DatabaseChoice = settings.database === "store"
+    ? { kind: "store", dialect: store.dialect, display: store.display, store }
+    : settings.database;
   try {
     runner = await openRunner(database, timeoutMs);
     for (const table of tables) {

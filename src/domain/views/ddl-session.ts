@@ -2,8 +2,9 @@
  * One connection for a task's catalog reads and DDL, optionally inside one transaction (SQLite,
  * PostgreSQL and SQL Server all run CREATE/DROP VIEW transactionally: a failure or a cancel leaves
  * the views as they were). The task's signal is checked before each statement (store/session.ts; a
- * running statement finishes: it runs on the transaction's connection); every DDL statement is
- * logged (what it does; the SQL itself at Debug).
+ * running statement finishes: it runs on the transaction's connection). The SQL of each statement
+ * is logged at Debug; what it did, when the caller says, at Information once it succeeded: a job's
+ * output reads as a progress report, one line per object, not as a listing of DDL.
  */
 import type { Store } from "../../store/store.js";
 import type { Statement } from "../../store/statements.js";
@@ -13,8 +14,8 @@ import type { WorkContext } from "../work-context.js";
 
 export interface DdlSession {
   read<Row>(statement: Statement): Promise<Row[]>;
-  /** Runs one DDL statement: `what` it does is logged, the statement itself at Debug. */
-  execute(sql: string, what: string): Promise<void>;
+  /** Runs one DDL statement, logged at Debug; `done`, when given, is logged at Information after it. */
+  execute(sql: string, done?: string): Promise<void>;
 }
 
 export async function withDdlSession<T>(
@@ -27,11 +28,11 @@ export async function withDdlSession<T>(
   const { runner } = connection;
   const session: DdlSession = {
     read: <Row>(statement: Statement) => connection.query<Row>(statement.sql, statement.parameters),
-    async execute(sql, what) {
+    async execute(sql, done) {
       connection.throwIfAborted();
-      context.log("Information", what);
       context.log("Debug", sql);
       await connection.query(sql);
+      if (done !== undefined) context.log("Information", done);
     },
   };
   try {

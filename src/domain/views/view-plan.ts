@@ -29,6 +29,8 @@ export interface PlannedView {
   name: string;
   /** The entity type or association it shows. */
   source: string;
+  /** How many columns the view has (for the log). */
+  columns: number;
   sql: string;
 }
 
@@ -72,7 +74,7 @@ class Planner {
   view(name: string, source: string, columns: Column[], from: string, where: string): void {
     const q = this.target.quote;
     const select = columns.map((c) => `  ${c.expression} AS ${q(c.name)}`).join(",\n");
-    this.views.push({ name, source, sql: `CREATE VIEW ${qualified(this.target, name)} AS\nSELECT\n${select}\nFROM ${from}\nWHERE ${where}` });
+    this.views.push({ name, source, columns: columns.length, sql: `CREATE VIEW ${qualified(this.target, name)} AS\nSELECT\n${select}\nFROM ${from}\nWHERE ${where}` });
   }
 }
 

@@ -13,6 +13,7 @@ import { exportSqlTables, incrementalQuery, readSqlPackageSettings, type ExportC
 import { mssqlRequest } from "../../../src/connectors/sql/mssql-runner.js";
 import type { CsvOutput } from "../../../src/connectors/sql/runner.js";
 import type { LogLevel } from "../../../src/domain/vocabulary.js";
+import type { Store } from "../../../src/store/store.js";
 import { readCsv } from "../../helpers/demo-data.js";
 import { schemaNameFor } from "../../helpers/backends.js";
 
@@ -80,7 +81,8 @@ async function exportOnce(source: Source, query: string, column: string, cookie:
   const settings = readSqlPackageSettings("C", { ConnectionString: source.url, Queries: { T: query }, Watermark: { T: { Column: column } } }, tables);
   const logs: string[] = [];
   const outputs = (table: string): CsvOutput => ({ folder: out, base: table, encoding: "utf-8", token: "t" });
-  const context = { log: (_level: LogLevel, message: string) => void logs.push(message), signal: new AbortController().signal };
+  // The connection names its own database, not idm:store: the store is never read.
+  const context = { log: (_level: LogLevel, message: string) => void logs.push(message), signal: new AbortController().signal, store: undefined as unknown as Store };
   const [result] = await exportSqlTables(context, "C", tables, settings, cookie, outputs, () => undefined);
   return { result: result!, rows: readCsv(result!.temp), logs };
 }

@@ -51,8 +51,10 @@ describe("settings", () => {
 
   it("SQL: the display hides the password; missing pieces are named", () => {
     const s = readSqlPackageSettings("C", { ConnectionString: "postgres://u:s3cret@h/db", Queries: { T: "SELECT 1;" } }, [{ identifier: "T", columns: [] }]);
-    expect(s.database.display).not.toContain("s3cret");
+    expect(s.database !== "store" && s.database.display).toContain("postgres://u:***@h");
+    expect(s.database !== "store" && s.database.display).not.toContain("s3cret");
     expect(s.queries).toEqual({ T: "SELECT 1" });
+    expect(readSqlPackageSettings("C", { ConnectionString: " idm:store ", Queries: { T: "SELECT 1" } }, [{ identifier: "T", columns: [] }]).database).toBe("store");
     expect(() => readSqlPackageSettings("C", { Queries: {} }, [])).toThrow("settings Connections.C.ConnectionString is missing");
     expect(() => readSqlPackageSettings("C", { ConnectionString: "sqlite:x.db" }, [{ identifier: "T", columns: [] }])).toThrow("settings Connections.C.Queries is missing");
     expect(() => readSqlPackageSettings("C", { ConnectionString: "oracle://u:s3cret@h", Queries: {} }, [])).toThrow(/^(?!.*s3cret)/);
