@@ -11,6 +11,7 @@ import { defineConfig } from "vitest/config";
 const PROCESS = [
   "test/cli/deploy.test.ts",
   "test/cli/run.test.ts",
+  "test/cli/run-killed-runner.test.ts",
   "test/cli/steps.test.ts",
   "test/cli/sync.test.ts",
   "test/cli/validate.test.ts",
