@@ -7,6 +7,8 @@ import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { sweepStaleTemporaries } from "../domain/maintenance/stale-temporaries.js";
+import { endGroupsOfDeadRunners } from "../domain/processes/dead-runner-groups.js";
+import { formatRecordedGroup } from "../domain/processes/recorded-group.js";
 import { closestName } from "../config/did-you-mean.js";
 import type { Settings } from "../config/settings.js";
 import { jobIdentifiers } from "../deploy/history.js";
@@ -119,7 +121,7 @@ export async function runJob(job: string, options: RunOptions): Promise<RunSumma
 
   const lease = await takeJobLease(store, job, options.settings);
   try {
-    await interruptDeadInstances(store, job);
+    const takeover = await interruptDeadInstances(store, job);
     const startedAt = new Date();
     const instance: Omit<JobInstanceRow, "id"> = {
       job, state: "InProgress", trigger, user: currentUser(), host: hostname(), pid: process.pid, startedAt, endedAt: null,
@@ -130,14 +132,14 @@ export async function runJob(job: string, options: RunOptions): Promise<RunSumma
     const inserted = await insertJobInstance(manager, instance).execute();
     const instanceId = Number(inserted.identifiers[0]!.id);
     const rows = launchGroups(steps, options.settings.jobs.maxTaskBatchSize).flatMap((group, groupIndex) =>
-      group.steps.map((step): Omit<TaskInstanceRow, "id"> => ({
+      group.steps.map((step): Omit<TaskInstanceRow, "id" | "processGroup"> => ({
         jobInstanceId: instanceId, task: step.identifier, taskType: step.type, level: group.level, launchOrder: step.launchOrder,
         groupIndex, state: "Pending", startedAt: null, endedAt: null, attempt: 0, didWork: false, counters: null, error: null,
       })));
     const size = batchSize(store.dialect, 14);
     for (let i = 0; i < rows.length; i += size) await run(manager, insertTaskInstances(manager, rows.slice(i, i + size)));
     const taskRows = await selectTaskInstances(manager, instanceId).getMany();
-    return await new JobRun(options, snapshot, { ...instance, id: instanceId }, taskRows, lease, new Set()).execute();
+    return await new JobRun(options, snapshot, { ...instance, id: instanceId }, taskRows, lease, new Set(), takeover).execute();
   } finally {
     await lease.release();
   }
@@ -151,6 +153,7 @@ export async function resumeJob(instanceId: number, options: RunOptions): Promis
   if (found === null) throw new InstanceStateError(`there is no job instance ${instanceId} (idm instances lists them)`);
   const lease = await takeJobLease(store, found.job, options.settings);
   try {
+    const takeover = await interruptDeadInstances(store, found.job);
     const instance = await selectJobInstance(manager, instanceId).getOneOrFail();
     if (instance.state !== "Blocked") throw new InstanceStateError(`job instance ${instanceId} is ${instance.state}; only a Blocked instance can be resumed`);
     const taskRows = await selectTaskInstances(manager, instanceId).getMany();
@@ -159,7 +162,7 @@ export async function resumeJob(instanceId: number, options: RunOptions): Promis
     Object.assign(instance, { state: "InProgress", endedAt: null, cancelRequested: false, pid: process.pid, host: hostname() });
     await updateJobInstance(manager, instanceId, { state: "InProgress", endedAt: null, cancelRequested: false, pid: process.pid, host: hostname() }).execute();
     const snapshot = JSON.parse(instance.snapshot) as JobSnapshot;
-    return await new JobRun(options, snapshot, instance, taskRows, lease, blocked).execute();
+    return await new JobRun(options, snapshot, instance, taskRows, lease, blocked, takeover).execute();
   } finally {
     await lease.release();
   }
@@ -177,14 +180,25 @@ async function takeJobLease(store: Store, job: string, settings: Settings): Prom
   }
 }
 
-/** With the job's lease in hand, an instance still InProgress belongs to a runner that died. */
-async function interruptDeadInstances(store: Store, job: string): Promise<void> {
+type LogLine = [LogLevel, string];
+
+/**
+ * With the job's lease in hand, an instance still InProgress belongs to a runner that died: the
+ * process groups it left running are ended first, then it is marked Interrupted. Returns the log lines
+ * saying so, for the new run's log (which does not exist yet).
+ */
+async function interruptDeadInstances(store: Store, job: string): Promise<LogLine[]> {
   const manager = store.dataSource.manager;
-  const dead = (await selectRunningInstances(manager, job).getMany()).map((i) => i.id);
-  if (dead.length === 0) return;
+  const dead = await selectRunningInstances(manager, job).getMany();
+  if (dead.length === 0) return [];
+  const lines: LogLine[] = [];
+  await endGroupsOfDeadRunners(manager, dead, (level, message) => lines.push([level, message]));
+  const ids = dead.map((i) => i.id);
   const now = new Date();
-  await interruptTaskInstances(manager, dead, now).execute();
-  await interruptJobInstances(manager, dead, now).execute();
+  await interruptTaskInstances(manager, ids, now).execute();
+  await interruptJobInstances(manager, ids, now).execute();
+  lines.push(["Warning", `job instance${ids.length === 1 ? "" : "s"} ${ids.join(", ")}, left InProgress by a runner that died, marked Interrupted`]);
+  return lines;
 }
 
 function currentUser(): string {
@@ -217,6 +231,8 @@ class JobRun {
     private readonly lease: Lease,
     /** Tasks of a resume that ended Blocked: they run again, with thresholds forced. */
     private readonly forcedTasks: Set<number>,
+    /** What taking over from a dead runner did, for this run's log. */
+    private readonly takeover: LogLine[] = [],
   ) {
     this.#log = new TaskLogWriter(options.store, instance.id);
     const byOrder = new Map(snapshot.steps.map((s) => [s.launchOrder, s]));
@@ -257,6 +273,7 @@ class JobRun {
     const stopWatching = this.#watchForCancel();
     this.#emit({ kind: "started", job: this.snapshot.job, instanceId: this.instance.id, tasks: this.#views });
     this.#runnerLog("Information", `job ${this.snapshot.job} instance ${this.instance.id} started (${this.instance.trigger}, ${this.instance.user}@${this.instance.host} pid ${this.instance.pid})`);
+    for (const [level, message] of this.takeover) this.#runnerLog(level, message);
     sweepStaleTemporaries([this.#paths.work, this.#paths.temp, this.#paths.export], (level, message) => this.#runnerLog(level, message));
     let stop: RunStop | undefined;
     try {
@@ -346,7 +363,8 @@ class JobRun {
       error: taskError(result.message, step.source),
     });
     log(endLogLevel(state), `task ${view.identifier} ended ${state}${view.error ? `: ${view.error}` : ""}`, "runner");
-    await this.#update(view, { state, endedAt: view.endedAt, didWork: view.didWork, counters: counterText(view.counters), error: view.error });
+    // processGroup too: a handler abandoned after a cancel never clears its own.
+    await this.#update(view, { state, endedAt: view.endedAt, didWork: view.didWork, counters: counterText(view.counters), error: view.error, processGroup: null });
   }
 
   async #handle(step: StepSnapshot, view: TaskView, log: TaskContext["log"]): Promise<TaskEnd> {
@@ -366,6 +384,14 @@ class JobRun {
       progress: (counters) => {
         view.counters = { ...counters };
         this.#emit({ kind: "task", task: view });
+      },
+      recordProcessGroup: async (group) => {
+        const manager = this.options.store.dataSource.manager;
+        try {
+          await run(manager, updateTaskInstance(manager, view.id, { processGroup: formatRecordedGroup(group) }));
+        } catch (error) {
+          log("Warning", `the process group of the task's child could not be recorded (${errorMessage(error)}): if this runner dies, the next run of the job cannot end it`);
+        }
       },
     };
     const running = handler.run(context, step);

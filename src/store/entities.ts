@@ -24,7 +24,8 @@
  *   it runs), selection (JSON of the run's selection options) null, snapshot (JSON of the job as it started)
  * idm_task_instances   one row per task of a job instance, written Pending when the instance starts
  *   id PK, job_instance_id → idm_job_instances.id, task (identifier), task_type, level, launch_order, group_index,
- *   state, started_at / ended_at null, attempt (1, then +1 per resume), did_work bit, counters (JSON) null, error null
+ *   state, started_at / ended_at null, attempt (1, then +1 per resume), did_work bit, counters (JSON) null, error null,
+ *   process_group null (migrations/0004: the child process group the task runs, as JSON {host, pgid, start}, while it runs)
  * idm_task_logs        log lines of a job instance, of one of its tasks or of the runner (task_instance_id null)
  *   id PK, job_instance_id, task_instance_id null, logged_at, level, message
  * idm_schedules        the scheduler's last decision per job: job PK, due_at (the cron time it handled),

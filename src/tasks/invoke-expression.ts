@@ -13,6 +13,7 @@ import { receivesDatabaseUrl, scriptEnvironment } from "./script-environment.js"
 import { defineTask, nonEmpty, type TaskContext, type TaskResult } from "./task-handler.js";
 import type { LogLevel } from "../domain/vocabulary.js";
 import { cancellationError } from "../domain/cancellation.js";
+import { groupLedBy } from "../domain/processes/recorded-group.js";
 
 type Interpreter = (script: string) => { command: string; args: string[] };
 
@@ -80,6 +81,9 @@ function runScript(
 ): Promise<TaskResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawnGroup(command, args, { cwd, env });
+    // Recorded at once (the script is already running): a runner killed before the write lands leaves
+    // an unrecorded group, a window of one statement.
+    const recorded = child.pid === undefined ? Promise.resolve() : context.recordProcessGroup(groupLedBy(child.pid));
     const counters = { linesOut: 0, linesErr: 0 };
     let lastProgress = Date.now();
     const follow = (stream: Readable, level: LogLevel, counter: keyof typeof counters) => {
@@ -136,12 +140,16 @@ function runScript(
     child.once("close", (code, signal) => {
       if (child.pid === undefined) return; // never started: "error" has answered
       finish();
+      // After the record's own write, which may still be on its way on another pooled connection.
+      void recorded.then(() => context.recordProcessGroup(null)).then(() => settle(code, signal));
+    });
+    const settle = (code: number | null, signal: NodeJS.Signals | null) => {
       if (stopped === "cancelled") return reject(cancellationError(context.signal, `script ${input} was cancelled`));
       const failed = (message: string) => resolvePromise({ state: "Error", didWork: false, message, counters });
       if (stopped === "timed out") return failed(`script ${input} timed out after ${seconds} s`);
       if (signal !== null) return failed(`script ${input} was killed by ${signal}`);
       if (code !== 0) return failed(`script ${input} exited with code ${code}`);
       resolvePromise({ state: "Succeeded", didWork: true, counters });
-    });
+    };
   });
 }

@@ -5,9 +5,8 @@
  */
 import { spawn, type ChildProcessByStdio, type SpawnOptionsWithStdioTuple, type StdioNull, type StdioPipe } from "node:child_process";
 import type { Readable } from "node:stream";
-
-/** How long the group has to end after SIGTERM before it gets SIGKILL. */
-export const KILL_GRACE_MS = 2000;
+import { KILL_GRACE_MS } from "../domain/processes/left-groups.js";
+import { signalGroup } from "../domain/processes/process-stat.js";
 
 export type GroupChild = ChildProcessByStdio<null, Readable, Readable>;
 
@@ -25,17 +24,6 @@ export function killGroup(pid: number, graceMs = KILL_GRACE_MS): void {
   if (!signalGroup(pid, "SIGTERM")) return;
   // Not unref'd: the SIGKILL must happen even when it is the last thing this process does.
   setTimeout(() => {
-    if (signalGroup(pid, 0)) signalGroup(pid, "SIGKILL");
+    signalGroup(pid, "SIGKILL");
   }, graceMs);
-}
-
-/** Sends `signal` to the group; false when the group has no process left. */
-function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ESRCH") return false;
-    throw error;
-  }
 }

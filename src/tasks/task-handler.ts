@@ -10,6 +10,7 @@ import type { TaskSide } from "../config/schema/catalog.js";
 import type { TaskAttributesByType, TaskType } from "../config/generated/schema-types.js";
 import type { TaskOutcome } from "../domain/vocabulary.js";
 import type { WorkContext } from "../domain/work-context.js";
+import type { RecordedGroup } from "../domain/processes/recorded-group.js";
 
 export type { TaskSide };
 
@@ -55,6 +56,12 @@ export interface TaskContext extends WorkContext {
   paths: TaskPaths;
   /** Thresholds are forced (`idm run --force`, or the resume of a blocked task). */
   force: boolean;
+  /**
+   * Records the process group of a child the task started (null once it has ended) on the task
+   * instance, so that if this runner dies the next run of the job ends the group before it starts.
+   * Never rejects: a record that cannot be written is a warning in the task's log.
+   */
+  recordProcessGroup(group: RecordedGroup | null): Promise<void>;
 }
 
 export interface TaskResult {

@@ -11,6 +11,7 @@ import { DEFAULT_SETTINGS, type Settings } from "../../src/config/settings.js";
 import type { Store } from "../../src/store/store.js";
 import type { TaskContext, TaskPaths, TaskSnapshot } from "../../src/tasks/task-handler.js";
 import type { LogLevel } from "../../src/domain/vocabulary.js";
+import type { RecordedGroup } from "../../src/domain/processes/recorded-group.js";
 
 const roots: string[] = [];
 
@@ -22,6 +23,8 @@ export interface TaskWorkspace {
   controller: AbortController;
   logs: [LogLevel, string][];
   progress: Record<string, number>[];
+  /** What the handler recorded through recordProcessGroup, in order (null: its child ended). */
+  groups: (RecordedGroup | null)[];
   /** The messages logged at one level, or all of them. */
   lines(level?: LogLevel): string[];
 }
@@ -53,6 +56,7 @@ export function taskWorkspace(files: Record<string, string>, options: TaskWorksp
   const folders = { work: join(root, "work"), temp: join(root, "temp"), export: join(root, "export") };
   const logs: [LogLevel, string][] = [];
   const progress: Record<string, number>[] = [];
+  const groups: (RecordedGroup | null)[] = [];
   const controller = new AbortController();
   const context: TaskContext = {
     store: options.store ?? (undefined as never),
@@ -64,9 +68,10 @@ export function taskWorkspace(files: Record<string, string>, options: TaskWorksp
     signal: options.signal ?? controller.signal,
     log: (level, message) => logs.push([level, message]),
     progress: (counters) => progress.push(counters),
+    recordProcessGroup: async (group) => void groups.push(group),
   };
   const lines = (level?: LogLevel) => logs.filter(([l]) => level === undefined || l === level).map(([, m]) => m);
-  return { root, conf, folders, context, controller, logs, progress, lines };
+  return { root, conf, folders, context, controller, logs, progress, groups, lines };
 }
 
 export function removeTaskWorkspaces(): void {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import {
   deleteByJobInstance, deleteJobInstances, insertJobInstance, insertSchedule, insertTaskInstances, insertTaskLogs, interruptJobInstances,
-  interruptTaskInstances, selectCancelRequested, selectInstances, selectJobInstance, selectLastInstances, selectPrunableInstances,
+  interruptTaskInstances, clearProcessGroups, selectCancelRequested, selectRecordedProcessGroups, selectInstances, selectJobInstance, selectLastInstances, selectPrunableInstances,
   selectRunningInstances, selectSchedules, selectTaskInstances, selectTaskLogs, updateJobInstance, updateSchedule, updateTaskInstance,
 } from "../../src/store/job-instance-queries.js";
 import { ENTITY, type TaskInstanceRow } from "../../src/store/entities.js";
@@ -18,7 +18,7 @@ describe("runner statements on SQL Server (offline)", () => {
     const { dataSource } = await offlineMssqlStore();
     const m = dataSource.manager;
     const at = new Date("2026-01-02T03:04:05.678Z");
-    const task: Omit<TaskInstanceRow, "id"> = {
+    const task: Omit<TaskInstanceRow, "id" | "processGroup"> = {
       jobInstanceId: 7, task: "T", taskType: "InvokeExpressionTask", level: 0, launchOrder: 1, groupIndex: 0, state: "Pending",
       startedAt: null, endedAt: null, attempt: 0, didWork: false, counters: null, error: null,
     };
@@ -30,13 +30,16 @@ describe("runner statements on SQL Server (offline)", () => {
       statement("its task instances, Pending (two rows of a batch)", insertTaskInstances(m, [task, { ...task, task: "U", launchOrder: 2 }])),
       statement("read them back", selectTaskInstances(m, 7)),
       statement("a task starts", updateTaskInstance(m, 11, { state: "InProgress", attempt: 1, startedAt: at, endedAt: null, error: null })),
-      statement("a task ends", updateTaskInstance(m, 11, { state: "Succeeded", endedAt: at, didWork: true, counters: '{"rows":1}', error: null })),
+      statement("its script's process group is recorded (and set to NULL when the script ends)", updateTaskInstance(m, 11, { processGroup: '{"host":"h","pgid":4242,"start":"b/1"}' })),
+      statement("a task ends", updateTaskInstance(m, 11, { state: "Succeeded", endedAt: at, didWork: true, counters: '{"rows":1}', error: null, processGroup: null })),
       statement("log lines", insertTaskLogs(m, [{ jobInstanceId: 7, taskInstanceId: 11, loggedAt: at, level: "Information", message: "m" }])),
       statement("look for idm cancel's flag", selectCancelRequested(m, 7)),
       statement("idm cancel", updateJobInstance(m, 7, { cancelRequested: true })),
       statement("the job instance ends", updateJobInstance(m, 7, { state: "Succeeded", endedAt: at })),
       statement("one instance", selectJobInstance(m, 7)),
       statement("instances still InProgress (dead runners, overlap)", selectRunningInstances(m, "J")),
+      statement("process groups dead runners left", selectRecordedProcessGroups(m, [5, 6])),
+      statement("forget the ones ended or gone", clearProcessGroups(m, [12, 13])),
       statement("mark dead runners' tasks Interrupted", interruptTaskInstances(m, [5, 6], at)),
       statement("mark dead runners' instances Interrupted", interruptJobInstances(m, [5, 6], at)),
       statement("idm instances", selectInstances(m, "J", 50)),

@@ -2,7 +2,7 @@
  * SQL Server cannot run here: the T-SQL the store emits is generated offline through TypeORM's mssql
  * driver and kept as reviewed snapshots (test/store/snapshots/*.sql; `vitest -u` rewrites them).
  */
-import { MigrationExecutor, type QueryRunner } from "typeorm";
+import { MigrationExecutor, type QueryRunner, type Table } from "typeorm";
 import { describe, expect, it } from "vitest";
 import { columnTypes } from "../../src/store/column-types.js";
 import { deleteExpiredLease, deleteOwnLease, extendLease, insertLease, selectLease } from "../../src/store/lease-queries.js";
@@ -44,9 +44,18 @@ async function schemaSql(): Promise<string> {
   const lock = migrationLockSql(store);
   lines.push("-- migration lock, taken around every run and released after it", lock.lock, lock.unlock);
 
+  // Offline there is no catalog to read: a migration that alters a table finds it as the earlier ones created it.
+  const created = new Map<string, Table>();
   for (const migration of store.dataSource.migrations) {
     const queryRunner = store.dataSource.createQueryRunner();
     queryRunner.enableSqlMemory();
+    const createTable = queryRunner.createTable.bind(queryRunner);
+    queryRunner.createTable = async (table, ...rest) => {
+      created.set(table.name, table);
+      return createTable(table, ...rest);
+    };
+    (queryRunner as unknown as { loadTables(names: string[]): Promise<Table[]> }).loadTables = async (names) =>
+      names.flatMap((name) => created.get(name)?.clone() ?? []);
     await migration.up(queryRunner);
     lines.push(`-- ${migration.name}`, ...captured(queryRunner));
   }

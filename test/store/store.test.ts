@@ -14,7 +14,7 @@ const TABLES = [
   "idm_resource_link_history", "idm_resource_links", "idm_resources", "idm_schedules",
   "idm_synchronization_history", "idm_task_instances", "idm_task_logs",
 ];
-const MIGRATIONS = ["0001-initial-schema", "0002-job-runs", "0003-resource-store"];
+const MIGRATIONS = ["0001-initial-schema", "0002-job-runs", "0003-resource-store", "0004-task-process-groups"];
 const status = (ran: boolean) => MIGRATIONS.map((name) => ({ name, ran }));
 
 async function tables(store: Store): Promise<string[]> {

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS, type TaskSettings } from "../../src/config/settings.js";
@@ -108,6 +109,16 @@ printf "no newline"
     ]);
     expect(lines("Warning")).toEqual(["warning 1", "warning 2"]);
     expect(progress.at(-1)).toEqual({ linesOut: 7, linesErr: 2 });
+  });
+
+  it("records the script's process group (host, pgid, the leader's start) while it runs, and clears it when it ends", async () => {
+    const { context, groups, lines } = setup({ "me.sh": 'echo "$$ $(cut -d" " -f5 /proc/$$/stat)"\n' });
+    expect((await run(context, "me.sh")).state).toBe("Succeeded");
+    // The script says its pid and its process group: it leads the group that was recorded.
+    const [pid, pgid] = lines("Information")[0]!.split(" ").map(Number);
+    expect(pgid).toBe(pid);
+    const bootId = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    expect(groups).toEqual([{ host: hostname(), pgid, start: expect.stringMatching(new RegExp(`^${bootId}/\\d+$`)) }, null]);
   });
 
   it("joins a line written in pieces", async () => {

@@ -3,6 +3,8 @@
  * set), its pure planning functions, and the T-SQL it would send to SQL Server (offline snapshot from
  * a fixture of index and statistics rows).
  */
+import { spawn, spawnSync } from "node:child_process";
+import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS } from "../../src/config/settings.js";
@@ -37,6 +39,8 @@ import type { LogLevel } from "../../src/domain/vocabulary.js";
 import { statement } from "../helpers/sql-statement.js";
 import { removeTaskWorkspaces, taskSnapshot, taskWorkspace } from "../helpers/task-workspace.js";
 import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
+import { groupRuns } from "../../src/domain/processes/process-stat.js";
+import { formatRecordedGroup, groupLedBy } from "../../src/domain/processes/recorded-group.js";
 
 function task(attributes: Record<string, AttributeValue> = {}): TaskSnapshot {
   return taskSnapshot({ identifier: "Maintenance", type: "MaintainIndexesTask", attributes });
@@ -124,6 +128,7 @@ function taskInstance(jobInstanceId: number, taskName: string, state: TaskInstan
   return {
     jobInstanceId, task: taskName, taskType: "InvokeExpressionTask", level: 0, launchOrder: 1, groupIndex: 0, state,
     startedAt: state === "Pending" ? null : at, endedAt: null, attempt: state === "Pending" ? 0 : 1, didWork: false, counters: null, error: null,
+    processGroup: null,
   };
 }
 
@@ -318,6 +323,34 @@ describe.each(BACKENDS)("MaintainIndexesTask on %s", (name, backend) => {
     const again = harness(store, scene.own);
     const second = await again.run();
     expect(second.counters!.rowsRepaired).toBe(0);
+  });
+
+  it("ends the process group a dead runner's task left running on this host before marking its instance Interrupted", async () => {
+    const own = await insertInstance(store, "Maintenance_Job", "InProgress");
+    const script = spawn("bash", ["-c", "sleep 30 & wait"], { detached: true, stdio: "ignore" });
+    const ended = new Promise((done) => script.once("exit", (code, signal) => done(signal)));
+    try {
+      const deadRunner = spawnSync("true").pid;
+      const inserted = await insertJobInstance(store.dataSource.manager, { ...jobInstance("Stuck", "InProgress"), host: hostname(), pid: deadRunner }).execute();
+      const stuck = Number(inserted.identifiers[0]!.id);
+      const [task] = await insertTasks(store, [{ ...taskInstance(stuck, "Script", "InProgress"), processGroup: formatRecordedGroup(groupLedBy(script.pid!)) }]);
+      const { run, lines } = harness(store, own);
+      expect((await run()).state).toBe("Succeeded");
+      expect(await ended).toBe("SIGTERM");
+      expect(groupRuns(script.pid!)).toBe(false);
+      expect(lines("Warning")).toEqual([
+        `ended process group ${script.pid} of task Script of job instance ${stuck}, left running by its dead runner (SIGTERM)`,
+        `job instance ${stuck} of Stuck, started ${at.toISOString()}, was InProgress with no live runner (its lease job:Stuck is not held): marked Interrupted with 1 running task`,
+      ]);
+      const [row] = (await store.dataSource.query(`SELECT state, process_group FROM idm_task_instances WHERE id = ${task!}`)) as { state: string; process_group: string | null }[];
+      expect(row).toEqual({ state: "Interrupted", process_group: null });
+    } finally {
+      try {
+        process.kill(-script.pid!, "SIGKILL");
+      } catch {
+        // ended, as it should have
+      }
+    }
   });
 
   it("NoNormalizationCheck skips the repair", async () => {

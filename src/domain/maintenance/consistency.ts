@@ -7,7 +7,8 @@
  *   parts or edited by hand with constraints off);
  * - job instances left InProgress by a runner that died (their job's lease, `job:<identifier>`, is absent
  *   or expired) are marked Interrupted with their InProgress tasks, as the next run of the job would
- *   do; never the instance this task runs in.
+ *   do, after the process groups their tasks left running on this host are ended (processes/dead-runner-groups.ts);
+ *   never the instance this task runs in.
  *
  * Every statement is a QueryBuilder: the SQL Server snapshot prints what runs.
  */
@@ -18,6 +19,7 @@ import { goneHolder, readLease } from "../../store/lease.js";
 import { chunks } from "../../store/statements.js";
 import type { MaintenanceRun } from "./run.js";
 import { jobLeaseName } from "../../store/job-lease.js";
+import { endGroupsOfDeadRunners } from "../processes/dead-runner-groups.js";
 
 /** Ids per IN list: SQL Server binds at most 2,100 parameters. */
 const CHUNK = 1000;
@@ -55,7 +57,7 @@ export function deleteLogsOfTaskInstances(m: EntityManager, taskInstanceIds: num
 
 /** The InProgress instances of every job but the one this task runs in. */
 export function selectOtherInProgressInstances(m: EntityManager, exceptId: number): SelectQueryBuilder<JobInstanceRow> {
-  return m.createQueryBuilder<JobInstanceRow>(ENTITY.jobInstance, "j").select(["j.id", "j.job", "j.startedAt"])
+  return m.createQueryBuilder<JobInstanceRow>(ENTITY.jobInstance, "j").select(["j.id", "j.job", "j.startedAt", "j.host", "j.pid"])
     .where({ state: "InProgress", id: Not(exceptId) }).orderBy("j.id");
 }
 
@@ -105,6 +107,9 @@ export async function repairConsistency(run: MaintenanceRun): Promise<void> {
     const now = new Date();
     const why = goneHolder(jobLeaseName(instance.job), leases.get(instance.job), now);
     if (why === undefined) continue;
+    // Not under guard: its wait for the groups to end is no statement that a cancel could stop.
+    session.throwIfAborted();
+    await endGroupsOfDeadRunners(m, [instance], (level, message) => run.log(level, message));
     const tasks = await exec(interruptTaskInstances(m, [instance.id], now));
     const jobs = await exec(interruptJobInstances(m, [instance.id], now));
     if (jobs === 0 && tasks === 0) continue;

@@ -36,6 +36,8 @@ export interface TaskInstanceRow {
   didWork: boolean;
   counters: string /*JSON*/ | null;
   error: string | null;
+  /** The process group of the child the task runs, while it runs (JSON: host, pgid, start; migrations/0004). */
+  processGroup: string /*JSON*/ | null;
 }
 
 export interface TaskLogRow {
@@ -100,6 +102,7 @@ export function jobEntities(t: ColumnTypes): EntitySchema[] {
       didWork: column("did_work", t.boolean),
       counters: column("counters", t.text, true),
       error: column("error", t.text, true),
+      processGroup: column("process_group", t.string(512), true),
     },
     indices: [{ name: "IX_idm_task_instances_job_instance_id", columns: ["jobInstanceId", "id"] }],
     foreignKeys: [reference("idm_task_instances", "jobInstanceId", "job_instance_id", ENTITY.jobInstance)],

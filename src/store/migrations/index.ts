@@ -3,8 +3,9 @@ import type { MigrationInterface } from "typeorm";
 import { InitialSchema } from "./0001-initial-schema.js";
 import { JobRuns } from "./0002-job-runs.js";
 import { ResourceTables } from "./0003-resource-store.js";
+import { TaskProcessGroups } from "./0004-task-process-groups.js";
 
-export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups];
 
 export const MIGRATIONS_TABLE = "idm_migrations";
 

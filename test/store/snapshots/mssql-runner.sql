@@ -5,13 +5,16 @@ INSERT INTO "idm_job_instances"("job", "state", "trigger_kind", "user_name", "ho
 INSERT INTO "idm_task_instances" ("job_instance_id", "task", "task_type", "level", "launch_order", "group_index", "state", "started_at", "ended_at", "attempt", "did_work", "counters", "error") VALUES (@0, @1, @2, @3, @4, @5, @6, @7, @8, @9, @10, @11, @12), (@13, @14, @15, @16, @17, @18, @19, @20, @21, @22, @23, @24, @25);
 
 -- read them back (1 parameters)
-SELECT "t"."id" AS "t_id", "t"."job_instance_id" AS "t_job_instance_id", "t"."task" AS "t_task", "t"."task_type" AS "t_task_type", "t"."level" AS "t_level", "t"."launch_order" AS "t_launch_order", "t"."group_index" AS "t_group_index", "t"."state" AS "t_state", "t"."started_at" AS "t_started_at", "t"."ended_at" AS "t_ended_at", "t"."attempt" AS "t_attempt", "t"."did_work" AS "t_did_work", "t"."counters" AS "t_counters", "t"."error" AS "t_error" FROM "idm_task_instances" "t" WHERE "t"."job_instance_id" = @0 ORDER BY "t"."id" ASC;
+SELECT "t"."id" AS "t_id", "t"."job_instance_id" AS "t_job_instance_id", "t"."task" AS "t_task", "t"."task_type" AS "t_task_type", "t"."level" AS "t_level", "t"."launch_order" AS "t_launch_order", "t"."group_index" AS "t_group_index", "t"."state" AS "t_state", "t"."started_at" AS "t_started_at", "t"."ended_at" AS "t_ended_at", "t"."attempt" AS "t_attempt", "t"."did_work" AS "t_did_work", "t"."counters" AS "t_counters", "t"."error" AS "t_error", "t"."process_group" AS "t_process_group" FROM "idm_task_instances" "t" WHERE "t"."job_instance_id" = @0 ORDER BY "t"."id" ASC;
 
 -- a task starts (6 parameters)
 UPDATE "idm_task_instances" SET "state" = @0, "started_at" = @1, "ended_at" = @2, "attempt" = @3, "error" = @4 WHERE "id" = @5;
 
--- a task ends (6 parameters)
-UPDATE "idm_task_instances" SET "state" = @0, "ended_at" = @1, "did_work" = @2, "counters" = @3, "error" = @4 WHERE "id" = @5;
+-- its script's process group is recorded (and set to NULL when the script ends) (2 parameters)
+UPDATE "idm_task_instances" SET "process_group" = @0 WHERE "id" = @1;
+
+-- a task ends (7 parameters)
+UPDATE "idm_task_instances" SET "state" = @0, "ended_at" = @1, "did_work" = @2, "counters" = @3, "error" = @4, "process_group" = @5 WHERE "id" = @6;
 
 -- log lines (5 parameters)
 INSERT INTO "idm_task_logs" ("job_instance_id", "task_instance_id", "logged_at", "level", "message") VALUES (@0, @1, @2, @3, @4);
@@ -30,6 +33,12 @@ SELECT "j"."id" AS "j_id", "j"."job" AS "j_job", "j"."state" AS "j_state", "j"."
 
 -- instances still InProgress (dead runners, overlap) (2 parameters)
 SELECT "j"."id" AS "j_id", "j"."host" AS "j_host", "j"."pid" AS "j_pid", "j"."started_at" AS "j_started_at" FROM "idm_job_instances" "j" WHERE ("j"."job" = @0 AND "j"."state" = @1) ORDER BY "j_id" DESC;
+
+-- process groups dead runners left (2 parameters)
+SELECT "t"."id" AS "t_id", "t"."job_instance_id" AS "t_job_instance_id", "t"."task" AS "t_task", "t"."process_group" AS "t_process_group" FROM "idm_task_instances" "t" WHERE ("t"."job_instance_id" IN (@0, @1) AND NOT("t"."process_group" IS NULL)) ORDER BY "t_id" ASC;
+
+-- forget the ones ended or gone (3 parameters)
+UPDATE "idm_task_instances" SET "process_group" = @0 WHERE "id" IN (@1, @2);
 
 -- mark dead runners' tasks Interrupted (5 parameters)
 UPDATE "idm_task_instances" SET "state" = @0, "ended_at" = @1 WHERE ("job_instance_id" IN (@2, @3) AND "state" = @4);

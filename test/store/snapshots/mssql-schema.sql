@@ -43,3 +43,5 @@ CREATE INDEX "IX_idm_resource_link_changes_job_instance_id" ON "idm_resource_lin
 CREATE TABLE "idm_synchronization_history" ("id" int NOT NULL IDENTITY(1,1), "connector" nvarchar(442) COLLATE Latin1_General_100_BIN2 NOT NULL, "task_instance_id" int NOT NULL, "job_instance_id" int NOT NULL, "mode" nvarchar(16) NOT NULL, "state" nvarchar(16) NOT NULL, "started_at" datetime2 NOT NULL, "ended_at" datetime2, "resources_inserted" int NOT NULL, "resources_updated" int NOT NULL, "resources_deleted" int NOT NULL, "links_inserted" int NOT NULL, "links_deleted" int NOT NULL, "error" nvarchar(MAX), CONSTRAINT "PK_idm_synchronization_history" PRIMARY KEY ("id"));
 CREATE UNIQUE INDEX "UX_idm_synchronization_history_task_instance_id" ON "idm_synchronization_history" ("task_instance_id");
 CREATE INDEX "IX_idm_synchronization_history_connector_id" ON "idm_synchronization_history" ("connector", "id");
+-- 0004-task-process-groups-1767484800000
+ALTER TABLE "idm_task_instances" ADD "process_group" nvarchar(512);

@@ -107,4 +107,4 @@ SELECT DISTINCT "l"."task_instance_id" AS "taskInstanceId" FROM "idm_task_logs" 
 DELETE FROM "idm_task_logs" WHERE "task_instance_id" IN (@0, @1);
 
 -- repair: InProgress instances of other runs (their job lease is read next) (2 parameters)
-SELECT "j"."id" AS "j_id", "j"."job" AS "j_job", "j"."started_at" AS "j_started_at" FROM "idm_job_instances" "j" WHERE ("j"."state" = @0 AND "j"."id" != @1) ORDER BY "j_id" ASC;
+SELECT "j"."id" AS "j_id", "j"."job" AS "j_job", "j"."started_at" AS "j_started_at", "j"."host" AS "j_host", "j"."pid" AS "j_pid" FROM "idm_job_instances" "j" WHERE ("j"."state" = @0 AND "j"."id" != @1) ORDER BY "j_id" ASC;
