@@ -54,6 +54,12 @@ describe("readPlainXmlTree", () => {
     expect(plain!.attributes[4]!.span).toEqual({ file: "f.xml", line: 6, column: 4, endLine: 6 });
   });
 
+  it("replaces each reference once: &amp;lt; and &#38;lt; give &lt;, &#10; stays a line feed", () => {
+    const text = '<r A="&amp;lt;" B="&#38;lt;" C="a&#10;b&#13;&#9;c" D="&amp;amp;&quot;"/>';
+    expect(expectAgreement(text)).toBe(true);
+    expect(readBoth(text).plain!.attributes.map((a) => a.value)).toEqual(["&lt;", "&lt;", "a\nb\r\tc", "&amp;\""]);
+  });
+
   it("keeps nesting, spans and namespaces as the conforming pass does", () => {
     const text = '<p:r xmlns:p="urn:p" xml:lang="en">\n  <p:s A="1"\n     B="2">\n    <t/>\n  </p:s  >\n  <!-- c -->\n  <u xmlns="urn:u" />\n</p:r>';
     expect(expectAgreement(text)).toBe(true);
