@@ -23,6 +23,8 @@ export interface CompiledExpression {
   identifier: string;
   property: string;
   priority: number;
+  /** Where the expression is written (`file:line`), for the log of a resource it failed on; empty when unknown. */
+  at: string;
   evaluate(resource: ResourceObject): Evaluation;
 }
 
@@ -41,7 +43,8 @@ export async function compileExpressions(store: Store, model: EntityModel): Prom
   const programs = new Map<string, EntityTypeProgram>();
   for (const item of await readStoredItems(store, "EntityPropertyExpression")) {
     const entityType = String(item.attributes.EntityType);
-    const compiled = compileOne(item.identifier, entityType, item.attributes, model);
+    const at = item.source ? `${item.source.file}:${item.source.line}` : "";
+    const compiled = compileOne(item.identifier, entityType, item.attributes, model, at);
     let program = programs.get(entityType);
     if (!program) programs.set(entityType, (program = { entityType, expressions: [], navigations: new Map() }));
     program.expressions.push(compiled.expression);
@@ -63,7 +66,7 @@ function addPath(tree: NavigationTree, path: readonly string[]): void {
 }
 
 
-function compileOne(identifier: string, entityType: string, attributes: Record<string, AttributeValue>, model: EntityModel): { expression: CompiledExpression; navigations: string[][] } {
+function compileOne(identifier: string, entityType: string, attributes: Record<string, AttributeValue>, model: EntityModel, at: string): { expression: CompiledExpression; navigations: string[][] } {
   const type = model.entityTypes.get(entityType);
   if (!type) throw new Error(`EntityPropertyExpression ${identifier}: EntityType ${entityType} is not deployed`);
   const property = String(attributes.Property);
@@ -71,7 +74,7 @@ function compileOne(identifier: string, entityType: string, attributes: Record<s
   if (!target) throw new Error(`EntityPropertyExpression ${identifier}: EntityType ${entityType} has no property ${property}`);
   const priority = Number(attributes.Priority ?? 0) || 0;
   const form = readExpressionForm(attributeText(attributes.Expression), attributeText(attributes.Binding));
-  const base = { identifier, property, priority };
+  const base = { identifier, property, priority, at };
   switch (form.kind) {
     case "literal": {
       const value = literalValue(form.value, target.type);

@@ -165,7 +165,8 @@ class TypeRun {
       const result = expression.evaluate(resource);
       if (!result.ok) {
         this.counters.errors++;
-        this.options.log("Warning", `${this.program.entityType} ${row.sourceKey}: ${expression.identifier} (${expression.property}) failed: ${result.message}`);
+        const at = expression.at ? ` at ${expression.at}` : "";
+        this.options.log("Warning", `${this.program.entityType} ${row.sourceKey}: ${expression.identifier}${at} (${expression.property}) failed: ${result.message}`);
         continue;
       }
       stored[expression.property] = result.value;
