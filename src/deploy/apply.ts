@@ -9,7 +9,7 @@ import type { Store } from "../store/store.js";
 import { checkDeletionGuard, type DeletionGuard } from "./deletion-guard.js";
 import { DeployError } from "./deploy-error.js";
 import { canonicalJson, setHash, type Item } from "../config/items.js";
-import { batchSize, run } from "../store/statements.js";
+import { batchSize, insertBatchSize, run } from "../store/statements.js";
 import { deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, updateItem } from "./item-queries.js";
 import { hasChanges, ledgerPlan, planDeploy, PLAN_VERSION, type Plan } from "./plan.js";
 import { type StoredItem } from "../domain/stored-items.js";
@@ -103,7 +103,7 @@ async function applyPlan(store: Store, manager: EntityManager, plan: Plan, store
 
   // Each item's JSON is written once and reused by its revision.
   const rows = plan.inserts.map((item) => toItemRow(item, deploymentId));
-  const itemBatch = batchSize(store.dialect, 10);
+  const itemBatch = insertBatchSize(store.dialect, 10);
   for (let i = 0; i < plan.inserts.length; i += itemBatch) {
     await run(manager, insertItems(manager, rows.slice(i, i + itemBatch)));
     await options.afterBatch?.();
@@ -124,7 +124,7 @@ async function applyPlan(store: Store, manager: EntityManager, plan: Plan, store
     ...plan.updates.map(({ item }) => ({ deploymentId, kind: item.kind, identifier: item.identifier, operation: "update" as const, before: revisionState(storedOf(item.kind, item.identifier)), after: revisionState(item) })),
     ...plan.deletes.map((d) => ({ deploymentId, kind: d.kind, identifier: d.identifier, operation: "delete" as const, before: revisionState(storedOf(d.kind, d.identifier)), after: null })),
   ];
-  const revisionBatch = batchSize(store.dialect, 6);
+  const revisionBatch = insertBatchSize(store.dialect, 6);
   for (let i = 0; i < revisions.length; i += revisionBatch) {
     await run(manager, insertRevisions(manager, revisions.slice(i, i + revisionBatch)));
     await options.afterBatch?.();

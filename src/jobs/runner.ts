@@ -15,7 +15,7 @@ import { jobIdentifiers } from "../deploy/history.js";
 import type { JobInstanceRow, TaskInstanceRow } from "../store/entities.js";
 import type { JobState, LogLevel, TaskState, Trigger } from "../domain/vocabulary.js";
 import { acquireLease, LeaseBusyError, type Lease } from "../store/lease.js";
-import { batchSize, run } from "../store/statements.js";
+import { insertBatchSize, run } from "../store/statements.js";
 import type { Store } from "../store/store.js";
 import { handlerFor } from "../tasks/registry.js";
 import type { TaskContext, TaskPaths } from "../tasks/task-handler.js";
@@ -136,7 +136,7 @@ export async function runJob(job: string, options: RunOptions): Promise<RunSumma
         jobInstanceId: instanceId, task: step.identifier, taskType: step.type, level: group.level, launchOrder: step.launchOrder,
         groupIndex, state: "Pending", startedAt: null, endedAt: null, attempt: 0, didWork: false, counters: null, error: null,
       })));
-    const size = batchSize(store.dialect, 14);
+    const size = insertBatchSize(store.dialect, 14);
     for (let i = 0; i < rows.length; i += size) await run(manager, insertTaskInstances(manager, rows.slice(i, i + size)));
     const taskRows = await selectTaskInstances(manager, instanceId).getMany();
     return await new JobRun(options, snapshot, { ...instance, id: instanceId }, taskRows, lease, new Set(), takeover).execute();

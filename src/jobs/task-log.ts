@@ -5,7 +5,7 @@
  */
 import type { AttributeValue } from "../config/coerce-attribute.js";
 import type { TaskLogRow } from "../store/entities.js";
-import { batchSize, run } from "../store/statements.js";
+import { insertBatchSize, run } from "../store/statements.js";
 import type { Store } from "../store/store.js";
 import { LOG_LEVELS, type LogLevel } from "../domain/vocabulary.js";
 import { insertTaskLogs } from "../store/job-instance-queries.js";
@@ -60,7 +60,7 @@ export class TaskLogWriter {
     const rows = this.#pending;
     this.#pending = [];
     this.#flushing = this.#flushing.then(async () => {
-      const size = batchSize(this.store.dialect, 5);
+      const size = insertBatchSize(this.store.dialect, 5);
       for (let i = 0; i < rows.length; i += size) {
         await run(this.store.dataSource.manager, insertTaskLogs(this.store.dataSource.manager, rows.slice(i, i + size)));
       }

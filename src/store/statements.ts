@@ -9,6 +9,11 @@ export function batchSize(dialect: Dialect, columns: number): number {
   return Math.max(1, Math.floor(DIALECTS[dialect].maxParameters / columns));
 }
 
+/** Rows per multi-row INSERT of `columns` columns (bulkInsert). */
+export function insertBatchSize(dialect: Dialect, columns: number): number {
+  return DIALECTS[dialect].arrayInsertRows ?? batchSize(dialect, columns);
+}
+
 /** A list cut into pieces of at most `size` (ids within a statement's parameter limit). */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];
@@ -28,14 +33,21 @@ export function columnParameter(driver: Driver, column: ColumnMetadata, value: u
 }
 
 /**
- * A multi-row INSERT written with the driver's own quoting and placeholders. QueryBuilder's
- * parameter bookkeeping costs more per value than the database does, and a cold deploy inserts
- * two rows (item and revision) per item.
+ * A multi-row INSERT written with the driver's own quoting and placeholders (on PostgreSQL, one
+ * array per column: see DialectProfile.arrayInsertRows). QueryBuilder's parameter bookkeeping costs
+ * more per value than the database does, and a cold deploy inserts two rows (item and revision) per item.
  */
 export function bulkInsert<Row extends object>(m: EntityManager, entity: string, rows: Row[]): Statement {
   const driver = m.connection.driver;
   const metadata = m.connection.getMetadata(entity);
   const columns = metadata.columns.filter((c) => !c.isGenerated && c.propertyName in rows[0]!);
+  const table = driver.escape(metadata.tableName);
+  const names = columns.map((c) => driver.escape(c.databaseName)).join(", ");
+  if (DIALECTS[dialectOfDriver(driver.options.type)].arrayInsertRows !== undefined) {
+    const arrays = columns.map((c) => rows.map((row) => columnParameter(driver, c, (row as Record<string, unknown>)[c.propertyName])));
+    const unnest = columns.map((c, i) => `${driver.createParameter(`p${i}`, i)}::${driver.normalizeType(c)}[]`).join(", ");
+    return { sql: `INSERT INTO ${table} (${names}) SELECT * FROM unnest(${unnest})`, parameters: arrays };
+  }
   const parameters: unknown[] = [];
   const tuples = rows.map((row) => {
     const values = columns.map((c) => {
@@ -44,8 +56,6 @@ export function bulkInsert<Row extends object>(m: EntityManager, entity: string,
     });
     return `(${values.join(", ")})`;
   });
-  const table = driver.escape(metadata.tableName);
-  const names = columns.map((c) => driver.escape(c.databaseName)).join(", ");
   return { sql: `INSERT INTO ${table} (${names}) VALUES ${tuples.join(", ")}`, parameters };
 }
 

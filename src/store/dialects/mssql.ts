@@ -97,6 +97,7 @@ export const mssql: DialectProfile = {
   },
   // A request binds at most 2,100 parameters.
   maxParameters: 2000,
+  arrayInsertRows: undefined,
   // mssql sends an untyped Date as legacy datetime (from 1753, in 1/300 s): bind it with the column's type.
   bindValue: (driver, column, prepared) => (driver as SqlServerDriver).parametrizeValue(column, prepared),
   migrationLock: (resource) => ({

@@ -29,6 +29,7 @@ export const postgres: DialectProfile = {
   // database's default collation would sort them linguistically.
   columnTypes: { ...PORTABLE_COLUMNS, sortedIdentifier: (length) => ({ type: "varchar", length: String(length), collation: "C" }) },
   maxParameters: 5000,
+  arrayInsertRows: 2000,
   // pg writes a Date in local time with a whole-minute offset: outside UTC, very old dates shift.
   bindValue: (_driver, _column, prepared) => (prepared instanceof Date ? prepared.toISOString() : prepared),
   migrationLock(resource, schema) {

@@ -69,6 +69,12 @@ export interface DialectProfile {
   readonly columnTypes: ColumnTypes;
   /** Bound parameters one statement may carry (with a margin under the database's limit). */
   readonly maxParameters: number;
+  /**
+   * Rows per multi-row INSERT when each column is bound as one array (`INSERT … SELECT * FROM
+   * unnest($1::type[], …)`): one short statement text whatever the number of rows, which the server
+   * parses far faster than thousands of placeholders. Undefined: one placeholder per value.
+   */
+  readonly arrayInsertRows: number | undefined;
   /** A value prepared by TypeORM as the driver must bind it, for statements written by hand. */
   bindValue(driver: Driver, column: ColumnMetadata, prepared: unknown): unknown;
   /** The lock named `resource` (the migrations table) that migrations run under; `schema`: the store's. */

@@ -46,6 +46,7 @@ export const sqlite: DialectProfile = {
   // TypeORM's sqlite driver maps `datetime` back to Date.
   columnTypes: { ...PORTABLE_COLUMNS, timestamp: { type: "datetime" } },
   maxParameters: 5000,
+  arrayInsertRows: undefined,
   bindValue: (_driver, _column, prepared) => prepared,
   // SQLite has no lock to wait on: one write transaction (BEGIN IMMEDIATE) around every migration
   // makes a second process wait for it (busy timeout), then find nothing left to do.
