@@ -1,13 +1,14 @@
 /**
  * Rules of EntityPropertyExpression (README, Entity property expressions): the target property
  * exists and is not synchronized, one expression per property, and the expression is one idm-toolkit
- * runs: CEL that parses and whose `resource.X.Y` chains name properties (through navigations to
+ * runs: CEL or C# that parses and whose `resource.X.Y` chains name properties (through navigations to
  * their target types), or a literal of the property's type. Problems inside an Expression or
  * Binding point at the offending character of the value.
  */
 import { RESOURCE_VARIABLE } from "../domain/expressions/resource-variable.js";
 import { literalValue, readExpressionForm, type ExpressionForm } from "../domain/expressions/expression-forms.js";
-import { resolveChain, resourceChains } from "../domain/expressions/resource-paths.js";
+import { compileCSharp } from "../domain/expressions/csharp/compile-csharp.js";
+import { resolveChain, resourceChains, type ResourceChain } from "../domain/expressions/resource-paths.js";
 import type { EntityModel, EntityTypeDefinition, PropertyModel, PropertyType } from "../domain/resources/entity-model.js";
 import { attributeValuePosition } from "./attribute-value-position.js";
 import { parseCel } from "./cel-syntax.js";
@@ -148,8 +149,7 @@ class ExpressionChecker {
         }
         return;
       case "csharp":
-        this.#report("unsupported-expression", expressionAt, `EntityPropertyExpression "${id}": C# expressions cannot run in idm-toolkit; expressions are CEL`,
-          form.cel ? `write Expression="${xmlEscape(form.cel)}"` : `rewrite it as CEL:<expression> over the variable ${RESOURCE_VARIABLE} (README, Entity property expressions)`);
+        this.#csharp(element, type, form);
         return;
       case "function":
         this.#report("unsupported-expression", expressionAt, `EntityPropertyExpression "${id}": the built-in function ${form.name} cannot run in idm-toolkit; expressions are CEL`,
@@ -164,13 +164,29 @@ class ExpressionChecker {
     }
   }
 
+  /** The position of a character of an attribute's value (`index` from the start of the value). */
+  #inValue(element: ConfigElement, attribute: string): (index: number) => SourcePosition {
+    const attr = findAttribute(element.xml, attribute);
+    return (index) => {
+      const source = attr && this.readSource(attr.span.file);
+      return attr && source !== undefined ? attributeValuePosition(source, attr, Math.max(0, index)) : position(attr ?? element.xml);
+    };
+  }
+
+  #csharp(element: ConfigElement, type: EntityTypeDefinition, form: Extract<ExpressionForm, { kind: "csharp" }>): void {
+    const id = String(element.attributes.Identifier);
+    const inValue = this.#inValue(element, "Expression");
+    const { program, problems } = compileCSharp(form.variable, form.body, { model: this.model, entityType: type.identifier });
+    for (const problem of problems) {
+      this.#reportAt("invalid-expression", inValue(form.offset + problem.start), `EntityPropertyExpression "${id}" Expression is not valid C#: ${problem.message}`, problem.hint);
+    }
+    if (program && form.variable !== undefined) this.#chains(id, "Expression", type, form.variable, program.chains, (index) => inValue(form.offset + index));
+  }
+
   #cel(element: ConfigElement, type: EntityTypeDefinition, form: Extract<ExpressionForm, { kind: "cel" }>): void {
     const id = String(element.attributes.Identifier);
-    const attr = findAttribute(element.xml, form.attribute);
-    const inValue = (index: number): SourcePosition => {
-      const source = attr && this.readSource(attr.span.file);
-      return attr && source !== undefined ? attributeValuePosition(source, attr, Math.max(0, index + form.offset)) : position(attr ?? element.xml);
-    };
+    const valueAt = this.#inValue(element, form.attribute);
+    const inValue = (index: number): SourcePosition => valueAt(index + form.offset);
     let parsed;
     try {
       parsed = parseCel(form.source);
@@ -180,14 +196,19 @@ class ExpressionChecker {
         `EntityPropertyExpression "${id}" ${form.attribute} is not valid ${form.attribute === "Binding" ? "(a path of properties, e.g. Manager.LastName)" : "CEL"}: ${e.rawMessage ?? e.message}`);
       return;
     }
-    for (const chain of resourceChains(parsed, form.source)) {
+    this.#chains(id, form.attribute, type, RESOURCE_VARIABLE, resourceChains(parsed, form.source), inValue);
+  }
+
+  /** Each `<variable>.A.B…` chain must name properties, through navigations to their target types. */
+  #chains(id: string, attribute: string, type: EntityTypeDefinition, variable: string, chains: readonly ResourceChain[], inValue: (index: number) => SourcePosition): void {
+    for (const chain of chains) {
       const resolved = resolveChain(this.model, type.identifier, chain.fields, chain.elements);
       if (resolved.ok) continue;
       const name = chain.fields[resolved.index]!;
-      const path = `${RESOURCE_VARIABLE}.${chain.fields.slice(0, resolved.index + 1).join(".")}`;
+      const path = `${variable}.${chain.fields.slice(0, resolved.index + 1).join(".")}`;
       const closest = resolved.through === undefined ? closestName(name, resolved.candidates) : undefined;
       this.#reportAt("unresolved-reference", inValue(chain.offsets[resolved.index]!),
-        `EntityPropertyExpression "${id}" ${form.attribute}: ${path}: ${resolved.through ?? `EntityType ${resolved.entityType} has no Property ${name}`}`,
+        `EntityPropertyExpression "${id}" ${attribute}: ${path}: ${resolved.through ?? `EntityType ${resolved.entityType} has no Property ${name}`}`,
         closest === undefined ? undefined : `did you mean ${closest}?`);
     }
   }

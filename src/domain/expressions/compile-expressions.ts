@@ -11,6 +11,7 @@ import type { Store } from "../../store/store.js";
 import { expressionEnvironment, RESOURCE_VARIABLE } from "./cel-environment.js";
 import { INTEGER_TYPES, literalValue, readExpressionForm, type StoredValue } from "./expression-forms.js";
 import { resolveChain, resourceChains } from "./resource-paths.js";
+import { compileCSharp, storedCSharpValue } from "./csharp/compile-csharp.js";
 
 /** A value as CEL reads it: the stored JSON value, integers as bigint; navigations nested. */
 export type ResourceValue = string | number | boolean | bigint | ResourceObject | ResourceObject[];
@@ -103,6 +104,23 @@ function compileOne(identifier: string, entityType: string, attributes: Record<s
         }
         if (isCelError(result)) return ABSENT_KEY.test(result.message) ? NO_VALUE : { ok: false, message: result.message };
         return storedValue(result, target.type);
+      };
+      return { expression: { ...base, evaluate }, navigations };
+    }
+    case "csharp": {
+      const { program, problems } = compileCSharp(form.variable, form.body, { model, entityType });
+      if (!program) throw new Error(`EntityPropertyExpression ${identifier}: ${problems[0]?.message ?? "the C# expression does not compile"}`);
+      const navigations: string[][] = [];
+      for (const chain of program.chains) {
+        const resolved = resolveChain(model, entityType, chain.fields, chain.elements);
+        if (!resolved.ok) throw new Error(`EntityPropertyExpression ${identifier}: ${form.variable}.${chain.fields.join(".")} does not resolve on ${entityType}`);
+        if (resolved.navigations.length > 0) navigations.push(resolved.navigations);
+      }
+      const evaluate = (resource: ResourceObject): Evaluation => {
+        const result = program.evaluate(resource);
+        if (!result.ok) return { ok: false, message: result.error };
+        const stored = storedCSharpValue(result.value, target.type);
+        return stored.ok ? { ok: true, value: stored.value } : { ok: false, message: stored.message };
       };
       return { expression: { ...base, evaluate }, navigations };
     }

@@ -6,8 +6,8 @@
  * - `CEL:<expression>`: ours, evaluated with the variable `resource`;
  * - `Literal:<value>`: a constant;
  * - `Binding="Manager.LastName"` alone: the bound value copied, i.e. `CEL:resource.Manager.LastName`;
- * - `C#:var:<body>` and the reference's built-in functions (`ToUpper`, `Simplify`...) cannot run
- *   here: they are reported with the CEL that does the same when there is one.
+ * - `C#:var:<body>` (or `C#:<body>` without input): the C# subset of csharp/compile-csharp.ts;
+ * - the reference's built-in functions (`ToUpper`, `Simplify`...) applied to a Binding.
  */
 import type { PropertyType } from "../resources/entity-model.js";
 import { RESOURCE_VARIABLE } from "./resource-variable.js";
@@ -21,7 +21,8 @@ export type ExpressionForm =
   /** `offset`: where `source` starts in the attribute value it came from (for error positions). */
   | { kind: "cel"; source: string; offset: number; attribute: "Expression" | "Binding" }
   | { kind: "literal"; value: string }
-  | { kind: "csharp"; body: string; cel: string | undefined }
+  /** `variable`: the name the body gives its input (absent in `C#:<body>`); `offset`: where the body starts in the value. */
+  | { kind: "csharp"; variable: string | undefined; body: string; offset: number }
   | { kind: "function"; name: string; cel: string | undefined }
   | { kind: "unknown"; text: string }
   | { kind: "none" };
@@ -29,6 +30,8 @@ export type ExpressionForm =
 const CEL_PREFIX = "CEL:";
 const LITERAL_PREFIX = "Literal:";
 const CSHARP_PREFIX = "C#:";
+/** Words a C# body can start with that are not the input's name. */
+const STATEMENT_WORDS = new Set(["return", "var", "if", "string", "int", "bool", "long", "double", "DateTime"]);
 
 export function readExpressionForm(expression: string | undefined, binding: string | undefined): ExpressionForm {
   if (expression === undefined || expression === "") {
@@ -39,9 +42,11 @@ export function readExpressionForm(expression: string | undefined, binding: stri
   if (expression.startsWith(LITERAL_PREFIX)) return { kind: "literal", value: expression.slice(LITERAL_PREFIX.length) };
   if (expression.startsWith(CSHARP_PREFIX)) {
     const rest = expression.slice(CSHARP_PREFIX.length);
-    const named = /^([A-Za-z_]\w*):/.exec(rest);
-    const body = named ? rest.slice(named[0].length) : rest;
-    return { kind: "csharp", body, cel: named ? csharpToCel(named[1]!, body) : undefined };
+    // `C#:p:return p.A;`, but not `C#:return x ? a : b;` whose first word is a statement, not a name.
+    const named = /^([A-Za-z_]\w*):(?!:)/.exec(rest);
+    const variable = named && !STATEMENT_WORDS.has(named[1]!) ? named[1]! : undefined;
+    const offset = CSHARP_PREFIX.length + (variable === undefined ? 0 : named![0].length);
+    return { kind: "csharp", variable, body: expression.slice(offset), offset };
   }
   const fn = /^([A-Z][A-Za-z0-9]*)(?::.*)?$/.exec(expression);
   if (fn) return { kind: "function", name: fn[1]!, cel: functionToCel(fn[1]!, expression.includes(":"), binding) };
@@ -59,58 +64,6 @@ function functionToCel(name: string, hasArguments: boolean, binding: string | un
   const translate = FUNCTIONS[name];
   if (!translate || hasArguments) return undefined;
   return `${CEL_PREFIX}${translate(binding ? `${RESOURCE_VARIABLE}.${binding}` : `${RESOURCE_VARIABLE}.<Property>`)}`;
-}
-
-/** C# string methods with an exact CEL helper. */
-const METHODS: Record<string, string> = {
-  ToLower: "lower", ToLowerInvariant: "lower", ToUpper: "upper", ToUpperInvariant: "upper", Trim: "trim",
-};
-
-/**
- * `return v.A + " " + v.B.ToLower();`: a concatenation of the variable's properties (with
- * ToLower/ToUpper/Trim) and string literals, as CEL; undefined for anything else.
- */
-export function csharpToCel(variable: string, body: string): string | undefined {
-  const match = /^\s*return\s+([\s\S]*?);?\s*$/.exec(body);
-  if (!match) return undefined;
-  const terms = splitConcatenation(match[1]!);
-  if (terms === undefined) return undefined;
-  const cel: string[] = [];
-  const member = new RegExp(`^${variable}((?:\\.[A-Za-z_]\\w*)+?)((?:\\.(?:${Object.keys(METHODS).join("|")})\\(\\))*)$`);
-  for (const raw of terms) {
-    const term = raw.trim();
-    if (/^"(?:[^"\\]|\\.)*"$/.test(term)) {
-      cel.push(term);
-      continue;
-    }
-    const m = member.exec(term);
-    if (!m) return undefined;
-    let value = `${RESOURCE_VARIABLE}${m[1]!}`;
-    for (const call of m[2]!.match(/[A-Za-z]+(?=\(\))/g) ?? []) value = `${value}.${METHODS[call]!}()`;
-    cel.push(value);
-  }
-  return `${CEL_PREFIX}${cel.join(" + ")}`;
-}
-
-/** Splits `a + "x + y" + b` on the top-level `+` signs (not those in string literals or parentheses). */
-function splitConcatenation(text: string): string[] | undefined {
-  const terms: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
-      if (i >= text.length) return undefined;
-    } else if (c === "(") depth++;
-    else if (c === ")") depth--;
-    else if (c === "+" && depth === 0) {
-      terms.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  terms.push(text.slice(start));
-  return terms.some((t) => t.trim() === "") ? undefined : terms;
 }
 
 /** `Literal:<value>` typed as the target property (model.md §0.2: it must parse as that type). */
