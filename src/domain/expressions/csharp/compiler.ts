@@ -650,7 +650,8 @@ export function compileBody(root: SyntaxNode, variable: string | undefined, mode
     const operand = value(node.namedChildren[0]!).code;
     const what = node.text;
     switch (operator) {
-      case "!": return { code: (env) => !truthy(operand(env), what), st: {} };
+      // Lifted: !null is null for a bool?.
+      case "!": return { code: (env) => { const v = operand(env); return isNull(v) ? v : !truthy(v, what); }, st: {} };
       case "-": return { code: (env) => negate(operand(env)), st: {} };
       case "+": return { code: operand, st: {} };
       case "~": return { code: (env) => { const v = operand(env); if (typeof v !== "bigint") throw new CSharpException("InvalidOperationException", "'~' applies to an int"); return ~v; }, st: {} };

@@ -104,15 +104,16 @@ export function wrapInt(result: bigint, a: bigint, b: bigint): bigint {
   return BigInt.asIntN(64, result);
 }
 
-/** double.ToString() of .NET Core 3.0+: the shortest round-trip digits, exponent form from 1E+15 and below 1E-05. */
+/** double.ToString() of .NET Core 3.0+: the shortest round-trip digits, exponent form from 1E+15 and from 1E-05 down. */
 export function formatDouble(n: number): string {
   if (Number.isNaN(n)) return "NaN";
-  if (n === Infinity) return "∞";
-  if (n === -Infinity) return "-∞";
+  // The invariant culture's symbols (en-US under ICU shows ∞).
+  if (n === Infinity) return "Infinity";
+  if (n === -Infinity) return "-Infinity";
   if (n === 0) return Object.is(n, -0) ? "-0" : "0";
   const [mantissa, exponentText] = n.toExponential().split("e") as [string, string];
   const exponent = Number(exponentText);
-  if (exponent >= 15 || exponent < -5) {
+  if (exponent >= 15 || exponent < -4) {
     return `${mantissa}E${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
   }
   return String(n);
