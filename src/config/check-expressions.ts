@@ -6,7 +6,7 @@
  * Binding point at the offending character of the value.
  */
 import { RESOURCE_VARIABLE } from "../domain/expressions/resource-variable.js";
-import { literalValue, readExpressionForm, type ExpressionForm } from "../domain/expressions/expression-forms.js";
+import { FUNCTION_BODY_START, functionAsCSharp, literalValue, readExpressionForm, type ExpressionForm } from "../domain/expressions/expression-forms.js";
 import { compileCSharp } from "../domain/expressions/csharp/compile-csharp.js";
 import { resolveChain, resourceChains, type ResourceChain } from "../domain/expressions/resource-paths.js";
 import type { EntityModel, EntityTypeDefinition, PropertyModel, PropertyType } from "../domain/resources/entity-model.js";
@@ -152,8 +152,7 @@ class ExpressionChecker {
         this.#csharp(element, type, form);
         return;
       case "function":
-        this.#report("unsupported-expression", expressionAt, `EntityPropertyExpression "${id}": the built-in function ${form.name} cannot run in idm-toolkit; expressions are CEL`,
-          form.cel ? `write Expression="${xmlEscape(form.cel)}" (without Binding)` : `rewrite it as CEL:<expression> over the variable ${RESOURCE_VARIABLE} (README, Entity property expressions)`);
+        this.#function(element, type, form);
         return;
       case "unknown":
         this.#report("invalid-expression", expressionAt, `EntityPropertyExpression "${id}" Expression="${form.text}": an Expression starts with CEL: or Literal:`,
@@ -181,6 +180,24 @@ class ExpressionChecker {
       this.#reportAt("invalid-expression", inValue(form.offset + problem.start), `EntityPropertyExpression "${id}" Expression is not valid C#: ${problem.message}`, problem.hint);
     }
     if (program && form.variable !== undefined) this.#chains(id, "Expression", type, form.variable, program.chains, (index) => inValue(form.offset + index));
+  }
+
+  /** `ToUpper` with a Binding: the C# `resource.<Binding>.ToUpper()`; the Binding's names are reported where it is written. */
+  #function(element: ConfigElement, type: EntityTypeDefinition, form: Extract<ExpressionForm, { kind: "function" }>): void {
+    const id = String(element.attributes.Identifier);
+    if (form.binding === undefined) {
+      this.#report("missing-attribute", element.xml, `EntityPropertyExpression "${id}": the function ${form.name} applies to the value of a Binding, and there is none`,
+        `add Binding="<property path>", e.g. Binding="LastName"`);
+      return;
+    }
+    const { variable, body } = functionAsCSharp(form, form.binding);
+    const { program, problems } = compileCSharp(variable, body, { model: this.model, entityType: type.identifier });
+    const expressionAt = position(this.#at(element, "Expression"));
+    for (const problem of problems) {
+      this.#reportAt("invalid-expression", expressionAt, `EntityPropertyExpression "${id}" Expression="${String(element.attributes.Expression)}" is not valid: ${problem.message}`, problem.hint);
+    }
+    const bindingAt = this.#inValue(element, "Binding");
+    if (program) this.#chains(id, "Binding", type, RESOURCE_VARIABLE, program.chains, (index) => bindingAt(index - FUNCTION_BODY_START.length));
   }
 
   #cel(element: ConfigElement, type: EntityTypeDefinition, form: Extract<ExpressionForm, { kind: "cel" }>): void {
@@ -224,9 +241,4 @@ class ExpressionChecker {
   #reportAt(code: ProblemCode, at: SourcePosition, message: string, hint?: string, related?: SourcePosition): void {
     this.problems.push({ code, severity: "error", message, ...at, ...(hint ? { hint } : {}), ...(related ? { related: [related] } : {}) });
   }
-}
-
-/** A hint is pasted into XML: quotes as &quot;. */
-function xmlEscape(value: string): string {
-  return value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
 }

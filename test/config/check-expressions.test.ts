@@ -1,7 +1,7 @@
 /**
  * Validation of EntityPropertyExpression (config/check-expressions.ts): the target property, one
- * expression per property, synchronized vs computed, and CEL checked at `idm validate` time with
- * positions inside the attribute value.
+ * expression per property, synchronized vs computed, and CEL and C# checked at `idm validate` time
+ * with positions inside the attribute value.
  */
 import { describe, expect, it } from "vitest";
 import type { Problem } from "../../src/config/problems.js";
@@ -43,6 +43,8 @@ function at(body: string, text: string): { file: string; line: number; column: n
   }
   throw new Error(`${text} is not in the body`);
 }
+
+const lineColumn = ({ line, column }: { line: number; column: number }) => ({ line, column });
 
 const expression = (id: string, property: string, attributes: string) =>
   `  <EntityPropertyExpression Identifier="${id}" EntityType="HR_Person" Property="${property}" ${attributes}/>`;
@@ -100,27 +102,35 @@ describe("EntityPropertyExpression validation", () => {
     ]);
   });
 
-  it("reports C# with its CEL equivalent, and the reference's built-in functions", () => {
+  it("accepts C#, with any input name and navigations, and the built-in functions applied to a Binding", () => {
     const body = [
-      expression("A", "InternalDisplayName", `Expression="C#:p:return p.FirstName.ToLower() + &quot; &quot; + p.Manager.LastName;"`),
-      expression("B", "Mail", `Expression="C#:p:return string.Join(&quot;,&quot;, p.Reports);"`),
+      expression("A", "InternalDisplayName", `Expression="C#:p:return p.FirstName.ToLower() + &quot; &quot; + p.Manager?.LastName;"`),
+      expression("B", "Mail", `Expression="C#:person:if (string.IsNullOrEmpty(person.LastName)) { return null; } return person.Reports.Count() + &quot;@x&quot;;"`),
       expression("C", "FirstName", `Binding="Manager.FirstName" Expression="ToUpper"`),
-      expression("D", "Age", `Expression="Simplify"`),
+      expression("D", "Title", `Binding="LastName" Expression="Simplify"`),
     ].join("\n");
-    expect(problemsOf(body)).toEqual([
-      { code: "unsupported-expression", severity: "error", ...at(body, "Expression=\"C#:p:return p.First"),
-        message: `EntityPropertyExpression "A": C# expressions cannot run in idm-toolkit; expressions are CEL`,
-        hint: `write Expression="CEL:resource.FirstName.lower() + &quot; &quot; + resource.Manager.LastName"` },
-      { code: "unsupported-expression", severity: "error", ...at(body, "Expression=\"C#:p:return string"),
-        message: `EntityPropertyExpression "B": C# expressions cannot run in idm-toolkit; expressions are CEL`,
-        hint: "rewrite it as CEL:<expression> over the variable resource (README, Entity property expressions)" },
-      { code: "unsupported-expression", severity: "error", ...at(body, "Expression=\"ToUpper"),
-        message: `EntityPropertyExpression "C": the built-in function ToUpper cannot run in idm-toolkit; expressions are CEL`,
-        hint: `write Expression="CEL:upper(resource.Manager.FirstName)" (without Binding)` },
-      { code: "unsupported-expression", severity: "error", ...at(body, "Expression=\"Simplify"),
-        message: `EntityPropertyExpression "D": the built-in function Simplify cannot run in idm-toolkit; expressions are CEL`,
-        hint: "rewrite it as CEL:<expression> over the variable resource (README, Entity property expressions)" },
+    expect(problemsOf(body)).toEqual([]);
+  });
+
+  it("reports C# syntax, unsupported constructs and unknown members at their character, with a hint", () => {
+    const body = [
+      expression("A", "InternalDisplayName", `Expression="C#:p:return p.FirstName + ;"`),
+      expression("B", "Mail", `Expression="C#:p:return p.Manager.LastNme;"`),
+      expression("C", "Title", `Expression="C#:p:while (true) { } return p.LastName;"`),
+      expression("D", "FirstName", `Binding="Manager.FirstNam" Expression="ToUpper"`),
+      expression("E", "Age", `Expression="ToUpper"`),
+    ].join("\n");
+    const problems = problemsOf(body);
+    expect(problems.map(({ code, line, column, hint }) => ({ code, line, column, ...(hint ? { hint } : {}) }))).toEqual([
+      expect.objectContaining({ code: "invalid-expression", ...lineColumn(at(body, " ;\"/>")) }),
+      { code: "unresolved-reference", ...lineColumn(at(body, "LastNme")), hint: "did you mean LastName?" },
+      expect.objectContaining({ code: "invalid-expression", ...lineColumn(at(body, "while")) }),
+      { code: "unresolved-reference", ...lineColumn(at(body, "FirstNam\"")), hint: "did you mean FirstName?" },
+      expect.objectContaining({ code: "missing-attribute", ...lineColumn(at(body, "<EntityPropertyExpression Identifier=\"E\"")) }),
     ]);
+    expect(problems[1]!.message).toBe(`EntityPropertyExpression "B" Expression: p.Manager.LastNme: EntityType HR_Person has no Property LastNme`);
+    expect(problems[0]!.message).toMatch(/EntityPropertyExpression "A" Expression is not valid C#: .*missing/);
+    expect(problems[2]!.hint).toMatch(/LINQ/);
   });
 
   it("checks the target property: it exists, is not synchronized, is not a navigation, and has one expression", () => {

@@ -9,7 +9,7 @@ import { readStoredItems } from "../stored-items.js";
 import type { EntityModel, PropertyType } from "../resources/entity-model.js";
 import type { Store } from "../../store/store.js";
 import { expressionEnvironment, RESOURCE_VARIABLE } from "./cel-environment.js";
-import { INTEGER_TYPES, literalValue, readExpressionForm, type StoredValue } from "./expression-forms.js";
+import { functionAsCSharp, INTEGER_TYPES, literalValue, readExpressionForm, type StoredValue } from "./expression-forms.js";
 import { resolveChain, resourceChains } from "./resource-paths.js";
 import { compileCSharp, storedCSharpValue } from "./csharp/compile-csharp.js";
 
@@ -107,13 +107,16 @@ function compileOne(identifier: string, entityType: string, attributes: Record<s
       };
       return { expression: { ...base, evaluate }, navigations };
     }
-    case "csharp": {
-      const { program, problems } = compileCSharp(form.variable, form.body, { model, entityType });
+    case "csharp":
+    case "function": {
+      if (form.kind === "function" && form.binding === undefined) throw new Error(`EntityPropertyExpression ${identifier}: the function ${form.name} needs a Binding`);
+      const { variable, body } = form.kind === "csharp" ? form : functionAsCSharp(form, form.binding!);
+      const { program, problems } = compileCSharp(variable, body, { model, entityType });
       if (!program) throw new Error(`EntityPropertyExpression ${identifier}: ${problems[0]?.message ?? "the C# expression does not compile"}`);
       const navigations: string[][] = [];
       for (const chain of program.chains) {
         const resolved = resolveChain(model, entityType, chain.fields, chain.elements);
-        if (!resolved.ok) throw new Error(`EntityPropertyExpression ${identifier}: ${form.variable}.${chain.fields.join(".")} does not resolve on ${entityType}`);
+        if (!resolved.ok) throw new Error(`EntityPropertyExpression ${identifier}: ${variable}.${chain.fields.join(".")} does not resolve on ${entityType}`);
         if (resolved.navigations.length > 0) navigations.push(resolved.navigations);
       }
       const evaluate = (resource: ResourceObject): Evaluation => {

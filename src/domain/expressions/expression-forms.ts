@@ -23,7 +23,8 @@ export type ExpressionForm =
   | { kind: "literal"; value: string }
   /** `variable`: the name the body gives its input (absent in `C#:<body>`); `offset`: where the body starts in the value. */
   | { kind: "csharp"; variable: string | undefined; body: string; offset: number }
-  | { kind: "function"; name: string; cel: string | undefined }
+  /** `ToUpper`, `ParseUniversalDate:yyyy-MM-dd`: the product's function applied to the Binding's value. */
+  | { kind: "function"; name: string; argument: string | undefined; binding: string | undefined }
   | { kind: "unknown"; text: string }
   | { kind: "none" };
 
@@ -48,23 +49,26 @@ export function readExpressionForm(expression: string | undefined, binding: stri
     const offset = CSHARP_PREFIX.length + (variable === undefined ? 0 : named![0].length);
     return { kind: "csharp", variable, body: expression.slice(offset), offset };
   }
-  const fn = /^([A-Z][A-Za-z0-9]*)(?::.*)?$/.exec(expression);
-  if (fn) return { kind: "function", name: fn[1]!, cel: functionToCel(fn[1]!, expression.includes(":"), binding) };
+  const fn = /^([A-Z][A-Za-z0-9]*)(?::[\s\S]*)?$/.exec(expression);
+  if (fn) {
+    const colon = expression.indexOf(":");
+    return { kind: "function", name: fn[1]!, argument: colon === -1 ? undefined : expression.slice(colon + 1), binding: binding === "" ? undefined : binding };
+  }
   return { kind: "unknown", text: expression };
 }
 
-/** The reference's built-in functions whose CEL equivalent is exact, applied to the bound value. */
-const FUNCTIONS: Record<string, (value: string) => string> = {
-  ToUpper: (v) => `upper(${v})`,
-  ToLower: (v) => `lower(${v})`,
-  Trim: (v) => `trim(${v})`,
-};
-
-function functionToCel(name: string, hasArguments: boolean, binding: string | undefined): string | undefined {
-  const translate = FUNCTIONS[name];
-  if (!translate || hasArguments) return undefined;
-  return `${CEL_PREFIX}${translate(binding ? `${RESOURCE_VARIABLE}.${binding}` : `${RESOURCE_VARIABLE}.<Property>`)}`;
+/**
+ * A function form as the C# it stands for: the predefined functions are extension methods of the
+ * C# subset (`resource.LastName.ToUpper()`), and their `a|b` argument is one string they split.
+ */
+export function functionAsCSharp(form: Extract<ExpressionForm, { kind: "function" }>, binding: string): { variable: string; body: string } {
+  // JSON's string escapes are C#'s too.
+  const argument = form.argument === undefined ? "" : JSON.stringify(form.argument);
+  return { variable: RESOURCE_VARIABLE, body: `${FUNCTION_BODY_START}${binding}.${form.name}(${argument});` };
 }
+
+/** Where the Binding starts in functionAsCSharp's body. */
+export const FUNCTION_BODY_START = `return ${RESOURCE_VARIABLE}.`;
 
 /** `Literal:<value>` typed as the target property (model.md §0.2: it must parse as that type). */
 export function literalValue(value: string, type: PropertyType): StoredValue {
