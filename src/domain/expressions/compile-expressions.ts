@@ -45,7 +45,7 @@ export async function compileExpressions(store: Store, model: EntityModel): Prom
   for (const item of await readStoredItems(store, "EntityPropertyExpression")) {
     const entityType = String(item.attributes.EntityType);
     const at = item.source ? `${item.source.file}:${item.source.line}` : "";
-    const compiled = compileOne(item.identifier, entityType, item.attributes, model, at);
+    const compiled = compileExpression(item.identifier, entityType, item.attributes, model, at);
     let program = programs.get(entityType);
     if (!program) programs.set(entityType, (program = { entityType, expressions: [], navigations: new Map() }));
     program.expressions.push(compiled.expression);
@@ -67,7 +67,8 @@ function addPath(tree: NavigationTree, path: readonly string[]): void {
 }
 
 
-function compileOne(identifier: string, entityType: string, attributes: Record<string, AttributeValue>, model: EntityModel, at: string): { expression: CompiledExpression; navigations: string[][] } {
+/** One expression as an evaluator, with the navigation paths it reads (from the stored item, or as validation reads it). */
+export function compileExpression(identifier: string, entityType: string, attributes: Record<string, AttributeValue>, model: EntityModel, at: string): { expression: CompiledExpression; navigations: string[][] } {
   const type = model.entityTypes.get(entityType);
   if (!type) throw new Error(`EntityPropertyExpression ${identifier}: EntityType ${entityType} is not deployed`);
   const property = String(attributes.Property);
