@@ -15,6 +15,8 @@ import { DEFAULT_SETTINGS } from "../dist/config/settings.js";
 import { validateFolder } from "../dist/config/validate-folder.js";
 import { buildItems } from "../dist/config/items.js";
 import { runDeploy } from "../dist/deploy/run-deploy.js";
+import { configurationEntityModel } from "../dist/config/check-expressions.js";
+import { compileExpression } from "../dist/domain/expressions/compile-expressions.js";
 import { encodeProperties, hashProperties } from "../dist/domain/resources/properties.js";
 import { batchSize } from "../dist/store/statements.js";
 import updateExpressions from "../dist/tasks/update-entity-property-expressions.js";
@@ -162,8 +164,51 @@ async function expressionsRun(context, dirty, expectedChanged) {
   return result;
 }
 
+/** The bench's expressions in C#, as an integrator would write them. */
+const CSHARP = {
+  [`${ENTITY_TYPE}_InternalDisplayName`]: `C#:person:return person.LastName + " " + person.FirstName;`,
+  [`${ENTITY_TYPE}_LoginLower`]: `C#:person:return person.Login.ToLowerInvariant();`,
+  [`${ENTITY_TYPE}_Mail`]: `C#:person:return person.FirstName.ToLowerInvariant().RemoveDiacritics() + "." + person.LastName.ToLowerInvariant().RemoveDiacritics() + "@example.com";`,
+};
+const EVALUATED = Math.min(ROWS, 200_000);
+
+/**
+ * Evaluation alone, no database: the same resources through the CEL expressions and their C# forms,
+ * alternated; the results must agree. Median ms of each, over RUNS rounds.
+ */
+function evaluationRace() {
+  const dir = mkdtempSync(join(root, "evaluation-"));
+  writeConfig(dir);
+  const configuration = validateFolder(dir).configuration;
+  const model = configurationEntityModel(configuration.models);
+  const elements = configuration.models.filter((m) => m.spec.name === "EntityPropertyExpression");
+  const compile = (csharp) => elements.map((e) => compileExpression(String(e.attributes.Identifier), ENTITY_TYPE,
+    csharp ? { ...e.attributes, Expression: CSHARP[String(e.attributes.Identifier)] } : e.attributes, model, "").expression);
+  const resources = Array.from({ length: EVALUATED }, (_, i) => new Map(Object.entries(person(i))));
+  const evaluateAll = (expressions) => {
+    const out = [];
+    for (const resource of resources) for (const e of expressions) out.push(e.evaluate(resource).value);
+    return out;
+  };
+  const [cel, csharp] = [compile(false), compile(true)];
+  if (JSON.stringify(evaluateAll(cel).slice(0, 3000)) !== JSON.stringify(evaluateAll(csharp).slice(0, 3000))) throw new Error("CEL and C# disagree");
+  const times = { cel: [], csharp: [] };
+  for (let i = 0; i < RUNS + 2; i++) {
+    for (const [name, expressions] of [["cel", cel], ["csharp", csharp]]) {
+      globalThis.gc?.();
+      const start = performance.now();
+      evaluateAll(expressions);
+      times[name].push(performance.now() - start);
+    }
+  }
+  const mid = (t) => [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)];
+  return { cel: mid(times.cel), csharp: mid(times.csharp), times };
+}
+
 const median = (runs) => [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
 const lines = [];
+mkdirSync(root, { recursive: true });
+const race = evaluationRace();
 try {
   for (const backend of benchBackends(root)) {
     const dialect = backend.name === "postgres" ? "postgres" : "sqlite";
@@ -202,6 +247,9 @@ try {
 
 const fmt = (n, d = 0) => n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
 const rate = (rows, ms) => fmt(rows / (ms / 1000));
+console.log(`evaluation alone (no database): ${fmt(EVALUATED)} resources × ${COMPUTED.length} expressions, CEL and C# alternated ${RUNS + 2} times (medians)`);
+console.log(`  CEL ${fmt(race.cel)} ms (${race.times.cel.map((t) => fmt(t)).join(", ")}); C# ${fmt(race.csharp)} ms (${race.times.csharp.map((t) => fmt(t)).join(", ")})`);
+console.log(`  C# / CEL ${(race.csharp / race.cel).toFixed(2)} (target <= 1.5)\n`);
 console.log(`${fmt(ROWS)} resources × ${COMPUTED.length} expressions; full recompute and raw limit alternated ${RUNS} times, then ${RUNS} Dirty runs with ${100 / DIRTY_EVERY}% dirty and renamed (medians)`);
 for (const l of lines) {
   console.log(`\n${l.backend}`);
