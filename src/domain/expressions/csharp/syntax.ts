@@ -122,7 +122,8 @@ function repair(chain: Node): Node {
 
 function copy(cursor: Cursor, source: string): Node {
   const node = new Node(source, cursor.nodeType, cursor.startIndex, cursor.endIndex, cursor.nodeIsNamed, cursor.nodeIsMissing);
-  node.hasError = node.type === "ERROR" || node.isMissing;
+  // A token the parser had to invent (`a +;`) can hide below a named leaf the cursor does not enter: the leaf is then empty.
+  node.hasError = node.type === "ERROR" || node.isMissing || (node.isNamed && node.startIndex === node.endIndex && node.type !== "compilation_unit");
   if (cursor.gotoFirstChild()) {
     do {
       const field = cursor.currentFieldName;
