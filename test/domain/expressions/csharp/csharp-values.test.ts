@@ -416,6 +416,9 @@ const PREDEFINED: Case[] = [
   ['return UtilExpressions.BuildUsername("Jean", "Dupont", ".", null, 0);', "JEAN.DUPONT"],
   ['return UtilExpressions.BuildUsername("Jean", "Dupont", ".", ".ext", 2);', "JEAN.DUPONT2.ext"],
   ['return UtilExpressions.Simplify("é a");', "EA"],
+  ['return UtilExpressions.BuildUsernameWithInitials("Jean-Pierre", "Dupont", ".", null, 20, 0);', "JP.DUPONT"],
+  ['return UtilExpressions.BuildUsernameWithInitials("Jean-Pierre", "Dupont", ".", null, 20, 1);', "JEP.DUPONT"],
+  ['return UtilExpressions.BuildUsernameWithInitials("Jo", "Dupont", ".", "@x", 6, 3);', "JO.DU2@x"],
 ];
 
 const REGEX: Case[] = [
@@ -472,6 +475,10 @@ const OTHERS: Case[] = [
   ["return record.Company.Identifier + record.Company.DisplayName;", "XX Corp", JEAN],
   ["return record.InternalDisplayName ?? record.LastName;", "Dupont", JEAN],
   ["return 1 is 1;", true],
+  ["return Random.Shared.Next(1, 2);", 1n],
+  ["return Convert.ToString(255, 16);", "ff"],
+  ['return Regex.Matches("a1b22", @"\\d+").Count;', 2n],
+  ['return Regex.Match("ab12", @"\\d+").Index;', 2n],
 ];
 
 const ALL: [string, Case[]][] = [
