@@ -46,7 +46,7 @@ interface Compiled {
 
 interface Local { slot: number; st: Static }
 
-const MAX_DEPTH = 200;
+const MAX_DEPTH = 500;
 
 const CHAIN_NODES = new Set(["member_access_expression", "invocation_expression", "element_access_expression", "conditional_access_expression"]);
 

@@ -174,8 +174,12 @@ describe("safety", () => {
   });
 
   it("refuses a body nested too deeply before compiling it", () => {
-    const body = `return ${"(".repeat(300)}1${")".repeat(300)};`;
-    expect(compile(body).problems.map((p) => p.message)).toEqual(["the expression is nested more than 200 levels deep"]);
+    const body = `return ${"(".repeat(600)}1${")".repeat(600)};`;
+    expect(compile(body).problems.map((p) => p.message)).toEqual(["the expression is nested more than 500 levels deep"]);
+    const deeper = `return ${"(".repeat(20_000)}1${")".repeat(20_000)};`;
+    expect(compile(deeper).problems.map((p) => p.message)).toEqual(["the expression is nested more than 1000 levels deep"]);
+    const negations = `return ${"!".repeat(20_000)}true;`;
+    expect(compile(negations).problems.map((p) => p.message)).toEqual(["the expression is nested more than 1000 levels deep"]);
   });
 
   it("refuses a regular expression that can backtrack exponentially", () => {
