@@ -235,6 +235,7 @@ const STRINGS: Case[] = [
   ['return "a b".Split(\' \')[1];', "b"],
   ['return "x@y.com".Split(\'@\')[0];', "x"],
   ['return "a;b".Split(";").Last();', "b"],
+  ['return "a=b=c".Split(\'=\', 2)[1];', "b=c"],
   ['return "5".PadLeft(3, \'0\');', "005"],
   ['return "5".PadRight(3);', "5  "],
   ['return "straße".ToUpper();', "STRAßE"],
