@@ -11,7 +11,7 @@ import { compileBody } from "./compiler.js";
 import { toStored } from "./datetime.js";
 import { toText } from "./operators.js";
 import type { Env } from "./runtime.js";
-import { parseCSharp } from "./syntax.js";
+import { parseCSharp, TooDeep } from "./syntax.js";
 import { CsChar, CsDateTime, CsGuid, CSharpException, CsTimeSpan, isNull, typeName, type CSharpValue } from "./values.js";
 
 export type { CSharpValue } from "./values.js";
@@ -28,7 +28,14 @@ export interface CSharpProgram {
 }
 
 export function compileCSharp(variable: string | undefined, body: string, types: { model: EntityModel; entityType: string }): { program?: CSharpProgram; problems: CSharpProblem[] } {
-  const compiled = compileBody(parseCSharp(body), variable, types.model, types.entityType);
+  let root;
+  try {
+    root = parseCSharp(body);
+  } catch (error) {
+    if (error instanceof TooDeep) return { problems: [{ message: `the expression is nested ${error.message} deep`, start: 0, end: body.length }] };
+    throw error;
+  }
+  const compiled = compileBody(root, variable, types.model, types.entityType);
   if (compiled.problems.length > 0 || !compiled.run) return { problems: compiled.problems };
   const run = compiled.run;
   const slots = compiled.slots;

@@ -46,7 +46,7 @@ interface Compiled {
 
 interface Local { slot: number; st: Static }
 
-const MAX_DEPTH = 200;
+const MAX_DEPTH = 500;
 
 const CHAIN_NODES = new Set(["member_access_expression", "invocation_expression", "element_access_expression", "conditional_access_expression"]);
 
@@ -245,6 +245,9 @@ export function compileBody(root: SyntaxNode, variable: string | undefined, mode
     const absent: CSharpValue = property?.navigation ? (property.navigation.collection ? [] : NULLS.Object) : property ? nullOfProperty(property.type) : null;
     const type = property?.navigation ? undefined : property?.type;
     const builtin = PROPERTIES.get(name);
+    if (receiver.st.scalar && !builtin) {
+      return problem(nameNode, `'${name}' is not a member of ${receiver.st.scalar} that idm-toolkit knows`, "see the README, section C# expressions, for the supported members");
+    }
     return {
       st,
       code: (env) => {
@@ -565,8 +568,11 @@ export function compileBody(root: SyntaxNode, variable: string | undefined, mode
       return problem(fn, `calling '${fn.text}' is not supported`, "call a method on a value (s.ToUpper()) or on a type (string.IsNullOrEmpty(s))");
     }
     const name = nameNode.text;
-    if (nameNode.type !== "identifier") return problem(nameNode, `generic method '${name}' is not supported`);
     const type = guarded ? undefined : staticType(receiverNode);
+    if (!type && receiverNode.type === "identifier" && !lookup(receiverNode.text) && receiverNode.text !== variable && receiverNode.text !== "iteration" && receiverNode.text !== "logger") {
+      return problem(receiverNode, `'${receiverNode.text}' is not a variable or a type idm-toolkit knows`, hintForName(receiverNode.text));
+    }
+    if (nameNode.type !== "identifier") return problem(nameNode, `generic method '${name}' is not supported`);
     if (type) {
       const method = type.methods.get(name);
       if (!method) return problem(nameNode, `${type.name}.${name} is not on the whitelist of idm-toolkit`, methodHint(type));
@@ -576,9 +582,6 @@ export function compileBody(root: SyntaxNode, variable: string | undefined, mode
     if (receiverNode.type === "identifier" && receiverNode.text === "logger" && !lookup("logger")) {
       const { codes } = argumentsOf(argList, undefined);
       return { code: (env) => { for (const c of codes) c(env); return null; }, st: {} };
-    }
-    if (receiverNode.type === "identifier" && !lookup(receiverNode.text) && receiverNode.text !== variable && receiverNode.text !== "iteration") {
-      return problem(receiverNode, `'${receiverNode.text}' is not a variable or a type idm-toolkit knows`, hintForName(receiverNode.text));
     }
     const method = METHODS.get(name);
     if (!method) return problem(nameNode, `the method ${name} is not on the whitelist of idm-toolkit`, "see the README, section C# expressions, for the supported members");

@@ -38,10 +38,18 @@ export function daysInMonth(y: number, m: number): number {
   return new Date(utc(y, m, 0)).getUTCDate();
 }
 
-/** A stored DateTime (ISO 8601 text, UTC). */
+const storedDates = new Map<string, CsDateTime>();
+
+/** A stored DateTime (ISO 8601 text, UTC). Parsed once per distinct text (values are immutable): a batch reads the same dates again and again. */
 export function fromStored(text: string): CsDateTime | undefined {
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? undefined : new CsDateTime(ms, "Utc");
+  let value = storedDates.get(text);
+  if (value === undefined) {
+    const ms = Date.parse(text);
+    if (Number.isNaN(ms)) return undefined;
+    if (storedDates.size >= 10_000) storedDates.clear();
+    storedDates.set(text, (value = new CsDateTime(ms, "Utc")));
+  }
+  return value;
 }
 
 export function toStored(value: CsDateTime): string {

@@ -4,9 +4,9 @@
  * differs from deferred execution. Each element visited costs a step.
  */
 import { defaultCompare, equals, toText, truthy } from "./operators.js";
-import { charge, int, lambda, wrongArguments, type Argument, type Env, type Lambda, type Method } from "./runtime.js";
+import { charge, int, lambda, wrongArguments, type Argument, type Env, type Lambda } from "./runtime.js";
 import { MIN_VALUE } from "./datetime.js";
-import { CsChar, CsDateTime, CSharpException, isNull, type CSharpValue } from "./values.js";
+import { CsChar, CsDateTime, CsGuid, CSharpException, CsTimeSpan, isNull, type CSharpValue } from "./values.js";
 
 type List = readonly CSharpValue[];
 
@@ -54,7 +54,7 @@ function ordered(env: Env, source: List, keys: { key: Lambda; descending: boolea
   return result;
 }
 
-function sum(env: Env, values: List): CSharpValue {
+function sum(values: List): CSharpValue {
   let total: bigint | number = 0n;
   for (const v of values) {
     if (isNull(v)) continue;
@@ -81,9 +81,33 @@ function selected(env: Env, list: List, args: readonly Argument[], name: string)
   return list.map((item, i) => f(env, [item, BigInt(i)]));
 }
 
+/** A key equal for values C#'s default equality finds equal (1 and 1.0, two DateTimes of one instant); entities and lists by identity. */
+function equalityKey(v: CSharpValue): unknown {
+  if (isNull(v)) return "null";
+  switch (typeof v) {
+    case "string": return `s:${v}`;
+    case "bigint": return `n:${Number(v)}`;
+    case "number": return `n:${v}`;
+    case "boolean": return `b:${v}`;
+  }
+  if (v instanceof CsChar) return `n:${v.code}`;
+  if (v instanceof CsDateTime) return `d:${v.ms}`;
+  if (v instanceof CsTimeSpan) return `t:${v.ms}`;
+  if (v instanceof CsGuid) return `g:${v.text}`;
+  return v;
+}
+
+/** Linear: a collection navigation can hold many thousands of resources. */
 function distinct(list: List): List {
+  const seen = new Set<unknown>();
   const out: CSharpValue[] = [];
-  for (const v of list) if (!out.some((o) => equals(o, v) || o === v)) out.push(v);
+  for (const v of list) {
+    const key = equalityKey(v);
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(v);
+    }
+  }
   return out;
 }
 
@@ -161,13 +185,13 @@ export const LINQ: ReadonlyMap<string, (env: Env, self: List, args: readonly Arg
     charge(env, self.length);
     return self.some((v) => equals(v, args[0] as CSharpValue) || v === args[0]);
   }],
-  ["Sum", (env, self, args) => sum(env, selected(env, self, args, "Sum"))],
+  ["Sum", (env, self, args) => sum(selected(env, self, args, "Sum"))],
   ["Min", (env, self, args) => extreme(selected(env, self, args, "Min"), -1)],
   ["Max", (env, self, args) => extreme(selected(env, self, args, "Max"), 1)],
   ["Average", (env, self, args) => {
     const values = selected(env, self, args, "Average").filter((v) => !isNull(v));
     if (values.length === 0) throw noElements();
-    return Number(sum(env, values)) / values.length;
+    return Number(sum(values)) / values.length;
   }],
   ["Concat", (_env, self, args) => {
     const other = Array.isArray(args[0]) ? (args[0] as List) : undefined;

@@ -227,7 +227,13 @@ const STRING_METHODS: [string, Method][] = [
     const s = text(v, "Split");
     const separators: string[] = [];
     let removeEmpty = false, trimEntries = false;
+    let count: number | undefined;
     for (const a of args) {
+      if (typeof a === "bigint") {
+        count = Number(a);
+        if (count < 0) throw new CSharpException("ArgumentOutOfRangeException", "Count cannot be less than zero. (Parameter 'count')");
+        continue;
+      }
       if (typeof a === "string" && (a === "RemoveEmptyEntries" || a === "TrimEntries" || a === "None")) {
         removeEmpty ||= a === "RemoveEmptyEntries";
         trimEntries ||= a === "TrimEntries";
@@ -236,7 +242,12 @@ const STRING_METHODS: [string, Method][] = [
       else if (Array.isArray(a)) separators.push(...a.map((c) => (c instanceof CsChar ? charString(c) : toText(c))));
       else if (!isNull(a as CSharpValue)) throw wrongArguments("Split", args);
     }
-    return split(s, separators, removeEmpty, trimEntries);
+    const parts = split(s, separators, removeEmpty, trimEntries);
+    if (count === undefined || parts.length <= count) return parts;
+    if (count === 0) return [];
+    // The last part keeps the rest of the text, separators included (exact for one separator).
+    const separator = separators[0] ?? " ";
+    return [...parts.slice(0, count - 1), parts.slice(count - 1).join(separator)];
   }],
   ["PadLeft", (env, v, args) => pad(env, text(v, "PadLeft"), args, "PadLeft")],
   ["PadRight", (env, v, args) => pad(env, text(v, "PadRight"), args, "PadRight")],

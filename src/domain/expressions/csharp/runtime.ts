@@ -4,7 +4,7 @@
  */
 import { CSharpException, isNull, typeName, type CSharpValue } from "./values.js";
 
-export const STEP_BUDGET = 100_000;
+export const STEP_BUDGET = 1_000_000;
 
 export interface Env {
   locals: CSharpValue[];

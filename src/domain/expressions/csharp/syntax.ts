@@ -120,13 +120,20 @@ function repair(chain: Node): Node {
   return base;
 }
 
-function copy(cursor: Cursor, source: string): Node {
+/** Thrown for a tree deeper than the copy's recursion may go (tree-sitter itself parses any depth). */
+export class TooDeep extends Error {}
+
+const MAX_COPY_DEPTH = 1000;
+
+function copy(cursor: Cursor, source: string, depth: number): Node {
+  if (depth > MAX_COPY_DEPTH) throw new TooDeep(`more than ${MAX_COPY_DEPTH} levels`);
   const node = new Node(source, cursor.nodeType, cursor.startIndex, cursor.endIndex, cursor.nodeIsNamed, cursor.nodeIsMissing);
-  node.hasError = node.type === "ERROR" || node.isMissing;
+  // A token the parser had to invent (`a +;`) can hide below a named leaf the cursor does not enter: the leaf is then empty.
+  node.hasError = node.type === "ERROR" || node.isMissing || (node.isNamed && node.startIndex === node.endIndex && node.type !== "compilation_unit");
   if (cursor.gotoFirstChild()) {
     do {
       const field = cursor.currentFieldName;
-      const child = copy(cursor, source);
+      const child = copy(cursor, source, depth + 1);
       node.children.push(child);
       node.fields.push(field ?? undefined);
       if (child.hasError) node.hasError = true;
@@ -147,5 +154,5 @@ export function parseCSharp(source: string): SyntaxNode {
     created.setLanguage(language);
     parser = created;
   }
-  return copy(parser.parse(source).walk(), source);
+  return copy(parser.parse(source).walk(), source, 0);
 }
