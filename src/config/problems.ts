@@ -22,6 +22,7 @@ export const PROBLEM_CODES = [
   "invalid-cron",
   "invalid-task-combination",
   "unsupported-element",
+  "unsupported-attribute",
   "empty-job",
   "unknown-database",
   "invalid-expression",
