@@ -25,6 +25,7 @@ export const PROBLEM_CODES = [
   "unsupported-attribute",
   "empty-job",
   "unknown-database",
+  "unmapped-windows-path",
   "invalid-expression",
   "unsupported-expression",
 ] as const;
