@@ -9,8 +9,10 @@ import type { ConfigElement } from "./configuration.js";
 import { formatPosition, type Problem } from "./problems.js";
 
 const REPEATABLE: ReadonlySet<string> = new Set(["EntityTypeMapping/Property"]);
+const PARENTS: ReadonlySet<string> = new Set([...REPEATABLE].map((pair) => pair.split("/")[0]!));
 
 export function dropRepeatedChildren(parent: ConfigElement, problems: Problem[]): ConfigElement[] {
+  if (parent.children.length < 2 || !PARENTS.has(parent.spec.name)) return parent.children;
   const seen = new Map<string, ConfigElement>();
   const kept: ConfigElement[] = [];
   for (const child of parent.children) {
