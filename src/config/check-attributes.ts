@@ -7,6 +7,7 @@ import { coerceAttribute, describeAccepted, type AttributeValue } from "./coerce
 import { closestName } from "./did-you-mean.js";
 import type { Problem } from "./problems.js";
 import type { ElementSpec } from "./schema/catalog.js";
+import { VENDOR_ATTRIBUTES } from "./vendor-attributes.js";
 import type { XmlAttribute, XmlElement } from "./xml-tree.js";
 
 /** Namespace declarations and xsi:* are XML plumbing, not configuration. */
@@ -20,6 +21,8 @@ export function checkAttributes(xml: XmlElement, spec: ElementSpec, problems: Pr
   for (const attr of xml.attributes) {
     if (isXmlPlumbing(attr.name)) continue;
     const attrSpec = spec.attributes.get(attr.name);
+    // Read by the configuration reader (vendor-attributes.ts), never taken for a misnamed attribute.
+    if (!attrSpec && VENDOR_ATTRIBUTES.has(attr.name)) continue;
     if (attrSpec) values[attr.name] = coerceAttribute(attrSpec, attr.value);
     else unknown.push(attr);
   }

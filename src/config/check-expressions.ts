@@ -221,6 +221,16 @@ class ExpressionChecker {
     for (const chain of chains) {
       const resolved = resolveChain(this.model, type.identifier, chain.fields, chain.elements);
       if (resolved.ok) continue;
+      if (form.attribute === "Binding" && this.#namesFileId(resolved.entityType, chain.fields, resolved.index)) {
+        const binary = chain.fields[resolved.index - 1]!;
+        this.problems.push({
+          code: "unsupported-expression", severity: "warning", ...inValue(chain.offsets[resolved.index]!),
+          message: `EntityPropertyExpression "${id}" Binding="${chain.fields.join(".")}" names the file of the Binary property ${resolved.entityType}:${binary}, as the product accepts; ` +
+            "idm-toolkit does not store files apart from their property: the expression is deployed, and UpdateEntityPropertyExpressionsTask fails on it",
+          hint: `Binding="${chain.fields.slice(0, -1).join(".")}" copies the binary value itself`,
+        });
+        continue;
+      }
       const name = chain.fields[resolved.index]!;
       const path = `${variable}.${chain.fields.slice(0, resolved.index + 1).join(".")}`;
       const closest = resolved.through === undefined ? closestName(name, resolved.candidates) : undefined;
@@ -228,6 +238,12 @@ class ExpressionChecker {
         `EntityPropertyExpression "${id}" ${attribute}: ${path}: ${resolved.through ?? `EntityType ${resolved.entityType} has no Property ${name}`}`,
         closest === undefined ? undefined : `did you mean ${closest}?`);
     }
+  }
+
+  /** `….Photo.Id` where Photo is a Binary property: the product's id of the stored file. */
+  #namesFileId(entityType: string, fields: readonly string[], index: number): boolean {
+    if (index !== fields.length - 1 || index === 0 || fields[index] !== "Id") return false;
+    return this.model.entityTypes.get(entityType)?.properties.get(fields[index - 1]!)?.type === "Binary";
   }
 
   #at(element: ConfigElement, name: string): XmlAttribute | ConfigElement["xml"] {

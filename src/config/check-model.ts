@@ -200,12 +200,19 @@ class ModelChecker {
           valueFormat(format);
         } catch (error) {
           this.#report("invalid-value", this.#at(property, "Format"), `Property Format="${format}" is not valid: ${(error as Error).message}`,
-            "1601date (LDAP dates), or a pattern of yyyy, MM, dd, HH, mm, ss, fff such as yyyy-MM-dd");
+            "1601date or DateTime (LDAP dates), a pattern of yyyy, MM, dd, HH, mm, ss, fff such as yyyy-MM-dd, or one of the product's formats: " +
+            "Bool, Byte, Bytes, Binary, Date, Double, Guid, Int16, Int32, Int64, MultivaluedText, RDN, SID, Concat:<separator>, Bit:<attribute>:<bit>");
         }
       }
     }
     const primary = properties.filter((p) => p.attributes.IsPrimaryKey === true);
-    if (primary.length === 0) {
+    if (properties.length === 0) {
+      // The product deploys it: a type whose resources are provisioned by hand maps no column.
+      this.problems.push({
+        code: "missing-attribute", severity: "warning", ...position(mapping.xml),
+        message: `EntityTypeMapping "${mappingId}" maps no property: synchronization leaves it out (a type provisioned by hand needs none)`,
+      });
+    } else if (primary.length === 0) {
       this.#report("missing-attribute", mapping.xml, `EntityTypeMapping "${mappingId}" has no primary key: none of its properties has IsPrimaryKey="true"`,
         "set IsPrimaryKey=\"true\" on the one property whose column identifies a row, uniquely and for ever");
     }

@@ -22,8 +22,10 @@ export const PROBLEM_CODES = [
   "invalid-cron",
   "invalid-task-combination",
   "unsupported-element",
+  "unsupported-attribute",
   "empty-job",
   "unknown-database",
+  "unmapped-windows-path",
   "invalid-expression",
   "unsupported-expression",
 ] as const;

@@ -9,7 +9,9 @@ import { deriveTaskIdentifier, type ConfigElement, type Configuration, type JobD
 import { closestName } from "./did-you-mean.js";
 import type { TaskType } from "./generated/schema-types.js";
 import type { Problem } from "./problems.js";
+import { dropRepeatedChildren } from "./repeated-children.js";
 import type { ElementSpec, SchemaCatalog } from "./schema/catalog.js";
+import { CONSOLIDATION_MODE, readConsolidationMode, TEMPLATE_TRANSFORMATION } from "./vendor-attributes.js";
 import { isTopLevel, type Vocabulary } from "./vocabulary.js";
 import { attributeValue, type XmlElement } from "./xml-tree.js";
 
@@ -112,7 +114,7 @@ class ConfigurationReader {
   /** Checks an element where it stands; undefined when it is not one idm-toolkit models there. */
   #element(xml: XmlElement, parent: ElementSpec): ConfigElement | undefined {
     const spec = this.catalog.child(parent, xml.name);
-    if (spec) return this.#checked(xml, spec);
+    if (spec) return this.#isOverlay(xml, spec) ? undefined : this.#checked(xml, spec);
     const modelled = this.catalog.named(xml.name).length > 0;
     const entry = this.vocabulary.get(xml.name);
     const unsupportedHere = entry && !modelled && isTopLevel(entry) &&
@@ -132,11 +134,47 @@ class ConfigurationReader {
     return undefined;
   }
 
+  /**
+   * A Merge, Update or Delete fragment changes an item that a module or a scaffolding defines,
+   * which idm-toolkit does not read yet: deploying the fragment as a whole item would replace that
+   * item with a part of it, so it is left out, and said so. Absent or Replace: an ordinary element.
+   */
+  #isOverlay(xml: XmlElement, spec: ElementSpec): boolean {
+    if (spec.attributes.has(CONSOLIDATION_MODE)) return false;
+    const attr = xml.attributes.find((a) => a.name === CONSOLIDATION_MODE);
+    if (attr === undefined) return false;
+    const read = readConsolidationMode(attr.value);
+    if (!("mode" in read)) {
+      this.problems.push({
+        code: "invalid-value", severity: "error", ...position(attr),
+        message: `${xml.name} ${CONSOLIDATION_MODE}="${attr.value}" is not valid: expected Replace, Merge, Update or Delete (absent means Replace)`,
+        ...(read.closest ? { hint: `did you mean ${read.closest}?` } : {}),
+      });
+      return false;
+    }
+    if (read.mode === "Replace") return false;
+    const identifier = spec.identifierAttribute === undefined ? undefined : attributeValue(xml, spec.identifierAttribute);
+    this.problems.push({
+      code: "unsupported-attribute", severity: "warning", ...position(attr),
+      message: `${xml.name}${identifier === undefined ? "" : ` "${identifier}"`} ${CONSOLIDATION_MODE}="${attr.value}": idm-toolkit does not apply overlays yet; this fragment is ignored (not deployed)`,
+    });
+    return true;
+  }
+
   #checked(xml: XmlElement, spec: ElementSpec): ConfigElement {
+    const template = spec.attributes.has(TEMPLATE_TRANSFORMATION) ? undefined : xml.attributes.find((a) => a.name === TEMPLATE_TRANSFORMATION);
+    if (template !== undefined) {
+      this.problems.push({
+        code: "unsupported-attribute", severity: "warning", ...position(template),
+        message: `${xml.name} ${TEMPLATE_TRANSFORMATION}="${template.value}" is not applied by idm-toolkit: the element is deployed as written`,
+      });
+    }
     const attributes: Record<string, AttributeValue> = checkAttributes(xml, spec, this.problems);
     if (spec.kind !== "override") applyDefaults(spec, attributes);
     const children = spec.open ? [] : xml.children.flatMap((c) => this.#element(c, spec) ?? []);
-    return { spec, attributes, children, xml };
+    const element: ConfigElement = { spec, attributes, children, xml };
+    element.children = dropRepeatedChildren(element, this.problems);
+    return element;
   }
 
   #unsupported(xml: XmlElement, isTask: boolean): void {

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { DEFAULT_VALIDATION_LIMITS, type ValidationLimits } from "./parse-config-file.js";
+import { isWindowsAbsolutePath, localPath, readWindowsPrefixes, type WindowsPrefix } from "./windows-paths.js";
 
 export interface DeploySettings {
   maxDeletes: number;
@@ -27,6 +28,8 @@ export interface PathSettings {
   work: string;
   temp: string;
   export: string;
+  /** Paths.WindowsPrefixes, longest first: the local folders a Windows configuration's paths stand for (windows-paths.ts). */
+  windowsPrefixes?: WindowsPrefix[];
 }
 
 /** Per-task overrides of InvokeSqlCommandTask (the reference agent setting InvokeSqlCommands.<TaskIdentifier>). */
@@ -84,7 +87,7 @@ export const DEFAULT_SETTINGS: Settings = {
   validation: DEFAULT_VALIDATION_LIMITS,
   deploy: { maxDeletes: 10, maxDeletePercent: 20, leaseTtlSeconds: 15 },
   jobs: { maxTaskBatchSize: 5, leaseTtlSeconds: 15, historyRetentionDays: 90 },
-  paths: { work: ".idm/work", temp: ".idm/temp", export: ".idm/export" },
+  paths: { work: ".idm/work", temp: ".idm/temp", export: ".idm/export", windowsPrefixes: [] },
   tasks: { invokeSqlCommands: {} },
   databases: {},
   connections: {},
@@ -96,7 +99,7 @@ interface SettingsFile {
   Validation?: { MaxFileBytes?: unknown; MaxDepth?: unknown; MaxFolderBytes?: unknown };
   Deploy?: { MaxDeletes?: unknown; MaxDeletePercent?: unknown; LeaseTtlSeconds?: unknown };
   Jobs?: { MaxTaskBatchSize?: unknown; LeaseTtlSeconds?: unknown; HistoryRetentionDays?: unknown };
-  Paths?: { Work?: unknown; Temp?: unknown; Export?: unknown };
+  Paths?: { Work?: unknown; Temp?: unknown; Export?: unknown; WindowsPrefixes?: unknown };
   Tasks?: { ScriptRoots?: unknown; ScriptTimeoutSeconds?: unknown; OutputRoots?: unknown; ConfigurationRoots?: unknown; DatabaseUrlForScripts?: unknown };
   Databases?: unknown;
   Connections?: unknown;
@@ -107,7 +110,8 @@ interface SettingsFile {
  * Reads appsettings.json-style settings:
  * `{ "ConnectionString": url, "Validation": { "MaxFileBytes", "MaxDepth", "MaxFolderBytes" },
  *    "Deploy": { "MaxDeletes", "MaxDeletePercent", "LeaseTtlSeconds" },
- *    "Jobs": { "MaxTaskBatchSize", "LeaseTtlSeconds", "HistoryRetentionDays" }, "Paths": { "Work", "Temp", "Export" },
+ *    "Jobs": { "MaxTaskBatchSize", "LeaseTtlSeconds", "HistoryRetentionDays" },
+ *    "Paths": { "Work", "Temp", "Export", "WindowsPrefixes": { "<Windows prefix>": folder } },
  *    "Tasks": { "ScriptRoots": [folders], "ScriptTimeoutSeconds", "OutputRoots": [folders], "ConfigurationRoots": [folders],
  *      "DatabaseUrlForScripts": ["Task", "Job/Task"] }, "Databases": { "<id>": url },
  *    "Connections": { "<ConnectionIdentifier>": { … } },
@@ -146,6 +150,10 @@ export function readSettingsFile(file: string, looked: string[]): Settings {
     throw new Error("setting ConnectionString must be a string");
   }
   const { deploy, jobs, paths } = DEFAULT_SETTINGS;
+  // Read first: every folder setting below may be a Windows path that they map.
+  const windowsPrefixes = readWindowsPrefixes(json.Paths?.WindowsPrefixes);
+  const folder = (value: unknown, name: string) => localFolder(value, name, windowsPrefixes);
+  const folders = (value: unknown, name: string) => localFolders(value, name, windowsPrefixes);
   return {
     ...(json.ConnectionString ? { connectionString: json.ConnectionString } : {}),
     deploy: {
@@ -162,6 +170,7 @@ export function readSettingsFile(file: string, looked: string[]): Settings {
       work: folder(json.Paths?.Work, "Paths.Work") ?? paths.work,
       temp: folder(json.Paths?.Temp, "Paths.Temp") ?? paths.temp,
       export: folder(json.Paths?.Export, "Paths.Export") ?? paths.export,
+      windowsPrefixes,
     },
     tasks: {
       ...optional("scriptRoots", folders(json.Tasks?.ScriptRoots, "Tasks.ScriptRoots")),
@@ -184,7 +193,9 @@ export function readSettingsFile(file: string, looked: string[]): Settings {
     }),
     connections: mapOf(json.Connections, "Connections", (value, name) => {
       if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`setting ${name} must be an object`);
-      return value as Record<string, unknown>;
+      // A package reads its own keys; any of them written as a Windows path (Folder...) names a local one.
+      return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key,
+        typeof entry === "string" && isWindowsAbsolutePath(entry) ? localPath(entry, windowsPrefixes, `setting ${name}.${key}`) : entry]));
     }),
     fromFile: true,
     source: { file, looked },
@@ -212,15 +223,15 @@ function seconds(value: unknown, name: string): number | undefined {
   throw new Error(`setting ${name} must be a number of seconds from 1 to ${LONGEST_TIMER_SECONDS}, not ${JSON.stringify(value)}`);
 }
 
-function folder(value: unknown, name: string): string | undefined {
+function localFolder(value: unknown, name: string, prefixes: readonly WindowsPrefix[]): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === "string" && value !== "") return value;
+  if (typeof value === "string" && value !== "") return localPath(value, prefixes, `setting ${name}`);
   throw new Error(`setting ${name} must be a folder path, not ${JSON.stringify(value)}`);
 }
 
-function folders(value: unknown, name: string): string[] | undefined {
+function localFolders(value: unknown, name: string, prefixes: readonly WindowsPrefix[]): string[] | undefined {
   if (value === undefined) return undefined;
-  if (Array.isArray(value)) return value.map((v, i) => folder(v, `${name}[${i}]`)!);
+  if (Array.isArray(value)) return value.map((v, i) => localFolder(v, `${name}[${i}]`, prefixes)!);
   throw new Error(`setting ${name} must be an array of folder paths, not ${JSON.stringify(value)}`);
 }
 

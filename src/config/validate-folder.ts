@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { checkExpressions } from "./check-expressions.js";
 import { checkReferences } from "./check-references.js";
 import { checkTaskEncodings, checkTaskSettings } from "./check-task-settings.js";
+import { checkWindowsPaths } from "./check-windows-paths.js";
 import { itemCount, type Configuration } from "./configuration.js";
 import { checkFileSize, DEFAULT_VALIDATION_LIMITS, parseConfigFile, type ParseLimits, type ValidationLimits } from "./parse-config-file.js";
 import { compareProblems, type Problem } from "./problems.js";
@@ -36,7 +37,7 @@ export interface ValidationResult {
 export function validateFolder(
   root: string,
   limits: ParseLimits & Partial<ValidationLimits> = DEFAULT_VALIDATION_LIMITS,
-  settings?: Pick<Settings, "databases" | "fromFile">,
+  settings?: Pick<Settings, "databases" | "fromFile"> & Partial<Pick<Settings, "paths" | "source">>,
 ): ValidationResult {
   const problems: Problem[] = [];
   const roots: ParsedRoot[] = [];
@@ -59,6 +60,7 @@ export function validateFolder(
   checkExpressions(configuration, problems, (file) => readSourceText(join(root, file)));
   checkTaskEncodings(configuration, problems);
   if (settings) checkTaskSettings(configuration, settings, problems);
+  if (settings) checkWindowsPaths(configuration, settings, problems);
   problems.sort(compareProblems);
   return {
     valid: !problems.some((p) => p.severity === "error"),

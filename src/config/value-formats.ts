@@ -1,11 +1,18 @@
 /**
- * The `Format` of an EntityTypeMapping property: how the source writes a date, converted to the
- * stored form (ISO 8601 UTC, as encodeProperties writes dates). Two kinds are known:
+ * The `Format` of an EntityTypeMapping property: how the source writes a value. Dates are converted
+ * to the stored form (ISO 8601 UTC, as encodeProperties writes dates):
  *
- * - `1601date`: an LDAP / Windows FILETIME, 100-nanosecond intervals since 1601-01-01 UTC
- *   (`accountExpires`); 0 and 9223372036854775807 mean "never" and give no value;
+ * - `1601date` and `DateTime`: an LDAP / Windows FILETIME, 100-nanosecond intervals since
+ *   1601-01-01 UTC (`accountExpires`), where 0 and 9223372036854775807 mean "never" and give no
+ *   value, or an LDAP generalized time (`20240120083000.0Z`);
  * - a .NET-style pattern made of `yyyy`, `MM`, `dd`, `HH`, `mm`, `ss`, `fff` and literal characters
  *   (`yyyy-MM-dd`, `dd/MM/yyyy HH:mm`), read as UTC.
+ *
+ * The product's other formats (its Format reference: `Bool`, `Byte`, `Bytes`, `Binary`, `Date`,
+ * `Double`, `Guid`, `Int16`, `Int32`, `Int64`, `MultivaluedText`, `RDN`, `SID`, `Concat:<separator>`,
+ * `Bit:<attribute>:<bit>`, in any case) tell the product's directory connectors how to read an
+ * attribute; idm-toolkit reads exported files, where those values are already text, and keeps them
+ * as written.
  *
  * A value that does not match its format is kept as the source wrote it, so nothing is lost; the
  * zz_ views read such a value as NULL.
@@ -17,9 +24,20 @@ export type ValueFormat = (value: string) => string | undefined;
 const FILETIME_NEVER = new Set(["0", "9223372036854775807"]);
 const FILETIME_EPOCH_MS = Date.UTC(1601, 0, 1);
 
-function fileTime(value: string): string | undefined {
+const GENERALIZED_TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:[.,](\d{1,3})\d*)?Z$/;
+
+function ldapDate(value: string): string | undefined {
   const text = value.trim();
   if (FILETIME_NEVER.has(text)) return undefined;
+  const generalized = GENERALIZED_TIME.exec(text);
+  if (generalized) {
+    const [year, month, day, hour, minute, second] = generalized.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+    const ms = Number((generalized[7] ?? "0").padEnd(3, "0"));
+    const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms));
+    const exists = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day &&
+      date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+    return exists ? date.toISOString() : value;
+  }
   if (!/^\d{1,19}$/.test(text)) return value;
   const ms = Number(BigInt(text) / 10_000n) + FILETIME_EPOCH_MS;
   const date = new Date(ms);
@@ -70,8 +88,25 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+const AS_WRITTEN: ValueFormat = (value) => value;
+
+const KEPT_AS_WRITTEN = new Set(["bool", "byte", "bytes", "binary", "date", "double", "guid", "int16", "int32", "int64", "multivaluedtext", "rdn", "sid"]);
+
+/** `Bit:<attribute>:<bit>`: one flag of a bitmask attribute such as userAccountControl. */
+const BIT = /^bit:([A-Za-z][A-Za-z0-9_-]*):(\d{1,20})$/i;
+
 /** The converter of a Format attribute; throws for a format it does not know. */
 export function valueFormat(format: string): ValueFormat {
-  if (format.toLowerCase() === "1601date") return fileTime;
+  const lower = format.toLowerCase();
+  if (lower === "1601date" || lower === "datetime") return ldapDate;
+  if (KEPT_AS_WRITTEN.has(lower)) return AS_WRITTEN;
+  if (lower.startsWith("concat:")) {
+    if (format.length === "concat:".length) throw new Error(`Concat needs a separator: Concat:<separator>, such as Concat:;`);
+    return AS_WRITTEN;
+  }
+  if (lower.startsWith("bit:")) {
+    if (!BIT.test(format)) throw new Error(`a bit format is Bit:<attribute>:<bit>, such as bit:userAccountControl:2`);
+    return AS_WRITTEN;
+  }
   return pattern(format);
 }

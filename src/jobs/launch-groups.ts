@@ -46,3 +46,22 @@ export function launchGroups<S extends PlacedStep>(steps: S[], maxTaskBatchSize 
   }
   return groups;
 }
+
+/** A step as the product's Get-JobSteps and job log show it. */
+export interface LaunchedStep<S extends PlacedStep = PlacedStep> {
+  step: S;
+  /** Position in the launch sequence, from 0. */
+  order: number;
+  /** The effective level: the index of its launch group, from 0. */
+  level: number;
+}
+
+/**
+ * The product renumbers levels as it runs them: each launch group is one effective level, counted
+ * from 0, so that a level MaxTaskBatchSize splits becomes several levels and a step without a level
+ * gets one of its own. The declared Level stays on the step.
+ */
+export function launchSequence<S extends PlacedStep>(groups: LaunchGroup<S>[]): LaunchedStep<S>[] {
+  let order = 0;
+  return groups.flatMap((group, level) => group.steps.map((step) => ({ step, order: order++, level })));
+}

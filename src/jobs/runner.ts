@@ -354,7 +354,8 @@ class JobRun {
 
     Object.assign(view, { state: "InProgress", attempt: view.attempt + 1, startedAt: new Date(), endedAt: null, error: null });
     await this.#update(view, { state: "InProgress", attempt: view.attempt, startedAt: view.startedAt, endedAt: null, error: null });
-    log("Information", `task ${view.identifier} (${view.type}) started, attempt ${view.attempt}`, "runner");
+    // The effective level, as the product's job log shows it: the launch group, from 0.
+    log("Information", `task ${view.identifier} (${view.type}) started at level ${view.groupIndex}, attempt ${view.attempt}`, "runner");
 
     const result = await this.#handle(step, view, (level, message) => log(level, message));
     const state = endState(result.state, step.attributes.ContinueOnError === true);

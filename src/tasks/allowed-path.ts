@@ -5,6 +5,8 @@
  */
 import { realpathSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { settingsOrigin } from "../config/settings.js";
+import { localPath, UnmappedWindowsPathError } from "../config/windows-paths.js";
 import { isSameOrUnder, isUnder, realOfDeepestExisting, realOrSame } from "../domain/confined-path.js";
 import type { TaskContext } from "./task-handler.js";
 
@@ -61,4 +63,18 @@ export function confineOutput(input: string, folder: string, roots: string[], wh
 /** The folders a task's output attributes may name: the job's folders and Tasks.OutputRoots. */
 export function outputRoots(context: Pick<TaskContext, "paths" | "settings">): string[] {
   return [context.paths.work, context.paths.temp, context.paths.export, ...(context.settings.tasks.outputRoots ?? [])];
+}
+
+/**
+ * A path attribute as the configuration writes it, made local before it is located or confined:
+ * a Windows path through Paths.WindowsPrefixes (windows-paths.ts), refused when no prefix maps it.
+ * `what` names it in that message: "InvokeExpressionTask HR_PreCollect: InputPath".
+ */
+export function configuredPath(context: Pick<TaskContext, "settings">, value: string, what: string): string {
+  try {
+    return localPath(value, context.settings.paths.windowsPrefixes ?? [], what);
+  } catch (error) {
+    if (error instanceof UnmappedWindowsPathError) throw new UnmappedWindowsPathError(`${error.message}; ${settingsOrigin(context.settings)}`);
+    throw error;
+  }
 }

@@ -19,7 +19,7 @@ import { readStoredItems } from "../deploy/read-stored.js";
 import { DEFAULT_LOCK_TIMEOUT_SECONDS, runDeploy, validateForDeploy, type DeployValidation } from "../deploy/run-deploy.js";
 import { LeaseBusyError } from "../store/lease.js";
 import { defineTask, nonEmpty, type TaskContext, type TaskOf } from "./task-handler.js";
-import { confineOutput, outputRoots } from "./allowed-path.js";
+import { configuredPath, confineOutput, outputRoots } from "./allowed-path.js";
 import { isSameOrUnder, realOrSame } from "../domain/confined-path.js";
 import { cancellationError } from "../domain/cancellation.js";
 
@@ -41,7 +41,7 @@ export default defineTask<"DeployConfigurationTask">({
     const input = nonEmpty(task.attributes.ConfigurationDirectory);
     if (input === undefined) throw new Error(`${name} has no ConfigurationDirectory: the configuration folder to deploy`);
     const base = context.paths.configuration === undefined ? process.cwd() : resolve(context.paths.configuration);
-    const folder = locateFolder(name, input, base, context.settings.tasks.configurationRoots ?? []);
+    const folder = locateFolder(name, configuredPath(context, input, `${name}: ConfigurationDirectory`), base, context.settings.tasks.configurationRoots ?? []);
     const outputs = readOutputs(name, task, folder, context);
     if (context.signal.aborted) throw cancellationError(context.signal, `${name} was cancelled before deploying`);
 
@@ -139,7 +139,8 @@ function locateFolder(name: string, input: string, base: string, otherRoots: str
 /** GeneratedFile and GeneratedCodePath (relative to the working directory), checked before anything is deployed. */
 function readOutputs(name: string, task: TaskOf<"DeployConfigurationTask">, folder: string, context: TaskContext): Outputs {
   const outputs: Outputs = {};
-  const generatedFile = nonEmpty(task.attributes.GeneratedFile);
+  const writtenFile = nonEmpty(task.attributes.GeneratedFile);
+  const generatedFile = writtenFile === undefined ? undefined : configuredPath(context, writtenFile, `${name}: GeneratedFile`);
   if (generatedFile !== undefined) {
     const path = resolve(generatedFile);
     // The next deploy of the folder would read the merged file too: every item twice.
@@ -148,7 +149,8 @@ function readOutputs(name: string, task: TaskOf<"DeployConfigurationTask">, fold
     }
     outputs.mergedFile = confineOutput(generatedFile, process.cwd(), outputRoots(context), `${name}: GeneratedFile ${generatedFile}`);
   }
-  const codePath = nonEmpty(task.attributes.GeneratedCodePath);
+  const writtenCodePath = nonEmpty(task.attributes.GeneratedCodePath);
+  const codePath = writtenCodePath === undefined ? undefined : configuredPath(context, writtenCodePath, `${name}: GeneratedCodePath`);
   const namespace = nonEmpty(task.attributes.GeneratedCodeNamespace);
   if (codePath !== undefined) {
     if (!/\.[cm]?ts$/i.test(codePath)) throw new Error(`${name}: GeneratedCodePath ${codePath} must be a TypeScript file (.ts or .d.ts)`);

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { locateAllowedFile } from "./allowed-path.js";
+import { configuredPath, locateAllowedFile } from "./allowed-path.js";
 import { killGroup, spawnGroup } from "./process-tree.js";
 import { receivesDatabaseUrl, scriptEnvironment } from "./script-environment.js";
 import { defineTask, nonEmpty, type TaskContext, type TaskResult } from "./task-handler.js";
@@ -43,7 +43,7 @@ export default defineTask<"InvokeExpressionTask">({
 
     const folder = context.paths.configuration === undefined ? process.cwd() : resolve(context.paths.configuration);
     const roots = context.settings.tasks.scriptRoots?.map((root) => resolve(root)) ?? [folder, resolve(context.paths.work)];
-    const script = locateAllowedFile(input, folder, roots);
+    const script = locateAllowedFile(configuredPath(context, input, `InvokeExpressionTask ${task.identifier}: InputPath`), folder, roots);
     const extension = extname(script).toLowerCase();
     const interpreter = INTERPRETERS.get(extension);
     if (interpreter === undefined) {

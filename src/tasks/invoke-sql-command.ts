@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { confineOutput, locateAllowedFile, outputRoots, type FileKind } from "./allowed-path.js";
+import { configuredPath, confineOutput, locateAllowedFile, outputRoots, type FileKind } from "./allowed-path.js";
 import { chooseDatabase, ConnectionError, openRunner, redact, type DatabaseChoice } from "../connectors/sql/connection.js";
 import { isKnownEncoding } from "../config/text-encoding.js";
 import { createEncoder, DEFAULT_ENCODING } from "../connectors/csv/encoding.js";
@@ -109,7 +109,7 @@ function loadCommand(context: TaskContext, task: SqlTask): Command {
   } else if (task.sqlInputFile !== undefined) {
     const folder = context.paths.configuration === undefined ? process.cwd() : resolve(context.paths.configuration);
     const roots = context.settings.tasks.scriptRoots?.map((root) => resolve(root)) ?? [folder];
-    const path = locateAllowedFile(task.sqlInputFile, folder, roots, SQL_FILE);
+    const path = locateAllowedFile(configuredPath(context, task.sqlInputFile, `InvokeSqlCommandTask ${task.identifier}: SQLInputFile`), folder, roots, SQL_FILE);
     command = { sql: readSql(path, task.sqlInputFile), label: `SQLInputFile ${task.sqlInputFile}`, file: task.sqlInputFile };
   } else {
     throw new Error(`InvokeSqlCommandTask ${task.identifier} has neither SQLCommand nor SQLInputFile: it needs one of them`);
@@ -135,7 +135,10 @@ function outputFolder(context: TaskContext, task: SqlTask): string {
     : undefined;
   if (local !== undefined) return resolve(local);
   // The settings are the operator's; the attribute is the configuration's, so it stays in the job's folders.
-  if (task.outputPath !== undefined) return confineOutput(task.outputPath, process.cwd(), outputRoots(context), `OutputPath ${task.outputPath}`);
+  if (task.outputPath !== undefined) {
+    const local = configuredPath(context, task.outputPath, `InvokeSqlCommandTask ${task.identifier}: OutputPath`);
+    return confineOutput(local, process.cwd(), outputRoots(context), `OutputPath ${task.outputPath}`);
+  }
   return resolve(context.paths.export);
 }
 

@@ -23,13 +23,13 @@ describe("idm pictures", () => {
     expect(svg.status).toBe(0);
     const texts = [...svg.stdout.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!
       .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&"));
-    expect(texts).toEqual(expect.arrayContaining([`1. ${HOSTILE_A}`, "3. click C", "Group 1 · Level 0", "Group 2 · Level 1"]));
+    expect(texts).toEqual(expect.arrayContaining([`0. ${HOSTILE_A}`, "2. click C", "Level 0", "Level 1"]));
   });
 
   it("idm steps --format mermaid draws a flowchart", () => {
     const drawn = idm(cwd, "steps", HOSTILE_JOB, "--format", "mermaid");
     expect(drawn.status).toBe(0);
-    expect(drawn.stdout.split("\n").slice(0, 2)).toEqual(["flowchart TD", '  subgraph g1 ["Group 1 · Level 0"]']);
+    expect(drawn.stdout.split("\n").slice(0, 2)).toEqual(["flowchart TD", '  subgraph g0 ["Level 0"]']);
   });
 
   it("idm instances <id> shows a run, and --format mermaid draws its gantt", () => {

@@ -161,4 +161,26 @@ describe("EntityPropertyExpression validation", () => {
     expect(problems.find((p) => p.code === "invalid-value" && p.message.includes("old"))!.message)
       .toBe(`EntityPropertyExpression "F" Expression is not valid: Literal:old is not a Int32 (HR_Person:Age is a Int32)`);
   });
+
+  it("accepts Binding=\"Photo.Id\" on a Binary property, the product's id of the stored file, with a warning; other fields of a Binary stay errors", () => {
+    const body = [
+      `  <EntityType Identifier="Album"><Property Identifier="Code" IsKey="true"/><Property Identifier="Title"/>` +
+        `<Property Identifier="Photo" Type="Binary"/><Property Identifier="PhotoCopy" Type="Binary"/></EntityType>`,
+      `  <EntityPropertyExpression Identifier="P" EntityType="Album" Property="PhotoCopy" Binding="Photo.Id"/>`,
+      `  <EntityPropertyExpression Identifier="Q" EntityType="Album" Property="Title" Binding="Photo.Name"/>`,
+    ].join("\n");
+    const problems = problemsOf(body);
+    expect(problems).toEqual([
+      {
+        code: "unsupported-expression", severity: "warning", ...at(body, "Id\""),
+        message: 'EntityPropertyExpression "P" Binding="Photo.Id" names the file of the Binary property Album:Photo, as the product accepts; ' +
+          "idm-toolkit does not store files apart from their property: the expression is deployed, and UpdateEntityPropertyExpressionsTask fails on it",
+        hint: 'Binding="Photo" copies the binary value itself',
+      },
+      {
+        code: "unresolved-reference", severity: "error", ...at(body, "Name\""),
+        message: 'EntityPropertyExpression "Q" Binding: resource.Photo.Name: Photo is a Binary, not a navigation',
+      },
+    ]);
+  });
 });

@@ -271,14 +271,32 @@ describe("model elements: entity type mappings", () => {
       `  </EntityTypeMapping>`,
     ].join("\n");
     const problems = problemsOf(body, model);
+    // A repeated mapping property is accepted (the first is kept): one warning, its later copy left unchecked.
     expect(problems).toMatchObject([
-      { code: "missing-attribute", line: 3, column: 3 },
-      { code: "unresolved-reference", ...at(body, "Identifier"), hint: "did you mean HR_Person?" },
-      { code: "unresolved-reference", ...at(body, `Identifier="Mail"`), hint: "did you mean Email?" },
-      { code: "duplicate-identifier", line: 7, column: 5 },
-      { code: "unresolved-reference", ...at(body, `Identifier="Mail"`, 1), hint: "did you mean Email?" },
+      { code: "missing-attribute", severity: "warning", line: 3, column: 3 },
+      { code: "unresolved-reference", severity: "error", ...at(body, "Identifier"), hint: "did you mean HR_Person?" },
+      { code: "unresolved-reference", severity: "error", ...at(body, `Identifier="Mail"`), hint: "did you mean Email?" },
+      { code: "duplicate-identifier", severity: "warning", line: 7, column: 5, related: [{ line: 6, column: 5 }] },
     ]);
+    expect(problems).toHaveLength(4);
+    expect(problems[0]!.message).toBe('EntityTypeMapping "HR_Persons" maps no property: synchronization leaves it out (a type provisioned by hand needs none)');
     expect(problems[2]!.message).toBe('Property Identifier="Mail": EntityType HR_Person has no Property Mail');
+    expect(problems[3]!.message).toBe('EntityTypeMapping "HR_Person" already has a Property "Mail", at b.xml:6:5; this one is ignored (the first is kept)');
+  });
+
+  it("keeps the first of a repeated mapping property: its keys are checked once, and the item holds the first", () => {
+    const body = [
+      `  <EntityTypeMapping Identifier="HR_Person" Connector="HR" ConnectionTable="HRPeople">`,
+      `    <Property Identifier="EmployeeId" ConnectionColumn="id" IsPrimaryKey="true"/>`,
+      `    <Property Identifier="Email" ConnectionColumn="mail"/>`,
+      `    <Property Identifier="EmployeeId" ConnectionColumn="id2" IsPrimaryKey="true"/>`,
+      `  </EntityTypeMapping>`,
+    ].join("\n");
+    const dir = writeFolder({ "a.xml": configFile(model), "b.xml": configFile(body) });
+    const result = validateFolder(dir);
+    expect(result.problems).toMatchObject([{ code: "duplicate-identifier", severity: "warning", line: 6, column: 5 }]);
+    const item = buildItems(result.configuration).find((i) => i.kind === "EntityTypeMapping" && i.identifier === "HR_Person")!;
+    expect((item.children as Record<string, Record<string, Record<string, unknown>>>).Property!.EmployeeId).toMatchObject({ ConnectionColumn: "id" });
   });
 
   it("has exactly one primary key and at most three unique keys besides it", () => {
@@ -300,6 +318,22 @@ describe("model elements: entity type mappings", () => {
     ]);
     expect(problems[0]).toMatchObject({ message: 'Property IsPrimaryKey="true" is not valid: EntityTypeMapping "T" already has its primary key A at b.xml:4:5', related: [{ line: 4, column: 5 }] });
     expect(problems[1]!.message).toBe('Property IsUniqueKey="true" is not valid: EntityTypeMapping "T" already has 3 unique keys besides its primary key (C, D, E)');
+  });
+
+  it("takes the product's directory formats: RDN, Guid, SID, Binary, Bit:<attribute>:<bit>, Concat:<separator>...", () => {
+    const names = ["A", "B", "C", "D", "E", "F", "G"];
+    const type = `  <EntityType Identifier="T">\n${names.map((p) => `    <Property Identifier="${p}" IsKey="true"/>`).join("\n")}\n  </EntityType>\n`;
+    const formats = ["rdn", "guid", "SID", "binary", "bit:userAccountControl:2", "concat:;", "DateTime"];
+    const body = [
+      `  <EntityTypeMapping Identifier="T" Connector="HR">`,
+      ...names.map((p, i) => `    <Property Identifier="${p}"${i === 0 ? ` IsPrimaryKey="true"` : ""} Format="${formats[i]}"/>`),
+      `  </EntityTypeMapping>`,
+    ].join("\n");
+    expect(problemsOf(body, model + "\n" + type).filter((p) => p.severity === "error")).toEqual([]);
+    const wrong = body.replace(`Identifier="B" Format="guid"`, `Identifier="B" Format="bit:userAccountControl"`);
+    const problems = problemsOf(wrong, model + "\n" + type).filter((p) => p.severity === "error");
+    expect(problems).toMatchObject([{ code: "invalid-value", ...at(wrong, "Format", 1) }]);
+    expect(problems[0]!.message).toBe('Property Format="bit:userAccountControl" is not valid: a bit format is Bit:<attribute>:<bit>, such as bit:userAccountControl:2');
   });
 
   it("takes a Format it can convert: 1601date or a date pattern", () => {

@@ -23,7 +23,28 @@ describe("valueFormat", () => {
     expect(ldap("soon")).toBe("soon");
   });
 
-  it("refuses a pattern without a whole date", () => {
+  it("reads DateTime as the product's LDAP dates: a FILETIME or a generalized time", () => {
+    const ldap = valueFormat("DateTime");
+    expect(ldap("133501824000000000")).toBe("2024-01-20T00:00:00.000Z");
+    expect(ldap("20240120083005.0Z")).toBe("2024-01-20T08:30:05.000Z");
+    expect(ldap("20240120083005.1234Z")).toBe("2024-01-20T08:30:05.123Z");
+    expect(ldap("20230229083005.0Z")).toBe("20230229083005.0Z");
+    expect(valueFormat("1601Date")("20240120083005Z")).toBe("2024-01-20T08:30:05.000Z");
+    expect(ldap("0")).toBeUndefined();
+  });
+
+  it("keeps the values of the product's directory formats as written, in any case", () => {
+    for (const format of ["rdn", "RDN", "guid", "sid", "SID", "binary", "Bytes", "bool", "byte", "double", "int16", "Int32", "int64", "MultivaluedText", "Date",
+      "bit:userAccountControl:2", "Bit:userAccountControl:512", "concat:;", "Concat: | "]) {
+      expect(valueFormat(format)("CN=Ann,OU=People")).toBe("CN=Ann,OU=People");
+    }
+  });
+
+  it("refuses a pattern without a whole date, and a bit or concat format without its parts", () => {
     expect(() => valueFormat("HH:mm")).toThrow('date format "HH:mm" needs yyyy, MM and dd');
+    expect(() => valueFormat("guide")).toThrow('date format "guide" needs yyyy, MM and dd');
+    expect(() => valueFormat("bit:userAccountControl")).toThrow("a bit format is Bit:<attribute>:<bit>, such as bit:userAccountControl:2");
+    expect(() => valueFormat("bit::2")).toThrow("a bit format is Bit:<attribute>:<bit>");
+    expect(() => valueFormat("concat:")).toThrow("Concat needs a separator");
   });
 });

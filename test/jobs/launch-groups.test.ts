@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JobStepItem } from "../../src/config/items.js";
-import { launchGroups, type LaunchGroup } from "../../src/jobs/launch-groups.js";
+import { launchGroups, launchSequence, type LaunchGroup } from "../../src/jobs/launch-groups.js";
 
 function steps(...levels: [string, number][]): JobStepItem[] {
   return levels.map(([task, level], i) => ({ kind: "inline", launchOrder: i + 1, level, task }));
@@ -30,5 +30,19 @@ describe("launchGroups", () => {
 
   it("refuses a batch size that is not a positive integer", () => {
     expect(() => launchGroups([], 0)).toThrow("MaxTaskBatchSize");
+  });
+});
+
+describe("launchSequence", () => {
+  it("numbers steps from 0 in launch order and gives each launch group its own effective level, as Get-JobSteps shows them", () => {
+    const groups = launchGroups(steps(["X", -1], ["B", 3], ["A", 1], ["C", 1], ["D", 1], ["Y", -1]), 2);
+    expect(launchSequence(groups).map((s) => [s.step.task, s.order, s.level, s.step.level])).toEqual([
+      ["X", 0, 0, -1],
+      ["A", 1, 1, 1],
+      ["C", 2, 1, 1],
+      ["D", 3, 2, 1],
+      ["Y", 4, 3, -1],
+      ["B", 5, 4, 3],
+    ]);
   });
 });

@@ -285,7 +285,7 @@ describe.each(BACKENDS)("runner on %s", (_, backend) => {
     const logs = await selectTaskLogs(store.dataSource.manager, summary.instanceId, 0).getMany();
     const of = (id: number) => logs.filter((l) => l.taskInstanceId === id).map((l) => l.message);
     expect(of(summary.tasks[0]!.id)).toEqual(["warning line"]);
-    expect(of(summary.tasks[1]!.id)).toEqual(["task B (MaintainIndexesTask) started, attempt 1", "debug line", "warning line", "task B ended Succeeded"]);
+    expect(of(summary.tasks[1]!.id)).toEqual(["task B (MaintainIndexesTask) started at level 0, attempt 1", "debug line", "warning line", "task B ended Succeeded"]);
   });
 });
 

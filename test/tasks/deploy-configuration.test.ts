@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS, type Settings } from "../../src/config/settings.js";
+import { readWindowsPrefixes } from "../../src/config/windows-paths.js";
 import { listDeployments } from "../../src/deploy/history.js";
 import { identifierDeclarations, namespaceProblem, type DeclarableItem } from "../../src/deploy/identifier-declarations.js";
 import { readStoredItems } from "../../src/deploy/read-stored.js";
@@ -288,6 +289,24 @@ export const other: Acme.Idm.JobTasks["Demo_Main"] = "HR_Synchronize";
     const result = await run(allowed.context, { ConfigurationDirectory: checkout, GeneratedFile: join(outputs, "merged.xml") });
     expect(result).toMatchObject({ state: "Succeeded", didWork: true });
     expect(existsSync(join(outputs, "merged.xml"))).toBe(true);
+  });
+
+  it("deploys a ConfigurationDirectory and writes a GeneratedFile named by Windows paths, through Paths.WindowsPrefixes, still confined", async () => {
+    const { root, conf } = confFolder({ "Sub/model.xml": BASE_MODEL });
+    mkdirSync(join(root, "elsewhere"));
+    writeFiles(join(root, "elsewhere"), { "model.xml": BASE_MODEL });
+    const { context, folders } = setup(conf);
+    const prefixes = readWindowsPrefixes({ "D:\\Conf": conf, "D:\\Root": root, "E:\\Jobs": folders.work });
+    context.settings = { ...context.settings, paths: { ...folders, windowsPrefixes: prefixes } };
+    await expect(run(context, { ConfigurationDirectory: "D:\\Root\\elsewhere" })).rejects.toThrow(/ConfigurationDirectory .*elsewhere is outside the configuration folder/);
+    await expect(run(context, { ConfigurationDirectory: "C:\\Conf" })).rejects.toThrow(
+      "DeployConfigurationTask Deploy: ConfigurationDirectory C:\\Conf is a Windows path that no prefix maps; Paths.WindowsPrefixes in the settings",
+    );
+    expect(await stored()).toEqual([]);
+    const result = await run(context, { ConfigurationDirectory: "d:\\conf\\Sub", GeneratedFile: "E:\\Jobs\\merged.xml" });
+    expect(result).toMatchObject({ state: "Succeeded", didWork: true });
+    expect(existsSync(join(folders.work, "merged.xml"))).toBe(true);
+    expect((await listDeployments(store)).map((d) => d.sourceFolder)).toEqual([join(conf, "Sub")]);
   });
 
   it("deploys nothing once cancelled", async () => {

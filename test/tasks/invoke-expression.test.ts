@@ -4,6 +4,7 @@ import { hostname } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS, type TaskSettings } from "../../src/config/settings.js";
+import { readWindowsPrefixes } from "../../src/config/windows-paths.js";
 import invokeExpression from "../../src/tasks/invoke-expression.js";
 import { handlerFor } from "../../src/tasks/registry.js";
 import type { TaskContext, TaskSnapshot } from "../../src/tasks/task-handler.js";
@@ -186,6 +187,22 @@ printf "no newline"
     symlinkSync(root, join(conf, "up"));
     await expect(run(context, "link.sh")).rejects.toThrow("script link.sh is outside the folders scripts may run from");
     await expect(run(context, "up/evil.sh")).rejects.toThrow("script up/evil.sh is outside the folders scripts may run from");
+    expect(existsSync(join(root, "ran"))).toBe(false);
+  });
+
+  it("runs a script named by a Windows path through Paths.WindowsPrefixes; the mapped path stays confined, and an unmapped one names the setting", async () => {
+    const { root, conf, context, lines } = setup({ "Scripts/HR_PreCollect.sh": "echo collected\n" });
+    writeFileSync(join(root, "evil.sh"), `touch "${join(root, "ran")}"\n`);
+    symlinkSync(join(root, "evil.sh"), join(conf, "Scripts", "link.sh"));
+    context.settings = { ...context.settings, paths: { ...context.settings.paths, windowsPrefixes: readWindowsPrefixes({ "D:\\Conf": conf, "\\\\fs01\\idm": root }) } };
+    expect(await run(context, "D:\\Conf\\Scripts\\HR_PreCollect.sh")).toMatchObject({ state: "Succeeded" });
+    expect(await run(context, "Scripts\\HR_PreCollect.sh")).toMatchObject({ state: "Succeeded" });
+    expect(lines("Information")).toEqual(["collected", "collected"]);
+    await expect(run(context, "\\\\FS01\\IDM\\evil.sh")).rejects.toThrow(`script ${join(root, "evil.sh")} is outside the folders scripts may run from`);
+    await expect(run(context, "d:/conf/Scripts/link.sh")).rejects.toThrow("is outside the folders scripts may run from");
+    await expect(run(context, "C:\\Scripts\\x.sh")).rejects.toThrow(
+      "InvokeExpressionTask T: InputPath C:\\Scripts\\x.sh is a Windows path that no prefix maps; Paths.WindowsPrefixes in the settings maps Windows prefixes to local folders",
+    );
     expect(existsSync(join(root, "ran"))).toBe(false);
   });
 

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import iconv from "iconv-lite";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readWindowsPrefixes } from "../../src/config/windows-paths.js";
 import { DEFAULT_SETTINGS, type Settings } from "../../src/config/settings.js";
 import type { Store } from "../../src/store/store.js";
 import invokeSqlCommand from "../../src/tasks/invoke-sql-command.js";
@@ -384,6 +385,20 @@ describe("InvokeSqlCommandTask on SQLite", () => {
     const wider = setup(store, {}, { tasks: { ...DEFAULT_SETTINGS.tasks, scriptRoots: [s.root] } });
     await wider.run({ SQLInputFile: join(s.root, "secret.sql") });
     expect(wider.csv("T.csv")).toBe("x\r\nleaked\r\n");
+  });
+
+  it("reads a SQLInputFile and writes an OutputPath written as Windows paths, through Paths.WindowsPrefixes, still confined", async () => {
+    await createPeople(store);
+    const s = setup(store, { "Sql/people.sql": "SELECT id, name, note FROM people ORDER BY id;\n" });
+    s.context.settings = { ...s.context.settings, paths: { ...s.context.settings.paths, windowsPrefixes: readWindowsPrefixes({ "D:\\Conf": s.conf, "D:\\Out": s.folders.work, "D:\\Root": s.root }) } };
+    await s.run({ SQLInputFile: "d:\\conf\\SQL\\..\\Sql\\people.sql", OutputPath: "D:\\Out\\Reports" });
+    expect(s.csv("T.csv", join(s.folders.work, "Reports"))).toBe(PEOPLE_CSV);
+    writeFileSync(join(s.root, "secret.sql"), "SELECT 'leaked' AS x");
+    await expect(s.run({ SQLInputFile: "D:\\Root\\secret.sql" })).rejects.toThrow(/^SQLInputFile .*secret\.sql is outside the folders SQL files may be read from/);
+    await expect(s.run({ SQLCommand: "SELECT 1", OutputPath: "D:\\Root\\elsewhere" })).rejects.toThrow(/^OutputPath D:\\Root\\elsewhere is outside the folders tasks may write to/);
+    await expect(s.run({ SQLInputFile: "F:\\Sql\\people.sql" })).rejects.toThrow(
+      /^InvokeSqlCommandTask T: SQLInputFile F:\\Sql\\people\.sql is a Windows path that no prefix maps; Paths\.WindowsPrefixes in the settings .*; give a settings file with --settings <file>$/,
+    );
   });
 
   it("needs exactly one of SQLCommand and SQLInputFile", async () => {

@@ -25,16 +25,16 @@ export async function steps(program: Command, job: string, options: StepsFlags):
   });
   if (format === "mermaid") return void process.stdout.write(jobGraphMermaid(graph));
   if (format === "dot") return void process.stdout.write(jobGraphDot(graph));
-  const groups = graph.groups;
   if (format === "json") {
-    const json = { job, groups: groups.map((g) => ({ level: g.level, tasks: g.steps.map((s) => s.identifier) })) };
+    const json = {
+      job,
+      steps: graph.groups.flatMap((g) => g.steps.map((s) => ({ task: s.identifier, type: s.type, order: s.order, level: g.level, declaredLevel: g.declaredLevel }))),
+      groups: graph.groups.map((g) => ({ level: g.level, declaredLevel: g.declaredLevel, tasks: g.steps.map((s) => s.identifier) })),
+    };
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return;
   }
-  let order = 0;
-  for (const [index, group] of groups.entries()) {
-    for (const step of group.steps) {
-      process.stdout.write(`Task : ${step.identifier}, Order : ${++order}, Group : ${index + 1}, Level : ${group.level}\n`);
-    }
+  for (const group of graph.groups) {
+    for (const step of group.steps) process.stdout.write(`Task : ${step.identifier}, Order : ${step.order}, Level : ${group.level}\n`);
   }
 }

@@ -614,7 +614,7 @@ export interface EntityTypeMappingAttributes extends DisplayNames {}
 export interface EntityTypeMappingPropertyAttributes {
   /** Source column. */
   ConnectionColumn?: string;
-  /** Format of the value in the source, e.g. 1601date for LDAP dates. */
+  /** Format of the value in the source: 1601date or DateTime (LDAP dates, converted), a date pattern such as yyyy-MM-dd (converted), or one of the product's directory formats, kept as written: Bool, Byte, Bytes, Binary, Date, Double, Guid, Int16, Int32, Int64, MultivaluedText, RDN, SID, Concat:<separator>, Bit:<attribute>:<bit>. */
   Format?: string;
   /** The entity type's property (a mapping property shares its identifier). */
   Identifier: string;

@@ -35,6 +35,9 @@ function mappedProperties(item: LazyStoredItem): MappedProperty[] {
 }
 
 export async function readMappingItems(store: Store, connector: string): Promise<ConnectorMappingItems> {
-  const entityTypes = (await itemsOf(store, "EntityTypeMapping", connector)).map((item) => ({ item, properties: mappedProperties(item) }));
+  // A mapping with no property (a type provisioned by hand) has no file to read and nothing to compare.
+  const entityTypes = (await itemsOf(store, "EntityTypeMapping", connector))
+    .map((item) => ({ item, properties: mappedProperties(item) }))
+    .filter((mapping) => mapping.properties.length > 0);
   return { entityTypes, associations: await itemsOf(store, "EntityAssociationMapping", connector) };
 }

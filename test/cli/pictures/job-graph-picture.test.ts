@@ -8,44 +8,44 @@ import { deployXml } from "../../helpers/deploy-xml.js";
 import { HOSTILE_FILES, HOSTILE_JOB } from "./hostile-job.js";
 
 const MERMAID = `flowchart TD
-  subgraph g1 ["Group 1 · Level 0"]
+  subgraph g0 ["Level 0"]
     direction LR
-    t1["1. A #34;q#34; #35;35#59; #38;lt#59; #60;b#62;bold#60;/b#62; #96;md#96; #58; #59; #37;#37; \\n \\ end<br/>MaintainIndexesTask"]
+    t0["0. A #34;q#34; #35;35#59; #38;lt#59; #60;b#62;bold#60;/b#62; #96;md#96; #58; #59; #37;#37; \\n \\ end<br/>MaintainIndexesTask"]
   end
-  subgraph g2 ["Group 2 · Level 0"]
+  subgraph g1 ["Level 1 · declared 0"]
     direction LR
-    t2["2. gantt Éé 漢字 🙂 #64258;°°35#182;ß#10;x<br/>MaintainIndexesTask"]
+    t1["1. gantt Éé 漢字 🙂 #64258;°°35#182;ß#10;x<br/>MaintainIndexesTask"]
   end
-  subgraph g3 ["Group 3 · Level 1"]
+  subgraph g2 ["Level 2 · declared 1"]
     direction LR
-    t3["3. click C<br/>MaintainIndexesTask"]
+    t2["2. click C<br/>MaintainIndexesTask"]
   end
+  g0 -.-> g1
   g1 -.-> g2
-  g2 -.-> g3
-  t1 --> t3
+  t0 --> t2
 `;
 
 const DOT = `digraph "J \\"x\\" # % ; : <b>" {
   compound=true;
   node [shape=box];
+  subgraph cluster_0 {
+    label="Level 0";
+    t0 [label="0. A \\"q\\" #35; &amp;lt; <b>bold</b> \`md\` : ; %% \\\\n \\\\ end\\nMaintainIndexesTask"];
+    { rank=same; t0; }
+  }
   subgraph cluster_1 {
-    label="Group 1 · Level 0";
-    t1 [label="1. A \\"q\\" #35; &amp;lt; <b>bold</b> \`md\` : ; %% \\\\n \\\\ end\\nMaintainIndexesTask"];
+    label="Level 1 · declared 0";
+    t1 [label="1. gantt Éé 漢字 🙂 ﬂ°°35¶ß&#10;x\\nMaintainIndexesTask"];
     { rank=same; t1; }
   }
   subgraph cluster_2 {
-    label="Group 2 · Level 0";
-    t2 [label="2. gantt Éé 漢字 🙂 ﬂ°°35¶ß&#10;x\\nMaintainIndexesTask"];
+    label="Level 2 · declared 1";
+    t2 [label="2. click C\\nMaintainIndexesTask"];
     { rank=same; t2; }
   }
-  subgraph cluster_3 {
-    label="Group 3 · Level 1";
-    t3 [label="3. click C\\nMaintainIndexesTask"];
-    { rank=same; t3; }
-  }
+  t0 -> t1 [style=dashed, ltail=cluster_0, lhead=cluster_1];
   t1 -> t2 [style=dashed, ltail=cluster_1, lhead=cluster_2];
-  t2 -> t3 [style=dashed, ltail=cluster_2, lhead=cluster_3];
-  t1 -> t3;
+  t0 -> t2;
 }
 `;
 
@@ -80,6 +80,6 @@ describe.each(BACKENDS)("pictures of a job on %s", (_, backend) => {
     await deployXml(store, HOSTILE_FILES);
     const snapshot = await readJobSnapshot(store, HOSTILE_JOB);
     const groups = jobGraph(HOSTILE_JOB, snapshot!.steps, 5).groups;
-    expect(groups.map((g) => [g.level, g.steps.map((s) => s.launchOrder)])).toEqual([[0, [1, 2]], [1, [3]]]);
+    expect(groups.map((g) => [g.level, g.declaredLevel, g.steps.map((s) => s.order)])).toEqual([[0, 0, [0, 1]], [1, 1, [2]]]);
   });
 });

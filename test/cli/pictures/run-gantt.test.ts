@@ -42,14 +42,14 @@ const GANTT = `gantt
   title J #34;x#34; #35; #37; #59; #58; #60;b#62; · instance 1 · Error · 1 not started
   dateFormat YYYY-MM-DD HH:mm:ss.SSS
   axisFormat %H:%M:%S
-  section No level
-  1. U (Succeeded) :done, t6, 2025-01-06 02:00:00.000, 2025-01-06 02:00:00.040
-  section Level 0
-  2. A #34;q#34; #35;35#59; #38;lt#59; #60;b#62;bold#60;/b#62; #96;md#96; #58; #59; #37;#37; \\n \\ end (Succeeded) :done, t5, 2025-01-06 02:00:00.050, 2025-01-06 02:00:01.250
-  3. gantt Éé 漢字 🙂 #64258;°°35#182;ß#10;x (Warning) :crit, done, t4, 2025-01-06 02:00:00.051, 2025-01-06 02:00:02.000
-  section Level 1
-  4. click C (Skipped) :done, t3, 2025-01-06 02:00:02.010, 2025-01-06 02:00:02.010
-  5. D (Error) :crit, t2, 2025-01-06 02:00:02.011, 2025-01-06 02:00:03.500
+  section Level 0 · no level declared
+  0. U (Succeeded) :done, t6, 2025-01-06 02:00:00.000, 2025-01-06 02:00:00.040
+  section Level 1 · declared 0
+  1. A #34;q#34; #35;35#59; #38;lt#59; #60;b#62;bold#60;/b#62; #96;md#96; #58; #59; #37;#37; \\n \\ end (Succeeded) :done, t5, 2025-01-06 02:00:00.050, 2025-01-06 02:00:01.250
+  2. gantt Éé 漢字 🙂 #64258;°°35#182;ß#10;x (Warning) :crit, done, t4, 2025-01-06 02:00:00.051, 2025-01-06 02:00:02.000
+  section Level 2 · declared 1
+  3. click C (Skipped) :done, t3, 2025-01-06 02:00:02.010, 2025-01-06 02:00:02.010
+  4. D (Error) :crit, t2, 2025-01-06 02:00:02.011, 2025-01-06 02:00:03.500
 `;
 
 describe.each(BACKENDS)("a gantt chart of a run on %s", (_, backend) => {
@@ -64,7 +64,7 @@ describe.each(BACKENDS)("a gantt chart of a run on %s", (_, backend) => {
     await db.drop();
   });
 
-  it("draws each started task in its level's section, its state as name and tag, and counts the tasks that never started", async () => {
+  it("draws each started task in its effective level's section, its state as name and tag, and counts the tasks that never started", async () => {
     const id = await insertRun(store, "Error", 3_600, [
       { task: "E", level: 2, launchOrder: 6, groupIndex: 3, state: "Pending" },
       { task: "D", level: 1, launchOrder: 5, groupIndex: 2, state: "Error", from: 2_011, to: 3_500 },
@@ -84,12 +84,12 @@ describe.each(BACKENDS)("a gantt chart of a run on %s", (_, backend) => {
     ]);
     const lines = (text: string) => text.split("\n").filter((l) => l.includes(" :"));
     expect(lines(runGantt((await readInstanceTimeline(store, running))!, at(9_000))))
-      .toEqual([`  1. click C (InProgress) :active, t1, 2025-01-06 02:00:00.100, 2025-01-06 02:00:09.000`]);
+      .toEqual([`  0. click C (InProgress) :active, t1, 2025-01-06 02:00:00.100, 2025-01-06 02:00:09.000`]);
     const dead = await insertRun(store, "Error", 5_000, [
       { task: "click C", level: 0, launchOrder: 1, groupIndex: 0, state: "InProgress", from: 100 },
     ]);
     expect(lines(runGantt((await readInstanceTimeline(store, dead))!, at(9_000))))
-      .toEqual([`  1. click C (InProgress) :active, t2, 2025-01-06 02:00:00.100, 2025-01-06 02:00:05.000`]);
+      .toEqual([`  0. click C (InProgress) :active, t2, 2025-01-06 02:00:00.100, 2025-01-06 02:00:05.000`]);
   });
 
   it("has no timeline for an instance that does not exist", async () => {

@@ -121,6 +121,13 @@ describe("generated XSD with xmllint", () => {
     expect(result.status).toBe(0);
   });
 
+  it("accepts ConsolidationMode and TemplateTransformation on any element, a child included, and only the product's modes", () => {
+    const overlay = VALID.replace(`IsPrimaryKey="1"`, `IsPrimaryKey="1" ConsolidationMode="Merge" TemplateTransformation="OnePerLanguage"`);
+    expect(overlay).not.toBe(VALID);
+    expect(lint("overlay.xml", overlay).status).toBe(0);
+    expect(lint("mode.xml", overlay.replace(`"Merge"`, `"Merg"`)).status).not.toBe(0);
+  });
+
   it("rejects a misspelt attribute", () => {
     const result = lint("misspelt.xml", VALID.replace("ContinueOnError=", "ContinueOnEror="));
     expect(result.status).not.toBe(0);
