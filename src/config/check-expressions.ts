@@ -221,7 +221,7 @@ class ExpressionChecker {
     for (const chain of chains) {
       const resolved = resolveChain(this.model, type.identifier, chain.fields, chain.elements);
       if (resolved.ok) continue;
-      if (form.attribute === "Binding" && this.#namesFileId(resolved.entityType, chain.fields, resolved.index)) {
+      if (attribute === "Binding" && this.#namesFileId(resolved.entityType, chain.fields, resolved.index)) {
         const binary = chain.fields[resolved.index - 1]!;
         this.problems.push({
           code: "unsupported-expression", severity: "warning", ...inValue(chain.offsets[resolved.index]!),

@@ -127,6 +127,37 @@ describe.each(BACKENDS)("UpdateEntityPropertyExpressionsTask on %s", (_, backend
     expect(rows.get("b")!.values).toMatchObject({ Mail: "Abcde", Kind: "person" });
   });
 
+  it("computes C# expressions and the product's functions applied to a Binding, through navigations", async () => {
+    await deployModel(store, PEOPLE_MODEL + `
+  <EntityPropertyExpression Identifier="P_InternalDisplayName" EntityType="P" Property="InternalDisplayName"
+    Expression="C#:person:return person.LastName?.ToUpper() + &quot;, &quot; + person.FirstName + (person.Manager != null ? &quot; (&quot; + person.Manager.LastName + &quot;)&quot; : &quot;&quot;);" />
+  <EntityPropertyExpression Identifier="P_ReportNames" EntityType="P" Property="ReportNames"
+    Expression="C#:p:return p.Reports.Any() ? string.Join(&quot;,&quot;, p.Reports.OrderBy(r => r.FirstName).Select(r => r.FirstName)) : null;" />
+  <EntityPropertyExpression Identifier="P_NextAge" EntityType="P" Property="NextAge" Expression="C#:p:return p.Age.HasValue ? p.Age.Value / 4 : -1;" />
+  <EntityPropertyExpression Identifier="P_Mail" EntityType="P" Property="Mail" Binding="FirstName" Expression="Simplify" />`);
+    await insertPeople(store, PEOPLE);
+    const result = await handler.run(ws.context, task());
+    expect(result).toMatchObject({ state: "Succeeded", counters: { computed: 4, errors: 0 } });
+    const rows = await allResources(store);
+    expect(rows.get("boss")!.values).toMatchObject({ InternalDisplayName: "LOVELACE, Ada", ReportNames: "Bob,Élodie", NextAge: 12, Mail: "ADA" });
+    expect(rows.get("e1")!.values).toMatchObject({ InternalDisplayName: "MÜLLER SMITH, Élodie (Lovelace)", ReportNames: "Carl", NextAge: 7, Mail: "ELODIE" });
+    expect(rows.get("e3")!.values).toMatchObject({ InternalDisplayName: ", Carl (Müller Smith)", NextAge: -1 });
+    expect(rows.get("e3")!.values).not.toHaveProperty("ReportNames");
+  });
+
+  it("logs a C# exception on one resource with its key and where the expression is written, and goes on", async () => {
+    await deployModel(store, PEOPLE_MODEL + `
+  <EntityPropertyExpression Identifier="P_NextAge" EntityType="P" Property="NextAge" Expression="C#:p:return p.Age.Value + 1;" />`);
+    await insertPeople(store, PEOPLE);
+    const result = await handler.run(ws.context, task());
+    expect(result).toMatchObject({ state: "Warning", counters: { computed: 4, errors: 2 } });
+    expect(ws.lines("Warning")).toEqual([
+      expect.stringMatching(/^P e2: P_NextAge at model\.xml:\d+ \(NextAge\) failed: InvalidOperationException: /),
+      expect.stringMatching(/^P e3: P_NextAge at model\.xml:\d+ \(NextAge\) failed: InvalidOperationException: /),
+    ]);
+    expect((await allResources(store)).get("boss")!.values).toMatchObject({ NextAge: 51 });
+  });
+
   it("Dirty mode follows navigations: a manager renamed gets its reports' display names recomputed, and nothing else", async () => {
     await deployModel(store, PEOPLE_MODEL + `
   <EntityPropertyExpression Identifier="P_InternalDisplayName" EntityType="P" Property="InternalDisplayName"

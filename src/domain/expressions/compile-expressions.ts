@@ -129,7 +129,7 @@ export function compileExpression(identifier: string, entityType: string, attrib
       return { expression: { ...base, evaluate }, navigations };
     }
     default:
-      throw new Error(`EntityPropertyExpression ${identifier}: this Expression cannot run in idm-toolkit (idm validate reports it as ${form.kind === "none" ? "missing-attribute" : "unsupported-expression"})`);
+      throw new Error(`EntityPropertyExpression ${identifier}: this Expression cannot run in idm-toolkit (idm validate reports it as ${form.kind === "none" ? "missing-attribute" : "invalid-expression"})`);
   }
 }
 

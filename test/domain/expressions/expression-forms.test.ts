@@ -1,6 +1,6 @@
 /** The Expression / Binding forms (pure). */
 import { describe, expect, it } from "vitest";
-import { literalValue, readExpressionForm } from "../../../src/domain/expressions/expression-forms.js";
+import { functionAsCSharp, literalValue, readExpressionForm } from "../../../src/domain/expressions/expression-forms.js";
 
 describe("expression forms", () => {
   it("reads CEL (with the offset of its source in the value), Literal, Binding alone, C#, functions and the rest", () => {
@@ -10,10 +10,18 @@ describe("expression forms", () => {
     expect(readExpressionForm("C#:p:return p.A;", undefined)).toEqual({ kind: "csharp", variable: "p", body: "return p.A;", offset: 5 });
     expect(readExpressionForm("C#:return 1;", undefined)).toEqual({ kind: "csharp", variable: undefined, body: "return 1;", offset: 3 });
     expect(readExpressionForm("C#:return:x;", undefined)).toEqual({ kind: "csharp", variable: undefined, body: "return:x;", offset: 3 });
-    expect(readExpressionForm("ToUpper", "LastName")).toEqual({ kind: "function", name: "ToUpper", cel: "CEL:upper(resource.LastName)" });
-    expect(readExpressionForm("ParseUniversalDate:yyyy-MM-dd", "D")).toEqual({ kind: "function", name: "ParseUniversalDate", cel: undefined });
+    expect(readExpressionForm("ToUpper", "LastName")).toEqual({ kind: "function", name: "ToUpper", argument: undefined, binding: "LastName" });
+    expect(readExpressionForm("ParseLocalDate:Romance Standard Time|dd/MM/yyyy", "D")).toEqual({ kind: "function", name: "ParseLocalDate", argument: "Romance Standard Time|dd/MM/yyyy", binding: "D" });
+    expect(readExpressionForm("Simplify", undefined)).toEqual({ kind: "function", name: "Simplify", argument: undefined, binding: undefined });
     expect(readExpressionForm("resource.A", undefined)).toEqual({ kind: "unknown", text: "resource.A" });
     expect(readExpressionForm("", "")).toEqual({ kind: "none" });
+  });
+
+  it("writes a function form as the C# extension call it stands for", () => {
+    const form = readExpressionForm('ParseLocalDate:Romance Standard Time|dd/MM/"yyyy"', "Contract.Start");
+    expect(form.kind === "function" && functionAsCSharp(form, "Contract.Start")).toEqual({
+      variable: "resource", body: 'return resource.Contract.Start.ParseLocalDate("Romance Standard Time|dd/MM/\\"yyyy\\"");',
+    });
   });
 
   it("types literals as their property", () => {
