@@ -7,7 +7,7 @@
  */
 import { RESOURCE_VARIABLE } from "../domain/expressions/resource-variable.js";
 import { FUNCTION_BODY_START, functionAsCSharp, literalValue, readExpressionForm, type ExpressionForm } from "../domain/expressions/expression-forms.js";
-import { compileCSharp } from "../domain/expressions/csharp/compile-csharp.js";
+import { compileCSharp, storableKind } from "../domain/expressions/csharp/compile-csharp.js";
 import { resolveChain, resourceChains, type ResourceChain } from "../domain/expressions/resource-paths.js";
 import type { EntityModel, EntityTypeDefinition, PropertyModel, PropertyType } from "../domain/resources/entity-model.js";
 import { attributeValuePosition } from "./attribute-value-position.js";
@@ -149,7 +149,7 @@ class ExpressionChecker {
         }
         return;
       case "csharp":
-        this.#csharp(element, type, form);
+        this.#csharp(element, type, target, form);
         return;
       case "function":
         this.#function(element, type, form);
@@ -172,14 +172,19 @@ class ExpressionChecker {
     };
   }
 
-  #csharp(element: ConfigElement, type: EntityTypeDefinition, form: Extract<ExpressionForm, { kind: "csharp" }>): void {
+  #csharp(element: ConfigElement, type: EntityTypeDefinition, target: PropertyModel, form: Extract<ExpressionForm, { kind: "csharp" }>): void {
     const id = String(element.attributes.Identifier);
     const inValue = this.#inValue(element, "Expression");
     const { program, problems } = compileCSharp(form.variable, form.body, { model: this.model, entityType: type.identifier });
     for (const problem of problems) {
       this.#reportAt("invalid-expression", inValue(form.offset + problem.start), `EntityPropertyExpression "${id}" Expression is not valid C#: ${problem.message}`, problem.hint);
     }
-    if (program && form.variable !== undefined) this.#chains(id, "Expression", type, form.variable, program.chains, (index) => inValue(form.offset + index));
+    if (!program) return;
+    if (form.variable !== undefined) this.#chains(id, "Expression", type, form.variable, program.chains, (index) => inValue(form.offset + index));
+    for (const shape of program.returns.filter((r) => !storableKind(r.kind, target.type))) {
+      this.#reportAt("invalid-expression", inValue(form.offset + shape.start),
+        `EntityPropertyExpression "${id}" Expression returns a ${shape.kind === "bool" ? "bool" : shape.kind === "date" ? "DateTime" : shape.kind} where ${type.identifier}:${target.identifier} is a ${target.type}`);
+    }
   }
 
   /** `ToUpper` with a Binding: the C# `resource.<Binding>.ToUpper()`; the Binding's names are reported where it is written. */

@@ -112,6 +112,18 @@ describe("EntityPropertyExpression validation", () => {
     expect(problemsOf(body)).toEqual([]);
   });
 
+  it("reports a C# return whose kind the target property cannot hold, at the returned expression", () => {
+    const body = [
+      expression("A", "Age", `Expression="C#:p:if (p.FirstName == null) { return -1; } return p.LastName + &quot;!&quot;;"`),
+      expression("B", "Title", `Expression="C#:p:return p.Age &gt; 3;"`),
+      expression("C", "Mail", `Expression="C#:p:return p.Age.HasValue ? p.FirstName : null;"`),
+    ].join("\n");
+    expect(problemsOf(body)).toEqual([
+      { code: "invalid-expression", severity: "error", ...at(body, "p.LastName + &quot;!"),
+        message: `EntityPropertyExpression "A" Expression returns a string where HR_Person:Age is a Int32` },
+    ]);
+  });
+
   it("reports C# syntax, unsupported constructs and unknown members at their character, with a hint", () => {
     const body = [
       expression("A", "InternalDisplayName", `Expression="C#:p:return p.FirstName + ;"`),

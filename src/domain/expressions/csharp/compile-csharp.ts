@@ -7,7 +7,7 @@ import type { EntityModel, PropertyType } from "../../resources/entity-model.js"
 import type { ResourceChain } from "../resource-paths.js";
 import type { ResourceObject } from "../compile-expressions.js";
 import { INTEGER_TYPES } from "../expression-forms.js";
-import { compileBody } from "./compiler.js";
+import { compileBody, type ReturnShape, type ValueKind } from "./compiler.js";
 import { toStored } from "./datetime.js";
 import { toText } from "./operators.js";
 import type { Env } from "./runtime.js";
@@ -22,6 +22,8 @@ export interface CSharpProgram {
   /** Every `<variable>.A.B…` chain the body reads (through lambda parameters over collections too, as `elements`), for
    *  did-you-mean on unknown members and for loading navigations. Offsets are into `body`. */
   chains: ResourceChain[];
+  /** The kind of value each `return` gives, where the syntax or the model tells (offsets into `body`). */
+  returns: ReturnShape[];
   /** Never throws: a C# exception (NullReferenceException, InvalidOperationException, FormatException, the step
    *  budget) is { ok: false, error: "<ExceptionType>: <message>" }. */
   evaluate(resource: ResourceObject, context?: { iteration?: number }): { ok: true; value: CSharpValue } | { ok: false; error: string };
@@ -50,7 +52,21 @@ export function compileCSharp(variable: string | undefined, body: string, types:
       return { ok: false, error: `InternalError: ${(error as Error).message}` };
     }
   };
-  return { program: { chains: compiled.chains, evaluate }, problems: [] };
+  return { program: { chains: compiled.chains, returns: compiled.returns, evaluate }, problems: [] };
+}
+
+/** Whether a value of that kind can be stored in a property of that type (storedCSharpValue's rules, known before running). */
+export function storableKind(kind: ValueKind, type: PropertyType): boolean {
+  switch (type) {
+    case "String": case "Guid": case "Binary":
+      return true;
+    case "Bool":
+      return kind === "bool";
+    case "DateTime":
+      return kind === "date";
+    default:
+      return INTEGER_TYPES.has(type) || type === "Double" ? kind === "number" : true;
+  }
 }
 
 /** The value as a property of that type stores it (see compile-expressions.ts storedValue for CEL): string, number,

@@ -114,16 +114,27 @@ function integerLiteral(text: string): bigint {
   return BigInt(t);
 }
 
+/** What a `return` gives, when its syntax or the model tells (for validation against the target property's type). */
+export interface ReturnShape {
+  kind: ValueKind;
+  start: number;
+  end: number;
+}
+
+export type ValueKind = "string" | "bool" | "number" | "date";
+
 export interface CompileResult {
   run?: (env: Env) => CSharpValue;
   slots: number;
   problems: Problem[];
   chains: ResourceChain[];
+  returns: ReturnShape[];
 }
 
 export function compileBody(root: SyntaxNode, variable: string | undefined, model: EntityModel, entityType: string): CompileResult {
   const problems: Problem[] = [];
   const chains: ResourceChain[] = [];
+  const returns: ReturnShape[] = [];
   let slots = 1;
   const scopes: Map<string, Local>[] = [new Map()];
   const rootStatic: Static = { entity: entityType, chain: { fields: [], offsets: [], elements: [] } };
@@ -737,7 +748,10 @@ export function compileBody(root: SyntaxNode, variable: string | undefined, mode
           problem(node, "return needs a value: the expression computes one");
           return () => null;
         }
-        const c = value(e).code;
+        const compiled = value(e);
+        const kind = shapeOf(e, compiled.st);
+        if (kind) returns.push({ kind, start: e.startIndex, end: e.endIndex });
+        const c = compiled.code;
         return (env) => c(env);
       }
       case "local_declaration_statement": {
@@ -834,10 +848,10 @@ export function compileBody(root: SyntaxNode, variable: string | undefined, mode
 
   if (depth(root) > MAX_DEPTH) {
     problems.push({ message: `the expression is nested more than ${MAX_DEPTH} levels deep`, start: 0, end: root.endIndex });
-    return { problems, chains: [], slots };
+    return { problems, chains: [], slots, returns };
   }
   syntaxErrors(root, problems);
-  if (problems.length > 0) return { problems, chains: [], slots };
+  if (problems.length > 0) return { problems, chains: [], slots, returns };
   const top = root.namedChildren.filter((c) => c.type !== "comment");
   for (const c of top) {
     if (c.type !== "global_statement") problem(c, `${describe(c.type)} is not supported in an expression body`);
@@ -853,7 +867,38 @@ export function compileBody(root: SyntaxNode, variable: string | undefined, mode
     }
     throw new CSharpException("InvalidOperationException", "the body ended without return");
   };
-  return { run, slots, problems, chains: longest(chains) };
+  return { run, slots, problems, chains: longest(chains), returns };
+}
+
+const KIND_OF_PROPERTY: Partial<Record<PropertyType, ValueKind>> = {
+  String: "string", Bool: "bool", Int32: "number", Int64: "number", Int16: "number", Byte: "number", Double: "number", DateTime: "date",
+};
+const COMPARISONS = new Set(["==", "!=", "<", ">", "<=", ">=", "&&", "||"]);
+
+/** The kind of an expression's value where its syntax says it (a literal, a comparison, a concatenation) or the model does (a property). */
+function shapeOf(node: SyntaxNode, st: Static): ValueKind | undefined {
+  if (st.scalar) return KIND_OF_PROPERTY[st.scalar];
+  switch (node.type) {
+    case "string_literal": case "verbatim_string_literal": case "raw_string_literal": case "interpolated_string_expression":
+      return "string";
+    case "boolean_literal":
+      return "bool";
+    case "integer_literal": case "real_literal":
+      return "number";
+    case "parenthesized_expression":
+      return node.namedChildren.length === 1 ? shapeOf(node.namedChildren[0]!, {}) : undefined;
+    case "prefix_unary_expression":
+      return node.children[0]?.type === "!" ? "bool" : undefined;
+    case "binary_expression": {
+      const operator = node.childForFieldName("operator")?.type ?? node.children[1]?.type ?? "";
+      if (COMPARISONS.has(operator)) return "bool";
+      if (operator !== "+") return undefined;
+      const sides = [node.childForFieldName("left"), node.childForFieldName("right")];
+      return sides.some((side) => side && shapeOf(side, {}) === "string") ? "string" : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** A statement that cannot complete normally (C#'s reachability, for `return` and `if`/`else`). */
