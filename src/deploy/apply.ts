@@ -14,7 +14,7 @@ import { deleteItems, finishDeployment, insertDeployment, insertItems, insertRev
 import { hasChanges, ledgerPlan, planDeploy, PLAN_VERSION, type Plan } from "./plan.js";
 import { type StoredItem } from "../domain/stored-items.js";
 import { readStoredForPlan } from "./read-stored.js";
-import { revisionOfRow, revisionState, sourceColumns, toItemRow } from "./stored-items.js";
+import { revisionState, sourceColumns, toItemRow } from "./stored-items.js";
 
 export interface DeployOptions {
   sourceFolder: string;
@@ -101,7 +101,6 @@ async function applyPlan(store: Store, manager: EntityManager, plan: Plan, store
   }).execute();
   const deploymentId = Number(inserted.identifiers[0]!.id);
 
-  // Each item's JSON is written once and reused by its revision.
   const rows = plan.inserts.map((item) => toItemRow(item, deploymentId));
   const itemBatch = insertBatchSize(store.dialect, 10);
   for (let i = 0; i < plan.inserts.length; i += itemBatch) {
@@ -119,9 +118,11 @@ async function applyPlan(store: Store, manager: EntityManager, plan: Plan, store
     await options.afterBatch?.();
   }
 
+  // A revision keeps the state before its change: the state after it is in the next revision, or in
+  // idm_items (history.ts itemsAfter), so each item's JSON is written once per deployment.
   const revisions = [
-    ...plan.inserts.map((item, i) => ({ deploymentId, kind: item.kind, identifier: item.identifier, operation: "insert" as const, before: null, after: revisionOfRow(rows[i]!) })),
-    ...plan.updates.map(({ item }) => ({ deploymentId, kind: item.kind, identifier: item.identifier, operation: "update" as const, before: revisionState(storedOf(item.kind, item.identifier)), after: revisionState(item) })),
+    ...plan.inserts.map((item) => ({ deploymentId, kind: item.kind, identifier: item.identifier, operation: "insert" as const, before: null, after: null })),
+    ...plan.updates.map(({ item }) => ({ deploymentId, kind: item.kind, identifier: item.identifier, operation: "update" as const, before: revisionState(storedOf(item.kind, item.identifier)), after: null })),
     ...plan.deletes.map((d) => ({ deploymentId, kind: d.kind, identifier: d.identifier, operation: "delete" as const, before: revisionState(storedOf(d.kind, d.identifier)), after: null })),
   ];
   const revisionBatch = insertBatchSize(store.dialect, 6);

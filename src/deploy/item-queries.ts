@@ -69,9 +69,10 @@ export function selectDeployments(m: EntityManager): SelectQueryBuilder<Deployme
   return m.createQueryBuilder<DeploymentRow>(ENTITY.deployment, "d").select(columns).orderBy("d.id", "DESC");
 }
 
-/** Revisions up to a deployment, newest first per item: the state after that deployment. */
-export function selectRevisionsUpTo(m: EntityManager, deploymentId: number): SelectQueryBuilder<RevisionRow> {
-  return m.createQueryBuilder<RevisionRow>(ENTITY.revision, "r")
-    .where("r.deploymentId <= :deploymentId", { deploymentId })
-    .orderBy("r.id", "ASC");
+/**
+ * The revisions of the items a deployment's state needs, oldest first: every revision up to it, and
+ * later ones too, whose `before` is the state an item kept until then.
+ */
+export function selectRevisions(m: EntityManager): SelectQueryBuilder<RevisionRow> {
+  return m.createQueryBuilder<RevisionRow>(ENTITY.revision, "r").orderBy("r.id", "ASC");
 }

@@ -20,12 +20,6 @@ export function sourceColumns(source: SourcePosition | null): Pick<ItemRow, "sou
   return { sourceFile: source?.file ?? null, sourceLine: source?.line ?? null, sourceColumn: source?.column ?? null };
 }
 
-/** The revision JSON of an item from its row, reusing the row's JSON text. */
-export function revisionOfRow(row: Omit<ItemRow, "id">): string {
-  const source = row.sourceFile === null ? null : { file: row.sourceFile, line: row.sourceLine, column: row.sourceColumn };
-  return `{"attributes":${row.attributes},"children":${row.children},"hash":${JSON.stringify(row.hash)},"source":${JSON.stringify(source)}}`;
-}
-
 /** What a revision records of an item: enough to rebuild it (rollback) and to show it. */
 export function revisionState(item: Pick<Item, "attributes" | "children" | "hash"> & { source: SourcePosition | null }): string {
   return JSON.stringify({ attributes: item.attributes, children: item.children, hash: item.hash, source: item.source });

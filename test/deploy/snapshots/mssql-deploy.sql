@@ -16,8 +16,8 @@ UPDATE "idm_items" SET "source_file" = @0, "source_line" = @1, "source_column" =
 -- delete items (3 parameters)
 DELETE FROM "idm_items" WHERE "id" IN (@0, @1, @2);
 
--- insert revisions (6 parameters)
-INSERT INTO "idm_item_revisions" ("deployment_id", "kind", "identifier", "operation", "before", "after") VALUES (@0, @1, @2, @3, @4, @5);
+-- insert revisions (12 parameters)
+INSERT INTO "idm_item_revisions" ("deployment_id", "kind", "identifier", "operation", "before", "after") VALUES (@0, @1, @2, @3, @4, @5), (@6, @7, @8, @9, @10, @11);
 
 -- close the ledger entry (2 parameters)
 UPDATE "idm_deployments" SET "ended_at" = @0 WHERE "id" = @1;
@@ -25,5 +25,5 @@ UPDATE "idm_deployments" SET "ended_at" = @0 WHERE "id" = @1;
 -- list deployments (0 parameters)
 SELECT "d"."id" AS "d_id", "d"."kind" AS "d_kind", "d"."status" AS "d_status", "d"."started_at" AS "d_started_at", "d"."ended_at" AS "d_ended_at", "d"."user_name" AS "d_user_name", "d"."host" AS "d_host", "d"."source_folder" AS "d_source_folder", "d"."configuration_hash" AS "d_configuration_hash", "d"."inserted" AS "d_inserted", "d"."updated" AS "d_updated", "d"."deleted" AS "d_deleted", "d"."error" AS "d_error", "d"."rollback_of" AS "d_rollback_of" FROM "idm_deployments" "d" ORDER BY "d_id" DESC;
 
--- revisions up to a deployment (rollback) (1 parameters)
-SELECT "r"."id" AS "r_id", "r"."deployment_id" AS "r_deployment_id", "r"."kind" AS "r_kind", "r"."identifier" AS "r_identifier", "r"."operation" AS "r_operation", "r"."before" AS "r_before", "r"."after" AS "r_after" FROM "idm_item_revisions" "r" WHERE "r"."deployment_id" <= @0 ORDER BY "r"."id" ASC;
+-- revisions, oldest first (rollback) (0 parameters)
+SELECT "r"."id" AS "r_id", "r"."deployment_id" AS "r_deployment_id", "r"."kind" AS "r_kind", "r"."identifier" AS "r_identifier", "r"."operation" AS "r_operation", "r"."before" AS "r_before", "r"."after" AS "r_after" FROM "idm_item_revisions" "r" ORDER BY "r"."id" ASC;
