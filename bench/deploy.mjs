@@ -1,6 +1,7 @@
 // npm run bench:deploy — cold deploy into an empty database, no-op redeploy, and redeploy with 1% of
-// the tasks changed, each as a median and as a ratio to `validate` of the same folder measured in
-// the same run; on SQLite, and on PostgreSQL when IDM_TEST_POSTGRES_URL is set.
+// the tasks changed, each paired with a validate of the same folder run just before it (the ratio of
+// each pair, then the median and spread of the ratios); on SQLite, and on PostgreSQL when
+// IDM_TEST_POSTGRES_URL is set.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,16 +25,6 @@ async function deployFolder(store, dir) {
   return deploy(store, buildItems(result.configuration), { ...OPTIONS, allowDeletes: true });
 }
 
-async function median(runs, fn) {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    globalThis.gc?.();
-    const t = await fn(i);
-    times.push(t);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
-}
-
 async function timed(fn) {
   const start = performance.now();
   await fn();
@@ -50,37 +41,54 @@ function touchOnePercent(dir, round) {
   }
 }
 
-console.log("backend   tasks   validate ms  cold ms (x)      no-op ms (x)    1% ms (x)       updates");
+/**
+ * Each measured run comes right after a validate of the same folder: the ratio of each pair is
+ * taken, so that both sides see the same machine noise. Returns the medians and the pairwise ratios.
+ */
+async function paired(runs, before, measured) {
+  const pairs = [];
+  for (let i = 0; i < runs; i++) {
+    await before?.(i);
+    globalThis.gc?.();
+    const validate = await timed(() => validateFolder(currentDir));
+    globalThis.gc?.();
+    const time = await measured(i);
+    pairs.push({ validate, time, ratio: time / validate });
+  }
+  const mid = (values) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
+  return { validate: mid(pairs.map((p) => p.validate)), time: mid(pairs.map((p) => p.time)), ratio: mid(pairs.map((p) => p.ratio)), min: Math.min(...pairs.map((p) => p.ratio)), max: Math.max(...pairs.map((p) => p.ratio)) };
+}
+
+let currentDir;
+console.log("baseline: validate of the same folder, run just before each measured deploy (ratio = median of the pairs' ratios, spread min–max)");
+console.log("backend   tasks   validate ms  cold ms (x, spread)         no-op ms (x, spread)        1% ms (x, spread)           updates");
 for (const backend of backends) {
   for (const tasks of SIZES) {
     const dir = join(root, `config-${tasks}`);
+    currentDir = dir;
     mkdirSync(dir, { recursive: true });
     generateConfig(dir, tasks);
     const runs = tasks >= 50_000 ? 3 : 5;
-    const validate = await median(runs, () => timed(() => validateFolder(dir)));
-    const cold = await median(3, async () => {
-      const store = await backend.fresh();
+    let fresh;
+    const cold = await paired(3, async () => { fresh = await backend.fresh(); }, async () => {
       try {
-        return await timed(() => deployFolder(store, dir));
+        return await timed(() => deployFolder(fresh, dir));
       } finally {
-        await store.close();
+        await fresh.close();
       }
     });
     const store = await backend.fresh();
     let updates = 0;
     try {
       await deployFolder(store, dir);
-      const noop = await median(runs, () => timed(() => deployFolder(store, dir)));
-      const onePercent = await median(runs, async (round) => {
-        touchOnePercent(dir, round);
-        return timed(async () => (updates = (await deployFolder(store, dir)).plan.summary.update));
-      });
-      const x = (t) => `${t.toFixed(0)} (${(t / validate).toFixed(2)})`.padEnd(16);
-      console.log(`${backend.name.padEnd(9)} ${String(tasks).padEnd(7)} ${validate.toFixed(0).padEnd(12)} ${x(cold)} ${x(noop)} ${x(onePercent)} ${updates}`);
+      const noop = await paired(runs, undefined, () => timed(() => deployFolder(store, dir)));
+      const onePercent = await paired(runs, (round) => touchOnePercent(dir, round), () => timed(async () => (updates = (await deployFolder(store, dir)).plan.summary.update)));
+      const x = (m) => `${m.time.toFixed(0)} (${m.ratio.toFixed(2)}, ${m.min.toFixed(2)}–${m.max.toFixed(2)})`.padEnd(27);
+      console.log(`${backend.name.padEnd(9)} ${String(tasks).padEnd(7)} ${noop.validate.toFixed(0).padEnd(12)} ${x(cold)} ${x(noop)} ${x(onePercent)} ${updates}`);
     } finally {
       await store.close();
     }
   }
 }
 rmSync(root, { recursive: true, force: true });
-console.log("\nx = ratio to validate of the same folder in the same run (targets: no-op <= 1.3, cold <= 3)");
+console.log("\nx = ratio to validate of the same folder, paired run by run (targets: no-op <= 1.3, cold <= 3)");
