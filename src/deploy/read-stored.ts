@@ -17,13 +17,13 @@ export async function readStoredItems(manager: EntityManager): Promise<StoredIte
 
 /**
  * The stored items as a plan against `desired` needs them: the attributes and children of the items
- * that the plan will update or delete (those whose hash differs, or that are not desired any more)
- * and of the jobs, whose steps the job summary compares.
+ * that the plan will update or delete (those whose hash differs, or that are not desired any more;
+ * the job summary compares the steps of those jobs only).
  */
 export async function readStoredForPlan(manager: EntityManager, dialect: Dialect, desired: Item[]): Promise<StoredItem[]> {
   const stored = (await rawRows(manager, selectItemKeys(manager))).map((row) => new LazyStoredItem(row as FullRow));
   const wanted = new Map(desired.map((d) => [`${d.kind}\u0000${d.identifier}`, d.hash]));
-  const changed = stored.filter((s) => wanted.get(`${s.kind}\u0000${s.identifier}`) !== s.hash || s.kind === "Job");
+  const changed = stored.filter((s) => wanted.get(`${s.kind}\u0000${s.identifier}`) !== s.hash);
   const byId = new Map(changed.map((s) => [s.id, s]));
   const ids = [...byId.keys()];
   const size = batchSize(dialect, 1);
