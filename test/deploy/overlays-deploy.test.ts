@@ -99,8 +99,8 @@ describe.each(BACKENDS)("overlays deployed on %s", (_name, backend) => {
     const path = join(dir, "Conf", "Modules.xml");
     writeFileSync(path, readFileSync(path, "utf8")
       .replace(`DisplayName_L1="E-mail"`, `DisplayName_L1="Mail address"`)
-      .replace(`<Connector Identifier="Legacy" ConsolidationMode="Delete" />`,
-        `<Connector Identifier="Legacy" ConsolidationMode="Delete" />\n  <ConnectionTable Identifier="DirectoryFile" ConsolidationMode="Merge">\n    <Column Identifier="mail" ConsolidationMode="Delete" />\n  </ConnectionTable>`));
+      .replace(`<Connector Identifier="Legacy" DisplayName_L1="Legacy directory" ConsolidationMode="Delete" />`,
+        `<Connector Identifier="Legacy" DisplayName_L1="Legacy directory" ConsolidationMode="Delete" />\n  <ConnectionTable Identifier="DirectoryFile" ConsolidationMode="Merge">\n    <Column Identifier="mail" ConsolidationMode="Delete" />\n  </ConnectionTable>`));
     const second = await deploy(store, itemsOf(join(dir, "Conf")), OPTIONS);
     expect(second.plan.updates.map((u) => [u.kind, u.changes.map((c) => c.path)])).toEqual([
       ["ConnectionTable", ["children.Column.mail"]],
