@@ -1,4 +1,5 @@
 /** Human output of a plan: a summary line, changes grouped by kind, then the job-level summary. */
+import type { Contribution } from "../config/overlays.js";
 import type { SourcePosition } from "../config/problems.js";
 import type { Plan } from "../deploy/plan.js";
 
@@ -6,11 +7,11 @@ export function formatPlan(plan: Plan): string {
   const { insert, update, delete: deletes } = plan.summary;
   const lines = [`Plan: ${insert} to insert, ${update} to update, ${deletes} to delete${plan.scope ? ` (scope ${plan.scope})` : ""}`];
   const rows = [
-    ...plan.inserts.map((i) => ({ kind: i.kind, line: `  + ${i.identifier}${at(i.source)}`, details: [] as string[] })),
+    ...plan.inserts.map((i) => ({ kind: i.kind, line: `  + ${i.identifier}${at(i.source)}`, details: madeBy(i.contributions) })),
     ...plan.updates.map((u) => ({
       kind: u.kind,
       line: `  ~ ${u.identifier}${at(u.item.source)}`,
-      details: u.changes.map((c) => `      ${c.path}: ${show(c.before)} → ${show(c.after)}`),
+      details: [...madeBy(u.item.contributions), ...u.changes.map((c) => `      ${c.path}: ${show(c.before)} → ${show(c.after)}`)],
     })),
     ...plan.deletes.map((d) => ({ kind: d.kind, line: `  - ${d.identifier}${at(d.source)}`, details: [] as string[] })),
   ];
@@ -28,6 +29,12 @@ export function formatPlan(plan: Plan): string {
 
 function at(source: SourcePosition | null): string {
   return source ? `  (${source.file}:${source.line})` : "";
+}
+
+/** An overlaid item's sources, base first: `from ../Modules/Bootstrap/a.xml:9 (Base), Conf.xml:4 (Merge)`. */
+export function madeBy(contributions: Contribution[] | undefined): string[] {
+  if (contributions === undefined) return [];
+  return [`      from ${contributions.map((c) => `${c.file}:${c.line} (${c.mode})`).join(", ")}`];
 }
 
 function show(value: unknown): string {

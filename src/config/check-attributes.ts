@@ -15,7 +15,8 @@ function isXmlPlumbing(name: string): boolean {
   return name === "xmlns" || name.startsWith("xmlns:") || name.startsWith("xsi:");
 }
 
-export function checkAttributes(xml: XmlElement, spec: ElementSpec, problems: Problem[]): Record<string, AttributeValue> {
+/** `partial`: an overlay fragment (Merge, Delete), whose required attributes the item it changes holds. */
+export function checkAttributes(xml: XmlElement, spec: ElementSpec, problems: Problem[], partial = false): Record<string, AttributeValue> {
   const values: Record<string, AttributeValue> = {};
   const unknown: XmlAttribute[] = [];
   for (const attr of xml.attributes) {
@@ -29,7 +30,7 @@ export function checkAttributes(xml: XmlElement, spec: ElementSpec, problems: Pr
   const missing = new Set<string>();
   if (!spec.validate(values)) {
     for (const error of spec.validate.errors ?? []) {
-      if (error.keyword === "required") missing.add((error.params as { missingProperty: string }).missingProperty);
+      if (error.keyword === "required" && !partial) missing.add((error.params as { missingProperty: string }).missingProperty);
     }
     reportInvalidValues(xml, spec, spec.validate.errors ?? [], problems);
   }

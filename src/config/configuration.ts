@@ -13,6 +13,8 @@
 import type { AttributeValue } from "./coerce-attribute.js";
 import type { TaskType } from "./generated/schema-types.js";
 import type { ElementSpec } from "./schema/catalog.js";
+import type { Contribution } from "./overlays.js";
+import type { ConsolidationMode } from "./vendor-attributes.js";
 import type { XmlElement } from "./xml-tree.js";
 
 export interface ConfigElement {
@@ -21,6 +23,8 @@ export interface ConfigElement {
   attributes: Record<string, AttributeValue>;
   children: ConfigElement[];
   xml: XmlElement;
+  /** The element's ConsolidationMode when written (overlays.ts applies it); absent means Replace. */
+  consolidationMode?: ConsolidationMode;
 }
 
 export interface TaskDefinition {
@@ -61,6 +65,17 @@ export interface Configuration {
   /** Agent, Connector, EntityType, ... in file order. */
   models: ConfigElement[];
   unsupported: UnsupportedElement[];
+  /** Module elements (<BootstrapModule/>) of the configuration, and where their XML was looked for. */
+  modules?: ModuleUse[];
+  /** Per merged element, the files that contributed to it (overlays.ts); absent for a plain one. */
+  contributions?: Map<ConfigElement, Contribution[]>;
+}
+
+export interface ModuleUse {
+  name: string;
+  /** The module folder relative to the configuration folder; undefined when not found. */
+  folder?: string;
+  xml: XmlElement;
 }
 
 export function itemCount(configuration: Configuration): number {

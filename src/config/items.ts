@@ -6,6 +6,7 @@
 import { hash } from "node:crypto";
 import type { AttributeValue } from "./coerce-attribute.js";
 import type { ConfigElement, Configuration, JobDefinition, TaskDefinition } from "./configuration.js";
+import type { Contribution } from "./overlays.js";
 import type { SourcePosition } from "./problems.js";
 
 export interface JobStepItem {
@@ -50,6 +51,11 @@ export interface Item {
   children: ItemChildren;
   source: SourcePosition;
   hash: string;
+  /**
+   * The files that made an overlaid item (overlays.ts), base first: absent for an item written once.
+   * Not part of the hash: moving a fragment to another file changes no item.
+   */
+  contributions?: Contribution[];
 }
 
 export function isJobChildren(children: ItemChildren): children is JobChildren {
@@ -68,6 +74,14 @@ export function buildItems(configuration: Configuration): Item[] {
   for (const model of configuration.models) {
     const id = model.attributes[model.spec.identifierAttribute!];
     if (id !== undefined) items.push(item(model.spec.name, String(id), model, modelChildren(model)));
+  }
+  const contributions = configuration.contributions;
+  if (contributions === undefined) return items;
+  const elements = [...configuration.jobs.map((j) => j.element), ...configuration.tasks.map((t) => t.element),
+    ...configuration.models.filter((m) => m.attributes[m.spec.identifierAttribute!] !== undefined)];
+  for (const [i, element] of elements.entries()) {
+    const made = contributions.get(element);
+    if (made !== undefined) items[i]!.contributions = made;
   }
   return items;
 }

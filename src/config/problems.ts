@@ -23,6 +23,8 @@ export const PROBLEM_CODES = [
   "invalid-task-combination",
   "unsupported-element",
   "unsupported-attribute",
+  "overlay-without-base",
+  "missing-module",
   "empty-job",
   "unknown-database",
   "unmapped-windows-path",

@@ -11,7 +11,8 @@ import type { TaskType } from "./generated/schema-types.js";
 import type { Problem } from "./problems.js";
 import { dropRepeatedChildren } from "./repeated-children.js";
 import type { ElementSpec, SchemaCatalog } from "./schema/catalog.js";
-import { CONSOLIDATION_MODE, readConsolidationMode, TEMPLATE_TRANSFORMATION } from "./vendor-attributes.js";
+import { applyOverlays } from "./overlays.js";
+import { CONSOLIDATION_MODE, readConsolidationMode, TEMPLATE_TRANSFORMATION, type ConsolidationMode } from "./vendor-attributes.js";
 import { isTopLevel, type Vocabulary } from "./vocabulary.js";
 import { attributeValue, type XmlElement } from "./xml-tree.js";
 
@@ -20,9 +21,24 @@ export interface ParsedRoot {
   root: XmlElement;
 }
 
-export function readConfiguration(files: string[], roots: ParsedRoot[], catalog: SchemaCatalog, vocabulary: Vocabulary, problems: Problem[]): Configuration {
-  const reader = new ConfigurationReader(catalog, vocabulary, problems);
-  for (const { file, root } of roots) reader.readFile(file, root);
+/** A module's files, read as the base layer that the configuration overlays (overlays.ts). */
+export interface LoadedModule {
+  /** The module element's name: BootstrapModule. */
+  name: string;
+  /** Its folder relative to the configuration folder; undefined when missing. */
+  folder?: string;
+  roots: ParsedRoot[];
+}
+
+/** Elements that turn a module on (jobs-and-deploy.md §3.7): the XML of Modules/<name without "Module">/. */
+export const MODULE_ELEMENTS: ReadonlySet<string> = new Set(["BootstrapModule", "WorkforceModule"]);
+
+export function readConfiguration(
+  files: string[], roots: ParsedRoot[], catalog: SchemaCatalog, vocabulary: Vocabulary, problems: Problem[], modules: LoadedModule[] = [],
+): Configuration {
+  const reader = new ConfigurationReader(catalog, vocabulary, problems, modules);
+  for (const module of modules) for (const { file, root } of module.roots) reader.readFile(file, root, "module");
+  for (const { file, root } of roots) reader.readFile(file, root, "configuration");
   return reader.finish(files);
 }
 
@@ -30,41 +46,76 @@ class ConfigurationReader {
   readonly configuration: Configuration = { files: [], jobs: [], tasks: [], models: [], unsupported: [] };
   readonly #unsupportedSeen = new Map<string, Problem>();
   readonly #rootSpec: ElementSpec;
+  readonly #base: ConfigElement[] = [];
+  readonly #overlays: ConfigElement[] = [];
+  readonly #modules: Map<string, LoadedModule>;
 
   constructor(
     readonly catalog: SchemaCatalog,
     readonly vocabulary: Vocabulary,
     readonly problems: Problem[],
+    modules: LoadedModule[],
   ) {
     this.#rootSpec = catalog.get("ConfigurationFile")!;
+    this.#modules = new Map(modules.map((m) => [m.name, m]));
   }
 
-  readFile(file: string, root: XmlElement): void {
+  readFile(file: string, root: XmlElement, layer: "module" | "configuration"): void {
     if (root.name !== "ConfigurationFile") {
       this.#error("wrong-root", root, `the root element is ${root.name}; a configuration file's root is ConfigurationFile`,
         `wrap the content in <ConfigurationFile xmlns="${this.catalog.namespace}">`);
       return;
     }
     this.#checkNamespace(root);
-    const fileOwner = file.replace(/\.xml$/i, "").replace(/[^A-Za-z0-9]+/g, "_");
-    const ordinals = new Map<string, number>();
     for (const child of root.children) {
-      const element = this.#element(child, this.#rootSpec);
+      if (MODULE_ELEMENTS.has(child.name)) {
+        if (layer === "configuration") this.#module(child);
+        continue;
+      }
+      const element = this.#element(child, this.#rootSpec, false);
       if (!element) continue;
-      if (element.spec.kind === "job") this.#job(element);
-      else if (element.spec.kind === "task") this.#task(element, fileOwner, ordinals);
-      else this.configuration.models.push(element);
+      // A module's own elements are its items as written: ConsolidationMode means something only over them.
+      if (layer === "module") delete element.consolidationMode;
+      (layer === "module" ? this.#base : this.#overlays).push(element);
     }
   }
 
   finish(files: string[]): Configuration {
     this.configuration.files = files;
+    const { elements, contributions } = applyOverlays(this.#base, this.#overlays, this.problems);
+    const ordinals = new Map<string, Map<string, number>>();
+    for (const [element, made] of contributions) {
+      if (made.length < 2) continue;
+      fillDefaults(element);
+      (this.configuration.contributions ??= new Map()).set(element, made);
+    }
+    for (const element of elements) {
+      if (element.spec.kind === "job") this.#job(element);
+      else if (element.spec.kind === "task") {
+        const owner = element.xml.span.file.replace(/\.xml$/i, "").replace(/[^A-Za-z0-9]+/g, "_");
+        if (!ordinals.has(owner)) ordinals.set(owner, new Map());
+        this.#task(element, owner, ordinals.get(owner)!);
+      } else this.configuration.models.push(element);
+    }
     // The warning stands at a kind's first element and counts them all, known only now.
     for (const [name, problem] of this.#unsupportedSeen) {
       const count = this.configuration.unsupported.filter((u) => u.name === name).length;
       problem.message = `${name} is not modelled by idm-toolkit yet: ${count} element${count === 1 ? "" : "s"} of this kind ignored (not deployed)`;
     }
     return this.configuration;
+  }
+
+  /** A module element: its XML was read before (validate-folder.ts); a missing folder is a warning. */
+  #module(xml: XmlElement): void {
+    const loaded = this.#modules.get(xml.name);
+    (this.configuration.modules ??= []).push({ name: xml.name, xml, ...(loaded?.folder !== undefined ? { folder: loaded.folder } : {}) });
+    if (loaded?.folder !== undefined) return;
+    this.problems.push({
+      code: "missing-module", severity: "warning", ...position(xml),
+      message: `${xml.name}: no module folder ${moduleFolderName(xml.name)}/ in the modules folder; its items are not validated nor deployed ` +
+        "(the product takes them from its runtime folder)",
+      hint: "copy the module's XML into Modules/" + moduleFolderName(xml.name) + "/ beside the configuration folder, or set Paths.Modules",
+    });
   }
 
   #checkNamespace(root: XmlElement): void {
@@ -112,9 +163,14 @@ class ConfigurationReader {
   }
 
   /** Checks an element where it stands; undefined when it is not one idm-toolkit models there. */
-  #element(xml: XmlElement, parent: ElementSpec): ConfigElement | undefined {
+  #element(xml: XmlElement, parent: ElementSpec, inFragment: boolean): ConfigElement | undefined {
     const spec = this.catalog.child(parent, xml.name);
-    if (spec) return this.#isOverlay(xml, spec) ? undefined : this.#checked(xml, spec);
+    if (spec) {
+      const mode = this.#consolidationMode(xml, spec);
+      const element = this.#checked(xml, spec, inFragment || mode === "Merge" || mode === "Delete");
+      if (mode !== undefined) element.consolidationMode = mode;
+      return element;
+    }
     const modelled = this.catalog.named(xml.name).length > 0;
     const entry = this.vocabulary.get(xml.name);
     const unsupportedHere = entry && !modelled && isTopLevel(entry) &&
@@ -134,34 +190,23 @@ class ConfigurationReader {
     return undefined;
   }
 
-  /**
-   * A Merge, Update or Delete fragment changes an item that a module or a scaffolding defines,
-   * which idm-toolkit does not read yet: deploying the fragment as a whole item would replace that
-   * item with a part of it, so it is left out, and said so. Absent or Replace: an ordinary element.
-   */
-  #isOverlay(xml: XmlElement, spec: ElementSpec): boolean {
-    if (spec.attributes.has(CONSOLIDATION_MODE)) return false;
+  /** The element's ConsolidationMode, unless its own schema has an attribute of that name. */
+  #consolidationMode(xml: XmlElement, spec: ElementSpec): ConsolidationMode | undefined {
+    if (spec.attributes.has(CONSOLIDATION_MODE)) return undefined;
     const attr = xml.attributes.find((a) => a.name === CONSOLIDATION_MODE);
-    if (attr === undefined) return false;
+    if (attr === undefined) return undefined;
     const read = readConsolidationMode(attr.value);
-    if (!("mode" in read)) {
-      this.problems.push({
-        code: "invalid-value", severity: "error", ...position(attr),
-        message: `${xml.name} ${CONSOLIDATION_MODE}="${attr.value}" is not valid: expected Replace, Merge, Update or Delete (absent means Replace)`,
-        ...(read.closest ? { hint: `did you mean ${read.closest}?` } : {}),
-      });
-      return false;
-    }
-    if (read.mode === "Replace") return false;
-    const identifier = spec.identifierAttribute === undefined ? undefined : attributeValue(xml, spec.identifierAttribute);
+    if ("mode" in read) return read.mode;
     this.problems.push({
-      code: "unsupported-attribute", severity: "warning", ...position(attr),
-      message: `${xml.name}${identifier === undefined ? "" : ` "${identifier}"`} ${CONSOLIDATION_MODE}="${attr.value}": idm-toolkit does not apply overlays yet; this fragment is ignored (not deployed)`,
+      code: "invalid-value", severity: "error", ...position(attr),
+      message: `${xml.name} ${CONSOLIDATION_MODE}="${attr.value}" is not valid: expected Replace, Merge, Update or Delete (absent means Replace)`,
+      ...(read.closest ? { hint: `did you mean ${read.closest}?` } : {}),
     });
-    return true;
+    return undefined;
   }
 
-  #checked(xml: XmlElement, spec: ElementSpec): ConfigElement {
+  /** `fragment`: inside a Merge or Delete overlay, which carries only what it changes (no defaults, no required attributes). */
+  #checked(xml: XmlElement, spec: ElementSpec, fragment: boolean): ConfigElement {
     const template = spec.attributes.has(TEMPLATE_TRANSFORMATION) ? undefined : xml.attributes.find((a) => a.name === TEMPLATE_TRANSFORMATION);
     if (template !== undefined) {
       this.problems.push({
@@ -169,12 +214,28 @@ class ConfigurationReader {
         message: `${xml.name} ${TEMPLATE_TRANSFORMATION}="${template.value}" is not applied by idm-toolkit: the element is deployed as written`,
       });
     }
-    const attributes: Record<string, AttributeValue> = checkAttributes(xml, spec, this.problems);
-    if (spec.kind !== "override") applyDefaults(spec, attributes);
-    const children = spec.open ? [] : xml.children.flatMap((c) => this.#element(c, spec) ?? []);
-    const element: ConfigElement = { spec, attributes, children, xml };
+    const attributes: Record<string, AttributeValue> = checkAttributes(xml, spec, this.problems, fragment);
+    if (spec.kind !== "override" && !fragment) applyDefaults(spec, attributes);
+    const children = spec.open ? [] : xml.children.flatMap((c) => this.#element(c, spec, fragment) ?? []);
+    const element: ConfigElement = { spec, attributes, children: fragment ? children : children.filter((c) => this.#plainChild(c)), xml };
     element.children = dropRepeatedChildren(element, this.problems);
     return element;
+  }
+
+  /**
+   * A child overlay inside an element that is no overlay has nothing of a base to change: Delete
+   * removes nothing (said so, the child left out), Merge is the child as written, with its defaults.
+   */
+  #plainChild(child: ConfigElement): boolean {
+    if (child.consolidationMode === "Delete") {
+      this.problems.push({
+        code: "overlay-without-base", severity: "warning", ...position(child.xml),
+        message: `${child.xml.name} ConsolidationMode="Delete" inside an element that is not a Merge overlay: nothing to delete, the child is left out`,
+      });
+      return false;
+    }
+    if (child.consolidationMode === "Merge") fillDefaults(child);
+    return true;
   }
 
   #unsupported(xml: XmlElement, isTask: boolean): void {
@@ -203,4 +264,15 @@ class ConfigurationReader {
   #error(code: Problem["code"], xml: XmlElement, message: string, hint?: string): void {
     this.problems.push({ code, severity: "error", message, ...position(xml), ...(hint ? { hint } : {}) });
   }
+}
+
+/** The folder of a module element's XML: BootstrapModule → Bootstrap. */
+export function moduleFolderName(element: string): string {
+  return element.replace(/Module$/, "");
+}
+
+/** Defaults of a merged element, filled only where neither the base nor a fragment wrote a value. */
+function fillDefaults(element: ConfigElement): void {
+  if (element.spec.kind !== "override") applyDefaults(element.spec, element.attributes);
+  for (const child of element.children) fillDefaults(child);
 }

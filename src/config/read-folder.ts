@@ -11,14 +11,17 @@ export interface ConfigFile {
   path: string;
 }
 
-export function listConfigFiles(root: string): ConfigFile[] {
+/** `exclude`: a folder below `root` whose files are not the configuration's (the modules folder inside it). */
+export function listConfigFiles(root: string, exclude?: string): ConfigFile[] {
   const realRoot = realpathSync(root);
+  const excluded = exclude === undefined ? undefined : safeRealpath(exclude);
   const files: ConfigFile[] = [];
   const visited = new Set<string>([realRoot]);
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
       const path = join(dir, entry.name);
+      if (excluded !== undefined && safeRealpath(path) === excluded) continue;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {

@@ -30,6 +30,8 @@ export interface PathSettings {
   export: string;
   /** Paths.WindowsPrefixes, longest first: the local folders a Windows configuration's paths stand for (windows-paths.ts). */
   windowsPrefixes?: WindowsPrefix[];
+  /** Paths.Modules: the folder holding one folder per module (Bootstrap/, Workforce/); default: see module-files.ts. */
+  modules?: string;
 }
 
 /** Per-task overrides of InvokeSqlCommandTask (the reference agent setting InvokeSqlCommands.<TaskIdentifier>). */
@@ -99,7 +101,7 @@ interface SettingsFile {
   Validation?: { MaxFileBytes?: unknown; MaxDepth?: unknown; MaxFolderBytes?: unknown };
   Deploy?: { MaxDeletes?: unknown; MaxDeletePercent?: unknown; LeaseTtlSeconds?: unknown };
   Jobs?: { MaxTaskBatchSize?: unknown; LeaseTtlSeconds?: unknown; HistoryRetentionDays?: unknown };
-  Paths?: { Work?: unknown; Temp?: unknown; Export?: unknown; WindowsPrefixes?: unknown };
+  Paths?: { Work?: unknown; Temp?: unknown; Export?: unknown; WindowsPrefixes?: unknown; Modules?: unknown };
   Tasks?: { ScriptRoots?: unknown; ScriptTimeoutSeconds?: unknown; OutputRoots?: unknown; ConfigurationRoots?: unknown; DatabaseUrlForScripts?: unknown };
   Databases?: unknown;
   Connections?: unknown;
@@ -111,7 +113,7 @@ interface SettingsFile {
  * `{ "ConnectionString": url, "Validation": { "MaxFileBytes", "MaxDepth", "MaxFolderBytes" },
  *    "Deploy": { "MaxDeletes", "MaxDeletePercent", "LeaseTtlSeconds" },
  *    "Jobs": { "MaxTaskBatchSize", "LeaseTtlSeconds", "HistoryRetentionDays" },
- *    "Paths": { "Work", "Temp", "Export", "WindowsPrefixes": { "<Windows prefix>": folder } },
+ *    "Paths": { "Work", "Temp", "Export", "WindowsPrefixes": { "<Windows prefix>": folder }, "Modules" },
  *    "Tasks": { "ScriptRoots": [folders], "ScriptTimeoutSeconds", "OutputRoots": [folders], "ConfigurationRoots": [folders],
  *      "DatabaseUrlForScripts": ["Task", "Job/Task"] }, "Databases": { "<id>": url },
  *    "Connections": { "<ConnectionIdentifier>": { … } },
@@ -171,6 +173,7 @@ export function readSettingsFile(file: string, looked: string[]): Settings {
       temp: folder(json.Paths?.Temp, "Paths.Temp") ?? paths.temp,
       export: folder(json.Paths?.Export, "Paths.Export") ?? paths.export,
       windowsPrefixes,
+      ...optional("modules", folder(json.Paths?.Modules, "Paths.Modules")),
     },
     tasks: {
       ...optional("scriptRoots", folders(json.Tasks?.ScriptRoots, "Tasks.ScriptRoots")),

@@ -9,7 +9,8 @@ import { itemCount, type Configuration } from "./configuration.js";
 import { checkFileSize, DEFAULT_VALIDATION_LIMITS, parseConfigFile, type ParseLimits, type ValidationLimits } from "./parse-config-file.js";
 import { compareProblems, type Problem } from "./problems.js";
 import { listConfigFiles } from "./read-folder.js";
-import { readConfiguration, type ParsedRoot } from "./read-configuration.js";
+import { MODULE_ELEMENTS, readConfiguration, type LoadedModule, type ParsedRoot } from "./read-configuration.js";
+import { moduleFolders, modulesFolder } from "./module-files.js";
 import { loadCatalog } from "./schema/catalog.js";
 import { decodeConfigBytes } from "./source-text.js";
 import type { Settings } from "./settings.js";
@@ -41,7 +42,9 @@ export function validateFolder(
 ): ValidationResult {
   const problems: Problem[] = [];
   const roots: ParsedRoot[] = [];
-  const files = listConfigFiles(root);
+  const modulesSetting = settings?.paths?.modules;
+  const modulesAt = modulesFolder(root, modulesSetting);
+  const files = listConfigFiles(root, modulesAt);
   const sizes = files.map((f) => statSync(f.path).size);
   const overFolder = checkFolderSize(files.map((f) => f.file), sizes, limits.maxFolderBytes ?? DEFAULT_VALIDATION_LIMITS.maxFolderBytes);
   for (const [i, { file, path }] of (overFolder ? [] : files).entries()) {
@@ -55,7 +58,8 @@ export function validateFolder(
     if (parsed.root) roots.push({ file, root: parsed.root });
   }
   if (overFolder) problems.push(overFolder);
-  const configuration = readConfiguration(files.map((f) => f.file), roots, loadCatalog(), loadVocabulary(), problems);
+  const modules = loadModules(root, roots, modulesSetting, limits, problems);
+  const configuration = readConfiguration(files.map((f) => f.file), roots, loadCatalog(), loadVocabulary(), problems, modules);
   checkReferences(configuration, problems);
   checkExpressions(configuration, problems, (file) => readSourceText(join(root, file)));
   checkTaskEncodings(configuration, problems);
@@ -69,6 +73,26 @@ export function validateFolder(
     problems,
     configuration,
   };
+}
+
+/** The XML of every module element the configuration holds, parsed under the same limits. */
+function loadModules(root: string, roots: ParsedRoot[], setting: string | undefined, limits: ParseLimits, problems: Problem[]): LoadedModule[] {
+  const names = roots.flatMap((r) => r.root.children.filter((c) => MODULE_ELEMENTS.has(c.name)).map((c) => c.name));
+  if (names.length === 0) return [];
+  return moduleFolders(root, names, setting).map(({ name, folder, files }) => {
+    const moduleRoots: ParsedRoot[] = [];
+    for (const { file, path } of files) {
+      const tooLarge = checkFileSize(file, statSync(path).size, limits);
+      if (tooLarge) {
+        problems.push(tooLarge);
+        continue;
+      }
+      const parsed = parseConfigFile(file, readFileSync(path), limits);
+      problems.push(...parsed.problems);
+      if (parsed.root) moduleRoots.push({ file, root: parsed.root });
+    }
+    return { name, ...(folder !== undefined ? { folder } : {}), roots: moduleRoots };
+  });
 }
 
 /** The folder is refused whole, at the file that takes its total over the limit: no file is read. */

@@ -14,7 +14,7 @@ import { deleteItems, finishDeployment, insertDeployment, insertItems, insertRev
 import { hasChanges, ledgerPlan, planDeploy, PLAN_VERSION, type Plan } from "./plan.js";
 import { type StoredItem } from "../domain/stored-items.js";
 import { readStoredForPlan } from "./read-stored.js";
-import { revisionState, sourceColumns, toItemRow } from "./stored-items.js";
+import { contributionsColumn, revisionState, sourceColumns, toItemRow } from "./stored-items.js";
 
 export interface DeployOptions {
   sourceFolder: string;
@@ -77,7 +77,8 @@ async function applyPlan(store: Store, manager: EntityManager, plan: Plan, store
   const ids = new Map(stored.map((s) => [`${s.kind}\u0000${s.identifier}`, s]));
   const storedOf = (kind: string, identifier: string): StoredItem => ids.get(`${kind}\u0000${identifier}`)!;
   for (const move of plan.moves) {
-    await updateItem(manager, storedOf(move.kind, move.identifier).id, sourceColumns(move.to)).execute();
+    const row = { ...sourceColumns(move.to), contributions: contributionsColumn(move.contributions) };
+    await updateItem(manager, storedOf(move.kind, move.identifier).id, row).execute();
   }
   const { insert, update, delete: deleted } = plan.summary;
   if (insert + update + deleted === 0) return undefined;

@@ -10,7 +10,10 @@ export function selectAllItems(m: EntityManager): SelectQueryBuilder<ItemRow> {
   return m.createQueryBuilder<ItemRow>(ENTITY.item, "i").orderBy("i.id");
 }
 
-/** What a plan needs of every stored item: no attributes, so that a large unchanged store reads fast. */
+/**
+ * What a plan needs of every stored item: no attributes, so that a large unchanged store reads fast
+ * (nor contributions, added after the JSON columns: reading them would walk SQLite's overflow pages).
+ */
 export function selectItemKeys(m: EntityManager): SelectQueryBuilder<ItemRow> {
   return m.createQueryBuilder<ItemRow>(ENTITY.item, "i")
     .select(["i.id", "i.kind", "i.identifier", "i.hash", "i.sourceFile", "i.sourceLine", "i.sourceColumn"])
@@ -19,7 +22,7 @@ export function selectItemKeys(m: EntityManager): SelectQueryBuilder<ItemRow> {
 
 /** The attributes and children of some items (those a plan changes). */
 export function selectItemDetails(m: EntityManager, ids: number[]): SelectQueryBuilder<ItemRow> {
-  return m.createQueryBuilder<ItemRow>(ENTITY.item, "i").select(["i.id", "i.attributes", "i.children"]).where("i.id IN (:...ids)", { ids });
+  return m.createQueryBuilder<ItemRow>(ENTITY.item, "i").select(["i.id", "i.attributes", "i.children", "i.contributions"]).where("i.id IN (:...ids)", { ids });
 }
 
 /** Rows as plain objects keyed by property: raw results skip the entity hydration, which costs more than the read. */

@@ -5,6 +5,8 @@
  */
 import type { SourcePosition } from "../config/problems.js";
 import { describeJobChanges } from "./job-changes.js";
+import { contributionsColumn } from "./stored-items.js";
+import type { Contribution } from "../config/overlays.js";
 import type { StoredItem } from "../domain/stored-items.js";
 import { setHash, type Item, type ItemChildren } from "../config/items.js";
 
@@ -37,6 +39,8 @@ export interface ItemMove {
   identifier: string;
   from: SourcePosition | null;
   to: SourcePosition;
+  /** The files that now make the overlaid item (its stored contributions are replaced). */
+  contributions?: Contribution[];
 }
 
 export interface JobChanges {
@@ -80,8 +84,10 @@ export function planDeploy(desired: Item[], stored: StoredItem[], options: PlanO
     if (!before) inserts.push(item);
     else if (before.hash !== item.hash) {
       updates.push({ kind: item.kind, identifier: item.identifier, changes: diffFields(before, item), item });
-    } else if (!sameSource(before.source, item.source)) {
-      moves.push({ kind: item.kind, identifier: item.identifier, from: before.source, to: item.source });
+    } else if (!sameSource(before.source, item.source) ||
+      (before.contributions !== undefined && before.contributions !== contributionsColumn(item.contributions))) {
+      moves.push({ kind: item.kind, identifier: item.identifier, from: before.source, to: item.source,
+        ...(item.contributions ? { contributions: item.contributions } : {}) });
     }
   }
   const deletes: ItemDelete[] = stored

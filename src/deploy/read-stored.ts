@@ -22,14 +22,18 @@ export async function readStoredItems(manager: EntityManager): Promise<StoredIte
  */
 export async function readStoredForPlan(manager: EntityManager, dialect: Dialect, desired: Item[]): Promise<StoredItem[]> {
   const stored = (await rawRows(manager, selectItemKeys(manager))).map((row) => new LazyStoredItem(row as FullRow));
-  const wanted = new Map(desired.map((d) => [`${d.kind}\u0000${d.identifier}`, d.hash]));
-  const changed = stored.filter((s) => wanted.get(`${s.kind}\u0000${s.identifier}`) !== s.hash);
+  const wanted = new Map(desired.map((d) => [`${d.kind}\u0000${d.identifier}`, d]));
+  // An overlaid item's contributors may change while its hash does not: its details are read to compare them.
+  const changed = stored.filter((s) => {
+    const want = wanted.get(`${s.kind}\u0000${s.identifier}`);
+    return want?.hash !== s.hash || want.contributions !== undefined;
+  });
   const byId = new Map(changed.map((s) => [s.id, s]));
   const ids = [...byId.keys()];
   const size = batchSize(dialect, 1);
   for (let i = 0; i < ids.length; i += size) {
     for (const row of await rawRows(manager, selectItemDetails(manager, ids.slice(i, i + size)))) {
-      byId.get(Number(row.id))!.load(row as Pick<ItemRow, "attributes" | "children">);
+      byId.get(Number(row.id))!.load(row as Pick<ItemRow, "attributes" | "children" | "contributions">);
     }
   }
   return stored;

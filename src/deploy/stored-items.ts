@@ -2,6 +2,7 @@
 import type { SourcePosition } from "../config/problems.js";
 import type { ItemRow } from "../store/entities.js";
 import type { Item } from "../config/items.js";
+import type { Contribution } from "../config/overlays.js";
 
 export function toItemRow(item: Item, deploymentId: number): Omit<ItemRow, "id"> {
   return {
@@ -11,6 +12,7 @@ export function toItemRow(item: Item, deploymentId: number): Omit<ItemRow, "id">
     children: JSON.stringify(item.children),
     hash: item.hash,
     ...sourceColumns(item.source),
+    contributions: contributionsColumn(item.contributions),
     createdBy: deploymentId,
     changedBy: deploymentId,
   };
@@ -18,6 +20,10 @@ export function toItemRow(item: Item, deploymentId: number): Omit<ItemRow, "id">
 
 export function sourceColumns(source: SourcePosition | null): Pick<ItemRow, "sourceFile" | "sourceLine" | "sourceColumn"> {
   return { sourceFile: source?.file ?? null, sourceLine: source?.line ?? null, sourceColumn: source?.column ?? null };
+}
+
+export function contributionsColumn(contributions: Contribution[] | undefined): string | null {
+  return contributions === undefined ? null : JSON.stringify(contributions);
 }
 
 /** What a revision records of an item: enough to rebuild it (rollback) and to show it. */

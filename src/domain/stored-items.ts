@@ -20,6 +20,8 @@ export interface StoredItem {
   children: ItemChildren;
   hash: string;
   source: SourcePosition | null;
+  /** The JSON of the files that made an overlaid item (migrations/0005), as stored; absent otherwise. */
+  contributions?: string | null;
 }
 
 /**
@@ -32,6 +34,8 @@ export class LazyStoredItem implements StoredItem {
   readonly identifier: string;
   readonly hash: string;
   readonly source: SourcePosition | null;
+  /** Undefined until read (the plan reads it with the details, see read-stored.ts). */
+  contributions: string | null | undefined;
   #attributes: string | StoredItem["attributes"] | undefined;
   #children: string | StoredItem["children"] | undefined;
 
@@ -41,6 +45,7 @@ export class LazyStoredItem implements StoredItem {
     this.identifier = row.identifier;
     this.hash = row.hash;
     this.source = row.sourceFile == null ? null : { file: row.sourceFile, line: row.sourceLine ?? 1, column: row.sourceColumn ?? 1 };
+    this.contributions = row.contributions;
     this.#attributes = row.attributes;
     this.#children = row.children;
   }
@@ -49,7 +54,8 @@ export class LazyStoredItem implements StoredItem {
     return this.#attributes !== undefined;
   }
 
-  load(row: Pick<ItemRow, "attributes" | "children">): void {
+  load(row: Pick<ItemRow, "attributes" | "children"> & Partial<Pick<ItemRow, "contributions">>): void {
+    if (row.contributions !== undefined) this.contributions = row.contributions;
     this.#attributes = row.attributes;
     this.#children = row.children;
   }

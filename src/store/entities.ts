@@ -10,7 +10,8 @@
  *   exactly (binary collation on SQL Server) —, hash (SHA-256 hex), source_file nvarchar(1024) null,
  *   source_line / source_column int null, created_by / changed_by int null → idm_deployments.id,
  *   attributes and children (JSON text; last in the table, so that SQLite reads the short columns
- *   without walking overflow pages)
+ *   without walking overflow pages); contributions null (migrations/0005: the files that made an overlaid
+ *   item, JSON; added last, so the plan's key query leaves it out)
  * idm_item_revisions   what each deployment changed, for rollback and history
  *   id int identity PK, deployment_id → idm_deployments.id (indexed), kind, identifier (indexed together),
  *   operation ('insert'|'update'|'delete'), before / after (item JSON, null when absent)

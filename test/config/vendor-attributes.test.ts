@@ -1,7 +1,7 @@
 /**
  * The attributes the product accepts on every element (config/vendor-attributes.ts): ConsolidationMode,
- * never taken for a misnamed attribute, its overlay fragments left out with a warning until overlays
- * are applied, and TemplateTransformation, accepted with a warning.
+ * never taken for a misnamed attribute, its fragments read as overlays (the modes themselves:
+ * test/config/overlays.test.ts), and TemplateTransformation, accepted with a warning.
  */
 import { describe, expect, it } from "vitest";
 import { buildItems } from "../../src/config/items.js";
@@ -16,7 +16,7 @@ function validate(body: string) {
 const AGENT = `  <Agent Identifier="Local" DisplayName_L1="Local agent"/>`;
 
 describe("ConsolidationMode", () => {
-  it("leaves a Merge, Update or Delete fragment out with a warning, never with a hint to rename it (a fragment carries only what it changes)", () => {
+  it("reads a Merge, Update or Delete fragment as an overlay, never with a hint to rename it; one with nothing under it is a warning and left out", () => {
     const { problems, items } = validate([
       AGENT,
       `  <Connector Identifier="AD" ConsolidationMode="Merge" Agent="Local"/>`,
@@ -25,33 +25,36 @@ describe("ConsolidationMode", () => {
       `  </EntityType>`,
       `  <Agent Identifier="Remote" ConsolidationMode="Delete"/>`,
     ].join("\n"));
+    const nothing = "no module, generated or configuration item has this identifier; ";
     expect(problems).toEqual([
-      { code: "unsupported-attribute", severity: "warning", file: "a.xml", line: 4, column: 30,
-        message: 'Connector "AD" ConsolidationMode="Merge": idm-toolkit does not apply overlays yet; this fragment is ignored (not deployed)' },
-      { code: "unsupported-attribute", severity: "warning", file: "a.xml", line: 5, column: 43,
-        message: 'EntityType "Directory_User" ConsolidationMode="update": idm-toolkit does not apply overlays yet; this fragment is ignored (not deployed)' },
-      { code: "unsupported-attribute", severity: "warning", file: "a.xml", line: 8, column: 30,
-        message: 'Agent "Remote" ConsolidationMode="Delete": idm-toolkit does not apply overlays yet; this fragment is ignored (not deployed)' },
+      { code: "overlay-without-base", severity: "warning", file: "a.xml", line: 4, column: 3,
+        message: `Connector "AD" ConsolidationMode="Merge": ${nothing}nothing to change, the fragment is left out (not deployed)` },
+      { code: "overlay-without-base", severity: "warning", file: "a.xml", line: 5, column: 3,
+        message: `EntityType "Directory_User" ConsolidationMode="Update": ${nothing}nothing to change, the fragment is left out (not deployed)` },
+      { code: "overlay-without-base", severity: "warning", file: "a.xml", line: 8, column: 3,
+        message: `Agent "Remote" ConsolidationMode="Delete": ${nothing}nothing to delete` },
     ]);
     expect(items.map((i) => `${i.kind}:${i.identifier}`)).toEqual(["Agent:Local"]);
   });
 
-  it("leaves out an overlay child and keeps its parent; leaves an overlay task out of its job", () => {
+  it("leaves out a Delete child of an element that is no overlay, saying so; a Merge fragment changes a task of the configuration", () => {
     const { problems, items } = validate([
       AGENT,
-      `  <EntityType Identifier="T">`,
-      `    <Property Identifier="Code" IsKey="true"/>`,
+      `  <EntityType Identifier="T" DisplayName_L1="T">`,
+      `    <Property Identifier="Code" IsKey="true" DisplayName_L1="Code" TargetColumnIndex="4" Type="String"/>`,
       `    <Property Identifier="Old" ConsolidationMode="Delete"/>`,
       `  </EntityType>`,
-      `  <Job Identifier="J" DisplayName_L1="J">`,
+      `  <Job Identifier="J" DisplayName_L1="J" Agent="Local">`,
       `    <MaintainIndexesTask Identifier="M" DisplayName_L1="M"/>`,
-      `    <MaintainIndexesTask Identifier="Vendor" ConsolidationMode="Merge" Level="3"/>`,
       `  </Job>`,
+      `  <MaintainIndexesTask Identifier="M" ConsolidationMode="Merge" Level="3"/>`,
     ].join("\n"));
-    expect(problems.map((p) => [p.code, p.severity, p.line])).toEqual([["unsupported-attribute", "warning", 6], ["unsupported-attribute", "warning", 10]]);
+    expect(problems.map((p) => [p.code, p.severity, p.line])).toEqual([["overlay-without-base", "warning", 6]]);
     const type = items.find((i) => i.kind === "EntityType")!;
     expect(Object.keys((type.children as Record<string, Record<string, unknown>>).Property!)).toEqual(["Code"]);
-    expect(items.filter((i) => i.kind === "MaintainIndexesTask").map((i) => i.identifier)).toEqual(["M"]);
+    const task = items.find((i) => i.kind === "MaintainIndexesTask")!;
+    expect([task.identifier, task.attributes.Level, task.attributes.DisplayName_L1]).toEqual(["M", 3, "M"]);
+    expect(task.contributions!.map((c) => [c.file, c.line, c.mode])).toEqual([["a.xml", 9, "Base"], ["a.xml", 11, "Merge"]]);
   });
 
   it("takes Replace (or no mode) as an ordinary element, which must be complete, and does not store the attribute", () => {
