@@ -21,6 +21,11 @@ export interface ConfigElement {
   attributes: Record<string, AttributeValue>;
   children: ConfigElement[];
   xml: XmlElement;
+  /**
+   * The scaffolding element (`CreateConnectorSynchroComplete`) that generated this one; absent for
+   * hand-written elements. A generated element's xml is synthetic: its spans point at the scaffolding.
+   */
+  generatedBy?: string;
 }
 
 export interface TaskDefinition {

@@ -2,6 +2,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { checkExpressions } from "./check-expressions.js";
+import { checkOrphanTasks } from "./check-orphan-tasks.js";
 import { checkReferences } from "./check-references.js";
 import { checkTaskEncodings, checkTaskSettings } from "./check-task-settings.js";
 import { checkWindowsPaths } from "./check-windows-paths.js";
@@ -10,6 +11,7 @@ import { checkFileSize, DEFAULT_VALIDATION_LIMITS, parseConfigFile, type ParseLi
 import { compareProblems, type Problem } from "./problems.js";
 import { listConfigFiles } from "./read-folder.js";
 import { readConfiguration, type ParsedRoot } from "./read-configuration.js";
+import { expandScaffoldings } from "./scaffoldings/expand.js";
 import { loadCatalog } from "./schema/catalog.js";
 import { decodeConfigBytes } from "./source-text.js";
 import type { Settings } from "./settings.js";
@@ -55,8 +57,11 @@ export function validateFolder(
     if (parsed.root) roots.push({ file, root: parsed.root });
   }
   if (overFolder) problems.push(overFolder);
-  const configuration = readConfiguration(files.map((f) => f.file), roots, loadCatalog(), loadVocabulary(), problems);
+  const catalog = loadCatalog();
+  const configuration = readConfiguration(files.map((f) => f.file), roots, catalog, loadVocabulary(), problems);
+  expandScaffoldings(configuration, catalog, problems);
   checkReferences(configuration, problems);
+  checkOrphanTasks(configuration, problems);
   checkExpressions(configuration, problems, (file) => readSourceText(join(root, file)));
   checkTaskEncodings(configuration, problems);
   if (settings) checkTaskSettings(configuration, settings, problems);

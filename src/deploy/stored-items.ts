@@ -16,13 +16,14 @@ export function toItemRow(item: Item, deploymentId: number): Omit<ItemRow, "id">
   };
 }
 
-export function sourceColumns(source: SourcePosition | null): Pick<ItemRow, "sourceFile" | "sourceLine" | "sourceColumn"> {
-  return { sourceFile: source?.file ?? null, sourceLine: source?.line ?? null, sourceColumn: source?.column ?? null };
+export function sourceColumns(source: SourcePosition | null): Pick<ItemRow, "sourceFile" | "sourceLine" | "sourceColumn" | "generatedBy"> {
+  return { sourceFile: source?.file ?? null, sourceLine: source?.line ?? null, sourceColumn: source?.column ?? null, generatedBy: source?.generatedBy ?? null };
 }
 
 /** The revision JSON of an item from its row, reusing the row's JSON text. */
 export function revisionOfRow(row: Omit<ItemRow, "id">): string {
-  const source = row.sourceFile === null ? null : { file: row.sourceFile, line: row.sourceLine, column: row.sourceColumn };
+  const source = row.sourceFile === null ? null
+    : { file: row.sourceFile, line: row.sourceLine, column: row.sourceColumn, ...(row.generatedBy ? { generatedBy: row.generatedBy } : {}) };
   return `{"attributes":${row.attributes},"children":${row.children},"hash":${JSON.stringify(row.hash)},"source":${JSON.stringify(source)}}`;
 }
 

@@ -13,6 +13,8 @@ export interface ItemRow {
   sourceFile: string | null;
   sourceLine: number | null;
   sourceColumn: number | null;
+  /** The scaffolding element that generated the item (migration 0005); null for hand-written items. */
+  generatedBy: string | null;
   createdBy: number | null;
   changedBy: number | null;
 }
@@ -69,6 +71,7 @@ export function configurationEntities(t: ColumnTypes): EntitySchema[] {
       sourceFile: column("source_file", t.string(1024), true),
       sourceLine: column("source_line", t.int, true),
       sourceColumn: column("source_column", t.int, true),
+      generatedBy: column("generated_by", t.string(128), true),
       createdBy: column("created_by", t.int, true),
       changedBy: column("changed_by", t.int, true),
     },

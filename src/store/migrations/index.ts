@@ -4,8 +4,9 @@ import { InitialSchema } from "./0001-initial-schema.js";
 import { JobRuns } from "./0002-job-runs.js";
 import { ResourceTables } from "./0003-resource-store.js";
 import { TaskProcessGroups } from "./0004-task-process-groups.js";
+import { ItemGeneratedBy } from "./0005-item-generated-by.js";
 
-export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups, ItemGeneratedBy];
 
 export const MIGRATIONS_TABLE = "idm_migrations";
 

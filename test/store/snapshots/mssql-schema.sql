@@ -45,3 +45,5 @@ CREATE UNIQUE INDEX "UX_idm_synchronization_history_task_instance_id" ON "idm_sy
 CREATE INDEX "IX_idm_synchronization_history_connector_id" ON "idm_synchronization_history" ("connector", "id");
 -- 0004-task-process-groups-1767484800000
 ALTER TABLE "idm_task_instances" ADD "process_group" nvarchar(512);
+-- 0005-item-generated-by-1767571200000
+ALTER TABLE "idm_items" ADD "generated_by" nvarchar(128);
