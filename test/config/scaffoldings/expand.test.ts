@@ -280,6 +280,20 @@ ${TOP}`);
     expect(items.find((i) => i.identifier === `${job}_Export_AD_Complete_ADEntries`)!.attributes).toMatchObject({ OpenIdClient: "Job" });
   });
 
+  it("LinkDependTask on a hand-written task is a warning that says how to write the dependency instead", () => {
+    const job = "AD_Synchronize_Complete_Scaffolding";
+    const result = validate(`<CreateConnectorSynchroComplete Connector="AD">
+  <AddTask Task="Pre" TaskToCompareWith="${job}_Synchronize_AD"/>
+  <LinkDependTask Task="Pre" DependOn="${job}_Synchronize_AD"/>
+</CreateConnectorSynchroComplete>
+${TOP}`);
+    expect(result.problems.map((p) => [p.code, p.severity, p.line, p.message])).toEqual([
+      ["unsupported-argument", "warning", 5, `LinkDependTask Task="Pre" is not a task CreateConnectorSynchroComplete generates for ${job}: ` +
+        `idm-toolkit links only generated tasks; declare <TaskDependsOnTask ParentTask="${job}_Synchronize_AD"/> in the task itself`],
+    ]);
+    expect(buildItems(result.configuration).find((i) => i.identifier === "Pre")!.children).toMatchObject({ dependsOn: [] });
+  });
+
   it("reports an invalid CronTab at the argument, and arguments accepted but not applied with a warning", () => {
     const result = validate(`<CreateConnectorSynchroComplete Connector="AD">
   <CronTabExpression CronTab="0 3 * * * * *"/>
