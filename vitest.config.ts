@@ -14,6 +14,7 @@ const PROCESS = [
   "test/cli/pictures.test.ts",
   "test/cli/run.test.ts",
   "test/cli/run-killed-runner.test.ts",
+  "test/cli/scaffolded.test.ts",
   "test/cli/steps.test.ts",
   "test/cli/sync.test.ts",
   "test/cli/validate.test.ts",

@@ -134,7 +134,7 @@ class ReferenceChecker {
       if (defs?.has(value)) continue;
       const what = space === "#task" ? "task" : space;
       const closest = closestName(value, defs?.keys() ?? []);
-      const attr = findAttribute(element.xml, name)!;
+      const attr = findAttribute(element.xml, name) ?? element.xml;
       this.problems.push({
         code: "unresolved-reference",
         severity: "error",
@@ -176,7 +176,7 @@ class ReferenceChecker {
   }
 
   #job(job: JobDefinition): void {
-    if (job.element.xml.children.length === 0) {
+    if ((job.element.generatedBy === undefined ? job.element.xml.children.length : job.steps.length) === 0) {
       this.problems.push({ code: "empty-job", severity: "warning", message: `Job "${job.identifier}" has no task`, ...position(job.element.xml) });
     }
     this.#cron(job.element);
@@ -228,7 +228,7 @@ class ReferenceChecker {
         message: `${task.type} "${task.identifier}" runs on agent "${taskAgent}" but Job "${job.identifier}" runs on agent "${jobAgent}"`,
         hint: "all agent-side tasks of a job must run on the job's agent",
         ...position(attr ?? findAttribute(task.element.xml, "Agent") ?? step.element.xml),
-        related: [position(findAttribute(job.element.xml, "Agent")!)],
+        related: [position(findAttribute(job.element.xml, "Agent") ?? job.element.xml)],
       });
     }
   }
@@ -243,7 +243,7 @@ class ReferenceChecker {
         severity: "error",
         message: `Job CronTabExpression="${expression}" is not a valid cron expression: ${error}`,
         hint: "5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, e.g. */15 * * * *",
-        ...position(findAttribute(job.xml, "CronTabExpression")!),
+        ...position(findAttribute(job.xml, "CronTabExpression") ?? job.xml),
       });
     }
   }

@@ -25,6 +25,11 @@ export interface ConfigElement {
   xml: XmlElement;
   /** The element's ConsolidationMode when written (overlays.ts applies it); absent means Replace. */
   consolidationMode?: ConsolidationMode;
+  /**
+   * The scaffolding element (`CreateConnectorSynchroComplete`) that generated this one; absent for
+   * hand-written elements. A generated element's xml is synthetic: its spans point at the scaffolding.
+   */
+  generatedBy?: string;
 }
 
 export interface TaskDefinition {

@@ -90,7 +90,9 @@ function item(kind: string, identifier: string, element: ConfigElement, children
   const key = element.spec.identifierAttribute ?? "Identifier";
   const attributes = sortedAttributes(element.attributes, key);
   const { file, line, column } = element.xml.span;
-  return { kind, identifier, attributes, children, source: { file, line, column }, hash: itemHash(kind, identifier, attributes, children) };
+  // generatedBy stays out of the hash: it says where an item comes from, as the position does.
+  const source = element.generatedBy === undefined ? { file, line, column } : { file, line, column, generatedBy: element.generatedBy };
+  return { kind, identifier, attributes, children, source, hash: itemHash(kind, identifier, attributes, children) };
 }
 
 /**

@@ -30,6 +30,9 @@ export const PROBLEM_CODES = [
   "unmapped-windows-path",
   "invalid-expression",
   "unsupported-expression",
+  "orphan-task",
+  "scaffolding-conflict",
+  "unsupported-argument",
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
@@ -40,6 +43,8 @@ export interface SourcePosition {
   file: string;
   line: number;
   column: number;
+  /** For an item a scaffolding generated: the scaffolding's element name (the position is the scaffolding's). */
+  generatedBy?: string;
 }
 
 export interface Problem extends SourcePosition {

@@ -2,6 +2,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { checkExpressions } from "./check-expressions.js";
+import { checkOrphanTasks } from "./check-orphan-tasks.js";
 import { checkReferences } from "./check-references.js";
 import { checkTaskEncodings, checkTaskSettings } from "./check-task-settings.js";
 import { checkWindowsPaths } from "./check-windows-paths.js";
@@ -11,6 +12,7 @@ import { compareProblems, type Problem } from "./problems.js";
 import { listConfigFiles } from "./read-folder.js";
 import { MODULE_ELEMENTS, readConfiguration, type LoadedModule, type ParsedRoot } from "./read-configuration.js";
 import { moduleFolders, modulesFolder } from "./module-files.js";
+import { expandScaffoldings } from "./scaffoldings/expand.js";
 import { loadCatalog } from "./schema/catalog.js";
 import { decodeConfigBytes } from "./source-text.js";
 import type { Settings } from "./settings.js";
@@ -59,8 +61,11 @@ export function validateFolder(
   }
   if (overFolder) problems.push(overFolder);
   const modules = loadModules(root, roots, modulesSetting, limits, problems);
-  const configuration = readConfiguration(files.map((f) => f.file), roots, loadCatalog(), loadVocabulary(), problems, modules);
+  const catalog = loadCatalog();
+  const configuration = readConfiguration(files.map((f) => f.file), roots, catalog, loadVocabulary(), problems, modules);
+  expandScaffoldings(configuration, catalog, problems);
   checkReferences(configuration, problems);
+  checkOrphanTasks(configuration, problems);
   checkExpressions(configuration, problems, (file) => readSourceText(join(root, file)));
   checkTaskEncodings(configuration, problems);
   if (settings) checkTaskSettings(configuration, settings, problems);

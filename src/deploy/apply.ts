@@ -103,7 +103,8 @@ async function applyPlan(store: Store, manager: EntityManager, plan: Plan, store
   const deploymentId = Number(inserted.identifiers[0]!.id);
 
   const rows = plan.inserts.map((item) => toItemRow(item, deploymentId));
-  const itemBatch = insertBatchSize(store.dialect, 10);
+  // One bound parameter per column of a row: the batch follows the row's width.
+  const itemBatch = insertBatchSize(store.dialect, Object.keys(rows[0] ?? {}).length || 1);
   for (let i = 0; i < plan.inserts.length; i += itemBatch) {
     await run(manager, insertItems(manager, rows.slice(i, i + itemBatch)));
     await options.afterBatch?.();

@@ -25,7 +25,9 @@ interface Context {
   inlinedIn: Map<ExportableItem, ExportableItem>;
 }
 
-export function exportItems(items: ExportableItem[], catalog: SchemaCatalog, defaultFile = "idm-export.xml"): Map<string, string> {
+export function exportItems(all: ExportableItem[], catalog: SchemaCatalog, defaultFile = "idm-export.xml"): Map<string, string> {
+  // A scaffolding's output is not written: the scaffolding item is, and deploying it generates them again.
+  const items = all.filter((i) => i.source?.generatedBy === undefined);
   const tasks = new Map(items.filter((i) => itemSpec(i.kind, catalog).kind === "task").map((i) => [i.identifier, i]));
   const context: Context = { catalog, tasks, inlinedIn: inlinedTasks(items, tasks) };
   const byFile = new Map<string, ExportableItem[]>();

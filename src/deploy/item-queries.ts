@@ -16,7 +16,7 @@ export function selectAllItems(m: EntityManager): SelectQueryBuilder<ItemRow> {
  */
 export function selectItemKeys(m: EntityManager): SelectQueryBuilder<ItemRow> {
   return m.createQueryBuilder<ItemRow>(ENTITY.item, "i")
-    .select(["i.id", "i.kind", "i.identifier", "i.hash", "i.sourceFile", "i.sourceLine", "i.sourceColumn"])
+    .select(["i.id", "i.kind", "i.identifier", "i.hash", "i.sourceFile", "i.sourceLine", "i.sourceColumn", "i.generatedBy"])
     .orderBy("i.id");
 }
 

@@ -157,7 +157,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function sameSource(a: SourcePosition | null, b: SourcePosition): boolean {
-  return a !== null && a.file === b.file && a.line === b.line && a.column === b.column;
+  return a !== null && a.file === b.file && a.line === b.line && a.column === b.column && a.generatedBy === b.generatedBy;
 }
 
 export function isUnder(file: string | undefined, scope: string | undefined): boolean {

@@ -18,8 +18,8 @@ export function toItemRow(item: Item, deploymentId: number): Omit<ItemRow, "id">
   };
 }
 
-export function sourceColumns(source: SourcePosition | null): Pick<ItemRow, "sourceFile" | "sourceLine" | "sourceColumn"> {
-  return { sourceFile: source?.file ?? null, sourceLine: source?.line ?? null, sourceColumn: source?.column ?? null };
+export function sourceColumns(source: SourcePosition | null): Pick<ItemRow, "sourceFile" | "sourceLine" | "sourceColumn" | "generatedBy"> {
+  return { sourceFile: source?.file ?? null, sourceLine: source?.line ?? null, sourceColumn: source?.column ?? null, generatedBy: source?.generatedBy ?? null };
 }
 
 export function contributionsColumn(contributions: Contribution[] | undefined): string | null {

@@ -44,7 +44,8 @@ export class LazyStoredItem implements StoredItem {
     this.kind = row.kind;
     this.identifier = row.identifier;
     this.hash = row.hash;
-    this.source = row.sourceFile == null ? null : { file: row.sourceFile, line: row.sourceLine ?? 1, column: row.sourceColumn ?? 1 };
+    this.source = row.sourceFile == null ? null
+      : { file: row.sourceFile, line: row.sourceLine ?? 1, column: row.sourceColumn ?? 1, ...(row.generatedBy ? { generatedBy: row.generatedBy } : {}) };
     this.contributions = row.contributions;
     this.#attributes = row.attributes;
     this.#children = row.children;

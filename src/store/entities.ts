@@ -8,7 +8,8 @@
  * idm_items            the deployed configuration items
  *   id int identity PK, kind nvarchar(64), identifier nvarchar(442) — unique (kind, identifier), compared
  *   exactly (binary collation on SQL Server) —, hash (SHA-256 hex), source_file nvarchar(1024) null,
- *   source_line / source_column int null, created_by / changed_by int null → idm_deployments.id,
+ *   source_line / source_column int null, generated_by nvarchar(128) null (the scaffolding that generated
+ *   the item), created_by / changed_by int null → idm_deployments.id,
  *   attributes and children (JSON text; last in the table, so that SQLite reads the short columns
  *   without walking overflow pages); contributions null (migrations/0005: the files that made an overlaid
  *   item, JSON; added last, so the plan's key query leaves it out)

@@ -31,6 +31,7 @@ const notImplemented = (side: TaskSide): NotImplemented => ({ notImplemented: tr
 export const TASKS: { readonly [T in TaskType]: TaskHandler<T> | NotImplemented } = {
   ActivityInstanceActorTask: notImplemented("agent"),
   BuildRoleModelTask: notImplemented("server"),
+  CleanDataBase: notImplemented("server"),
   ComputeCorrelationKeysTask: notImplemented("server"),
   ComputeRiskScoresTask: notImplemented("server"),
   ComputeRoleModelTask: notImplemented("server"),
@@ -48,6 +49,7 @@ export const TASKS: { readonly [T in TaskType]: TaskHandler<T> | NotImplemented 
   ManageConfigurationIndexesTask: manageConfigurationIndexes,
   PrepareSynchronizationTask: prepareSynchronization,
   ProcessAccessCertificationItemsTask: notImplemented("server"),
+  RefreshSchemaTask: notImplemented("agent"),
   ResetValidFromTask: resetValidFrom,
   SavePreExistingAccessRightsTask: notImplemented("server"),
   SendAccessCertificationNotificationTask: notImplemented("server"),
@@ -60,6 +62,7 @@ export const TASKS: { readonly [T in TaskType]: TaskHandler<T> | NotImplemented 
   UpdateAccessCertificationCampaignTask: notImplemented("server"),
   UpdateClassificationTask: notImplemented("server"),
   UpdateEntityPropertyExpressionsTask: updateEntityPropertyExpressions,
+  UpdateParametersContextDisplayNamesTask: notImplemented("server"),
 };
 
 export function isHandler(entry: TaskHandler | NotImplemented): entry is TaskHandler {

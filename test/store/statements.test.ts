@@ -27,7 +27,7 @@ describe.each(BACKENDS)("bulkInsert on %s", (_, backend) => {
       const text = AWKWARD[i % AWKWARD.length]!;
       rows.push({
         kind: "K", identifier: `${i} ${text}`, attributes: text, children: JSON.stringify([text]), hash: String(i).padStart(64, "0"),
-        sourceFile: i % 2 === 0 ? null : text, sourceLine: i % 3 === 0 ? null : i, sourceColumn: i === 0 ? 7 : -i, contributions: i % 2 === 0 ? null : text, createdBy: null, changedBy: null,
+        sourceFile: i % 2 === 0 ? null : text, sourceLine: i % 3 === 0 ? null : i, sourceColumn: i === 0 ? 7 : -i, contributions: i % 2 === 0 ? null : text, generatedBy: i % 4 === 0 ? text.slice(0, 100) : null, createdBy: null, changedBy: null,
       });
     }
     const size = insertBatchSize(store.dialect, 10);

@@ -14,7 +14,7 @@ const TABLES = [
   "idm_resource_link_history", "idm_resource_links", "idm_resources", "idm_schedules",
   "idm_synchronization_history", "idm_task_instances", "idm_task_logs",
 ];
-const MIGRATIONS = ["0001-initial-schema", "0002-job-runs", "0003-resource-store", "0004-task-process-groups", "0005-item-contributions"];
+const MIGRATIONS = ["0001-initial-schema", "0002-job-runs", "0003-resource-store", "0004-task-process-groups", "0005-item-contributions", "0006-item-generated-by"];
 const status = (ran: boolean) => MIGRATIONS.map((name) => ({ name, ran }));
 
 async function tables(store: Store): Promise<string[]> {
@@ -28,7 +28,7 @@ async function tables(store: Store): Promise<string[]> {
 function item(identifier = "J"): Omit<ItemRow, "id"> {
   return {
     kind: "Job", identifier, attributes: "{}", children: "[]", hash: "0".repeat(64),
-    sourceFile: "jobs.xml", sourceLine: 3, sourceColumn: 3, contributions: null, createdBy: null, changedBy: null,
+    sourceFile: "jobs.xml", sourceLine: 3, sourceColumn: 3, contributions: null, generatedBy: null, createdBy: null, changedBy: null,
   };
 }
 

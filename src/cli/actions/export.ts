@@ -24,6 +24,8 @@ export async function exportConfiguration(
   const items = stored.map(({ kind, identifier, attributes, children, source }, i) =>
     ({ kind, identifier, attributes, children, source: unsafe.has(stored[i]!) ? null : source }));
   const files = exportItems(items, loadCatalog(), flags.defaultFile);
+  // What a scaffolding generated is not written (its scaffolding is): the count says what the files hold.
+  const written = items.filter((i) => i.source?.generatedBy === undefined).length;
   for (const [file, text] of files) {
     const path = join(dir, file);
     mkdirSync(dirname(path), { recursive: true });
@@ -33,8 +35,8 @@ export async function exportConfiguration(
     process.stderr.write(`idm: ${plural(unsafe.size, "item")} with a source path outside ${dir} written into ${flags.defaultFile}\n`);
   }
   process.stdout.write(flags.json
-    ? `${JSON.stringify({ items: items.length, files: [...files.keys()] }, null, 2)}\n`
-    : `exported ${plural(items.length, "item")} into ${plural(files.size, "file")}\n`);
+    ? `${JSON.stringify({ items: written, files: [...files.keys()] }, null, 2)}\n`
+    : `exported ${plural(written, "item")} into ${plural(files.size, "file")}\n`);
 }
 
 /** A relative *.xml path that stays inside the export folder (validate reads only *.xml files). */

@@ -120,6 +120,45 @@ export interface BuildRoleModelTaskOverrideAttributes {
 }
 export interface BuildRoleModelTaskOverrideAttributes extends DisplayNames {}
 
+/** Deletes old job and task instances left InProgress (the job CleanDatabaseJob generates). Not run by idm-toolkit yet: idm history prune does this work. */
+export interface CleanDataBaseAttributes {
+  /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
+  Connector?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Unique task key, shared by all task types. Needed to reference the task from Step, TaskDependsOnTask and overrides. Without it idm-toolkit derives one (see README). */
+  Identifier?: string;
+  /** Launch group inside the job: tasks of one level start together; level N+1 starts when level N has ended. -1 = no level (document order). Default: `-1`. */
+  Level: number;
+  /** Per-task log detail. Default: `None`. */
+  LogLevel: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
+}
+export interface CleanDataBaseAttributes extends DisplayNames {}
+
+/** CleanDataBaseOverride: reuses the CleanDataBase named by Identifier with the given attributes changed, for one job. */
+export interface CleanDataBaseOverrideAttributes {
+  /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
+  Connector?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Unique task key, shared by all task types. Needed to reference the task from Step, TaskDependsOnTask and overrides. Without it idm-toolkit derives one (see README). */
+  Identifier: string;
+  /** Launch group inside the job: tasks of one level start together; level N+1 starts when level N has ended. -1 = no level (document order). Default: `-1`. */
+  Level?: number;
+  /** Per-task log detail. Default: `None`. */
+  LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
+}
+export interface CleanDataBaseOverrideAttributes extends DisplayNames {}
+
+/** Generates the job that cleans old job and task instances left InProgress. */
+export interface CleanDatabaseJobAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Identifier of the generated job, and the scaffolding's own key. Computed when absent (see README, Scaffoldings). */
+  JobIdentifier?: string;
+}
+export interface CleanDatabaseJobAttributes extends DisplayNames {}
+
 /** Precomputes the correlation keys of the resources of the listed (or all) entity types into UP_ResourceCorrelationKeys, for ComputeRoleModelTask to bind accounts to identities. */
 export interface ComputeCorrelationKeysTaskAttributes {
   /** Process every entity type instead of the TaskEntityType list. Default: `false`. */
@@ -392,6 +431,335 @@ export interface ConnectorAttributes {
 }
 export interface ConnectorAttributes extends DisplayNames {}
 
+/** Generates the access certification job, scheduled every 15 minutes. */
+export interface CreateAccessCertificationJobAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Identifier of the generated job, and the scaffolding's own key. Computed when absent (see README, Scaffoldings). */
+  JobIdentifier?: string;
+  /** Product-internal option; accepted, not applied by idm-toolkit. */
+  OldAlgorithm?: boolean;
+}
+export interface CreateAccessCertificationJobAttributes extends DisplayNames {}
+
+/** Adds a task declared elsewhere (usually at the top level) to the generated job, just before or after one of its tasks. */
+export interface CreateAccessCertificationJobAddTaskAttributes {
+  /** Place the task just after TaskToCompareWith (the default when Before is not set). Default: `false`. */
+  After: boolean;
+  /** Place the task just before TaskToCompareWith. Default: `false`. */
+  Before: boolean;
+  /** Product option (copy the task for that occurrence); accepted, not applied by idm-toolkit. Default: `0`. */
+  CopyOccurence: number;
+  /** Which occurrence of TaskToCompareWith in the job, counted from 0, when it appears several times. Default: `0`. */
+  Occurence: number;
+  /** Identifier of the task to add. */
+  Task: string;
+  /** Identifier of the task of the job before or after which the task is placed. */
+  TaskToCompareWith: string;
+}
+
+/** Schedules the generated job: its CronTabExpression and CronTimeZone. */
+export interface CreateAccessCertificationJobCronTabExpressionAttributes {
+  /** The job's schedule, crontab syntax (5 fields, or 6 with seconds). */
+  CronTab: string;
+  /** Time zone of CronTab: UTC (0) or ServerTime (1). Default: `UTC`. */
+  CronTimeZone: "UTC" | "ServerTime";
+}
+
+/** Generates the tasks only, without the job (each is then a top-level task). */
+export interface CreateAccessCertificationJobDoNotCreateJobAttributes {}
+
+/** Generates one complete synchronization job for every connector of an agent. */
+export interface CreateAgentSynchroCompleteAttributes {
+  /** The agent whose connectors the job synchronizes (absent: the only agent of the configuration). */
+  Agent?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Identifier of the generated job, and the scaffolding's own key. Computed when absent (see README, Scaffoldings). */
+  JobIdentifier?: string;
+  /** Product-internal option; accepted, not applied by idm-toolkit. */
+  OldAlgorithm?: boolean;
+}
+export interface CreateAgentSynchroCompleteAttributes extends DisplayNames {}
+
+/** Adds a task declared elsewhere (usually at the top level) to the generated job, just before or after one of its tasks. */
+export interface CreateAgentSynchroCompleteAddTaskAttributes {
+  /** Place the task just after TaskToCompareWith (the default when Before is not set). Default: `false`. */
+  After: boolean;
+  /** Place the task just before TaskToCompareWith. Default: `false`. */
+  Before: boolean;
+  /** Product option (copy the task for that occurrence); accepted, not applied by idm-toolkit. Default: `0`. */
+  CopyOccurence: number;
+  /** Which occurrence of TaskToCompareWith in the job, counted from 0, when it appears several times. Default: `0`. */
+  Occurence: number;
+  /** Identifier of the task to add. */
+  Task: string;
+  /** Identifier of the task of the job before or after which the task is placed. */
+  TaskToCompareWith: string;
+}
+
+/** Schedules the generated job: its CronTabExpression and CronTimeZone. */
+export interface CreateAgentSynchroCompleteCronTabExpressionAttributes {
+  /** The job's schedule, crontab syntax (5 fields, or 6 with seconds). */
+  CronTab: string;
+  /** Time zone of CronTab: UTC (0) or ServerTime (1). Default: `UTC`. */
+  CronTimeZone: "UTC" | "ServerTime";
+}
+
+/** Generates the tasks only, without the job (each is then a top-level task). */
+export interface CreateAgentSynchroCompleteDoNotCreateJobAttributes {}
+
+/** Product option for a workflow-provisioned connector; accepted, not applied by idm-toolkit. */
+export interface CreateAgentSynchroCompleteFulfillInternalWorkflowsPathAttributes {
+  /** The connector. */
+  ConnectorIdentifier: string;
+  /** Path of the JSON workflow configuration. */
+  Path: string;
+}
+
+/** Makes a task of the generated job depend on another (a TaskDependsOnTask added to the child task). */
+export interface CreateAgentSynchroCompleteLinkDependTaskAttributes {
+  /** Product option (which occurrence of Task); accepted, not applied by idm-toolkit. Default: `0`. */
+  ChildOccurence: number;
+  /** Identifier of the parent task. */
+  DependOn: string;
+  /** Product option (which occurrence of DependOn); accepted, not applied by idm-toolkit. Default: `0`. */
+  ParentOccurence: number;
+  /** Identifier of the child task. */
+  Task: string;
+}
+
+/** The OpenIdClient the generated agent-side tasks authenticate with. */
+export interface CreateAgentSynchroCompleteOpenIdIdentifierAttributes {
+  /** Identifier of the OpenIdClient. */
+  Identifier: string;
+}
+
+/** Generates one incremental synchronization job for every connector of an agent. */
+export interface CreateAgentSynchroIncrementalAttributes {
+  /** The agent whose connectors the job synchronizes (absent: the only agent of the configuration). */
+  Agent?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Identifier of the generated job, and the scaffolding's own key. Computed when absent (see README, Scaffoldings). */
+  JobIdentifier?: string;
+  /** Product-internal option; accepted, not applied by idm-toolkit. */
+  OldAlgorithm?: boolean;
+}
+export interface CreateAgentSynchroIncrementalAttributes extends DisplayNames {}
+
+/** Adds a task declared elsewhere (usually at the top level) to the generated job, just before or after one of its tasks. */
+export interface CreateAgentSynchroIncrementalAddTaskAttributes {
+  /** Place the task just after TaskToCompareWith (the default when Before is not set). Default: `false`. */
+  After: boolean;
+  /** Place the task just before TaskToCompareWith. Default: `false`. */
+  Before: boolean;
+  /** Product option (copy the task for that occurrence); accepted, not applied by idm-toolkit. Default: `0`. */
+  CopyOccurence: number;
+  /** Which occurrence of TaskToCompareWith in the job, counted from 0, when it appears several times. Default: `0`. */
+  Occurence: number;
+  /** Identifier of the task to add. */
+  Task: string;
+  /** Identifier of the task of the job before or after which the task is placed. */
+  TaskToCompareWith: string;
+}
+
+/** Schedules the generated job: its CronTabExpression and CronTimeZone. */
+export interface CreateAgentSynchroIncrementalCronTabExpressionAttributes {
+  /** The job's schedule, crontab syntax (5 fields, or 6 with seconds). */
+  CronTab: string;
+  /** Time zone of CronTab: UTC (0) or ServerTime (1). Default: `UTC`. */
+  CronTimeZone: "UTC" | "ServerTime";
+}
+
+/** Generates the tasks only, without the job (each is then a top-level task). */
+export interface CreateAgentSynchroIncrementalDoNotCreateJobAttributes {}
+
+/** Product option for a workflow-provisioned connector; accepted, not applied by idm-toolkit. */
+export interface CreateAgentSynchroIncrementalFulfillInternalWorkflowsPathAttributes {
+  /** The connector. */
+  ConnectorIdentifier: string;
+  /** Path of the JSON workflow configuration. */
+  Path: string;
+}
+
+/** Makes a task of the generated job depend on another (a TaskDependsOnTask added to the child task). */
+export interface CreateAgentSynchroIncrementalLinkDependTaskAttributes {
+  /** Product option (which occurrence of Task); accepted, not applied by idm-toolkit. Default: `0`. */
+  ChildOccurence: number;
+  /** Identifier of the parent task. */
+  DependOn: string;
+  /** Product option (which occurrence of DependOn); accepted, not applied by idm-toolkit. Default: `0`. */
+  ParentOccurence: number;
+  /** Identifier of the child task. */
+  Task: string;
+}
+
+/** The OpenIdClient the generated agent-side tasks authenticate with. */
+export interface CreateAgentSynchroIncrementalOpenIdIdentifierAttributes {
+  /** Identifier of the OpenIdClient. */
+  Identifier: string;
+}
+
+/** Generates, for every connector, the job of its connector page (<Connector>_VirtualJob) and its top-level tasks. */
+export interface CreateConnectorsJobsAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** The scaffolding's key only (the jobs are named after their connectors). Default: `ConnectorsJobs`. */
+  JobIdentifier: string;
+}
+export interface CreateConnectorsJobsAttributes extends DisplayNames {}
+
+/** Generates the complete synchronization job of one connector: export, prepare, synchronize, then the compute and provisioning tasks. */
+export interface CreateConnectorSynchroCompleteAttributes {
+  /** The connector the job synchronizes. */
+  Connector: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Identifier of the generated job, and the scaffolding's own key. Computed when absent (see README, Scaffoldings). */
+  JobIdentifier?: string;
+  /** Product-internal option; accepted, not applied by idm-toolkit. */
+  OldAlgorithm?: boolean;
+}
+export interface CreateConnectorSynchroCompleteAttributes extends DisplayNames {}
+
+/** Adds a task declared elsewhere (usually at the top level) to the generated job, just before or after one of its tasks. */
+export interface CreateConnectorSynchroCompleteAddTaskAttributes {
+  /** Place the task just after TaskToCompareWith (the default when Before is not set). Default: `false`. */
+  After: boolean;
+  /** Place the task just before TaskToCompareWith. Default: `false`. */
+  Before: boolean;
+  /** Product option (copy the task for that occurrence); accepted, not applied by idm-toolkit. Default: `0`. */
+  CopyOccurence: number;
+  /** Which occurrence of TaskToCompareWith in the job, counted from 0, when it appears several times. Default: `0`. */
+  Occurence: number;
+  /** Identifier of the task to add. */
+  Task: string;
+  /** Identifier of the task of the job before or after which the task is placed. */
+  TaskToCompareWith: string;
+}
+
+/** Schedules the generated job: its CronTabExpression and CronTimeZone. */
+export interface CreateConnectorSynchroCompleteCronTabExpressionAttributes {
+  /** The job's schedule, crontab syntax (5 fields, or 6 with seconds). */
+  CronTab: string;
+  /** Time zone of CronTab: UTC (0) or ServerTime (1). Default: `UTC`. */
+  CronTimeZone: "UTC" | "ServerTime";
+}
+
+/** Generates the tasks only, without the job (each is then a top-level task). */
+export interface CreateConnectorSynchroCompleteDoNotCreateJobAttributes {}
+
+/** Product option for provisioning orders; accepted, not applied by idm-toolkit. */
+export interface CreateConnectorSynchroCompleteFormatPropertiesInResourceAttributes {}
+
+/** Product option for a workflow-provisioned connector; accepted, not applied by idm-toolkit. */
+export interface CreateConnectorSynchroCompleteFulfillInternalWorkflowsPathAttributes {
+  /** The connector. */
+  ConnectorIdentifier: string;
+  /** Path of the JSON workflow configuration. */
+  Path: string;
+}
+
+/** Makes a task of the generated job depend on another (a TaskDependsOnTask added to the child task). */
+export interface CreateConnectorSynchroCompleteLinkDependTaskAttributes {
+  /** Product option (which occurrence of Task); accepted, not applied by idm-toolkit. Default: `0`. */
+  ChildOccurence: number;
+  /** Identifier of the parent task. */
+  DependOn: string;
+  /** Product option (which occurrence of DependOn); accepted, not applied by idm-toolkit. Default: `0`. */
+  ParentOccurence: number;
+  /** Identifier of the child task. */
+  Task: string;
+}
+
+/** Leaves the provisioning tasks (GenerateProvisioningOrders, Fulfill) out of the generated job. */
+export interface CreateConnectorSynchroCompleteNoProvisioningAttributes {}
+
+/** Leaves the collect tasks (Export, PrepareSynchronization, Synchronize) out of the generated job. */
+export interface CreateConnectorSynchroCompleteNoSynchronizationAttributes {}
+
+/** The OpenIdClient the generated agent-side tasks authenticate with. */
+export interface CreateConnectorSynchroCompleteOpenIdIdentifierAttributes {
+  /** Identifier of the OpenIdClient. */
+  Identifier: string;
+}
+
+/** Generates the incremental synchronization job of one connector. */
+export interface CreateConnectorSynchroIncrementalAttributes {
+  /** The connector the job synchronizes. */
+  Connector: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Identifier of the generated job, and the scaffolding's own key. Computed when absent (see README, Scaffoldings). */
+  JobIdentifier?: string;
+  /** Product-internal option; accepted, not applied by idm-toolkit. */
+  OldAlgorithm?: boolean;
+}
+export interface CreateConnectorSynchroIncrementalAttributes extends DisplayNames {}
+
+/** Adds a task declared elsewhere (usually at the top level) to the generated job, just before or after one of its tasks. */
+export interface CreateConnectorSynchroIncrementalAddTaskAttributes {
+  /** Place the task just after TaskToCompareWith (the default when Before is not set). Default: `false`. */
+  After: boolean;
+  /** Place the task just before TaskToCompareWith. Default: `false`. */
+  Before: boolean;
+  /** Product option (copy the task for that occurrence); accepted, not applied by idm-toolkit. Default: `0`. */
+  CopyOccurence: number;
+  /** Which occurrence of TaskToCompareWith in the job, counted from 0, when it appears several times. Default: `0`. */
+  Occurence: number;
+  /** Identifier of the task to add. */
+  Task: string;
+  /** Identifier of the task of the job before or after which the task is placed. */
+  TaskToCompareWith: string;
+}
+
+/** Schedules the generated job: its CronTabExpression and CronTimeZone. */
+export interface CreateConnectorSynchroIncrementalCronTabExpressionAttributes {
+  /** The job's schedule, crontab syntax (5 fields, or 6 with seconds). */
+  CronTab: string;
+  /** Time zone of CronTab: UTC (0) or ServerTime (1). Default: `UTC`. */
+  CronTimeZone: "UTC" | "ServerTime";
+}
+
+/** Generates the tasks only, without the job (each is then a top-level task). */
+export interface CreateConnectorSynchroIncrementalDoNotCreateJobAttributes {}
+
+/** Product option for provisioning orders; accepted, not applied by idm-toolkit. */
+export interface CreateConnectorSynchroIncrementalFormatPropertiesInResourceAttributes {}
+
+/** Product option for a workflow-provisioned connector; accepted, not applied by idm-toolkit. */
+export interface CreateConnectorSynchroIncrementalFulfillInternalWorkflowsPathAttributes {
+  /** The connector. */
+  ConnectorIdentifier: string;
+  /** Path of the JSON workflow configuration. */
+  Path: string;
+}
+
+/** Makes a task of the generated job depend on another (a TaskDependsOnTask added to the child task). */
+export interface CreateConnectorSynchroIncrementalLinkDependTaskAttributes {
+  /** Product option (which occurrence of Task); accepted, not applied by idm-toolkit. Default: `0`. */
+  ChildOccurence: number;
+  /** Identifier of the parent task. */
+  DependOn: string;
+  /** Product option (which occurrence of DependOn); accepted, not applied by idm-toolkit. Default: `0`. */
+  ParentOccurence: number;
+  /** Identifier of the child task. */
+  Task: string;
+}
+
+/** Leaves the provisioning tasks (GenerateProvisioningOrders, Fulfill) out of the generated job. */
+export interface CreateConnectorSynchroIncrementalNoProvisioningAttributes {}
+
+/** Leaves the collect tasks (Export, PrepareSynchronization, Synchronize) out of the generated job. */
+export interface CreateConnectorSynchroIncrementalNoSynchronizationAttributes {}
+
+/** The OpenIdClient the generated agent-side tasks authenticate with. */
+export interface CreateConnectorSynchroIncrementalOpenIdIdentifierAttributes {
+  /** Identifier of the OpenIdClient. */
+  Identifier: string;
+}
+
 /** Drops every zz_ SQL view of the database and creates one view per entity type of the deployed configuration, over UR_Resources. First task of the initialization job. */
 export interface CreateDatabaseViewsTaskAttributes {
   /** Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent. */
@@ -429,6 +797,83 @@ export interface CreateDatabaseViewsTaskOverrideAttributes {
   OpenIdClient?: string;
 }
 export interface CreateDatabaseViewsTaskOverrideAttributes extends DisplayNames {}
+
+/** Generates the initialization job of an agent: views, initial collect of every connector, then the compute and provisioning tasks. */
+export interface CreateInitializationJobAttributes {
+  /** The agent whose connectors the job initializes (absent: the only agent of the configuration). */
+  Agent?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Identifier of the generated job, and the scaffolding's own key. Computed when absent (see README, Scaffoldings). */
+  JobIdentifier?: string;
+  /** Product-internal option; accepted, not applied by idm-toolkit. */
+  OldAlgorithm?: boolean;
+}
+export interface CreateInitializationJobAttributes extends DisplayNames {}
+
+/** Adds a task declared elsewhere (usually at the top level) to the generated job, just before or after one of its tasks. */
+export interface CreateInitializationJobAddTaskAttributes {
+  /** Place the task just after TaskToCompareWith (the default when Before is not set). Default: `false`. */
+  After: boolean;
+  /** Place the task just before TaskToCompareWith. Default: `false`. */
+  Before: boolean;
+  /** Product option (copy the task for that occurrence); accepted, not applied by idm-toolkit. Default: `0`. */
+  CopyOccurence: number;
+  /** Which occurrence of TaskToCompareWith in the job, counted from 0, when it appears several times. Default: `0`. */
+  Occurence: number;
+  /** Identifier of the task to add. */
+  Task: string;
+  /** Identifier of the task of the job before or after which the task is placed. */
+  TaskToCompareWith: string;
+}
+
+/** Folder of the configuration for a DeployConfigurationTask of the job; accepted, not applied by idm-toolkit. */
+export interface CreateInitializationJobConfigurationAttributes {
+  /** Configuration folder. */
+  Path: string;
+}
+
+/** Makes a task of the generated job depend on another (a TaskDependsOnTask added to the child task). */
+export interface CreateInitializationJobLinkDependTaskAttributes {
+  /** Product option (which occurrence of Task); accepted, not applied by idm-toolkit. Default: `0`. */
+  ChildOccurence: number;
+  /** Identifier of the parent task. */
+  DependOn: string;
+  /** Product option (which occurrence of DependOn); accepted, not applied by idm-toolkit. Default: `0`. */
+  ParentOccurence: number;
+  /** Identifier of the child task. */
+  Task: string;
+}
+
+/** Leaves this connector's provisioning out of the generated job. */
+export interface CreateInitializationJobNoConnectorProvisioningAttributes {
+  /** The connector. */
+  ConnectorIdentifier: string;
+}
+
+/** Leaves this connector's collect (Export, PrepareSynchronization, Synchronize) out of the generated job. */
+export interface CreateInitializationJobNoConnectorSynchronizationAttributes {
+  /** The connector. */
+  ConnectorIdentifier: string;
+}
+
+/** Leaves this connector out of the generated job entirely. */
+export interface CreateInitializationJobNotUsedAttributes {
+  /** The connector. */
+  ConnectorIdentifier: string;
+}
+
+/** The OpenIdClient the generated agent-side tasks authenticate with. */
+export interface CreateInitializationJobOpenIdIdentifierAttributes {
+  /** Identifier of the OpenIdClient. */
+  Identifier: string;
+}
+
+/** Product option (the connector holding the data external systems are provisioned from); accepted, not applied by idm-toolkit. */
+export interface CreateInitializationJobPrincipalDataConnectorAttributes {
+  /** The connector. */
+  ConnectorIdentifier: string;
+}
 
 /** Loads the XML configuration files of a directory, diffs them with the configuration stored in the database and applies the changes. Optionally generates code and a merged XML of the scaffolded configuration. */
 export interface DeployConfigurationTaskAttributes {
@@ -1263,6 +1708,36 @@ export interface ProcessAccessCertificationItemsTaskOverrideAttributes {
 }
 export interface ProcessAccessCertificationItemsTaskOverrideAttributes extends DisplayNames {}
 
+/** Refreshes the schema of the connector's connections (the connector page's task that CreateConnectorsJobs generates). */
+export interface RefreshSchemaTaskAttributes {
+  /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
+  Connector?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Unique task key, shared by all task types. Needed to reference the task from Step, TaskDependsOnTask and overrides. Without it idm-toolkit derives one (see README). */
+  Identifier?: string;
+  /** Launch group inside the job: tasks of one level start together; level N+1 starts when level N has ended. -1 = no level (document order). Default: `-1`. */
+  Level: number;
+  /** Per-task log detail. Default: `None`. */
+  LogLevel: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
+}
+export interface RefreshSchemaTaskAttributes extends DisplayNames {}
+
+/** RefreshSchemaTaskOverride: reuses the RefreshSchemaTask named by Identifier with the given attributes changed, for one job. */
+export interface RefreshSchemaTaskOverrideAttributes {
+  /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
+  Connector?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Unique task key, shared by all task types. Needed to reference the task from Step, TaskDependsOnTask and overrides. Without it idm-toolkit derives one (see README). */
+  Identifier: string;
+  /** Launch group inside the job: tasks of one level start together; level N+1 starts when level N has ended. -1 = no level (document order). Default: `-1`. */
+  Level?: number;
+  /** Per-task log detail. Default: `None`. */
+  LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
+}
+export interface RefreshSchemaTaskOverrideAttributes extends DisplayNames {}
+
 /** Sets the ValidFrom of every entity's earliest history record to 0001-01-01 so that initially loaded data is valid from the start. Initialization job only. */
 export interface ResetValidFromTaskAttributes {
   /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
@@ -1722,10 +2197,41 @@ export interface UpdateEntityPropertyExpressionsTaskOverrideAttributes {
 }
 export interface UpdateEntityPropertyExpressionsTaskOverrideAttributes extends DisplayNames {}
 
+/** Updates the display names of the role model's parameter contexts (the scaffolded complete and initialization jobs run it). */
+export interface UpdateParametersContextDisplayNamesTaskAttributes {
+  /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
+  Connector?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Unique task key, shared by all task types. Needed to reference the task from Step, TaskDependsOnTask and overrides. Without it idm-toolkit derives one (see README). */
+  Identifier?: string;
+  /** Launch group inside the job: tasks of one level start together; level N+1 starts when level N has ended. -1 = no level (document order). Default: `-1`. */
+  Level: number;
+  /** Per-task log detail. Default: `None`. */
+  LogLevel: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
+}
+export interface UpdateParametersContextDisplayNamesTaskAttributes extends DisplayNames {}
+
+/** UpdateParametersContextDisplayNamesTaskOverride: reuses the UpdateParametersContextDisplayNamesTask named by Identifier with the given attributes changed, for one job. */
+export interface UpdateParametersContextDisplayNamesTaskOverrideAttributes {
+  /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
+  Connector?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Unique task key, shared by all task types. Needed to reference the task from Step, TaskDependsOnTask and overrides. Without it idm-toolkit derives one (see README). */
+  Identifier: string;
+  /** Launch group inside the job: tasks of one level start together; level N+1 starts when level N has ended. -1 = no level (document order). Default: `-1`. */
+  Level?: number;
+  /** Per-task log detail. Default: `None`. */
+  LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
+}
+export interface UpdateParametersContextDisplayNamesTaskOverrideAttributes extends DisplayNames {}
+
 /** Every task type idm-toolkit models (XML element names). */
 export const TASK_TYPES = [
   "ActivityInstanceActorTask",
   "BuildRoleModelTask",
+  "CleanDataBase",
   "ComputeCorrelationKeysTask",
   "ComputeRiskScoresTask",
   "ComputeRoleModelTask",
@@ -1743,6 +2249,7 @@ export const TASK_TYPES = [
   "ManageConfigurationIndexesTask",
   "PrepareSynchronizationTask",
   "ProcessAccessCertificationItemsTask",
+  "RefreshSchemaTask",
   "ResetValidFromTask",
   "SavePreExistingAccessRightsTask",
   "SendAccessCertificationNotificationTask",
@@ -1755,6 +2262,7 @@ export const TASK_TYPES = [
   "UpdateAccessCertificationCampaignTask",
   "UpdateClassificationTask",
   "UpdateEntityPropertyExpressionsTask",
+  "UpdateParametersContextDisplayNamesTask",
 ] as const;
 
 export type TaskType = (typeof TASK_TYPES)[number];
@@ -1763,6 +2271,7 @@ export type TaskType = (typeof TASK_TYPES)[number];
 export interface TaskAttributesByType {
   ActivityInstanceActorTask: ActivityInstanceActorTaskAttributes;
   BuildRoleModelTask: BuildRoleModelTaskAttributes;
+  CleanDataBase: CleanDataBaseAttributes;
   ComputeCorrelationKeysTask: ComputeCorrelationKeysTaskAttributes;
   ComputeRiskScoresTask: ComputeRiskScoresTaskAttributes;
   ComputeRoleModelTask: ComputeRoleModelTaskAttributes;
@@ -1780,6 +2289,7 @@ export interface TaskAttributesByType {
   ManageConfigurationIndexesTask: ManageConfigurationIndexesTaskAttributes;
   PrepareSynchronizationTask: PrepareSynchronizationTaskAttributes;
   ProcessAccessCertificationItemsTask: ProcessAccessCertificationItemsTaskAttributes;
+  RefreshSchemaTask: RefreshSchemaTaskAttributes;
   ResetValidFromTask: ResetValidFromTaskAttributes;
   SavePreExistingAccessRightsTask: SavePreExistingAccessRightsTaskAttributes;
   SendAccessCertificationNotificationTask: SendAccessCertificationNotificationTaskAttributes;
@@ -1792,6 +2302,7 @@ export interface TaskAttributesByType {
   UpdateAccessCertificationCampaignTask: UpdateAccessCertificationCampaignTaskAttributes;
   UpdateClassificationTask: UpdateClassificationTaskAttributes;
   UpdateEntityPropertyExpressionsTask: UpdateEntityPropertyExpressionsTaskAttributes;
+  UpdateParametersContextDisplayNamesTask: UpdateParametersContextDisplayNamesTaskAttributes;
 }
 
 /** Attributes interface of each kind of stored item: Job, every task type, every model element. */
@@ -1799,6 +2310,7 @@ export interface ElementAttributesByKind {
   Job: JobAttributes;
   ActivityInstanceActorTask: ActivityInstanceActorTaskAttributes;
   BuildRoleModelTask: BuildRoleModelTaskAttributes;
+  CleanDataBase: CleanDataBaseAttributes;
   ComputeCorrelationKeysTask: ComputeCorrelationKeysTaskAttributes;
   ComputeRiskScoresTask: ComputeRiskScoresTaskAttributes;
   ComputeRoleModelTask: ComputeRoleModelTaskAttributes;
@@ -1816,6 +2328,7 @@ export interface ElementAttributesByKind {
   ManageConfigurationIndexesTask: ManageConfigurationIndexesTaskAttributes;
   PrepareSynchronizationTask: PrepareSynchronizationTaskAttributes;
   ProcessAccessCertificationItemsTask: ProcessAccessCertificationItemsTaskAttributes;
+  RefreshSchemaTask: RefreshSchemaTaskAttributes;
   ResetValidFromTask: ResetValidFromTaskAttributes;
   SavePreExistingAccessRightsTask: SavePreExistingAccessRightsTaskAttributes;
   SendAccessCertificationNotificationTask: SendAccessCertificationNotificationTaskAttributes;
@@ -1828,10 +2341,19 @@ export interface ElementAttributesByKind {
   UpdateAccessCertificationCampaignTask: UpdateAccessCertificationCampaignTaskAttributes;
   UpdateClassificationTask: UpdateClassificationTaskAttributes;
   UpdateEntityPropertyExpressionsTask: UpdateEntityPropertyExpressionsTaskAttributes;
+  UpdateParametersContextDisplayNamesTask: UpdateParametersContextDisplayNamesTaskAttributes;
   Agent: AgentAttributes;
+  CleanDatabaseJob: CleanDatabaseJobAttributes;
   Connection: ConnectionAttributes;
   ConnectionTable: ConnectionTableAttributes;
   Connector: ConnectorAttributes;
+  CreateAccessCertificationJob: CreateAccessCertificationJobAttributes;
+  CreateAgentSynchroComplete: CreateAgentSynchroCompleteAttributes;
+  CreateAgentSynchroIncremental: CreateAgentSynchroIncrementalAttributes;
+  CreateConnectorsJobs: CreateConnectorsJobsAttributes;
+  CreateConnectorSynchroComplete: CreateConnectorSynchroCompleteAttributes;
+  CreateConnectorSynchroIncremental: CreateConnectorSynchroIncrementalAttributes;
+  CreateInitializationJob: CreateInitializationJobAttributes;
   EntityAssociation: EntityAssociationAttributes;
   EntityAssociationMapping: EntityAssociationMappingAttributes;
   EntityPropertyExpression: EntityPropertyExpressionAttributes;

@@ -1345,10 +1345,9 @@ return errors === 0;
 }
 validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ComputeCorrelationKeysTask = validate36;
-const schema56 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/ComputeCorrelationKeysTask.json","title":"ComputeCorrelationKeysTask","description":"Precomputes the correlation keys of the resources of the listed (or all) entity types into UP_ResourceCorrelationKeys, for ComputeRoleModelTask to bind accounts to identities.","x-element":"ComputeCorrelationKeysTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllEntityType":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Process every entity type instead of the TaskEntityType list."},"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":5000,"description":"SQL batch size; 0 = engine default of 5000."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ComputeCorrelationKeysTaskOverride: reuses the ComputeCorrelationKeysTask named by Identifier with the given attributes changed, for one job."}}};
-const schema57 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllEntityType":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Process every entity type instead of the TaskEntityType list."},"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":5000,"description":"SQL batch size; 0 = engine default of 5000."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}};
-const schema64 = {"type":"boolean","x-xml-type":"boolean"};
+export const CleanDataBase = validate36;
+const schema56 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/CleanDataBase.json","title":"CleanDataBase","description":"Deletes old job and task instances left InProgress (the job CleanDatabaseJob generates). Not run by idm-toolkit yet: idm history prune does this work.","x-element":"CleanDataBase","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"CleanDataBaseOverride: reuses the CleanDataBase named by Identifier with the given attributes changed, for one job."}}};
+const schema57 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1694,6 +1693,733 @@ if(!(validate38(data, {instancePath,parentData,parentDataProperty,rootData,dynam
 vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
 errors = vErrors.length;
 }
+validate37.errors = vErrors;
+return errors === 0;
+}
+validate37.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/tasks/CleanDataBase.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate36.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DisplayName_L1"},message:"must have required property '"+"DisplayName_L1"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate36.errors = vErrors;
+return errors === 0;
+}
+validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CleanDatabaseJob = validate41;
+const schema64 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/scaffoldings/CleanDatabaseJob.json","title":"CleanDatabaseJob","description":"Generates the job that cleans old job and task instances left InProgress.","x-element":"CleanDatabaseJob","x-kind":"model","x-identifier":"JobIdentifier","x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"JobIdentifier":{"$ref":"../common.json#/$defs/identifier","description":"Identifier of the generated job, and the scaffolding's own key. Computed when absent (see README, Scaffoldings)."}}};
+
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/scaffoldings/CleanDatabaseJob.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate41.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 !== undefined){
+if(typeof data.DisplayName_L1 !== "string"){
+const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.DisplayName_L10 !== undefined){
+if(typeof data.DisplayName_L10 !== "string"){
+const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.DisplayName_L11 !== undefined){
+if(typeof data.DisplayName_L11 !== "string"){
+const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.DisplayName_L12 !== undefined){
+if(typeof data.DisplayName_L12 !== "string"){
+const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.DisplayName_L13 !== undefined){
+if(typeof data.DisplayName_L13 !== "string"){
+const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.DisplayName_L14 !== undefined){
+if(typeof data.DisplayName_L14 !== "string"){
+const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.DisplayName_L15 !== undefined){
+if(typeof data.DisplayName_L15 !== "string"){
+const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.DisplayName_L16 !== undefined){
+if(typeof data.DisplayName_L16 !== "string"){
+const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.DisplayName_L2 !== undefined){
+if(typeof data.DisplayName_L2 !== "string"){
+const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.DisplayName_L3 !== undefined){
+if(typeof data.DisplayName_L3 !== "string"){
+const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.DisplayName_L4 !== undefined){
+if(typeof data.DisplayName_L4 !== "string"){
+const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.DisplayName_L5 !== undefined){
+if(typeof data.DisplayName_L5 !== "string"){
+const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.DisplayName_L6 !== undefined){
+if(typeof data.DisplayName_L6 !== "string"){
+const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.DisplayName_L7 !== undefined){
+if(typeof data.DisplayName_L7 !== "string"){
+const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.DisplayName_L8 !== undefined){
+if(typeof data.DisplayName_L8 !== "string"){
+const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.DisplayName_L9 !== undefined){
+if(typeof data.DisplayName_L9 !== "string"){
+const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.JobIdentifier !== undefined){
+let data16 = data.JobIdentifier;
+if(typeof data16 === "string"){
+if(func1(data16) > 442){
+const err16 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(func1(data16) < 1){
+const err17 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(((((((((((((((((key0 !== "JobIdentifier") && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err19 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+validate41.errors = vErrors;
+return errors === 0;
+}
+validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CleanDataBaseOverride = validate42;
+const schema67 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"CleanDataBaseOverride: reuses the CleanDataBase named by Identifier with the given attributes changed, for one job."};
+
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate42.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Identifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Identifier"},message:"must have required property '"+"Identifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+validate42.errors = vErrors;
+return errors === 0;
+}
+validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const ComputeCorrelationKeysTask = validate44;
+const schema68 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/ComputeCorrelationKeysTask.json","title":"ComputeCorrelationKeysTask","description":"Precomputes the correlation keys of the resources of the listed (or all) entity types into UP_ResourceCorrelationKeys, for ComputeRoleModelTask to bind accounts to identities.","x-element":"ComputeCorrelationKeysTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllEntityType":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Process every entity type instead of the TaskEntityType list."},"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":5000,"description":"SQL batch size; 0 = engine default of 5000."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ComputeCorrelationKeysTaskOverride: reuses the ComputeCorrelationKeysTask named by Identifier with the given attributes changed, for one job."}}};
+const schema69 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllEntityType":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Process every entity type instead of the TaskEntityType list."},"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":5000,"description":"SQL batch size; 0 = engine default of 5000."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}};
+const schema76 = {"type":"boolean","x-xml-type":"boolean"};
+
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate46.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 !== undefined){
+if(typeof data.DisplayName_L1 !== "string"){
+const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.DisplayName_L10 !== undefined){
+if(typeof data.DisplayName_L10 !== "string"){
+const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.DisplayName_L11 !== undefined){
+if(typeof data.DisplayName_L11 !== "string"){
+const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.DisplayName_L12 !== undefined){
+if(typeof data.DisplayName_L12 !== "string"){
+const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.DisplayName_L13 !== undefined){
+if(typeof data.DisplayName_L13 !== "string"){
+const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.DisplayName_L14 !== undefined){
+if(typeof data.DisplayName_L14 !== "string"){
+const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.DisplayName_L15 !== undefined){
+if(typeof data.DisplayName_L15 !== "string"){
+const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.DisplayName_L16 !== undefined){
+if(typeof data.DisplayName_L16 !== "string"){
+const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.DisplayName_L2 !== undefined){
+if(typeof data.DisplayName_L2 !== "string"){
+const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.DisplayName_L3 !== undefined){
+if(typeof data.DisplayName_L3 !== "string"){
+const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.DisplayName_L4 !== undefined){
+if(typeof data.DisplayName_L4 !== "string"){
+const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.DisplayName_L5 !== undefined){
+if(typeof data.DisplayName_L5 !== "string"){
+const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.DisplayName_L6 !== undefined){
+if(typeof data.DisplayName_L6 !== "string"){
+const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.DisplayName_L7 !== undefined){
+if(typeof data.DisplayName_L7 !== "string"){
+const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.DisplayName_L8 !== undefined){
+if(typeof data.DisplayName_L8 !== "string"){
+const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.DisplayName_L9 !== undefined){
+if(typeof data.DisplayName_L9 !== "string"){
+const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Connector !== undefined){
+let data16 = data.Connector;
+if(typeof data16 === "string"){
+if(func1(data16) > 442){
+const err16 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(func1(data16) < 1){
+const err17 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.Identifier !== undefined){
+let data17 = data.Identifier;
+if(typeof data17 === "string"){
+if(func1(data17) > 442){
+const err19 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(func1(data17) < 1){
+const err20 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.Level !== undefined){
+let data18 = data.Level;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err22 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 2147483647 || isNaN(data18)){
+const err23 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data18 < -2147483648 || isNaN(data18)){
+const err24 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+if(data.LogLevel !== undefined){
+let data19 = data.LogLevel;
+if(!(((((((data19 === "Trace") || (data19 === "Debug")) || (data19 === "Information")) || (data19 === "Warning")) || (data19 === "Error")) || (data19 === "Critical")) || (data19 === "None"))){
+const err25 = {instancePath:instancePath+"/LogLevel",schemaPath:"#/$defs/LogLevel/enum",keyword:"enum",params:{allowedValues: schema39.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+validate46.errors = vErrors;
+return errors === 0;
+}
+validate46.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate45.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate46(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.AllEntityType !== undefined){
 if(typeof data.AllEntityType !== "boolean"){
@@ -1755,25 +2481,25 @@ errors++;
 }
 }
 }
-validate37.errors = vErrors;
+validate45.errors = vErrors;
 return errors === 0;
 }
-validate37.evaluated = {"props":{"AllEntityType":true,"BatchSize":true,"Dirty":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate45.evaluated = {"props":{"AllEntityType":true,"BatchSize":true,"Dirty":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/ComputeCorrelationKeysTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate36.evaluated;
+const evaluated0 = validate44.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1810,26 +2536,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate36.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
-validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ComputeCorrelationKeysTaskOverride = validate41;
-const schema67 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ComputeCorrelationKeysTaskOverride: reuses the ComputeCorrelationKeysTask named by Identifier with the given attributes changed, for one job."};
+export const ComputeCorrelationKeysTaskOverride = validate49;
+const schema79 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ComputeCorrelationKeysTaskOverride: reuses the ComputeCorrelationKeysTask named by Identifier with the given attributes changed, for one job."};
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate41.evaluated;
+const evaluated0 = validate49.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1856,19 +2582,19 @@ errors++;
 }
 }
 }
-validate41.errors = vErrors;
+validate49.errors = vErrors;
 return errors === 0;
 }
-validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ComputeRiskScoresTask = validate43;
-const schema68 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/ComputeRiskScoresTask.json","title":"ComputeRiskScoresTask","description":"Recomputes each identity's risk score from its identified risks and the risk settings. Runs right after ComputeRoleModelTask.","x-element":"ComputeRiskScoresTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ComputeRiskScoresTaskOverride: reuses the ComputeRiskScoresTask named by Identifier with the given attributes changed, for one job."}}};
-const schema69 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}};
+export const ComputeRiskScoresTask = validate51;
+const schema80 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/ComputeRiskScoresTask.json","title":"ComputeRiskScoresTask","description":"Recomputes each identity's risk score from its identified risks and the risk settings. Runs right after ComputeRoleModelTask.","x-element":"ComputeRiskScoresTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ComputeRiskScoresTaskOverride: reuses the ComputeRiskScoresTask named by Identifier with the given attributes changed, for one job."}}};
+const schema81 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}};
 
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate45.evaluated;
+const evaluated0 = validate53.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2189,24 +2915,24 @@ errors++;
 }
 }
 }
-validate45.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
-validate45.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate53.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate44.evaluated;
+const evaluated0 = validate52.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2258,25 +2984,25 @@ errors++;
 }
 }
 }
-validate44.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
-validate44.evaluated = {"props":{"BatchSize":true,"Dirty":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate52.evaluated = {"props":{"BatchSize":true,"Dirty":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/ComputeRiskScoresTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate43.evaluated;
+const evaluated0 = validate51.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate44(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate52(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2313,26 +3039,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate43.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
-validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ComputeRiskScoresTaskOverride = validate48;
-const schema78 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ComputeRiskScoresTaskOverride: reuses the ComputeRiskScoresTask named by Identifier with the given attributes changed, for one job."};
+export const ComputeRiskScoresTaskOverride = validate56;
+const schema90 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ComputeRiskScoresTaskOverride: reuses the ComputeRiskScoresTask named by Identifier with the given attributes changed, for one job."};
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate48.evaluated;
+const evaluated0 = validate56.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate44(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate52(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2359,19 +3085,19 @@ errors++;
 }
 }
 }
-validate48.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
-validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ComputeRoleModelTask = validate50;
-const schema79 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/ComputeRoleModelTask.json","title":"ComputeRoleModelTask","description":"Evaluates the role model (Evaluate Policy) for the resources of the listed source entity types and writes the resulting assignments, provisioning states and risks into the UP_Assigned* tables.","x-element":"ComputeRoleModelTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchInsertSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Bulk-insert batch size; 0 = engine default."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Select batch size; 0 = engine default."},"BlockAllResourceTypeProvisioning":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Send every resource type's orders to manual provisioning review, whatever ResourceType.BlockProvisioning says."},"BlockProvisioning":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Block the generated provisioning orders."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."},"IgnoreHistorization":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Do not archive prior values of the UP_Assigned* tables."},"LdifFilePath":{"type":"string","description":"Path of the LDIF simulation file."},"UseLdif":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Simulate into an LDIF file."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ComputeRoleModelTaskOverride: reuses the ComputeRoleModelTask named by Identifier with the given attributes changed, for one job."}}};
-const schema80 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchInsertSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Bulk-insert batch size; 0 = engine default."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Select batch size; 0 = engine default."},"BlockAllResourceTypeProvisioning":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Send every resource type's orders to manual provisioning review, whatever ResourceType.BlockProvisioning says."},"BlockProvisioning":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Block the generated provisioning orders."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."},"IgnoreHistorization":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Do not archive prior values of the UP_Assigned* tables."},"LdifFilePath":{"type":"string","description":"Path of the LDIF simulation file."},"UseLdif":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Simulate into an LDIF file."}}};
+export const ComputeRoleModelTask = validate58;
+const schema91 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/ComputeRoleModelTask.json","title":"ComputeRoleModelTask","description":"Evaluates the role model (Evaluate Policy) for the resources of the listed source entity types and writes the resulting assignments, provisioning states and risks into the UP_Assigned* tables.","x-element":"ComputeRoleModelTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchInsertSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Bulk-insert batch size; 0 = engine default."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Select batch size; 0 = engine default."},"BlockAllResourceTypeProvisioning":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Send every resource type's orders to manual provisioning review, whatever ResourceType.BlockProvisioning says."},"BlockProvisioning":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Block the generated provisioning orders."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."},"IgnoreHistorization":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Do not archive prior values of the UP_Assigned* tables."},"LdifFilePath":{"type":"string","description":"Path of the LDIF simulation file."},"UseLdif":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Simulate into an LDIF file."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ComputeRoleModelTaskOverride: reuses the ComputeRoleModelTask named by Identifier with the given attributes changed, for one job."}}};
+const schema92 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchInsertSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Bulk-insert batch size; 0 = engine default."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Select batch size; 0 = engine default."},"BlockAllResourceTypeProvisioning":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Send every resource type's orders to manual provisioning review, whatever ResourceType.BlockProvisioning says."},"BlockProvisioning":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Block the generated provisioning orders."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."},"IgnoreHistorization":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Do not archive prior values of the UP_Assigned* tables."},"LdifFilePath":{"type":"string","description":"Path of the LDIF simulation file."},"UseLdif":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Simulate into an LDIF file."}}};
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate52.evaluated;
+const evaluated0 = validate60.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2692,24 +3418,24 @@ errors++;
 }
 }
 }
-validate52.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
-validate52.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate60.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate51.evaluated;
+const evaluated0 = validate59.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate52(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2856,25 +3582,25 @@ errors++;
 }
 }
 }
-validate51.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
-validate51.evaluated = {"props":{"BatchInsertSize":true,"BatchSelectSize":true,"BlockAllResourceTypeProvisioning":true,"BlockProvisioning":true,"Dirty":true,"IgnoreHistorization":true,"LdifFilePath":true,"UseLdif":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate59.evaluated = {"props":{"BatchInsertSize":true,"BatchSelectSize":true,"BlockAllResourceTypeProvisioning":true,"BlockProvisioning":true,"Dirty":true,"IgnoreHistorization":true,"LdifFilePath":true,"UseLdif":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/ComputeRoleModelTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate50.evaluated;
+const evaluated0 = validate58.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2911,26 +3637,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate50.errors = vErrors;
+validate58.errors = vErrors;
 return errors === 0;
 }
-validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate58.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ComputeRoleModelTaskOverride = validate55;
-const schema94 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ComputeRoleModelTaskOverride: reuses the ComputeRoleModelTask named by Identifier with the given attributes changed, for one job."};
+export const ComputeRoleModelTaskOverride = validate63;
+const schema106 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ComputeRoleModelTaskOverride: reuses the ComputeRoleModelTask named by Identifier with the given attributes changed, for one job."};
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate55.evaluated;
+const evaluated0 = validate63.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2957,19 +3683,19 @@ errors++;
 }
 }
 }
-validate55.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
-validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ConfigurationFile = validate57;
-const schema95 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/configuration-file.json","title":"ConfigurationFile","description":"Root of every configuration file, in namespace urn:schemas-usercube-com:configuration. A configuration is the union of every file of a folder.","x-element":"ConfigurationFile","x-kind":"root","x-children":["Job","#task","#model"],"x-namespace":"urn:schemas-usercube-com:configuration","type":"object","unevaluatedProperties":false,"properties":{}};
+export const ConfigurationFile = validate65;
+const schema107 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/configuration-file.json","title":"ConfigurationFile","description":"Root of every configuration file, in namespace urn:schemas-usercube-com:configuration. A configuration is the union of every file of a folder.","x-element":"ConfigurationFile","x-kind":"root","x-children":["Job","#task","#model"],"x-namespace":"urn:schemas-usercube-com:configuration","type":"object","unevaluatedProperties":false,"properties":{}};
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/configuration-file.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate57.evaluated;
+const evaluated0 = validate65.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2998,20 +3724,20 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate57.errors = vErrors;
+validate65.errors = vErrors;
 return errors === 0;
 }
-validate57.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate65.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Connection = validate58;
-const schema96 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/Connection.json","title":"Connection","description":"Binds a connector to a package, the implementation of its export and/or fulfillment. Its runtime settings live in the agent's appsettings under Connections.<Identifier>.","x-element":"Connection","x-kind":"model","x-identifier-ignores-case":true,"x-children":["Transformation"],"type":"object","required":["Identifier","DisplayName_L1","Connector","Package"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector the connection belongs to (a connection belongs to one connector)."},"DeactivationExportFulfill":{"enum":["None","Export","Fulfill"],"x-enum-numbers":[0,1,2],"default":"None","description":"For a package that both exports and fulfills, the part turned off: 0 None, 1 Export, 2 Fulfill."},"Identifier":{"$ref":"../common.json#/$defs/identifier","pattern":"^[A-Za-z][A-Za-z0-9.-]*$","x-expected":"a letter, then letters, digits, dots or dashes (no _: <Connection>_<table> names the connection's tables)","description":"Unique connection key, whatever its case; also the agent settings key Connections.<Identifier>."},"Package":{"enum":["Usercube.AD@0000001","Usercube.Azure@0000001","Usercube.AzureAD@0000001","Usercube.CSV@0000001","Usercube.CSV.Complete@0000001","Usercube.Custom@0000001","Usercube.EasyVista@0000001","Usercube.EasyVistaTicket@0000001","Usercube.Excel@0000001","Usercube.FulfillDatabase@0000001","Usercube.FulfillToFile@0000001","Usercube.FulfillWorkflow@0000001","Usercube.GoogleWorkspace@0000001","Usercube.HomeFolder@0000001","Usercube.LDAP@0000001","Usercube.LDAP.Apache@0000001","Usercube.LDAP.Oracle@0000001","Usercube.LDAP.RedHat@0000001","Usercube.LDIF@0000001","Usercube.Manual@0000001","Usercube.MicrosoftExchange@0000001","Usercube.OData@0000001","Usercube.OpenLDAP@0000001","Usercube.Powershell@0000001","Usercube.PowershellSync@0000001","Usercube.RACF@0000001","Usercube.RobotFramework@0000001","Usercube.SAP@0000001","Usercube.SAP.ERP60@0000001","Usercube.SCIM@0000001","Usercube.SCIM.CyberArk@0000001","Usercube.SCIM.Salesforce@0000001","Usercube.SCIM.Slack@0000001","Usercube.ServiceNow@0000001","Usercube.SharedFolder@0000001","Usercube.SharePoint@0000001","Usercube.SnowTicket@0000001","Usercube.SQL@0000001","Usercube.SQL.MySQL@0000001","Usercube.SQL.ODBC@0000001","Usercube.SQL.Oracle@0000001","Usercube.SQL.PostgreSQL@0000001","Usercube.SQL.SAPAse@0000001","Usercube.SQL.SQLServer@0000001","Usercube.SQL.SQLServerEntitlements@0000001","Usercube.TSS@0000001","Usercube.UpdateManualProvisioningTicket@0000001","Usercube.Workday@0000001"],"description":"Identifier of the package (export and/or fulfill implementation), as the reference's package pages list them: Usercube.CSV@0000001 (CSV files), Usercube.SQL@0000001 (generic SQL) and Usercube.SQL.<Database>@0000001, Usercube.AD@0000001 (Active Directory)…"}},"$defs":{"Transformation":{"title":"Transformation","description":"Changes an exported table between Export and PrepareSynchronization (and back when data flows the other way): concatenates columns, shifts dates or filters rows.","x-element":"Transformation","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Type"],"unevaluatedProperties":false,"properties":{"AddedDays":{"type":"number","description":"Days TransformDate adds (negative to remove; -0.5 removes 12 hours)."},"Column":{"type":"string","description":"Input of the filter and of the date shift, output of the concatenation (may be a new column); case-sensitive."},"ConcatSeparator":{"type":"string","description":"Separator between the concatenated values."},"DatePattern":{"type":"string","description":"Format TransformDate writes dates in, when the input is text (CSV)."},"InputColumn":{"type":"string","description":"Date input of TransformDate (default Column); first input of ConcatColumns (required there)."},"InputColumn2":{"type":"string","description":"Second input column of ConcatColumns."},"InputColumn3":{"type":"string","description":"Third input column of ConcatColumns."},"InputColumn4":{"type":"string","description":"Fourth input column of ConcatColumns."},"InputColumn5":{"type":"string","description":"Fifth input column of ConcatColumns."},"MaxYear":{"$ref":"../common.json#/$defs/integer","description":"TransformDate leaves dates after this year unchanged."},"MinYear":{"$ref":"../common.json#/$defs/integer","description":"TransformDate leaves dates before this year unchanged."},"RemoveDuplicates":{"$ref":"../common.json#/$defs/boolean","description":"ConcatColumns keeps one of two identical successive values."},"RemoveEmpty":{"$ref":"../common.json#/$defs/boolean","description":"ConcatColumns leaves empty values out."},"SortValues":{"$ref":"../common.json#/$defs/boolean","description":"ConcatColumns sorts the values (after duplicates are removed)."},"Table":{"type":"string","description":"Table transformed, written <ConnectionIdentifier>_<dataset> (case-sensitive)."},"Type":{"enum":["ConcatColumns","TransformDate","WhereValue"],"description":"ConcatColumns: InputColumn… joined into Column with ConcatSeparator. TransformDate: AddedDays added to the dates of InputColumn (else Column) between MinYear and MaxYear. WhereValue: keeps the rows whose Column compares to WhereValue with WhereOperator."},"WhereOperator":{"enum":["Equals","NotEquals","Contains","NotContains","StartsWith","EndsWith","Regex"],"description":"Comparison of WhereValue: Equals, NotEquals, Contains, NotContains (the reference page misspells it CotContains), StartsWith, EndsWith, Regex."},"WhereValue":{"type":"string","description":"Value WhereValue compares Column with (case-sensitive)."}}}}};
+export const Connection = validate66;
+const schema108 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/Connection.json","title":"Connection","description":"Binds a connector to a package, the implementation of its export and/or fulfillment. Its runtime settings live in the agent's appsettings under Connections.<Identifier>.","x-element":"Connection","x-kind":"model","x-identifier-ignores-case":true,"x-children":["Transformation"],"type":"object","required":["Identifier","DisplayName_L1","Connector","Package"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector the connection belongs to (a connection belongs to one connector)."},"DeactivationExportFulfill":{"enum":["None","Export","Fulfill"],"x-enum-numbers":[0,1,2],"default":"None","description":"For a package that both exports and fulfills, the part turned off: 0 None, 1 Export, 2 Fulfill."},"Identifier":{"$ref":"../common.json#/$defs/identifier","pattern":"^[A-Za-z][A-Za-z0-9.-]*$","x-expected":"a letter, then letters, digits, dots or dashes (no _: <Connection>_<table> names the connection's tables)","description":"Unique connection key, whatever its case; also the agent settings key Connections.<Identifier>."},"Package":{"enum":["Usercube.AD@0000001","Usercube.Azure@0000001","Usercube.AzureAD@0000001","Usercube.CSV@0000001","Usercube.CSV.Complete@0000001","Usercube.Custom@0000001","Usercube.EasyVista@0000001","Usercube.EasyVistaTicket@0000001","Usercube.Excel@0000001","Usercube.FulfillDatabase@0000001","Usercube.FulfillToFile@0000001","Usercube.FulfillWorkflow@0000001","Usercube.GoogleWorkspace@0000001","Usercube.HomeFolder@0000001","Usercube.LDAP@0000001","Usercube.LDAP.Apache@0000001","Usercube.LDAP.Oracle@0000001","Usercube.LDAP.RedHat@0000001","Usercube.LDIF@0000001","Usercube.Manual@0000001","Usercube.MicrosoftExchange@0000001","Usercube.OData@0000001","Usercube.OpenLDAP@0000001","Usercube.Powershell@0000001","Usercube.PowershellSync@0000001","Usercube.RACF@0000001","Usercube.RobotFramework@0000001","Usercube.SAP@0000001","Usercube.SAP.ERP60@0000001","Usercube.SCIM@0000001","Usercube.SCIM.CyberArk@0000001","Usercube.SCIM.Salesforce@0000001","Usercube.SCIM.Slack@0000001","Usercube.ServiceNow@0000001","Usercube.SharedFolder@0000001","Usercube.SharePoint@0000001","Usercube.SnowTicket@0000001","Usercube.SQL@0000001","Usercube.SQL.MySQL@0000001","Usercube.SQL.ODBC@0000001","Usercube.SQL.Oracle@0000001","Usercube.SQL.PostgreSQL@0000001","Usercube.SQL.SAPAse@0000001","Usercube.SQL.SQLServer@0000001","Usercube.SQL.SQLServerEntitlements@0000001","Usercube.TSS@0000001","Usercube.UpdateManualProvisioningTicket@0000001","Usercube.Workday@0000001"],"description":"Identifier of the package (export and/or fulfill implementation), as the reference's package pages list them: Usercube.CSV@0000001 (CSV files), Usercube.SQL@0000001 (generic SQL) and Usercube.SQL.<Database>@0000001, Usercube.AD@0000001 (Active Directory)…"}},"$defs":{"Transformation":{"title":"Transformation","description":"Changes an exported table between Export and PrepareSynchronization (and back when data flows the other way): concatenates columns, shifts dates or filters rows.","x-element":"Transformation","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Type"],"unevaluatedProperties":false,"properties":{"AddedDays":{"type":"number","description":"Days TransformDate adds (negative to remove; -0.5 removes 12 hours)."},"Column":{"type":"string","description":"Input of the filter and of the date shift, output of the concatenation (may be a new column); case-sensitive."},"ConcatSeparator":{"type":"string","description":"Separator between the concatenated values."},"DatePattern":{"type":"string","description":"Format TransformDate writes dates in, when the input is text (CSV)."},"InputColumn":{"type":"string","description":"Date input of TransformDate (default Column); first input of ConcatColumns (required there)."},"InputColumn2":{"type":"string","description":"Second input column of ConcatColumns."},"InputColumn3":{"type":"string","description":"Third input column of ConcatColumns."},"InputColumn4":{"type":"string","description":"Fourth input column of ConcatColumns."},"InputColumn5":{"type":"string","description":"Fifth input column of ConcatColumns."},"MaxYear":{"$ref":"../common.json#/$defs/integer","description":"TransformDate leaves dates after this year unchanged."},"MinYear":{"$ref":"../common.json#/$defs/integer","description":"TransformDate leaves dates before this year unchanged."},"RemoveDuplicates":{"$ref":"../common.json#/$defs/boolean","description":"ConcatColumns keeps one of two identical successive values."},"RemoveEmpty":{"$ref":"../common.json#/$defs/boolean","description":"ConcatColumns leaves empty values out."},"SortValues":{"$ref":"../common.json#/$defs/boolean","description":"ConcatColumns sorts the values (after duplicates are removed)."},"Table":{"type":"string","description":"Table transformed, written <ConnectionIdentifier>_<dataset> (case-sensitive)."},"Type":{"enum":["ConcatColumns","TransformDate","WhereValue"],"description":"ConcatColumns: InputColumn… joined into Column with ConcatSeparator. TransformDate: AddedDays added to the dates of InputColumn (else Column) between MinYear and MaxYear. WhereValue: keeps the rows whose Column compares to WhereValue with WhereOperator."},"WhereOperator":{"enum":["Equals","NotEquals","Contains","NotContains","StartsWith","EndsWith","Regex"],"description":"Comparison of WhereValue: Equals, NotEquals, Contains, NotContains (the reference page misspells it CotContains), StartsWith, EndsWith, Regex."},"WhereValue":{"type":"string","description":"Value WhereValue compares Column with (case-sensitive)."}}}}};
 const pattern4 = new RegExp("^[A-Za-z][A-Za-z0-9.-]*$", "u");
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/model/Connection.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate58.evaluated;
+const evaluated0 = validate66.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3291,7 +4017,7 @@ errors++;
 if(data.DeactivationExportFulfill !== undefined){
 let data17 = data.DeactivationExportFulfill;
 if(!(((data17 === "None") || (data17 === "Export")) || (data17 === "Fulfill"))){
-const err23 = {instancePath:instancePath+"/DeactivationExportFulfill",schemaPath:"#/properties/DeactivationExportFulfill/enum",keyword:"enum",params:{allowedValues: schema96.properties.DeactivationExportFulfill.enum},message:"must be equal to one of the allowed values"};
+const err23 = {instancePath:instancePath+"/DeactivationExportFulfill",schemaPath:"#/properties/DeactivationExportFulfill/enum",keyword:"enum",params:{allowedValues: schema108.properties.DeactivationExportFulfill.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3351,7 +4077,7 @@ errors++;
 if(data.Package !== undefined){
 let data19 = data.Package;
 if(!((((((((((((((((((((((((((((((((((((((((((((((((data19 === "Usercube.AD@0000001") || (data19 === "Usercube.Azure@0000001")) || (data19 === "Usercube.AzureAD@0000001")) || (data19 === "Usercube.CSV@0000001")) || (data19 === "Usercube.CSV.Complete@0000001")) || (data19 === "Usercube.Custom@0000001")) || (data19 === "Usercube.EasyVista@0000001")) || (data19 === "Usercube.EasyVistaTicket@0000001")) || (data19 === "Usercube.Excel@0000001")) || (data19 === "Usercube.FulfillDatabase@0000001")) || (data19 === "Usercube.FulfillToFile@0000001")) || (data19 === "Usercube.FulfillWorkflow@0000001")) || (data19 === "Usercube.GoogleWorkspace@0000001")) || (data19 === "Usercube.HomeFolder@0000001")) || (data19 === "Usercube.LDAP@0000001")) || (data19 === "Usercube.LDAP.Apache@0000001")) || (data19 === "Usercube.LDAP.Oracle@0000001")) || (data19 === "Usercube.LDAP.RedHat@0000001")) || (data19 === "Usercube.LDIF@0000001")) || (data19 === "Usercube.Manual@0000001")) || (data19 === "Usercube.MicrosoftExchange@0000001")) || (data19 === "Usercube.OData@0000001")) || (data19 === "Usercube.OpenLDAP@0000001")) || (data19 === "Usercube.Powershell@0000001")) || (data19 === "Usercube.PowershellSync@0000001")) || (data19 === "Usercube.RACF@0000001")) || (data19 === "Usercube.RobotFramework@0000001")) || (data19 === "Usercube.SAP@0000001")) || (data19 === "Usercube.SAP.ERP60@0000001")) || (data19 === "Usercube.SCIM@0000001")) || (data19 === "Usercube.SCIM.CyberArk@0000001")) || (data19 === "Usercube.SCIM.Salesforce@0000001")) || (data19 === "Usercube.SCIM.Slack@0000001")) || (data19 === "Usercube.ServiceNow@0000001")) || (data19 === "Usercube.SharedFolder@0000001")) || (data19 === "Usercube.SharePoint@0000001")) || (data19 === "Usercube.SnowTicket@0000001")) || (data19 === "Usercube.SQL@0000001")) || (data19 === "Usercube.SQL.MySQL@0000001")) || (data19 === "Usercube.SQL.ODBC@0000001")) || (data19 === "Usercube.SQL.Oracle@0000001")) || (data19 === "Usercube.SQL.PostgreSQL@0000001")) || (data19 === "Usercube.SQL.SAPAse@0000001")) || (data19 === "Usercube.SQL.SQLServer@0000001")) || (data19 === "Usercube.SQL.SQLServerEntitlements@0000001")) || (data19 === "Usercube.TSS@0000001")) || (data19 === "Usercube.UpdateManualProvisioningTicket@0000001")) || (data19 === "Usercube.Workday@0000001"))){
-const err28 = {instancePath:instancePath+"/Package",schemaPath:"#/properties/Package/enum",keyword:"enum",params:{allowedValues: schema96.properties.Package.enum},message:"must be equal to one of the allowed values"};
+const err28 = {instancePath:instancePath+"/Package",schemaPath:"#/properties/Package/enum",keyword:"enum",params:{allowedValues: schema108.properties.Package.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3384,18 +4110,18 @@ vErrors.push(err30);
 }
 errors++;
 }
-validate58.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
-validate58.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate66.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Connection$Transformation = validate59;
-const schema100 = {"title":"Transformation","description":"Changes an exported table between Export and PrepareSynchronization (and back when data flows the other way): concatenates columns, shifts dates or filters rows.","x-element":"Transformation","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Type"],"unevaluatedProperties":false,"properties":{"AddedDays":{"type":"number","description":"Days TransformDate adds (negative to remove; -0.5 removes 12 hours)."},"Column":{"type":"string","description":"Input of the filter and of the date shift, output of the concatenation (may be a new column); case-sensitive."},"ConcatSeparator":{"type":"string","description":"Separator between the concatenated values."},"DatePattern":{"type":"string","description":"Format TransformDate writes dates in, when the input is text (CSV)."},"InputColumn":{"type":"string","description":"Date input of TransformDate (default Column); first input of ConcatColumns (required there)."},"InputColumn2":{"type":"string","description":"Second input column of ConcatColumns."},"InputColumn3":{"type":"string","description":"Third input column of ConcatColumns."},"InputColumn4":{"type":"string","description":"Fourth input column of ConcatColumns."},"InputColumn5":{"type":"string","description":"Fifth input column of ConcatColumns."},"MaxYear":{"$ref":"../common.json#/$defs/integer","description":"TransformDate leaves dates after this year unchanged."},"MinYear":{"$ref":"../common.json#/$defs/integer","description":"TransformDate leaves dates before this year unchanged."},"RemoveDuplicates":{"$ref":"../common.json#/$defs/boolean","description":"ConcatColumns keeps one of two identical successive values."},"RemoveEmpty":{"$ref":"../common.json#/$defs/boolean","description":"ConcatColumns leaves empty values out."},"SortValues":{"$ref":"../common.json#/$defs/boolean","description":"ConcatColumns sorts the values (after duplicates are removed)."},"Table":{"type":"string","description":"Table transformed, written <ConnectionIdentifier>_<dataset> (case-sensitive)."},"Type":{"enum":["ConcatColumns","TransformDate","WhereValue"],"description":"ConcatColumns: InputColumn… joined into Column with ConcatSeparator. TransformDate: AddedDays added to the dates of InputColumn (else Column) between MinYear and MaxYear. WhereValue: keeps the rows whose Column compares to WhereValue with WhereOperator."},"WhereOperator":{"enum":["Equals","NotEquals","Contains","NotContains","StartsWith","EndsWith","Regex"],"description":"Comparison of WhereValue: Equals, NotEquals, Contains, NotContains (the reference page misspells it CotContains), StartsWith, EndsWith, Regex."},"WhereValue":{"type":"string","description":"Value WhereValue compares Column with (case-sensitive)."}}};
+export const Connection$Transformation = validate67;
+const schema112 = {"title":"Transformation","description":"Changes an exported table between Export and PrepareSynchronization (and back when data flows the other way): concatenates columns, shifts dates or filters rows.","x-element":"Transformation","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Type"],"unevaluatedProperties":false,"properties":{"AddedDays":{"type":"number","description":"Days TransformDate adds (negative to remove; -0.5 removes 12 hours)."},"Column":{"type":"string","description":"Input of the filter and of the date shift, output of the concatenation (may be a new column); case-sensitive."},"ConcatSeparator":{"type":"string","description":"Separator between the concatenated values."},"DatePattern":{"type":"string","description":"Format TransformDate writes dates in, when the input is text (CSV)."},"InputColumn":{"type":"string","description":"Date input of TransformDate (default Column); first input of ConcatColumns (required there)."},"InputColumn2":{"type":"string","description":"Second input column of ConcatColumns."},"InputColumn3":{"type":"string","description":"Third input column of ConcatColumns."},"InputColumn4":{"type":"string","description":"Fourth input column of ConcatColumns."},"InputColumn5":{"type":"string","description":"Fifth input column of ConcatColumns."},"MaxYear":{"$ref":"../common.json#/$defs/integer","description":"TransformDate leaves dates after this year unchanged."},"MinYear":{"$ref":"../common.json#/$defs/integer","description":"TransformDate leaves dates before this year unchanged."},"RemoveDuplicates":{"$ref":"../common.json#/$defs/boolean","description":"ConcatColumns keeps one of two identical successive values."},"RemoveEmpty":{"$ref":"../common.json#/$defs/boolean","description":"ConcatColumns leaves empty values out."},"SortValues":{"$ref":"../common.json#/$defs/boolean","description":"ConcatColumns sorts the values (after duplicates are removed)."},"Table":{"type":"string","description":"Table transformed, written <ConnectionIdentifier>_<dataset> (case-sensitive)."},"Type":{"enum":["ConcatColumns","TransformDate","WhereValue"],"description":"ConcatColumns: InputColumn… joined into Column with ConcatSeparator. TransformDate: AddedDays added to the dates of InputColumn (else Column) between MinYear and MaxYear. WhereValue: keeps the rows whose Column compares to WhereValue with WhereOperator."},"WhereOperator":{"enum":["Equals","NotEquals","Contains","NotContains","StartsWith","EndsWith","Regex"],"description":"Comparison of WhereValue: Equals, NotEquals, Contains, NotContains (the reference page misspells it CotContains), StartsWith, EndsWith, Regex."},"WhereValue":{"type":"string","description":"Value WhereValue compares Column with (case-sensitive)."}}};
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate59.evaluated;
+const evaluated0 = validate67.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3643,7 +4369,7 @@ errors++;
 if(data.Type !== undefined){
 let data15 = data.Type;
 if(!(((data15 === "ConcatColumns") || (data15 === "TransformDate")) || (data15 === "WhereValue"))){
-const err20 = {instancePath:instancePath+"/Type",schemaPath:"#/properties/Type/enum",keyword:"enum",params:{allowedValues: schema100.properties.Type.enum},message:"must be equal to one of the allowed values"};
+const err20 = {instancePath:instancePath+"/Type",schemaPath:"#/properties/Type/enum",keyword:"enum",params:{allowedValues: schema112.properties.Type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3656,7 +4382,7 @@ errors++;
 if(data.WhereOperator !== undefined){
 let data16 = data.WhereOperator;
 if(!(((((((data16 === "Equals") || (data16 === "NotEquals")) || (data16 === "Contains")) || (data16 === "NotContains")) || (data16 === "StartsWith")) || (data16 === "EndsWith")) || (data16 === "Regex"))){
-const err21 = {instancePath:instancePath+"/WhereOperator",schemaPath:"#/properties/WhereOperator/enum",keyword:"enum",params:{allowedValues: schema100.properties.WhereOperator.enum},message:"must be equal to one of the allowed values"};
+const err21 = {instancePath:instancePath+"/WhereOperator",schemaPath:"#/properties/WhereOperator/enum",keyword:"enum",params:{allowedValues: schema112.properties.WhereOperator.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3701,21 +4427,21 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate59.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
-validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ConnectionTable = validate60;
-const schema106 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/ConnectionTable.json","title":"ConnectionTable","description":"One table a connection exports (a file, a query result, an LDAP entry set), with its columns: an aid to writing mappings. A mapping's ConnectionTable may name it.","x-element":"ConnectionTable","x-kind":"model","x-children":["Column"],"type":"object","required":["Identifier","Connection"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Connection":{"$ref":"../common.json#/$defs/reference","x-ref":"Connection","description":"Connection that exports the table."},"DisplayName":{"type":"string","description":"Label of the table."},"Identifier":{"$ref":"../common.json#/$defs/fileName","description":"Unique table key, usually <Connection>_<dataset> or the connection's identifier."},"Path":{"type":"string","description":"Path of the table's schema."}},"$defs":{"Column":{"title":"Column","description":"A column of the table, as the managed system's schema describes it.","x-element":"Column","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"DisplayName":{"type":"string","description":"Label of the column."},"ForeignColumn":{"type":"string","description":"Column the value refers to, when the system says."},"Identifier":{"$ref":"../common.json#/$defs/identifier","description":"Column name, unique in the table."},"IsMultivalued":{"$ref":"../common.json#/$defs/boolean","description":"The column holds several values.","default":false},"KeyType":{"enum":["None","Primary","Unique"],"x-enum-numbers":[0,1,2],"default":"None","description":"Key role of the column: 0 None, 1 Primary (primary key), 2 Unique (unique key)."},"Path":{"type":"string","description":"Group of the column, e.g. the LDAP objectClass it belongs to."},"ValueLength":{"$ref":"../common.json#/$defs/integer","minimum":0,"default":0,"description":"Longest value (0 = not said)."},"ValueType":{"enum":["String","Bytes","Int32","Int64","DateTime","Bool","Guid","Double","Binary","Byte","Int16"],"x-enum-numbers":[0,1,2,3,4,5,6,7,8,9,10],"default":"String","description":"Type of the values: 0 String, 1 Bytes, 2 Int32, 3 Int64, 4 DateTime, 5 Bool, 6 Guid, 7 Double, 8 Binary, 9 Byte, 10 Int16."}}}}};
-const schema109 = {"type":"string","minLength":1,"maxLength":442,"pattern":"^(?!\\.{1,2}$)[^/\\\\:*?\"<>|\\u0000-\\u001f]+$","x-expected":"a name that can be a file name: none of / \\ : * ? \" < > | nor a control character, and not . or .. alone","description":"A key that also names files or folders (export files, batch folders): kept inside its folder."};
+export const ConnectionTable = validate68;
+const schema118 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/ConnectionTable.json","title":"ConnectionTable","description":"One table a connection exports (a file, a query result, an LDAP entry set), with its columns: an aid to writing mappings. A mapping's ConnectionTable may name it.","x-element":"ConnectionTable","x-kind":"model","x-children":["Column"],"type":"object","required":["Identifier","Connection"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Connection":{"$ref":"../common.json#/$defs/reference","x-ref":"Connection","description":"Connection that exports the table."},"DisplayName":{"type":"string","description":"Label of the table."},"Identifier":{"$ref":"../common.json#/$defs/fileName","description":"Unique table key, usually <Connection>_<dataset> or the connection's identifier."},"Path":{"type":"string","description":"Path of the table's schema."}},"$defs":{"Column":{"title":"Column","description":"A column of the table, as the managed system's schema describes it.","x-element":"Column","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"DisplayName":{"type":"string","description":"Label of the column."},"ForeignColumn":{"type":"string","description":"Column the value refers to, when the system says."},"Identifier":{"$ref":"../common.json#/$defs/identifier","description":"Column name, unique in the table."},"IsMultivalued":{"$ref":"../common.json#/$defs/boolean","description":"The column holds several values.","default":false},"KeyType":{"enum":["None","Primary","Unique"],"x-enum-numbers":[0,1,2],"default":"None","description":"Key role of the column: 0 None, 1 Primary (primary key), 2 Unique (unique key)."},"Path":{"type":"string","description":"Group of the column, e.g. the LDAP objectClass it belongs to."},"ValueLength":{"$ref":"../common.json#/$defs/integer","minimum":0,"default":0,"description":"Longest value (0 = not said)."},"ValueType":{"enum":["String","Bytes","Int32","Int64","DateTime","Bool","Guid","Double","Binary","Byte","Int16"],"x-enum-numbers":[0,1,2,3,4,5,6,7,8,9,10],"default":"String","description":"Type of the values: 0 String, 1 Bytes, 2 Int32, 3 Int64, 4 DateTime, 5 Bool, 6 Guid, 7 Double, 8 Binary, 9 Byte, 10 Int16."}}}}};
+const schema121 = {"type":"string","minLength":1,"maxLength":442,"pattern":"^(?!\\.{1,2}$)[^/\\\\:*?\"<>|\\u0000-\\u001f]+$","x-expected":"a name that can be a file name: none of / \\ : * ? \" < > | nor a control character, and not . or .. alone","description":"A key that also names files or folders (export files, batch folders): kept inside its folder."};
 const pattern5 = new RegExp("^(?!\\.{1,2}$)[^/\\\\:*?\"<>|\\u0000-\\u001f]+$", "u");
 
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/model/ConnectionTable.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate60.evaluated;
+const evaluated0 = validate68.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4064,18 +4790,18 @@ vErrors.push(err28);
 }
 errors++;
 }
-validate60.errors = vErrors;
+validate68.errors = vErrors;
 return errors === 0;
 }
-validate60.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate68.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ConnectionTable$Column = validate61;
-const schema110 = {"title":"Column","description":"A column of the table, as the managed system's schema describes it.","x-element":"Column","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"DisplayName":{"type":"string","description":"Label of the column."},"ForeignColumn":{"type":"string","description":"Column the value refers to, when the system says."},"Identifier":{"$ref":"../common.json#/$defs/identifier","description":"Column name, unique in the table."},"IsMultivalued":{"$ref":"../common.json#/$defs/boolean","description":"The column holds several values.","default":false},"KeyType":{"enum":["None","Primary","Unique"],"x-enum-numbers":[0,1,2],"default":"None","description":"Key role of the column: 0 None, 1 Primary (primary key), 2 Unique (unique key)."},"Path":{"type":"string","description":"Group of the column, e.g. the LDAP objectClass it belongs to."},"ValueLength":{"$ref":"../common.json#/$defs/integer","minimum":0,"default":0,"description":"Longest value (0 = not said)."},"ValueType":{"enum":["String","Bytes","Int32","Int64","DateTime","Bool","Guid","Double","Binary","Byte","Int16"],"x-enum-numbers":[0,1,2,3,4,5,6,7,8,9,10],"default":"String","description":"Type of the values: 0 String, 1 Bytes, 2 Int32, 3 Int64, 4 DateTime, 5 Bool, 6 Guid, 7 Double, 8 Binary, 9 Byte, 10 Int16."}}};
+export const ConnectionTable$Column = validate69;
+const schema122 = {"title":"Column","description":"A column of the table, as the managed system's schema describes it.","x-element":"Column","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"DisplayName":{"type":"string","description":"Label of the column."},"ForeignColumn":{"type":"string","description":"Column the value refers to, when the system says."},"Identifier":{"$ref":"../common.json#/$defs/identifier","description":"Column name, unique in the table."},"IsMultivalued":{"$ref":"../common.json#/$defs/boolean","description":"The column holds several values.","default":false},"KeyType":{"enum":["None","Primary","Unique"],"x-enum-numbers":[0,1,2],"default":"None","description":"Key role of the column: 0 None, 1 Primary (primary key), 2 Unique (unique key)."},"Path":{"type":"string","description":"Group of the column, e.g. the LDAP objectClass it belongs to."},"ValueLength":{"$ref":"../common.json#/$defs/integer","minimum":0,"default":0,"description":"Longest value (0 = not said)."},"ValueType":{"enum":["String","Bytes","Int32","Int64","DateTime","Bool","Guid","Double","Binary","Byte","Int16"],"x-enum-numbers":[0,1,2,3,4,5,6,7,8,9,10],"default":"String","description":"Type of the values: 0 String, 1 Bytes, 2 Int32, 3 Int64, 4 DateTime, 5 Bool, 6 Guid, 7 Double, 8 Binary, 9 Byte, 10 Int16."}}};
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate61.evaluated;
+const evaluated0 = validate69.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4167,7 +4893,7 @@ errors++;
 if(data.KeyType !== undefined){
 let data4 = data.KeyType;
 if(!(((data4 === "None") || (data4 === "Primary")) || (data4 === "Unique"))){
-const err7 = {instancePath:instancePath+"/KeyType",schemaPath:"#/properties/KeyType/enum",keyword:"enum",params:{allowedValues: schema110.properties.KeyType.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/KeyType",schemaPath:"#/properties/KeyType/enum",keyword:"enum",params:{allowedValues: schema122.properties.KeyType.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4239,7 +4965,7 @@ errors++;
 if(data.ValueType !== undefined){
 let data7 = data.ValueType;
 if(!(((((((((((data7 === "String") || (data7 === "Bytes")) || (data7 === "Int32")) || (data7 === "Int64")) || (data7 === "DateTime")) || (data7 === "Bool")) || (data7 === "Guid")) || (data7 === "Double")) || (data7 === "Binary")) || (data7 === "Byte")) || (data7 === "Int16"))){
-const err13 = {instancePath:instancePath+"/ValueType",schemaPath:"#/properties/ValueType/enum",keyword:"enum",params:{allowedValues: schema110.properties.ValueType.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/ValueType",schemaPath:"#/properties/ValueType/enum",keyword:"enum",params:{allowedValues: schema122.properties.ValueType.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4272,22 +4998,22 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate61.errors = vErrors;
+validate69.errors = vErrors;
 return errors === 0;
 }
-validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate69.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Connector = validate62;
-const schema114 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/Connector.json","title":"Connector","description":"One managed application: its connections, entity types, associations and mappings. Its thresholds bound what one synchronization may change.","x-element":"Connector","x-kind":"model","type":"object","required":["Identifier","DisplayName_L1"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","description":"Agent that runs the connector's agent-side tasks (export, prepare synchronization, fulfill)."},"CompleteJob":{"$ref":"../common.json#/$defs/JobIntegrationRule","default":"Used","description":"How the scaffolded complete job uses the connector: Used (0), NotUsed (1), OnlySynchronization (2), OnlyProvisioning (3)."},"Identifier":{"$ref":"../common.json#/$defs/fileName","description":"Unique connector key; tasks, connections and mappings name it in their Connector attribute."},"IncrementalJob":{"$ref":"../common.json#/$defs/JobIntegrationRule","default":"Used","description":"How the scaffolded incremental job uses the connector: Used (0), NotUsed (1), OnlySynchronization (2), OnlyProvisioning (3)."},"IsDeactivated":{"$ref":"../common.json#/$defs/boolean","description":"Export and provisioning are turned off for this connector.","default":false},"MaxLinkPercentageDeletedLines":{"$ref":"../common.json#/$defs/percentage","default":5,"description":"Most navigation links a synchronization may delete, in percent of those stored (0 = no limit)."},"MaxLinkPercentageInsertedLines":{"$ref":"../common.json#/$defs/percentage","default":5,"description":"Most navigation links a synchronization may insert, in percent of those stored (0 = no limit)."},"MaxPercentageDeletedLines":{"$ref":"../common.json#/$defs/percentage","default":5,"description":"Most resources a synchronization may delete, in percent of those stored (0 = no limit)."},"MaxPercentageInsertedLines":{"$ref":"../common.json#/$defs/percentage","default":5,"description":"Most resources a synchronization may insert, in percent of those stored (0 = no limit)."},"MaxPercentageUpdatedLines":{"$ref":"../common.json#/$defs/percentage","default":5,"description":"Most resources a synchronization may update, in percent of those stored (0 = no limit)."},"MaximumDeletedLines":{"$ref":"../common.json#/$defs/threshold","default":100,"description":"Most resources a synchronization of the connector may delete (0 = no limit)."},"MaximumInsertedLines":{"$ref":"../common.json#/$defs/threshold","default":100,"description":"Most resources a synchronization of the connector may insert (0 = no limit)."},"MaximumLinkDeletedLines":{"$ref":"../common.json#/$defs/threshold","default":1000,"description":"Most navigation links a synchronization of the connector may delete (0 = no limit)."},"MaximumLinkInsertedLines":{"$ref":"../common.json#/$defs/threshold","default":1000,"description":"Most navigation links a synchronization of the connector may insert (0 = no limit)."},"MaximumUpdatedLines":{"$ref":"../common.json#/$defs/threshold","default":100,"description":"Most resources a synchronization of the connector may update (0 = no limit)."}}};
-const schema117 = {"enum":["Used","NotUsed","OnlySynchronization","OnlyProvisioning"],"x-enum-numbers":[0,1,2,3],"description":"Role of a connector in the scaffolded jobs: 0 Used, 1 NotUsed, 2 OnlySynchronization, 3 OnlyProvisioning. A NotUsed argument of the job scaffolding wins over the connector's setting."};
-const schema121 = {"type":"integer","minimum":0,"maximum":100,"description":"Synchronization threshold as a percentage of the resources already stored; 0 turns it off."};
-const schema126 = {"type":"integer","minimum":0,"maximum":2147483647,"description":"Synchronization threshold: the most changes of one kind a synchronization may apply before it ends Blocked; 0 turns it off."};
+export const Connector = validate70;
+const schema126 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/Connector.json","title":"Connector","description":"One managed application: its connections, entity types, associations and mappings. Its thresholds bound what one synchronization may change.","x-element":"Connector","x-kind":"model","type":"object","required":["Identifier","DisplayName_L1"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","description":"Agent that runs the connector's agent-side tasks (export, prepare synchronization, fulfill)."},"CompleteJob":{"$ref":"../common.json#/$defs/JobIntegrationRule","default":"Used","description":"How the scaffolded complete job uses the connector: Used (0), NotUsed (1), OnlySynchronization (2), OnlyProvisioning (3)."},"Identifier":{"$ref":"../common.json#/$defs/fileName","description":"Unique connector key; tasks, connections and mappings name it in their Connector attribute."},"IncrementalJob":{"$ref":"../common.json#/$defs/JobIntegrationRule","default":"Used","description":"How the scaffolded incremental job uses the connector: Used (0), NotUsed (1), OnlySynchronization (2), OnlyProvisioning (3)."},"IsDeactivated":{"$ref":"../common.json#/$defs/boolean","description":"Export and provisioning are turned off for this connector.","default":false},"MaxLinkPercentageDeletedLines":{"$ref":"../common.json#/$defs/percentage","default":5,"description":"Most navigation links a synchronization may delete, in percent of those stored (0 = no limit)."},"MaxLinkPercentageInsertedLines":{"$ref":"../common.json#/$defs/percentage","default":5,"description":"Most navigation links a synchronization may insert, in percent of those stored (0 = no limit)."},"MaxPercentageDeletedLines":{"$ref":"../common.json#/$defs/percentage","default":5,"description":"Most resources a synchronization may delete, in percent of those stored (0 = no limit)."},"MaxPercentageInsertedLines":{"$ref":"../common.json#/$defs/percentage","default":5,"description":"Most resources a synchronization may insert, in percent of those stored (0 = no limit)."},"MaxPercentageUpdatedLines":{"$ref":"../common.json#/$defs/percentage","default":5,"description":"Most resources a synchronization may update, in percent of those stored (0 = no limit)."},"MaximumDeletedLines":{"$ref":"../common.json#/$defs/threshold","default":100,"description":"Most resources a synchronization of the connector may delete (0 = no limit)."},"MaximumInsertedLines":{"$ref":"../common.json#/$defs/threshold","default":100,"description":"Most resources a synchronization of the connector may insert (0 = no limit)."},"MaximumLinkDeletedLines":{"$ref":"../common.json#/$defs/threshold","default":1000,"description":"Most navigation links a synchronization of the connector may delete (0 = no limit)."},"MaximumLinkInsertedLines":{"$ref":"../common.json#/$defs/threshold","default":1000,"description":"Most navigation links a synchronization of the connector may insert (0 = no limit)."},"MaximumUpdatedLines":{"$ref":"../common.json#/$defs/threshold","default":100,"description":"Most resources a synchronization of the connector may update (0 = no limit)."}}};
+const schema129 = {"enum":["Used","NotUsed","OnlySynchronization","OnlyProvisioning"],"x-enum-numbers":[0,1,2,3],"description":"Role of a connector in the scaffolded jobs: 0 Used, 1 NotUsed, 2 OnlySynchronization, 3 OnlyProvisioning. A NotUsed argument of the job scaffolding wins over the connector's setting."};
+const schema133 = {"type":"integer","minimum":0,"maximum":100,"description":"Synchronization threshold as a percentage of the resources already stored; 0 turns it off."};
+const schema138 = {"type":"integer","minimum":0,"maximum":2147483647,"description":"Synchronization threshold: the most changes of one kind a synchronization may apply before it ends Blocked; 0 turns it off."};
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/model/Connector.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate62.evaluated;
+const evaluated0 = validate70.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4547,7 +5273,7 @@ errors++;
 if(data.CompleteJob !== undefined){
 let data17 = data.CompleteJob;
 if(!((((data17 === "Used") || (data17 === "NotUsed")) || (data17 === "OnlySynchronization")) || (data17 === "OnlyProvisioning"))){
-const err21 = {instancePath:instancePath+"/CompleteJob",schemaPath:"../common.json#/$defs/JobIntegrationRule/enum",keyword:"enum",params:{allowedValues: schema117.enum},message:"must be equal to one of the allowed values"};
+const err21 = {instancePath:instancePath+"/CompleteJob",schemaPath:"../common.json#/$defs/JobIntegrationRule/enum",keyword:"enum",params:{allowedValues: schema129.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4605,7 +5331,7 @@ errors++;
 if(data.IncrementalJob !== undefined){
 let data19 = data.IncrementalJob;
 if(!((((data19 === "Used") || (data19 === "NotUsed")) || (data19 === "OnlySynchronization")) || (data19 === "OnlyProvisioning"))){
-const err26 = {instancePath:instancePath+"/IncrementalJob",schemaPath:"../common.json#/$defs/JobIntegrationRule/enum",keyword:"enum",params:{allowedValues: schema117.enum},message:"must be equal to one of the allowed values"};
+const err26 = {instancePath:instancePath+"/IncrementalJob",schemaPath:"../common.json#/$defs/JobIntegrationRule/enum",keyword:"enum",params:{allowedValues: schema129.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -5000,19 +5726,5419 @@ vErrors.push(err59);
 }
 errors++;
 }
-validate62.errors = vErrors;
+validate70.errors = vErrors;
 return errors === 0;
 }
-validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate70.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const CreateDatabaseViewsTask = validate63;
-const schema131 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/CreateDatabaseViewsTask.json","title":"CreateDatabaseViewsTask","description":"Drops every zz_ SQL view of the database and creates one view per entity type of the deployed configuration, over UR_Resources. First task of the initialization job.","x-element":"CreateDatabaseViewsTask","x-kind":"task","x-side":"agent","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"CreateDatabaseViewsTaskOverride: reuses the CreateDatabaseViewsTask named by Identifier with the given attributes changed, for one job."}}};
-const schema132 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."}}};
+export const CreateAccessCertificationJob = validate71;
+const schema143 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/scaffoldings/CreateAccessCertificationJob.json","title":"CreateAccessCertificationJob","description":"Generates the access certification job, scheduled every 15 minutes.","x-element":"CreateAccessCertificationJob","x-kind":"model","x-identifier":"JobIdentifier","x-children":["AddTask","CronTabExpression","DoNotCreateJob"],"type":"object","required":[],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"JobIdentifier":{"$ref":"../common.json#/$defs/identifier","description":"Identifier of the generated job, and the scaffolding's own key. Computed when absent (see README, Scaffoldings)."},"OldAlgorithm":{"$ref":"../common.json#/$defs/boolean","description":"Product-internal option; accepted, not applied by idm-toolkit."}},"$defs":{"AddTask":{"title":"AddTask","description":"Adds a task declared elsewhere (usually at the top level) to the generated job, just before or after one of its tasks.","x-element":"AddTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Task","TaskToCompareWith"],"unevaluatedProperties":false,"properties":{"After":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just after TaskToCompareWith (the default when Before is not set)."},"Before":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just before TaskToCompareWith."},"CopyOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (copy the task for that occurrence); accepted, not applied by idm-toolkit."},"Occurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Which occurrence of TaskToCompareWith in the job, counted from 0, when it appears several times."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task to add."},"TaskToCompareWith":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task of the job before or after which the task is placed."}}},"CronTabExpression":{"title":"CronTabExpression","description":"Schedules the generated job: its CronTabExpression and CronTimeZone.","x-element":"CronTabExpression","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["CronTab"],"unevaluatedProperties":false,"properties":{"CronTab":{"type":"string","x-format":"cron","description":"The job's schedule, crontab syntax (5 fields, or 6 with seconds)."},"CronTimeZone":{"$ref":"../common.json#/$defs/CronTimeZone","default":"UTC","description":"Time zone of CronTab: UTC (0) or ServerTime (1)."}}},"DoNotCreateJob":{"title":"DoNotCreateJob","description":"Generates the tasks only, without the job (each is then a top-level task).","x-element":"DoNotCreateJob","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}}}};
 
-function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/scaffoldings/CreateAccessCertificationJob.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate65.evaluated;
+const evaluated0 = validate71.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 !== undefined){
+if(typeof data.DisplayName_L1 !== "string"){
+const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.DisplayName_L10 !== undefined){
+if(typeof data.DisplayName_L10 !== "string"){
+const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.DisplayName_L11 !== undefined){
+if(typeof data.DisplayName_L11 !== "string"){
+const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.DisplayName_L12 !== undefined){
+if(typeof data.DisplayName_L12 !== "string"){
+const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.DisplayName_L13 !== undefined){
+if(typeof data.DisplayName_L13 !== "string"){
+const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.DisplayName_L14 !== undefined){
+if(typeof data.DisplayName_L14 !== "string"){
+const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.DisplayName_L15 !== undefined){
+if(typeof data.DisplayName_L15 !== "string"){
+const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.DisplayName_L16 !== undefined){
+if(typeof data.DisplayName_L16 !== "string"){
+const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.DisplayName_L2 !== undefined){
+if(typeof data.DisplayName_L2 !== "string"){
+const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.DisplayName_L3 !== undefined){
+if(typeof data.DisplayName_L3 !== "string"){
+const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.DisplayName_L4 !== undefined){
+if(typeof data.DisplayName_L4 !== "string"){
+const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.DisplayName_L5 !== undefined){
+if(typeof data.DisplayName_L5 !== "string"){
+const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.DisplayName_L6 !== undefined){
+if(typeof data.DisplayName_L6 !== "string"){
+const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.DisplayName_L7 !== undefined){
+if(typeof data.DisplayName_L7 !== "string"){
+const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.DisplayName_L8 !== undefined){
+if(typeof data.DisplayName_L8 !== "string"){
+const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.DisplayName_L9 !== undefined){
+if(typeof data.DisplayName_L9 !== "string"){
+const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.JobIdentifier !== undefined){
+let data16 = data.JobIdentifier;
+if(typeof data16 === "string"){
+if(func1(data16) > 442){
+const err16 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(func1(data16) < 1){
+const err17 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.OldAlgorithm !== undefined){
+if(typeof data.OldAlgorithm !== "boolean"){
+const err19 = {instancePath:instancePath+"/OldAlgorithm",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((((((((((((((((((key0 !== "JobIdentifier") && (key0 !== "OldAlgorithm")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err20 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+validate71.errors = vErrors;
+return errors === 0;
+}
+validate71.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateAccessCertificationJob$AddTask = validate72;
+const schema147 = {"title":"AddTask","description":"Adds a task declared elsewhere (usually at the top level) to the generated job, just before or after one of its tasks.","x-element":"AddTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Task","TaskToCompareWith"],"unevaluatedProperties":false,"properties":{"After":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just after TaskToCompareWith (the default when Before is not set)."},"Before":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just before TaskToCompareWith."},"CopyOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (copy the task for that occurrence); accepted, not applied by idm-toolkit."},"Occurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Which occurrence of TaskToCompareWith in the job, counted from 0, when it appears several times."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task to add."},"TaskToCompareWith":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task of the job before or after which the task is placed."}}};
+
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate72.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Task === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Task"},message:"must have required property '"+"Task"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.TaskToCompareWith === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "TaskToCompareWith"},message:"must have required property '"+"TaskToCompareWith"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.After !== undefined){
+if(typeof data.After !== "boolean"){
+const err2 = {instancePath:instancePath+"/After",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.Before !== undefined){
+if(typeof data.Before !== "boolean"){
+const err3 = {instancePath:instancePath+"/Before",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.CopyOccurence !== undefined){
+let data2 = data.CopyOccurence;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err4 = {instancePath:instancePath+"/CopyOccurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 2147483647 || isNaN(data2)){
+const err5 = {instancePath:instancePath+"/CopyOccurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data2 < -2147483648 || isNaN(data2)){
+const err6 = {instancePath:instancePath+"/CopyOccurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+if(data.Occurence !== undefined){
+let data3 = data.Occurence;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err7 = {instancePath:instancePath+"/Occurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 2147483647 || isNaN(data3)){
+const err8 = {instancePath:instancePath+"/Occurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data3 < -2147483648 || isNaN(data3)){
+const err9 = {instancePath:instancePath+"/Occurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+if(data.Task !== undefined){
+let data4 = data.Task;
+if(typeof data4 === "string"){
+if(func1(data4) > 442){
+const err10 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(func1(data4) < 1){
+const err11 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.TaskToCompareWith !== undefined){
+let data5 = data.TaskToCompareWith;
+if(typeof data5 === "string"){
+if(func1(data5) > 442){
+const err13 = {instancePath:instancePath+"/TaskToCompareWith",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(func1(data5) < 1){
+const err14 = {instancePath:instancePath+"/TaskToCompareWith",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/TaskToCompareWith",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((((((key0 !== "After") && (key0 !== "Before")) && (key0 !== "CopyOccurence")) && (key0 !== "Occurence")) && (key0 !== "Task")) && (key0 !== "TaskToCompareWith")){
+const err16 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+validate72.errors = vErrors;
+return errors === 0;
+}
+validate72.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateAccessCertificationJob$CronTabExpression = validate73;
+const schema154 = {"title":"CronTabExpression","description":"Schedules the generated job: its CronTabExpression and CronTimeZone.","x-element":"CronTabExpression","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["CronTab"],"unevaluatedProperties":false,"properties":{"CronTab":{"type":"string","x-format":"cron","description":"The job's schedule, crontab syntax (5 fields, or 6 with seconds)."},"CronTimeZone":{"$ref":"../common.json#/$defs/CronTimeZone","default":"UTC","description":"Time zone of CronTab: UTC (0) or ServerTime (1)."}}};
+const schema155 = {"enum":["UTC","ServerTime"],"x-enum-numbers":[0,1],"description":"Time zone of CronTabExpression: 0 UTC, 1 server time."};
+
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate73.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.CronTab === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "CronTab"},message:"must have required property '"+"CronTab"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.CronTab !== undefined){
+if(typeof data.CronTab !== "string"){
+const err1 = {instancePath:instancePath+"/CronTab",schemaPath:"#/properties/CronTab/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.CronTimeZone !== undefined){
+let data1 = data.CronTimeZone;
+if(!((data1 === "UTC") || (data1 === "ServerTime"))){
+const err2 = {instancePath:instancePath+"/CronTimeZone",schemaPath:"../common.json#/$defs/CronTimeZone/enum",keyword:"enum",params:{allowedValues: schema155.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((key0 !== "CronTab") && (key0 !== "CronTimeZone")){
+const err3 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate73.errors = vErrors;
+return errors === 0;
+}
+validate73.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateAccessCertificationJob$DoNotCreateJob = validate74;
+const schema156 = {"title":"DoNotCreateJob","description":"Generates the tasks only, without the job (each is then a top-level task).","x-element":"DoNotCreateJob","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}};
+
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate74.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const err0 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate74.errors = vErrors;
+return errors === 0;
+}
+validate74.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateAgentSynchroComplete = validate75;
+const schema157 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/scaffoldings/CreateAgentSynchroComplete.json","title":"CreateAgentSynchroComplete","description":"Generates one complete synchronization job for every connector of an agent.","x-element":"CreateAgentSynchroComplete","x-kind":"model","x-identifier":"JobIdentifier","x-children":["AddTask","CronTabExpression","DoNotCreateJob","FulfillInternalWorkflowsPath","LinkDependTask","OpenIdIdentifier"],"type":"object","required":[],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","description":"The agent whose connectors the job synchronizes (absent: the only agent of the configuration)."},"JobIdentifier":{"$ref":"../common.json#/$defs/identifier","description":"Identifier of the generated job, and the scaffolding's own key. Computed when absent (see README, Scaffoldings)."},"OldAlgorithm":{"$ref":"../common.json#/$defs/boolean","description":"Product-internal option; accepted, not applied by idm-toolkit."}},"$defs":{"AddTask":{"title":"AddTask","description":"Adds a task declared elsewhere (usually at the top level) to the generated job, just before or after one of its tasks.","x-element":"AddTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Task","TaskToCompareWith"],"unevaluatedProperties":false,"properties":{"After":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just after TaskToCompareWith (the default when Before is not set)."},"Before":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just before TaskToCompareWith."},"CopyOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (copy the task for that occurrence); accepted, not applied by idm-toolkit."},"Occurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Which occurrence of TaskToCompareWith in the job, counted from 0, when it appears several times."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task to add."},"TaskToCompareWith":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task of the job before or after which the task is placed."}}},"CronTabExpression":{"title":"CronTabExpression","description":"Schedules the generated job: its CronTabExpression and CronTimeZone.","x-element":"CronTabExpression","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["CronTab"],"unevaluatedProperties":false,"properties":{"CronTab":{"type":"string","x-format":"cron","description":"The job's schedule, crontab syntax (5 fields, or 6 with seconds)."},"CronTimeZone":{"$ref":"../common.json#/$defs/CronTimeZone","default":"UTC","description":"Time zone of CronTab: UTC (0) or ServerTime (1)."}}},"DoNotCreateJob":{"title":"DoNotCreateJob","description":"Generates the tasks only, without the job (each is then a top-level task).","x-element":"DoNotCreateJob","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}},"FulfillInternalWorkflowsPath":{"title":"FulfillInternalWorkflowsPath","description":"Product option for a workflow-provisioned connector; accepted, not applied by idm-toolkit.","x-element":"FulfillInternalWorkflowsPath","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["ConnectorIdentifier","Path"],"unevaluatedProperties":false,"properties":{"ConnectorIdentifier":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"The connector."},"Path":{"type":"string","description":"Path of the JSON workflow configuration."}}},"LinkDependTask":{"title":"LinkDependTask","description":"Makes a task of the generated job depend on another (a TaskDependsOnTask added to the child task).","x-element":"LinkDependTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["DependOn","Task"],"unevaluatedProperties":false,"properties":{"ChildOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of Task); accepted, not applied by idm-toolkit."},"DependOn":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the parent task."},"ParentOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of DependOn); accepted, not applied by idm-toolkit."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the child task."}}},"OpenIdIdentifier":{"title":"OpenIdIdentifier","description":"The OpenIdClient the generated agent-side tasks authenticate with.","x-element":"OpenIdIdentifier","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"Identifier":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","description":"Identifier of the OpenIdClient."}}}}};
+
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/scaffoldings/CreateAgentSynchroComplete.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate75.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 !== undefined){
+if(typeof data.DisplayName_L1 !== "string"){
+const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.DisplayName_L10 !== undefined){
+if(typeof data.DisplayName_L10 !== "string"){
+const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.DisplayName_L11 !== undefined){
+if(typeof data.DisplayName_L11 !== "string"){
+const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.DisplayName_L12 !== undefined){
+if(typeof data.DisplayName_L12 !== "string"){
+const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.DisplayName_L13 !== undefined){
+if(typeof data.DisplayName_L13 !== "string"){
+const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.DisplayName_L14 !== undefined){
+if(typeof data.DisplayName_L14 !== "string"){
+const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.DisplayName_L15 !== undefined){
+if(typeof data.DisplayName_L15 !== "string"){
+const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.DisplayName_L16 !== undefined){
+if(typeof data.DisplayName_L16 !== "string"){
+const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.DisplayName_L2 !== undefined){
+if(typeof data.DisplayName_L2 !== "string"){
+const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.DisplayName_L3 !== undefined){
+if(typeof data.DisplayName_L3 !== "string"){
+const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.DisplayName_L4 !== undefined){
+if(typeof data.DisplayName_L4 !== "string"){
+const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.DisplayName_L5 !== undefined){
+if(typeof data.DisplayName_L5 !== "string"){
+const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.DisplayName_L6 !== undefined){
+if(typeof data.DisplayName_L6 !== "string"){
+const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.DisplayName_L7 !== undefined){
+if(typeof data.DisplayName_L7 !== "string"){
+const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.DisplayName_L8 !== undefined){
+if(typeof data.DisplayName_L8 !== "string"){
+const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.DisplayName_L9 !== undefined){
+if(typeof data.DisplayName_L9 !== "string"){
+const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Agent !== undefined){
+let data16 = data.Agent;
+if(typeof data16 === "string"){
+if(func1(data16) > 442){
+const err16 = {instancePath:instancePath+"/Agent",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(func1(data16) < 1){
+const err17 = {instancePath:instancePath+"/Agent",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/Agent",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.JobIdentifier !== undefined){
+let data17 = data.JobIdentifier;
+if(typeof data17 === "string"){
+if(func1(data17) > 442){
+const err19 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(func1(data17) < 1){
+const err20 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.OldAlgorithm !== undefined){
+if(typeof data.OldAlgorithm !== "boolean"){
+const err22 = {instancePath:instancePath+"/OldAlgorithm",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(((((((((((((((((((key0 !== "Agent") && (key0 !== "JobIdentifier")) && (key0 !== "OldAlgorithm")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err23 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+validate75.errors = vErrors;
+return errors === 0;
+}
+validate75.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateAgentSynchroComplete$AddTask = validate76;
+const schema162 = {"title":"AddTask","description":"Adds a task declared elsewhere (usually at the top level) to the generated job, just before or after one of its tasks.","x-element":"AddTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Task","TaskToCompareWith"],"unevaluatedProperties":false,"properties":{"After":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just after TaskToCompareWith (the default when Before is not set)."},"Before":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just before TaskToCompareWith."},"CopyOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (copy the task for that occurrence); accepted, not applied by idm-toolkit."},"Occurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Which occurrence of TaskToCompareWith in the job, counted from 0, when it appears several times."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task to add."},"TaskToCompareWith":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task of the job before or after which the task is placed."}}};
+
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate76.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Task === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Task"},message:"must have required property '"+"Task"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.TaskToCompareWith === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "TaskToCompareWith"},message:"must have required property '"+"TaskToCompareWith"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.After !== undefined){
+if(typeof data.After !== "boolean"){
+const err2 = {instancePath:instancePath+"/After",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.Before !== undefined){
+if(typeof data.Before !== "boolean"){
+const err3 = {instancePath:instancePath+"/Before",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.CopyOccurence !== undefined){
+let data2 = data.CopyOccurence;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err4 = {instancePath:instancePath+"/CopyOccurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 2147483647 || isNaN(data2)){
+const err5 = {instancePath:instancePath+"/CopyOccurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data2 < -2147483648 || isNaN(data2)){
+const err6 = {instancePath:instancePath+"/CopyOccurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+if(data.Occurence !== undefined){
+let data3 = data.Occurence;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err7 = {instancePath:instancePath+"/Occurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 2147483647 || isNaN(data3)){
+const err8 = {instancePath:instancePath+"/Occurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data3 < -2147483648 || isNaN(data3)){
+const err9 = {instancePath:instancePath+"/Occurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+if(data.Task !== undefined){
+let data4 = data.Task;
+if(typeof data4 === "string"){
+if(func1(data4) > 442){
+const err10 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(func1(data4) < 1){
+const err11 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.TaskToCompareWith !== undefined){
+let data5 = data.TaskToCompareWith;
+if(typeof data5 === "string"){
+if(func1(data5) > 442){
+const err13 = {instancePath:instancePath+"/TaskToCompareWith",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(func1(data5) < 1){
+const err14 = {instancePath:instancePath+"/TaskToCompareWith",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/TaskToCompareWith",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((((((key0 !== "After") && (key0 !== "Before")) && (key0 !== "CopyOccurence")) && (key0 !== "Occurence")) && (key0 !== "Task")) && (key0 !== "TaskToCompareWith")){
+const err16 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+validate76.errors = vErrors;
+return errors === 0;
+}
+validate76.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateAgentSynchroComplete$CronTabExpression = validate77;
+const schema169 = {"title":"CronTabExpression","description":"Schedules the generated job: its CronTabExpression and CronTimeZone.","x-element":"CronTabExpression","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["CronTab"],"unevaluatedProperties":false,"properties":{"CronTab":{"type":"string","x-format":"cron","description":"The job's schedule, crontab syntax (5 fields, or 6 with seconds)."},"CronTimeZone":{"$ref":"../common.json#/$defs/CronTimeZone","default":"UTC","description":"Time zone of CronTab: UTC (0) or ServerTime (1)."}}};
+
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate77.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.CronTab === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "CronTab"},message:"must have required property '"+"CronTab"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.CronTab !== undefined){
+if(typeof data.CronTab !== "string"){
+const err1 = {instancePath:instancePath+"/CronTab",schemaPath:"#/properties/CronTab/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.CronTimeZone !== undefined){
+let data1 = data.CronTimeZone;
+if(!((data1 === "UTC") || (data1 === "ServerTime"))){
+const err2 = {instancePath:instancePath+"/CronTimeZone",schemaPath:"../common.json#/$defs/CronTimeZone/enum",keyword:"enum",params:{allowedValues: schema155.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((key0 !== "CronTab") && (key0 !== "CronTimeZone")){
+const err3 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate77.errors = vErrors;
+return errors === 0;
+}
+validate77.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateAgentSynchroComplete$DoNotCreateJob = validate78;
+const schema171 = {"title":"DoNotCreateJob","description":"Generates the tasks only, without the job (each is then a top-level task).","x-element":"DoNotCreateJob","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}};
+
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate78.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const err0 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate78.errors = vErrors;
+return errors === 0;
+}
+validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateAgentSynchroComplete$FulfillInternalWorkflowsPath = validate79;
+const schema172 = {"title":"FulfillInternalWorkflowsPath","description":"Product option for a workflow-provisioned connector; accepted, not applied by idm-toolkit.","x-element":"FulfillInternalWorkflowsPath","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["ConnectorIdentifier","Path"],"unevaluatedProperties":false,"properties":{"ConnectorIdentifier":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"The connector."},"Path":{"type":"string","description":"Path of the JSON workflow configuration."}}};
+
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate79.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ConnectorIdentifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ConnectorIdentifier"},message:"must have required property '"+"ConnectorIdentifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.Path === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Path"},message:"must have required property '"+"Path"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.ConnectorIdentifier !== undefined){
+let data0 = data.ConnectorIdentifier;
+if(typeof data0 === "string"){
+if(func1(data0) > 442){
+const err2 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.Path !== undefined){
+if(typeof data.Path !== "string"){
+const err5 = {instancePath:instancePath+"/Path",schemaPath:"#/properties/Path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((key0 !== "ConnectorIdentifier") && (key0 !== "Path")){
+const err6 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate79.errors = vErrors;
+return errors === 0;
+}
+validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateAgentSynchroComplete$LinkDependTask = validate80;
+const schema174 = {"title":"LinkDependTask","description":"Makes a task of the generated job depend on another (a TaskDependsOnTask added to the child task).","x-element":"LinkDependTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["DependOn","Task"],"unevaluatedProperties":false,"properties":{"ChildOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of Task); accepted, not applied by idm-toolkit."},"DependOn":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the parent task."},"ParentOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of DependOn); accepted, not applied by idm-toolkit."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the child task."}}};
+
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate80.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DependOn === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DependOn"},message:"must have required property '"+"DependOn"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.Task === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Task"},message:"must have required property '"+"Task"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.ChildOccurence !== undefined){
+let data0 = data.ChildOccurence;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err2 = {instancePath:instancePath+"/ChildOccurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/ChildOccurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0 < -2147483648 || isNaN(data0)){
+const err4 = {instancePath:instancePath+"/ChildOccurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+if(data.DependOn !== undefined){
+let data1 = data.DependOn;
+if(typeof data1 === "string"){
+if(func1(data1) > 442){
+const err5 = {instancePath:instancePath+"/DependOn",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(func1(data1) < 1){
+const err6 = {instancePath:instancePath+"/DependOn",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/DependOn",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.ParentOccurence !== undefined){
+let data2 = data.ParentOccurence;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err8 = {instancePath:instancePath+"/ParentOccurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 2147483647 || isNaN(data2)){
+const err9 = {instancePath:instancePath+"/ParentOccurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data2 < -2147483648 || isNaN(data2)){
+const err10 = {instancePath:instancePath+"/ParentOccurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+if(data.Task !== undefined){
+let data3 = data.Task;
+if(typeof data3 === "string"){
+if(func1(data3) > 442){
+const err11 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(func1(data3) < 1){
+const err12 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((((key0 !== "ChildOccurence") && (key0 !== "DependOn")) && (key0 !== "ParentOccurence")) && (key0 !== "Task")){
+const err14 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+validate80.errors = vErrors;
+return errors === 0;
+}
+validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateAgentSynchroComplete$OpenIdIdentifier = validate81;
+const schema179 = {"title":"OpenIdIdentifier","description":"The OpenIdClient the generated agent-side tasks authenticate with.","x-element":"OpenIdIdentifier","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"Identifier":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","description":"Identifier of the OpenIdClient."}}};
+
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate81.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Identifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Identifier"},message:"must have required property '"+"Identifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.Identifier !== undefined){
+let data0 = data.Identifier;
+if(typeof data0 === "string"){
+if(func1(data0) > 442){
+const err1 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err2 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(key0 !== "Identifier"){
+const err4 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate81.errors = vErrors;
+return errors === 0;
+}
+validate81.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateAgentSynchroIncremental = validate82;
+const schema181 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/scaffoldings/CreateAgentSynchroIncremental.json","title":"CreateAgentSynchroIncremental","description":"Generates one incremental synchronization job for every connector of an agent.","x-element":"CreateAgentSynchroIncremental","x-kind":"model","x-identifier":"JobIdentifier","x-children":["AddTask","CronTabExpression","DoNotCreateJob","FulfillInternalWorkflowsPath","LinkDependTask","OpenIdIdentifier"],"type":"object","required":[],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","description":"The agent whose connectors the job synchronizes (absent: the only agent of the configuration)."},"JobIdentifier":{"$ref":"../common.json#/$defs/identifier","description":"Identifier of the generated job, and the scaffolding's own key. Computed when absent (see README, Scaffoldings)."},"OldAlgorithm":{"$ref":"../common.json#/$defs/boolean","description":"Product-internal option; accepted, not applied by idm-toolkit."}},"$defs":{"AddTask":{"title":"AddTask","description":"Adds a task declared elsewhere (usually at the top level) to the generated job, just before or after one of its tasks.","x-element":"AddTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Task","TaskToCompareWith"],"unevaluatedProperties":false,"properties":{"After":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just after TaskToCompareWith (the default when Before is not set)."},"Before":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just before TaskToCompareWith."},"CopyOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (copy the task for that occurrence); accepted, not applied by idm-toolkit."},"Occurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Which occurrence of TaskToCompareWith in the job, counted from 0, when it appears several times."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task to add."},"TaskToCompareWith":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task of the job before or after which the task is placed."}}},"CronTabExpression":{"title":"CronTabExpression","description":"Schedules the generated job: its CronTabExpression and CronTimeZone.","x-element":"CronTabExpression","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["CronTab"],"unevaluatedProperties":false,"properties":{"CronTab":{"type":"string","x-format":"cron","description":"The job's schedule, crontab syntax (5 fields, or 6 with seconds)."},"CronTimeZone":{"$ref":"../common.json#/$defs/CronTimeZone","default":"UTC","description":"Time zone of CronTab: UTC (0) or ServerTime (1)."}}},"DoNotCreateJob":{"title":"DoNotCreateJob","description":"Generates the tasks only, without the job (each is then a top-level task).","x-element":"DoNotCreateJob","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}},"FulfillInternalWorkflowsPath":{"title":"FulfillInternalWorkflowsPath","description":"Product option for a workflow-provisioned connector; accepted, not applied by idm-toolkit.","x-element":"FulfillInternalWorkflowsPath","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["ConnectorIdentifier","Path"],"unevaluatedProperties":false,"properties":{"ConnectorIdentifier":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"The connector."},"Path":{"type":"string","description":"Path of the JSON workflow configuration."}}},"LinkDependTask":{"title":"LinkDependTask","description":"Makes a task of the generated job depend on another (a TaskDependsOnTask added to the child task).","x-element":"LinkDependTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["DependOn","Task"],"unevaluatedProperties":false,"properties":{"ChildOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of Task); accepted, not applied by idm-toolkit."},"DependOn":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the parent task."},"ParentOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of DependOn); accepted, not applied by idm-toolkit."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the child task."}}},"OpenIdIdentifier":{"title":"OpenIdIdentifier","description":"The OpenIdClient the generated agent-side tasks authenticate with.","x-element":"OpenIdIdentifier","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"Identifier":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","description":"Identifier of the OpenIdClient."}}}}};
+
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/scaffoldings/CreateAgentSynchroIncremental.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate82.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 !== undefined){
+if(typeof data.DisplayName_L1 !== "string"){
+const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.DisplayName_L10 !== undefined){
+if(typeof data.DisplayName_L10 !== "string"){
+const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.DisplayName_L11 !== undefined){
+if(typeof data.DisplayName_L11 !== "string"){
+const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.DisplayName_L12 !== undefined){
+if(typeof data.DisplayName_L12 !== "string"){
+const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.DisplayName_L13 !== undefined){
+if(typeof data.DisplayName_L13 !== "string"){
+const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.DisplayName_L14 !== undefined){
+if(typeof data.DisplayName_L14 !== "string"){
+const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.DisplayName_L15 !== undefined){
+if(typeof data.DisplayName_L15 !== "string"){
+const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.DisplayName_L16 !== undefined){
+if(typeof data.DisplayName_L16 !== "string"){
+const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.DisplayName_L2 !== undefined){
+if(typeof data.DisplayName_L2 !== "string"){
+const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.DisplayName_L3 !== undefined){
+if(typeof data.DisplayName_L3 !== "string"){
+const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.DisplayName_L4 !== undefined){
+if(typeof data.DisplayName_L4 !== "string"){
+const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.DisplayName_L5 !== undefined){
+if(typeof data.DisplayName_L5 !== "string"){
+const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.DisplayName_L6 !== undefined){
+if(typeof data.DisplayName_L6 !== "string"){
+const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.DisplayName_L7 !== undefined){
+if(typeof data.DisplayName_L7 !== "string"){
+const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.DisplayName_L8 !== undefined){
+if(typeof data.DisplayName_L8 !== "string"){
+const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.DisplayName_L9 !== undefined){
+if(typeof data.DisplayName_L9 !== "string"){
+const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Agent !== undefined){
+let data16 = data.Agent;
+if(typeof data16 === "string"){
+if(func1(data16) > 442){
+const err16 = {instancePath:instancePath+"/Agent",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(func1(data16) < 1){
+const err17 = {instancePath:instancePath+"/Agent",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/Agent",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.JobIdentifier !== undefined){
+let data17 = data.JobIdentifier;
+if(typeof data17 === "string"){
+if(func1(data17) > 442){
+const err19 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(func1(data17) < 1){
+const err20 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.OldAlgorithm !== undefined){
+if(typeof data.OldAlgorithm !== "boolean"){
+const err22 = {instancePath:instancePath+"/OldAlgorithm",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(((((((((((((((((((key0 !== "Agent") && (key0 !== "JobIdentifier")) && (key0 !== "OldAlgorithm")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err23 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+validate82.errors = vErrors;
+return errors === 0;
+}
+validate82.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateAgentSynchroIncremental$AddTask = validate83;
+const schema186 = {"title":"AddTask","description":"Adds a task declared elsewhere (usually at the top level) to the generated job, just before or after one of its tasks.","x-element":"AddTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Task","TaskToCompareWith"],"unevaluatedProperties":false,"properties":{"After":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just after TaskToCompareWith (the default when Before is not set)."},"Before":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just before TaskToCompareWith."},"CopyOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (copy the task for that occurrence); accepted, not applied by idm-toolkit."},"Occurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Which occurrence of TaskToCompareWith in the job, counted from 0, when it appears several times."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task to add."},"TaskToCompareWith":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task of the job before or after which the task is placed."}}};
+
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate83.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Task === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Task"},message:"must have required property '"+"Task"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.TaskToCompareWith === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "TaskToCompareWith"},message:"must have required property '"+"TaskToCompareWith"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.After !== undefined){
+if(typeof data.After !== "boolean"){
+const err2 = {instancePath:instancePath+"/After",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.Before !== undefined){
+if(typeof data.Before !== "boolean"){
+const err3 = {instancePath:instancePath+"/Before",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.CopyOccurence !== undefined){
+let data2 = data.CopyOccurence;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err4 = {instancePath:instancePath+"/CopyOccurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 2147483647 || isNaN(data2)){
+const err5 = {instancePath:instancePath+"/CopyOccurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data2 < -2147483648 || isNaN(data2)){
+const err6 = {instancePath:instancePath+"/CopyOccurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+if(data.Occurence !== undefined){
+let data3 = data.Occurence;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err7 = {instancePath:instancePath+"/Occurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 2147483647 || isNaN(data3)){
+const err8 = {instancePath:instancePath+"/Occurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data3 < -2147483648 || isNaN(data3)){
+const err9 = {instancePath:instancePath+"/Occurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+if(data.Task !== undefined){
+let data4 = data.Task;
+if(typeof data4 === "string"){
+if(func1(data4) > 442){
+const err10 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(func1(data4) < 1){
+const err11 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.TaskToCompareWith !== undefined){
+let data5 = data.TaskToCompareWith;
+if(typeof data5 === "string"){
+if(func1(data5) > 442){
+const err13 = {instancePath:instancePath+"/TaskToCompareWith",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(func1(data5) < 1){
+const err14 = {instancePath:instancePath+"/TaskToCompareWith",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/TaskToCompareWith",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((((((key0 !== "After") && (key0 !== "Before")) && (key0 !== "CopyOccurence")) && (key0 !== "Occurence")) && (key0 !== "Task")) && (key0 !== "TaskToCompareWith")){
+const err16 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+validate83.errors = vErrors;
+return errors === 0;
+}
+validate83.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateAgentSynchroIncremental$CronTabExpression = validate84;
+const schema193 = {"title":"CronTabExpression","description":"Schedules the generated job: its CronTabExpression and CronTimeZone.","x-element":"CronTabExpression","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["CronTab"],"unevaluatedProperties":false,"properties":{"CronTab":{"type":"string","x-format":"cron","description":"The job's schedule, crontab syntax (5 fields, or 6 with seconds)."},"CronTimeZone":{"$ref":"../common.json#/$defs/CronTimeZone","default":"UTC","description":"Time zone of CronTab: UTC (0) or ServerTime (1)."}}};
+
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate84.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.CronTab === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "CronTab"},message:"must have required property '"+"CronTab"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.CronTab !== undefined){
+if(typeof data.CronTab !== "string"){
+const err1 = {instancePath:instancePath+"/CronTab",schemaPath:"#/properties/CronTab/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.CronTimeZone !== undefined){
+let data1 = data.CronTimeZone;
+if(!((data1 === "UTC") || (data1 === "ServerTime"))){
+const err2 = {instancePath:instancePath+"/CronTimeZone",schemaPath:"../common.json#/$defs/CronTimeZone/enum",keyword:"enum",params:{allowedValues: schema155.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((key0 !== "CronTab") && (key0 !== "CronTimeZone")){
+const err3 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate84.errors = vErrors;
+return errors === 0;
+}
+validate84.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateAgentSynchroIncremental$DoNotCreateJob = validate85;
+const schema195 = {"title":"DoNotCreateJob","description":"Generates the tasks only, without the job (each is then a top-level task).","x-element":"DoNotCreateJob","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}};
+
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate85.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const err0 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate85.errors = vErrors;
+return errors === 0;
+}
+validate85.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateAgentSynchroIncremental$FulfillInternalWorkflowsPath = validate86;
+const schema196 = {"title":"FulfillInternalWorkflowsPath","description":"Product option for a workflow-provisioned connector; accepted, not applied by idm-toolkit.","x-element":"FulfillInternalWorkflowsPath","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["ConnectorIdentifier","Path"],"unevaluatedProperties":false,"properties":{"ConnectorIdentifier":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"The connector."},"Path":{"type":"string","description":"Path of the JSON workflow configuration."}}};
+
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate86.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ConnectorIdentifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ConnectorIdentifier"},message:"must have required property '"+"ConnectorIdentifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.Path === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Path"},message:"must have required property '"+"Path"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.ConnectorIdentifier !== undefined){
+let data0 = data.ConnectorIdentifier;
+if(typeof data0 === "string"){
+if(func1(data0) > 442){
+const err2 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.Path !== undefined){
+if(typeof data.Path !== "string"){
+const err5 = {instancePath:instancePath+"/Path",schemaPath:"#/properties/Path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((key0 !== "ConnectorIdentifier") && (key0 !== "Path")){
+const err6 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate86.errors = vErrors;
+return errors === 0;
+}
+validate86.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateAgentSynchroIncremental$LinkDependTask = validate87;
+const schema198 = {"title":"LinkDependTask","description":"Makes a task of the generated job depend on another (a TaskDependsOnTask added to the child task).","x-element":"LinkDependTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["DependOn","Task"],"unevaluatedProperties":false,"properties":{"ChildOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of Task); accepted, not applied by idm-toolkit."},"DependOn":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the parent task."},"ParentOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of DependOn); accepted, not applied by idm-toolkit."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the child task."}}};
+
+function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate87.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DependOn === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DependOn"},message:"must have required property '"+"DependOn"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.Task === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Task"},message:"must have required property '"+"Task"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.ChildOccurence !== undefined){
+let data0 = data.ChildOccurence;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err2 = {instancePath:instancePath+"/ChildOccurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/ChildOccurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0 < -2147483648 || isNaN(data0)){
+const err4 = {instancePath:instancePath+"/ChildOccurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+if(data.DependOn !== undefined){
+let data1 = data.DependOn;
+if(typeof data1 === "string"){
+if(func1(data1) > 442){
+const err5 = {instancePath:instancePath+"/DependOn",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(func1(data1) < 1){
+const err6 = {instancePath:instancePath+"/DependOn",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/DependOn",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.ParentOccurence !== undefined){
+let data2 = data.ParentOccurence;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err8 = {instancePath:instancePath+"/ParentOccurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 2147483647 || isNaN(data2)){
+const err9 = {instancePath:instancePath+"/ParentOccurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data2 < -2147483648 || isNaN(data2)){
+const err10 = {instancePath:instancePath+"/ParentOccurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+if(data.Task !== undefined){
+let data3 = data.Task;
+if(typeof data3 === "string"){
+if(func1(data3) > 442){
+const err11 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(func1(data3) < 1){
+const err12 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((((key0 !== "ChildOccurence") && (key0 !== "DependOn")) && (key0 !== "ParentOccurence")) && (key0 !== "Task")){
+const err14 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+validate87.errors = vErrors;
+return errors === 0;
+}
+validate87.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateAgentSynchroIncremental$OpenIdIdentifier = validate88;
+const schema203 = {"title":"OpenIdIdentifier","description":"The OpenIdClient the generated agent-side tasks authenticate with.","x-element":"OpenIdIdentifier","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"Identifier":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","description":"Identifier of the OpenIdClient."}}};
+
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate88.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Identifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Identifier"},message:"must have required property '"+"Identifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.Identifier !== undefined){
+let data0 = data.Identifier;
+if(typeof data0 === "string"){
+if(func1(data0) > 442){
+const err1 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err2 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(key0 !== "Identifier"){
+const err4 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate88.errors = vErrors;
+return errors === 0;
+}
+validate88.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorsJobs = validate89;
+const schema205 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/scaffoldings/CreateConnectorsJobs.json","title":"CreateConnectorsJobs","description":"Generates, for every connector, the job of its connector page (<Connector>_VirtualJob) and its top-level tasks.","x-element":"CreateConnectorsJobs","x-kind":"model","x-identifier":"JobIdentifier","x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"JobIdentifier":{"$ref":"../common.json#/$defs/identifier","default":"ConnectorsJobs","description":"The scaffolding's key only (the jobs are named after their connectors)."}}};
+
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/scaffoldings/CreateConnectorsJobs.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate89.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 !== undefined){
+if(typeof data.DisplayName_L1 !== "string"){
+const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.DisplayName_L10 !== undefined){
+if(typeof data.DisplayName_L10 !== "string"){
+const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.DisplayName_L11 !== undefined){
+if(typeof data.DisplayName_L11 !== "string"){
+const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.DisplayName_L12 !== undefined){
+if(typeof data.DisplayName_L12 !== "string"){
+const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.DisplayName_L13 !== undefined){
+if(typeof data.DisplayName_L13 !== "string"){
+const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.DisplayName_L14 !== undefined){
+if(typeof data.DisplayName_L14 !== "string"){
+const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.DisplayName_L15 !== undefined){
+if(typeof data.DisplayName_L15 !== "string"){
+const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.DisplayName_L16 !== undefined){
+if(typeof data.DisplayName_L16 !== "string"){
+const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.DisplayName_L2 !== undefined){
+if(typeof data.DisplayName_L2 !== "string"){
+const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.DisplayName_L3 !== undefined){
+if(typeof data.DisplayName_L3 !== "string"){
+const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.DisplayName_L4 !== undefined){
+if(typeof data.DisplayName_L4 !== "string"){
+const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.DisplayName_L5 !== undefined){
+if(typeof data.DisplayName_L5 !== "string"){
+const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.DisplayName_L6 !== undefined){
+if(typeof data.DisplayName_L6 !== "string"){
+const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.DisplayName_L7 !== undefined){
+if(typeof data.DisplayName_L7 !== "string"){
+const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.DisplayName_L8 !== undefined){
+if(typeof data.DisplayName_L8 !== "string"){
+const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.DisplayName_L9 !== undefined){
+if(typeof data.DisplayName_L9 !== "string"){
+const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.JobIdentifier !== undefined){
+let data16 = data.JobIdentifier;
+if(typeof data16 === "string"){
+if(func1(data16) > 442){
+const err16 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(func1(data16) < 1){
+const err17 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(((((((((((((((((key0 !== "JobIdentifier") && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err19 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+validate89.errors = vErrors;
+return errors === 0;
+}
+validate89.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroComplete = validate90;
+const schema208 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/scaffoldings/CreateConnectorSynchroComplete.json","title":"CreateConnectorSynchroComplete","description":"Generates the complete synchronization job of one connector: export, prepare, synchronize, then the compute and provisioning tasks.","x-element":"CreateConnectorSynchroComplete","x-kind":"model","x-identifier":"JobIdentifier","x-children":["AddTask","CronTabExpression","DoNotCreateJob","FormatPropertiesInResource","FulfillInternalWorkflowsPath","LinkDependTask","NoProvisioning","NoSynchronization","OpenIdIdentifier"],"type":"object","required":["Connector"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"The connector the job synchronizes."},"JobIdentifier":{"$ref":"../common.json#/$defs/identifier","description":"Identifier of the generated job, and the scaffolding's own key. Computed when absent (see README, Scaffoldings)."},"OldAlgorithm":{"$ref":"../common.json#/$defs/boolean","description":"Product-internal option; accepted, not applied by idm-toolkit."}},"$defs":{"AddTask":{"title":"AddTask","description":"Adds a task declared elsewhere (usually at the top level) to the generated job, just before or after one of its tasks.","x-element":"AddTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Task","TaskToCompareWith"],"unevaluatedProperties":false,"properties":{"After":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just after TaskToCompareWith (the default when Before is not set)."},"Before":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just before TaskToCompareWith."},"CopyOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (copy the task for that occurrence); accepted, not applied by idm-toolkit."},"Occurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Which occurrence of TaskToCompareWith in the job, counted from 0, when it appears several times."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task to add."},"TaskToCompareWith":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task of the job before or after which the task is placed."}}},"CronTabExpression":{"title":"CronTabExpression","description":"Schedules the generated job: its CronTabExpression and CronTimeZone.","x-element":"CronTabExpression","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["CronTab"],"unevaluatedProperties":false,"properties":{"CronTab":{"type":"string","x-format":"cron","description":"The job's schedule, crontab syntax (5 fields, or 6 with seconds)."},"CronTimeZone":{"$ref":"../common.json#/$defs/CronTimeZone","default":"UTC","description":"Time zone of CronTab: UTC (0) or ServerTime (1)."}}},"DoNotCreateJob":{"title":"DoNotCreateJob","description":"Generates the tasks only, without the job (each is then a top-level task).","x-element":"DoNotCreateJob","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}},"FormatPropertiesInResource":{"title":"FormatPropertiesInResource","description":"Product option for provisioning orders; accepted, not applied by idm-toolkit.","x-element":"FormatPropertiesInResource","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}},"FulfillInternalWorkflowsPath":{"title":"FulfillInternalWorkflowsPath","description":"Product option for a workflow-provisioned connector; accepted, not applied by idm-toolkit.","x-element":"FulfillInternalWorkflowsPath","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["ConnectorIdentifier","Path"],"unevaluatedProperties":false,"properties":{"ConnectorIdentifier":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"The connector."},"Path":{"type":"string","description":"Path of the JSON workflow configuration."}}},"LinkDependTask":{"title":"LinkDependTask","description":"Makes a task of the generated job depend on another (a TaskDependsOnTask added to the child task).","x-element":"LinkDependTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["DependOn","Task"],"unevaluatedProperties":false,"properties":{"ChildOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of Task); accepted, not applied by idm-toolkit."},"DependOn":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the parent task."},"ParentOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of DependOn); accepted, not applied by idm-toolkit."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the child task."}}},"NoProvisioning":{"title":"NoProvisioning","description":"Leaves the provisioning tasks (GenerateProvisioningOrders, Fulfill) out of the generated job.","x-element":"NoProvisioning","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}},"NoSynchronization":{"title":"NoSynchronization","description":"Leaves the collect tasks (Export, PrepareSynchronization, Synchronize) out of the generated job.","x-element":"NoSynchronization","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}},"OpenIdIdentifier":{"title":"OpenIdIdentifier","description":"The OpenIdClient the generated agent-side tasks authenticate with.","x-element":"OpenIdIdentifier","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"Identifier":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","description":"Identifier of the OpenIdClient."}}}}};
+
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/scaffoldings/CreateConnectorSynchroComplete.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate90.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 !== undefined){
+if(typeof data.DisplayName_L1 !== "string"){
+const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.DisplayName_L10 !== undefined){
+if(typeof data.DisplayName_L10 !== "string"){
+const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.DisplayName_L11 !== undefined){
+if(typeof data.DisplayName_L11 !== "string"){
+const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.DisplayName_L12 !== undefined){
+if(typeof data.DisplayName_L12 !== "string"){
+const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.DisplayName_L13 !== undefined){
+if(typeof data.DisplayName_L13 !== "string"){
+const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.DisplayName_L14 !== undefined){
+if(typeof data.DisplayName_L14 !== "string"){
+const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.DisplayName_L15 !== undefined){
+if(typeof data.DisplayName_L15 !== "string"){
+const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.DisplayName_L16 !== undefined){
+if(typeof data.DisplayName_L16 !== "string"){
+const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.DisplayName_L2 !== undefined){
+if(typeof data.DisplayName_L2 !== "string"){
+const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.DisplayName_L3 !== undefined){
+if(typeof data.DisplayName_L3 !== "string"){
+const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.DisplayName_L4 !== undefined){
+if(typeof data.DisplayName_L4 !== "string"){
+const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.DisplayName_L5 !== undefined){
+if(typeof data.DisplayName_L5 !== "string"){
+const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.DisplayName_L6 !== undefined){
+if(typeof data.DisplayName_L6 !== "string"){
+const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.DisplayName_L7 !== undefined){
+if(typeof data.DisplayName_L7 !== "string"){
+const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.DisplayName_L8 !== undefined){
+if(typeof data.DisplayName_L8 !== "string"){
+const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.DisplayName_L9 !== undefined){
+if(typeof data.DisplayName_L9 !== "string"){
+const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Connector === undefined){
+const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Connector"},message:"must have required property '"+"Connector"+"'"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data.Connector !== undefined){
+let data16 = data.Connector;
+if(typeof data16 === "string"){
+if(func1(data16) > 442){
+const err17 = {instancePath:instancePath+"/Connector",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(func1(data16) < 1){
+const err18 = {instancePath:instancePath+"/Connector",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/Connector",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.JobIdentifier !== undefined){
+let data17 = data.JobIdentifier;
+if(typeof data17 === "string"){
+if(func1(data17) > 442){
+const err20 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(func1(data17) < 1){
+const err21 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.OldAlgorithm !== undefined){
+if(typeof data.OldAlgorithm !== "boolean"){
+const err23 = {instancePath:instancePath+"/OldAlgorithm",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(((((((((((((((((((key0 !== "Connector") && (key0 !== "JobIdentifier")) && (key0 !== "OldAlgorithm")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err24 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+validate90.errors = vErrors;
+return errors === 0;
+}
+validate90.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroComplete$AddTask = validate91;
+const schema213 = {"title":"AddTask","description":"Adds a task declared elsewhere (usually at the top level) to the generated job, just before or after one of its tasks.","x-element":"AddTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Task","TaskToCompareWith"],"unevaluatedProperties":false,"properties":{"After":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just after TaskToCompareWith (the default when Before is not set)."},"Before":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just before TaskToCompareWith."},"CopyOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (copy the task for that occurrence); accepted, not applied by idm-toolkit."},"Occurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Which occurrence of TaskToCompareWith in the job, counted from 0, when it appears several times."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task to add."},"TaskToCompareWith":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task of the job before or after which the task is placed."}}};
+
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate91.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Task === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Task"},message:"must have required property '"+"Task"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.TaskToCompareWith === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "TaskToCompareWith"},message:"must have required property '"+"TaskToCompareWith"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.After !== undefined){
+if(typeof data.After !== "boolean"){
+const err2 = {instancePath:instancePath+"/After",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.Before !== undefined){
+if(typeof data.Before !== "boolean"){
+const err3 = {instancePath:instancePath+"/Before",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.CopyOccurence !== undefined){
+let data2 = data.CopyOccurence;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err4 = {instancePath:instancePath+"/CopyOccurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 2147483647 || isNaN(data2)){
+const err5 = {instancePath:instancePath+"/CopyOccurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data2 < -2147483648 || isNaN(data2)){
+const err6 = {instancePath:instancePath+"/CopyOccurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+if(data.Occurence !== undefined){
+let data3 = data.Occurence;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err7 = {instancePath:instancePath+"/Occurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 2147483647 || isNaN(data3)){
+const err8 = {instancePath:instancePath+"/Occurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data3 < -2147483648 || isNaN(data3)){
+const err9 = {instancePath:instancePath+"/Occurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+if(data.Task !== undefined){
+let data4 = data.Task;
+if(typeof data4 === "string"){
+if(func1(data4) > 442){
+const err10 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(func1(data4) < 1){
+const err11 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.TaskToCompareWith !== undefined){
+let data5 = data.TaskToCompareWith;
+if(typeof data5 === "string"){
+if(func1(data5) > 442){
+const err13 = {instancePath:instancePath+"/TaskToCompareWith",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(func1(data5) < 1){
+const err14 = {instancePath:instancePath+"/TaskToCompareWith",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/TaskToCompareWith",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((((((key0 !== "After") && (key0 !== "Before")) && (key0 !== "CopyOccurence")) && (key0 !== "Occurence")) && (key0 !== "Task")) && (key0 !== "TaskToCompareWith")){
+const err16 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+validate91.errors = vErrors;
+return errors === 0;
+}
+validate91.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroComplete$CronTabExpression = validate92;
+const schema220 = {"title":"CronTabExpression","description":"Schedules the generated job: its CronTabExpression and CronTimeZone.","x-element":"CronTabExpression","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["CronTab"],"unevaluatedProperties":false,"properties":{"CronTab":{"type":"string","x-format":"cron","description":"The job's schedule, crontab syntax (5 fields, or 6 with seconds)."},"CronTimeZone":{"$ref":"../common.json#/$defs/CronTimeZone","default":"UTC","description":"Time zone of CronTab: UTC (0) or ServerTime (1)."}}};
+
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate92.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.CronTab === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "CronTab"},message:"must have required property '"+"CronTab"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.CronTab !== undefined){
+if(typeof data.CronTab !== "string"){
+const err1 = {instancePath:instancePath+"/CronTab",schemaPath:"#/properties/CronTab/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.CronTimeZone !== undefined){
+let data1 = data.CronTimeZone;
+if(!((data1 === "UTC") || (data1 === "ServerTime"))){
+const err2 = {instancePath:instancePath+"/CronTimeZone",schemaPath:"../common.json#/$defs/CronTimeZone/enum",keyword:"enum",params:{allowedValues: schema155.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((key0 !== "CronTab") && (key0 !== "CronTimeZone")){
+const err3 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate92.errors = vErrors;
+return errors === 0;
+}
+validate92.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroComplete$DoNotCreateJob = validate93;
+const schema222 = {"title":"DoNotCreateJob","description":"Generates the tasks only, without the job (each is then a top-level task).","x-element":"DoNotCreateJob","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}};
+
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate93.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const err0 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate93.errors = vErrors;
+return errors === 0;
+}
+validate93.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroComplete$FormatPropertiesInResource = validate94;
+const schema223 = {"title":"FormatPropertiesInResource","description":"Product option for provisioning orders; accepted, not applied by idm-toolkit.","x-element":"FormatPropertiesInResource","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}};
+
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate94.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const err0 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate94.errors = vErrors;
+return errors === 0;
+}
+validate94.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroComplete$FulfillInternalWorkflowsPath = validate95;
+const schema224 = {"title":"FulfillInternalWorkflowsPath","description":"Product option for a workflow-provisioned connector; accepted, not applied by idm-toolkit.","x-element":"FulfillInternalWorkflowsPath","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["ConnectorIdentifier","Path"],"unevaluatedProperties":false,"properties":{"ConnectorIdentifier":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"The connector."},"Path":{"type":"string","description":"Path of the JSON workflow configuration."}}};
+
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate95.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ConnectorIdentifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ConnectorIdentifier"},message:"must have required property '"+"ConnectorIdentifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.Path === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Path"},message:"must have required property '"+"Path"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.ConnectorIdentifier !== undefined){
+let data0 = data.ConnectorIdentifier;
+if(typeof data0 === "string"){
+if(func1(data0) > 442){
+const err2 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.Path !== undefined){
+if(typeof data.Path !== "string"){
+const err5 = {instancePath:instancePath+"/Path",schemaPath:"#/properties/Path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((key0 !== "ConnectorIdentifier") && (key0 !== "Path")){
+const err6 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate95.errors = vErrors;
+return errors === 0;
+}
+validate95.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroComplete$LinkDependTask = validate96;
+const schema226 = {"title":"LinkDependTask","description":"Makes a task of the generated job depend on another (a TaskDependsOnTask added to the child task).","x-element":"LinkDependTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["DependOn","Task"],"unevaluatedProperties":false,"properties":{"ChildOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of Task); accepted, not applied by idm-toolkit."},"DependOn":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the parent task."},"ParentOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of DependOn); accepted, not applied by idm-toolkit."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the child task."}}};
+
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate96.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DependOn === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DependOn"},message:"must have required property '"+"DependOn"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.Task === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Task"},message:"must have required property '"+"Task"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.ChildOccurence !== undefined){
+let data0 = data.ChildOccurence;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err2 = {instancePath:instancePath+"/ChildOccurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/ChildOccurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0 < -2147483648 || isNaN(data0)){
+const err4 = {instancePath:instancePath+"/ChildOccurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+if(data.DependOn !== undefined){
+let data1 = data.DependOn;
+if(typeof data1 === "string"){
+if(func1(data1) > 442){
+const err5 = {instancePath:instancePath+"/DependOn",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(func1(data1) < 1){
+const err6 = {instancePath:instancePath+"/DependOn",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/DependOn",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.ParentOccurence !== undefined){
+let data2 = data.ParentOccurence;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err8 = {instancePath:instancePath+"/ParentOccurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 2147483647 || isNaN(data2)){
+const err9 = {instancePath:instancePath+"/ParentOccurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data2 < -2147483648 || isNaN(data2)){
+const err10 = {instancePath:instancePath+"/ParentOccurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+if(data.Task !== undefined){
+let data3 = data.Task;
+if(typeof data3 === "string"){
+if(func1(data3) > 442){
+const err11 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(func1(data3) < 1){
+const err12 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((((key0 !== "ChildOccurence") && (key0 !== "DependOn")) && (key0 !== "ParentOccurence")) && (key0 !== "Task")){
+const err14 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+validate96.errors = vErrors;
+return errors === 0;
+}
+validate96.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroComplete$NoProvisioning = validate97;
+const schema231 = {"title":"NoProvisioning","description":"Leaves the provisioning tasks (GenerateProvisioningOrders, Fulfill) out of the generated job.","x-element":"NoProvisioning","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}};
+
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate97.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const err0 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate97.errors = vErrors;
+return errors === 0;
+}
+validate97.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroComplete$NoSynchronization = validate98;
+const schema232 = {"title":"NoSynchronization","description":"Leaves the collect tasks (Export, PrepareSynchronization, Synchronize) out of the generated job.","x-element":"NoSynchronization","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}};
+
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate98.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const err0 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate98.errors = vErrors;
+return errors === 0;
+}
+validate98.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroComplete$OpenIdIdentifier = validate99;
+const schema233 = {"title":"OpenIdIdentifier","description":"The OpenIdClient the generated agent-side tasks authenticate with.","x-element":"OpenIdIdentifier","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"Identifier":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","description":"Identifier of the OpenIdClient."}}};
+
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate99.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Identifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Identifier"},message:"must have required property '"+"Identifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.Identifier !== undefined){
+let data0 = data.Identifier;
+if(typeof data0 === "string"){
+if(func1(data0) > 442){
+const err1 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err2 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(key0 !== "Identifier"){
+const err4 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate99.errors = vErrors;
+return errors === 0;
+}
+validate99.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroIncremental = validate100;
+const schema235 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/scaffoldings/CreateConnectorSynchroIncremental.json","title":"CreateConnectorSynchroIncremental","description":"Generates the incremental synchronization job of one connector.","x-element":"CreateConnectorSynchroIncremental","x-kind":"model","x-identifier":"JobIdentifier","x-children":["AddTask","CronTabExpression","DoNotCreateJob","FormatPropertiesInResource","FulfillInternalWorkflowsPath","LinkDependTask","NoProvisioning","NoSynchronization","OpenIdIdentifier"],"type":"object","required":["Connector"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"The connector the job synchronizes."},"JobIdentifier":{"$ref":"../common.json#/$defs/identifier","description":"Identifier of the generated job, and the scaffolding's own key. Computed when absent (see README, Scaffoldings)."},"OldAlgorithm":{"$ref":"../common.json#/$defs/boolean","description":"Product-internal option; accepted, not applied by idm-toolkit."}},"$defs":{"AddTask":{"title":"AddTask","description":"Adds a task declared elsewhere (usually at the top level) to the generated job, just before or after one of its tasks.","x-element":"AddTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Task","TaskToCompareWith"],"unevaluatedProperties":false,"properties":{"After":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just after TaskToCompareWith (the default when Before is not set)."},"Before":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just before TaskToCompareWith."},"CopyOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (copy the task for that occurrence); accepted, not applied by idm-toolkit."},"Occurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Which occurrence of TaskToCompareWith in the job, counted from 0, when it appears several times."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task to add."},"TaskToCompareWith":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task of the job before or after which the task is placed."}}},"CronTabExpression":{"title":"CronTabExpression","description":"Schedules the generated job: its CronTabExpression and CronTimeZone.","x-element":"CronTabExpression","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["CronTab"],"unevaluatedProperties":false,"properties":{"CronTab":{"type":"string","x-format":"cron","description":"The job's schedule, crontab syntax (5 fields, or 6 with seconds)."},"CronTimeZone":{"$ref":"../common.json#/$defs/CronTimeZone","default":"UTC","description":"Time zone of CronTab: UTC (0) or ServerTime (1)."}}},"DoNotCreateJob":{"title":"DoNotCreateJob","description":"Generates the tasks only, without the job (each is then a top-level task).","x-element":"DoNotCreateJob","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}},"FormatPropertiesInResource":{"title":"FormatPropertiesInResource","description":"Product option for provisioning orders; accepted, not applied by idm-toolkit.","x-element":"FormatPropertiesInResource","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}},"FulfillInternalWorkflowsPath":{"title":"FulfillInternalWorkflowsPath","description":"Product option for a workflow-provisioned connector; accepted, not applied by idm-toolkit.","x-element":"FulfillInternalWorkflowsPath","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["ConnectorIdentifier","Path"],"unevaluatedProperties":false,"properties":{"ConnectorIdentifier":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"The connector."},"Path":{"type":"string","description":"Path of the JSON workflow configuration."}}},"LinkDependTask":{"title":"LinkDependTask","description":"Makes a task of the generated job depend on another (a TaskDependsOnTask added to the child task).","x-element":"LinkDependTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["DependOn","Task"],"unevaluatedProperties":false,"properties":{"ChildOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of Task); accepted, not applied by idm-toolkit."},"DependOn":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the parent task."},"ParentOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of DependOn); accepted, not applied by idm-toolkit."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the child task."}}},"NoProvisioning":{"title":"NoProvisioning","description":"Leaves the provisioning tasks (GenerateProvisioningOrders, Fulfill) out of the generated job.","x-element":"NoProvisioning","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}},"NoSynchronization":{"title":"NoSynchronization","description":"Leaves the collect tasks (Export, PrepareSynchronization, Synchronize) out of the generated job.","x-element":"NoSynchronization","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}},"OpenIdIdentifier":{"title":"OpenIdIdentifier","description":"The OpenIdClient the generated agent-side tasks authenticate with.","x-element":"OpenIdIdentifier","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"Identifier":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","description":"Identifier of the OpenIdClient."}}}}};
+
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/scaffoldings/CreateConnectorSynchroIncremental.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate100.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 !== undefined){
+if(typeof data.DisplayName_L1 !== "string"){
+const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.DisplayName_L10 !== undefined){
+if(typeof data.DisplayName_L10 !== "string"){
+const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.DisplayName_L11 !== undefined){
+if(typeof data.DisplayName_L11 !== "string"){
+const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.DisplayName_L12 !== undefined){
+if(typeof data.DisplayName_L12 !== "string"){
+const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.DisplayName_L13 !== undefined){
+if(typeof data.DisplayName_L13 !== "string"){
+const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.DisplayName_L14 !== undefined){
+if(typeof data.DisplayName_L14 !== "string"){
+const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.DisplayName_L15 !== undefined){
+if(typeof data.DisplayName_L15 !== "string"){
+const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.DisplayName_L16 !== undefined){
+if(typeof data.DisplayName_L16 !== "string"){
+const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.DisplayName_L2 !== undefined){
+if(typeof data.DisplayName_L2 !== "string"){
+const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.DisplayName_L3 !== undefined){
+if(typeof data.DisplayName_L3 !== "string"){
+const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.DisplayName_L4 !== undefined){
+if(typeof data.DisplayName_L4 !== "string"){
+const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.DisplayName_L5 !== undefined){
+if(typeof data.DisplayName_L5 !== "string"){
+const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.DisplayName_L6 !== undefined){
+if(typeof data.DisplayName_L6 !== "string"){
+const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.DisplayName_L7 !== undefined){
+if(typeof data.DisplayName_L7 !== "string"){
+const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.DisplayName_L8 !== undefined){
+if(typeof data.DisplayName_L8 !== "string"){
+const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.DisplayName_L9 !== undefined){
+if(typeof data.DisplayName_L9 !== "string"){
+const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Connector === undefined){
+const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Connector"},message:"must have required property '"+"Connector"+"'"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data.Connector !== undefined){
+let data16 = data.Connector;
+if(typeof data16 === "string"){
+if(func1(data16) > 442){
+const err17 = {instancePath:instancePath+"/Connector",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(func1(data16) < 1){
+const err18 = {instancePath:instancePath+"/Connector",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/Connector",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.JobIdentifier !== undefined){
+let data17 = data.JobIdentifier;
+if(typeof data17 === "string"){
+if(func1(data17) > 442){
+const err20 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(func1(data17) < 1){
+const err21 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.OldAlgorithm !== undefined){
+if(typeof data.OldAlgorithm !== "boolean"){
+const err23 = {instancePath:instancePath+"/OldAlgorithm",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(((((((((((((((((((key0 !== "Connector") && (key0 !== "JobIdentifier")) && (key0 !== "OldAlgorithm")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err24 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+validate100.errors = vErrors;
+return errors === 0;
+}
+validate100.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroIncremental$AddTask = validate101;
+const schema240 = {"title":"AddTask","description":"Adds a task declared elsewhere (usually at the top level) to the generated job, just before or after one of its tasks.","x-element":"AddTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Task","TaskToCompareWith"],"unevaluatedProperties":false,"properties":{"After":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just after TaskToCompareWith (the default when Before is not set)."},"Before":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just before TaskToCompareWith."},"CopyOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (copy the task for that occurrence); accepted, not applied by idm-toolkit."},"Occurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Which occurrence of TaskToCompareWith in the job, counted from 0, when it appears several times."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task to add."},"TaskToCompareWith":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task of the job before or after which the task is placed."}}};
+
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate101.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Task === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Task"},message:"must have required property '"+"Task"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.TaskToCompareWith === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "TaskToCompareWith"},message:"must have required property '"+"TaskToCompareWith"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.After !== undefined){
+if(typeof data.After !== "boolean"){
+const err2 = {instancePath:instancePath+"/After",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.Before !== undefined){
+if(typeof data.Before !== "boolean"){
+const err3 = {instancePath:instancePath+"/Before",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.CopyOccurence !== undefined){
+let data2 = data.CopyOccurence;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err4 = {instancePath:instancePath+"/CopyOccurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 2147483647 || isNaN(data2)){
+const err5 = {instancePath:instancePath+"/CopyOccurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data2 < -2147483648 || isNaN(data2)){
+const err6 = {instancePath:instancePath+"/CopyOccurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+if(data.Occurence !== undefined){
+let data3 = data.Occurence;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err7 = {instancePath:instancePath+"/Occurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 2147483647 || isNaN(data3)){
+const err8 = {instancePath:instancePath+"/Occurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data3 < -2147483648 || isNaN(data3)){
+const err9 = {instancePath:instancePath+"/Occurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+if(data.Task !== undefined){
+let data4 = data.Task;
+if(typeof data4 === "string"){
+if(func1(data4) > 442){
+const err10 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(func1(data4) < 1){
+const err11 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.TaskToCompareWith !== undefined){
+let data5 = data.TaskToCompareWith;
+if(typeof data5 === "string"){
+if(func1(data5) > 442){
+const err13 = {instancePath:instancePath+"/TaskToCompareWith",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(func1(data5) < 1){
+const err14 = {instancePath:instancePath+"/TaskToCompareWith",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/TaskToCompareWith",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((((((key0 !== "After") && (key0 !== "Before")) && (key0 !== "CopyOccurence")) && (key0 !== "Occurence")) && (key0 !== "Task")) && (key0 !== "TaskToCompareWith")){
+const err16 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+validate101.errors = vErrors;
+return errors === 0;
+}
+validate101.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroIncremental$CronTabExpression = validate102;
+const schema247 = {"title":"CronTabExpression","description":"Schedules the generated job: its CronTabExpression and CronTimeZone.","x-element":"CronTabExpression","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["CronTab"],"unevaluatedProperties":false,"properties":{"CronTab":{"type":"string","x-format":"cron","description":"The job's schedule, crontab syntax (5 fields, or 6 with seconds)."},"CronTimeZone":{"$ref":"../common.json#/$defs/CronTimeZone","default":"UTC","description":"Time zone of CronTab: UTC (0) or ServerTime (1)."}}};
+
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate102.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.CronTab === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "CronTab"},message:"must have required property '"+"CronTab"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.CronTab !== undefined){
+if(typeof data.CronTab !== "string"){
+const err1 = {instancePath:instancePath+"/CronTab",schemaPath:"#/properties/CronTab/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.CronTimeZone !== undefined){
+let data1 = data.CronTimeZone;
+if(!((data1 === "UTC") || (data1 === "ServerTime"))){
+const err2 = {instancePath:instancePath+"/CronTimeZone",schemaPath:"../common.json#/$defs/CronTimeZone/enum",keyword:"enum",params:{allowedValues: schema155.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((key0 !== "CronTab") && (key0 !== "CronTimeZone")){
+const err3 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate102.errors = vErrors;
+return errors === 0;
+}
+validate102.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroIncremental$DoNotCreateJob = validate103;
+const schema249 = {"title":"DoNotCreateJob","description":"Generates the tasks only, without the job (each is then a top-level task).","x-element":"DoNotCreateJob","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}};
+
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate103.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const err0 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate103.errors = vErrors;
+return errors === 0;
+}
+validate103.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroIncremental$FormatPropertiesInResource = validate104;
+const schema250 = {"title":"FormatPropertiesInResource","description":"Product option for provisioning orders; accepted, not applied by idm-toolkit.","x-element":"FormatPropertiesInResource","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}};
+
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate104.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const err0 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate104.errors = vErrors;
+return errors === 0;
+}
+validate104.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroIncremental$FulfillInternalWorkflowsPath = validate105;
+const schema251 = {"title":"FulfillInternalWorkflowsPath","description":"Product option for a workflow-provisioned connector; accepted, not applied by idm-toolkit.","x-element":"FulfillInternalWorkflowsPath","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["ConnectorIdentifier","Path"],"unevaluatedProperties":false,"properties":{"ConnectorIdentifier":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"The connector."},"Path":{"type":"string","description":"Path of the JSON workflow configuration."}}};
+
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate105.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ConnectorIdentifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ConnectorIdentifier"},message:"must have required property '"+"ConnectorIdentifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.Path === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Path"},message:"must have required property '"+"Path"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.ConnectorIdentifier !== undefined){
+let data0 = data.ConnectorIdentifier;
+if(typeof data0 === "string"){
+if(func1(data0) > 442){
+const err2 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.Path !== undefined){
+if(typeof data.Path !== "string"){
+const err5 = {instancePath:instancePath+"/Path",schemaPath:"#/properties/Path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((key0 !== "ConnectorIdentifier") && (key0 !== "Path")){
+const err6 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate105.errors = vErrors;
+return errors === 0;
+}
+validate105.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroIncremental$LinkDependTask = validate106;
+const schema253 = {"title":"LinkDependTask","description":"Makes a task of the generated job depend on another (a TaskDependsOnTask added to the child task).","x-element":"LinkDependTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["DependOn","Task"],"unevaluatedProperties":false,"properties":{"ChildOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of Task); accepted, not applied by idm-toolkit."},"DependOn":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the parent task."},"ParentOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of DependOn); accepted, not applied by idm-toolkit."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the child task."}}};
+
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate106.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DependOn === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DependOn"},message:"must have required property '"+"DependOn"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.Task === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Task"},message:"must have required property '"+"Task"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.ChildOccurence !== undefined){
+let data0 = data.ChildOccurence;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err2 = {instancePath:instancePath+"/ChildOccurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/ChildOccurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0 < -2147483648 || isNaN(data0)){
+const err4 = {instancePath:instancePath+"/ChildOccurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+if(data.DependOn !== undefined){
+let data1 = data.DependOn;
+if(typeof data1 === "string"){
+if(func1(data1) > 442){
+const err5 = {instancePath:instancePath+"/DependOn",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(func1(data1) < 1){
+const err6 = {instancePath:instancePath+"/DependOn",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/DependOn",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.ParentOccurence !== undefined){
+let data2 = data.ParentOccurence;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err8 = {instancePath:instancePath+"/ParentOccurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 2147483647 || isNaN(data2)){
+const err9 = {instancePath:instancePath+"/ParentOccurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data2 < -2147483648 || isNaN(data2)){
+const err10 = {instancePath:instancePath+"/ParentOccurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+if(data.Task !== undefined){
+let data3 = data.Task;
+if(typeof data3 === "string"){
+if(func1(data3) > 442){
+const err11 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(func1(data3) < 1){
+const err12 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((((key0 !== "ChildOccurence") && (key0 !== "DependOn")) && (key0 !== "ParentOccurence")) && (key0 !== "Task")){
+const err14 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+validate106.errors = vErrors;
+return errors === 0;
+}
+validate106.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroIncremental$NoProvisioning = validate107;
+const schema258 = {"title":"NoProvisioning","description":"Leaves the provisioning tasks (GenerateProvisioningOrders, Fulfill) out of the generated job.","x-element":"NoProvisioning","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}};
+
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate107.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const err0 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate107.errors = vErrors;
+return errors === 0;
+}
+validate107.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroIncremental$NoSynchronization = validate108;
+const schema259 = {"title":"NoSynchronization","description":"Leaves the collect tasks (Export, PrepareSynchronization, Synchronize) out of the generated job.","x-element":"NoSynchronization","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":[],"unevaluatedProperties":false,"properties":{}};
+
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate108.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const err0 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate108.errors = vErrors;
+return errors === 0;
+}
+validate108.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateConnectorSynchroIncremental$OpenIdIdentifier = validate109;
+const schema260 = {"title":"OpenIdIdentifier","description":"The OpenIdClient the generated agent-side tasks authenticate with.","x-element":"OpenIdIdentifier","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"Identifier":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","description":"Identifier of the OpenIdClient."}}};
+
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate109.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Identifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Identifier"},message:"must have required property '"+"Identifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.Identifier !== undefined){
+let data0 = data.Identifier;
+if(typeof data0 === "string"){
+if(func1(data0) > 442){
+const err1 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err2 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(key0 !== "Identifier"){
+const err4 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate109.errors = vErrors;
+return errors === 0;
+}
+validate109.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateDatabaseViewsTask = validate110;
+const schema262 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/CreateDatabaseViewsTask.json","title":"CreateDatabaseViewsTask","description":"Drops every zz_ SQL view of the database and creates one view per entity type of the deployed configuration, over UR_Resources. First task of the initialization job.","x-element":"CreateDatabaseViewsTask","x-kind":"task","x-side":"agent","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"CreateDatabaseViewsTaskOverride: reuses the CreateDatabaseViewsTask named by Identifier with the given attributes changed, for one job."}}};
+const schema263 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."}}};
+
+function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate112.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5333,24 +11459,24 @@ errors++;
 }
 }
 }
-validate65.errors = vErrors;
+validate112.errors = vErrors;
 return errors === 0;
 }
-validate65.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate112.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate64.evaluated;
+const evaluated0 = validate111.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate65(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate112(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5425,25 +11551,25 @@ errors++;
 }
 }
 }
-validate64.errors = vErrors;
+validate111.errors = vErrors;
 return errors === 0;
 }
-validate64.evaluated = {"props":{"Agent":true,"OpenIdClient":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate111.evaluated = {"props":{"Agent":true,"OpenIdClient":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/CreateDatabaseViewsTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate63.evaluated;
+const evaluated0 = validate110.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate64(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+if(!(validate111(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5480,26 +11606,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate63.errors = vErrors;
+validate110.errors = vErrors;
 return errors === 0;
 }
-validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate110.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const CreateDatabaseViewsTaskOverride = validate68;
-const schema141 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"CreateDatabaseViewsTaskOverride: reuses the CreateDatabaseViewsTask named by Identifier with the given attributes changed, for one job."};
+export const CreateDatabaseViewsTaskOverride = validate115;
+const schema272 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"CreateDatabaseViewsTaskOverride: reuses the CreateDatabaseViewsTask named by Identifier with the given attributes changed, for one job."};
 
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate68.evaluated;
+const evaluated0 = validate115.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate64(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+if(!(validate111(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5526,19 +11652,1265 @@ errors++;
 }
 }
 }
-validate68.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
-validate68.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate115.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const DeployConfigurationTask = validate70;
-const schema142 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/DeployConfigurationTask.json","title":"DeployConfigurationTask","description":"Loads the XML configuration files of a directory, diffs them with the configuration stored in the database and applies the changes. Optionally generates code and a merged XML of the scaffolded configuration.","x-element":"DeployConfigurationTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1","ConfigurationDirectory"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"ConfigurationDirectory":{"type":"string","description":"Folder holding the XML configuration files."},"GeneratedCodeNamespace":{"type":"string","description":"Namespace of the generated code."},"GeneratedCodePath":{"type":"string","description":"Output path of the generated code."},"GeneratedFile":{"type":"string","description":"XML file receiving the scaffold-expanded configuration."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"DeployConfigurationTaskOverride: reuses the DeployConfigurationTask named by Identifier with the given attributes changed, for one job."}}};
-const schema143 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"ConfigurationDirectory":{"type":"string","description":"Folder holding the XML configuration files."},"GeneratedCodeNamespace":{"type":"string","description":"Namespace of the generated code."},"GeneratedCodePath":{"type":"string","description":"Output path of the generated code."},"GeneratedFile":{"type":"string","description":"XML file receiving the scaffold-expanded configuration."}}};
+export const CreateInitializationJob = validate117;
+const schema273 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/scaffoldings/CreateInitializationJob.json","title":"CreateInitializationJob","description":"Generates the initialization job of an agent: views, initial collect of every connector, then the compute and provisioning tasks.","x-element":"CreateInitializationJob","x-kind":"model","x-identifier":"JobIdentifier","x-children":["AddTask","Configuration","LinkDependTask","NoConnectorProvisioning","NoConnectorSynchronization","NotUsed","OpenIdIdentifier","PrincipalDataConnector"],"type":"object","required":[],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","description":"The agent whose connectors the job initializes (absent: the only agent of the configuration)."},"JobIdentifier":{"$ref":"../common.json#/$defs/identifier","description":"Identifier of the generated job, and the scaffolding's own key. Computed when absent (see README, Scaffoldings)."},"OldAlgorithm":{"$ref":"../common.json#/$defs/boolean","description":"Product-internal option; accepted, not applied by idm-toolkit."}},"$defs":{"AddTask":{"title":"AddTask","description":"Adds a task declared elsewhere (usually at the top level) to the generated job, just before or after one of its tasks.","x-element":"AddTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Task","TaskToCompareWith"],"unevaluatedProperties":false,"properties":{"After":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just after TaskToCompareWith (the default when Before is not set)."},"Before":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just before TaskToCompareWith."},"CopyOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (copy the task for that occurrence); accepted, not applied by idm-toolkit."},"Occurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Which occurrence of TaskToCompareWith in the job, counted from 0, when it appears several times."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task to add."},"TaskToCompareWith":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task of the job before or after which the task is placed."}}},"Configuration":{"title":"Configuration","description":"Folder of the configuration for a DeployConfigurationTask of the job; accepted, not applied by idm-toolkit.","x-element":"Configuration","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Path"],"unevaluatedProperties":false,"properties":{"Path":{"type":"string","description":"Configuration folder."}}},"LinkDependTask":{"title":"LinkDependTask","description":"Makes a task of the generated job depend on another (a TaskDependsOnTask added to the child task).","x-element":"LinkDependTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["DependOn","Task"],"unevaluatedProperties":false,"properties":{"ChildOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of Task); accepted, not applied by idm-toolkit."},"DependOn":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the parent task."},"ParentOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of DependOn); accepted, not applied by idm-toolkit."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the child task."}}},"NoConnectorProvisioning":{"title":"NoConnectorProvisioning","description":"Leaves this connector's provisioning out of the generated job.","x-element":"NoConnectorProvisioning","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["ConnectorIdentifier"],"unevaluatedProperties":false,"properties":{"ConnectorIdentifier":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"The connector."}}},"NoConnectorSynchronization":{"title":"NoConnectorSynchronization","description":"Leaves this connector's collect (Export, PrepareSynchronization, Synchronize) out of the generated job.","x-element":"NoConnectorSynchronization","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["ConnectorIdentifier"],"unevaluatedProperties":false,"properties":{"ConnectorIdentifier":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"The connector."}}},"NotUsed":{"title":"NotUsed","description":"Leaves this connector out of the generated job entirely.","x-element":"NotUsed","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["ConnectorIdentifier"],"unevaluatedProperties":false,"properties":{"ConnectorIdentifier":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"The connector."}}},"OpenIdIdentifier":{"title":"OpenIdIdentifier","description":"The OpenIdClient the generated agent-side tasks authenticate with.","x-element":"OpenIdIdentifier","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"Identifier":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","description":"Identifier of the OpenIdClient."}}},"PrincipalDataConnector":{"title":"PrincipalDataConnector","description":"Product option (the connector holding the data external systems are provisioned from); accepted, not applied by idm-toolkit.","x-element":"PrincipalDataConnector","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["ConnectorIdentifier"],"unevaluatedProperties":false,"properties":{"ConnectorIdentifier":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"The connector."}}}}};
 
-function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/scaffoldings/CreateInitializationJob.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate72.evaluated;
+const evaluated0 = validate117.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 !== undefined){
+if(typeof data.DisplayName_L1 !== "string"){
+const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.DisplayName_L10 !== undefined){
+if(typeof data.DisplayName_L10 !== "string"){
+const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.DisplayName_L11 !== undefined){
+if(typeof data.DisplayName_L11 !== "string"){
+const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.DisplayName_L12 !== undefined){
+if(typeof data.DisplayName_L12 !== "string"){
+const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.DisplayName_L13 !== undefined){
+if(typeof data.DisplayName_L13 !== "string"){
+const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.DisplayName_L14 !== undefined){
+if(typeof data.DisplayName_L14 !== "string"){
+const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.DisplayName_L15 !== undefined){
+if(typeof data.DisplayName_L15 !== "string"){
+const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.DisplayName_L16 !== undefined){
+if(typeof data.DisplayName_L16 !== "string"){
+const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.DisplayName_L2 !== undefined){
+if(typeof data.DisplayName_L2 !== "string"){
+const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.DisplayName_L3 !== undefined){
+if(typeof data.DisplayName_L3 !== "string"){
+const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.DisplayName_L4 !== undefined){
+if(typeof data.DisplayName_L4 !== "string"){
+const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.DisplayName_L5 !== undefined){
+if(typeof data.DisplayName_L5 !== "string"){
+const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.DisplayName_L6 !== undefined){
+if(typeof data.DisplayName_L6 !== "string"){
+const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.DisplayName_L7 !== undefined){
+if(typeof data.DisplayName_L7 !== "string"){
+const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.DisplayName_L8 !== undefined){
+if(typeof data.DisplayName_L8 !== "string"){
+const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.DisplayName_L9 !== undefined){
+if(typeof data.DisplayName_L9 !== "string"){
+const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Agent !== undefined){
+let data16 = data.Agent;
+if(typeof data16 === "string"){
+if(func1(data16) > 442){
+const err16 = {instancePath:instancePath+"/Agent",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(func1(data16) < 1){
+const err17 = {instancePath:instancePath+"/Agent",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/Agent",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.JobIdentifier !== undefined){
+let data17 = data.JobIdentifier;
+if(typeof data17 === "string"){
+if(func1(data17) > 442){
+const err19 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(func1(data17) < 1){
+const err20 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/JobIdentifier",schemaPath:"../common.json#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.OldAlgorithm !== undefined){
+if(typeof data.OldAlgorithm !== "boolean"){
+const err22 = {instancePath:instancePath+"/OldAlgorithm",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(((((((((((((((((((key0 !== "Agent") && (key0 !== "JobIdentifier")) && (key0 !== "OldAlgorithm")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err23 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+validate117.errors = vErrors;
+return errors === 0;
+}
+validate117.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateInitializationJob$AddTask = validate118;
+const schema278 = {"title":"AddTask","description":"Adds a task declared elsewhere (usually at the top level) to the generated job, just before or after one of its tasks.","x-element":"AddTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Task","TaskToCompareWith"],"unevaluatedProperties":false,"properties":{"After":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just after TaskToCompareWith (the default when Before is not set)."},"Before":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Place the task just before TaskToCompareWith."},"CopyOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (copy the task for that occurrence); accepted, not applied by idm-toolkit."},"Occurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Which occurrence of TaskToCompareWith in the job, counted from 0, when it appears several times."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task to add."},"TaskToCompareWith":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task of the job before or after which the task is placed."}}};
+
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate118.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Task === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Task"},message:"must have required property '"+"Task"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.TaskToCompareWith === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "TaskToCompareWith"},message:"must have required property '"+"TaskToCompareWith"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.After !== undefined){
+if(typeof data.After !== "boolean"){
+const err2 = {instancePath:instancePath+"/After",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.Before !== undefined){
+if(typeof data.Before !== "boolean"){
+const err3 = {instancePath:instancePath+"/Before",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.CopyOccurence !== undefined){
+let data2 = data.CopyOccurence;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err4 = {instancePath:instancePath+"/CopyOccurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 2147483647 || isNaN(data2)){
+const err5 = {instancePath:instancePath+"/CopyOccurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data2 < -2147483648 || isNaN(data2)){
+const err6 = {instancePath:instancePath+"/CopyOccurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+if(data.Occurence !== undefined){
+let data3 = data.Occurence;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err7 = {instancePath:instancePath+"/Occurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 2147483647 || isNaN(data3)){
+const err8 = {instancePath:instancePath+"/Occurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data3 < -2147483648 || isNaN(data3)){
+const err9 = {instancePath:instancePath+"/Occurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+if(data.Task !== undefined){
+let data4 = data.Task;
+if(typeof data4 === "string"){
+if(func1(data4) > 442){
+const err10 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(func1(data4) < 1){
+const err11 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.TaskToCompareWith !== undefined){
+let data5 = data.TaskToCompareWith;
+if(typeof data5 === "string"){
+if(func1(data5) > 442){
+const err13 = {instancePath:instancePath+"/TaskToCompareWith",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(func1(data5) < 1){
+const err14 = {instancePath:instancePath+"/TaskToCompareWith",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/TaskToCompareWith",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((((((key0 !== "After") && (key0 !== "Before")) && (key0 !== "CopyOccurence")) && (key0 !== "Occurence")) && (key0 !== "Task")) && (key0 !== "TaskToCompareWith")){
+const err16 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+validate118.errors = vErrors;
+return errors === 0;
+}
+validate118.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateInitializationJob$Configuration = validate119;
+const schema285 = {"title":"Configuration","description":"Folder of the configuration for a DeployConfigurationTask of the job; accepted, not applied by idm-toolkit.","x-element":"Configuration","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Path"],"unevaluatedProperties":false,"properties":{"Path":{"type":"string","description":"Configuration folder."}}};
+
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate119.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Path === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Path"},message:"must have required property '"+"Path"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.Path !== undefined){
+if(typeof data.Path !== "string"){
+const err1 = {instancePath:instancePath+"/Path",schemaPath:"#/properties/Path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(key0 !== "Path"){
+const err2 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate119.errors = vErrors;
+return errors === 0;
+}
+validate119.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateInitializationJob$LinkDependTask = validate120;
+const schema286 = {"title":"LinkDependTask","description":"Makes a task of the generated job depend on another (a TaskDependsOnTask added to the child task).","x-element":"LinkDependTask","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["DependOn","Task"],"unevaluatedProperties":false,"properties":{"ChildOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of Task); accepted, not applied by idm-toolkit."},"DependOn":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the parent task."},"ParentOccurence":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Product option (which occurrence of DependOn); accepted, not applied by idm-toolkit."},"Task":{"$ref":"../common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the child task."}}};
+
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate120.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DependOn === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DependOn"},message:"must have required property '"+"DependOn"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.Task === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Task"},message:"must have required property '"+"Task"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.ChildOccurence !== undefined){
+let data0 = data.ChildOccurence;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err2 = {instancePath:instancePath+"/ChildOccurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 2147483647 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/ChildOccurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0 < -2147483648 || isNaN(data0)){
+const err4 = {instancePath:instancePath+"/ChildOccurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+if(data.DependOn !== undefined){
+let data1 = data.DependOn;
+if(typeof data1 === "string"){
+if(func1(data1) > 442){
+const err5 = {instancePath:instancePath+"/DependOn",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(func1(data1) < 1){
+const err6 = {instancePath:instancePath+"/DependOn",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/DependOn",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.ParentOccurence !== undefined){
+let data2 = data.ParentOccurence;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err8 = {instancePath:instancePath+"/ParentOccurence",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 2147483647 || isNaN(data2)){
+const err9 = {instancePath:instancePath+"/ParentOccurence",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data2 < -2147483648 || isNaN(data2)){
+const err10 = {instancePath:instancePath+"/ParentOccurence",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+if(data.Task !== undefined){
+let data3 = data.Task;
+if(typeof data3 === "string"){
+if(func1(data3) > 442){
+const err11 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(func1(data3) < 1){
+const err12 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/Task",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((((key0 !== "ChildOccurence") && (key0 !== "DependOn")) && (key0 !== "ParentOccurence")) && (key0 !== "Task")){
+const err14 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+validate120.errors = vErrors;
+return errors === 0;
+}
+validate120.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateInitializationJob$NoConnectorProvisioning = validate121;
+const schema291 = {"title":"NoConnectorProvisioning","description":"Leaves this connector's provisioning out of the generated job.","x-element":"NoConnectorProvisioning","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["ConnectorIdentifier"],"unevaluatedProperties":false,"properties":{"ConnectorIdentifier":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"The connector."}}};
+
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate121.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ConnectorIdentifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ConnectorIdentifier"},message:"must have required property '"+"ConnectorIdentifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.ConnectorIdentifier !== undefined){
+let data0 = data.ConnectorIdentifier;
+if(typeof data0 === "string"){
+if(func1(data0) > 442){
+const err1 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err2 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(key0 !== "ConnectorIdentifier"){
+const err4 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate121.errors = vErrors;
+return errors === 0;
+}
+validate121.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateInitializationJob$NoConnectorSynchronization = validate122;
+const schema293 = {"title":"NoConnectorSynchronization","description":"Leaves this connector's collect (Export, PrepareSynchronization, Synchronize) out of the generated job.","x-element":"NoConnectorSynchronization","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["ConnectorIdentifier"],"unevaluatedProperties":false,"properties":{"ConnectorIdentifier":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"The connector."}}};
+
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate122.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ConnectorIdentifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ConnectorIdentifier"},message:"must have required property '"+"ConnectorIdentifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.ConnectorIdentifier !== undefined){
+let data0 = data.ConnectorIdentifier;
+if(typeof data0 === "string"){
+if(func1(data0) > 442){
+const err1 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err2 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(key0 !== "ConnectorIdentifier"){
+const err4 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate122.errors = vErrors;
+return errors === 0;
+}
+validate122.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateInitializationJob$NotUsed = validate123;
+const schema295 = {"title":"NotUsed","description":"Leaves this connector out of the generated job entirely.","x-element":"NotUsed","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["ConnectorIdentifier"],"unevaluatedProperties":false,"properties":{"ConnectorIdentifier":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"The connector."}}};
+
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate123.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ConnectorIdentifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ConnectorIdentifier"},message:"must have required property '"+"ConnectorIdentifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.ConnectorIdentifier !== undefined){
+let data0 = data.ConnectorIdentifier;
+if(typeof data0 === "string"){
+if(func1(data0) > 442){
+const err1 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err2 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(key0 !== "ConnectorIdentifier"){
+const err4 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate123.errors = vErrors;
+return errors === 0;
+}
+validate123.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateInitializationJob$OpenIdIdentifier = validate124;
+const schema297 = {"title":"OpenIdIdentifier","description":"The OpenIdClient the generated agent-side tasks authenticate with.","x-element":"OpenIdIdentifier","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"Identifier":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","description":"Identifier of the OpenIdClient."}}};
+
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate124.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Identifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Identifier"},message:"must have required property '"+"Identifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.Identifier !== undefined){
+let data0 = data.Identifier;
+if(typeof data0 === "string"){
+if(func1(data0) > 442){
+const err1 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err2 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(key0 !== "Identifier"){
+const err4 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate124.errors = vErrors;
+return errors === 0;
+}
+validate124.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const CreateInitializationJob$PrincipalDataConnector = validate125;
+const schema299 = {"title":"PrincipalDataConnector","description":"Product option (the connector holding the data external systems are provisioned from); accepted, not applied by idm-toolkit.","x-element":"PrincipalDataConnector","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["ConnectorIdentifier"],"unevaluatedProperties":false,"properties":{"ConnectorIdentifier":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"The connector."}}};
+
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate125.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ConnectorIdentifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ConnectorIdentifier"},message:"must have required property '"+"ConnectorIdentifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.ConnectorIdentifier !== undefined){
+let data0 = data.ConnectorIdentifier;
+if(typeof data0 === "string"){
+if(func1(data0) > 442){
+const err1 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err2 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/ConnectorIdentifier",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(key0 !== "ConnectorIdentifier"){
+const err4 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate125.errors = vErrors;
+return errors === 0;
+}
+validate125.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const DeployConfigurationTask = validate126;
+const schema301 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/DeployConfigurationTask.json","title":"DeployConfigurationTask","description":"Loads the XML configuration files of a directory, diffs them with the configuration stored in the database and applies the changes. Optionally generates code and a merged XML of the scaffolded configuration.","x-element":"DeployConfigurationTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1","ConfigurationDirectory"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"ConfigurationDirectory":{"type":"string","description":"Folder holding the XML configuration files."},"GeneratedCodeNamespace":{"type":"string","description":"Namespace of the generated code."},"GeneratedCodePath":{"type":"string","description":"Output path of the generated code."},"GeneratedFile":{"type":"string","description":"XML file receiving the scaffold-expanded configuration."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"DeployConfigurationTaskOverride: reuses the DeployConfigurationTask named by Identifier with the given attributes changed, for one job."}}};
+const schema302 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"ConfigurationDirectory":{"type":"string","description":"Folder holding the XML configuration files."},"GeneratedCodeNamespace":{"type":"string","description":"Namespace of the generated code."},"GeneratedCodePath":{"type":"string","description":"Output path of the generated code."},"GeneratedFile":{"type":"string","description":"XML file receiving the scaffold-expanded configuration."}}};
+
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate128.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5859,24 +13231,24 @@ errors++;
 }
 }
 }
-validate72.errors = vErrors;
+validate128.errors = vErrors;
 return errors === 0;
 }
-validate72.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate128.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate71.evaluated;
+const evaluated0 = validate127.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate128(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5929,25 +13301,25 @@ errors++;
 }
 }
 }
-validate71.errors = vErrors;
+validate127.errors = vErrors;
 return errors === 0;
 }
-validate71.evaluated = {"props":{"ConfigurationDirectory":true,"GeneratedCodeNamespace":true,"GeneratedCodePath":true,"GeneratedFile":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate127.evaluated = {"props":{"ConfigurationDirectory":true,"GeneratedCodeNamespace":true,"GeneratedCodePath":true,"GeneratedFile":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/DeployConfigurationTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate70.evaluated;
+const evaluated0 = validate126.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate71(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate127(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -5994,26 +13366,26 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate70.errors = vErrors;
+validate126.errors = vErrors;
 return errors === 0;
 }
-validate70.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate126.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const DeployConfigurationTaskOverride = validate75;
-const schema150 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"DeployConfigurationTaskOverride: reuses the DeployConfigurationTask named by Identifier with the given attributes changed, for one job."};
+export const DeployConfigurationTaskOverride = validate131;
+const schema309 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"DeployConfigurationTaskOverride: reuses the DeployConfigurationTask named by Identifier with the given attributes changed, for one job."};
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate75.evaluated;
+const evaluated0 = validate131.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate71(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate127(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6040,21 +13412,21 @@ errors++;
 }
 }
 }
-validate75.errors = vErrors;
+validate131.errors = vErrors;
 return errors === 0;
 }
-validate75.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate131.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const EntityAssociation = validate77;
-const schema151 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/EntityAssociation.json","title":"EntityAssociation","description":"Links two navigation properties, one on each side (both may be on the same entity type): Property1 and Property2 are each other's inverse.","x-element":"EntityAssociation","x-kind":"model","type":"object","required":["Identifier","Property1","Property2"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Identifier":{"$ref":"../common.json#/$defs/identifier","description":"Unique association key; its EntityAssociationMapping reuses it."},"IsProperty1Collection":{"$ref":"../common.json#/$defs/boolean","description":"Property1 holds several resources.","default":false},"IsProperty2Collection":{"$ref":"../common.json#/$defs/boolean","description":"Property2 holds several resources (both collections: many-to-many).","default":false},"Property1":{"$ref":"../common.json#/$defs/propertyReference","x-ref":"EntityType:Property","description":"Navigation property of side 1, written EntityType:Property."},"Property2":{"$ref":"../common.json#/$defs/propertyReference","x-ref":"EntityType:Property","description":"Navigation property of side 2, written EntityType:Property."}}};
-const schema156 = {"type":"string","pattern":"^[^:\\s]+:[^:\\s]+$","x-expected":"EntityType:Property, e.g. HR_Person:Manager","description":"A property written EntityType:Property."};
+export const EntityAssociation = validate133;
+const schema310 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/EntityAssociation.json","title":"EntityAssociation","description":"Links two navigation properties, one on each side (both may be on the same entity type): Property1 and Property2 are each other's inverse.","x-element":"EntityAssociation","x-kind":"model","type":"object","required":["Identifier","Property1","Property2"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Identifier":{"$ref":"../common.json#/$defs/identifier","description":"Unique association key; its EntityAssociationMapping reuses it."},"IsProperty1Collection":{"$ref":"../common.json#/$defs/boolean","description":"Property1 holds several resources.","default":false},"IsProperty2Collection":{"$ref":"../common.json#/$defs/boolean","description":"Property2 holds several resources (both collections: many-to-many).","default":false},"Property1":{"$ref":"../common.json#/$defs/propertyReference","x-ref":"EntityType:Property","description":"Navigation property of side 1, written EntityType:Property."},"Property2":{"$ref":"../common.json#/$defs/propertyReference","x-ref":"EntityType:Property","description":"Navigation property of side 2, written EntityType:Property."}}};
+const schema315 = {"type":"string","pattern":"^[^:\\s]+:[^:\\s]+$","x-expected":"EntityType:Property, e.g. HR_Person:Manager","description":"A property written EntityType:Property."};
 const pattern7 = new RegExp("^[^:\\s]+:[^:\\s]+$", "u");
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/model/EntityAssociation.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate77.evaluated;
+const evaluated0 = validate133.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6418,19 +13790,19 @@ vErrors.push(err29);
 }
 errors++;
 }
-validate77.errors = vErrors;
+validate133.errors = vErrors;
 return errors === 0;
 }
-validate77.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate133.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const EntityAssociationMapping = validate78;
-const schema158 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/EntityAssociationMapping.json","title":"EntityAssociationMapping","description":"Fills an entity association from a table holding two key columns; both sides belong to the mapping's connector.","x-element":"EntityAssociationMapping","x-kind":"model","x-renamed":{"MaximumLinkDeletedLines":"MaximumDeletedLines","MaximumLinkInsertedLines":"MaximumInsertedLines","MaxLinkPercentageDeletedLines":"MaxPercentageDeletedLines","MaxLinkPercentageInsertedLines":"MaxPercentageInsertedLines"},"type":"object","required":["Identifier","Connector","Column1","Column2","EntityPropertyMapping1","EntityPropertyMapping2"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"C0":{"type":"string","description":"Connector-specific column (ServiceNow: the table provisioned)."},"Column1":{"type":"string","description":"Column holding the key of the side-1 resource (EntityPropertyMapping1)."},"Column2":{"type":"string","description":"Column holding the key of the side-2 resource (EntityPropertyMapping2)."},"ConnectionTable":{"$ref":"../common.json#/$defs/fileName","description":"Table holding Column1 and Column2 (may be an entity table): a Connection of the connector, <Connection>_<dataset>, or a declared ConnectionTable of such a connection."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose export fills the association."},"EntityPropertyMapping1":{"$ref":"../common.json#/$defs/propertyReference","x-ref":"EntityTypeMapping:Property","description":"Key that Column1 holds, written EntityType:Property: a primary or unique key of the entity type mapping of side 1 (the entity type of the association's Property1)."},"EntityPropertyMapping2":{"$ref":"../common.json#/$defs/propertyReference","x-ref":"EntityTypeMapping:Property","description":"Key that Column2 holds, written EntityType:Property: a primary or unique key of the entity type mapping of side 2 (the entity type of the association's Property2)."},"Identifier":{"$ref":"../common.json#/$defs/fileName","x-ref":"EntityAssociation","description":"The mapped association: a mapping shares its association's identifier."},"MaxPercentageDeletedLines":{"$ref":"../common.json#/$defs/percentage","default":0,"description":"Most links of this association a synchronization may delete, in percent (0 = no limit of its own)."},"MaxPercentageInsertedLines":{"$ref":"../common.json#/$defs/percentage","default":0,"description":"Most links of this association a synchronization may insert, in percent (0 = no limit of its own)."},"MaximumDeletedLines":{"$ref":"../common.json#/$defs/threshold","default":0,"description":"Most links of this association a synchronization may delete (0 = no limit of its own)."},"MaximumInsertedLines":{"$ref":"../common.json#/$defs/threshold","default":0,"description":"Most links of this association a synchronization may insert (0 = no limit of its own)."}}};
+export const EntityAssociationMapping = validate134;
+const schema317 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/EntityAssociationMapping.json","title":"EntityAssociationMapping","description":"Fills an entity association from a table holding two key columns; both sides belong to the mapping's connector.","x-element":"EntityAssociationMapping","x-kind":"model","x-renamed":{"MaximumLinkDeletedLines":"MaximumDeletedLines","MaximumLinkInsertedLines":"MaximumInsertedLines","MaxLinkPercentageDeletedLines":"MaxPercentageDeletedLines","MaxLinkPercentageInsertedLines":"MaxPercentageInsertedLines"},"type":"object","required":["Identifier","Connector","Column1","Column2","EntityPropertyMapping1","EntityPropertyMapping2"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"C0":{"type":"string","description":"Connector-specific column (ServiceNow: the table provisioned)."},"Column1":{"type":"string","description":"Column holding the key of the side-1 resource (EntityPropertyMapping1)."},"Column2":{"type":"string","description":"Column holding the key of the side-2 resource (EntityPropertyMapping2)."},"ConnectionTable":{"$ref":"../common.json#/$defs/fileName","description":"Table holding Column1 and Column2 (may be an entity table): a Connection of the connector, <Connection>_<dataset>, or a declared ConnectionTable of such a connection."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose export fills the association."},"EntityPropertyMapping1":{"$ref":"../common.json#/$defs/propertyReference","x-ref":"EntityTypeMapping:Property","description":"Key that Column1 holds, written EntityType:Property: a primary or unique key of the entity type mapping of side 1 (the entity type of the association's Property1)."},"EntityPropertyMapping2":{"$ref":"../common.json#/$defs/propertyReference","x-ref":"EntityTypeMapping:Property","description":"Key that Column2 holds, written EntityType:Property: a primary or unique key of the entity type mapping of side 2 (the entity type of the association's Property2)."},"Identifier":{"$ref":"../common.json#/$defs/fileName","x-ref":"EntityAssociation","description":"The mapped association: a mapping shares its association's identifier."},"MaxPercentageDeletedLines":{"$ref":"../common.json#/$defs/percentage","default":0,"description":"Most links of this association a synchronization may delete, in percent (0 = no limit of its own)."},"MaxPercentageInsertedLines":{"$ref":"../common.json#/$defs/percentage","default":0,"description":"Most links of this association a synchronization may insert, in percent (0 = no limit of its own)."},"MaximumDeletedLines":{"$ref":"../common.json#/$defs/threshold","default":0,"description":"Most links of this association a synchronization may delete (0 = no limit of its own)."},"MaximumInsertedLines":{"$ref":"../common.json#/$defs/threshold","default":0,"description":"Most links of this association a synchronization may insert (0 = no limit of its own)."}}};
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/model/EntityAssociationMapping.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate78.evaluated;
+const evaluated0 = validate134.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7066,19 +14438,19 @@ vErrors.push(err53);
 }
 errors++;
 }
-validate78.errors = vErrors;
+validate134.errors = vErrors;
 return errors === 0;
 }
-validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate134.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const EntityPropertyExpression = validate79;
-const schema169 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/EntityPropertyExpression.json","title":"EntityPropertyExpression","description":"A computed property: UpdateEntityPropertyExpressionsTask evaluates Expression (CEL:, Literal:) or copies Binding for each resource of EntityType and stores the result in Property.","x-element":"EntityPropertyExpression","x-kind":"model","type":"object","required":["Identifier","EntityType","Property"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Binding":{"type":"string","description":"Path of properties from EntityType (Manager.LastName) whose value is copied when there is no Expression."},"EntityType":{"$ref":"../common.json#/$defs/reference","x-ref":"EntityType","description":"Entity type whose resources get the computed property."},"Expression":{"type":"string","description":"CEL:<expression> over the variable resource (e.g. CEL:resource.LastName + \" \" + resource.FirstName), or Literal:<value>. The reference's C# and built-in function forms are reported with their CEL equivalent."},"Identifier":{"$ref":"../common.json#/$defs/identifier","description":"Unique key, by convention <EntityType>_<Property>."},"Priority":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Evaluation order: lower first; an expression reads the results of those before it on the same resource."},"Property":{"type":"string","description":"Property of EntityType that receives the value (InternalDisplayName is built into every entity type)."},"PropertyCriteria":{"type":"string","description":"Criteria for computing a navigation property (not supported by idm-toolkit yet)."}}};
+export const EntityPropertyExpression = validate135;
+const schema328 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/EntityPropertyExpression.json","title":"EntityPropertyExpression","description":"A computed property: UpdateEntityPropertyExpressionsTask evaluates Expression (CEL:, Literal:) or copies Binding for each resource of EntityType and stores the result in Property.","x-element":"EntityPropertyExpression","x-kind":"model","type":"object","required":["Identifier","EntityType","Property"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Binding":{"type":"string","description":"Path of properties from EntityType (Manager.LastName) whose value is copied when there is no Expression."},"EntityType":{"$ref":"../common.json#/$defs/reference","x-ref":"EntityType","description":"Entity type whose resources get the computed property."},"Expression":{"type":"string","description":"CEL:<expression> over the variable resource (e.g. CEL:resource.LastName + \" \" + resource.FirstName), or Literal:<value>. The reference's C# and built-in function forms are reported with their CEL equivalent."},"Identifier":{"$ref":"../common.json#/$defs/identifier","description":"Unique key, by convention <EntityType>_<Property>."},"Priority":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Evaluation order: lower first; an expression reads the results of those before it on the same resource."},"Property":{"type":"string","description":"Property of EntityType that receives the value (InternalDisplayName is built into every entity type)."},"PropertyCriteria":{"type":"string","description":"Criteria for computing a navigation property (not supported by idm-toolkit yet)."}}};
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/model/EntityPropertyExpression.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate79.evaluated;
+const evaluated0 = validate135.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7486,21 +14858,21 @@ vErrors.push(err33);
 }
 errors++;
 }
-validate79.errors = vErrors;
+validate135.errors = vErrors;
 return errors === 0;
 }
-validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate135.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const EntityType = validate80;
-const schema174 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/EntityType.json","title":"EntityType","description":"A type of resource in the entity model, with its properties (Property children).","x-element":"EntityType","x-kind":"model","x-children":["Property"],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Identifier":{"$ref":"../common.json#/$defs/memberIdentifier","description":"Unique entity type key; not a reserved identifier (Id, C# keywords)."},"LicenseTag":{"type":"string","description":"Tag of the license key that unlocks features for this type."},"TableName":{"type":"string","description":"Table of a hard-coded type (Power BI connector only)."}},"$defs":{"Property":{"title":"Property","description":"A property of the entity type: a scalar, or a navigation (Type ForeignKey) that an EntityAssociation links.","x-element":"Property","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"FlexibleComparisonExpression":{"type":"string","description":"Expression that normalizes the input of flexible query operators."},"GroupByProperty":{"type":"string","description":"Property that groups the navigation targets: Evaluate Policy assigns one item per group per period."},"HistoryPrecision":{"$ref":"../common.json#/$defs/integer","minimum":0,"default":0,"description":"Minutes to wait after a change before a history record is written."},"Identifier":{"$ref":"../common.json#/$defs/memberIdentifier","description":"Property name, unique in its entity type; not a reserved identifier (Id, C# keywords)."},"IsKey":{"$ref":"../common.json#/$defs/boolean","description":"The property identifies the type's resources inside the configuration (e.g. a Code); each entity type needs at least one.","default":false},"Language":{"type":"string","description":"Language of a localized variant of NeutralProperty."},"NeutralProperty":{"type":"string","description":"Property (of this entity type) this one is a localized variant of."},"TargetColumnIndex":{"$ref":"../common.json#/$defs/integer","minimum":-1,"maximum":152,"default":-1,"description":"Storage column: 0-3 scalar over 443 characters, 4-127 scalar (or optimized navigation when 128-152 are taken), 128-152 optimized mono-valued navigation, -1 multi-valued or non-optimized navigation, or binary."},"Type":{"enum":["String","Bytes","Int32","Int64","DateTime","Bool","Guid","Double","Binary","Byte","Int16","ForeignKey"],"x-enum-numbers":[0,1,2,3,4,5,6,7,8,9,10,12],"default":"String","description":"Value type: 0 String, 1 Bytes, 2 Int32, 3 Int64, 4 DateTime, 5 Bool, 6 Guid, 7 Double, 8 Binary, 9 Byte, 10 Int16, 12 ForeignKey (a navigation property; the reference's examples also write navigations as Int64)."}}}}};
-const schema176 = {"type":"string","minLength":1,"maxLength":442,"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","x-expected":"letters (without accents), digits and _, not starting with a digit","description":"Identifier of an entity type or property: usable as a name in expressions and queries."};
+export const EntityType = validate136;
+const schema333 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/EntityType.json","title":"EntityType","description":"A type of resource in the entity model, with its properties (Property children).","x-element":"EntityType","x-kind":"model","x-children":["Property"],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Identifier":{"$ref":"../common.json#/$defs/memberIdentifier","description":"Unique entity type key; not a reserved identifier (Id, C# keywords)."},"LicenseTag":{"type":"string","description":"Tag of the license key that unlocks features for this type."},"TableName":{"type":"string","description":"Table of a hard-coded type (Power BI connector only)."}},"$defs":{"Property":{"title":"Property","description":"A property of the entity type: a scalar, or a navigation (Type ForeignKey) that an EntityAssociation links.","x-element":"Property","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"FlexibleComparisonExpression":{"type":"string","description":"Expression that normalizes the input of flexible query operators."},"GroupByProperty":{"type":"string","description":"Property that groups the navigation targets: Evaluate Policy assigns one item per group per period."},"HistoryPrecision":{"$ref":"../common.json#/$defs/integer","minimum":0,"default":0,"description":"Minutes to wait after a change before a history record is written."},"Identifier":{"$ref":"../common.json#/$defs/memberIdentifier","description":"Property name, unique in its entity type; not a reserved identifier (Id, C# keywords)."},"IsKey":{"$ref":"../common.json#/$defs/boolean","description":"The property identifies the type's resources inside the configuration (e.g. a Code); each entity type needs at least one.","default":false},"Language":{"type":"string","description":"Language of a localized variant of NeutralProperty."},"NeutralProperty":{"type":"string","description":"Property (of this entity type) this one is a localized variant of."},"TargetColumnIndex":{"$ref":"../common.json#/$defs/integer","minimum":-1,"maximum":152,"default":-1,"description":"Storage column: 0-3 scalar over 443 characters, 4-127 scalar (or optimized navigation when 128-152 are taken), 128-152 optimized mono-valued navigation, -1 multi-valued or non-optimized navigation, or binary."},"Type":{"enum":["String","Bytes","Int32","Int64","DateTime","Bool","Guid","Double","Binary","Byte","Int16","ForeignKey"],"x-enum-numbers":[0,1,2,3,4,5,6,7,8,9,10,12],"default":"String","description":"Value type: 0 String, 1 Bytes, 2 Int32, 3 Int64, 4 DateTime, 5 Bool, 6 Guid, 7 Double, 8 Binary, 9 Byte, 10 Int16, 12 ForeignKey (a navigation property; the reference's examples also write navigations as Int64)."}}}}};
+const schema335 = {"type":"string","minLength":1,"maxLength":442,"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","x-expected":"letters (without accents), digits and _, not starting with a digit","description":"Identifier of an entity type or property: usable as a name in expressions and queries."};
 const pattern13 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 
-function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/model/EntityType.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate80.evaluated;
+const evaluated0 = validate136.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7804,18 +15176,18 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate80.errors = vErrors;
+validate136.errors = vErrors;
 return errors === 0;
 }
-validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate136.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const EntityType$Property = validate81;
-const schema177 = {"title":"Property","description":"A property of the entity type: a scalar, or a navigation (Type ForeignKey) that an EntityAssociation links.","x-element":"Property","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"FlexibleComparisonExpression":{"type":"string","description":"Expression that normalizes the input of flexible query operators."},"GroupByProperty":{"type":"string","description":"Property that groups the navigation targets: Evaluate Policy assigns one item per group per period."},"HistoryPrecision":{"$ref":"../common.json#/$defs/integer","minimum":0,"default":0,"description":"Minutes to wait after a change before a history record is written."},"Identifier":{"$ref":"../common.json#/$defs/memberIdentifier","description":"Property name, unique in its entity type; not a reserved identifier (Id, C# keywords)."},"IsKey":{"$ref":"../common.json#/$defs/boolean","description":"The property identifies the type's resources inside the configuration (e.g. a Code); each entity type needs at least one.","default":false},"Language":{"type":"string","description":"Language of a localized variant of NeutralProperty."},"NeutralProperty":{"type":"string","description":"Property (of this entity type) this one is a localized variant of."},"TargetColumnIndex":{"$ref":"../common.json#/$defs/integer","minimum":-1,"maximum":152,"default":-1,"description":"Storage column: 0-3 scalar over 443 characters, 4-127 scalar (or optimized navigation when 128-152 are taken), 128-152 optimized mono-valued navigation, -1 multi-valued or non-optimized navigation, or binary."},"Type":{"enum":["String","Bytes","Int32","Int64","DateTime","Bool","Guid","Double","Binary","Byte","Int16","ForeignKey"],"x-enum-numbers":[0,1,2,3,4,5,6,7,8,9,10,12],"default":"String","description":"Value type: 0 String, 1 Bytes, 2 Int32, 3 Int64, 4 DateTime, 5 Bool, 6 Guid, 7 Double, 8 Binary, 9 Byte, 10 Int16, 12 ForeignKey (a navigation property; the reference's examples also write navigations as Int64)."}}};
+export const EntityType$Property = validate137;
+const schema336 = {"title":"Property","description":"A property of the entity type: a scalar, or a navigation (Type ForeignKey) that an EntityAssociation links.","x-element":"Property","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"FlexibleComparisonExpression":{"type":"string","description":"Expression that normalizes the input of flexible query operators."},"GroupByProperty":{"type":"string","description":"Property that groups the navigation targets: Evaluate Policy assigns one item per group per period."},"HistoryPrecision":{"$ref":"../common.json#/$defs/integer","minimum":0,"default":0,"description":"Minutes to wait after a change before a history record is written."},"Identifier":{"$ref":"../common.json#/$defs/memberIdentifier","description":"Property name, unique in its entity type; not a reserved identifier (Id, C# keywords)."},"IsKey":{"$ref":"../common.json#/$defs/boolean","description":"The property identifies the type's resources inside the configuration (e.g. a Code); each entity type needs at least one.","default":false},"Language":{"type":"string","description":"Language of a localized variant of NeutralProperty."},"NeutralProperty":{"type":"string","description":"Property (of this entity type) this one is a localized variant of."},"TargetColumnIndex":{"$ref":"../common.json#/$defs/integer","minimum":-1,"maximum":152,"default":-1,"description":"Storage column: 0-3 scalar over 443 characters, 4-127 scalar (or optimized navigation when 128-152 are taken), 128-152 optimized mono-valued navigation, -1 multi-valued or non-optimized navigation, or binary."},"Type":{"enum":["String","Bytes","Int32","Int64","DateTime","Bool","Guid","Double","Binary","Byte","Int16","ForeignKey"],"x-enum-numbers":[0,1,2,3,4,5,6,7,8,9,10,12],"default":"String","description":"Value type: 0 String, 1 Bytes, 2 Int32, 3 Int64, 4 DateTime, 5 Bool, 6 Guid, 7 Double, 8 Binary, 9 Byte, 10 Int16, 12 ForeignKey (a navigation property; the reference's examples also write navigations as Int64)."}}};
 
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate81.evaluated;
+const evaluated0 = validate137.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8239,7 +15611,7 @@ errors++;
 if(data.Type !== undefined){
 let data24 = data.Type;
 if(!((((((((((((data24 === "String") || (data24 === "Bytes")) || (data24 === "Int32")) || (data24 === "Int64")) || (data24 === "DateTime")) || (data24 === "Bool")) || (data24 === "Guid")) || (data24 === "Double")) || (data24 === "Binary")) || (data24 === "Byte")) || (data24 === "Int16")) || (data24 === "ForeignKey"))){
-const err35 = {instancePath:instancePath+"/Type",schemaPath:"#/properties/Type/enum",keyword:"enum",params:{allowedValues: schema177.properties.Type.enum},message:"must be equal to one of the allowed values"};
+const err35 = {instancePath:instancePath+"/Type",schemaPath:"#/properties/Type/enum",keyword:"enum",params:{allowedValues: schema336.properties.Type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -8272,19 +15644,19 @@ vErrors.push(err37);
 }
 errors++;
 }
-validate81.errors = vErrors;
+validate137.errors = vErrors;
 return errors === 0;
 }
-validate81.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate137.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const EntityTypeMapping = validate82;
-const schema183 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/EntityTypeMapping.json","title":"EntityTypeMapping","description":"Maps an entity type to a connection table of a connector: which column fills which property, and the keys.","x-element":"EntityTypeMapping","x-kind":"model","x-children":["Property"],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"C0":{"type":"string","description":"Connector-specific column (Microsoft Entra ID: the object kinds exported)."},"ConnectionTable":{"$ref":"../common.json#/$defs/fileName","description":"Table the rows come from: a Connection of the connector (a CSV file), <Connection>_<dataset>, or a declared ConnectionTable of such a connection."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose export fills the entity type."},"Identifier":{"$ref":"../common.json#/$defs/fileName","x-ref":"EntityType","description":"The mapped entity type: a mapping shares its entity type's identifier."},"MaxPercentageDeletedLines":{"$ref":"../common.json#/$defs/percentage","default":0,"description":"Most resources of this entity type a synchronization may delete, in percent (0 = no limit of its own)."},"MaxPercentageInsertedLines":{"$ref":"../common.json#/$defs/percentage","default":0,"description":"Most resources of this entity type a synchronization may insert, in percent (0 = no limit of its own)."},"MaxPercentageUpdatedLines":{"$ref":"../common.json#/$defs/percentage","default":0,"description":"Most resources of this entity type a synchronization may update, in percent (0 = no limit of its own)."},"MaximumDeletedLines":{"$ref":"../common.json#/$defs/threshold","default":0,"description":"Most resources of this entity type a synchronization may delete (0 = no limit of its own)."},"MaximumInsertedLines":{"$ref":"../common.json#/$defs/threshold","default":0,"description":"Most resources of this entity type a synchronization may insert (0 = no limit of its own)."},"MaximumUpdatedLines":{"$ref":"../common.json#/$defs/threshold","default":0,"description":"Most resources of this entity type a synchronization may update (0 = no limit of its own)."}},"$defs":{"Property":{"title":"Property","description":"Maps one property of the entity type to a column of the connection table.","x-element":"Property","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"ConnectionColumn":{"type":"string","description":"Source column."},"Format":{"type":"string","description":"Format of the value in the source: 1601date or DateTime (LDAP dates, converted), a date pattern such as yyyy-MM-dd (converted), or one of the product's directory formats, kept as written: Bool, Byte, Bytes, Binary, Date, Double, Guid, Int16, Int32, Int64, MultivaluedText, RDN, SID, Concat:<separator>, Bit:<attribute>:<bit>."},"Identifier":{"$ref":"../common.json#/$defs/identifier","description":"The entity type's property (a mapping property shares its identifier)."},"IsPrimaryKey":{"$ref":"../common.json#/$defs/boolean","description":"The column identifies a row, uniquely and for ever: exactly one per mapping. Rows without it or duplicated are set aside; incremental changes are matched on it.","default":false},"IsUniqueKey":{"$ref":"../common.json#/$defs/boolean","description":"A unique key that associations are resolved through: up to three besides the primary key.","default":false}}}}};
+export const EntityTypeMapping = validate138;
+const schema342 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/EntityTypeMapping.json","title":"EntityTypeMapping","description":"Maps an entity type to a connection table of a connector: which column fills which property, and the keys.","x-element":"EntityTypeMapping","x-kind":"model","x-children":["Property"],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"C0":{"type":"string","description":"Connector-specific column (Microsoft Entra ID: the object kinds exported)."},"ConnectionTable":{"$ref":"../common.json#/$defs/fileName","description":"Table the rows come from: a Connection of the connector (a CSV file), <Connection>_<dataset>, or a declared ConnectionTable of such a connection."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose export fills the entity type."},"Identifier":{"$ref":"../common.json#/$defs/fileName","x-ref":"EntityType","description":"The mapped entity type: a mapping shares its entity type's identifier."},"MaxPercentageDeletedLines":{"$ref":"../common.json#/$defs/percentage","default":0,"description":"Most resources of this entity type a synchronization may delete, in percent (0 = no limit of its own)."},"MaxPercentageInsertedLines":{"$ref":"../common.json#/$defs/percentage","default":0,"description":"Most resources of this entity type a synchronization may insert, in percent (0 = no limit of its own)."},"MaxPercentageUpdatedLines":{"$ref":"../common.json#/$defs/percentage","default":0,"description":"Most resources of this entity type a synchronization may update, in percent (0 = no limit of its own)."},"MaximumDeletedLines":{"$ref":"../common.json#/$defs/threshold","default":0,"description":"Most resources of this entity type a synchronization may delete (0 = no limit of its own)."},"MaximumInsertedLines":{"$ref":"../common.json#/$defs/threshold","default":0,"description":"Most resources of this entity type a synchronization may insert (0 = no limit of its own)."},"MaximumUpdatedLines":{"$ref":"../common.json#/$defs/threshold","default":0,"description":"Most resources of this entity type a synchronization may update (0 = no limit of its own)."}},"$defs":{"Property":{"title":"Property","description":"Maps one property of the entity type to a column of the connection table.","x-element":"Property","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"ConnectionColumn":{"type":"string","description":"Source column."},"Format":{"type":"string","description":"Format of the value in the source: 1601date or DateTime (LDAP dates, converted), a date pattern such as yyyy-MM-dd (converted), or one of the product's directory formats, kept as written: Bool, Byte, Bytes, Binary, Date, Double, Guid, Int16, Int32, Int64, MultivaluedText, RDN, SID, Concat:<separator>, Bit:<attribute>:<bit>."},"Identifier":{"$ref":"../common.json#/$defs/identifier","description":"The entity type's property (a mapping property shares its identifier)."},"IsPrimaryKey":{"$ref":"../common.json#/$defs/boolean","description":"The column identifies a row, uniquely and for ever: exactly one per mapping. Rows without it or duplicated are set aside; incremental changes are matched on it.","default":false},"IsUniqueKey":{"$ref":"../common.json#/$defs/boolean","description":"A unique key that associations are resolved through: up to three besides the primary key.","default":false}}}}};
 
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/model/EntityTypeMapping.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate82.evaluated;
+const evaluated0 = validate138.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8866,18 +16238,18 @@ vErrors.push(err48);
 }
 errors++;
 }
-validate82.errors = vErrors;
+validate138.errors = vErrors;
 return errors === 0;
 }
-validate82.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate138.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const EntityTypeMapping$Property = validate83;
-const schema194 = {"title":"Property","description":"Maps one property of the entity type to a column of the connection table.","x-element":"Property","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"ConnectionColumn":{"type":"string","description":"Source column."},"Format":{"type":"string","description":"Format of the value in the source: 1601date or DateTime (LDAP dates, converted), a date pattern such as yyyy-MM-dd (converted), or one of the product's directory formats, kept as written: Bool, Byte, Bytes, Binary, Date, Double, Guid, Int16, Int32, Int64, MultivaluedText, RDN, SID, Concat:<separator>, Bit:<attribute>:<bit>."},"Identifier":{"$ref":"../common.json#/$defs/identifier","description":"The entity type's property (a mapping property shares its identifier)."},"IsPrimaryKey":{"$ref":"../common.json#/$defs/boolean","description":"The column identifies a row, uniquely and for ever: exactly one per mapping. Rows without it or duplicated are set aside; incremental changes are matched on it.","default":false},"IsUniqueKey":{"$ref":"../common.json#/$defs/boolean","description":"A unique key that associations are resolved through: up to three besides the primary key.","default":false}}};
+export const EntityTypeMapping$Property = validate139;
+const schema353 = {"title":"Property","description":"Maps one property of the entity type to a column of the connection table.","x-element":"Property","x-kind":"model-child","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"ConnectionColumn":{"type":"string","description":"Source column."},"Format":{"type":"string","description":"Format of the value in the source: 1601date or DateTime (LDAP dates, converted), a date pattern such as yyyy-MM-dd (converted), or one of the product's directory formats, kept as written: Bool, Byte, Bytes, Binary, Date, Double, Guid, Int16, Int32, Int64, MultivaluedText, RDN, SID, Concat:<separator>, Bit:<attribute>:<bit>."},"Identifier":{"$ref":"../common.json#/$defs/identifier","description":"The entity type's property (a mapping property shares its identifier)."},"IsPrimaryKey":{"$ref":"../common.json#/$defs/boolean","description":"The column identifies a row, uniquely and for ever: exactly one per mapping. Rows without it or duplicated are set aside; incremental changes are matched on it.","default":false},"IsUniqueKey":{"$ref":"../common.json#/$defs/boolean","description":"A unique key that associations are resolved through: up to three besides the primary key.","default":false}}};
 
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate83.evaluated;
+const evaluated0 = validate139.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9001,19 +16373,19 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate83.errors = vErrors;
+validate139.errors = vErrors;
 return errors === 0;
 }
-validate83.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate139.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ExportTask = validate84;
-const schema198 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/ExportTask.json","title":"ExportTask","description":"Runs the export of one connection: reads the managed system and writes raw CSV source files into the export folder (step 1 of Export -> PrepareSynchronization -> Synchronize).","x-element":"ExportTask","x-kind":"task","x-side":"agent","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"Connection":{"type":"string","description":"Key of the connection (settings Connections.<id>) whose package runs the export."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose data the export produces (undocumented in the reference, emitted by every scaffolding)."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"IgnoreCookieFile":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Ignore stored incremental cookies: forces a full export."},"InitMode":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Initial-load mode, set only by the initialization job (the reference text for it is a copy of IgnoreHistorization)."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ExportTaskOverride: reuses the ExportTask named by Identifier with the given attributes changed, for one job."}}};
-const schema199 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"Connection":{"type":"string","description":"Key of the connection (settings Connections.<id>) whose package runs the export."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose data the export produces (undocumented in the reference, emitted by every scaffolding)."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"IgnoreCookieFile":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Ignore stored incremental cookies: forces a full export."},"InitMode":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Initial-load mode, set only by the initialization job (the reference text for it is a copy of IgnoreHistorization)."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."}}};
+export const ExportTask = validate140;
+const schema357 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/ExportTask.json","title":"ExportTask","description":"Runs the export of one connection: reads the managed system and writes raw CSV source files into the export folder (step 1 of Export -> PrepareSynchronization -> Synchronize).","x-element":"ExportTask","x-kind":"task","x-side":"agent","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"Connection":{"type":"string","description":"Key of the connection (settings Connections.<id>) whose package runs the export."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose data the export produces (undocumented in the reference, emitted by every scaffolding)."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"IgnoreCookieFile":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Ignore stored incremental cookies: forces a full export."},"InitMode":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Initial-load mode, set only by the initialization job (the reference text for it is a copy of IgnoreHistorization)."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ExportTaskOverride: reuses the ExportTask named by Identifier with the given attributes changed, for one job."}}};
+const schema358 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"Connection":{"type":"string","description":"Key of the connection (settings Connections.<id>) whose package runs the export."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose data the export produces (undocumented in the reference, emitted by every scaffolding)."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"IgnoreCookieFile":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Ignore stored incremental cookies: forces a full export."},"InitMode":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Initial-load mode, set only by the initialization job (the reference text for it is a copy of IgnoreHistorization)."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."}}};
 
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate86.evaluated;
+const evaluated0 = validate142.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9334,24 +16706,24 @@ errors++;
 }
 }
 }
-validate86.errors = vErrors;
+validate142.errors = vErrors;
 return errors === 0;
 }
-validate86.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate142.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate85.evaluated;
+const evaluated0 = validate141.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate86(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate142(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9509,25 +16881,25 @@ errors++;
 }
 }
 }
-validate85.errors = vErrors;
+validate141.errors = vErrors;
 return errors === 0;
 }
-validate85.evaluated = {"props":{"Agent":true,"Connection":true,"Connector":true,"ContinueOnError":true,"IgnoreCookieFile":true,"InitMode":true,"OpenIdClient":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate141.evaluated = {"props":{"Agent":true,"Connection":true,"Connector":true,"ContinueOnError":true,"IgnoreCookieFile":true,"InitMode":true,"OpenIdClient":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/ExportTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate84.evaluated;
+const evaluated0 = validate140.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate85(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate141(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9564,26 +16936,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate84.errors = vErrors;
+validate140.errors = vErrors;
 return errors === 0;
 }
-validate84.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate140.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ExportTaskOverride = validate89;
-const schema212 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ExportTaskOverride: reuses the ExportTask named by Identifier with the given attributes changed, for one job."};
+export const ExportTaskOverride = validate145;
+const schema371 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ExportTaskOverride: reuses the ExportTask named by Identifier with the given attributes changed, for one job."};
 
-function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate89.evaluated;
+const evaluated0 = validate145.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate85(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate141(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9610,19 +16982,19 @@ errors++;
 }
 }
 }
-validate89.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
-validate89.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate145.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const FulfillTask = validate91;
-const schema213 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/FulfillTask.json","title":"FulfillTask","description":"Pulls the provisioning orders generated for one connector or for the listed resource types and applies them to the target system through the connection's fulfiller. Runs on the agent when Agent is set, else on the server (e.g. InternalResources).","x-element":"FulfillTask","x-kind":"task","x-side":"both","x-children":["TaskDependsOnTask","TaskResourceType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","description":"Agent that runs the task. Absent = runs on the server."},"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."},"Connection":{"type":"string","description":"Key of the connection (settings Connections.<id>) whose package runs the fulfilment."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose provisioning orders are applied; use either Connector or at least one TaskResourceType."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"Dirty":{"$ref":"../common.json#/$defs/boolean","description":"Flag the resources written (InternalResources connector) as dirty; the reference states no default."},"IgnoreHistorization":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Do not archive prior UR_Resources values (InternalResources connector)."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server; when absent the default client from settings is used."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"FulfillTaskOverride: reuses the FulfillTask named by Identifier with the given attributes changed, for one job."}}};
-const schema214 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","description":"Agent that runs the task. Absent = runs on the server."},"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."},"Connection":{"type":"string","description":"Key of the connection (settings Connections.<id>) whose package runs the fulfilment."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose provisioning orders are applied; use either Connector or at least one TaskResourceType."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"Dirty":{"$ref":"../common.json#/$defs/boolean","description":"Flag the resources written (InternalResources connector) as dirty; the reference states no default."},"IgnoreHistorization":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Do not archive prior UR_Resources values (InternalResources connector)."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server; when absent the default client from settings is used."}}};
+export const FulfillTask = validate147;
+const schema372 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/FulfillTask.json","title":"FulfillTask","description":"Pulls the provisioning orders generated for one connector or for the listed resource types and applies them to the target system through the connection's fulfiller. Runs on the agent when Agent is set, else on the server (e.g. InternalResources).","x-element":"FulfillTask","x-kind":"task","x-side":"both","x-children":["TaskDependsOnTask","TaskResourceType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","description":"Agent that runs the task. Absent = runs on the server."},"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."},"Connection":{"type":"string","description":"Key of the connection (settings Connections.<id>) whose package runs the fulfilment."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose provisioning orders are applied; use either Connector or at least one TaskResourceType."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"Dirty":{"$ref":"../common.json#/$defs/boolean","description":"Flag the resources written (InternalResources connector) as dirty; the reference states no default."},"IgnoreHistorization":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Do not archive prior UR_Resources values (InternalResources connector)."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server; when absent the default client from settings is used."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"FulfillTaskOverride: reuses the FulfillTask named by Identifier with the given attributes changed, for one job."}}};
+const schema373 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","description":"Agent that runs the task. Absent = runs on the server."},"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."},"Connection":{"type":"string","description":"Key of the connection (settings Connections.<id>) whose package runs the fulfilment."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose provisioning orders are applied; use either Connector or at least one TaskResourceType."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"Dirty":{"$ref":"../common.json#/$defs/boolean","description":"Flag the resources written (InternalResources connector) as dirty; the reference states no default."},"IgnoreHistorization":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Do not archive prior UR_Resources values (InternalResources connector)."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server; when absent the default client from settings is used."}}};
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate93.evaluated;
+const evaluated0 = validate149.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9943,24 +17315,24 @@ errors++;
 }
 }
 }
-validate93.errors = vErrors;
+validate149.errors = vErrors;
 return errors === 0;
 }
-validate93.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate149.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate92.evaluated;
+const evaluated0 = validate148.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate93(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+if(!(validate149(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -10153,25 +17525,25 @@ errors++;
 }
 }
 }
-validate92.errors = vErrors;
+validate148.errors = vErrors;
 return errors === 0;
 }
-validate92.evaluated = {"props":{"Agent":true,"BatchSize":true,"Connection":true,"Connector":true,"ContinueOnError":true,"Dirty":true,"IgnoreHistorization":true,"OpenIdClient":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate148.evaluated = {"props":{"Agent":true,"BatchSize":true,"Connection":true,"Connector":true,"ContinueOnError":true,"Dirty":true,"IgnoreHistorization":true,"OpenIdClient":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/FulfillTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate91.evaluated;
+const evaluated0 = validate147.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate92(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate148(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -10208,26 +17580,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate91.errors = vErrors;
+validate147.errors = vErrors;
 return errors === 0;
 }
-validate91.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate147.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const FulfillTaskOverride = validate96;
-const schema228 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"FulfillTaskOverride: reuses the FulfillTask named by Identifier with the given attributes changed, for one job."};
+export const FulfillTaskOverride = validate152;
+const schema387 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"FulfillTaskOverride: reuses the FulfillTask named by Identifier with the given attributes changed, for one job."};
 
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate96.evaluated;
+const evaluated0 = validate152.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate92(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate148(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -10254,19 +17626,19 @@ errors++;
 }
 }
 }
-validate96.errors = vErrors;
+validate152.errors = vErrors;
 return errors === 0;
 }
-validate96.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate152.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const GenerateProvisioningOrdersTask = validate98;
-const schema229 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/GenerateProvisioningOrdersTask.json","title":"GenerateProvisioningOrdersTask","description":"Turns pending assignments of a connector or of the listed resource types into JSON provisioning-order files and marks them Transmitted. Exceeding provisioning thresholds ends the task blocked.","x-element":"GenerateProvisioningOrdersTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskResourceType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchInsertSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Orders per JSON file; 0 = engine default."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Select batch size; 0 = engine default."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose orders are generated; use either Connector or at least one TaskResourceType."},"ForceProvisioning":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Bypass provisioning thresholds (the reference text says 'block', a copy error)."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"GenerateProvisioningOrdersTaskOverride: reuses the GenerateProvisioningOrdersTask named by Identifier with the given attributes changed, for one job."}}};
-const schema230 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchInsertSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Orders per JSON file; 0 = engine default."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Select batch size; 0 = engine default."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose orders are generated; use either Connector or at least one TaskResourceType."},"ForceProvisioning":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Bypass provisioning thresholds (the reference text says 'block', a copy error)."}}};
+export const GenerateProvisioningOrdersTask = validate154;
+const schema388 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/GenerateProvisioningOrdersTask.json","title":"GenerateProvisioningOrdersTask","description":"Turns pending assignments of a connector or of the listed resource types into JSON provisioning-order files and marks them Transmitted. Exceeding provisioning thresholds ends the task blocked.","x-element":"GenerateProvisioningOrdersTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskResourceType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchInsertSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Orders per JSON file; 0 = engine default."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Select batch size; 0 = engine default."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose orders are generated; use either Connector or at least one TaskResourceType."},"ForceProvisioning":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Bypass provisioning thresholds (the reference text says 'block', a copy error)."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"GenerateProvisioningOrdersTaskOverride: reuses the GenerateProvisioningOrdersTask named by Identifier with the given attributes changed, for one job."}}};
+const schema389 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchInsertSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Orders per JSON file; 0 = engine default."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Select batch size; 0 = engine default."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose orders are generated; use either Connector or at least one TaskResourceType."},"ForceProvisioning":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Bypass provisioning thresholds (the reference text says 'block', a copy error)."}}};
 
-function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate100.evaluated;
+const evaluated0 = validate156.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10587,24 +17959,24 @@ errors++;
 }
 }
 }
-validate100.errors = vErrors;
+validate156.errors = vErrors;
 return errors === 0;
 }
-validate100.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate156.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate99.evaluated;
+const evaluated0 = validate155.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate100(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+if(!(validate156(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -10726,25 +18098,25 @@ errors++;
 }
 }
 }
-validate99.errors = vErrors;
+validate155.errors = vErrors;
 return errors === 0;
 }
-validate99.evaluated = {"props":{"BatchInsertSize":true,"BatchSelectSize":true,"Connector":true,"ForceProvisioning":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate155.evaluated = {"props":{"BatchInsertSize":true,"BatchSelectSize":true,"Connector":true,"ForceProvisioning":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/GenerateProvisioningOrdersTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate98.evaluated;
+const evaluated0 = validate154.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate99(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(!(validate155(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -10781,26 +18153,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate98.errors = vErrors;
+validate154.errors = vErrors;
 return errors === 0;
 }
-validate98.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate154.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const GenerateProvisioningOrdersTaskOverride = validate103;
-const schema241 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"GenerateProvisioningOrdersTaskOverride: reuses the GenerateProvisioningOrdersTask named by Identifier with the given attributes changed, for one job."};
+export const GenerateProvisioningOrdersTaskOverride = validate159;
+const schema400 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"GenerateProvisioningOrdersTaskOverride: reuses the GenerateProvisioningOrdersTask named by Identifier with the given attributes changed, for one job."};
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate103.evaluated;
+const evaluated0 = validate159.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate99(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(!(validate155(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -10827,19 +18199,19 @@ errors++;
 }
 }
 }
-validate103.errors = vErrors;
+validate159.errors = vErrors;
 return errors === 0;
 }
-validate103.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate159.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const GetRoleMiningTask = validate105;
-const schema242 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/GetRoleMiningTask.json","title":"GetRoleMiningTask","description":"Applies the mining rules: analyses user-to-entitlement data to derive automatic or suggested assignment rules.","x-element":"GetRoleMiningTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllEntities":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Process every entity type instead of the TaskEntityType list."},"IsSimulated":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Only simulate the rules."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"GetRoleMiningTaskOverride: reuses the GetRoleMiningTask named by Identifier with the given attributes changed, for one job."}}};
-const schema243 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllEntities":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Process every entity type instead of the TaskEntityType list."},"IsSimulated":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Only simulate the rules."}}};
+export const GetRoleMiningTask = validate161;
+const schema401 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/GetRoleMiningTask.json","title":"GetRoleMiningTask","description":"Applies the mining rules: analyses user-to-entitlement data to derive automatic or suggested assignment rules.","x-element":"GetRoleMiningTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllEntities":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Process every entity type instead of the TaskEntityType list."},"IsSimulated":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Only simulate the rules."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"GetRoleMiningTaskOverride: reuses the GetRoleMiningTask named by Identifier with the given attributes changed, for one job."}}};
+const schema402 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllEntities":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Process every entity type instead of the TaskEntityType list."},"IsSimulated":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Only simulate the rules."}}};
 
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate107.evaluated;
+const evaluated0 = validate163.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11160,24 +18532,24 @@ errors++;
 }
 }
 }
-validate107.errors = vErrors;
+validate163.errors = vErrors;
 return errors === 0;
 }
-validate107.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate163.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate106.evaluated;
+const evaluated0 = validate162.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate107(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+if(!(validate163(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -11206,25 +18578,25 @@ errors++;
 }
 }
 }
-validate106.errors = vErrors;
+validate162.errors = vErrors;
 return errors === 0;
 }
-validate106.evaluated = {"props":{"AllEntities":true,"IsSimulated":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate162.evaluated = {"props":{"AllEntities":true,"IsSimulated":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/GetRoleMiningTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate105.evaluated;
+const evaluated0 = validate161.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate106(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate162(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -11261,26 +18633,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate105.errors = vErrors;
+validate161.errors = vErrors;
 return errors === 0;
 }
-validate105.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate161.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const GetRoleMiningTaskOverride = validate110;
-const schema252 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"GetRoleMiningTaskOverride: reuses the GetRoleMiningTask named by Identifier with the given attributes changed, for one job."};
+export const GetRoleMiningTaskOverride = validate166;
+const schema411 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"GetRoleMiningTaskOverride: reuses the GetRoleMiningTask named by Identifier with the given attributes changed, for one job."};
 
-function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate110.evaluated;
+const evaluated0 = validate166.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate106(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate162(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -11307,20 +18679,20 @@ errors++;
 }
 }
 }
-validate110.errors = vErrors;
+validate166.errors = vErrors;
 return errors === 0;
 }
-validate110.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate166.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const InvokeApiTask = validate112;
-const schema253 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/InvokeApiTask.json","title":"InvokeApiTask","description":"Issues one HTTP call to a relative REST endpoint of the server, authenticated as OpenIdClient. Generic escape hatch with no fixed place in the pipeline.","x-element":"InvokeApiTask","x-kind":"task","x-side":"agent","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1","ApiUrl","HttpCommand"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"ApiUrl":{"type":"string","description":"Relative API URL, query string included."},"Body":{"type":"string","description":"Request body (the reference describes it as an SQL file path, a copy error)."},"HttpCommand":{"$ref":"../common.json#/$defs/HttpCommand","description":"HTTP verb of the call."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"InvokeApiTaskOverride: reuses the InvokeApiTask named by Identifier with the given attributes changed, for one job."}}};
-const schema254 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"ApiUrl":{"type":"string","description":"Relative API URL, query string included."},"Body":{"type":"string","description":"Request body (the reference describes it as an SQL file path, a copy error)."},"HttpCommand":{"$ref":"../common.json#/$defs/HttpCommand","description":"HTTP verb of the call."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."}}};
-const schema262 = {"enum":["Get","Put","Post","Delete"],"x-enum-numbers":[0,1,2,3],"description":"HTTP verb."};
+export const InvokeApiTask = validate168;
+const schema412 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/InvokeApiTask.json","title":"InvokeApiTask","description":"Issues one HTTP call to a relative REST endpoint of the server, authenticated as OpenIdClient. Generic escape hatch with no fixed place in the pipeline.","x-element":"InvokeApiTask","x-kind":"task","x-side":"agent","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1","ApiUrl","HttpCommand"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"ApiUrl":{"type":"string","description":"Relative API URL, query string included."},"Body":{"type":"string","description":"Request body (the reference describes it as an SQL file path, a copy error)."},"HttpCommand":{"$ref":"../common.json#/$defs/HttpCommand","description":"HTTP verb of the call."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"InvokeApiTaskOverride: reuses the InvokeApiTask named by Identifier with the given attributes changed, for one job."}}};
+const schema413 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"ApiUrl":{"type":"string","description":"Relative API URL, query string included."},"Body":{"type":"string","description":"Request body (the reference describes it as an SQL file path, a copy error)."},"HttpCommand":{"$ref":"../common.json#/$defs/HttpCommand","description":"HTTP verb of the call."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."}}};
+const schema421 = {"enum":["Get","Put","Post","Delete"],"x-enum-numbers":[0,1,2,3],"description":"HTTP verb."};
 
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate114.evaluated;
+const evaluated0 = validate170.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11641,24 +19013,24 @@ errors++;
 }
 }
 }
-validate114.errors = vErrors;
+validate170.errors = vErrors;
 return errors === 0;
 }
-validate114.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate170.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate113.evaluated;
+const evaluated0 = validate169.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate114(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate170(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -11724,7 +19096,7 @@ errors++;
 if(data.HttpCommand !== undefined){
 let data3 = data.HttpCommand;
 if(!((((data3 === "Get") || (data3 === "Put")) || (data3 === "Post")) || (data3 === "Delete"))){
-const err5 = {instancePath:instancePath+"/HttpCommand",schemaPath:"../common.json#/$defs/HttpCommand/enum",keyword:"enum",params:{allowedValues: schema262.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/HttpCommand",schemaPath:"../common.json#/$defs/HttpCommand/enum",keyword:"enum",params:{allowedValues: schema421.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -11770,25 +19142,25 @@ errors++;
 }
 }
 }
-validate113.errors = vErrors;
+validate169.errors = vErrors;
 return errors === 0;
 }
-validate113.evaluated = {"props":{"Agent":true,"ApiUrl":true,"Body":true,"HttpCommand":true,"OpenIdClient":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate169.evaluated = {"props":{"Agent":true,"ApiUrl":true,"Body":true,"HttpCommand":true,"OpenIdClient":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/InvokeApiTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate112.evaluated;
+const evaluated0 = validate168.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate113(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate169(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -11845,26 +19217,26 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate112.errors = vErrors;
+validate168.errors = vErrors;
 return errors === 0;
 }
-validate112.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate168.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const InvokeApiTaskOverride = validate117;
-const schema264 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"InvokeApiTaskOverride: reuses the InvokeApiTask named by Identifier with the given attributes changed, for one job."};
+export const InvokeApiTaskOverride = validate173;
+const schema423 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"InvokeApiTaskOverride: reuses the InvokeApiTask named by Identifier with the given attributes changed, for one job."};
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate117.evaluated;
+const evaluated0 = validate173.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate113(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate169(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -11891,19 +19263,19 @@ errors++;
 }
 }
 }
-validate117.errors = vErrors;
+validate173.errors = vErrors;
 return errors === 0;
 }
-validate117.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate173.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const InvokeAspectsTask = validate119;
-const schema265 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/InvokeAspectsTask.json","title":"InvokeAspectsTask","description":"Runs on the agent the deferred workflow aspects (InvokeScriptAspect) whose point cuts fired, executing each pending aspect's PowerShell script. Usually alone in a small scheduled job.","x-element":"InvokeAspectsTask","x-kind":"task","x-side":"agent","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."},"OutputPath":{"type":"string","description":"Folder receiving the files the scripts produce."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"InvokeAspectsTaskOverride: reuses the InvokeAspectsTask named by Identifier with the given attributes changed, for one job."}}};
-const schema266 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."},"OutputPath":{"type":"string","description":"Folder receiving the files the scripts produce."}}};
+export const InvokeAspectsTask = validate175;
+const schema424 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/InvokeAspectsTask.json","title":"InvokeAspectsTask","description":"Runs on the agent the deferred workflow aspects (InvokeScriptAspect) whose point cuts fired, executing each pending aspect's PowerShell script. Usually alone in a small scheduled job.","x-element":"InvokeAspectsTask","x-kind":"task","x-side":"agent","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."},"OutputPath":{"type":"string","description":"Folder receiving the files the scripts produce."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"InvokeAspectsTaskOverride: reuses the InvokeAspectsTask named by Identifier with the given attributes changed, for one job."}}};
+const schema425 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."},"OutputPath":{"type":"string","description":"Folder receiving the files the scripts produce."}}};
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate121.evaluated;
+const evaluated0 = validate177.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12224,24 +19596,24 @@ errors++;
 }
 }
 }
-validate121.errors = vErrors;
+validate177.errors = vErrors;
 return errors === 0;
 }
-validate121.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate177.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate120.evaluated;
+const evaluated0 = validate176.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate121(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate177(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -12328,25 +19700,25 @@ errors++;
 }
 }
 }
-validate120.errors = vErrors;
+validate176.errors = vErrors;
 return errors === 0;
 }
-validate120.evaluated = {"props":{"Agent":true,"OpenIdClient":true,"OutputPath":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate176.evaluated = {"props":{"Agent":true,"OpenIdClient":true,"OutputPath":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/InvokeAspectsTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate119.evaluated;
+const evaluated0 = validate175.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate120(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate176(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -12383,26 +19755,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate119.errors = vErrors;
+validate175.errors = vErrors;
 return errors === 0;
 }
-validate119.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate175.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const InvokeAspectsTaskOverride = validate124;
-const schema275 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"InvokeAspectsTaskOverride: reuses the InvokeAspectsTask named by Identifier with the given attributes changed, for one job."};
+export const InvokeAspectsTaskOverride = validate180;
+const schema434 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"InvokeAspectsTaskOverride: reuses the InvokeAspectsTask named by Identifier with the given attributes changed, for one job."};
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate124.evaluated;
+const evaluated0 = validate180.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate120(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate176(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -12429,19 +19801,19 @@ errors++;
 }
 }
 }
-validate124.errors = vErrors;
+validate180.errors = vErrors;
 return errors === 0;
 }
-validate124.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate180.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const InvokeExpressionTask = validate126;
-const schema276 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/InvokeExpressionTask.json","title":"InvokeExpressionTask","description":"Runs a PowerShell script, on the agent when Agent is set, else on the server. Typical use: a custom export or any pre/post treatment.","x-element":"InvokeExpressionTask","x-kind":"task","x-side":"both","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","description":"Agent that runs the task. Absent = runs on the server."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"InputPath":{"type":"string","description":"Path of the .ps1 script to run."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server; when absent the default client from settings is used."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"InvokeExpressionTaskOverride: reuses the InvokeExpressionTask named by Identifier with the given attributes changed, for one job."}}};
-const schema277 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","description":"Agent that runs the task. Absent = runs on the server."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"InputPath":{"type":"string","description":"Path of the .ps1 script to run."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server; when absent the default client from settings is used."}}};
+export const InvokeExpressionTask = validate182;
+const schema435 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/InvokeExpressionTask.json","title":"InvokeExpressionTask","description":"Runs a PowerShell script, on the agent when Agent is set, else on the server. Typical use: a custom export or any pre/post treatment.","x-element":"InvokeExpressionTask","x-kind":"task","x-side":"both","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","description":"Agent that runs the task. Absent = runs on the server."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"InputPath":{"type":"string","description":"Path of the .ps1 script to run."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server; when absent the default client from settings is used."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"InvokeExpressionTaskOverride: reuses the InvokeExpressionTask named by Identifier with the given attributes changed, for one job."}}};
+const schema436 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","description":"Agent that runs the task. Absent = runs on the server."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"InputPath":{"type":"string","description":"Path of the .ps1 script to run."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server; when absent the default client from settings is used."}}};
 
-function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate128.evaluated;
+const evaluated0 = validate184.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12762,24 +20134,24 @@ errors++;
 }
 }
 }
-validate128.errors = vErrors;
+validate184.errors = vErrors;
 return errors === 0;
 }
-validate128.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate184.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate127.evaluated;
+const evaluated0 = validate183.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate128(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate184(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -12878,25 +20250,25 @@ errors++;
 }
 }
 }
-validate127.errors = vErrors;
+validate183.errors = vErrors;
 return errors === 0;
 }
-validate127.evaluated = {"props":{"Agent":true,"ContinueOnError":true,"InputPath":true,"OpenIdClient":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate183.evaluated = {"props":{"Agent":true,"ContinueOnError":true,"InputPath":true,"OpenIdClient":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/InvokeExpressionTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate126.evaluated;
+const evaluated0 = validate182.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate127(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+if(!(validate183(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -12933,26 +20305,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate126.errors = vErrors;
+validate182.errors = vErrors;
 return errors === 0;
 }
-validate126.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate182.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const InvokeExpressionTaskOverride = validate131;
-const schema287 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"InvokeExpressionTaskOverride: reuses the InvokeExpressionTask named by Identifier with the given attributes changed, for one job."};
+export const InvokeExpressionTaskOverride = validate187;
+const schema446 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"InvokeExpressionTaskOverride: reuses the InvokeExpressionTask named by Identifier with the given attributes changed, for one job."};
 
-function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate131.evaluated;
+const evaluated0 = validate187.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate127(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+if(!(validate183(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -12979,19 +20351,19 @@ errors++;
 }
 }
 }
-validate131.errors = vErrors;
+validate187.errors = vErrors;
 return errors === 0;
 }
-validate131.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate187.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const InvokeSqlCommandTask = validate133;
-const schema288 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/InvokeSqlCommandTask.json","title":"InvokeSqlCommandTask","description":"Runs an inline or file SQL command against a database declared in settings (Databases.<name>); query results are written as CSV files under OutputPath. Used as a custom export.","x-element":"InvokeSqlCommandTask","x-kind":"task","x-side":"both","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","description":"Agent that runs the task. Absent = runs on the server."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"DatabaseIdentifier":{"type":"string","description":"Key of the database connection string (settings Databases.<name>)."},"Encoding":{"type":"string","description":".NET encoding name of the output files."},"IsNotAQuery":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"The command returns no rows (DML/DDL): no output file."},"IsolationLevel":{"enum":["Unspecified","Chaos","ReadUncommitted","ReadCommitted","RepeatableRead","Serializable","Snapshot"],"x-enum-numbers":[-1,16,256,4096,65536,1048576,16777216],"description":"Transaction isolation level (.NET System.Data.IsolationLevel; the reference types it as a plain string)."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server; when absent the default client from settings is used."},"OutputPath":{"type":"string","description":"Folder where the CSV results are saved."},"Provider":{"type":"string","description":"Database provider name."},"ProviderAssemblyQualifiedName":{"type":"string","description":"Assembly-qualified type name of the database provider."},"SQLCommand":{"type":"string","description":"Inline SQL command (use SQLCommand or SQLInputFile)."},"SQLInputFile":{"type":"string","description":"Path of a file holding the SQL command."},"Timeout":{"$ref":"../common.json#/$defs/integer","minimum":0,"maximum":2147483,"default":0,"x-engine-default":30,"description":"Command timeout in seconds, at most 2147483 (the longest timer Node.js keeps); 0 = engine default of 30 s."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"InvokeSqlCommandTaskOverride: reuses the InvokeSqlCommandTask named by Identifier with the given attributes changed, for one job."}}};
-const schema289 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","description":"Agent that runs the task. Absent = runs on the server."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"DatabaseIdentifier":{"type":"string","description":"Key of the database connection string (settings Databases.<name>)."},"Encoding":{"type":"string","description":".NET encoding name of the output files."},"IsNotAQuery":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"The command returns no rows (DML/DDL): no output file."},"IsolationLevel":{"enum":["Unspecified","Chaos","ReadUncommitted","ReadCommitted","RepeatableRead","Serializable","Snapshot"],"x-enum-numbers":[-1,16,256,4096,65536,1048576,16777216],"description":"Transaction isolation level (.NET System.Data.IsolationLevel; the reference types it as a plain string)."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server; when absent the default client from settings is used."},"OutputPath":{"type":"string","description":"Folder where the CSV results are saved."},"Provider":{"type":"string","description":"Database provider name."},"ProviderAssemblyQualifiedName":{"type":"string","description":"Assembly-qualified type name of the database provider."},"SQLCommand":{"type":"string","description":"Inline SQL command (use SQLCommand or SQLInputFile)."},"SQLInputFile":{"type":"string","description":"Path of a file holding the SQL command."},"Timeout":{"$ref":"../common.json#/$defs/integer","minimum":0,"maximum":2147483,"default":0,"x-engine-default":30,"description":"Command timeout in seconds, at most 2147483 (the longest timer Node.js keeps); 0 = engine default of 30 s."}}};
+export const InvokeSqlCommandTask = validate189;
+const schema447 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/InvokeSqlCommandTask.json","title":"InvokeSqlCommandTask","description":"Runs an inline or file SQL command against a database declared in settings (Databases.<name>); query results are written as CSV files under OutputPath. Used as a custom export.","x-element":"InvokeSqlCommandTask","x-kind":"task","x-side":"both","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","description":"Agent that runs the task. Absent = runs on the server."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"DatabaseIdentifier":{"type":"string","description":"Key of the database connection string (settings Databases.<name>)."},"Encoding":{"type":"string","description":".NET encoding name of the output files."},"IsNotAQuery":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"The command returns no rows (DML/DDL): no output file."},"IsolationLevel":{"enum":["Unspecified","Chaos","ReadUncommitted","ReadCommitted","RepeatableRead","Serializable","Snapshot"],"x-enum-numbers":[-1,16,256,4096,65536,1048576,16777216],"description":"Transaction isolation level (.NET System.Data.IsolationLevel; the reference types it as a plain string)."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server; when absent the default client from settings is used."},"OutputPath":{"type":"string","description":"Folder where the CSV results are saved."},"Provider":{"type":"string","description":"Database provider name."},"ProviderAssemblyQualifiedName":{"type":"string","description":"Assembly-qualified type name of the database provider."},"SQLCommand":{"type":"string","description":"Inline SQL command (use SQLCommand or SQLInputFile)."},"SQLInputFile":{"type":"string","description":"Path of a file holding the SQL command."},"Timeout":{"$ref":"../common.json#/$defs/integer","minimum":0,"maximum":2147483,"default":0,"x-engine-default":30,"description":"Command timeout in seconds, at most 2147483 (the longest timer Node.js keeps); 0 = engine default of 30 s."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"InvokeSqlCommandTaskOverride: reuses the InvokeSqlCommandTask named by Identifier with the given attributes changed, for one job."}}};
+const schema448 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","description":"Agent that runs the task. Absent = runs on the server."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"DatabaseIdentifier":{"type":"string","description":"Key of the database connection string (settings Databases.<name>)."},"Encoding":{"type":"string","description":".NET encoding name of the output files."},"IsNotAQuery":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"The command returns no rows (DML/DDL): no output file."},"IsolationLevel":{"enum":["Unspecified","Chaos","ReadUncommitted","ReadCommitted","RepeatableRead","Serializable","Snapshot"],"x-enum-numbers":[-1,16,256,4096,65536,1048576,16777216],"description":"Transaction isolation level (.NET System.Data.IsolationLevel; the reference types it as a plain string)."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server; when absent the default client from settings is used."},"OutputPath":{"type":"string","description":"Folder where the CSV results are saved."},"Provider":{"type":"string","description":"Database provider name."},"ProviderAssemblyQualifiedName":{"type":"string","description":"Assembly-qualified type name of the database provider."},"SQLCommand":{"type":"string","description":"Inline SQL command (use SQLCommand or SQLInputFile)."},"SQLInputFile":{"type":"string","description":"Path of a file holding the SQL command."},"Timeout":{"$ref":"../common.json#/$defs/integer","minimum":0,"maximum":2147483,"default":0,"x-engine-default":30,"description":"Command timeout in seconds, at most 2147483 (the longest timer Node.js keeps); 0 = engine default of 30 s."}}};
 
-function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate135.evaluated;
+const evaluated0 = validate191.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13312,24 +20684,24 @@ errors++;
 }
 }
 }
-validate135.errors = vErrors;
+validate191.errors = vErrors;
 return errors === 0;
 }
-validate135.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate191.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate134.evaluated;
+const evaluated0 = validate190.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate135(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate191(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -13419,7 +20791,7 @@ errors++;
 if(data.IsolationLevel !== undefined){
 let data5 = data.IsolationLevel;
 if(!(((((((data5 === "Unspecified") || (data5 === "Chaos")) || (data5 === "ReadUncommitted")) || (data5 === "ReadCommitted")) || (data5 === "RepeatableRead")) || (data5 === "Serializable")) || (data5 === "Snapshot"))){
-const err7 = {instancePath:instancePath+"/IsolationLevel",schemaPath:"#/properties/IsolationLevel/enum",keyword:"enum",params:{allowedValues: schema289.properties.IsolationLevel.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/IsolationLevel",schemaPath:"#/properties/IsolationLevel/enum",keyword:"enum",params:{allowedValues: schema448.properties.IsolationLevel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -13582,25 +20954,25 @@ errors++;
 }
 }
 }
-validate134.errors = vErrors;
+validate190.errors = vErrors;
 return errors === 0;
 }
-validate134.evaluated = {"props":{"Agent":true,"ContinueOnError":true,"DatabaseIdentifier":true,"Encoding":true,"IsNotAQuery":true,"IsolationLevel":true,"OpenIdClient":true,"OutputPath":true,"Provider":true,"ProviderAssemblyQualifiedName":true,"SQLCommand":true,"SQLInputFile":true,"Timeout":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate190.evaluated = {"props":{"Agent":true,"ContinueOnError":true,"DatabaseIdentifier":true,"Encoding":true,"IsNotAQuery":true,"IsolationLevel":true,"OpenIdClient":true,"OutputPath":true,"Provider":true,"ProviderAssemblyQualifiedName":true,"SQLCommand":true,"SQLInputFile":true,"Timeout":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/InvokeSqlCommandTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate133.evaluated;
+const evaluated0 = validate189.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate134(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
+if(!(validate190(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -13637,26 +21009,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate133.errors = vErrors;
+validate189.errors = vErrors;
 return errors === 0;
 }
-validate133.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate189.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const InvokeSqlCommandTaskOverride = validate138;
-const schema301 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"InvokeSqlCommandTaskOverride: reuses the InvokeSqlCommandTask named by Identifier with the given attributes changed, for one job."};
+export const InvokeSqlCommandTaskOverride = validate194;
+const schema460 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"InvokeSqlCommandTaskOverride: reuses the InvokeSqlCommandTask named by Identifier with the given attributes changed, for one job."};
 
-function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate138.evaluated;
+const evaluated0 = validate194.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate134(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
+if(!(validate190(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -13683,19 +21055,18 @@ errors++;
 }
 }
 }
-validate138.errors = vErrors;
+validate194.errors = vErrors;
 return errors === 0;
 }
-validate138.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate194.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Job = validate141;
-const schema303 = {"title":"Job","description":"An ordered, optionally scheduled set of tasks, run by name (idm run <Identifier>).","x-element":"Job","x-kind":"job","x-children":["#task","Step","#override"],"type":"object","required":["Identifier","DisplayName_L1"],"unevaluatedProperties":false,"allOf":[{"$ref":"common.json#/$defs/displayNames"}],"properties":{"Agent":{"$ref":"common.json#/$defs/reference","x-ref":"Agent","description":"Agent that runs the job. Absent = the server runs it. Agent-side tasks without their own Agent inherit this one."},"CronTabExpression":{"type":"string","x-format":"cron","description":"Schedule for the built-in scheduler, crontab syntax (5 fields, or 6 with seconds)."},"CronTimeZone":{"$ref":"common.json#/$defs/CronTimeZone","default":"UTC","description":"Time zone of CronTabExpression: UTC (0) or ServerTime (1)."},"Identifier":{"$ref":"common.json#/$defs/identifier","description":"Unique job key; the name given to idm run."},"IsConnectorJob":{"$ref":"common.json#/$defs/boolean","default":false,"description":"The job belongs to a connector's own screen."},"IsIncremental":{"$ref":"common.json#/$defs/boolean","default":false,"description":"Marks the job as incremental (descriptive; behaviour comes from the task attributes)."},"IsInitializationJob":{"$ref":"common.json#/$defs/boolean","default":false,"description":"Marks the initialization job."},"LogLevel":{"$ref":"common.json#/$defs/LogLevel","default":"None","description":"Detail of the job's logs."},"UserStartDenied":{"$ref":"common.json#/$defs/boolean","default":false,"description":"The job cannot be started by hand."}}};
-const schema306 = {"enum":["UTC","ServerTime"],"x-enum-numbers":[0,1],"description":"Time zone of CronTabExpression: 0 UTC, 1 server time."};
+export const Job = validate197;
+const schema462 = {"title":"Job","description":"An ordered, optionally scheduled set of tasks, run by name (idm run <Identifier>).","x-element":"Job","x-kind":"job","x-children":["#task","Step","#override"],"type":"object","required":["Identifier","DisplayName_L1"],"unevaluatedProperties":false,"allOf":[{"$ref":"common.json#/$defs/displayNames"}],"properties":{"Agent":{"$ref":"common.json#/$defs/reference","x-ref":"Agent","description":"Agent that runs the job. Absent = the server runs it. Agent-side tasks without their own Agent inherit this one."},"CronTabExpression":{"type":"string","x-format":"cron","description":"Schedule for the built-in scheduler, crontab syntax (5 fields, or 6 with seconds)."},"CronTimeZone":{"$ref":"common.json#/$defs/CronTimeZone","default":"UTC","description":"Time zone of CronTabExpression: UTC (0) or ServerTime (1)."},"Identifier":{"$ref":"common.json#/$defs/identifier","description":"Unique job key; the name given to idm run."},"IsConnectorJob":{"$ref":"common.json#/$defs/boolean","default":false,"description":"The job belongs to a connector's own screen."},"IsIncremental":{"$ref":"common.json#/$defs/boolean","default":false,"description":"Marks the job as incremental (descriptive; behaviour comes from the task attributes)."},"IsInitializationJob":{"$ref":"common.json#/$defs/boolean","default":false,"description":"Marks the initialization job."},"LogLevel":{"$ref":"common.json#/$defs/LogLevel","default":"None","description":"Detail of the job's logs."},"UserStartDenied":{"$ref":"common.json#/$defs/boolean","default":false,"description":"The job cannot be started by hand."}}};
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate141.evaluated;
+const evaluated0 = validate197.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13967,7 +21338,7 @@ errors++;
 if(data.CronTimeZone !== undefined){
 let data18 = data.CronTimeZone;
 if(!((data18 === "UTC") || (data18 === "ServerTime"))){
-const err22 = {instancePath:instancePath+"/CronTimeZone",schemaPath:"common.json#/$defs/CronTimeZone/enum",keyword:"enum",params:{allowedValues: schema306.enum},message:"must be equal to one of the allowed values"};
+const err22 = {instancePath:instancePath+"/CronTimeZone",schemaPath:"common.json#/$defs/CronTimeZone/enum",keyword:"enum",params:{allowedValues: schema155.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -14096,20 +21467,20 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate141.errors = vErrors;
+validate197.errors = vErrors;
 return errors === 0;
 }
-validate141.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate197.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Language = validate142;
-const schema313 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/Language.json","title":"Language","description":"Declares a language and the N of its _LN attributes. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning.","x-element":"Language","x-kind":"model","x-open":true,"x-identifier":"Code","type":"object","required":["Code","IndicatorNumber"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Code":{"type":"string","pattern":"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$","description":"Culture code such as en-US."},"IndicatorNumber":{"$ref":"../common.json#/$defs/integer","minimum":1,"maximum":16,"description":"The N of the _LN attributes in this language."},"JsonPath":{"type":"string","description":"Translations file."}}};
+export const Language = validate198;
+const schema472 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/Language.json","title":"Language","description":"Declares a language and the N of its _LN attributes. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning.","x-element":"Language","x-kind":"model","x-open":true,"x-identifier":"Code","type":"object","required":["Code","IndicatorNumber"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Code":{"type":"string","pattern":"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$","description":"Culture code such as en-US."},"IndicatorNumber":{"$ref":"../common.json#/$defs/integer","minimum":1,"maximum":16,"description":"The N of the _LN attributes in this language."},"JsonPath":{"type":"string","description":"Translations file."}}};
 const pattern17 = new RegExp("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "u");
 
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/model/Language.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate142.evaluated;
+const evaluated0 = validate198.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14448,19 +21819,19 @@ vErrors.push(err27);
 }
 errors++;
 }
-validate142.errors = vErrors;
+validate198.errors = vErrors;
 return errors === 0;
 }
-validate142.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate198.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const MaintainIndexesTask = validate143;
-const schema316 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/MaintainIndexesTask.json","title":"MaintainIndexesTask","description":"Reorganises or rebuilds fragmented indexes, refreshes statistics and repairs data inconsistencies for all database tables. Last task of complete and initialization jobs.","x-element":"MaintainIndexesTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllIndexes":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Rebuild every index, whatever its fragmentation."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"NoNormalizationCheck":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Skip the data-inconsistency cleanup."},"Offline":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Rebuild indexes offline."},"PageCount":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":1000,"description":"Indexes with fewer pages are skipped; 0 = engine default of 1000."},"RebuildThreshold":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":30,"anyOf":[{"const":0},{"minimum":30,"maximum":90}],"description":"Fragmentation % above which an index is rebuilt instead of reorganised; valid 30-90, 0 = engine default of 30."},"ReorganizeThreshold":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":5,"description":"Fragmentation % below which an index is left alone; 0 = engine default of 5."},"UpdateStatsThreshold":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":10,"description":"Percentage of modified rows that triggers a statistics update; 0 = engine default of 10."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"MaintainIndexesTaskOverride: reuses the MaintainIndexesTask named by Identifier with the given attributes changed, for one job."}}};
-const schema317 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllIndexes":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Rebuild every index, whatever its fragmentation."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"NoNormalizationCheck":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Skip the data-inconsistency cleanup."},"Offline":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Rebuild indexes offline."},"PageCount":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":1000,"description":"Indexes with fewer pages are skipped; 0 = engine default of 1000."},"RebuildThreshold":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":30,"anyOf":[{"const":0},{"minimum":30,"maximum":90}],"description":"Fragmentation % above which an index is rebuilt instead of reorganised; valid 30-90, 0 = engine default of 30."},"ReorganizeThreshold":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":5,"description":"Fragmentation % below which an index is left alone; 0 = engine default of 5."},"UpdateStatsThreshold":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":10,"description":"Percentage of modified rows that triggers a statistics update; 0 = engine default of 10."}}};
+export const MaintainIndexesTask = validate199;
+const schema475 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/MaintainIndexesTask.json","title":"MaintainIndexesTask","description":"Reorganises or rebuilds fragmented indexes, refreshes statistics and repairs data inconsistencies for all database tables. Last task of complete and initialization jobs.","x-element":"MaintainIndexesTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllIndexes":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Rebuild every index, whatever its fragmentation."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"NoNormalizationCheck":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Skip the data-inconsistency cleanup."},"Offline":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Rebuild indexes offline."},"PageCount":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":1000,"description":"Indexes with fewer pages are skipped; 0 = engine default of 1000."},"RebuildThreshold":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":30,"anyOf":[{"const":0},{"minimum":30,"maximum":90}],"description":"Fragmentation % above which an index is rebuilt instead of reorganised; valid 30-90, 0 = engine default of 30."},"ReorganizeThreshold":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":5,"description":"Fragmentation % below which an index is left alone; 0 = engine default of 5."},"UpdateStatsThreshold":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":10,"description":"Percentage of modified rows that triggers a statistics update; 0 = engine default of 10."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"MaintainIndexesTaskOverride: reuses the MaintainIndexesTask named by Identifier with the given attributes changed, for one job."}}};
+const schema476 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllIndexes":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Rebuild every index, whatever its fragmentation."},"ContinueOnError":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"An error ends the task in Warning and the job goes on."},"NoNormalizationCheck":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Skip the data-inconsistency cleanup."},"Offline":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Rebuild indexes offline."},"PageCount":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":1000,"description":"Indexes with fewer pages are skipped; 0 = engine default of 1000."},"RebuildThreshold":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":30,"anyOf":[{"const":0},{"minimum":30,"maximum":90}],"description":"Fragmentation % above which an index is rebuilt instead of reorganised; valid 30-90, 0 = engine default of 30."},"ReorganizeThreshold":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":5,"description":"Fragmentation % below which an index is left alone; 0 = engine default of 5."},"UpdateStatsThreshold":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":10,"description":"Percentage of modified rows that triggers a statistics update; 0 = engine default of 10."}}};
 
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate145.evaluated;
+const evaluated0 = validate201.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14781,24 +22152,24 @@ errors++;
 }
 }
 }
-validate145.errors = vErrors;
+validate201.errors = vErrors;
 return errors === 0;
 }
-validate145.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate201.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate144.evaluated;
+const evaluated0 = validate200.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate145(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(!(validate201(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -15052,25 +22423,25 @@ errors++;
 }
 }
 }
-validate144.errors = vErrors;
+validate200.errors = vErrors;
 return errors === 0;
 }
-validate144.evaluated = {"props":{"AllIndexes":true,"ContinueOnError":true,"NoNormalizationCheck":true,"Offline":true,"PageCount":true,"RebuildThreshold":true,"ReorganizeThreshold":true,"UpdateStatsThreshold":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate200.evaluated = {"props":{"AllIndexes":true,"ContinueOnError":true,"NoNormalizationCheck":true,"Offline":true,"PageCount":true,"RebuildThreshold":true,"ReorganizeThreshold":true,"UpdateStatsThreshold":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/MaintainIndexesTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate143.evaluated;
+const evaluated0 = validate199.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate144(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+if(!(validate200(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -15107,26 +22478,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate143.errors = vErrors;
+validate199.errors = vErrors;
 return errors === 0;
 }
-validate143.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate199.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const MaintainIndexesTaskOverride = validate148;
-const schema332 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"MaintainIndexesTaskOverride: reuses the MaintainIndexesTask named by Identifier with the given attributes changed, for one job."};
+export const MaintainIndexesTaskOverride = validate204;
+const schema491 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"MaintainIndexesTaskOverride: reuses the MaintainIndexesTask named by Identifier with the given attributes changed, for one job."};
 
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate148.evaluated;
+const evaluated0 = validate204.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate144(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+if(!(validate200(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -15153,19 +22524,19 @@ errors++;
 }
 }
 }
-validate148.errors = vErrors;
+validate204.errors = vErrors;
 return errors === 0;
 }
-validate148.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate204.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ManageConfigurationIndexesTask = validate150;
-const schema333 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/ManageConfigurationIndexesTask.json","title":"ManageConfigurationIndexesTask","description":"Creates or updates the configuration-dependent SQL objects: search indexes and statistics, record join indexes and indexed views for dashboard counters.","x-element":"ManageConfigurationIndexesTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ManageConfigurationIndexesTaskOverride: reuses the ManageConfigurationIndexesTask named by Identifier with the given attributes changed, for one job."}}};
-const schema334 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
+export const ManageConfigurationIndexesTask = validate206;
+const schema492 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/ManageConfigurationIndexesTask.json","title":"ManageConfigurationIndexesTask","description":"Creates or updates the configuration-dependent SQL objects: search indexes and statistics, record join indexes and indexed views for dashboard counters.","x-element":"ManageConfigurationIndexesTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ManageConfigurationIndexesTaskOverride: reuses the ManageConfigurationIndexesTask named by Identifier with the given attributes changed, for one job."}}};
+const schema493 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
 
-function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate152.evaluated;
+const evaluated0 = validate208.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -15486,45 +22857,45 @@ errors++;
 }
 }
 }
-validate152.errors = vErrors;
+validate208.errors = vErrors;
 return errors === 0;
 }
-validate152.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate208.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate151.evaluated;
+const evaluated0 = validate207.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate152(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+if(!(validate208(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
 errors = vErrors.length;
 }
-validate151.errors = vErrors;
+validate207.errors = vErrors;
 return errors === 0;
 }
-validate151.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate207.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/ManageConfigurationIndexesTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate150.evaluated;
+const evaluated0 = validate206.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate151(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(!(validate207(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -15561,26 +22932,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate150.errors = vErrors;
+validate206.errors = vErrors;
 return errors === 0;
 }
-validate150.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate206.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ManageConfigurationIndexesTaskOverride = validate155;
-const schema341 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ManageConfigurationIndexesTaskOverride: reuses the ManageConfigurationIndexesTask named by Identifier with the given attributes changed, for one job."};
+export const ManageConfigurationIndexesTaskOverride = validate211;
+const schema500 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ManageConfigurationIndexesTaskOverride: reuses the ManageConfigurationIndexesTask named by Identifier with the given attributes changed, for one job."};
 
-function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate155.evaluated;
+const evaluated0 = validate211.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate151(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(!(validate207(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -15607,19 +22978,19 @@ errors++;
 }
 }
 }
-validate155.errors = vErrors;
+validate211.errors = vErrors;
 return errors === 0;
 }
-validate155.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate211.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const OpenIdClient = validate157;
-const schema342 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/OpenIdClient.json","title":"OpenIdClient","description":"Client (id + hashed secret) whose profile an agent uses to call the server. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning.","x-element":"OpenIdClient","x-kind":"model","x-open":true,"type":"object","required":["Identifier","DisplayName_L1"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"HashedSecret":{"type":"string","description":"Hashed secret of the client."},"Identifier":{"$ref":"../common.json#/$defs/identifier"},"Profile":{"type":"string","description":"Profile granted to the client."}}};
+export const OpenIdClient = validate213;
+const schema501 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/OpenIdClient.json","title":"OpenIdClient","description":"Client (id + hashed secret) whose profile an agent uses to call the server. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning.","x-element":"OpenIdClient","x-kind":"model","x-open":true,"type":"object","required":["Identifier","DisplayName_L1"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"HashedSecret":{"type":"string","description":"Hashed secret of the client."},"Identifier":{"$ref":"../common.json#/$defs/identifier"},"Profile":{"type":"string","description":"Profile granted to the client."}}};
 
-function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/model/OpenIdClient.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate157.evaluated;
+const evaluated0 = validate213.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -15923,21 +23294,21 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate157.errors = vErrors;
+validate213.errors = vErrors;
 return errors === 0;
 }
-validate157.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate213.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const PrepareSynchronizationTask = validate158;
-const schema345 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/PrepareSynchronizationTask.json","title":"PrepareSynchronizationTask","description":"Cleanses and sorts the exported CSV files of a connector, computes deltas in incremental mode and uploads the result to the server for SynchronizeTask (step 2 of Export -> PrepareSynchronization -> Synchronize).","x-element":"PrepareSynchronizationTask","x-kind":"task","x-side":"agent","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1","Connector"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"ColumnName":{"type":"string","description":"Name of the command column when the input files already hold changes."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose exported files are prepared."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."},"SynchronizationMode":{"$ref":"../common.json#/$defs/DataCollectType","description":"Initial, Complete or Incremental. Required by the reference; not enforced here. Must match the connector's Export and Synchronize."},"Type":{"$ref":"../common.json#/$defs/PrepareSynchronizationType","default":"None","description":"Executable variant: None (standard), Changes (input already holds changes) or ActiveDirectory (DirSync cookie)."},"WorkingDirectory":{"type":"string","description":"Overrides the work directory receiving the prepared files."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"PrepareSynchronizationTaskOverride: reuses the PrepareSynchronizationTask named by Identifier with the given attributes changed, for one job."}}};
-const schema346 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"ColumnName":{"type":"string","description":"Name of the command column when the input files already hold changes."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose exported files are prepared."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."},"SynchronizationMode":{"$ref":"../common.json#/$defs/DataCollectType","description":"Initial, Complete or Incremental. Required by the reference; not enforced here. Must match the connector's Export and Synchronize."},"Type":{"$ref":"../common.json#/$defs/PrepareSynchronizationType","default":"None","description":"Executable variant: None (standard), Changes (input already holds changes) or ActiveDirectory (DirSync cookie)."},"WorkingDirectory":{"type":"string","description":"Overrides the work directory receiving the prepared files."}}};
-const schema356 = {"enum":["Initial","Complete","Incremental"],"x-enum-numbers":[0,1,2],"description":"Synchronization mode: 0 Initial, 1 Complete, 2 Incremental."};
-const schema357 = {"enum":["None","Changes","ActiveDirectory"],"x-enum-numbers":[0,1,2],"description":"Variant of prepare/synchronize: None (standard), Changes (input already holds changes), ActiveDirectory (DirSync cookie). The reference never lists the full enum; these are the values it shows."};
+export const PrepareSynchronizationTask = validate214;
+const schema504 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/PrepareSynchronizationTask.json","title":"PrepareSynchronizationTask","description":"Cleanses and sorts the exported CSV files of a connector, computes deltas in incremental mode and uploads the result to the server for SynchronizeTask (step 2 of Export -> PrepareSynchronization -> Synchronize).","x-element":"PrepareSynchronizationTask","x-kind":"task","x-side":"agent","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1","Connector"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"ColumnName":{"type":"string","description":"Name of the command column when the input files already hold changes."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose exported files are prepared."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."},"SynchronizationMode":{"$ref":"../common.json#/$defs/DataCollectType","description":"Initial, Complete or Incremental. Required by the reference; not enforced here. Must match the connector's Export and Synchronize."},"Type":{"$ref":"../common.json#/$defs/PrepareSynchronizationType","default":"None","description":"Executable variant: None (standard), Changes (input already holds changes) or ActiveDirectory (DirSync cookie)."},"WorkingDirectory":{"type":"string","description":"Overrides the work directory receiving the prepared files."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"PrepareSynchronizationTaskOverride: reuses the PrepareSynchronizationTask named by Identifier with the given attributes changed, for one job."}}};
+const schema505 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"ColumnName":{"type":"string","description":"Name of the command column when the input files already hold changes."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose exported files are prepared."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."},"SynchronizationMode":{"$ref":"../common.json#/$defs/DataCollectType","description":"Initial, Complete or Incremental. Required by the reference; not enforced here. Must match the connector's Export and Synchronize."},"Type":{"$ref":"../common.json#/$defs/PrepareSynchronizationType","default":"None","description":"Executable variant: None (standard), Changes (input already holds changes) or ActiveDirectory (DirSync cookie)."},"WorkingDirectory":{"type":"string","description":"Overrides the work directory receiving the prepared files."}}};
+const schema515 = {"enum":["Initial","Complete","Incremental"],"x-enum-numbers":[0,1,2],"description":"Synchronization mode: 0 Initial, 1 Complete, 2 Incremental."};
+const schema516 = {"enum":["None","Changes","ActiveDirectory"],"x-enum-numbers":[0,1,2],"description":"Variant of prepare/synchronize: None (standard), Changes (input already holds changes), ActiveDirectory (DirSync cookie). The reference never lists the full enum; these are the values it shows."};
 
-function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate160.evaluated;
+const evaluated0 = validate216.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -16258,24 +23629,24 @@ errors++;
 }
 }
 }
-validate160.errors = vErrors;
+validate216.errors = vErrors;
 return errors === 0;
 }
-validate160.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate216.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate159.evaluated;
+const evaluated0 = validate215.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate160(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
+if(!(validate216(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -16399,7 +23770,7 @@ errors++;
 if(data.SynchronizationMode !== undefined){
 let data4 = data.SynchronizationMode;
 if(!(((data4 === "Initial") || (data4 === "Complete")) || (data4 === "Incremental"))){
-const err10 = {instancePath:instancePath+"/SynchronizationMode",schemaPath:"../common.json#/$defs/DataCollectType/enum",keyword:"enum",params:{allowedValues: schema356.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/SynchronizationMode",schemaPath:"../common.json#/$defs/DataCollectType/enum",keyword:"enum",params:{allowedValues: schema515.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -16412,7 +23783,7 @@ errors++;
 if(data.Type !== undefined){
 let data5 = data.Type;
 if(!(((data5 === "None") || (data5 === "Changes")) || (data5 === "ActiveDirectory"))){
-const err11 = {instancePath:instancePath+"/Type",schemaPath:"../common.json#/$defs/PrepareSynchronizationType/enum",keyword:"enum",params:{allowedValues: schema357.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/Type",schemaPath:"../common.json#/$defs/PrepareSynchronizationType/enum",keyword:"enum",params:{allowedValues: schema516.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -16435,25 +23806,25 @@ errors++;
 }
 }
 }
-validate159.errors = vErrors;
+validate215.errors = vErrors;
 return errors === 0;
 }
-validate159.evaluated = {"props":{"Agent":true,"ColumnName":true,"Connector":true,"OpenIdClient":true,"SynchronizationMode":true,"Type":true,"WorkingDirectory":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate215.evaluated = {"props":{"Agent":true,"ColumnName":true,"Connector":true,"OpenIdClient":true,"SynchronizationMode":true,"Type":true,"WorkingDirectory":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/PrepareSynchronizationTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate158.evaluated;
+const evaluated0 = validate214.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate159(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
+if(!(validate215(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -16500,26 +23871,26 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate158.errors = vErrors;
+validate214.errors = vErrors;
 return errors === 0;
 }
-validate158.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate214.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const PrepareSynchronizationTaskOverride = validate163;
-const schema358 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"PrepareSynchronizationTaskOverride: reuses the PrepareSynchronizationTask named by Identifier with the given attributes changed, for one job."};
+export const PrepareSynchronizationTaskOverride = validate219;
+const schema517 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"PrepareSynchronizationTaskOverride: reuses the PrepareSynchronizationTask named by Identifier with the given attributes changed, for one job."};
 
-function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate163.evaluated;
+const evaluated0 = validate219.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate159(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
+if(!(validate215(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -16546,19 +23917,19 @@ errors++;
 }
 }
 }
-validate163.errors = vErrors;
+validate219.errors = vErrors;
 return errors === 0;
 }
-validate163.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate219.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ProcessAccessCertificationItemsTask = validate165;
-const schema359 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/ProcessAccessCertificationItemsTask.json","title":"ProcessAccessCertificationItemsTask","description":"Deprovisions the declined assignments of access certification items pending processing and marks the items Applied. Step 4 of the certification job.","x-element":"ProcessAccessCertificationItemsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ProcessAccessCertificationItemsTaskOverride: reuses the ProcessAccessCertificationItemsTask named by Identifier with the given attributes changed, for one job."}}};
-const schema360 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
+export const ProcessAccessCertificationItemsTask = validate221;
+const schema518 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/ProcessAccessCertificationItemsTask.json","title":"ProcessAccessCertificationItemsTask","description":"Deprovisions the declined assignments of access certification items pending processing and marks the items Applied. Step 4 of the certification job.","x-element":"ProcessAccessCertificationItemsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ProcessAccessCertificationItemsTaskOverride: reuses the ProcessAccessCertificationItemsTask named by Identifier with the given attributes changed, for one job."}}};
+const schema519 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
 
-function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate167.evaluated;
+const evaluated0 = validate223.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -16879,45 +24250,45 @@ errors++;
 }
 }
 }
-validate167.errors = vErrors;
+validate223.errors = vErrors;
 return errors === 0;
 }
-validate167.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate223.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate166.evaluated;
+const evaluated0 = validate222.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate167(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+if(!(validate223(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
 errors = vErrors.length;
 }
-validate166.errors = vErrors;
+validate222.errors = vErrors;
 return errors === 0;
 }
-validate166.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate222.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/ProcessAccessCertificationItemsTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate165.evaluated;
+const evaluated0 = validate221.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate166(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate222(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -16954,26 +24325,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate165.errors = vErrors;
+validate221.errors = vErrors;
 return errors === 0;
 }
-validate165.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate221.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ProcessAccessCertificationItemsTaskOverride = validate170;
-const schema367 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ProcessAccessCertificationItemsTaskOverride: reuses the ProcessAccessCertificationItemsTask named by Identifier with the given attributes changed, for one job."};
+export const ProcessAccessCertificationItemsTaskOverride = validate226;
+const schema526 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ProcessAccessCertificationItemsTaskOverride: reuses the ProcessAccessCertificationItemsTask named by Identifier with the given attributes changed, for one job."};
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate170.evaluated;
+const evaluated0 = validate226.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate166(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate222(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -17000,19 +24371,19 @@ errors++;
 }
 }
 }
-validate170.errors = vErrors;
+validate226.errors = vErrors;
 return errors === 0;
 }
-validate170.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate226.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ResetValidFromTask = validate172;
-const schema368 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/ResetValidFromTask.json","title":"ResetValidFromTask","description":"Sets the ValidFrom of every entity's earliest history record to 0001-01-01 so that initially loaded data is valid from the start. Initialization job only.","x-element":"ResetValidFromTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ResetValidFromTaskOverride: reuses the ResetValidFromTask named by Identifier with the given attributes changed, for one job."}}};
-const schema369 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
+export const RefreshSchemaTask = validate228;
+const schema527 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/RefreshSchemaTask.json","title":"RefreshSchemaTask","description":"Refreshes the schema of the connector's connections (the connector page's task that CreateConnectorsJobs generates).","x-element":"RefreshSchemaTask","x-kind":"task","x-side":"agent","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"RefreshSchemaTaskOverride: reuses the RefreshSchemaTask named by Identifier with the given attributes changed, for one job."}}};
+const schema528 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
 
-function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate174.evaluated;
+const evaluated0 = validate230.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -17333,45 +24704,45 @@ errors++;
 }
 }
 }
-validate174.errors = vErrors;
+validate230.errors = vErrors;
 return errors === 0;
 }
-validate174.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate230.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate173.evaluated;
+const evaluated0 = validate229.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate174(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+if(!(validate230(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate230.errors : vErrors.concat(validate230.errors);
 errors = vErrors.length;
 }
-validate173.errors = vErrors;
+validate229.errors = vErrors;
 return errors === 0;
 }
-validate173.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate229.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://idm-toolkit.dev/schema/tasks/ResetValidFromTask.json" */;
+function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/tasks/RefreshSchemaTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate172.evaluated;
+const evaluated0 = validate228.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate173(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
+if(!(validate229(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -17408,26 +24779,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate172.errors = vErrors;
+validate228.errors = vErrors;
 return errors === 0;
 }
-validate172.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate228.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ResetValidFromTaskOverride = validate177;
-const schema376 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ResetValidFromTaskOverride: reuses the ResetValidFromTask named by Identifier with the given attributes changed, for one job."};
+export const RefreshSchemaTaskOverride = validate233;
+const schema535 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"RefreshSchemaTaskOverride: reuses the RefreshSchemaTask named by Identifier with the given attributes changed, for one job."};
 
-function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate177.evaluated;
+const evaluated0 = validate233.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate173(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
+if(!(validate229(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -17454,19 +24825,473 @@ errors++;
 }
 }
 }
-validate177.errors = vErrors;
+validate233.errors = vErrors;
 return errors === 0;
 }
-validate177.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate233.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ResourceType = validate179;
-const schema377 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/ResourceType.json","title":"ResourceType","description":"Owner entity type to target entity type relationship, with its provisioning rules. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning.","x-element":"ResourceType","x-kind":"model","x-open":true,"type":"object","required":["Identifier","DisplayName_L1"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Identifier":{"$ref":"../common.json#/$defs/identifier"}}};
+export const ResetValidFromTask = validate235;
+const schema536 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/ResetValidFromTask.json","title":"ResetValidFromTask","description":"Sets the ValidFrom of every entity's earliest history record to 0001-01-01 so that initially loaded data is valid from the start. Initialization job only.","x-element":"ResetValidFromTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ResetValidFromTaskOverride: reuses the ResetValidFromTask named by Identifier with the given attributes changed, for one job."}}};
+const schema537 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
 
-function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate237.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 !== undefined){
+if(typeof data.DisplayName_L1 !== "string"){
+const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.DisplayName_L10 !== undefined){
+if(typeof data.DisplayName_L10 !== "string"){
+const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.DisplayName_L11 !== undefined){
+if(typeof data.DisplayName_L11 !== "string"){
+const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.DisplayName_L12 !== undefined){
+if(typeof data.DisplayName_L12 !== "string"){
+const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.DisplayName_L13 !== undefined){
+if(typeof data.DisplayName_L13 !== "string"){
+const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.DisplayName_L14 !== undefined){
+if(typeof data.DisplayName_L14 !== "string"){
+const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.DisplayName_L15 !== undefined){
+if(typeof data.DisplayName_L15 !== "string"){
+const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.DisplayName_L16 !== undefined){
+if(typeof data.DisplayName_L16 !== "string"){
+const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.DisplayName_L2 !== undefined){
+if(typeof data.DisplayName_L2 !== "string"){
+const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.DisplayName_L3 !== undefined){
+if(typeof data.DisplayName_L3 !== "string"){
+const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.DisplayName_L4 !== undefined){
+if(typeof data.DisplayName_L4 !== "string"){
+const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.DisplayName_L5 !== undefined){
+if(typeof data.DisplayName_L5 !== "string"){
+const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.DisplayName_L6 !== undefined){
+if(typeof data.DisplayName_L6 !== "string"){
+const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.DisplayName_L7 !== undefined){
+if(typeof data.DisplayName_L7 !== "string"){
+const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.DisplayName_L8 !== undefined){
+if(typeof data.DisplayName_L8 !== "string"){
+const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.DisplayName_L9 !== undefined){
+if(typeof data.DisplayName_L9 !== "string"){
+const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Connector !== undefined){
+let data16 = data.Connector;
+if(typeof data16 === "string"){
+if(func1(data16) > 442){
+const err16 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(func1(data16) < 1){
+const err17 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.Identifier !== undefined){
+let data17 = data.Identifier;
+if(typeof data17 === "string"){
+if(func1(data17) > 442){
+const err19 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(func1(data17) < 1){
+const err20 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.Level !== undefined){
+let data18 = data.Level;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err22 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 2147483647 || isNaN(data18)){
+const err23 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data18 < -2147483648 || isNaN(data18)){
+const err24 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+if(data.LogLevel !== undefined){
+let data19 = data.LogLevel;
+if(!(((((((data19 === "Trace") || (data19 === "Debug")) || (data19 === "Information")) || (data19 === "Warning")) || (data19 === "Error")) || (data19 === "Critical")) || (data19 === "None"))){
+const err25 = {instancePath:instancePath+"/LogLevel",schemaPath:"#/$defs/LogLevel/enum",keyword:"enum",params:{allowedValues: schema39.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+validate237.errors = vErrors;
+return errors === 0;
+}
+validate237.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate236.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate237(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
+errors = vErrors.length;
+}
+validate236.errors = vErrors;
+return errors === 0;
+}
+validate236.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/tasks/ResetValidFromTask.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate235.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate236(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DisplayName_L1"},message:"must have required property '"+"DisplayName_L1"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate235.errors = vErrors;
+return errors === 0;
+}
+validate235.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const ResetValidFromTaskOverride = validate240;
+const schema544 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ResetValidFromTaskOverride: reuses the ResetValidFromTask named by Identifier with the given attributes changed, for one job."};
+
+function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate240.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate236(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Identifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Identifier"},message:"must have required property '"+"Identifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+validate240.errors = vErrors;
+return errors === 0;
+}
+validate240.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const ResourceType = validate242;
+const schema545 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/ResourceType.json","title":"ResourceType","description":"Owner entity type to target entity type relationship, with its provisioning rules. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning.","x-element":"ResourceType","x-kind":"model","x-open":true,"type":"object","required":["Identifier","DisplayName_L1"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Identifier":{"$ref":"../common.json#/$defs/identifier"}}};
+
+function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/model/ResourceType.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate179.evaluated;
+const evaluated0 = validate242.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -17746,19 +25571,19 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate179.errors = vErrors;
+validate242.errors = vErrors;
 return errors === 0;
 }
-validate179.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate242.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SavePreExistingAccessRightsTask = validate180;
-const schema380 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SavePreExistingAccessRightsTask.json","title":"SavePreExistingAccessRightsTask","description":"Re-qualifies the assignments found in the managed systems by the initial load as pre-existing access rights, updating their workflow and provisioning states. Last business task of the initialization job.","x-element":"SavePreExistingAccessRightsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AssignedResourceNavigationSQL":{"type":"string","description":"SQL selecting the AssignedResourceNavigation rows to update."},"AssignedResourceScalarSQL":{"type":"string","description":"SQL selecting the AssignedResourceScalar rows to update."},"AssignedResourceTypeSQL":{"type":"string","description":"SQL selecting the AssignedResourceType rows to update."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SavePreExistingAccessRightsTaskOverride: reuses the SavePreExistingAccessRightsTask named by Identifier with the given attributes changed, for one job."}}};
-const schema381 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AssignedResourceNavigationSQL":{"type":"string","description":"SQL selecting the AssignedResourceNavigation rows to update."},"AssignedResourceScalarSQL":{"type":"string","description":"SQL selecting the AssignedResourceScalar rows to update."},"AssignedResourceTypeSQL":{"type":"string","description":"SQL selecting the AssignedResourceType rows to update."}}};
+export const SavePreExistingAccessRightsTask = validate243;
+const schema548 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SavePreExistingAccessRightsTask.json","title":"SavePreExistingAccessRightsTask","description":"Re-qualifies the assignments found in the managed systems by the initial load as pre-existing access rights, updating their workflow and provisioning states. Last business task of the initialization job.","x-element":"SavePreExistingAccessRightsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AssignedResourceNavigationSQL":{"type":"string","description":"SQL selecting the AssignedResourceNavigation rows to update."},"AssignedResourceScalarSQL":{"type":"string","description":"SQL selecting the AssignedResourceScalar rows to update."},"AssignedResourceTypeSQL":{"type":"string","description":"SQL selecting the AssignedResourceType rows to update."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SavePreExistingAccessRightsTaskOverride: reuses the SavePreExistingAccessRightsTask named by Identifier with the given attributes changed, for one job."}}};
+const schema549 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AssignedResourceNavigationSQL":{"type":"string","description":"SQL selecting the AssignedResourceNavigation rows to update."},"AssignedResourceScalarSQL":{"type":"string","description":"SQL selecting the AssignedResourceScalar rows to update."},"AssignedResourceTypeSQL":{"type":"string","description":"SQL selecting the AssignedResourceType rows to update."}}};
 
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate182.evaluated;
+const evaluated0 = validate245.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -18079,24 +25904,24 @@ errors++;
 }
 }
 }
-validate182.errors = vErrors;
+validate245.errors = vErrors;
 return errors === 0;
 }
-validate182.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate245.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate181.evaluated;
+const evaluated0 = validate244.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate182(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+if(!(validate245(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -18137,25 +25962,25 @@ errors++;
 }
 }
 }
-validate181.errors = vErrors;
+validate244.errors = vErrors;
 return errors === 0;
 }
-validate181.evaluated = {"props":{"AssignedResourceNavigationSQL":true,"AssignedResourceScalarSQL":true,"AssignedResourceTypeSQL":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate244.evaluated = {"props":{"AssignedResourceNavigationSQL":true,"AssignedResourceScalarSQL":true,"AssignedResourceTypeSQL":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/SavePreExistingAccessRightsTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate180.evaluated;
+const evaluated0 = validate243.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate181(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+if(!(validate244(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -18192,26 +26017,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate180.errors = vErrors;
+validate243.errors = vErrors;
 return errors === 0;
 }
-validate180.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate243.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SavePreExistingAccessRightsTaskOverride = validate185;
-const schema388 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SavePreExistingAccessRightsTaskOverride: reuses the SavePreExistingAccessRightsTask named by Identifier with the given attributes changed, for one job."};
+export const SavePreExistingAccessRightsTaskOverride = validate248;
+const schema556 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SavePreExistingAccessRightsTaskOverride: reuses the SavePreExistingAccessRightsTask named by Identifier with the given attributes changed, for one job."};
 
-function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate185.evaluated;
+const evaluated0 = validate248.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate181(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+if(!(validate244(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -18238,19 +26063,19 @@ errors++;
 }
 }
 }
-validate185.errors = vErrors;
+validate248.errors = vErrors;
 return errors === 0;
 }
-validate185.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate248.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SendAccessCertificationNotificationTask = validate187;
-const schema389 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SendAccessCertificationNotificationTask.json","title":"SendAccessCertificationNotificationTask","description":"Emails the reviewers that have pending items in access certification campaigns flagged NotificationNeeded. Step 3 of the certification job.","x-element":"SendAccessCertificationNotificationTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendAccessCertificationNotificationTaskOverride: reuses the SendAccessCertificationNotificationTask named by Identifier with the given attributes changed, for one job."}}};
-const schema390 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
+export const SendAccessCertificationNotificationTask = validate250;
+const schema557 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SendAccessCertificationNotificationTask.json","title":"SendAccessCertificationNotificationTask","description":"Emails the reviewers that have pending items in access certification campaigns flagged NotificationNeeded. Step 3 of the certification job.","x-element":"SendAccessCertificationNotificationTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendAccessCertificationNotificationTaskOverride: reuses the SendAccessCertificationNotificationTask named by Identifier with the given attributes changed, for one job."}}};
+const schema558 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
 
-function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate189.evaluated;
+const evaluated0 = validate252.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -18571,45 +26396,45 @@ errors++;
 }
 }
 }
-validate189.errors = vErrors;
+validate252.errors = vErrors;
 return errors === 0;
 }
-validate189.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate252.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate188.evaluated;
+const evaluated0 = validate251.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate189(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+if(!(validate252(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
 errors = vErrors.length;
 }
-validate188.errors = vErrors;
+validate251.errors = vErrors;
 return errors === 0;
 }
-validate188.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate251.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/SendAccessCertificationNotificationTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate187.evaluated;
+const evaluated0 = validate250.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate188(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+if(!(validate251(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -18646,26 +26471,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate187.errors = vErrors;
+validate250.errors = vErrors;
 return errors === 0;
 }
-validate187.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate250.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SendAccessCertificationNotificationTaskOverride = validate192;
-const schema397 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendAccessCertificationNotificationTaskOverride: reuses the SendAccessCertificationNotificationTask named by Identifier with the given attributes changed, for one job."};
+export const SendAccessCertificationNotificationTaskOverride = validate255;
+const schema565 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendAccessCertificationNotificationTaskOverride: reuses the SendAccessCertificationNotificationTask named by Identifier with the given attributes changed, for one job."};
 
-function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate192.evaluated;
+const evaluated0 = validate255.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate188(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+if(!(validate251(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -18692,19 +26517,19 @@ errors++;
 }
 }
 }
-validate192.errors = vErrors;
+validate255.errors = vErrors;
 return errors === 0;
 }
-validate192.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate255.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SendNotificationsTask = validate194;
-const schema398 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SendNotificationsTask.json","title":"SendNotificationsTask","description":"Evaluates the custom notifications whose owner entity type is listed, renders them and mails the recipients, re-sending reminders once their interval has elapsed.","x-element":"SendNotificationsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendNotificationsTaskOverride: reuses the SendNotificationsTask named by Identifier with the given attributes changed, for one job."}}};
-const schema399 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."}}};
+export const SendNotificationsTask = validate257;
+const schema566 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SendNotificationsTask.json","title":"SendNotificationsTask","description":"Evaluates the custom notifications whose owner entity type is listed, renders them and mails the recipients, re-sending reminders once their interval has elapsed.","x-element":"SendNotificationsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendNotificationsTaskOverride: reuses the SendNotificationsTask named by Identifier with the given attributes changed, for one job."}}};
+const schema567 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."}}};
 
-function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate196.evaluated;
+const evaluated0 = validate259.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -19025,24 +26850,24 @@ errors++;
 }
 }
 }
-validate196.errors = vErrors;
+validate259.errors = vErrors;
 return errors === 0;
 }
-validate196.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate259.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate195.evaluated;
+const evaluated0 = validate258.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate196(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate259(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -19082,25 +26907,25 @@ errors++;
 }
 }
 }
-validate195.errors = vErrors;
+validate258.errors = vErrors;
 return errors === 0;
 }
-validate195.evaluated = {"props":{"BatchSize":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate258.evaluated = {"props":{"BatchSize":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/SendNotificationsTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate194.evaluated;
+const evaluated0 = validate257.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate195(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
+if(!(validate258(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -19137,26 +26962,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate194.errors = vErrors;
+validate257.errors = vErrors;
 return errors === 0;
 }
-validate194.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate257.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SendNotificationsTaskOverride = validate199;
-const schema407 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendNotificationsTaskOverride: reuses the SendNotificationsTask named by Identifier with the given attributes changed, for one job."};
+export const SendNotificationsTaskOverride = validate262;
+const schema575 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendNotificationsTaskOverride: reuses the SendNotificationsTask named by Identifier with the given attributes changed, for one job."};
 
-function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate199.evaluated;
+const evaluated0 = validate262.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate195(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
+if(!(validate258(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -19183,19 +27008,19 @@ errors++;
 }
 }
 }
-validate199.errors = vErrors;
+validate262.errors = vErrors;
 return errors === 0;
 }
-validate199.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate262.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SendRoleModelNotificationsTask = validate201;
-const schema408 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SendRoleModelNotificationsTask.json","title":"SendRoleModelNotificationsTask","description":"Mails every user who has role assignments waiting for their single-step review, for owners of the listed entity types.","x-element":"SendRoleModelNotificationsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendRoleModelNotificationsTaskOverride: reuses the SendRoleModelNotificationsTask named by Identifier with the given attributes changed, for one job."}}};
-const schema409 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
+export const SendRoleModelNotificationsTask = validate264;
+const schema576 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SendRoleModelNotificationsTask.json","title":"SendRoleModelNotificationsTask","description":"Mails every user who has role assignments waiting for their single-step review, for owners of the listed entity types.","x-element":"SendRoleModelNotificationsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendRoleModelNotificationsTaskOverride: reuses the SendRoleModelNotificationsTask named by Identifier with the given attributes changed, for one job."}}};
+const schema577 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
 
-function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate203.evaluated;
+const evaluated0 = validate266.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -19516,45 +27341,45 @@ errors++;
 }
 }
 }
-validate203.errors = vErrors;
+validate266.errors = vErrors;
 return errors === 0;
 }
-validate203.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate266.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate202.evaluated;
+const evaluated0 = validate265.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate203(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+if(!(validate266(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
 errors = vErrors.length;
 }
-validate202.errors = vErrors;
+validate265.errors = vErrors;
 return errors === 0;
 }
-validate202.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate265.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate264(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/SendRoleModelNotificationsTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate201.evaluated;
+const evaluated0 = validate264.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate202(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
+if(!(validate265(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -19591,26 +27416,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate201.errors = vErrors;
+validate264.errors = vErrors;
 return errors === 0;
 }
-validate201.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate264.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SendRoleModelNotificationsTaskOverride = validate206;
-const schema416 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendRoleModelNotificationsTaskOverride: reuses the SendRoleModelNotificationsTask named by Identifier with the given attributes changed, for one job."};
+export const SendRoleModelNotificationsTaskOverride = validate269;
+const schema584 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendRoleModelNotificationsTaskOverride: reuses the SendRoleModelNotificationsTask named by Identifier with the given attributes changed, for one job."};
 
-function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate206.evaluated;
+const evaluated0 = validate269.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate202(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
+if(!(validate265(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -19637,19 +27462,19 @@ errors++;
 }
 }
 }
-validate206.errors = vErrors;
+validate269.errors = vErrors;
 return errors === 0;
 }
-validate206.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate269.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SetAccessCertificationReviewerTask = validate208;
-const schema417 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SetAccessCertificationReviewerTask.json","title":"SetAccessCertificationReviewerTask","description":"Assigns each access certification item to one reviewer whose profile scope covers it, picked at random when several match. Step 2 of the certification job.","x-element":"SetAccessCertificationReviewerTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetAccessCertificationReviewerTaskOverride: reuses the SetAccessCertificationReviewerTask named by Identifier with the given attributes changed, for one job."}}};
-const schema418 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
+export const SetAccessCertificationReviewerTask = validate271;
+const schema585 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SetAccessCertificationReviewerTask.json","title":"SetAccessCertificationReviewerTask","description":"Assigns each access certification item to one reviewer whose profile scope covers it, picked at random when several match. Step 2 of the certification job.","x-element":"SetAccessCertificationReviewerTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetAccessCertificationReviewerTaskOverride: reuses the SetAccessCertificationReviewerTask named by Identifier with the given attributes changed, for one job."}}};
+const schema586 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
 
-function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate273(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate210.evaluated;
+const evaluated0 = validate273.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -19970,45 +27795,45 @@ errors++;
 }
 }
 }
-validate210.errors = vErrors;
+validate273.errors = vErrors;
 return errors === 0;
 }
-validate210.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate273.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate209.evaluated;
+const evaluated0 = validate272.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate210(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate210.errors : vErrors.concat(validate210.errors);
+if(!(validate273(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate273.errors : vErrors.concat(validate273.errors);
 errors = vErrors.length;
 }
-validate209.errors = vErrors;
+validate272.errors = vErrors;
 return errors === 0;
 }
-validate209.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate272.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/SetAccessCertificationReviewerTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate208.evaluated;
+const evaluated0 = validate271.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate209(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+if(!(validate272(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate272.errors : vErrors.concat(validate272.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -20045,26 +27870,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate208.errors = vErrors;
+validate271.errors = vErrors;
 return errors === 0;
 }
-validate208.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate271.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SetAccessCertificationReviewerTaskOverride = validate213;
-const schema425 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetAccessCertificationReviewerTaskOverride: reuses the SetAccessCertificationReviewerTask named by Identifier with the given attributes changed, for one job."};
+export const SetAccessCertificationReviewerTaskOverride = validate276;
+const schema593 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetAccessCertificationReviewerTaskOverride: reuses the SetAccessCertificationReviewerTask named by Identifier with the given attributes changed, for one job."};
 
-function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate213.evaluated;
+const evaluated0 = validate276.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate209(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+if(!(validate272(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate272.errors : vErrors.concat(validate272.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -20091,19 +27916,19 @@ errors++;
 }
 }
 }
-validate213.errors = vErrors;
+validate276.errors = vErrors;
 return errors === 0;
 }
-validate213.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate276.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SetInternalUserProfilesTask = validate215;
-const schema426 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SetInternalUserProfilesTask.json","title":"SetInternalUserProfilesTask","description":"Evaluates the profile rules for the listed entity types and resource types and creates, updates or deletes the users' profile assignments. Costly: keep it out of frequent jobs.","x-element":"SetInternalUserProfilesTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType","TaskResourceType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchInsertSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Insert batch size; 0 = engine default."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Select batch size; 0 = engine default."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetInternalUserProfilesTaskOverride: reuses the SetInternalUserProfilesTask named by Identifier with the given attributes changed, for one job."}}};
-const schema427 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchInsertSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Insert batch size; 0 = engine default."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Select batch size; 0 = engine default."}}};
+export const SetInternalUserProfilesTask = validate278;
+const schema594 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SetInternalUserProfilesTask.json","title":"SetInternalUserProfilesTask","description":"Evaluates the profile rules for the listed entity types and resource types and creates, updates or deletes the users' profile assignments. Costly: keep it out of frequent jobs.","x-element":"SetInternalUserProfilesTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType","TaskResourceType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchInsertSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Insert batch size; 0 = engine default."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Select batch size; 0 = engine default."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetInternalUserProfilesTaskOverride: reuses the SetInternalUserProfilesTask named by Identifier with the given attributes changed, for one job."}}};
+const schema595 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchInsertSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Insert batch size; 0 = engine default."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Select batch size; 0 = engine default."}}};
 
-function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate217.evaluated;
+const evaluated0 = validate280.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -20424,24 +28249,24 @@ errors++;
 }
 }
 }
-validate217.errors = vErrors;
+validate280.errors = vErrors;
 return errors === 0;
 }
-validate217.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate280.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate216.evaluated;
+const evaluated0 = validate279.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate217(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate217.errors : vErrors.concat(validate217.errors);
+if(!(validate280(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -20516,25 +28341,25 @@ errors++;
 }
 }
 }
-validate216.errors = vErrors;
+validate279.errors = vErrors;
 return errors === 0;
 }
-validate216.evaluated = {"props":{"BatchInsertSize":true,"BatchSelectSize":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate279.evaluated = {"props":{"BatchInsertSize":true,"BatchSelectSize":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/SetInternalUserProfilesTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate215.evaluated;
+const evaluated0 = validate278.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate216(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+if(!(validate279(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate279.errors : vErrors.concat(validate279.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -20571,26 +28396,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate215.errors = vErrors;
+validate278.errors = vErrors;
 return errors === 0;
 }
-validate215.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate278.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SetInternalUserProfilesTaskOverride = validate220;
-const schema436 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetInternalUserProfilesTaskOverride: reuses the SetInternalUserProfilesTask named by Identifier with the given attributes changed, for one job."};
+export const SetInternalUserProfilesTaskOverride = validate283;
+const schema604 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetInternalUserProfilesTaskOverride: reuses the SetInternalUserProfilesTask named by Identifier with the given attributes changed, for one job."};
 
-function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate283(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate220.evaluated;
+const evaluated0 = validate283.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate216(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+if(!(validate279(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate279.errors : vErrors.concat(validate279.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -20617,19 +28442,19 @@ errors++;
 }
 }
 }
-validate220.errors = vErrors;
+validate283.errors = vErrors;
 return errors === 0;
 }
-validate220.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate283.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SetRecentlyModifiedFlagTask = validate222;
-const schema437 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SetRecentlyModifiedFlagTask.json","title":"SetRecentlyModifiedFlagTask","description":"Flags as dirty every resource referenced by the change tables, then empties those tables; needs preceding SynchronizeTasks with DoNotDeleteChanges.","x-element":"SetRecentlyModifiedFlagTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetRecentlyModifiedFlagTaskOverride: reuses the SetRecentlyModifiedFlagTask named by Identifier with the given attributes changed, for one job."}}};
-const schema438 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
+export const SetRecentlyModifiedFlagTask = validate285;
+const schema605 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SetRecentlyModifiedFlagTask.json","title":"SetRecentlyModifiedFlagTask","description":"Flags as dirty every resource referenced by the change tables, then empties those tables; needs preceding SynchronizeTasks with DoNotDeleteChanges.","x-element":"SetRecentlyModifiedFlagTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetRecentlyModifiedFlagTaskOverride: reuses the SetRecentlyModifiedFlagTask named by Identifier with the given attributes changed, for one job."}}};
+const schema606 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
 
-function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate287(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate224.evaluated;
+const evaluated0 = validate287.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -20950,45 +28775,45 @@ errors++;
 }
 }
 }
-validate224.errors = vErrors;
+validate287.errors = vErrors;
 return errors === 0;
 }
-validate224.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate287.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate223.evaluated;
+const evaluated0 = validate286.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate224(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+if(!(validate287(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate287.errors : vErrors.concat(validate287.errors);
 errors = vErrors.length;
 }
-validate223.errors = vErrors;
+validate286.errors = vErrors;
 return errors === 0;
 }
-validate223.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate286.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/SetRecentlyModifiedFlagTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate222.evaluated;
+const evaluated0 = validate285.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate223(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+if(!(validate286(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate286.errors : vErrors.concat(validate286.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -21025,26 +28850,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate222.errors = vErrors;
+validate285.errors = vErrors;
 return errors === 0;
 }
-validate222.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate285.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SetRecentlyModifiedFlagTaskOverride = validate227;
-const schema445 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetRecentlyModifiedFlagTaskOverride: reuses the SetRecentlyModifiedFlagTask named by Identifier with the given attributes changed, for one job."};
+export const SetRecentlyModifiedFlagTaskOverride = validate290;
+const schema613 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetRecentlyModifiedFlagTaskOverride: reuses the SetRecentlyModifiedFlagTask named by Identifier with the given attributes changed, for one job."};
 
-function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate290(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate227.evaluated;
+const evaluated0 = validate290.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate223(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+if(!(validate286(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate286.errors : vErrors.concat(validate286.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -21071,18 +28896,18 @@ errors++;
 }
 }
 }
-validate227.errors = vErrors;
+validate290.errors = vErrors;
 return errors === 0;
 }
-validate227.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate290.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Step = validate229;
-const schema446 = {"title":"Step","description":"Adds a task declared elsewhere (top level or another job) to this job.","x-element":"Step","x-kind":"step","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"Identifier":{"$ref":"common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task to run (the reference table calls it Task; every example writes Identifier)."},"Level":{"$ref":"common.json#/$defs/integer","default":-1,"description":"Launch group of the step in this job; -1 = the task's own Level."}}};
+export const Step = validate292;
+const schema614 = {"title":"Step","description":"Adds a task declared elsewhere (top level or another job) to this job.","x-element":"Step","x-kind":"step","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"Identifier":{"$ref":"common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task to run (the reference table calls it Task; every example writes Identifier)."},"Level":{"$ref":"common.json#/$defs/integer","default":-1,"description":"Launch group of the step in this job; -1 = the task's own Level."}}};
 
-function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate292(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate229.evaluated;
+const evaluated0 = validate292.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -21193,19 +29018,19 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate229.errors = vErrors;
+validate292.errors = vErrors;
 return errors === 0;
 }
-validate229.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate292.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SynchronizeTask = validate230;
-const schema449 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SynchronizeTask.json","title":"SynchronizeTask","description":"Loads the next prepared upload of a connector into the database according to the synchronization mode, checking thresholds; exceeding them ends the task blocked (step 3 of Export -> PrepareSynchronization -> Synchronize).","x-element":"SynchronizeTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1","Connector"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose prepared files are synchronized."},"DoNotDeleteChanges":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Keep the change-table rows for SetRecentlyModifiedFlagTask (true in incremental jobs)."},"ForceSynchronization":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Bypass synchronization thresholds."},"Orphans":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Write orphans (unresolvable links) to a CSV file."},"Type":{"$ref":"../common.json#/$defs/PrepareSynchronizationType","default":"None","description":"Must equal the Type of the connector's PrepareSynchronizationTask."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SynchronizeTaskOverride: reuses the SynchronizeTask named by Identifier with the given attributes changed, for one job."}}};
-const schema450 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose prepared files are synchronized."},"DoNotDeleteChanges":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Keep the change-table rows for SetRecentlyModifiedFlagTask (true in incremental jobs)."},"ForceSynchronization":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Bypass synchronization thresholds."},"Orphans":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Write orphans (unresolvable links) to a CSV file."},"Type":{"$ref":"../common.json#/$defs/PrepareSynchronizationType","default":"None","description":"Must equal the Type of the connector's PrepareSynchronizationTask."}}};
+export const SynchronizeTask = validate293;
+const schema617 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SynchronizeTask.json","title":"SynchronizeTask","description":"Loads the next prepared upload of a connector into the database according to the synchronization mode, checking thresholds; exceeding them ends the task blocked (step 3 of Export -> PrepareSynchronization -> Synchronize).","x-element":"SynchronizeTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1","Connector"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose prepared files are synchronized."},"DoNotDeleteChanges":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Keep the change-table rows for SetRecentlyModifiedFlagTask (true in incremental jobs)."},"ForceSynchronization":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Bypass synchronization thresholds."},"Orphans":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Write orphans (unresolvable links) to a CSV file."},"Type":{"$ref":"../common.json#/$defs/PrepareSynchronizationType","default":"None","description":"Must equal the Type of the connector's PrepareSynchronizationTask."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SynchronizeTaskOverride: reuses the SynchronizeTask named by Identifier with the given attributes changed, for one job."}}};
+const schema618 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose prepared files are synchronized."},"DoNotDeleteChanges":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Keep the change-table rows for SetRecentlyModifiedFlagTask (true in incremental jobs)."},"ForceSynchronization":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Bypass synchronization thresholds."},"Orphans":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Write orphans (unresolvable links) to a CSV file."},"Type":{"$ref":"../common.json#/$defs/PrepareSynchronizationType","default":"None","description":"Must equal the Type of the connector's PrepareSynchronizationTask."}}};
 
-function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate295(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate232.evaluated;
+const evaluated0 = validate295.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -21526,24 +29351,24 @@ errors++;
 }
 }
 }
-validate232.errors = vErrors;
+validate295.errors = vErrors;
 return errors === 0;
 }
-validate232.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate295.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate294(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate231.evaluated;
+const evaluated0 = validate294.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate232(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
+if(!(validate295(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate295.errors : vErrors.concat(validate295.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -21621,7 +29446,7 @@ errors++;
 if(data.Type !== undefined){
 let data4 = data.Type;
 if(!(((data4 === "None") || (data4 === "Changes")) || (data4 === "ActiveDirectory"))){
-const err6 = {instancePath:instancePath+"/Type",schemaPath:"../common.json#/$defs/PrepareSynchronizationType/enum",keyword:"enum",params:{allowedValues: schema357.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/Type",schemaPath:"../common.json#/$defs/PrepareSynchronizationType/enum",keyword:"enum",params:{allowedValues: schema516.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -21632,25 +29457,25 @@ errors++;
 }
 }
 }
-validate231.errors = vErrors;
+validate294.errors = vErrors;
 return errors === 0;
 }
-validate231.evaluated = {"props":{"Connector":true,"DoNotDeleteChanges":true,"ForceSynchronization":true,"Orphans":true,"Type":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate294.evaluated = {"props":{"Connector":true,"DoNotDeleteChanges":true,"ForceSynchronization":true,"Orphans":true,"Type":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate293(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/SynchronizeTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate230.evaluated;
+const evaluated0 = validate293.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate231(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
+if(!(validate294(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate294.errors : vErrors.concat(validate294.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -21697,26 +29522,26 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate230.errors = vErrors;
+validate293.errors = vErrors;
 return errors === 0;
 }
-validate230.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate293.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SynchronizeTaskOverride = validate235;
-const schema462 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SynchronizeTaskOverride: reuses the SynchronizeTask named by Identifier with the given attributes changed, for one job."};
+export const SynchronizeTaskOverride = validate298;
+const schema630 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SynchronizeTaskOverride: reuses the SynchronizeTask named by Identifier with the given attributes changed, for one job."};
 
-function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate298(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate235.evaluated;
+const evaluated0 = validate298.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate231(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
+if(!(validate294(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate294.errors : vErrors.concat(validate294.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -21743,18 +29568,18 @@ errors++;
 }
 }
 }
-validate235.errors = vErrors;
+validate298.errors = vErrors;
 return errors === 0;
 }
-validate235.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate298.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const TaskDependsOnTask = validate237;
-const schema463 = {"title":"TaskDependsOnTask","description":"The task runs only if the parent task ran, did work, and did not end in Error, Blocked or Warning. Several parents: at least one must qualify.","x-element":"TaskDependsOnTask","x-kind":"task-child","x-children":[],"type":"object","required":["ParentTask"],"unevaluatedProperties":false,"properties":{"ParentTask":{"$ref":"common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the parent task."}}};
+export const TaskDependsOnTask = validate300;
+const schema631 = {"title":"TaskDependsOnTask","description":"The task runs only if the parent task ran, did work, and did not end in Error, Blocked or Warning. Several parents: at least one must qualify.","x-element":"TaskDependsOnTask","x-kind":"task-child","x-children":[],"type":"object","required":["ParentTask"],"unevaluatedProperties":false,"properties":{"ParentTask":{"$ref":"common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the parent task."}}};
 
-function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate300(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate237.evaluated;
+const evaluated0 = validate300.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -21830,18 +29655,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate237.errors = vErrors;
+validate300.errors = vErrors;
 return errors === 0;
 }
-validate237.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate300.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const TaskEntityType = validate238;
-const schema465 = {"title":"TaskEntityType","description":"An entity type the task works on.","x-element":"TaskEntityType","x-kind":"task-child","x-children":[],"type":"object","required":["EntityType"],"unevaluatedProperties":false,"properties":{"EntityType":{"$ref":"common.json#/$defs/reference","x-ref":"EntityType","description":"Identifier of the entity type."}}};
+export const TaskEntityType = validate301;
+const schema633 = {"title":"TaskEntityType","description":"An entity type the task works on.","x-element":"TaskEntityType","x-kind":"task-child","x-children":[],"type":"object","required":["EntityType"],"unevaluatedProperties":false,"properties":{"EntityType":{"$ref":"common.json#/$defs/reference","x-ref":"EntityType","description":"Identifier of the entity type."}}};
 
-function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate301(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate238.evaluated;
+const evaluated0 = validate301.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -21917,18 +29742,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate238.errors = vErrors;
+validate301.errors = vErrors;
 return errors === 0;
 }
-validate238.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate301.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const TaskResourceType = validate239;
-const schema467 = {"title":"TaskResourceType","description":"A resource type the task works on.","x-element":"TaskResourceType","x-kind":"task-child","x-children":[],"type":"object","required":["ResourceType"],"unevaluatedProperties":false,"properties":{"ResourceType":{"$ref":"common.json#/$defs/reference","x-ref":"ResourceType","description":"Identifier of the resource type."}}};
+export const TaskResourceType = validate302;
+const schema635 = {"title":"TaskResourceType","description":"A resource type the task works on.","x-element":"TaskResourceType","x-kind":"task-child","x-children":[],"type":"object","required":["ResourceType"],"unevaluatedProperties":false,"properties":{"ResourceType":{"$ref":"common.json#/$defs/reference","x-ref":"ResourceType","description":"Identifier of the resource type."}}};
 
-function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate302(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate239.evaluated;
+const evaluated0 = validate302.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -22004,19 +29829,19 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate239.errors = vErrors;
+validate302.errors = vErrors;
 return errors === 0;
 }
-validate239.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate302.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const UpdateAccessCertificationCampaignTask = validate240;
-const schema469 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/UpdateAccessCertificationCampaignTask.json","title":"UpdateAccessCertificationCampaignTask","description":"Starts access certification campaigns whose start date is reached, stops those past their end date and computes the items to certify. Step 1 of the certification job.","x-element":"UpdateAccessCertificationCampaignTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateAccessCertificationCampaignTaskOverride: reuses the UpdateAccessCertificationCampaignTask named by Identifier with the given attributes changed, for one job."}}};
-const schema470 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
+export const UpdateAccessCertificationCampaignTask = validate303;
+const schema637 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/UpdateAccessCertificationCampaignTask.json","title":"UpdateAccessCertificationCampaignTask","description":"Starts access certification campaigns whose start date is reached, stops those past their end date and computes the items to certify. Step 1 of the certification job.","x-element":"UpdateAccessCertificationCampaignTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateAccessCertificationCampaignTaskOverride: reuses the UpdateAccessCertificationCampaignTask named by Identifier with the given attributes changed, for one job."}}};
+const schema638 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
 
-function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate305(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate242.evaluated;
+const evaluated0 = validate305.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -22337,45 +30162,45 @@ errors++;
 }
 }
 }
-validate242.errors = vErrors;
+validate305.errors = vErrors;
 return errors === 0;
 }
-validate242.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate305.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate304(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate241.evaluated;
+const evaluated0 = validate304.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate242(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate242.errors : vErrors.concat(validate242.errors);
+if(!(validate305(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate305.errors : vErrors.concat(validate305.errors);
 errors = vErrors.length;
 }
-validate241.errors = vErrors;
+validate304.errors = vErrors;
 return errors === 0;
 }
-validate241.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate304.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate303(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/UpdateAccessCertificationCampaignTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate240.evaluated;
+const evaluated0 = validate303.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate241(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate241.errors : vErrors.concat(validate241.errors);
+if(!(validate304(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate304.errors : vErrors.concat(validate304.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -22412,26 +30237,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate240.errors = vErrors;
+validate303.errors = vErrors;
 return errors === 0;
 }
-validate240.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate303.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const UpdateAccessCertificationCampaignTaskOverride = validate245;
-const schema477 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateAccessCertificationCampaignTaskOverride: reuses the UpdateAccessCertificationCampaignTask named by Identifier with the given attributes changed, for one job."};
+export const UpdateAccessCertificationCampaignTaskOverride = validate308;
+const schema645 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateAccessCertificationCampaignTaskOverride: reuses the UpdateAccessCertificationCampaignTask named by Identifier with the given attributes changed, for one job."};
 
-function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate308(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate245.evaluated;
+const evaluated0 = validate308.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate241(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate241.errors : vErrors.concat(validate241.errors);
+if(!(validate304(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate304.errors : vErrors.concat(validate304.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -22458,19 +30283,19 @@ errors++;
 }
 }
 }
-validate245.errors = vErrors;
+validate308.errors = vErrors;
 return errors === 0;
 }
-validate245.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate308.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const UpdateClassificationTask = validate247;
-const schema478 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/UpdateClassificationTask.json","title":"UpdateClassificationTask","description":"Applies the resource classification rules to the resources of the listed entity types, deciding which resource type each resource belongs to.","x-element":"UpdateClassificationTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateClassificationTaskOverride: reuses the UpdateClassificationTask named by Identifier with the given attributes changed, for one job."}}};
-const schema479 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}};
+export const UpdateClassificationTask = validate310;
+const schema646 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/UpdateClassificationTask.json","title":"UpdateClassificationTask","description":"Applies the resource classification rules to the resources of the listed entity types, deciding which resource type each resource belongs to.","x-element":"UpdateClassificationTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateClassificationTaskOverride: reuses the UpdateClassificationTask named by Identifier with the given attributes changed, for one job."}}};
+const schema647 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}};
 
-function validate249(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate312(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate249.evaluated;
+const evaluated0 = validate312.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -22791,24 +30616,24 @@ errors++;
 }
 }
 }
-validate249.errors = vErrors;
+validate312.errors = vErrors;
 return errors === 0;
 }
-validate249.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate312.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate311(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate248.evaluated;
+const evaluated0 = validate311.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate249(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
+if(!(validate312(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate312.errors : vErrors.concat(validate312.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -22860,25 +30685,25 @@ errors++;
 }
 }
 }
-validate248.errors = vErrors;
+validate311.errors = vErrors;
 return errors === 0;
 }
-validate248.evaluated = {"props":{"BatchSize":true,"Dirty":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate311.evaluated = {"props":{"BatchSize":true,"Dirty":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate310(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/UpdateClassificationTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate247.evaluated;
+const evaluated0 = validate310.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate248(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+if(!(validate311(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate311.errors : vErrors.concat(validate311.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -22915,26 +30740,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate247.errors = vErrors;
+validate310.errors = vErrors;
 return errors === 0;
 }
-validate247.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate310.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const UpdateClassificationTaskOverride = validate252;
-const schema488 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateClassificationTaskOverride: reuses the UpdateClassificationTask named by Identifier with the given attributes changed, for one job."};
+export const UpdateClassificationTaskOverride = validate315;
+const schema656 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateClassificationTaskOverride: reuses the UpdateClassificationTask named by Identifier with the given attributes changed, for one job."};
 
-function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate315(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate252.evaluated;
+const evaluated0 = validate315.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate248(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+if(!(validate311(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate311.errors : vErrors.concat(validate311.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -22961,19 +30786,19 @@ errors++;
 }
 }
 }
-validate252.errors = vErrors;
+validate315.errors = vErrors;
 return errors === 0;
 }
-validate252.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate315.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const UpdateEntityPropertyExpressionsTask = validate254;
-const schema489 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/UpdateEntityPropertyExpressionsTask.json","title":"UpdateEntityPropertyExpressionsTask","description":"Recomputes the expression-defined properties of all or the listed entity types (or only dirty resources) and writes the values to the database.","x-element":"UpdateEntityPropertyExpressionsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllEntityType":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Process every entity type instead of the TaskEntityType list."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":10000,"description":"Select batch size; 0 = engine default of 10000."},"BatchUpdateSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":20000,"description":"Update batch size; 0 = engine default of 20000."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateEntityPropertyExpressionsTaskOverride: reuses the UpdateEntityPropertyExpressionsTask named by Identifier with the given attributes changed, for one job."}}};
-const schema490 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllEntityType":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Process every entity type instead of the TaskEntityType list."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":10000,"description":"Select batch size; 0 = engine default of 10000."},"BatchUpdateSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":20000,"description":"Update batch size; 0 = engine default of 20000."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}};
+export const UpdateEntityPropertyExpressionsTask = validate317;
+const schema657 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/UpdateEntityPropertyExpressionsTask.json","title":"UpdateEntityPropertyExpressionsTask","description":"Recomputes the expression-defined properties of all or the listed entity types (or only dirty resources) and writes the values to the database.","x-element":"UpdateEntityPropertyExpressionsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllEntityType":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Process every entity type instead of the TaskEntityType list."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":10000,"description":"Select batch size; 0 = engine default of 10000."},"BatchUpdateSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":20000,"description":"Update batch size; 0 = engine default of 20000."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateEntityPropertyExpressionsTaskOverride: reuses the UpdateEntityPropertyExpressionsTask named by Identifier with the given attributes changed, for one job."}}};
+const schema658 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllEntityType":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Process every entity type instead of the TaskEntityType list."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":10000,"description":"Select batch size; 0 = engine default of 10000."},"BatchUpdateSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":20000,"description":"Update batch size; 0 = engine default of 20000."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}};
 
-function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate319(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate256.evaluated;
+const evaluated0 = validate319.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -23294,24 +31119,24 @@ errors++;
 }
 }
 }
-validate256.errors = vErrors;
+validate319.errors = vErrors;
 return errors === 0;
 }
-validate256.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate319.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate318(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate255.evaluated;
+const evaluated0 = validate318.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate256(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+if(!(validate319(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate319.errors : vErrors.concat(validate319.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -23410,25 +31235,25 @@ errors++;
 }
 }
 }
-validate255.errors = vErrors;
+validate318.errors = vErrors;
 return errors === 0;
 }
-validate255.evaluated = {"props":{"AllEntityType":true,"BatchSelectSize":true,"BatchUpdateSize":true,"Dirty":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate318.evaluated = {"props":{"AllEntityType":true,"BatchSelectSize":true,"BatchUpdateSize":true,"Dirty":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate317(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/UpdateEntityPropertyExpressionsTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate254.evaluated;
+const evaluated0 = validate317.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate255(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+if(!(validate318(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -23465,26 +31290,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate254.errors = vErrors;
+validate317.errors = vErrors;
 return errors === 0;
 }
-validate254.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate317.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const UpdateEntityPropertyExpressionsTaskOverride = validate259;
-const schema501 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateEntityPropertyExpressionsTaskOverride: reuses the UpdateEntityPropertyExpressionsTask named by Identifier with the given attributes changed, for one job."};
+export const UpdateEntityPropertyExpressionsTaskOverride = validate322;
+const schema669 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateEntityPropertyExpressionsTaskOverride: reuses the UpdateEntityPropertyExpressionsTask named by Identifier with the given attributes changed, for one job."};
 
-function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate322(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate259.evaluated;
+const evaluated0 = validate322.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate255(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+if(!(validate318(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -23511,8 +31336,462 @@ errors++;
 }
 }
 }
-validate259.errors = vErrors;
+validate322.errors = vErrors;
 return errors === 0;
 }
-validate259.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate322.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const UpdateParametersContextDisplayNamesTask = validate324;
+const schema670 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/UpdateParametersContextDisplayNamesTask.json","title":"UpdateParametersContextDisplayNamesTask","description":"Updates the display names of the role model's parameter contexts (the scaffolded complete and initialization jobs run it).","x-element":"UpdateParametersContextDisplayNamesTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateParametersContextDisplayNamesTaskOverride: reuses the UpdateParametersContextDisplayNamesTask named by Identifier with the given attributes changed, for one job."}}};
+const schema671 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
+
+function validate326(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate326.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 !== undefined){
+if(typeof data.DisplayName_L1 !== "string"){
+const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.DisplayName_L10 !== undefined){
+if(typeof data.DisplayName_L10 !== "string"){
+const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.DisplayName_L11 !== undefined){
+if(typeof data.DisplayName_L11 !== "string"){
+const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.DisplayName_L12 !== undefined){
+if(typeof data.DisplayName_L12 !== "string"){
+const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.DisplayName_L13 !== undefined){
+if(typeof data.DisplayName_L13 !== "string"){
+const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.DisplayName_L14 !== undefined){
+if(typeof data.DisplayName_L14 !== "string"){
+const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.DisplayName_L15 !== undefined){
+if(typeof data.DisplayName_L15 !== "string"){
+const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.DisplayName_L16 !== undefined){
+if(typeof data.DisplayName_L16 !== "string"){
+const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.DisplayName_L2 !== undefined){
+if(typeof data.DisplayName_L2 !== "string"){
+const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.DisplayName_L3 !== undefined){
+if(typeof data.DisplayName_L3 !== "string"){
+const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.DisplayName_L4 !== undefined){
+if(typeof data.DisplayName_L4 !== "string"){
+const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.DisplayName_L5 !== undefined){
+if(typeof data.DisplayName_L5 !== "string"){
+const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.DisplayName_L6 !== undefined){
+if(typeof data.DisplayName_L6 !== "string"){
+const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.DisplayName_L7 !== undefined){
+if(typeof data.DisplayName_L7 !== "string"){
+const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.DisplayName_L8 !== undefined){
+if(typeof data.DisplayName_L8 !== "string"){
+const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.DisplayName_L9 !== undefined){
+if(typeof data.DisplayName_L9 !== "string"){
+const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Connector !== undefined){
+let data16 = data.Connector;
+if(typeof data16 === "string"){
+if(func1(data16) > 442){
+const err16 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(func1(data16) < 1){
+const err17 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.Identifier !== undefined){
+let data17 = data.Identifier;
+if(typeof data17 === "string"){
+if(func1(data17) > 442){
+const err19 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(func1(data17) < 1){
+const err20 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.Level !== undefined){
+let data18 = data.Level;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err22 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 2147483647 || isNaN(data18)){
+const err23 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data18 < -2147483648 || isNaN(data18)){
+const err24 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+if(data.LogLevel !== undefined){
+let data19 = data.LogLevel;
+if(!(((((((data19 === "Trace") || (data19 === "Debug")) || (data19 === "Information")) || (data19 === "Warning")) || (data19 === "Error")) || (data19 === "Critical")) || (data19 === "None"))){
+const err25 = {instancePath:instancePath+"/LogLevel",schemaPath:"#/$defs/LogLevel/enum",keyword:"enum",params:{allowedValues: schema39.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+validate326.errors = vErrors;
+return errors === 0;
+}
+validate326.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate325(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate325.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate326(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate326.errors : vErrors.concat(validate326.errors);
+errors = vErrors.length;
+}
+validate325.errors = vErrors;
+return errors === 0;
+}
+validate325.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate324(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/tasks/UpdateParametersContextDisplayNamesTask.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate324.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate325(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate325.errors : vErrors.concat(validate325.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DisplayName_L1"},message:"must have required property '"+"DisplayName_L1"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate324.errors = vErrors;
+return errors === 0;
+}
+validate324.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const UpdateParametersContextDisplayNamesTaskOverride = validate329;
+const schema678 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateParametersContextDisplayNamesTaskOverride: reuses the UpdateParametersContextDisplayNamesTask named by Identifier with the given attributes changed, for one job."};
+
+function validate329(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate329.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate325(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate325.errors : vErrors.concat(validate325.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Identifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Identifier"},message:"must have required property '"+"Identifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+validate329.errors = vErrors;
+return errors === 0;
+}
+validate329.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 

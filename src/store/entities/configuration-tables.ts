@@ -15,6 +15,8 @@ export interface ItemRow {
   sourceColumn: number | null;
   /** JSON [{file, line, column, mode}] of an overlaid item (migrations/0005); null otherwise. */
   contributions: string | null;
+  /** The scaffolding element that generated the item (migration 0006); null for hand-written items. */
+  generatedBy: string | null;
   createdBy: number | null;
   changedBy: number | null;
 }
@@ -72,6 +74,7 @@ export function configurationEntities(t: ColumnTypes): EntitySchema[] {
       sourceLine: column("source_line", t.int, true),
       sourceColumn: column("source_column", t.int, true),
       contributions: column("contributions", t.text, true),
+      generatedBy: column("generated_by", t.string(128), true),
       createdBy: column("created_by", t.int, true),
       changedBy: column("changed_by", t.int, true),
     },

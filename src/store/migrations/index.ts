@@ -5,8 +5,9 @@ import { JobRuns } from "./0002-job-runs.js";
 import { ResourceTables } from "./0003-resource-store.js";
 import { TaskProcessGroups } from "./0004-task-process-groups.js";
 import { ItemContributions } from "./0005-item-contributions.js";
+import { ItemGeneratedBy } from "./0006-item-generated-by.js";
 
-export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups, ItemContributions];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups, ItemContributions, ItemGeneratedBy];
 
 export const MIGRATIONS_TABLE = "idm_migrations";
 

@@ -64,7 +64,7 @@ describe("generateTypes", () => {
   });
 
   it("lists every task type", () => {
-    expect(catalog.taskTypes).toHaveLength(31);
+    expect(catalog.taskTypes).toHaveLength(34);
     for (const type of catalog.taskTypes) {
       expect(source).toContain(`  ${JSON.stringify(type)},`);
       expect(source).toContain(`  ${type}: ${type}Attributes;`);

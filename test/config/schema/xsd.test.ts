@@ -45,7 +45,7 @@ const VALID = `<?xml version="1.0" encoding="utf-8"?>
     </ExportTask>
     <Step Identifier="Shared" Level="2"/>
     <ExportTaskOverride Identifier="Export" IgnoreCookieFile="false"/>
-    <CleanDataBase/>
+    <TreeDimensionsRefreshTask/>
   </Job>
   <Workflow Identifier="W"><Anything Goes="here"/></Workflow>
 </ConfigurationFile>
@@ -147,7 +147,7 @@ describe("generated XSD with xmllint", () => {
   });
 
   it("rejects an unmodelled task inside a task, and a name outside the vocabulary", () => {
-    expect(lint("nested.xml", VALID.replace("<TaskDependsOnTask", "<CleanDataBase/><TaskDependsOnTask")).status).not.toBe(0);
+    expect(lint("nested.xml", VALID.replace("<TaskDependsOnTask", "<TreeDimensionsRefreshTask/><TaskDependsOnTask")).status).not.toBe(0);
     expect(lint("unknown.xml", VALID.replace(`<Workflow Identifier="W">`, `<Workflw Identifier="W">`)
       .replace("</Workflow>", "</Workflw>")).status).not.toBe(0);
   });

@@ -1,11 +1,11 @@
 -- read every stored item in one query (0 parameters)
-SELECT "i"."id" AS "i_id", "i"."kind" AS "i_kind", "i"."identifier" AS "i_identifier", "i"."attributes" AS "i_attributes", "i"."children" AS "i_children", "i"."hash" AS "i_hash", "i"."source_file" AS "i_source_file", "i"."source_line" AS "i_source_line", "i"."source_column" AS "i_source_column", "i"."contributions" AS "i_contributions", "i"."created_by" AS "i_created_by", "i"."changed_by" AS "i_changed_by" FROM "idm_items" "i" ORDER BY "i"."id" ASC;
+SELECT "i"."id" AS "i_id", "i"."kind" AS "i_kind", "i"."identifier" AS "i_identifier", "i"."attributes" AS "i_attributes", "i"."children" AS "i_children", "i"."hash" AS "i_hash", "i"."source_file" AS "i_source_file", "i"."source_line" AS "i_source_line", "i"."source_column" AS "i_source_column", "i"."contributions" AS "i_contributions", "i"."generated_by" AS "i_generated_by", "i"."created_by" AS "i_created_by", "i"."changed_by" AS "i_changed_by" FROM "idm_items" "i" ORDER BY "i"."id" ASC;
 
 -- open the ledger entry (14 parameters)
 INSERT INTO "idm_deployments"("kind", "status", "started_at", "ended_at", "user_name", "host", "source_folder", "configuration_hash", "inserted", "updated", "deleted", "plan_json", "error", "rollback_of") VALUES (@0, @1, @2, @3, @4, @5, @6, @7, @8, @9, @10, @11, @12, @13);
 
--- insert items (two rows of a batch) (22 parameters)
-INSERT INTO "idm_items" ("kind", "identifier", "attributes", "children", "hash", "source_file", "source_line", "source_column", "contributions", "created_by", "changed_by") VALUES (@0, @1, @2, @3, @4, @5, @6, @7, @8, @9, @10), (@11, @12, @13, @14, @15, @16, @17, @18, @19, @20, @21);
+-- insert items (two rows of a batch) (24 parameters)
+INSERT INTO "idm_items" ("kind", "identifier", "attributes", "children", "hash", "source_file", "source_line", "source_column", "contributions", "generated_by", "created_by", "changed_by") VALUES (@0, @1, @2, @3, @4, @5, @6, @7, @8, @9, @10, @11), (@12, @13, @14, @15, @16, @17, @18, @19, @20, @21, @22, @23);
 
 -- update one item (5 parameters)
 UPDATE "idm_items" SET "attributes" = @0, "children" = @1, "hash" = @2, "changed_by" = @3 WHERE "id" = @4;

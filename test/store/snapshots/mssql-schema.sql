@@ -47,3 +47,5 @@ CREATE INDEX "IX_idm_synchronization_history_connector_id" ON "idm_synchronizati
 ALTER TABLE "idm_task_instances" ADD "process_group" nvarchar(512);
 -- 0005-item-contributions-1767571200000
 ALTER TABLE "idm_items" ADD "contributions" nvarchar(MAX);
+-- 0006-item-generated-by-1767571200000
+ALTER TABLE "idm_items" ADD "generated_by" nvarchar(128);
