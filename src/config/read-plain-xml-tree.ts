@@ -260,6 +260,7 @@ function reference(name: string): string {
   return String.fromCodePoint(code);
 }
 
-function isXmlChar(c: number): boolean {
+/** The Char production of XML 1.0: what a character reference may stand for. */
+export function isXmlChar(c: number): boolean {
   return c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
 }

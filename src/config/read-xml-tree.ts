@@ -12,7 +12,7 @@
  */
 import { SaxesParser } from "saxes";
 import type { Problem } from "./problems.js";
-import { readPlainXmlTree } from "./read-plain-xml-tree.js";
+import { isXmlChar, readPlainXmlTree } from "./read-plain-xml-tree.js";
 import type { LineIndex } from "./source-text.js";
 import { NamespaceScope } from "./xml-namespaces.js";
 import type { Span, XmlElement } from "./xml-tree.js";
@@ -194,9 +194,6 @@ function checkReference(text: string, amp: number): [number, string] | undefined
   return PREDEFINED.has(name) ? undefined : [amp, `undefined entity &${name};: only &amp; &lt; &gt; &quot; &apos; and character references are defined`];
 }
 
-function isXmlChar(c: number): boolean {
-  return c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
-}
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;

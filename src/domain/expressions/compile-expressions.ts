@@ -10,7 +10,7 @@ import type { EntityModel, PropertyType } from "../resources/entity-model.js";
 import type { Store } from "../../store/store.js";
 import { expressionEnvironment, RESOURCE_VARIABLE } from "./cel-environment.js";
 import { functionAsCSharp, INTEGER_TYPES, literalValue, readExpressionForm, type StoredValue } from "./expression-forms.js";
-import { resolveChain, resourceChains } from "./resource-paths.js";
+import { resolveChain, resourceChains, type ResourceChain } from "./resource-paths.js";
 import { compileCSharp, storedCSharpValue } from "./csharp/compile-csharp.js";
 
 /** A value as CEL reads it: the stored JSON value, integers as bigint; navigations nested. */
@@ -89,12 +89,7 @@ export function compileExpression(identifier: string, entityType: string, attrib
       } catch (error) {
         throw new Error(`EntityPropertyExpression ${identifier}: ${(error as Error).message}`, { cause: error });
       }
-      const navigations: string[][] = [];
-      for (const chain of resourceChains(parsed, form.source)) {
-        const resolved = resolveChain(model, entityType, chain.fields, chain.elements);
-        if (!resolved.ok) throw new Error(`EntityPropertyExpression ${identifier}: ${RESOURCE_VARIABLE}.${chain.fields.join(".")} does not resolve on ${entityType}`);
-        if (resolved.navigations.length > 0) navigations.push(resolved.navigations);
-      }
+      const navigations = navigationsOf(resourceChains(parsed, form.source), model, entityType, `EntityPropertyExpression ${identifier}: ${RESOURCE_VARIABLE}`);
       const program = plan(expressionEnvironment(), parsed);
       const evaluate = (resource: ResourceObject): Evaluation => {
         let result;
@@ -114,12 +109,7 @@ export function compileExpression(identifier: string, entityType: string, attrib
       const { variable, body } = form.kind === "csharp" ? form : functionAsCSharp(form, form.binding!);
       const { program, problems } = compileCSharp(variable, body, { model, entityType });
       if (!program) throw new Error(`EntityPropertyExpression ${identifier}: ${problems[0]?.message ?? "the C# expression does not compile"}`);
-      const navigations: string[][] = [];
-      for (const chain of program.chains) {
-        const resolved = resolveChain(model, entityType, chain.fields, chain.elements);
-        if (!resolved.ok) throw new Error(`EntityPropertyExpression ${identifier}: ${variable}.${chain.fields.join(".")} does not resolve on ${entityType}`);
-        if (resolved.navigations.length > 0) navigations.push(resolved.navigations);
-      }
+      const navigations = navigationsOf(program.chains, model, entityType, `EntityPropertyExpression ${identifier}: ${variable}`);
       const evaluate = (resource: ResourceObject): Evaluation => {
         const result = program.evaluate(resource);
         if (!result.ok) return { ok: false, message: result.error };
@@ -131,6 +121,17 @@ export function compileExpression(identifier: string, entityType: string, attrib
     default:
       throw new Error(`EntityPropertyExpression ${identifier}: this Expression cannot run in idm-toolkit (idm validate reports it as ${form.kind === "none" ? "missing-attribute" : "invalid-expression"})`);
   }
+}
+
+/** The navigations each chain goes through, resolved on the deployed model (`at`: the expression and its variable, for the error). */
+function navigationsOf(chains: readonly ResourceChain[], model: EntityModel, entityType: string, at: string): string[][] {
+  const navigations: string[][] = [];
+  for (const chain of chains) {
+    const resolved = resolveChain(model, entityType, chain.fields, chain.elements);
+    if (!resolved.ok) throw new Error(`${at}.${chain.fields.join(".")} does not resolve on ${entityType}`);
+    if (resolved.navigations.length > 0) navigations.push(resolved.navigations);
+  }
+  return navigations;
 }
 
 /** CEL's errors for a map key that is not there: reading a property the resource does not have. */

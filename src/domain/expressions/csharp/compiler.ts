@@ -48,6 +48,16 @@ interface Local { slot: number; st: Static }
 
 const MAX_DEPTH = 500;
 
+const LOOP: [string, string] = ["loops are not supported", "use LINQ: list.Where(x => …).Select(x => …), Any, All, Count, Sum"];
+const EXCEPTION: [string, string] = ["exceptions cannot be thrown or caught in expressions", "return null for no value"];
+/** Statements C# has and expressions do not: what to say, and what to write instead. */
+const UNSUPPORTED_STATEMENTS = new Map<string, [string, string]>([
+  ["for_statement", LOOP], ["foreach_statement", LOOP], ["while_statement", LOOP], ["do_statement", LOOP],
+  ["switch_statement", ["switch is not supported", "write if/else or ?:"]],
+  ["try_statement", EXCEPTION], ["throw_statement", EXCEPTION],
+  ["local_function_statement", ["local functions are not supported", "compute the value inline"]],
+]);
+
 const CHAIN_NODES = new Set(["member_access_expression", "invocation_expression", "element_access_expression", "conditional_access_expression"]);
 
 /** LINQ methods that give one element of their receiver, and those that give a sub-sequence of it. */
@@ -811,25 +821,11 @@ export function compileBody(root: SyntaxNode, variable: string | undefined, mode
       }
       case "empty_statement":
         return () => NEXT;
-      case "for_statement":
-      case "foreach_statement":
-      case "while_statement":
-      case "do_statement":
-        problem(node, "loops are not supported", "use LINQ: list.Where(x => …).Select(x => …), Any, All, Count, Sum");
+      default: {
+        const [message, hint] = UNSUPPORTED_STATEMENTS.get(node.type) ?? [`${describe(node.type)} is not supported`];
+        problem(node, message, hint);
         return () => NEXT;
-      case "switch_statement":
-        problem(node, "switch is not supported", "write if/else or ?:");
-        return () => NEXT;
-      case "try_statement":
-      case "throw_statement":
-        problem(node, "exceptions cannot be thrown or caught in expressions", "return null for no value");
-        return () => NEXT;
-      case "local_function_statement":
-        problem(node, "local functions are not supported", "compute the value inline");
-        return () => NEXT;
-      default:
-        problem(node, `${describe(node.type)} is not supported`);
-        return () => NEXT;
+      }
     }
   };
 
