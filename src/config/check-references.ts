@@ -5,7 +5,7 @@
 import { jobCron } from "./job-cron.js";
 import { position } from "./check-attributes.js";
 import { checkModel } from "./check-model.js";
-import { memberIdentifiers, type ConfigElement, type Configuration, type JobDefinition, type JobStep, type TaskDefinition } from "./configuration.js";
+import { memberIdentifiers, modelIdentifier, type ConfigElement, type Configuration, type JobDefinition, type JobStep, type TaskDefinition } from "./configuration.js";
 import { closestName } from "./did-you-mean.js";
 import type { JobAttributes } from "./generated/schema-types.js";
 import { formatPosition, type Problem } from "./problems.js";
@@ -30,6 +30,7 @@ class ReferenceChecker {
   readonly spaces = new Map<string, Map<string, Definition>>();
   /** Per kind whose identifiers ignore case (Connection): lower-cased identifier → first definition. */
   readonly caseless = new Map<string, Map<string, Definition>>();
+  readonly rules = new Map<string, Map<string, ConfigElement>>();
   readonly tasks = new Map<string, TaskDefinition>();
 
   constructor(
@@ -45,8 +46,12 @@ class ReferenceChecker {
     for (const u of unsupported) if (u.isTask && u.identifier) this.#define("#task", { identifier: u.identifier, type: u.name, xml: u.xml });
     for (const job of jobs) this.#define("Job", { identifier: job.identifier, type: "Job", xml: job.element.xml });
     for (const model of models) {
-      const id = model.attributes[model.spec.identifierAttribute!];
+      const id = modelIdentifier(model);
       if (id === undefined) continue;
+      if (model.spec.identifierAttribute === undefined) {
+        this.#defineRule(model, id);
+        continue;
+      }
       const definition = { identifier: String(id), type: model.spec.name, xml: model.xml, element: model };
       if (this.#define(model.spec.name, definition) && model.spec.identifierIgnoresCase) this.#defineCaseless(definition);
       this.#childIdentifiers(model);
@@ -76,6 +81,24 @@ class ReferenceChecker {
       related: [position(first.xml)],
     });
     return false;
+  }
+
+  /** An identifier-less element (a rule) written twice alike is stored once: said, not refused. */
+  #defineRule(model: ConfigElement, id: string): void {
+    let defs = this.rules.get(model.spec.name);
+    if (!defs) this.rules.set(model.spec.name, (defs = new Map()));
+    const first = defs.get(id);
+    if (!first) {
+      defs.set(id, model);
+      return;
+    }
+    this.problems.push({
+      code: "duplicate-identifier",
+      severity: "warning",
+      message: `this ${model.spec.name} says the same as the one at ${formatPosition(position(first.xml))}: it is stored once`,
+      ...position(model.xml),
+      related: [position(first.xml)],
+    });
   }
 
   /** Connection identifiers are unique whatever their case (the reference's warning). */

@@ -96,6 +96,22 @@ export function deriveTaskIdentifier(owner: string, type: string, ordinal: numbe
   return ordinal === 1 ? `${owner}_${type}` : `${owner}_${type}_${ordinal}`;
 }
 
+/**
+ * The identifier of a top-level model element. Elements the reference gives no identifier
+ * (SingleRoleRule, ResourceCorrelationRule, …: `"x-identifier": false` in their schema) are known
+ * by what they say: their attributes, sorted, as `Name=value` joined by `;`. Changing a rule
+ * therefore replaces it, which is what the product's deploy does with rules too.
+ */
+export function modelIdentifier(element: ConfigElement): string | undefined {
+  const attribute = element.spec.identifierAttribute;
+  if (attribute !== undefined) {
+    const id = element.attributes[attribute];
+    return id === undefined ? undefined : String(id);
+  }
+  if (element.spec.kind !== "model") return undefined;
+  return Object.keys(element.attributes).sort().map((name) => `${name}=${String(element.attributes[name])}`).join(";");
+}
+
 /** Identifiers of an element's children of one name (the Property identifiers of an EntityType). */
 export function memberIdentifiers(element: ConfigElement | undefined, childName: string): string[] {
   if (!element) return [];

@@ -5,7 +5,7 @@
  */
 import { hash } from "node:crypto";
 import type { AttributeValue } from "./coerce-attribute.js";
-import type { ConfigElement, Configuration, JobDefinition, TaskDefinition } from "./configuration.js";
+import { modelIdentifier, type ConfigElement, type Configuration, type JobDefinition, type TaskDefinition } from "./configuration.js";
 import type { Contribution } from "./overlays.js";
 import type { SourcePosition } from "./problems.js";
 
@@ -68,22 +68,27 @@ export function isTaskChildren(children: ItemChildren): children is TaskChildren
 
 export function buildItems(configuration: Configuration): Item[] {
   const tasks = new Map(configuration.tasks.map((t) => [t.identifier, t]));
-  const items: Item[] = [];
-  for (const job of configuration.jobs) items.push(item("Job", job.identifier, job.element, jobChildren(job, tasks)));
-  for (const task of configuration.tasks) items.push(item(task.type, task.identifier, task.element, taskChildren(task)));
+  const built: { item: Item; element: ConfigElement }[] = [];
+  for (const job of configuration.jobs) built.push({ item: item("Job", job.identifier, job.element, jobChildren(job, tasks)), element: job.element });
+  for (const task of configuration.tasks) built.push({ item: item(task.type, task.identifier, task.element, taskChildren(task)), element: task.element });
+  const derived = new Set<string>();
   for (const model of configuration.models) {
-    const id = model.attributes[model.spec.identifierAttribute!];
-    if (id !== undefined) items.push(item(model.spec.name, String(id), model, modelChildren(model)));
+    const id = modelIdentifier(model);
+    if (id === undefined) continue;
+    // An identifier-less rule written twice alike is one rule (check-references warns).
+    if (model.spec.identifierAttribute === undefined) {
+      const key = `${model.spec.name}\u0000${id}`;
+      if (derived.has(key)) continue;
+      derived.add(key);
+    }
+    built.push({ item: item(model.spec.name, id, model, modelChildren(model)), element: model });
   }
   const contributions = configuration.contributions;
-  if (contributions === undefined) return items;
-  const elements = [...configuration.jobs.map((j) => j.element), ...configuration.tasks.map((t) => t.element),
-    ...configuration.models.filter((m) => m.attributes[m.spec.identifierAttribute!] !== undefined)];
-  for (const [i, element] of elements.entries()) {
-    const made = contributions.get(element);
-    if (made !== undefined) items[i]!.contributions = made;
+  for (const { item, element } of built) {
+    const made = contributions?.get(element);
+    if (made !== undefined) item.contributions = made;
   }
-  return items;
+  return built.map((b) => b.item);
 }
 
 function item(kind: string, identifier: string, element: ConfigElement, children: ItemChildren): Item {

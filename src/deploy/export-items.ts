@@ -82,6 +82,8 @@ function itemNode(item: ExportableItem, context: Context): XmlNode {
 
 /** The identifier first, then the spec's attributes that differ from their default. */
 function itemAttributes(spec: ElementSpec, item: Pick<ExportableItem, "identifier" | "attributes">): [string, string][] {
+  // An identifier-less element's identifier is made of its attributes (modelIdentifier): nothing to add.
+  if (spec.kind === "model" && spec.identifierAttribute === undefined) return withoutDefaults(spec, item.attributes);
   const identifierAttribute = spec.identifierAttribute ?? "Identifier";
   return [[identifierAttribute, item.identifier], ...withoutDefaults(spec, item.attributes, identifierAttribute)];
 }
