@@ -3,7 +3,8 @@
 // e-mail built from the names without accents): a full recompute (every row changes: archived into
 // the history and rewritten), then Dirty recomputes with 1% of the rows dirty and renamed. The limit
 // measured in the same run: read every row and update one property on each, with the same driver, in
-// the same batch sizes (pages of 10,000 by keyset, one transaction per 20,000 updated rows). The full
+// the same batch sizes and statements (pages of 10,000 by keyset, each row archived into the history and
+// rewritten by the task's UPDATE … CASE, one transaction per 20,000 updated rows). The full
 // and raw runs alternate three times (each raw run removes the computed values, so that the next full
 // run recomputes and writes every row again), then three Dirty runs; medians are printed. On SQLite,
 // and on PostgreSQL when IDM_TEST_POSTGRES_URL is set. IDM_BENCH_EXPRESSIONS_ROWS sets a smaller (or
@@ -18,6 +19,7 @@ import { runDeploy } from "../dist/deploy/run-deploy.js";
 import { configurationEntityModel } from "../dist/config/check-expressions.js";
 import { compileExpression } from "../dist/domain/expressions/compile-expressions.js";
 import { encodeProperties, hashProperties } from "../dist/domain/resources/properties.js";
+import { VERSIONS_PER_UPDATE } from "../dist/domain/resources/resource-versions.js";
 import { batchSize } from "../dist/store/statements.js";
 import updateExpressions from "../dist/tasks/update-entity-property-expressions.js";
 import { benchBackends } from "./backends.mjs";
@@ -91,21 +93,44 @@ async function load(store, dialect) {
 }
 
 /**
- * The limit: every row read (id, key, properties by keyset pages of SELECT_SIZE) and one change to its
- * properties written back (here: the computed values removed), one UPDATE per row, one transaction
- * per UPDATE_SIZE rows.
+ * The limit: the task's reads and writes, by hand, straight through the driver, with nothing to
+ * evaluate: every row read (id, key, properties by keyset pages of SELECT_SIZE), one change to its
+ * properties (here: the computed values removed), its current version archived into the history
+ * (INSERT … SELECT by ids, as many ids per statement as the dialect binds) and the new version written
+ * by the same UPDATE … CASE over VERSIONS_PER_UPDATE rows the task sends, one transaction per
+ * UPDATE_SIZE rows.
  */
 async function raw(store, dialect) {
   const p = placeholderOf(dialect);
   const select = `SELECT id, source_key, properties FROM idm_resources WHERE entity_type = ${p(0)} AND source_key > ${p(1)} ORDER BY source_key LIMIT ${SELECT_SIZE}`;
-  const update = `UPDATE idm_resources SET properties = ${p(0)} WHERE id = ${p(1)}`;
+  const copied = "entity_type, connector, source_key, hash, valid_from, changed_by_job_instance, properties";
+  const archive = (ids) => [
+    `INSERT INTO idm_resource_history (resource_id, ${copied}, valid_to, archived_by_job_instance) SELECT id, ${copied}, ${p(0)}, ${p(1)} FROM idm_resources WHERE id IN (${ids.map((_, i) => p(i + 2)).join(", ")})`,
+    [at(dialect), 1, ...ids],
+  ];
+  const update = (versions) => {
+    // Placeholders numbered in text order: SQLite's `?` bind by position.
+    let n = 0;
+    const cases = versions.map(() => `WHEN ${p(n++)} THEN ${p(n++)}`).join(" ");
+    const common = `valid_from = ${p(n++)}, changed_by_job_instance = ${p(n++)}`;
+    const ids = versions.map(() => p(n++)).join(", ");
+    return [
+      `UPDATE idm_resources SET properties = CASE id ${cases} END, ${common} WHERE id IN (${ids})`,
+      [...versions.flat(), at(dialect), 1, ...versions.map(([id]) => id)],
+    ];
+  };
+  const archiveIds = batchSize(dialect, 1) - 2;
   const runner = store.dataSource.createQueryRunner();
   await runner.connect();
   let pending = [];
   let updated = 0;
   const flush = async () => {
     await runner.startTransaction();
-    for (const [properties, id] of pending) await runner.query(update, [properties, id]);
+    for (let i = 0; i < pending.length; i += archiveIds) {
+      const batch = pending.slice(i, i + archiveIds);
+      await runner.query(...archive(batch.map(([id]) => id)));
+      for (let j = 0; j < batch.length; j += VERSIONS_PER_UPDATE) await runner.query(...update(batch.slice(j, j + VERSIONS_PER_UPDATE)));
+    }
     await runner.commitTransaction();
     updated += pending.length;
     pending = [];
@@ -116,7 +141,7 @@ async function raw(store, dialect) {
       for (const row of rows) {
         const properties = JSON.parse(row.properties);
         for (const name of COMPUTED) delete properties[name];
-        pending.push([encodeProperties(properties), row.id]);
+        pending.push([row.id, encodeProperties(properties)]);
         if (pending.length >= UPDATE_SIZE) await flush();
       }
       if (rows.length < SELECT_SIZE) break;
@@ -127,6 +152,12 @@ async function raw(store, dialect) {
     await runner.release();
   }
   if (updated !== ROWS) throw new Error(`the raw run updated ${updated} rows, not ${ROWS}`);
+}
+
+/** A timestamp as each driver binds it (SQLite stores the text TypeORM writes for its datetime columns). */
+function at(dialect) {
+  const now = new Date();
+  return dialect === "postgres" ? now : now.toISOString().replace("T", " ").replace("Z", "");
 }
 
 /** 1% of the rows renamed and marked dirty, as an incremental synchronization leaves them (not timed). */
@@ -265,5 +296,5 @@ for (const l of lines) {
   console.log(`${"peak RSS MB (maxRSS)".padEnd(32)} ${fmt(Math.max(l.full.maxRssMb, l.raw.maxRssMb, l.dirty.maxRssMb))}`);
 }
 console.log(`\nfull = UpdateEntityPropertyExpressionsTask, every row changed: archived into idm_resource_history and rewritten`);
-console.log(`raw = every row read (keyset pages of ${fmt(SELECT_SIZE)}) and its properties rewritten (one UPDATE per row, one transaction per ${fmt(UPDATE_SIZE)}), same driver`);
+console.log(`raw = the task's statements by hand, nothing evaluated: every row read (keyset pages of ${fmt(SELECT_SIZE)}), archived into the history (INSERT … SELECT by ids) and rewritten (UPDATE … CASE over ${VERSIONS_PER_UPDATE} rows), one transaction per ${fmt(UPDATE_SIZE)}, same driver`);
 console.log("max RSS is the process's high-water mark (process.resourceUsage().maxRSS): each step's value includes the steps before it");
