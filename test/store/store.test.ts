@@ -92,6 +92,8 @@ describe("store on sqlite", () => {
       expect(await store.dataSource.query("PRAGMA busy_timeout")).toEqual([{ timeout: 10_000 }]);
       // 1 = NORMAL: a commit does not wait for a disk flush; WAL keeps it safe from a killed process.
       expect(await store.dataSource.query("PRAGMA synchronous")).toEqual([{ synchronous: 1 }]);
+      // 32 MiB of page cache (negative: in KiB), so that a Dirty run's scattered pages stay cached between read and write.
+      expect(await store.dataSource.query("PRAGMA cache_size")).toEqual([{ cache_size: -32768 }]);
     } finally {
       await store.close();
     }

@@ -30,6 +30,14 @@ export interface UpdateExpressionsOptions extends Pick<WorkContext<UpdateExpress
   batchSelectSize: number;
   batchUpdateSize: number;
   jobInstanceId: number | null;
+  /** Filled with the milliseconds spent reading, evaluating and writing, when given (bench:expressions prints them). */
+  phases?: UpdateExpressionsPhases;
+}
+
+export interface UpdateExpressionsPhases {
+  read: number;
+  evaluate: number;
+  write: number;
 }
 
 export interface UpdateExpressionsCounters {
@@ -68,6 +76,17 @@ export async function updateExpressions(options: UpdateExpressionsOptions): Prom
   return counters;
 }
 
+/** Runs `work`, adding its duration to `phases[phase]` when phases are measured. */
+async function timedPhase<T>(phases: UpdateExpressionsPhases | undefined, phase: keyof UpdateExpressionsPhases, work: () => Promise<T>): Promise<T> {
+  if (phases === undefined) return work();
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    phases[phase] += performance.now() - start;
+  }
+}
+
 /** One entity type's recomputation. */
 class TypeRun {
   readonly integers: string[];
@@ -88,7 +107,7 @@ class TypeRun {
     const size = this.selectSize();
     for (let after: string | undefined; ;) {
       this.options.signal.throwIfAborted();
-      const rows = await selectSubjectsPage(this.load.m, this.program.entityType, after, size).getMany();
+      const rows = await timedPhase(this.options.phases, "read", () => selectSubjectsPage(this.load.m, this.program.entityType, after, size).getMany());
       await this.batch(rows);
       if (rows.length < size) return;
       after = rows[rows.length - 1]!.sourceKey;
@@ -103,17 +122,22 @@ class TypeRun {
       if (!ids) dirtyOf.set(entityType, (ids = await this.dirtyIds(entityType)));
       return ids;
     };
-    const ids = [...(await dirtyIds(this.program.entityType))];
-    for (const path of treePaths(this.program.navigations)) {
-      const target = path.reduce((type, property) => navigationOf(this.load, type, property).target, this.program.entityType);
-      const dirtyTargets = await dirtyIds(target);
-      if (dirtyTargets.length > 0) for (const id of await reachingIds(this.load, this.program.entityType, path, dirtyTargets)) ids.push(id);
-    }
-    const unique = [...new Set(ids)].sort((a, b) => a - b);
+    const unique = await timedPhase(this.options.phases, "read", async () => {
+      const ids = [...(await dirtyIds(this.program.entityType))];
+      for (const path of treePaths(this.program.navigations)) {
+        const target = path.reduce((type, property) => navigationOf(this.load, type, property).target, this.program.entityType);
+        const dirtyTargets = await dirtyIds(target);
+        if (dirtyTargets.length > 0) for (const id of await reachingIds(this.load, this.program.entityType, path, dirtyTargets)) ids.push(id);
+      }
+      return [...new Set(ids)].sort((a, b) => a - b);
+    });
     for (const page of chunks(unique, this.selectSize())) {
       this.options.signal.throwIfAborted();
-      const rows: ComputedSubject[] = [];
-      for (const batch of chunks(page, batchSize(this.load.dialect, 1))) rows.push(...(await selectSubjectsByIds(this.load.m, batch).getMany()));
+      const rows = await timedPhase(this.options.phases, "read", async () => {
+        const subjects: ComputedSubject[] = [];
+        for (const batch of chunks(page, batchSize(this.load.dialect, 1))) subjects.push(...(await selectSubjectsByIds(this.load.m, batch).getMany()));
+        return subjects;
+      });
       await this.batch(rows);
     }
   }
@@ -146,13 +170,15 @@ class TypeRun {
       stored.set(row.id, properties);
       subjects.set(row.id, resourceObject(properties, this.integers));
     }
-    await attachNavigations(this.load, this.program.entityType, this.program.navigations, subjects);
-    for (const row of rows) {
-      const next = this.evaluate(row, stored.get(row.id)!, subjects.get(row.id)!);
-      this.computed++;
-      this.counters.computed++;
-      if (next !== row.properties) this.pending.push({ id: row.id, properties: next });
-    }
+    await timedPhase(this.options.phases, "read", () => attachNavigations(this.load, this.program.entityType, this.program.navigations, subjects));
+    await timedPhase(this.options.phases, "evaluate", async () => {
+      for (const row of rows) {
+        const next = this.evaluate(row, stored.get(row.id)!, subjects.get(row.id)!);
+        this.computed++;
+        this.counters.computed++;
+        if (next !== row.properties) this.pending.push({ id: row.id, properties: next });
+      }
+    });
     if (this.pending.length >= this.updateSize()) await this.flush();
     this.options.progress({ ...this.counters });
   }
@@ -177,7 +203,11 @@ class TypeRun {
   }
 
   /** Writes the queued resources in one transaction per BatchUpdateSize. */
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
+    return timedPhase(this.options.phases, "write", () => this.write());
+  }
+
+  async write(): Promise<void> {
     const size = this.updateSize();
     while (this.pending.length > 0) {
       const writes = this.pending.splice(0, size);

@@ -28,7 +28,12 @@ export const sqlite: DialectProfile = {
         // In WAL mode NORMAL syncs at checkpoints, not at each commit: a commit survives the process
         // being killed, and only an operating system crash or power loss can undo the last commits
         // (never corrupt the file). FULL made every task state change wait for a disk flush.
-        prepareDatabase: (db: { pragma(source: string): unknown }) => void db.pragma("synchronous = NORMAL"),
+        // A 32 MiB page cache (the default is 2 MiB): a Dirty run reads scattered rows, then archives and
+        // rewrites them; with the default cache their pages were gone by the time they were written.
+        prepareDatabase: (db: { pragma(source: string): unknown }) => {
+          db.pragma("synchronous = NORMAL");
+          db.pragma("cache_size = -32768");
+        },
         // better-sqlite3's `timeout` is SQLite's busy_timeout: a second process waits for the lock.
         timeout: 10_000,
       },
