@@ -17,6 +17,7 @@ import type {
   SingleRoleRule,
   TypeRule,
 } from "./model.js";
+import { dimensionSuffix } from "./parameter-names.js";
 import { anchorOf, RuleIndex } from "./rule-index.js";
 
 export interface CompiledResourceType {
@@ -126,8 +127,8 @@ function checkCriteria(model: PolicyModel, dimensions: ReadonlyMap<number, Dimen
     for (const c of rule.criteria) {
       const d = dimensions.get(c.dimension);
       const at = `${rule.source.kind} at ${rule.source.file}:${rule.source.line}`;
-      if (!d) warnings.push(`${at}: D${c.dimension.toString(32).toUpperCase()} names no dimension; the rule never matches`);
-      else if (c.hierarchical && !d.isHierarchical) warnings.push(`${at}: L${c.dimension.toString(32).toUpperCase()} on ${d.identifier}, which is not hierarchical; only the value itself matches`);
+      if (!d) warnings.push(`${at}: D${dimensionSuffix(c.dimension)} names no dimension; the rule never matches`);
+      else if (c.hierarchical && !d.isHierarchical) warnings.push(`${at}: L${dimensionSuffix(c.dimension)} on ${d.identifier}, which is not hierarchical; only the value itself matches`);
     }
   }
 }

@@ -18,15 +18,19 @@ export interface ContextUnit {
   span: Span;
 }
 
-export function contextsOf(owner: OwnerInput, rule: ContextRule | null, now: number): ContextUnit[] {
+export function contextsOf(owner: OwnerInput, rule: ContextRule | null, now: number, warnings: string[]): ContextUnit[] {
   if (rule === null) return [{ index: 0, dimensions: {}, span: ALWAYS }];
   const units: ContextUnit[] = [];
-  for (const resource of owner.contextResources) {
-    if (resource.excluded) continue;
+  owner.contextResources.forEach((resource, position) => {
+    if (resource.excluded) return;
     const span = spanOf(resource.start, resource.end);
-    if (span.from >= span.to || span.to <= now) continue;
+    if (span.from >= span.to) {
+      warnings.push(`context resource ${position + 1} of ${owner.key} ends before it starts (${resource.start?.toISOString()} → ${resource.end?.toISOString()}); it gives no context`);
+      return;
+    }
+    if (span.to <= now) return;
     units.push({ index: units.length, dimensions: resource.dimensions, span });
-  }
+  });
   return units;
 }
 

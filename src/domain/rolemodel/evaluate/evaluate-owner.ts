@@ -38,6 +38,7 @@ export interface OwnerEvaluation {
   contexts: ContextEvaluation[];
   /** Stored rows the engine keeps as they are: manual, found and pre-existing, neither declined nor ended. */
   kept: StoredAssignment[];
+  warnings: string[];
 }
 
 const KEPT_ORIGINS = new Set(["manual", "found", "pre-existing"]);
@@ -58,22 +59,24 @@ export function evaluateOwner(owner: OwnerInput, model: PolicyModel, at: Date): 
   const keptSingles = heldBy(kept, "singleRole", GRANTING_STATES);
   // Only an approved manual resource type gets the rules' values; found ones are derogations to review, not to provision.
   const keptResourceTypes = heldBy(kept, "resourceType", new Set(["Approved"]));
-  const contexts = contextsOf(owner, entity.contextRule, now).map((unit): ContextEvaluation => {
+  const warnings: string[] = [];
+  const contexts = contextsOf(owner, entity.contextRule, now, warnings).map((unit): ContextEvaluation => {
     const roles = rolesInContext(unit, entity, policy.tree, keptComposites, keptSingles);
     const resourceTypes = new Map<string, ContextResourceTypeEvaluation>();
     for (const crt of entity.resourceTypes) {
       const id = crt.resourceType.identifier;
-      const decided = resourceTypeInContext(unit, crt, roles.heldSingles, policy.tree);
+      const navigation = crt.navigationRules.candidates(unit.dimensions, roles.heldSingles.keys(), policy.tree);
+      const decided = resourceTypeInContext(unit, crt, roles.heldSingles, policy.tree, navigation);
       const rtSpans = mergeSpans([...(decided.assigned?.spans ?? []), ...intersectLists(keptResourceTypes.get(id) ?? [], [unit.span])]);
       if (rtSpans.length === 0 && !decided.suggested) continue;
-      const values = valuesInContext({ unit, rtSpans, heldSingles: roles.heldSingles, tree: policy.tree, owner, dimensionsByIdentifier: policy.dimensionsByIdentifier }, crt);
+      const values = valuesInContext({ unit, rtSpans, heldSingles: roles.heldSingles, navigation, tree: policy.tree, owner, dimensionsByIdentifier: policy.dimensionsByIdentifier }, crt);
       // §C.6: a value period that goes past the assignment's period extends the assignment.
       const spans = rtSpans.length ? mergeSpans([...rtSpans, ...values.flatMap((v) => v.spans)]) : [];
       resourceTypes.set(id, { crt, decided, spans, values });
     }
     return { unit, roles, resourceTypes };
   });
-  return { policy, entity, now, contexts, kept };
+  return { policy, entity, now, contexts, kept, warnings };
 }
 
 function heldBy(rows: readonly StoredAssignment[], kind: string, states: ReadonlySet<string>): Held {

@@ -2,7 +2,8 @@
  * The resource type rows of one owner: the contexts' grants merged, then correlated (§C.12 step 5).
  * A confirmed target the owner already holds stays its target; new targets come from the
  * correlation candidates (correlate.ts); with neither, one row without a target asks for a
- * creation. A target suggested for review gets its own row and no values until it is approved.
+ * creation. A target suggested for review gets its own row, PendingApproval, and no values until
+ * it is approved.
  */
 import type { ExpectedResourceType, StoredAssignment } from "./assignments.js";
 import type { CompiledResourceType } from "./compile.js";
@@ -11,7 +12,7 @@ import type { OwnerEvaluation } from "./evaluate-owner.js";
 import { GONE_STATES } from "./evaluate-owner.js";
 import type { OwnerInput, RuleSource, TargetRef } from "./model.js";
 import { mergeSpans, notEnded, periodOf, type Span } from "./periods.js";
-import { AUTOMATIC_CONFIDENCE } from "../states.js";
+import type { WorkflowState } from "../states.js";
 import type { Correlation, ResourceTypeAssignment } from "./assignments.js";
 
 export interface RuleResourceType {
@@ -40,26 +41,31 @@ export function grantedResourceTypes(evaluation: OwnerEvaluation): RuleResourceT
   return out;
 }
 
-/** A stored rule row whose target is confirmed: automatic, created by us (no correlation), or approved by a reviewer. */
-function isConfirmed(row: ResourceTypeAssignment, owner: OwnerInput): boolean {
-  if (row.target === null || !owner.targets.has(row.target.id) || GONE_STATES.has(row.workflowState)) return false;
-  return row.correlation === null || row.correlation.confidence >= AUTOMATIC_CONFIDENCE || row.workflowState === "Approved";
+/**
+ * A stored rule row whose target is confirmed: correlated automatically, created by us, or approved
+ * by a reviewer. A suggestion still waiting for its review is PendingApproval.
+ */
+export function isConfirmed(row: ResourceTypeAssignment, targets: OwnerInput["targets"]): boolean {
+  return row.target !== null && targets.has(row.target.id) && (row.workflowState === "PolicyApproved" || row.workflowState === "Approved");
 }
 
 export function resourceTypeRows(granted: RuleResourceType, owner: OwnerInput): ExpectedResourceType[] {
   const rt = granted.crt.resourceType;
-  const confirmed = new Map<string, { target: TargetRef; correlation: Correlation | null }>();
+  const confirmed = new Map<string, { target: TargetRef; correlation: Correlation | null; workflowState: WorkflowState }>();
   for (const row of owner.existing as readonly StoredAssignment[]) {
     if (row.kind !== "resourceType" || row.resourceType !== rt.identifier || (row.origin !== "rule" && row.origin !== "inferred")) continue;
-    if (isConfirmed(row, owner) && !confirmed.has(row.target!.id)) confirmed.set(row.target!.id, { target: row.target!, correlation: row.correlation });
+    if (isConfirmed(row, owner.targets) && !confirmed.has(row.target!.id)) {
+      confirmed.set(row.target!.id, { target: row.target!, correlation: row.correlation, workflowState: row.workflowState });
+    }
   }
   const decision = correlate(rt, owner.candidates.get(rt.identifier) ?? [], new Set(confirmed.keys()));
-  const targets: Array<{ target: TargetRef | null; correlation: Correlation | null; needsReview: boolean }> = [
+  // A reviewer's approval stays on the row; a suggestion waits for one (PendingApproval).
+  const targets: Array<{ target: TargetRef | null; correlation: Correlation | null; needsReview: boolean; workflowState: WorkflowState }> = [
     ...[...confirmed.values()].map((c) => ({ ...c, needsReview: false })),
-    ...decision.correlated.map((c) => ({ target: c.target, correlation: { rule: c.rule, confidence: c.confidence }, needsReview: false })),
-    ...decision.suggested.map((c) => ({ target: c.target, correlation: { rule: c.rule, confidence: c.confidence }, needsReview: true })),
+    ...decision.correlated.map((c) => ({ target: c.target, correlation: { rule: c.rule, confidence: c.confidence }, needsReview: false, workflowState: "PolicyApproved" as const })),
+    ...decision.suggested.map((c) => ({ target: c.target, correlation: { rule: c.rule, confidence: c.confidence }, needsReview: true, workflowState: "PendingApproval" as const })),
   ];
-  if (targets.length === 0) targets.push({ target: null, correlation: null, needsReview: false });
+  if (targets.length === 0) targets.push({ target: null, correlation: null, needsReview: false, workflowState: "PolicyApproved" });
   const origin = granted.inferred ? ("inferred" as const) : ("rule" as const);
   return targets.flatMap((t) =>
     granted.spans.map(
@@ -71,7 +77,7 @@ export function resourceTypeRows(granted: RuleResourceType, owner: OwnerInput): 
         needsReview: t.needsReview,
         heldBack: null,
         origin,
-        workflowState: "PolicyApproved",
+        workflowState: t.workflowState,
         rule: granted.rule,
         ...periodOf(span),
       }),
@@ -87,7 +93,9 @@ export function holdBack(rows: ExpectedResourceType[], owner: OwnerInput, resour
   const flags = new Map(resourceTypes.map((c) => [c.resourceType.identifier, c.resourceType]));
   const hasTarget = (rt: string) =>
     rows.some((r) => r.resourceType === rt && r.target !== null && !r.needsReview && owner.targets.has(r.target.id)) ||
-    owner.existing.some((r) => r.kind === "resourceType" && r.resourceType === rt && r.target !== null && !GONE_STATES.has(r.workflowState) && owner.targets.has(r.target.id));
+    owner.existing.some(
+      (r) => r.kind === "resourceType" && r.resourceType === rt && r.target !== null && owner.targets.has(r.target.id) && !GONE_STATES.has(r.workflowState) && r.workflowState !== "PendingApproval",
+    );
   for (const row of rows) {
     if (row.target !== null) continue;
     const rt = flags.get(row.resourceType);

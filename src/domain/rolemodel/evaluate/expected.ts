@@ -43,7 +43,7 @@ export function expectedAssignments(owner: OwnerInput, model: PolicyModel, now: 
     values: allValues,
     risks: [...identifyRisks(evaluation.entity.risks, allResourceTypes, allValues), ...kept.filter((r) => r.kind === "risk")],
     suggestions: suggestions(evaluation),
-    warnings: [],
+    warnings: evaluation.warnings,
   };
 }
 

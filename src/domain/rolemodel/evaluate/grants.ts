@@ -45,7 +45,7 @@ export function ruleSpans(
   tree: DimensionTree,
 ): Span[] | null {
   if (!criteriaMatch(rule.criteria, dimensions, tree)) return null;
-  if (requiredRole === undefined) return base.length ? [...base] : null;
+  if (requiredRole === undefined) return base.length ? (base as Span[]) : null;
   const gate = held.get(requiredRole);
   if (!gate) return null;
   const spans = intersectLists(base, gate);
@@ -57,6 +57,12 @@ export function grant<R extends CriteriaRule>(matches: readonly Matched<R>[], su
   const assigned = new Map<string, Grant>();
   const suggested = new Map<string, Offer>();
   for (const [key, group] of groupBy(matches, (m) => subject(m.rule))) {
+    const only = group.length === 1 ? group[0]! : null;
+    // The usual case, one Required grant, needs no decision.
+    if (only && !only.rule.isDenied && only.rule.type === "Required") {
+      assigned.set(key, { spans: mergeSpans(only.spans), rule: only.rule.source, inferred: isGated(only.rule) });
+      continue;
+    }
     const decision = decide(group);
     if (decision.outcome === "none" || decision.outcome === "denied") continue;
     const spans = mergeSpans(decision.winners.flatMap((w) => w.spans));

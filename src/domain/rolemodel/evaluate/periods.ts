@@ -27,6 +27,7 @@ export function intersect(a: Span, b: Span): Span | null {
 
 /** Sorted, with overlapping and touching spans joined. */
 export function mergeSpans(spans: readonly Span[]): Span[] {
+  if (spans.length === 1) return spans[0]!.from < spans[0]!.to ? [{ ...spans[0]! }] : [];
   const sorted = spans.filter((s) => s.from < s.to).sort((a, b) => a.from - b.from || a.to - b.to);
   const merged: Span[] = [];
   for (const span of sorted) {

@@ -34,9 +34,8 @@ export function isBlocked(ctx: StateContext, resourceType: string): boolean {
 export function resourceTypeState(e: ExpectedResourceType, stored: StoredAssignment | null, ctx: StateContext): ResourceTypeAssignment {
   const x = stored?.kind === "resourceType" ? stored : null;
   if (x && e.storedId !== undefined && DEROGATIONS.has(x.workflowState)) return withoutId(x);
-  const { needsReview, storedId: _s, ...fields } = e;
-  const row = (provisioningState: ProvisioningState, changeType: ResourceTypeAssignment["changeType"]): ResourceTypeAssignment => ({ ...fields, provisioningState, changeType });
-  if (needsReview) return row("AwaitingApproval", null);
+  const row = (provisioningState: ProvisioningState, changeType: ResourceTypeAssignment["changeType"]): ResourceTypeAssignment => resourceTypeRow(e, provisioningState, changeType);
+  if (e.needsReview) return row("AwaitingApproval", null);
   if (e.target !== null) return row("Verified", null);
   if (x && x.target === null && x.changeType === "Added" && IN_FLIGHT.has(x.provisioningState)) return row(x.provisioningState, "Added");
   const allowAdd = ctx.resourceTypes.get(e.resourceType)?.allowAdd ?? true;
@@ -51,9 +50,8 @@ export function currentValueOf(ctx: StateContext, target: { id: string } | null,
 export function valueState(e: ExpectedValue, stored: StoredAssignment | null, ctx: StateContext): ValueAssignment {
   const x = stored && stored.kind === e.kind ? stored : null;
   if (x && e.storedId !== undefined && DEROGATIONS.has(x.workflowState)) return withoutId(x);
-  const { storedId: _s, ...fields } = e;
   const currentValue = currentValueOf(ctx, e.target, e.property);
-  const row = (provisioningState: ProvisioningState, changeType: ValueAssignment["changeType"]): ValueAssignment => ({ ...fields, currentValue, provisioningState, changeType });
+  const row = (provisioningState: ProvisioningState, changeType: ValueAssignment["changeType"]): ValueAssignment => valueRow(e, currentValue, provisioningState, changeType);
   if (e.questioned) return row("None", null);
   const samePolicy = x !== null && sameValue(x.policyValue, e.policyValue);
   if (e.isMapped ? e.target !== null && holds(currentValue, e.policyValue, e.comparisonType) : samePolicy && (x.provisioningState === "Executed" || x.provisioningState === "Verified")) {
@@ -63,6 +61,47 @@ export function valueState(e: ExpectedValue, stored: StoredAssignment | null, ct
   const lowConfidence = e.confidence !== null && e.confidence < AUTOMATIC_CONFIDENCE;
   const changeType = e.kind === "navigation" || e.target === null ? "Added" : "Modified";
   return row(isBlocked(ctx, e.resourceType) || lowConfidence ? "AwaitingApproval" : "Pending", changeType);
+}
+
+// Rows are spelled out field by field: spreading a rest-destructured object of this size was a
+// fifth of the evaluation's time.
+function resourceTypeRow(e: ExpectedResourceType, provisioningState: ProvisioningState, changeType: ResourceTypeAssignment["changeType"]): ResourceTypeAssignment {
+  return {
+    kind: "resourceType",
+    resourceType: e.resourceType,
+    target: e.target,
+    correlation: e.correlation,
+    heldBack: e.heldBack,
+    origin: e.origin,
+    workflowState: e.workflowState,
+    rule: e.rule,
+    validFrom: e.validFrom,
+    validTo: e.validTo,
+    provisioningState,
+    changeType,
+  };
+}
+
+function valueRow(e: ExpectedValue, currentValue: ValueAssignment["currentValue"], provisioningState: ProvisioningState, changeType: ValueAssignment["changeType"]): ValueAssignment {
+  return {
+    kind: e.kind,
+    resourceType: e.resourceType,
+    target: e.target,
+    property: e.property,
+    policyValue: e.policyValue,
+    currentValue,
+    comparisonType: e.comparisonType,
+    isMapped: e.isMapped,
+    confidence: e.confidence,
+    questioned: e.questioned,
+    origin: e.origin,
+    workflowState: e.workflowState,
+    rule: e.rule,
+    validFrom: e.validFrom,
+    validTo: e.validTo,
+    provisioningState,
+    changeType,
+  };
 }
 
 export function withoutId<T extends { id: string }>(row: T): Omit<T, "id"> {

@@ -11,10 +11,10 @@
  *
  * Reconciling the result of a reconcile with the same inputs gives no change.
  */
-import { AUTOMATIC_CONFIDENCE } from "../states.js";
 import type { Assignment, AssignmentChange, AssignmentDelta, ExpectedAssignments, ExpectedRow, StoredAssignment } from "./assignments.js";
 import { holds } from "./compare-values.js";
 import { isKept } from "./evaluate-owner.js";
+import { isConfirmed } from "./expected-resource-types.js";
 import { matchRows } from "./match-rows.js";
 import type { PolicyModel, TargetValues } from "./model.js";
 import { spanOf } from "./periods.js";
@@ -93,8 +93,7 @@ function unexpected(x: StoredAssignment, now: number, ctx: StateContext, stillHe
     return { change: "update", id: x.id, before: x, row };
   };
   if (x.kind === "resourceType") {
-    const confirmed = x.correlation === null || x.correlation.confidence >= AUTOMATIC_CONFIDENCE || x.workflowState === "Approved";
-    if (x.target === null || !ctx.targets.has(x.target.id) || !confirmed) return end();
+    if (!isConfirmed(x, ctx.targets)) return end();
     return removal(ctx.resourceTypes.get(x.resourceType)?.allowRemove ?? true);
   }
   if (x.kind === "navigation" && x.target !== null && x.isMapped && stillHeld.has(`${x.resourceType}\u0000${x.target.id}`)) {

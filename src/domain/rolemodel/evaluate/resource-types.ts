@@ -19,19 +19,18 @@ export interface ContextResourceType {
 
 type Allocating = (TypeRule | NavigationRule) & CriteriaRule;
 
-export function resourceTypeInContext(unit: ContextUnit, crt: CompiledResourceType, heldSingles: Held, tree: DimensionTree): ContextResourceType {
+/** `navigation`: the candidate navigation rules of the context (the caller looks them up once for this and for the values). */
+export function resourceTypeInContext(unit: ContextUnit, crt: CompiledResourceType, heldSingles: Held, tree: DimensionTree, navigation: readonly NavigationRule[]): ContextResourceType {
   const matches: Matched<Allocating>[] = [];
   for (const rule of crt.typeRules.candidates(unit.dimensions, heldSingles.keys(), tree)) {
     const span = offsetSpan(rule.timeOffset, unit.span, unit.span);
     const spans = span && ruleSpans(rule, rule.singleRole, unit.dimensions, [span], heldSingles, tree);
     if (spans) matches.push({ rule, spans });
   }
-  if (crt.navigationRules.size > 0) {
-    for (const rule of crt.navigationRules.candidates(unit.dimensions, heldSingles.keys(), tree)) {
-      if (rule.singleRole === undefined || rule.isDenied) continue;
-      const spans = ruleSpans(rule, rule.singleRole, unit.dimensions, [unit.span], heldSingles, tree);
-      if (spans) matches.push({ rule, spans });
-    }
+  for (const rule of navigation) {
+    if (rule.singleRole === undefined || rule.isDenied) continue;
+    const spans = ruleSpans(rule, rule.singleRole, unit.dimensions, [unit.span], heldSingles, tree);
+    if (spans) matches.push({ rule, spans });
   }
   const id = crt.resourceType.identifier;
   const decided = grant(matches, () => id, (r) => r.singleRole !== undefined);

@@ -46,18 +46,25 @@ export class RuleIndex<R> {
   /** The rules that may match a context with these dimension values and an owner holding these roles, in document order. */
   candidates(dimensions: Readonly<Record<number, string>>, heldRoles: Iterable<string>, tree: DimensionTree): R[] {
     if (this.rules.length === 0) return [];
-    const positions = new Set<number>(this.#always);
+    const hits: number[][] = this.#always.length ? [this.#always] : [];
     const add = (key: string) => {
       const list = this.#byKey.get(key);
-      if (list) for (const p of list) positions.add(p);
+      if (list) hits.push(list);
     };
-    for (const [column, value] of Object.entries(dimensions)) {
+    for (const column in dimensions) {
       const n = Number(column);
+      const value = dimensions[n]!;
       add(dimensionKey(n, value));
       for (const ancestor of tree.ancestors(n, value)) add(dimensionKey(n, ancestor));
     }
     for (const role of heldRoles) add(roleKey(role));
-    return [...positions].sort((a, b) => a - b).map((p) => this.rules[p]!);
+    // Most lookups hit one list, already in document order: no set, no sort.
+    if (hits.length === 0) return [];
+    if (hits.length === 1) return hits[0]!.map((p) => this.rules[p]!);
+    const positions = hits.flat().sort((a, b) => a - b);
+    const out: R[] = [];
+    for (let i = 0; i < positions.length; i++) if (i === 0 || positions[i] !== positions[i - 1]) out.push(this.rules[positions[i]!]!);
+    return out;
   }
 }
 

@@ -32,6 +32,8 @@ export interface ValueContext {
   /** The resource type's spans in this context. */
   rtSpans: readonly Span[];
   heldSingles: Held;
+  /** The candidate navigation rules of the context. */
+  navigation: readonly NavigationRule[];
   tree: DimensionTree;
   owner: OwnerInput;
   dimensionsByIdentifier: ReadonlyMap<string, Dimension>;
@@ -41,7 +43,7 @@ const NAVIGATION = { comparisonType: "CaseSensitive" as const, isMapped: true };
 
 export function valuesInContext(ctx: ValueContext, crt: CompiledResourceType): ValueCandidate[] {
   if (ctx.rtSpans.length === 0) return [];
-  return [...navigationValues(ctx, crt), ...queryValues(ctx, crt), ...monoValues(ctx, crt)];
+  return [...navigationValues(ctx), ...queryValues(ctx, crt), ...monoValues(ctx, crt)];
 }
 
 /** The spans a value rule covers: its offset from the context's dates, or the resource type's spans. */
@@ -51,10 +53,10 @@ function baseSpans(ctx: ValueContext, offset: TimeOffset | undefined): Span[] {
   return span ? [span] : [];
 }
 
-function navigationValues(ctx: ValueContext, crt: CompiledResourceType): ValueCandidate[] {
+function navigationValues(ctx: ValueContext): ValueCandidate[] {
   const matches: Matched<NavigationRule>[] = [];
   const valueOf = new Map<NavigationRule, string>();
-  for (const rule of crt.navigationRules.candidates(ctx.unit.dimensions, ctx.heldSingles.keys(), ctx.tree)) {
+  for (const rule of ctx.navigation) {
     const value = navigationValue(ctx, rule);
     if (value === undefined) continue;
     const spans = ruleSpans(rule, rule.singleRole, ctx.unit.dimensions, baseSpans(ctx, rule.timeOffset), ctx.heldSingles, ctx.tree);

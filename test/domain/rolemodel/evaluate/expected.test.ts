@@ -132,6 +132,13 @@ describe("contexts and validity", () => {
     expect(periods("Payroll")).toEqual([["2025-07-01", "2025-12-01"]]);
   });
 
+  it("a context resource that ends before it starts gives no context, with a warning", () => {
+    const e = expectedAssignments(owner({ contexts: [context({ 0: "SALES" }, "2025-08-01", "2025-07-01")] }), ROLE_MODEL, NOW);
+    expect(e.contexts).toEqual([]);
+    expect(e.roles).toEqual([]);
+    expect(e.warnings).toEqual(["context resource 1 of Ku1 ends before it starts (2025-08-01T00:00:00.000Z → 2025-07-01T00:00:00.000Z); it gives no context"]);
+  });
+
   it("without a context rule, rules without criteria apply from always to forever", () => {
     const m = model({ ...ROLE_MODEL, contextRules: [] });
     const e = expectedAssignments(owner({ contexts: [] }), m, NOW);

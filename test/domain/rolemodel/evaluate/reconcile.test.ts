@@ -131,7 +131,7 @@ describe("reconcile: purge and removal", () => {
         role_({ id: "cancelled", origin: "manual", workflowState: "Cancellation" }),
       ],
     });
-    expect(delta.changes.map((c) => [c.change, c.id, c.change === "delete" ? c.reason : c.change === "historize" ? c.validTo.toISOString().slice(0, 10) : ""])).toEqual([
+    expect(delta.changes.map((c) => [c.change, "id" in c && c.id, c.change === "delete" ? c.reason : c.change === "historize" ? c.validTo.toISOString().slice(0, 10) : ""])).toEqual([
       ["historize", "ended", "2025-05-01"],
       ["delete", "declined", "declined"],
       ["delete", "cancelled", "cancelled"],
@@ -147,7 +147,7 @@ describe("reconcile: purge and removal", () => {
         role_({ id: "found", origin: "found", workflowState: "Found" }),
       ],
     });
-    expect(delta.changes.map((c) => [c.change, c.id])).toEqual([
+    expect(delta.changes.map((c) => [c.change, "id" in c && c.id])).toEqual([
       ["historize", "lost"],
       ["delete", "future"],
     ]);
@@ -164,7 +164,7 @@ describe("reconcile: purge and removal", () => {
 
   it("a lost resource type whose target is gone, or was only a suggestion, is historized, never deprovisioned", () => {
     expect(states(run(none, { existing: [rtRow({ id: "r" })] }))).toEqual(["historize RT t1"].sort());
-    const suggestion = rtRow({ id: "s", correlation: { rule: candidate("t1", 80).rule, confidence: 80 }, provisioningState: "AwaitingApproval" });
+    const suggestion = rtRow({ id: "s", correlation: { rule: candidate("t1", 80).rule, confidence: 80 }, workflowState: "PendingApproval", provisioningState: "AwaitingApproval" });
     expect(states(run(none, { existing: [suggestion], targets: new Map([["t1", {}]]) }))).toEqual(["historize RT t1"].sort());
   });
 
