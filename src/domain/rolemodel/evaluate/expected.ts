@@ -12,7 +12,7 @@ import { evaluateOwner, type OwnerEvaluation } from "./evaluate-owner.js";
 import { grantedResourceTypes, holdBack, resourceTypeRows } from "./expected-resource-types.js";
 import { resourceTypeValues, valueRows } from "./expected-values.js";
 import type { Grant, Offer } from "./grants.js";
-import type { OwnerInput, PolicyModel, RuleSource, TargetRef } from "./model.js";
+import type { OwnerInput, PolicyModel, TargetRef } from "./model.js";
 import { mergeSpans, notEnded, periodOf, type Span } from "./periods.js";
 import { identifyRisks } from "./risks.js";
 
@@ -71,8 +71,11 @@ function valueTargets(rows: readonly ExpectedResourceType[], kept: readonly Stor
   return [...targets.values()];
 }
 
-function mergedGrants(evaluation: OwnerEvaluation, pick: (ctx: OwnerEvaluation["contexts"][number]) => ReadonlyMap<string, Grant | Offer>): Map<string, { spans: Span[]; first: Grant | Offer }> {
-  const merged = new Map<string, { spans: Span[]; first: Grant | Offer }>();
+type ContextOf = OwnerEvaluation["contexts"][number];
+
+/** One context's grants (or offers) joined over all contexts; the first context's rule stands for them. */
+function mergedGrants<G extends Grant | Offer>(evaluation: OwnerEvaluation, pick: (ctx: ContextOf) => ReadonlyMap<string, G>): Map<string, { spans: Span[]; first: G }> {
+  const merged = new Map<string, { spans: Span[]; first: G }>();
   for (const ctx of evaluation.contexts) {
     for (const [id, g] of pick(ctx)) {
       const known = merged.get(id);
@@ -91,9 +94,8 @@ function roleRows(evaluation: OwnerEvaluation, kind: RoleKind): ExpectedRole[] {
   const rows: ExpectedRole[] = [];
   const granted = mergedGrants(evaluation, (ctx) => (kind === "compositeRole" ? ctx.roles.composite : ctx.roles.single).assigned);
   for (const [role, { spans, first }] of granted) {
-    const inferred = (first as Grant).inferred;
     for (const span of spans) {
-      rows.push({ kind, role, origin: inferred ? "inferred" : "rule", workflowState: "PolicyApproved", rule: first.rule, ...periodOf(span) });
+      rows.push({ kind, role, origin: first.inferred ? "inferred" : "rule", workflowState: "PolicyApproved", rule: first.rule, ...periodOf(span) });
     }
   }
   return rows;
@@ -101,21 +103,18 @@ function roleRows(evaluation: OwnerEvaluation, kind: RoleKind): ExpectedRole[] {
 
 function suggestions(evaluation: OwnerEvaluation): Suggestion[] {
   const out: Suggestion[] = [];
-  const add = (kind: Suggestion["kind"], offers: Map<string, { spans: Span[]; first: Grant | Offer }>, assigned: ReadonlySet<string>) => {
+  const add = (kind: Suggestion["kind"], offers: Map<string, { spans: Span[]; first: Offer }>, assigned: (ctx: ContextOf) => Iterable<string>) => {
+    const anywhere = new Set(evaluation.contexts.flatMap((c) => [...assigned(c)]));
     for (const [identifier, { spans, first }] of offers) {
-      if (assigned.has(identifier)) continue;
-      for (const span of spans) out.push({ kind, identifier, type: (first as Offer).type, rule: first.rule as RuleSource, ...periodOf(span) });
+      // A role assigned in one context is not also suggested from another.
+      if (anywhere.has(identifier)) continue;
+      for (const span of spans) out.push({ kind, identifier, type: first.type, rule: first.rule, ...periodOf(span) });
     }
   };
-  const assignedIn = (pick: (ctx: OwnerEvaluation["contexts"][number]) => ReadonlyMap<string, unknown>) => new Set(evaluation.contexts.flatMap((c) => [...pick(c).keys()]));
-  add("compositeRole", mergedGrants(evaluation, (c) => c.roles.composite.suggested), assignedIn((c) => c.roles.composite.assigned));
-  add("singleRole", mergedGrants(evaluation, (c) => c.roles.single.suggested), assignedIn((c) => c.roles.single.assigned));
-  const rtOffers = (c: OwnerEvaluation["contexts"][number]) => {
-    const m = new Map<string, Offer>();
-    for (const [id, e] of c.resourceTypes) if (e.decided.suggested) m.set(id, e.decided.suggested);
-    return m;
-  };
-  const rtAssigned = (c: OwnerEvaluation["contexts"][number]) => new Map([...c.resourceTypes].filter(([, e]) => e.decided.assigned !== null));
-  add("resourceType", mergedGrants(evaluation, rtOffers), assignedIn(rtAssigned));
+  add("compositeRole", mergedGrants(evaluation, (c) => c.roles.composite.suggested), (c) => c.roles.composite.assigned.keys());
+  add("singleRole", mergedGrants(evaluation, (c) => c.roles.single.suggested), (c) => c.roles.single.assigned.keys());
+  const offered = (c: ContextOf) => new Map([...c.resourceTypes].flatMap(([id, e]): Array<[string, Offer]> => (e.decided.suggested ? [[id, e.decided.suggested]] : [])));
+  const granted = (c: ContextOf) => [...c.resourceTypes].filter(([, e]) => e.decided.assigned !== null).map(([id]) => id);
+  add("resourceType", mergedGrants(evaluation, offered), granted);
   return out;
 }
