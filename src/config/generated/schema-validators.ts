@@ -23299,16 +23299,3753 @@ return errors === 0;
 }
 validate213.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const PrepareSynchronizationTask = validate214;
-const schema504 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/PrepareSynchronizationTask.json","title":"PrepareSynchronizationTask","description":"Cleanses and sorts the exported CSV files of a connector, computes deltas in incremental mode and uploads the result to the server for SynchronizeTask (step 2 of Export -> PrepareSynchronization -> Synchronize).","x-element":"PrepareSynchronizationTask","x-kind":"task","x-side":"agent","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1","Connector"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"ColumnName":{"type":"string","description":"Name of the command column when the input files already hold changes."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose exported files are prepared."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."},"SynchronizationMode":{"$ref":"../common.json#/$defs/DataCollectType","description":"Initial, Complete or Incremental. Required by the reference; not enforced here. Must match the connector's Export and Synchronize."},"Type":{"$ref":"../common.json#/$defs/PrepareSynchronizationType","default":"None","description":"Executable variant: None (standard), Changes (input already holds changes) or ActiveDirectory (DirSync cookie)."},"WorkingDirectory":{"type":"string","description":"Overrides the work directory receiving the prepared files."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"PrepareSynchronizationTaskOverride: reuses the PrepareSynchronizationTask named by Identifier with the given attributes changed, for one job."}}};
-const schema505 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"ColumnName":{"type":"string","description":"Name of the command column when the input files already hold changes."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose exported files are prepared."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."},"SynchronizationMode":{"$ref":"../common.json#/$defs/DataCollectType","description":"Initial, Complete or Incremental. Required by the reference; not enforced here. Must match the connector's Export and Synchronize."},"Type":{"$ref":"../common.json#/$defs/PrepareSynchronizationType","default":"None","description":"Executable variant: None (standard), Changes (input already holds changes) or ActiveDirectory (DirSync cookie)."},"WorkingDirectory":{"type":"string","description":"Overrides the work directory receiving the prepared files."}}};
-const schema515 = {"enum":["Initial","Complete","Incremental"],"x-enum-numbers":[0,1,2],"description":"Synchronization mode: 0 Initial, 1 Complete, 2 Incremental."};
-const schema516 = {"enum":["None","Changes","ActiveDirectory"],"x-enum-numbers":[0,1,2],"description":"Variant of prepare/synchronize: None (standard), Changes (input already holds changes), ActiveDirectory (DirSync cookie). The reference never lists the full enum; these are the values it shows."};
+export const Policy = validate214;
+const schema504 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/Policy.json","title":"Policy","description":"A sub-part of the role model: every Category, SingleRole, CompositeRole, ResourceType, rule and Risk belongs to one. At least one policy must exist.","x-element":"Policy","x-kind":"model","x-children":[],"type":"object","required":["Identifier","DisplayName_L1"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"},{"$ref":"../common.json#/$defs/dimensionValues"}],"properties":{"CommentActivationOnApproveInReview":{"$ref":"../common.json#/$defs/CommentActivation","default":"Optional","description":"Comment when approving a role request of this policy."},"CommentActivationOnDeclineInReview":{"$ref":"../common.json#/$defs/CommentActivation","default":"Required","description":"Comment when declining a role request of this policy."},"CommentActivationOnDeleteGapInReconciliation":{"$ref":"../common.json#/$defs/CommentActivation","default":"Optional","description":"Comment when deleting a non-conforming assignment of this policy in reconciliation."},"CommentActivationOnKeepGapInReconciliation":{"$ref":"../common.json#/$defs/CommentActivation","default":"Required","description":"Comment when keeping a non-conforming assignment of this policy in reconciliation."},"GracePeriod":{"$ref":"../common.json#/$defs/integer","minimum":0,"default":0,"description":"Minutes a lost automatic entitlement (lost through a rule change) is kept, pending review. Roles may override it."},"HasImplicitApproval":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Skip the approval steps when the requester holds the review rights. Roles and resource types may override it."},"Identifier":{"$ref":"../common.json#/$defs/identifier","description":"Unique key of the policy."},"IsExternal":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"The policy's roles are managed outside Identity Manager, which never creates, updates nor deletes them."},"IsProvisioningEnabled":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"The policy provisions: its assignments give provisioning orders."},"IsSimulationEnabled":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"The policy can be simulated."},"ManualAssignmentEndDateLockedToContextMode":{"$ref":"../common.json#/$defs/ManualAssignmentEndDateLockedToContextMode","default":"ExplicitNotContextBoundByDefault","description":"Whether manual assignments end with their context."},"MaxDuration":{"$ref":"../common.json#/$defs/integer","minimum":0,"default":0,"description":"Minutes after which an assignment of this policy ends when it has no earlier end date (0 = no limit). Only assignments made after it is set."},"ProlongationWithoutApproval":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"The policy's roles can be extended without approval."}}};
+const schema635 = {"enum":["Disabled","Optional","Required"],"x-enum-numbers":[0,1,2],"description":"Whether a reviewer's comment is asked: 0 Disabled, 1 Optional, 2 Required."};
+const schema645 = {"enum":["ExplicitNotContextBoundByDefault","ExplicitContextBoundByDefault","Never","Always"],"x-enum-numbers":[0,1,2,3],"description":"Whether the end date of a manual assignment follows its context: 0 ExplicitNotContextBoundByDefault (not locked by default, may be), 1 ExplicitContextBoundByDefault (locked by default, may be unlocked), 2 Never (always entered by hand), 3 Always (always the context's)."};
+const schema506 = {"description":"Values of the dimensions D0…D3V (see dimensionValue).","properties":{"D0":{"$ref":"#/$defs/dimensionValue"},"D1":{"$ref":"#/$defs/dimensionValue"},"D2":{"$ref":"#/$defs/dimensionValue"},"D3":{"$ref":"#/$defs/dimensionValue"},"D4":{"$ref":"#/$defs/dimensionValue"},"D5":{"$ref":"#/$defs/dimensionValue"},"D6":{"$ref":"#/$defs/dimensionValue"},"D7":{"$ref":"#/$defs/dimensionValue"},"D8":{"$ref":"#/$defs/dimensionValue"},"D9":{"$ref":"#/$defs/dimensionValue"},"DA":{"$ref":"#/$defs/dimensionValue"},"DB":{"$ref":"#/$defs/dimensionValue"},"DC":{"$ref":"#/$defs/dimensionValue"},"DD":{"$ref":"#/$defs/dimensionValue"},"DE":{"$ref":"#/$defs/dimensionValue"},"DF":{"$ref":"#/$defs/dimensionValue"},"DG":{"$ref":"#/$defs/dimensionValue"},"DH":{"$ref":"#/$defs/dimensionValue"},"DI":{"$ref":"#/$defs/dimensionValue"},"DJ":{"$ref":"#/$defs/dimensionValue"},"DK":{"$ref":"#/$defs/dimensionValue"},"DL":{"$ref":"#/$defs/dimensionValue"},"DM":{"$ref":"#/$defs/dimensionValue"},"DN":{"$ref":"#/$defs/dimensionValue"},"DO":{"$ref":"#/$defs/dimensionValue"},"DP":{"$ref":"#/$defs/dimensionValue"},"DQ":{"$ref":"#/$defs/dimensionValue"},"DR":{"$ref":"#/$defs/dimensionValue"},"DS":{"$ref":"#/$defs/dimensionValue"},"DT":{"$ref":"#/$defs/dimensionValue"},"DU":{"$ref":"#/$defs/dimensionValue"},"DV":{"$ref":"#/$defs/dimensionValue"},"D10":{"$ref":"#/$defs/dimensionValue"},"D11":{"$ref":"#/$defs/dimensionValue"},"D12":{"$ref":"#/$defs/dimensionValue"},"D13":{"$ref":"#/$defs/dimensionValue"},"D14":{"$ref":"#/$defs/dimensionValue"},"D15":{"$ref":"#/$defs/dimensionValue"},"D16":{"$ref":"#/$defs/dimensionValue"},"D17":{"$ref":"#/$defs/dimensionValue"},"D18":{"$ref":"#/$defs/dimensionValue"},"D19":{"$ref":"#/$defs/dimensionValue"},"D1A":{"$ref":"#/$defs/dimensionValue"},"D1B":{"$ref":"#/$defs/dimensionValue"},"D1C":{"$ref":"#/$defs/dimensionValue"},"D1D":{"$ref":"#/$defs/dimensionValue"},"D1E":{"$ref":"#/$defs/dimensionValue"},"D1F":{"$ref":"#/$defs/dimensionValue"},"D1G":{"$ref":"#/$defs/dimensionValue"},"D1H":{"$ref":"#/$defs/dimensionValue"},"D1I":{"$ref":"#/$defs/dimensionValue"},"D1J":{"$ref":"#/$defs/dimensionValue"},"D1K":{"$ref":"#/$defs/dimensionValue"},"D1L":{"$ref":"#/$defs/dimensionValue"},"D1M":{"$ref":"#/$defs/dimensionValue"},"D1N":{"$ref":"#/$defs/dimensionValue"},"D1O":{"$ref":"#/$defs/dimensionValue"},"D1P":{"$ref":"#/$defs/dimensionValue"},"D1Q":{"$ref":"#/$defs/dimensionValue"},"D1R":{"$ref":"#/$defs/dimensionValue"},"D1S":{"$ref":"#/$defs/dimensionValue"},"D1T":{"$ref":"#/$defs/dimensionValue"},"D1U":{"$ref":"#/$defs/dimensionValue"},"D1V":{"$ref":"#/$defs/dimensionValue"},"D20":{"$ref":"#/$defs/dimensionValue"},"D21":{"$ref":"#/$defs/dimensionValue"},"D22":{"$ref":"#/$defs/dimensionValue"},"D23":{"$ref":"#/$defs/dimensionValue"},"D24":{"$ref":"#/$defs/dimensionValue"},"D25":{"$ref":"#/$defs/dimensionValue"},"D26":{"$ref":"#/$defs/dimensionValue"},"D27":{"$ref":"#/$defs/dimensionValue"},"D28":{"$ref":"#/$defs/dimensionValue"},"D29":{"$ref":"#/$defs/dimensionValue"},"D2A":{"$ref":"#/$defs/dimensionValue"},"D2B":{"$ref":"#/$defs/dimensionValue"},"D2C":{"$ref":"#/$defs/dimensionValue"},"D2D":{"$ref":"#/$defs/dimensionValue"},"D2E":{"$ref":"#/$defs/dimensionValue"},"D2F":{"$ref":"#/$defs/dimensionValue"},"D2G":{"$ref":"#/$defs/dimensionValue"},"D2H":{"$ref":"#/$defs/dimensionValue"},"D2I":{"$ref":"#/$defs/dimensionValue"},"D2J":{"$ref":"#/$defs/dimensionValue"},"D2K":{"$ref":"#/$defs/dimensionValue"},"D2L":{"$ref":"#/$defs/dimensionValue"},"D2M":{"$ref":"#/$defs/dimensionValue"},"D2N":{"$ref":"#/$defs/dimensionValue"},"D2O":{"$ref":"#/$defs/dimensionValue"},"D2P":{"$ref":"#/$defs/dimensionValue"},"D2Q":{"$ref":"#/$defs/dimensionValue"},"D2R":{"$ref":"#/$defs/dimensionValue"},"D2S":{"$ref":"#/$defs/dimensionValue"},"D2T":{"$ref":"#/$defs/dimensionValue"},"D2U":{"$ref":"#/$defs/dimensionValue"},"D2V":{"$ref":"#/$defs/dimensionValue"},"D30":{"$ref":"#/$defs/dimensionValue"},"D31":{"$ref":"#/$defs/dimensionValue"},"D32":{"$ref":"#/$defs/dimensionValue"},"D33":{"$ref":"#/$defs/dimensionValue"},"D34":{"$ref":"#/$defs/dimensionValue"},"D35":{"$ref":"#/$defs/dimensionValue"},"D36":{"$ref":"#/$defs/dimensionValue"},"D37":{"$ref":"#/$defs/dimensionValue"},"D38":{"$ref":"#/$defs/dimensionValue"},"D39":{"$ref":"#/$defs/dimensionValue"},"D3A":{"$ref":"#/$defs/dimensionValue"},"D3B":{"$ref":"#/$defs/dimensionValue"},"D3C":{"$ref":"#/$defs/dimensionValue"},"D3D":{"$ref":"#/$defs/dimensionValue"},"D3E":{"$ref":"#/$defs/dimensionValue"},"D3F":{"$ref":"#/$defs/dimensionValue"},"D3G":{"$ref":"#/$defs/dimensionValue"},"D3H":{"$ref":"#/$defs/dimensionValue"},"D3I":{"$ref":"#/$defs/dimensionValue"},"D3J":{"$ref":"#/$defs/dimensionValue"},"D3K":{"$ref":"#/$defs/dimensionValue"},"D3L":{"$ref":"#/$defs/dimensionValue"},"D3M":{"$ref":"#/$defs/dimensionValue"},"D3N":{"$ref":"#/$defs/dimensionValue"},"D3O":{"$ref":"#/$defs/dimensionValue"},"D3P":{"$ref":"#/$defs/dimensionValue"},"D3Q":{"$ref":"#/$defs/dimensionValue"},"D3R":{"$ref":"#/$defs/dimensionValue"},"D3S":{"$ref":"#/$defs/dimensionValue"},"D3T":{"$ref":"#/$defs/dimensionValue"},"D3U":{"$ref":"#/$defs/dimensionValue"},"D3V":{"$ref":"#/$defs/dimensionValue"}}};
+const schema507 = {"type":"string","minLength":1,"description":"A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127."};
 
-function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate216.evaluated;
+const evaluated0 = validate215.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.D0 !== undefined){
+let data0 = data.D0;
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err0 = {instancePath:instancePath+"/D0",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath:instancePath+"/D0",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.D1 !== undefined){
+let data1 = data.D1;
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/D1",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/D1",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.D2 !== undefined){
+let data2 = data.D2;
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+const err4 = {instancePath:instancePath+"/D2",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/D2",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.D3 !== undefined){
+let data3 = data.D3;
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+const err6 = {instancePath:instancePath+"/D3",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/D3",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.D4 !== undefined){
+let data4 = data.D4;
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+const err8 = {instancePath:instancePath+"/D4",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/D4",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.D5 !== undefined){
+let data5 = data.D5;
+if(typeof data5 === "string"){
+if(func1(data5) < 1){
+const err10 = {instancePath:instancePath+"/D5",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/D5",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.D6 !== undefined){
+let data6 = data.D6;
+if(typeof data6 === "string"){
+if(func1(data6) < 1){
+const err12 = {instancePath:instancePath+"/D6",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/D6",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.D7 !== undefined){
+let data7 = data.D7;
+if(typeof data7 === "string"){
+if(func1(data7) < 1){
+const err14 = {instancePath:instancePath+"/D7",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/D7",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.D8 !== undefined){
+let data8 = data.D8;
+if(typeof data8 === "string"){
+if(func1(data8) < 1){
+const err16 = {instancePath:instancePath+"/D8",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/D8",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.D9 !== undefined){
+let data9 = data.D9;
+if(typeof data9 === "string"){
+if(func1(data9) < 1){
+const err18 = {instancePath:instancePath+"/D9",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/D9",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.DA !== undefined){
+let data10 = data.DA;
+if(typeof data10 === "string"){
+if(func1(data10) < 1){
+const err20 = {instancePath:instancePath+"/DA",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/DA",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.DB !== undefined){
+let data11 = data.DB;
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
+const err22 = {instancePath:instancePath+"/DB",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/DB",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.DC !== undefined){
+let data12 = data.DC;
+if(typeof data12 === "string"){
+if(func1(data12) < 1){
+const err24 = {instancePath:instancePath+"/DC",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/DC",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data.DD !== undefined){
+let data13 = data.DD;
+if(typeof data13 === "string"){
+if(func1(data13) < 1){
+const err26 = {instancePath:instancePath+"/DD",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/DD",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data.DE !== undefined){
+let data14 = data.DE;
+if(typeof data14 === "string"){
+if(func1(data14) < 1){
+const err28 = {instancePath:instancePath+"/DE",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/DE",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data.DF !== undefined){
+let data15 = data.DF;
+if(typeof data15 === "string"){
+if(func1(data15) < 1){
+const err30 = {instancePath:instancePath+"/DF",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/DF",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data.DG !== undefined){
+let data16 = data.DG;
+if(typeof data16 === "string"){
+if(func1(data16) < 1){
+const err32 = {instancePath:instancePath+"/DG",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/DG",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data.DH !== undefined){
+let data17 = data.DH;
+if(typeof data17 === "string"){
+if(func1(data17) < 1){
+const err34 = {instancePath:instancePath+"/DH",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/DH",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data.DI !== undefined){
+let data18 = data.DI;
+if(typeof data18 === "string"){
+if(func1(data18) < 1){
+const err36 = {instancePath:instancePath+"/DI",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/DI",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data.DJ !== undefined){
+let data19 = data.DJ;
+if(typeof data19 === "string"){
+if(func1(data19) < 1){
+const err38 = {instancePath:instancePath+"/DJ",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/DJ",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data.DK !== undefined){
+let data20 = data.DK;
+if(typeof data20 === "string"){
+if(func1(data20) < 1){
+const err40 = {instancePath:instancePath+"/DK",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/DK",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data.DL !== undefined){
+let data21 = data.DL;
+if(typeof data21 === "string"){
+if(func1(data21) < 1){
+const err42 = {instancePath:instancePath+"/DL",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/DL",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data.DM !== undefined){
+let data22 = data.DM;
+if(typeof data22 === "string"){
+if(func1(data22) < 1){
+const err44 = {instancePath:instancePath+"/DM",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/DM",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data.DN !== undefined){
+let data23 = data.DN;
+if(typeof data23 === "string"){
+if(func1(data23) < 1){
+const err46 = {instancePath:instancePath+"/DN",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/DN",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+if(data.DO !== undefined){
+let data24 = data.DO;
+if(typeof data24 === "string"){
+if(func1(data24) < 1){
+const err48 = {instancePath:instancePath+"/DO",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/DO",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data.DP !== undefined){
+let data25 = data.DP;
+if(typeof data25 === "string"){
+if(func1(data25) < 1){
+const err50 = {instancePath:instancePath+"/DP",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/DP",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+if(data.DQ !== undefined){
+let data26 = data.DQ;
+if(typeof data26 === "string"){
+if(func1(data26) < 1){
+const err52 = {instancePath:instancePath+"/DQ",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/DQ",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data.DR !== undefined){
+let data27 = data.DR;
+if(typeof data27 === "string"){
+if(func1(data27) < 1){
+const err54 = {instancePath:instancePath+"/DR",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+else {
+const err55 = {instancePath:instancePath+"/DR",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data.DS !== undefined){
+let data28 = data.DS;
+if(typeof data28 === "string"){
+if(func1(data28) < 1){
+const err56 = {instancePath:instancePath+"/DS",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+else {
+const err57 = {instancePath:instancePath+"/DS",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data.DT !== undefined){
+let data29 = data.DT;
+if(typeof data29 === "string"){
+if(func1(data29) < 1){
+const err58 = {instancePath:instancePath+"/DT",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/DT",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+if(data.DU !== undefined){
+let data30 = data.DU;
+if(typeof data30 === "string"){
+if(func1(data30) < 1){
+const err60 = {instancePath:instancePath+"/DU",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/DU",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+if(data.DV !== undefined){
+let data31 = data.DV;
+if(typeof data31 === "string"){
+if(func1(data31) < 1){
+const err62 = {instancePath:instancePath+"/DV",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/DV",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+if(data.D10 !== undefined){
+let data32 = data.D10;
+if(typeof data32 === "string"){
+if(func1(data32) < 1){
+const err64 = {instancePath:instancePath+"/D10",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/D10",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+if(data.D11 !== undefined){
+let data33 = data.D11;
+if(typeof data33 === "string"){
+if(func1(data33) < 1){
+const err66 = {instancePath:instancePath+"/D11",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+else {
+const err67 = {instancePath:instancePath+"/D11",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(data.D12 !== undefined){
+let data34 = data.D12;
+if(typeof data34 === "string"){
+if(func1(data34) < 1){
+const err68 = {instancePath:instancePath+"/D12",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/D12",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+if(data.D13 !== undefined){
+let data35 = data.D13;
+if(typeof data35 === "string"){
+if(func1(data35) < 1){
+const err70 = {instancePath:instancePath+"/D13",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/D13",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data.D14 !== undefined){
+let data36 = data.D14;
+if(typeof data36 === "string"){
+if(func1(data36) < 1){
+const err72 = {instancePath:instancePath+"/D14",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+else {
+const err73 = {instancePath:instancePath+"/D14",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+if(data.D15 !== undefined){
+let data37 = data.D15;
+if(typeof data37 === "string"){
+if(func1(data37) < 1){
+const err74 = {instancePath:instancePath+"/D15",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/D15",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+if(data.D16 !== undefined){
+let data38 = data.D16;
+if(typeof data38 === "string"){
+if(func1(data38) < 1){
+const err76 = {instancePath:instancePath+"/D16",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/D16",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+if(data.D17 !== undefined){
+let data39 = data.D17;
+if(typeof data39 === "string"){
+if(func1(data39) < 1){
+const err78 = {instancePath:instancePath+"/D17",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+else {
+const err79 = {instancePath:instancePath+"/D17",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+if(data.D18 !== undefined){
+let data40 = data.D18;
+if(typeof data40 === "string"){
+if(func1(data40) < 1){
+const err80 = {instancePath:instancePath+"/D18",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+else {
+const err81 = {instancePath:instancePath+"/D18",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+if(data.D19 !== undefined){
+let data41 = data.D19;
+if(typeof data41 === "string"){
+if(func1(data41) < 1){
+const err82 = {instancePath:instancePath+"/D19",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+else {
+const err83 = {instancePath:instancePath+"/D19",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+if(data.D1A !== undefined){
+let data42 = data.D1A;
+if(typeof data42 === "string"){
+if(func1(data42) < 1){
+const err84 = {instancePath:instancePath+"/D1A",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/D1A",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+if(data.D1B !== undefined){
+let data43 = data.D1B;
+if(typeof data43 === "string"){
+if(func1(data43) < 1){
+const err86 = {instancePath:instancePath+"/D1B",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+else {
+const err87 = {instancePath:instancePath+"/D1B",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+if(data.D1C !== undefined){
+let data44 = data.D1C;
+if(typeof data44 === "string"){
+if(func1(data44) < 1){
+const err88 = {instancePath:instancePath+"/D1C",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+else {
+const err89 = {instancePath:instancePath+"/D1C",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+if(data.D1D !== undefined){
+let data45 = data.D1D;
+if(typeof data45 === "string"){
+if(func1(data45) < 1){
+const err90 = {instancePath:instancePath+"/D1D",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+else {
+const err91 = {instancePath:instancePath+"/D1D",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+if(data.D1E !== undefined){
+let data46 = data.D1E;
+if(typeof data46 === "string"){
+if(func1(data46) < 1){
+const err92 = {instancePath:instancePath+"/D1E",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/D1E",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+if(data.D1F !== undefined){
+let data47 = data.D1F;
+if(typeof data47 === "string"){
+if(func1(data47) < 1){
+const err94 = {instancePath:instancePath+"/D1F",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+else {
+const err95 = {instancePath:instancePath+"/D1F",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+if(data.D1G !== undefined){
+let data48 = data.D1G;
+if(typeof data48 === "string"){
+if(func1(data48) < 1){
+const err96 = {instancePath:instancePath+"/D1G",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+else {
+const err97 = {instancePath:instancePath+"/D1G",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+if(data.D1H !== undefined){
+let data49 = data.D1H;
+if(typeof data49 === "string"){
+if(func1(data49) < 1){
+const err98 = {instancePath:instancePath+"/D1H",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+else {
+const err99 = {instancePath:instancePath+"/D1H",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+if(data.D1I !== undefined){
+let data50 = data.D1I;
+if(typeof data50 === "string"){
+if(func1(data50) < 1){
+const err100 = {instancePath:instancePath+"/D1I",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+else {
+const err101 = {instancePath:instancePath+"/D1I",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+if(data.D1J !== undefined){
+let data51 = data.D1J;
+if(typeof data51 === "string"){
+if(func1(data51) < 1){
+const err102 = {instancePath:instancePath+"/D1J",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+else {
+const err103 = {instancePath:instancePath+"/D1J",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+if(data.D1K !== undefined){
+let data52 = data.D1K;
+if(typeof data52 === "string"){
+if(func1(data52) < 1){
+const err104 = {instancePath:instancePath+"/D1K",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/D1K",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+if(data.D1L !== undefined){
+let data53 = data.D1L;
+if(typeof data53 === "string"){
+if(func1(data53) < 1){
+const err106 = {instancePath:instancePath+"/D1L",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+else {
+const err107 = {instancePath:instancePath+"/D1L",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+if(data.D1M !== undefined){
+let data54 = data.D1M;
+if(typeof data54 === "string"){
+if(func1(data54) < 1){
+const err108 = {instancePath:instancePath+"/D1M",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+else {
+const err109 = {instancePath:instancePath+"/D1M",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+if(data.D1N !== undefined){
+let data55 = data.D1N;
+if(typeof data55 === "string"){
+if(func1(data55) < 1){
+const err110 = {instancePath:instancePath+"/D1N",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+else {
+const err111 = {instancePath:instancePath+"/D1N",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+if(data.D1O !== undefined){
+let data56 = data.D1O;
+if(typeof data56 === "string"){
+if(func1(data56) < 1){
+const err112 = {instancePath:instancePath+"/D1O",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+else {
+const err113 = {instancePath:instancePath+"/D1O",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+if(data.D1P !== undefined){
+let data57 = data.D1P;
+if(typeof data57 === "string"){
+if(func1(data57) < 1){
+const err114 = {instancePath:instancePath+"/D1P",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+else {
+const err115 = {instancePath:instancePath+"/D1P",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+}
+if(data.D1Q !== undefined){
+let data58 = data.D1Q;
+if(typeof data58 === "string"){
+if(func1(data58) < 1){
+const err116 = {instancePath:instancePath+"/D1Q",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+else {
+const err117 = {instancePath:instancePath+"/D1Q",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+}
+if(data.D1R !== undefined){
+let data59 = data.D1R;
+if(typeof data59 === "string"){
+if(func1(data59) < 1){
+const err118 = {instancePath:instancePath+"/D1R",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+}
+else {
+const err119 = {instancePath:instancePath+"/D1R",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+if(data.D1S !== undefined){
+let data60 = data.D1S;
+if(typeof data60 === "string"){
+if(func1(data60) < 1){
+const err120 = {instancePath:instancePath+"/D1S",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+}
+else {
+const err121 = {instancePath:instancePath+"/D1S",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+}
+if(data.D1T !== undefined){
+let data61 = data.D1T;
+if(typeof data61 === "string"){
+if(func1(data61) < 1){
+const err122 = {instancePath:instancePath+"/D1T",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+}
+else {
+const err123 = {instancePath:instancePath+"/D1T",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+if(data.D1U !== undefined){
+let data62 = data.D1U;
+if(typeof data62 === "string"){
+if(func1(data62) < 1){
+const err124 = {instancePath:instancePath+"/D1U",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+else {
+const err125 = {instancePath:instancePath+"/D1U",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+if(data.D1V !== undefined){
+let data63 = data.D1V;
+if(typeof data63 === "string"){
+if(func1(data63) < 1){
+const err126 = {instancePath:instancePath+"/D1V",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+else {
+const err127 = {instancePath:instancePath+"/D1V",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+if(data.D20 !== undefined){
+let data64 = data.D20;
+if(typeof data64 === "string"){
+if(func1(data64) < 1){
+const err128 = {instancePath:instancePath+"/D20",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+else {
+const err129 = {instancePath:instancePath+"/D20",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+if(data.D21 !== undefined){
+let data65 = data.D21;
+if(typeof data65 === "string"){
+if(func1(data65) < 1){
+const err130 = {instancePath:instancePath+"/D21",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+else {
+const err131 = {instancePath:instancePath+"/D21",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+if(data.D22 !== undefined){
+let data66 = data.D22;
+if(typeof data66 === "string"){
+if(func1(data66) < 1){
+const err132 = {instancePath:instancePath+"/D22",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+}
+else {
+const err133 = {instancePath:instancePath+"/D22",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+}
+if(data.D23 !== undefined){
+let data67 = data.D23;
+if(typeof data67 === "string"){
+if(func1(data67) < 1){
+const err134 = {instancePath:instancePath+"/D23",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+else {
+const err135 = {instancePath:instancePath+"/D23",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+}
+if(data.D24 !== undefined){
+let data68 = data.D24;
+if(typeof data68 === "string"){
+if(func1(data68) < 1){
+const err136 = {instancePath:instancePath+"/D24",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+}
+else {
+const err137 = {instancePath:instancePath+"/D24",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+}
+if(data.D25 !== undefined){
+let data69 = data.D25;
+if(typeof data69 === "string"){
+if(func1(data69) < 1){
+const err138 = {instancePath:instancePath+"/D25",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+}
+else {
+const err139 = {instancePath:instancePath+"/D25",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+if(data.D26 !== undefined){
+let data70 = data.D26;
+if(typeof data70 === "string"){
+if(func1(data70) < 1){
+const err140 = {instancePath:instancePath+"/D26",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+else {
+const err141 = {instancePath:instancePath+"/D26",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+if(data.D27 !== undefined){
+let data71 = data.D27;
+if(typeof data71 === "string"){
+if(func1(data71) < 1){
+const err142 = {instancePath:instancePath+"/D27",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+}
+else {
+const err143 = {instancePath:instancePath+"/D27",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+if(data.D28 !== undefined){
+let data72 = data.D28;
+if(typeof data72 === "string"){
+if(func1(data72) < 1){
+const err144 = {instancePath:instancePath+"/D28",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+}
+else {
+const err145 = {instancePath:instancePath+"/D28",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+if(data.D29 !== undefined){
+let data73 = data.D29;
+if(typeof data73 === "string"){
+if(func1(data73) < 1){
+const err146 = {instancePath:instancePath+"/D29",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+}
+else {
+const err147 = {instancePath:instancePath+"/D29",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+if(data.D2A !== undefined){
+let data74 = data.D2A;
+if(typeof data74 === "string"){
+if(func1(data74) < 1){
+const err148 = {instancePath:instancePath+"/D2A",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+}
+else {
+const err149 = {instancePath:instancePath+"/D2A",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+}
+if(data.D2B !== undefined){
+let data75 = data.D2B;
+if(typeof data75 === "string"){
+if(func1(data75) < 1){
+const err150 = {instancePath:instancePath+"/D2B",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+}
+else {
+const err151 = {instancePath:instancePath+"/D2B",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+if(data.D2C !== undefined){
+let data76 = data.D2C;
+if(typeof data76 === "string"){
+if(func1(data76) < 1){
+const err152 = {instancePath:instancePath+"/D2C",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+}
+else {
+const err153 = {instancePath:instancePath+"/D2C",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+}
+if(data.D2D !== undefined){
+let data77 = data.D2D;
+if(typeof data77 === "string"){
+if(func1(data77) < 1){
+const err154 = {instancePath:instancePath+"/D2D",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+}
+else {
+const err155 = {instancePath:instancePath+"/D2D",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+}
+if(data.D2E !== undefined){
+let data78 = data.D2E;
+if(typeof data78 === "string"){
+if(func1(data78) < 1){
+const err156 = {instancePath:instancePath+"/D2E",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+}
+else {
+const err157 = {instancePath:instancePath+"/D2E",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+}
+if(data.D2F !== undefined){
+let data79 = data.D2F;
+if(typeof data79 === "string"){
+if(func1(data79) < 1){
+const err158 = {instancePath:instancePath+"/D2F",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+}
+else {
+const err159 = {instancePath:instancePath+"/D2F",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+}
+if(data.D2G !== undefined){
+let data80 = data.D2G;
+if(typeof data80 === "string"){
+if(func1(data80) < 1){
+const err160 = {instancePath:instancePath+"/D2G",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+}
+else {
+const err161 = {instancePath:instancePath+"/D2G",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+if(data.D2H !== undefined){
+let data81 = data.D2H;
+if(typeof data81 === "string"){
+if(func1(data81) < 1){
+const err162 = {instancePath:instancePath+"/D2H",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+else {
+const err163 = {instancePath:instancePath+"/D2H",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+}
+if(data.D2I !== undefined){
+let data82 = data.D2I;
+if(typeof data82 === "string"){
+if(func1(data82) < 1){
+const err164 = {instancePath:instancePath+"/D2I",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+}
+else {
+const err165 = {instancePath:instancePath+"/D2I",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+}
+if(data.D2J !== undefined){
+let data83 = data.D2J;
+if(typeof data83 === "string"){
+if(func1(data83) < 1){
+const err166 = {instancePath:instancePath+"/D2J",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+else {
+const err167 = {instancePath:instancePath+"/D2J",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+if(data.D2K !== undefined){
+let data84 = data.D2K;
+if(typeof data84 === "string"){
+if(func1(data84) < 1){
+const err168 = {instancePath:instancePath+"/D2K",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+else {
+const err169 = {instancePath:instancePath+"/D2K",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+if(data.D2L !== undefined){
+let data85 = data.D2L;
+if(typeof data85 === "string"){
+if(func1(data85) < 1){
+const err170 = {instancePath:instancePath+"/D2L",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+}
+else {
+const err171 = {instancePath:instancePath+"/D2L",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+if(data.D2M !== undefined){
+let data86 = data.D2M;
+if(typeof data86 === "string"){
+if(func1(data86) < 1){
+const err172 = {instancePath:instancePath+"/D2M",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+else {
+const err173 = {instancePath:instancePath+"/D2M",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+if(data.D2N !== undefined){
+let data87 = data.D2N;
+if(typeof data87 === "string"){
+if(func1(data87) < 1){
+const err174 = {instancePath:instancePath+"/D2N",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+}
+else {
+const err175 = {instancePath:instancePath+"/D2N",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+if(data.D2O !== undefined){
+let data88 = data.D2O;
+if(typeof data88 === "string"){
+if(func1(data88) < 1){
+const err176 = {instancePath:instancePath+"/D2O",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+else {
+const err177 = {instancePath:instancePath+"/D2O",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+}
+if(data.D2P !== undefined){
+let data89 = data.D2P;
+if(typeof data89 === "string"){
+if(func1(data89) < 1){
+const err178 = {instancePath:instancePath+"/D2P",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+}
+else {
+const err179 = {instancePath:instancePath+"/D2P",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+if(data.D2Q !== undefined){
+let data90 = data.D2Q;
+if(typeof data90 === "string"){
+if(func1(data90) < 1){
+const err180 = {instancePath:instancePath+"/D2Q",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+else {
+const err181 = {instancePath:instancePath+"/D2Q",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+if(data.D2R !== undefined){
+let data91 = data.D2R;
+if(typeof data91 === "string"){
+if(func1(data91) < 1){
+const err182 = {instancePath:instancePath+"/D2R",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+else {
+const err183 = {instancePath:instancePath+"/D2R",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+if(data.D2S !== undefined){
+let data92 = data.D2S;
+if(typeof data92 === "string"){
+if(func1(data92) < 1){
+const err184 = {instancePath:instancePath+"/D2S",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+}
+else {
+const err185 = {instancePath:instancePath+"/D2S",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+}
+if(data.D2T !== undefined){
+let data93 = data.D2T;
+if(typeof data93 === "string"){
+if(func1(data93) < 1){
+const err186 = {instancePath:instancePath+"/D2T",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+else {
+const err187 = {instancePath:instancePath+"/D2T",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+if(data.D2U !== undefined){
+let data94 = data.D2U;
+if(typeof data94 === "string"){
+if(func1(data94) < 1){
+const err188 = {instancePath:instancePath+"/D2U",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+else {
+const err189 = {instancePath:instancePath+"/D2U",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+if(data.D2V !== undefined){
+let data95 = data.D2V;
+if(typeof data95 === "string"){
+if(func1(data95) < 1){
+const err190 = {instancePath:instancePath+"/D2V",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+else {
+const err191 = {instancePath:instancePath+"/D2V",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+}
+if(data.D30 !== undefined){
+let data96 = data.D30;
+if(typeof data96 === "string"){
+if(func1(data96) < 1){
+const err192 = {instancePath:instancePath+"/D30",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+else {
+const err193 = {instancePath:instancePath+"/D30",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+}
+if(data.D31 !== undefined){
+let data97 = data.D31;
+if(typeof data97 === "string"){
+if(func1(data97) < 1){
+const err194 = {instancePath:instancePath+"/D31",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+}
+else {
+const err195 = {instancePath:instancePath+"/D31",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+}
+if(data.D32 !== undefined){
+let data98 = data.D32;
+if(typeof data98 === "string"){
+if(func1(data98) < 1){
+const err196 = {instancePath:instancePath+"/D32",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+}
+else {
+const err197 = {instancePath:instancePath+"/D32",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+}
+if(data.D33 !== undefined){
+let data99 = data.D33;
+if(typeof data99 === "string"){
+if(func1(data99) < 1){
+const err198 = {instancePath:instancePath+"/D33",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+}
+else {
+const err199 = {instancePath:instancePath+"/D33",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+}
+if(data.D34 !== undefined){
+let data100 = data.D34;
+if(typeof data100 === "string"){
+if(func1(data100) < 1){
+const err200 = {instancePath:instancePath+"/D34",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+}
+else {
+const err201 = {instancePath:instancePath+"/D34",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+}
+if(data.D35 !== undefined){
+let data101 = data.D35;
+if(typeof data101 === "string"){
+if(func1(data101) < 1){
+const err202 = {instancePath:instancePath+"/D35",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+}
+else {
+const err203 = {instancePath:instancePath+"/D35",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+}
+if(data.D36 !== undefined){
+let data102 = data.D36;
+if(typeof data102 === "string"){
+if(func1(data102) < 1){
+const err204 = {instancePath:instancePath+"/D36",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+}
+else {
+const err205 = {instancePath:instancePath+"/D36",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+}
+if(data.D37 !== undefined){
+let data103 = data.D37;
+if(typeof data103 === "string"){
+if(func1(data103) < 1){
+const err206 = {instancePath:instancePath+"/D37",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+}
+else {
+const err207 = {instancePath:instancePath+"/D37",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+if(data.D38 !== undefined){
+let data104 = data.D38;
+if(typeof data104 === "string"){
+if(func1(data104) < 1){
+const err208 = {instancePath:instancePath+"/D38",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+}
+else {
+const err209 = {instancePath:instancePath+"/D38",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+}
+if(data.D39 !== undefined){
+let data105 = data.D39;
+if(typeof data105 === "string"){
+if(func1(data105) < 1){
+const err210 = {instancePath:instancePath+"/D39",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+else {
+const err211 = {instancePath:instancePath+"/D39",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+}
+if(data.D3A !== undefined){
+let data106 = data.D3A;
+if(typeof data106 === "string"){
+if(func1(data106) < 1){
+const err212 = {instancePath:instancePath+"/D3A",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+}
+else {
+const err213 = {instancePath:instancePath+"/D3A",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+}
+if(data.D3B !== undefined){
+let data107 = data.D3B;
+if(typeof data107 === "string"){
+if(func1(data107) < 1){
+const err214 = {instancePath:instancePath+"/D3B",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+}
+else {
+const err215 = {instancePath:instancePath+"/D3B",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+}
+if(data.D3C !== undefined){
+let data108 = data.D3C;
+if(typeof data108 === "string"){
+if(func1(data108) < 1){
+const err216 = {instancePath:instancePath+"/D3C",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+}
+else {
+const err217 = {instancePath:instancePath+"/D3C",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+}
+if(data.D3D !== undefined){
+let data109 = data.D3D;
+if(typeof data109 === "string"){
+if(func1(data109) < 1){
+const err218 = {instancePath:instancePath+"/D3D",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+}
+else {
+const err219 = {instancePath:instancePath+"/D3D",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+if(data.D3E !== undefined){
+let data110 = data.D3E;
+if(typeof data110 === "string"){
+if(func1(data110) < 1){
+const err220 = {instancePath:instancePath+"/D3E",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+}
+else {
+const err221 = {instancePath:instancePath+"/D3E",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+}
+if(data.D3F !== undefined){
+let data111 = data.D3F;
+if(typeof data111 === "string"){
+if(func1(data111) < 1){
+const err222 = {instancePath:instancePath+"/D3F",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+}
+else {
+const err223 = {instancePath:instancePath+"/D3F",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+}
+if(data.D3G !== undefined){
+let data112 = data.D3G;
+if(typeof data112 === "string"){
+if(func1(data112) < 1){
+const err224 = {instancePath:instancePath+"/D3G",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+}
+else {
+const err225 = {instancePath:instancePath+"/D3G",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+}
+if(data.D3H !== undefined){
+let data113 = data.D3H;
+if(typeof data113 === "string"){
+if(func1(data113) < 1){
+const err226 = {instancePath:instancePath+"/D3H",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+}
+else {
+const err227 = {instancePath:instancePath+"/D3H",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+}
+if(data.D3I !== undefined){
+let data114 = data.D3I;
+if(typeof data114 === "string"){
+if(func1(data114) < 1){
+const err228 = {instancePath:instancePath+"/D3I",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+}
+else {
+const err229 = {instancePath:instancePath+"/D3I",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+}
+if(data.D3J !== undefined){
+let data115 = data.D3J;
+if(typeof data115 === "string"){
+if(func1(data115) < 1){
+const err230 = {instancePath:instancePath+"/D3J",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+}
+else {
+const err231 = {instancePath:instancePath+"/D3J",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+}
+if(data.D3K !== undefined){
+let data116 = data.D3K;
+if(typeof data116 === "string"){
+if(func1(data116) < 1){
+const err232 = {instancePath:instancePath+"/D3K",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+}
+else {
+const err233 = {instancePath:instancePath+"/D3K",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+}
+if(data.D3L !== undefined){
+let data117 = data.D3L;
+if(typeof data117 === "string"){
+if(func1(data117) < 1){
+const err234 = {instancePath:instancePath+"/D3L",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+}
+else {
+const err235 = {instancePath:instancePath+"/D3L",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+}
+if(data.D3M !== undefined){
+let data118 = data.D3M;
+if(typeof data118 === "string"){
+if(func1(data118) < 1){
+const err236 = {instancePath:instancePath+"/D3M",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+}
+else {
+const err237 = {instancePath:instancePath+"/D3M",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+}
+if(data.D3N !== undefined){
+let data119 = data.D3N;
+if(typeof data119 === "string"){
+if(func1(data119) < 1){
+const err238 = {instancePath:instancePath+"/D3N",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
+}
+errors++;
+}
+}
+else {
+const err239 = {instancePath:instancePath+"/D3N",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err239];
+}
+else {
+vErrors.push(err239);
+}
+errors++;
+}
+}
+if(data.D3O !== undefined){
+let data120 = data.D3O;
+if(typeof data120 === "string"){
+if(func1(data120) < 1){
+const err240 = {instancePath:instancePath+"/D3O",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
+}
+errors++;
+}
+}
+else {
+const err241 = {instancePath:instancePath+"/D3O",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err241];
+}
+else {
+vErrors.push(err241);
+}
+errors++;
+}
+}
+if(data.D3P !== undefined){
+let data121 = data.D3P;
+if(typeof data121 === "string"){
+if(func1(data121) < 1){
+const err242 = {instancePath:instancePath+"/D3P",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err242];
+}
+else {
+vErrors.push(err242);
+}
+errors++;
+}
+}
+else {
+const err243 = {instancePath:instancePath+"/D3P",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
+}
+errors++;
+}
+}
+if(data.D3Q !== undefined){
+let data122 = data.D3Q;
+if(typeof data122 === "string"){
+if(func1(data122) < 1){
+const err244 = {instancePath:instancePath+"/D3Q",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err244];
+}
+else {
+vErrors.push(err244);
+}
+errors++;
+}
+}
+else {
+const err245 = {instancePath:instancePath+"/D3Q",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err245];
+}
+else {
+vErrors.push(err245);
+}
+errors++;
+}
+}
+if(data.D3R !== undefined){
+let data123 = data.D3R;
+if(typeof data123 === "string"){
+if(func1(data123) < 1){
+const err246 = {instancePath:instancePath+"/D3R",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+}
+else {
+const err247 = {instancePath:instancePath+"/D3R",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
+}
+errors++;
+}
+}
+if(data.D3S !== undefined){
+let data124 = data.D3S;
+if(typeof data124 === "string"){
+if(func1(data124) < 1){
+const err248 = {instancePath:instancePath+"/D3S",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
+}
+errors++;
+}
+}
+else {
+const err249 = {instancePath:instancePath+"/D3S",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err249];
+}
+else {
+vErrors.push(err249);
+}
+errors++;
+}
+}
+if(data.D3T !== undefined){
+let data125 = data.D3T;
+if(typeof data125 === "string"){
+if(func1(data125) < 1){
+const err250 = {instancePath:instancePath+"/D3T",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
+}
+errors++;
+}
+}
+else {
+const err251 = {instancePath:instancePath+"/D3T",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err251];
+}
+else {
+vErrors.push(err251);
+}
+errors++;
+}
+}
+if(data.D3U !== undefined){
+let data126 = data.D3U;
+if(typeof data126 === "string"){
+if(func1(data126) < 1){
+const err252 = {instancePath:instancePath+"/D3U",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err252];
+}
+else {
+vErrors.push(err252);
+}
+errors++;
+}
+}
+else {
+const err253 = {instancePath:instancePath+"/D3U",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
+}
+errors++;
+}
+}
+if(data.D3V !== undefined){
+let data127 = data.D3V;
+if(typeof data127 === "string"){
+if(func1(data127) < 1){
+const err254 = {instancePath:instancePath+"/D3V",schemaPath:"#/$defs/dimensionValue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err254];
+}
+else {
+vErrors.push(err254);
+}
+errors++;
+}
+}
+else {
+const err255 = {instancePath:instancePath+"/D3V",schemaPath:"#/$defs/dimensionValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
+}
+errors++;
+}
+}
+}
+validate215.errors = vErrors;
+return errors === 0;
+}
+validate215.evaluated = {"props":{"D0":true,"D1":true,"D2":true,"D3":true,"D4":true,"D5":true,"D6":true,"D7":true,"D8":true,"D9":true,"DA":true,"DB":true,"DC":true,"DD":true,"DE":true,"DF":true,"DG":true,"DH":true,"DI":true,"DJ":true,"DK":true,"DL":true,"DM":true,"DN":true,"DO":true,"DP":true,"DQ":true,"DR":true,"DS":true,"DT":true,"DU":true,"DV":true,"D10":true,"D11":true,"D12":true,"D13":true,"D14":true,"D15":true,"D16":true,"D17":true,"D18":true,"D19":true,"D1A":true,"D1B":true,"D1C":true,"D1D":true,"D1E":true,"D1F":true,"D1G":true,"D1H":true,"D1I":true,"D1J":true,"D1K":true,"D1L":true,"D1M":true,"D1N":true,"D1O":true,"D1P":true,"D1Q":true,"D1R":true,"D1S":true,"D1T":true,"D1U":true,"D1V":true,"D20":true,"D21":true,"D22":true,"D23":true,"D24":true,"D25":true,"D26":true,"D27":true,"D28":true,"D29":true,"D2A":true,"D2B":true,"D2C":true,"D2D":true,"D2E":true,"D2F":true,"D2G":true,"D2H":true,"D2I":true,"D2J":true,"D2K":true,"D2L":true,"D2M":true,"D2N":true,"D2O":true,"D2P":true,"D2Q":true,"D2R":true,"D2S":true,"D2T":true,"D2U":true,"D2V":true,"D30":true,"D31":true,"D32":true,"D33":true,"D34":true,"D35":true,"D36":true,"D37":true,"D38":true,"D39":true,"D3A":true,"D3B":true,"D3C":true,"D3D":true,"D3E":true,"D3F":true,"D3G":true,"D3H":true,"D3I":true,"D3J":true,"D3K":true,"D3L":true,"D3M":true,"D3N":true,"D3O":true,"D3P":true,"D3Q":true,"D3R":true,"D3S":true,"D3T":true,"D3U":true,"D3V":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/model/Policy.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate214.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 !== undefined){
+if(typeof data.DisplayName_L1 !== "string"){
+const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.DisplayName_L10 !== undefined){
+if(typeof data.DisplayName_L10 !== "string"){
+const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.DisplayName_L11 !== undefined){
+if(typeof data.DisplayName_L11 !== "string"){
+const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.DisplayName_L12 !== undefined){
+if(typeof data.DisplayName_L12 !== "string"){
+const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.DisplayName_L13 !== undefined){
+if(typeof data.DisplayName_L13 !== "string"){
+const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.DisplayName_L14 !== undefined){
+if(typeof data.DisplayName_L14 !== "string"){
+const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.DisplayName_L15 !== undefined){
+if(typeof data.DisplayName_L15 !== "string"){
+const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.DisplayName_L16 !== undefined){
+if(typeof data.DisplayName_L16 !== "string"){
+const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.DisplayName_L2 !== undefined){
+if(typeof data.DisplayName_L2 !== "string"){
+const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.DisplayName_L3 !== undefined){
+if(typeof data.DisplayName_L3 !== "string"){
+const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.DisplayName_L4 !== undefined){
+if(typeof data.DisplayName_L4 !== "string"){
+const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.DisplayName_L5 !== undefined){
+if(typeof data.DisplayName_L5 !== "string"){
+const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.DisplayName_L6 !== undefined){
+if(typeof data.DisplayName_L6 !== "string"){
+const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.DisplayName_L7 !== undefined){
+if(typeof data.DisplayName_L7 !== "string"){
+const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.DisplayName_L8 !== undefined){
+if(typeof data.DisplayName_L8 !== "string"){
+const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.DisplayName_L9 !== undefined){
+if(typeof data.DisplayName_L9 !== "string"){
+const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(!(validate215(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Identifier === undefined){
+const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Identifier"},message:"must have required property '"+"Identifier"+"'"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data.DisplayName_L1 === undefined){
+const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DisplayName_L1"},message:"must have required property '"+"DisplayName_L1"+"'"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data.CommentActivationOnApproveInReview !== undefined){
+let data16 = data.CommentActivationOnApproveInReview;
+if(!(((data16 === "Disabled") || (data16 === "Optional")) || (data16 === "Required"))){
+const err18 = {instancePath:instancePath+"/CommentActivationOnApproveInReview",schemaPath:"../common.json#/$defs/CommentActivation/enum",keyword:"enum",params:{allowedValues: schema635.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.CommentActivationOnDeclineInReview !== undefined){
+let data17 = data.CommentActivationOnDeclineInReview;
+if(!(((data17 === "Disabled") || (data17 === "Optional")) || (data17 === "Required"))){
+const err19 = {instancePath:instancePath+"/CommentActivationOnDeclineInReview",schemaPath:"../common.json#/$defs/CommentActivation/enum",keyword:"enum",params:{allowedValues: schema635.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.CommentActivationOnDeleteGapInReconciliation !== undefined){
+let data18 = data.CommentActivationOnDeleteGapInReconciliation;
+if(!(((data18 === "Disabled") || (data18 === "Optional")) || (data18 === "Required"))){
+const err20 = {instancePath:instancePath+"/CommentActivationOnDeleteGapInReconciliation",schemaPath:"../common.json#/$defs/CommentActivation/enum",keyword:"enum",params:{allowedValues: schema635.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.CommentActivationOnKeepGapInReconciliation !== undefined){
+let data19 = data.CommentActivationOnKeepGapInReconciliation;
+if(!(((data19 === "Disabled") || (data19 === "Optional")) || (data19 === "Required"))){
+const err21 = {instancePath:instancePath+"/CommentActivationOnKeepGapInReconciliation",schemaPath:"../common.json#/$defs/CommentActivation/enum",keyword:"enum",params:{allowedValues: schema635.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.GracePeriod !== undefined){
+let data20 = data.GracePeriod;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err22 = {instancePath:instancePath+"/GracePeriod",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 2147483647 || isNaN(data20)){
+const err23 = {instancePath:instancePath+"/GracePeriod",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data20 < -2147483648 || isNaN(data20)){
+const err24 = {instancePath:instancePath+"/GracePeriod",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 < 0 || isNaN(data20)){
+const err25 = {instancePath:instancePath+"/GracePeriod",schemaPath:"#/properties/GracePeriod/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+if(data.HasImplicitApproval !== undefined){
+if(typeof data.HasImplicitApproval !== "boolean"){
+const err26 = {instancePath:instancePath+"/HasImplicitApproval",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data.Identifier !== undefined){
+let data22 = data.Identifier;
+if(typeof data22 === "string"){
+if(func1(data22) > 442){
+const err27 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(func1(data22) < 1){
+const err28 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data.IsExternal !== undefined){
+if(typeof data.IsExternal !== "boolean"){
+const err30 = {instancePath:instancePath+"/IsExternal",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data.IsProvisioningEnabled !== undefined){
+if(typeof data.IsProvisioningEnabled !== "boolean"){
+const err31 = {instancePath:instancePath+"/IsProvisioningEnabled",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data.IsSimulationEnabled !== undefined){
+if(typeof data.IsSimulationEnabled !== "boolean"){
+const err32 = {instancePath:instancePath+"/IsSimulationEnabled",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data.ManualAssignmentEndDateLockedToContextMode !== undefined){
+let data26 = data.ManualAssignmentEndDateLockedToContextMode;
+if(!((((data26 === "ExplicitNotContextBoundByDefault") || (data26 === "ExplicitContextBoundByDefault")) || (data26 === "Never")) || (data26 === "Always"))){
+const err33 = {instancePath:instancePath+"/ManualAssignmentEndDateLockedToContextMode",schemaPath:"../common.json#/$defs/ManualAssignmentEndDateLockedToContextMode/enum",keyword:"enum",params:{allowedValues: schema645.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data.MaxDuration !== undefined){
+let data27 = data.MaxDuration;
+if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
+const err34 = {instancePath:instancePath+"/MaxDuration",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 > 2147483647 || isNaN(data27)){
+const err35 = {instancePath:instancePath+"/MaxDuration",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+if(data27 < -2147483648 || isNaN(data27)){
+const err36 = {instancePath:instancePath+"/MaxDuration",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 < 0 || isNaN(data27)){
+const err37 = {instancePath:instancePath+"/MaxDuration",schemaPath:"#/properties/MaxDuration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+if(data.ProlongationWithoutApproval !== undefined){
+if(typeof data.ProlongationWithoutApproval !== "boolean"){
+const err38 = {instancePath:instancePath+"/ProlongationWithoutApproval",schemaPath:"../common.json#/$defs/boolean/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((key0 !== "CommentActivationOnApproveInReview") && (key0 !== "CommentActivationOnDeclineInReview")) && (key0 !== "CommentActivationOnDeleteGapInReconciliation")) && (key0 !== "CommentActivationOnKeepGapInReconciliation")) && (key0 !== "GracePeriod")) && (key0 !== "HasImplicitApproval")) && (key0 !== "Identifier")) && (key0 !== "IsExternal")) && (key0 !== "IsProvisioningEnabled")) && (key0 !== "IsSimulationEnabled")) && (key0 !== "ManualAssignmentEndDateLockedToContextMode")) && (key0 !== "MaxDuration")) && (key0 !== "ProlongationWithoutApproval")) && (key0 !== "D0")) && (key0 !== "D1")) && (key0 !== "D2")) && (key0 !== "D3")) && (key0 !== "D4")) && (key0 !== "D5")) && (key0 !== "D6")) && (key0 !== "D7")) && (key0 !== "D8")) && (key0 !== "D9")) && (key0 !== "DA")) && (key0 !== "DB")) && (key0 !== "DC")) && (key0 !== "DD")) && (key0 !== "DE")) && (key0 !== "DF")) && (key0 !== "DG")) && (key0 !== "DH")) && (key0 !== "DI")) && (key0 !== "DJ")) && (key0 !== "DK")) && (key0 !== "DL")) && (key0 !== "DM")) && (key0 !== "DN")) && (key0 !== "DO")) && (key0 !== "DP")) && (key0 !== "DQ")) && (key0 !== "DR")) && (key0 !== "DS")) && (key0 !== "DT")) && (key0 !== "DU")) && (key0 !== "DV")) && (key0 !== "D10")) && (key0 !== "D11")) && (key0 !== "D12")) && (key0 !== "D13")) && (key0 !== "D14")) && (key0 !== "D15")) && (key0 !== "D16")) && (key0 !== "D17")) && (key0 !== "D18")) && (key0 !== "D19")) && (key0 !== "D1A")) && (key0 !== "D1B")) && (key0 !== "D1C")) && (key0 !== "D1D")) && (key0 !== "D1E")) && (key0 !== "D1F")) && (key0 !== "D1G")) && (key0 !== "D1H")) && (key0 !== "D1I")) && (key0 !== "D1J")) && (key0 !== "D1K")) && (key0 !== "D1L")) && (key0 !== "D1M")) && (key0 !== "D1N")) && (key0 !== "D1O")) && (key0 !== "D1P")) && (key0 !== "D1Q")) && (key0 !== "D1R")) && (key0 !== "D1S")) && (key0 !== "D1T")) && (key0 !== "D1U")) && (key0 !== "D1V")) && (key0 !== "D20")) && (key0 !== "D21")) && (key0 !== "D22")) && (key0 !== "D23")) && (key0 !== "D24")) && (key0 !== "D25")) && (key0 !== "D26")) && (key0 !== "D27")) && (key0 !== "D28")) && (key0 !== "D29")) && (key0 !== "D2A")) && (key0 !== "D2B")) && (key0 !== "D2C")) && (key0 !== "D2D")) && (key0 !== "D2E")) && (key0 !== "D2F")) && (key0 !== "D2G")) && (key0 !== "D2H")) && (key0 !== "D2I")) && (key0 !== "D2J")) && (key0 !== "D2K")) && (key0 !== "D2L")) && (key0 !== "D2M")) && (key0 !== "D2N")) && (key0 !== "D2O")) && (key0 !== "D2P")) && (key0 !== "D2Q")) && (key0 !== "D2R")) && (key0 !== "D2S")) && (key0 !== "D2T")) && (key0 !== "D2U")) && (key0 !== "D2V")) && (key0 !== "D30")) && (key0 !== "D31")) && (key0 !== "D32")) && (key0 !== "D33")) && (key0 !== "D34")) && (key0 !== "D35")) && (key0 !== "D36")) && (key0 !== "D37")) && (key0 !== "D38")) && (key0 !== "D39")) && (key0 !== "D3A")) && (key0 !== "D3B")) && (key0 !== "D3C")) && (key0 !== "D3D")) && (key0 !== "D3E")) && (key0 !== "D3F")) && (key0 !== "D3G")) && (key0 !== "D3H")) && (key0 !== "D3I")) && (key0 !== "D3J")) && (key0 !== "D3K")) && (key0 !== "D3L")) && (key0 !== "D3M")) && (key0 !== "D3N")) && (key0 !== "D3O")) && (key0 !== "D3P")) && (key0 !== "D3Q")) && (key0 !== "D3R")) && (key0 !== "D3S")) && (key0 !== "D3T")) && (key0 !== "D3U")) && (key0 !== "D3V")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err39 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+else {
+const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+validate214.errors = vErrors;
+return errors === 0;
+}
+validate214.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const PrepareSynchronizationTask = validate217;
+const schema648 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/PrepareSynchronizationTask.json","title":"PrepareSynchronizationTask","description":"Cleanses and sorts the exported CSV files of a connector, computes deltas in incremental mode and uploads the result to the server for SynchronizeTask (step 2 of Export -> PrepareSynchronization -> Synchronize).","x-element":"PrepareSynchronizationTask","x-kind":"task","x-side":"agent","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1","Connector"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"ColumnName":{"type":"string","description":"Name of the command column when the input files already hold changes."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose exported files are prepared."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."},"SynchronizationMode":{"$ref":"../common.json#/$defs/DataCollectType","description":"Initial, Complete or Incremental. Required by the reference; not enforced here. Must match the connector's Export and Synchronize."},"Type":{"$ref":"../common.json#/$defs/PrepareSynchronizationType","default":"None","description":"Executable variant: None (standard), Changes (input already holds changes) or ActiveDirectory (DirSync cookie)."},"WorkingDirectory":{"type":"string","description":"Overrides the work directory receiving the prepared files."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"PrepareSynchronizationTaskOverride: reuses the PrepareSynchronizationTask named by Identifier with the given attributes changed, for one job."}}};
+const schema649 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Agent":{"$ref":"../common.json#/$defs/reference","x-ref":"Agent","x-inherit":"Job.Agent","description":"Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent."},"ColumnName":{"type":"string","description":"Name of the command column when the input files already hold changes."},"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose exported files are prepared."},"OpenIdClient":{"$ref":"../common.json#/$defs/reference","x-ref":"OpenIdClient","x-fallback":"OpenId.DefaultOpenIdClient","description":"Client the agent uses to call the server. Required by the reference; when absent the default client from settings is used."},"SynchronizationMode":{"$ref":"../common.json#/$defs/DataCollectType","description":"Initial, Complete or Incremental. Required by the reference; not enforced here. Must match the connector's Export and Synchronize."},"Type":{"$ref":"../common.json#/$defs/PrepareSynchronizationType","default":"None","description":"Executable variant: None (standard), Changes (input already holds changes) or ActiveDirectory (DirSync cookie)."},"WorkingDirectory":{"type":"string","description":"Overrides the work directory receiving the prepared files."}}};
+const schema659 = {"enum":["Initial","Complete","Incremental"],"x-enum-numbers":[0,1,2],"description":"Synchronization mode: 0 Initial, 1 Complete, 2 Incremental."};
+const schema660 = {"enum":["None","Changes","ActiveDirectory"],"x-enum-numbers":[0,1,2],"description":"Variant of prepare/synchronize: None (standard), Changes (input already holds changes), ActiveDirectory (DirSync cookie). The reference never lists the full enum; these are the values it shows."};
+
+function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate219.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -23629,24 +27366,24 @@ errors++;
 }
 }
 }
-validate216.errors = vErrors;
+validate219.errors = vErrors;
 return errors === 0;
 }
-validate216.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate219.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate215.evaluated;
+const evaluated0 = validate218.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate216(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+if(!(validate219(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -23770,7 +27507,7 @@ errors++;
 if(data.SynchronizationMode !== undefined){
 let data4 = data.SynchronizationMode;
 if(!(((data4 === "Initial") || (data4 === "Complete")) || (data4 === "Incremental"))){
-const err10 = {instancePath:instancePath+"/SynchronizationMode",schemaPath:"../common.json#/$defs/DataCollectType/enum",keyword:"enum",params:{allowedValues: schema515.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/SynchronizationMode",schemaPath:"../common.json#/$defs/DataCollectType/enum",keyword:"enum",params:{allowedValues: schema659.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -23783,7 +27520,7 @@ errors++;
 if(data.Type !== undefined){
 let data5 = data.Type;
 if(!(((data5 === "None") || (data5 === "Changes")) || (data5 === "ActiveDirectory"))){
-const err11 = {instancePath:instancePath+"/Type",schemaPath:"../common.json#/$defs/PrepareSynchronizationType/enum",keyword:"enum",params:{allowedValues: schema516.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/Type",schemaPath:"../common.json#/$defs/PrepareSynchronizationType/enum",keyword:"enum",params:{allowedValues: schema660.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -23806,25 +27543,25 @@ errors++;
 }
 }
 }
-validate215.errors = vErrors;
+validate218.errors = vErrors;
 return errors === 0;
 }
-validate215.evaluated = {"props":{"Agent":true,"ColumnName":true,"Connector":true,"OpenIdClient":true,"SynchronizationMode":true,"Type":true,"WorkingDirectory":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate218.evaluated = {"props":{"Agent":true,"ColumnName":true,"Connector":true,"OpenIdClient":true,"SynchronizationMode":true,"Type":true,"WorkingDirectory":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/PrepareSynchronizationTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate214.evaluated;
+const evaluated0 = validate217.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate215(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+if(!(validate218(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -23871,26 +27608,26 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate214.errors = vErrors;
+validate217.errors = vErrors;
 return errors === 0;
 }
-validate214.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate217.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const PrepareSynchronizationTaskOverride = validate219;
-const schema517 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"PrepareSynchronizationTaskOverride: reuses the PrepareSynchronizationTask named by Identifier with the given attributes changed, for one job."};
+export const PrepareSynchronizationTaskOverride = validate222;
+const schema661 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"PrepareSynchronizationTaskOverride: reuses the PrepareSynchronizationTask named by Identifier with the given attributes changed, for one job."};
 
-function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate219.evaluated;
+const evaluated0 = validate222.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate215(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+if(!(validate218(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -23917,421 +27654,14 @@ errors++;
 }
 }
 }
-validate219.errors = vErrors;
-return errors === 0;
-}
-validate219.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const ProcessAccessCertificationItemsTask = validate221;
-const schema518 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/ProcessAccessCertificationItemsTask.json","title":"ProcessAccessCertificationItemsTask","description":"Deprovisions the declined assignments of access certification items pending processing and marks the items Applied. Step 4 of the certification job.","x-element":"ProcessAccessCertificationItemsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ProcessAccessCertificationItemsTaskOverride: reuses the ProcessAccessCertificationItemsTask named by Identifier with the given attributes changed, for one job."}}};
-const schema519 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
-
-function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate223.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.DisplayName_L1 !== undefined){
-if(typeof data.DisplayName_L1 !== "string"){
-const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.DisplayName_L10 !== undefined){
-if(typeof data.DisplayName_L10 !== "string"){
-const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.DisplayName_L11 !== undefined){
-if(typeof data.DisplayName_L11 !== "string"){
-const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.DisplayName_L12 !== undefined){
-if(typeof data.DisplayName_L12 !== "string"){
-const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.DisplayName_L13 !== undefined){
-if(typeof data.DisplayName_L13 !== "string"){
-const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.DisplayName_L14 !== undefined){
-if(typeof data.DisplayName_L14 !== "string"){
-const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.DisplayName_L15 !== undefined){
-if(typeof data.DisplayName_L15 !== "string"){
-const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.DisplayName_L16 !== undefined){
-if(typeof data.DisplayName_L16 !== "string"){
-const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.DisplayName_L2 !== undefined){
-if(typeof data.DisplayName_L2 !== "string"){
-const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.DisplayName_L3 !== undefined){
-if(typeof data.DisplayName_L3 !== "string"){
-const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.DisplayName_L4 !== undefined){
-if(typeof data.DisplayName_L4 !== "string"){
-const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.DisplayName_L5 !== undefined){
-if(typeof data.DisplayName_L5 !== "string"){
-const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.DisplayName_L6 !== undefined){
-if(typeof data.DisplayName_L6 !== "string"){
-const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.DisplayName_L7 !== undefined){
-if(typeof data.DisplayName_L7 !== "string"){
-const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data.DisplayName_L8 !== undefined){
-if(typeof data.DisplayName_L8 !== "string"){
-const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.DisplayName_L9 !== undefined){
-if(typeof data.DisplayName_L9 !== "string"){
-const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.Connector !== undefined){
-let data16 = data.Connector;
-if(typeof data16 === "string"){
-if(func1(data16) > 442){
-const err16 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(func1(data16) < 1){
-const err17 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data.Identifier !== undefined){
-let data17 = data.Identifier;
-if(typeof data17 === "string"){
-if(func1(data17) > 442){
-const err19 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(func1(data17) < 1){
-const err20 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-if(data.Level !== undefined){
-let data18 = data.Level;
-if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-const err22 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 2147483647 || isNaN(data18)){
-const err23 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-if(data18 < -2147483648 || isNaN(data18)){
-const err24 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-}
-if(data.LogLevel !== undefined){
-let data19 = data.LogLevel;
-if(!(((((((data19 === "Trace") || (data19 === "Debug")) || (data19 === "Information")) || (data19 === "Warning")) || (data19 === "Error")) || (data19 === "Critical")) || (data19 === "None"))){
-const err25 = {instancePath:instancePath+"/LogLevel",schemaPath:"#/$defs/LogLevel/enum",keyword:"enum",params:{allowedValues: schema39.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-}
-validate223.errors = vErrors;
-return errors === 0;
-}
-validate223.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
-
-
-function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate222.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate223(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
-errors = vErrors.length;
-}
 validate222.errors = vErrors;
 return errors === 0;
 }
-validate222.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate222.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-
-function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://idm-toolkit.dev/schema/tasks/ProcessAccessCertificationItemsTask.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate221.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate222(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
-errors = vErrors.length;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.DisplayName_L1 === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DisplayName_L1"},message:"must have required property '"+"DisplayName_L1"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
-const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-}
-else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-validate221.errors = vErrors;
-return errors === 0;
-}
-validate221.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const ProcessAccessCertificationItemsTaskOverride = validate226;
-const schema526 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ProcessAccessCertificationItemsTaskOverride: reuses the ProcessAccessCertificationItemsTask named by Identifier with the given attributes changed, for one job."};
+export const ProcessAccessCertificationItemsTask = validate224;
+const schema662 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/ProcessAccessCertificationItemsTask.json","title":"ProcessAccessCertificationItemsTask","description":"Deprovisions the declined assignments of access certification items pending processing and marks the items Applied. Step 4 of the certification job.","x-element":"ProcessAccessCertificationItemsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ProcessAccessCertificationItemsTaskOverride: reuses the ProcessAccessCertificationItemsTask named by Identifier with the given attributes changed, for one job."}}};
+const schema663 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
 
 function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -24343,53 +27673,6 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate222(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
-errors = vErrors.length;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.Identifier === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Identifier"},message:"must have required property '"+"Identifier"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
-const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-}
-validate226.errors = vErrors;
-return errors === 0;
-}
-validate226.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const RefreshSchemaTask = validate228;
-const schema527 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/RefreshSchemaTask.json","title":"RefreshSchemaTask","description":"Refreshes the schema of the connector's connections (the connector page's task that CreateConnectorsJobs generates).","x-element":"RefreshSchemaTask","x-kind":"task","x-side":"agent","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"RefreshSchemaTaskOverride: reuses the RefreshSchemaTask named by Identifier with the given attributes changed, for one job."}}};
-const schema528 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
-
-function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate230.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.DisplayName_L1 !== undefined){
 if(typeof data.DisplayName_L1 !== "string"){
@@ -24704,11 +27987,88 @@ errors++;
 }
 }
 }
-validate230.errors = vErrors;
+validate226.errors = vErrors;
 return errors === 0;
 }
-validate230.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate226.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
+
+function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate225.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate226(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
+errors = vErrors.length;
+}
+validate225.errors = vErrors;
+return errors === 0;
+}
+validate225.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/tasks/ProcessAccessCertificationItemsTask.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate224.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate225(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DisplayName_L1"},message:"must have required property '"+"DisplayName_L1"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate224.errors = vErrors;
+return errors === 0;
+}
+validate224.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const ProcessAccessCertificationItemsTaskOverride = validate229;
+const schema670 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ProcessAccessCertificationItemsTaskOverride: reuses the ProcessAccessCertificationItemsTask named by Identifier with the given attributes changed, for one job."};
 
 function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -24720,85 +28080,8 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate230(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate230.errors : vErrors.concat(validate230.errors);
-errors = vErrors.length;
-}
-validate229.errors = vErrors;
-return errors === 0;
-}
-validate229.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
-
-
-function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://idm-toolkit.dev/schema/tasks/RefreshSchemaTask.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate228.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate229(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
-errors = vErrors.length;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.DisplayName_L1 === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DisplayName_L1"},message:"must have required property '"+"DisplayName_L1"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
-const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-}
-else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-validate228.errors = vErrors;
-return errors === 0;
-}
-validate228.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const RefreshSchemaTaskOverride = validate233;
-const schema535 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"RefreshSchemaTaskOverride: reuses the RefreshSchemaTask named by Identifier with the given attributes changed, for one job."};
-
-function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate233.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate229(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
+if(!(validate225(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -24825,19 +28108,19 @@ errors++;
 }
 }
 }
-validate233.errors = vErrors;
+validate229.errors = vErrors;
 return errors === 0;
 }
-validate233.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate229.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ResetValidFromTask = validate235;
-const schema536 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/ResetValidFromTask.json","title":"ResetValidFromTask","description":"Sets the ValidFrom of every entity's earliest history record to 0001-01-01 so that initially loaded data is valid from the start. Initialization job only.","x-element":"ResetValidFromTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ResetValidFromTaskOverride: reuses the ResetValidFromTask named by Identifier with the given attributes changed, for one job."}}};
-const schema537 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
+export const RefreshSchemaTask = validate231;
+const schema671 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/RefreshSchemaTask.json","title":"RefreshSchemaTask","description":"Refreshes the schema of the connector's connections (the connector page's task that CreateConnectorsJobs generates).","x-element":"RefreshSchemaTask","x-kind":"task","x-side":"agent","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"RefreshSchemaTaskOverride: reuses the RefreshSchemaTask named by Identifier with the given attributes changed, for one job."}}};
+const schema672 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
 
-function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate237.evaluated;
+const evaluated0 = validate233.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -25158,45 +28441,45 @@ errors++;
 }
 }
 }
-validate237.errors = vErrors;
+validate233.errors = vErrors;
 return errors === 0;
 }
-validate237.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate233.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate236.evaluated;
+const evaluated0 = validate232.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate237(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
+if(!(validate233(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
 errors = vErrors.length;
 }
-validate236.errors = vErrors;
+validate232.errors = vErrors;
 return errors === 0;
 }
-validate236.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate232.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://idm-toolkit.dev/schema/tasks/ResetValidFromTask.json" */;
+function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/tasks/RefreshSchemaTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate235.evaluated;
+const evaluated0 = validate231.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate236(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+if(!(validate232(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -25233,26 +28516,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate235.errors = vErrors;
+validate231.errors = vErrors;
 return errors === 0;
 }
-validate235.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate231.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const ResetValidFromTaskOverride = validate240;
-const schema544 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ResetValidFromTaskOverride: reuses the ResetValidFromTask named by Identifier with the given attributes changed, for one job."};
+export const RefreshSchemaTaskOverride = validate236;
+const schema679 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"RefreshSchemaTaskOverride: reuses the RefreshSchemaTask named by Identifier with the given attributes changed, for one job."};
 
-function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate240.evaluated;
+const evaluated0 = validate236.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate236(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+if(!(validate232(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -25279,19 +28562,473 @@ errors++;
 }
 }
 }
+validate236.errors = vErrors;
+return errors === 0;
+}
+validate236.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const ResetValidFromTask = validate238;
+const schema680 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/ResetValidFromTask.json","title":"ResetValidFromTask","description":"Sets the ValidFrom of every entity's earliest history record to 0001-01-01 so that initially loaded data is valid from the start. Initialization job only.","x-element":"ResetValidFromTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ResetValidFromTaskOverride: reuses the ResetValidFromTask named by Identifier with the given attributes changed, for one job."}}};
+const schema681 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
+
+function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate240.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 !== undefined){
+if(typeof data.DisplayName_L1 !== "string"){
+const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.DisplayName_L10 !== undefined){
+if(typeof data.DisplayName_L10 !== "string"){
+const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.DisplayName_L11 !== undefined){
+if(typeof data.DisplayName_L11 !== "string"){
+const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.DisplayName_L12 !== undefined){
+if(typeof data.DisplayName_L12 !== "string"){
+const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.DisplayName_L13 !== undefined){
+if(typeof data.DisplayName_L13 !== "string"){
+const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.DisplayName_L14 !== undefined){
+if(typeof data.DisplayName_L14 !== "string"){
+const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.DisplayName_L15 !== undefined){
+if(typeof data.DisplayName_L15 !== "string"){
+const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.DisplayName_L16 !== undefined){
+if(typeof data.DisplayName_L16 !== "string"){
+const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.DisplayName_L2 !== undefined){
+if(typeof data.DisplayName_L2 !== "string"){
+const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.DisplayName_L3 !== undefined){
+if(typeof data.DisplayName_L3 !== "string"){
+const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.DisplayName_L4 !== undefined){
+if(typeof data.DisplayName_L4 !== "string"){
+const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.DisplayName_L5 !== undefined){
+if(typeof data.DisplayName_L5 !== "string"){
+const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.DisplayName_L6 !== undefined){
+if(typeof data.DisplayName_L6 !== "string"){
+const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.DisplayName_L7 !== undefined){
+if(typeof data.DisplayName_L7 !== "string"){
+const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.DisplayName_L8 !== undefined){
+if(typeof data.DisplayName_L8 !== "string"){
+const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.DisplayName_L9 !== undefined){
+if(typeof data.DisplayName_L9 !== "string"){
+const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Connector !== undefined){
+let data16 = data.Connector;
+if(typeof data16 === "string"){
+if(func1(data16) > 442){
+const err16 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(func1(data16) < 1){
+const err17 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.Identifier !== undefined){
+let data17 = data.Identifier;
+if(typeof data17 === "string"){
+if(func1(data17) > 442){
+const err19 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(func1(data17) < 1){
+const err20 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.Level !== undefined){
+let data18 = data.Level;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err22 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 2147483647 || isNaN(data18)){
+const err23 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data18 < -2147483648 || isNaN(data18)){
+const err24 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+if(data.LogLevel !== undefined){
+let data19 = data.LogLevel;
+if(!(((((((data19 === "Trace") || (data19 === "Debug")) || (data19 === "Information")) || (data19 === "Warning")) || (data19 === "Error")) || (data19 === "Critical")) || (data19 === "None"))){
+const err25 = {instancePath:instancePath+"/LogLevel",schemaPath:"#/$defs/LogLevel/enum",keyword:"enum",params:{allowedValues: schema39.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
 validate240.errors = vErrors;
 return errors === 0;
 }
-validate240.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate240.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
-export const ResourceType = validate242;
-const schema545 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/ResourceType.json","title":"ResourceType","description":"Owner entity type to target entity type relationship, with its provisioning rules. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning.","x-element":"ResourceType","x-kind":"model","x-open":true,"type":"object","required":["Identifier","DisplayName_L1"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Identifier":{"$ref":"../common.json#/$defs/identifier"}}};
 
-function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate239.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate240(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
+errors = vErrors.length;
+}
+validate239.errors = vErrors;
+return errors === 0;
+}
+validate239.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/tasks/ResetValidFromTask.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate238.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate239(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate239.errors : vErrors.concat(validate239.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DisplayName_L1"},message:"must have required property '"+"DisplayName_L1"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate238.errors = vErrors;
+return errors === 0;
+}
+validate238.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const ResetValidFromTaskOverride = validate243;
+const schema688 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"ResetValidFromTaskOverride: reuses the ResetValidFromTask named by Identifier with the given attributes changed, for one job."};
+
+function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate243.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate239(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate239.errors : vErrors.concat(validate239.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Identifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Identifier"},message:"must have required property '"+"Identifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+validate243.errors = vErrors;
+return errors === 0;
+}
+validate243.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const ResourceType = validate245;
+const schema689 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/ResourceType.json","title":"ResourceType","description":"Owner entity type to target entity type relationship, with its provisioning rules. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning.","x-element":"ResourceType","x-kind":"model","x-open":true,"type":"object","required":["Identifier","DisplayName_L1"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"}],"properties":{"Identifier":{"$ref":"../common.json#/$defs/identifier"}}};
+
+function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/model/ResourceType.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate242.evaluated;
+const evaluated0 = validate245.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -25571,19 +29308,1063 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate242.errors = vErrors;
+validate245.errors = vErrors;
 return errors === 0;
 }
-validate242.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate245.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SavePreExistingAccessRightsTask = validate243;
-const schema548 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SavePreExistingAccessRightsTask.json","title":"SavePreExistingAccessRightsTask","description":"Re-qualifies the assignments found in the managed systems by the initial load as pre-existing access rights, updating their workflow and provisioning states. Last business task of the initialization job.","x-element":"SavePreExistingAccessRightsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AssignedResourceNavigationSQL":{"type":"string","description":"SQL selecting the AssignedResourceNavigation rows to update."},"AssignedResourceScalarSQL":{"type":"string","description":"SQL selecting the AssignedResourceScalar rows to update."},"AssignedResourceTypeSQL":{"type":"string","description":"SQL selecting the AssignedResourceType rows to update."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SavePreExistingAccessRightsTaskOverride: reuses the SavePreExistingAccessRightsTask named by Identifier with the given attributes changed, for one job."}}};
-const schema549 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AssignedResourceNavigationSQL":{"type":"string","description":"SQL selecting the AssignedResourceNavigation rows to update."},"AssignedResourceScalarSQL":{"type":"string","description":"SQL selecting the AssignedResourceScalar rows to update."},"AssignedResourceTypeSQL":{"type":"string","description":"SQL selecting the AssignedResourceType rows to update."}}};
+export const Risk = validate246;
+const schema692 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/model/Risk.json","title":"Risk","description":"A security threat: holding the entitlements of one of its rules (all items of a Rule) gives the owner the risk.","x-element":"Risk","x-kind":"model","x-children":["Rule"],"type":"object","required":["Identifier","DisplayName_L1","Policy","EntityType"],"unevaluatedProperties":false,"allOf":[{"$ref":"../common.json#/$defs/displayNames"},{"$ref":"../common.json#/$defs/descriptions"},{"$ref":"../common.json#/$defs/remediations"}],"properties":{"EntityType":{"$ref":"../common.json#/$defs/reference","x-ref":"EntityType","description":"Entity type of the identities that can carry the risk."},"ExemptionPolicy":{"$ref":"../common.json#/$defs/RiskExemptionPolicy","default":"Warning","description":"What a manual request that triggers the risk does."},"Identifier":{"$ref":"../common.json#/$defs/identifier","description":"Unique key of the risk."},"Level":{"$ref":"../common.json#/$defs/integer","minimum":0,"maximum":255,"default":0,"description":"Risk score from 0 to 100 (a byte for the product): the higher, the worse."},"Policy":{"$ref":"../common.json#/$defs/reference","x-ref":"Policy","description":"Policy the risk belongs to."},"RiskType":{"$ref":"../common.json#/$defs/RiskType","default":"SoD","description":"Nature of the risk."}},"$defs":{"Rule":{"title":"Rule","description":"One way to trigger the risk: the owner holds every Item of the rule. Rules of a risk add up (any one triggers it).","x-element":"Rule","x-kind":"model-child","x-identifier":false,"x-children":["Item"],"type":"object","unevaluatedProperties":false,"properties":{},"$defs":{"Item":{"title":"Item","description":"An entitlement of a risk rule: the owner holds, through a resource of ResourceType, this Property value (Resource, for a navigation).","x-element":"Item","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Property","ResourceType"],"unevaluatedProperties":false,"properties":{"Property":{"type":"string","minLength":1,"description":"Property (scalar or navigation) of the resource type's target entity type that carries the entitlement."},"Resource":{"type":"string","minLength":1,"description":"For a navigation Property: the key of the target resource (a group) that triggers the risk."},"ResourceType":{"$ref":"../common.json#/$defs/reference","x-ref":"ResourceType","description":"Resource type whose assignments are analysed."}}}}}}};
+const schema694 = {"properties":{"Description_L1":{"type":"string","description":"Description in language 1."},"Description_L2":{"type":"string","description":"Description in language 2 (see Language IndicatorNumber)."},"Description_L3":{"type":"string","description":"Description in language 3 (see Language IndicatorNumber)."},"Description_L4":{"type":"string","description":"Description in language 4 (see Language IndicatorNumber)."},"Description_L5":{"type":"string","description":"Description in language 5 (see Language IndicatorNumber)."},"Description_L6":{"type":"string","description":"Description in language 6 (see Language IndicatorNumber)."},"Description_L7":{"type":"string","description":"Description in language 7 (see Language IndicatorNumber)."},"Description_L8":{"type":"string","description":"Description in language 8 (see Language IndicatorNumber)."},"Description_L9":{"type":"string","description":"Description in language 9 (see Language IndicatorNumber)."},"Description_L10":{"type":"string","description":"Description in language 10 (see Language IndicatorNumber)."},"Description_L11":{"type":"string","description":"Description in language 11 (see Language IndicatorNumber)."},"Description_L12":{"type":"string","description":"Description in language 12 (see Language IndicatorNumber)."},"Description_L13":{"type":"string","description":"Description in language 13 (see Language IndicatorNumber)."},"Description_L14":{"type":"string","description":"Description in language 14 (see Language IndicatorNumber)."},"Description_L15":{"type":"string","description":"Description in language 15 (see Language IndicatorNumber)."},"Description_L16":{"type":"string","description":"Description in language 16 (see Language IndicatorNumber)."}}};
+const schema695 = {"properties":{"Remediation_L1":{"type":"string","description":"How to remedy it, in language 1."},"Remediation_L2":{"type":"string","description":"How to remedy it, in language 2 (see Language IndicatorNumber)."},"Remediation_L3":{"type":"string","description":"How to remedy it, in language 3 (see Language IndicatorNumber)."},"Remediation_L4":{"type":"string","description":"How to remedy it, in language 4 (see Language IndicatorNumber)."},"Remediation_L5":{"type":"string","description":"How to remedy it, in language 5 (see Language IndicatorNumber)."},"Remediation_L6":{"type":"string","description":"How to remedy it, in language 6 (see Language IndicatorNumber)."},"Remediation_L7":{"type":"string","description":"How to remedy it, in language 7 (see Language IndicatorNumber)."},"Remediation_L8":{"type":"string","description":"How to remedy it, in language 8 (see Language IndicatorNumber)."},"Remediation_L9":{"type":"string","description":"How to remedy it, in language 9 (see Language IndicatorNumber)."},"Remediation_L10":{"type":"string","description":"How to remedy it, in language 10 (see Language IndicatorNumber)."},"Remediation_L11":{"type":"string","description":"How to remedy it, in language 11 (see Language IndicatorNumber)."},"Remediation_L12":{"type":"string","description":"How to remedy it, in language 12 (see Language IndicatorNumber)."},"Remediation_L13":{"type":"string","description":"How to remedy it, in language 13 (see Language IndicatorNumber)."},"Remediation_L14":{"type":"string","description":"How to remedy it, in language 14 (see Language IndicatorNumber)."},"Remediation_L15":{"type":"string","description":"How to remedy it, in language 15 (see Language IndicatorNumber)."},"Remediation_L16":{"type":"string","description":"How to remedy it, in language 16 (see Language IndicatorNumber)."}}};
+const schema697 = {"enum":["Warning","Blocking","ApprovalRequired"],"x-enum-numbers":[0,1,2],"description":"What a manual request that triggers the risk does: 0 Warning (it may go on), 1 Blocking (it must be cancelled), 2 ApprovalRequired (an extra approval step). The reference names value 2 only in words (Approval required); the number is safe."};
+const schema701 = {"enum":["SoD","HighPrivilege"],"x-enum-numbers":[0,1],"description":"Nature of a risk: 0 SoD (segregation of duties: each rule needs at least two items), 1 HighPrivilege (one sensitive entitlement: at least one item). The reference names value 1 only in words (High Privileges); the number is safe."};
 
-function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/model/Risk.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate245.evaluated;
+const evaluated0 = validate246.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 !== undefined){
+if(typeof data.DisplayName_L1 !== "string"){
+const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.DisplayName_L10 !== undefined){
+if(typeof data.DisplayName_L10 !== "string"){
+const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.DisplayName_L11 !== undefined){
+if(typeof data.DisplayName_L11 !== "string"){
+const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.DisplayName_L12 !== undefined){
+if(typeof data.DisplayName_L12 !== "string"){
+const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.DisplayName_L13 !== undefined){
+if(typeof data.DisplayName_L13 !== "string"){
+const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.DisplayName_L14 !== undefined){
+if(typeof data.DisplayName_L14 !== "string"){
+const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.DisplayName_L15 !== undefined){
+if(typeof data.DisplayName_L15 !== "string"){
+const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.DisplayName_L16 !== undefined){
+if(typeof data.DisplayName_L16 !== "string"){
+const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.DisplayName_L2 !== undefined){
+if(typeof data.DisplayName_L2 !== "string"){
+const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.DisplayName_L3 !== undefined){
+if(typeof data.DisplayName_L3 !== "string"){
+const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.DisplayName_L4 !== undefined){
+if(typeof data.DisplayName_L4 !== "string"){
+const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.DisplayName_L5 !== undefined){
+if(typeof data.DisplayName_L5 !== "string"){
+const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.DisplayName_L6 !== undefined){
+if(typeof data.DisplayName_L6 !== "string"){
+const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.DisplayName_L7 !== undefined){
+if(typeof data.DisplayName_L7 !== "string"){
+const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.DisplayName_L8 !== undefined){
+if(typeof data.DisplayName_L8 !== "string"){
+const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.DisplayName_L9 !== undefined){
+if(typeof data.DisplayName_L9 !== "string"){
+const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"../common.json#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Description_L1 !== undefined){
+if(typeof data.Description_L1 !== "string"){
+const err16 = {instancePath:instancePath+"/Description_L1",schemaPath:"../common.json#/$defs/descriptions/properties/Description_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.Description_L2 !== undefined){
+if(typeof data.Description_L2 !== "string"){
+const err17 = {instancePath:instancePath+"/Description_L2",schemaPath:"../common.json#/$defs/descriptions/properties/Description_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.Description_L3 !== undefined){
+if(typeof data.Description_L3 !== "string"){
+const err18 = {instancePath:instancePath+"/Description_L3",schemaPath:"../common.json#/$defs/descriptions/properties/Description_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.Description_L4 !== undefined){
+if(typeof data.Description_L4 !== "string"){
+const err19 = {instancePath:instancePath+"/Description_L4",schemaPath:"../common.json#/$defs/descriptions/properties/Description_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.Description_L5 !== undefined){
+if(typeof data.Description_L5 !== "string"){
+const err20 = {instancePath:instancePath+"/Description_L5",schemaPath:"../common.json#/$defs/descriptions/properties/Description_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.Description_L6 !== undefined){
+if(typeof data.Description_L6 !== "string"){
+const err21 = {instancePath:instancePath+"/Description_L6",schemaPath:"../common.json#/$defs/descriptions/properties/Description_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.Description_L7 !== undefined){
+if(typeof data.Description_L7 !== "string"){
+const err22 = {instancePath:instancePath+"/Description_L7",schemaPath:"../common.json#/$defs/descriptions/properties/Description_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.Description_L8 !== undefined){
+if(typeof data.Description_L8 !== "string"){
+const err23 = {instancePath:instancePath+"/Description_L8",schemaPath:"../common.json#/$defs/descriptions/properties/Description_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.Description_L9 !== undefined){
+if(typeof data.Description_L9 !== "string"){
+const err24 = {instancePath:instancePath+"/Description_L9",schemaPath:"../common.json#/$defs/descriptions/properties/Description_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data.Description_L10 !== undefined){
+if(typeof data.Description_L10 !== "string"){
+const err25 = {instancePath:instancePath+"/Description_L10",schemaPath:"../common.json#/$defs/descriptions/properties/Description_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data.Description_L11 !== undefined){
+if(typeof data.Description_L11 !== "string"){
+const err26 = {instancePath:instancePath+"/Description_L11",schemaPath:"../common.json#/$defs/descriptions/properties/Description_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data.Description_L12 !== undefined){
+if(typeof data.Description_L12 !== "string"){
+const err27 = {instancePath:instancePath+"/Description_L12",schemaPath:"../common.json#/$defs/descriptions/properties/Description_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data.Description_L13 !== undefined){
+if(typeof data.Description_L13 !== "string"){
+const err28 = {instancePath:instancePath+"/Description_L13",schemaPath:"../common.json#/$defs/descriptions/properties/Description_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data.Description_L14 !== undefined){
+if(typeof data.Description_L14 !== "string"){
+const err29 = {instancePath:instancePath+"/Description_L14",schemaPath:"../common.json#/$defs/descriptions/properties/Description_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data.Description_L15 !== undefined){
+if(typeof data.Description_L15 !== "string"){
+const err30 = {instancePath:instancePath+"/Description_L15",schemaPath:"../common.json#/$defs/descriptions/properties/Description_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data.Description_L16 !== undefined){
+if(typeof data.Description_L16 !== "string"){
+const err31 = {instancePath:instancePath+"/Description_L16",schemaPath:"../common.json#/$defs/descriptions/properties/Description_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Remediation_L1 !== undefined){
+if(typeof data.Remediation_L1 !== "string"){
+const err32 = {instancePath:instancePath+"/Remediation_L1",schemaPath:"../common.json#/$defs/remediations/properties/Remediation_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data.Remediation_L2 !== undefined){
+if(typeof data.Remediation_L2 !== "string"){
+const err33 = {instancePath:instancePath+"/Remediation_L2",schemaPath:"../common.json#/$defs/remediations/properties/Remediation_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data.Remediation_L3 !== undefined){
+if(typeof data.Remediation_L3 !== "string"){
+const err34 = {instancePath:instancePath+"/Remediation_L3",schemaPath:"../common.json#/$defs/remediations/properties/Remediation_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data.Remediation_L4 !== undefined){
+if(typeof data.Remediation_L4 !== "string"){
+const err35 = {instancePath:instancePath+"/Remediation_L4",schemaPath:"../common.json#/$defs/remediations/properties/Remediation_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data.Remediation_L5 !== undefined){
+if(typeof data.Remediation_L5 !== "string"){
+const err36 = {instancePath:instancePath+"/Remediation_L5",schemaPath:"../common.json#/$defs/remediations/properties/Remediation_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data.Remediation_L6 !== undefined){
+if(typeof data.Remediation_L6 !== "string"){
+const err37 = {instancePath:instancePath+"/Remediation_L6",schemaPath:"../common.json#/$defs/remediations/properties/Remediation_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data.Remediation_L7 !== undefined){
+if(typeof data.Remediation_L7 !== "string"){
+const err38 = {instancePath:instancePath+"/Remediation_L7",schemaPath:"../common.json#/$defs/remediations/properties/Remediation_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data.Remediation_L8 !== undefined){
+if(typeof data.Remediation_L8 !== "string"){
+const err39 = {instancePath:instancePath+"/Remediation_L8",schemaPath:"../common.json#/$defs/remediations/properties/Remediation_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data.Remediation_L9 !== undefined){
+if(typeof data.Remediation_L9 !== "string"){
+const err40 = {instancePath:instancePath+"/Remediation_L9",schemaPath:"../common.json#/$defs/remediations/properties/Remediation_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data.Remediation_L10 !== undefined){
+if(typeof data.Remediation_L10 !== "string"){
+const err41 = {instancePath:instancePath+"/Remediation_L10",schemaPath:"../common.json#/$defs/remediations/properties/Remediation_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data.Remediation_L11 !== undefined){
+if(typeof data.Remediation_L11 !== "string"){
+const err42 = {instancePath:instancePath+"/Remediation_L11",schemaPath:"../common.json#/$defs/remediations/properties/Remediation_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+if(data.Remediation_L12 !== undefined){
+if(typeof data.Remediation_L12 !== "string"){
+const err43 = {instancePath:instancePath+"/Remediation_L12",schemaPath:"../common.json#/$defs/remediations/properties/Remediation_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data.Remediation_L13 !== undefined){
+if(typeof data.Remediation_L13 !== "string"){
+const err44 = {instancePath:instancePath+"/Remediation_L13",schemaPath:"../common.json#/$defs/remediations/properties/Remediation_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+if(data.Remediation_L14 !== undefined){
+if(typeof data.Remediation_L14 !== "string"){
+const err45 = {instancePath:instancePath+"/Remediation_L14",schemaPath:"../common.json#/$defs/remediations/properties/Remediation_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data.Remediation_L15 !== undefined){
+if(typeof data.Remediation_L15 !== "string"){
+const err46 = {instancePath:instancePath+"/Remediation_L15",schemaPath:"../common.json#/$defs/remediations/properties/Remediation_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+if(data.Remediation_L16 !== undefined){
+if(typeof data.Remediation_L16 !== "string"){
+const err47 = {instancePath:instancePath+"/Remediation_L16",schemaPath:"../common.json#/$defs/remediations/properties/Remediation_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Identifier === undefined){
+const err48 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Identifier"},message:"must have required property '"+"Identifier"+"'"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+if(data.DisplayName_L1 === undefined){
+const err49 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DisplayName_L1"},message:"must have required property '"+"DisplayName_L1"+"'"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+if(data.Policy === undefined){
+const err50 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Policy"},message:"must have required property '"+"Policy"+"'"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if(data.EntityType === undefined){
+const err51 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "EntityType"},message:"must have required property '"+"EntityType"+"'"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if(data.EntityType !== undefined){
+let data48 = data.EntityType;
+if(typeof data48 === "string"){
+if(func1(data48) > 442){
+const err52 = {instancePath:instancePath+"/EntityType",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+if(func1(data48) < 1){
+const err53 = {instancePath:instancePath+"/EntityType",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/EntityType",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data.ExemptionPolicy !== undefined){
+let data49 = data.ExemptionPolicy;
+if(!(((data49 === "Warning") || (data49 === "Blocking")) || (data49 === "ApprovalRequired"))){
+const err55 = {instancePath:instancePath+"/ExemptionPolicy",schemaPath:"../common.json#/$defs/RiskExemptionPolicy/enum",keyword:"enum",params:{allowedValues: schema697.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data.Identifier !== undefined){
+let data50 = data.Identifier;
+if(typeof data50 === "string"){
+if(func1(data50) > 442){
+const err56 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+if(func1(data50) < 1){
+const err57 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/Identifier",schemaPath:"../common.json#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+if(data.Level !== undefined){
+let data51 = data.Level;
+if(!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51)))){
+const err59 = {instancePath:instancePath+"/Level",schemaPath:"../common.json#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+if((typeof data51 == "number") && (isFinite(data51))){
+if(data51 > 2147483647 || isNaN(data51)){
+const err60 = {instancePath:instancePath+"/Level",schemaPath:"../common.json#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+if(data51 < -2147483648 || isNaN(data51)){
+const err61 = {instancePath:instancePath+"/Level",schemaPath:"../common.json#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+if((typeof data51 == "number") && (isFinite(data51))){
+if(data51 > 255 || isNaN(data51)){
+const err62 = {instancePath:instancePath+"/Level",schemaPath:"#/properties/Level/maximum",keyword:"maximum",params:{comparison: "<=", limit: 255},message:"must be <= 255"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+if(data51 < 0 || isNaN(data51)){
+const err63 = {instancePath:instancePath+"/Level",schemaPath:"#/properties/Level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+}
+if(data.Policy !== undefined){
+let data52 = data.Policy;
+if(typeof data52 === "string"){
+if(func1(data52) > 442){
+const err64 = {instancePath:instancePath+"/Policy",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+if(func1(data52) < 1){
+const err65 = {instancePath:instancePath+"/Policy",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+else {
+const err66 = {instancePath:instancePath+"/Policy",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+if(data.RiskType !== undefined){
+let data53 = data.RiskType;
+if(!((data53 === "SoD") || (data53 === "HighPrivilege"))){
+const err67 = {instancePath:instancePath+"/RiskType",schemaPath:"../common.json#/$defs/RiskType/enum",keyword:"enum",params:{allowedValues: schema701.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if((((((((((((((((((((((((((((((((((((((((((((((((((((((key0 !== "EntityType") && (key0 !== "ExemptionPolicy")) && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "Policy")) && (key0 !== "RiskType")) && (key0 !== "Remediation_L1")) && (key0 !== "Remediation_L2")) && (key0 !== "Remediation_L3")) && (key0 !== "Remediation_L4")) && (key0 !== "Remediation_L5")) && (key0 !== "Remediation_L6")) && (key0 !== "Remediation_L7")) && (key0 !== "Remediation_L8")) && (key0 !== "Remediation_L9")) && (key0 !== "Remediation_L10")) && (key0 !== "Remediation_L11")) && (key0 !== "Remediation_L12")) && (key0 !== "Remediation_L13")) && (key0 !== "Remediation_L14")) && (key0 !== "Remediation_L15")) && (key0 !== "Remediation_L16")) && (key0 !== "Description_L1")) && (key0 !== "Description_L2")) && (key0 !== "Description_L3")) && (key0 !== "Description_L4")) && (key0 !== "Description_L5")) && (key0 !== "Description_L6")) && (key0 !== "Description_L7")) && (key0 !== "Description_L8")) && (key0 !== "Description_L9")) && (key0 !== "Description_L10")) && (key0 !== "Description_L11")) && (key0 !== "Description_L12")) && (key0 !== "Description_L13")) && (key0 !== "Description_L14")) && (key0 !== "Description_L15")) && (key0 !== "Description_L16")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err68 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+}
+else {
+const err69 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+validate246.errors = vErrors;
+return errors === 0;
+}
+validate246.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const Risk$Rule = validate247;
+const schema702 = {"title":"Rule","description":"One way to trigger the risk: the owner holds every Item of the rule. Rules of a risk add up (any one triggers it).","x-element":"Rule","x-kind":"model-child","x-identifier":false,"x-children":["Item"],"type":"object","unevaluatedProperties":false,"properties":{},"$defs":{"Item":{"title":"Item","description":"An entitlement of a risk rule: the owner holds, through a resource of ResourceType, this Property value (Resource, for a navigation).","x-element":"Item","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Property","ResourceType"],"unevaluatedProperties":false,"properties":{"Property":{"type":"string","minLength":1,"description":"Property (scalar or navigation) of the resource type's target entity type that carries the entitlement."},"Resource":{"type":"string","minLength":1,"description":"For a navigation Property: the key of the target resource (a group) that triggers the risk."},"ResourceType":{"$ref":"../common.json#/$defs/reference","x-ref":"ResourceType","description":"Resource type whose assignments are analysed."}}}}};
+
+function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate247.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const err0 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate247.errors = vErrors;
+return errors === 0;
+}
+validate247.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const Risk$Rule$Item = validate248;
+const schema703 = {"title":"Item","description":"An entitlement of a risk rule: the owner holds, through a resource of ResourceType, this Property value (Resource, for a navigation).","x-element":"Item","x-kind":"model-child","x-identifier":false,"x-children":[],"type":"object","required":["Property","ResourceType"],"unevaluatedProperties":false,"properties":{"Property":{"type":"string","minLength":1,"description":"Property (scalar or navigation) of the resource type's target entity type that carries the entitlement."},"Resource":{"type":"string","minLength":1,"description":"For a navigation Property: the key of the target resource (a group) that triggers the risk."},"ResourceType":{"$ref":"../common.json#/$defs/reference","x-ref":"ResourceType","description":"Resource type whose assignments are analysed."}}};
+
+function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate248.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Property === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Property"},message:"must have required property '"+"Property"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.ResourceType === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ResourceType"},message:"must have required property '"+"ResourceType"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.Property !== undefined){
+let data0 = data.Property;
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err2 = {instancePath:instancePath+"/Property",schemaPath:"#/properties/Property/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/Property",schemaPath:"#/properties/Property/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.Resource !== undefined){
+let data1 = data.Resource;
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err4 = {instancePath:instancePath+"/Resource",schemaPath:"#/properties/Resource/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/Resource",schemaPath:"#/properties/Resource/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.ResourceType !== undefined){
+let data2 = data.ResourceType;
+if(typeof data2 === "string"){
+if(func1(data2) > 442){
+const err6 = {instancePath:instancePath+"/ResourceType",schemaPath:"../common.json#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(func1(data2) < 1){
+const err7 = {instancePath:instancePath+"/ResourceType",schemaPath:"../common.json#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/ResourceType",schemaPath:"../common.json#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+for(const key0 in data){
+if(((key0 !== "Property") && (key0 !== "Resource")) && (key0 !== "ResourceType")){
+const err9 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate248.errors = vErrors;
+return errors === 0;
+}
+validate248.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const SavePreExistingAccessRightsTask = validate249;
+const schema705 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SavePreExistingAccessRightsTask.json","title":"SavePreExistingAccessRightsTask","description":"Re-qualifies the assignments found in the managed systems by the initial load as pre-existing access rights, updating their workflow and provisioning states. Last business task of the initialization job.","x-element":"SavePreExistingAccessRightsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AssignedResourceNavigationSQL":{"type":"string","description":"SQL selecting the AssignedResourceNavigation rows to update."},"AssignedResourceScalarSQL":{"type":"string","description":"SQL selecting the AssignedResourceScalar rows to update."},"AssignedResourceTypeSQL":{"type":"string","description":"SQL selecting the AssignedResourceType rows to update."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SavePreExistingAccessRightsTaskOverride: reuses the SavePreExistingAccessRightsTask named by Identifier with the given attributes changed, for one job."}}};
+const schema706 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AssignedResourceNavigationSQL":{"type":"string","description":"SQL selecting the AssignedResourceNavigation rows to update."},"AssignedResourceScalarSQL":{"type":"string","description":"SQL selecting the AssignedResourceScalar rows to update."},"AssignedResourceTypeSQL":{"type":"string","description":"SQL selecting the AssignedResourceType rows to update."}}};
+
+function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate251.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -25904,24 +30685,24 @@ errors++;
 }
 }
 }
-validate245.errors = vErrors;
+validate251.errors = vErrors;
 return errors === 0;
 }
-validate245.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate251.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate244.evaluated;
+const evaluated0 = validate250.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate245(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
+if(!(validate251(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -25962,535 +30743,81 @@ errors++;
 }
 }
 }
-validate244.errors = vErrors;
-return errors === 0;
-}
-validate244.evaluated = {"props":{"AssignedResourceNavigationSQL":true,"AssignedResourceScalarSQL":true,"AssignedResourceTypeSQL":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
-
-
-function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://idm-toolkit.dev/schema/tasks/SavePreExistingAccessRightsTask.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate243.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate244(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
-errors = vErrors.length;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.DisplayName_L1 === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DisplayName_L1"},message:"must have required property '"+"DisplayName_L1"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if(((((((((((((((((((((((key0 !== "AssignedResourceNavigationSQL") && (key0 !== "AssignedResourceScalarSQL")) && (key0 !== "AssignedResourceTypeSQL")) && (key0 !== "Connector")) && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
-const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-}
-else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-validate243.errors = vErrors;
-return errors === 0;
-}
-validate243.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const SavePreExistingAccessRightsTaskOverride = validate248;
-const schema556 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SavePreExistingAccessRightsTaskOverride: reuses the SavePreExistingAccessRightsTask named by Identifier with the given attributes changed, for one job."};
-
-function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate248.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate244(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
-errors = vErrors.length;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.Identifier === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Identifier"},message:"must have required property '"+"Identifier"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if(((((((((((((((((((((((key0 !== "AssignedResourceNavigationSQL") && (key0 !== "AssignedResourceScalarSQL")) && (key0 !== "AssignedResourceTypeSQL")) && (key0 !== "Connector")) && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
-const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-}
-validate248.errors = vErrors;
-return errors === 0;
-}
-validate248.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const SendAccessCertificationNotificationTask = validate250;
-const schema557 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SendAccessCertificationNotificationTask.json","title":"SendAccessCertificationNotificationTask","description":"Emails the reviewers that have pending items in access certification campaigns flagged NotificationNeeded. Step 3 of the certification job.","x-element":"SendAccessCertificationNotificationTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendAccessCertificationNotificationTaskOverride: reuses the SendAccessCertificationNotificationTask named by Identifier with the given attributes changed, for one job."}}};
-const schema558 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
-
-function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate252.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.DisplayName_L1 !== undefined){
-if(typeof data.DisplayName_L1 !== "string"){
-const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.DisplayName_L10 !== undefined){
-if(typeof data.DisplayName_L10 !== "string"){
-const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.DisplayName_L11 !== undefined){
-if(typeof data.DisplayName_L11 !== "string"){
-const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.DisplayName_L12 !== undefined){
-if(typeof data.DisplayName_L12 !== "string"){
-const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.DisplayName_L13 !== undefined){
-if(typeof data.DisplayName_L13 !== "string"){
-const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.DisplayName_L14 !== undefined){
-if(typeof data.DisplayName_L14 !== "string"){
-const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.DisplayName_L15 !== undefined){
-if(typeof data.DisplayName_L15 !== "string"){
-const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.DisplayName_L16 !== undefined){
-if(typeof data.DisplayName_L16 !== "string"){
-const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.DisplayName_L2 !== undefined){
-if(typeof data.DisplayName_L2 !== "string"){
-const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.DisplayName_L3 !== undefined){
-if(typeof data.DisplayName_L3 !== "string"){
-const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.DisplayName_L4 !== undefined){
-if(typeof data.DisplayName_L4 !== "string"){
-const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.DisplayName_L5 !== undefined){
-if(typeof data.DisplayName_L5 !== "string"){
-const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.DisplayName_L6 !== undefined){
-if(typeof data.DisplayName_L6 !== "string"){
-const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.DisplayName_L7 !== undefined){
-if(typeof data.DisplayName_L7 !== "string"){
-const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data.DisplayName_L8 !== undefined){
-if(typeof data.DisplayName_L8 !== "string"){
-const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.DisplayName_L9 !== undefined){
-if(typeof data.DisplayName_L9 !== "string"){
-const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.Connector !== undefined){
-let data16 = data.Connector;
-if(typeof data16 === "string"){
-if(func1(data16) > 442){
-const err16 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(func1(data16) < 1){
-const err17 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data.Identifier !== undefined){
-let data17 = data.Identifier;
-if(typeof data17 === "string"){
-if(func1(data17) > 442){
-const err19 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(func1(data17) < 1){
-const err20 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-if(data.Level !== undefined){
-let data18 = data.Level;
-if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-const err22 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 2147483647 || isNaN(data18)){
-const err23 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-if(data18 < -2147483648 || isNaN(data18)){
-const err24 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-}
-if(data.LogLevel !== undefined){
-let data19 = data.LogLevel;
-if(!(((((((data19 === "Trace") || (data19 === "Debug")) || (data19 === "Information")) || (data19 === "Warning")) || (data19 === "Error")) || (data19 === "Critical")) || (data19 === "None"))){
-const err25 = {instancePath:instancePath+"/LogLevel",schemaPath:"#/$defs/LogLevel/enum",keyword:"enum",params:{allowedValues: schema39.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-}
-validate252.errors = vErrors;
-return errors === 0;
-}
-validate252.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
-
-
-function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate251.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate252(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
-errors = vErrors.length;
-}
-validate251.errors = vErrors;
-return errors === 0;
-}
-validate251.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
-
-
-function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://idm-toolkit.dev/schema/tasks/SendAccessCertificationNotificationTask.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate250.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate251(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
-errors = vErrors.length;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.DisplayName_L1 === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DisplayName_L1"},message:"must have required property '"+"DisplayName_L1"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
-const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-}
-else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 validate250.errors = vErrors;
 return errors === 0;
 }
-validate250.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate250.evaluated = {"props":{"AssignedResourceNavigationSQL":true,"AssignedResourceScalarSQL":true,"AssignedResourceTypeSQL":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
-export const SendAccessCertificationNotificationTaskOverride = validate255;
-const schema565 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendAccessCertificationNotificationTaskOverride: reuses the SendAccessCertificationNotificationTask named by Identifier with the given attributes changed, for one job."};
 
-function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate249(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/tasks/SavePreExistingAccessRightsTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate255.evaluated;
+const evaluated0 = validate249.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate251(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
+if(!(validate250(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DisplayName_L1"},message:"must have required property '"+"DisplayName_L1"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(((((((((((((((((((((((key0 !== "AssignedResourceNavigationSQL") && (key0 !== "AssignedResourceScalarSQL")) && (key0 !== "AssignedResourceTypeSQL")) && (key0 !== "Connector")) && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate249.errors = vErrors;
+return errors === 0;
+}
+validate249.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const SavePreExistingAccessRightsTaskOverride = validate254;
+const schema713 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SavePreExistingAccessRightsTaskOverride: reuses the SavePreExistingAccessRightsTask named by Identifier with the given attributes changed, for one job."};
+
+function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate254.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate250(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -26505,7 +30832,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+if(((((((((((((((((((((((key0 !== "AssignedResourceNavigationSQL") && (key0 !== "AssignedResourceScalarSQL")) && (key0 !== "AssignedResourceTypeSQL")) && (key0 !== "Connector")) && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
 const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err1];
@@ -26517,344 +30844,14 @@ errors++;
 }
 }
 }
-validate255.errors = vErrors;
+validate254.errors = vErrors;
 return errors === 0;
 }
-validate255.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate254.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SendNotificationsTask = validate257;
-const schema566 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SendNotificationsTask.json","title":"SendNotificationsTask","description":"Evaluates the custom notifications whose owner entity type is listed, renders them and mails the recipients, re-sending reminders once their interval has elapsed.","x-element":"SendNotificationsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendNotificationsTaskOverride: reuses the SendNotificationsTask named by Identifier with the given attributes changed, for one job."}}};
-const schema567 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."}}};
-
-function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate259.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.DisplayName_L1 !== undefined){
-if(typeof data.DisplayName_L1 !== "string"){
-const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.DisplayName_L10 !== undefined){
-if(typeof data.DisplayName_L10 !== "string"){
-const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.DisplayName_L11 !== undefined){
-if(typeof data.DisplayName_L11 !== "string"){
-const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.DisplayName_L12 !== undefined){
-if(typeof data.DisplayName_L12 !== "string"){
-const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.DisplayName_L13 !== undefined){
-if(typeof data.DisplayName_L13 !== "string"){
-const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.DisplayName_L14 !== undefined){
-if(typeof data.DisplayName_L14 !== "string"){
-const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.DisplayName_L15 !== undefined){
-if(typeof data.DisplayName_L15 !== "string"){
-const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.DisplayName_L16 !== undefined){
-if(typeof data.DisplayName_L16 !== "string"){
-const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.DisplayName_L2 !== undefined){
-if(typeof data.DisplayName_L2 !== "string"){
-const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.DisplayName_L3 !== undefined){
-if(typeof data.DisplayName_L3 !== "string"){
-const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.DisplayName_L4 !== undefined){
-if(typeof data.DisplayName_L4 !== "string"){
-const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.DisplayName_L5 !== undefined){
-if(typeof data.DisplayName_L5 !== "string"){
-const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.DisplayName_L6 !== undefined){
-if(typeof data.DisplayName_L6 !== "string"){
-const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.DisplayName_L7 !== undefined){
-if(typeof data.DisplayName_L7 !== "string"){
-const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data.DisplayName_L8 !== undefined){
-if(typeof data.DisplayName_L8 !== "string"){
-const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.DisplayName_L9 !== undefined){
-if(typeof data.DisplayName_L9 !== "string"){
-const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.Connector !== undefined){
-let data16 = data.Connector;
-if(typeof data16 === "string"){
-if(func1(data16) > 442){
-const err16 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(func1(data16) < 1){
-const err17 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data.Identifier !== undefined){
-let data17 = data.Identifier;
-if(typeof data17 === "string"){
-if(func1(data17) > 442){
-const err19 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(func1(data17) < 1){
-const err20 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-if(data.Level !== undefined){
-let data18 = data.Level;
-if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-const err22 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 2147483647 || isNaN(data18)){
-const err23 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-if(data18 < -2147483648 || isNaN(data18)){
-const err24 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-}
-if(data.LogLevel !== undefined){
-let data19 = data.LogLevel;
-if(!(((((((data19 === "Trace") || (data19 === "Debug")) || (data19 === "Information")) || (data19 === "Warning")) || (data19 === "Error")) || (data19 === "Critical")) || (data19 === "None"))){
-const err25 = {instancePath:instancePath+"/LogLevel",schemaPath:"#/$defs/LogLevel/enum",keyword:"enum",params:{allowedValues: schema39.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-}
-validate259.errors = vErrors;
-return errors === 0;
-}
-validate259.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
-
+export const SendAccessCertificationNotificationTask = validate256;
+const schema714 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SendAccessCertificationNotificationTask.json","title":"SendAccessCertificationNotificationTask","description":"Emails the reviewers that have pending items in access certification campaigns flagged NotificationNeeded. Step 3 of the certification job.","x-element":"SendAccessCertificationNotificationTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendAccessCertificationNotificationTaskOverride: reuses the SendAccessCertificationNotificationTask named by Identifier with the given attributes changed, for one job."}}};
+const schema715 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
 
 function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -26866,8 +30863,792 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate259(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 !== undefined){
+if(typeof data.DisplayName_L1 !== "string"){
+const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.DisplayName_L10 !== undefined){
+if(typeof data.DisplayName_L10 !== "string"){
+const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.DisplayName_L11 !== undefined){
+if(typeof data.DisplayName_L11 !== "string"){
+const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.DisplayName_L12 !== undefined){
+if(typeof data.DisplayName_L12 !== "string"){
+const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.DisplayName_L13 !== undefined){
+if(typeof data.DisplayName_L13 !== "string"){
+const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.DisplayName_L14 !== undefined){
+if(typeof data.DisplayName_L14 !== "string"){
+const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.DisplayName_L15 !== undefined){
+if(typeof data.DisplayName_L15 !== "string"){
+const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.DisplayName_L16 !== undefined){
+if(typeof data.DisplayName_L16 !== "string"){
+const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.DisplayName_L2 !== undefined){
+if(typeof data.DisplayName_L2 !== "string"){
+const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.DisplayName_L3 !== undefined){
+if(typeof data.DisplayName_L3 !== "string"){
+const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.DisplayName_L4 !== undefined){
+if(typeof data.DisplayName_L4 !== "string"){
+const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.DisplayName_L5 !== undefined){
+if(typeof data.DisplayName_L5 !== "string"){
+const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.DisplayName_L6 !== undefined){
+if(typeof data.DisplayName_L6 !== "string"){
+const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.DisplayName_L7 !== undefined){
+if(typeof data.DisplayName_L7 !== "string"){
+const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.DisplayName_L8 !== undefined){
+if(typeof data.DisplayName_L8 !== "string"){
+const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.DisplayName_L9 !== undefined){
+if(typeof data.DisplayName_L9 !== "string"){
+const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Connector !== undefined){
+let data16 = data.Connector;
+if(typeof data16 === "string"){
+if(func1(data16) > 442){
+const err16 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(func1(data16) < 1){
+const err17 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.Identifier !== undefined){
+let data17 = data.Identifier;
+if(typeof data17 === "string"){
+if(func1(data17) > 442){
+const err19 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(func1(data17) < 1){
+const err20 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.Level !== undefined){
+let data18 = data.Level;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err22 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 2147483647 || isNaN(data18)){
+const err23 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data18 < -2147483648 || isNaN(data18)){
+const err24 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+if(data.LogLevel !== undefined){
+let data19 = data.LogLevel;
+if(!(((((((data19 === "Trace") || (data19 === "Debug")) || (data19 === "Information")) || (data19 === "Warning")) || (data19 === "Error")) || (data19 === "Critical")) || (data19 === "None"))){
+const err25 = {instancePath:instancePath+"/LogLevel",schemaPath:"#/$defs/LogLevel/enum",keyword:"enum",params:{allowedValues: schema39.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+validate258.errors = vErrors;
+return errors === 0;
+}
+validate258.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate257.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate258(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+errors = vErrors.length;
+}
+validate257.errors = vErrors;
+return errors === 0;
+}
+validate257.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/tasks/SendAccessCertificationNotificationTask.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate256.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate257(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DisplayName_L1"},message:"must have required property '"+"DisplayName_L1"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate256.errors = vErrors;
+return errors === 0;
+}
+validate256.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const SendAccessCertificationNotificationTaskOverride = validate261;
+const schema722 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendAccessCertificationNotificationTaskOverride: reuses the SendAccessCertificationNotificationTask named by Identifier with the given attributes changed, for one job."};
+
+function validate261(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate261.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate257(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Identifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Identifier"},message:"must have required property '"+"Identifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+validate261.errors = vErrors;
+return errors === 0;
+}
+validate261.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const SendNotificationsTask = validate263;
+const schema723 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SendNotificationsTask.json","title":"SendNotificationsTask","description":"Evaluates the custom notifications whose owner entity type is listed, renders them and mails the recipients, re-sending reminders once their interval has elapsed.","x-element":"SendNotificationsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendNotificationsTaskOverride: reuses the SendNotificationsTask named by Identifier with the given attributes changed, for one job."}}};
+const schema724 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."}}};
+
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate265.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 !== undefined){
+if(typeof data.DisplayName_L1 !== "string"){
+const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.DisplayName_L10 !== undefined){
+if(typeof data.DisplayName_L10 !== "string"){
+const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.DisplayName_L11 !== undefined){
+if(typeof data.DisplayName_L11 !== "string"){
+const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.DisplayName_L12 !== undefined){
+if(typeof data.DisplayName_L12 !== "string"){
+const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.DisplayName_L13 !== undefined){
+if(typeof data.DisplayName_L13 !== "string"){
+const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.DisplayName_L14 !== undefined){
+if(typeof data.DisplayName_L14 !== "string"){
+const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.DisplayName_L15 !== undefined){
+if(typeof data.DisplayName_L15 !== "string"){
+const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.DisplayName_L16 !== undefined){
+if(typeof data.DisplayName_L16 !== "string"){
+const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.DisplayName_L2 !== undefined){
+if(typeof data.DisplayName_L2 !== "string"){
+const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.DisplayName_L3 !== undefined){
+if(typeof data.DisplayName_L3 !== "string"){
+const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.DisplayName_L4 !== undefined){
+if(typeof data.DisplayName_L4 !== "string"){
+const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.DisplayName_L5 !== undefined){
+if(typeof data.DisplayName_L5 !== "string"){
+const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.DisplayName_L6 !== undefined){
+if(typeof data.DisplayName_L6 !== "string"){
+const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.DisplayName_L7 !== undefined){
+if(typeof data.DisplayName_L7 !== "string"){
+const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.DisplayName_L8 !== undefined){
+if(typeof data.DisplayName_L8 !== "string"){
+const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.DisplayName_L9 !== undefined){
+if(typeof data.DisplayName_L9 !== "string"){
+const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Connector !== undefined){
+let data16 = data.Connector;
+if(typeof data16 === "string"){
+if(func1(data16) > 442){
+const err16 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(func1(data16) < 1){
+const err17 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.Identifier !== undefined){
+let data17 = data.Identifier;
+if(typeof data17 === "string"){
+if(func1(data17) > 442){
+const err19 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(func1(data17) < 1){
+const err20 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.Level !== undefined){
+let data18 = data.Level;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err22 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 2147483647 || isNaN(data18)){
+const err23 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data18 < -2147483648 || isNaN(data18)){
+const err24 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+if(data.LogLevel !== undefined){
+let data19 = data.LogLevel;
+if(!(((((((data19 === "Trace") || (data19 === "Debug")) || (data19 === "Information")) || (data19 === "Warning")) || (data19 === "Error")) || (data19 === "Critical")) || (data19 === "None"))){
+const err25 = {instancePath:instancePath+"/LogLevel",schemaPath:"#/$defs/LogLevel/enum",keyword:"enum",params:{allowedValues: schema39.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+validate265.errors = vErrors;
+return errors === 0;
+}
+validate265.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate264(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate264.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate265(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -26907,535 +31688,81 @@ errors++;
 }
 }
 }
-validate258.errors = vErrors;
-return errors === 0;
-}
-validate258.evaluated = {"props":{"BatchSize":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
-
-
-function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://idm-toolkit.dev/schema/tasks/SendNotificationsTask.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate257.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate258(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
-errors = vErrors.length;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.DisplayName_L1 === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DisplayName_L1"},message:"must have required property '"+"DisplayName_L1"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if(((((((((((((((((((((key0 !== "BatchSize") && (key0 !== "Connector")) && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
-const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-}
-else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-validate257.errors = vErrors;
-return errors === 0;
-}
-validate257.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const SendNotificationsTaskOverride = validate262;
-const schema575 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendNotificationsTaskOverride: reuses the SendNotificationsTask named by Identifier with the given attributes changed, for one job."};
-
-function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate262.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate258(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
-errors = vErrors.length;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.Identifier === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Identifier"},message:"must have required property '"+"Identifier"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if(((((((((((((((((((((key0 !== "BatchSize") && (key0 !== "Connector")) && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
-const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-}
-validate262.errors = vErrors;
-return errors === 0;
-}
-validate262.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const SendRoleModelNotificationsTask = validate264;
-const schema576 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SendRoleModelNotificationsTask.json","title":"SendRoleModelNotificationsTask","description":"Mails every user who has role assignments waiting for their single-step review, for owners of the listed entity types.","x-element":"SendRoleModelNotificationsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendRoleModelNotificationsTaskOverride: reuses the SendRoleModelNotificationsTask named by Identifier with the given attributes changed, for one job."}}};
-const schema577 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
-
-function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate266.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.DisplayName_L1 !== undefined){
-if(typeof data.DisplayName_L1 !== "string"){
-const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.DisplayName_L10 !== undefined){
-if(typeof data.DisplayName_L10 !== "string"){
-const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.DisplayName_L11 !== undefined){
-if(typeof data.DisplayName_L11 !== "string"){
-const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.DisplayName_L12 !== undefined){
-if(typeof data.DisplayName_L12 !== "string"){
-const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.DisplayName_L13 !== undefined){
-if(typeof data.DisplayName_L13 !== "string"){
-const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.DisplayName_L14 !== undefined){
-if(typeof data.DisplayName_L14 !== "string"){
-const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.DisplayName_L15 !== undefined){
-if(typeof data.DisplayName_L15 !== "string"){
-const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.DisplayName_L16 !== undefined){
-if(typeof data.DisplayName_L16 !== "string"){
-const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.DisplayName_L2 !== undefined){
-if(typeof data.DisplayName_L2 !== "string"){
-const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.DisplayName_L3 !== undefined){
-if(typeof data.DisplayName_L3 !== "string"){
-const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.DisplayName_L4 !== undefined){
-if(typeof data.DisplayName_L4 !== "string"){
-const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.DisplayName_L5 !== undefined){
-if(typeof data.DisplayName_L5 !== "string"){
-const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.DisplayName_L6 !== undefined){
-if(typeof data.DisplayName_L6 !== "string"){
-const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.DisplayName_L7 !== undefined){
-if(typeof data.DisplayName_L7 !== "string"){
-const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data.DisplayName_L8 !== undefined){
-if(typeof data.DisplayName_L8 !== "string"){
-const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.DisplayName_L9 !== undefined){
-if(typeof data.DisplayName_L9 !== "string"){
-const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.Connector !== undefined){
-let data16 = data.Connector;
-if(typeof data16 === "string"){
-if(func1(data16) > 442){
-const err16 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(func1(data16) < 1){
-const err17 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data.Identifier !== undefined){
-let data17 = data.Identifier;
-if(typeof data17 === "string"){
-if(func1(data17) > 442){
-const err19 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(func1(data17) < 1){
-const err20 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-if(data.Level !== undefined){
-let data18 = data.Level;
-if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-const err22 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 2147483647 || isNaN(data18)){
-const err23 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-if(data18 < -2147483648 || isNaN(data18)){
-const err24 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-}
-if(data.LogLevel !== undefined){
-let data19 = data.LogLevel;
-if(!(((((((data19 === "Trace") || (data19 === "Debug")) || (data19 === "Information")) || (data19 === "Warning")) || (data19 === "Error")) || (data19 === "Critical")) || (data19 === "None"))){
-const err25 = {instancePath:instancePath+"/LogLevel",schemaPath:"#/$defs/LogLevel/enum",keyword:"enum",params:{allowedValues: schema39.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-}
-validate266.errors = vErrors;
-return errors === 0;
-}
-validate266.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
-
-
-function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate265.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate266(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
-errors = vErrors.length;
-}
-validate265.errors = vErrors;
-return errors === 0;
-}
-validate265.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
-
-
-function validate264(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://idm-toolkit.dev/schema/tasks/SendRoleModelNotificationsTask.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate264.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate265(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
-errors = vErrors.length;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.DisplayName_L1 === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DisplayName_L1"},message:"must have required property '"+"DisplayName_L1"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
-const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-}
-else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 validate264.errors = vErrors;
 return errors === 0;
 }
-validate264.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate264.evaluated = {"props":{"BatchSize":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
-export const SendRoleModelNotificationsTaskOverride = validate269;
-const schema584 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendRoleModelNotificationsTaskOverride: reuses the SendRoleModelNotificationsTask named by Identifier with the given attributes changed, for one job."};
 
-function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/tasks/SendNotificationsTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate269.evaluated;
+const evaluated0 = validate263.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate265(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+if(!(validate264(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate264.errors : vErrors.concat(validate264.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DisplayName_L1"},message:"must have required property '"+"DisplayName_L1"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(((((((((((((((((((((key0 !== "BatchSize") && (key0 !== "Connector")) && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate263.errors = vErrors;
+return errors === 0;
+}
+validate263.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const SendNotificationsTaskOverride = validate268;
+const schema732 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendNotificationsTaskOverride: reuses the SendNotificationsTask named by Identifier with the given attributes changed, for one job."};
+
+function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate268.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate264(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate264.errors : vErrors.concat(validate264.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -27450,7 +31777,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+if(((((((((((((((((((((key0 !== "BatchSize") && (key0 !== "Connector")) && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
 const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
 if(vErrors === null){
 vErrors = [err1];
@@ -27462,344 +31789,14 @@ errors++;
 }
 }
 }
-validate269.errors = vErrors;
+validate268.errors = vErrors;
 return errors === 0;
 }
-validate269.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate268.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SetAccessCertificationReviewerTask = validate271;
-const schema585 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SetAccessCertificationReviewerTask.json","title":"SetAccessCertificationReviewerTask","description":"Assigns each access certification item to one reviewer whose profile scope covers it, picked at random when several match. Step 2 of the certification job.","x-element":"SetAccessCertificationReviewerTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetAccessCertificationReviewerTaskOverride: reuses the SetAccessCertificationReviewerTask named by Identifier with the given attributes changed, for one job."}}};
-const schema586 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
-
-function validate273(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate273.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.DisplayName_L1 !== undefined){
-if(typeof data.DisplayName_L1 !== "string"){
-const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.DisplayName_L10 !== undefined){
-if(typeof data.DisplayName_L10 !== "string"){
-const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.DisplayName_L11 !== undefined){
-if(typeof data.DisplayName_L11 !== "string"){
-const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.DisplayName_L12 !== undefined){
-if(typeof data.DisplayName_L12 !== "string"){
-const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.DisplayName_L13 !== undefined){
-if(typeof data.DisplayName_L13 !== "string"){
-const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.DisplayName_L14 !== undefined){
-if(typeof data.DisplayName_L14 !== "string"){
-const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.DisplayName_L15 !== undefined){
-if(typeof data.DisplayName_L15 !== "string"){
-const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.DisplayName_L16 !== undefined){
-if(typeof data.DisplayName_L16 !== "string"){
-const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.DisplayName_L2 !== undefined){
-if(typeof data.DisplayName_L2 !== "string"){
-const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.DisplayName_L3 !== undefined){
-if(typeof data.DisplayName_L3 !== "string"){
-const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.DisplayName_L4 !== undefined){
-if(typeof data.DisplayName_L4 !== "string"){
-const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.DisplayName_L5 !== undefined){
-if(typeof data.DisplayName_L5 !== "string"){
-const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.DisplayName_L6 !== undefined){
-if(typeof data.DisplayName_L6 !== "string"){
-const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.DisplayName_L7 !== undefined){
-if(typeof data.DisplayName_L7 !== "string"){
-const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data.DisplayName_L8 !== undefined){
-if(typeof data.DisplayName_L8 !== "string"){
-const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.DisplayName_L9 !== undefined){
-if(typeof data.DisplayName_L9 !== "string"){
-const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.Connector !== undefined){
-let data16 = data.Connector;
-if(typeof data16 === "string"){
-if(func1(data16) > 442){
-const err16 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(func1(data16) < 1){
-const err17 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data.Identifier !== undefined){
-let data17 = data.Identifier;
-if(typeof data17 === "string"){
-if(func1(data17) > 442){
-const err19 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(func1(data17) < 1){
-const err20 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-if(data.Level !== undefined){
-let data18 = data.Level;
-if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-const err22 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 2147483647 || isNaN(data18)){
-const err23 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-if(data18 < -2147483648 || isNaN(data18)){
-const err24 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-}
-if(data.LogLevel !== undefined){
-let data19 = data.LogLevel;
-if(!(((((((data19 === "Trace") || (data19 === "Debug")) || (data19 === "Information")) || (data19 === "Warning")) || (data19 === "Error")) || (data19 === "Critical")) || (data19 === "None"))){
-const err25 = {instancePath:instancePath+"/LogLevel",schemaPath:"#/$defs/LogLevel/enum",keyword:"enum",params:{allowedValues: schema39.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-}
-validate273.errors = vErrors;
-return errors === 0;
-}
-validate273.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
-
+export const SendRoleModelNotificationsTask = validate270;
+const schema733 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SendRoleModelNotificationsTask.json","title":"SendRoleModelNotificationsTask","description":"Mails every user who has role assignments waiting for their single-step review, for owners of the listed entity types.","x-element":"SendRoleModelNotificationsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendRoleModelNotificationsTaskOverride: reuses the SendRoleModelNotificationsTask named by Identifier with the given attributes changed, for one job."}}};
+const schema734 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
 
 function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -27811,9 +31808,319 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate273(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate273.errors : vErrors.concat(validate273.errors);
-errors = vErrors.length;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 !== undefined){
+if(typeof data.DisplayName_L1 !== "string"){
+const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.DisplayName_L10 !== undefined){
+if(typeof data.DisplayName_L10 !== "string"){
+const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.DisplayName_L11 !== undefined){
+if(typeof data.DisplayName_L11 !== "string"){
+const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.DisplayName_L12 !== undefined){
+if(typeof data.DisplayName_L12 !== "string"){
+const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.DisplayName_L13 !== undefined){
+if(typeof data.DisplayName_L13 !== "string"){
+const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.DisplayName_L14 !== undefined){
+if(typeof data.DisplayName_L14 !== "string"){
+const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.DisplayName_L15 !== undefined){
+if(typeof data.DisplayName_L15 !== "string"){
+const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.DisplayName_L16 !== undefined){
+if(typeof data.DisplayName_L16 !== "string"){
+const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.DisplayName_L2 !== undefined){
+if(typeof data.DisplayName_L2 !== "string"){
+const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.DisplayName_L3 !== undefined){
+if(typeof data.DisplayName_L3 !== "string"){
+const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.DisplayName_L4 !== undefined){
+if(typeof data.DisplayName_L4 !== "string"){
+const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.DisplayName_L5 !== undefined){
+if(typeof data.DisplayName_L5 !== "string"){
+const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.DisplayName_L6 !== undefined){
+if(typeof data.DisplayName_L6 !== "string"){
+const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.DisplayName_L7 !== undefined){
+if(typeof data.DisplayName_L7 !== "string"){
+const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.DisplayName_L8 !== undefined){
+if(typeof data.DisplayName_L8 !== "string"){
+const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.DisplayName_L9 !== undefined){
+if(typeof data.DisplayName_L9 !== "string"){
+const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Connector !== undefined){
+let data16 = data.Connector;
+if(typeof data16 === "string"){
+if(func1(data16) > 442){
+const err16 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(func1(data16) < 1){
+const err17 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.Identifier !== undefined){
+let data17 = data.Identifier;
+if(typeof data17 === "string"){
+if(func1(data17) > 442){
+const err19 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(func1(data17) < 1){
+const err20 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.Level !== undefined){
+let data18 = data.Level;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err22 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 2147483647 || isNaN(data18)){
+const err23 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data18 < -2147483648 || isNaN(data18)){
+const err24 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+if(data.LogLevel !== undefined){
+let data19 = data.LogLevel;
+if(!(((((((data19 === "Trace") || (data19 === "Debug")) || (data19 === "Information")) || (data19 === "Warning")) || (data19 === "Error")) || (data19 === "Critical")) || (data19 === "None"))){
+const err25 = {instancePath:instancePath+"/LogLevel",schemaPath:"#/$defs/LogLevel/enum",keyword:"enum",params:{allowedValues: schema39.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
 }
 validate272.errors = vErrors;
 return errors === 0;
@@ -27822,7 +32129,6 @@ validate272.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":tru
 
 
 function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://idm-toolkit.dev/schema/tasks/SetAccessCertificationReviewerTask.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate271.evaluated;
@@ -27836,6 +32142,27 @@ if(!(validate272(data, {instancePath,parentData,parentDataProperty,rootData,dyna
 vErrors = vErrors === null ? validate272.errors : vErrors.concat(validate272.errors);
 errors = vErrors.length;
 }
+validate271.errors = vErrors;
+return errors === 0;
+}
+validate271.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/tasks/SendRoleModelNotificationsTask.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate270.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate271(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
+errors = vErrors.length;
+}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.DisplayName_L1 === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DisplayName_L1"},message:"must have required property '"+"DisplayName_L1"+"'"};
@@ -27870,26 +32197,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate271.errors = vErrors;
+validate270.errors = vErrors;
 return errors === 0;
 }
-validate271.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate270.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SetAccessCertificationReviewerTaskOverride = validate276;
-const schema593 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetAccessCertificationReviewerTaskOverride: reuses the SetAccessCertificationReviewerTask named by Identifier with the given attributes changed, for one job."};
+export const SendRoleModelNotificationsTaskOverride = validate275;
+const schema741 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SendRoleModelNotificationsTaskOverride: reuses the SendRoleModelNotificationsTask named by Identifier with the given attributes changed, for one job."};
 
-function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate276.evaluated;
+const evaluated0 = validate275.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate272(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate272.errors : vErrors.concat(validate272.errors);
+if(!(validate271(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -27916,19 +32243,19 @@ errors++;
 }
 }
 }
-validate276.errors = vErrors;
+validate275.errors = vErrors;
 return errors === 0;
 }
-validate276.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate275.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SetInternalUserProfilesTask = validate278;
-const schema594 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SetInternalUserProfilesTask.json","title":"SetInternalUserProfilesTask","description":"Evaluates the profile rules for the listed entity types and resource types and creates, updates or deletes the users' profile assignments. Costly: keep it out of frequent jobs.","x-element":"SetInternalUserProfilesTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType","TaskResourceType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchInsertSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Insert batch size; 0 = engine default."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Select batch size; 0 = engine default."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetInternalUserProfilesTaskOverride: reuses the SetInternalUserProfilesTask named by Identifier with the given attributes changed, for one job."}}};
-const schema595 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchInsertSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Insert batch size; 0 = engine default."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Select batch size; 0 = engine default."}}};
+export const SetAccessCertificationReviewerTask = validate277;
+const schema742 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SetAccessCertificationReviewerTask.json","title":"SetAccessCertificationReviewerTask","description":"Assigns each access certification item to one reviewer whose profile scope covers it, picked at random when several match. Step 2 of the certification job.","x-element":"SetAccessCertificationReviewerTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetAccessCertificationReviewerTaskOverride: reuses the SetAccessCertificationReviewerTask named by Identifier with the given attributes changed, for one job."}}};
+const schema743 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
 
-function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate280.evaluated;
+const evaluated0 = validate279.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -28249,24 +32576,478 @@ errors++;
 }
 }
 }
-validate280.errors = vErrors;
+validate279.errors = vErrors;
 return errors === 0;
 }
-validate280.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate279.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate279.evaluated;
+const evaluated0 = validate278.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate280(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+if(!(validate279(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate279.errors : vErrors.concat(validate279.errors);
+errors = vErrors.length;
+}
+validate278.errors = vErrors;
+return errors === 0;
+}
+validate278.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate277(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://idm-toolkit.dev/schema/tasks/SetAccessCertificationReviewerTask.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate277.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate278(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate278.errors : vErrors.concat(validate278.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "DisplayName_L1"},message:"must have required property '"+"DisplayName_L1"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate277.errors = vErrors;
+return errors === 0;
+}
+validate277.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const SetAccessCertificationReviewerTaskOverride = validate282;
+const schema750 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetAccessCertificationReviewerTaskOverride: reuses the SetAccessCertificationReviewerTask named by Identifier with the given attributes changed, for one job."};
+
+function validate282(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate282.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate278(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate278.errors : vErrors.concat(validate278.errors);
+errors = vErrors.length;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Identifier === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Identifier"},message:"must have required property '"+"Identifier"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if((((((((((((((((((((key0 !== "Connector") && (key0 !== "Identifier")) && (key0 !== "Level")) && (key0 !== "LogLevel")) && (key0 !== "DisplayName_L1")) && (key0 !== "DisplayName_L10")) && (key0 !== "DisplayName_L11")) && (key0 !== "DisplayName_L12")) && (key0 !== "DisplayName_L13")) && (key0 !== "DisplayName_L14")) && (key0 !== "DisplayName_L15")) && (key0 !== "DisplayName_L16")) && (key0 !== "DisplayName_L2")) && (key0 !== "DisplayName_L3")) && (key0 !== "DisplayName_L4")) && (key0 !== "DisplayName_L5")) && (key0 !== "DisplayName_L6")) && (key0 !== "DisplayName_L7")) && (key0 !== "DisplayName_L8")) && (key0 !== "DisplayName_L9")){
+const err1 = {instancePath,schemaPath:"#/unevaluatedProperties",keyword:"unevaluatedProperties",params:{unevaluatedProperty: key0},message:"must NOT have unevaluated properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+validate282.errors = vErrors;
+return errors === 0;
+}
+validate282.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const SetInternalUserProfilesTask = validate284;
+const schema751 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SetInternalUserProfilesTask.json","title":"SetInternalUserProfilesTask","description":"Evaluates the profile rules for the listed entity types and resource types and creates, updates or deletes the users' profile assignments. Costly: keep it out of frequent jobs.","x-element":"SetInternalUserProfilesTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType","TaskResourceType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchInsertSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Insert batch size; 0 = engine default."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Select batch size; 0 = engine default."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetInternalUserProfilesTaskOverride: reuses the SetInternalUserProfilesTask named by Identifier with the given attributes changed, for one job."}}};
+const schema752 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchInsertSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Insert batch size; 0 = engine default."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"Select batch size; 0 = engine default."}}};
+
+function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate286.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.DisplayName_L1 !== undefined){
+if(typeof data.DisplayName_L1 !== "string"){
+const err0 = {instancePath:instancePath+"/DisplayName_L1",schemaPath:"#/$defs/displayNames/properties/DisplayName_L1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.DisplayName_L10 !== undefined){
+if(typeof data.DisplayName_L10 !== "string"){
+const err1 = {instancePath:instancePath+"/DisplayName_L10",schemaPath:"#/$defs/displayNames/properties/DisplayName_L10/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.DisplayName_L11 !== undefined){
+if(typeof data.DisplayName_L11 !== "string"){
+const err2 = {instancePath:instancePath+"/DisplayName_L11",schemaPath:"#/$defs/displayNames/properties/DisplayName_L11/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.DisplayName_L12 !== undefined){
+if(typeof data.DisplayName_L12 !== "string"){
+const err3 = {instancePath:instancePath+"/DisplayName_L12",schemaPath:"#/$defs/displayNames/properties/DisplayName_L12/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.DisplayName_L13 !== undefined){
+if(typeof data.DisplayName_L13 !== "string"){
+const err4 = {instancePath:instancePath+"/DisplayName_L13",schemaPath:"#/$defs/displayNames/properties/DisplayName_L13/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.DisplayName_L14 !== undefined){
+if(typeof data.DisplayName_L14 !== "string"){
+const err5 = {instancePath:instancePath+"/DisplayName_L14",schemaPath:"#/$defs/displayNames/properties/DisplayName_L14/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.DisplayName_L15 !== undefined){
+if(typeof data.DisplayName_L15 !== "string"){
+const err6 = {instancePath:instancePath+"/DisplayName_L15",schemaPath:"#/$defs/displayNames/properties/DisplayName_L15/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.DisplayName_L16 !== undefined){
+if(typeof data.DisplayName_L16 !== "string"){
+const err7 = {instancePath:instancePath+"/DisplayName_L16",schemaPath:"#/$defs/displayNames/properties/DisplayName_L16/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.DisplayName_L2 !== undefined){
+if(typeof data.DisplayName_L2 !== "string"){
+const err8 = {instancePath:instancePath+"/DisplayName_L2",schemaPath:"#/$defs/displayNames/properties/DisplayName_L2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.DisplayName_L3 !== undefined){
+if(typeof data.DisplayName_L3 !== "string"){
+const err9 = {instancePath:instancePath+"/DisplayName_L3",schemaPath:"#/$defs/displayNames/properties/DisplayName_L3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.DisplayName_L4 !== undefined){
+if(typeof data.DisplayName_L4 !== "string"){
+const err10 = {instancePath:instancePath+"/DisplayName_L4",schemaPath:"#/$defs/displayNames/properties/DisplayName_L4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.DisplayName_L5 !== undefined){
+if(typeof data.DisplayName_L5 !== "string"){
+const err11 = {instancePath:instancePath+"/DisplayName_L5",schemaPath:"#/$defs/displayNames/properties/DisplayName_L5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.DisplayName_L6 !== undefined){
+if(typeof data.DisplayName_L6 !== "string"){
+const err12 = {instancePath:instancePath+"/DisplayName_L6",schemaPath:"#/$defs/displayNames/properties/DisplayName_L6/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.DisplayName_L7 !== undefined){
+if(typeof data.DisplayName_L7 !== "string"){
+const err13 = {instancePath:instancePath+"/DisplayName_L7",schemaPath:"#/$defs/displayNames/properties/DisplayName_L7/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.DisplayName_L8 !== undefined){
+if(typeof data.DisplayName_L8 !== "string"){
+const err14 = {instancePath:instancePath+"/DisplayName_L8",schemaPath:"#/$defs/displayNames/properties/DisplayName_L8/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.DisplayName_L9 !== undefined){
+if(typeof data.DisplayName_L9 !== "string"){
+const err15 = {instancePath:instancePath+"/DisplayName_L9",schemaPath:"#/$defs/displayNames/properties/DisplayName_L9/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Connector !== undefined){
+let data16 = data.Connector;
+if(typeof data16 === "string"){
+if(func1(data16) > 442){
+const err16 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(func1(data16) < 1){
+const err17 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/Connector",schemaPath:"#/$defs/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.Identifier !== undefined){
+let data17 = data.Identifier;
+if(typeof data17 === "string"){
+if(func1(data17) > 442){
+const err19 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/maxLength",keyword:"maxLength",params:{limit: 442},message:"must NOT have more than 442 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(func1(data17) < 1){
+const err20 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/Identifier",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.Level !== undefined){
+let data18 = data.Level;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err22 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 2147483647 || isNaN(data18)){
+const err23 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data18 < -2147483648 || isNaN(data18)){
+const err24 = {instancePath:instancePath+"/Level",schemaPath:"#/$defs/integer/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+if(data.LogLevel !== undefined){
+let data19 = data.LogLevel;
+if(!(((((((data19 === "Trace") || (data19 === "Debug")) || (data19 === "Information")) || (data19 === "Warning")) || (data19 === "Error")) || (data19 === "Critical")) || (data19 === "None"))){
+const err25 = {instancePath:instancePath+"/LogLevel",schemaPath:"#/$defs/LogLevel/enum",keyword:"enum",params:{allowedValues: schema39.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+validate286.errors = vErrors;
+return errors === 0;
+}
+validate286.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate285.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate286(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate286.errors : vErrors.concat(validate286.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -28341,25 +33122,25 @@ errors++;
 }
 }
 }
-validate279.errors = vErrors;
+validate285.errors = vErrors;
 return errors === 0;
 }
-validate279.evaluated = {"props":{"BatchInsertSize":true,"BatchSelectSize":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate285.evaluated = {"props":{"BatchInsertSize":true,"BatchSelectSize":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/SetInternalUserProfilesTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate278.evaluated;
+const evaluated0 = validate284.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate279(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate279.errors : vErrors.concat(validate279.errors);
+if(!(validate285(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -28396,26 +33177,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate278.errors = vErrors;
+validate284.errors = vErrors;
 return errors === 0;
 }
-validate278.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate284.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SetInternalUserProfilesTaskOverride = validate283;
-const schema604 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetInternalUserProfilesTaskOverride: reuses the SetInternalUserProfilesTask named by Identifier with the given attributes changed, for one job."};
+export const SetInternalUserProfilesTaskOverride = validate289;
+const schema761 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetInternalUserProfilesTaskOverride: reuses the SetInternalUserProfilesTask named by Identifier with the given attributes changed, for one job."};
 
-function validate283(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate289(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate283.evaluated;
+const evaluated0 = validate289.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate279(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate279.errors : vErrors.concat(validate279.errors);
+if(!(validate285(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -28442,19 +33223,19 @@ errors++;
 }
 }
 }
-validate283.errors = vErrors;
+validate289.errors = vErrors;
 return errors === 0;
 }
-validate283.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate289.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SetRecentlyModifiedFlagTask = validate285;
-const schema605 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SetRecentlyModifiedFlagTask.json","title":"SetRecentlyModifiedFlagTask","description":"Flags as dirty every resource referenced by the change tables, then empties those tables; needs preceding SynchronizeTasks with DoNotDeleteChanges.","x-element":"SetRecentlyModifiedFlagTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetRecentlyModifiedFlagTaskOverride: reuses the SetRecentlyModifiedFlagTask named by Identifier with the given attributes changed, for one job."}}};
-const schema606 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
+export const SetRecentlyModifiedFlagTask = validate291;
+const schema762 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SetRecentlyModifiedFlagTask.json","title":"SetRecentlyModifiedFlagTask","description":"Flags as dirty every resource referenced by the change tables, then empties those tables; needs preceding SynchronizeTasks with DoNotDeleteChanges.","x-element":"SetRecentlyModifiedFlagTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetRecentlyModifiedFlagTaskOverride: reuses the SetRecentlyModifiedFlagTask named by Identifier with the given attributes changed, for one job."}}};
+const schema763 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
 
-function validate287(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate293(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate287.evaluated;
+const evaluated0 = validate293.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -28775,45 +33556,45 @@ errors++;
 }
 }
 }
-validate287.errors = vErrors;
+validate293.errors = vErrors;
 return errors === 0;
 }
-validate287.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate293.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate292(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate286.evaluated;
+const evaluated0 = validate292.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate287(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate287.errors : vErrors.concat(validate287.errors);
+if(!(validate293(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate293.errors : vErrors.concat(validate293.errors);
 errors = vErrors.length;
 }
-validate286.errors = vErrors;
+validate292.errors = vErrors;
 return errors === 0;
 }
-validate286.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate292.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate291(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/SetRecentlyModifiedFlagTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate285.evaluated;
+const evaluated0 = validate291.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate286(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate286.errors : vErrors.concat(validate286.errors);
+if(!(validate292(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -28850,26 +33631,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate285.errors = vErrors;
+validate291.errors = vErrors;
 return errors === 0;
 }
-validate285.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate291.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SetRecentlyModifiedFlagTaskOverride = validate290;
-const schema613 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetRecentlyModifiedFlagTaskOverride: reuses the SetRecentlyModifiedFlagTask named by Identifier with the given attributes changed, for one job."};
+export const SetRecentlyModifiedFlagTaskOverride = validate296;
+const schema770 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SetRecentlyModifiedFlagTaskOverride: reuses the SetRecentlyModifiedFlagTask named by Identifier with the given attributes changed, for one job."};
 
-function validate290(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate290.evaluated;
+const evaluated0 = validate296.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate286(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate286.errors : vErrors.concat(validate286.errors);
+if(!(validate292(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -28896,18 +33677,18 @@ errors++;
 }
 }
 }
-validate290.errors = vErrors;
+validate296.errors = vErrors;
 return errors === 0;
 }
-validate290.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate296.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const Step = validate292;
-const schema614 = {"title":"Step","description":"Adds a task declared elsewhere (top level or another job) to this job.","x-element":"Step","x-kind":"step","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"Identifier":{"$ref":"common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task to run (the reference table calls it Task; every example writes Identifier)."},"Level":{"$ref":"common.json#/$defs/integer","default":-1,"description":"Launch group of the step in this job; -1 = the task's own Level."}}};
+export const Step = validate298;
+const schema771 = {"title":"Step","description":"Adds a task declared elsewhere (top level or another job) to this job.","x-element":"Step","x-kind":"step","x-children":[],"type":"object","required":["Identifier"],"unevaluatedProperties":false,"properties":{"Identifier":{"$ref":"common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the task to run (the reference table calls it Task; every example writes Identifier)."},"Level":{"$ref":"common.json#/$defs/integer","default":-1,"description":"Launch group of the step in this job; -1 = the task's own Level."}}};
 
-function validate292(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate298(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate292.evaluated;
+const evaluated0 = validate298.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -29018,19 +33799,19 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate292.errors = vErrors;
+validate298.errors = vErrors;
 return errors === 0;
 }
-validate292.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate298.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SynchronizeTask = validate293;
-const schema617 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SynchronizeTask.json","title":"SynchronizeTask","description":"Loads the next prepared upload of a connector into the database according to the synchronization mode, checking thresholds; exceeding them ends the task blocked (step 3 of Export -> PrepareSynchronization -> Synchronize).","x-element":"SynchronizeTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1","Connector"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose prepared files are synchronized."},"DoNotDeleteChanges":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Keep the change-table rows for SetRecentlyModifiedFlagTask (true in incremental jobs)."},"ForceSynchronization":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Bypass synchronization thresholds."},"Orphans":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Write orphans (unresolvable links) to a CSV file."},"Type":{"$ref":"../common.json#/$defs/PrepareSynchronizationType","default":"None","description":"Must equal the Type of the connector's PrepareSynchronizationTask."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SynchronizeTaskOverride: reuses the SynchronizeTask named by Identifier with the given attributes changed, for one job."}}};
-const schema618 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose prepared files are synchronized."},"DoNotDeleteChanges":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Keep the change-table rows for SetRecentlyModifiedFlagTask (true in incremental jobs)."},"ForceSynchronization":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Bypass synchronization thresholds."},"Orphans":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Write orphans (unresolvable links) to a CSV file."},"Type":{"$ref":"../common.json#/$defs/PrepareSynchronizationType","default":"None","description":"Must equal the Type of the connector's PrepareSynchronizationTask."}}};
+export const SynchronizeTask = validate299;
+const schema774 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/SynchronizeTask.json","title":"SynchronizeTask","description":"Loads the next prepared upload of a connector into the database according to the synchronization mode, checking thresholds; exceeding them ends the task blocked (step 3 of Export -> PrepareSynchronization -> Synchronize).","x-element":"SynchronizeTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1","Connector"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose prepared files are synchronized."},"DoNotDeleteChanges":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Keep the change-table rows for SetRecentlyModifiedFlagTask (true in incremental jobs)."},"ForceSynchronization":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Bypass synchronization thresholds."},"Orphans":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Write orphans (unresolvable links) to a CSV file."},"Type":{"$ref":"../common.json#/$defs/PrepareSynchronizationType","default":"None","description":"Must equal the Type of the connector's PrepareSynchronizationTask."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SynchronizeTaskOverride: reuses the SynchronizeTask named by Identifier with the given attributes changed, for one job."}}};
+const schema775 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"Connector":{"$ref":"../common.json#/$defs/reference","x-ref":"Connector","description":"Connector whose prepared files are synchronized."},"DoNotDeleteChanges":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Keep the change-table rows for SetRecentlyModifiedFlagTask (true in incremental jobs)."},"ForceSynchronization":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Bypass synchronization thresholds."},"Orphans":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Write orphans (unresolvable links) to a CSV file."},"Type":{"$ref":"../common.json#/$defs/PrepareSynchronizationType","default":"None","description":"Must equal the Type of the connector's PrepareSynchronizationTask."}}};
 
-function validate295(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate301(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate295.evaluated;
+const evaluated0 = validate301.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -29351,24 +34132,24 @@ errors++;
 }
 }
 }
-validate295.errors = vErrors;
+validate301.errors = vErrors;
 return errors === 0;
 }
-validate295.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate301.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate294(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate300(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate294.evaluated;
+const evaluated0 = validate300.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate295(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate295.errors : vErrors.concat(validate295.errors);
+if(!(validate301(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate301.errors : vErrors.concat(validate301.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -29446,7 +34227,7 @@ errors++;
 if(data.Type !== undefined){
 let data4 = data.Type;
 if(!(((data4 === "None") || (data4 === "Changes")) || (data4 === "ActiveDirectory"))){
-const err6 = {instancePath:instancePath+"/Type",schemaPath:"../common.json#/$defs/PrepareSynchronizationType/enum",keyword:"enum",params:{allowedValues: schema516.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/Type",schemaPath:"../common.json#/$defs/PrepareSynchronizationType/enum",keyword:"enum",params:{allowedValues: schema660.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -29457,25 +34238,25 @@ errors++;
 }
 }
 }
-validate294.errors = vErrors;
+validate300.errors = vErrors;
 return errors === 0;
 }
-validate294.evaluated = {"props":{"Connector":true,"DoNotDeleteChanges":true,"ForceSynchronization":true,"Orphans":true,"Type":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate300.evaluated = {"props":{"Connector":true,"DoNotDeleteChanges":true,"ForceSynchronization":true,"Orphans":true,"Type":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate293(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/SynchronizeTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate293.evaluated;
+const evaluated0 = validate299.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate294(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate294.errors : vErrors.concat(validate294.errors);
+if(!(validate300(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate300.errors : vErrors.concat(validate300.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -29522,26 +34303,26 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate293.errors = vErrors;
+validate299.errors = vErrors;
 return errors === 0;
 }
-validate293.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate299.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const SynchronizeTaskOverride = validate298;
-const schema630 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SynchronizeTaskOverride: reuses the SynchronizeTask named by Identifier with the given attributes changed, for one job."};
+export const SynchronizeTaskOverride = validate304;
+const schema787 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"SynchronizeTaskOverride: reuses the SynchronizeTask named by Identifier with the given attributes changed, for one job."};
 
-function validate298(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate304(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate298.evaluated;
+const evaluated0 = validate304.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate294(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate294.errors : vErrors.concat(validate294.errors);
+if(!(validate300(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate300.errors : vErrors.concat(validate300.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -29568,18 +34349,18 @@ errors++;
 }
 }
 }
-validate298.errors = vErrors;
+validate304.errors = vErrors;
 return errors === 0;
 }
-validate298.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate304.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const TaskDependsOnTask = validate300;
-const schema631 = {"title":"TaskDependsOnTask","description":"The task runs only if the parent task ran, did work, and did not end in Error, Blocked or Warning. Several parents: at least one must qualify.","x-element":"TaskDependsOnTask","x-kind":"task-child","x-children":[],"type":"object","required":["ParentTask"],"unevaluatedProperties":false,"properties":{"ParentTask":{"$ref":"common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the parent task."}}};
+export const TaskDependsOnTask = validate306;
+const schema788 = {"title":"TaskDependsOnTask","description":"The task runs only if the parent task ran, did work, and did not end in Error, Blocked or Warning. Several parents: at least one must qualify.","x-element":"TaskDependsOnTask","x-kind":"task-child","x-children":[],"type":"object","required":["ParentTask"],"unevaluatedProperties":false,"properties":{"ParentTask":{"$ref":"common.json#/$defs/reference","x-ref":"#task","description":"Identifier of the parent task."}}};
 
-function validate300(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate306(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate300.evaluated;
+const evaluated0 = validate306.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -29655,18 +34436,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate300.errors = vErrors;
+validate306.errors = vErrors;
 return errors === 0;
 }
-validate300.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate306.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const TaskEntityType = validate301;
-const schema633 = {"title":"TaskEntityType","description":"An entity type the task works on.","x-element":"TaskEntityType","x-kind":"task-child","x-children":[],"type":"object","required":["EntityType"],"unevaluatedProperties":false,"properties":{"EntityType":{"$ref":"common.json#/$defs/reference","x-ref":"EntityType","description":"Identifier of the entity type."}}};
+export const TaskEntityType = validate307;
+const schema790 = {"title":"TaskEntityType","description":"An entity type the task works on.","x-element":"TaskEntityType","x-kind":"task-child","x-children":[],"type":"object","required":["EntityType"],"unevaluatedProperties":false,"properties":{"EntityType":{"$ref":"common.json#/$defs/reference","x-ref":"EntityType","description":"Identifier of the entity type."}}};
 
-function validate301(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate307(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate301.evaluated;
+const evaluated0 = validate307.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -29742,18 +34523,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate301.errors = vErrors;
+validate307.errors = vErrors;
 return errors === 0;
 }
-validate301.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate307.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const TaskResourceType = validate302;
-const schema635 = {"title":"TaskResourceType","description":"A resource type the task works on.","x-element":"TaskResourceType","x-kind":"task-child","x-children":[],"type":"object","required":["ResourceType"],"unevaluatedProperties":false,"properties":{"ResourceType":{"$ref":"common.json#/$defs/reference","x-ref":"ResourceType","description":"Identifier of the resource type."}}};
+export const TaskResourceType = validate308;
+const schema792 = {"title":"TaskResourceType","description":"A resource type the task works on.","x-element":"TaskResourceType","x-kind":"task-child","x-children":[],"type":"object","required":["ResourceType"],"unevaluatedProperties":false,"properties":{"ResourceType":{"$ref":"common.json#/$defs/reference","x-ref":"ResourceType","description":"Identifier of the resource type."}}};
 
-function validate302(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate308(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate302.evaluated;
+const evaluated0 = validate308.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -29829,19 +34610,19 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate302.errors = vErrors;
+validate308.errors = vErrors;
 return errors === 0;
 }
-validate302.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate308.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const UpdateAccessCertificationCampaignTask = validate303;
-const schema637 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/UpdateAccessCertificationCampaignTask.json","title":"UpdateAccessCertificationCampaignTask","description":"Starts access certification campaigns whose start date is reached, stops those past their end date and computes the items to certify. Step 1 of the certification job.","x-element":"UpdateAccessCertificationCampaignTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateAccessCertificationCampaignTaskOverride: reuses the UpdateAccessCertificationCampaignTask named by Identifier with the given attributes changed, for one job."}}};
-const schema638 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
+export const UpdateAccessCertificationCampaignTask = validate309;
+const schema794 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/UpdateAccessCertificationCampaignTask.json","title":"UpdateAccessCertificationCampaignTask","description":"Starts access certification campaigns whose start date is reached, stops those past their end date and computes the items to certify. Step 1 of the certification job.","x-element":"UpdateAccessCertificationCampaignTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateAccessCertificationCampaignTaskOverride: reuses the UpdateAccessCertificationCampaignTask named by Identifier with the given attributes changed, for one job."}}};
+const schema795 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
 
-function validate305(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate311(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate305.evaluated;
+const evaluated0 = validate311.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -30162,45 +34943,45 @@ errors++;
 }
 }
 }
-validate305.errors = vErrors;
+validate311.errors = vErrors;
 return errors === 0;
 }
-validate305.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate311.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate304(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate310(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate304.evaluated;
+const evaluated0 = validate310.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate305(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate305.errors : vErrors.concat(validate305.errors);
+if(!(validate311(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate311.errors : vErrors.concat(validate311.errors);
 errors = vErrors.length;
 }
-validate304.errors = vErrors;
+validate310.errors = vErrors;
 return errors === 0;
 }
-validate304.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate310.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate303(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate309(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/UpdateAccessCertificationCampaignTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate303.evaluated;
+const evaluated0 = validate309.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate304(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate304.errors : vErrors.concat(validate304.errors);
+if(!(validate310(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate310.errors : vErrors.concat(validate310.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -30237,26 +35018,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate303.errors = vErrors;
+validate309.errors = vErrors;
 return errors === 0;
 }
-validate303.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate309.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const UpdateAccessCertificationCampaignTaskOverride = validate308;
-const schema645 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateAccessCertificationCampaignTaskOverride: reuses the UpdateAccessCertificationCampaignTask named by Identifier with the given attributes changed, for one job."};
+export const UpdateAccessCertificationCampaignTaskOverride = validate314;
+const schema802 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateAccessCertificationCampaignTaskOverride: reuses the UpdateAccessCertificationCampaignTask named by Identifier with the given attributes changed, for one job."};
 
-function validate308(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate314(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate308.evaluated;
+const evaluated0 = validate314.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate304(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate304.errors : vErrors.concat(validate304.errors);
+if(!(validate310(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate310.errors : vErrors.concat(validate310.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -30283,19 +35064,19 @@ errors++;
 }
 }
 }
-validate308.errors = vErrors;
+validate314.errors = vErrors;
 return errors === 0;
 }
-validate308.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate314.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const UpdateClassificationTask = validate310;
-const schema646 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/UpdateClassificationTask.json","title":"UpdateClassificationTask","description":"Applies the resource classification rules to the resources of the listed entity types, deciding which resource type each resource belongs to.","x-element":"UpdateClassificationTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateClassificationTaskOverride: reuses the UpdateClassificationTask named by Identifier with the given attributes changed, for one job."}}};
-const schema647 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}};
+export const UpdateClassificationTask = validate316;
+const schema803 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/UpdateClassificationTask.json","title":"UpdateClassificationTask","description":"Applies the resource classification rules to the resources of the listed entity types, deciding which resource type each resource belongs to.","x-element":"UpdateClassificationTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateClassificationTaskOverride: reuses the UpdateClassificationTask named by Identifier with the given attributes changed, for one job."}}};
+const schema804 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"BatchSize":{"$ref":"../common.json#/$defs/integer","default":0,"description":"SQL batch size; 0 = engine default."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}};
 
-function validate312(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate318(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate312.evaluated;
+const evaluated0 = validate318.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -30616,24 +35397,24 @@ errors++;
 }
 }
 }
-validate312.errors = vErrors;
+validate318.errors = vErrors;
 return errors === 0;
 }
-validate312.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate318.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate311(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate317(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate311.evaluated;
+const evaluated0 = validate317.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate312(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate312.errors : vErrors.concat(validate312.errors);
+if(!(validate318(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -30685,25 +35466,25 @@ errors++;
 }
 }
 }
-validate311.errors = vErrors;
+validate317.errors = vErrors;
 return errors === 0;
 }
-validate311.evaluated = {"props":{"BatchSize":true,"Dirty":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate317.evaluated = {"props":{"BatchSize":true,"Dirty":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate310(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate316(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/UpdateClassificationTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate310.evaluated;
+const evaluated0 = validate316.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate311(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate311.errors : vErrors.concat(validate311.errors);
+if(!(validate317(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate317.errors : vErrors.concat(validate317.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -30740,26 +35521,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate310.errors = vErrors;
+validate316.errors = vErrors;
 return errors === 0;
 }
-validate310.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate316.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const UpdateClassificationTaskOverride = validate315;
-const schema656 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateClassificationTaskOverride: reuses the UpdateClassificationTask named by Identifier with the given attributes changed, for one job."};
+export const UpdateClassificationTaskOverride = validate321;
+const schema813 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateClassificationTaskOverride: reuses the UpdateClassificationTask named by Identifier with the given attributes changed, for one job."};
 
-function validate315(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate321(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate315.evaluated;
+const evaluated0 = validate321.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate311(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate311.errors : vErrors.concat(validate311.errors);
+if(!(validate317(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate317.errors : vErrors.concat(validate317.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -30786,19 +35567,19 @@ errors++;
 }
 }
 }
-validate315.errors = vErrors;
+validate321.errors = vErrors;
 return errors === 0;
 }
-validate315.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate321.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const UpdateEntityPropertyExpressionsTask = validate317;
-const schema657 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/UpdateEntityPropertyExpressionsTask.json","title":"UpdateEntityPropertyExpressionsTask","description":"Recomputes the expression-defined properties of all or the listed entity types (or only dirty resources) and writes the values to the database.","x-element":"UpdateEntityPropertyExpressionsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllEntityType":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Process every entity type instead of the TaskEntityType list."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":10000,"description":"Select batch size; 0 = engine default of 10000."},"BatchUpdateSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":20000,"description":"Update batch size; 0 = engine default of 20000."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateEntityPropertyExpressionsTaskOverride: reuses the UpdateEntityPropertyExpressionsTask named by Identifier with the given attributes changed, for one job."}}};
-const schema658 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllEntityType":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Process every entity type instead of the TaskEntityType list."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":10000,"description":"Select batch size; 0 = engine default of 10000."},"BatchUpdateSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":20000,"description":"Update batch size; 0 = engine default of 20000."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}};
+export const UpdateEntityPropertyExpressionsTask = validate323;
+const schema814 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/UpdateEntityPropertyExpressionsTask.json","title":"UpdateEntityPropertyExpressionsTask","description":"Recomputes the expression-defined properties of all or the listed entity types (or only dirty resources) and writes the values to the database.","x-element":"UpdateEntityPropertyExpressionsTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask","TaskEntityType"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllEntityType":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Process every entity type instead of the TaskEntityType list."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":10000,"description":"Select batch size; 0 = engine default of 10000."},"BatchUpdateSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":20000,"description":"Update batch size; 0 = engine default of 20000."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateEntityPropertyExpressionsTaskOverride: reuses the UpdateEntityPropertyExpressionsTask named by Identifier with the given attributes changed, for one job."}}};
+const schema815 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{"AllEntityType":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Process every entity type instead of the TaskEntityType list."},"BatchSelectSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":10000,"description":"Select batch size; 0 = engine default of 10000."},"BatchUpdateSize":{"$ref":"../common.json#/$defs/integer","default":0,"x-engine-default":20000,"description":"Update batch size; 0 = engine default of 20000."},"Dirty":{"$ref":"../common.json#/$defs/boolean","default":false,"description":"Incremental mode: process only resources flagged dirty."}}};
 
-function validate319(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate325(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate319.evaluated;
+const evaluated0 = validate325.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -31119,24 +35900,24 @@ errors++;
 }
 }
 }
-validate319.errors = vErrors;
+validate325.errors = vErrors;
 return errors === 0;
 }
-validate319.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate325.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate318(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate324(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate318.evaluated;
+const evaluated0 = validate324.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate319(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate319.errors : vErrors.concat(validate319.errors);
+if(!(validate325(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate325.errors : vErrors.concat(validate325.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -31235,25 +36016,25 @@ errors++;
 }
 }
 }
-validate318.errors = vErrors;
+validate324.errors = vErrors;
 return errors === 0;
 }
-validate318.evaluated = {"props":{"AllEntityType":true,"BatchSelectSize":true,"BatchUpdateSize":true,"Dirty":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate324.evaluated = {"props":{"AllEntityType":true,"BatchSelectSize":true,"BatchUpdateSize":true,"Dirty":true,"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate317(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate323(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/UpdateEntityPropertyExpressionsTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate317.evaluated;
+const evaluated0 = validate323.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate318(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
+if(!(validate324(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate324.errors : vErrors.concat(validate324.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -31290,26 +36071,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate317.errors = vErrors;
+validate323.errors = vErrors;
 return errors === 0;
 }
-validate317.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate323.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const UpdateEntityPropertyExpressionsTaskOverride = validate322;
-const schema669 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateEntityPropertyExpressionsTaskOverride: reuses the UpdateEntityPropertyExpressionsTask named by Identifier with the given attributes changed, for one job."};
+export const UpdateEntityPropertyExpressionsTaskOverride = validate328;
+const schema826 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateEntityPropertyExpressionsTaskOverride: reuses the UpdateEntityPropertyExpressionsTask named by Identifier with the given attributes changed, for one job."};
 
-function validate322(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate328(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate322.evaluated;
+const evaluated0 = validate328.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate318(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
+if(!(validate324(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate324.errors : vErrors.concat(validate324.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -31336,19 +36117,19 @@ errors++;
 }
 }
 }
-validate322.errors = vErrors;
+validate328.errors = vErrors;
 return errors === 0;
 }
-validate322.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate328.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const UpdateParametersContextDisplayNamesTask = validate324;
-const schema670 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/UpdateParametersContextDisplayNamesTask.json","title":"UpdateParametersContextDisplayNamesTask","description":"Updates the display names of the role model's parameter contexts (the scaffolded complete and initialization jobs run it).","x-element":"UpdateParametersContextDisplayNamesTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateParametersContextDisplayNamesTaskOverride: reuses the UpdateParametersContextDisplayNamesTask named by Identifier with the given attributes changed, for one job."}}};
-const schema671 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
+export const UpdateParametersContextDisplayNamesTask = validate330;
+const schema827 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://idm-toolkit.dev/schema/tasks/UpdateParametersContextDisplayNamesTask.json","title":"UpdateParametersContextDisplayNamesTask","description":"Updates the display names of the role model's parameter contexts (the scaffolded complete and initialization jobs run it).","x-element":"UpdateParametersContextDisplayNamesTask","x-kind":"task","x-side":"server","x-children":["TaskDependsOnTask"],"type":"object","$ref":"#/$defs/attributes","required":["DisplayName_L1"],"unevaluatedProperties":false,"$defs":{"attributes":{"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}},"override":{"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateParametersContextDisplayNamesTaskOverride: reuses the UpdateParametersContextDisplayNamesTask named by Identifier with the given attributes changed, for one job."}}};
+const schema828 = {"allOf":[{"$ref":"../common.json#/$defs/taskAttributes"}],"properties":{}};
 
-function validate326(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate332(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate326.evaluated;
+const evaluated0 = validate332.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -31669,45 +36450,45 @@ errors++;
 }
 }
 }
-validate326.errors = vErrors;
+validate332.errors = vErrors;
 return errors === 0;
 }
-validate326.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate332.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate325(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate331(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate325.evaluated;
+const evaluated0 = validate331.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate326(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate326.errors : vErrors.concat(validate326.errors);
+if(!(validate332(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate332.errors : vErrors.concat(validate332.errors);
 errors = vErrors.length;
 }
-validate325.errors = vErrors;
+validate331.errors = vErrors;
 return errors === 0;
 }
-validate325.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
+validate331.evaluated = {"props":{"Connector":true,"Identifier":true,"Level":true,"LogLevel":true,"DisplayName_L1":true,"DisplayName_L10":true,"DisplayName_L11":true,"DisplayName_L12":true,"DisplayName_L13":true,"DisplayName_L14":true,"DisplayName_L15":true,"DisplayName_L16":true,"DisplayName_L2":true,"DisplayName_L3":true,"DisplayName_L4":true,"DisplayName_L5":true,"DisplayName_L6":true,"DisplayName_L7":true,"DisplayName_L8":true,"DisplayName_L9":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate324(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate330(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://idm-toolkit.dev/schema/tasks/UpdateParametersContextDisplayNamesTask.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate324.evaluated;
+const evaluated0 = validate330.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate325(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate325.errors : vErrors.concat(validate325.errors);
+if(!(validate331(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate331.errors : vErrors.concat(validate331.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -31744,26 +36525,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate324.errors = vErrors;
+validate330.errors = vErrors;
 return errors === 0;
 }
-validate324.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate330.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const UpdateParametersContextDisplayNamesTaskOverride = validate329;
-const schema678 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateParametersContextDisplayNamesTaskOverride: reuses the UpdateParametersContextDisplayNamesTask named by Identifier with the given attributes changed, for one job."};
+export const UpdateParametersContextDisplayNamesTaskOverride = validate335;
+const schema835 = {"$ref":"#/$defs/attributes","required":["Identifier"],"unevaluatedProperties":false,"description":"UpdateParametersContextDisplayNamesTaskOverride: reuses the UpdateParametersContextDisplayNamesTask named by Identifier with the given attributes changed, for one job."};
 
-function validate329(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate335(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate329.evaluated;
+const evaluated0 = validate335.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate325(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate325.errors : vErrors.concat(validate325.errors);
+if(!(validate331(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate331.errors : vErrors.concat(validate331.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -31790,8 +36571,8 @@ errors++;
 }
 }
 }
-validate329.errors = vErrors;
+validate335.errors = vErrors;
 return errors === 0;
 }
-validate329.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate335.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
