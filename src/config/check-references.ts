@@ -5,6 +5,7 @@
 import { jobCron } from "./job-cron.js";
 import { position } from "./check-attributes.js";
 import { checkModel } from "./check-model.js";
+import { checkRoleModel } from "./check-role-model.js";
 import { memberIdentifiers, modelIdentifier, type ConfigElement, type Configuration, type JobDefinition, type JobStep, type TaskDefinition } from "./configuration.js";
 import { closestName } from "./did-you-mean.js";
 import type { JobAttributes } from "./generated/schema-types.js";
@@ -61,6 +62,7 @@ class ReferenceChecker {
     for (const job of jobs) this.#job(job);
     this.#cycles();
     checkModel(this.configuration, this.problems);
+    checkRoleModel(this.configuration, this.problems);
   }
 
   #define(space: string, definition: Definition): boolean {

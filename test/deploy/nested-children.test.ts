@@ -25,7 +25,7 @@ const MODEL = configFile(`  <Policy Identifier="Default" DisplayName_L1="Default
   <EntityType Identifier="ERP_Account" DisplayName_L1="ERP account">
     <Property Identifier="Login" IsKey="true"/>
   </EntityType>
-  <ResourceType Identifier="ERP_Account_Std" DisplayName_L1="ERP account"/>`);
+  <ResourceType Identifier="ERP_Account_Std" DisplayName_L1="ERP account" Policy="Default" SourceEntityType="Directory_User" TargetEntityType="ERP_Account"/>`);
 
 const RISK = configFile(`  <Risk Identifier="SoD_Pay" DisplayName_L1="Create and approve payments" Policy="Default" EntityType="Directory_User" Level="80" ExemptionPolicy="2">
     <Rule>
