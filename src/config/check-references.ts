@@ -4,7 +4,11 @@
  */
 import { jobCron } from "./job-cron.js";
 import { position } from "./check-attributes.js";
+import { checkAccessControl } from "./check-access-control.js";
 import { checkModel } from "./check-model.js";
+import { checkNotificationTemplates } from "./check-notification-templates.js";
+import { checkResources } from "./check-resources.js";
+import { checkUniverses } from "./check-universes.js";
 import { memberIdentifiers, modelIdentifier, type ConfigElement, type Configuration, type JobDefinition, type JobStep, type TaskDefinition } from "./configuration.js";
 import { closestName } from "./did-you-mean.js";
 import type { JobAttributes } from "./generated/schema-types.js";
@@ -74,6 +78,10 @@ class ReferenceChecker {
     for (const job of jobs) this.#job(job);
     this.#cycles();
     checkModel(this.configuration, this.problems);
+    checkAccessControl(models, this.problems);
+    checkUniverses(models, this.problems);
+    checkNotificationTemplates(models, this.problems);
+    checkResources(models, this.problems);
   }
 
   #define(space: string, definition: Definition): boolean {

@@ -3020,7 +3020,7 @@ export interface ProfileRuleContextAttributes {
   SubBinding?: string;
 }
 
-/** Gives (or denies) Profile to the users the expressions accept, in a context whose dimension values the B0…B3V bindings give. */
+/** Gives (or denies) Profile to the users the expressions accept, in a context whose dimension values the B0…B3V bindings give. Some reference examples write Dimension0Binding for B0: the product's attribute is B0, and the error says so. */
 export interface ProfileRuleContextProfileRuleAttributes {
   /** Binding, from the evaluated resource, that gives the value of dimension 0. */
   B0?: string;
