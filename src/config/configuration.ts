@@ -113,8 +113,16 @@ export function modelIdentifier(element: ConfigElement): string | undefined {
   }
   if (element.spec.kind !== "model") return undefined;
   const own = sortedPairs(element.attributes);
-  if (element.children.length === 0) return own;
-  return `${own}#${hash("sha256", JSON.stringify(element.children.map(childContent))).slice(0, 12)}`;
+  const said = element.children.length === 0 ? own : `${own}#${digest(JSON.stringify(element.children.map(childContent)))}`;
+  // The store keeps 442 characters of an identifier: a longer one keeps its start and a digest of the whole.
+  return said.length <= MAX_IDENTIFIER ? said : `${said.slice(0, MAX_IDENTIFIER - 13)}#${digest(said)}`;
+}
+
+/** Length of idm_items.identifier (nvarchar(442), as the product's identifiers). */
+const MAX_IDENTIFIER = 442;
+
+function digest(text: string): string {
+  return hash("sha256", text).slice(0, 12);
 }
 
 function sortedPairs(attributes: ConfigElement["attributes"]): string {
