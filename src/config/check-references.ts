@@ -55,12 +55,7 @@ class ReferenceChecker {
     for (const task of tasks) {
       if (this.#define("#task", { identifier: task.identifier, type: task.type, xml: task.element.xml })) this.tasks.set(task.identifier, task);
     }
-    for (const u of unsupported) {
-      if (u.isTask && u.identifier) this.#define("#task", { identifier: u.identifier, type: u.name, xml: u.xml });
-      // A kind not modelled yet still names things: references to it resolve against its elements.
-      else if (u.identifier) this.#defineUnchecked(u.name, { identifier: u.identifier, type: u.name, xml: u.xml });
-      for (const made of UNEXPANDED_SCAFFOLDING_ITEMS[u.name] ?? []) this.#defineUnchecked(made.kind, { identifier: made.identifier, type: u.name, xml: u.xml });
-    }
+    for (const u of unsupported) if (u.isTask && u.identifier) this.#define("#task", { identifier: u.identifier, type: u.name, xml: u.xml });
     for (const job of jobs) this.#define("Job", { identifier: job.identifier, type: "Job", xml: job.element.xml });
     for (const model of models) {
       const id = modelIdentifier(model);
@@ -72,6 +67,12 @@ class ReferenceChecker {
       const definition = { identifier: String(id), type: model.spec.name, xml: model.xml, element: model };
       if (this.#define(model.spec.name, definition) && model.spec.identifierIgnoresCase) this.#defineCaseless(definition);
       this.#childIdentifiers(model);
+    }
+    // After the modelled items, which they never make duplicates of.
+    for (const u of unsupported) {
+      // A kind not modelled yet still names things: references to it resolve against its elements.
+      if (!u.isTask && u.identifier) this.#defineUnchecked(u.name, { identifier: u.identifier, type: u.name, xml: u.xml });
+      for (const made of UNEXPANDED_SCAFFOLDING_ITEMS[u.name] ?? []) this.#defineUnchecked(made.kind, { identifier: made.identifier, type: u.name, xml: u.xml });
     }
     for (const element of [...jobs.map((j) => j.element), ...tasks.map((t) => t.element), ...models]) this.#references(element);
     for (const task of tasks) checkTaskCombinations(task, task.element, task.element.attributes, this.problems);
