@@ -8,6 +8,7 @@ import { checkAccessControl } from "./check-access-control.js";
 import { checkModel } from "./check-model.js";
 import { checkNotificationTemplates } from "./check-notification-templates.js";
 import { checkResources } from "./check-resources.js";
+import { checkRoleModel } from "./check-role-model.js";
 import { checkUniverses } from "./check-universes.js";
 import { memberIdentifiers, modelIdentifier, type ConfigElement, type Configuration, type JobDefinition, type JobStep, type TaskDefinition } from "./configuration.js";
 import { closestName } from "./did-you-mean.js";
@@ -70,8 +71,6 @@ class ReferenceChecker {
     }
     // After the modelled items, which they never make duplicates of.
     for (const u of unsupported) {
-      // A kind not modelled yet still names things: references to it resolve against its elements.
-      if (!u.isTask && u.identifier) this.#defineUnchecked(u.name, { identifier: u.identifier, type: u.name, xml: u.xml });
       for (const made of UNEXPANDED_SCAFFOLDING_ITEMS[u.name] ?? []) this.#defineUnchecked(made.kind, { identifier: made.identifier, type: u.name, xml: u.xml });
     }
     for (const element of [...jobs.map((j) => j.element), ...tasks.map((t) => t.element), ...models]) this.#references(element);
@@ -79,6 +78,7 @@ class ReferenceChecker {
     for (const job of jobs) this.#job(job);
     this.#cycles();
     checkModel(this.configuration, this.problems);
+    checkRoleModel(this.configuration, this.problems);
     checkAccessControl(models, this.problems);
     checkUniverses(models, this.problems);
     checkNotificationTemplates(models, this.problems);
@@ -105,7 +105,7 @@ class ReferenceChecker {
     return false;
   }
 
-  /** A definition whose duplicates are not idm-toolkit's to report (an element it does not model). */
+  /** A definition whose duplicates are not idm-toolkit's to report (an item a scaffolding it does not expand makes). */
   #defineUnchecked(space: string, definition: Definition): void {
     let defs = this.spaces.get(space);
     if (!defs) this.spaces.set(space, (defs = new Map()));
@@ -150,10 +150,11 @@ class ReferenceChecker {
     });
   }
 
-  /** Children with an identifier (Property, Column) are unique inside their parent. */
+  /** Children with an identifier (Property, Column) are unique inside their parent, at every depth. */
   #childIdentifiers(model: ConfigElement): void {
     const seen = new Map<string, ConfigElement>();
     for (const child of model.children) {
+      if (child.children.length > 0) this.#childIdentifiers(child);
       const key = child.spec.identifierAttribute;
       const id = key === undefined ? undefined : child.attributes[key];
       if (id === undefined) continue;
@@ -166,7 +167,7 @@ class ReferenceChecker {
       this.problems.push({
         code: "duplicate-identifier",
         severity: "error",
-        message: `${model.spec.name} "${String(model.attributes[model.spec.identifierAttribute!])}" already has a ${child.spec.name} "${String(id)}", at ${formatPosition(position(first.xml))}`,
+        message: `${model.spec.name}${describeParent(model)} already has a ${child.spec.name} "${String(id)}", at ${formatPosition(position(first.xml))}`,
         ...position(child.xml),
         related: [position(first.xml)],
       });
@@ -175,7 +176,7 @@ class ReferenceChecker {
 
   /** Every attribute whose schema says it names another element must name one that exists. */
   #references(element: ConfigElement): void {
-    for (const { name, ref: space, refBuiltins: builtins } of element.spec.references) {
+    for (const { name, ref: space, refBuiltins: builtins, refIncomplete: incomplete } of element.spec.references) {
       const value = element.attributes[name];
       if (typeof value !== "string") continue;
       if (space.includes(":")) {
@@ -189,10 +190,10 @@ class ReferenceChecker {
       const attr = findAttribute(element.xml, name) ?? element.xml;
       this.problems.push({
         code: "unresolved-reference",
-        // The product's own names idm-toolkit knows may not be all of them: not refused.
-        severity: builtins ? "warning" : "error",
+        // The product's own names that idm-toolkit knows may not be all of them: not refused.
+        severity: incomplete ? "warning" : "error",
         message: `${element.spec.name} ${name}="${value}": no ${what} has this identifier` +
-          (builtins ? `, nor is it a built-in ${what} idm-toolkit knows` : ""),
+          (incomplete ? `, nor is it a built-in ${what} idm-toolkit knows` : ""),
         ...position(attr),
         ...(closest ? { hint: `did you mean ${closest}?` } : {}),
       });
@@ -354,4 +355,11 @@ function cronError(expression: string): string | undefined {
     }
   }
   return cronErrors.get(expression);
+}
+
+/** ` "X"` after a parent's name in messages: its identifier, when it has one. */
+function describeParent(element: ConfigElement): string {
+  const attribute = element.spec.identifierAttribute;
+  const id = attribute === undefined ? undefined : element.attributes[attribute];
+  return id === undefined ? "" : ` "${String(id)}"`;
 }

@@ -100,10 +100,11 @@ export function deriveTaskIdentifier(owner: string, type: string, ordinal: numbe
 /**
  * The identifier of a top-level model element. Elements the reference gives no identifier
  * (SingleRoleRule, ResourceCorrelationRule, …: `"x-identifier": false` in their schema) are known
- * by what they say: their attributes, sorted, as `Name=value` joined by `;`. Changing a rule
- * therefore replaces it, which is what the product's deploy does with rules too. One with children
- * (a ProfileRuleContext and its ProfileRule) says them too: `#` and a digest of the children follow,
- * so that two contexts alike but for their rules stay two items.
+ * by what they say: their attributes, sorted, as `Name=value` joined by `;` (past 442 characters,
+ * the start and a SHA-256 of the whole). Changing a rule therefore replaces it, which is what the
+ * product's deploy does with rules too. One with children (a ProfileRuleContext and its ProfileRule)
+ * says them too: `#` and a digest of the children follow, so that two contexts alike but for their
+ * rules stay two items.
  */
 export function modelIdentifier(element: ConfigElement): string | undefined {
   const attribute = element.spec.identifierAttribute;
@@ -113,16 +114,10 @@ export function modelIdentifier(element: ConfigElement): string | undefined {
   }
   if (element.spec.kind !== "model") return undefined;
   const own = sortedPairs(element.attributes);
-  const said = element.children.length === 0 ? own : `${own}#${digest(JSON.stringify(element.children.map(childContent)))}`;
-  // The store keeps 442 characters of an identifier: a longer one keeps its start and a digest of the whole.
-  return said.length <= MAX_IDENTIFIER ? said : `${said.slice(0, MAX_IDENTIFIER - 13)}#${digest(said)}`;
-}
-
-/** Length of idm_items.identifier (nvarchar(442), as the product's identifiers). */
-const MAX_IDENTIFIER = 442;
-
-function digest(text: string): string {
-  return hash("sha256", text).slice(0, 12);
+  const key = element.children.length === 0 ? own : `${own}#${hash("sha256", JSON.stringify(element.children.map(childContent))).slice(0, 12)}`;
+  // The store keeps 442 characters of an identifier (a rule with a long C# expression says more):
+  // the start stays readable, a hash of the whole keeps alike keys apart.
+  return key.length <= MAX_IDENTIFIER_LENGTH ? key : `${key.slice(0, MAX_IDENTIFIER_LENGTH - 65)}#${hash("sha256", key)}`;
 }
 
 function sortedPairs(attributes: ConfigElement["attributes"]): string {
@@ -133,6 +128,9 @@ function sortedPairs(attributes: ConfigElement["attributes"]): string {
 function childContent(child: ConfigElement): unknown[] {
   return [child.spec.name, sortedPairs(child.attributes), child.children.map(childContent)];
 }
+
+/** Characters of idm_items.identifier (migrations/0001). */
+export const MAX_IDENTIFIER_LENGTH = 442;
 
 /** Identifiers of an element's children of one name (the Property identifiers of an EntityType). */
 export function memberIdentifiers(element: ConfigElement | undefined, childName: string): string[] {

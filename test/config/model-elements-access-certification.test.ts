@@ -32,9 +32,9 @@ describe("access certification elements: the reference's examples", () => {
   it("key a data filter by what it says, in the 442 characters the store keeps: its start and a digest of the whole", () => {
     const [first, second] = [inFile[1]!.identifier, inFile[2]!.identifier];
     expect(first).toHaveLength(442);
-    expect(first).toMatch(/^Campaign=Q1_Review;Category=IT_Administration;IncludeCompositeRoles=false;.*#[0-9a-f]{12}$/);
+    expect(first).toMatch(/^Campaign=Q1_Review;Category=IT_Administration;IncludeCompositeRoles=false;.*#[0-9a-f]{64}$/);
     expect(second).toHaveLength(442);
-    expect(second.slice(-13)).not.toBe(first.slice(-13));
+    expect(second.slice(-65)).not.toBe(first.slice(-65));
   });
 });
 
@@ -42,14 +42,14 @@ describe("access certification elements: mistakes", () => {
   it("a wrong value and a dangling reference are errors with did-you-mean", () => {
     const body = [
       `  <AccessCertificationDataFilter Campaign="Q2" IncludeSingleRoles="yes" ResourceType="AD_Entry_NominativeUsr" Category="IT_Administraton" />`,
-      `  <AccessCertificationOwnerFilter Campaign="Q2" L1="maybe" MinimalRiskScore="high" />`,
+      `  <AccessCertificationOwnerFilter Campaign="Q2" L0="maybe" MinimalRiskScore="high" />`,
     ].join("\n");
     const { problems } = validateSamples({ "b.xml": body });
     expect(problems).toMatchObject([
       { code: "invalid-value", severity: "error", ...at(body, "IncludeSingleRoles=") },
       { code: "unresolved-reference", severity: "error", ...at(body, "ResourceType="), hint: "did you mean AD_Entry_NominativeUser?" },
       { code: "unresolved-reference", severity: "error", ...at(body, "Category="), hint: "did you mean IT_Administration?" },
-      { code: "invalid-value", severity: "error", ...at(body, "L1=") },
+      { code: "invalid-value", severity: "error", ...at(body, "L0=") },
       { code: "invalid-value", severity: "error", ...at(body, "MinimalRiskScore=") },
     ]);
     expect(problems).toHaveLength(5);
@@ -57,7 +57,7 @@ describe("access certification elements: mistakes", () => {
     expect(problems[1]!.message).toBe('AccessCertificationDataFilter ResourceType="AD_Entry_NominativeUsr": no ResourceType has this identifier');
   });
 
-  it("requires the campaign and a policy's label; dimensions end at 3V", () => {
+  it("requires the campaign and a policy's label; dimensions end at 3V and name a declared dimension", () => {
     const body = [
       `  <AccessCertificationCampaignPolicy Identifier="Auditors" />`,
       `  <AccessCertificationOwnerFilter Campaign="Q2" D3V="ORG1" L3V="1" D40="ORG2" />`,
@@ -67,6 +67,9 @@ describe("access certification elements: mistakes", () => {
     const { problems } = validateSamples({ "b.xml": body });
     expect(problems.map((p) => [p.code, p.line, p.message])).toEqual([
       ["missing-attribute", 3, "AccessCertificationCampaignPolicy requires the attribute DisplayName_L1"],
+      // The samples declare dimension 0 only: D3V and L3V name dimension 127 (the role model's rule).
+      ["unresolved-reference", 4, 'AccessCertificationOwnerFilter D3V: no Dimension has ColumnMapping="127" (the column 3V names, in base32hex)'],
+      ["unresolved-reference", 4, 'AccessCertificationOwnerFilter L3V: no Dimension has ColumnMapping="127" (the column 3V names, in base32hex)'],
       ["unknown-attribute", 4, "AccessCertificationOwnerFilter has no attribute D40"],
       ["missing-attribute", 5, "AccessCertificationDataFilter requires the attribute Campaign"],
       ["missing-attribute", 6, "AccessCertificationItemReviewer requires the attribute Reviewer"],

@@ -1,9 +1,7 @@
 /**
  * The access control, governance, settings and reporting samples (test/fixtures/access-and-settings,
- * taken from the reference's examples) and a way to validate them with one more file. Problems about
- * elements and attributes idm-toolkit does not model yet (Dimension, Category, Policy, ResourceType's
- * attributes until the role model is stored) are left out: they are not these tests' subject, and
- * they go away as those kinds become modelled.
+ * taken from the reference's examples, on a small entity and role model) and a way to validate them
+ * with more files.
  */
 import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,11 +14,6 @@ import { configFile } from "./temp-folder.js";
 
 export const ACCESS_AND_SETTINGS = fileURLToPath(new URL("../fixtures/access-and-settings", import.meta.url));
 
-/** Not this family's problems: kinds and attributes idm-toolkit does not model yet. */
-export function notYetModelled(problem: Problem): boolean {
-  return problem.severity === "warning" && problem.message.includes("not modelled by idm-toolkit yet");
-}
-
 /** A copy of the samples, with `extra` (file name → body, from line 3) added. */
 export function samplesWith(extra: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "idm-access-"));
@@ -29,10 +22,9 @@ export function samplesWith(extra: Record<string, string> = {}): string {
   return dir;
 }
 
-/** The samples validated with `extra`: their configuration and the problems this family is about. */
+/** The samples validated with `extra`. */
 export function validateSamples(extra: Record<string, string> = {}): { problems: Problem[]; configuration: Configuration } {
-  const { problems, configuration } = validateFolder(samplesWith(extra));
-  return { problems: problems.filter((p) => !notYetModelled(p)), configuration };
+  return validateFolder(samplesWith(extra));
 }
 
 /** Line and column of the `nth` `text` of a body written by samplesWith (which starts on line 3). */

@@ -39,6 +39,1692 @@ export interface DisplayNames {
   DisplayName_L16?: string;
 }
 
+/** Attributes of the group Descriptions, alike on every element that has them: its interface extends this one. */
+export interface Descriptions {
+  /** Description in language 1. */
+  Description_L1?: string;
+  /** Description in language 2 (see Language IndicatorNumber). */
+  Description_L2?: string;
+  /** Description in language 3 (see Language IndicatorNumber). */
+  Description_L3?: string;
+  /** Description in language 4 (see Language IndicatorNumber). */
+  Description_L4?: string;
+  /** Description in language 5 (see Language IndicatorNumber). */
+  Description_L5?: string;
+  /** Description in language 6 (see Language IndicatorNumber). */
+  Description_L6?: string;
+  /** Description in language 7 (see Language IndicatorNumber). */
+  Description_L7?: string;
+  /** Description in language 8 (see Language IndicatorNumber). */
+  Description_L8?: string;
+  /** Description in language 9 (see Language IndicatorNumber). */
+  Description_L9?: string;
+  /** Description in language 10 (see Language IndicatorNumber). */
+  Description_L10?: string;
+  /** Description in language 11 (see Language IndicatorNumber). */
+  Description_L11?: string;
+  /** Description in language 12 (see Language IndicatorNumber). */
+  Description_L12?: string;
+  /** Description in language 13 (see Language IndicatorNumber). */
+  Description_L13?: string;
+  /** Description in language 14 (see Language IndicatorNumber). */
+  Description_L14?: string;
+  /** Description in language 15 (see Language IndicatorNumber). */
+  Description_L15?: string;
+  /** Description in language 16 (see Language IndicatorNumber). */
+  Description_L16?: string;
+}
+
+/** Attributes of the group DimensionBindings, alike on every element that has them: its interface extends this one. */
+export interface DimensionBindings {
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B0?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1A?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1B?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1C?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1D?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1E?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1F?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1G?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1H?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1I?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1J?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1K?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1L?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1M?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1N?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1O?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1P?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1Q?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1R?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1S?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1T?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1U?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1V?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2A?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2B?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2C?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2D?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2E?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2F?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2G?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2H?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2I?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2J?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2K?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2L?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2M?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2N?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2O?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2P?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2Q?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2R?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2S?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2T?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2U?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2V?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3A?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3B?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3C?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3D?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3E?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3F?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3G?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3H?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3I?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3J?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3K?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3L?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3M?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3N?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3O?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3P?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3Q?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3R?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3S?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3T?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3U?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3V?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B4?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B5?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B6?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B7?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B8?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B9?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B10?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B11?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B12?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B13?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B14?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B15?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B16?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B17?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B18?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B19?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B20?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B21?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B22?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B23?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B24?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B25?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B26?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B27?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B28?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B29?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B30?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B31?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B32?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B33?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B34?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B35?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B36?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B37?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B38?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B39?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BA?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BB?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BC?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BD?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BE?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BF?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BG?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BH?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BI?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BJ?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BK?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BL?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BM?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BN?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BO?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BP?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BQ?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BR?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BS?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BT?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BU?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BV?: string;
+}
+
+/** Attributes of the group DimensionHierarchies, alike on every element that has them: its interface extends this one. */
+export interface DimensionHierarchies {
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L0?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1A?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1B?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1C?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1D?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1E?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1F?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1G?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1H?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1I?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1J?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1K?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1L?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1M?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1N?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1O?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1P?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1Q?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1R?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1S?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1T?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1U?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1V?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2A?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2B?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2C?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2D?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2E?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2F?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2G?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2H?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2I?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2J?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2K?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2L?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2M?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2N?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2O?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2P?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2Q?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2R?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2S?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2T?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2U?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2V?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3A?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3B?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3C?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3D?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3E?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3F?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3G?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3H?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3I?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3J?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3K?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3L?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3M?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3N?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3O?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3P?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3Q?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3R?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3S?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3T?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3U?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3V?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L4?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L5?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L6?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L7?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L8?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L9?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L10?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L11?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L12?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L13?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L14?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L15?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L16?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L17?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L18?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L19?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L20?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L21?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L22?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L23?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L24?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L25?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L26?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L27?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L28?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L29?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L30?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L31?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L32?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L33?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L34?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L35?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L36?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L37?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L38?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L39?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LA?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LB?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LC?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LD?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LE?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LF?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LG?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LH?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LI?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LJ?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LK?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LL?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LM?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LN?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LO?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LP?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LQ?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LR?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LS?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LT?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LU?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LV?: boolean;
+}
+
+/** Attributes of the group DimensionParameters, alike on every element that has them: its interface extends this one. */
+export interface DimensionParameters {
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P0?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1A?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1B?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1C?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1D?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1E?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1F?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1G?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1H?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1I?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1J?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1K?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1L?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1M?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1N?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1O?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1P?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1Q?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1R?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1S?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1T?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1U?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1V?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2A?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2B?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2C?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2D?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2E?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2F?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2G?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2H?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2I?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2J?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2K?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2L?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2M?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2N?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2O?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2P?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2Q?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2R?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2S?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2T?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2U?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2V?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3A?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3B?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3C?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3D?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3E?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3F?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3G?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3H?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3I?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3J?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3K?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3L?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3M?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3N?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3O?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3P?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3Q?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3R?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3S?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3T?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3U?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3V?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P4?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P5?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P6?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P7?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P8?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P9?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P10?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P11?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P12?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P13?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P14?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P15?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P16?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P17?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P18?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P19?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P20?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P21?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P22?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P23?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P24?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P25?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P26?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P27?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P28?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P29?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P30?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P31?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P32?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P33?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P34?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P35?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P36?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P37?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P38?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P39?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PA?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PB?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PC?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PD?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PE?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PF?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PG?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PH?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PI?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PJ?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PK?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PL?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PM?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PN?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PO?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PP?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PQ?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PR?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PS?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PT?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PU?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PV?: boolean;
+}
+
+/** Attributes of the group DimensionRequiredParameters, alike on every element that has them: its interface extends this one. */
+export interface DimensionRequiredParameters {
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R0?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1A?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1B?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1C?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1D?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1E?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1F?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1G?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1H?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1I?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1J?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1K?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1L?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1M?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1N?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1O?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1P?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1Q?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1R?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1S?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1T?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1U?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1V?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2A?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2B?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2C?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2D?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2E?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2F?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2G?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2H?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2I?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2J?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2K?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2L?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2M?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2N?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2O?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2P?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2Q?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2R?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2S?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2T?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2U?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2V?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3A?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3B?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3C?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3D?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3E?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3F?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3G?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3H?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3I?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3J?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3K?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3L?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3M?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3N?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3O?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3P?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3Q?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3R?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3S?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3T?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3U?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3V?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R4?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R5?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R6?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R7?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R8?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R9?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R10?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R11?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R12?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R13?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R14?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R15?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R16?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R17?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R18?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R19?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R20?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R21?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R22?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R23?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R24?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R25?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R26?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R27?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R28?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R29?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R30?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R31?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R32?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R33?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R34?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R35?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R36?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R37?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R38?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R39?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RA?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RB?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RC?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RD?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RE?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RF?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RG?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RH?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RI?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RJ?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RK?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RL?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RM?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RN?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RO?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RP?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RQ?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RR?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RS?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RT?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RU?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RV?: boolean;
+}
+
+/** Attributes of the group DimensionValues, alike on every element that has them: its interface extends this one. */
+export interface DimensionValues {
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D0?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1A?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1B?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1C?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1D?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1E?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1F?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1G?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1H?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1I?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1J?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1K?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1L?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1M?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1N?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1O?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1P?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1Q?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1R?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1S?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1T?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1U?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1V?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2A?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2B?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2C?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2D?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2E?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2F?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2G?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2H?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2I?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2J?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2K?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2L?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2M?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2N?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2O?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2P?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2Q?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2R?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2S?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2T?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2U?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2V?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3A?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3B?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3C?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3D?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3E?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3F?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3G?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3H?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3I?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3J?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3K?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3L?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3M?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3N?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3O?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3P?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3Q?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3R?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3S?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3T?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3U?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3V?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D4?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D5?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D6?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D7?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D8?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D9?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D10?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D11?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D12?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D13?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D14?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D15?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D16?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D17?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D18?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D19?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D20?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D21?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D22?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D23?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D24?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D25?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D26?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D27?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D28?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D29?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D30?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D31?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D32?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D33?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D34?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D35?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D36?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D37?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D38?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D39?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DA?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DB?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DC?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DD?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DE?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DF?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DG?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DH?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DI?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DJ?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DK?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DL?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DM?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DN?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DO?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DP?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DQ?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DR?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DS?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DT?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DU?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DV?: string;
+}
+
+/** Attributes of the group Remediations, alike on every element that has them: its interface extends this one. */
+export interface Remediations {
+  /** How to remedy it, in language 1. */
+  Remediation_L1?: string;
+  /** How to remedy it, in language 2 (see Language IndicatorNumber). */
+  Remediation_L2?: string;
+  /** How to remedy it, in language 3 (see Language IndicatorNumber). */
+  Remediation_L3?: string;
+  /** How to remedy it, in language 4 (see Language IndicatorNumber). */
+  Remediation_L4?: string;
+  /** How to remedy it, in language 5 (see Language IndicatorNumber). */
+  Remediation_L5?: string;
+  /** How to remedy it, in language 6 (see Language IndicatorNumber). */
+  Remediation_L6?: string;
+  /** How to remedy it, in language 7 (see Language IndicatorNumber). */
+  Remediation_L7?: string;
+  /** How to remedy it, in language 8 (see Language IndicatorNumber). */
+  Remediation_L8?: string;
+  /** How to remedy it, in language 9 (see Language IndicatorNumber). */
+  Remediation_L9?: string;
+  /** How to remedy it, in language 10 (see Language IndicatorNumber). */
+  Remediation_L10?: string;
+  /** How to remedy it, in language 11 (see Language IndicatorNumber). */
+  Remediation_L11?: string;
+  /** How to remedy it, in language 12 (see Language IndicatorNumber). */
+  Remediation_L12?: string;
+  /** How to remedy it, in language 13 (see Language IndicatorNumber). */
+  Remediation_L13?: string;
+  /** How to remedy it, in language 14 (see Language IndicatorNumber). */
+  Remediation_L14?: string;
+  /** How to remedy it, in language 15 (see Language IndicatorNumber). */
+  Remediation_L15?: string;
+  /** How to remedy it, in language 16 (see Language IndicatorNumber). */
+  Remediation_L16?: string;
+}
+
+/** Attributes of the group ResourceColumns, alike on every element that has them: its interface extends this one. */
+export interface ResourceColumns {
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C0?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1A?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1B?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1C?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1D?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1E?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1F?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1G?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1H?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1I?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1J?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1K?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1L?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1M?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1N?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1O?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1P?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1Q?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1R?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1S?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1T?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1U?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1V?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2A?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2B?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2C?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2D?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2E?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2F?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2G?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2H?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2I?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2J?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2K?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2L?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2M?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2N?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2O?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2P?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2Q?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2R?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2S?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2T?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2U?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2V?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3A?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3B?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3C?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3D?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3E?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3F?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3G?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3H?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3I?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3J?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3K?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3L?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3M?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3N?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3O?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3P?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3Q?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3R?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3S?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3T?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3U?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3V?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C4?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C5?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C6?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C7?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C8?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C9?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C10?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C11?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C12?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C13?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C14?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C15?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C16?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C17?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C18?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C19?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C20?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C21?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C22?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C23?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C24?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C25?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C26?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C27?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C28?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C29?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C30?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C31?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C32?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C33?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C34?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C35?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C36?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C37?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C38?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C39?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CA?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CB?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CC?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CD?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CE?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CF?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CG?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CH?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CI?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CJ?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CK?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CL?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CM?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CN?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CO?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CP?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CQ?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CR?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CS?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CT?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CU?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CV?: string;
+}
+
+/** Attributes of the group ResourceNavigationColumns, alike on every element that has them: its interface extends this one. */
+export interface ResourceNavigationColumns {
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4A?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4B?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4C?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4D?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4E?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4F?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4G?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4H?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4I?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4J?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4K?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4L?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4M?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4N?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4O?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I40?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I41?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I42?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I43?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I44?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I45?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I46?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I47?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I48?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I49?: number;
+}
+
 /** A named set of reviewers that campaigns are created for (access control rules on AccessCertificationItem filter on Campaign.Policy.Identifier). A default policy always exists. */
 export interface AccessCertificationCampaignPolicyAttributes {
   /** Label in language 1 (required on tasks and jobs). */
@@ -126,520 +1812,8 @@ export interface AccessCertificationNotificationAttributes {
 export interface AccessCertificationOwnerFilterAttributes {
   /** The campaign the filter belongs to (campaigns are made in the UI, not in XML). */
   Campaign: string;
-  /** Value of dimension 0: the key of a resource of the dimension's entity type. */
-  D0?: string;
-  /** Value of dimension 1: the key of a resource of the dimension's entity type. */
-  D1?: string;
-  /** Value of dimension 42: the key of a resource of the dimension's entity type. */
-  D1A?: string;
-  /** Value of dimension 43: the key of a resource of the dimension's entity type. */
-  D1B?: string;
-  /** Value of dimension 44: the key of a resource of the dimension's entity type. */
-  D1C?: string;
-  /** Value of dimension 45: the key of a resource of the dimension's entity type. */
-  D1D?: string;
-  /** Value of dimension 46: the key of a resource of the dimension's entity type. */
-  D1E?: string;
-  /** Value of dimension 47: the key of a resource of the dimension's entity type. */
-  D1F?: string;
-  /** Value of dimension 48: the key of a resource of the dimension's entity type. */
-  D1G?: string;
-  /** Value of dimension 49: the key of a resource of the dimension's entity type. */
-  D1H?: string;
-  /** Value of dimension 50: the key of a resource of the dimension's entity type. */
-  D1I?: string;
-  /** Value of dimension 51: the key of a resource of the dimension's entity type. */
-  D1J?: string;
-  /** Value of dimension 52: the key of a resource of the dimension's entity type. */
-  D1K?: string;
-  /** Value of dimension 53: the key of a resource of the dimension's entity type. */
-  D1L?: string;
-  /** Value of dimension 54: the key of a resource of the dimension's entity type. */
-  D1M?: string;
-  /** Value of dimension 55: the key of a resource of the dimension's entity type. */
-  D1N?: string;
-  /** Value of dimension 56: the key of a resource of the dimension's entity type. */
-  D1O?: string;
-  /** Value of dimension 57: the key of a resource of the dimension's entity type. */
-  D1P?: string;
-  /** Value of dimension 58: the key of a resource of the dimension's entity type. */
-  D1Q?: string;
-  /** Value of dimension 59: the key of a resource of the dimension's entity type. */
-  D1R?: string;
-  /** Value of dimension 60: the key of a resource of the dimension's entity type. */
-  D1S?: string;
-  /** Value of dimension 61: the key of a resource of the dimension's entity type. */
-  D1T?: string;
-  /** Value of dimension 62: the key of a resource of the dimension's entity type. */
-  D1U?: string;
-  /** Value of dimension 63: the key of a resource of the dimension's entity type. */
-  D1V?: string;
-  /** Value of dimension 2: the key of a resource of the dimension's entity type. */
-  D2?: string;
-  /** Value of dimension 74: the key of a resource of the dimension's entity type. */
-  D2A?: string;
-  /** Value of dimension 75: the key of a resource of the dimension's entity type. */
-  D2B?: string;
-  /** Value of dimension 76: the key of a resource of the dimension's entity type. */
-  D2C?: string;
-  /** Value of dimension 77: the key of a resource of the dimension's entity type. */
-  D2D?: string;
-  /** Value of dimension 78: the key of a resource of the dimension's entity type. */
-  D2E?: string;
-  /** Value of dimension 79: the key of a resource of the dimension's entity type. */
-  D2F?: string;
-  /** Value of dimension 80: the key of a resource of the dimension's entity type. */
-  D2G?: string;
-  /** Value of dimension 81: the key of a resource of the dimension's entity type. */
-  D2H?: string;
-  /** Value of dimension 82: the key of a resource of the dimension's entity type. */
-  D2I?: string;
-  /** Value of dimension 83: the key of a resource of the dimension's entity type. */
-  D2J?: string;
-  /** Value of dimension 84: the key of a resource of the dimension's entity type. */
-  D2K?: string;
-  /** Value of dimension 85: the key of a resource of the dimension's entity type. */
-  D2L?: string;
-  /** Value of dimension 86: the key of a resource of the dimension's entity type. */
-  D2M?: string;
-  /** Value of dimension 87: the key of a resource of the dimension's entity type. */
-  D2N?: string;
-  /** Value of dimension 88: the key of a resource of the dimension's entity type. */
-  D2O?: string;
-  /** Value of dimension 89: the key of a resource of the dimension's entity type. */
-  D2P?: string;
-  /** Value of dimension 90: the key of a resource of the dimension's entity type. */
-  D2Q?: string;
-  /** Value of dimension 91: the key of a resource of the dimension's entity type. */
-  D2R?: string;
-  /** Value of dimension 92: the key of a resource of the dimension's entity type. */
-  D2S?: string;
-  /** Value of dimension 93: the key of a resource of the dimension's entity type. */
-  D2T?: string;
-  /** Value of dimension 94: the key of a resource of the dimension's entity type. */
-  D2U?: string;
-  /** Value of dimension 95: the key of a resource of the dimension's entity type. */
-  D2V?: string;
-  /** Value of dimension 3: the key of a resource of the dimension's entity type. */
-  D3?: string;
-  /** Value of dimension 106: the key of a resource of the dimension's entity type. */
-  D3A?: string;
-  /** Value of dimension 107: the key of a resource of the dimension's entity type. */
-  D3B?: string;
-  /** Value of dimension 108: the key of a resource of the dimension's entity type. */
-  D3C?: string;
-  /** Value of dimension 109: the key of a resource of the dimension's entity type. */
-  D3D?: string;
-  /** Value of dimension 110: the key of a resource of the dimension's entity type. */
-  D3E?: string;
-  /** Value of dimension 111: the key of a resource of the dimension's entity type. */
-  D3F?: string;
-  /** Value of dimension 112: the key of a resource of the dimension's entity type. */
-  D3G?: string;
-  /** Value of dimension 113: the key of a resource of the dimension's entity type. */
-  D3H?: string;
-  /** Value of dimension 114: the key of a resource of the dimension's entity type. */
-  D3I?: string;
-  /** Value of dimension 115: the key of a resource of the dimension's entity type. */
-  D3J?: string;
-  /** Value of dimension 116: the key of a resource of the dimension's entity type. */
-  D3K?: string;
-  /** Value of dimension 117: the key of a resource of the dimension's entity type. */
-  D3L?: string;
-  /** Value of dimension 118: the key of a resource of the dimension's entity type. */
-  D3M?: string;
-  /** Value of dimension 119: the key of a resource of the dimension's entity type. */
-  D3N?: string;
-  /** Value of dimension 120: the key of a resource of the dimension's entity type. */
-  D3O?: string;
-  /** Value of dimension 121: the key of a resource of the dimension's entity type. */
-  D3P?: string;
-  /** Value of dimension 122: the key of a resource of the dimension's entity type. */
-  D3Q?: string;
-  /** Value of dimension 123: the key of a resource of the dimension's entity type. */
-  D3R?: string;
-  /** Value of dimension 124: the key of a resource of the dimension's entity type. */
-  D3S?: string;
-  /** Value of dimension 125: the key of a resource of the dimension's entity type. */
-  D3T?: string;
-  /** Value of dimension 126: the key of a resource of the dimension's entity type. */
-  D3U?: string;
-  /** Value of dimension 127: the key of a resource of the dimension's entity type. */
-  D3V?: string;
-  /** Value of dimension 4: the key of a resource of the dimension's entity type. */
-  D4?: string;
-  /** Value of dimension 5: the key of a resource of the dimension's entity type. */
-  D5?: string;
-  /** Value of dimension 6: the key of a resource of the dimension's entity type. */
-  D6?: string;
-  /** Value of dimension 7: the key of a resource of the dimension's entity type. */
-  D7?: string;
-  /** Value of dimension 8: the key of a resource of the dimension's entity type. */
-  D8?: string;
-  /** Value of dimension 9: the key of a resource of the dimension's entity type. */
-  D9?: string;
-  /** Value of dimension 32: the key of a resource of the dimension's entity type. */
-  D10?: string;
-  /** Value of dimension 33: the key of a resource of the dimension's entity type. */
-  D11?: string;
-  /** Value of dimension 34: the key of a resource of the dimension's entity type. */
-  D12?: string;
-  /** Value of dimension 35: the key of a resource of the dimension's entity type. */
-  D13?: string;
-  /** Value of dimension 36: the key of a resource of the dimension's entity type. */
-  D14?: string;
-  /** Value of dimension 37: the key of a resource of the dimension's entity type. */
-  D15?: string;
-  /** Value of dimension 38: the key of a resource of the dimension's entity type. */
-  D16?: string;
-  /** Value of dimension 39: the key of a resource of the dimension's entity type. */
-  D17?: string;
-  /** Value of dimension 40: the key of a resource of the dimension's entity type. */
-  D18?: string;
-  /** Value of dimension 41: the key of a resource of the dimension's entity type. */
-  D19?: string;
-  /** Value of dimension 64: the key of a resource of the dimension's entity type. */
-  D20?: string;
-  /** Value of dimension 65: the key of a resource of the dimension's entity type. */
-  D21?: string;
-  /** Value of dimension 66: the key of a resource of the dimension's entity type. */
-  D22?: string;
-  /** Value of dimension 67: the key of a resource of the dimension's entity type. */
-  D23?: string;
-  /** Value of dimension 68: the key of a resource of the dimension's entity type. */
-  D24?: string;
-  /** Value of dimension 69: the key of a resource of the dimension's entity type. */
-  D25?: string;
-  /** Value of dimension 70: the key of a resource of the dimension's entity type. */
-  D26?: string;
-  /** Value of dimension 71: the key of a resource of the dimension's entity type. */
-  D27?: string;
-  /** Value of dimension 72: the key of a resource of the dimension's entity type. */
-  D28?: string;
-  /** Value of dimension 73: the key of a resource of the dimension's entity type. */
-  D29?: string;
-  /** Value of dimension 96: the key of a resource of the dimension's entity type. */
-  D30?: string;
-  /** Value of dimension 97: the key of a resource of the dimension's entity type. */
-  D31?: string;
-  /** Value of dimension 98: the key of a resource of the dimension's entity type. */
-  D32?: string;
-  /** Value of dimension 99: the key of a resource of the dimension's entity type. */
-  D33?: string;
-  /** Value of dimension 100: the key of a resource of the dimension's entity type. */
-  D34?: string;
-  /** Value of dimension 101: the key of a resource of the dimension's entity type. */
-  D35?: string;
-  /** Value of dimension 102: the key of a resource of the dimension's entity type. */
-  D36?: string;
-  /** Value of dimension 103: the key of a resource of the dimension's entity type. */
-  D37?: string;
-  /** Value of dimension 104: the key of a resource of the dimension's entity type. */
-  D38?: string;
-  /** Value of dimension 105: the key of a resource of the dimension's entity type. */
-  D39?: string;
-  /** Value of dimension 10: the key of a resource of the dimension's entity type. */
-  DA?: string;
-  /** Value of dimension 11: the key of a resource of the dimension's entity type. */
-  DB?: string;
-  /** Value of dimension 12: the key of a resource of the dimension's entity type. */
-  DC?: string;
-  /** Value of dimension 13: the key of a resource of the dimension's entity type. */
-  DD?: string;
-  /** Value of dimension 14: the key of a resource of the dimension's entity type. */
-  DE?: string;
-  /** Value of dimension 15: the key of a resource of the dimension's entity type. */
-  DF?: string;
-  /** Value of dimension 16: the key of a resource of the dimension's entity type. */
-  DG?: string;
-  /** Value of dimension 17: the key of a resource of the dimension's entity type. */
-  DH?: string;
-  /** Value of dimension 18: the key of a resource of the dimension's entity type. */
-  DI?: string;
-  /** Value of dimension 19: the key of a resource of the dimension's entity type. */
-  DJ?: string;
-  /** Value of dimension 20: the key of a resource of the dimension's entity type. */
-  DK?: string;
-  /** Value of dimension 21: the key of a resource of the dimension's entity type. */
-  DL?: string;
-  /** Value of dimension 22: the key of a resource of the dimension's entity type. */
-  DM?: string;
-  /** Value of dimension 23: the key of a resource of the dimension's entity type. */
-  DN?: string;
-  /** Value of dimension 24: the key of a resource of the dimension's entity type. */
-  DO?: string;
-  /** Value of dimension 25: the key of a resource of the dimension's entity type. */
-  DP?: string;
-  /** Value of dimension 26: the key of a resource of the dimension's entity type. */
-  DQ?: string;
-  /** Value of dimension 27: the key of a resource of the dimension's entity type. */
-  DR?: string;
-  /** Value of dimension 28: the key of a resource of the dimension's entity type. */
-  DS?: string;
-  /** Value of dimension 29: the key of a resource of the dimension's entity type. */
-  DT?: string;
-  /** Value of dimension 30: the key of a resource of the dimension's entity type. */
-  DU?: string;
-  /** Value of dimension 31: the key of a resource of the dimension's entity type. */
-  DV?: string;
   /** Only this owner: the key of a resource. */
   IndividualOwner?: string;
-  /** Include the whole hierarchy below the value of dimension 0, which must be hierarchical (false when absent). */
-  L0?: boolean;
-  /** Include the whole hierarchy below the value of dimension 1, which must be hierarchical (false when absent). */
-  L1?: boolean;
-  /** Include the whole hierarchy below the value of dimension 42, which must be hierarchical (false when absent). */
-  L1A?: boolean;
-  /** Include the whole hierarchy below the value of dimension 43, which must be hierarchical (false when absent). */
-  L1B?: boolean;
-  /** Include the whole hierarchy below the value of dimension 44, which must be hierarchical (false when absent). */
-  L1C?: boolean;
-  /** Include the whole hierarchy below the value of dimension 45, which must be hierarchical (false when absent). */
-  L1D?: boolean;
-  /** Include the whole hierarchy below the value of dimension 46, which must be hierarchical (false when absent). */
-  L1E?: boolean;
-  /** Include the whole hierarchy below the value of dimension 47, which must be hierarchical (false when absent). */
-  L1F?: boolean;
-  /** Include the whole hierarchy below the value of dimension 48, which must be hierarchical (false when absent). */
-  L1G?: boolean;
-  /** Include the whole hierarchy below the value of dimension 49, which must be hierarchical (false when absent). */
-  L1H?: boolean;
-  /** Include the whole hierarchy below the value of dimension 50, which must be hierarchical (false when absent). */
-  L1I?: boolean;
-  /** Include the whole hierarchy below the value of dimension 51, which must be hierarchical (false when absent). */
-  L1J?: boolean;
-  /** Include the whole hierarchy below the value of dimension 52, which must be hierarchical (false when absent). */
-  L1K?: boolean;
-  /** Include the whole hierarchy below the value of dimension 53, which must be hierarchical (false when absent). */
-  L1L?: boolean;
-  /** Include the whole hierarchy below the value of dimension 54, which must be hierarchical (false when absent). */
-  L1M?: boolean;
-  /** Include the whole hierarchy below the value of dimension 55, which must be hierarchical (false when absent). */
-  L1N?: boolean;
-  /** Include the whole hierarchy below the value of dimension 56, which must be hierarchical (false when absent). */
-  L1O?: boolean;
-  /** Include the whole hierarchy below the value of dimension 57, which must be hierarchical (false when absent). */
-  L1P?: boolean;
-  /** Include the whole hierarchy below the value of dimension 58, which must be hierarchical (false when absent). */
-  L1Q?: boolean;
-  /** Include the whole hierarchy below the value of dimension 59, which must be hierarchical (false when absent). */
-  L1R?: boolean;
-  /** Include the whole hierarchy below the value of dimension 60, which must be hierarchical (false when absent). */
-  L1S?: boolean;
-  /** Include the whole hierarchy below the value of dimension 61, which must be hierarchical (false when absent). */
-  L1T?: boolean;
-  /** Include the whole hierarchy below the value of dimension 62, which must be hierarchical (false when absent). */
-  L1U?: boolean;
-  /** Include the whole hierarchy below the value of dimension 63, which must be hierarchical (false when absent). */
-  L1V?: boolean;
-  /** Include the whole hierarchy below the value of dimension 2, which must be hierarchical (false when absent). */
-  L2?: boolean;
-  /** Include the whole hierarchy below the value of dimension 74, which must be hierarchical (false when absent). */
-  L2A?: boolean;
-  /** Include the whole hierarchy below the value of dimension 75, which must be hierarchical (false when absent). */
-  L2B?: boolean;
-  /** Include the whole hierarchy below the value of dimension 76, which must be hierarchical (false when absent). */
-  L2C?: boolean;
-  /** Include the whole hierarchy below the value of dimension 77, which must be hierarchical (false when absent). */
-  L2D?: boolean;
-  /** Include the whole hierarchy below the value of dimension 78, which must be hierarchical (false when absent). */
-  L2E?: boolean;
-  /** Include the whole hierarchy below the value of dimension 79, which must be hierarchical (false when absent). */
-  L2F?: boolean;
-  /** Include the whole hierarchy below the value of dimension 80, which must be hierarchical (false when absent). */
-  L2G?: boolean;
-  /** Include the whole hierarchy below the value of dimension 81, which must be hierarchical (false when absent). */
-  L2H?: boolean;
-  /** Include the whole hierarchy below the value of dimension 82, which must be hierarchical (false when absent). */
-  L2I?: boolean;
-  /** Include the whole hierarchy below the value of dimension 83, which must be hierarchical (false when absent). */
-  L2J?: boolean;
-  /** Include the whole hierarchy below the value of dimension 84, which must be hierarchical (false when absent). */
-  L2K?: boolean;
-  /** Include the whole hierarchy below the value of dimension 85, which must be hierarchical (false when absent). */
-  L2L?: boolean;
-  /** Include the whole hierarchy below the value of dimension 86, which must be hierarchical (false when absent). */
-  L2M?: boolean;
-  /** Include the whole hierarchy below the value of dimension 87, which must be hierarchical (false when absent). */
-  L2N?: boolean;
-  /** Include the whole hierarchy below the value of dimension 88, which must be hierarchical (false when absent). */
-  L2O?: boolean;
-  /** Include the whole hierarchy below the value of dimension 89, which must be hierarchical (false when absent). */
-  L2P?: boolean;
-  /** Include the whole hierarchy below the value of dimension 90, which must be hierarchical (false when absent). */
-  L2Q?: boolean;
-  /** Include the whole hierarchy below the value of dimension 91, which must be hierarchical (false when absent). */
-  L2R?: boolean;
-  /** Include the whole hierarchy below the value of dimension 92, which must be hierarchical (false when absent). */
-  L2S?: boolean;
-  /** Include the whole hierarchy below the value of dimension 93, which must be hierarchical (false when absent). */
-  L2T?: boolean;
-  /** Include the whole hierarchy below the value of dimension 94, which must be hierarchical (false when absent). */
-  L2U?: boolean;
-  /** Include the whole hierarchy below the value of dimension 95, which must be hierarchical (false when absent). */
-  L2V?: boolean;
-  /** Include the whole hierarchy below the value of dimension 3, which must be hierarchical (false when absent). */
-  L3?: boolean;
-  /** Include the whole hierarchy below the value of dimension 106, which must be hierarchical (false when absent). */
-  L3A?: boolean;
-  /** Include the whole hierarchy below the value of dimension 107, which must be hierarchical (false when absent). */
-  L3B?: boolean;
-  /** Include the whole hierarchy below the value of dimension 108, which must be hierarchical (false when absent). */
-  L3C?: boolean;
-  /** Include the whole hierarchy below the value of dimension 109, which must be hierarchical (false when absent). */
-  L3D?: boolean;
-  /** Include the whole hierarchy below the value of dimension 110, which must be hierarchical (false when absent). */
-  L3E?: boolean;
-  /** Include the whole hierarchy below the value of dimension 111, which must be hierarchical (false when absent). */
-  L3F?: boolean;
-  /** Include the whole hierarchy below the value of dimension 112, which must be hierarchical (false when absent). */
-  L3G?: boolean;
-  /** Include the whole hierarchy below the value of dimension 113, which must be hierarchical (false when absent). */
-  L3H?: boolean;
-  /** Include the whole hierarchy below the value of dimension 114, which must be hierarchical (false when absent). */
-  L3I?: boolean;
-  /** Include the whole hierarchy below the value of dimension 115, which must be hierarchical (false when absent). */
-  L3J?: boolean;
-  /** Include the whole hierarchy below the value of dimension 116, which must be hierarchical (false when absent). */
-  L3K?: boolean;
-  /** Include the whole hierarchy below the value of dimension 117, which must be hierarchical (false when absent). */
-  L3L?: boolean;
-  /** Include the whole hierarchy below the value of dimension 118, which must be hierarchical (false when absent). */
-  L3M?: boolean;
-  /** Include the whole hierarchy below the value of dimension 119, which must be hierarchical (false when absent). */
-  L3N?: boolean;
-  /** Include the whole hierarchy below the value of dimension 120, which must be hierarchical (false when absent). */
-  L3O?: boolean;
-  /** Include the whole hierarchy below the value of dimension 121, which must be hierarchical (false when absent). */
-  L3P?: boolean;
-  /** Include the whole hierarchy below the value of dimension 122, which must be hierarchical (false when absent). */
-  L3Q?: boolean;
-  /** Include the whole hierarchy below the value of dimension 123, which must be hierarchical (false when absent). */
-  L3R?: boolean;
-  /** Include the whole hierarchy below the value of dimension 124, which must be hierarchical (false when absent). */
-  L3S?: boolean;
-  /** Include the whole hierarchy below the value of dimension 125, which must be hierarchical (false when absent). */
-  L3T?: boolean;
-  /** Include the whole hierarchy below the value of dimension 126, which must be hierarchical (false when absent). */
-  L3U?: boolean;
-  /** Include the whole hierarchy below the value of dimension 127, which must be hierarchical (false when absent). */
-  L3V?: boolean;
-  /** Include the whole hierarchy below the value of dimension 4, which must be hierarchical (false when absent). */
-  L4?: boolean;
-  /** Include the whole hierarchy below the value of dimension 5, which must be hierarchical (false when absent). */
-  L5?: boolean;
-  /** Include the whole hierarchy below the value of dimension 6, which must be hierarchical (false when absent). */
-  L6?: boolean;
-  /** Include the whole hierarchy below the value of dimension 7, which must be hierarchical (false when absent). */
-  L7?: boolean;
-  /** Include the whole hierarchy below the value of dimension 8, which must be hierarchical (false when absent). */
-  L8?: boolean;
-  /** Include the whole hierarchy below the value of dimension 9, which must be hierarchical (false when absent). */
-  L9?: boolean;
-  /** Include the whole hierarchy below the value of dimension 32, which must be hierarchical (false when absent). */
-  L10?: boolean;
-  /** Include the whole hierarchy below the value of dimension 33, which must be hierarchical (false when absent). */
-  L11?: boolean;
-  /** Include the whole hierarchy below the value of dimension 34, which must be hierarchical (false when absent). */
-  L12?: boolean;
-  /** Include the whole hierarchy below the value of dimension 35, which must be hierarchical (false when absent). */
-  L13?: boolean;
-  /** Include the whole hierarchy below the value of dimension 36, which must be hierarchical (false when absent). */
-  L14?: boolean;
-  /** Include the whole hierarchy below the value of dimension 37, which must be hierarchical (false when absent). */
-  L15?: boolean;
-  /** Include the whole hierarchy below the value of dimension 38, which must be hierarchical (false when absent). */
-  L16?: boolean;
-  /** Include the whole hierarchy below the value of dimension 39, which must be hierarchical (false when absent). */
-  L17?: boolean;
-  /** Include the whole hierarchy below the value of dimension 40, which must be hierarchical (false when absent). */
-  L18?: boolean;
-  /** Include the whole hierarchy below the value of dimension 41, which must be hierarchical (false when absent). */
-  L19?: boolean;
-  /** Include the whole hierarchy below the value of dimension 64, which must be hierarchical (false when absent). */
-  L20?: boolean;
-  /** Include the whole hierarchy below the value of dimension 65, which must be hierarchical (false when absent). */
-  L21?: boolean;
-  /** Include the whole hierarchy below the value of dimension 66, which must be hierarchical (false when absent). */
-  L22?: boolean;
-  /** Include the whole hierarchy below the value of dimension 67, which must be hierarchical (false when absent). */
-  L23?: boolean;
-  /** Include the whole hierarchy below the value of dimension 68, which must be hierarchical (false when absent). */
-  L24?: boolean;
-  /** Include the whole hierarchy below the value of dimension 69, which must be hierarchical (false when absent). */
-  L25?: boolean;
-  /** Include the whole hierarchy below the value of dimension 70, which must be hierarchical (false when absent). */
-  L26?: boolean;
-  /** Include the whole hierarchy below the value of dimension 71, which must be hierarchical (false when absent). */
-  L27?: boolean;
-  /** Include the whole hierarchy below the value of dimension 72, which must be hierarchical (false when absent). */
-  L28?: boolean;
-  /** Include the whole hierarchy below the value of dimension 73, which must be hierarchical (false when absent). */
-  L29?: boolean;
-  /** Include the whole hierarchy below the value of dimension 96, which must be hierarchical (false when absent). */
-  L30?: boolean;
-  /** Include the whole hierarchy below the value of dimension 97, which must be hierarchical (false when absent). */
-  L31?: boolean;
-  /** Include the whole hierarchy below the value of dimension 98, which must be hierarchical (false when absent). */
-  L32?: boolean;
-  /** Include the whole hierarchy below the value of dimension 99, which must be hierarchical (false when absent). */
-  L33?: boolean;
-  /** Include the whole hierarchy below the value of dimension 100, which must be hierarchical (false when absent). */
-  L34?: boolean;
-  /** Include the whole hierarchy below the value of dimension 101, which must be hierarchical (false when absent). */
-  L35?: boolean;
-  /** Include the whole hierarchy below the value of dimension 102, which must be hierarchical (false when absent). */
-  L36?: boolean;
-  /** Include the whole hierarchy below the value of dimension 103, which must be hierarchical (false when absent). */
-  L37?: boolean;
-  /** Include the whole hierarchy below the value of dimension 104, which must be hierarchical (false when absent). */
-  L38?: boolean;
-  /** Include the whole hierarchy below the value of dimension 105, which must be hierarchical (false when absent). */
-  L39?: boolean;
-  /** Include the whole hierarchy below the value of dimension 10, which must be hierarchical (false when absent). */
-  LA?: boolean;
-  /** Include the whole hierarchy below the value of dimension 11, which must be hierarchical (false when absent). */
-  LB?: boolean;
-  /** Include the whole hierarchy below the value of dimension 12, which must be hierarchical (false when absent). */
-  LC?: boolean;
-  /** Include the whole hierarchy below the value of dimension 13, which must be hierarchical (false when absent). */
-  LD?: boolean;
-  /** Include the whole hierarchy below the value of dimension 14, which must be hierarchical (false when absent). */
-  LE?: boolean;
-  /** Include the whole hierarchy below the value of dimension 15, which must be hierarchical (false when absent). */
-  LF?: boolean;
-  /** Include the whole hierarchy below the value of dimension 16, which must be hierarchical (false when absent). */
-  LG?: boolean;
-  /** Include the whole hierarchy below the value of dimension 17, which must be hierarchical (false when absent). */
-  LH?: boolean;
-  /** Include the whole hierarchy below the value of dimension 18, which must be hierarchical (false when absent). */
-  LI?: boolean;
-  /** Include the whole hierarchy below the value of dimension 19, which must be hierarchical (false when absent). */
-  LJ?: boolean;
-  /** Include the whole hierarchy below the value of dimension 20, which must be hierarchical (false when absent). */
-  LK?: boolean;
-  /** Include the whole hierarchy below the value of dimension 21, which must be hierarchical (false when absent). */
-  LL?: boolean;
-  /** Include the whole hierarchy below the value of dimension 22, which must be hierarchical (false when absent). */
-  LM?: boolean;
-  /** Include the whole hierarchy below the value of dimension 23, which must be hierarchical (false when absent). */
-  LN?: boolean;
-  /** Include the whole hierarchy below the value of dimension 24, which must be hierarchical (false when absent). */
-  LO?: boolean;
-  /** Include the whole hierarchy below the value of dimension 25, which must be hierarchical (false when absent). */
-  LP?: boolean;
-  /** Include the whole hierarchy below the value of dimension 26, which must be hierarchical (false when absent). */
-  LQ?: boolean;
-  /** Include the whole hierarchy below the value of dimension 27, which must be hierarchical (false when absent). */
-  LR?: boolean;
-  /** Include the whole hierarchy below the value of dimension 28, which must be hierarchical (false when absent). */
-  LS?: boolean;
-  /** Include the whole hierarchy below the value of dimension 29, which must be hierarchical (false when absent). */
-  LT?: boolean;
-  /** Include the whole hierarchy below the value of dimension 30, which must be hierarchical (false when absent). */
-  LU?: boolean;
-  /** Include the whole hierarchy below the value of dimension 31, which must be hierarchical (false when absent). */
-  LV?: boolean;
   /** Only owners whose risk score is above this one. */
   MinimalRiskScore?: number;
   /** Only owners whose OwnerLastModificationDateBinding value changed since this date (set both or neither). */
@@ -649,6 +1823,7 @@ export interface AccessCertificationOwnerFilterAttributes {
   /** Only owners carrying this risk. */
   TargetedRisk?: string;
 }
+export interface AccessCertificationOwnerFilterAttributes extends DimensionValues, DimensionHierarchies {}
 
 /** Puts properties of an entity type into access control property groups (their VisibilityGroup), whose values only the profiles granted the group may read. */
 export interface AccessControlEntityTypeAttributes {
@@ -845,6 +2020,31 @@ export interface AssignedProfileAttributes {
   User: string;
 }
 
+/** Decides automatically on assignments left in WorkflowState longer than HoursToWait, matched by Type's target and by their context (D<n>, L<n>). The most specific rule wins (role or resource type, then category, then policy); among equals, Decline. No identifier: the rule is known by its attributes. */
+export interface AutomationRuleAttributes {
+  /** Category targeted (with EntityType). */
+  Category?: string;
+  /** Composite role targeted. */
+  CompositeRole?: string;
+  /** Decision taken. Default: `Approve`. */
+  Decision: "Approve" | "Decline";
+  /** Entity type of the owners targeted: needed by Category and Policy rules, implied by role and resource type rules. */
+  EntityType?: string;
+  /** Hours since the assignment's last workflow state change before the decision is taken. Default: `-1`. */
+  HoursToWait: number;
+  /** Policy targeted (with EntityType), or that the rule belongs to. */
+  Policy?: string;
+  /** Resource type targeted. */
+  ResourceType?: string;
+  /** Single role targeted. */
+  SingleRole?: string;
+  /** What the rule targets. */
+  Type: "CompositeRole" | "SingleRole" | "ResourceType" | "Category" | "Policy";
+  /** Workflow state of the assignments decided on. Default: `None`. */
+  WorkflowState: "None" | "Found" | "Historic" | "Requested" | "CalculatedMissingParameters" | "PendingApproval" | "PendingApproval1" | "PendingApproval2" | "PendingApproval1Of3" | "PendingApproval2Of3" | "PendingApproval3Of3" | "Approved" | "Declined" | "Calculated" | "Inactive" | "Cancellation" | "Suggested" | "SuggestedAutomaticButWithValidation" | "AutomaticButWithValidation" | "ApprovedQuestioned" | "PendingApprovalRisk" | "Blocked" | "Prolonged" | "ApprovedRisk" | "GivenByRole";
+}
+export interface AutomationRuleAttributes extends DimensionValues, DimensionHierarchies {}
+
 /** A path of properties as the product stores it (UM_Bindings); the product derives bindings from the binding strings of other elements, and the reference documents neither its attributes nor those of its Property child. Accepted as written: its attributes are kept when idm-toolkit knows them (Path), others are warned about and ignored, and its children are not read. */
 export interface BindingAttributes {
   /** The path of properties, e.g. Directory_User:MainRecord.Organization (inferred from the product's storage). */
@@ -880,6 +2080,44 @@ export interface BuildRoleModelTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface BuildRoleModelTaskOverrideAttributes extends DisplayNames {}
+
+/** A group of roles and resource types (a tree through Parent), shown together in baskets and screens. */
+export interface CategoryAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Unique key of the category. */
+  Identifier: string;
+  /** Shown collapsed by default in permission lists (UI only). Default: `false`. */
+  IsCollapsed: boolean;
+  /** Parent category. */
+  Parent?: string;
+  /** Policy the category belongs to. */
+  Policy: string;
+}
+export interface CategoryAttributes extends DisplayNames, Descriptions {}
+
+/** An AutomationRule of Type Category (the typed form the vendor advises): it decides on the assignments of Category for EntityType's owners. */
+export interface CategoryAutomationRuleAttributes {
+  /** Category targeted (with EntityType). */
+  Category: string;
+  /** Composite role targeted. */
+  CompositeRole?: string;
+  /** Decision taken. Default: `Approve`. */
+  Decision: "Approve" | "Decline";
+  /** Entity type of the owners targeted: needed by Category and Policy rules, implied by role and resource type rules. */
+  EntityType: string;
+  /** Hours since the assignment's last workflow state change before the decision is taken. Default: `-1`. */
+  HoursToWait: number;
+  /** Policy targeted (with EntityType), or that the rule belongs to. */
+  Policy?: string;
+  /** Resource type targeted. */
+  ResourceType?: string;
+  /** Single role targeted. */
+  SingleRole?: string;
+  /** Workflow state of the assignments decided on. Default: `None`. */
+  WorkflowState: "None" | "Found" | "Historic" | "Requested" | "CalculatedMissingParameters" | "PendingApproval" | "PendingApproval1" | "PendingApproval2" | "PendingApproval1Of3" | "PendingApproval2Of3" | "PendingApproval3Of3" | "Approved" | "Declined" | "Calculated" | "Inactive" | "Cancellation" | "Suggested" | "SuggestedAutomaticButWithValidation" | "AutomaticButWithValidation" | "ApprovedQuestioned" | "PendingApprovalRisk" | "Blocked" | "Prolonged" | "ApprovedRisk" | "GivenByRole";
+}
+export interface CategoryAutomationRuleAttributes extends DimensionValues, DimensionHierarchies {}
 
 /** Deletes old job and task instances left InProgress (the job CleanDatabaseJob generates). Not run by idm-toolkit yet: idm history prune does this work. */
 export interface CleanDataBaseAttributes {
@@ -919,6 +2157,85 @@ export interface CleanDatabaseJobAttributes {
   JobIdentifier?: string;
 }
 export interface CleanDatabaseJobAttributes extends DisplayNames {}
+
+/** A business role that groups single roles (SingleRoleRule CompositeRole) and is assigned by hand or by CompositeRoleRules. R<n> makes dimension n a required parameter of an assignment. */
+export interface CompositeRoleAttributes {
+  /** Approvals a manual assignment of the role needs. Default: `None`. */
+  ApprovalWorkflowType: "None" | "One" | "Two" | "Three" | "ManualAssignmentNotAllowed";
+  /** Category the role belongs to. */
+  Category?: string;
+  /** Comment when approving a request. Default: `Inherited`. */
+  CommentActivationOnApproveInReview: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when declining a request. Default: `Inherited`. */
+  CommentActivationOnDeclineInReview: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when deleting a non-conforming assignment in reconciliation. Default: `Inherited`. */
+  CommentActivationOnDeleteGapInReconciliation: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when keeping a non-conforming assignment in reconciliation. Default: `Inherited`. */
+  CommentActivationOnKeepGapInReconciliation: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Entity type of the resources (identities) that can hold the role. */
+  EntityType: string;
+  /** Minutes a lost automatic assignment (lost through a rule change) is kept, pending review; absent means the policy's. */
+  GracePeriod?: number;
+  /** Shown in the basket's advanced view only (automatic assignments). Default: `false`. */
+  HideOnSimplifiedView: boolean;
+  /** Unique key of the composite role. */
+  Identifier: string;
+  /** Whether approval steps may be skipped. Default: `Inherited`. */
+  ImplicitApproval: "Inherited" | "Explicit" | "Implicit";
+  /** Whether manual assignments end with their context: Inherited (the policy's setting), ExplicitNotContextBoundByDefault, ExplicitContextBoundByDefault, Never, Always. The reference gives these names without their numbers, so any value is accepted as written. Default: `Inherited`. */
+  ManualAssignmentEndDateLockedToContextMode: string;
+  /** Minutes after which a manual assignment ends when it has no earlier end date; absent means the policy's, 0 means none (the policy's not applied). */
+  MaxDuration?: number;
+  /** Policy the role belongs to. */
+  Policy: string;
+  /** Whether an assignment of the role can be extended without approval. Default: `Inherited`. */
+  ProlongationWithoutApproval: "Inherited" | "Enabled" | "Disabled";
+  /** Labels for access certification filters, separated by ¤. */
+  Tags?: string;
+}
+export interface CompositeRoleAttributes extends DisplayNames, Descriptions, DimensionRequiredParameters {}
+
+/** An AutomationRule of Type CompositeRole (the typed form the vendor advises): it decides on the assignments of CompositeRole. */
+export interface CompositeRoleAutomationRuleAttributes {
+  /** Category targeted (with EntityType). */
+  Category?: string;
+  /** Composite role targeted. */
+  CompositeRole: string;
+  /** Decision taken. Default: `Approve`. */
+  Decision: "Approve" | "Decline";
+  /** Entity type of the owners targeted: needed by Category and Policy rules, implied by role and resource type rules. */
+  EntityType?: string;
+  /** Hours since the assignment's last workflow state change before the decision is taken. Default: `-1`. */
+  HoursToWait: number;
+  /** Policy targeted (with EntityType), or that the rule belongs to. */
+  Policy?: string;
+  /** Resource type targeted. */
+  ResourceType?: string;
+  /** Single role targeted. */
+  SingleRole?: string;
+  /** Workflow state of the assignments decided on. Default: `None`. */
+  WorkflowState: "None" | "Found" | "Historic" | "Requested" | "CalculatedMissingParameters" | "PendingApproval" | "PendingApproval1" | "PendingApproval2" | "PendingApproval1Of3" | "PendingApproval2Of3" | "PendingApproval3Of3" | "Approved" | "Declined" | "Calculated" | "Inactive" | "Cancellation" | "Suggested" | "SuggestedAutomaticButWithValidation" | "AutomaticButWithValidation" | "ApprovedQuestioned" | "PendingApprovalRisk" | "Blocked" | "Prolonged" | "ApprovedRisk" | "GivenByRole";
+}
+export interface CompositeRoleAutomationRuleAttributes extends DimensionValues, DimensionHierarchies {}
+
+/** Assigns (or with IsDenied forbids) the composite role Role to the owners whose context matches every D<n> criterion (L<n>: or a descendant of it), and who hold ParentRole when it is set. No identifier: the rule is known by its attributes, and changing one replaces the rule. */
+export interface CompositeRoleRuleAttributes {
+  /** Forbids the role instead of granting it. Default: `false`. */
+  IsDenied: boolean;
+  /** Composite role the owner must already hold. */
+  ParentRole?: string;
+  /** Policy the rule belongs to. */
+  Policy: string;
+  /** Strength of the rule: the smaller, the stronger; a stronger rule overrides a weaker deny rule. Default: `0`. */
+  Priority: number;
+  /** The composite role the rule assigns. */
+  Role: string;
+  /** Kind of rule. Default: `Required`. */
+  Type: "Required" | "RequestedAutomatically" | "Suggested";
+}
+export interface CompositeRoleRuleAttributes extends DimensionValues, DimensionHierarchies {}
 
 /** Precomputes the correlation keys of the resources of the listed (or all) entity types into UP_ResourceCorrelationKeys, for ComputeRoleModelTask to bind accounts to identities. */
 export interface ComputeCorrelationKeysTaskAttributes {
@@ -1203,6 +2520,52 @@ export interface ConnectorAttributes {
   MaxPercentageUpdatedLines: number;
 }
 export interface ConnectorAttributes extends DisplayNames {}
+
+/** A context as the role model computes it (dimension values D<n>, Automatic). Documented by the reference, not written by hand in practice; accepted as written. */
+export interface ContextAttributes {
+  /** The context serves automatic assignments. Default: `false`. */
+  Automatic: boolean;
+}
+export interface ContextAttributes extends DimensionValues {}
+
+/** Builds the contexts of the owners of SourceEntityType: sets of dimension values (B<n> bindings, from the context resources) with validity dates, which the rules are matched against. */
+export interface ContextRuleAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** C# boolean on a context resource: true gives it no context at all (drafts, leavers). */
+  ExcludeExpression?: string;
+  /** Unique key of the context rule. */
+  Identifier: string;
+  /** Role mining: the fewest identities a generated rule must apply to. Default: `0`. */
+  MinIdentitiesCount: number;
+  /** Policy the rule belongs to. */
+  Policy: string;
+  /** Role mining: share of identities, in the smallest dimension values, grouped as one "Others" value. Default: `0`. */
+  ReductionOutlierPercentage: number;
+  /** Binding of the property compared with ResourceCertificationComparisonValue to choose the resources that go into certification campaigns (set the three together). */
+  ResourceCertificationComparisonBinding?: string;
+  /** Operator of that comparison (a QueryComparisonOperator such as Equal; the reference does not give their numbers, so it is kept as written). */
+  ResourceCertificationComparisonOperator?: string;
+  /** Value of that comparison. */
+  ResourceCertificationComparisonValue?: string;
+  /** Binding, from SourceEntityType, of the resources that carry the contexts (e.g. Records); or ResourcesExpression. */
+  ResourcesBinding?: string;
+  /** Binding of the date that ends a context (ignored with record sections); or ResourcesEndExpression. */
+  ResourcesEndBinding?: string;
+  /** Expression of the date that ends a context. */
+  ResourcesEndExpression?: string;
+  /** Expression, on SourceEntityType, of the resources that carry the contexts. */
+  ResourcesExpression?: string;
+  /** Binding of the date that starts a context (ignored with record sections); or ResourcesStartExpression. */
+  ResourcesStartBinding?: string;
+  /** Expression of the date that starts a context. */
+  ResourcesStartExpression?: string;
+  /** How the identity's risk scores add up to its score. */
+  RiskFactorType?: "None" | "Max" | "Average";
+  /** Entity type of the owners whose contexts the rule builds. */
+  SourceEntityType: string;
+}
+export interface ContextRuleAttributes extends DisplayNames, DimensionBindings {}
 
 /** Generates the access certification job, scheduled every 15 minutes. */
 export interface CreateAccessCertificationJobAttributes {
@@ -1794,6 +3157,25 @@ export interface DeployConfigurationTaskOverrideAttributes {
 }
 export interface DeployConfigurationTaskOverrideAttributes extends DisplayNames {}
 
+/** An entity type used as an organizational criterion of the role model: rules and contexts hold its values in the column ColumnMapping (D<n>, L<n>, B<n>…, n in base32hex). */
+export interface DimensionAttributes {
+  /** Column of the dimension in the role model's rules and contexts, 0 to 127: its base32hex spelling is the suffix of D, L, B, R and P attributes (10 gives DA). */
+  ColumnMapping: number;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Entity type of the dimension's values. */
+  EntityType: string;
+  /** Unique key of the dimension. */
+  Identifier: string;
+  /** Role mining never uses the dimension as a criterion. Default: `false`. */
+  IsExcludedFromRoleMining: boolean;
+  /** Values form a tree through ParentProperty: a rule's L<n>="true" also matches the descendants of its value. Needs ParentProperty. Default: `false`. */
+  IsHierarchical: boolean;
+  /** Navigation property of EntityType (to itself) that forms the tree of a hierarchical dimension, e.g. Parent. */
+  ParentProperty?: string;
+}
+export interface DimensionAttributes extends DisplayNames {}
+
 /** Links two navigation properties, one on each side (both may be on the same entity type): Property1 and Property2 are each other's inverse. */
 export interface EntityAssociationAttributes {
   /** Label in language 1 (required on tasks and jobs). */
@@ -2133,6 +3515,22 @@ export interface GetRoleMiningTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface GetRoleMiningTaskOverrideAttributes extends DisplayNames {}
+
+/** Derives indirect permissions: the memberships of Property, followed through a corresponding resource in another system (Correspondence, CorrespondenceMembershipProperty) and the entitlements they give (Entitlement). No identifier: the rule is known by its attributes, and changing one replaces the rule. */
+export interface IndirectResourceRuleAttributes {
+  /** Property linking the resource to the same object in another system. */
+  Correspondence?: string;
+  /** Membership property of the corresponding resource. */
+  CorrespondenceMembershipProperty?: string;
+  /** Property holding the entitlements the groups give, when membership itself is not the entitlement. */
+  Entitlement?: string;
+  /** Policy of the rule (not documented for this rule; accepted). */
+  Policy?: string;
+  /** Membership property of the resource type's targets (the groups a resource belongs to). */
+  Property: string;
+  /** Resource type the rule applies to. */
+  ResourceType: string;
+}
 
 /** Issues one HTTP call to a relative REST endpoint of the server, authenticated as OpenIdClient. Generic escape hatch with no fixed place in the pipeline. */
 export interface InvokeApiTaskAttributes {
@@ -2520,6 +3918,36 @@ export interface ManualProvisioningNotificationAttributes {
   TitleExpression?: string;
 }
 
+/** Role mining (GetRoleMiningTask): analyses the existing assignments of EntityType's owners and generates SingleRoleRules into RulePolicy (whose existing rules are replaced). No identifier: the rule is known by its attributes, and changing one replaces the rule. */
+export interface MiningRuleAttributes {
+  /** Category of the roles analysed. */
+  Category?: string;
+  /** Entity type of the owners analysed. */
+  EntityType: string;
+  /** Roles this rule matches are skipped by the following mining rules. Default: `false`. */
+  ExcludeRole: boolean;
+  /** Most false positives allowed, in percent (the vendor advises about 1). Default: `0`. */
+  FalsePositiveMaxPercentage: number;
+  /** Analyse the roles that need two approvals. Default: `true`. */
+  IncludeDoubleValidation: boolean;
+  /** Analyse the roles that need no approval. Default: `true`. */
+  IncludeNoValidation: boolean;
+  /** Analyse the roles that need one approval. Default: `true`. */
+  IncludeSimpleValidation: boolean;
+  /** Analyse the roles that need three approvals. Default: `true`. */
+  IncludeTripleValidation: boolean;
+  /** Policy the mining rule belongs to. */
+  Policy: string;
+  /** Least precision of a generated rule, in percent (the vendor advises about 99.5). Default: `100`. */
+  PrecisionMinPercentage: number;
+  /** Mining rules apply in descending priority; a role that already got rules from an earlier one is skipped. Default: `0`. */
+  Priority: number;
+  /** Policy of the generated single role rules (use one of its own: its rules are replaced). */
+  RulePolicy?: string;
+  /** Kind of the generated rules. Default: `Required`. */
+  RuleType: "Required" | "RequestedAutomatically" | "Suggested";
+}
+
 /** A custom notification that SendNotificationsTask sends, one per owner that QueryFilterExpression selects, to the addresses RecipientMailBinding gives, built from a Razor template. */
 export interface NotificationAttributes {
   /** Stylesheet of the mail, relative to the configuration folder and inside it (needed for a custom notification). */
@@ -2639,6 +4067,62 @@ export interface PasswordTestsSettingAttributes {
   PasswordRegex?: string;
 }
 
+/** A sub-part of the role model: every Category, SingleRole, CompositeRole, ResourceType, rule and Risk belongs to one. At least one policy must exist. */
+export interface PolicyAttributes {
+  /** Comment when approving a role request of this policy. Default: `Optional`. */
+  CommentActivationOnApproveInReview: "Disabled" | "Optional" | "Required";
+  /** Comment when declining a role request of this policy. Default: `Required`. */
+  CommentActivationOnDeclineInReview: "Disabled" | "Optional" | "Required";
+  /** Comment when deleting a non-conforming assignment of this policy in reconciliation. Default: `Optional`. */
+  CommentActivationOnDeleteGapInReconciliation: "Disabled" | "Optional" | "Required";
+  /** Comment when keeping a non-conforming assignment of this policy in reconciliation. Default: `Required`. */
+  CommentActivationOnKeepGapInReconciliation: "Disabled" | "Optional" | "Required";
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Minutes a lost automatic entitlement (lost through a rule change) is kept, pending review. Roles may override it. Default: `0`. */
+  GracePeriod: number;
+  /** Skip the approval steps when the requester holds the review rights. Roles and resource types may override it. Default: `false`. */
+  HasImplicitApproval: boolean;
+  /** Unique key of the policy. */
+  Identifier: string;
+  /** The policy's roles are managed outside Identity Manager, which never creates, updates nor deletes them. Default: `false`. */
+  IsExternal: boolean;
+  /** The policy provisions: its assignments give provisioning orders. Default: `false`. */
+  IsProvisioningEnabled: boolean;
+  /** The policy can be simulated. Default: `false`. */
+  IsSimulationEnabled: boolean;
+  /** Whether manual assignments end with their context. Default: `ExplicitNotContextBoundByDefault`. */
+  ManualAssignmentEndDateLockedToContextMode: "ExplicitNotContextBoundByDefault" | "ExplicitContextBoundByDefault" | "Never" | "Always";
+  /** Minutes after which an assignment of this policy ends when it has no earlier end date (0 = no limit). Only assignments made after it is set. Default: `0`. */
+  MaxDuration: number;
+  /** The policy's roles can be extended without approval. Default: `false`. */
+  ProlongationWithoutApproval: boolean;
+}
+export interface PolicyAttributes extends DisplayNames, DimensionValues {}
+
+/** An AutomationRule of Type Policy (the typed form the vendor advises): it decides on the assignments of Policy for EntityType's owners. */
+export interface PolicyAutomationRuleAttributes {
+  /** Category targeted (with EntityType). */
+  Category?: string;
+  /** Composite role targeted. */
+  CompositeRole?: string;
+  /** Decision taken. Default: `Approve`. */
+  Decision: "Approve" | "Decline";
+  /** Entity type of the owners targeted: needed by Category and Policy rules, implied by role and resource type rules. */
+  EntityType: string;
+  /** Hours since the assignment's last workflow state change before the decision is taken. Default: `-1`. */
+  HoursToWait: number;
+  /** Policy targeted (with EntityType), or that the rule belongs to. */
+  Policy: string;
+  /** Resource type targeted. */
+  ResourceType?: string;
+  /** Single role targeted. */
+  SingleRole?: string;
+  /** Workflow state of the assignments decided on. Default: `None`. */
+  WorkflowState: "None" | "Found" | "Historic" | "Requested" | "CalculatedMissingParameters" | "PendingApproval" | "PendingApproval1" | "PendingApproval2" | "PendingApproval1Of3" | "PendingApproval2Of3" | "PendingApproval3Of3" | "Approved" | "Declined" | "Calculated" | "Inactive" | "Cancellation" | "Suggested" | "SuggestedAutomaticButWithValidation" | "AutomaticButWithValidation" | "ApprovedQuestioned" | "PendingApprovalRisk" | "Blocked" | "Prolonged" | "ApprovedRisk" | "GivenByRole";
+}
+export interface PolicyAutomationRuleAttributes extends DimensionValues, DimensionHierarchies {}
+
 /** Cleanses and sorts the exported CSV files of a connector, computes deltas in incremental mode and uploads the result to the server for SynchronizeTask (step 2 of Export -> PrepareSynchronization -> Synchronize). */
 export interface PrepareSynchronizationTaskAttributes {
   /** Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent. */
@@ -2740,262 +4224,6 @@ export interface ProfileContextAttributes {
   Category?: string;
   /** Composite role the scope is restricted to. */
   CompositeRole?: string;
-  /** Value of dimension 0: the key of a resource of the dimension's entity type. */
-  D0?: string;
-  /** Value of dimension 1: the key of a resource of the dimension's entity type. */
-  D1?: string;
-  /** Value of dimension 42: the key of a resource of the dimension's entity type. */
-  D1A?: string;
-  /** Value of dimension 43: the key of a resource of the dimension's entity type. */
-  D1B?: string;
-  /** Value of dimension 44: the key of a resource of the dimension's entity type. */
-  D1C?: string;
-  /** Value of dimension 45: the key of a resource of the dimension's entity type. */
-  D1D?: string;
-  /** Value of dimension 46: the key of a resource of the dimension's entity type. */
-  D1E?: string;
-  /** Value of dimension 47: the key of a resource of the dimension's entity type. */
-  D1F?: string;
-  /** Value of dimension 48: the key of a resource of the dimension's entity type. */
-  D1G?: string;
-  /** Value of dimension 49: the key of a resource of the dimension's entity type. */
-  D1H?: string;
-  /** Value of dimension 50: the key of a resource of the dimension's entity type. */
-  D1I?: string;
-  /** Value of dimension 51: the key of a resource of the dimension's entity type. */
-  D1J?: string;
-  /** Value of dimension 52: the key of a resource of the dimension's entity type. */
-  D1K?: string;
-  /** Value of dimension 53: the key of a resource of the dimension's entity type. */
-  D1L?: string;
-  /** Value of dimension 54: the key of a resource of the dimension's entity type. */
-  D1M?: string;
-  /** Value of dimension 55: the key of a resource of the dimension's entity type. */
-  D1N?: string;
-  /** Value of dimension 56: the key of a resource of the dimension's entity type. */
-  D1O?: string;
-  /** Value of dimension 57: the key of a resource of the dimension's entity type. */
-  D1P?: string;
-  /** Value of dimension 58: the key of a resource of the dimension's entity type. */
-  D1Q?: string;
-  /** Value of dimension 59: the key of a resource of the dimension's entity type. */
-  D1R?: string;
-  /** Value of dimension 60: the key of a resource of the dimension's entity type. */
-  D1S?: string;
-  /** Value of dimension 61: the key of a resource of the dimension's entity type. */
-  D1T?: string;
-  /** Value of dimension 62: the key of a resource of the dimension's entity type. */
-  D1U?: string;
-  /** Value of dimension 63: the key of a resource of the dimension's entity type. */
-  D1V?: string;
-  /** Value of dimension 2: the key of a resource of the dimension's entity type. */
-  D2?: string;
-  /** Value of dimension 74: the key of a resource of the dimension's entity type. */
-  D2A?: string;
-  /** Value of dimension 75: the key of a resource of the dimension's entity type. */
-  D2B?: string;
-  /** Value of dimension 76: the key of a resource of the dimension's entity type. */
-  D2C?: string;
-  /** Value of dimension 77: the key of a resource of the dimension's entity type. */
-  D2D?: string;
-  /** Value of dimension 78: the key of a resource of the dimension's entity type. */
-  D2E?: string;
-  /** Value of dimension 79: the key of a resource of the dimension's entity type. */
-  D2F?: string;
-  /** Value of dimension 80: the key of a resource of the dimension's entity type. */
-  D2G?: string;
-  /** Value of dimension 81: the key of a resource of the dimension's entity type. */
-  D2H?: string;
-  /** Value of dimension 82: the key of a resource of the dimension's entity type. */
-  D2I?: string;
-  /** Value of dimension 83: the key of a resource of the dimension's entity type. */
-  D2J?: string;
-  /** Value of dimension 84: the key of a resource of the dimension's entity type. */
-  D2K?: string;
-  /** Value of dimension 85: the key of a resource of the dimension's entity type. */
-  D2L?: string;
-  /** Value of dimension 86: the key of a resource of the dimension's entity type. */
-  D2M?: string;
-  /** Value of dimension 87: the key of a resource of the dimension's entity type. */
-  D2N?: string;
-  /** Value of dimension 88: the key of a resource of the dimension's entity type. */
-  D2O?: string;
-  /** Value of dimension 89: the key of a resource of the dimension's entity type. */
-  D2P?: string;
-  /** Value of dimension 90: the key of a resource of the dimension's entity type. */
-  D2Q?: string;
-  /** Value of dimension 91: the key of a resource of the dimension's entity type. */
-  D2R?: string;
-  /** Value of dimension 92: the key of a resource of the dimension's entity type. */
-  D2S?: string;
-  /** Value of dimension 93: the key of a resource of the dimension's entity type. */
-  D2T?: string;
-  /** Value of dimension 94: the key of a resource of the dimension's entity type. */
-  D2U?: string;
-  /** Value of dimension 95: the key of a resource of the dimension's entity type. */
-  D2V?: string;
-  /** Value of dimension 3: the key of a resource of the dimension's entity type. */
-  D3?: string;
-  /** Value of dimension 106: the key of a resource of the dimension's entity type. */
-  D3A?: string;
-  /** Value of dimension 107: the key of a resource of the dimension's entity type. */
-  D3B?: string;
-  /** Value of dimension 108: the key of a resource of the dimension's entity type. */
-  D3C?: string;
-  /** Value of dimension 109: the key of a resource of the dimension's entity type. */
-  D3D?: string;
-  /** Value of dimension 110: the key of a resource of the dimension's entity type. */
-  D3E?: string;
-  /** Value of dimension 111: the key of a resource of the dimension's entity type. */
-  D3F?: string;
-  /** Value of dimension 112: the key of a resource of the dimension's entity type. */
-  D3G?: string;
-  /** Value of dimension 113: the key of a resource of the dimension's entity type. */
-  D3H?: string;
-  /** Value of dimension 114: the key of a resource of the dimension's entity type. */
-  D3I?: string;
-  /** Value of dimension 115: the key of a resource of the dimension's entity type. */
-  D3J?: string;
-  /** Value of dimension 116: the key of a resource of the dimension's entity type. */
-  D3K?: string;
-  /** Value of dimension 117: the key of a resource of the dimension's entity type. */
-  D3L?: string;
-  /** Value of dimension 118: the key of a resource of the dimension's entity type. */
-  D3M?: string;
-  /** Value of dimension 119: the key of a resource of the dimension's entity type. */
-  D3N?: string;
-  /** Value of dimension 120: the key of a resource of the dimension's entity type. */
-  D3O?: string;
-  /** Value of dimension 121: the key of a resource of the dimension's entity type. */
-  D3P?: string;
-  /** Value of dimension 122: the key of a resource of the dimension's entity type. */
-  D3Q?: string;
-  /** Value of dimension 123: the key of a resource of the dimension's entity type. */
-  D3R?: string;
-  /** Value of dimension 124: the key of a resource of the dimension's entity type. */
-  D3S?: string;
-  /** Value of dimension 125: the key of a resource of the dimension's entity type. */
-  D3T?: string;
-  /** Value of dimension 126: the key of a resource of the dimension's entity type. */
-  D3U?: string;
-  /** Value of dimension 127: the key of a resource of the dimension's entity type. */
-  D3V?: string;
-  /** Value of dimension 4: the key of a resource of the dimension's entity type. */
-  D4?: string;
-  /** Value of dimension 5: the key of a resource of the dimension's entity type. */
-  D5?: string;
-  /** Value of dimension 6: the key of a resource of the dimension's entity type. */
-  D6?: string;
-  /** Value of dimension 7: the key of a resource of the dimension's entity type. */
-  D7?: string;
-  /** Value of dimension 8: the key of a resource of the dimension's entity type. */
-  D8?: string;
-  /** Value of dimension 9: the key of a resource of the dimension's entity type. */
-  D9?: string;
-  /** Value of dimension 32: the key of a resource of the dimension's entity type. */
-  D10?: string;
-  /** Value of dimension 33: the key of a resource of the dimension's entity type. */
-  D11?: string;
-  /** Value of dimension 34: the key of a resource of the dimension's entity type. */
-  D12?: string;
-  /** Value of dimension 35: the key of a resource of the dimension's entity type. */
-  D13?: string;
-  /** Value of dimension 36: the key of a resource of the dimension's entity type. */
-  D14?: string;
-  /** Value of dimension 37: the key of a resource of the dimension's entity type. */
-  D15?: string;
-  /** Value of dimension 38: the key of a resource of the dimension's entity type. */
-  D16?: string;
-  /** Value of dimension 39: the key of a resource of the dimension's entity type. */
-  D17?: string;
-  /** Value of dimension 40: the key of a resource of the dimension's entity type. */
-  D18?: string;
-  /** Value of dimension 41: the key of a resource of the dimension's entity type. */
-  D19?: string;
-  /** Value of dimension 64: the key of a resource of the dimension's entity type. */
-  D20?: string;
-  /** Value of dimension 65: the key of a resource of the dimension's entity type. */
-  D21?: string;
-  /** Value of dimension 66: the key of a resource of the dimension's entity type. */
-  D22?: string;
-  /** Value of dimension 67: the key of a resource of the dimension's entity type. */
-  D23?: string;
-  /** Value of dimension 68: the key of a resource of the dimension's entity type. */
-  D24?: string;
-  /** Value of dimension 69: the key of a resource of the dimension's entity type. */
-  D25?: string;
-  /** Value of dimension 70: the key of a resource of the dimension's entity type. */
-  D26?: string;
-  /** Value of dimension 71: the key of a resource of the dimension's entity type. */
-  D27?: string;
-  /** Value of dimension 72: the key of a resource of the dimension's entity type. */
-  D28?: string;
-  /** Value of dimension 73: the key of a resource of the dimension's entity type. */
-  D29?: string;
-  /** Value of dimension 96: the key of a resource of the dimension's entity type. */
-  D30?: string;
-  /** Value of dimension 97: the key of a resource of the dimension's entity type. */
-  D31?: string;
-  /** Value of dimension 98: the key of a resource of the dimension's entity type. */
-  D32?: string;
-  /** Value of dimension 99: the key of a resource of the dimension's entity type. */
-  D33?: string;
-  /** Value of dimension 100: the key of a resource of the dimension's entity type. */
-  D34?: string;
-  /** Value of dimension 101: the key of a resource of the dimension's entity type. */
-  D35?: string;
-  /** Value of dimension 102: the key of a resource of the dimension's entity type. */
-  D36?: string;
-  /** Value of dimension 103: the key of a resource of the dimension's entity type. */
-  D37?: string;
-  /** Value of dimension 104: the key of a resource of the dimension's entity type. */
-  D38?: string;
-  /** Value of dimension 105: the key of a resource of the dimension's entity type. */
-  D39?: string;
-  /** Value of dimension 10: the key of a resource of the dimension's entity type. */
-  DA?: string;
-  /** Value of dimension 11: the key of a resource of the dimension's entity type. */
-  DB?: string;
-  /** Value of dimension 12: the key of a resource of the dimension's entity type. */
-  DC?: string;
-  /** Value of dimension 13: the key of a resource of the dimension's entity type. */
-  DD?: string;
-  /** Value of dimension 14: the key of a resource of the dimension's entity type. */
-  DE?: string;
-  /** Value of dimension 15: the key of a resource of the dimension's entity type. */
-  DF?: string;
-  /** Value of dimension 16: the key of a resource of the dimension's entity type. */
-  DG?: string;
-  /** Value of dimension 17: the key of a resource of the dimension's entity type. */
-  DH?: string;
-  /** Value of dimension 18: the key of a resource of the dimension's entity type. */
-  DI?: string;
-  /** Value of dimension 19: the key of a resource of the dimension's entity type. */
-  DJ?: string;
-  /** Value of dimension 20: the key of a resource of the dimension's entity type. */
-  DK?: string;
-  /** Value of dimension 21: the key of a resource of the dimension's entity type. */
-  DL?: string;
-  /** Value of dimension 22: the key of a resource of the dimension's entity type. */
-  DM?: string;
-  /** Value of dimension 23: the key of a resource of the dimension's entity type. */
-  DN?: string;
-  /** Value of dimension 24: the key of a resource of the dimension's entity type. */
-  DO?: string;
-  /** Value of dimension 25: the key of a resource of the dimension's entity type. */
-  DP?: string;
-  /** Value of dimension 26: the key of a resource of the dimension's entity type. */
-  DQ?: string;
-  /** Value of dimension 27: the key of a resource of the dimension's entity type. */
-  DR?: string;
-  /** Value of dimension 28: the key of a resource of the dimension's entity type. */
-  DS?: string;
-  /** Value of dimension 29: the key of a resource of the dimension's entity type. */
-  DT?: string;
-  /** Value of dimension 30: the key of a resource of the dimension's entity type. */
-  DU?: string;
-  /** Value of dimension 31: the key of a resource of the dimension's entity type. */
-  DV?: string;
   /** Fixed row id, -2 or less, so that a deploy does not renumber the context. */
   Id?: number;
   /** Made by SetInternalUserProfilesTask (profile rules), not by hand. Default: `false`. */
@@ -3005,6 +4233,7 @@ export interface ProfileContextAttributes {
   /** Single role the scope is restricted to. */
   SingleRole?: string;
 }
+export interface ProfileContextAttributes extends DimensionValues {}
 
 /** Where profile rules are evaluated: on the owners of the assigned resource types of ResourceType (or on EntityType directly), optionally through SubBinding and RootBinding. SetInternalUserProfilesTask gives the profiles of its ProfileRule children. */
 export interface ProfileRuleContextAttributes {
@@ -3022,262 +4251,6 @@ export interface ProfileRuleContextAttributes {
 
 /** Gives (or denies) Profile to the users the expressions accept, in a context whose dimension values the B0…B3V bindings give. Some reference examples write Dimension0Binding for B0: the product's attribute is B0, and the error says so. */
 export interface ProfileRuleContextProfileRuleAttributes {
-  /** Binding, from the evaluated resource, that gives the value of dimension 0. */
-  B0?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 1. */
-  B1?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 42. */
-  B1A?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 43. */
-  B1B?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 44. */
-  B1C?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 45. */
-  B1D?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 46. */
-  B1E?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 47. */
-  B1F?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 48. */
-  B1G?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 49. */
-  B1H?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 50. */
-  B1I?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 51. */
-  B1J?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 52. */
-  B1K?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 53. */
-  B1L?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 54. */
-  B1M?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 55. */
-  B1N?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 56. */
-  B1O?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 57. */
-  B1P?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 58. */
-  B1Q?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 59. */
-  B1R?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 60. */
-  B1S?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 61. */
-  B1T?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 62. */
-  B1U?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 63. */
-  B1V?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 2. */
-  B2?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 74. */
-  B2A?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 75. */
-  B2B?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 76. */
-  B2C?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 77. */
-  B2D?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 78. */
-  B2E?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 79. */
-  B2F?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 80. */
-  B2G?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 81. */
-  B2H?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 82. */
-  B2I?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 83. */
-  B2J?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 84. */
-  B2K?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 85. */
-  B2L?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 86. */
-  B2M?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 87. */
-  B2N?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 88. */
-  B2O?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 89. */
-  B2P?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 90. */
-  B2Q?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 91. */
-  B2R?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 92. */
-  B2S?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 93. */
-  B2T?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 94. */
-  B2U?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 95. */
-  B2V?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 3. */
-  B3?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 106. */
-  B3A?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 107. */
-  B3B?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 108. */
-  B3C?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 109. */
-  B3D?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 110. */
-  B3E?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 111. */
-  B3F?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 112. */
-  B3G?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 113. */
-  B3H?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 114. */
-  B3I?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 115. */
-  B3J?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 116. */
-  B3K?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 117. */
-  B3L?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 118. */
-  B3M?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 119. */
-  B3N?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 120. */
-  B3O?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 121. */
-  B3P?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 122. */
-  B3Q?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 123. */
-  B3R?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 124. */
-  B3S?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 125. */
-  B3T?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 126. */
-  B3U?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 127. */
-  B3V?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 4. */
-  B4?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 5. */
-  B5?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 6. */
-  B6?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 7. */
-  B7?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 8. */
-  B8?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 9. */
-  B9?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 32. */
-  B10?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 33. */
-  B11?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 34. */
-  B12?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 35. */
-  B13?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 36. */
-  B14?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 37. */
-  B15?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 38. */
-  B16?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 39. */
-  B17?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 40. */
-  B18?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 41. */
-  B19?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 64. */
-  B20?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 65. */
-  B21?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 66. */
-  B22?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 67. */
-  B23?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 68. */
-  B24?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 69. */
-  B25?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 70. */
-  B26?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 71. */
-  B27?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 72. */
-  B28?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 73. */
-  B29?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 96. */
-  B30?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 97. */
-  B31?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 98. */
-  B32?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 99. */
-  B33?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 100. */
-  B34?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 101. */
-  B35?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 102. */
-  B36?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 103. */
-  B37?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 104. */
-  B38?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 105. */
-  B39?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 10. */
-  BA?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 11. */
-  BB?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 12. */
-  BC?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 13. */
-  BD?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 14. */
-  BE?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 15. */
-  BF?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 16. */
-  BG?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 17. */
-  BH?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 18. */
-  BI?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 19. */
-  BJ?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 20. */
-  BK?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 21. */
-  BL?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 22. */
-  BM?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 23. */
-  BN?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 24. */
-  BO?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 25. */
-  BP?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 26. */
-  BQ?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 27. */
-  BR?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 28. */
-  BS?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 29. */
-  BT?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 30. */
-  BU?: string;
-  /** Binding, from the evaluated resource, that gives the value of dimension 31. */
-  BV?: string;
   /** The profile is denied, not given, when the rule matches. Default: `false`. */
   IsDenied: boolean;
   /** Profile given when the rule matches. */
@@ -3287,6 +4260,7 @@ export interface ProfileRuleContextProfileRuleAttributes {
   /** C# predicate on each resource SubBinding reaches. */
   SubExpression?: string;
 }
+export interface ProfileRuleContextProfileRuleAttributes extends DimensionBindings {}
 
 /** Reminder of the native notification about provisioning orders to review, sent to those who have not acted after ReminderInterval minutes. */
 export interface ProvisioningReviewNotificationAttributes {
@@ -3302,6 +4276,45 @@ export interface ProvisioningReviewNotificationAttributes {
   ReminderInterval: number;
   /** C# expression for the subject: read by 6.x versions, ignored by the current product (use the templates). */
   TitleExpression?: string;
+}
+
+/** A section of the records of SourceEntityType (personal data, contract, position): its Property children change together, over the dates StartProperty–EndProperty, so that an identity may hold several contexts. The default section lists no property. */
+export interface RecordSectionAttributes {
+  /** Dates of a section whose start or end is empty. Default: `None`. */
+  BoundaryKind: "None" | "Kept";
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Date property of ResourceEntityType that ends the section's validity (not a computed property). */
+  EndProperty?: string;
+  /** Threshold of SortKeyExpression: the section's values may be extended into a gap only from records whose sort key is higher (ordinal comparison). */
+  ExtendedSortKey?: string;
+  /** Whether the section's values may be extended into a period where it has none. Default: `Default`. */
+  ExtensionKind: "Default" | "None";
+  /** Unique key of the section. */
+  Identifier: string;
+  /** Expression of a key that tells apart simultaneous instances of the section (two positions held at once). */
+  InstanceKeyExpression?: string;
+  /** The section's dates are the identity's validity period (by default the section without properties). Default: `false`. */
+  IsDefaultBoundariesSection: boolean;
+  /** Entity type of the records (e.g. Directory_UserRecord). */
+  ResourceEntityType: string;
+  /** Expression of a per-record priority (ordinal), compared with ExtendedSortKey. */
+  SortKeyExpression?: string;
+  /** Entity type of the identities the records belong to. */
+  SourceEntityType: string;
+  /** Date property of ResourceEntityType that starts the section's validity (not a computed property). */
+  StartProperty?: string;
+}
+export interface RecordSectionAttributes extends DisplayNames {}
+
+/** A property of the section's ResourceEntityType that belongs to the section. */
+export interface RecordSectionPropertyAttributes {
+  /** Whether the value may be extended into a period where the section has none (only when the section may be). Default: `Default`. */
+  ExtensionKind: "Default" | "None";
+  /** Leaves the property out of the section (in the default section: properties always different between records). Default: `false`. */
+  IsExcluded: boolean;
+  /** Property of the section's ResourceEntityType. */
+  Property: string;
 }
 
 /** Refreshes the schema of the connector's connections (the connector page's task that CreateConnectorsJobs generates). */
@@ -3379,331 +4392,349 @@ export interface ResetValidFromTaskOverrideAttributes extends DisplayNames {}
 
 /** A resource written in the configuration (small reference tables: titles, categories): its entity type, a fixed Id, and its values by storage column (C0…C3V scalars, I40…I4O mono-valued navigations), as the entity type's TargetColumnIndex places them. */
 export interface ResourceAttributes {
-  /** Value of the scalar property stored in column 0 (its TargetColumnIndex). */
-  C0?: string;
-  /** Value of the scalar property stored in column 1 (its TargetColumnIndex). */
-  C1?: string;
-  /** Value of the scalar property stored in column 42 (its TargetColumnIndex). */
-  C1A?: string;
-  /** Value of the scalar property stored in column 43 (its TargetColumnIndex). */
-  C1B?: string;
-  /** Value of the scalar property stored in column 44 (its TargetColumnIndex). */
-  C1C?: string;
-  /** Value of the scalar property stored in column 45 (its TargetColumnIndex). */
-  C1D?: string;
-  /** Value of the scalar property stored in column 46 (its TargetColumnIndex). */
-  C1E?: string;
-  /** Value of the scalar property stored in column 47 (its TargetColumnIndex). */
-  C1F?: string;
-  /** Value of the scalar property stored in column 48 (its TargetColumnIndex). */
-  C1G?: string;
-  /** Value of the scalar property stored in column 49 (its TargetColumnIndex). */
-  C1H?: string;
-  /** Value of the scalar property stored in column 50 (its TargetColumnIndex). */
-  C1I?: string;
-  /** Value of the scalar property stored in column 51 (its TargetColumnIndex). */
-  C1J?: string;
-  /** Value of the scalar property stored in column 52 (its TargetColumnIndex). */
-  C1K?: string;
-  /** Value of the scalar property stored in column 53 (its TargetColumnIndex). */
-  C1L?: string;
-  /** Value of the scalar property stored in column 54 (its TargetColumnIndex). */
-  C1M?: string;
-  /** Value of the scalar property stored in column 55 (its TargetColumnIndex). */
-  C1N?: string;
-  /** Value of the scalar property stored in column 56 (its TargetColumnIndex). */
-  C1O?: string;
-  /** Value of the scalar property stored in column 57 (its TargetColumnIndex). */
-  C1P?: string;
-  /** Value of the scalar property stored in column 58 (its TargetColumnIndex). */
-  C1Q?: string;
-  /** Value of the scalar property stored in column 59 (its TargetColumnIndex). */
-  C1R?: string;
-  /** Value of the scalar property stored in column 60 (its TargetColumnIndex). */
-  C1S?: string;
-  /** Value of the scalar property stored in column 61 (its TargetColumnIndex). */
-  C1T?: string;
-  /** Value of the scalar property stored in column 62 (its TargetColumnIndex). */
-  C1U?: string;
-  /** Value of the scalar property stored in column 63 (its TargetColumnIndex). */
-  C1V?: string;
-  /** Value of the scalar property stored in column 2 (its TargetColumnIndex). */
-  C2?: string;
-  /** Value of the scalar property stored in column 74 (its TargetColumnIndex). */
-  C2A?: string;
-  /** Value of the scalar property stored in column 75 (its TargetColumnIndex). */
-  C2B?: string;
-  /** Value of the scalar property stored in column 76 (its TargetColumnIndex). */
-  C2C?: string;
-  /** Value of the scalar property stored in column 77 (its TargetColumnIndex). */
-  C2D?: string;
-  /** Value of the scalar property stored in column 78 (its TargetColumnIndex). */
-  C2E?: string;
-  /** Value of the scalar property stored in column 79 (its TargetColumnIndex). */
-  C2F?: string;
-  /** Value of the scalar property stored in column 80 (its TargetColumnIndex). */
-  C2G?: string;
-  /** Value of the scalar property stored in column 81 (its TargetColumnIndex). */
-  C2H?: string;
-  /** Value of the scalar property stored in column 82 (its TargetColumnIndex). */
-  C2I?: string;
-  /** Value of the scalar property stored in column 83 (its TargetColumnIndex). */
-  C2J?: string;
-  /** Value of the scalar property stored in column 84 (its TargetColumnIndex). */
-  C2K?: string;
-  /** Value of the scalar property stored in column 85 (its TargetColumnIndex). */
-  C2L?: string;
-  /** Value of the scalar property stored in column 86 (its TargetColumnIndex). */
-  C2M?: string;
-  /** Value of the scalar property stored in column 87 (its TargetColumnIndex). */
-  C2N?: string;
-  /** Value of the scalar property stored in column 88 (its TargetColumnIndex). */
-  C2O?: string;
-  /** Value of the scalar property stored in column 89 (its TargetColumnIndex). */
-  C2P?: string;
-  /** Value of the scalar property stored in column 90 (its TargetColumnIndex). */
-  C2Q?: string;
-  /** Value of the scalar property stored in column 91 (its TargetColumnIndex). */
-  C2R?: string;
-  /** Value of the scalar property stored in column 92 (its TargetColumnIndex). */
-  C2S?: string;
-  /** Value of the scalar property stored in column 93 (its TargetColumnIndex). */
-  C2T?: string;
-  /** Value of the scalar property stored in column 94 (its TargetColumnIndex). */
-  C2U?: string;
-  /** Value of the scalar property stored in column 95 (its TargetColumnIndex). */
-  C2V?: string;
-  /** Value of the scalar property stored in column 3 (its TargetColumnIndex). */
-  C3?: string;
-  /** Value of the scalar property stored in column 106 (its TargetColumnIndex). */
-  C3A?: string;
-  /** Value of the scalar property stored in column 107 (its TargetColumnIndex). */
-  C3B?: string;
-  /** Value of the scalar property stored in column 108 (its TargetColumnIndex). */
-  C3C?: string;
-  /** Value of the scalar property stored in column 109 (its TargetColumnIndex). */
-  C3D?: string;
-  /** Value of the scalar property stored in column 110 (its TargetColumnIndex). */
-  C3E?: string;
-  /** Value of the scalar property stored in column 111 (its TargetColumnIndex). */
-  C3F?: string;
-  /** Value of the scalar property stored in column 112 (its TargetColumnIndex). */
-  C3G?: string;
-  /** Value of the scalar property stored in column 113 (its TargetColumnIndex). */
-  C3H?: string;
-  /** Value of the scalar property stored in column 114 (its TargetColumnIndex). */
-  C3I?: string;
-  /** Value of the scalar property stored in column 115 (its TargetColumnIndex). */
-  C3J?: string;
-  /** Value of the scalar property stored in column 116 (its TargetColumnIndex). */
-  C3K?: string;
-  /** Value of the scalar property stored in column 117 (its TargetColumnIndex). */
-  C3L?: string;
-  /** Value of the scalar property stored in column 118 (its TargetColumnIndex). */
-  C3M?: string;
-  /** Value of the scalar property stored in column 119 (its TargetColumnIndex). */
-  C3N?: string;
-  /** Value of the scalar property stored in column 120 (its TargetColumnIndex). */
-  C3O?: string;
-  /** Value of the scalar property stored in column 121 (its TargetColumnIndex). */
-  C3P?: string;
-  /** Value of the scalar property stored in column 122 (its TargetColumnIndex). */
-  C3Q?: string;
-  /** Value of the scalar property stored in column 123 (its TargetColumnIndex). */
-  C3R?: string;
-  /** Value of the scalar property stored in column 124 (its TargetColumnIndex). */
-  C3S?: string;
-  /** Value of the scalar property stored in column 125 (its TargetColumnIndex). */
-  C3T?: string;
-  /** Value of the scalar property stored in column 126 (its TargetColumnIndex). */
-  C3U?: string;
-  /** Value of the scalar property stored in column 127 (its TargetColumnIndex). */
-  C3V?: string;
-  /** Value of the scalar property stored in column 4 (its TargetColumnIndex). */
-  C4?: string;
-  /** Value of the scalar property stored in column 5 (its TargetColumnIndex). */
-  C5?: string;
-  /** Value of the scalar property stored in column 6 (its TargetColumnIndex). */
-  C6?: string;
-  /** Value of the scalar property stored in column 7 (its TargetColumnIndex). */
-  C7?: string;
-  /** Value of the scalar property stored in column 8 (its TargetColumnIndex). */
-  C8?: string;
-  /** Value of the scalar property stored in column 9 (its TargetColumnIndex). */
-  C9?: string;
-  /** Value of the scalar property stored in column 32 (its TargetColumnIndex). */
-  C10?: string;
-  /** Value of the scalar property stored in column 33 (its TargetColumnIndex). */
-  C11?: string;
-  /** Value of the scalar property stored in column 34 (its TargetColumnIndex). */
-  C12?: string;
-  /** Value of the scalar property stored in column 35 (its TargetColumnIndex). */
-  C13?: string;
-  /** Value of the scalar property stored in column 36 (its TargetColumnIndex). */
-  C14?: string;
-  /** Value of the scalar property stored in column 37 (its TargetColumnIndex). */
-  C15?: string;
-  /** Value of the scalar property stored in column 38 (its TargetColumnIndex). */
-  C16?: string;
-  /** Value of the scalar property stored in column 39 (its TargetColumnIndex). */
-  C17?: string;
-  /** Value of the scalar property stored in column 40 (its TargetColumnIndex). */
-  C18?: string;
-  /** Value of the scalar property stored in column 41 (its TargetColumnIndex). */
-  C19?: string;
-  /** Value of the scalar property stored in column 64 (its TargetColumnIndex). */
-  C20?: string;
-  /** Value of the scalar property stored in column 65 (its TargetColumnIndex). */
-  C21?: string;
-  /** Value of the scalar property stored in column 66 (its TargetColumnIndex). */
-  C22?: string;
-  /** Value of the scalar property stored in column 67 (its TargetColumnIndex). */
-  C23?: string;
-  /** Value of the scalar property stored in column 68 (its TargetColumnIndex). */
-  C24?: string;
-  /** Value of the scalar property stored in column 69 (its TargetColumnIndex). */
-  C25?: string;
-  /** Value of the scalar property stored in column 70 (its TargetColumnIndex). */
-  C26?: string;
-  /** Value of the scalar property stored in column 71 (its TargetColumnIndex). */
-  C27?: string;
-  /** Value of the scalar property stored in column 72 (its TargetColumnIndex). */
-  C28?: string;
-  /** Value of the scalar property stored in column 73 (its TargetColumnIndex). */
-  C29?: string;
-  /** Value of the scalar property stored in column 96 (its TargetColumnIndex). */
-  C30?: string;
-  /** Value of the scalar property stored in column 97 (its TargetColumnIndex). */
-  C31?: string;
-  /** Value of the scalar property stored in column 98 (its TargetColumnIndex). */
-  C32?: string;
-  /** Value of the scalar property stored in column 99 (its TargetColumnIndex). */
-  C33?: string;
-  /** Value of the scalar property stored in column 100 (its TargetColumnIndex). */
-  C34?: string;
-  /** Value of the scalar property stored in column 101 (its TargetColumnIndex). */
-  C35?: string;
-  /** Value of the scalar property stored in column 102 (its TargetColumnIndex). */
-  C36?: string;
-  /** Value of the scalar property stored in column 103 (its TargetColumnIndex). */
-  C37?: string;
-  /** Value of the scalar property stored in column 104 (its TargetColumnIndex). */
-  C38?: string;
-  /** Value of the scalar property stored in column 105 (its TargetColumnIndex). */
-  C39?: string;
-  /** Value of the scalar property stored in column 10 (its TargetColumnIndex). */
-  CA?: string;
-  /** Value of the scalar property stored in column 11 (its TargetColumnIndex). */
-  CB?: string;
-  /** Value of the scalar property stored in column 12 (its TargetColumnIndex). */
-  CC?: string;
-  /** Value of the scalar property stored in column 13 (its TargetColumnIndex). */
-  CD?: string;
-  /** Value of the scalar property stored in column 14 (its TargetColumnIndex). */
-  CE?: string;
-  /** Value of the scalar property stored in column 15 (its TargetColumnIndex). */
-  CF?: string;
-  /** Value of the scalar property stored in column 16 (its TargetColumnIndex). */
-  CG?: string;
-  /** Value of the scalar property stored in column 17 (its TargetColumnIndex). */
-  CH?: string;
-  /** Value of the scalar property stored in column 18 (its TargetColumnIndex). */
-  CI?: string;
-  /** Value of the scalar property stored in column 19 (its TargetColumnIndex). */
-  CJ?: string;
-  /** Value of the scalar property stored in column 20 (its TargetColumnIndex). */
-  CK?: string;
-  /** Value of the scalar property stored in column 21 (its TargetColumnIndex). */
-  CL?: string;
-  /** Value of the scalar property stored in column 22 (its TargetColumnIndex). */
-  CM?: string;
-  /** Value of the scalar property stored in column 23 (its TargetColumnIndex). */
-  CN?: string;
-  /** Value of the scalar property stored in column 24 (its TargetColumnIndex). */
-  CO?: string;
-  /** Value of the scalar property stored in column 25 (its TargetColumnIndex). */
-  CP?: string;
-  /** Value of the scalar property stored in column 26 (its TargetColumnIndex). */
-  CQ?: string;
-  /** Value of the scalar property stored in column 27 (its TargetColumnIndex). */
-  CR?: string;
-  /** Value of the scalar property stored in column 28 (its TargetColumnIndex). */
-  CS?: string;
-  /** Value of the scalar property stored in column 29 (its TargetColumnIndex). */
-  CT?: string;
-  /** Value of the scalar property stored in column 30 (its TargetColumnIndex). */
-  CU?: string;
-  /** Value of the scalar property stored in column 31 (its TargetColumnIndex). */
-  CV?: string;
   /** Marked as recently changed (the flag SetRecentlyModifiedFlag sets). Default: `false`. */
   Dirty: boolean;
   /** Label in language 1 (required on tasks and jobs). */
   DisplayName_L1?: string;
-  /** Id of the resource the mono-valued navigation stored in column 138 (its TargetColumnIndex) points to. */
-  I4A?: number;
-  /** Id of the resource the mono-valued navigation stored in column 139 (its TargetColumnIndex) points to. */
-  I4B?: number;
-  /** Id of the resource the mono-valued navigation stored in column 140 (its TargetColumnIndex) points to. */
-  I4C?: number;
-  /** Id of the resource the mono-valued navigation stored in column 141 (its TargetColumnIndex) points to. */
-  I4D?: number;
-  /** Id of the resource the mono-valued navigation stored in column 142 (its TargetColumnIndex) points to. */
-  I4E?: number;
-  /** Id of the resource the mono-valued navigation stored in column 143 (its TargetColumnIndex) points to. */
-  I4F?: number;
-  /** Id of the resource the mono-valued navigation stored in column 144 (its TargetColumnIndex) points to. */
-  I4G?: number;
-  /** Id of the resource the mono-valued navigation stored in column 145 (its TargetColumnIndex) points to. */
-  I4H?: number;
-  /** Id of the resource the mono-valued navigation stored in column 146 (its TargetColumnIndex) points to. */
-  I4I?: number;
-  /** Id of the resource the mono-valued navigation stored in column 147 (its TargetColumnIndex) points to. */
-  I4J?: number;
-  /** Id of the resource the mono-valued navigation stored in column 148 (its TargetColumnIndex) points to. */
-  I4K?: number;
-  /** Id of the resource the mono-valued navigation stored in column 149 (its TargetColumnIndex) points to. */
-  I4L?: number;
-  /** Id of the resource the mono-valued navigation stored in column 150 (its TargetColumnIndex) points to. */
-  I4M?: number;
-  /** Id of the resource the mono-valued navigation stored in column 151 (its TargetColumnIndex) points to. */
-  I4N?: number;
-  /** Id of the resource the mono-valued navigation stored in column 152 (its TargetColumnIndex) points to. */
-  I4O?: number;
-  /** Id of the resource the mono-valued navigation stored in column 128 (its TargetColumnIndex) points to. */
-  I40?: number;
-  /** Id of the resource the mono-valued navigation stored in column 129 (its TargetColumnIndex) points to. */
-  I41?: number;
-  /** Id of the resource the mono-valued navigation stored in column 130 (its TargetColumnIndex) points to. */
-  I42?: number;
-  /** Id of the resource the mono-valued navigation stored in column 131 (its TargetColumnIndex) points to. */
-  I43?: number;
-  /** Id of the resource the mono-valued navigation stored in column 132 (its TargetColumnIndex) points to. */
-  I44?: number;
-  /** Id of the resource the mono-valued navigation stored in column 133 (its TargetColumnIndex) points to. */
-  I45?: number;
-  /** Id of the resource the mono-valued navigation stored in column 134 (its TargetColumnIndex) points to. */
-  I46?: number;
-  /** Id of the resource the mono-valued navigation stored in column 135 (its TargetColumnIndex) points to. */
-  I47?: number;
-  /** Id of the resource the mono-valued navigation stored in column 136 (its TargetColumnIndex) points to. */
-  I48?: number;
-  /** Id of the resource the mono-valued navigation stored in column 137 (its TargetColumnIndex) points to. */
-  I49?: number;
   /** Row id, unique among all resources; positive (negative ids are the engine's). */
   Id: number;
   /** Entity type of the resource. */
   Type: string;
 }
-export interface ResourceAttributes extends DisplayNames {}
+export interface ResourceAttributes extends DisplayNames, ResourceColumns, ResourceNavigationColumns {}
 
-/** Owner entity type to target entity type relationship, with its provisioning rules. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning. */
+/** Gives owner-less target resources of the ResourceType's TargetEntityType that match TargetExpression their resource type (UpdateClassificationTask). No identifier: the rule is known by its attributes, and changing one replaces the rule. */
+export interface ResourceClassificationRuleAttributes {
+  /** Policy the rule belongs to. */
+  Policy: string;
+  /** Resource type given to the matching resources. */
+  ResourceType: string;
+  /** Confidence of the classification, in percent. Default: `0`. */
+  ResourceTypeIdentificationConfidenceLevel: number;
+  /** Confidence of the owner match: the reference types it Boolean (default false) where its sibling rules use a percentage, so the value is kept as written. */
+  SourceMatchedConfidenceLevel?: string;
+  /** C# boolean on the target resource: true classifies it. */
+  TargetExpression?: string;
+}
+
+/** Links an existing target resource of ResourceType to its owner when the owner's key (SourceBinding/SourceExpression) equals the target's (TargetBinding/TargetExpression). Below 100% confidence the link is a suggestion to review. No identifier: the rule is known by its attributes, and changing one replaces the rule. */
+export interface ResourceCorrelationRuleAttributes {
+  /** Policy the rule belongs to. */
+  Policy: string;
+  /** Resource type whose targets are correlated. */
+  ResourceType: string;
+  /** Binding, on the owner (the ResourceType's SourceEntityType), of the key. */
+  SourceBinding?: string;
+  /** Expression of the owner's key (C#, or a function applied to SourceBinding). */
+  SourceExpression?: string;
+  /** Confidence of a match in percent: below 100 needs review, 100 and above correlates automatically. Default: `0`. */
+  SourceMatchedConfidenceLevel: number;
+  /** Binding, on the target (the ResourceType's TargetEntityType), of the key. */
+  TargetBinding?: string;
+  /** Expression of the target's key (C#, or a function applied to TargetBinding). */
+  TargetExpression?: string;
+}
+
+/** What an owner (SourceEntityType) may have in a target system (TargetEntityType): an account, with the rules that assign it (TypeRule) and compute its values (ScalarRule, NavigationRule, QueryRule, BinaryRule). A rule child without Policy takes the ResourceType's. */
 export interface ResourceTypeAttributes {
+  /** Identity Manager may create target resources; otherwise they are created by hand in the target system. Default: `true`. */
+  AllowAdd: boolean;
+  /** Identity Manager may delete target resources; otherwise only after approval in Resource Reconciliation. Default: `true`. */
+  AllowRemove: boolean;
+  /** Approvals a manual assignment needs (the vendor advises ManualAssignmentNotAllowed). Default: `None`. */
+  ApprovalWorkflowType: "None" | "One" | "Two" | "Three" | "ManualAssignmentNotAllowed";
+  /** C# returning a Dictionary<string,string> of order arguments (WorkflowIdentifier, ResourceIdToCopy…); it sees provisioningOrder. For the LDAP-family and Workflow packages. */
+  ArgumentsExpression?: string;
+  /** New orders wait for Provisioning Review (state AwaitingApproval) before they are sent. Default: `true`. */
+  BlockProvisioning: boolean;
+  /** Category of the resource type. */
+  Category?: string;
+  /** Comment when approving a request. Default: `Inherited`. */
+  CommentActivationOnApproveInReview: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when declining a request. Default: `Inherited`. */
+  CommentActivationOnDeclineInReview: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when deleting a non-conforming assignment in reconciliation. Default: `Inherited`. */
+  CommentActivationOnDeleteGapInReconciliation: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when keeping a non-conforming assignment in reconciliation. Default: `Inherited`. */
+  CommentActivationOnKeepGapInReconciliation: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** One owner may be correlated with several target resources. Default: `false`. */
+  CorrelateMultipleResources: boolean;
+  /** Resource type the owner must already have before this one is provisioned. */
+  DependsOn?: string;
+  /** Owner property that must be filled before this resource type is provisioned (as written, e.g. ServiceNow:identifier). */
+  DependsOnOwnerProperty?: string;
+  /** Always provision recomputed values; otherwise a manual change approved in reconciliation is kept and the value flagged Questioned. Default: `false`. */
+  DiscardManualAssignments: boolean;
   /** Label in language 1 (required on tasks and jobs). */
   DisplayName_L1: string;
-  /** Unique key of the element (case-sensitive). */
+  /** Hours before the start date that orders are sent (the start date does not move). Default: `0`. */
+  FulfillHoursAheadOfTime: number;
+  /** Shown in the basket's advanced view only (automatic assignments). Default: `false`. */
+  HideOnSimplifiedView: boolean;
+  /** Unique key of the resource type. */
   Identifier: string;
+  /** Whether approval steps may be skipped. Default: `Inherited`. */
+  ImplicitApproval: "Inherited" | "Explicit" | "Implicit";
+  /** Whether manual assignments end with their context: Inherited (the policy's setting), ExplicitNotContextBoundByDefault, ExplicitContextBoundByDefault, Never, Always. The reference gives these names without their numbers, so any value is accepted as written. Default: `Inherited`. */
+  ManualAssignmentEndDateLockedToContextMode: string;
+  /** Provisioning threshold: most deletions of one run (0 = none of its own). Default: `0`. */
+  MaximumDelete: number;
+  /** Provisioning threshold: most deletions of one run, in percent of the assigned resources. Default: `30`. */
+  MaximumDeletePercent: number;
+  /** Provisioning threshold: most creations of one run (0 = none of its own). Default: `0`. */
+  MaximumInsert: number;
+  /** Provisioning threshold: most creations of one run, in percent. Default: `30`. */
+  MaximumInsertPercent: number;
+  /** Provisioning threshold: most updates of one run (0 = none of its own). Default: `0`. */
+  MaximumUpdate: number;
+  /** Provisioning threshold: most updates of one run, in percent. Default: `30`. */
+  MaximumUpdatePercent: number;
+  /** Policy the resource type belongs to; also the policy of its rule children that name none. */
+  Policy: string;
+  /** Whether an assignment can be extended without approval. Default: `Inherited`. */
+  ProlongationWithoutApproval: "Inherited" | "Enabled" | "Disabled";
+  /** Deprovision target resources that have no owner (needs AllowRemove). Default: `false`. */
+  RemoveOrphans: boolean;
+  /** Entity type of the owners. */
+  SourceEntityType: string;
+  /** Suggest every correlation below 100% confidence, even when one at 100% or more was found. Default: `false`. */
+  SuggestAllCorrelations: boolean;
+  /** Entity type of the target resources (the accounts). */
+  TargetEntityType: string;
+  /** Minutes after which orders still Transmitted or Executed turn to Error (0 = never). Default: `0`. */
+  TransmittedStateValidityPeriod: number;
 }
-export interface ResourceTypeAttributes extends DisplayNames {}
+export interface ResourceTypeAttributes extends DisplayNames, Descriptions, DimensionParameters, DimensionRequiredParameters {}
+
+/** Copies a file (binary property) of the owner into a binary property of the target resources. */
+export interface ResourceTypeBinaryRuleAttributes {
+  /** Binding, on the owner, of the file property. */
+  Binding?: string;
+  /** Policy the rule belongs to; absent, the ResourceType's (real configurations omit it on rules). */
+  Policy?: string;
+  /** Binary property of the resource type's TargetEntityType (its name, or TargetEntityType:name). */
+  Property: string;
+  /** Single role the owner must hold. */
+  SingleRole?: string;
+  /** Minutes added to the reference end date (after Around; to the reference chosen by TimeOffsetReference otherwise) to end the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetAfterReference: number;
+  /** Minutes added to the reference start date (before Around; to the reference chosen by TimeOffsetReference otherwise) to start the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetBeforeReference: number;
+  /** Dates the offsets start from. Default: `Default`. */
+  TimeOffsetReference: "Default" | "Around" | "Before" | "After";
+}
+
+/** Puts a fixed resource (Resource) into a navigation property of the target resources of matching owners (group membership), or with ResourceFromDimension one per value of a dimension. */
+export interface ResourceTypeNavigationRuleAttributes {
+  /** Forbids the value instead of assigning it. Default: `false`. */
+  IsDenied: boolean;
+  /** Policy the rule belongs to; absent, the ResourceType's (real configurations omit it on rules). */
+  Policy?: string;
+  /** Navigation property of the resource type's TargetEntityType (its name, or TargetEntityType:name). */
+  Property: string;
+  /** Key of the resource put into Property (a group), of the entity type Property points to; or ResourceFromDimension. */
+  Resource?: string;
+  /** Dimension whose values are each put into Property, as if one rule were written per value with its D<n> criterion (needs SingleRole, no D criterion, no Resource). */
+  ResourceFromDimension?: string;
+  /** Single role the owner must hold. */
+  SingleRole?: string;
+  /** Minutes added to the reference end date (after Around; to the reference chosen by TimeOffsetReference otherwise) to end the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetAfterReference: number;
+  /** Minutes added to the reference start date (before Around; to the reference chosen by TimeOffsetReference otherwise) to start the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetBeforeReference: number;
+  /** Dates the offsets start from. Default: `Default`. */
+  TimeOffsetReference: "Default" | "Around" | "Before" | "After";
+}
+export interface ResourceTypeNavigationRuleAttributes extends DimensionValues, DimensionHierarchies {}
+
+/** Finds the value of a navigation property by matching a source key (SourceBinding or SourceExpression, on the owner) against a target key (TargetBinding or TargetExpression, on the entity type Property points to). Rules are tried by falling confidence; the first match wins. */
+export interface ResourceTypeQueryRuleAttributes {
+  /** Policy the rule belongs to; absent, the ResourceType's (real configurations omit it on rules). */
+  Policy?: string;
+  /** Navigation property of the resource type's TargetEntityType (its name, or TargetEntityType:name). */
+  Property: string;
+  /** Binding, on the owner, of the source key. */
+  SourceBinding?: string;
+  /** Expression of the source key (C#, Literal: or a function). */
+  SourceExpression?: string;
+  /** Binding, on the entity type Property points to, of the target key. */
+  TargetBinding?: string;
+  /** Expression of the target key; it must use a target property, never a literal. */
+  TargetExpression?: string;
+  /** Confidence of a match in percent: 0-99 needs review in Resource Reconciliation, 100-150 applies automatically. Default: `0`. */
+  TargetMatchedConfidenceLevel: number;
+  /** Minutes added to the reference end date (after Around; to the reference chosen by TimeOffsetReference otherwise) to end the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetAfterReference: number;
+  /** Minutes added to the reference start date (before Around; to the reference chosen by TimeOffsetReference otherwise) to start the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetBeforeReference: number;
+  /** Dates the offsets start from. Default: `Default`. */
+  TimeOffsetReference: "Default" | "Around" | "Before" | "After";
+}
+
+/** Computes a scalar property of the target resources from the owner: Binding, Expression, or both (the expression applied to the bound value). */
+export interface ResourceTypeScalarRuleAttributes {
+  /** Binding, on the owner, of the value (a C# expression is also accepted). */
+  Binding?: string;
+  /** How the value is compared with the one synchronized back. Default: `CaseSensitive`. */
+  ComparisonType: "CaseSensitive" | "IgnoreCase" | "IgnoreDiacritics" | "Simplified" | "Approximate" | "Trim";
+  /** Expression of the value (C#, Literal: or a function); C# sees `assignment` (StartDate, EndDate, ParametersValues). */
+  Expression?: string;
+  /** The value is also read back and compared; false provisions it only (its order goes to Executed without synchronization). Default: `true`. */
+  IsMapped: boolean;
+  /** Policy the rule belongs to; absent, the ResourceType's (real configurations omit it on rules). */
+  Policy?: string;
+  /** Scalar property of the resource type's TargetEntityType (its name, or TargetEntityType:name). */
+  Property: string;
+  /** Single role the owner must hold. */
+  SingleRole?: string;
+  /** Minutes added to the reference end date (after Around; to the reference chosen by TimeOffsetReference otherwise) to end the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetAfterReference: number;
+  /** Minutes added to the reference start date (before Around; to the reference chosen by TimeOffsetReference otherwise) to start the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetBeforeReference: number;
+  /** Dates the offsets start from. Default: `Default`. */
+  TimeOffsetReference: "Default" | "Around" | "Before" | "After";
+}
+
+/** Assigns the resource type to the owners whose context matches every D<n> criterion and who hold SingleRole when set (several TypeRules add up; none at all: every owner). Any D criterion makes the resource type parametrized. */
+export interface ResourceTypeTypeRuleAttributes {
+  /** Forbids the resource type instead of assigning it. Default: `false`. */
+  IsDenied: boolean;
+  /** Policy the rule belongs to; absent, the ResourceType's (real configurations omit it on rules). */
+  Policy?: string;
+  /** Single role the owner must hold. */
+  SingleRole?: string;
+  /** Minutes added to the reference end date (after Around; to the reference chosen by TimeOffsetReference otherwise) to end the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetAfterReference: number;
+  /** Minutes added to the reference start date (before Around; to the reference chosen by TimeOffsetReference otherwise) to start the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetBeforeReference: number;
+  /** Dates the offsets start from. Default: `Default`. */
+  TimeOffsetReference: "Default" | "Around" | "Before" | "After";
+  /** Kind of rule. Default: `Required`. */
+  Type: "Required" | "RequestedAutomatically" | "Suggested";
+}
+export interface ResourceTypeTypeRuleAttributes extends DimensionValues, DimensionHierarchies {}
+
+/** An AutomationRule of Type ResourceType (the typed form the vendor advises): it decides on the assignments of ResourceType. */
+export interface ResourceTypeAutomationRuleAttributes {
+  /** Category targeted (with EntityType). */
+  Category?: string;
+  /** Composite role targeted. */
+  CompositeRole?: string;
+  /** Decision taken. Default: `Approve`. */
+  Decision: "Approve" | "Decline";
+  /** Entity type of the owners targeted: needed by Category and Policy rules, implied by role and resource type rules. */
+  EntityType?: string;
+  /** Hours since the assignment's last workflow state change before the decision is taken. Default: `-1`. */
+  HoursToWait: number;
+  /** Policy targeted (with EntityType), or that the rule belongs to. */
+  Policy?: string;
+  /** Resource type targeted. */
+  ResourceType: string;
+  /** Single role targeted. */
+  SingleRole?: string;
+  /** Workflow state of the assignments decided on. Default: `None`. */
+  WorkflowState: "None" | "Found" | "Historic" | "Requested" | "CalculatedMissingParameters" | "PendingApproval" | "PendingApproval1" | "PendingApproval2" | "PendingApproval1Of3" | "PendingApproval2Of3" | "PendingApproval3Of3" | "Approved" | "Declined" | "Calculated" | "Inactive" | "Cancellation" | "Suggested" | "SuggestedAutomaticButWithValidation" | "AutomaticButWithValidation" | "ApprovedQuestioned" | "PendingApprovalRisk" | "Blocked" | "Prolonged" | "ApprovedRisk" | "GivenByRole";
+}
+export interface ResourceTypeAutomationRuleAttributes extends DimensionValues, DimensionHierarchies {}
+
+/** A security threat: holding the entitlements of one of its rules (all items of a Rule) gives the owner the risk. */
+export interface RiskAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Entity type of the identities that can carry the risk. */
+  EntityType: string;
+  /** What a manual request that triggers the risk does. Default: `Warning`. */
+  ExemptionPolicy: "Warning" | "Blocking" | "ApprovalRequired";
+  /** Unique key of the risk. */
+  Identifier: string;
+  /** Risk score from 0 to 100 (a byte for the product): the higher, the worse. Default: `0`. */
+  Level: number;
+  /** Policy the risk belongs to. */
+  Policy: string;
+  /** Nature of the risk. Default: `SoD`. */
+  RiskType: "SoD" | "HighPrivilege";
+}
+export interface RiskAttributes extends DisplayNames, Descriptions, Remediations {}
+
+/** One way to trigger the risk: the owner holds every Item of the rule. Rules of a risk add up (any one triggers it). */
+export interface RiskRuleAttributes {}
+
+/** An entitlement of a risk rule: the owner holds, through a resource of ResourceType, this Property value (Resource, for a navigation). */
+export interface RiskRuleItemAttributes {
+  /** Property (scalar or navigation) of the resource type's target entity type that carries the entitlement. */
+  Property: string;
+  /** For a navigation Property: the key of the target resource (a group) that triggers the risk. */
+  Resource?: string;
+  /** Resource type whose assignments are analysed. */
+  ResourceType: string;
+}
+
+/** A naming rule for BuildRoleModelTask: for each value of the navigation Property (e.g. AD_Entry:memberOf) of ResourceType's targets whose resource matches a Rule (and WhereExpression), creates a single role (State Generated) and the NavigationRule that gives the value to its holders. */
+export interface RoleMappingAttributes {
+  /** The generated roles must be approved before a policy uses them. Default: `false`. */
+  ApprovalRequired: boolean;
+  /** Approvals a manual assignment of a generated role needs. Default: `None`. */
+  ApprovalWorkflowType: "None" | "One" | "Two" | "Three" | "ManualAssignmentNotAllowed";
+  /** Category of the generated roles (or computed, CategoryIdentifierBinding/Expression). */
+  Category?: string;
+  /** Binding, on the value resource, of the generated category's display name. */
+  CategoryDisplayNameBinding?: string;
+  /** Expression of the generated category's display name. */
+  CategoryDisplayNameExpression?: string;
+  /** Binding, on the value resource, of the generated category's identifier. */
+  CategoryIdentifierBinding?: string;
+  /** Expression of the generated category's identifier. */
+  CategoryIdentifierExpression?: string;
+  /** Comment when approving a request. Default: `Inherited`. */
+  CommentActivationOnApproveInReview: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when declining a request. Default: `Inherited`. */
+  CommentActivationOnDeclineInReview: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when deleting a non-conforming assignment in reconciliation. Default: `Inherited`. */
+  CommentActivationOnDeleteGapInReconciliation: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when keeping a non-conforming assignment in reconciliation. Default: `Inherited`. */
+  CommentActivationOnKeepGapInReconciliation: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Binding, on the value resource, of the generated role's display name. */
+  DisplayNameBinding?: string;
+  /** Expression of the generated role's display name. */
+  DisplayNameExpression?: string;
+  /** The generated roles are shown in the basket's advanced view only. Default: `false`. */
+  HideOnSimplifiedView: boolean;
+  /** Unique key of the role mapping. */
+  Identifier: string;
+  /** Binding, on the value resource, of the generated role's identifier. */
+  IdentifierBinding?: string;
+  /** Expression of the generated role's identifier. */
+  IdentifierExpression?: string;
+  /** Whether approval steps of the generated roles may be skipped. Default: `Inherited`. */
+  ImplicitApproval: "Inherited" | "Explicit" | "Implicit";
+  /** Binding of the parent of the generated category. */
+  ParentCategoryIdentifierBinding?: string;
+  /** Expression of the parent of the generated category. */
+  ParentCategoryIdentifierExpression?: string;
+  /** Policy the role mapping belongs to. */
+  Policy: string;
+  /** Navigation property whose values become roles, written EntityType:Property (checked) or as a bare name. */
+  Property: string;
+  /** Resource type whose targets are read. */
+  ResourceType: string;
+  /** Policy of the generated roles. */
+  RolePolicy?: string;
+  /** C# boolean on the value resource: an extra condition. */
+  WhereExpression?: string;
+}
+
+/** A set of conditions (its Items, all of which must hold); any Rule of the mapping may match. */
+export interface RoleMappingRuleAttributes {}
+
+/** A condition on the value resource: Property Operator Value. */
+export interface RoleMappingRuleItemAttributes {
+  /** QueryComparisonOperator (e.g. Equal, StartWith); absent means the reference's default, 0. Its numbers are not documented, so it is kept as written. */
+  Operator?: string;
+  /** Property the condition reads, written EntityType:Property (checked) or as a bare name. */
+  Property: string;
+  /** Value compared. */
+  Value?: string;
+}
 
 /** Reminder of the native notification of the role model tasks. The reference documents only its Identifier (as optional); it takes the other typed reminders' attributes too. */
 export interface RolePolicyNotificationAttributes {
@@ -4026,6 +5057,87 @@ export interface SetRecentlyModifiedFlagTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface SetRecentlyModifiedFlagTaskOverrideAttributes extends DisplayNames {}
+
+/** An entitlement with a business name, assigned by hand or by SingleRoleRules (directly or inferred from a composite role). D<n> values are given to every holder; R<n> makes dimension n a required parameter of an assignment. */
+export interface SingleRoleAttributes {
+  /** Approvals a manual assignment of the role needs. Default: `None`. */
+  ApprovalWorkflowType: "None" | "One" | "Two" | "Three" | "ManualAssignmentNotAllowed";
+  /** Category the role belongs to. */
+  Category?: string;
+  /** Comment when approving a request. Default: `Inherited`. */
+  CommentActivationOnApproveInReview: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when declining a request. Default: `Inherited`. */
+  CommentActivationOnDeclineInReview: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when deleting a non-conforming assignment in reconciliation. Default: `Inherited`. */
+  CommentActivationOnDeleteGapInReconciliation: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when keeping a non-conforming assignment in reconciliation. Default: `Inherited`. */
+  CommentActivationOnKeepGapInReconciliation: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Entity type of the resources (identities) that can hold the role. */
+  EntityType: string;
+  /** Minutes a lost automatic assignment (lost through a rule change) is kept, pending review; absent means the policy's. */
+  GracePeriod?: number;
+  /** Shown in the basket's advanced view only (automatic assignments). Default: `false`. */
+  HideOnSimplifiedView: boolean;
+  /** Unique key of the single role. */
+  Identifier: string;
+  /** Whether approval steps may be skipped. Default: `Inherited`. */
+  ImplicitApproval: "Inherited" | "Explicit" | "Implicit";
+  /** Whether manual assignments end with their context: Inherited (the policy's setting), ExplicitNotContextBoundByDefault, ExplicitContextBoundByDefault, Never, Always. The reference gives these names without their numbers, so any value is accepted as written. Default: `Inherited`. */
+  ManualAssignmentEndDateLockedToContextMode: string;
+  /** Minutes after which a manual assignment ends when it has no earlier end date; absent means the policy's, 0 means none (the policy's not applied). */
+  MaxDuration?: number;
+  /** Policy the role belongs to. */
+  Policy: string;
+  /** Whether an assignment of the role can be extended without approval. Default: `Inherited`. */
+  ProlongationWithoutApproval: "Inherited" | "Enabled" | "Disabled";
+  /** Whether the role was written by hand or generated by a RoleMapping. Default: `Manual`. */
+  State: "Manual" | "Generated";
+  /** Labels for access certification filters, separated by ¤. */
+  Tags?: string;
+}
+export interface SingleRoleAttributes extends DisplayNames, DimensionValues, Descriptions, DimensionRequiredParameters {}
+
+/** An AutomationRule of Type SingleRole (the typed form the vendor advises): it decides on the assignments of SingleRole. */
+export interface SingleRoleAutomationRuleAttributes {
+  /** Category targeted (with EntityType). */
+  Category?: string;
+  /** Composite role targeted. */
+  CompositeRole?: string;
+  /** Decision taken. Default: `Approve`. */
+  Decision: "Approve" | "Decline";
+  /** Entity type of the owners targeted: needed by Category and Policy rules, implied by role and resource type rules. */
+  EntityType?: string;
+  /** Hours since the assignment's last workflow state change before the decision is taken. Default: `-1`. */
+  HoursToWait: number;
+  /** Policy targeted (with EntityType), or that the rule belongs to. */
+  Policy?: string;
+  /** Resource type targeted. */
+  ResourceType?: string;
+  /** Single role targeted. */
+  SingleRole: string;
+  /** Workflow state of the assignments decided on. Default: `None`. */
+  WorkflowState: "None" | "Found" | "Historic" | "Requested" | "CalculatedMissingParameters" | "PendingApproval" | "PendingApproval1" | "PendingApproval2" | "PendingApproval1Of3" | "PendingApproval2Of3" | "PendingApproval3Of3" | "Approved" | "Declined" | "Calculated" | "Inactive" | "Cancellation" | "Suggested" | "SuggestedAutomaticButWithValidation" | "AutomaticButWithValidation" | "ApprovedQuestioned" | "PendingApprovalRisk" | "Blocked" | "Prolonged" | "ApprovedRisk" | "GivenByRole";
+}
+export interface SingleRoleAutomationRuleAttributes extends DimensionValues, DimensionHierarchies {}
+
+/** Assigns (or with IsDenied forbids) the single role Role to the owners whose context matches every D<n> criterion (L<n>: or a descendant of it), and who hold CompositeRole when it is set. No identifier: the rule is known by its attributes, and changing one replaces the rule. */
+export interface SingleRoleRuleAttributes {
+  /** Composite role the owner must hold: the rule infers the single role from it. */
+  CompositeRole?: string;
+  /** Forbids the role instead of granting it. Default: `false`. */
+  IsDenied: boolean;
+  /** Policy the rule belongs to. */
+  Policy: string;
+  /** Strength of the rule: the smaller, the stronger; a stronger rule overrides a weaker deny rule. Default: `0`. */
+  Priority: number;
+  /** The single role the rule assigns. */
+  Role: string;
+  /** Kind of rule. Default: `Required`. */
+  Type: "Required" | "RequestedAutomatically" | "Suggested";
+}
+export interface SingleRoleRuleAttributes extends DimensionValues, DimensionHierarchies {}
 
 /** Adds a task declared elsewhere (top level or another job) to this job. */
 export interface StepAttributes {
@@ -4416,12 +5528,20 @@ export interface ElementAttributesByKind {
   Agent: AgentAttributes;
   AppDisplaySetting: AppDisplaySettingAttributes;
   AssignedProfile: AssignedProfileAttributes;
+  AutomationRule: AutomationRuleAttributes;
   Binding: BindingAttributes;
+  Category: CategoryAttributes;
+  CategoryAutomationRule: CategoryAutomationRuleAttributes;
   CleanDatabaseJob: CleanDatabaseJobAttributes;
+  CompositeRole: CompositeRoleAttributes;
+  CompositeRoleAutomationRule: CompositeRoleAutomationRuleAttributes;
+  CompositeRoleRule: CompositeRoleRuleAttributes;
   ConfigurationVersionSetting: ConfigurationVersionSettingAttributes;
   Connection: ConnectionAttributes;
   ConnectionTable: ConnectionTableAttributes;
   Connector: ConnectorAttributes;
+  Context: ContextAttributes;
+  ContextRule: ContextRuleAttributes;
   CreateAccessCertificationJob: CreateAccessCertificationJobAttributes;
   CreateAgentSynchroComplete: CreateAgentSynchroCompleteAttributes;
   CreateAgentSynchroIncremental: CreateAgentSynchroIncrementalAttributes;
@@ -4432,31 +5552,45 @@ export interface ElementAttributesByKind {
   CustomLink1Setting: CustomLink1SettingAttributes;
   CustomLink2Setting: CustomLink2SettingAttributes;
   DashboardItemNumberSetting: DashboardItemNumberSettingAttributes;
+  Dimension: DimensionAttributes;
   EntityAssociation: EntityAssociationAttributes;
   EntityAssociationMapping: EntityAssociationMappingAttributes;
   EntityPropertyExpression: EntityPropertyExpressionAttributes;
   EntityType: EntityTypeAttributes;
   EntityTypeMapping: EntityTypeMappingAttributes;
+  IndirectResourceRule: IndirectResourceRuleAttributes;
   Language: LanguageAttributes;
   MailSetting: MailSettingAttributes;
   ManualProvisioningNotification: ManualProvisioningNotificationAttributes;
+  MiningRule: MiningRuleAttributes;
   Notification: NotificationAttributes;
   NotificationTemplate: NotificationTemplateAttributes;
   OpenIdClient: OpenIdClientAttributes;
   PasswordGenerationSetting: PasswordGenerationSettingAttributes;
   PasswordTestsSetting: PasswordTestsSettingAttributes;
+  Policy: PolicyAttributes;
+  PolicyAutomationRule: PolicyAutomationRuleAttributes;
   Profile: ProfileAttributes;
   ProfileContext: ProfileContextAttributes;
   ProfileRuleContext: ProfileRuleContextAttributes;
   ProvisioningReviewNotification: ProvisioningReviewNotificationAttributes;
+  RecordSection: RecordSectionAttributes;
   ReportQuery: ReportQueryAttributes;
   Resource: ResourceAttributes;
+  ResourceClassificationRule: ResourceClassificationRuleAttributes;
+  ResourceCorrelationRule: ResourceCorrelationRuleAttributes;
   ResourceType: ResourceTypeAttributes;
+  ResourceTypeAutomationRule: ResourceTypeAutomationRuleAttributes;
+  Risk: RiskAttributes;
+  RoleMapping: RoleMappingAttributes;
   RolePolicyNotification: RolePolicyNotificationAttributes;
   RoleReviewNotification: RoleReviewNotificationAttributes;
   SchedulingCleanDataBaseSetting: SchedulingCleanDataBaseSettingAttributes;
   SelectAllPerformedByAssociationQueryHandlerSetting: SelectAllPerformedByAssociationQueryHandlerSettingAttributes;
   SelectPersonasByFilterQueryHandlerSetting: SelectPersonasByFilterQueryHandlerSettingAttributes;
   SelectUserByIdentityQueryHandlerSetting: SelectUserByIdentityQueryHandlerSettingAttributes;
+  SingleRole: SingleRoleAttributes;
+  SingleRoleAutomationRule: SingleRoleAutomationRuleAttributes;
+  SingleRoleRule: SingleRoleRuleAttributes;
   Universe: UniverseAttributes;
 }
