@@ -92,6 +92,19 @@ describe("reporting, universe, resource and binding elements: mistakes", () => {
     ]);
   });
 
+  it("a resource's columns are C0…C3V and I40…I4O, an id in the navigation columns", () => {
+    const body = `  <Resource Type="Directory_Title" Id="303" C3V="x" I4O="300" I4P="301" I3V="302" I40="CEO" />`;
+    const { problems } = validateSamples({ "b.xml": body });
+    expect(problems.map((p) => [p.code, p.severity, p.column])).toEqual([
+      ["invalid-value", "warning", at(body, "C3V").column],
+      ["invalid-value", "warning", at(body, "I4O").column],
+      ["unknown-attribute", "error", at(body, "I4P").column],
+      ["unknown-attribute", "error", at(body, "I3V").column],
+      ["invalid-value", "error", at(body, "I40").column],
+    ]);
+    expect(problems[4]!.message).toBe('Resource I40="CEO" is not valid: expected an integer');
+  });
+
   it("a binding's undocumented attributes are accepted with a warning, and left out of the item", () => {
     const body = `  <Binding Path="Directory_User:Records" Identifier="B1" />`;
     const { problems, configuration } = validateFolder(samplesWith({ "b.xml": body }));
