@@ -3,7 +3,9 @@
 // - the dimension-indexed attributes D (value), L (include the hierarchy), B (binding), R (required
 //   parameter), P (parametrized), each with 128 base32hex suffixes 0…9, A…V, 10…1V, 20…2V, 30…3V
 //   (the dimension's ColumnMapping: D0 is dimension 0, DA dimension 10, D10 dimension 32);
-// - the localized texts Description_L1…L16 and Remediation_L1…L16.
+// - the localized texts Description_L1…L16 and Remediation_L1…L16;
+// - the storage columns of a Resource: C0…C3V (scalar columns 0 to 127) and I40…I4O (mono-valued
+//   navigation columns 128 to 152), suffixed in base32hex like the dimensions.
 // Each group is a $defs entry with explicit properties, which an element schema includes with allOf,
 // so that the catalog, coercion and validation know them like any other attribute; its x-group name
 // lets the XSD and the TypeScript types declare the group once (an attributeGroup, an interface).
@@ -11,7 +13,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 
 const FILE = new URL("../schema/common.json", import.meta.url);
 const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
-const SUFFIXES = Array.from({ length: 128 }, (_, i) => (i < 32 ? "" : String(Math.floor(i / 32))) + DIGITS[i % 32]);
+const suffix = (i) => (i < 32 ? "" : String(Math.floor(i / 32))) + DIGITS[i % 32];
+const SUFFIXES = Array.from({ length: 128 }, (_, i) => suffix(i));
 
 // $defs key → [attribute letter, type of each attribute, x-group (the name the XSD and the types give the group), description].
 const DIMENSION_GROUPS = {
@@ -26,6 +29,13 @@ const DIMENSION_GROUPS = {
 const LOCALIZED_GROUPS = {
   descriptions: ["Description", "Description in language", "Descriptions"],
   remediations: ["Remediation", "How to remedy it, in language", "Remediations"],
+};
+
+// $defs key → [attribute letter, first and last column, type of each attribute, x-group, description].
+const COLUMN_GROUPS = {
+  resourceColumns: ["C", 0, 127, "resourceColumn", "ResourceColumns", "Scalar storage columns C0…C3V of a resource (see resourceColumn)."],
+  resourceNavigationColumns: ["I", 128, 152, "resourceNavigationColumn", "ResourceNavigationColumns",
+    "Mono-valued navigation storage columns I40…I4O of a resource (see resourceNavigationColumn)."],
 };
 
 const common = JSON.parse(readFileSync(FILE, "utf8"));
@@ -43,6 +53,14 @@ for (const [key, [prefix, label, group]] of Object.entries(LOCALIZED_GROUPS)) {
       `${prefix}_L${i + 1}`,
       { type: "string", description: `${label} ${i + 1}${i === 0 ? "" : " (see Language IndicatorNumber)"}.` },
     ])),
+  };
+}
+
+for (const [key, [letter, first, last, type, group, description]] of Object.entries(COLUMN_GROUPS)) {
+  common.$defs[key] = {
+    description,
+    "x-group": group,
+    properties: Object.fromEntries(Array.from({ length: last - first + 1 }, (_, i) => [`${letter}${suffix(first + i)}`, { $ref: `#/$defs/${type}` }])),
   };
 }
 

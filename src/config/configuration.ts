@@ -102,7 +102,9 @@ export function deriveTaskIdentifier(owner: string, type: string, ordinal: numbe
  * (SingleRoleRule, ResourceCorrelationRule, …: `"x-identifier": false` in their schema) are known
  * by what they say: their attributes, sorted, as `Name=value` joined by `;` (past 442 characters,
  * the start and a SHA-256 of the whole). Changing a rule therefore replaces it, which is what the
- * product's deploy does with rules too.
+ * product's deploy does with rules too. One with children (a ProfileRuleContext and its ProfileRule)
+ * says them too: `#` and a digest of the children follow, so that two contexts alike but for their
+ * rules stay two items.
  */
 export function modelIdentifier(element: ConfigElement): string | undefined {
   const attribute = element.spec.identifierAttribute;
@@ -111,10 +113,20 @@ export function modelIdentifier(element: ConfigElement): string | undefined {
     return id === undefined ? undefined : String(id);
   }
   if (element.spec.kind !== "model") return undefined;
-  const key = Object.keys(element.attributes).sort().map((name) => `${name}=${String(element.attributes[name])}`).join(";");
+  const own = sortedPairs(element.attributes);
+  const key = element.children.length === 0 ? own : `${own}#${hash("sha256", JSON.stringify(element.children.map(childContent))).slice(0, 12)}`;
   // The store keeps 442 characters of an identifier (a rule with a long C# expression says more):
   // the start stays readable, a hash of the whole keeps alike keys apart.
   return key.length <= MAX_IDENTIFIER_LENGTH ? key : `${key.slice(0, MAX_IDENTIFIER_LENGTH - 65)}#${hash("sha256", key)}`;
+}
+
+function sortedPairs(attributes: ConfigElement["attributes"]): string {
+  return Object.keys(attributes).sort().map((name) => `${name}=${String(attributes[name])}`).join(";");
+}
+
+/** What a child says, in document order: its name, its attributes and its own children. */
+function childContent(child: ConfigElement): unknown[] {
+  return [child.spec.name, sortedPairs(child.attributes), child.children.map(childContent)];
 }
 
 /** Characters of idm_items.identifier (migrations/0001). */

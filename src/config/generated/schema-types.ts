@@ -1411,6 +1411,508 @@ export interface Remediations {
   Remediation_L16?: string;
 }
 
+/** Attributes of the group ResourceColumns, alike on every element that has them: its interface extends this one. */
+export interface ResourceColumns {
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C0?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1A?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1B?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1C?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1D?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1E?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1F?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1G?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1H?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1I?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1J?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1K?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1L?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1M?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1N?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1O?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1P?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1Q?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1R?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1S?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1T?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1U?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C1V?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2A?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2B?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2C?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2D?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2E?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2F?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2G?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2H?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2I?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2J?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2K?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2L?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2M?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2N?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2O?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2P?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2Q?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2R?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2S?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2T?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2U?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C2V?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3A?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3B?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3C?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3D?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3E?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3F?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3G?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3H?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3I?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3J?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3K?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3L?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3M?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3N?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3O?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3P?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3Q?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3R?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3S?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3T?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3U?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C3V?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C4?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C5?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C6?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C7?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C8?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C9?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C10?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C11?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C12?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C13?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C14?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C15?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C16?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C17?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C18?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C19?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C20?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C21?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C22?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C23?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C24?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C25?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C26?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C27?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C28?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C29?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C30?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C31?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C32?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C33?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C34?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C35?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C36?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C37?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C38?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  C39?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CA?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CB?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CC?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CD?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CE?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CF?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CG?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CH?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CI?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CJ?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CK?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CL?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CM?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CN?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CO?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CP?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CQ?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CR?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CS?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CT?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CU?: string;
+  /** The value of the scalar property a resource's entity type stores in this column (its TargetColumnIndex, in base32hex: C4 is column 4, CA column 10, C10 column 32). */
+  CV?: string;
+}
+
+/** Attributes of the group ResourceNavigationColumns, alike on every element that has them: its interface extends this one. */
+export interface ResourceNavigationColumns {
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4A?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4B?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4C?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4D?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4E?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4F?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4G?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4H?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4I?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4J?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4K?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4L?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4M?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4N?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I4O?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I40?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I41?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I42?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I43?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I44?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I45?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I46?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I47?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I48?: number;
+  /** The Id of the resource a mono-valued navigation property stored in this column points to (TargetColumnIndex 128 to 152: I40 to I4O). */
+  I49?: number;
+}
+
+/** A named set of reviewers that campaigns are created for (access control rules on AccessCertificationItem filter on Campaign.Policy.Identifier). A default policy always exists. */
+export interface AccessCertificationCampaignPolicyAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Unique policy key. */
+  Identifier: string;
+}
+export interface AccessCertificationCampaignPolicyAttributes extends DisplayNames {}
+
+/** Which assignments a campaign certifies, by what is assigned: kinds of entitlement, approval counts, workflow states, a category, a resource type, tags, a risk. Within one filter the criteria AND; a campaign takes the union of its filters. */
+export interface AccessCertificationDataFilterAttributes {
+  /** The campaign the filter belongs to (campaigns are made in the UI, not in XML). */
+  Campaign: string;
+  /** Only entitlements of this category. */
+  Category?: string;
+  /** Certify composite roles. Default: `false`. */
+  IncludeCompositeRoles: boolean;
+  /** Keep items with denied permissions. Default: `true`. */
+  IncludeDeniedPermissions: boolean;
+  /** Keep entitlements approved in two steps. Default: `true`. */
+  IncludeDoubleValidation: boolean;
+  /** Keep resource types that cannot be requested by hand (ApprovalWorkflowType ManualAssignmentNotAllowed). Default: `true`. */
+  IncludeManualAssignmentNotAllowed: boolean;
+  /** With Category, its sub-categories too. Default: `false`. */
+  IncludeNestedCategories: boolean;
+  /** Keep entitlements given without approval. Default: `true`. */
+  IncludeNoValidation: boolean;
+  /** Certify navigation values of resources. Default: `false`. */
+  IncludeResourceNavigations: boolean;
+  /** Certify scalar values of resources. Default: `false`. */
+  IncludeResourceScalars: boolean;
+  /** Certify resource types. Default: `false`. */
+  IncludeResourceTypes: boolean;
+  /** Keep entitlements approved in one step. Default: `true`. */
+  IncludeSimpleValidation: boolean;
+  /** Certify single roles. Default: `false`. */
+  IncludeSingleRoles: boolean;
+  /** Keep entitlements approved in three steps. Default: `true`. */
+  IncludeTripleValidation: boolean;
+  /** Keep assignments approved by hand (state 16). Default: `true`. */
+  IncludeWorkflowStateApproved: boolean;
+  /** Keep reconciled assignments (state 1). Default: `true`. */
+  IncludeWorkflowStateFound: boolean;
+  /** Keep assignments that existed before go-live (state 3). Default: `true`. */
+  IncludeWorkflowStateHistory: boolean;
+  /** Keep assignments the rules gave (state 18). Default: `true`. */
+  IncludeWorkflowStatePolicyApproved: boolean;
+  /** Only assignments not certified since this date. */
+  LatestCertifiedLimitDate?: string;
+  /** Only this resource type. */
+  ResourceType?: string;
+  /** Tags of the roles to certify, separated by ¤. */
+  Tags?: string;
+  /** Only owners carrying this risk. */
+  TargetedRisk?: string;
+}
+
+/** Links a certification item to one of its reviewers when a campaign has several reviewers per item. */
+export interface AccessCertificationItemReviewerAttributes {
+  /** The campaign the item belongs to. */
+  Campaign: string;
+  /** The certification item reviewed. */
+  Item: string;
+  /** The reviewer: the key of a resource of the users' entity type. */
+  Reviewer: string;
+}
+
+/** Reminder of the native notification about access certification items to review, sent to those who have not acted after ReminderInterval minutes. */
+export interface AccessCertificationNotificationAttributes {
+  /** Stylesheet of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  CssTemplate?: string;
+  /** Unique notification key. */
+  Identifier: string;
+  /** Entity type of the resources the native notification is about. */
+  OwnerEntityType: string;
+  /** Razor (.cshtml) body of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  RazorTemplate?: string;
+  /** Minutes after which the notification is sent again as a reminder, by the first SendNotificationsTask run after them (0: no reminder). Default: `0`. */
+  ReminderInterval: number;
+  /** C# expression for the subject: read by 6.x versions, ignored by the current product (use the templates). */
+  TitleExpression?: string;
+}
+
+/** Which assignments a campaign certifies, by their owner: dimension values (D0…, with L0… to include a hierarchy), one owner, a minimal risk score, a risk, or owners whose bound property changed since a date. Owner filters AND together. */
+export interface AccessCertificationOwnerFilterAttributes {
+  /** The campaign the filter belongs to (campaigns are made in the UI, not in XML). */
+  Campaign: string;
+  /** Only this owner: the key of a resource. */
+  IndividualOwner?: string;
+  /** Only owners whose risk score is above this one. */
+  MinimalRiskScore?: number;
+  /** Only owners whose OwnerLastModificationDateBinding value changed since this date (set both or neither). */
+  OwnerLastModificationDate?: string;
+  /** Property (not a computed one) whose change since OwnerLastModificationDate selects the owner (set both or neither). */
+  OwnerLastModificationDateBinding?: string;
+  /** Only owners carrying this risk. */
+  TargetedRisk?: string;
+}
+export interface AccessCertificationOwnerFilterAttributes extends DimensionValues, DimensionHierarchies {}
+
+/** Puts properties of an entity type into access control property groups (their VisibilityGroup), whose values only the profiles granted the group may read. */
+export interface AccessControlEntityTypeAttributes {
+  /** The entity type whose properties are grouped. */
+  Identifier: string;
+}
+
+/** One property of the entity type and the group that controls who sees it. */
+export interface AccessControlEntityTypePropertyAttributes {
+  /** A property of the entity type. */
+  Identifier: string;
+  /** The property group that controls access to the property. */
+  VisibilityGroup?: string;
+}
+
+/** A node of the permission tree (/, /a, /a/b...) that the product builds itself; written only to stop the permission from passing its rights down to its descendants. */
+export interface AccessControlPermissionAttributes {
+  /** Rights given on this permission do not flow to the permissions below it. Default: `false`. */
+  BlockInheritance: boolean;
+  /** Permission path, such as /Custom/Resources/Directory_User/View. */
+  Identifier: string;
+}
+
+/** A named group of entity properties (AccessControlEntityType puts properties in it) whose values the API hides unless an access control entry grants the group. */
+export interface AccessControlPropertyGroupAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Unique group key. */
+  Identifier: string;
+}
+export interface AccessControlPropertyGroupAttributes extends DisplayNames {}
+
+/** Gives a profile permissions (Entry children) on the resources of an entity type, optionally only on those its Filter children match. */
+export interface AccessControlRuleAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Entity type whose resources the permissions apply to: the configuration's own or a built-in one (AssignedSingleRole, AccessCertificationItem, WorkflowInstance...). */
+  EntityType: string;
+  /** Unique rule key. */
+  Identifier: string;
+  /** Profile the permissions are given to. */
+  Profile: string;
+}
+export interface AccessControlRuleAttributes extends DisplayNames {}
+
+/** Grants (or, with the tree's inheritance, shapes) one permission of the rule. Permission="/" with CanExecute is refused by the product's deploy. */
+export interface AccessControlRuleEntryAttributes {
+  /** The profile may execute what the permission allows. Default: `false`. */
+  CanExecute: boolean;
+  /** The profile sees every property, property groups included. Default: `false`. */
+  FullAccessProperties: boolean;
+  /** The rule is evaluated on the resource after the change. Default: `true`. */
+  IsPostCondition: boolean;
+  /** The rule is evaluated on the resource before the change. Default: `true`. */
+  IsPreCondition: boolean;
+  /** Holders of the exact permission receive the notifications tied to it. Default: `true`. */
+  Notify: boolean;
+  /** Permission path, such as /Custom/ProvisioningPolicy/ReviewRoles/Directory_User. */
+  Permission: string;
+  /** Among several contexts giving the same right, the highest priority wins. Default: `0`. */
+  Priority: number;
+  /** Property group the entry lets the profile read. */
+  PropertyGroup?: string;
+}
+
+/** Restricts the rule to the resources whose Binding value equals (or differs from, with Operator) a constant, the current user, or a value of the user's assigned profiles. Filters of one Group are ANDed, groups are ORed. */
+export interface AccessControlRuleFilterAttributes {
+  /** Path of properties from the rule's entity type whose value is compared. */
+  Binding: string;
+  /** Compare with the categories of the current user's assigned profiles. Default: `false`. */
+  Category: boolean;
+  /** Compare with the composite roles of the current user's assigned profiles. Default: `false`. */
+  CompositeRole: boolean;
+  /** Compare with the resource of the logged-in user (see SelectUserByIdentityQueryHandlerSetting). Default: `false`. */
+  CurrentUser: boolean;
+  /** Compare with this dimension's values in the current user's assigned profiles. */
+  Dimension?: string;
+  /** Group the filter belongs to; absent means the default group. */
+  Group?: string;
+  /** Comparison: 0 Equals, 1 NotEquals. Default: `Equals`. */
+  Operator: "Equals" | "NotEquals";
+  /** Compare with the resource types of the current user's assigned profiles. Default: `false`. */
+  ResourceType: boolean;
+  /** Compare with the single roles of the current user's assigned profiles. Default: `false`. */
+  SingleRole: boolean;
+  /** Constant compared with the bound value (a WorkflowState is compared by its number). */
+  Value?: string;
+}
+
 /** Recomputes the actors (users entitled to act) of every open workflow activity instance so that task inboxes follow current profiles and permissions. Costly: keep it out of frequent jobs. */
 export interface ActivityInstanceActorTaskAttributes {
   /** Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent. */
@@ -1462,6 +1964,62 @@ export interface AgentAttributes {
 }
 export interface AgentAttributes extends DisplayNames {}
 
+/** Look of the web application: name, logo, favicon, colours, dashboard counters. */
+export interface AppDisplaySettingAttributes {
+  /** Certification screens offer only Approve and Deny (no More button). Default: `false`. */
+  AccessCertificationOnlyApproveDeny: boolean;
+  /** Name shown on the browser tabs. */
+  ApplicationName?: string;
+  /** Hex colour of the banner (logo and navigation bar). */
+  BannerColor?: string;
+  /** Hex colour of the banner's gradient, in its middle. */
+  BannerGradientColor?: string;
+  /** Hex colour of the line under the selected tab. */
+  BannerSelectedTabColor?: string;
+  /** Hex colour of the banner's text. */
+  BannerTextColor?: string;
+  /** Hide the counters of the review, reconciliation and manual provisioning screens on the dashboard. Default: `false`. */
+  DisableProvisioningCounters: boolean;
+  /** Favicon file shown on the browser tabs. */
+  FaviconFile?: string;
+  /** MIME type of the favicon. */
+  FaviconMimeType?: string;
+  /** Separator of the parts of a full name. Default: `¤`. */
+  FullNameSeparator: string;
+  /** Key of the setting (default AppDisplay, the one the product reads). Default: `AppDisplay`. */
+  Identifier: string;
+  /** Logo file shown in the top left corner. */
+  LogoFile?: string;
+  /** MIME type of the logo. */
+  LogoMimeType?: string;
+  /** Undocumented by the reference. */
+  Preview?: string;
+  /** Hex colour of the highlighted buttons. */
+  PrimaryColor?: string;
+  /** Hex colour of the authentication screen's background. */
+  SecondaryColor?: string;
+}
+
+/** A profile given to a user in a context (its scope). At most 10 per user; each is matched against every access control rule. */
+export interface AssignedProfileAttributes {
+  /** Workflow state of the assignment: 0 None, 4 Requested, 8 PendingApproval, 9 PendingApproval1, 10 PendingApproval2, 16 Approved, 17 Declined, 18 PolicyApproved. Default: `None`. */
+  AccessState: "None" | "Requested" | "PendingApproval" | "PendingApproval1" | "PendingApproval2" | "Approved" | "Declined" | "PolicyApproved";
+  /** The ProfileContext the profile is given in (a context has no identifier: its Id). */
+  Context: string;
+  /** Address notifications go to instead of the user's own. */
+  Email?: string;
+  /** Last day of the assignment. Default: `2079-06-06`. */
+  EndDate: string;
+  /** The profile is denied to the user. Default: `false`. */
+  IsDenied: boolean;
+  /** Profile given. */
+  Profile: string;
+  /** First day of the assignment. Default: `1900-01-01`. */
+  StartDate: string;
+  /** The user: the key of a resource of the users' entity type. */
+  User: string;
+}
+
 /** Decides automatically on assignments left in WorkflowState longer than HoursToWait, matched by Type's target and by their context (D<n>, L<n>). The most specific rule wins (role or resource type, then category, then policy); among equals, Decline. No identifier: the rule is known by its attributes. */
 export interface AutomationRuleAttributes {
   /** Category targeted (with EntityType). */
@@ -1486,6 +2044,12 @@ export interface AutomationRuleAttributes {
   WorkflowState: "None" | "Found" | "Historic" | "Requested" | "CalculatedMissingParameters" | "PendingApproval" | "PendingApproval1" | "PendingApproval2" | "PendingApproval1Of3" | "PendingApproval2Of3" | "PendingApproval3Of3" | "Approved" | "Declined" | "Calculated" | "Inactive" | "Cancellation" | "Suggested" | "SuggestedAutomaticButWithValidation" | "AutomaticButWithValidation" | "ApprovedQuestioned" | "PendingApprovalRisk" | "Blocked" | "Prolonged" | "ApprovedRisk" | "GivenByRole";
 }
 export interface AutomationRuleAttributes extends DimensionValues, DimensionHierarchies {}
+
+/** A path of properties as the product stores it (UM_Bindings); the product derives bindings from the binding strings of other elements, and the reference documents neither its attributes nor those of its Property child. Accepted as written: its attributes are kept when idm-toolkit knows them (Path), others are warned about and ignored, and its children are not read. */
+export interface BindingAttributes {
+  /** The path of properties, e.g. Directory_User:MainRecord.Organization (inferred from the product's storage). */
+  Path?: string;
+}
 
 /** Applies the role mappings of a connector: creates single roles and the navigation rules that grant the matching resources. Run before ComputeRoleModelTask. */
 export interface BuildRoleModelTaskAttributes {
@@ -1817,6 +2381,18 @@ export interface ComputeRoleModelTaskOverrideAttributes extends DisplayNames {}
 
 /** Root of every configuration file, in namespace urn:schemas-usercube-com:configuration. A configuration is the union of every file of a folder. */
 export interface ConfigurationFileAttributes {}
+
+/** The version of the deployed configuration, for the record. */
+export interface ConfigurationVersionSettingAttributes {
+  /** What the version holds. */
+  Description?: string;
+  /** Key of the setting (default ConfigurationVersion, the one the product reads). Default: `ConfigurationVersion`. */
+  Identifier: string;
+  /** Free text. */
+  Misc?: string;
+  /** Version of the configuration, e.g. 5.0.0. */
+  Version?: string;
+}
 
 /** Binds a connector to a package, the implementation of its export and/or fulfillment. Its runtime settings live in the agent's appsettings under Connections.<Identifier>. */
 export interface ConnectionAttributes {
@@ -2433,6 +3009,106 @@ export interface CreateInitializationJobOpenIdIdentifierAttributes {
 export interface CreateInitializationJobPrincipalDataConnectorAttributes {
   /** The connector. */
   ConnectorIdentifier: string;
+}
+
+/** Serves a static HTML file of the configuration at a custom URL (custom link 1). */
+export interface CustomLink1SettingAttributes {
+  /** Key of the setting (default CustomLink1, the one the product reads). Default: `CustomLink1`. */
+  Identifier: string;
+  /** HTML file for language 1, relative to the configuration folder. */
+  Path_L1: string;
+  /** HTML file for language 2, relative to the configuration folder. */
+  Path_L2?: string;
+  /** HTML file for language 3, relative to the configuration folder. */
+  Path_L3?: string;
+  /** HTML file for language 4, relative to the configuration folder. */
+  Path_L4?: string;
+  /** HTML file for language 5, relative to the configuration folder. */
+  Path_L5?: string;
+  /** HTML file for language 6, relative to the configuration folder. */
+  Path_L6?: string;
+  /** HTML file for language 7, relative to the configuration folder. */
+  Path_L7?: string;
+  /** HTML file for language 8, relative to the configuration folder. */
+  Path_L8?: string;
+  /** HTML file for language 9, relative to the configuration folder. */
+  Path_L9?: string;
+  /** HTML file for language 10, relative to the configuration folder. */
+  Path_L10?: string;
+  /** HTML file for language 11, relative to the configuration folder. */
+  Path_L11?: string;
+  /** HTML file for language 12, relative to the configuration folder. */
+  Path_L12?: string;
+  /** HTML file for language 13, relative to the configuration folder. */
+  Path_L13?: string;
+  /** HTML file for language 14, relative to the configuration folder. */
+  Path_L14?: string;
+  /** HTML file for language 15, relative to the configuration folder. */
+  Path_L15?: string;
+  /** HTML file for language 16, relative to the configuration folder. */
+  Path_L16?: string;
+  /** URL the page is served at; starts with /. */
+  Url: string;
+}
+
+/** Serves a static HTML file of the configuration at a custom URL (custom link 2). */
+export interface CustomLink2SettingAttributes {
+  /** Key of the setting (default CustomLink2, the one the product reads). Default: `CustomLink2`. */
+  Identifier: string;
+  /** HTML file for language 1, relative to the configuration folder. */
+  Path_L1: string;
+  /** HTML file for language 2, relative to the configuration folder. */
+  Path_L2?: string;
+  /** HTML file for language 3, relative to the configuration folder. */
+  Path_L3?: string;
+  /** HTML file for language 4, relative to the configuration folder. */
+  Path_L4?: string;
+  /** HTML file for language 5, relative to the configuration folder. */
+  Path_L5?: string;
+  /** HTML file for language 6, relative to the configuration folder. */
+  Path_L6?: string;
+  /** HTML file for language 7, relative to the configuration folder. */
+  Path_L7?: string;
+  /** HTML file for language 8, relative to the configuration folder. */
+  Path_L8?: string;
+  /** HTML file for language 9, relative to the configuration folder. */
+  Path_L9?: string;
+  /** HTML file for language 10, relative to the configuration folder. */
+  Path_L10?: string;
+  /** HTML file for language 11, relative to the configuration folder. */
+  Path_L11?: string;
+  /** HTML file for language 12, relative to the configuration folder. */
+  Path_L12?: string;
+  /** HTML file for language 13, relative to the configuration folder. */
+  Path_L13?: string;
+  /** HTML file for language 14, relative to the configuration folder. */
+  Path_L14?: string;
+  /** HTML file for language 15, relative to the configuration folder. */
+  Path_L15?: string;
+  /** HTML file for language 16, relative to the configuration folder. */
+  Path_L16?: string;
+  /** URL the page is served at; starts with /. */
+  Url: string;
+}
+
+/** How many links each dashboard section shows. */
+export interface DashboardItemNumberSettingAttributes {
+  /** Links shown in the dashboard's Assigned Roles section, 1 to 5 (3 when absent). */
+  AssignedRolesSection?: number;
+  /** Key of the setting (default DashboardItemNumber, the one the product reads). Default: `DashboardItemNumber`. */
+  Identifier: string;
+  /** Links shown in the dashboard's Manual Provisioning section, 1 to 5 (3 when absent). */
+  ManualProvisioningSection?: number;
+  /** Links shown in the dashboard's My Tasks section, 1 to 5 (3 when absent). */
+  MyTasksSection?: number;
+  /** Links shown in the dashboard's Provisioning Review section, 1 to 5 (3 when absent). */
+  ProvisioningReviewSection?: number;
+  /** Links shown in the dashboard's Reconciliation Review section, 1 to 5 (3 when absent). */
+  ResourceReconciliationSection?: number;
+  /** Links shown in the dashboard's Role Reconciliation section, 1 to 5 (3 when absent). */
+  RoleReconciliationSection?: number;
+  /** Links shown in the dashboard's Role Review section, 1 to 5 (3 when absent). */
+  RoleReviewSection?: number;
 }
 
 /** Loads the XML configuration files of a directory, diffs them with the configuration stored in the database and applies the changes. Optionally generates code and a merged XML of the scaffolded configuration. */
@@ -3114,6 +3790,26 @@ export interface LanguageAttributes {
 }
 export interface LanguageAttributes extends DisplayNames {}
 
+/** Where the product's mails go and in which language, and which native notifications are sent at all. */
+export interface MailSettingAttributes {
+  /** Send the access certification notifications. Default: `true`. */
+  AccessCertificationNotification: boolean;
+  /** Key of the setting (default MailSettings, the one the product reads). Default: `MailSettings`. */
+  Identifier: string;
+  /** Culture of the mails the server-side tasks send, e.g. en-US. */
+  LanguageCode?: string;
+  /** Property holding the users' addresses, e.g. Directory_User:Email. */
+  MailProperty?: string;
+  /** Send the manual provisioning notifications. Default: `true`. */
+  ManualProvisioningNotification: boolean;
+  /** Send the provisioning review notifications. Default: `true`. */
+  ProvisioningReviewNotification: boolean;
+  /** Send the notifications of the role model tasks. Default: `true`. */
+  RolePolicyNotification: boolean;
+  /** Send the role review notifications. Default: `true`. */
+  RoleReviewNotification: boolean;
+}
+
 /** Reorganises or rebuilds fragmented indexes, refreshes statistics and repairs data inconsistencies for all database tables. Last task of complete and initialization jobs. */
 export interface MaintainIndexesTaskAttributes {
   /** Rebuild every index, whatever its fragmentation. Default: `false`. */
@@ -3206,6 +3902,22 @@ export interface ManageConfigurationIndexesTaskOverrideAttributes {
 }
 export interface ManageConfigurationIndexesTaskOverrideAttributes extends DisplayNames {}
 
+/** Reminder of the native notification about manual provisioning to perform, sent to those who have not acted after ReminderInterval minutes. */
+export interface ManualProvisioningNotificationAttributes {
+  /** Stylesheet of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  CssTemplate?: string;
+  /** Unique notification key. */
+  Identifier: string;
+  /** Entity type of the resources the native notification is about. */
+  OwnerEntityType: string;
+  /** Razor (.cshtml) body of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  RazorTemplate?: string;
+  /** Minutes after which the notification is sent again as a reminder, by the first SendNotificationsTask run after them (0: no reminder). Default: `0`. */
+  ReminderInterval: number;
+  /** C# expression for the subject: read by 6.x versions, ignored by the current product (use the templates). */
+  TitleExpression?: string;
+}
+
 /** Role mining (GetRoleMiningTask): analyses the existing assignments of EntityType's owners and generates SingleRoleRules into RulePolicy (whose existing rules are replaced). No identifier: the rule is known by its attributes, and changing one replaces the rule. */
 export interface MiningRuleAttributes {
   /** Category of the roles analysed. */
@@ -3236,6 +3948,96 @@ export interface MiningRuleAttributes {
   RuleType: "Required" | "RequestedAutomatically" | "Suggested";
 }
 
+/** A custom notification that SendNotificationsTask sends, one per owner that QueryFilterExpression selects, to the addresses RecipientMailBinding gives, built from a Razor template. */
+export interface NotificationAttributes {
+  /** Stylesheet of the mail, relative to the configuration folder and inside it (needed for a custom notification). */
+  CssTemplate?: string;
+  /** Unique notification key. */
+  Identifier: string;
+  /** Entity type of the population notified, and of the expressions' variable. */
+  OwnerEntityType: string;
+  /** C# expression returning the query filter (SQuery) that selects the owners to notify. */
+  QueryFilterExpression?: string;
+  /** Razor (.cshtml) body template, relative to the configuration folder and inside it (needed for a custom notification). */
+  RazorTemplate?: string;
+  /** Binding from the owner to the recipients' addresses, e.g. Directory_User:MainRecord.Organization.Manager.MainRecord.Email. */
+  RecipientMailBinding?: string;
+  /** Minutes after which the notification is sent again as a reminder, by the first SendNotificationsTask run after them (0: no reminder). Default: `0`. */
+  ReminderInterval: number;
+  /** C# expression giving the subject. */
+  TitleExpression?: string;
+}
+
+/** Replaces the subject and/or body template of a native notification, per language. */
+export interface NotificationTemplateAttributes {
+  /** Razor (.cshtml) body template in language 1, relative to the configuration folder and inside it. */
+  BodyTemplate_L1?: string;
+  /** Razor (.cshtml) body template in language 2, relative to the configuration folder and inside it. */
+  BodyTemplate_L2?: string;
+  /** Razor (.cshtml) body template in language 3, relative to the configuration folder and inside it. */
+  BodyTemplate_L3?: string;
+  /** Razor (.cshtml) body template in language 4, relative to the configuration folder and inside it. */
+  BodyTemplate_L4?: string;
+  /** Razor (.cshtml) body template in language 5, relative to the configuration folder and inside it. */
+  BodyTemplate_L5?: string;
+  /** Razor (.cshtml) body template in language 6, relative to the configuration folder and inside it. */
+  BodyTemplate_L6?: string;
+  /** Razor (.cshtml) body template in language 7, relative to the configuration folder and inside it. */
+  BodyTemplate_L7?: string;
+  /** Razor (.cshtml) body template in language 8, relative to the configuration folder and inside it. */
+  BodyTemplate_L8?: string;
+  /** Razor (.cshtml) body template in language 9, relative to the configuration folder and inside it. */
+  BodyTemplate_L9?: string;
+  /** Razor (.cshtml) body template in language 10, relative to the configuration folder and inside it. */
+  BodyTemplate_L10?: string;
+  /** Razor (.cshtml) body template in language 11, relative to the configuration folder and inside it. */
+  BodyTemplate_L11?: string;
+  /** Razor (.cshtml) body template in language 12, relative to the configuration folder and inside it. */
+  BodyTemplate_L12?: string;
+  /** Razor (.cshtml) body template in language 13, relative to the configuration folder and inside it. */
+  BodyTemplate_L13?: string;
+  /** Razor (.cshtml) body template in language 14, relative to the configuration folder and inside it. */
+  BodyTemplate_L14?: string;
+  /** Razor (.cshtml) body template in language 15, relative to the configuration folder and inside it. */
+  BodyTemplate_L15?: string;
+  /** Razor (.cshtml) body template in language 16, relative to the configuration folder and inside it. */
+  BodyTemplate_L16?: string;
+  /** The native notification whose templates are replaced: BlockedProvisioningInformations, OneWayPasswordReset, PendingAccessCertificationModel, PerformManualProvisioningSummary, RolePolicySummary, RunJobNotification, TwoWayPasswordReset, WorkflowReviewProvisioningSummary, WorkflowReviewRolesSummary. */
+  Identifier: string;
+  /** Razor (.cshtml) subject template in language 1, relative to the configuration folder and inside it. */
+  SubjectTemplate_L1?: string;
+  /** Razor (.cshtml) subject template in language 2, relative to the configuration folder and inside it. */
+  SubjectTemplate_L2?: string;
+  /** Razor (.cshtml) subject template in language 3, relative to the configuration folder and inside it. */
+  SubjectTemplate_L3?: string;
+  /** Razor (.cshtml) subject template in language 4, relative to the configuration folder and inside it. */
+  SubjectTemplate_L4?: string;
+  /** Razor (.cshtml) subject template in language 5, relative to the configuration folder and inside it. */
+  SubjectTemplate_L5?: string;
+  /** Razor (.cshtml) subject template in language 6, relative to the configuration folder and inside it. */
+  SubjectTemplate_L6?: string;
+  /** Razor (.cshtml) subject template in language 7, relative to the configuration folder and inside it. */
+  SubjectTemplate_L7?: string;
+  /** Razor (.cshtml) subject template in language 8, relative to the configuration folder and inside it. */
+  SubjectTemplate_L8?: string;
+  /** Razor (.cshtml) subject template in language 9, relative to the configuration folder and inside it. */
+  SubjectTemplate_L9?: string;
+  /** Razor (.cshtml) subject template in language 10, relative to the configuration folder and inside it. */
+  SubjectTemplate_L10?: string;
+  /** Razor (.cshtml) subject template in language 11, relative to the configuration folder and inside it. */
+  SubjectTemplate_L11?: string;
+  /** Razor (.cshtml) subject template in language 12, relative to the configuration folder and inside it. */
+  SubjectTemplate_L12?: string;
+  /** Razor (.cshtml) subject template in language 13, relative to the configuration folder and inside it. */
+  SubjectTemplate_L13?: string;
+  /** Razor (.cshtml) subject template in language 14, relative to the configuration folder and inside it. */
+  SubjectTemplate_L14?: string;
+  /** Razor (.cshtml) subject template in language 15, relative to the configuration folder and inside it. */
+  SubjectTemplate_L15?: string;
+  /** Razor (.cshtml) subject template in language 16, relative to the configuration folder and inside it. */
+  SubjectTemplate_L16?: string;
+}
+
 /** Client (id + hashed secret) whose profile an agent uses to call the server. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning. */
 export interface OpenIdClientAttributes {
   /** Label in language 1 (required on tasks and jobs). */
@@ -3248,6 +4050,22 @@ export interface OpenIdClientAttributes {
   Profile?: string;
 }
 export interface OpenIdClientAttributes extends DisplayNames {}
+
+/** Characters the generated passwords may use besides letters and digits. */
+export interface PasswordGenerationSettingAttributes {
+  /** Symbols allowed in generated passwords (undocumented beyond its name). */
+  AllowedSymbolChars: string;
+  /** Key of the setting (default PasswordGenerationSetting, the one the product reads). Default: `PasswordGenerationSetting`. */
+  Identifier: string;
+}
+
+/** How strong a password a user sets by hand must be. */
+export interface PasswordTestsSettingAttributes {
+  /** Key of the setting (default PasswordTests, the one the product reads). Default: `PasswordTests`. */
+  Identifier: string;
+  /** Regular expressions, quoted and comma-separated, a password must match: all of them is strong, 70% average, fewer is weak and refused. Absent: length from 1 to 10, a digit, a lower case letter, an upper case letter, a symbol. */
+  PasswordRegex?: string;
+}
 
 /** A sub-part of the role model: every Category, SingleRole, CompositeRole, ResourceType, rule and Risk belongs to one. At least one policy must exist. */
 export interface PolicyAttributes {
@@ -3389,6 +4207,77 @@ export interface ProcessAccessCertificationItemsTaskOverrideAttributes {
 }
 export interface ProcessAccessCertificationItemsTaskOverrideAttributes extends DisplayNames {}
 
+/** A user profile: what access control rules give permissions to, and what assigned profiles and profile rules give users. */
+export interface ProfileAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Unique profile key. */
+  Identifier: string;
+  /** A building block that composite profiles are made of. Default: `false`. */
+  IsComponent: boolean;
+}
+export interface ProfileAttributes extends DisplayNames {}
+
+/** The scope stored with an assigned profile: dimension values, a category, a role or a resource type that access control filters compare with. It has no identifier: give it an Id of -2 or less to keep it the same row across deploys. */
+export interface ProfileContextAttributes {
+  /** Category the scope is restricted to. */
+  Category?: string;
+  /** Composite role the scope is restricted to. */
+  CompositeRole?: string;
+  /** Fixed row id, -2 or less, so that a deploy does not renumber the context. */
+  Id?: number;
+  /** Made by SetInternalUserProfilesTask (profile rules), not by hand. Default: `false`. */
+  IsAutomatic: boolean;
+  /** Resource type the scope is restricted to. */
+  ResourceType?: string;
+  /** Single role the scope is restricted to. */
+  SingleRole?: string;
+}
+export interface ProfileContextAttributes extends DimensionValues {}
+
+/** Where profile rules are evaluated: on the owners of the assigned resource types of ResourceType (or on EntityType directly), optionally through SubBinding and RootBinding. SetInternalUserProfilesTask gives the profiles of its ProfileRule children. */
+export interface ProfileRuleContextAttributes {
+  /** Entity type the expressions are evaluated on, when ResourceType is not given. */
+  EntityType?: string;
+  /** Dimension values are read from the user's own resource (false: from what SubBinding reaches). Default: `true`. */
+  IsAppliedToRoot: boolean;
+  /** Resource type whose assigned resource types the rules are evaluated on. */
+  ResourceType?: string;
+  /** Path from the user's resource applied before RootExpression. */
+  RootBinding?: string;
+  /** Path from the user's resource applied before SubExpression, e.g. Directory_User:ManagedOrganizations. */
+  SubBinding?: string;
+}
+
+/** Gives (or denies) Profile to the users the expressions accept, in a context whose dimension values the B0…B3V bindings give. Some reference examples write Dimension0Binding for B0: the product's attribute is B0, and the error says so. */
+export interface ProfileRuleContextProfileRuleAttributes {
+  /** The profile is denied, not given, when the rule matches. Default: `false`. */
+  IsDenied: boolean;
+  /** Profile given when the rule matches. */
+  Profile: string;
+  /** C# predicate on the resource being profiled (the target entity type of ResourceType, or EntityType). */
+  RootExpression?: string;
+  /** C# predicate on each resource SubBinding reaches. */
+  SubExpression?: string;
+}
+export interface ProfileRuleContextProfileRuleAttributes extends DimensionBindings {}
+
+/** Reminder of the native notification about provisioning orders to review, sent to those who have not acted after ReminderInterval minutes. */
+export interface ProvisioningReviewNotificationAttributes {
+  /** Stylesheet of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  CssTemplate?: string;
+  /** Unique notification key. */
+  Identifier: string;
+  /** Entity type of the resources the native notification is about. */
+  OwnerEntityType: string;
+  /** Razor (.cshtml) body of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  RazorTemplate?: string;
+  /** Minutes after which the notification is sent again as a reminder, by the first SendNotificationsTask run after them (0: no reminder). Default: `0`. */
+  ReminderInterval: number;
+  /** C# expression for the subject: read by 6.x versions, ignored by the current product (use the templates). */
+  TitleExpression?: string;
+}
+
 /** A section of the records of SourceEntityType (personal data, contract, position): its Property children change together, over the dates StartProperty–EndProperty, so that an identity may hold several contexts. The default section lists no property. */
 export interface RecordSectionAttributes {
   /** Dates of a section whose start or end is empty. Default: `None`. */
@@ -3458,6 +4347,19 @@ export interface RefreshSchemaTaskOverrideAttributes {
 }
 export interface RefreshSchemaTaskOverrideAttributes extends DisplayNames {}
 
+/** A query whose result a user can download as a CSV report (pair it with a MenuItem). */
+export interface ReportQueryAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Unique report key. */
+  Identifier: string;
+  /** The query, in the product's query grammar (join ... select ...). */
+  Query: string;
+  /** Entity type queried: the query's FROM. */
+  ReturnedEntityType: string;
+}
+export interface ReportQueryAttributes extends DisplayNames {}
+
 /** Sets the ValidFrom of every entity's earliest history record to 0001-01-01 so that initially loaded data is valid from the start. Initialization job only. */
 export interface ResetValidFromTaskAttributes {
   /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
@@ -3487,6 +4389,19 @@ export interface ResetValidFromTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface ResetValidFromTaskOverrideAttributes extends DisplayNames {}
+
+/** A resource written in the configuration (small reference tables: titles, categories): its entity type, a fixed Id, and its values by storage column (C0…C3V scalars, I40…I4O mono-valued navigations), as the entity type's TargetColumnIndex places them. */
+export interface ResourceAttributes {
+  /** Marked as recently changed (the flag SetRecentlyModifiedFlag sets). Default: `false`. */
+  Dirty: boolean;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Row id, unique among all resources; positive (negative ids are the engine's). */
+  Id: number;
+  /** Entity type of the resource. */
+  Type: string;
+}
+export interface ResourceAttributes extends DisplayNames, ResourceColumns, ResourceNavigationColumns {}
 
 /** Gives owner-less target resources of the ResourceType's TargetEntityType that match TargetExpression their resource type (UpdateClassificationTask). No identifier: the rule is known by its attributes, and changing one replaces the rule. */
 export interface ResourceClassificationRuleAttributes {
@@ -3821,6 +4736,38 @@ export interface RoleMappingRuleItemAttributes {
   Value?: string;
 }
 
+/** Reminder of the native notification of the role model tasks. The reference documents only its Identifier (as optional); it takes the other typed reminders' attributes too. */
+export interface RolePolicyNotificationAttributes {
+  /** Stylesheet of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  CssTemplate?: string;
+  /** Unique notification key. */
+  Identifier: string;
+  /** Entity type of the resources the native notification is about. */
+  OwnerEntityType?: string;
+  /** Razor (.cshtml) body of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  RazorTemplate?: string;
+  /** Minutes after which the notification is sent again as a reminder, by the first SendNotificationsTask run after them (0: no reminder). Default: `0`. */
+  ReminderInterval: number;
+  /** C# expression for the subject: read by 6.x versions, ignored by the current product (use the templates). */
+  TitleExpression?: string;
+}
+
+/** Reminder of the native notification about role assignments to review, sent to those who have not acted after ReminderInterval minutes. */
+export interface RoleReviewNotificationAttributes {
+  /** Stylesheet of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  CssTemplate?: string;
+  /** Unique notification key. */
+  Identifier: string;
+  /** Entity type of the resources the native notification is about. */
+  OwnerEntityType: string;
+  /** Razor (.cshtml) body of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  RazorTemplate?: string;
+  /** Minutes after which the notification is sent again as a reminder, by the first SendNotificationsTask run after them (0: no reminder). Default: `0`. */
+  ReminderInterval: number;
+  /** C# expression for the subject: read by 6.x versions, ignored by the current product (use the templates). */
+  TitleExpression?: string;
+}
+
 /** Re-qualifies the assignments found in the managed systems by the initial load as pre-existing access rights, updating their workflow and provisioning states. Last business task of the initialization job. */
 export interface SavePreExistingAccessRightsTaskAttributes {
   /** SQL selecting the AssignedResourceNavigation rows to update. */
@@ -3862,6 +4809,62 @@ export interface SavePreExistingAccessRightsTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface SavePreExistingAccessRightsTaskOverrideAttributes extends DisplayNames {}
+
+/** Overrides the schedule and timeout of the CleanDatabase job. */
+export interface SchedulingCleanDataBaseSettingAttributes {
+  /** Cron schedule of the CleanDatabase job. */
+  CronTabExpression?: string;
+  /** Key of the setting (default SchedulingCleanDataBase, the one the product reads). Default: `SchedulingCleanDataBase`. */
+  Identifier: string;
+  /** Longest time a job or task may wait after its last run. */
+  Timeout?: string;
+}
+
+/** Lets a task be delegated to a group of people. */
+export interface SelectAllPerformedByAssociationQueryHandlerSettingAttributes {
+  /** Binding that gives the people a task can be delegated to, e.g. member. */
+  Binding?: string;
+  /** Key of the setting (default SelectAllPerformedByAssociationQueryHandler, the one the product reads). Default: `SelectAllPerformedByAssociationQueryHandler`. */
+  Identifier: string;
+  /** Entity type the delegation applies to. */
+  RootEntityType?: string;
+}
+
+/** Which resources the authentication can log in as (personas), by a filter on a property. */
+export interface SelectPersonasByFilterQueryHandlerSettingAttributes {
+  /** Key of the setting (default SelectPersonasByFilterQueryHandler, the one the product reads). Default: `SelectPersonasByFilterQueryHandler`. */
+  Identifier: string;
+  /** Property holding the mail address (needed for two-way password reset). */
+  MailProperty?: string;
+  /** Property holding the photo tag. */
+  OwnerPhotoTagProperty?: string;
+  /** Value of PersonTypeFilterProperty that selects a persona. */
+  PersonTypeFilter?: string;
+  /** Property compared with PersonTypeFilter, e.g. AD_Entry:objectCategory. */
+  PersonTypeFilterProperty?: string;
+  /** Property holding the photo. */
+  PhotoProperty?: string;
+  /** Property shown as the persona's name, e.g. AD_Entry:displayName. */
+  ResourceDisplayNameProperty?: string;
+}
+
+/** How a login is matched with the resource that stands for the user: the login, cut between AfterToken and BeforeToken, is compared with ResourceIdentityProperty of the resources of OwnerEntityType. The server must be restarted after a change. */
+export interface SelectUserByIdentityQueryHandlerSettingAttributes {
+  /** Character after which the login is kept (DOMAIN\user → user with \). */
+  AfterToken?: string;
+  /** Character before which the login is kept. */
+  BeforeToken?: string;
+  /** Key of the setting (default SelectUserByIdentityQueryHandler, the one the product reads). Default: `SelectUserByIdentityQueryHandler`. */
+  Identifier: string;
+  /** Entity type of the resources that stand for users, e.g. Directory_User. */
+  OwnerEntityType?: string;
+  /** Property holding the users' photo tag. */
+  OwnerPhotoTagProperty?: string;
+  /** Property shown as the logged-in user's name. */
+  ResourceDisplayNameProperty?: string;
+  /** Property compared with the login, e.g. AD_Entry:sAMAccountName. */
+  ResourceIdentityProperty?: string;
+}
 
 /** Emails the reviewers that have pending items in access certification campaigns flagged NotificationNeeded. Step 3 of the certification job. */
 export interface SendAccessCertificationNotificationTaskAttributes {
@@ -4208,6 +5211,52 @@ export interface TaskResourceTypeAttributes {
   ResourceType: string;
 }
 
+/** A model for the Query screen and Power BI: entity instances (EntityInstance) and the associations between them (AssociationInstance). */
+export interface UniverseAttributes {
+  /** Column names Power BI shows: 0 the entity instances' display names, 1 their identifiers. Default: `DisplayName`. */
+  ColumnNamesMode: "DisplayName" | "Identifier";
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Unique universe key. */
+  Identifier: string;
+}
+export interface UniverseAttributes extends DisplayNames {}
+
+/** An entity association between two entity instances of the universe. */
+export interface UniverseAssociationInstanceAttributes {
+  /** The entity association. */
+  Association: string;
+  /** Direction of the association, as between the two entity types: 0 both ways, 1 from instance 1 to 2, 2 from instance 2 to 1 (the reference names only From1To2; the other names are idm-toolkit's). Default: `Both`. */
+  Direction: "Both" | "From1To2" | "From2To1";
+  /** Identifier of the first EntityInstance of this universe. */
+  Instance1: string;
+  /** Identifier of the second EntityInstance of this universe. */
+  Instance2: string;
+}
+
+/** An entity type as it appears in the universe, optionally filtered on a property. */
+export interface UniverseEntityInstanceAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** The entity type. */
+  EntityType: string;
+  /** Entity property the filter keeps (FilterProperty must navigate to entity properties). */
+  FilterEntityProperty?: string;
+  /** Entity type the filter keeps (FilterProperty must navigate to entity types). */
+  FilterEntityType?: string;
+  /** Property of EntityType the instance is filtered on. */
+  FilterProperty?: string;
+  /** Resource type the filter keeps (FilterProperty must navigate to resource types). */
+  FilterResourceType?: string;
+  /** Constant the filter keeps. */
+  FilterValue?: string;
+  /** Key of the instance, unique in its universe. */
+  Identifier: string;
+  /** Hidden in Power BI. Default: `false`. */
+  IsHidden: boolean;
+}
+export interface UniverseEntityInstanceAttributes extends DisplayNames {}
+
 /** Starts access certification campaigns whose start date is reached, stops those past their end date and computes the items to certify. Step 1 of the certification job. */
 export interface UpdateAccessCertificationCampaignTaskAttributes {
   /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
@@ -4467,14 +5516,27 @@ export interface ElementAttributesByKind {
   UpdateClassificationTask: UpdateClassificationTaskAttributes;
   UpdateEntityPropertyExpressionsTask: UpdateEntityPropertyExpressionsTaskAttributes;
   UpdateParametersContextDisplayNamesTask: UpdateParametersContextDisplayNamesTaskAttributes;
+  AccessCertificationCampaignPolicy: AccessCertificationCampaignPolicyAttributes;
+  AccessCertificationDataFilter: AccessCertificationDataFilterAttributes;
+  AccessCertificationItemReviewer: AccessCertificationItemReviewerAttributes;
+  AccessCertificationNotification: AccessCertificationNotificationAttributes;
+  AccessCertificationOwnerFilter: AccessCertificationOwnerFilterAttributes;
+  AccessControlEntityType: AccessControlEntityTypeAttributes;
+  AccessControlPermission: AccessControlPermissionAttributes;
+  AccessControlPropertyGroup: AccessControlPropertyGroupAttributes;
+  AccessControlRule: AccessControlRuleAttributes;
   Agent: AgentAttributes;
+  AppDisplaySetting: AppDisplaySettingAttributes;
+  AssignedProfile: AssignedProfileAttributes;
   AutomationRule: AutomationRuleAttributes;
+  Binding: BindingAttributes;
   Category: CategoryAttributes;
   CategoryAutomationRule: CategoryAutomationRuleAttributes;
   CleanDatabaseJob: CleanDatabaseJobAttributes;
   CompositeRole: CompositeRoleAttributes;
   CompositeRoleAutomationRule: CompositeRoleAutomationRuleAttributes;
   CompositeRoleRule: CompositeRoleRuleAttributes;
+  ConfigurationVersionSetting: ConfigurationVersionSettingAttributes;
   Connection: ConnectionAttributes;
   ConnectionTable: ConnectionTableAttributes;
   Connector: ConnectorAttributes;
@@ -4487,6 +5549,9 @@ export interface ElementAttributesByKind {
   CreateConnectorSynchroComplete: CreateConnectorSynchroCompleteAttributes;
   CreateConnectorSynchroIncremental: CreateConnectorSynchroIncrementalAttributes;
   CreateInitializationJob: CreateInitializationJobAttributes;
+  CustomLink1Setting: CustomLink1SettingAttributes;
+  CustomLink2Setting: CustomLink2SettingAttributes;
+  DashboardItemNumberSetting: DashboardItemNumberSettingAttributes;
   Dimension: DimensionAttributes;
   EntityAssociation: EntityAssociationAttributes;
   EntityAssociationMapping: EntityAssociationMappingAttributes;
@@ -4495,18 +5560,37 @@ export interface ElementAttributesByKind {
   EntityTypeMapping: EntityTypeMappingAttributes;
   IndirectResourceRule: IndirectResourceRuleAttributes;
   Language: LanguageAttributes;
+  MailSetting: MailSettingAttributes;
+  ManualProvisioningNotification: ManualProvisioningNotificationAttributes;
   MiningRule: MiningRuleAttributes;
+  Notification: NotificationAttributes;
+  NotificationTemplate: NotificationTemplateAttributes;
   OpenIdClient: OpenIdClientAttributes;
+  PasswordGenerationSetting: PasswordGenerationSettingAttributes;
+  PasswordTestsSetting: PasswordTestsSettingAttributes;
   Policy: PolicyAttributes;
   PolicyAutomationRule: PolicyAutomationRuleAttributes;
+  Profile: ProfileAttributes;
+  ProfileContext: ProfileContextAttributes;
+  ProfileRuleContext: ProfileRuleContextAttributes;
+  ProvisioningReviewNotification: ProvisioningReviewNotificationAttributes;
   RecordSection: RecordSectionAttributes;
+  ReportQuery: ReportQueryAttributes;
+  Resource: ResourceAttributes;
   ResourceClassificationRule: ResourceClassificationRuleAttributes;
   ResourceCorrelationRule: ResourceCorrelationRuleAttributes;
   ResourceType: ResourceTypeAttributes;
   ResourceTypeAutomationRule: ResourceTypeAutomationRuleAttributes;
   Risk: RiskAttributes;
   RoleMapping: RoleMappingAttributes;
+  RolePolicyNotification: RolePolicyNotificationAttributes;
+  RoleReviewNotification: RoleReviewNotificationAttributes;
+  SchedulingCleanDataBaseSetting: SchedulingCleanDataBaseSettingAttributes;
+  SelectAllPerformedByAssociationQueryHandlerSetting: SelectAllPerformedByAssociationQueryHandlerSettingAttributes;
+  SelectPersonasByFilterQueryHandlerSetting: SelectPersonasByFilterQueryHandlerSettingAttributes;
+  SelectUserByIdentityQueryHandlerSetting: SelectUserByIdentityQueryHandlerSettingAttributes;
   SingleRole: SingleRoleAttributes;
   SingleRoleAutomationRule: SingleRoleAutomationRuleAttributes;
   SingleRoleRule: SingleRoleRuleAttributes;
+  Universe: UniverseAttributes;
 }

@@ -28,6 +28,13 @@ export interface AttributeSpec {
   enumNumbers?: number[];
   /** Kind of element the value names ("#task" = any task). */
   ref?: string;
+  /** Names the value may take that name no element: the product's own (x-ref-builtin: AssignedSingleRole for an entity type). */
+  refBuiltins?: string[];
+  /**
+   * The product has names idm-toolkit does not list (x-ref-incomplete: its built-in entity model): a
+   * value that resolves to nothing is a warning, not an error.
+   */
+  refIncomplete?: boolean;
   /** Where an absent value comes from at run time ("Job.Agent"). */
   inherit?: string;
   fallback?: string;
@@ -84,7 +91,7 @@ const NUMERIC_ORDER = new Intl.Collator("en", { numeric: true });
 /** The JSON Schema keywords that annotate for idm-toolkit (ajv in strict mode must be told them). */
 export const ANNOTATIONS = ["x-element", "x-kind", "x-side", "x-children", "x-open", "x-identifier", "x-ref", "x-inherit",
   "x-fallback", "x-format", "x-enum-numbers", "x-engine-default", "x-xml-type", "x-namespace", "x-renamed", "x-expected",
-  "x-identifier-ignores-case", "x-group"];
+  "x-identifier-ignores-case", "x-group", "x-ref-builtin", "x-ref-incomplete"];
 
 export class SchemaCatalog {
   readonly elements = new Map<string, ElementSpec>();
@@ -242,6 +249,8 @@ export class SchemaCatalog {
       spec.enumNumbers = merged["x-enum-numbers"] as number[] | undefined;
     }
     if (merged["x-ref"]) spec.ref = String(merged["x-ref"]);
+    if (Array.isArray(merged["x-ref-builtin"])) spec.refBuiltins = (merged["x-ref-builtin"] as unknown[]).map(String);
+    if (merged["x-ref-incomplete"] === true) spec.refIncomplete = true;
     if (merged["x-inherit"]) spec.inherit = String(merged["x-inherit"]);
     if (merged["x-fallback"]) spec.fallback = String(merged["x-fallback"]);
     if (merged["x-format"]) spec.format = String(merged["x-format"]);
