@@ -50,7 +50,7 @@ describe("exportItems round trip", () => {
     const children = (items: Item[]) => items.filter((i) => Object.keys(i.children).some((k) => /^[A-Z]/.test(k) && k !== "Job"))
       .map((i) => ({ kind: i.kind, identifier: i.identifier, children: i.children }));
     expect(children(after)).toEqual(children(before));
-    expect(new Set(children(before).map((i) => i.kind))).toEqual(new Set(["Connection", "ConnectionTable", "EntityType", "EntityTypeMapping"]));
+    expect(new Set(children(before).map((i) => i.kind))).toEqual(new Set(["Connection", "ConnectionTable", "EntityType", "EntityTypeMapping", "ResourceType"]));
     const hr = files.get("HR/Connector.xml")!;
     expect(hr).toContain(`<EntityTypeMapping Identifier="HR_Person" ConnectionTable="HRPeople" Connector="HR" MaximumDeletedLines="20">`);
     expect(hr).toContain(`<Property Identifier="EmployeeId" ConnectionColumn="employee_id" IsPrimaryKey="true" IsUniqueKey="true"/>`);
