@@ -1,7 +1,7 @@
 /**
  * Rules of the role model that go beyond "this identifier exists" (check-references.ts does that
- * for every x-ref): the properties a resource type's rules, a record section and a dimension name
- * belong to the entity type they are read on; dimension-indexed attributes (D<n>, L<n>, B<n>, R<n>,
+ * for every x-ref): the properties a resource type's rules and mappings, a record section and a
+ * dimension name belong to the entity type they are read on; dimension-indexed attributes (D<n>, L<n>, B<n>, R<n>,
  * P<n>) name a declared dimension; a navigation rule says what it assigns. Each rule is written
  * in the README (Role model).
  */
@@ -31,6 +31,7 @@ export function dimensionColumn(suffix: string): number {
 
 class RoleModelChecker {
   readonly entityTypes = new Map<string, ConfigElement>();
+  readonly resourceTypes = new Map<string, ConfigElement>();
   /** ColumnMapping → the first Dimension that takes it. */
   readonly columns = new Map<number, ConfigElement>();
 
@@ -39,9 +40,10 @@ class RoleModelChecker {
     readonly problems: Problem[],
   ) {
     for (const model of models) {
-      if (model.spec.name === "EntityType" && typeof model.attributes.Identifier === "string" && !this.entityTypes.has(model.attributes.Identifier)) {
-        this.entityTypes.set(model.attributes.Identifier, model);
-      }
+      const id = model.attributes.Identifier;
+      if (typeof id !== "string") continue;
+      const byId = model.spec.name === "EntityType" ? this.entityTypes : model.spec.name === "ResourceType" ? this.resourceTypes : undefined;
+      if (byId !== undefined && !byId.has(id)) byId.set(id, model);
     }
   }
 
@@ -50,6 +52,7 @@ class RoleModelChecker {
     for (const model of this.models) {
       if (model.spec.name === "ResourceType") this.#resourceType(model);
       else if (model.spec.name === "RecordSection") this.#recordSection(model);
+      else if (model.spec.name.endsWith("ResourceTypeMapping")) this.#resourceTypeMapping(model);
       this.#dimensionAttributes(model);
     }
   }
@@ -90,6 +93,15 @@ class RoleModelChecker {
       this.#warn(rule, undefined, "missing-attribute", "NavigationRule has neither Resource nor ResourceFromDimension: it assigns nothing");
     } else if (fromDimension !== undefined && role === undefined) {
       this.#warn(rule, "ResourceFromDimension", "missing-attribute", "NavigationRule with ResourceFromDimension has no SingleRole: the reference requires one");
+    }
+  }
+
+  /** A mapping's Property children are properties of its resource type's TargetEntityType. */
+  #resourceTypeMapping(mapping: ConfigElement): void {
+    const resourceType = this.resourceTypes.get(String(mapping.attributes.Identifier));
+    if (resourceType === undefined) return;
+    for (const property of mapping.children) {
+      if (typeof property.attributes.Property === "string") this.#property(property, "Property", property.attributes.Property, resourceType.attributes.TargetEntityType);
     }
   }
 

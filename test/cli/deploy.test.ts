@@ -32,7 +32,7 @@ describe("idm plan and idm deploy", () => {
     const { cwd } = workspace();
     const first = idm(cwd, "deploy", DEMO);
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/^Plan: 94 to insert, 0 to update, 0 to delete$/m);
+    expect(first.stdout).toMatch(/^Plan: 95 to insert, 0 to update, 0 to delete$/m);
     expect(first.stdout).toContain("Deployed as deployment 1.");
     expect(readFileSync(join(cwd, ".idm", "idm.db")).length).toBeGreaterThan(0);
     const plan = idm(cwd, "plan", DEMO, "--detailed-exitcode");
@@ -115,7 +115,7 @@ describe.each(DATABASES)("deploy processes on $name", (database) => {
     const store = await openStore(url);
     try {
       expect(await store.dataSource.manager.getRepository(ENTITY.deployment).count()).toBe(1);
-      expect((await readStoredItems(store.dataSource.manager)).length).toBe(94);
+      expect((await readStoredItems(store.dataSource.manager)).length).toBe(95);
       expect(await store.dataSource.manager.getRepository(ENTITY.lease).count()).toBe(1);
     } finally {
       await store.close();

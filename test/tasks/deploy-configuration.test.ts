@@ -122,7 +122,7 @@ describe.each(BACKENDS)("DeployConfigurationTask on %s", (_, backend) => {
   it("counts inserts, updates and deletes, and records the folder as the new configuration folder", async () => {
     const { conf } = confFolder({ "model.xml": BASE_MODEL, "jobs.xml": jobsFile(["T1", "T2", "T3", "T4", "T5"]) });
     const { context, lines } = setup(conf);
-    expect((await run(context, { ConfigurationDirectory: "." })).counters).toEqual({ inserted: 13, updated: 0, deleted: 0 });
+    expect((await run(context, { ConfigurationDirectory: "." })).counters).toEqual({ inserted: 14, updated: 0, deleted: 0 });
 
     writeFiles(conf, { "jobs.xml": jobsFile([["T1", "Renamed"], "T2", "T3", "T4", "T6"]) });
     const result = await run(context, { ConfigurationDirectory: conf }); // an absolute path to the folder itself is allowed

@@ -2045,6 +2045,48 @@ export interface AutomationRuleAttributes {
 }
 export interface AutomationRuleAttributes extends DimensionValues, DimensionHierarchies {}
 
+/** Provisioning through a Microsoft Entra ID (formerly Azure AD) connection: the former name of MicrosoftEntraIDResourceTypeMapping. A resource type's orders go to the connection of its mapping, which shares the resource type's identifier. */
+export interface AzureADResourceTypeMappingAttributes {
+  /** Connection that fulfils the resource type's orders. */
+  Connection: string;
+  /** Object class of the resources created, e.g. user; several are separated by a line feed (&#xA;). */
+  DefaultObjectClass: string;
+  /** The resource type whose orders this mapping fulfils: a mapping shares its resource type's identifier. */
+  Identifier: string;
+  /** Message of the invitation, in place of Microsoft's (InvitationMode MicrosoftInvitation). */
+  InvitationCustomizedMessageBody?: string;
+  /** Language of the invitation's message (English when absent). */
+  InvitationMessageLanguage?: string;
+  /** Invitation sent when a guest account is created: None, or MicrosoftInvitation (an e-mail that lets the guest initiate the account). The reference gives no numbers: the value is kept as written. Default: `None`. */
+  InvitationMode: string;
+  /** URL the invitation shows (needed with MicrosoftInvitation). */
+  InvitationRedirectUrl?: string;
+  /** PasswordResetSettings used when the provisioner sets a password. */
+  PasswordResetSetting?: string;
+}
+
+/** How the provisioner of AzureADResourceTypeMapping treats one property of the resource type's TargetEntityType. The reference shows these attributes in examples only: others are accepted with a warning. */
+export interface AzureADResourceTypeMappingPropertyAttributes {
+  /** For a multi-valued navigation (memberOf): the column of the other side that holds the link (member). */
+  DataSourceBacklinkColumnName?: string;
+  /** The property holds the resource's display name. Default: `false`. */
+  IsDisplayNameProperty: boolean;
+  /** The property holds the resource's distinguished name (its key in the target system). Default: `false`. */
+  IsDNProperty: boolean;
+  /** The property holds the resource's e-mail address. Default: `false`. */
+  IsMailProperty: boolean;
+  /** The property holds the parent (container) of the resource. Default: `false`. */
+  IsParentProperty: boolean;
+  /** The property holds the resource's relative distinguished name. Default: `false`. */
+  IsRDNProperty: boolean;
+  /** The property holds the userAccountControl flags (Active Directory). Default: `false`. */
+  IsUserAccountControlProperty: boolean;
+  /** Separator of the values of a multi-valued scalar property. */
+  MultiValueSeparator?: string;
+  /** Property of the resource type's TargetEntityType. */
+  Property: string;
+}
+
 /** A path of properties as the product stores it (UM_Bindings); the product derives bindings from the binding strings of other elements, and the reference documents neither its attributes nor those of its Property child. Accepted as written: its attributes are kept when idm-toolkit knows them (Path), others are warned about and ignored, and its children are not read. */
 export interface BindingAttributes {
   /** The path of properties, e.g. Directory_User:MainRecord.Organization (inferred from the product's storage). */
@@ -3176,6 +3218,52 @@ export interface DimensionAttributes {
 }
 export interface DimensionAttributes extends DisplayNames {}
 
+/** Provisioning of a resource type through EasyVista tickets. A resource type's orders go to the connection of its mapping, which shares the resource type's identifier. */
+export interface EasyVistaResourceTypeMappingAttributes {
+  /** Catalog code of the tickets; three codes separated by ¤ give one per action (add¤modify¤delete). */
+  CatalogCode: string;
+  /** Connection that fulfils the resource type's orders. */
+  Connection: string;
+  /** File of the template of the ticket's description. */
+  Description?: string;
+  /** The resource type whose orders this mapping fulfils: a mapping shares its resource type's identifier. */
+  Identifier: string;
+  /** Impact of the ticket. */
+  ImpactId?: string;
+  /** Identifier of the ticket's recipient. */
+  RecipientId: string;
+  /** Severity of the ticket. */
+  SeverityId?: string;
+  /** The target is never synchronized: once the ticket is closed, the assignment goes straight to Verified (ticket packages). Default: `false`. */
+  TicketSynchroIsNotAvailable: boolean;
+  /** File of the template of the ticket's title. */
+  Title?: string;
+  /** Urgency of the ticket. */
+  UrgencyId?: string;
+}
+
+/** How the provisioner of EasyVistaResourceTypeMapping treats one property of the resource type's TargetEntityType. The reference shows these attributes in examples only: others are accepted with a warning. */
+export interface EasyVistaResourceTypeMappingPropertyAttributes {
+  /** For a multi-valued navigation (memberOf): the column of the other side that holds the link (member). */
+  DataSourceBacklinkColumnName?: string;
+  /** The property holds the resource's display name. Default: `false`. */
+  IsDisplayNameProperty: boolean;
+  /** The property holds the resource's distinguished name (its key in the target system). Default: `false`. */
+  IsDNProperty: boolean;
+  /** The property holds the resource's e-mail address. Default: `false`. */
+  IsMailProperty: boolean;
+  /** The property holds the parent (container) of the resource. Default: `false`. */
+  IsParentProperty: boolean;
+  /** The property holds the resource's relative distinguished name. Default: `false`. */
+  IsRDNProperty: boolean;
+  /** The property holds the userAccountControl flags (Active Directory). Default: `false`. */
+  IsUserAccountControlProperty: boolean;
+  /** Separator of the values of a multi-valued scalar property. */
+  MultiValueSeparator?: string;
+  /** Property of the resource type's TargetEntityType. */
+  Property: string;
+}
+
 /** Links two navigation properties, one on each side (both may be on the same entity type): Property1 and Property2 are each other's inverse. */
 export interface EntityAssociationAttributes {
   /** Label in language 1 (required on tasks and jobs). */
@@ -3790,6 +3878,86 @@ export interface LanguageAttributes {
 }
 export interface LanguageAttributes extends DisplayNames {}
 
+/** Provisioning of a resource type through an LDAP connection (Active Directory, generic LDAP…). A resource type's orders go to the connection of its mapping, which shares the resource type's identifier. */
+export interface LdapResourceTypeMappingAttributes {
+  /** Connection that fulfils the resource type's orders. */
+  Connection: string;
+  /** Object class of the resources created, e.g. user; several are separated by a line feed (&#xA;). */
+  DefaultObjectClass: string;
+  /** The resource type whose orders this mapping fulfils: a mapping shares its resource type's identifier. */
+  Identifier: string;
+  /** PasswordResetSettings used when the provisioner sets a password. */
+  PasswordResetSetting?: string;
+  /** Attribute that forms the relative distinguished name, e.g. CN. */
+  RDNAttributeIdentifier: string;
+  /** Use LDAP's permissive modify control (adding a present value or removing an absent one is no error). Default: `false`. */
+  UsePermissiveModify: boolean;
+  /** Use the tree delete control: deleting a resource deletes its sub-tree. Default: `false`. */
+  UseTreeDelete: boolean;
+}
+
+/** LdapResourceTypeMapping as some of the reference's pages spell it. A resource type's orders go to the connection of its mapping, which shares the resource type's identifier. */
+export interface LDAPResourceTypeMappingAttributes {
+  /** Connection that fulfils the resource type's orders. */
+  Connection: string;
+  /** Object class of the resources created, e.g. user; several are separated by a line feed (&#xA;). */
+  DefaultObjectClass: string;
+  /** The resource type whose orders this mapping fulfils: a mapping shares its resource type's identifier. */
+  Identifier: string;
+  /** PasswordResetSettings used when the provisioner sets a password. */
+  PasswordResetSetting?: string;
+  /** Attribute that forms the relative distinguished name, e.g. CN. */
+  RDNAttributeIdentifier: string;
+  /** Use LDAP's permissive modify control (adding a present value or removing an absent one is no error). Default: `false`. */
+  UsePermissiveModify: boolean;
+  /** Use the tree delete control: deleting a resource deletes its sub-tree. Default: `false`. */
+  UseTreeDelete: boolean;
+}
+
+/** How the provisioner of LdapResourceTypeMapping treats one property of the resource type's TargetEntityType. The reference shows these attributes in examples only: others are accepted with a warning. */
+export interface LdapResourceTypeMappingPropertyAttributes {
+  /** For a multi-valued navigation (memberOf): the column of the other side that holds the link (member). */
+  DataSourceBacklinkColumnName?: string;
+  /** The property holds the resource's display name. Default: `false`. */
+  IsDisplayNameProperty: boolean;
+  /** The property holds the resource's distinguished name (its key in the target system). Default: `false`. */
+  IsDNProperty: boolean;
+  /** The property holds the resource's e-mail address. Default: `false`. */
+  IsMailProperty: boolean;
+  /** The property holds the parent (container) of the resource. Default: `false`. */
+  IsParentProperty: boolean;
+  /** The property holds the resource's relative distinguished name. Default: `false`. */
+  IsRDNProperty: boolean;
+  /** The property holds the userAccountControl flags (Active Directory). Default: `false`. */
+  IsUserAccountControlProperty: boolean;
+  /** Separator of the values of a multi-valued scalar property. */
+  MultiValueSeparator?: string;
+  /** Property of the resource type's TargetEntityType. */
+  Property: string;
+}
+
+/** How the provisioner of LDAPResourceTypeMapping treats one property of the resource type's TargetEntityType. The reference shows these attributes in examples only: others are accepted with a warning. */
+export interface LDAPResourceTypeMappingPropertyAttributes {
+  /** For a multi-valued navigation (memberOf): the column of the other side that holds the link (member). */
+  DataSourceBacklinkColumnName?: string;
+  /** The property holds the resource's display name. Default: `false`. */
+  IsDisplayNameProperty: boolean;
+  /** The property holds the resource's distinguished name (its key in the target system). Default: `false`. */
+  IsDNProperty: boolean;
+  /** The property holds the resource's e-mail address. Default: `false`. */
+  IsMailProperty: boolean;
+  /** The property holds the parent (container) of the resource. Default: `false`. */
+  IsParentProperty: boolean;
+  /** The property holds the resource's relative distinguished name. Default: `false`. */
+  IsRDNProperty: boolean;
+  /** The property holds the userAccountControl flags (Active Directory). Default: `false`. */
+  IsUserAccountControlProperty: boolean;
+  /** Separator of the values of a multi-valued scalar property. */
+  MultiValueSeparator?: string;
+  /** Property of the resource type's TargetEntityType. */
+  Property: string;
+}
+
 /** Where the product's mails go and in which language, and which native notifications are sent at all. */
 export interface MailSettingAttributes {
   /** Send the access certification notifications. Default: `true`. */
@@ -3918,6 +4086,80 @@ export interface ManualProvisioningNotificationAttributes {
   TitleExpression?: string;
 }
 
+/** Provisioning of a resource type by hand (the orders are tasks for a person). A resource type's orders go to the connection of its mapping, which shares the resource type's identifier. */
+export interface ManualProvisioningResourceTypeMappingAttributes {
+  /** Connection that fulfils the resource type's orders. */
+  Connection: string;
+  /** The resource type whose orders this mapping fulfils: a mapping shares its resource type's identifier. */
+  Identifier: string;
+  /** The target is never synchronized: once the order is done, the assignment goes straight to Verified. */
+  TicketSynchroIsNotAvailable?: boolean;
+}
+
+/** How the provisioner of ManualProvisioningResourceTypeMapping treats one property of the resource type's TargetEntityType. The reference shows these attributes in examples only: others are accepted with a warning. */
+export interface ManualProvisioningResourceTypeMappingPropertyAttributes {
+  /** For a multi-valued navigation (memberOf): the column of the other side that holds the link (member). */
+  DataSourceBacklinkColumnName?: string;
+  /** The property holds the resource's display name. Default: `false`. */
+  IsDisplayNameProperty: boolean;
+  /** The property holds the resource's distinguished name (its key in the target system). Default: `false`. */
+  IsDNProperty: boolean;
+  /** The property holds the resource's e-mail address. Default: `false`. */
+  IsMailProperty: boolean;
+  /** The property holds the parent (container) of the resource. Default: `false`. */
+  IsParentProperty: boolean;
+  /** The property holds the resource's relative distinguished name. Default: `false`. */
+  IsRDNProperty: boolean;
+  /** The property holds the userAccountControl flags (Active Directory). Default: `false`. */
+  IsUserAccountControlProperty: boolean;
+  /** Separator of the values of a multi-valued scalar property. */
+  MultiValueSeparator?: string;
+  /** Property of the resource type's TargetEntityType. */
+  Property: string;
+}
+
+/** Provisioning of a resource type through a Microsoft Entra ID connection. A resource type's orders go to the connection of its mapping, which shares the resource type's identifier. */
+export interface MicrosoftEntraIDResourceTypeMappingAttributes {
+  /** Connection that fulfils the resource type's orders. */
+  Connection: string;
+  /** Object class of the resources created, e.g. user; several are separated by a line feed (&#xA;). */
+  DefaultObjectClass: string;
+  /** The resource type whose orders this mapping fulfils: a mapping shares its resource type's identifier. */
+  Identifier: string;
+  /** Message of the invitation, in place of Microsoft's (InvitationMode MicrosoftInvitation). */
+  InvitationCustomizedMessageBody?: string;
+  /** Language of the invitation's message (English when absent). */
+  InvitationMessageLanguage?: string;
+  /** Invitation sent when a guest account is created: None, or MicrosoftInvitation (an e-mail that lets the guest initiate the account). The reference gives no numbers: the value is kept as written. Default: `None`. */
+  InvitationMode: string;
+  /** URL the invitation shows (needed with MicrosoftInvitation). */
+  InvitationRedirectUrl?: string;
+  /** PasswordResetSettings used when the provisioner sets a password. */
+  PasswordResetSetting?: string;
+}
+
+/** How the provisioner of MicrosoftEntraIDResourceTypeMapping treats one property of the resource type's TargetEntityType. The reference shows these attributes in examples only: others are accepted with a warning. */
+export interface MicrosoftEntraIDResourceTypeMappingPropertyAttributes {
+  /** For a multi-valued navigation (memberOf): the column of the other side that holds the link (member). */
+  DataSourceBacklinkColumnName?: string;
+  /** The property holds the resource's display name. Default: `false`. */
+  IsDisplayNameProperty: boolean;
+  /** The property holds the resource's distinguished name (its key in the target system). Default: `false`. */
+  IsDNProperty: boolean;
+  /** The property holds the resource's e-mail address. Default: `false`. */
+  IsMailProperty: boolean;
+  /** The property holds the parent (container) of the resource. Default: `false`. */
+  IsParentProperty: boolean;
+  /** The property holds the resource's relative distinguished name. Default: `false`. */
+  IsRDNProperty: boolean;
+  /** The property holds the userAccountControl flags (Active Directory). Default: `false`. */
+  IsUserAccountControlProperty: boolean;
+  /** Separator of the values of a multi-valued scalar property. */
+  MultiValueSeparator?: string;
+  /** Property of the resource type's TargetEntityType. */
+  Property: string;
+}
+
 /** Role mining (GetRoleMiningTask): analyses the existing assignments of EntityType's owners and generates SingleRoleRules into RulePolicy (whose existing rules are replaced). No identifier: the rule is known by its attributes, and changing one replaces the rule. */
 export interface MiningRuleAttributes {
   /** Category of the roles analysed. */
@@ -4038,6 +4280,40 @@ export interface NotificationTemplateAttributes {
   SubjectTemplate_L16?: string;
 }
 
+/** Provisioning of a resource type through an Okta connection. A resource type's orders go to the connection of its mapping, which shares the resource type's identifier. */
+export interface OktaResourceTypeMappingAttributes {
+  /** Connection that fulfils the resource type's orders. */
+  Connection: string;
+  /** Object class of the resources created (optional here), e.g. user; several are separated by a line feed (&#xA;). */
+  DefaultObjectClass?: string;
+  /** The resource type whose orders this mapping fulfils: a mapping shares its resource type's identifier. */
+  Identifier: string;
+  /** PasswordResetSettings used when the provisioner sets a password. */
+  PasswordResetSetting?: string;
+}
+
+/** How the provisioner of OktaResourceTypeMapping treats one property of the resource type's TargetEntityType. The reference shows these attributes in examples only: others are accepted with a warning. */
+export interface OktaResourceTypeMappingPropertyAttributes {
+  /** For a multi-valued navigation (memberOf): the column of the other side that holds the link (member). */
+  DataSourceBacklinkColumnName?: string;
+  /** The property holds the resource's display name. Default: `false`. */
+  IsDisplayNameProperty: boolean;
+  /** The property holds the resource's distinguished name (its key in the target system). Default: `false`. */
+  IsDNProperty: boolean;
+  /** The property holds the resource's e-mail address. Default: `false`. */
+  IsMailProperty: boolean;
+  /** The property holds the parent (container) of the resource. Default: `false`. */
+  IsParentProperty: boolean;
+  /** The property holds the resource's relative distinguished name. Default: `false`. */
+  IsRDNProperty: boolean;
+  /** The property holds the userAccountControl flags (Active Directory). Default: `false`. */
+  IsUserAccountControlProperty: boolean;
+  /** Separator of the values of a multi-valued scalar property. */
+  MultiValueSeparator?: string;
+  /** Property of the resource type's TargetEntityType. */
+  Property: string;
+}
+
 /** Client (id + hashed secret) whose profile an agent uses to call the server. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning. */
 export interface OpenIdClientAttributes {
   /** Label in language 1 (required on tasks and jobs). */
@@ -4057,6 +4333,44 @@ export interface PasswordGenerationSettingAttributes {
   AllowedSymbolChars: string;
   /** Key of the setting (default PasswordGenerationSetting, the one the product reads). Default: `PasswordGenerationSetting`. */
   Identifier: string;
+}
+
+/** How the password of a provisioned account is set and who is told: a default or generated password, its strength, and the notifications' recipients (bindings from the assigned resource type). */
+export interface PasswordResetSettingsAttributes {
+  /** Identity Manager generates the password. Default: `false`. */
+  AutoGenerate: boolean;
+  /** Binding of the e-mail address of the account's owner. */
+  BeneficiaryEmailBinding?: string;
+  /** Binding of the full name of the account's owner. */
+  BeneficiaryFullNameBinding?: string;
+  /** Password set when AutoGenerate is false. */
+  DefaultPassword?: string;
+  /** Send no password reset notification. Default: `false`. */
+  DisableNotifications: boolean;
+  /** Least digits in a generated password. Default: `2`. */
+  GeneratedDigitCharsCount: number;
+  /** Length of a generated password (the sum of the counts when larger). Default: `12`. */
+  GeneratedLength: number;
+  /** Least lower-case letters in a generated password. Default: `6`. */
+  GeneratedLowerCaseCharsCount: number;
+  /** Least symbols in a generated password. Default: `2`. */
+  GeneratedSymbolCharsCount: number;
+  /** Least upper-case letters in a generated password. Default: `2`. */
+  GeneratedUpperCaseCharsCount: number;
+  /** Unique key of the settings, which resource type mappings name in PasswordResetSetting. */
+  Identifier: string;
+  /** Mode of the password reset service. Default: `Disabled`. */
+  Mode: "Disabled" | "OneWay" | "TwoWay";
+  /** The owner must change the password at the first login. Default: `false`. */
+  MustChange: boolean;
+  /** E-mail address copied on every password reset notification. */
+  NotificationCC?: string;
+  /** Binding of the e-mail address of the person notified (e.g. the manager). */
+  NotifiedEmailBinding?: string;
+  /** Binding of the full name of the person notified. */
+  NotifiedFullNameBinding?: string;
+  /** Regular expressions a generated password must match, e.g. '^.*[0-9].*$', '^.*[A-Z].*$'. */
+  StrengthCheck?: string;
 }
 
 /** How strong a password a user sets by hand must be. */
@@ -4637,6 +4951,82 @@ export interface ResourceTypeAutomationRuleAttributes {
 }
 export interface ResourceTypeAutomationRuleAttributes extends DimensionValues, DimensionHierarchies {}
 
+/** Routes a resource type's provisioning orders to the connection that fulfils them. The generic form: it takes the attributes of every typed form (LdapResourceTypeMapping…), which its connection's package reads. A resource type's orders go to the connection of its mapping, which shares the resource type's identifier. */
+export interface ResourceTypeMappingAttributes {
+  /** EasyVista tickets: catalog code(s), separated by ¤. */
+  CatalogCode?: string;
+  /** Connection that fulfils the resource type's orders. */
+  Connection: string;
+  /** Object class of the resources created (optional here), e.g. user; several are separated by a line feed (&#xA;). */
+  DefaultObjectClass?: string;
+  /** EasyVista tickets: file of the description template. */
+  Description?: string;
+  /** The resource type whose orders this mapping fulfils: a mapping shares its resource type's identifier. */
+  Identifier: string;
+  /** EasyVista tickets: impact. */
+  ImpactId?: string;
+  /** Microsoft Entra ID: message of the guest invitation. */
+  InvitationCustomizedMessageBody?: string;
+  /** Microsoft Entra ID: language of the invitation. */
+  InvitationMessageLanguage?: string;
+  /** Microsoft Entra ID: None or MicrosoftInvitation. */
+  InvitationMode?: string;
+  /** Microsoft Entra ID: URL the invitation shows. */
+  InvitationRedirectUrl?: string;
+  /** PasswordResetSettings used when the provisioner sets a password. */
+  PasswordResetSetting?: string;
+  /** LDAP: attribute that forms the relative distinguished name, e.g. CN. */
+  RDNAttributeIdentifier?: string;
+  /** EasyVista tickets: recipient. */
+  RecipientId?: string;
+  /** EasyVista tickets: severity. */
+  SeverityId?: string;
+  /** ServiceNow tickets: text added to every description. */
+  TicketAdditionalInformation?: string;
+  /** ServiceNow tickets: attribute of the caller. */
+  TicketCallerId?: string;
+  /** ServiceNow tickets: category. */
+  TicketCategory?: string;
+  /** ServiceNow tickets: impact. */
+  TicketImpact?: "Low" | "Medium" | "High";
+  /** ServiceNow tickets: subcategory. */
+  TicketSubCategory?: string;
+  /** Ticket packages: the target is never synchronized; a closed ticket makes the assignment Verified. */
+  TicketSynchroIsNotAvailable?: boolean;
+  /** ServiceNow tickets: urgency. */
+  TicketUrgency?: "Low" | "Medium" | "High";
+  /** EasyVista tickets: file of the title template. */
+  Title?: string;
+  /** EasyVista tickets: urgency. */
+  UrgencyId?: string;
+  /** LDAP: use the permissive modify control. */
+  UsePermissiveModify?: boolean;
+  /** LDAP: use the tree delete control. */
+  UseTreeDelete?: boolean;
+}
+
+/** How the provisioner of ResourceTypeMapping treats one property of the resource type's TargetEntityType. The reference shows these attributes in examples only: others are accepted with a warning. */
+export interface ResourceTypeMappingPropertyAttributes {
+  /** For a multi-valued navigation (memberOf): the column of the other side that holds the link (member). */
+  DataSourceBacklinkColumnName?: string;
+  /** The property holds the resource's display name. Default: `false`. */
+  IsDisplayNameProperty: boolean;
+  /** The property holds the resource's distinguished name (its key in the target system). Default: `false`. */
+  IsDNProperty: boolean;
+  /** The property holds the resource's e-mail address. Default: `false`. */
+  IsMailProperty: boolean;
+  /** The property holds the parent (container) of the resource. Default: `false`. */
+  IsParentProperty: boolean;
+  /** The property holds the resource's relative distinguished name. Default: `false`. */
+  IsRDNProperty: boolean;
+  /** The property holds the userAccountControl flags (Active Directory). Default: `false`. */
+  IsUserAccountControlProperty: boolean;
+  /** Separator of the values of a multi-valued scalar property. */
+  MultiValueSeparator?: string;
+  /** Property of the resource type's TargetEntityType. */
+  Property: string;
+}
+
 /** A security threat: holding the entitlements of one of its rules (all items of a Rule) gives the owner the risk. */
 export interface RiskAttributes {
   /** Label in language 1 (required on tasks and jobs). */
@@ -4768,6 +5158,40 @@ export interface RoleReviewNotificationAttributes {
   TitleExpression?: string;
 }
 
+/** Provisioning of a resource type through a SAP connection. A resource type's orders go to the connection of its mapping, which shares the resource type's identifier. */
+export interface SapResourceTypeMappingAttributes {
+  /** Connection that fulfils the resource type's orders. */
+  Connection: string;
+  /** Object class of the resources created (optional here), e.g. user; several are separated by a line feed (&#xA;). */
+  DefaultObjectClass?: string;
+  /** The resource type whose orders this mapping fulfils: a mapping shares its resource type's identifier. */
+  Identifier: string;
+  /** PasswordResetSettings used when the provisioner sets a password. */
+  PasswordResetSetting?: string;
+}
+
+/** How the provisioner of SapResourceTypeMapping treats one property of the resource type's TargetEntityType. The reference shows these attributes in examples only: others are accepted with a warning. */
+export interface SapResourceTypeMappingPropertyAttributes {
+  /** For a multi-valued navigation (memberOf): the column of the other side that holds the link (member). */
+  DataSourceBacklinkColumnName?: string;
+  /** The property holds the resource's display name. Default: `false`. */
+  IsDisplayNameProperty: boolean;
+  /** The property holds the resource's distinguished name (its key in the target system). Default: `false`. */
+  IsDNProperty: boolean;
+  /** The property holds the resource's e-mail address. Default: `false`. */
+  IsMailProperty: boolean;
+  /** The property holds the parent (container) of the resource. Default: `false`. */
+  IsParentProperty: boolean;
+  /** The property holds the resource's relative distinguished name. Default: `false`. */
+  IsRDNProperty: boolean;
+  /** The property holds the userAccountControl flags (Active Directory). Default: `false`. */
+  IsUserAccountControlProperty: boolean;
+  /** Separator of the values of a multi-valued scalar property. */
+  MultiValueSeparator?: string;
+  /** Property of the resource type's TargetEntityType. */
+  Property: string;
+}
+
 /** Re-qualifies the assignments found in the managed systems by the initial load as pre-existing access rights, updating their workflow and provisioning states. Last business task of the initialization job. */
 export interface SavePreExistingAccessRightsTaskAttributes {
   /** SQL selecting the AssignedResourceNavigation rows to update. */
@@ -4818,6 +5242,38 @@ export interface SchedulingCleanDataBaseSettingAttributes {
   Identifier: string;
   /** Longest time a job or task may wait after its last run. */
   Timeout?: string;
+}
+
+/** Provisioning of a resource type through a SCIM connection. A resource type's orders go to the connection of its mapping, which shares the resource type's identifier. */
+export interface ScimResourceTypeMappingAttributes {
+  /** Connection that fulfils the resource type's orders. */
+  Connection: string;
+  /** Object class of the resources created (optional here), e.g. user; several are separated by a line feed (&#xA;). */
+  DefaultObjectClass?: string;
+  /** The resource type whose orders this mapping fulfils: a mapping shares its resource type's identifier. */
+  Identifier: string;
+}
+
+/** How the provisioner of ScimResourceTypeMapping treats one property of the resource type's TargetEntityType. The reference shows these attributes in examples only: others are accepted with a warning. */
+export interface ScimResourceTypeMappingPropertyAttributes {
+  /** For a multi-valued navigation (memberOf): the column of the other side that holds the link (member). */
+  DataSourceBacklinkColumnName?: string;
+  /** The property holds the resource's display name. Default: `false`. */
+  IsDisplayNameProperty: boolean;
+  /** The property holds the resource's distinguished name (its key in the target system). Default: `false`. */
+  IsDNProperty: boolean;
+  /** The property holds the resource's e-mail address. Default: `false`. */
+  IsMailProperty: boolean;
+  /** The property holds the parent (container) of the resource. Default: `false`. */
+  IsParentProperty: boolean;
+  /** The property holds the resource's relative distinguished name. Default: `false`. */
+  IsRDNProperty: boolean;
+  /** The property holds the userAccountControl flags (Active Directory). Default: `false`. */
+  IsUserAccountControlProperty: boolean;
+  /** Separator of the values of a multi-valued scalar property. */
+  MultiValueSeparator?: string;
+  /** Property of the resource type's TargetEntityType. */
+  Property: string;
 }
 
 /** Lets a task be delegated to a group of people. */
@@ -4960,6 +5416,54 @@ export interface SendRoleModelNotificationsTaskOverrideAttributes {
 }
 export interface SendRoleModelNotificationsTaskOverrideAttributes extends DisplayNames {}
 
+/** Provisioning of a resource type through ServiceNow (its API, or tickets). A resource type's orders go to the connection of its mapping, which shares the resource type's identifier. */
+export interface ServiceNowResourceTypeMappingAttributes {
+  /** Connection that fulfils the resource type's orders. */
+  Connection: string;
+  /** Object class of the resources created (optional here), e.g. user; several are separated by a line feed (&#xA;). */
+  DefaultObjectClass?: string;
+  /** The resource type whose orders this mapping fulfils: a mapping shares its resource type's identifier. */
+  Identifier: string;
+  /** PasswordResetSettings used when the provisioner sets a password. */
+  PasswordResetSetting?: string;
+  /** Text added at the end of every ticket's description (ticket package). */
+  TicketAdditionalInformation?: string;
+  /** Attribute of the ServiceNow caller of the tickets (needed by the ticket package). */
+  TicketCallerId?: string;
+  /** Category of the tickets created (ticket package). */
+  TicketCategory?: string;
+  /** Impact of the tickets (ticket package). Default: `Low`. */
+  TicketImpact: "Low" | "Medium" | "High";
+  /** Subcategory of the tickets created (ticket package). */
+  TicketSubCategory?: string;
+  /** The target is never synchronized: once the ticket is closed, the assignment goes straight to Verified (ticket packages). Default: `false`. */
+  TicketSynchroIsNotAvailable: boolean;
+  /** Urgency of the tickets (ticket package). Default: `Low`. */
+  TicketUrgency: "Low" | "Medium" | "High";
+}
+
+/** How the provisioner of ServiceNowResourceTypeMapping treats one property of the resource type's TargetEntityType. The reference shows these attributes in examples only: others are accepted with a warning. */
+export interface ServiceNowResourceTypeMappingPropertyAttributes {
+  /** For a multi-valued navigation (memberOf): the column of the other side that holds the link (member). */
+  DataSourceBacklinkColumnName?: string;
+  /** The property holds the resource's display name. Default: `false`. */
+  IsDisplayNameProperty: boolean;
+  /** The property holds the resource's distinguished name (its key in the target system). Default: `false`. */
+  IsDNProperty: boolean;
+  /** The property holds the resource's e-mail address. Default: `false`. */
+  IsMailProperty: boolean;
+  /** The property holds the parent (container) of the resource. Default: `false`. */
+  IsParentProperty: boolean;
+  /** The property holds the resource's relative distinguished name. Default: `false`. */
+  IsRDNProperty: boolean;
+  /** The property holds the userAccountControl flags (Active Directory). Default: `false`. */
+  IsUserAccountControlProperty: boolean;
+  /** Separator of the values of a multi-valued scalar property. */
+  MultiValueSeparator?: string;
+  /** Property of the resource type's TargetEntityType. */
+  Property: string;
+}
+
 /** Assigns each access certification item to one reviewer whose profile scope covers it, picked at random when several match. Step 2 of the certification job. */
 export interface SetAccessCertificationReviewerTaskAttributes {
   /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
@@ -5057,6 +5561,82 @@ export interface SetRecentlyModifiedFlagTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface SetRecentlyModifiedFlagTaskOverrideAttributes extends DisplayNames {}
+
+/** Provisioning of a resource type through a SharePoint connection. The reference documents no attribute of its own: it takes those of the generic ResourceTypeMapping. A resource type's orders go to the connection of its mapping, which shares the resource type's identifier. */
+export interface SharePointResourceTypeMappingAttributes {
+  /** EasyVista tickets: catalog code(s), separated by ¤. */
+  CatalogCode?: string;
+  /** Connection that fulfils the resource type's orders. */
+  Connection: string;
+  /** Object class of the resources created (optional here), e.g. user; several are separated by a line feed (&#xA;). */
+  DefaultObjectClass?: string;
+  /** EasyVista tickets: file of the description template. */
+  Description?: string;
+  /** The resource type whose orders this mapping fulfils: a mapping shares its resource type's identifier. */
+  Identifier: string;
+  /** EasyVista tickets: impact. */
+  ImpactId?: string;
+  /** Microsoft Entra ID: message of the guest invitation. */
+  InvitationCustomizedMessageBody?: string;
+  /** Microsoft Entra ID: language of the invitation. */
+  InvitationMessageLanguage?: string;
+  /** Microsoft Entra ID: None or MicrosoftInvitation. */
+  InvitationMode?: string;
+  /** Microsoft Entra ID: URL the invitation shows. */
+  InvitationRedirectUrl?: string;
+  /** PasswordResetSettings used when the provisioner sets a password. */
+  PasswordResetSetting?: string;
+  /** LDAP: attribute that forms the relative distinguished name, e.g. CN. */
+  RDNAttributeIdentifier?: string;
+  /** EasyVista tickets: recipient. */
+  RecipientId?: string;
+  /** EasyVista tickets: severity. */
+  SeverityId?: string;
+  /** ServiceNow tickets: text added to every description. */
+  TicketAdditionalInformation?: string;
+  /** ServiceNow tickets: attribute of the caller. */
+  TicketCallerId?: string;
+  /** ServiceNow tickets: category. */
+  TicketCategory?: string;
+  /** ServiceNow tickets: impact. */
+  TicketImpact?: "Low" | "Medium" | "High";
+  /** ServiceNow tickets: subcategory. */
+  TicketSubCategory?: string;
+  /** Ticket packages: the target is never synchronized; a closed ticket makes the assignment Verified. */
+  TicketSynchroIsNotAvailable?: boolean;
+  /** ServiceNow tickets: urgency. */
+  TicketUrgency?: "Low" | "Medium" | "High";
+  /** EasyVista tickets: file of the title template. */
+  Title?: string;
+  /** EasyVista tickets: urgency. */
+  UrgencyId?: string;
+  /** LDAP: use the permissive modify control. */
+  UsePermissiveModify?: boolean;
+  /** LDAP: use the tree delete control. */
+  UseTreeDelete?: boolean;
+}
+
+/** How the provisioner of SharePointResourceTypeMapping treats one property of the resource type's TargetEntityType. The reference shows these attributes in examples only: others are accepted with a warning. */
+export interface SharePointResourceTypeMappingPropertyAttributes {
+  /** For a multi-valued navigation (memberOf): the column of the other side that holds the link (member). */
+  DataSourceBacklinkColumnName?: string;
+  /** The property holds the resource's display name. Default: `false`. */
+  IsDisplayNameProperty: boolean;
+  /** The property holds the resource's distinguished name (its key in the target system). Default: `false`. */
+  IsDNProperty: boolean;
+  /** The property holds the resource's e-mail address. Default: `false`. */
+  IsMailProperty: boolean;
+  /** The property holds the parent (container) of the resource. Default: `false`. */
+  IsParentProperty: boolean;
+  /** The property holds the resource's relative distinguished name. Default: `false`. */
+  IsRDNProperty: boolean;
+  /** The property holds the userAccountControl flags (Active Directory). Default: `false`. */
+  IsUserAccountControlProperty: boolean;
+  /** Separator of the values of a multi-valued scalar property. */
+  MultiValueSeparator?: string;
+  /** Property of the resource type's TargetEntityType. */
+  Property: string;
+}
 
 /** An entitlement with a business name, assigned by hand or by SingleRoleRules (directly or inferred from a composite role). D<n> values are given to every holder; R<n> makes dimension n a required parameter of an assignment. */
 export interface SingleRoleAttributes {
@@ -5529,6 +6109,7 @@ export interface ElementAttributesByKind {
   AppDisplaySetting: AppDisplaySettingAttributes;
   AssignedProfile: AssignedProfileAttributes;
   AutomationRule: AutomationRuleAttributes;
+  AzureADResourceTypeMapping: AzureADResourceTypeMappingAttributes;
   Binding: BindingAttributes;
   Category: CategoryAttributes;
   CategoryAutomationRule: CategoryAutomationRuleAttributes;
@@ -5553,6 +6134,7 @@ export interface ElementAttributesByKind {
   CustomLink2Setting: CustomLink2SettingAttributes;
   DashboardItemNumberSetting: DashboardItemNumberSettingAttributes;
   Dimension: DimensionAttributes;
+  EasyVistaResourceTypeMapping: EasyVistaResourceTypeMappingAttributes;
   EntityAssociation: EntityAssociationAttributes;
   EntityAssociationMapping: EntityAssociationMappingAttributes;
   EntityPropertyExpression: EntityPropertyExpressionAttributes;
@@ -5560,13 +6142,19 @@ export interface ElementAttributesByKind {
   EntityTypeMapping: EntityTypeMappingAttributes;
   IndirectResourceRule: IndirectResourceRuleAttributes;
   Language: LanguageAttributes;
+  LdapResourceTypeMapping: LdapResourceTypeMappingAttributes;
+  LDAPResourceTypeMapping: LDAPResourceTypeMappingAttributes;
   MailSetting: MailSettingAttributes;
   ManualProvisioningNotification: ManualProvisioningNotificationAttributes;
+  ManualProvisioningResourceTypeMapping: ManualProvisioningResourceTypeMappingAttributes;
+  MicrosoftEntraIDResourceTypeMapping: MicrosoftEntraIDResourceTypeMappingAttributes;
   MiningRule: MiningRuleAttributes;
   Notification: NotificationAttributes;
   NotificationTemplate: NotificationTemplateAttributes;
+  OktaResourceTypeMapping: OktaResourceTypeMappingAttributes;
   OpenIdClient: OpenIdClientAttributes;
   PasswordGenerationSetting: PasswordGenerationSettingAttributes;
+  PasswordResetSettings: PasswordResetSettingsAttributes;
   PasswordTestsSetting: PasswordTestsSettingAttributes;
   Policy: PolicyAttributes;
   PolicyAutomationRule: PolicyAutomationRuleAttributes;
@@ -5581,14 +6169,19 @@ export interface ElementAttributesByKind {
   ResourceCorrelationRule: ResourceCorrelationRuleAttributes;
   ResourceType: ResourceTypeAttributes;
   ResourceTypeAutomationRule: ResourceTypeAutomationRuleAttributes;
+  ResourceTypeMapping: ResourceTypeMappingAttributes;
   Risk: RiskAttributes;
   RoleMapping: RoleMappingAttributes;
   RolePolicyNotification: RolePolicyNotificationAttributes;
   RoleReviewNotification: RoleReviewNotificationAttributes;
+  SapResourceTypeMapping: SapResourceTypeMappingAttributes;
   SchedulingCleanDataBaseSetting: SchedulingCleanDataBaseSettingAttributes;
+  ScimResourceTypeMapping: ScimResourceTypeMappingAttributes;
   SelectAllPerformedByAssociationQueryHandlerSetting: SelectAllPerformedByAssociationQueryHandlerSettingAttributes;
   SelectPersonasByFilterQueryHandlerSetting: SelectPersonasByFilterQueryHandlerSettingAttributes;
   SelectUserByIdentityQueryHandlerSetting: SelectUserByIdentityQueryHandlerSettingAttributes;
+  ServiceNowResourceTypeMapping: ServiceNowResourceTypeMappingAttributes;
+  SharePointResourceTypeMapping: SharePointResourceTypeMappingAttributes;
   SingleRole: SingleRoleAttributes;
   SingleRoleAutomationRule: SingleRoleAutomationRuleAttributes;
   SingleRoleRule: SingleRoleRuleAttributes;

@@ -24,6 +24,12 @@ describe("generated files", () => {
     expect(readFileSync(TYPES, "utf8") === generateTypes(loadCatalog()), REGENERATE).toBe(true);
   });
 
+  it("the committed attribute groups of common.json (D0…D3V, Description_L1…) are the ones scripts/schema-groups.mjs writes", () => {
+    const result = spawnSync(process.execPath, [fileURLToPath(new URL("../../../scripts/schema-groups.mjs", import.meta.url)), "--check"], { encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  });
+
   it("the committed precompiled validators are the ones the JSON Schemas compile to", () => {
     expect(readFileSync(VALIDATORS, "utf8") === generateValidators(), REGENERATE).toBe(true);
   });
