@@ -44,6 +44,8 @@ class ReferenceChecker {
       if (this.#define("#task", { identifier: task.identifier, type: task.type, xml: task.element.xml })) this.tasks.set(task.identifier, task);
     }
     for (const u of unsupported) if (u.isTask && u.identifier) this.#define("#task", { identifier: u.identifier, type: u.name, xml: u.xml });
+    // An element idm-toolkit does not model yet still exists for the product: references to it resolve.
+    for (const u of unsupported) if (!u.isTask && u.identifier) this.#know(u.name, { identifier: u.identifier, type: u.name, xml: u.xml });
     for (const job of jobs) this.#define("Job", { identifier: job.identifier, type: "Job", xml: job.element.xml });
     for (const model of models) {
       const id = modelIdentifier(model);
@@ -81,6 +83,13 @@ class ReferenceChecker {
       related: [position(first.xml)],
     });
     return false;
+  }
+
+  /** Known without being checked: an unmodelled kind has no duplicate rule here (its overlays are not applied either). */
+  #know(space: string, definition: Definition): void {
+    let defs = this.spaces.get(space);
+    if (!defs) this.spaces.set(space, (defs = new Map()));
+    if (!defs.has(definition.identifier)) defs.set(definition.identifier, definition);
   }
 
   /** An identifier-less element (a rule) written twice alike is stored once: said, not refused. */

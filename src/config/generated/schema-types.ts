@@ -39,6 +39,14 @@ export interface DisplayNames {
   DisplayName_L16?: string;
 }
 
+/** Gives a profile the rights to administrate access certification campaigns (the campaign pages and their dashboard shortcut). */
+export interface AccessReviewAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Recomputes the actors (users entitled to act) of every open workflow activity instance so that task inboxes follow current profiles and permissions. Costly: keep it out of frequent jobs. */
 export interface ActivityInstanceActorTaskAttributes {
   /** Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent. */
@@ -90,6 +98,32 @@ export interface AgentAttributes {
 }
 export interface AgentAttributes extends DisplayNames {}
 
+/** Gives a profile access to the assigned roles page for an entity type. */
+export interface AssignedRolesAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to create, update, delete and query assigned profiles. */
+export interface AssignProfileAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights behind the information shown in the rights basket. */
+export interface BasketRulesControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Applies the role mappings of a connector: creates single roles and the navigation rules that grant the matching resources. Run before ComputeRoleModelTask. */
 export interface BuildRoleModelTaskAttributes {
   /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
@@ -119,6 +153,46 @@ export interface BuildRoleModelTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface BuildRoleModelTaskOverrideAttributes extends DisplayNames {}
+
+/** Gives a profile the right to review several manual provisioning items at once, for an entity type. */
+export interface BulkPerformManualProvisioningAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the right to reconcile several resources at once, for an entity type. */
+export interface BulkResourceReconciliationAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the right to review several errored provisioning orders at once, for an entity type. */
+export interface BulkReviewProvisioningAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the right to reconcile several roles at once, for an entity type. */
+export interface BulkRoleReconciliationAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
 
 /** Deletes old job and task instances left InProgress (the job CleanDatabaseJob generates). Not run by idm-toolkit yet: idm history prune does this work. */
 export interface CleanDataBaseAttributes {
@@ -431,6 +505,48 @@ export interface ConnectorAttributes {
 }
 export interface ConnectorAttributes extends DisplayNames {}
 
+/** Generates the synchronization mapping of an entity type in a connector: a connection, the entity type mapping of its scalar properties and the association mappings of its navigations. */
+export interface ConnectorMappingsAttributes {
+  /** The connector that synchronizes the entity type. */
+  Connector: string;
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** The connector's CSV files hold changes (incremental mode). Default: `false`. */
+  IsIncremental: boolean;
+  /** Package of the generated connection (default Usercube.CSV@0000001). */
+  Package?: "Usercube.AD@0000001" | "Usercube.Azure@0000001" | "Usercube.AzureAD@0000001" | "Usercube.CSV@0000001" | "Usercube.CSV.Complete@0000001" | "Usercube.Custom@0000001" | "Usercube.EasyVista@0000001" | "Usercube.EasyVistaTicket@0000001" | "Usercube.Excel@0000001" | "Usercube.FulfillDatabase@0000001" | "Usercube.FulfillToFile@0000001" | "Usercube.FulfillWorkflow@0000001" | "Usercube.GoogleWorkspace@0000001" | "Usercube.HomeFolder@0000001" | "Usercube.LDAP@0000001" | "Usercube.LDAP.Apache@0000001" | "Usercube.LDAP.Oracle@0000001" | "Usercube.LDAP.RedHat@0000001" | "Usercube.LDIF@0000001" | "Usercube.Manual@0000001" | "Usercube.MicrosoftExchange@0000001" | "Usercube.OData@0000001" | "Usercube.OpenLDAP@0000001" | "Usercube.Powershell@0000001" | "Usercube.PowershellSync@0000001" | "Usercube.RACF@0000001" | "Usercube.RobotFramework@0000001" | "Usercube.SAP@0000001" | "Usercube.SAP.ERP60@0000001" | "Usercube.SCIM@0000001" | "Usercube.SCIM.CyberArk@0000001" | "Usercube.SCIM.Salesforce@0000001" | "Usercube.SCIM.Slack@0000001" | "Usercube.ServiceNow@0000001" | "Usercube.SharedFolder@0000001" | "Usercube.SharePoint@0000001" | "Usercube.SnowTicket@0000001" | "Usercube.SQL@0000001" | "Usercube.SQL.MySQL@0000001" | "Usercube.SQL.ODBC@0000001" | "Usercube.SQL.Oracle@0000001" | "Usercube.SQL.PostgreSQL@0000001" | "Usercube.SQL.SAPAse@0000001" | "Usercube.SQL.SQLServer@0000001" | "Usercube.SQL.SQLServerEntitlements@0000001" | "Usercube.TSS@0000001" | "Usercube.UpdateManualProvisioningTicket@0000001" | "Usercube.Workday@0000001";
+}
+
+/** A property of the entity type that the scaffolding leaves out. */
+export interface ConnectorMappingsExcludedPropertyAttributes {
+  /** Identifier of the property of the entity type to leave out. */
+  Property: string;
+}
+
+/** Where the CSV files of the mapping come from. */
+export interface ConnectorMappingsMappingPathAttributes {
+  /** The CSV files hold changes (incremental mode). Default: `false`. */
+  IsIncremental: boolean;
+}
+
+/** Gives a profile the rights to create and update resource types, and to generate provisioning orders and fulfill, from the connector pages. */
+export interface ConnectorResourceTypeAccessControlAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to manage the connector pages (and, through the scaffoldings it generates, roles, jobs and resource types). */
+export interface ConnectorsAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Generates the access certification job, scheduled every 15 minutes. */
 export interface CreateAccessCertificationJobAttributes {
   /** Label in language 1 (required on tasks and jobs). */
@@ -468,6 +584,24 @@ export interface CreateAccessCertificationJobCronTabExpressionAttributes {
 
 /** Generates the tasks only, without the job (each is then a top-level task). */
 export interface CreateAccessCertificationJobDoNotCreateJobAttributes {}
+
+/** Creates the Administrator profile with its predefined set of rights (generates the access control scaffoldings behind them). */
+export interface CreateAdministratorProfileAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType?: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** The profile's display name in one language. */
+export interface CreateAdministratorProfileDisplayNameProfileAttributes {
+  /** Display name of the profile in that language. */
+  DisplayName?: string;
+  /** Code of the language (en-US, fr-FR, ...). */
+  Identifier: string;
+  /** Display name of the profile, as the reference's example writes it (DisplayName's other spelling). */
+  Value?: string;
+}
 
 /** Generates one complete synchronization job for every connector of an agent. */
 export interface CreateAgentSynchroCompleteAttributes {
@@ -875,6 +1009,52 @@ export interface CreateInitializationJobPrincipalDataConnectorAttributes {
   ConnectorIdentifier: string;
 }
 
+/** Gives a profile the right to query the resources changed incrementally. */
+export interface CreateResourceIncrementalAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to run the create, update and delete workflows of an entity type. */
+export interface CreateUpdateDeleteAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Creates the create, update and delete menu items of an entity type (its workflows <EntityType>_Create, _Update, _Delete). */
+export interface CreateUpdateDeleteMenusAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Creates the create, update and delete workflows of an entity type, their menus, displays and the rights of a profile (generates the scaffoldings behind them). */
+export interface CreateUpdateDeleteTemplateAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType?: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile?: string;
+  /** Identifier of a property of the entity type the scaffolding is about. */
+  Property?: string;
+}
+
+/** Creates the create, update and delete workflows of an entity type. */
+export interface CreateUpdateDeleteWorkflowsAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
 /** Loads the XML configuration files of a directory, diffs them with the configuration stored in the database and applies the changes. Optionally generates code and a merged XML of the scaffolded configuration. */
 export interface DeployConfigurationTaskAttributes {
   /** Folder holding the XML configuration files. */
@@ -990,6 +1170,16 @@ export interface EntityPropertyExpressionAttributes {
 }
 export interface EntityPropertyExpressionAttributes extends DisplayNames {}
 
+/** Creates the report of an entity type, its menu and the rights of a profile on it (generates the report scaffoldings). */
+export interface EntityReportDefaultAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** A type of resource in the entity model, with its properties (Property children). */
 export interface EntityTypeAttributes {
   /** Label in language 1 (required on tasks and jobs). */
@@ -1027,6 +1217,40 @@ export interface EntityTypePropertyAttributes {
   Type: "String" | "Bytes" | "Int32" | "Int64" | "DateTime" | "Bool" | "Guid" | "Double" | "Binary" | "Byte" | "Int16" | "ForeignKey";
 }
 export interface EntityTypePropertyAttributes extends DisplayNames {}
+
+/** Computes a default internal display name for the resources of an entity type (an entity property expression per language). */
+export interface EntityTypeDisplayNameAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Property of the entity type used as display name; absent, the product picks one (a string property whose name contains 'name', else a key). */
+  Property?: string;
+}
+
+/** Creates the display table that lists the resources of an entity type. */
+export interface EntityTypeDisplayTableAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Creates the adaptable display table that lists the resources of an entity type. */
+export interface EntityTypeDisplayTableAdaptableAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Creates the resource-table display of an entity type. */
+export interface EntityTypeDisplayTargetResourceTableAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
 
 /** Maps an entity type to a connection table of a connector: which column fills which property, and the keys. */
 export interface EntityTypeMappingAttributes {
@@ -1067,6 +1291,22 @@ export interface EntityTypeMappingPropertyAttributes {
   IsPrimaryKey: boolean;
   /** A unique key that associations are resolved through: up to three besides the primary key. Default: `false`. */
   IsUniqueKey: boolean;
+}
+
+/** Creates the menu items of an entity type, and of its connector when it is mapped. */
+export interface EntityTypeMenuItemAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Creates the search bar of an entity type, without criteria. */
+export interface EntityTypeSearchBarAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
 }
 
 /** Runs the export of one connection: reads the managed system and writes raw CSV source files into the export folder (step 1 of Export -> PrepareSynchronization -> Synchronize). */
@@ -1223,6 +1463,14 @@ export interface GenerateProvisioningOrdersTaskOverrideAttributes {
 }
 export interface GenerateProvisioningOrdersTaskOverrideAttributes extends DisplayNames {}
 
+/** Gives a profile the right to read the logs of job and task instances. */
+export interface GetJobLogAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Applies the mining rules: analyses user-to-entitlement data to derive automatic or suggested assignment rules. */
 export interface GetRoleMiningTaskAttributes {
   /** Process every entity type instead of the TaskEntityType list. Default: `false`. */
@@ -1260,6 +1508,16 @@ export interface GetRoleMiningTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface GetRoleMiningTaskOverrideAttributes extends DisplayNames {}
+
+/** Gives a profile access to the governance review pages for an entity type. */
+export interface GovernanceRolesAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
 
 /** Issues one HTTP call to a relative REST endpoint of the server, authenticated as OpenIdClient. Generic escape hatch with no fixed place in the pipeline. */
 export interface InvokeApiTaskAttributes {
@@ -1506,6 +1764,38 @@ export interface JobAttributes {
 }
 export interface JobAttributes extends DisplayNames {}
 
+/** Gives a profile access to the job administration page (query and update jobs). */
+export interface JobAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to run any job and to view job instances, task instances and logs (generates the job view and run-job scaffoldings). */
+export interface JobExecutionAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile every permission on job steps. */
+export interface JobTaskAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to view jobs, job instances, task instances and logs. */
+export interface JobViewAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Declares a language and the N of its _LN attributes. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning. */
 export interface LanguageAttributes {
   /** Culture code such as en-US. */
@@ -1581,6 +1871,16 @@ export interface MaintainIndexesTaskOverrideAttributes {
 }
 export interface MaintainIndexesTaskOverrideAttributes extends DisplayNames {}
 
+/** Gives a profile the Manage Accounts button on the users of an entity type. */
+export interface ManageAccountsAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Creates or updates the configuration-dependent SQL objects: search indexes and statistics, record join indexes and indexed views for dashboard counters. */
 export interface ManageConfigurationIndexesTaskAttributes {
   /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
@@ -1611,6 +1911,22 @@ export interface ManageConfigurationIndexesTaskOverrideAttributes {
 }
 export interface ManageConfigurationIndexesTaskOverrideAttributes extends DisplayNames {}
 
+/** Gives a profile the rights to query, create, update and delete settings. */
+export interface ManageSettingAccessControlRuleAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile access to the monitoring page. */
+export interface MonitoringAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Client (id + hashed secret) whose profile an agent uses to call the server. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning. */
 export interface OpenIdClientAttributes {
   /** Label in language 1 (required on tasks and jobs). */
@@ -1623,6 +1939,48 @@ export interface OpenIdClientAttributes {
   Profile?: string;
 }
 export interface OpenIdClientAttributes extends DisplayNames {}
+
+/** Gives a profile the rights to administrate OpenID clients. */
+export interface OpenIdClientAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Optimizes a display table: navigation bindings of its tiles become scalar properties computed by expressions. */
+export interface OptimizeDisplayTableAttributes {
+  /** The display table to optimize. */
+  DisplayTableIdentifier: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Gives a profile the right to call the pending assigned resource types API, per resource type. */
+export interface PendingAssignedResourceTypesAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile access to the manual provisioning pages for an entity type. */
+export interface PerformManualProvisioningAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to create, start and query policy simulations. */
+export interface PolicySimulationControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
 
 /** Cleanses and sorts the exported CSV files of a connector, computes deltas in incremental mode and uploads the result to the server for SynchronizeTask (step 2 of Export -> PrepareSynchronization -> Synchronize). */
 export interface PrepareSynchronizationTaskAttributes {
@@ -1708,6 +2066,50 @@ export interface ProcessAccessCertificationItemsTaskOverrideAttributes {
 }
 export interface ProcessAccessCertificationItemsTaskOverrideAttributes extends DisplayNames {}
 
+/** Gives a profile the rights to create, update and delete profiles. */
+export interface ProfileAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to run the provisioning and fulfillment tasks. */
+export interface ProvisioningAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile access to the resource reconciliation pages for an entity type. */
+export interface ReconciliateResourcesAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile access to the role reconciliation pages for an entity type. */
+export interface ReconciliateRolesAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile access to the redundant assignments page. */
+export interface RedundantAssignmentAccessControlRuleAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Refreshes the schema of the connector's connections (the connector page's task that CreateConnectorsJobs generates). */
 export interface RefreshSchemaTaskAttributes {
   /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
@@ -1737,6 +2139,14 @@ export interface RefreshSchemaTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface RefreshSchemaTaskOverrideAttributes extends DisplayNames {}
+
+/** Gives a profile access to the report page. */
+export interface ReportAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
 
 /** Sets the ValidFrom of every entity's earliest history record to 0001-01-01 so that initially loaded data is valid from the start. Initialization job only. */
 export interface ResetValidFromTaskAttributes {
@@ -1768,6 +2178,32 @@ export interface ResetValidFromTaskOverrideAttributes {
 }
 export interface ResetValidFromTaskOverrideAttributes extends DisplayNames {}
 
+/** Gives a profile the rights to create, update, delete and query the resources of an entity type through the API. */
+export interface ResourceApiAdministrationAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the right to read resource, file and link changes, per entity type. */
+export interface ResourceChangesViewAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the right to read through the resource picker. */
+export interface ResourcePickerControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Owner entity type to target entity type relationship, with its provisioning rules. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning. */
 export interface ResourceTypeAttributes {
   /** Label in language 1 (required on tasks and jobs). */
@@ -1776,6 +2212,98 @@ export interface ResourceTypeAttributes {
   Identifier: string;
 }
 export interface ResourceTypeAttributes extends DisplayNames {}
+
+/** Gives a profile the right to start fulfillment towards external systems (resource type mappings). */
+export interface ResourceTypeMappingControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile access to the provisioning review pages for an entity type. */
+export interface ReviewProvisioningAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile access to the role review pages for an entity type. */
+export interface ReviewRolesAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to administrate risks. */
+export interface RisksAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to create, update and delete the role model's elements (policies, roles, rules, categories). */
+export interface RoleAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to simulate changes of the role model's elements. */
+export interface RoleAndSimulationControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to configure and launch the creation of roles and rules from naming conventions (role mappings). */
+export interface RoleNamingAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to launch jobs from the user interface. */
+export interface RunJobAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Makes a profile notified when a job it launched ends in error. */
+export interface RunJobNotificationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the right to resume jobs left blocked by a synchronization or a provisioning. */
+export interface RunJobRepairAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Makes a profile notified when a resumed job ends in error. */
+export interface RunJobRepairNotificationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
 
 /** Re-qualifies the assignments found in the managed systems by the initial load as pre-existing access rights, updating their workflow and provisioning states. Last business task of the initialization job. */
 export interface SavePreExistingAccessRightsTaskAttributes {
@@ -1818,6 +2346,22 @@ export interface SavePreExistingAccessRightsTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface SavePreExistingAccessRightsTaskOverrideAttributes extends DisplayNames {}
+
+/** Gives a profile the rights on the navigation elements of the search bars of the role model pages, per page. */
+export interface SearchBarPageAccessControlAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** A role model page whose search bar the profile gets rights on. */
+export interface SearchBarPageAccessControlSearchBarPageAttributes {
+  /** The page: 0 None, 1 ReviewRoles, 2 ReconciliateRoles, 3 ReviewProvisioning, 4 PerformManualProvisioning, 5 ReconciliateResources, 6 WorkflowOverview. Default: `None`. */
+  SearchBarPage: "None" | "ReviewRoles" | "ReconciliateRoles" | "ReviewProvisioning" | "PerformManualProvisioning" | "ReconciliateResources" | "WorkflowOverview";
+}
 
 /** Emails the reviewers that have pending items in access certification campaigns flagged NotificationNeeded. Step 3 of the certification job. */
 export interface SendAccessCertificationNotificationTaskAttributes {
@@ -2011,12 +2555,36 @@ export interface SetRecentlyModifiedFlagTaskOverrideAttributes {
 }
 export interface SetRecentlyModifiedFlagTaskOverrideAttributes extends DisplayNames {}
 
+/** Gives a profile the rights to configure the Workforce module and the connector settings. */
+export interface SettingsAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to configure and launch simulations (generates the policy and role simulation scaffoldings). */
+export interface SimulationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Adds a task declared elsewhere (top level or another job) to this job. */
 export interface StepAttributes {
   /** Identifier of the task to run (the reference table calls it Task; every example writes Identifier). */
   Identifier: string;
   /** Launch group of the step in this job; -1 = the task's own Level. Default: `-1`. */
   Level: number;
+}
+
+/** Gives a profile the rights to run the prepare-synchronization and synchronization tasks. */
+export interface SynchronizationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
 }
 
 /** Loads the next prepared upload of a connector into the database according to the synchronization mode, checking thresholds; exceeding them ends the task blocked (step 3 of Export -> PrepareSynchronization -> Synchronize). */
@@ -2065,6 +2633,40 @@ export interface SynchronizeTaskOverrideAttributes {
 }
 export interface SynchronizeTaskOverrideAttributes extends DisplayNames {}
 
+/** Creates the report query Resources_<EntityType> over every property of an entity type. */
+export interface TargetResourceReportAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Gives a profile the right to run the report of an entity type. */
+export interface TargetResourceReportAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Creates the menu item of an entity type's report in the report page. */
+export interface TargetResourceReportMenusAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Gives a profile every right on jobs, tasks and their instances (the job administration page). */
+export interface TaskAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** The task runs only if the parent task ran, did work, and did not end in Error, Blocked or Warning. Several parents: at least one must qualify. */
 export interface TaskDependsOnTaskAttributes {
   /** Identifier of the parent task. */
@@ -2077,10 +2679,60 @@ export interface TaskEntityTypeAttributes {
   EntityType: string;
 }
 
+/** Gives a profile the right to update task instances. */
+export interface TaskInstanceAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** A resource type the task works on. */
 export interface TaskResourceTypeAttributes {
   /** Identifier of the resource type. */
   ResourceType: string;
+}
+
+/** Gives a profile access to the query page and the right to run queries on universes. */
+export interface UniverseAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Creates, in a universe, the entity and association instances of an entity type and its navigations. */
+export interface UniverseDataModelAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** The universe the instances are created in. */
+  Universe: string;
+}
+
+/** A property of the entity type that the scaffolding leaves out. */
+export interface UniverseDataModelExcludedPropertyAttributes {
+  /** Identifier of the property of the entity type to leave out. */
+  Property: string;
+}
+
+/** Renames the entity instance generated for the scaffolding's entity type. */
+export interface UniverseDataModelRootInstanceAttributes {
+  /** Identifier of the root entity instance (default: the entity type's identifier). */
+  Instance: string;
+}
+
+/** The source entity type of the generated instances. */
+export interface UniverseDataModelSourceEntityTypeAttributes {
+  /** Identifier of the source entity type. */
+  Identifier?: string;
+}
+
+/** Generates the instances from another template than the default one. */
+export interface UniverseDataModelUniverseTemplateAttributes {
+  /** The template: OwnedResourceTypes, ResourceResourceTypes, OwnedSingleRoles, OwnedCompositeRoles. */
+  Template: string;
 }
 
 /** Starts access certification campaigns whose start date is reached, stops those past their end date and computes the items to certify. Step 1 of the certification job. */
@@ -2227,6 +2879,204 @@ export interface UpdateParametersContextDisplayNamesTaskOverrideAttributes {
 }
 export interface UpdateParametersContextDisplayNamesTaskOverrideAttributes extends DisplayNames {}
 
+/** Gives a profile the right to run the update-resources workflow of an entity type. */
+export interface UpdateResourcesAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Creates the menu item of the update-resources workflow of an entity type. */
+export interface UpdateResourcesMenusAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Creates the update-resources workflow of an entity type, its menu, displays and the rights of a profile (generates the scaffoldings behind them). */
+export interface UpdateResourcesTemplateAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType?: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile?: string;
+  /** Identifier of a property of the entity type the scaffolding is about. */
+  Property?: string;
+}
+
+/** Creates the update-resources workflow of an entity type. */
+export interface UpdateResourcesWorkflowsAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Gives a profile the rights to view the resources of an entity type, and their sources. */
+export interface ViewAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the right to browse the history of the resources of an entity type. */
+export interface ViewHistoryResourceTemplateAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType?: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile?: string;
+}
+
+/** Creates the display table and display name of an entity type and the rights of a profile to see its permissions and sources. */
+export interface ViewSourceResourceTemplateAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType?: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile?: string;
+  /** Identifier of a property of the entity type the scaffolding is about. */
+  Property?: string;
+}
+
+/** Creates the resource-table view of an entity type, its report and the rights of a profile (generates the scaffoldings behind them). */
+export interface ViewTargetResourceTemplateAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType?: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile?: string;
+  /** Identifier of a property of the entity type the scaffolding is about. */
+  Property?: string;
+}
+
+/** Creates the view of an entity type (display name, display table) and the rights of a profile to view it. */
+export interface ViewTemplateAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType?: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile?: string;
+  /** Identifier of a property of the entity type the scaffolding is about. */
+  Property?: string;
+}
+
+/** Creates the view of an entity type with an adaptable table, and the rights of a profile to view it. */
+export interface ViewTemplateAdaptableAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType?: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile?: string;
+  /** Identifier of a property of the entity type the scaffolding is about. */
+  Property?: string;
+}
+
+/** Gives a profile access to the task page and the workflows to run, for an entity type. */
+export interface WorkflowAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Creates the notification sent to the actors of a workflow's pending activities. */
+export interface WorkflowActorsNotificationAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the workflow the scaffolding is about. */
+  Workflow?: string;
+}
+
+/** Gives a profile the right to query the aspects of activity instances. */
+export interface WorkflowAspectAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to create, update and delete workflows. */
+export interface WorkflowConfigurationControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Creates the workflow entity type Workflow_<EntityType> that workflows on an entity type use, and its association with the entity type. */
+export interface WorkflowEntityTypeAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Creates the display of the workflow entity type of an entity type. */
+export interface WorkflowEntityTypeDisplayEntityTypeAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Creates the display table of the workflow entity type of an entity type. */
+export interface WorkflowEntityTypeDisplayTableAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Creates the search bar of the workflow entity type of an entity type. */
+export interface WorkflowEntityTypeSearchBarAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Gives a profile the rights to launch fulfillment through workflows. */
+export interface WorkflowFulfillmentControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile access to the workflow supervision page for an entity type. */
+export interface WorkflowOverviewControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Creates the notification sent to the performer of a workflow request. */
+export interface WorkflowPerformerNotificationAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the workflow the scaffolding is about. */
+  Workflow?: string;
+}
+
 /** Every task type idm-toolkit models (XML element names). */
 export const TASK_TYPES = [
   "ActivityInstanceActorTask",
@@ -2342,24 +3192,114 @@ export interface ElementAttributesByKind {
   UpdateClassificationTask: UpdateClassificationTaskAttributes;
   UpdateEntityPropertyExpressionsTask: UpdateEntityPropertyExpressionsTaskAttributes;
   UpdateParametersContextDisplayNamesTask: UpdateParametersContextDisplayNamesTaskAttributes;
+  AccessReviewAdministrationAccessControlRules: AccessReviewAdministrationAccessControlRulesAttributes;
   Agent: AgentAttributes;
+  AssignedRolesAccessControlRules: AssignedRolesAccessControlRulesAttributes;
+  AssignProfileAccessControlRules: AssignProfileAccessControlRulesAttributes;
+  BasketRulesControlRules: BasketRulesControlRulesAttributes;
+  BulkPerformManualProvisioningAccessControlRules: BulkPerformManualProvisioningAccessControlRulesAttributes;
+  BulkResourceReconciliationAccessControlRules: BulkResourceReconciliationAccessControlRulesAttributes;
+  BulkReviewProvisioningAccessControlRules: BulkReviewProvisioningAccessControlRulesAttributes;
+  BulkRoleReconciliationAccessControlRules: BulkRoleReconciliationAccessControlRulesAttributes;
   CleanDatabaseJob: CleanDatabaseJobAttributes;
   Connection: ConnectionAttributes;
   ConnectionTable: ConnectionTableAttributes;
   Connector: ConnectorAttributes;
+  ConnectorMappings: ConnectorMappingsAttributes;
+  ConnectorResourceTypeAccessControl: ConnectorResourceTypeAccessControlAttributes;
+  ConnectorsAccessControlRules: ConnectorsAccessControlRulesAttributes;
   CreateAccessCertificationJob: CreateAccessCertificationJobAttributes;
+  CreateAdministratorProfile: CreateAdministratorProfileAttributes;
   CreateAgentSynchroComplete: CreateAgentSynchroCompleteAttributes;
   CreateAgentSynchroIncremental: CreateAgentSynchroIncrementalAttributes;
   CreateConnectorsJobs: CreateConnectorsJobsAttributes;
   CreateConnectorSynchroComplete: CreateConnectorSynchroCompleteAttributes;
   CreateConnectorSynchroIncremental: CreateConnectorSynchroIncrementalAttributes;
   CreateInitializationJob: CreateInitializationJobAttributes;
+  CreateResourceIncrementalAccessControlRules: CreateResourceIncrementalAccessControlRulesAttributes;
+  CreateUpdateDeleteAccessControlRules: CreateUpdateDeleteAccessControlRulesAttributes;
+  CreateUpdateDeleteMenus: CreateUpdateDeleteMenusAttributes;
+  CreateUpdateDeleteTemplate: CreateUpdateDeleteTemplateAttributes;
+  CreateUpdateDeleteWorkflows: CreateUpdateDeleteWorkflowsAttributes;
   EntityAssociation: EntityAssociationAttributes;
   EntityAssociationMapping: EntityAssociationMappingAttributes;
   EntityPropertyExpression: EntityPropertyExpressionAttributes;
+  EntityReportDefault: EntityReportDefaultAttributes;
   EntityType: EntityTypeAttributes;
+  EntityTypeDisplayName: EntityTypeDisplayNameAttributes;
+  EntityTypeDisplayTable: EntityTypeDisplayTableAttributes;
+  EntityTypeDisplayTableAdaptable: EntityTypeDisplayTableAdaptableAttributes;
+  EntityTypeDisplayTargetResourceTable: EntityTypeDisplayTargetResourceTableAttributes;
   EntityTypeMapping: EntityTypeMappingAttributes;
+  EntityTypeMenuItem: EntityTypeMenuItemAttributes;
+  EntityTypeSearchBar: EntityTypeSearchBarAttributes;
+  GetJobLogAdministrationAccessControlRules: GetJobLogAdministrationAccessControlRulesAttributes;
+  GovernanceRolesAccessControlRules: GovernanceRolesAccessControlRulesAttributes;
+  JobAdministrationAccessControlRules: JobAdministrationAccessControlRulesAttributes;
+  JobExecutionAccessControlRules: JobExecutionAccessControlRulesAttributes;
+  JobTaskAdministrationAccessControlRules: JobTaskAdministrationAccessControlRulesAttributes;
+  JobViewAccessControlRules: JobViewAccessControlRulesAttributes;
   Language: LanguageAttributes;
+  ManageAccounts: ManageAccountsAttributes;
+  ManageSettingAccessControlRule: ManageSettingAccessControlRuleAttributes;
+  MonitoringAdministrationAccessControlRules: MonitoringAdministrationAccessControlRulesAttributes;
   OpenIdClient: OpenIdClientAttributes;
+  OpenIdClientAdministrationAccessControlRules: OpenIdClientAdministrationAccessControlRulesAttributes;
+  OptimizeDisplayTable: OptimizeDisplayTableAttributes;
+  PendingAssignedResourceTypesAccessControlRules: PendingAssignedResourceTypesAccessControlRulesAttributes;
+  PerformManualProvisioningAccessControlRules: PerformManualProvisioningAccessControlRulesAttributes;
+  PolicySimulationControlRules: PolicySimulationControlRulesAttributes;
+  ProfileAdministrationAccessControlRules: ProfileAdministrationAccessControlRulesAttributes;
+  ProvisioningAccessControlRules: ProvisioningAccessControlRulesAttributes;
+  ReconciliateResourcesAccessControlRules: ReconciliateResourcesAccessControlRulesAttributes;
+  ReconciliateRolesAccessControlRules: ReconciliateRolesAccessControlRulesAttributes;
+  RedundantAssignmentAccessControlRule: RedundantAssignmentAccessControlRuleAttributes;
+  ReportAccessControlRules: ReportAccessControlRulesAttributes;
+  ResourceApiAdministration: ResourceApiAdministrationAttributes;
+  ResourceChangesViewAccessControlRules: ResourceChangesViewAccessControlRulesAttributes;
+  ResourcePickerControlRules: ResourcePickerControlRulesAttributes;
   ResourceType: ResourceTypeAttributes;
+  ResourceTypeMappingControlRules: ResourceTypeMappingControlRulesAttributes;
+  ReviewProvisioningAccessControlRules: ReviewProvisioningAccessControlRulesAttributes;
+  ReviewRolesAccessControlRules: ReviewRolesAccessControlRulesAttributes;
+  RisksAdministrationAccessControlRules: RisksAdministrationAccessControlRulesAttributes;
+  RoleAdministrationAccessControlRules: RoleAdministrationAccessControlRulesAttributes;
+  RoleAndSimulationControlRules: RoleAndSimulationControlRulesAttributes;
+  RoleNamingAccessControlRules: RoleNamingAccessControlRulesAttributes;
+  RunJobAdministrationAccessControlRules: RunJobAdministrationAccessControlRulesAttributes;
+  RunJobNotificationAccessControlRules: RunJobNotificationAccessControlRulesAttributes;
+  RunJobRepairAdministrationAccessControlRules: RunJobRepairAdministrationAccessControlRulesAttributes;
+  RunJobRepairNotificationAccessControlRules: RunJobRepairNotificationAccessControlRulesAttributes;
+  SearchBarPageAccessControl: SearchBarPageAccessControlAttributes;
+  SettingsAccessControlRules: SettingsAccessControlRulesAttributes;
+  SimulationAccessControlRules: SimulationAccessControlRulesAttributes;
+  SynchronizationAccessControlRules: SynchronizationAccessControlRulesAttributes;
+  TargetResourceReport: TargetResourceReportAttributes;
+  TargetResourceReportAccessControlRules: TargetResourceReportAccessControlRulesAttributes;
+  TargetResourceReportMenus: TargetResourceReportMenusAttributes;
+  TaskAdministrationAccessControlRules: TaskAdministrationAccessControlRulesAttributes;
+  TaskInstanceAdministrationAccessControlRules: TaskInstanceAdministrationAccessControlRulesAttributes;
+  UniverseAccessControlRules: UniverseAccessControlRulesAttributes;
+  UniverseDataModel: UniverseDataModelAttributes;
+  UpdateResourcesAccessControlRules: UpdateResourcesAccessControlRulesAttributes;
+  UpdateResourcesMenus: UpdateResourcesMenusAttributes;
+  UpdateResourcesTemplate: UpdateResourcesTemplateAttributes;
+  UpdateResourcesWorkflows: UpdateResourcesWorkflowsAttributes;
+  ViewAccessControlRules: ViewAccessControlRulesAttributes;
+  ViewHistoryResourceTemplate: ViewHistoryResourceTemplateAttributes;
+  ViewSourceResourceTemplate: ViewSourceResourceTemplateAttributes;
+  ViewTargetResourceTemplate: ViewTargetResourceTemplateAttributes;
+  ViewTemplate: ViewTemplateAttributes;
+  ViewTemplateAdaptable: ViewTemplateAdaptableAttributes;
+  WorkflowAccessControlRules: WorkflowAccessControlRulesAttributes;
+  WorkflowActorsNotification: WorkflowActorsNotificationAttributes;
+  WorkflowAspect: WorkflowAspectAttributes;
+  WorkflowConfigurationControlRules: WorkflowConfigurationControlRulesAttributes;
+  WorkflowEntityType: WorkflowEntityTypeAttributes;
+  WorkflowEntityTypeDisplayEntityType: WorkflowEntityTypeDisplayEntityTypeAttributes;
+  WorkflowEntityTypeDisplayTable: WorkflowEntityTypeDisplayTableAttributes;
+  WorkflowEntityTypeSearchBar: WorkflowEntityTypeSearchBarAttributes;
+  WorkflowFulfillmentControlRules: WorkflowFulfillmentControlRulesAttributes;
+  WorkflowOverviewControlRules: WorkflowOverviewControlRulesAttributes;
+  WorkflowPerformerNotification: WorkflowPerformerNotificationAttributes;
 }
