@@ -4,7 +4,11 @@
  */
 import { jobCron } from "./job-cron.js";
 import { position } from "./check-attributes.js";
+import { checkAccessControl } from "./check-access-control.js";
 import { checkModel } from "./check-model.js";
+import { checkNotificationTemplates } from "./check-notification-templates.js";
+import { checkResources } from "./check-resources.js";
+import { checkUniverses } from "./check-universes.js";
 import { memberIdentifiers, modelIdentifier, type ConfigElement, type Configuration, type JobDefinition, type JobStep, type TaskDefinition } from "./configuration.js";
 import { closestName } from "./did-you-mean.js";
 import type { JobAttributes } from "./generated/schema-types.js";
@@ -20,6 +24,14 @@ interface Definition {
   /** The model element, for references to its children (`EntityType:Property`). */
   element?: ConfigElement;
 }
+
+/**
+ * Items that scaffoldings idm-toolkit does not expand yet are documented to generate: references to
+ * them resolve (CreateAdministratorProfile makes the Administrator profile).
+ */
+const UNEXPANDED_SCAFFOLDING_ITEMS: Record<string, { kind: string; identifier: string }[]> = {
+  CreateAdministratorProfile: [{ kind: "Profile", identifier: "Administrator" }],
+};
 
 export function checkReferences(configuration: Configuration, problems: Problem[]): void {
   new ReferenceChecker(configuration, problems).check();
@@ -43,9 +55,12 @@ class ReferenceChecker {
     for (const task of tasks) {
       if (this.#define("#task", { identifier: task.identifier, type: task.type, xml: task.element.xml })) this.tasks.set(task.identifier, task);
     }
-    for (const u of unsupported) if (u.isTask && u.identifier) this.#define("#task", { identifier: u.identifier, type: u.name, xml: u.xml });
-    // An element idm-toolkit does not model yet still exists for the product: references to it resolve.
-    for (const u of unsupported) if (!u.isTask && u.identifier) this.#know(u.name, { identifier: u.identifier, type: u.name, xml: u.xml });
+    for (const u of unsupported) {
+      if (u.isTask && u.identifier) this.#define("#task", { identifier: u.identifier, type: u.name, xml: u.xml });
+      // A kind not modelled yet still names things: references to it resolve against its elements.
+      else if (u.identifier) this.#defineUnchecked(u.name, { identifier: u.identifier, type: u.name, xml: u.xml });
+      for (const made of UNEXPANDED_SCAFFOLDING_ITEMS[u.name] ?? []) this.#defineUnchecked(made.kind, { identifier: made.identifier, type: u.name, xml: u.xml });
+    }
     for (const job of jobs) this.#define("Job", { identifier: job.identifier, type: "Job", xml: job.element.xml });
     for (const model of models) {
       const id = modelIdentifier(model);
@@ -63,6 +78,10 @@ class ReferenceChecker {
     for (const job of jobs) this.#job(job);
     this.#cycles();
     checkModel(this.configuration, this.problems);
+    checkAccessControl(models, this.problems);
+    checkUniverses(models, this.problems);
+    checkNotificationTemplates(models, this.problems);
+    checkResources(models, this.problems);
   }
 
   #define(space: string, definition: Definition): boolean {
@@ -85,8 +104,8 @@ class ReferenceChecker {
     return false;
   }
 
-  /** Known without being checked: an unmodelled kind has no duplicate rule here (its overlays are not applied either). */
-  #know(space: string, definition: Definition): void {
+  /** A definition whose duplicates are not idm-toolkit's to report (an element it does not model). */
+  #defineUnchecked(space: string, definition: Definition): void {
     let defs = this.spaces.get(space);
     if (!defs) this.spaces.set(space, (defs = new Map()));
     if (!defs.has(definition.identifier)) defs.set(definition.identifier, definition);
@@ -155,7 +174,7 @@ class ReferenceChecker {
 
   /** Every attribute whose schema says it names another element must name one that exists. */
   #references(element: ConfigElement): void {
-    for (const { name, ref: space } of element.spec.references) {
+    for (const { name, ref: space, refBuiltins: builtins } of element.spec.references) {
       const value = element.attributes[name];
       if (typeof value !== "string") continue;
       if (space.includes(":")) {
@@ -163,14 +182,16 @@ class ReferenceChecker {
         continue;
       }
       const defs = this.spaces.get(space);
-      if (defs?.has(value)) continue;
+      if (defs?.has(value) || builtins?.includes(value)) continue;
       const what = space === "#task" ? "task" : space;
-      const closest = closestName(value, defs?.keys() ?? []);
+      const closest = closestName(value, [...(defs?.keys() ?? []), ...(builtins ?? [])]);
       const attr = findAttribute(element.xml, name) ?? element.xml;
       this.problems.push({
         code: "unresolved-reference",
-        severity: "error",
-        message: `${element.spec.name} ${name}="${value}": no ${what} has this identifier`,
+        // The product's own names idm-toolkit knows may not be all of them: not refused.
+        severity: builtins ? "warning" : "error",
+        message: `${element.spec.name} ${name}="${value}": no ${what} has this identifier` +
+          (builtins ? `, nor is it a built-in ${what} idm-toolkit knows` : ""),
         ...position(attr),
         ...(closest ? { hint: `did you mean ${closest}?` } : {}),
       });

@@ -10,6 +10,7 @@
  * - step: one task in a job: inline (declared in the job), a Step (reusing a task declared
  *   elsewhere) or an override (reusing a task with some attributes changed for this job).
  */
+import { hash } from "node:crypto";
 import type { AttributeValue } from "./coerce-attribute.js";
 import type { TaskType } from "./generated/schema-types.js";
 import type { ElementSpec } from "./schema/catalog.js";
@@ -105,7 +106,9 @@ export function deriveTaskIdentifier(owner: string, type: string, ordinal: numbe
  * The identifier of a top-level model element. Elements the reference gives no identifier
  * (SingleRoleRule, ResourceCorrelationRule, …: `"x-identifier": false` in their schema) are known
  * by what they say: their attributes, sorted, as `Name=value` joined by `;`. Changing a rule
- * therefore replaces it, which is what the product's deploy does with rules too.
+ * therefore replaces it, which is what the product's deploy does with rules too. One with children
+ * (a ProfileRuleContext and its ProfileRule) says them too: `#` and a digest of the children follow,
+ * so that two contexts alike but for their rules stay two items.
  */
 export function modelIdentifier(element: ConfigElement): string | undefined {
   const attribute = element.spec.identifierAttribute;
@@ -114,7 +117,18 @@ export function modelIdentifier(element: ConfigElement): string | undefined {
     return id === undefined ? undefined : String(id);
   }
   if (element.spec.kind !== "model") return undefined;
-  return Object.keys(element.attributes).sort().map((name) => `${name}=${String(element.attributes[name])}`).join(";");
+  const own = sortedPairs(element.attributes);
+  if (element.children.length === 0) return own;
+  return `${own}#${hash("sha256", JSON.stringify(element.children.map(childContent))).slice(0, 12)}`;
+}
+
+function sortedPairs(attributes: ConfigElement["attributes"]): string {
+  return Object.keys(attributes).sort().map((name) => `${name}=${String(attributes[name])}`).join(";");
+}
+
+/** What a child says, in document order: its name, its attributes and its own children. */
+function childContent(child: ConfigElement): unknown[] {
+  return [child.spec.name, sortedPairs(child.attributes), child.children.map(childContent)];
 }
 
 /** Identifiers of an element's children of one name (the Property identifiers of an EntityType). */

@@ -61,7 +61,8 @@ export interface OverlayResult {
 export function overlayKey(element: ConfigElement): string | undefined {
   const { spec } = element;
   const attribute = spec.identifierAttribute ?? (spec.kind === "task" || spec.kind === "job" ? "Identifier" : undefined);
-  const id = attribute === undefined ? undefined : element.attributes[attribute];
+  // A fragment carries no defaults: one for a setting (MailSetting) names it by its default identifier.
+  const id = attribute === undefined ? undefined : element.attributes[attribute] ?? spec.attributes.get(attribute)?.default;
   if (id === undefined) return undefined;
   const space = spec.kind === "task" ? "#task" : spec.name;
   return `${space}\u0000${String(id)}`;

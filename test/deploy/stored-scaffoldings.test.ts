@@ -40,7 +40,10 @@ describe.each(BACKENDS)("stored scaffoldings on %s", (_name, backend) => {
     const items = itemsOf(writeFolder({ "Model.xml": SAMPLE_MODEL, "Scaffoldings.xml": STORED_SCAFFOLDINGS }));
     const first = await deploy(store, items, OPTIONS);
     expect(first.plan.summary.insert).toBe(items.length);
-    const shown = await showItem(store, "UniverseDataModel", "EntityType=HR_Person;Universe=U1_Users");
+    const universe = items.find((i) => i.kind === "UniverseDataModel")!;
+    // Keyed by its attributes, and by its arguments since it has some.
+    expect(universe.identifier).toMatch(/^EntityType=HR_Person;Universe=U1_Users#[0-9a-f]{12}$/);
+    const shown = await showItem(store, "UniverseDataModel", universe.identifier);
     expect(shown!.item.children).toEqual({ ExcludedProperty: [{ Property: "Name" }], RootInstance: [{ Instance: "x" }], SourceEntityType: [{}], UniverseTemplate: [{ Template: "x" }] });
     const files = exportItems(await readStoredItems(store.dataSource.manager), loadCatalog());
     const scaffoldings = files.get("Scaffoldings.xml")!;

@@ -39,6 +39,705 @@ export interface DisplayNames {
   DisplayName_L16?: string;
 }
 
+/** A named set of reviewers that campaigns are created for (access control rules on AccessCertificationItem filter on Campaign.Policy.Identifier). A default policy always exists. */
+export interface AccessCertificationCampaignPolicyAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Unique policy key. */
+  Identifier: string;
+}
+export interface AccessCertificationCampaignPolicyAttributes extends DisplayNames {}
+
+/** Which assignments a campaign certifies, by what is assigned: kinds of entitlement, approval counts, workflow states, a category, a resource type, tags, a risk. Within one filter the criteria AND; a campaign takes the union of its filters. */
+export interface AccessCertificationDataFilterAttributes {
+  /** The campaign the filter belongs to (campaigns are made in the UI, not in XML). */
+  Campaign: string;
+  /** Only entitlements of this category. */
+  Category?: string;
+  /** Certify composite roles. Default: `false`. */
+  IncludeCompositeRoles: boolean;
+  /** Keep items with denied permissions. Default: `true`. */
+  IncludeDeniedPermissions: boolean;
+  /** Keep entitlements approved in two steps. Default: `true`. */
+  IncludeDoubleValidation: boolean;
+  /** Keep resource types that cannot be requested by hand (ApprovalWorkflowType ManualAssignmentNotAllowed). Default: `true`. */
+  IncludeManualAssignmentNotAllowed: boolean;
+  /** With Category, its sub-categories too. Default: `false`. */
+  IncludeNestedCategories: boolean;
+  /** Keep entitlements given without approval. Default: `true`. */
+  IncludeNoValidation: boolean;
+  /** Certify navigation values of resources. Default: `false`. */
+  IncludeResourceNavigations: boolean;
+  /** Certify scalar values of resources. Default: `false`. */
+  IncludeResourceScalars: boolean;
+  /** Certify resource types. Default: `false`. */
+  IncludeResourceTypes: boolean;
+  /** Keep entitlements approved in one step. Default: `true`. */
+  IncludeSimpleValidation: boolean;
+  /** Certify single roles. Default: `false`. */
+  IncludeSingleRoles: boolean;
+  /** Keep entitlements approved in three steps. Default: `true`. */
+  IncludeTripleValidation: boolean;
+  /** Keep assignments approved by hand (state 16). Default: `true`. */
+  IncludeWorkflowStateApproved: boolean;
+  /** Keep reconciled assignments (state 1). Default: `true`. */
+  IncludeWorkflowStateFound: boolean;
+  /** Keep assignments that existed before go-live (state 3). Default: `true`. */
+  IncludeWorkflowStateHistory: boolean;
+  /** Keep assignments the rules gave (state 18). Default: `true`. */
+  IncludeWorkflowStatePolicyApproved: boolean;
+  /** Only assignments not certified since this date. */
+  LatestCertifiedLimitDate?: string;
+  /** Only this resource type. */
+  ResourceType?: string;
+  /** Tags of the roles to certify, separated by ¤. */
+  Tags?: string;
+  /** Only owners carrying this risk. */
+  TargetedRisk?: string;
+}
+
+/** Links a certification item to one of its reviewers when a campaign has several reviewers per item. */
+export interface AccessCertificationItemReviewerAttributes {
+  /** The campaign the item belongs to. */
+  Campaign: string;
+  /** The certification item reviewed. */
+  Item: string;
+  /** The reviewer: the key of a resource of the users' entity type. */
+  Reviewer: string;
+}
+
+/** Reminder of the native notification about access certification items to review, sent to those who have not acted after ReminderInterval minutes. */
+export interface AccessCertificationNotificationAttributes {
+  /** Stylesheet of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  CssTemplate?: string;
+  /** Unique notification key. */
+  Identifier: string;
+  /** Entity type of the resources the native notification is about. */
+  OwnerEntityType: string;
+  /** Razor (.cshtml) body of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  RazorTemplate?: string;
+  /** Minutes after which the notification is sent again as a reminder, by the first SendNotificationsTask run after them (0: no reminder). Default: `0`. */
+  ReminderInterval: number;
+  /** C# expression for the subject: read by 6.x versions, ignored by the current product (use the templates). */
+  TitleExpression?: string;
+}
+
+/** Which assignments a campaign certifies, by their owner: dimension values (D0…, with L0… to include a hierarchy), one owner, a minimal risk score, a risk, or owners whose bound property changed since a date. Owner filters AND together. */
+export interface AccessCertificationOwnerFilterAttributes {
+  /** The campaign the filter belongs to (campaigns are made in the UI, not in XML). */
+  Campaign: string;
+  /** Value of dimension 0: the key of a resource of the dimension's entity type. */
+  D0?: string;
+  /** Value of dimension 1: the key of a resource of the dimension's entity type. */
+  D1?: string;
+  /** Value of dimension 42: the key of a resource of the dimension's entity type. */
+  D1A?: string;
+  /** Value of dimension 43: the key of a resource of the dimension's entity type. */
+  D1B?: string;
+  /** Value of dimension 44: the key of a resource of the dimension's entity type. */
+  D1C?: string;
+  /** Value of dimension 45: the key of a resource of the dimension's entity type. */
+  D1D?: string;
+  /** Value of dimension 46: the key of a resource of the dimension's entity type. */
+  D1E?: string;
+  /** Value of dimension 47: the key of a resource of the dimension's entity type. */
+  D1F?: string;
+  /** Value of dimension 48: the key of a resource of the dimension's entity type. */
+  D1G?: string;
+  /** Value of dimension 49: the key of a resource of the dimension's entity type. */
+  D1H?: string;
+  /** Value of dimension 50: the key of a resource of the dimension's entity type. */
+  D1I?: string;
+  /** Value of dimension 51: the key of a resource of the dimension's entity type. */
+  D1J?: string;
+  /** Value of dimension 52: the key of a resource of the dimension's entity type. */
+  D1K?: string;
+  /** Value of dimension 53: the key of a resource of the dimension's entity type. */
+  D1L?: string;
+  /** Value of dimension 54: the key of a resource of the dimension's entity type. */
+  D1M?: string;
+  /** Value of dimension 55: the key of a resource of the dimension's entity type. */
+  D1N?: string;
+  /** Value of dimension 56: the key of a resource of the dimension's entity type. */
+  D1O?: string;
+  /** Value of dimension 57: the key of a resource of the dimension's entity type. */
+  D1P?: string;
+  /** Value of dimension 58: the key of a resource of the dimension's entity type. */
+  D1Q?: string;
+  /** Value of dimension 59: the key of a resource of the dimension's entity type. */
+  D1R?: string;
+  /** Value of dimension 60: the key of a resource of the dimension's entity type. */
+  D1S?: string;
+  /** Value of dimension 61: the key of a resource of the dimension's entity type. */
+  D1T?: string;
+  /** Value of dimension 62: the key of a resource of the dimension's entity type. */
+  D1U?: string;
+  /** Value of dimension 63: the key of a resource of the dimension's entity type. */
+  D1V?: string;
+  /** Value of dimension 2: the key of a resource of the dimension's entity type. */
+  D2?: string;
+  /** Value of dimension 74: the key of a resource of the dimension's entity type. */
+  D2A?: string;
+  /** Value of dimension 75: the key of a resource of the dimension's entity type. */
+  D2B?: string;
+  /** Value of dimension 76: the key of a resource of the dimension's entity type. */
+  D2C?: string;
+  /** Value of dimension 77: the key of a resource of the dimension's entity type. */
+  D2D?: string;
+  /** Value of dimension 78: the key of a resource of the dimension's entity type. */
+  D2E?: string;
+  /** Value of dimension 79: the key of a resource of the dimension's entity type. */
+  D2F?: string;
+  /** Value of dimension 80: the key of a resource of the dimension's entity type. */
+  D2G?: string;
+  /** Value of dimension 81: the key of a resource of the dimension's entity type. */
+  D2H?: string;
+  /** Value of dimension 82: the key of a resource of the dimension's entity type. */
+  D2I?: string;
+  /** Value of dimension 83: the key of a resource of the dimension's entity type. */
+  D2J?: string;
+  /** Value of dimension 84: the key of a resource of the dimension's entity type. */
+  D2K?: string;
+  /** Value of dimension 85: the key of a resource of the dimension's entity type. */
+  D2L?: string;
+  /** Value of dimension 86: the key of a resource of the dimension's entity type. */
+  D2M?: string;
+  /** Value of dimension 87: the key of a resource of the dimension's entity type. */
+  D2N?: string;
+  /** Value of dimension 88: the key of a resource of the dimension's entity type. */
+  D2O?: string;
+  /** Value of dimension 89: the key of a resource of the dimension's entity type. */
+  D2P?: string;
+  /** Value of dimension 90: the key of a resource of the dimension's entity type. */
+  D2Q?: string;
+  /** Value of dimension 91: the key of a resource of the dimension's entity type. */
+  D2R?: string;
+  /** Value of dimension 92: the key of a resource of the dimension's entity type. */
+  D2S?: string;
+  /** Value of dimension 93: the key of a resource of the dimension's entity type. */
+  D2T?: string;
+  /** Value of dimension 94: the key of a resource of the dimension's entity type. */
+  D2U?: string;
+  /** Value of dimension 95: the key of a resource of the dimension's entity type. */
+  D2V?: string;
+  /** Value of dimension 3: the key of a resource of the dimension's entity type. */
+  D3?: string;
+  /** Value of dimension 106: the key of a resource of the dimension's entity type. */
+  D3A?: string;
+  /** Value of dimension 107: the key of a resource of the dimension's entity type. */
+  D3B?: string;
+  /** Value of dimension 108: the key of a resource of the dimension's entity type. */
+  D3C?: string;
+  /** Value of dimension 109: the key of a resource of the dimension's entity type. */
+  D3D?: string;
+  /** Value of dimension 110: the key of a resource of the dimension's entity type. */
+  D3E?: string;
+  /** Value of dimension 111: the key of a resource of the dimension's entity type. */
+  D3F?: string;
+  /** Value of dimension 112: the key of a resource of the dimension's entity type. */
+  D3G?: string;
+  /** Value of dimension 113: the key of a resource of the dimension's entity type. */
+  D3H?: string;
+  /** Value of dimension 114: the key of a resource of the dimension's entity type. */
+  D3I?: string;
+  /** Value of dimension 115: the key of a resource of the dimension's entity type. */
+  D3J?: string;
+  /** Value of dimension 116: the key of a resource of the dimension's entity type. */
+  D3K?: string;
+  /** Value of dimension 117: the key of a resource of the dimension's entity type. */
+  D3L?: string;
+  /** Value of dimension 118: the key of a resource of the dimension's entity type. */
+  D3M?: string;
+  /** Value of dimension 119: the key of a resource of the dimension's entity type. */
+  D3N?: string;
+  /** Value of dimension 120: the key of a resource of the dimension's entity type. */
+  D3O?: string;
+  /** Value of dimension 121: the key of a resource of the dimension's entity type. */
+  D3P?: string;
+  /** Value of dimension 122: the key of a resource of the dimension's entity type. */
+  D3Q?: string;
+  /** Value of dimension 123: the key of a resource of the dimension's entity type. */
+  D3R?: string;
+  /** Value of dimension 124: the key of a resource of the dimension's entity type. */
+  D3S?: string;
+  /** Value of dimension 125: the key of a resource of the dimension's entity type. */
+  D3T?: string;
+  /** Value of dimension 126: the key of a resource of the dimension's entity type. */
+  D3U?: string;
+  /** Value of dimension 127: the key of a resource of the dimension's entity type. */
+  D3V?: string;
+  /** Value of dimension 4: the key of a resource of the dimension's entity type. */
+  D4?: string;
+  /** Value of dimension 5: the key of a resource of the dimension's entity type. */
+  D5?: string;
+  /** Value of dimension 6: the key of a resource of the dimension's entity type. */
+  D6?: string;
+  /** Value of dimension 7: the key of a resource of the dimension's entity type. */
+  D7?: string;
+  /** Value of dimension 8: the key of a resource of the dimension's entity type. */
+  D8?: string;
+  /** Value of dimension 9: the key of a resource of the dimension's entity type. */
+  D9?: string;
+  /** Value of dimension 32: the key of a resource of the dimension's entity type. */
+  D10?: string;
+  /** Value of dimension 33: the key of a resource of the dimension's entity type. */
+  D11?: string;
+  /** Value of dimension 34: the key of a resource of the dimension's entity type. */
+  D12?: string;
+  /** Value of dimension 35: the key of a resource of the dimension's entity type. */
+  D13?: string;
+  /** Value of dimension 36: the key of a resource of the dimension's entity type. */
+  D14?: string;
+  /** Value of dimension 37: the key of a resource of the dimension's entity type. */
+  D15?: string;
+  /** Value of dimension 38: the key of a resource of the dimension's entity type. */
+  D16?: string;
+  /** Value of dimension 39: the key of a resource of the dimension's entity type. */
+  D17?: string;
+  /** Value of dimension 40: the key of a resource of the dimension's entity type. */
+  D18?: string;
+  /** Value of dimension 41: the key of a resource of the dimension's entity type. */
+  D19?: string;
+  /** Value of dimension 64: the key of a resource of the dimension's entity type. */
+  D20?: string;
+  /** Value of dimension 65: the key of a resource of the dimension's entity type. */
+  D21?: string;
+  /** Value of dimension 66: the key of a resource of the dimension's entity type. */
+  D22?: string;
+  /** Value of dimension 67: the key of a resource of the dimension's entity type. */
+  D23?: string;
+  /** Value of dimension 68: the key of a resource of the dimension's entity type. */
+  D24?: string;
+  /** Value of dimension 69: the key of a resource of the dimension's entity type. */
+  D25?: string;
+  /** Value of dimension 70: the key of a resource of the dimension's entity type. */
+  D26?: string;
+  /** Value of dimension 71: the key of a resource of the dimension's entity type. */
+  D27?: string;
+  /** Value of dimension 72: the key of a resource of the dimension's entity type. */
+  D28?: string;
+  /** Value of dimension 73: the key of a resource of the dimension's entity type. */
+  D29?: string;
+  /** Value of dimension 96: the key of a resource of the dimension's entity type. */
+  D30?: string;
+  /** Value of dimension 97: the key of a resource of the dimension's entity type. */
+  D31?: string;
+  /** Value of dimension 98: the key of a resource of the dimension's entity type. */
+  D32?: string;
+  /** Value of dimension 99: the key of a resource of the dimension's entity type. */
+  D33?: string;
+  /** Value of dimension 100: the key of a resource of the dimension's entity type. */
+  D34?: string;
+  /** Value of dimension 101: the key of a resource of the dimension's entity type. */
+  D35?: string;
+  /** Value of dimension 102: the key of a resource of the dimension's entity type. */
+  D36?: string;
+  /** Value of dimension 103: the key of a resource of the dimension's entity type. */
+  D37?: string;
+  /** Value of dimension 104: the key of a resource of the dimension's entity type. */
+  D38?: string;
+  /** Value of dimension 105: the key of a resource of the dimension's entity type. */
+  D39?: string;
+  /** Value of dimension 10: the key of a resource of the dimension's entity type. */
+  DA?: string;
+  /** Value of dimension 11: the key of a resource of the dimension's entity type. */
+  DB?: string;
+  /** Value of dimension 12: the key of a resource of the dimension's entity type. */
+  DC?: string;
+  /** Value of dimension 13: the key of a resource of the dimension's entity type. */
+  DD?: string;
+  /** Value of dimension 14: the key of a resource of the dimension's entity type. */
+  DE?: string;
+  /** Value of dimension 15: the key of a resource of the dimension's entity type. */
+  DF?: string;
+  /** Value of dimension 16: the key of a resource of the dimension's entity type. */
+  DG?: string;
+  /** Value of dimension 17: the key of a resource of the dimension's entity type. */
+  DH?: string;
+  /** Value of dimension 18: the key of a resource of the dimension's entity type. */
+  DI?: string;
+  /** Value of dimension 19: the key of a resource of the dimension's entity type. */
+  DJ?: string;
+  /** Value of dimension 20: the key of a resource of the dimension's entity type. */
+  DK?: string;
+  /** Value of dimension 21: the key of a resource of the dimension's entity type. */
+  DL?: string;
+  /** Value of dimension 22: the key of a resource of the dimension's entity type. */
+  DM?: string;
+  /** Value of dimension 23: the key of a resource of the dimension's entity type. */
+  DN?: string;
+  /** Value of dimension 24: the key of a resource of the dimension's entity type. */
+  DO?: string;
+  /** Value of dimension 25: the key of a resource of the dimension's entity type. */
+  DP?: string;
+  /** Value of dimension 26: the key of a resource of the dimension's entity type. */
+  DQ?: string;
+  /** Value of dimension 27: the key of a resource of the dimension's entity type. */
+  DR?: string;
+  /** Value of dimension 28: the key of a resource of the dimension's entity type. */
+  DS?: string;
+  /** Value of dimension 29: the key of a resource of the dimension's entity type. */
+  DT?: string;
+  /** Value of dimension 30: the key of a resource of the dimension's entity type. */
+  DU?: string;
+  /** Value of dimension 31: the key of a resource of the dimension's entity type. */
+  DV?: string;
+  /** Only this owner: the key of a resource. */
+  IndividualOwner?: string;
+  /** Include the whole hierarchy below the value of dimension 0, which must be hierarchical (false when absent). */
+  L0?: boolean;
+  /** Include the whole hierarchy below the value of dimension 1, which must be hierarchical (false when absent). */
+  L1?: boolean;
+  /** Include the whole hierarchy below the value of dimension 42, which must be hierarchical (false when absent). */
+  L1A?: boolean;
+  /** Include the whole hierarchy below the value of dimension 43, which must be hierarchical (false when absent). */
+  L1B?: boolean;
+  /** Include the whole hierarchy below the value of dimension 44, which must be hierarchical (false when absent). */
+  L1C?: boolean;
+  /** Include the whole hierarchy below the value of dimension 45, which must be hierarchical (false when absent). */
+  L1D?: boolean;
+  /** Include the whole hierarchy below the value of dimension 46, which must be hierarchical (false when absent). */
+  L1E?: boolean;
+  /** Include the whole hierarchy below the value of dimension 47, which must be hierarchical (false when absent). */
+  L1F?: boolean;
+  /** Include the whole hierarchy below the value of dimension 48, which must be hierarchical (false when absent). */
+  L1G?: boolean;
+  /** Include the whole hierarchy below the value of dimension 49, which must be hierarchical (false when absent). */
+  L1H?: boolean;
+  /** Include the whole hierarchy below the value of dimension 50, which must be hierarchical (false when absent). */
+  L1I?: boolean;
+  /** Include the whole hierarchy below the value of dimension 51, which must be hierarchical (false when absent). */
+  L1J?: boolean;
+  /** Include the whole hierarchy below the value of dimension 52, which must be hierarchical (false when absent). */
+  L1K?: boolean;
+  /** Include the whole hierarchy below the value of dimension 53, which must be hierarchical (false when absent). */
+  L1L?: boolean;
+  /** Include the whole hierarchy below the value of dimension 54, which must be hierarchical (false when absent). */
+  L1M?: boolean;
+  /** Include the whole hierarchy below the value of dimension 55, which must be hierarchical (false when absent). */
+  L1N?: boolean;
+  /** Include the whole hierarchy below the value of dimension 56, which must be hierarchical (false when absent). */
+  L1O?: boolean;
+  /** Include the whole hierarchy below the value of dimension 57, which must be hierarchical (false when absent). */
+  L1P?: boolean;
+  /** Include the whole hierarchy below the value of dimension 58, which must be hierarchical (false when absent). */
+  L1Q?: boolean;
+  /** Include the whole hierarchy below the value of dimension 59, which must be hierarchical (false when absent). */
+  L1R?: boolean;
+  /** Include the whole hierarchy below the value of dimension 60, which must be hierarchical (false when absent). */
+  L1S?: boolean;
+  /** Include the whole hierarchy below the value of dimension 61, which must be hierarchical (false when absent). */
+  L1T?: boolean;
+  /** Include the whole hierarchy below the value of dimension 62, which must be hierarchical (false when absent). */
+  L1U?: boolean;
+  /** Include the whole hierarchy below the value of dimension 63, which must be hierarchical (false when absent). */
+  L1V?: boolean;
+  /** Include the whole hierarchy below the value of dimension 2, which must be hierarchical (false when absent). */
+  L2?: boolean;
+  /** Include the whole hierarchy below the value of dimension 74, which must be hierarchical (false when absent). */
+  L2A?: boolean;
+  /** Include the whole hierarchy below the value of dimension 75, which must be hierarchical (false when absent). */
+  L2B?: boolean;
+  /** Include the whole hierarchy below the value of dimension 76, which must be hierarchical (false when absent). */
+  L2C?: boolean;
+  /** Include the whole hierarchy below the value of dimension 77, which must be hierarchical (false when absent). */
+  L2D?: boolean;
+  /** Include the whole hierarchy below the value of dimension 78, which must be hierarchical (false when absent). */
+  L2E?: boolean;
+  /** Include the whole hierarchy below the value of dimension 79, which must be hierarchical (false when absent). */
+  L2F?: boolean;
+  /** Include the whole hierarchy below the value of dimension 80, which must be hierarchical (false when absent). */
+  L2G?: boolean;
+  /** Include the whole hierarchy below the value of dimension 81, which must be hierarchical (false when absent). */
+  L2H?: boolean;
+  /** Include the whole hierarchy below the value of dimension 82, which must be hierarchical (false when absent). */
+  L2I?: boolean;
+  /** Include the whole hierarchy below the value of dimension 83, which must be hierarchical (false when absent). */
+  L2J?: boolean;
+  /** Include the whole hierarchy below the value of dimension 84, which must be hierarchical (false when absent). */
+  L2K?: boolean;
+  /** Include the whole hierarchy below the value of dimension 85, which must be hierarchical (false when absent). */
+  L2L?: boolean;
+  /** Include the whole hierarchy below the value of dimension 86, which must be hierarchical (false when absent). */
+  L2M?: boolean;
+  /** Include the whole hierarchy below the value of dimension 87, which must be hierarchical (false when absent). */
+  L2N?: boolean;
+  /** Include the whole hierarchy below the value of dimension 88, which must be hierarchical (false when absent). */
+  L2O?: boolean;
+  /** Include the whole hierarchy below the value of dimension 89, which must be hierarchical (false when absent). */
+  L2P?: boolean;
+  /** Include the whole hierarchy below the value of dimension 90, which must be hierarchical (false when absent). */
+  L2Q?: boolean;
+  /** Include the whole hierarchy below the value of dimension 91, which must be hierarchical (false when absent). */
+  L2R?: boolean;
+  /** Include the whole hierarchy below the value of dimension 92, which must be hierarchical (false when absent). */
+  L2S?: boolean;
+  /** Include the whole hierarchy below the value of dimension 93, which must be hierarchical (false when absent). */
+  L2T?: boolean;
+  /** Include the whole hierarchy below the value of dimension 94, which must be hierarchical (false when absent). */
+  L2U?: boolean;
+  /** Include the whole hierarchy below the value of dimension 95, which must be hierarchical (false when absent). */
+  L2V?: boolean;
+  /** Include the whole hierarchy below the value of dimension 3, which must be hierarchical (false when absent). */
+  L3?: boolean;
+  /** Include the whole hierarchy below the value of dimension 106, which must be hierarchical (false when absent). */
+  L3A?: boolean;
+  /** Include the whole hierarchy below the value of dimension 107, which must be hierarchical (false when absent). */
+  L3B?: boolean;
+  /** Include the whole hierarchy below the value of dimension 108, which must be hierarchical (false when absent). */
+  L3C?: boolean;
+  /** Include the whole hierarchy below the value of dimension 109, which must be hierarchical (false when absent). */
+  L3D?: boolean;
+  /** Include the whole hierarchy below the value of dimension 110, which must be hierarchical (false when absent). */
+  L3E?: boolean;
+  /** Include the whole hierarchy below the value of dimension 111, which must be hierarchical (false when absent). */
+  L3F?: boolean;
+  /** Include the whole hierarchy below the value of dimension 112, which must be hierarchical (false when absent). */
+  L3G?: boolean;
+  /** Include the whole hierarchy below the value of dimension 113, which must be hierarchical (false when absent). */
+  L3H?: boolean;
+  /** Include the whole hierarchy below the value of dimension 114, which must be hierarchical (false when absent). */
+  L3I?: boolean;
+  /** Include the whole hierarchy below the value of dimension 115, which must be hierarchical (false when absent). */
+  L3J?: boolean;
+  /** Include the whole hierarchy below the value of dimension 116, which must be hierarchical (false when absent). */
+  L3K?: boolean;
+  /** Include the whole hierarchy below the value of dimension 117, which must be hierarchical (false when absent). */
+  L3L?: boolean;
+  /** Include the whole hierarchy below the value of dimension 118, which must be hierarchical (false when absent). */
+  L3M?: boolean;
+  /** Include the whole hierarchy below the value of dimension 119, which must be hierarchical (false when absent). */
+  L3N?: boolean;
+  /** Include the whole hierarchy below the value of dimension 120, which must be hierarchical (false when absent). */
+  L3O?: boolean;
+  /** Include the whole hierarchy below the value of dimension 121, which must be hierarchical (false when absent). */
+  L3P?: boolean;
+  /** Include the whole hierarchy below the value of dimension 122, which must be hierarchical (false when absent). */
+  L3Q?: boolean;
+  /** Include the whole hierarchy below the value of dimension 123, which must be hierarchical (false when absent). */
+  L3R?: boolean;
+  /** Include the whole hierarchy below the value of dimension 124, which must be hierarchical (false when absent). */
+  L3S?: boolean;
+  /** Include the whole hierarchy below the value of dimension 125, which must be hierarchical (false when absent). */
+  L3T?: boolean;
+  /** Include the whole hierarchy below the value of dimension 126, which must be hierarchical (false when absent). */
+  L3U?: boolean;
+  /** Include the whole hierarchy below the value of dimension 127, which must be hierarchical (false when absent). */
+  L3V?: boolean;
+  /** Include the whole hierarchy below the value of dimension 4, which must be hierarchical (false when absent). */
+  L4?: boolean;
+  /** Include the whole hierarchy below the value of dimension 5, which must be hierarchical (false when absent). */
+  L5?: boolean;
+  /** Include the whole hierarchy below the value of dimension 6, which must be hierarchical (false when absent). */
+  L6?: boolean;
+  /** Include the whole hierarchy below the value of dimension 7, which must be hierarchical (false when absent). */
+  L7?: boolean;
+  /** Include the whole hierarchy below the value of dimension 8, which must be hierarchical (false when absent). */
+  L8?: boolean;
+  /** Include the whole hierarchy below the value of dimension 9, which must be hierarchical (false when absent). */
+  L9?: boolean;
+  /** Include the whole hierarchy below the value of dimension 32, which must be hierarchical (false when absent). */
+  L10?: boolean;
+  /** Include the whole hierarchy below the value of dimension 33, which must be hierarchical (false when absent). */
+  L11?: boolean;
+  /** Include the whole hierarchy below the value of dimension 34, which must be hierarchical (false when absent). */
+  L12?: boolean;
+  /** Include the whole hierarchy below the value of dimension 35, which must be hierarchical (false when absent). */
+  L13?: boolean;
+  /** Include the whole hierarchy below the value of dimension 36, which must be hierarchical (false when absent). */
+  L14?: boolean;
+  /** Include the whole hierarchy below the value of dimension 37, which must be hierarchical (false when absent). */
+  L15?: boolean;
+  /** Include the whole hierarchy below the value of dimension 38, which must be hierarchical (false when absent). */
+  L16?: boolean;
+  /** Include the whole hierarchy below the value of dimension 39, which must be hierarchical (false when absent). */
+  L17?: boolean;
+  /** Include the whole hierarchy below the value of dimension 40, which must be hierarchical (false when absent). */
+  L18?: boolean;
+  /** Include the whole hierarchy below the value of dimension 41, which must be hierarchical (false when absent). */
+  L19?: boolean;
+  /** Include the whole hierarchy below the value of dimension 64, which must be hierarchical (false when absent). */
+  L20?: boolean;
+  /** Include the whole hierarchy below the value of dimension 65, which must be hierarchical (false when absent). */
+  L21?: boolean;
+  /** Include the whole hierarchy below the value of dimension 66, which must be hierarchical (false when absent). */
+  L22?: boolean;
+  /** Include the whole hierarchy below the value of dimension 67, which must be hierarchical (false when absent). */
+  L23?: boolean;
+  /** Include the whole hierarchy below the value of dimension 68, which must be hierarchical (false when absent). */
+  L24?: boolean;
+  /** Include the whole hierarchy below the value of dimension 69, which must be hierarchical (false when absent). */
+  L25?: boolean;
+  /** Include the whole hierarchy below the value of dimension 70, which must be hierarchical (false when absent). */
+  L26?: boolean;
+  /** Include the whole hierarchy below the value of dimension 71, which must be hierarchical (false when absent). */
+  L27?: boolean;
+  /** Include the whole hierarchy below the value of dimension 72, which must be hierarchical (false when absent). */
+  L28?: boolean;
+  /** Include the whole hierarchy below the value of dimension 73, which must be hierarchical (false when absent). */
+  L29?: boolean;
+  /** Include the whole hierarchy below the value of dimension 96, which must be hierarchical (false when absent). */
+  L30?: boolean;
+  /** Include the whole hierarchy below the value of dimension 97, which must be hierarchical (false when absent). */
+  L31?: boolean;
+  /** Include the whole hierarchy below the value of dimension 98, which must be hierarchical (false when absent). */
+  L32?: boolean;
+  /** Include the whole hierarchy below the value of dimension 99, which must be hierarchical (false when absent). */
+  L33?: boolean;
+  /** Include the whole hierarchy below the value of dimension 100, which must be hierarchical (false when absent). */
+  L34?: boolean;
+  /** Include the whole hierarchy below the value of dimension 101, which must be hierarchical (false when absent). */
+  L35?: boolean;
+  /** Include the whole hierarchy below the value of dimension 102, which must be hierarchical (false when absent). */
+  L36?: boolean;
+  /** Include the whole hierarchy below the value of dimension 103, which must be hierarchical (false when absent). */
+  L37?: boolean;
+  /** Include the whole hierarchy below the value of dimension 104, which must be hierarchical (false when absent). */
+  L38?: boolean;
+  /** Include the whole hierarchy below the value of dimension 105, which must be hierarchical (false when absent). */
+  L39?: boolean;
+  /** Include the whole hierarchy below the value of dimension 10, which must be hierarchical (false when absent). */
+  LA?: boolean;
+  /** Include the whole hierarchy below the value of dimension 11, which must be hierarchical (false when absent). */
+  LB?: boolean;
+  /** Include the whole hierarchy below the value of dimension 12, which must be hierarchical (false when absent). */
+  LC?: boolean;
+  /** Include the whole hierarchy below the value of dimension 13, which must be hierarchical (false when absent). */
+  LD?: boolean;
+  /** Include the whole hierarchy below the value of dimension 14, which must be hierarchical (false when absent). */
+  LE?: boolean;
+  /** Include the whole hierarchy below the value of dimension 15, which must be hierarchical (false when absent). */
+  LF?: boolean;
+  /** Include the whole hierarchy below the value of dimension 16, which must be hierarchical (false when absent). */
+  LG?: boolean;
+  /** Include the whole hierarchy below the value of dimension 17, which must be hierarchical (false when absent). */
+  LH?: boolean;
+  /** Include the whole hierarchy below the value of dimension 18, which must be hierarchical (false when absent). */
+  LI?: boolean;
+  /** Include the whole hierarchy below the value of dimension 19, which must be hierarchical (false when absent). */
+  LJ?: boolean;
+  /** Include the whole hierarchy below the value of dimension 20, which must be hierarchical (false when absent). */
+  LK?: boolean;
+  /** Include the whole hierarchy below the value of dimension 21, which must be hierarchical (false when absent). */
+  LL?: boolean;
+  /** Include the whole hierarchy below the value of dimension 22, which must be hierarchical (false when absent). */
+  LM?: boolean;
+  /** Include the whole hierarchy below the value of dimension 23, which must be hierarchical (false when absent). */
+  LN?: boolean;
+  /** Include the whole hierarchy below the value of dimension 24, which must be hierarchical (false when absent). */
+  LO?: boolean;
+  /** Include the whole hierarchy below the value of dimension 25, which must be hierarchical (false when absent). */
+  LP?: boolean;
+  /** Include the whole hierarchy below the value of dimension 26, which must be hierarchical (false when absent). */
+  LQ?: boolean;
+  /** Include the whole hierarchy below the value of dimension 27, which must be hierarchical (false when absent). */
+  LR?: boolean;
+  /** Include the whole hierarchy below the value of dimension 28, which must be hierarchical (false when absent). */
+  LS?: boolean;
+  /** Include the whole hierarchy below the value of dimension 29, which must be hierarchical (false when absent). */
+  LT?: boolean;
+  /** Include the whole hierarchy below the value of dimension 30, which must be hierarchical (false when absent). */
+  LU?: boolean;
+  /** Include the whole hierarchy below the value of dimension 31, which must be hierarchical (false when absent). */
+  LV?: boolean;
+  /** Only owners whose risk score is above this one. */
+  MinimalRiskScore?: number;
+  /** Only owners whose OwnerLastModificationDateBinding value changed since this date (set both or neither). */
+  OwnerLastModificationDate?: string;
+  /** Property (not a computed one) whose change since OwnerLastModificationDate selects the owner (set both or neither). */
+  OwnerLastModificationDateBinding?: string;
+  /** Only owners carrying this risk. */
+  TargetedRisk?: string;
+}
+
+/** Puts properties of an entity type into access control property groups (their VisibilityGroup), whose values only the profiles granted the group may read. */
+export interface AccessControlEntityTypeAttributes {
+  /** The entity type whose properties are grouped. */
+  Identifier: string;
+}
+
+/** One property of the entity type and the group that controls who sees it. */
+export interface AccessControlEntityTypePropertyAttributes {
+  /** A property of the entity type. */
+  Identifier: string;
+  /** The property group that controls access to the property. */
+  VisibilityGroup?: string;
+}
+
+/** A node of the permission tree (/, /a, /a/b...) that the product builds itself; written only to stop the permission from passing its rights down to its descendants. */
+export interface AccessControlPermissionAttributes {
+  /** Rights given on this permission do not flow to the permissions below it. Default: `false`. */
+  BlockInheritance: boolean;
+  /** Permission path, such as /Custom/Resources/Directory_User/View. */
+  Identifier: string;
+}
+
+/** A named group of entity properties (AccessControlEntityType puts properties in it) whose values the API hides unless an access control entry grants the group. */
+export interface AccessControlPropertyGroupAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Unique group key. */
+  Identifier: string;
+}
+export interface AccessControlPropertyGroupAttributes extends DisplayNames {}
+
+/** Gives a profile permissions (Entry children) on the resources of an entity type, optionally only on those its Filter children match. */
+export interface AccessControlRuleAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Entity type whose resources the permissions apply to: the configuration's own or a built-in one (AssignedSingleRole, AccessCertificationItem, WorkflowInstance...). */
+  EntityType: string;
+  /** Unique rule key. */
+  Identifier: string;
+  /** Profile the permissions are given to. */
+  Profile: string;
+}
+export interface AccessControlRuleAttributes extends DisplayNames {}
+
+/** Grants (or, with the tree's inheritance, shapes) one permission of the rule. Permission="/" with CanExecute is refused by the product's deploy. */
+export interface AccessControlRuleEntryAttributes {
+  /** The profile may execute what the permission allows. Default: `false`. */
+  CanExecute: boolean;
+  /** The profile sees every property, property groups included. Default: `false`. */
+  FullAccessProperties: boolean;
+  /** The rule is evaluated on the resource after the change. Default: `true`. */
+  IsPostCondition: boolean;
+  /** The rule is evaluated on the resource before the change. Default: `true`. */
+  IsPreCondition: boolean;
+  /** Holders of the exact permission receive the notifications tied to it. Default: `true`. */
+  Notify: boolean;
+  /** Permission path, such as /Custom/ProvisioningPolicy/ReviewRoles/Directory_User. */
+  Permission: string;
+  /** Among several contexts giving the same right, the highest priority wins. Default: `0`. */
+  Priority: number;
+  /** Property group the entry lets the profile read. */
+  PropertyGroup?: string;
+}
+
+/** Restricts the rule to the resources whose Binding value equals (or differs from, with Operator) a constant, the current user, or a value of the user's assigned profiles. Filters of one Group are ANDed, groups are ORed. */
+export interface AccessControlRuleFilterAttributes {
+  /** Path of properties from the rule's entity type whose value is compared. */
+  Binding: string;
+  /** Compare with the categories of the current user's assigned profiles. Default: `false`. */
+  Category: boolean;
+  /** Compare with the composite roles of the current user's assigned profiles. Default: `false`. */
+  CompositeRole: boolean;
+  /** Compare with the resource of the logged-in user (see SelectUserByIdentityQueryHandlerSetting). Default: `false`. */
+  CurrentUser: boolean;
+  /** Compare with this dimension's values in the current user's assigned profiles. */
+  Dimension?: string;
+  /** Group the filter belongs to; absent means the default group. */
+  Group?: string;
+  /** Comparison: 0 Equals, 1 NotEquals. Default: `Equals`. */
+  Operator: "Equals" | "NotEquals";
+  /** Compare with the resource types of the current user's assigned profiles. Default: `false`. */
+  ResourceType: boolean;
+  /** Compare with the single roles of the current user's assigned profiles. Default: `false`. */
+  SingleRole: boolean;
+  /** Constant compared with the bound value (a WorkflowState is compared by its number). */
+  Value?: string;
+}
+
 /** Gives a profile the rights to administrate access certification campaigns (the campaign pages and their dashboard shortcut). */
 export interface AccessReviewAdministrationAccessControlRulesAttributes {
   /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
@@ -98,6 +797,62 @@ export interface AgentAttributes {
 }
 export interface AgentAttributes extends DisplayNames {}
 
+/** Look of the web application: name, logo, favicon, colours, dashboard counters. */
+export interface AppDisplaySettingAttributes {
+  /** Certification screens offer only Approve and Deny (no More button). Default: `false`. */
+  AccessCertificationOnlyApproveDeny: boolean;
+  /** Name shown on the browser tabs. */
+  ApplicationName?: string;
+  /** Hex colour of the banner (logo and navigation bar). */
+  BannerColor?: string;
+  /** Hex colour of the banner's gradient, in its middle. */
+  BannerGradientColor?: string;
+  /** Hex colour of the line under the selected tab. */
+  BannerSelectedTabColor?: string;
+  /** Hex colour of the banner's text. */
+  BannerTextColor?: string;
+  /** Hide the counters of the review, reconciliation and manual provisioning screens on the dashboard. Default: `false`. */
+  DisableProvisioningCounters: boolean;
+  /** Favicon file shown on the browser tabs. */
+  FaviconFile?: string;
+  /** MIME type of the favicon. */
+  FaviconMimeType?: string;
+  /** Separator of the parts of a full name. Default: `¤`. */
+  FullNameSeparator: string;
+  /** Key of the setting (default AppDisplay, the one the product reads). Default: `AppDisplay`. */
+  Identifier: string;
+  /** Logo file shown in the top left corner. */
+  LogoFile?: string;
+  /** MIME type of the logo. */
+  LogoMimeType?: string;
+  /** Undocumented by the reference. */
+  Preview?: string;
+  /** Hex colour of the highlighted buttons. */
+  PrimaryColor?: string;
+  /** Hex colour of the authentication screen's background. */
+  SecondaryColor?: string;
+}
+
+/** A profile given to a user in a context (its scope). At most 10 per user; each is matched against every access control rule. */
+export interface AssignedProfileAttributes {
+  /** Workflow state of the assignment: 0 None, 4 Requested, 8 PendingApproval, 9 PendingApproval1, 10 PendingApproval2, 16 Approved, 17 Declined, 18 PolicyApproved. Default: `None`. */
+  AccessState: "None" | "Requested" | "PendingApproval" | "PendingApproval1" | "PendingApproval2" | "Approved" | "Declined" | "PolicyApproved";
+  /** The ProfileContext the profile is given in (a context has no identifier: its Id). */
+  Context: string;
+  /** Address notifications go to instead of the user's own. */
+  Email?: string;
+  /** Last day of the assignment. Default: `2079-06-06`. */
+  EndDate: string;
+  /** The profile is denied to the user. Default: `false`. */
+  IsDenied: boolean;
+  /** Profile given. */
+  Profile: string;
+  /** First day of the assignment. Default: `1900-01-01`. */
+  StartDate: string;
+  /** The user: the key of a resource of the users' entity type. */
+  User: string;
+}
+
 /** Gives a profile access to the assigned roles page for an entity type. */
 export interface AssignedRolesAccessControlRulesAttributes {
   /** Identifier of the entity type the scaffolding is about. */
@@ -122,6 +877,12 @@ export interface BasketRulesControlRulesAttributes {
   Id?: number;
   /** Identifier of the profile the scaffolding gives rights to. */
   Profile: string;
+}
+
+/** A path of properties as the product stores it (UM_Bindings); the product derives bindings from the binding strings of other elements, and the reference documents neither its attributes nor those of its Property child. Accepted as written: its attributes are kept when idm-toolkit knows them (Path), others are warned about and ignored, and its children are not read. */
+export interface BindingAttributes {
+  /** The path of properties, e.g. Directory_User:MainRecord.Organization (inferred from the product's storage). */
+  Path?: string;
 }
 
 /** Applies the role mappings of a connector: creates single roles and the navigation rules that grant the matching resources. Run before ComputeRoleModelTask. */
@@ -377,6 +1138,18 @@ export interface ComputeRoleModelTaskOverrideAttributes extends DisplayNames {}
 
 /** Root of every configuration file, in namespace urn:schemas-usercube-com:configuration. A configuration is the union of every file of a folder. */
 export interface ConfigurationFileAttributes {}
+
+/** The version of the deployed configuration, for the record. */
+export interface ConfigurationVersionSettingAttributes {
+  /** What the version holds. */
+  Description?: string;
+  /** Key of the setting (default ConfigurationVersion, the one the product reads). Default: `ConfigurationVersion`. */
+  Identifier: string;
+  /** Free text. */
+  Misc?: string;
+  /** Version of the configuration, e.g. 5.0.0. */
+  Version?: string;
+}
 
 /** Binds a connector to a package, the implementation of its export and/or fulfillment. Its runtime settings live in the agent's appsettings under Connections.<Identifier>. */
 export interface ConnectionAttributes {
@@ -1053,6 +1826,106 @@ export interface CreateUpdateDeleteWorkflowsAttributes {
   EntityType: string;
   /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
   Id?: number;
+}
+
+/** Serves a static HTML file of the configuration at a custom URL (custom link 1). */
+export interface CustomLink1SettingAttributes {
+  /** Key of the setting (default CustomLink1, the one the product reads). Default: `CustomLink1`. */
+  Identifier: string;
+  /** HTML file for language 1, relative to the configuration folder. */
+  Path_L1: string;
+  /** HTML file for language 2, relative to the configuration folder. */
+  Path_L2?: string;
+  /** HTML file for language 3, relative to the configuration folder. */
+  Path_L3?: string;
+  /** HTML file for language 4, relative to the configuration folder. */
+  Path_L4?: string;
+  /** HTML file for language 5, relative to the configuration folder. */
+  Path_L5?: string;
+  /** HTML file for language 6, relative to the configuration folder. */
+  Path_L6?: string;
+  /** HTML file for language 7, relative to the configuration folder. */
+  Path_L7?: string;
+  /** HTML file for language 8, relative to the configuration folder. */
+  Path_L8?: string;
+  /** HTML file for language 9, relative to the configuration folder. */
+  Path_L9?: string;
+  /** HTML file for language 10, relative to the configuration folder. */
+  Path_L10?: string;
+  /** HTML file for language 11, relative to the configuration folder. */
+  Path_L11?: string;
+  /** HTML file for language 12, relative to the configuration folder. */
+  Path_L12?: string;
+  /** HTML file for language 13, relative to the configuration folder. */
+  Path_L13?: string;
+  /** HTML file for language 14, relative to the configuration folder. */
+  Path_L14?: string;
+  /** HTML file for language 15, relative to the configuration folder. */
+  Path_L15?: string;
+  /** HTML file for language 16, relative to the configuration folder. */
+  Path_L16?: string;
+  /** URL the page is served at; starts with /. */
+  Url: string;
+}
+
+/** Serves a static HTML file of the configuration at a custom URL (custom link 2). */
+export interface CustomLink2SettingAttributes {
+  /** Key of the setting (default CustomLink2, the one the product reads). Default: `CustomLink2`. */
+  Identifier: string;
+  /** HTML file for language 1, relative to the configuration folder. */
+  Path_L1: string;
+  /** HTML file for language 2, relative to the configuration folder. */
+  Path_L2?: string;
+  /** HTML file for language 3, relative to the configuration folder. */
+  Path_L3?: string;
+  /** HTML file for language 4, relative to the configuration folder. */
+  Path_L4?: string;
+  /** HTML file for language 5, relative to the configuration folder. */
+  Path_L5?: string;
+  /** HTML file for language 6, relative to the configuration folder. */
+  Path_L6?: string;
+  /** HTML file for language 7, relative to the configuration folder. */
+  Path_L7?: string;
+  /** HTML file for language 8, relative to the configuration folder. */
+  Path_L8?: string;
+  /** HTML file for language 9, relative to the configuration folder. */
+  Path_L9?: string;
+  /** HTML file for language 10, relative to the configuration folder. */
+  Path_L10?: string;
+  /** HTML file for language 11, relative to the configuration folder. */
+  Path_L11?: string;
+  /** HTML file for language 12, relative to the configuration folder. */
+  Path_L12?: string;
+  /** HTML file for language 13, relative to the configuration folder. */
+  Path_L13?: string;
+  /** HTML file for language 14, relative to the configuration folder. */
+  Path_L14?: string;
+  /** HTML file for language 15, relative to the configuration folder. */
+  Path_L15?: string;
+  /** HTML file for language 16, relative to the configuration folder. */
+  Path_L16?: string;
+  /** URL the page is served at; starts with /. */
+  Url: string;
+}
+
+/** How many links each dashboard section shows. */
+export interface DashboardItemNumberSettingAttributes {
+  /** Links shown in the dashboard's Assigned Roles section, 1 to 5 (3 when absent). */
+  AssignedRolesSection?: number;
+  /** Key of the setting (default DashboardItemNumber, the one the product reads). Default: `DashboardItemNumber`. */
+  Identifier: string;
+  /** Links shown in the dashboard's Manual Provisioning section, 1 to 5 (3 when absent). */
+  ManualProvisioningSection?: number;
+  /** Links shown in the dashboard's My Tasks section, 1 to 5 (3 when absent). */
+  MyTasksSection?: number;
+  /** Links shown in the dashboard's Provisioning Review section, 1 to 5 (3 when absent). */
+  ProvisioningReviewSection?: number;
+  /** Links shown in the dashboard's Reconciliation Review section, 1 to 5 (3 when absent). */
+  ResourceReconciliationSection?: number;
+  /** Links shown in the dashboard's Role Reconciliation section, 1 to 5 (3 when absent). */
+  RoleReconciliationSection?: number;
+  /** Links shown in the dashboard's Role Review section, 1 to 5 (3 when absent). */
+  RoleReviewSection?: number;
 }
 
 /** Loads the XML configuration files of a directory, diffs them with the configuration stored in the database and applies the changes. Optionally generates code and a merged XML of the scaffolded configuration. */
@@ -1809,6 +2682,26 @@ export interface LanguageAttributes {
 }
 export interface LanguageAttributes extends DisplayNames {}
 
+/** Where the product's mails go and in which language, and which native notifications are sent at all. */
+export interface MailSettingAttributes {
+  /** Send the access certification notifications. Default: `true`. */
+  AccessCertificationNotification: boolean;
+  /** Key of the setting (default MailSettings, the one the product reads). Default: `MailSettings`. */
+  Identifier: string;
+  /** Culture of the mails the server-side tasks send, e.g. en-US. */
+  LanguageCode?: string;
+  /** Property holding the users' addresses, e.g. Directory_User:Email. */
+  MailProperty?: string;
+  /** Send the manual provisioning notifications. Default: `true`. */
+  ManualProvisioningNotification: boolean;
+  /** Send the provisioning review notifications. Default: `true`. */
+  ProvisioningReviewNotification: boolean;
+  /** Send the notifications of the role model tasks. Default: `true`. */
+  RolePolicyNotification: boolean;
+  /** Send the role review notifications. Default: `true`. */
+  RoleReviewNotification: boolean;
+}
+
 /** Reorganises or rebuilds fragmented indexes, refreshes statistics and repairs data inconsistencies for all database tables. Last task of complete and initialization jobs. */
 export interface MaintainIndexesTaskAttributes {
   /** Rebuild every index, whatever its fragmentation. Default: `false`. */
@@ -1919,12 +2812,118 @@ export interface ManageSettingAccessControlRuleAttributes {
   Profile: string;
 }
 
+/** Reminder of the native notification about manual provisioning to perform, sent to those who have not acted after ReminderInterval minutes. */
+export interface ManualProvisioningNotificationAttributes {
+  /** Stylesheet of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  CssTemplate?: string;
+  /** Unique notification key. */
+  Identifier: string;
+  /** Entity type of the resources the native notification is about. */
+  OwnerEntityType: string;
+  /** Razor (.cshtml) body of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  RazorTemplate?: string;
+  /** Minutes after which the notification is sent again as a reminder, by the first SendNotificationsTask run after them (0: no reminder). Default: `0`. */
+  ReminderInterval: number;
+  /** C# expression for the subject: read by 6.x versions, ignored by the current product (use the templates). */
+  TitleExpression?: string;
+}
+
 /** Gives a profile access to the monitoring page. */
 export interface MonitoringAdministrationAccessControlRulesAttributes {
   /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
   Id?: number;
   /** Identifier of the profile the scaffolding gives rights to. */
   Profile: string;
+}
+
+/** A custom notification that SendNotificationsTask sends, one per owner that QueryFilterExpression selects, to the addresses RecipientMailBinding gives, built from a Razor template. */
+export interface NotificationAttributes {
+  /** Stylesheet of the mail, relative to the configuration folder and inside it (needed for a custom notification). */
+  CssTemplate?: string;
+  /** Unique notification key. */
+  Identifier: string;
+  /** Entity type of the population notified, and of the expressions' variable. */
+  OwnerEntityType: string;
+  /** C# expression returning the query filter (SQuery) that selects the owners to notify. */
+  QueryFilterExpression?: string;
+  /** Razor (.cshtml) body template, relative to the configuration folder and inside it (needed for a custom notification). */
+  RazorTemplate?: string;
+  /** Binding from the owner to the recipients' addresses, e.g. Directory_User:MainRecord.Organization.Manager.MainRecord.Email. */
+  RecipientMailBinding?: string;
+  /** Minutes after which the notification is sent again as a reminder, by the first SendNotificationsTask run after them (0: no reminder). Default: `0`. */
+  ReminderInterval: number;
+  /** C# expression giving the subject. */
+  TitleExpression?: string;
+}
+
+/** Replaces the subject and/or body template of a native notification, per language. */
+export interface NotificationTemplateAttributes {
+  /** Razor (.cshtml) body template in language 1, relative to the configuration folder and inside it. */
+  BodyTemplate_L1?: string;
+  /** Razor (.cshtml) body template in language 2, relative to the configuration folder and inside it. */
+  BodyTemplate_L2?: string;
+  /** Razor (.cshtml) body template in language 3, relative to the configuration folder and inside it. */
+  BodyTemplate_L3?: string;
+  /** Razor (.cshtml) body template in language 4, relative to the configuration folder and inside it. */
+  BodyTemplate_L4?: string;
+  /** Razor (.cshtml) body template in language 5, relative to the configuration folder and inside it. */
+  BodyTemplate_L5?: string;
+  /** Razor (.cshtml) body template in language 6, relative to the configuration folder and inside it. */
+  BodyTemplate_L6?: string;
+  /** Razor (.cshtml) body template in language 7, relative to the configuration folder and inside it. */
+  BodyTemplate_L7?: string;
+  /** Razor (.cshtml) body template in language 8, relative to the configuration folder and inside it. */
+  BodyTemplate_L8?: string;
+  /** Razor (.cshtml) body template in language 9, relative to the configuration folder and inside it. */
+  BodyTemplate_L9?: string;
+  /** Razor (.cshtml) body template in language 10, relative to the configuration folder and inside it. */
+  BodyTemplate_L10?: string;
+  /** Razor (.cshtml) body template in language 11, relative to the configuration folder and inside it. */
+  BodyTemplate_L11?: string;
+  /** Razor (.cshtml) body template in language 12, relative to the configuration folder and inside it. */
+  BodyTemplate_L12?: string;
+  /** Razor (.cshtml) body template in language 13, relative to the configuration folder and inside it. */
+  BodyTemplate_L13?: string;
+  /** Razor (.cshtml) body template in language 14, relative to the configuration folder and inside it. */
+  BodyTemplate_L14?: string;
+  /** Razor (.cshtml) body template in language 15, relative to the configuration folder and inside it. */
+  BodyTemplate_L15?: string;
+  /** Razor (.cshtml) body template in language 16, relative to the configuration folder and inside it. */
+  BodyTemplate_L16?: string;
+  /** The native notification whose templates are replaced: BlockedProvisioningInformations, OneWayPasswordReset, PendingAccessCertificationModel, PerformManualProvisioningSummary, RolePolicySummary, RunJobNotification, TwoWayPasswordReset, WorkflowReviewProvisioningSummary, WorkflowReviewRolesSummary. */
+  Identifier: string;
+  /** Razor (.cshtml) subject template in language 1, relative to the configuration folder and inside it. */
+  SubjectTemplate_L1?: string;
+  /** Razor (.cshtml) subject template in language 2, relative to the configuration folder and inside it. */
+  SubjectTemplate_L2?: string;
+  /** Razor (.cshtml) subject template in language 3, relative to the configuration folder and inside it. */
+  SubjectTemplate_L3?: string;
+  /** Razor (.cshtml) subject template in language 4, relative to the configuration folder and inside it. */
+  SubjectTemplate_L4?: string;
+  /** Razor (.cshtml) subject template in language 5, relative to the configuration folder and inside it. */
+  SubjectTemplate_L5?: string;
+  /** Razor (.cshtml) subject template in language 6, relative to the configuration folder and inside it. */
+  SubjectTemplate_L6?: string;
+  /** Razor (.cshtml) subject template in language 7, relative to the configuration folder and inside it. */
+  SubjectTemplate_L7?: string;
+  /** Razor (.cshtml) subject template in language 8, relative to the configuration folder and inside it. */
+  SubjectTemplate_L8?: string;
+  /** Razor (.cshtml) subject template in language 9, relative to the configuration folder and inside it. */
+  SubjectTemplate_L9?: string;
+  /** Razor (.cshtml) subject template in language 10, relative to the configuration folder and inside it. */
+  SubjectTemplate_L10?: string;
+  /** Razor (.cshtml) subject template in language 11, relative to the configuration folder and inside it. */
+  SubjectTemplate_L11?: string;
+  /** Razor (.cshtml) subject template in language 12, relative to the configuration folder and inside it. */
+  SubjectTemplate_L12?: string;
+  /** Razor (.cshtml) subject template in language 13, relative to the configuration folder and inside it. */
+  SubjectTemplate_L13?: string;
+  /** Razor (.cshtml) subject template in language 14, relative to the configuration folder and inside it. */
+  SubjectTemplate_L14?: string;
+  /** Razor (.cshtml) subject template in language 15, relative to the configuration folder and inside it. */
+  SubjectTemplate_L15?: string;
+  /** Razor (.cshtml) subject template in language 16, relative to the configuration folder and inside it. */
+  SubjectTemplate_L16?: string;
 }
 
 /** Client (id + hashed secret) whose profile an agent uses to call the server. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning. */
@@ -1954,6 +2953,22 @@ export interface OptimizeDisplayTableAttributes {
   DisplayTableIdentifier: string;
   /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
   Id?: number;
+}
+
+/** Characters the generated passwords may use besides letters and digits. */
+export interface PasswordGenerationSettingAttributes {
+  /** Symbols allowed in generated passwords (undocumented beyond its name). */
+  AllowedSymbolChars: string;
+  /** Key of the setting (default PasswordGenerationSetting, the one the product reads). Default: `PasswordGenerationSetting`. */
+  Identifier: string;
+}
+
+/** How strong a password a user sets by hand must be. */
+export interface PasswordTestsSettingAttributes {
+  /** Key of the setting (default PasswordTests, the one the product reads). Default: `PasswordTests`. */
+  Identifier: string;
+  /** Regular expressions, quoted and comma-separated, a password must match: all of them is strong, 70% average, fewer is weak and refused. Absent: length from 1 to 10, a digit, a lower case letter, an upper case letter, a symbol. */
+  PasswordRegex?: string;
 }
 
 /** Gives a profile the right to call the pending assigned resource types API, per resource type. */
@@ -2066,6 +3081,17 @@ export interface ProcessAccessCertificationItemsTaskOverrideAttributes {
 }
 export interface ProcessAccessCertificationItemsTaskOverrideAttributes extends DisplayNames {}
 
+/** A user profile: what access control rules give permissions to, and what assigned profiles and profile rules give users. */
+export interface ProfileAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Unique profile key. */
+  Identifier: string;
+  /** A building block that composite profiles are made of. Default: `false`. */
+  IsComponent: boolean;
+}
+export interface ProfileAttributes extends DisplayNames {}
+
 /** Gives a profile the rights to create, update and delete profiles. */
 export interface ProfileAdministrationAccessControlRulesAttributes {
   /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
@@ -2074,12 +3100,582 @@ export interface ProfileAdministrationAccessControlRulesAttributes {
   Profile: string;
 }
 
+/** The scope stored with an assigned profile: dimension values, a category, a role or a resource type that access control filters compare with. It has no identifier: give it an Id of -2 or less to keep it the same row across deploys. */
+export interface ProfileContextAttributes {
+  /** Category the scope is restricted to. */
+  Category?: string;
+  /** Composite role the scope is restricted to. */
+  CompositeRole?: string;
+  /** Value of dimension 0: the key of a resource of the dimension's entity type. */
+  D0?: string;
+  /** Value of dimension 1: the key of a resource of the dimension's entity type. */
+  D1?: string;
+  /** Value of dimension 42: the key of a resource of the dimension's entity type. */
+  D1A?: string;
+  /** Value of dimension 43: the key of a resource of the dimension's entity type. */
+  D1B?: string;
+  /** Value of dimension 44: the key of a resource of the dimension's entity type. */
+  D1C?: string;
+  /** Value of dimension 45: the key of a resource of the dimension's entity type. */
+  D1D?: string;
+  /** Value of dimension 46: the key of a resource of the dimension's entity type. */
+  D1E?: string;
+  /** Value of dimension 47: the key of a resource of the dimension's entity type. */
+  D1F?: string;
+  /** Value of dimension 48: the key of a resource of the dimension's entity type. */
+  D1G?: string;
+  /** Value of dimension 49: the key of a resource of the dimension's entity type. */
+  D1H?: string;
+  /** Value of dimension 50: the key of a resource of the dimension's entity type. */
+  D1I?: string;
+  /** Value of dimension 51: the key of a resource of the dimension's entity type. */
+  D1J?: string;
+  /** Value of dimension 52: the key of a resource of the dimension's entity type. */
+  D1K?: string;
+  /** Value of dimension 53: the key of a resource of the dimension's entity type. */
+  D1L?: string;
+  /** Value of dimension 54: the key of a resource of the dimension's entity type. */
+  D1M?: string;
+  /** Value of dimension 55: the key of a resource of the dimension's entity type. */
+  D1N?: string;
+  /** Value of dimension 56: the key of a resource of the dimension's entity type. */
+  D1O?: string;
+  /** Value of dimension 57: the key of a resource of the dimension's entity type. */
+  D1P?: string;
+  /** Value of dimension 58: the key of a resource of the dimension's entity type. */
+  D1Q?: string;
+  /** Value of dimension 59: the key of a resource of the dimension's entity type. */
+  D1R?: string;
+  /** Value of dimension 60: the key of a resource of the dimension's entity type. */
+  D1S?: string;
+  /** Value of dimension 61: the key of a resource of the dimension's entity type. */
+  D1T?: string;
+  /** Value of dimension 62: the key of a resource of the dimension's entity type. */
+  D1U?: string;
+  /** Value of dimension 63: the key of a resource of the dimension's entity type. */
+  D1V?: string;
+  /** Value of dimension 2: the key of a resource of the dimension's entity type. */
+  D2?: string;
+  /** Value of dimension 74: the key of a resource of the dimension's entity type. */
+  D2A?: string;
+  /** Value of dimension 75: the key of a resource of the dimension's entity type. */
+  D2B?: string;
+  /** Value of dimension 76: the key of a resource of the dimension's entity type. */
+  D2C?: string;
+  /** Value of dimension 77: the key of a resource of the dimension's entity type. */
+  D2D?: string;
+  /** Value of dimension 78: the key of a resource of the dimension's entity type. */
+  D2E?: string;
+  /** Value of dimension 79: the key of a resource of the dimension's entity type. */
+  D2F?: string;
+  /** Value of dimension 80: the key of a resource of the dimension's entity type. */
+  D2G?: string;
+  /** Value of dimension 81: the key of a resource of the dimension's entity type. */
+  D2H?: string;
+  /** Value of dimension 82: the key of a resource of the dimension's entity type. */
+  D2I?: string;
+  /** Value of dimension 83: the key of a resource of the dimension's entity type. */
+  D2J?: string;
+  /** Value of dimension 84: the key of a resource of the dimension's entity type. */
+  D2K?: string;
+  /** Value of dimension 85: the key of a resource of the dimension's entity type. */
+  D2L?: string;
+  /** Value of dimension 86: the key of a resource of the dimension's entity type. */
+  D2M?: string;
+  /** Value of dimension 87: the key of a resource of the dimension's entity type. */
+  D2N?: string;
+  /** Value of dimension 88: the key of a resource of the dimension's entity type. */
+  D2O?: string;
+  /** Value of dimension 89: the key of a resource of the dimension's entity type. */
+  D2P?: string;
+  /** Value of dimension 90: the key of a resource of the dimension's entity type. */
+  D2Q?: string;
+  /** Value of dimension 91: the key of a resource of the dimension's entity type. */
+  D2R?: string;
+  /** Value of dimension 92: the key of a resource of the dimension's entity type. */
+  D2S?: string;
+  /** Value of dimension 93: the key of a resource of the dimension's entity type. */
+  D2T?: string;
+  /** Value of dimension 94: the key of a resource of the dimension's entity type. */
+  D2U?: string;
+  /** Value of dimension 95: the key of a resource of the dimension's entity type. */
+  D2V?: string;
+  /** Value of dimension 3: the key of a resource of the dimension's entity type. */
+  D3?: string;
+  /** Value of dimension 106: the key of a resource of the dimension's entity type. */
+  D3A?: string;
+  /** Value of dimension 107: the key of a resource of the dimension's entity type. */
+  D3B?: string;
+  /** Value of dimension 108: the key of a resource of the dimension's entity type. */
+  D3C?: string;
+  /** Value of dimension 109: the key of a resource of the dimension's entity type. */
+  D3D?: string;
+  /** Value of dimension 110: the key of a resource of the dimension's entity type. */
+  D3E?: string;
+  /** Value of dimension 111: the key of a resource of the dimension's entity type. */
+  D3F?: string;
+  /** Value of dimension 112: the key of a resource of the dimension's entity type. */
+  D3G?: string;
+  /** Value of dimension 113: the key of a resource of the dimension's entity type. */
+  D3H?: string;
+  /** Value of dimension 114: the key of a resource of the dimension's entity type. */
+  D3I?: string;
+  /** Value of dimension 115: the key of a resource of the dimension's entity type. */
+  D3J?: string;
+  /** Value of dimension 116: the key of a resource of the dimension's entity type. */
+  D3K?: string;
+  /** Value of dimension 117: the key of a resource of the dimension's entity type. */
+  D3L?: string;
+  /** Value of dimension 118: the key of a resource of the dimension's entity type. */
+  D3M?: string;
+  /** Value of dimension 119: the key of a resource of the dimension's entity type. */
+  D3N?: string;
+  /** Value of dimension 120: the key of a resource of the dimension's entity type. */
+  D3O?: string;
+  /** Value of dimension 121: the key of a resource of the dimension's entity type. */
+  D3P?: string;
+  /** Value of dimension 122: the key of a resource of the dimension's entity type. */
+  D3Q?: string;
+  /** Value of dimension 123: the key of a resource of the dimension's entity type. */
+  D3R?: string;
+  /** Value of dimension 124: the key of a resource of the dimension's entity type. */
+  D3S?: string;
+  /** Value of dimension 125: the key of a resource of the dimension's entity type. */
+  D3T?: string;
+  /** Value of dimension 126: the key of a resource of the dimension's entity type. */
+  D3U?: string;
+  /** Value of dimension 127: the key of a resource of the dimension's entity type. */
+  D3V?: string;
+  /** Value of dimension 4: the key of a resource of the dimension's entity type. */
+  D4?: string;
+  /** Value of dimension 5: the key of a resource of the dimension's entity type. */
+  D5?: string;
+  /** Value of dimension 6: the key of a resource of the dimension's entity type. */
+  D6?: string;
+  /** Value of dimension 7: the key of a resource of the dimension's entity type. */
+  D7?: string;
+  /** Value of dimension 8: the key of a resource of the dimension's entity type. */
+  D8?: string;
+  /** Value of dimension 9: the key of a resource of the dimension's entity type. */
+  D9?: string;
+  /** Value of dimension 32: the key of a resource of the dimension's entity type. */
+  D10?: string;
+  /** Value of dimension 33: the key of a resource of the dimension's entity type. */
+  D11?: string;
+  /** Value of dimension 34: the key of a resource of the dimension's entity type. */
+  D12?: string;
+  /** Value of dimension 35: the key of a resource of the dimension's entity type. */
+  D13?: string;
+  /** Value of dimension 36: the key of a resource of the dimension's entity type. */
+  D14?: string;
+  /** Value of dimension 37: the key of a resource of the dimension's entity type. */
+  D15?: string;
+  /** Value of dimension 38: the key of a resource of the dimension's entity type. */
+  D16?: string;
+  /** Value of dimension 39: the key of a resource of the dimension's entity type. */
+  D17?: string;
+  /** Value of dimension 40: the key of a resource of the dimension's entity type. */
+  D18?: string;
+  /** Value of dimension 41: the key of a resource of the dimension's entity type. */
+  D19?: string;
+  /** Value of dimension 64: the key of a resource of the dimension's entity type. */
+  D20?: string;
+  /** Value of dimension 65: the key of a resource of the dimension's entity type. */
+  D21?: string;
+  /** Value of dimension 66: the key of a resource of the dimension's entity type. */
+  D22?: string;
+  /** Value of dimension 67: the key of a resource of the dimension's entity type. */
+  D23?: string;
+  /** Value of dimension 68: the key of a resource of the dimension's entity type. */
+  D24?: string;
+  /** Value of dimension 69: the key of a resource of the dimension's entity type. */
+  D25?: string;
+  /** Value of dimension 70: the key of a resource of the dimension's entity type. */
+  D26?: string;
+  /** Value of dimension 71: the key of a resource of the dimension's entity type. */
+  D27?: string;
+  /** Value of dimension 72: the key of a resource of the dimension's entity type. */
+  D28?: string;
+  /** Value of dimension 73: the key of a resource of the dimension's entity type. */
+  D29?: string;
+  /** Value of dimension 96: the key of a resource of the dimension's entity type. */
+  D30?: string;
+  /** Value of dimension 97: the key of a resource of the dimension's entity type. */
+  D31?: string;
+  /** Value of dimension 98: the key of a resource of the dimension's entity type. */
+  D32?: string;
+  /** Value of dimension 99: the key of a resource of the dimension's entity type. */
+  D33?: string;
+  /** Value of dimension 100: the key of a resource of the dimension's entity type. */
+  D34?: string;
+  /** Value of dimension 101: the key of a resource of the dimension's entity type. */
+  D35?: string;
+  /** Value of dimension 102: the key of a resource of the dimension's entity type. */
+  D36?: string;
+  /** Value of dimension 103: the key of a resource of the dimension's entity type. */
+  D37?: string;
+  /** Value of dimension 104: the key of a resource of the dimension's entity type. */
+  D38?: string;
+  /** Value of dimension 105: the key of a resource of the dimension's entity type. */
+  D39?: string;
+  /** Value of dimension 10: the key of a resource of the dimension's entity type. */
+  DA?: string;
+  /** Value of dimension 11: the key of a resource of the dimension's entity type. */
+  DB?: string;
+  /** Value of dimension 12: the key of a resource of the dimension's entity type. */
+  DC?: string;
+  /** Value of dimension 13: the key of a resource of the dimension's entity type. */
+  DD?: string;
+  /** Value of dimension 14: the key of a resource of the dimension's entity type. */
+  DE?: string;
+  /** Value of dimension 15: the key of a resource of the dimension's entity type. */
+  DF?: string;
+  /** Value of dimension 16: the key of a resource of the dimension's entity type. */
+  DG?: string;
+  /** Value of dimension 17: the key of a resource of the dimension's entity type. */
+  DH?: string;
+  /** Value of dimension 18: the key of a resource of the dimension's entity type. */
+  DI?: string;
+  /** Value of dimension 19: the key of a resource of the dimension's entity type. */
+  DJ?: string;
+  /** Value of dimension 20: the key of a resource of the dimension's entity type. */
+  DK?: string;
+  /** Value of dimension 21: the key of a resource of the dimension's entity type. */
+  DL?: string;
+  /** Value of dimension 22: the key of a resource of the dimension's entity type. */
+  DM?: string;
+  /** Value of dimension 23: the key of a resource of the dimension's entity type. */
+  DN?: string;
+  /** Value of dimension 24: the key of a resource of the dimension's entity type. */
+  DO?: string;
+  /** Value of dimension 25: the key of a resource of the dimension's entity type. */
+  DP?: string;
+  /** Value of dimension 26: the key of a resource of the dimension's entity type. */
+  DQ?: string;
+  /** Value of dimension 27: the key of a resource of the dimension's entity type. */
+  DR?: string;
+  /** Value of dimension 28: the key of a resource of the dimension's entity type. */
+  DS?: string;
+  /** Value of dimension 29: the key of a resource of the dimension's entity type. */
+  DT?: string;
+  /** Value of dimension 30: the key of a resource of the dimension's entity type. */
+  DU?: string;
+  /** Value of dimension 31: the key of a resource of the dimension's entity type. */
+  DV?: string;
+  /** Fixed row id, -2 or less, so that a deploy does not renumber the context. */
+  Id?: number;
+  /** Made by SetInternalUserProfilesTask (profile rules), not by hand. Default: `false`. */
+  IsAutomatic: boolean;
+  /** Resource type the scope is restricted to. */
+  ResourceType?: string;
+  /** Single role the scope is restricted to. */
+  SingleRole?: string;
+}
+
+/** Where profile rules are evaluated: on the owners of the assigned resource types of ResourceType (or on EntityType directly), optionally through SubBinding and RootBinding. SetInternalUserProfilesTask gives the profiles of its ProfileRule children. */
+export interface ProfileRuleContextAttributes {
+  /** Entity type the expressions are evaluated on, when ResourceType is not given. */
+  EntityType?: string;
+  /** Dimension values are read from the user's own resource (false: from what SubBinding reaches). Default: `true`. */
+  IsAppliedToRoot: boolean;
+  /** Resource type whose assigned resource types the rules are evaluated on. */
+  ResourceType?: string;
+  /** Path from the user's resource applied before RootExpression. */
+  RootBinding?: string;
+  /** Path from the user's resource applied before SubExpression, e.g. Directory_User:ManagedOrganizations. */
+  SubBinding?: string;
+}
+
+/** Gives (or denies) Profile to the users the expressions accept, in a context whose dimension values the B0…B3V bindings give. Some reference examples write Dimension0Binding for B0: the product's attribute is B0, and the error says so. */
+export interface ProfileRuleContextProfileRuleAttributes {
+  /** Binding, from the evaluated resource, that gives the value of dimension 0. */
+  B0?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 1. */
+  B1?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 42. */
+  B1A?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 43. */
+  B1B?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 44. */
+  B1C?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 45. */
+  B1D?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 46. */
+  B1E?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 47. */
+  B1F?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 48. */
+  B1G?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 49. */
+  B1H?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 50. */
+  B1I?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 51. */
+  B1J?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 52. */
+  B1K?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 53. */
+  B1L?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 54. */
+  B1M?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 55. */
+  B1N?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 56. */
+  B1O?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 57. */
+  B1P?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 58. */
+  B1Q?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 59. */
+  B1R?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 60. */
+  B1S?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 61. */
+  B1T?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 62. */
+  B1U?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 63. */
+  B1V?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 2. */
+  B2?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 74. */
+  B2A?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 75. */
+  B2B?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 76. */
+  B2C?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 77. */
+  B2D?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 78. */
+  B2E?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 79. */
+  B2F?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 80. */
+  B2G?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 81. */
+  B2H?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 82. */
+  B2I?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 83. */
+  B2J?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 84. */
+  B2K?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 85. */
+  B2L?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 86. */
+  B2M?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 87. */
+  B2N?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 88. */
+  B2O?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 89. */
+  B2P?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 90. */
+  B2Q?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 91. */
+  B2R?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 92. */
+  B2S?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 93. */
+  B2T?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 94. */
+  B2U?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 95. */
+  B2V?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 3. */
+  B3?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 106. */
+  B3A?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 107. */
+  B3B?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 108. */
+  B3C?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 109. */
+  B3D?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 110. */
+  B3E?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 111. */
+  B3F?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 112. */
+  B3G?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 113. */
+  B3H?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 114. */
+  B3I?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 115. */
+  B3J?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 116. */
+  B3K?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 117. */
+  B3L?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 118. */
+  B3M?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 119. */
+  B3N?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 120. */
+  B3O?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 121. */
+  B3P?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 122. */
+  B3Q?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 123. */
+  B3R?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 124. */
+  B3S?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 125. */
+  B3T?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 126. */
+  B3U?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 127. */
+  B3V?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 4. */
+  B4?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 5. */
+  B5?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 6. */
+  B6?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 7. */
+  B7?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 8. */
+  B8?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 9. */
+  B9?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 32. */
+  B10?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 33. */
+  B11?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 34. */
+  B12?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 35. */
+  B13?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 36. */
+  B14?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 37. */
+  B15?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 38. */
+  B16?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 39. */
+  B17?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 40. */
+  B18?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 41. */
+  B19?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 64. */
+  B20?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 65. */
+  B21?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 66. */
+  B22?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 67. */
+  B23?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 68. */
+  B24?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 69. */
+  B25?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 70. */
+  B26?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 71. */
+  B27?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 72. */
+  B28?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 73. */
+  B29?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 96. */
+  B30?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 97. */
+  B31?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 98. */
+  B32?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 99. */
+  B33?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 100. */
+  B34?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 101. */
+  B35?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 102. */
+  B36?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 103. */
+  B37?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 104. */
+  B38?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 105. */
+  B39?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 10. */
+  BA?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 11. */
+  BB?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 12. */
+  BC?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 13. */
+  BD?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 14. */
+  BE?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 15. */
+  BF?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 16. */
+  BG?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 17. */
+  BH?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 18. */
+  BI?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 19. */
+  BJ?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 20. */
+  BK?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 21. */
+  BL?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 22. */
+  BM?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 23. */
+  BN?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 24. */
+  BO?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 25. */
+  BP?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 26. */
+  BQ?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 27. */
+  BR?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 28. */
+  BS?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 29. */
+  BT?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 30. */
+  BU?: string;
+  /** Binding, from the evaluated resource, that gives the value of dimension 31. */
+  BV?: string;
+  /** The profile is denied, not given, when the rule matches. Default: `false`. */
+  IsDenied: boolean;
+  /** Profile given when the rule matches. */
+  Profile: string;
+  /** C# predicate on the resource being profiled (the target entity type of ResourceType, or EntityType). */
+  RootExpression?: string;
+  /** C# predicate on each resource SubBinding reaches. */
+  SubExpression?: string;
+}
+
 /** Gives a profile the rights to run the provisioning and fulfillment tasks. */
 export interface ProvisioningAccessControlRulesAttributes {
   /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
   Id?: number;
   /** Identifier of the profile the scaffolding gives rights to. */
   Profile: string;
+}
+
+/** Reminder of the native notification about provisioning orders to review, sent to those who have not acted after ReminderInterval minutes. */
+export interface ProvisioningReviewNotificationAttributes {
+  /** Stylesheet of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  CssTemplate?: string;
+  /** Unique notification key. */
+  Identifier: string;
+  /** Entity type of the resources the native notification is about. */
+  OwnerEntityType: string;
+  /** Razor (.cshtml) body of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  RazorTemplate?: string;
+  /** Minutes after which the notification is sent again as a reminder, by the first SendNotificationsTask run after them (0: no reminder). Default: `0`. */
+  ReminderInterval: number;
+  /** C# expression for the subject: read by 6.x versions, ignored by the current product (use the templates). */
+  TitleExpression?: string;
 }
 
 /** Gives a profile access to the resource reconciliation pages for an entity type. */
@@ -2148,6 +3744,19 @@ export interface ReportAccessControlRulesAttributes {
   Profile: string;
 }
 
+/** A query whose result a user can download as a CSV report (pair it with a MenuItem). */
+export interface ReportQueryAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Unique report key. */
+  Identifier: string;
+  /** The query, in the product's query grammar (join ... select ...). */
+  Query: string;
+  /** Entity type queried: the query's FROM. */
+  ReturnedEntityType: string;
+}
+export interface ReportQueryAttributes extends DisplayNames {}
+
 /** Sets the ValidFrom of every entity's earliest history record to 0001-01-01 so that initially loaded data is valid from the start. Initialization job only. */
 export interface ResetValidFromTaskAttributes {
   /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
@@ -2177,6 +3786,325 @@ export interface ResetValidFromTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface ResetValidFromTaskOverrideAttributes extends DisplayNames {}
+
+/** A resource written in the configuration (small reference tables: titles, categories): its entity type, a fixed Id, and its values by storage column (C0…C3V scalars, I40…I4O mono-valued navigations), as the entity type's TargetColumnIndex places them. */
+export interface ResourceAttributes {
+  /** Value of the scalar property stored in column 0 (its TargetColumnIndex). */
+  C0?: string;
+  /** Value of the scalar property stored in column 1 (its TargetColumnIndex). */
+  C1?: string;
+  /** Value of the scalar property stored in column 42 (its TargetColumnIndex). */
+  C1A?: string;
+  /** Value of the scalar property stored in column 43 (its TargetColumnIndex). */
+  C1B?: string;
+  /** Value of the scalar property stored in column 44 (its TargetColumnIndex). */
+  C1C?: string;
+  /** Value of the scalar property stored in column 45 (its TargetColumnIndex). */
+  C1D?: string;
+  /** Value of the scalar property stored in column 46 (its TargetColumnIndex). */
+  C1E?: string;
+  /** Value of the scalar property stored in column 47 (its TargetColumnIndex). */
+  C1F?: string;
+  /** Value of the scalar property stored in column 48 (its TargetColumnIndex). */
+  C1G?: string;
+  /** Value of the scalar property stored in column 49 (its TargetColumnIndex). */
+  C1H?: string;
+  /** Value of the scalar property stored in column 50 (its TargetColumnIndex). */
+  C1I?: string;
+  /** Value of the scalar property stored in column 51 (its TargetColumnIndex). */
+  C1J?: string;
+  /** Value of the scalar property stored in column 52 (its TargetColumnIndex). */
+  C1K?: string;
+  /** Value of the scalar property stored in column 53 (its TargetColumnIndex). */
+  C1L?: string;
+  /** Value of the scalar property stored in column 54 (its TargetColumnIndex). */
+  C1M?: string;
+  /** Value of the scalar property stored in column 55 (its TargetColumnIndex). */
+  C1N?: string;
+  /** Value of the scalar property stored in column 56 (its TargetColumnIndex). */
+  C1O?: string;
+  /** Value of the scalar property stored in column 57 (its TargetColumnIndex). */
+  C1P?: string;
+  /** Value of the scalar property stored in column 58 (its TargetColumnIndex). */
+  C1Q?: string;
+  /** Value of the scalar property stored in column 59 (its TargetColumnIndex). */
+  C1R?: string;
+  /** Value of the scalar property stored in column 60 (its TargetColumnIndex). */
+  C1S?: string;
+  /** Value of the scalar property stored in column 61 (its TargetColumnIndex). */
+  C1T?: string;
+  /** Value of the scalar property stored in column 62 (its TargetColumnIndex). */
+  C1U?: string;
+  /** Value of the scalar property stored in column 63 (its TargetColumnIndex). */
+  C1V?: string;
+  /** Value of the scalar property stored in column 2 (its TargetColumnIndex). */
+  C2?: string;
+  /** Value of the scalar property stored in column 74 (its TargetColumnIndex). */
+  C2A?: string;
+  /** Value of the scalar property stored in column 75 (its TargetColumnIndex). */
+  C2B?: string;
+  /** Value of the scalar property stored in column 76 (its TargetColumnIndex). */
+  C2C?: string;
+  /** Value of the scalar property stored in column 77 (its TargetColumnIndex). */
+  C2D?: string;
+  /** Value of the scalar property stored in column 78 (its TargetColumnIndex). */
+  C2E?: string;
+  /** Value of the scalar property stored in column 79 (its TargetColumnIndex). */
+  C2F?: string;
+  /** Value of the scalar property stored in column 80 (its TargetColumnIndex). */
+  C2G?: string;
+  /** Value of the scalar property stored in column 81 (its TargetColumnIndex). */
+  C2H?: string;
+  /** Value of the scalar property stored in column 82 (its TargetColumnIndex). */
+  C2I?: string;
+  /** Value of the scalar property stored in column 83 (its TargetColumnIndex). */
+  C2J?: string;
+  /** Value of the scalar property stored in column 84 (its TargetColumnIndex). */
+  C2K?: string;
+  /** Value of the scalar property stored in column 85 (its TargetColumnIndex). */
+  C2L?: string;
+  /** Value of the scalar property stored in column 86 (its TargetColumnIndex). */
+  C2M?: string;
+  /** Value of the scalar property stored in column 87 (its TargetColumnIndex). */
+  C2N?: string;
+  /** Value of the scalar property stored in column 88 (its TargetColumnIndex). */
+  C2O?: string;
+  /** Value of the scalar property stored in column 89 (its TargetColumnIndex). */
+  C2P?: string;
+  /** Value of the scalar property stored in column 90 (its TargetColumnIndex). */
+  C2Q?: string;
+  /** Value of the scalar property stored in column 91 (its TargetColumnIndex). */
+  C2R?: string;
+  /** Value of the scalar property stored in column 92 (its TargetColumnIndex). */
+  C2S?: string;
+  /** Value of the scalar property stored in column 93 (its TargetColumnIndex). */
+  C2T?: string;
+  /** Value of the scalar property stored in column 94 (its TargetColumnIndex). */
+  C2U?: string;
+  /** Value of the scalar property stored in column 95 (its TargetColumnIndex). */
+  C2V?: string;
+  /** Value of the scalar property stored in column 3 (its TargetColumnIndex). */
+  C3?: string;
+  /** Value of the scalar property stored in column 106 (its TargetColumnIndex). */
+  C3A?: string;
+  /** Value of the scalar property stored in column 107 (its TargetColumnIndex). */
+  C3B?: string;
+  /** Value of the scalar property stored in column 108 (its TargetColumnIndex). */
+  C3C?: string;
+  /** Value of the scalar property stored in column 109 (its TargetColumnIndex). */
+  C3D?: string;
+  /** Value of the scalar property stored in column 110 (its TargetColumnIndex). */
+  C3E?: string;
+  /** Value of the scalar property stored in column 111 (its TargetColumnIndex). */
+  C3F?: string;
+  /** Value of the scalar property stored in column 112 (its TargetColumnIndex). */
+  C3G?: string;
+  /** Value of the scalar property stored in column 113 (its TargetColumnIndex). */
+  C3H?: string;
+  /** Value of the scalar property stored in column 114 (its TargetColumnIndex). */
+  C3I?: string;
+  /** Value of the scalar property stored in column 115 (its TargetColumnIndex). */
+  C3J?: string;
+  /** Value of the scalar property stored in column 116 (its TargetColumnIndex). */
+  C3K?: string;
+  /** Value of the scalar property stored in column 117 (its TargetColumnIndex). */
+  C3L?: string;
+  /** Value of the scalar property stored in column 118 (its TargetColumnIndex). */
+  C3M?: string;
+  /** Value of the scalar property stored in column 119 (its TargetColumnIndex). */
+  C3N?: string;
+  /** Value of the scalar property stored in column 120 (its TargetColumnIndex). */
+  C3O?: string;
+  /** Value of the scalar property stored in column 121 (its TargetColumnIndex). */
+  C3P?: string;
+  /** Value of the scalar property stored in column 122 (its TargetColumnIndex). */
+  C3Q?: string;
+  /** Value of the scalar property stored in column 123 (its TargetColumnIndex). */
+  C3R?: string;
+  /** Value of the scalar property stored in column 124 (its TargetColumnIndex). */
+  C3S?: string;
+  /** Value of the scalar property stored in column 125 (its TargetColumnIndex). */
+  C3T?: string;
+  /** Value of the scalar property stored in column 126 (its TargetColumnIndex). */
+  C3U?: string;
+  /** Value of the scalar property stored in column 127 (its TargetColumnIndex). */
+  C3V?: string;
+  /** Value of the scalar property stored in column 4 (its TargetColumnIndex). */
+  C4?: string;
+  /** Value of the scalar property stored in column 5 (its TargetColumnIndex). */
+  C5?: string;
+  /** Value of the scalar property stored in column 6 (its TargetColumnIndex). */
+  C6?: string;
+  /** Value of the scalar property stored in column 7 (its TargetColumnIndex). */
+  C7?: string;
+  /** Value of the scalar property stored in column 8 (its TargetColumnIndex). */
+  C8?: string;
+  /** Value of the scalar property stored in column 9 (its TargetColumnIndex). */
+  C9?: string;
+  /** Value of the scalar property stored in column 32 (its TargetColumnIndex). */
+  C10?: string;
+  /** Value of the scalar property stored in column 33 (its TargetColumnIndex). */
+  C11?: string;
+  /** Value of the scalar property stored in column 34 (its TargetColumnIndex). */
+  C12?: string;
+  /** Value of the scalar property stored in column 35 (its TargetColumnIndex). */
+  C13?: string;
+  /** Value of the scalar property stored in column 36 (its TargetColumnIndex). */
+  C14?: string;
+  /** Value of the scalar property stored in column 37 (its TargetColumnIndex). */
+  C15?: string;
+  /** Value of the scalar property stored in column 38 (its TargetColumnIndex). */
+  C16?: string;
+  /** Value of the scalar property stored in column 39 (its TargetColumnIndex). */
+  C17?: string;
+  /** Value of the scalar property stored in column 40 (its TargetColumnIndex). */
+  C18?: string;
+  /** Value of the scalar property stored in column 41 (its TargetColumnIndex). */
+  C19?: string;
+  /** Value of the scalar property stored in column 64 (its TargetColumnIndex). */
+  C20?: string;
+  /** Value of the scalar property stored in column 65 (its TargetColumnIndex). */
+  C21?: string;
+  /** Value of the scalar property stored in column 66 (its TargetColumnIndex). */
+  C22?: string;
+  /** Value of the scalar property stored in column 67 (its TargetColumnIndex). */
+  C23?: string;
+  /** Value of the scalar property stored in column 68 (its TargetColumnIndex). */
+  C24?: string;
+  /** Value of the scalar property stored in column 69 (its TargetColumnIndex). */
+  C25?: string;
+  /** Value of the scalar property stored in column 70 (its TargetColumnIndex). */
+  C26?: string;
+  /** Value of the scalar property stored in column 71 (its TargetColumnIndex). */
+  C27?: string;
+  /** Value of the scalar property stored in column 72 (its TargetColumnIndex). */
+  C28?: string;
+  /** Value of the scalar property stored in column 73 (its TargetColumnIndex). */
+  C29?: string;
+  /** Value of the scalar property stored in column 96 (its TargetColumnIndex). */
+  C30?: string;
+  /** Value of the scalar property stored in column 97 (its TargetColumnIndex). */
+  C31?: string;
+  /** Value of the scalar property stored in column 98 (its TargetColumnIndex). */
+  C32?: string;
+  /** Value of the scalar property stored in column 99 (its TargetColumnIndex). */
+  C33?: string;
+  /** Value of the scalar property stored in column 100 (its TargetColumnIndex). */
+  C34?: string;
+  /** Value of the scalar property stored in column 101 (its TargetColumnIndex). */
+  C35?: string;
+  /** Value of the scalar property stored in column 102 (its TargetColumnIndex). */
+  C36?: string;
+  /** Value of the scalar property stored in column 103 (its TargetColumnIndex). */
+  C37?: string;
+  /** Value of the scalar property stored in column 104 (its TargetColumnIndex). */
+  C38?: string;
+  /** Value of the scalar property stored in column 105 (its TargetColumnIndex). */
+  C39?: string;
+  /** Value of the scalar property stored in column 10 (its TargetColumnIndex). */
+  CA?: string;
+  /** Value of the scalar property stored in column 11 (its TargetColumnIndex). */
+  CB?: string;
+  /** Value of the scalar property stored in column 12 (its TargetColumnIndex). */
+  CC?: string;
+  /** Value of the scalar property stored in column 13 (its TargetColumnIndex). */
+  CD?: string;
+  /** Value of the scalar property stored in column 14 (its TargetColumnIndex). */
+  CE?: string;
+  /** Value of the scalar property stored in column 15 (its TargetColumnIndex). */
+  CF?: string;
+  /** Value of the scalar property stored in column 16 (its TargetColumnIndex). */
+  CG?: string;
+  /** Value of the scalar property stored in column 17 (its TargetColumnIndex). */
+  CH?: string;
+  /** Value of the scalar property stored in column 18 (its TargetColumnIndex). */
+  CI?: string;
+  /** Value of the scalar property stored in column 19 (its TargetColumnIndex). */
+  CJ?: string;
+  /** Value of the scalar property stored in column 20 (its TargetColumnIndex). */
+  CK?: string;
+  /** Value of the scalar property stored in column 21 (its TargetColumnIndex). */
+  CL?: string;
+  /** Value of the scalar property stored in column 22 (its TargetColumnIndex). */
+  CM?: string;
+  /** Value of the scalar property stored in column 23 (its TargetColumnIndex). */
+  CN?: string;
+  /** Value of the scalar property stored in column 24 (its TargetColumnIndex). */
+  CO?: string;
+  /** Value of the scalar property stored in column 25 (its TargetColumnIndex). */
+  CP?: string;
+  /** Value of the scalar property stored in column 26 (its TargetColumnIndex). */
+  CQ?: string;
+  /** Value of the scalar property stored in column 27 (its TargetColumnIndex). */
+  CR?: string;
+  /** Value of the scalar property stored in column 28 (its TargetColumnIndex). */
+  CS?: string;
+  /** Value of the scalar property stored in column 29 (its TargetColumnIndex). */
+  CT?: string;
+  /** Value of the scalar property stored in column 30 (its TargetColumnIndex). */
+  CU?: string;
+  /** Value of the scalar property stored in column 31 (its TargetColumnIndex). */
+  CV?: string;
+  /** Marked as recently changed (the flag SetRecentlyModifiedFlag sets). Default: `false`. */
+  Dirty: boolean;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Id of the resource the mono-valued navigation stored in column 138 (its TargetColumnIndex) points to. */
+  I4A?: number;
+  /** Id of the resource the mono-valued navigation stored in column 139 (its TargetColumnIndex) points to. */
+  I4B?: number;
+  /** Id of the resource the mono-valued navigation stored in column 140 (its TargetColumnIndex) points to. */
+  I4C?: number;
+  /** Id of the resource the mono-valued navigation stored in column 141 (its TargetColumnIndex) points to. */
+  I4D?: number;
+  /** Id of the resource the mono-valued navigation stored in column 142 (its TargetColumnIndex) points to. */
+  I4E?: number;
+  /** Id of the resource the mono-valued navigation stored in column 143 (its TargetColumnIndex) points to. */
+  I4F?: number;
+  /** Id of the resource the mono-valued navigation stored in column 144 (its TargetColumnIndex) points to. */
+  I4G?: number;
+  /** Id of the resource the mono-valued navigation stored in column 145 (its TargetColumnIndex) points to. */
+  I4H?: number;
+  /** Id of the resource the mono-valued navigation stored in column 146 (its TargetColumnIndex) points to. */
+  I4I?: number;
+  /** Id of the resource the mono-valued navigation stored in column 147 (its TargetColumnIndex) points to. */
+  I4J?: number;
+  /** Id of the resource the mono-valued navigation stored in column 148 (its TargetColumnIndex) points to. */
+  I4K?: number;
+  /** Id of the resource the mono-valued navigation stored in column 149 (its TargetColumnIndex) points to. */
+  I4L?: number;
+  /** Id of the resource the mono-valued navigation stored in column 150 (its TargetColumnIndex) points to. */
+  I4M?: number;
+  /** Id of the resource the mono-valued navigation stored in column 151 (its TargetColumnIndex) points to. */
+  I4N?: number;
+  /** Id of the resource the mono-valued navigation stored in column 152 (its TargetColumnIndex) points to. */
+  I4O?: number;
+  /** Id of the resource the mono-valued navigation stored in column 128 (its TargetColumnIndex) points to. */
+  I40?: number;
+  /** Id of the resource the mono-valued navigation stored in column 129 (its TargetColumnIndex) points to. */
+  I41?: number;
+  /** Id of the resource the mono-valued navigation stored in column 130 (its TargetColumnIndex) points to. */
+  I42?: number;
+  /** Id of the resource the mono-valued navigation stored in column 131 (its TargetColumnIndex) points to. */
+  I43?: number;
+  /** Id of the resource the mono-valued navigation stored in column 132 (its TargetColumnIndex) points to. */
+  I44?: number;
+  /** Id of the resource the mono-valued navigation stored in column 133 (its TargetColumnIndex) points to. */
+  I45?: number;
+  /** Id of the resource the mono-valued navigation stored in column 134 (its TargetColumnIndex) points to. */
+  I46?: number;
+  /** Id of the resource the mono-valued navigation stored in column 135 (its TargetColumnIndex) points to. */
+  I47?: number;
+  /** Id of the resource the mono-valued navigation stored in column 136 (its TargetColumnIndex) points to. */
+  I48?: number;
+  /** Id of the resource the mono-valued navigation stored in column 137 (its TargetColumnIndex) points to. */
+  I49?: number;
+  /** Row id, unique among all resources; positive (negative ids are the engine's). */
+  Id: number;
+  /** Entity type of the resource. */
+  Type: string;
+}
+export interface ResourceAttributes extends DisplayNames {}
 
 /** Gives a profile the rights to create, update, delete and query the resources of an entity type through the API. */
 export interface ResourceApiAdministrationAttributes {
@@ -2273,6 +4201,38 @@ export interface RoleNamingAccessControlRulesAttributes {
   Profile: string;
 }
 
+/** Reminder of the native notification of the role model tasks. The reference documents only its Identifier (as optional); it takes the other typed reminders' attributes too. */
+export interface RolePolicyNotificationAttributes {
+  /** Stylesheet of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  CssTemplate?: string;
+  /** Unique notification key. */
+  Identifier: string;
+  /** Entity type of the resources the native notification is about. */
+  OwnerEntityType?: string;
+  /** Razor (.cshtml) body of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  RazorTemplate?: string;
+  /** Minutes after which the notification is sent again as a reminder, by the first SendNotificationsTask run after them (0: no reminder). Default: `0`. */
+  ReminderInterval: number;
+  /** C# expression for the subject: read by 6.x versions, ignored by the current product (use the templates). */
+  TitleExpression?: string;
+}
+
+/** Reminder of the native notification about role assignments to review, sent to those who have not acted after ReminderInterval minutes. */
+export interface RoleReviewNotificationAttributes {
+  /** Stylesheet of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  CssTemplate?: string;
+  /** Unique notification key. */
+  Identifier: string;
+  /** Entity type of the resources the native notification is about. */
+  OwnerEntityType: string;
+  /** Razor (.cshtml) body of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
+  RazorTemplate?: string;
+  /** Minutes after which the notification is sent again as a reminder, by the first SendNotificationsTask run after them (0: no reminder). Default: `0`. */
+  ReminderInterval: number;
+  /** C# expression for the subject: read by 6.x versions, ignored by the current product (use the templates). */
+  TitleExpression?: string;
+}
+
 /** Gives a profile the rights to launch jobs from the user interface. */
 export interface RunJobAdministrationAccessControlRulesAttributes {
   /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
@@ -2347,6 +4307,16 @@ export interface SavePreExistingAccessRightsTaskOverrideAttributes {
 }
 export interface SavePreExistingAccessRightsTaskOverrideAttributes extends DisplayNames {}
 
+/** Overrides the schedule and timeout of the CleanDatabase job. */
+export interface SchedulingCleanDataBaseSettingAttributes {
+  /** Cron schedule of the CleanDatabase job. */
+  CronTabExpression?: string;
+  /** Key of the setting (default SchedulingCleanDataBase, the one the product reads). Default: `SchedulingCleanDataBase`. */
+  Identifier: string;
+  /** Longest time a job or task may wait after its last run. */
+  Timeout?: string;
+}
+
 /** Gives a profile the rights on the navigation elements of the search bars of the role model pages, per page. */
 export interface SearchBarPageAccessControlAttributes {
   /** Identifier of the entity type the scaffolding is about. */
@@ -2361,6 +4331,52 @@ export interface SearchBarPageAccessControlAttributes {
 export interface SearchBarPageAccessControlSearchBarPageAttributes {
   /** The page: 0 None, 1 ReviewRoles, 2 ReconciliateRoles, 3 ReviewProvisioning, 4 PerformManualProvisioning, 5 ReconciliateResources, 6 WorkflowOverview. Default: `None`. */
   SearchBarPage: "None" | "ReviewRoles" | "ReconciliateRoles" | "ReviewProvisioning" | "PerformManualProvisioning" | "ReconciliateResources" | "WorkflowOverview";
+}
+
+/** Lets a task be delegated to a group of people. */
+export interface SelectAllPerformedByAssociationQueryHandlerSettingAttributes {
+  /** Binding that gives the people a task can be delegated to, e.g. member. */
+  Binding?: string;
+  /** Key of the setting (default SelectAllPerformedByAssociationQueryHandler, the one the product reads). Default: `SelectAllPerformedByAssociationQueryHandler`. */
+  Identifier: string;
+  /** Entity type the delegation applies to. */
+  RootEntityType?: string;
+}
+
+/** Which resources the authentication can log in as (personas), by a filter on a property. */
+export interface SelectPersonasByFilterQueryHandlerSettingAttributes {
+  /** Key of the setting (default SelectPersonasByFilterQueryHandler, the one the product reads). Default: `SelectPersonasByFilterQueryHandler`. */
+  Identifier: string;
+  /** Property holding the mail address (needed for two-way password reset). */
+  MailProperty?: string;
+  /** Property holding the photo tag. */
+  OwnerPhotoTagProperty?: string;
+  /** Value of PersonTypeFilterProperty that selects a persona. */
+  PersonTypeFilter?: string;
+  /** Property compared with PersonTypeFilter, e.g. AD_Entry:objectCategory. */
+  PersonTypeFilterProperty?: string;
+  /** Property holding the photo. */
+  PhotoProperty?: string;
+  /** Property shown as the persona's name, e.g. AD_Entry:displayName. */
+  ResourceDisplayNameProperty?: string;
+}
+
+/** How a login is matched with the resource that stands for the user: the login, cut between AfterToken and BeforeToken, is compared with ResourceIdentityProperty of the resources of OwnerEntityType. The server must be restarted after a change. */
+export interface SelectUserByIdentityQueryHandlerSettingAttributes {
+  /** Character after which the login is kept (DOMAIN\user → user with \). */
+  AfterToken?: string;
+  /** Character before which the login is kept. */
+  BeforeToken?: string;
+  /** Key of the setting (default SelectUserByIdentityQueryHandler, the one the product reads). Default: `SelectUserByIdentityQueryHandler`. */
+  Identifier: string;
+  /** Entity type of the resources that stand for users, e.g. Directory_User. */
+  OwnerEntityType?: string;
+  /** Property holding the users' photo tag. */
+  OwnerPhotoTagProperty?: string;
+  /** Property shown as the logged-in user's name. */
+  ResourceDisplayNameProperty?: string;
+  /** Property compared with the login, e.g. AD_Entry:sAMAccountName. */
+  ResourceIdentityProperty?: string;
 }
 
 /** Emails the reviewers that have pending items in access certification campaigns flagged NotificationNeeded. Step 3 of the certification job. */
@@ -2692,6 +4708,52 @@ export interface TaskResourceTypeAttributes {
   /** Identifier of the resource type. */
   ResourceType: string;
 }
+
+/** A model for the Query screen and Power BI: entity instances (EntityInstance) and the associations between them (AssociationInstance). */
+export interface UniverseAttributes {
+  /** Column names Power BI shows: 0 the entity instances' display names, 1 their identifiers. Default: `DisplayName`. */
+  ColumnNamesMode: "DisplayName" | "Identifier";
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Unique universe key. */
+  Identifier: string;
+}
+export interface UniverseAttributes extends DisplayNames {}
+
+/** An entity association between two entity instances of the universe. */
+export interface UniverseAssociationInstanceAttributes {
+  /** The entity association. */
+  Association: string;
+  /** Direction of the association, as between the two entity types: 0 both ways, 1 from instance 1 to 2, 2 from instance 2 to 1 (the reference names only From1To2; the other names are idm-toolkit's). Default: `Both`. */
+  Direction: "Both" | "From1To2" | "From2To1";
+  /** Identifier of the first EntityInstance of this universe. */
+  Instance1: string;
+  /** Identifier of the second EntityInstance of this universe. */
+  Instance2: string;
+}
+
+/** An entity type as it appears in the universe, optionally filtered on a property. */
+export interface UniverseEntityInstanceAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** The entity type. */
+  EntityType: string;
+  /** Entity property the filter keeps (FilterProperty must navigate to entity properties). */
+  FilterEntityProperty?: string;
+  /** Entity type the filter keeps (FilterProperty must navigate to entity types). */
+  FilterEntityType?: string;
+  /** Property of EntityType the instance is filtered on. */
+  FilterProperty?: string;
+  /** Resource type the filter keeps (FilterProperty must navigate to resource types). */
+  FilterResourceType?: string;
+  /** Constant the filter keeps. */
+  FilterValue?: string;
+  /** Key of the instance, unique in its universe. */
+  Identifier: string;
+  /** Hidden in Power BI. Default: `false`. */
+  IsHidden: boolean;
+}
+export interface UniverseEntityInstanceAttributes extends DisplayNames {}
 
 /** Gives a profile access to the query page and the right to run queries on universes. */
 export interface UniverseAccessControlRulesAttributes {
@@ -3192,16 +5254,29 @@ export interface ElementAttributesByKind {
   UpdateClassificationTask: UpdateClassificationTaskAttributes;
   UpdateEntityPropertyExpressionsTask: UpdateEntityPropertyExpressionsTaskAttributes;
   UpdateParametersContextDisplayNamesTask: UpdateParametersContextDisplayNamesTaskAttributes;
+  AccessCertificationCampaignPolicy: AccessCertificationCampaignPolicyAttributes;
+  AccessCertificationDataFilter: AccessCertificationDataFilterAttributes;
+  AccessCertificationItemReviewer: AccessCertificationItemReviewerAttributes;
+  AccessCertificationNotification: AccessCertificationNotificationAttributes;
+  AccessCertificationOwnerFilter: AccessCertificationOwnerFilterAttributes;
+  AccessControlEntityType: AccessControlEntityTypeAttributes;
+  AccessControlPermission: AccessControlPermissionAttributes;
+  AccessControlPropertyGroup: AccessControlPropertyGroupAttributes;
+  AccessControlRule: AccessControlRuleAttributes;
   AccessReviewAdministrationAccessControlRules: AccessReviewAdministrationAccessControlRulesAttributes;
   Agent: AgentAttributes;
+  AppDisplaySetting: AppDisplaySettingAttributes;
+  AssignedProfile: AssignedProfileAttributes;
   AssignedRolesAccessControlRules: AssignedRolesAccessControlRulesAttributes;
   AssignProfileAccessControlRules: AssignProfileAccessControlRulesAttributes;
   BasketRulesControlRules: BasketRulesControlRulesAttributes;
+  Binding: BindingAttributes;
   BulkPerformManualProvisioningAccessControlRules: BulkPerformManualProvisioningAccessControlRulesAttributes;
   BulkResourceReconciliationAccessControlRules: BulkResourceReconciliationAccessControlRulesAttributes;
   BulkReviewProvisioningAccessControlRules: BulkReviewProvisioningAccessControlRulesAttributes;
   BulkRoleReconciliationAccessControlRules: BulkRoleReconciliationAccessControlRulesAttributes;
   CleanDatabaseJob: CleanDatabaseJobAttributes;
+  ConfigurationVersionSetting: ConfigurationVersionSettingAttributes;
   Connection: ConnectionAttributes;
   ConnectionTable: ConnectionTableAttributes;
   Connector: ConnectorAttributes;
@@ -3221,6 +5296,9 @@ export interface ElementAttributesByKind {
   CreateUpdateDeleteMenus: CreateUpdateDeleteMenusAttributes;
   CreateUpdateDeleteTemplate: CreateUpdateDeleteTemplateAttributes;
   CreateUpdateDeleteWorkflows: CreateUpdateDeleteWorkflowsAttributes;
+  CustomLink1Setting: CustomLink1SettingAttributes;
+  CustomLink2Setting: CustomLink2SettingAttributes;
+  DashboardItemNumberSetting: DashboardItemNumberSettingAttributes;
   EntityAssociation: EntityAssociationAttributes;
   EntityAssociationMapping: EntityAssociationMappingAttributes;
   EntityPropertyExpression: EntityPropertyExpressionAttributes;
@@ -3240,21 +5318,33 @@ export interface ElementAttributesByKind {
   JobTaskAdministrationAccessControlRules: JobTaskAdministrationAccessControlRulesAttributes;
   JobViewAccessControlRules: JobViewAccessControlRulesAttributes;
   Language: LanguageAttributes;
+  MailSetting: MailSettingAttributes;
   ManageAccounts: ManageAccountsAttributes;
   ManageSettingAccessControlRule: ManageSettingAccessControlRuleAttributes;
+  ManualProvisioningNotification: ManualProvisioningNotificationAttributes;
   MonitoringAdministrationAccessControlRules: MonitoringAdministrationAccessControlRulesAttributes;
+  Notification: NotificationAttributes;
+  NotificationTemplate: NotificationTemplateAttributes;
   OpenIdClient: OpenIdClientAttributes;
   OpenIdClientAdministrationAccessControlRules: OpenIdClientAdministrationAccessControlRulesAttributes;
   OptimizeDisplayTable: OptimizeDisplayTableAttributes;
+  PasswordGenerationSetting: PasswordGenerationSettingAttributes;
+  PasswordTestsSetting: PasswordTestsSettingAttributes;
   PendingAssignedResourceTypesAccessControlRules: PendingAssignedResourceTypesAccessControlRulesAttributes;
   PerformManualProvisioningAccessControlRules: PerformManualProvisioningAccessControlRulesAttributes;
   PolicySimulationControlRules: PolicySimulationControlRulesAttributes;
+  Profile: ProfileAttributes;
   ProfileAdministrationAccessControlRules: ProfileAdministrationAccessControlRulesAttributes;
+  ProfileContext: ProfileContextAttributes;
+  ProfileRuleContext: ProfileRuleContextAttributes;
   ProvisioningAccessControlRules: ProvisioningAccessControlRulesAttributes;
+  ProvisioningReviewNotification: ProvisioningReviewNotificationAttributes;
   ReconciliateResourcesAccessControlRules: ReconciliateResourcesAccessControlRulesAttributes;
   ReconciliateRolesAccessControlRules: ReconciliateRolesAccessControlRulesAttributes;
   RedundantAssignmentAccessControlRule: RedundantAssignmentAccessControlRuleAttributes;
   ReportAccessControlRules: ReportAccessControlRulesAttributes;
+  ReportQuery: ReportQueryAttributes;
+  Resource: ResourceAttributes;
   ResourceApiAdministration: ResourceApiAdministrationAttributes;
   ResourceChangesViewAccessControlRules: ResourceChangesViewAccessControlRulesAttributes;
   ResourcePickerControlRules: ResourcePickerControlRulesAttributes;
@@ -3266,11 +5356,17 @@ export interface ElementAttributesByKind {
   RoleAdministrationAccessControlRules: RoleAdministrationAccessControlRulesAttributes;
   RoleAndSimulationControlRules: RoleAndSimulationControlRulesAttributes;
   RoleNamingAccessControlRules: RoleNamingAccessControlRulesAttributes;
+  RolePolicyNotification: RolePolicyNotificationAttributes;
+  RoleReviewNotification: RoleReviewNotificationAttributes;
   RunJobAdministrationAccessControlRules: RunJobAdministrationAccessControlRulesAttributes;
   RunJobNotificationAccessControlRules: RunJobNotificationAccessControlRulesAttributes;
   RunJobRepairAdministrationAccessControlRules: RunJobRepairAdministrationAccessControlRulesAttributes;
   RunJobRepairNotificationAccessControlRules: RunJobRepairNotificationAccessControlRulesAttributes;
+  SchedulingCleanDataBaseSetting: SchedulingCleanDataBaseSettingAttributes;
   SearchBarPageAccessControl: SearchBarPageAccessControlAttributes;
+  SelectAllPerformedByAssociationQueryHandlerSetting: SelectAllPerformedByAssociationQueryHandlerSettingAttributes;
+  SelectPersonasByFilterQueryHandlerSetting: SelectPersonasByFilterQueryHandlerSettingAttributes;
+  SelectUserByIdentityQueryHandlerSetting: SelectUserByIdentityQueryHandlerSettingAttributes;
   SettingsAccessControlRules: SettingsAccessControlRulesAttributes;
   SimulationAccessControlRules: SimulationAccessControlRulesAttributes;
   SynchronizationAccessControlRules: SynchronizationAccessControlRulesAttributes;
@@ -3279,6 +5375,7 @@ export interface ElementAttributesByKind {
   TargetResourceReportMenus: TargetResourceReportMenusAttributes;
   TaskAdministrationAccessControlRules: TaskAdministrationAccessControlRulesAttributes;
   TaskInstanceAdministrationAccessControlRules: TaskInstanceAdministrationAccessControlRulesAttributes;
+  Universe: UniverseAttributes;
   UniverseAccessControlRules: UniverseAccessControlRulesAttributes;
   UniverseDataModel: UniverseDataModelAttributes;
   UpdateResourcesAccessControlRules: UpdateResourcesAccessControlRulesAttributes;

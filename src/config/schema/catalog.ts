@@ -28,6 +28,12 @@ export interface AttributeSpec {
   enumNumbers?: number[];
   /** Kind of element the value names ("#task" = any task). */
   ref?: string;
+  /**
+   * Names the product defines itself, valid without an element of the `ref` kind (x-ref-builtins:
+   * AssignedSingleRole for an entity type). The list may be incomplete: with it, a value that names
+   * nothing is a warning, not an error.
+   */
+  refBuiltins?: string[];
   /** Where an absent value comes from at run time ("Job.Agent"). */
   inherit?: string;
   fallback?: string;
@@ -75,7 +81,7 @@ export type Json = Record<string, unknown>;
 /** The JSON Schema keywords that annotate for idm-toolkit (ajv in strict mode must be told them). */
 export const ANNOTATIONS = ["x-element", "x-kind", "x-side", "x-children", "x-open", "x-identifier", "x-ref", "x-inherit",
   "x-fallback", "x-format", "x-enum-numbers", "x-engine-default", "x-xml-type", "x-namespace", "x-renamed", "x-expected",
-  "x-identifier-ignores-case"];
+  "x-identifier-ignores-case", "x-ref-builtins", "x-indexed"];
 
 export class SchemaCatalog {
   readonly elements = new Map<string, ElementSpec>();
@@ -189,7 +195,7 @@ export class SchemaCatalog {
         visit(target, this.#resolve(target));
       }
       for (const sub of (node.allOf ?? []) as Json[]) visit(base, sub);
-      for (const [name, prop] of Object.entries((node.properties ?? {}) as Record<string, Json>)) {
+      for (const [name, prop] of [...Object.entries((node.properties ?? {}) as Record<string, Json>), ...indexedProperties(node)]) {
         if (!props.has(name)) props.set(name, { base, schema: prop });
       }
     };
@@ -224,6 +230,7 @@ export class SchemaCatalog {
       spec.enumNumbers = merged["x-enum-numbers"] as number[] | undefined;
     }
     if (merged["x-ref"]) spec.ref = String(merged["x-ref"]);
+    if (Array.isArray(merged["x-ref-builtins"])) spec.refBuiltins = merged["x-ref-builtins"] as string[];
     if (merged["x-inherit"]) spec.inherit = String(merged["x-inherit"]);
     if (merged["x-fallback"]) spec.fallback = String(merged["x-fallback"]);
     if (merged["x-format"]) spec.format = String(merged["x-format"]);
@@ -240,6 +247,38 @@ export class SchemaCatalog {
     if (!node) throw new Error(`schema reference ${uri} does not resolve`);
     return node as Json;
   }
+}
+
+/** An attribute group named by index (x-indexed: D0…D3V): its prefix, index range and description. */
+interface IndexedGroup {
+  prefix: string;
+  from: number;
+  to: number;
+  /** `{index}` stands for the index, in decimal. */
+  description: string;
+}
+
+const BASE32HEX = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
+
+/** An index as the product writes it in attribute names: base32hex, 0…9, A…V, then 10…3V, 40… */
+export function base32hex(index: number): string {
+  return index < 32 ? BASE32HEX[index]! : BASE32HEX[Math.floor(index / 32)]! + BASE32HEX[index % 32]!;
+}
+
+/**
+ * The attributes of an x-indexed group, one per index: ajv validates the group with its single
+ * patternProperties entry, the rest of idm-toolkit (coercion, XSD, types) needs the names.
+ */
+function indexedProperties(node: Json): [string, Json][] {
+  const group = node["x-indexed"] as IndexedGroup | undefined;
+  if (group === undefined) return [];
+  const [property] = Object.values((node.patternProperties ?? {}) as Record<string, Json>);
+  if (property === undefined) throw new Error(`x-indexed group ${group.prefix}: its patternProperties entry is missing`);
+  const properties: [string, Json][] = [];
+  for (let i = group.from; i <= group.to; i++) {
+    properties.push([`${group.prefix}${base32hex(i)}`, { ...property, description: group.description.replace("{index}", String(i)) }]);
+  }
+  return properties;
 }
 
 function listJsonFiles(dir: string): string[] {

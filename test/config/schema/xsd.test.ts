@@ -81,7 +81,9 @@ describe("generateXsd", () => {
   it("declares a model element's children inside it, so that two parents may have different <Property>", () => {
     const children = [...catalog.elements.values()].filter((s) => s.kind === "model-child");
     expect(children.map((s) => s.key)).toEqual(expect.arrayContaining(["EntityType/Property", "EntityTypeMapping/Property", "ConnectionTable/Column", "Connection/Transformation"]));
-    expect(xsd.split(`<xs:element name="Property">`).length - 1).toBe(2);
+    const properties = children.filter((s) => s.name === "Property");
+    expect(properties.length).toBeGreaterThanOrEqual(2);
+    expect(xsd.split(`<xs:element name="Property">`).length - 1).toBe(properties.length);
     expect(xsd).not.toContain(`ref="idm:Property"`);
     expect(xsd).toContain(`<xs:attribute name="AddedDays" type="xs:double">`);
   });
