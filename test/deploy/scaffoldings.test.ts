@@ -176,3 +176,39 @@ describe.each(BACKENDS)("overlays of generated items on %s", (_name, backend) =>
     expect(removed.plan.inserts.map((i) => i.identifier)).toEqual([`${JOB}_ComputeRiskScores1`]);
   });
 });
+
+describe.each(BACKENDS)("ConnectorMappings output on %s", (_name, backend) => {
+  let db: TestDatabase;
+  beforeEach(async (context) => {
+    db = await backend.create(context.task.name);
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  it("deploys the generated mappings with their overlay; deploy → export → deploy changes nothing", async () => {
+    const store = await db.open();
+    const folder = writeFolder({
+      "HR.xml": configFile([
+        `  <Agent Identifier="Local" DisplayName_L1="Local agent"/>`,
+        `  <Connector Identifier="HR" DisplayName_L1="HR" Agent="Local"/>`,
+        `  <EntityType Identifier="HR_Person" DisplayName_L1="Person">`,
+        `    <Property Identifier="PersonId" DisplayName_L1="ID" IsKey="true" TargetColumnIndex="4"/>`,
+        `    <Property Identifier="Name" DisplayName_L1="Name" TargetColumnIndex="5"/>`,
+        `  </EntityType>`,
+        `  <ConnectorMappings Connector="HR" EntityType="HR_Person"/>`,
+      ].join("\n")),
+      "Overlays.xml": configFile(`  <EntityTypeMapping Identifier="HR_Person" ConsolidationMode="Merge"><Property Identifier="Name" ConnectionColumn="full_name"/></EntityTypeMapping>`),
+    });
+    const { plan } = await deploy(store, itemsOf(folder), OPTIONS);
+    expect(plan.inserts.filter((i) => i.source.generatedBy === "ConnectorMappings").map((i) => `${i.kind} ${i.identifier}`))
+      .toEqual(["Connection HR", "EntityTypeMapping HR_Person"]);
+    const mapping = (await readStoredItems(store.dataSource.manager)).find((i) => i.kind === "EntityTypeMapping")!;
+    expect((mapping.children as Record<string, Record<string, object>>).Property!.Name).toMatchObject({ ConnectionColumn: "full_name" });
+    const files = exportItems(await readStoredItems(store.dataSource.manager), loadCatalog());
+    expect([...files.keys()]).toEqual(["HR.xml", "Overlays.xml"]);
+    expect(files.get("HR.xml")).not.toContain("<EntityTypeMapping");
+    const again = await deploy(store, itemsOf(writeFolder(Object.fromEntries(files))), OPTIONS);
+    expect(again.plan.summary).toEqual({ insert: 0, update: 0, delete: 0 });
+  });
+});
