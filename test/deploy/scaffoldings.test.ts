@@ -212,3 +212,36 @@ describe.each(BACKENDS)("ConnectorMappings output on %s", (_name, backend) => {
     expect(again.plan.summary).toEqual({ insert: 0, update: 0, delete: 0 });
   });
 });
+
+describe.each(BACKENDS)("access-control output on %s", (_name, backend) => {
+  let db: TestDatabase;
+  beforeEach(async (context) => {
+    db = await backend.create(context.task.name);
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  it("deploys the generated rules and scaffoldings with an overlay; deploy → export → deploy changes nothing", async () => {
+    const store = await db.open();
+    const folder = writeFolder({
+      "Access.xml": configFile([
+        `  <Profile Identifier="Administrator" DisplayName_L1="Administrator"/>`,
+        `  <JobExecutionAccessControlRules Profile="Administrator"/>`,
+      ].join("\n")),
+      "Overlays.xml": configFile(`  <AccessControlRule Identifier="Administrator_Job_RunJobLaunch" ConsolidationMode="Merge"><Entry Permission="/Jobs/Job/Query" CanExecute="true"/></AccessControlRule>`),
+    });
+    const validated = validateFolder(folder);
+    expect(validated.problems.filter((p) => p.code !== "scaffolding-not-expanded")).toEqual([]);
+    const { plan } = await deploy(store, buildItems(validated.configuration), OPTIONS);
+    expect(plan.inserts.filter((i) => i.kind === "AccessControlRule")).toHaveLength(13);
+    const launch = (await readStoredItems(store.dataSource.manager)).find((i) => i.identifier === "Administrator_Job_RunJobLaunch")!;
+    expect((launch.children as { Entry: { Permission: string }[] }).Entry.map((e) => e.Permission)).toEqual(["/Jobs/RunJob/Launch", "/Jobs/Job/Query"]);
+    const files = exportItems(await readStoredItems(store.dataSource.manager), loadCatalog());
+    expect(files.get("Access.xml")).not.toContain("<AccessControlRule");
+    expect(files.get("Access.xml")).not.toContain("<JobViewAccessControlRules");
+    const again = validateFolder(writeFolder(Object.fromEntries(files)));
+    const second = await deploy(store, buildItems(again.configuration), OPTIONS);
+    expect(second.plan.summary).toEqual({ insert: 0, update: 0, delete: 0 });
+  });
+});

@@ -12,6 +12,7 @@ export const SAMPLE_MODEL = configFile([
   `    <Property Identifier="EmployeeId" DisplayName_L1="Employee ID" IsKey="true" TargetColumnIndex="4"/>`,
   `    <Property Identifier="Name" DisplayName_L1="Name" TargetColumnIndex="5"/>`,
   `  </EntityType>`,
+  `  <EntityType Identifier="HR_Org" DisplayName_L1="Organization"><Property Identifier="Code" DisplayName_L1="Code" IsKey="true" TargetColumnIndex="4"/></EntityType>`,
   `  <Profile Identifier="Administrator" DisplayName_L1="Administrator"/>`,
   `  <Universe Identifier="U1_Users" DisplayName_L1="Users"/>`,
   `  <Workflow Identifier="HR_Person_Update" DisplayName_L1="Update" VariablesType="HR_Person"/>`,
@@ -20,10 +21,15 @@ export const SAMPLE_MODEL = configFile([
 
 const VALUES: Record<string, string> = { Profile: "Administrator", EntityType: "HR_Person", Connector: "HR", Universe: "U1_Users", Workflow: "HR_Person_Update", DisplayTable: "HR_Person" };
 
-/** The scaffolding with its required attributes (references to SAMPLE_MODEL) and one of each argument child. */
+/**
+ * The scaffolding with its required attributes (references to SAMPLE_MODEL) and one of each argument
+ * child. UpdateResourcesAccessControlRules names the other entity type: on the same one, its rule
+ * would have the identifier of CreateUpdateDeleteAccessControlRules' (as the product names them).
+ */
 export function sampleOf(spec: ElementSpec): string {
+  const value = (ref: string): string => (ref === "EntityType" && spec.name === "UpdateResourcesAccessControlRules" ? "HR_Org" : VALUES[ref]!);
   const attributes = (s: ElementSpec): string => [...s.attributes.values()].filter((a) => a.required)
-    .map((a) => ` ${a.name}="${a.ref ? VALUES[a.ref] : a.name === "Property" ? "Name" : "x"}"`).join("");
+    .map((a) => ` ${a.name}="${a.ref ? value(a.ref) : a.name === "Property" ? "Name" : "x"}"`).join("");
   const children = spec.children.map((name) => `<${name}${attributes(loadCatalog().child(spec, name)!)}/>`).join("");
   return `  <${spec.name}${attributes(spec)}${children ? `>${children}</${spec.name}>` : "/>"}`;
 }

@@ -12,7 +12,7 @@
  * nothing matched are then `overlay-without-base`; scaffoldings idm-toolkit only stores are said once
  * per kind (stored-only.ts).
  */
-import type { ConfigElement, Configuration, JobDefinition } from "../configuration.js";
+import { modelIdentifier, type ConfigElement, type Configuration, type JobDefinition } from "../configuration.js";
 import { reportUnmatchedOverlays } from "../overlays.js";
 import type { TaskType } from "../generated/schema-types.js";
 import type { Problem } from "../problems.js";
@@ -40,7 +40,7 @@ export function expandScaffoldings(configuration: Configuration, catalog: Schema
   while (queue.length > 0) {
     for (const s of queue) done.add(s);
     const generated = stage(configuration, catalog, problems, queue, rootOf, (s) =>
-      s.spec.name === "ConnectorMappings" ? mappings!.plan(s) : planAccessControl(s, configuration));
+      s.spec.name === "ConnectorMappings" ? mappings!.plan(s) : planAccessControl(s));
     queue = generated.filter((e) => MODEL_SCAFFOLDINGS.has(e.spec.name) && !done.has(e));
   }
   const jobScaffoldings = scaffoldings(JOB_SCAFFOLDINGS);
@@ -59,11 +59,16 @@ function stage(
   rootOf: Map<ConfigElement, ConfigElement>, plan: (scaffolding: ConfigElement) => ElementPlan[],
 ): ConfigElement[] {
   const output: GeneratedOutput[] = [];
+  const keyed = keyedElements(configuration);
   for (const scaffolding of scaffoldings) {
     const root = rootOf.get(scaffolding) ?? scaffolding;
     const elements = new GeneratedElements(catalog, scaffolding);
     for (const planned of plan(scaffolding)) {
       const element = elements.element(planned);
+      // A scaffolding generated again (two templates, or one written by hand too) is the same item: kept once.
+      const key = element.spec.identifierAttribute === undefined ? `${element.spec.name}\u0000${modelIdentifier(element)}` : undefined;
+      if (key !== undefined && keyed.has(key)) continue;
+      if (key !== undefined) keyed.add(key);
       rootOf.set(element, root);
       output.push({ element, root });
     }
@@ -71,6 +76,11 @@ function stage(
   const kept = overlayGenerated(configuration, output, catalog, problems);
   for (const element of kept) add(configuration, element);
   return kept;
+}
+
+/** The model elements known by their attributes (rules, scaffoldings), by kind and identifier. */
+function keyedElements(configuration: Configuration): Set<string> {
+  return new Set(configuration.models.filter((m) => m.spec.identifierAttribute === undefined).map((m) => `${m.spec.name}\u0000${modelIdentifier(m)}`));
 }
 
 /** A generated element into the configuration's jobs, tasks or model elements, as the reader files parsed ones. */
