@@ -162,14 +162,19 @@ const OUTPUTS: Record<string, Output> = {
 /** The scaffoldings this table expands. */
 export const ACCESS_CONTROL_SCAFFOLDINGS: readonly string[] = Object.keys(OUTPUTS);
 
-export function planAccessControl(scaffolding: ConfigElement): ElementPlan[] {
+/**
+ * `known(kind, identifier)`: whether the configuration has it. A Profile or EntityType it does not
+ * have is the reference check's error at the scaffolding; nothing is generated from it (its rules
+ * would say it again, once each).
+ */
+export function planAccessControl(scaffolding: ConfigElement, known: (kind: string, identifier: string) => boolean): ElementPlan[] {
   const output = OUTPUTS[scaffolding.spec.name];
   if (output === undefined) return [];
   const values: Record<string, string> = {};
   for (const name of output.needs) {
     const value = scaffolding.attributes[name];
     // Optional on the templates: without it, there is nothing the reference says they generate.
-    if (typeof value !== "string") return [];
+    if (typeof value !== "string" || !known(name, value)) return [];
     values[name] = value;
   }
   const fill = (text: string): string => text.replaceAll("{P}", values.Profile ?? "").replaceAll("{E}", values.EntityType ?? "");

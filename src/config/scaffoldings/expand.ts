@@ -19,6 +19,7 @@ import type { Problem } from "../problems.js";
 import type { SchemaCatalog } from "../schema/catalog.js";
 import { ACCESS_CONTROL_SCAFFOLDINGS, planAccessControl } from "./access-control.js";
 import { ConnectorMappingsPlanner } from "./connector-mappings.js";
+import { declaredOutputs } from "./declared-outputs.js";
 import { GeneratedElements, type ElementPlan } from "./generated-elements.js";
 import { JOB_SCAFFOLDINGS, planJobScaffolding } from "./job-scaffoldings.js";
 import { overlayGenerated, type GeneratedOutput } from "./overlay-generated.js";
@@ -39,8 +40,9 @@ export function expandScaffoldings(configuration: Configuration, catalog: Schema
   const mappings = queue.some((s) => s.spec.name === "ConnectorMappings") ? new ConnectorMappingsPlanner(configuration) : undefined;
   while (queue.length > 0) {
     for (const s of queue) done.add(s);
+    const known = knownIdentifiers(configuration);
     const generated = stage(configuration, catalog, problems, queue, rootOf, (s) =>
-      s.spec.name === "ConnectorMappings" ? mappings!.plan(s) : planAccessControl(s));
+      s.spec.name === "ConnectorMappings" ? mappings!.plan(s) : planAccessControl(s, (kind, id) => known.has(`${kind}\u0000${id}`)));
     queue = generated.filter((e) => MODEL_SCAFFOLDINGS.has(e.spec.name) && !done.has(e));
   }
   const jobScaffoldings = scaffoldings(JOB_SCAFFOLDINGS);
@@ -76,6 +78,19 @@ function stage(
   const kept = overlayGenerated(configuration, output, catalog, problems);
   for (const element of kept) add(configuration, element);
   return kept;
+}
+
+/** `Kind\0identifier` of what references may name: model elements, elements not modelled yet, what stored scaffoldings declare. */
+function knownIdentifiers(configuration: Configuration): Set<string> {
+  const known = new Set<string>();
+  for (const model of configuration.models) {
+    const attribute = model.spec.identifierAttribute;
+    const id = attribute === undefined ? undefined : model.attributes[attribute];
+    if (id !== undefined) known.add(`${model.spec.name}\u0000${String(id)}`);
+    for (const made of declaredOutputs(model)) known.add(`${made.kind}\u0000${made.identifier}`);
+  }
+  for (const u of configuration.unsupported) if (u.identifier !== undefined) known.add(`${u.name}\u0000${u.identifier}`);
+  return known;
 }
 
 /** The model elements known by their attributes (rules, scaffoldings), by kind and identifier. */

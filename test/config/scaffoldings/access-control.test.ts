@@ -105,6 +105,14 @@ describe("access-control scaffoldings", () => {
     expect(items.filter((i) => i.kind === "JobAdministrationAccessControlRules").map((i) => i.source)).toEqual([{ file: "Access.xml", line: 4, column: 3 }]);
   });
 
+  it("an unknown profile is one error, at the scaffolding: nothing is generated from it", () => {
+    const result = validate(`  <TaskAdministrationAccessControlRules Profile="Administrateur"/>`);
+    expect(result.problems.map((p) => [p.code, p.message, p.hint])).toEqual([
+      ["unresolved-reference", `TaskAdministrationAccessControlRules Profile="Administrateur": no Profile has this identifier`, "did you mean Administrator?"],
+    ]);
+    expect(rules(buildItems(result.configuration))).toEqual([]);
+  });
+
   it("a template without the attributes its output names generates nothing", () => {
     const items = itemsOf(`  <ViewTemplate EntityType="HR_Person"/>`);
     expect(items.filter((i) => i.source.generatedBy !== undefined)).toEqual([]);
