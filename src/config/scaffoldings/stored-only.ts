@@ -22,7 +22,7 @@ export function reportStoredOnly(configuration: Configuration, expanded: Readonl
       code: "scaffolding-not-expanded", severity: "warning", ...position(elements[0]!.xml),
       message: `${name} is stored (${count} element${count === 1 ? "" : "s"} of this kind); what it generates (access rules, displays, menus, workflows…) ` +
         "is not produced by idm-toolkit",
-      hint: "write the elements it would generate by hand where idm-toolkit needs them, or leave it: the product generates them when it deploys",
+      hint: "it is deployed and exported as written; where an idm-toolkit job needs what it generates, write those elements by hand",
     });
   }
 }
