@@ -246,9 +246,13 @@ class ModelChecker {
       const value = `${member[0]}:${member[1]}`;
       const otherConnector = text(typeMapping.attributes.Connector);
       if (connector !== undefined && otherConnector !== connector) {
-        this.#report("unresolved-reference", attr,
-          `EntityAssociationMapping ${name}="${value}": EntityTypeMapping ${member[0]} ${otherConnector === undefined ? "has no Connector" : `belongs to Connector "${otherConnector}"`}, not "${connector}"`,
-          "both sides of an association mapping are mapped by its connector", typeMapping.xml);
+        // The product deploys an association end mapped by another connector (one its ConnectorMappings generates).
+        this.problems.push({
+          code: "unresolved-reference", severity: "warning", ...position(attr),
+          message: `EntityAssociationMapping ${name}="${value}": EntityTypeMapping ${member[0]} ${otherConnector === undefined ? "has no Connector" : `belongs to Connector "${otherConnector}"`}, not "${connector}"`,
+          hint: "accepted, as the product accepts it; usually both sides of an association mapping are mapped by its connector",
+          related: [position(typeMapping.xml)],
+        });
       }
       if (property.attributes.IsPrimaryKey !== true && property.attributes.IsUniqueKey !== true) {
         this.#report("invalid-value", attr,
@@ -273,6 +277,8 @@ class ModelChecker {
    * for such a connection.
    */
   #connectionTable(mapping: ConfigElement): void {
+    // ConnectorMappings reads files named after the entity type (and <type>_<navigation>), whatever its connections.
+    if (mapping.generatedBy === "ConnectorMappings") return;
     const table = text(mapping.attributes.ConnectionTable);
     const connector = text(mapping.attributes.Connector);
     if (table === undefined || connector === undefined || !this.#get("Connector", connector)) return;

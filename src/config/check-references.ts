@@ -12,6 +12,7 @@ import { checkRoleModel } from "./check-role-model.js";
 import { checkUniverses } from "./check-universes.js";
 import { memberIdentifiers, modelIdentifier, type ConfigElement, type Configuration, type JobDefinition, type JobStep, type TaskDefinition } from "./configuration.js";
 import { closestName } from "./did-you-mean.js";
+import { declaredOutputs } from "./scaffoldings/declared-outputs.js";
 import type { JobAttributes } from "./generated/schema-types.js";
 import { formatPosition, type Problem } from "./problems.js";
 import { checkTaskCombinations } from "./task-combinations.js";
@@ -25,14 +26,6 @@ interface Definition {
   /** The model element, for references to its children (`EntityType:Property`). */
   element?: ConfigElement;
 }
-
-/**
- * Items that scaffoldings idm-toolkit does not expand yet are documented to generate: references to
- * them resolve (CreateAdministratorProfile makes the Administrator profile).
- */
-const UNEXPANDED_SCAFFOLDING_ITEMS: Record<string, { kind: string; identifier: string }[]> = {
-  CreateAdministratorProfile: [{ kind: "Profile", identifier: "Administrator" }],
-};
 
 export function checkReferences(configuration: Configuration, problems: Problem[]): void {
   new ReferenceChecker(configuration, problems).check();
@@ -56,7 +49,11 @@ class ReferenceChecker {
     for (const task of tasks) {
       if (this.#define("#task", { identifier: task.identifier, type: task.type, xml: task.element.xml })) this.tasks.set(task.identifier, task);
     }
-    for (const u of unsupported) if (u.isTask && u.identifier) this.#define("#task", { identifier: u.identifier, type: u.name, xml: u.xml });
+    for (const u of unsupported) {
+      if (u.isTask && u.identifier) this.#define("#task", { identifier: u.identifier, type: u.name, xml: u.xml });
+      // A kind not modelled yet still names things: references to it resolve against its elements.
+      else if (u.identifier) this.#defineUnchecked(u.name, { identifier: u.identifier, type: u.name, xml: u.xml });
+    }
     for (const job of jobs) this.#define("Job", { identifier: job.identifier, type: "Job", xml: job.element.xml });
     for (const model of models) {
       const id = modelIdentifier(model);
@@ -69,9 +66,10 @@ class ReferenceChecker {
       if (this.#define(model.spec.name, definition) && model.spec.identifierIgnoresCase) this.#defineCaseless(definition);
       this.#childIdentifiers(model);
     }
-    // After the modelled items, which they never make duplicates of.
-    for (const u of unsupported) {
-      for (const made of UNEXPANDED_SCAFFOLDING_ITEMS[u.name] ?? []) this.#defineUnchecked(made.kind, { identifier: made.identifier, type: u.name, xml: u.xml });
+    // What the scaffoldings idm-toolkit only stores generate (the Administrator profile...): after the
+    // configuration's own elements, which a hand-written one of the same name stays.
+    for (const model of models) {
+      for (const made of declaredOutputs(model)) this.#defineUnchecked(made.kind, { identifier: made.identifier, type: model.spec.name, xml: model.xml });
     }
     for (const element of [...jobs.map((j) => j.element), ...tasks.map((t) => t.element), ...models]) this.#references(element);
     for (const task of tasks) checkTaskCombinations(task, task.element, task.element.attributes, this.problems);
@@ -224,6 +222,8 @@ class ReferenceChecker {
       report(`no ${kind} has the identifier ${owner}`, closest === undefined ? undefined : `did you mean ${closest}${closestHas ? `:${member}` : ""}?`);
       return;
     }
+    // Known without its element (a kind not modelled yet, a stored scaffolding's output): its members are unknown too.
+    if (target.element === undefined) return;
     const members = memberIdentifiers(target.element, childName);
     if (members.includes(member)) return;
     const closest = closestName(member, members);

@@ -75,6 +75,11 @@ export interface Configuration {
   modules?: ModuleUse[];
   /** Per merged element, the files that contributed to it (overlays.ts); absent for a plain one. */
   contributions?: Map<ConfigElement, Contribution[]>;
+  /**
+   * Merge, Update and Delete fragments that no module or configuration item matched: the scaffoldings'
+   * expansion applies them over what it generates, and reports those still unmatched.
+   */
+  pendingOverlays?: ConfigElement[];
 }
 
 export interface ModuleUse {

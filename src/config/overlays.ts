@@ -16,14 +16,16 @@
  *   children without one appended). Update: the overlay's attributes, the base's children.
  *   Delete: the base item goes. Merge, Update and Delete apply after every Replace, in document
  *   order, so they also change items that another configuration file defines.
- * - Merge or Update with no base item: warning `overlay-without-base`, the fragment is left out;
- *   Delete of nothing: the same warning.
+ * - Merge, Update or Delete with no base item: `unmatched`, left out. The configuration's fragments
+ *   wait for the scaffoldings' output (scaffoldings/expand.ts applies them over it); what is still
+ *   unmatched after is `overlay-without-base` (reportUnmatchedOverlays).
  * - `contributions`: per resulting element, the sources that made it (base first), for plan and show.
  */
-import { position } from "./check-attributes.js";
+import { applyDefaults, position } from "./check-attributes.js";
 import type { ConfigElement } from "./configuration.js";
 import type { Problem } from "./problems.js";
 import type { ConsolidationMode } from "./vendor-attributes.js";
+import type { XmlElement } from "./xml-tree.js";
 
 export interface Contribution {
   file: string;
@@ -31,11 +33,28 @@ export interface Contribution {
   column: number;
   /** "Base" for the element that defined the item, else the overlay's mode. */
   mode: ConsolidationMode | "Base";
+  /** On a base that a scaffolding generated: the scaffolding's element name (the position is the scaffolding's). */
+  generatedBy?: string;
+  /**
+   * On a scaffolding's own item, an overlay of what it generates: the item it changed ("SynchronizeTask X")
+   * and the fragment as written, which export writes back (the scaffolding's output is not exported).
+   */
+  over?: string;
+  fragment?: XmlFragment;
+}
+
+/** An element as written, without positions: what export needs to write an overlay fragment back. */
+export interface XmlFragment {
+  name: string;
+  attributes: [string, string][];
+  children: XmlFragment[];
 }
 
 export interface OverlayResult {
   elements: ConfigElement[];
   contributions: Map<ConfigElement, Contribution[]>;
+  /** Merge, Update and Delete fragments that found no item to change, in document order. */
+  unmatched: ConfigElement[];
 }
 
 /** The key under which an element is overlaid: undefined when it has no identifier. */
@@ -49,7 +68,7 @@ export function overlayKey(element: ConfigElement): string | undefined {
   return `${space}\u0000${String(id)}`;
 }
 
-export function applyOverlays(base: readonly ConfigElement[], overlays: readonly ConfigElement[], problems: Problem[]): OverlayResult {
+export function applyOverlays(base: readonly ConfigElement[], overlays: readonly ConfigElement[]): OverlayResult {
   const contributions = new Map<ConfigElement, Contribution[]>();
   const slots: (ConfigElement | undefined)[] = [];
   const byKey = new Map<string, number>();
@@ -63,6 +82,7 @@ export function applyOverlays(base: readonly ConfigElement[], overlays: readonly
   const baseCount = slots.length;
   const replaced = new Set<number>();
   const fragments: ConfigElement[] = [];
+  const unmatched: ConfigElement[] = [];
   for (const overlay of overlays) {
     const mode = overlay.consolidationMode;
     if (mode !== undefined && mode !== "Replace") {
@@ -86,11 +106,7 @@ export function applyOverlays(base: readonly ConfigElement[], overlays: readonly
     const mode = fragment.consolidationMode!;
     if (target === undefined && key !== undefined && fragment.spec.kind === "task" && overlayInlineTask(slots, key, fragment, contributions)) continue;
     if (target === undefined) {
-      problems.push({
-        code: "overlay-without-base", severity: "warning", ...position(fragment.xml),
-        message: `${fragment.xml.name}${describe(fragment)} ConsolidationMode="${mode}": no module, generated or configuration item has this identifier; ` +
-          (mode === "Delete" ? "nothing to delete" : "nothing to change, the fragment is left out (not deployed)"),
-      });
+      unmatched.push(fragment);
       continue;
     }
     const before = contributions.get(target)!;
@@ -104,7 +120,24 @@ export function applyOverlays(base: readonly ConfigElement[], overlays: readonly
     contributions.set(merged, [...before, contribution(fragment, mode)]);
     slots[at!] = merged;
   }
-  return { elements: slots.filter((e): e is ConfigElement => e !== undefined), contributions };
+  return { elements: slots.filter((e): e is ConfigElement => e !== undefined), contributions, unmatched };
+}
+
+/** The fragments that changed nothing, once every module, configuration and generated item is known. */
+export function reportUnmatchedOverlays(unmatched: readonly ConfigElement[], problems: Problem[]): void {
+  for (const fragment of unmatched) {
+    const mode = fragment.consolidationMode!;
+    problems.push({
+      code: "overlay-without-base", severity: "warning", ...position(fragment.xml),
+      message: `${fragment.xml.name}${describe(fragment)} ConsolidationMode="${mode}": no module, generated or configuration item has this identifier; ` +
+        (mode === "Delete" ? "nothing to delete" : "nothing to change, the fragment is left out (not deployed)"),
+    });
+  }
+}
+
+/** The element as written (its XML, not its typed attributes), for export to write back. */
+export function xmlFragment(xml: XmlElement): XmlFragment {
+  return { name: xml.name, attributes: xml.attributes.map((a) => [a.name, a.value]), children: xml.children.map(xmlFragment) };
 }
 
 /**
@@ -168,12 +201,18 @@ function childKey(child: ConfigElement): string | undefined {
   return id === undefined ? undefined : `${child.spec.name}\u0000${String(id)}`;
 }
 
-function contribution(element: ConfigElement, mode: Contribution["mode"]): Contribution {
+export function contribution(element: ConfigElement, mode: Contribution["mode"]): Contribution {
   const { file, line, column } = element.xml.span;
-  return { file, line, column, mode };
+  return { file, line, column, mode, ...(element.generatedBy !== undefined ? { generatedBy: element.generatedBy } : {}) };
 }
 
-function describe(element: ConfigElement): string {
+export function describe(element: ConfigElement): string {
   const key = overlayKey(element);
   return key === undefined ? "" : ` "${key.split("\u0000")[1]}"`;
+}
+
+/** Defaults of a merged element, filled only where neither the base nor a fragment wrote a value. */
+export function fillDefaults(element: ConfigElement): void {
+  if (element.spec.kind !== "override") applyDefaults(element.spec, element.attributes);
+  for (const child of element.children) fillDefaults(child);
 }

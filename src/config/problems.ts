@@ -33,6 +33,7 @@ export const PROBLEM_CODES = [
   "orphan-task",
   "scaffolding-conflict",
   "unsupported-argument",
+  "scaffolding-not-expanded",
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

@@ -11,7 +11,7 @@ import type { TaskType } from "./generated/schema-types.js";
 import type { Problem } from "./problems.js";
 import { dropRepeatedChildren } from "./repeated-children.js";
 import type { ElementSpec, SchemaCatalog } from "./schema/catalog.js";
-import { applyOverlays } from "./overlays.js";
+import { applyOverlays, fillDefaults } from "./overlays.js";
 import { CONSOLIDATION_MODE, readConsolidationMode, TEMPLATE_TRANSFORMATION, type ConsolidationMode } from "./vendor-attributes.js";
 import { isTopLevel, type Vocabulary } from "./vocabulary.js";
 import { attributeValue, type XmlElement } from "./xml-tree.js";
@@ -82,7 +82,9 @@ class ConfigurationReader {
 
   finish(files: string[]): Configuration {
     this.configuration.files = files;
-    const { elements, contributions } = applyOverlays(this.#base, this.#overlays, this.problems);
+    const { elements, contributions, unmatched } = applyOverlays(this.#base, this.#overlays);
+    // A fragment may change what a scaffolding generates: it waits for the expansion (scaffoldings/expand.ts).
+    if (unmatched.length > 0) this.configuration.pendingOverlays = unmatched;
     const ordinals = new Map<string, Map<string, number>>();
     for (const [element, made] of contributions) {
       if (made.length < 2) continue;
@@ -269,10 +271,4 @@ class ConfigurationReader {
 /** The folder of a module element's XML: BootstrapModule → Bootstrap. */
 export function moduleFolderName(element: string): string {
   return element.replace(/Module$/, "");
-}
-
-/** Defaults of a merged element, filled only where neither the base nor a fragment wrote a value. */
-function fillDefaults(element: ConfigElement): void {
-  if (element.spec.kind !== "override") applyDefaults(element.spec, element.attributes);
-  for (const child of element.children) fillDefaults(child);
 }

@@ -8,8 +8,16 @@ import type { AttributeValue } from "../config/coerce-attribute.js";
 import type { SourcePosition } from "../config/problems.js";
 import type { ElementSpec, SchemaCatalog } from "../config/schema/catalog.js";
 import { isJobChildren, isTaskChildren, modelChildParts, type Item, type JobStepItem, type ModelChild, type ModelChildren } from "../config/items.js";
+import type { Contribution } from "../config/overlays.js";
 
-export type ExportableItem = Pick<Item, "kind" | "identifier" | "attributes" | "children"> & { source: SourcePosition | null };
+export type ExportableItem = Pick<Item, "kind" | "identifier" | "attributes" | "children"> & {
+  source: SourcePosition | null;
+  /**
+   * The contributions (as built, or as idm_items stores them, JSON): a scaffolding item's carry the
+   * overlays of its output as written (`fragment`), which are written back.
+   */
+  contributions?: Contribution[] | string | null;
+};
 
 interface XmlNode {
   name: string;
@@ -25,25 +33,43 @@ interface Context {
   inlinedIn: Map<ExportableItem, ExportableItem>;
 }
 
+/** One element of an exported file: an item, or an overlay fragment written back as it was written. */
+interface Entry {
+  source: Pick<SourcePosition, "line" | "column"> | null;
+  node: () => XmlNode;
+}
+
 export function exportItems(all: ExportableItem[], catalog: SchemaCatalog, defaultFile = "idm-export.xml"): Map<string, string> {
-  // A scaffolding's output is not written: the scaffolding item is, and deploying it generates them again.
-  const items = all.filter((i) => i.source?.generatedBy === undefined);
+  // A scaffolding's output is not written: the scaffolding item is, and deploying it generates them
+  // again. A task inside a generated job is written by what put it there: the scaffolding, or an overlay.
+  const inGeneratedJobs = new Set(all.flatMap((i) => (i.source?.generatedBy !== undefined && isJobChildren(i.children)
+    ? i.children.steps.filter((s) => s.kind === "inline").map((s) => s.task) : [])));
+  const items = all.filter((i) => i.source?.generatedBy === undefined &&
+    !(itemSpec(i.kind, catalog).kind === "task" && inGeneratedJobs.has(i.identifier)));
   const tasks = new Map(items.filter((i) => itemSpec(i.kind, catalog).kind === "task").map((i) => [i.identifier, i]));
   const context: Context = { catalog, tasks, inlinedIn: inlinedTasks(items, tasks) };
-  const byFile = new Map<string, ExportableItem[]>();
-  for (const item of items) {
-    if (context.inlinedIn.has(item)) continue;
-    const file = item.source?.file ?? defaultFile;
+  const byFile = new Map<string, Entry[]>();
+  const add = (file: string, entry: Entry): void => {
     const inFile = byFile.get(file) ?? [];
-    inFile.push(item);
+    inFile.push(entry);
     byFile.set(file, inFile);
+  };
+  for (const item of items) {
+    if (!context.inlinedIn.has(item)) add(item.source?.file ?? defaultFile, { source: item.source, node: () => itemNode(item, context) });
+    for (const c of overlayFragments(item)) add(c.file, { source: c, node: () => c.fragment! });
   }
   const files = new Map<string, string>();
   for (const file of [...byFile.keys()].sort()) {
-    const nodes = byFile.get(file)!.sort(bySource).map((item) => itemNode(item, context));
+    const nodes = byFile.get(file)!.sort(bySource).map((entry) => entry.node());
     files.set(file, fileText(nodes, catalog.namespace));
   }
   return files;
+}
+
+/** The overlays of a scaffolding's output recorded on its item (overlay-generated.ts). */
+export function overlayFragments(item: Pick<ExportableItem, "contributions">): Contribution[] {
+  const all = typeof item.contributions === "string" ? JSON.parse(item.contributions) as Contribution[] : item.contributions ?? [];
+  return all.filter((c) => c.fragment !== undefined);
 }
 
 function itemSpec(kind: string, catalog: SchemaCatalog): ElementSpec {
@@ -67,7 +93,7 @@ function inlinedTasks(items: ExportableItem[], tasks: Map<string, ExportableItem
 }
 
 // Items without a source come last, in their given order (sort is stable).
-function bySource(a: ExportableItem, b: ExportableItem): number {
+function bySource(a: Entry, b: Entry): number {
   if (!a.source || !b.source) return (a.source ? 0 : 1) - (b.source ? 0 : 1);
   return a.source.line - b.source.line || a.source.column - b.source.column;
 }

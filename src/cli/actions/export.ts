@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, posix, win32 } from "node:path";
 import { loadCatalog } from "../../config/schema/catalog.js";
 import { readStoredItems } from "../../deploy/read-stored.js";
-import { exportItems } from "../../deploy/export-items.js";
+import { exportItems, overlayFragments } from "../../deploy/export-items.js";
 import type { Store } from "../../store/store.js";
 import { CliError } from "../cli-error.js";
 import { plural } from "../format-problems.js";
@@ -21,8 +21,8 @@ export async function exportConfiguration(
   const stored = await withStore((store) => readStoredItems(store.dataSource.manager));
   // A stored source path is data: one that would write outside <dir> is not followed.
   const unsafe = new Set(stored.filter((item) => item.source && !isInsidePath(item.source.file)));
-  const items = stored.map(({ kind, identifier, attributes, children, source }, i) =>
-    ({ kind, identifier, attributes, children, source: unsafe.has(stored[i]!) ? null : source }));
+  const items = stored.map(({ kind, identifier, attributes, children, source, contributions }, i) =>
+    ({ kind, identifier, attributes, children, source: unsafe.has(stored[i]!) ? null : source, ...overlaysOf(contributions, flags.defaultFile) }));
   const files = exportItems(items, loadCatalog(), flags.defaultFile);
   // What a scaffolding generated is not written (its scaffolding is): the count says what the files hold.
   const written = items.filter((i) => i.source?.generatedBy === undefined).length;
@@ -37,6 +37,16 @@ export async function exportConfiguration(
   process.stdout.write(flags.json
     ? `${JSON.stringify({ items: written, files: [...files.keys()] }, null, 2)}\n`
     : `exported ${plural(written, "item")} into ${plural(files.size, "file")}\n`);
+}
+
+/**
+ * The overlays of a scaffolding's output recorded on its item, which export writes back (the output
+ * itself is not written); one recorded in a file outside the folder goes to the default file.
+ */
+function overlaysOf(contributions: string | null | undefined, defaultFile: string): { contributions?: string } {
+  const fragments = overlayFragments({ contributions });
+  if (fragments.length === 0) return {};
+  return { contributions: JSON.stringify(fragments.map((c) => (isInsidePath(c.file) ? c : { ...c, file: defaultFile }))) };
 }
 
 /** A relative *.xml path that stays inside the export folder (validate reads only *.xml files). */

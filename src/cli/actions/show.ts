@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { showItem, type DeploymentSummary } from "../../deploy/history.js";
 import type { Contribution } from "../../config/overlays.js";
 import { CliError } from "../cli-error.js";
+import { contributionRole } from "../format-plan.js";
 import { withStore } from "../context.js";
 
 export async function show(program: Command, kind: string, identifier: string, options: { json?: boolean }): Promise<void> {
@@ -21,7 +22,7 @@ export async function show(program: Command, kind: string, identifier: string, o
     [
       `${item.kind} ${item.identifier}`,
       `  source      ${source}`,
-      ...(contributions ? [`  made from   ${contributions.map((c) => `${c.file}:${c.line}:${c.column} (${c.mode})`).join(", ")}`] : []),
+      ...(contributions ? [`  made from   ${contributions.map((c) => `${c.file}:${c.line}:${c.column} (${contributionRole(c)})`).join(", ")}`] : []),
       `  created by  ${describe(createdBy)}`,
       `  changed by  ${describe(changedBy)}`,
       `  hash        ${item.hash}`,

@@ -1913,6 +1913,14 @@ export interface AccessControlRuleFilterAttributes {
   Value?: string;
 }
 
+/** Gives a profile the rights to administrate access certification campaigns (the campaign pages and their dashboard shortcut). */
+export interface AccessReviewAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Recomputes the actors (users entitled to act) of every open workflow activity instance so that task inboxes follow current profiles and permissions. Costly: keep it out of frequent jobs. */
 export interface ActivityInstanceActorTaskAttributes {
   /** Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent. */
@@ -2020,6 +2028,24 @@ export interface AssignedProfileAttributes {
   User: string;
 }
 
+/** Gives a profile access to the assigned roles page for an entity type. */
+export interface AssignedRolesAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to create, update, delete and query assigned profiles. */
+export interface AssignProfileAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Decides automatically on assignments left in WorkflowState longer than HoursToWait, matched by Type's target and by their context (D<n>, L<n>). The most specific rule wins (role or resource type, then category, then policy); among equals, Decline. No identifier: the rule is known by its attributes. */
 export interface AutomationRuleAttributes {
   /** Category targeted (with EntityType). */
@@ -2087,6 +2113,14 @@ export interface AzureADResourceTypeMappingPropertyAttributes {
   Property: string;
 }
 
+/** Gives a profile the rights behind the information shown in the rights basket. */
+export interface BasketRulesControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** A path of properties as the product stores it (UM_Bindings); the product derives bindings from the binding strings of other elements, and the reference documents neither its attributes nor those of its Property child. Accepted as written: its attributes are kept when idm-toolkit knows them (Path), others are warned about and ignored, and its children are not read. */
 export interface BindingAttributes {
   /** The path of properties, e.g. Directory_User:MainRecord.Organization (inferred from the product's storage). */
@@ -2122,6 +2156,46 @@ export interface BuildRoleModelTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface BuildRoleModelTaskOverrideAttributes extends DisplayNames {}
+
+/** Gives a profile the right to review several manual provisioning items at once, for an entity type. */
+export interface BulkPerformManualProvisioningAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the right to reconcile several resources at once, for an entity type. */
+export interface BulkResourceReconciliationAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the right to review several errored provisioning orders at once, for an entity type. */
+export interface BulkReviewProvisioningAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the right to reconcile several roles at once, for an entity type. */
+export interface BulkRoleReconciliationAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
 
 /** A group of roles and resource types (a tree through Parent), shown together in baskets and screens. */
 export interface CategoryAttributes {
@@ -2563,6 +2637,48 @@ export interface ConnectorAttributes {
 }
 export interface ConnectorAttributes extends DisplayNames {}
 
+/** Generates the synchronization mapping of an entity type in a connector: a connection, the entity type mapping of its scalar properties and the association mappings of its navigations. */
+export interface ConnectorMappingsAttributes {
+  /** The connector that synchronizes the entity type. */
+  Connector: string;
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** The connector's CSV files hold changes (incremental mode). Default: `false`. */
+  IsIncremental: boolean;
+  /** Package of the generated connection (default Usercube.CSV@0000001). */
+  Package?: "Usercube.AD@0000001" | "Usercube.Azure@0000001" | "Usercube.AzureAD@0000001" | "Usercube.CSV@0000001" | "Usercube.CSV.Complete@0000001" | "Usercube.Custom@0000001" | "Usercube.EasyVista@0000001" | "Usercube.EasyVistaTicket@0000001" | "Usercube.Excel@0000001" | "Usercube.FulfillDatabase@0000001" | "Usercube.FulfillToFile@0000001" | "Usercube.FulfillWorkflow@0000001" | "Usercube.GoogleWorkspace@0000001" | "Usercube.HomeFolder@0000001" | "Usercube.LDAP@0000001" | "Usercube.LDAP.Apache@0000001" | "Usercube.LDAP.Oracle@0000001" | "Usercube.LDAP.RedHat@0000001" | "Usercube.LDIF@0000001" | "Usercube.Manual@0000001" | "Usercube.MicrosoftExchange@0000001" | "Usercube.OData@0000001" | "Usercube.OpenLDAP@0000001" | "Usercube.Powershell@0000001" | "Usercube.PowershellSync@0000001" | "Usercube.RACF@0000001" | "Usercube.RobotFramework@0000001" | "Usercube.SAP@0000001" | "Usercube.SAP.ERP60@0000001" | "Usercube.SCIM@0000001" | "Usercube.SCIM.CyberArk@0000001" | "Usercube.SCIM.Salesforce@0000001" | "Usercube.SCIM.Slack@0000001" | "Usercube.ServiceNow@0000001" | "Usercube.SharedFolder@0000001" | "Usercube.SharePoint@0000001" | "Usercube.SnowTicket@0000001" | "Usercube.SQL@0000001" | "Usercube.SQL.MySQL@0000001" | "Usercube.SQL.ODBC@0000001" | "Usercube.SQL.Oracle@0000001" | "Usercube.SQL.PostgreSQL@0000001" | "Usercube.SQL.SAPAse@0000001" | "Usercube.SQL.SQLServer@0000001" | "Usercube.SQL.SQLServerEntitlements@0000001" | "Usercube.TSS@0000001" | "Usercube.UpdateManualProvisioningTicket@0000001" | "Usercube.Workday@0000001";
+}
+
+/** A property of the entity type that the scaffolding leaves out. */
+export interface ConnectorMappingsExcludedPropertyAttributes {
+  /** Identifier of the property of the entity type to leave out. */
+  Property: string;
+}
+
+/** Where the CSV files of the mapping come from. */
+export interface ConnectorMappingsMappingPathAttributes {
+  /** The CSV files hold changes (incremental mode). Default: `false`. */
+  IsIncremental: boolean;
+}
+
+/** Gives a profile the rights to create and update resource types, and to generate provisioning orders and fulfill, from the connector pages. */
+export interface ConnectorResourceTypeAccessControlAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to manage the connector pages (and, through the scaffoldings it generates, roles, jobs and resource types). */
+export interface ConnectorsAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** A context as the role model computes it (dimension values D<n>, Automatic). Documented by the reference, not written by hand in practice; accepted as written. */
 export interface ContextAttributes {
   /** The context serves automatic assignments. Default: `false`. */
@@ -2646,6 +2762,24 @@ export interface CreateAccessCertificationJobCronTabExpressionAttributes {
 
 /** Generates the tasks only, without the job (each is then a top-level task). */
 export interface CreateAccessCertificationJobDoNotCreateJobAttributes {}
+
+/** Creates the Administrator profile with its predefined set of rights (generates the access control scaffoldings behind them). */
+export interface CreateAdministratorProfileAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType?: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** The profile's display name in one language. */
+export interface CreateAdministratorProfileDisplayNameProfileAttributes {
+  /** Display name of the profile in that language. */
+  DisplayName?: string;
+  /** Code of the language (en-US, fr-FR, ...). */
+  Identifier: string;
+  /** Display name of the profile, as the reference's example writes it (DisplayName's other spelling). */
+  Value?: string;
+}
 
 /** Generates one complete synchronization job for every connector of an agent. */
 export interface CreateAgentSynchroCompleteAttributes {
@@ -3053,6 +3187,52 @@ export interface CreateInitializationJobPrincipalDataConnectorAttributes {
   ConnectorIdentifier: string;
 }
 
+/** Gives a profile the right to query the resources changed incrementally. */
+export interface CreateResourceIncrementalAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to run the create, update and delete workflows of an entity type. */
+export interface CreateUpdateDeleteAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Creates the create, update and delete menu items of an entity type (its workflows <EntityType>_Create, _Update, _Delete). */
+export interface CreateUpdateDeleteMenusAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Creates the create, update and delete workflows of an entity type, their menus, displays and the rights of a profile (generates the scaffoldings behind them). */
+export interface CreateUpdateDeleteTemplateAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType?: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile?: string;
+  /** Identifier of a property of the entity type the scaffolding is about. */
+  Property?: string;
+}
+
+/** Creates the create, update and delete workflows of an entity type. */
+export interface CreateUpdateDeleteWorkflowsAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
 /** Serves a static HTML file of the configuration at a custom URL (custom link 1). */
 export interface CustomLink1SettingAttributes {
   /** Key of the setting (default CustomLink1, the one the product reads). Default: `CustomLink1`. */
@@ -3333,6 +3513,16 @@ export interface EntityPropertyExpressionAttributes {
 }
 export interface EntityPropertyExpressionAttributes extends DisplayNames {}
 
+/** Creates the report of an entity type, its menu and the rights of a profile on it (generates the report scaffoldings). */
+export interface EntityReportDefaultAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** A type of resource in the entity model, with its properties (Property children). */
 export interface EntityTypeAttributes {
   /** Label in language 1 (required on tasks and jobs). */
@@ -3370,6 +3560,40 @@ export interface EntityTypePropertyAttributes {
   Type: "String" | "Bytes" | "Int32" | "Int64" | "DateTime" | "Bool" | "Guid" | "Double" | "Binary" | "Byte" | "Int16" | "ForeignKey";
 }
 export interface EntityTypePropertyAttributes extends DisplayNames {}
+
+/** Computes a default internal display name for the resources of an entity type (an entity property expression per language). */
+export interface EntityTypeDisplayNameAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Property of the entity type used as display name; absent, the product picks one (a string property whose name contains 'name', else a key). */
+  Property?: string;
+}
+
+/** Creates the display table that lists the resources of an entity type. */
+export interface EntityTypeDisplayTableAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Creates the adaptable display table that lists the resources of an entity type. */
+export interface EntityTypeDisplayTableAdaptableAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Creates the resource-table display of an entity type. */
+export interface EntityTypeDisplayTargetResourceTableAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
 
 /** Maps an entity type to a connection table of a connector: which column fills which property, and the keys. */
 export interface EntityTypeMappingAttributes {
@@ -3410,6 +3634,22 @@ export interface EntityTypeMappingPropertyAttributes {
   IsPrimaryKey: boolean;
   /** A unique key that associations are resolved through: up to three besides the primary key. Default: `false`. */
   IsUniqueKey: boolean;
+}
+
+/** Creates the menu items of an entity type, and of its connector when it is mapped. */
+export interface EntityTypeMenuItemAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Creates the search bar of an entity type, without criteria. */
+export interface EntityTypeSearchBarAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
 }
 
 /** Runs the export of one connection: reads the managed system and writes raw CSV source files into the export folder (step 1 of Export -> PrepareSynchronization -> Synchronize). */
@@ -3566,6 +3806,14 @@ export interface GenerateProvisioningOrdersTaskOverrideAttributes {
 }
 export interface GenerateProvisioningOrdersTaskOverrideAttributes extends DisplayNames {}
 
+/** Gives a profile the right to read the logs of job and task instances. */
+export interface GetJobLogAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Applies the mining rules: analyses user-to-entitlement data to derive automatic or suggested assignment rules. */
 export interface GetRoleMiningTaskAttributes {
   /** Process every entity type instead of the TaskEntityType list. Default: `false`. */
@@ -3603,6 +3851,16 @@ export interface GetRoleMiningTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface GetRoleMiningTaskOverrideAttributes extends DisplayNames {}
+
+/** Gives a profile access to the governance review pages for an entity type. */
+export interface GovernanceRolesAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
 
 /** Derives indirect permissions: the memberships of Property, followed through a corresponding resource in another system (Correspondence, CorrespondenceMembershipProperty) and the entitlements they give (Entitlement). No identifier: the rule is known by its attributes, and changing one replaces the rule. */
 export interface IndirectResourceRuleAttributes {
@@ -3865,6 +4123,38 @@ export interface JobAttributes {
 }
 export interface JobAttributes extends DisplayNames {}
 
+/** Gives a profile access to the job administration page (query and update jobs). */
+export interface JobAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to run any job and to view job instances, task instances and logs (generates the job view and run-job scaffoldings). */
+export interface JobExecutionAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile every permission on job steps. */
+export interface JobTaskAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to view jobs, job instances, task instances and logs. */
+export interface JobViewAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Declares a language and the N of its _LN attributes. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning. */
 export interface LanguageAttributes {
   /** Culture code such as en-US. */
@@ -4040,6 +4330,16 @@ export interface MaintainIndexesTaskOverrideAttributes {
 }
 export interface MaintainIndexesTaskOverrideAttributes extends DisplayNames {}
 
+/** Gives a profile the Manage Accounts button on the users of an entity type. */
+export interface ManageAccountsAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Creates or updates the configuration-dependent SQL objects: search indexes and statistics, record join indexes and indexed views for dashboard counters. */
 export interface ManageConfigurationIndexesTaskAttributes {
   /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
@@ -4069,6 +4369,14 @@ export interface ManageConfigurationIndexesTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface ManageConfigurationIndexesTaskOverrideAttributes extends DisplayNames {}
+
+/** Gives a profile the rights to query, create, update and delete settings. */
+export interface ManageSettingAccessControlRuleAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
 
 /** Reminder of the native notification about manual provisioning to perform, sent to those who have not acted after ReminderInterval minutes. */
 export interface ManualProvisioningNotificationAttributes {
@@ -4188,6 +4496,14 @@ export interface MiningRuleAttributes {
   RulePolicy?: string;
   /** Kind of the generated rules. Default: `Required`. */
   RuleType: "Required" | "RequestedAutomatically" | "Suggested";
+}
+
+/** Gives a profile access to the monitoring page. */
+export interface MonitoringAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
 }
 
 /** A custom notification that SendNotificationsTask sends, one per owner that QueryFilterExpression selects, to the addresses RecipientMailBinding gives, built from a Razor template. */
@@ -4327,6 +4643,22 @@ export interface OpenIdClientAttributes {
 }
 export interface OpenIdClientAttributes extends DisplayNames {}
 
+/** Gives a profile the rights to administrate OpenID clients. */
+export interface OpenIdClientAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Optimizes a display table: navigation bindings of its tiles become scalar properties computed by expressions. */
+export interface OptimizeDisplayTableAttributes {
+  /** The display table to optimize. */
+  DisplayTableIdentifier: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
 /** Characters the generated passwords may use besides letters and digits. */
 export interface PasswordGenerationSettingAttributes {
   /** Symbols allowed in generated passwords (undocumented beyond its name). */
@@ -4379,6 +4711,24 @@ export interface PasswordTestsSettingAttributes {
   Identifier: string;
   /** Regular expressions, quoted and comma-separated, a password must match: all of them is strong, 70% average, fewer is weak and refused. Absent: length from 1 to 10, a digit, a lower case letter, an upper case letter, a symbol. */
   PasswordRegex?: string;
+}
+
+/** Gives a profile the right to call the pending assigned resource types API, per resource type. */
+export interface PendingAssignedResourceTypesAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile access to the manual provisioning pages for an entity type. */
+export interface PerformManualProvisioningAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
 }
 
 /** A sub-part of the role model: every Category, SingleRole, CompositeRole, ResourceType, rule and Risk belongs to one. At least one policy must exist. */
@@ -4436,6 +4786,14 @@ export interface PolicyAutomationRuleAttributes {
   WorkflowState: "None" | "Found" | "Historic" | "Requested" | "CalculatedMissingParameters" | "PendingApproval" | "PendingApproval1" | "PendingApproval2" | "PendingApproval1Of3" | "PendingApproval2Of3" | "PendingApproval3Of3" | "Approved" | "Declined" | "Calculated" | "Inactive" | "Cancellation" | "Suggested" | "SuggestedAutomaticButWithValidation" | "AutomaticButWithValidation" | "ApprovedQuestioned" | "PendingApprovalRisk" | "Blocked" | "Prolonged" | "ApprovedRisk" | "GivenByRole";
 }
 export interface PolicyAutomationRuleAttributes extends DimensionValues, DimensionHierarchies {}
+
+/** Gives a profile the rights to create, start and query policy simulations. */
+export interface PolicySimulationControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
 
 /** Cleanses and sorts the exported CSV files of a connector, computes deltas in incremental mode and uploads the result to the server for SynchronizeTask (step 2 of Export -> PrepareSynchronization -> Synchronize). */
 export interface PrepareSynchronizationTaskAttributes {
@@ -4532,6 +4890,14 @@ export interface ProfileAttributes {
 }
 export interface ProfileAttributes extends DisplayNames {}
 
+/** Gives a profile the rights to create, update and delete profiles. */
+export interface ProfileAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** The scope stored with an assigned profile: dimension values, a category, a role or a resource type that access control filters compare with. It has no identifier: give it an Id of -2 or less to keep it the same row across deploys. */
 export interface ProfileContextAttributes {
   /** Category the scope is restricted to. */
@@ -4576,6 +4942,14 @@ export interface ProfileRuleContextProfileRuleAttributes {
 }
 export interface ProfileRuleContextProfileRuleAttributes extends DimensionBindings {}
 
+/** Gives a profile the rights to run the provisioning and fulfillment tasks. */
+export interface ProvisioningAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Reminder of the native notification about provisioning orders to review, sent to those who have not acted after ReminderInterval minutes. */
 export interface ProvisioningReviewNotificationAttributes {
   /** Stylesheet of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
@@ -4590,6 +4964,26 @@ export interface ProvisioningReviewNotificationAttributes {
   ReminderInterval: number;
   /** C# expression for the subject: read by 6.x versions, ignored by the current product (use the templates). */
   TitleExpression?: string;
+}
+
+/** Gives a profile access to the resource reconciliation pages for an entity type. */
+export interface ReconciliateResourcesAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile access to the role reconciliation pages for an entity type. */
+export interface ReconciliateRolesAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
 }
 
 /** A section of the records of SourceEntityType (personal data, contract, position): its Property children change together, over the dates StartProperty–EndProperty, so that an identity may hold several contexts. The default section lists no property. */
@@ -4631,6 +5025,14 @@ export interface RecordSectionPropertyAttributes {
   Property: string;
 }
 
+/** Gives a profile access to the redundant assignments page. */
+export interface RedundantAssignmentAccessControlRuleAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Refreshes the schema of the connector's connections (the connector page's task that CreateConnectorsJobs generates). */
 export interface RefreshSchemaTaskAttributes {
   /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
@@ -4660,6 +5062,14 @@ export interface RefreshSchemaTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface RefreshSchemaTaskOverrideAttributes extends DisplayNames {}
+
+/** Gives a profile access to the report page. */
+export interface ReportAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
 
 /** A query whose result a user can download as a CSV report (pair it with a MenuItem). */
 export interface ReportQueryAttributes {
@@ -4717,6 +5127,24 @@ export interface ResourceAttributes {
 }
 export interface ResourceAttributes extends DisplayNames, ResourceColumns, ResourceNavigationColumns {}
 
+/** Gives a profile the rights to create, update, delete and query the resources of an entity type through the API. */
+export interface ResourceApiAdministrationAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the right to read resource, file and link changes, per entity type. */
+export interface ResourceChangesViewAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Gives owner-less target resources of the ResourceType's TargetEntityType that match TargetExpression their resource type (UpdateClassificationTask). No identifier: the rule is known by its attributes, and changing one replaces the rule. */
 export interface ResourceClassificationRuleAttributes {
   /** Policy the rule belongs to. */
@@ -4747,6 +5175,14 @@ export interface ResourceCorrelationRuleAttributes {
   TargetBinding?: string;
   /** Expression of the target's key (C#, or a function applied to TargetBinding). */
   TargetExpression?: string;
+}
+
+/** Gives a profile the right to read through the resource picker. */
+export interface ResourcePickerControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
 }
 
 /** What an owner (SourceEntityType) may have in a target system (TargetEntityType): an account, with the rules that assign it (TypeRule) and compute its values (ScalarRule, NavigationRule, QueryRule, BinaryRule). A rule child without Policy takes the ResourceType's. */
@@ -5027,6 +5463,34 @@ export interface ResourceTypeMappingPropertyAttributes {
   Property: string;
 }
 
+/** Gives a profile the right to start fulfillment towards external systems (resource type mappings). */
+export interface ResourceTypeMappingControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile access to the provisioning review pages for an entity type. */
+export interface ReviewProvisioningAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile access to the role review pages for an entity type. */
+export interface ReviewRolesAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** A security threat: holding the entitlements of one of its rules (all items of a Rule) gives the owner the risk. */
 export interface RiskAttributes {
   /** Label in language 1 (required on tasks and jobs). */
@@ -5057,6 +5521,30 @@ export interface RiskRuleItemAttributes {
   Resource?: string;
   /** Resource type whose assignments are analysed. */
   ResourceType: string;
+}
+
+/** Gives a profile the rights to administrate risks. */
+export interface RisksAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to create, update and delete the role model's elements (policies, roles, rules, categories). */
+export interface RoleAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to simulate changes of the role model's elements. */
+export interface RoleAndSimulationControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
 }
 
 /** A naming rule for BuildRoleModelTask: for each value of the navigation Property (e.g. AD_Entry:memberOf) of ResourceType's targets whose resource matches a Rule (and WhereExpression), creates a single role (State Generated) and the NavigationRule that gives the value to its holders. */
@@ -5126,6 +5614,14 @@ export interface RoleMappingRuleItemAttributes {
   Value?: string;
 }
 
+/** Gives a profile the rights to configure and launch the creation of roles and rules from naming conventions (role mappings). */
+export interface RoleNamingAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Reminder of the native notification of the role model tasks. The reference documents only its Identifier (as optional); it takes the other typed reminders' attributes too. */
 export interface RolePolicyNotificationAttributes {
   /** Stylesheet of the reminder, relative to the configuration folder and inside it; absent: the native notification's. */
@@ -5156,6 +5652,38 @@ export interface RoleReviewNotificationAttributes {
   ReminderInterval: number;
   /** C# expression for the subject: read by 6.x versions, ignored by the current product (use the templates). */
   TitleExpression?: string;
+}
+
+/** Gives a profile the rights to launch jobs from the user interface. */
+export interface RunJobAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Makes a profile notified when a job it launched ends in error. */
+export interface RunJobNotificationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the right to resume jobs left blocked by a synchronization or a provisioning. */
+export interface RunJobRepairAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Makes a profile notified when a resumed job ends in error. */
+export interface RunJobRepairNotificationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
 }
 
 /** Provisioning of a resource type through a SAP connection. A resource type's orders go to the connection of its mapping, which shares the resource type's identifier. */
@@ -5274,6 +5802,22 @@ export interface ScimResourceTypeMappingPropertyAttributes {
   MultiValueSeparator?: string;
   /** Property of the resource type's TargetEntityType. */
   Property: string;
+}
+
+/** Gives a profile the rights on the navigation elements of the search bars of the role model pages, per page. */
+export interface SearchBarPageAccessControlAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** A role model page whose search bar the profile gets rights on. */
+export interface SearchBarPageAccessControlSearchBarPageAttributes {
+  /** The page: 0 None, 1 ReviewRoles, 2 ReconciliateRoles, 3 ReviewProvisioning, 4 PerformManualProvisioning, 5 ReconciliateResources, 6 WorkflowOverview. Default: `None`. */
+  SearchBarPage: "None" | "ReviewRoles" | "ReconciliateRoles" | "ReviewProvisioning" | "PerformManualProvisioning" | "ReconciliateResources" | "WorkflowOverview";
 }
 
 /** Lets a task be delegated to a group of people. */
@@ -5562,6 +6106,14 @@ export interface SetRecentlyModifiedFlagTaskOverrideAttributes {
 }
 export interface SetRecentlyModifiedFlagTaskOverrideAttributes extends DisplayNames {}
 
+/** Gives a profile the rights to configure the Workforce module and the connector settings. */
+export interface SettingsAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Provisioning of a resource type through a SharePoint connection. The reference documents no attribute of its own: it takes those of the generic ResourceTypeMapping. A resource type's orders go to the connection of its mapping, which shares the resource type's identifier. */
 export interface SharePointResourceTypeMappingAttributes {
   /** EasyVista tickets: catalog code(s), separated by ¤. */
@@ -5636,6 +6188,14 @@ export interface SharePointResourceTypeMappingPropertyAttributes {
   MultiValueSeparator?: string;
   /** Property of the resource type's TargetEntityType. */
   Property: string;
+}
+
+/** Gives a profile the rights to configure and launch simulations (generates the policy and role simulation scaffoldings). */
+export interface SimulationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
 }
 
 /** An entitlement with a business name, assigned by hand or by SingleRoleRules (directly or inferred from a composite role). D<n> values are given to every holder; R<n> makes dimension n a required parameter of an assignment. */
@@ -5727,6 +6287,14 @@ export interface StepAttributes {
   Level: number;
 }
 
+/** Gives a profile the rights to run the prepare-synchronization and synchronization tasks. */
+export interface SynchronizationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** Loads the next prepared upload of a connector into the database according to the synchronization mode, checking thresholds; exceeding them ends the task blocked (step 3 of Export -> PrepareSynchronization -> Synchronize). */
 export interface SynchronizeTaskAttributes {
   /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
@@ -5773,6 +6341,40 @@ export interface SynchronizeTaskOverrideAttributes {
 }
 export interface SynchronizeTaskOverrideAttributes extends DisplayNames {}
 
+/** Creates the report query Resources_<EntityType> over every property of an entity type. */
+export interface TargetResourceReportAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Gives a profile the right to run the report of an entity type. */
+export interface TargetResourceReportAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Creates the menu item of an entity type's report in the report page. */
+export interface TargetResourceReportMenusAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Gives a profile every right on jobs, tasks and their instances (the job administration page). */
+export interface TaskAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
 /** The task runs only if the parent task ran, did work, and did not end in Error, Blocked or Warning. Several parents: at least one must qualify. */
 export interface TaskDependsOnTaskAttributes {
   /** Identifier of the parent task. */
@@ -5783,6 +6385,14 @@ export interface TaskDependsOnTaskAttributes {
 export interface TaskEntityTypeAttributes {
   /** Identifier of the entity type. */
   EntityType: string;
+}
+
+/** Gives a profile the right to update task instances. */
+export interface TaskInstanceAdministrationAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
 }
 
 /** A resource type the task works on. */
@@ -5836,6 +6446,48 @@ export interface UniverseEntityInstanceAttributes {
   IsHidden: boolean;
 }
 export interface UniverseEntityInstanceAttributes extends DisplayNames {}
+
+/** Gives a profile access to the query page and the right to run queries on universes. */
+export interface UniverseAccessControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Creates, in a universe, the entity and association instances of an entity type and its navigations. */
+export interface UniverseDataModelAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** The universe the instances are created in. */
+  Universe: string;
+}
+
+/** A property of the entity type that the scaffolding leaves out. */
+export interface UniverseDataModelExcludedPropertyAttributes {
+  /** Identifier of the property of the entity type to leave out. */
+  Property: string;
+}
+
+/** Renames the entity instance generated for the scaffolding's entity type. */
+export interface UniverseDataModelRootInstanceAttributes {
+  /** Identifier of the root entity instance (default: the entity type's identifier). */
+  Instance: string;
+}
+
+/** The source entity type of the generated instances. */
+export interface UniverseDataModelSourceEntityTypeAttributes {
+  /** Identifier of the source entity type. */
+  Identifier?: string;
+}
+
+/** Generates the instances from another template than the default one. */
+export interface UniverseDataModelUniverseTemplateAttributes {
+  /** The template: OwnedResourceTypes, ResourceResourceTypes, OwnedSingleRoles, OwnedCompositeRoles. */
+  Template: string;
+}
 
 /** Starts access certification campaigns whose start date is reached, stops those past their end date and computes the items to certify. Step 1 of the certification job. */
 export interface UpdateAccessCertificationCampaignTaskAttributes {
@@ -5981,6 +6633,204 @@ export interface UpdateParametersContextDisplayNamesTaskOverrideAttributes {
 }
 export interface UpdateParametersContextDisplayNamesTaskOverrideAttributes extends DisplayNames {}
 
+/** Gives a profile the right to run the update-resources workflow of an entity type. */
+export interface UpdateResourcesAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Creates the menu item of the update-resources workflow of an entity type. */
+export interface UpdateResourcesMenusAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Creates the update-resources workflow of an entity type, its menu, displays and the rights of a profile (generates the scaffoldings behind them). */
+export interface UpdateResourcesTemplateAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType?: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile?: string;
+  /** Identifier of a property of the entity type the scaffolding is about. */
+  Property?: string;
+}
+
+/** Creates the update-resources workflow of an entity type. */
+export interface UpdateResourcesWorkflowsAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Gives a profile the rights to view the resources of an entity type, and their sources. */
+export interface ViewAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the right to browse the history of the resources of an entity type. */
+export interface ViewHistoryResourceTemplateAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType?: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile?: string;
+}
+
+/** Creates the display table and display name of an entity type and the rights of a profile to see its permissions and sources. */
+export interface ViewSourceResourceTemplateAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType?: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile?: string;
+  /** Identifier of a property of the entity type the scaffolding is about. */
+  Property?: string;
+}
+
+/** Creates the resource-table view of an entity type, its report and the rights of a profile (generates the scaffoldings behind them). */
+export interface ViewTargetResourceTemplateAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType?: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile?: string;
+  /** Identifier of a property of the entity type the scaffolding is about. */
+  Property?: string;
+}
+
+/** Creates the view of an entity type (display name, display table) and the rights of a profile to view it. */
+export interface ViewTemplateAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType?: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile?: string;
+  /** Identifier of a property of the entity type the scaffolding is about. */
+  Property?: string;
+}
+
+/** Creates the view of an entity type with an adaptable table, and the rights of a profile to view it. */
+export interface ViewTemplateAdaptableAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType?: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile?: string;
+  /** Identifier of a property of the entity type the scaffolding is about. */
+  Property?: string;
+}
+
+/** Gives a profile access to the task page and the workflows to run, for an entity type. */
+export interface WorkflowAccessControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Creates the notification sent to the actors of a workflow's pending activities. */
+export interface WorkflowActorsNotificationAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the workflow the scaffolding is about. */
+  Workflow?: string;
+}
+
+/** Gives a profile the right to query the aspects of activity instances. */
+export interface WorkflowAspectAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile the rights to create, update and delete workflows. */
+export interface WorkflowConfigurationControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Creates the workflow entity type Workflow_<EntityType> that workflows on an entity type use, and its association with the entity type. */
+export interface WorkflowEntityTypeAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Creates the display of the workflow entity type of an entity type. */
+export interface WorkflowEntityTypeDisplayEntityTypeAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Creates the display table of the workflow entity type of an entity type. */
+export interface WorkflowEntityTypeDisplayTableAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Creates the search bar of the workflow entity type of an entity type. */
+export interface WorkflowEntityTypeSearchBarAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+}
+
+/** Gives a profile the rights to launch fulfillment through workflows. */
+export interface WorkflowFulfillmentControlRulesAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Gives a profile access to the workflow supervision page for an entity type. */
+export interface WorkflowOverviewControlRulesAttributes {
+  /** Identifier of the entity type the scaffolding is about. */
+  EntityType: string;
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the profile the scaffolding gives rights to. */
+  Profile: string;
+}
+
+/** Creates the notification sent to the performer of a workflow request. */
+export interface WorkflowPerformerNotificationAttributes {
+  /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
+  Id?: number;
+  /** Identifier of the workflow the scaffolding is about. */
+  Workflow?: string;
+}
+
 /** Every task type idm-toolkit models (XML element names). */
 export const TASK_TYPES = [
   "ActivityInstanceActorTask",
@@ -6105,12 +6955,20 @@ export interface ElementAttributesByKind {
   AccessControlPermission: AccessControlPermissionAttributes;
   AccessControlPropertyGroup: AccessControlPropertyGroupAttributes;
   AccessControlRule: AccessControlRuleAttributes;
+  AccessReviewAdministrationAccessControlRules: AccessReviewAdministrationAccessControlRulesAttributes;
   Agent: AgentAttributes;
   AppDisplaySetting: AppDisplaySettingAttributes;
   AssignedProfile: AssignedProfileAttributes;
+  AssignedRolesAccessControlRules: AssignedRolesAccessControlRulesAttributes;
+  AssignProfileAccessControlRules: AssignProfileAccessControlRulesAttributes;
   AutomationRule: AutomationRuleAttributes;
   AzureADResourceTypeMapping: AzureADResourceTypeMappingAttributes;
+  BasketRulesControlRules: BasketRulesControlRulesAttributes;
   Binding: BindingAttributes;
+  BulkPerformManualProvisioningAccessControlRules: BulkPerformManualProvisioningAccessControlRulesAttributes;
+  BulkResourceReconciliationAccessControlRules: BulkResourceReconciliationAccessControlRulesAttributes;
+  BulkReviewProvisioningAccessControlRules: BulkReviewProvisioningAccessControlRulesAttributes;
+  BulkRoleReconciliationAccessControlRules: BulkRoleReconciliationAccessControlRulesAttributes;
   Category: CategoryAttributes;
   CategoryAutomationRule: CategoryAutomationRuleAttributes;
   CleanDatabaseJob: CleanDatabaseJobAttributes;
@@ -6121,15 +6979,24 @@ export interface ElementAttributesByKind {
   Connection: ConnectionAttributes;
   ConnectionTable: ConnectionTableAttributes;
   Connector: ConnectorAttributes;
+  ConnectorMappings: ConnectorMappingsAttributes;
+  ConnectorResourceTypeAccessControl: ConnectorResourceTypeAccessControlAttributes;
+  ConnectorsAccessControlRules: ConnectorsAccessControlRulesAttributes;
   Context: ContextAttributes;
   ContextRule: ContextRuleAttributes;
   CreateAccessCertificationJob: CreateAccessCertificationJobAttributes;
+  CreateAdministratorProfile: CreateAdministratorProfileAttributes;
   CreateAgentSynchroComplete: CreateAgentSynchroCompleteAttributes;
   CreateAgentSynchroIncremental: CreateAgentSynchroIncrementalAttributes;
   CreateConnectorsJobs: CreateConnectorsJobsAttributes;
   CreateConnectorSynchroComplete: CreateConnectorSynchroCompleteAttributes;
   CreateConnectorSynchroIncremental: CreateConnectorSynchroIncrementalAttributes;
   CreateInitializationJob: CreateInitializationJobAttributes;
+  CreateResourceIncrementalAccessControlRules: CreateResourceIncrementalAccessControlRulesAttributes;
+  CreateUpdateDeleteAccessControlRules: CreateUpdateDeleteAccessControlRulesAttributes;
+  CreateUpdateDeleteMenus: CreateUpdateDeleteMenusAttributes;
+  CreateUpdateDeleteTemplate: CreateUpdateDeleteTemplateAttributes;
+  CreateUpdateDeleteWorkflows: CreateUpdateDeleteWorkflowsAttributes;
   CustomLink1Setting: CustomLink1SettingAttributes;
   CustomLink2Setting: CustomLink2SettingAttributes;
   DashboardItemNumberSetting: DashboardItemNumberSettingAttributes;
@@ -6138,52 +7005,125 @@ export interface ElementAttributesByKind {
   EntityAssociation: EntityAssociationAttributes;
   EntityAssociationMapping: EntityAssociationMappingAttributes;
   EntityPropertyExpression: EntityPropertyExpressionAttributes;
+  EntityReportDefault: EntityReportDefaultAttributes;
   EntityType: EntityTypeAttributes;
+  EntityTypeDisplayName: EntityTypeDisplayNameAttributes;
+  EntityTypeDisplayTable: EntityTypeDisplayTableAttributes;
+  EntityTypeDisplayTableAdaptable: EntityTypeDisplayTableAdaptableAttributes;
+  EntityTypeDisplayTargetResourceTable: EntityTypeDisplayTargetResourceTableAttributes;
   EntityTypeMapping: EntityTypeMappingAttributes;
+  EntityTypeMenuItem: EntityTypeMenuItemAttributes;
+  EntityTypeSearchBar: EntityTypeSearchBarAttributes;
+  GetJobLogAdministrationAccessControlRules: GetJobLogAdministrationAccessControlRulesAttributes;
+  GovernanceRolesAccessControlRules: GovernanceRolesAccessControlRulesAttributes;
   IndirectResourceRule: IndirectResourceRuleAttributes;
+  JobAdministrationAccessControlRules: JobAdministrationAccessControlRulesAttributes;
+  JobExecutionAccessControlRules: JobExecutionAccessControlRulesAttributes;
+  JobTaskAdministrationAccessControlRules: JobTaskAdministrationAccessControlRulesAttributes;
+  JobViewAccessControlRules: JobViewAccessControlRulesAttributes;
   Language: LanguageAttributes;
   LdapResourceTypeMapping: LdapResourceTypeMappingAttributes;
   LDAPResourceTypeMapping: LDAPResourceTypeMappingAttributes;
   MailSetting: MailSettingAttributes;
+  ManageAccounts: ManageAccountsAttributes;
+  ManageSettingAccessControlRule: ManageSettingAccessControlRuleAttributes;
   ManualProvisioningNotification: ManualProvisioningNotificationAttributes;
   ManualProvisioningResourceTypeMapping: ManualProvisioningResourceTypeMappingAttributes;
   MicrosoftEntraIDResourceTypeMapping: MicrosoftEntraIDResourceTypeMappingAttributes;
   MiningRule: MiningRuleAttributes;
+  MonitoringAdministrationAccessControlRules: MonitoringAdministrationAccessControlRulesAttributes;
   Notification: NotificationAttributes;
   NotificationTemplate: NotificationTemplateAttributes;
   OktaResourceTypeMapping: OktaResourceTypeMappingAttributes;
   OpenIdClient: OpenIdClientAttributes;
+  OpenIdClientAdministrationAccessControlRules: OpenIdClientAdministrationAccessControlRulesAttributes;
+  OptimizeDisplayTable: OptimizeDisplayTableAttributes;
   PasswordGenerationSetting: PasswordGenerationSettingAttributes;
   PasswordResetSettings: PasswordResetSettingsAttributes;
   PasswordTestsSetting: PasswordTestsSettingAttributes;
+  PendingAssignedResourceTypesAccessControlRules: PendingAssignedResourceTypesAccessControlRulesAttributes;
+  PerformManualProvisioningAccessControlRules: PerformManualProvisioningAccessControlRulesAttributes;
   Policy: PolicyAttributes;
   PolicyAutomationRule: PolicyAutomationRuleAttributes;
+  PolicySimulationControlRules: PolicySimulationControlRulesAttributes;
   Profile: ProfileAttributes;
+  ProfileAdministrationAccessControlRules: ProfileAdministrationAccessControlRulesAttributes;
   ProfileContext: ProfileContextAttributes;
   ProfileRuleContext: ProfileRuleContextAttributes;
+  ProvisioningAccessControlRules: ProvisioningAccessControlRulesAttributes;
   ProvisioningReviewNotification: ProvisioningReviewNotificationAttributes;
+  ReconciliateResourcesAccessControlRules: ReconciliateResourcesAccessControlRulesAttributes;
+  ReconciliateRolesAccessControlRules: ReconciliateRolesAccessControlRulesAttributes;
   RecordSection: RecordSectionAttributes;
+  RedundantAssignmentAccessControlRule: RedundantAssignmentAccessControlRuleAttributes;
+  ReportAccessControlRules: ReportAccessControlRulesAttributes;
   ReportQuery: ReportQueryAttributes;
   Resource: ResourceAttributes;
+  ResourceApiAdministration: ResourceApiAdministrationAttributes;
+  ResourceChangesViewAccessControlRules: ResourceChangesViewAccessControlRulesAttributes;
   ResourceClassificationRule: ResourceClassificationRuleAttributes;
   ResourceCorrelationRule: ResourceCorrelationRuleAttributes;
+  ResourcePickerControlRules: ResourcePickerControlRulesAttributes;
   ResourceType: ResourceTypeAttributes;
   ResourceTypeAutomationRule: ResourceTypeAutomationRuleAttributes;
   ResourceTypeMapping: ResourceTypeMappingAttributes;
+  ResourceTypeMappingControlRules: ResourceTypeMappingControlRulesAttributes;
+  ReviewProvisioningAccessControlRules: ReviewProvisioningAccessControlRulesAttributes;
+  ReviewRolesAccessControlRules: ReviewRolesAccessControlRulesAttributes;
   Risk: RiskAttributes;
+  RisksAdministrationAccessControlRules: RisksAdministrationAccessControlRulesAttributes;
+  RoleAdministrationAccessControlRules: RoleAdministrationAccessControlRulesAttributes;
+  RoleAndSimulationControlRules: RoleAndSimulationControlRulesAttributes;
   RoleMapping: RoleMappingAttributes;
+  RoleNamingAccessControlRules: RoleNamingAccessControlRulesAttributes;
   RolePolicyNotification: RolePolicyNotificationAttributes;
   RoleReviewNotification: RoleReviewNotificationAttributes;
+  RunJobAdministrationAccessControlRules: RunJobAdministrationAccessControlRulesAttributes;
+  RunJobNotificationAccessControlRules: RunJobNotificationAccessControlRulesAttributes;
+  RunJobRepairAdministrationAccessControlRules: RunJobRepairAdministrationAccessControlRulesAttributes;
+  RunJobRepairNotificationAccessControlRules: RunJobRepairNotificationAccessControlRulesAttributes;
   SapResourceTypeMapping: SapResourceTypeMappingAttributes;
   SchedulingCleanDataBaseSetting: SchedulingCleanDataBaseSettingAttributes;
   ScimResourceTypeMapping: ScimResourceTypeMappingAttributes;
+  SearchBarPageAccessControl: SearchBarPageAccessControlAttributes;
   SelectAllPerformedByAssociationQueryHandlerSetting: SelectAllPerformedByAssociationQueryHandlerSettingAttributes;
   SelectPersonasByFilterQueryHandlerSetting: SelectPersonasByFilterQueryHandlerSettingAttributes;
   SelectUserByIdentityQueryHandlerSetting: SelectUserByIdentityQueryHandlerSettingAttributes;
   ServiceNowResourceTypeMapping: ServiceNowResourceTypeMappingAttributes;
+  SettingsAccessControlRules: SettingsAccessControlRulesAttributes;
   SharePointResourceTypeMapping: SharePointResourceTypeMappingAttributes;
+  SimulationAccessControlRules: SimulationAccessControlRulesAttributes;
   SingleRole: SingleRoleAttributes;
   SingleRoleAutomationRule: SingleRoleAutomationRuleAttributes;
   SingleRoleRule: SingleRoleRuleAttributes;
+  SynchronizationAccessControlRules: SynchronizationAccessControlRulesAttributes;
+  TargetResourceReport: TargetResourceReportAttributes;
+  TargetResourceReportAccessControlRules: TargetResourceReportAccessControlRulesAttributes;
+  TargetResourceReportMenus: TargetResourceReportMenusAttributes;
+  TaskAdministrationAccessControlRules: TaskAdministrationAccessControlRulesAttributes;
+  TaskInstanceAdministrationAccessControlRules: TaskInstanceAdministrationAccessControlRulesAttributes;
   Universe: UniverseAttributes;
+  UniverseAccessControlRules: UniverseAccessControlRulesAttributes;
+  UniverseDataModel: UniverseDataModelAttributes;
+  UpdateResourcesAccessControlRules: UpdateResourcesAccessControlRulesAttributes;
+  UpdateResourcesMenus: UpdateResourcesMenusAttributes;
+  UpdateResourcesTemplate: UpdateResourcesTemplateAttributes;
+  UpdateResourcesWorkflows: UpdateResourcesWorkflowsAttributes;
+  ViewAccessControlRules: ViewAccessControlRulesAttributes;
+  ViewHistoryResourceTemplate: ViewHistoryResourceTemplateAttributes;
+  ViewSourceResourceTemplate: ViewSourceResourceTemplateAttributes;
+  ViewTargetResourceTemplate: ViewTargetResourceTemplateAttributes;
+  ViewTemplate: ViewTemplateAttributes;
+  ViewTemplateAdaptable: ViewTemplateAdaptableAttributes;
+  WorkflowAccessControlRules: WorkflowAccessControlRulesAttributes;
+  WorkflowActorsNotification: WorkflowActorsNotificationAttributes;
+  WorkflowAspect: WorkflowAspectAttributes;
+  WorkflowConfigurationControlRules: WorkflowConfigurationControlRulesAttributes;
+  WorkflowEntityType: WorkflowEntityTypeAttributes;
+  WorkflowEntityTypeDisplayEntityType: WorkflowEntityTypeDisplayEntityTypeAttributes;
+  WorkflowEntityTypeDisplayTable: WorkflowEntityTypeDisplayTableAttributes;
+  WorkflowEntityTypeSearchBar: WorkflowEntityTypeSearchBarAttributes;
+  WorkflowFulfillmentControlRules: WorkflowFulfillmentControlRulesAttributes;
+  WorkflowOverviewControlRules: WorkflowOverviewControlRulesAttributes;
+  WorkflowPerformerNotification: WorkflowPerformerNotificationAttributes;
 }

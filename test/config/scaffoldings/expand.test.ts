@@ -313,7 +313,7 @@ ${TOP}`);
     expect(items.find((i) => i.identifier === "AD_Synchronize_Incremental_Scaffolding_SetRecentlyModifiedFlag")?.source.generatedBy).toBe("CreateConnectorSynchroIncremental");
   });
 
-  it("a hand-written job or task with a generated identifier replaces the generated one, with a warning (the overlay seam)", () => {
+  it("a hand-written job or task with a generated identifier replaces the generated one, with a warning", () => {
     const job = "AD_Synchronize_Complete_Scaffolding";
     const result = validate(`<CreateConnectorSynchroComplete Connector="AD"/>
 <MaintainIndexesTask Identifier="${job}_MaintainIndexes" DisplayName_L1="mine" Offline="true"/>
