@@ -156,7 +156,7 @@ describe("access control elements: mistakes", () => {
     ].join("\n");
     // The samples' own Administrator profile left out: only the scaffolding makes it.
     const onlyManager = `  <Profile Identifier="Manager" DisplayName_L1="Manager" />`;
-    const scaffoldingOnly = [["warning", "CreateAdministratorProfile is not modelled by idm-toolkit yet: 1 element of this kind ignored (not deployed)"]];
+    const scaffoldingOnly = [["warning", "CreateAdministratorProfile is stored (1 element of this kind); what it generates (access rules, displays, menus, workflows…) is not produced by idm-toolkit"]];
     const said = (problems: { severity: string; message: string }[]) => problems.map((p) => [p.severity, p.message]);
     expect(said(validateSamples({ "b.xml": body }).problems)).toEqual(scaffoldingOnly);
     expect(said(validateSamples({ "b.xml": body, "AccessControl.xml": onlyManager }).problems)).toEqual(scaffoldingOnly);
