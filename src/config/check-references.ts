@@ -10,7 +10,8 @@ import { closestName } from "./did-you-mean.js";
 import type { JobAttributes } from "./generated/schema-types.js";
 import { formatPosition, type Problem } from "./problems.js";
 import { checkTaskCombinations } from "./task-combinations.js";
-import { findAttribute, type XmlElement } from "./xml-tree.js";
+import { generatingScaffolding } from "./unexpanded-scaffoldings.js";
+import { findAttribute, type XmlAttribute, type XmlElement } from "./xml-tree.js";
 
 interface Definition {
   identifier: string;
@@ -44,6 +45,8 @@ class ReferenceChecker {
       if (this.#define("#task", { identifier: task.identifier, type: task.type, xml: task.element.xml })) this.tasks.set(task.identifier, task);
     }
     for (const u of unsupported) if (u.isTask && u.identifier) this.#define("#task", { identifier: u.identifier, type: u.name, xml: u.xml });
+    // An element idm-toolkit does not model still answers references to it (a MenuItem's ReportQuery); its duplicates are not checked.
+    for (const u of unsupported) if (!u.isTask && u.identifier && !this.spaces.get(u.name)?.has(u.identifier)) this.#space(u.name).set(u.identifier, { identifier: u.identifier, type: u.name, xml: u.xml });
     for (const job of jobs) this.#define("Job", { identifier: job.identifier, type: "Job", xml: job.element.xml });
     for (const model of models) {
       const id = modelIdentifier(model);
@@ -55,6 +58,7 @@ class ReferenceChecker {
       const definition = { identifier: String(id), type: model.spec.name, xml: model.xml, element: model };
       if (this.#define(model.spec.name, definition) && model.spec.identifierIgnoresCase) this.#defineCaseless(definition);
       this.#childIdentifiers(model);
+      this.#nestedItems(model, model);
     }
     for (const element of [...jobs.map((j) => j.element), ...tasks.map((t) => t.element), ...models]) this.#references(element);
     for (const task of tasks) checkTaskCombinations(task, task.element, task.element.attributes, this.problems);
@@ -63,9 +67,14 @@ class ReferenceChecker {
     checkModel(this.configuration, this.problems);
   }
 
-  #define(space: string, definition: Definition): boolean {
+  #space(space: string): Map<string, Definition> {
     let defs = this.spaces.get(space);
     if (!defs) this.spaces.set(space, (defs = new Map()));
+    return defs;
+  }
+
+  #define(space: string, definition: Definition): boolean {
+    const defs = this.#space(space);
     const first = defs.get(definition.identifier);
     if (!first) {
       defs.set(definition.identifier, definition);
@@ -144,11 +153,25 @@ class ReferenceChecker {
     }
   }
 
+  /**
+   * Children named like their top-level kind are items of that kind written inside another for
+   * layout (a MenuItem in a MenuItem): their identifiers are in the kind's space.
+   */
+  #nestedItems(item: ConfigElement, element: ConfigElement): void {
+    for (const child of element.children) {
+      if (child.spec.name !== item.spec.name) continue;
+      const key = child.spec.identifierAttribute;
+      const id = key === undefined ? undefined : child.attributes[key];
+      if (id !== undefined) this.#define(item.spec.name, { identifier: String(id), type: child.spec.name, xml: child.xml, element: child });
+      this.#nestedItems(item, child);
+    }
+  }
+
   /** Every attribute whose schema says it names another element must name one that exists. */
   #references(element: ConfigElement): void {
-    for (const { name, ref: space } of element.spec.references) {
+    for (const { name, ref: space, refBuiltins } of element.spec.references) {
       const value = element.attributes[name];
-      if (typeof value !== "string") continue;
+      if (typeof value !== "string" || refBuiltins?.includes(value)) continue;
       if (space.includes(":")) {
         this.#memberReference(element, name, value, space);
         continue;
@@ -156,15 +179,9 @@ class ReferenceChecker {
       const defs = this.spaces.get(space);
       if (defs?.has(value)) continue;
       const what = space === "#task" ? "task" : space;
-      const closest = closestName(value, defs?.keys() ?? []);
+      const closest = closestName(value, [...(defs?.keys() ?? []), ...(refBuiltins ?? [])]);
       const attr = findAttribute(element.xml, name) ?? element.xml;
-      this.problems.push({
-        code: "unresolved-reference",
-        severity: "error",
-        message: `${element.spec.name} ${name}="${value}": no ${what} has this identifier`,
-        ...position(attr),
-        ...(closest ? { hint: `did you mean ${closest}?` } : {}),
-      });
+      this.#unresolved(attr, `${element.spec.name} ${name}="${value}": no ${what} has this identifier`, closest && `did you mean ${closest}?`, value);
     }
     // Inline tasks are checked as tasks, not again as children of their job.
     for (const child of element.children) if (child.spec.kind !== "task") this.#references(child);
@@ -182,20 +199,34 @@ class ReferenceChecker {
     const defs = this.spaces.get(kind);
     const target = defs?.get(owner);
     const attr = findAttribute(element.xml, name)!;
-    const report = (message: string, hint: string | undefined): void => {
-      this.problems.push({ code: "unresolved-reference", severity: "error", message: `${element.spec.name} ${name}="${value}": ${message}`,
-        ...position(attr), ...(hint ? { hint } : {}) });
-    };
+    const what = `${element.spec.name} ${name}="${value}"`;
     if (!target) {
       const closest = closestName(owner, defs?.keys() ?? []);
       const closestHas = closest !== undefined && memberIdentifiers(defs!.get(closest)!.element, childName).includes(member);
-      report(`no ${kind} has the identifier ${owner}`, closest === undefined ? undefined : `did you mean ${closest}${closestHas ? `:${member}` : ""}?`);
+      this.#unresolved(attr, `${what}: no ${kind} has the identifier ${owner}`, closest && `did you mean ${closest}${closestHas ? `:${member}` : ""}?`, owner);
       return;
     }
     const members = memberIdentifiers(target.element, childName);
     if (members.includes(member)) return;
     const closest = closestName(member, members);
-    report(`${kind} ${owner} has no ${childName} ${member}`, closest === undefined ? undefined : `did you mean ${owner}:${closest}?`);
+    // A missing member of a written owner is an error: a written entity type's properties are written too.
+    this.#unresolved(attr, `${what}: ${kind} ${owner} has no ${childName} ${member}`, closest && `did you mean ${owner}:${closest}?`);
+  }
+
+  /**
+   * An unresolved reference: an error, or a warning when a scaffolding idm-toolkit does not expand
+   * may generate the missing `name` (unexpanded-scaffoldings.ts).
+   */
+  #unresolved(at: XmlElement | XmlAttribute, message: string, hint: string | undefined, name?: string): void {
+    const scaffolding = name === undefined ? undefined : generatingScaffolding(this.configuration, name);
+    this.problems.push({
+      code: "unresolved-reference",
+      ...(scaffolding
+        ? { severity: "warning", message: `${message}; the ${scaffolding.name} at ${formatPosition(position(scaffolding.xml))} may generate it, and idm-toolkit does not expand that scaffolding` }
+        : { severity: "error", message }),
+      ...position(at),
+      ...(hint ? { hint } : {}),
+    });
   }
 
   #job(job: JobDefinition): void {

@@ -105,8 +105,15 @@ function modelChildren(spec: ElementSpec, item: ExportableItem, catalog: SchemaC
   return names.flatMap((name) => {
     const childSpec = catalog.child(spec, name);
     const group = groups[name]!;
-    if (Array.isArray(group)) return group.map((attributes) => ({ name, attributes: withoutDefaults(childSpec, attributes), children: [] }));
     const key = childSpec?.identifierAttribute ?? "Identifier";
+    if (Array.isArray(group)) {
+      // An ordered child (x-ordered) keeps its identifier among its attributes: written first, as for the keyed ones.
+      return group.map((attributes) => {
+        const id = childSpec?.identifierAttribute === undefined ? undefined : attributes[key];
+        const rest = withoutDefaults(childSpec, attributes, id === undefined ? undefined : key);
+        return { name, attributes: id === undefined ? rest : [[key, String(id)] as [string, string], ...rest], children: [] };
+      });
+    }
     return Object.entries(group).map(([identifier, attributes]: [string, ModelChildAttributes]) =>
       ({ name, attributes: [[key, identifier], ...withoutDefaults(childSpec, attributes, key)] as [string, string][], children: [] }));
   });

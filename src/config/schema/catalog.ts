@@ -28,6 +28,8 @@ export interface AttributeSpec {
   enumNumbers?: number[];
   /** Kind of element the value names ("#task" = any task). */
   ref?: string;
+  /** Names the value may take that name no element: places built into the product (x-ref-builtin). */
+  refBuiltins?: string[];
   /** Where an absent value comes from at run time ("Job.Agent"). */
   inherit?: string;
   fallback?: string;
@@ -54,6 +56,11 @@ export interface ElementSpec {
   /** Attribute that identifies the element among its kind (among its siblings, for a model-child). */
   identifierAttribute?: string;
   /**
+   * A model-child whose document order means something although it has an identifier (x-ordered: a
+   * workflow's activities): stored as a list, not keyed and sorted.
+   */
+  ordered?: boolean;
+  /**
    * Attribute names documented elsewhere for one of this element's attributes (x-renamed):
    * written, they are unknown-attribute errors whose hint gives the right name.
    */
@@ -75,7 +82,7 @@ export type Json = Record<string, unknown>;
 /** The JSON Schema keywords that annotate for idm-toolkit (ajv in strict mode must be told them). */
 export const ANNOTATIONS = ["x-element", "x-kind", "x-side", "x-children", "x-open", "x-identifier", "x-ref", "x-inherit",
   "x-fallback", "x-format", "x-enum-numbers", "x-engine-default", "x-xml-type", "x-namespace", "x-renamed", "x-expected",
-  "x-identifier-ignores-case"];
+  "x-identifier-ignores-case", "x-ordered", "x-ref-builtin"];
 
 export class SchemaCatalog {
   readonly elements = new Map<string, ElementSpec>();
@@ -130,6 +137,7 @@ export class SchemaCatalog {
         open: schema["x-open"] === true,
         identifierAttribute: noIdentifier ? undefined : String(schema["x-identifier"] ?? "Identifier"),
         ...(schema["x-identifier-ignores-case"] === true ? { identifierIgnoresCase: true } : {}),
+        ...(schema["x-ordered"] === true ? { ordered: true } : {}),
         renamed: (schema["x-renamed"] ?? {}) as Record<string, string>,
         ...this.#attributes(id, schema),
         schemaId: id,
@@ -224,6 +232,7 @@ export class SchemaCatalog {
       spec.enumNumbers = merged["x-enum-numbers"] as number[] | undefined;
     }
     if (merged["x-ref"]) spec.ref = String(merged["x-ref"]);
+    if (Array.isArray(merged["x-ref-builtin"])) spec.refBuiltins = (merged["x-ref-builtin"] as unknown[]).map(String);
     if (merged["x-inherit"]) spec.inherit = String(merged["x-inherit"]);
     if (merged["x-fallback"]) spec.fallback = String(merged["x-fallback"]);
     if (merged["x-format"]) spec.format = String(merged["x-format"]);
