@@ -130,10 +130,11 @@ class ReferenceChecker {
     });
   }
 
-  /** Children with an identifier (Property, Column) are unique inside their parent. */
+  /** Children with an identifier (Property, Column) are unique inside their parent, at every depth. */
   #childIdentifiers(model: ConfigElement): void {
     const seen = new Map<string, ConfigElement>();
     for (const child of model.children) {
+      if (child.children.length > 0) this.#childIdentifiers(child);
       const key = child.spec.identifierAttribute;
       const id = key === undefined ? undefined : child.attributes[key];
       if (id === undefined) continue;
@@ -146,7 +147,7 @@ class ReferenceChecker {
       this.problems.push({
         code: "duplicate-identifier",
         severity: "error",
-        message: `${model.spec.name} "${String(model.attributes[model.spec.identifierAttribute!])}" already has a ${child.spec.name} "${String(id)}", at ${formatPosition(position(first.xml))}`,
+        message: `${model.spec.name}${describeParent(model)} already has a ${child.spec.name} "${String(id)}", at ${formatPosition(position(first.xml))}`,
         ...position(child.xml),
         related: [position(first.xml)],
       });
@@ -354,4 +355,11 @@ function cronError(expression: string): string | undefined {
     }
   }
   return cronErrors.get(expression);
+}
+
+/** ` "X"` after a parent's name in messages: its identifier, when it has one. */
+function describeParent(element: ConfigElement): string {
+  const attribute = element.spec.identifierAttribute;
+  const id = attribute === undefined ? undefined : element.attributes[attribute];
+  return id === undefined ? "" : ` "${String(id)}"`;
 }

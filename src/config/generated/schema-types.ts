@@ -2904,6 +2904,295 @@ export interface OpenIdClientAttributes {
 }
 export interface OpenIdClientAttributes extends DisplayNames {}
 
+/** A sub-part of the role model: every Category, SingleRole, CompositeRole, ResourceType, rule and Risk belongs to one. At least one policy must exist. */
+export interface PolicyAttributes {
+  /** Comment when approving a role request of this policy. Default: `Optional`. */
+  CommentActivationOnApproveInReview: "Disabled" | "Optional" | "Required";
+  /** Comment when declining a role request of this policy. Default: `Required`. */
+  CommentActivationOnDeclineInReview: "Disabled" | "Optional" | "Required";
+  /** Comment when deleting a non-conforming assignment of this policy in reconciliation. Default: `Optional`. */
+  CommentActivationOnDeleteGapInReconciliation: "Disabled" | "Optional" | "Required";
+  /** Comment when keeping a non-conforming assignment of this policy in reconciliation. Default: `Required`. */
+  CommentActivationOnKeepGapInReconciliation: "Disabled" | "Optional" | "Required";
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D0?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1A?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1B?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1C?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1D?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1E?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1F?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1G?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1H?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1I?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1J?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1K?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1L?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1M?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1N?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1O?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1P?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1Q?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1R?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1S?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1T?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1U?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1V?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2A?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2B?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2C?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2D?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2E?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2F?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2G?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2H?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2I?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2J?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2K?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2L?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2M?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2N?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2O?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2P?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2Q?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2R?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2S?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2T?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2U?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2V?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3A?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3B?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3C?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3D?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3E?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3F?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3G?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3H?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3I?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3J?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3K?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3L?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3M?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3N?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3O?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3P?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3Q?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3R?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3S?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3T?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3U?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3V?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D4?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D5?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D6?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D7?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D8?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D9?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D10?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D11?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D12?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D13?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D14?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D15?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D16?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D17?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D18?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D19?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D20?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D21?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D22?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D23?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D24?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D25?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D26?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D27?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D28?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D29?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D30?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D31?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D32?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D33?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D34?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D35?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D36?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D37?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D38?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D39?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DA?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DB?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DC?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DD?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DE?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DF?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DG?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DH?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DI?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DJ?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DK?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DL?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DM?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DN?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DO?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DP?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DQ?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DR?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DS?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DT?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DU?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DV?: string;
+  /** Minutes a lost automatic entitlement (lost through a rule change) is kept, pending review. Roles may override it. Default: `0`. */
+  GracePeriod: number;
+  /** Skip the approval steps when the requester holds the review rights. Roles and resource types may override it. Default: `false`. */
+  HasImplicitApproval: boolean;
+  /** Unique key of the policy. */
+  Identifier: string;
+  /** The policy's roles are managed outside Identity Manager, which never creates, updates nor deletes them. Default: `false`. */
+  IsExternal: boolean;
+  /** The policy provisions: its assignments give provisioning orders. Default: `false`. */
+  IsProvisioningEnabled: boolean;
+  /** The policy can be simulated. Default: `false`. */
+  IsSimulationEnabled: boolean;
+  /** Whether manual assignments end with their context. Default: `ExplicitNotContextBoundByDefault`. */
+  ManualAssignmentEndDateLockedToContextMode: "ExplicitNotContextBoundByDefault" | "ExplicitContextBoundByDefault" | "Never" | "Always";
+  /** Minutes after which an assignment of this policy ends when it has no earlier end date (0 = no limit). Only assignments made after it is set. Default: `0`. */
+  MaxDuration: number;
+  /** The policy's roles can be extended without approval. Default: `false`. */
+  ProlongationWithoutApproval: boolean;
+}
+export interface PolicyAttributes extends DisplayNames {}
+
 /** Cleanses and sorts the exported CSV files of a connector, computes deltas in incremental mode and uploads the result to the server for SynchronizeTask (step 2 of Export -> PrepareSynchronization -> Synchronize). */
 export interface PrepareSynchronizationTaskAttributes {
   /** Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent. */
@@ -4314,6 +4603,102 @@ export interface ResourceViewRecordEntityFormSummaryControlAttributes {
   Tile?: string;
 }
 export interface ResourceViewRecordEntityFormSummaryControlAttributes extends DisplayNames {}
+
+/** A security threat: holding the entitlements of one of its rules (all items of a Rule) gives the owner the risk. */
+export interface RiskAttributes {
+  /** Description in language 1. */
+  Description_L1?: string;
+  /** Description in language 2 (see Language IndicatorNumber). */
+  Description_L2?: string;
+  /** Description in language 3 (see Language IndicatorNumber). */
+  Description_L3?: string;
+  /** Description in language 4 (see Language IndicatorNumber). */
+  Description_L4?: string;
+  /** Description in language 5 (see Language IndicatorNumber). */
+  Description_L5?: string;
+  /** Description in language 6 (see Language IndicatorNumber). */
+  Description_L6?: string;
+  /** Description in language 7 (see Language IndicatorNumber). */
+  Description_L7?: string;
+  /** Description in language 8 (see Language IndicatorNumber). */
+  Description_L8?: string;
+  /** Description in language 9 (see Language IndicatorNumber). */
+  Description_L9?: string;
+  /** Description in language 10 (see Language IndicatorNumber). */
+  Description_L10?: string;
+  /** Description in language 11 (see Language IndicatorNumber). */
+  Description_L11?: string;
+  /** Description in language 12 (see Language IndicatorNumber). */
+  Description_L12?: string;
+  /** Description in language 13 (see Language IndicatorNumber). */
+  Description_L13?: string;
+  /** Description in language 14 (see Language IndicatorNumber). */
+  Description_L14?: string;
+  /** Description in language 15 (see Language IndicatorNumber). */
+  Description_L15?: string;
+  /** Description in language 16 (see Language IndicatorNumber). */
+  Description_L16?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Entity type of the identities that can carry the risk. */
+  EntityType: string;
+  /** What a manual request that triggers the risk does. Default: `Warning`. */
+  ExemptionPolicy: "Warning" | "Blocking" | "ApprovalRequired";
+  /** Unique key of the risk. */
+  Identifier: string;
+  /** Risk score from 0 to 100 (a byte for the product): the higher, the worse. Default: `0`. */
+  Level: number;
+  /** Policy the risk belongs to. */
+  Policy: string;
+  /** How to remedy it, in language 1. */
+  Remediation_L1?: string;
+  /** How to remedy it, in language 2 (see Language IndicatorNumber). */
+  Remediation_L2?: string;
+  /** How to remedy it, in language 3 (see Language IndicatorNumber). */
+  Remediation_L3?: string;
+  /** How to remedy it, in language 4 (see Language IndicatorNumber). */
+  Remediation_L4?: string;
+  /** How to remedy it, in language 5 (see Language IndicatorNumber). */
+  Remediation_L5?: string;
+  /** How to remedy it, in language 6 (see Language IndicatorNumber). */
+  Remediation_L6?: string;
+  /** How to remedy it, in language 7 (see Language IndicatorNumber). */
+  Remediation_L7?: string;
+  /** How to remedy it, in language 8 (see Language IndicatorNumber). */
+  Remediation_L8?: string;
+  /** How to remedy it, in language 9 (see Language IndicatorNumber). */
+  Remediation_L9?: string;
+  /** How to remedy it, in language 10 (see Language IndicatorNumber). */
+  Remediation_L10?: string;
+  /** How to remedy it, in language 11 (see Language IndicatorNumber). */
+  Remediation_L11?: string;
+  /** How to remedy it, in language 12 (see Language IndicatorNumber). */
+  Remediation_L12?: string;
+  /** How to remedy it, in language 13 (see Language IndicatorNumber). */
+  Remediation_L13?: string;
+  /** How to remedy it, in language 14 (see Language IndicatorNumber). */
+  Remediation_L14?: string;
+  /** How to remedy it, in language 15 (see Language IndicatorNumber). */
+  Remediation_L15?: string;
+  /** How to remedy it, in language 16 (see Language IndicatorNumber). */
+  Remediation_L16?: string;
+  /** Nature of the risk. Default: `SoD`. */
+  RiskType: "SoD" | "HighPrivilege";
+}
+export interface RiskAttributes extends DisplayNames {}
+
+/** One way to trigger the risk: the owner holds every Item of the rule. Rules of a risk add up (any one triggers it). */
+export interface RiskRuleAttributes {}
+
+/** An entitlement of a risk rule: the owner holds, through a resource of ResourceType, this Property value (Resource, for a navigation). */
+export interface RiskRuleItemAttributes {
+  /** Property (scalar or navigation) of the resource type's target entity type that carries the entitlement. */
+  Property: string;
+  /** For a navigation Property: the key of the target resource (a group) that triggers the risk. */
+  Resource?: string;
+  /** Resource type whose assignments are analysed. */
+  ResourceType: string;
+}
 
 /** Re-qualifies the assignments found in the managed systems by the initial load as pre-existing access rights, updating their workflow and provisioning states. Last business task of the initialization job. */
 export interface SavePreExistingAccessRightsTaskAttributes {
@@ -13795,9 +14180,11 @@ export interface ElementAttributesByKind {
   MenuItem: MenuItemAttributes;
   NotificationAspect: NotificationAspectAttributes;
   OpenIdClient: OpenIdClientAttributes;
+  Policy: PolicyAttributes;
   ResourceType: ResourceTypeAttributes;
   ResourceViewEntityForm: ResourceViewEntityFormAttributes;
   ResourceViewRecordEntityForm: ResourceViewRecordEntityFormAttributes;
+  Risk: RiskAttributes;
   SearchBar: SearchBarAttributes;
   Tile: TileAttributes;
   Workflow: WorkflowAttributes;

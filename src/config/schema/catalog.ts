@@ -43,7 +43,8 @@ export interface ElementSpec {
   name: string;
   /**
    * The catalog key: the name, or `Parent/Name` for an element declared inside its parent's
-   * schema (a model-child: `EntityType/Property` and `EntityTypeMapping/Property` differ).
+   * schema (a model-child: `EntityType/Property` and `EntityTypeMapping/Property` differ), and
+   * `Parent/Child/Name` for a child's child (`Risk/Rule/Item`).
    */
   key: string;
   kind: ElementKind;
@@ -100,17 +101,23 @@ export class SchemaCatalog {
       const doc = JSON.parse(readFileSync(file, "utf8")) as Json;
       this.#docs.set(String(doc.$id), doc);
     }
-    // A model-child is declared in its parent's file ($defs) and known only inside that parent.
+    // A model-child is declared in its parent's file ($defs) and known only inside that parent. A
+    // child's own children sit in the child's $defs, keyed under it: Risk/Rule/Item.
     const declared: { id: string; key: string; schema: Json }[] = [];
-    for (const [id, doc] of this.#docs) {
-      if (doc["x-element"]) declared.push({ id, key: String(doc["x-element"]), schema: doc });
-      for (const [name, def] of Object.entries((doc.$defs ?? {}) as Record<string, Json>)) {
+    const declareDefs = (id: string, pointer: string, node: Json, parentKey: string | undefined): void => {
+      for (const [name, def] of Object.entries((node.$defs ?? {}) as Record<string, Json>)) {
         if (!def["x-element"]) continue;
         const local = def["x-kind"] === "model-child";
-        if (local && !doc["x-element"]) throw new Error(`schema ${id}#/$defs/${name}: a model-child belongs in its parent element's file`);
-        const key = local ? `${String(doc["x-element"])}/${String(def["x-element"])}` : String(def["x-element"]);
-        declared.push({ id: `${id}#/$defs/${name}`, key, schema: def });
+        const at = `${pointer}/$defs/${name}`;
+        if (local && parentKey === undefined) throw new Error(`schema ${id}#${at}: a model-child belongs in its parent element's file`);
+        const key = local ? `${parentKey}/${String(def["x-element"])}` : String(def["x-element"]);
+        declared.push({ id: `${id}#${at}`, key, schema: def });
+        if (local) declareDefs(id, at, def, key);
       }
+    };
+    for (const [id, doc] of this.#docs) {
+      if (doc["x-element"]) declared.push({ id, key: String(doc["x-element"]), schema: doc });
+      declareDefs(id, "", doc, doc["x-element"] ? String(doc["x-element"]) : undefined);
     }
     declared.sort((a, b) => a.key.localeCompare(b.key));
     this.taskTypes = declared.filter((d) => d.schema["x-kind"] === "task").map((d) => String(d.schema["x-element"]));
@@ -258,9 +265,9 @@ function listJsonFiles(dir: string): string[] {
     .sort();
 }
 
-/** The name the generated module exports an element's validator under (a catalog key is `Name` or `Parent/Name`). */
+/** The name the generated module exports an element's validator under (a catalog key is `Name`, `Parent/Name`, `Parent/Child/Name`). */
 export function validatorExportName(key: string): string {
-  return key.replace("/", "$");
+  return key.replaceAll("/", "$");
 }
 
 function precompiledValidator(key: string): ValidateFunction {
