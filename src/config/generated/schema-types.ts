@@ -130,37 +130,37 @@ export interface AssertValueAspectAttributes {
   Identifier: string;
   /** C# expression (C#:<variable>:<body>) returning a boolean: the aspect runs only when it is true. */
   IfExpression?: string;
-  /** Message shown to the user when the aspect's check fails, in language 1. */
+  /** Message shown when the aspect's check fails, in language 1. */
   Message_L1?: string;
-  /** Message shown to the user when the aspect's check fails, in language 2 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 2 (see Language IndicatorNumber). */
   Message_L2?: string;
-  /** Message shown to the user when the aspect's check fails, in language 3 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 3 (see Language IndicatorNumber). */
   Message_L3?: string;
-  /** Message shown to the user when the aspect's check fails, in language 4 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 4 (see Language IndicatorNumber). */
   Message_L4?: string;
-  /** Message shown to the user when the aspect's check fails, in language 5 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 5 (see Language IndicatorNumber). */
   Message_L5?: string;
-  /** Message shown to the user when the aspect's check fails, in language 6 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 6 (see Language IndicatorNumber). */
   Message_L6?: string;
-  /** Message shown to the user when the aspect's check fails, in language 7 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 7 (see Language IndicatorNumber). */
   Message_L7?: string;
-  /** Message shown to the user when the aspect's check fails, in language 8 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 8 (see Language IndicatorNumber). */
   Message_L8?: string;
-  /** Message shown to the user when the aspect's check fails, in language 9 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 9 (see Language IndicatorNumber). */
   Message_L9?: string;
-  /** Message shown to the user when the aspect's check fails, in language 10 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 10 (see Language IndicatorNumber). */
   Message_L10?: string;
-  /** Message shown to the user when the aspect's check fails, in language 11 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 11 (see Language IndicatorNumber). */
   Message_L11?: string;
-  /** Message shown to the user when the aspect's check fails, in language 12 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 12 (see Language IndicatorNumber). */
   Message_L12?: string;
-  /** Message shown to the user when the aspect's check fails, in language 13 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 13 (see Language IndicatorNumber). */
   Message_L13?: string;
-  /** Message shown to the user when the aspect's check fails, in language 14 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 14 (see Language IndicatorNumber). */
   Message_L14?: string;
-  /** Message shown to the user when the aspect's check fails, in language 15 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 15 (see Language IndicatorNumber). */
   Message_L15?: string;
-  /** Message shown to the user when the aspect's check fails, in language 16 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 16 (see Language IndicatorNumber). */
   Message_L16?: string;
   /** Among the aspects of one activity state, the highest priority runs first (may be negative). Default: `0`. */
   Priority: number;
@@ -186,37 +186,37 @@ export interface AssertValueRequiredAspectAttributes {
   Identifier: string;
   /** C# expression (C#:<variable>:<body>) returning a boolean: the aspect runs only when it is true. */
   IfExpression?: string;
-  /** Message shown to the user when the aspect's check fails, in language 1. */
+  /** Message shown when the aspect's check fails, in language 1. */
   Message_L1?: string;
-  /** Message shown to the user when the aspect's check fails, in language 2 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 2 (see Language IndicatorNumber). */
   Message_L2?: string;
-  /** Message shown to the user when the aspect's check fails, in language 3 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 3 (see Language IndicatorNumber). */
   Message_L3?: string;
-  /** Message shown to the user when the aspect's check fails, in language 4 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 4 (see Language IndicatorNumber). */
   Message_L4?: string;
-  /** Message shown to the user when the aspect's check fails, in language 5 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 5 (see Language IndicatorNumber). */
   Message_L5?: string;
-  /** Message shown to the user when the aspect's check fails, in language 6 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 6 (see Language IndicatorNumber). */
   Message_L6?: string;
-  /** Message shown to the user when the aspect's check fails, in language 7 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 7 (see Language IndicatorNumber). */
   Message_L7?: string;
-  /** Message shown to the user when the aspect's check fails, in language 8 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 8 (see Language IndicatorNumber). */
   Message_L8?: string;
-  /** Message shown to the user when the aspect's check fails, in language 9 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 9 (see Language IndicatorNumber). */
   Message_L9?: string;
-  /** Message shown to the user when the aspect's check fails, in language 10 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 10 (see Language IndicatorNumber). */
   Message_L10?: string;
-  /** Message shown to the user when the aspect's check fails, in language 11 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 11 (see Language IndicatorNumber). */
   Message_L11?: string;
-  /** Message shown to the user when the aspect's check fails, in language 12 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 12 (see Language IndicatorNumber). */
   Message_L12?: string;
-  /** Message shown to the user when the aspect's check fails, in language 13 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 13 (see Language IndicatorNumber). */
   Message_L13?: string;
-  /** Message shown to the user when the aspect's check fails, in language 14 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 14 (see Language IndicatorNumber). */
   Message_L14?: string;
-  /** Message shown to the user when the aspect's check fails, in language 15 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 15 (see Language IndicatorNumber). */
   Message_L15?: string;
-  /** Message shown to the user when the aspect's check fails, in language 16 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 16 (see Language IndicatorNumber). */
   Message_L16?: string;
   /** Among the aspects of one activity state, the highest priority runs first (may be negative). Default: `0`. */
   Priority: number;
@@ -280,37 +280,37 @@ export interface BuildUniqueValueAspectAttributes {
   IfExpression?: string;
   /** Most attempts before the aspect gives up and shows Message (the reference types it String). Default: `0`. */
   IterationsCount: number;
-  /** Message shown to the user when the aspect's check fails, in language 1. */
+  /** Message shown when the aspect's check fails, in language 1. */
   Message_L1?: string;
-  /** Message shown to the user when the aspect's check fails, in language 2 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 2 (see Language IndicatorNumber). */
   Message_L2?: string;
-  /** Message shown to the user when the aspect's check fails, in language 3 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 3 (see Language IndicatorNumber). */
   Message_L3?: string;
-  /** Message shown to the user when the aspect's check fails, in language 4 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 4 (see Language IndicatorNumber). */
   Message_L4?: string;
-  /** Message shown to the user when the aspect's check fails, in language 5 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 5 (see Language IndicatorNumber). */
   Message_L5?: string;
-  /** Message shown to the user when the aspect's check fails, in language 6 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 6 (see Language IndicatorNumber). */
   Message_L6?: string;
-  /** Message shown to the user when the aspect's check fails, in language 7 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 7 (see Language IndicatorNumber). */
   Message_L7?: string;
-  /** Message shown to the user when the aspect's check fails, in language 8 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 8 (see Language IndicatorNumber). */
   Message_L8?: string;
-  /** Message shown to the user when the aspect's check fails, in language 9 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 9 (see Language IndicatorNumber). */
   Message_L9?: string;
-  /** Message shown to the user when the aspect's check fails, in language 10 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 10 (see Language IndicatorNumber). */
   Message_L10?: string;
-  /** Message shown to the user when the aspect's check fails, in language 11 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 11 (see Language IndicatorNumber). */
   Message_L11?: string;
-  /** Message shown to the user when the aspect's check fails, in language 12 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 12 (see Language IndicatorNumber). */
   Message_L12?: string;
-  /** Message shown to the user when the aspect's check fails, in language 13 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 13 (see Language IndicatorNumber). */
   Message_L13?: string;
-  /** Message shown to the user when the aspect's check fails, in language 14 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 14 (see Language IndicatorNumber). */
   Message_L14?: string;
-  /** Message shown to the user when the aspect's check fails, in language 15 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 15 (see Language IndicatorNumber). */
   Message_L15?: string;
-  /** Message shown to the user when the aspect's check fails, in language 16 (see Language IndicatorNumber). */
+  /** Message shown when the aspect's check fails, in language 16 (see Language IndicatorNumber). */
   Message_L16?: string;
   /** Runs only when the resource is being created (the reference types it String). Default: `false`. */
   OnlyIfNew: boolean;
@@ -1163,261 +1163,261 @@ export interface DisplayEntityTypeAttributes {
   AutocompleteBinding?: string;
   /** Colour of the entity type: # and six hexadecimal digits. */
   Color?: string;
-  /** Dimension 0 is shown for this entity type (false when absent). */
+  /** Dimension 0 (suffix 0) is shown for this entity type. */
   D0IsActive?: boolean;
-  /** Dimension 42 is shown for this entity type (false when absent). */
+  /** Dimension 42 (suffix 1A) is shown for this entity type. */
   D1AIsActive?: boolean;
-  /** Dimension 43 is shown for this entity type (false when absent). */
+  /** Dimension 43 (suffix 1B) is shown for this entity type. */
   D1BIsActive?: boolean;
-  /** Dimension 44 is shown for this entity type (false when absent). */
+  /** Dimension 44 (suffix 1C) is shown for this entity type. */
   D1CIsActive?: boolean;
-  /** Dimension 45 is shown for this entity type (false when absent). */
+  /** Dimension 45 (suffix 1D) is shown for this entity type. */
   D1DIsActive?: boolean;
-  /** Dimension 46 is shown for this entity type (false when absent). */
+  /** Dimension 46 (suffix 1E) is shown for this entity type. */
   D1EIsActive?: boolean;
-  /** Dimension 47 is shown for this entity type (false when absent). */
+  /** Dimension 47 (suffix 1F) is shown for this entity type. */
   D1FIsActive?: boolean;
-  /** Dimension 48 is shown for this entity type (false when absent). */
+  /** Dimension 48 (suffix 1G) is shown for this entity type. */
   D1GIsActive?: boolean;
-  /** Dimension 49 is shown for this entity type (false when absent). */
+  /** Dimension 49 (suffix 1H) is shown for this entity type. */
   D1HIsActive?: boolean;
-  /** Dimension 50 is shown for this entity type (false when absent). */
+  /** Dimension 50 (suffix 1I) is shown for this entity type. */
   D1IIsActive?: boolean;
-  /** Dimension 1 is shown for this entity type (false when absent). */
+  /** Dimension 1 (suffix 1) is shown for this entity type. */
   D1IsActive?: boolean;
-  /** Dimension 51 is shown for this entity type (false when absent). */
+  /** Dimension 51 (suffix 1J) is shown for this entity type. */
   D1JIsActive?: boolean;
-  /** Dimension 52 is shown for this entity type (false when absent). */
+  /** Dimension 52 (suffix 1K) is shown for this entity type. */
   D1KIsActive?: boolean;
-  /** Dimension 53 is shown for this entity type (false when absent). */
+  /** Dimension 53 (suffix 1L) is shown for this entity type. */
   D1LIsActive?: boolean;
-  /** Dimension 54 is shown for this entity type (false when absent). */
+  /** Dimension 54 (suffix 1M) is shown for this entity type. */
   D1MIsActive?: boolean;
-  /** Dimension 55 is shown for this entity type (false when absent). */
+  /** Dimension 55 (suffix 1N) is shown for this entity type. */
   D1NIsActive?: boolean;
-  /** Dimension 56 is shown for this entity type (false when absent). */
+  /** Dimension 56 (suffix 1O) is shown for this entity type. */
   D1OIsActive?: boolean;
-  /** Dimension 57 is shown for this entity type (false when absent). */
+  /** Dimension 57 (suffix 1P) is shown for this entity type. */
   D1PIsActive?: boolean;
-  /** Dimension 58 is shown for this entity type (false when absent). */
+  /** Dimension 58 (suffix 1Q) is shown for this entity type. */
   D1QIsActive?: boolean;
-  /** Dimension 59 is shown for this entity type (false when absent). */
+  /** Dimension 59 (suffix 1R) is shown for this entity type. */
   D1RIsActive?: boolean;
-  /** Dimension 60 is shown for this entity type (false when absent). */
+  /** Dimension 60 (suffix 1S) is shown for this entity type. */
   D1SIsActive?: boolean;
-  /** Dimension 61 is shown for this entity type (false when absent). */
+  /** Dimension 61 (suffix 1T) is shown for this entity type. */
   D1TIsActive?: boolean;
-  /** Dimension 62 is shown for this entity type (false when absent). */
+  /** Dimension 62 (suffix 1U) is shown for this entity type. */
   D1UIsActive?: boolean;
-  /** Dimension 63 is shown for this entity type (false when absent). */
+  /** Dimension 63 (suffix 1V) is shown for this entity type. */
   D1VIsActive?: boolean;
-  /** Dimension 74 is shown for this entity type (false when absent). */
+  /** Dimension 74 (suffix 2A) is shown for this entity type. */
   D2AIsActive?: boolean;
-  /** Dimension 75 is shown for this entity type (false when absent). */
+  /** Dimension 75 (suffix 2B) is shown for this entity type. */
   D2BIsActive?: boolean;
-  /** Dimension 76 is shown for this entity type (false when absent). */
+  /** Dimension 76 (suffix 2C) is shown for this entity type. */
   D2CIsActive?: boolean;
-  /** Dimension 77 is shown for this entity type (false when absent). */
+  /** Dimension 77 (suffix 2D) is shown for this entity type. */
   D2DIsActive?: boolean;
-  /** Dimension 78 is shown for this entity type (false when absent). */
+  /** Dimension 78 (suffix 2E) is shown for this entity type. */
   D2EIsActive?: boolean;
-  /** Dimension 79 is shown for this entity type (false when absent). */
+  /** Dimension 79 (suffix 2F) is shown for this entity type. */
   D2FIsActive?: boolean;
-  /** Dimension 80 is shown for this entity type (false when absent). */
+  /** Dimension 80 (suffix 2G) is shown for this entity type. */
   D2GIsActive?: boolean;
-  /** Dimension 81 is shown for this entity type (false when absent). */
+  /** Dimension 81 (suffix 2H) is shown for this entity type. */
   D2HIsActive?: boolean;
-  /** Dimension 82 is shown for this entity type (false when absent). */
+  /** Dimension 82 (suffix 2I) is shown for this entity type. */
   D2IIsActive?: boolean;
-  /** Dimension 2 is shown for this entity type (false when absent). */
+  /** Dimension 2 (suffix 2) is shown for this entity type. */
   D2IsActive?: boolean;
-  /** Dimension 83 is shown for this entity type (false when absent). */
+  /** Dimension 83 (suffix 2J) is shown for this entity type. */
   D2JIsActive?: boolean;
-  /** Dimension 84 is shown for this entity type (false when absent). */
+  /** Dimension 84 (suffix 2K) is shown for this entity type. */
   D2KIsActive?: boolean;
-  /** Dimension 85 is shown for this entity type (false when absent). */
+  /** Dimension 85 (suffix 2L) is shown for this entity type. */
   D2LIsActive?: boolean;
-  /** Dimension 86 is shown for this entity type (false when absent). */
+  /** Dimension 86 (suffix 2M) is shown for this entity type. */
   D2MIsActive?: boolean;
-  /** Dimension 87 is shown for this entity type (false when absent). */
+  /** Dimension 87 (suffix 2N) is shown for this entity type. */
   D2NIsActive?: boolean;
-  /** Dimension 88 is shown for this entity type (false when absent). */
+  /** Dimension 88 (suffix 2O) is shown for this entity type. */
   D2OIsActive?: boolean;
-  /** Dimension 89 is shown for this entity type (false when absent). */
+  /** Dimension 89 (suffix 2P) is shown for this entity type. */
   D2PIsActive?: boolean;
-  /** Dimension 90 is shown for this entity type (false when absent). */
+  /** Dimension 90 (suffix 2Q) is shown for this entity type. */
   D2QIsActive?: boolean;
-  /** Dimension 91 is shown for this entity type (false when absent). */
+  /** Dimension 91 (suffix 2R) is shown for this entity type. */
   D2RIsActive?: boolean;
-  /** Dimension 92 is shown for this entity type (false when absent). */
+  /** Dimension 92 (suffix 2S) is shown for this entity type. */
   D2SIsActive?: boolean;
-  /** Dimension 93 is shown for this entity type (false when absent). */
+  /** Dimension 93 (suffix 2T) is shown for this entity type. */
   D2TIsActive?: boolean;
-  /** Dimension 94 is shown for this entity type (false when absent). */
+  /** Dimension 94 (suffix 2U) is shown for this entity type. */
   D2UIsActive?: boolean;
-  /** Dimension 95 is shown for this entity type (false when absent). */
+  /** Dimension 95 (suffix 2V) is shown for this entity type. */
   D2VIsActive?: boolean;
-  /** Dimension 106 is shown for this entity type (false when absent). */
+  /** Dimension 106 (suffix 3A) is shown for this entity type. */
   D3AIsActive?: boolean;
-  /** Dimension 107 is shown for this entity type (false when absent). */
+  /** Dimension 107 (suffix 3B) is shown for this entity type. */
   D3BIsActive?: boolean;
-  /** Dimension 108 is shown for this entity type (false when absent). */
+  /** Dimension 108 (suffix 3C) is shown for this entity type. */
   D3CIsActive?: boolean;
-  /** Dimension 109 is shown for this entity type (false when absent). */
+  /** Dimension 109 (suffix 3D) is shown for this entity type. */
   D3DIsActive?: boolean;
-  /** Dimension 110 is shown for this entity type (false when absent). */
+  /** Dimension 110 (suffix 3E) is shown for this entity type. */
   D3EIsActive?: boolean;
-  /** Dimension 111 is shown for this entity type (false when absent). */
+  /** Dimension 111 (suffix 3F) is shown for this entity type. */
   D3FIsActive?: boolean;
-  /** Dimension 112 is shown for this entity type (false when absent). */
+  /** Dimension 112 (suffix 3G) is shown for this entity type. */
   D3GIsActive?: boolean;
-  /** Dimension 113 is shown for this entity type (false when absent). */
+  /** Dimension 113 (suffix 3H) is shown for this entity type. */
   D3HIsActive?: boolean;
-  /** Dimension 114 is shown for this entity type (false when absent). */
+  /** Dimension 114 (suffix 3I) is shown for this entity type. */
   D3IIsActive?: boolean;
-  /** Dimension 3 is shown for this entity type (false when absent). */
+  /** Dimension 3 (suffix 3) is shown for this entity type. */
   D3IsActive?: boolean;
-  /** Dimension 115 is shown for this entity type (false when absent). */
+  /** Dimension 115 (suffix 3J) is shown for this entity type. */
   D3JIsActive?: boolean;
-  /** Dimension 116 is shown for this entity type (false when absent). */
+  /** Dimension 116 (suffix 3K) is shown for this entity type. */
   D3KIsActive?: boolean;
-  /** Dimension 117 is shown for this entity type (false when absent). */
+  /** Dimension 117 (suffix 3L) is shown for this entity type. */
   D3LIsActive?: boolean;
-  /** Dimension 118 is shown for this entity type (false when absent). */
+  /** Dimension 118 (suffix 3M) is shown for this entity type. */
   D3MIsActive?: boolean;
-  /** Dimension 119 is shown for this entity type (false when absent). */
+  /** Dimension 119 (suffix 3N) is shown for this entity type. */
   D3NIsActive?: boolean;
-  /** Dimension 120 is shown for this entity type (false when absent). */
+  /** Dimension 120 (suffix 3O) is shown for this entity type. */
   D3OIsActive?: boolean;
-  /** Dimension 121 is shown for this entity type (false when absent). */
+  /** Dimension 121 (suffix 3P) is shown for this entity type. */
   D3PIsActive?: boolean;
-  /** Dimension 122 is shown for this entity type (false when absent). */
+  /** Dimension 122 (suffix 3Q) is shown for this entity type. */
   D3QIsActive?: boolean;
-  /** Dimension 123 is shown for this entity type (false when absent). */
+  /** Dimension 123 (suffix 3R) is shown for this entity type. */
   D3RIsActive?: boolean;
-  /** Dimension 124 is shown for this entity type (false when absent). */
+  /** Dimension 124 (suffix 3S) is shown for this entity type. */
   D3SIsActive?: boolean;
-  /** Dimension 125 is shown for this entity type (false when absent). */
+  /** Dimension 125 (suffix 3T) is shown for this entity type. */
   D3TIsActive?: boolean;
-  /** Dimension 126 is shown for this entity type (false when absent). */
+  /** Dimension 126 (suffix 3U) is shown for this entity type. */
   D3UIsActive?: boolean;
-  /** Dimension 127 is shown for this entity type (false when absent). */
+  /** Dimension 127 (suffix 3V) is shown for this entity type. */
   D3VIsActive?: boolean;
-  /** Dimension 4 is shown for this entity type (false when absent). */
+  /** Dimension 4 (suffix 4) is shown for this entity type. */
   D4IsActive?: boolean;
-  /** Dimension 5 is shown for this entity type (false when absent). */
+  /** Dimension 5 (suffix 5) is shown for this entity type. */
   D5IsActive?: boolean;
-  /** Dimension 6 is shown for this entity type (false when absent). */
+  /** Dimension 6 (suffix 6) is shown for this entity type. */
   D6IsActive?: boolean;
-  /** Dimension 7 is shown for this entity type (false when absent). */
+  /** Dimension 7 (suffix 7) is shown for this entity type. */
   D7IsActive?: boolean;
-  /** Dimension 8 is shown for this entity type (false when absent). */
+  /** Dimension 8 (suffix 8) is shown for this entity type. */
   D8IsActive?: boolean;
-  /** Dimension 9 is shown for this entity type (false when absent). */
+  /** Dimension 9 (suffix 9) is shown for this entity type. */
   D9IsActive?: boolean;
-  /** Dimension 32 is shown for this entity type (false when absent). */
+  /** Dimension 32 (suffix 10) is shown for this entity type. */
   D10IsActive?: boolean;
-  /** Dimension 33 is shown for this entity type (false when absent). */
+  /** Dimension 33 (suffix 11) is shown for this entity type. */
   D11IsActive?: boolean;
-  /** Dimension 34 is shown for this entity type (false when absent). */
+  /** Dimension 34 (suffix 12) is shown for this entity type. */
   D12IsActive?: boolean;
-  /** Dimension 35 is shown for this entity type (false when absent). */
+  /** Dimension 35 (suffix 13) is shown for this entity type. */
   D13IsActive?: boolean;
-  /** Dimension 36 is shown for this entity type (false when absent). */
+  /** Dimension 36 (suffix 14) is shown for this entity type. */
   D14IsActive?: boolean;
-  /** Dimension 37 is shown for this entity type (false when absent). */
+  /** Dimension 37 (suffix 15) is shown for this entity type. */
   D15IsActive?: boolean;
-  /** Dimension 38 is shown for this entity type (false when absent). */
+  /** Dimension 38 (suffix 16) is shown for this entity type. */
   D16IsActive?: boolean;
-  /** Dimension 39 is shown for this entity type (false when absent). */
+  /** Dimension 39 (suffix 17) is shown for this entity type. */
   D17IsActive?: boolean;
-  /** Dimension 40 is shown for this entity type (false when absent). */
+  /** Dimension 40 (suffix 18) is shown for this entity type. */
   D18IsActive?: boolean;
-  /** Dimension 41 is shown for this entity type (false when absent). */
+  /** Dimension 41 (suffix 19) is shown for this entity type. */
   D19IsActive?: boolean;
-  /** Dimension 64 is shown for this entity type (false when absent). */
+  /** Dimension 64 (suffix 20) is shown for this entity type. */
   D20IsActive?: boolean;
-  /** Dimension 65 is shown for this entity type (false when absent). */
+  /** Dimension 65 (suffix 21) is shown for this entity type. */
   D21IsActive?: boolean;
-  /** Dimension 66 is shown for this entity type (false when absent). */
+  /** Dimension 66 (suffix 22) is shown for this entity type. */
   D22IsActive?: boolean;
-  /** Dimension 67 is shown for this entity type (false when absent). */
+  /** Dimension 67 (suffix 23) is shown for this entity type. */
   D23IsActive?: boolean;
-  /** Dimension 68 is shown for this entity type (false when absent). */
+  /** Dimension 68 (suffix 24) is shown for this entity type. */
   D24IsActive?: boolean;
-  /** Dimension 69 is shown for this entity type (false when absent). */
+  /** Dimension 69 (suffix 25) is shown for this entity type. */
   D25IsActive?: boolean;
-  /** Dimension 70 is shown for this entity type (false when absent). */
+  /** Dimension 70 (suffix 26) is shown for this entity type. */
   D26IsActive?: boolean;
-  /** Dimension 71 is shown for this entity type (false when absent). */
+  /** Dimension 71 (suffix 27) is shown for this entity type. */
   D27IsActive?: boolean;
-  /** Dimension 72 is shown for this entity type (false when absent). */
+  /** Dimension 72 (suffix 28) is shown for this entity type. */
   D28IsActive?: boolean;
-  /** Dimension 73 is shown for this entity type (false when absent). */
+  /** Dimension 73 (suffix 29) is shown for this entity type. */
   D29IsActive?: boolean;
-  /** Dimension 96 is shown for this entity type (false when absent). */
+  /** Dimension 96 (suffix 30) is shown for this entity type. */
   D30IsActive?: boolean;
-  /** Dimension 97 is shown for this entity type (false when absent). */
+  /** Dimension 97 (suffix 31) is shown for this entity type. */
   D31IsActive?: boolean;
-  /** Dimension 98 is shown for this entity type (false when absent). */
+  /** Dimension 98 (suffix 32) is shown for this entity type. */
   D32IsActive?: boolean;
-  /** Dimension 99 is shown for this entity type (false when absent). */
+  /** Dimension 99 (suffix 33) is shown for this entity type. */
   D33IsActive?: boolean;
-  /** Dimension 100 is shown for this entity type (false when absent). */
+  /** Dimension 100 (suffix 34) is shown for this entity type. */
   D34IsActive?: boolean;
-  /** Dimension 101 is shown for this entity type (false when absent). */
+  /** Dimension 101 (suffix 35) is shown for this entity type. */
   D35IsActive?: boolean;
-  /** Dimension 102 is shown for this entity type (false when absent). */
+  /** Dimension 102 (suffix 36) is shown for this entity type. */
   D36IsActive?: boolean;
-  /** Dimension 103 is shown for this entity type (false when absent). */
+  /** Dimension 103 (suffix 37) is shown for this entity type. */
   D37IsActive?: boolean;
-  /** Dimension 104 is shown for this entity type (false when absent). */
+  /** Dimension 104 (suffix 38) is shown for this entity type. */
   D38IsActive?: boolean;
-  /** Dimension 105 is shown for this entity type (false when absent). */
+  /** Dimension 105 (suffix 39) is shown for this entity type. */
   D39IsActive?: boolean;
-  /** Dimension 10 is shown for this entity type (false when absent). */
+  /** Dimension 10 (suffix A) is shown for this entity type. */
   DAIsActive?: boolean;
-  /** Dimension 11 is shown for this entity type (false when absent). */
+  /** Dimension 11 (suffix B) is shown for this entity type. */
   DBIsActive?: boolean;
-  /** Dimension 12 is shown for this entity type (false when absent). */
+  /** Dimension 12 (suffix C) is shown for this entity type. */
   DCIsActive?: boolean;
-  /** Dimension 13 is shown for this entity type (false when absent). */
+  /** Dimension 13 (suffix D) is shown for this entity type. */
   DDIsActive?: boolean;
-  /** Dimension 14 is shown for this entity type (false when absent). */
+  /** Dimension 14 (suffix E) is shown for this entity type. */
   DEIsActive?: boolean;
-  /** Dimension 15 is shown for this entity type (false when absent). */
+  /** Dimension 15 (suffix F) is shown for this entity type. */
   DFIsActive?: boolean;
-  /** Dimension 16 is shown for this entity type (false when absent). */
+  /** Dimension 16 (suffix G) is shown for this entity type. */
   DGIsActive?: boolean;
-  /** Dimension 17 is shown for this entity type (false when absent). */
+  /** Dimension 17 (suffix H) is shown for this entity type. */
   DHIsActive?: boolean;
-  /** Dimension 18 is shown for this entity type (false when absent). */
+  /** Dimension 18 (suffix I) is shown for this entity type. */
   DIIsActive?: boolean;
-  /** Dimension 19 is shown for this entity type (false when absent). */
+  /** Dimension 19 (suffix J) is shown for this entity type. */
   DJIsActive?: boolean;
-  /** Dimension 20 is shown for this entity type (false when absent). */
+  /** Dimension 20 (suffix K) is shown for this entity type. */
   DKIsActive?: boolean;
-  /** Dimension 21 is shown for this entity type (false when absent). */
+  /** Dimension 21 (suffix L) is shown for this entity type. */
   DLIsActive?: boolean;
-  /** Dimension 22 is shown for this entity type (false when absent). */
+  /** Dimension 22 (suffix M) is shown for this entity type. */
   DMIsActive?: boolean;
-  /** Dimension 23 is shown for this entity type (false when absent). */
+  /** Dimension 23 (suffix N) is shown for this entity type. */
   DNIsActive?: boolean;
-  /** Dimension 24 is shown for this entity type (false when absent). */
+  /** Dimension 24 (suffix O) is shown for this entity type. */
   DOIsActive?: boolean;
-  /** Dimension 25 is shown for this entity type (false when absent). */
+  /** Dimension 25 (suffix P) is shown for this entity type. */
   DPIsActive?: boolean;
-  /** Dimension 26 is shown for this entity type (false when absent). */
+  /** Dimension 26 (suffix Q) is shown for this entity type. */
   DQIsActive?: boolean;
-  /** Dimension 27 is shown for this entity type (false when absent). */
+  /** Dimension 27 (suffix R) is shown for this entity type. */
   DRIsActive?: boolean;
-  /** Dimension 28 is shown for this entity type (false when absent). */
+  /** Dimension 28 (suffix S) is shown for this entity type. */
   DSIsActive?: boolean;
-  /** Dimension 29 is shown for this entity type (false when absent). */
+  /** Dimension 29 (suffix T) is shown for this entity type. */
   DTIsActive?: boolean;
-  /** Dimension 30 is shown for this entity type (false when absent). */
+  /** Dimension 30 (suffix U) is shown for this entity type. */
   DUIsActive?: boolean;
-  /** Dimension 31 is shown for this entity type (false when absent). */
+  /** Dimension 31 (suffix V) is shown for this entity type. */
   DVIsActive?: boolean;
   /** Skips the Access Permissions (roles) step of the type's default forms. Default: `false`. */
   HideRoles: boolean;
@@ -1429,37 +1429,37 @@ export interface DisplayEntityTypeAttributes {
   IsHierarchical: boolean;
   /** Characters typed before the auto-complete picker searches (4 when absent; needs AutocompleteBinding). */
   MinSearchLength?: number;
-  /** Name of the entity type in the plural, in language 1. */
+  /** Name in the plural, in language 1. */
   PluralDisplayName_L1?: string;
-  /** Name of the entity type in the plural, in language 2 (see Language IndicatorNumber). */
+  /** Name in the plural, in language 2 (see Language IndicatorNumber). */
   PluralDisplayName_L2?: string;
-  /** Name of the entity type in the plural, in language 3 (see Language IndicatorNumber). */
+  /** Name in the plural, in language 3 (see Language IndicatorNumber). */
   PluralDisplayName_L3?: string;
-  /** Name of the entity type in the plural, in language 4 (see Language IndicatorNumber). */
+  /** Name in the plural, in language 4 (see Language IndicatorNumber). */
   PluralDisplayName_L4?: string;
-  /** Name of the entity type in the plural, in language 5 (see Language IndicatorNumber). */
+  /** Name in the plural, in language 5 (see Language IndicatorNumber). */
   PluralDisplayName_L5?: string;
-  /** Name of the entity type in the plural, in language 6 (see Language IndicatorNumber). */
+  /** Name in the plural, in language 6 (see Language IndicatorNumber). */
   PluralDisplayName_L6?: string;
-  /** Name of the entity type in the plural, in language 7 (see Language IndicatorNumber). */
+  /** Name in the plural, in language 7 (see Language IndicatorNumber). */
   PluralDisplayName_L7?: string;
-  /** Name of the entity type in the plural, in language 8 (see Language IndicatorNumber). */
+  /** Name in the plural, in language 8 (see Language IndicatorNumber). */
   PluralDisplayName_L8?: string;
-  /** Name of the entity type in the plural, in language 9 (see Language IndicatorNumber). */
+  /** Name in the plural, in language 9 (see Language IndicatorNumber). */
   PluralDisplayName_L9?: string;
-  /** Name of the entity type in the plural, in language 10 (see Language IndicatorNumber). */
+  /** Name in the plural, in language 10 (see Language IndicatorNumber). */
   PluralDisplayName_L10?: string;
-  /** Name of the entity type in the plural, in language 11 (see Language IndicatorNumber). */
+  /** Name in the plural, in language 11 (see Language IndicatorNumber). */
   PluralDisplayName_L11?: string;
-  /** Name of the entity type in the plural, in language 12 (see Language IndicatorNumber). */
+  /** Name in the plural, in language 12 (see Language IndicatorNumber). */
   PluralDisplayName_L12?: string;
-  /** Name of the entity type in the plural, in language 13 (see Language IndicatorNumber). */
+  /** Name in the plural, in language 13 (see Language IndicatorNumber). */
   PluralDisplayName_L13?: string;
-  /** Name of the entity type in the plural, in language 14 (see Language IndicatorNumber). */
+  /** Name in the plural, in language 14 (see Language IndicatorNumber). */
   PluralDisplayName_L14?: string;
-  /** Name of the entity type in the plural, in language 15 (see Language IndicatorNumber). */
+  /** Name in the plural, in language 15 (see Language IndicatorNumber). */
   PluralDisplayName_L15?: string;
-  /** Name of the entity type in the plural, in language 16 (see Language IndicatorNumber). */
+  /** Name in the plural, in language 16 (see Language IndicatorNumber). */
   PluralDisplayName_L16?: string;
   /** Order of the entity type in the administration screens' drop-downs and the dashboard: the lowest value comes first (may be negative); alike priorities sort by identifier. Default: `2147483647`. */
   Priority: number;
@@ -2033,7 +2033,7 @@ export interface FormAttributes {
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
 
-/** A field of the form, in order. A control: a field, a group of fields, or an embedded form. */
+/** A field of the form, in order. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface FormControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -2758,7 +2758,7 @@ export interface MenuItemAttributes {
 }
 export interface MenuItemAttributes extends DisplayNames {}
 
-/** A menu item inside its parent menu item, in display order. */
+/** A menu item inside its parent menu item, in display order; it may hold menu items too. */
 export interface MenuItemMenuItemAttributes {
   /** Label in language 1 (required on tasks and jobs). */
   DisplayName_L1?: string;
@@ -3550,7 +3550,7 @@ export interface ResourceViewEntityFormAttributes {
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
 
-/** A field of the form, in order. A control: a field, a group of fields, or an embedded form. */
+/** A field of the form, in order. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface ResourceViewEntityFormControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -3839,7 +3839,7 @@ export interface ResourceViewRecordEntityFormAttributes {
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
 
-/** Fields about the main resource. A control: a field, a group of fields, or an embedded form. */
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface ResourceViewRecordEntityFormMainControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -3924,7 +3924,7 @@ export interface ResourceViewRecordEntityFormMainControlAttributes {
 }
 export interface ResourceViewRecordEntityFormMainControlAttributes extends DisplayNames {}
 
-/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface ResourceViewRecordEntityFormMainSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -4009,7 +4009,7 @@ export interface ResourceViewRecordEntityFormMainSummaryControlAttributes {
 }
 export interface ResourceViewRecordEntityFormMainSummaryControlAttributes extends DisplayNames {}
 
-/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields, or an embedded form. */
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface ResourceViewRecordEntityFormRecordControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -4094,7 +4094,7 @@ export interface ResourceViewRecordEntityFormRecordControlAttributes {
 }
 export interface ResourceViewRecordEntityFormRecordControlAttributes extends DisplayNames {}
 
-/** Fields shown for each record. A control: a field, a group of fields, or an embedded form. */
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface ResourceViewRecordEntityFormRecordItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -4179,7 +4179,7 @@ export interface ResourceViewRecordEntityFormRecordItemControlAttributes {
 }
 export interface ResourceViewRecordEntityFormRecordItemControlAttributes extends DisplayNames {}
 
-/** Fields used to update existing records. A control: a field, a group of fields, or an embedded form. */
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface ResourceViewRecordEntityFormRecordSlaveControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -4264,7 +4264,7 @@ export interface ResourceViewRecordEntityFormRecordSlaveControlAttributes {
 }
 export interface ResourceViewRecordEntityFormRecordSlaveControlAttributes extends DisplayNames {}
 
-/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields, or an embedded form. */
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface ResourceViewRecordEntityFormRecordSlaveUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -4349,7 +4349,7 @@ export interface ResourceViewRecordEntityFormRecordSlaveUniqueItemControlAttribu
 }
 export interface ResourceViewRecordEntityFormRecordSlaveUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface ResourceViewRecordEntityFormRecordSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -4434,7 +4434,7 @@ export interface ResourceViewRecordEntityFormRecordSummaryControlAttributes {
 }
 export interface ResourceViewRecordEntityFormRecordSummaryControlAttributes extends DisplayNames {}
 
-/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields, or an embedded form. */
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface ResourceViewRecordEntityFormRecordUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -4519,7 +4519,7 @@ export interface ResourceViewRecordEntityFormRecordUniqueItemControlAttributes {
 }
 export interface ResourceViewRecordEntityFormRecordUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface ResourceViewRecordEntityFormSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -5514,7 +5514,7 @@ export interface WorkflowAddAndEndRecordEntityFormAttributes {
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
 
-/** Fields about the main resource. A control: a field, a group of fields, or an embedded form. */
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddAndEndRecordEntityFormMainControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -5599,7 +5599,7 @@ export interface WorkflowAddAndEndRecordEntityFormMainControlAttributes {
 }
 export interface WorkflowAddAndEndRecordEntityFormMainControlAttributes extends DisplayNames {}
 
-/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddAndEndRecordEntityFormMainSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -5684,7 +5684,7 @@ export interface WorkflowAddAndEndRecordEntityFormMainSummaryControlAttributes {
 }
 export interface WorkflowAddAndEndRecordEntityFormMainSummaryControlAttributes extends DisplayNames {}
 
-/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields, or an embedded form. */
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddAndEndRecordEntityFormRecordControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -5769,7 +5769,7 @@ export interface WorkflowAddAndEndRecordEntityFormRecordControlAttributes {
 }
 export interface WorkflowAddAndEndRecordEntityFormRecordControlAttributes extends DisplayNames {}
 
-/** Fields shown for each record. A control: a field, a group of fields, or an embedded form. */
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddAndEndRecordEntityFormRecordItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -5854,7 +5854,7 @@ export interface WorkflowAddAndEndRecordEntityFormRecordItemControlAttributes {
 }
 export interface WorkflowAddAndEndRecordEntityFormRecordItemControlAttributes extends DisplayNames {}
 
-/** Fields used to update existing records. A control: a field, a group of fields, or an embedded form. */
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddAndEndRecordEntityFormRecordSlaveControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -5939,7 +5939,7 @@ export interface WorkflowAddAndEndRecordEntityFormRecordSlaveControlAttributes {
 }
 export interface WorkflowAddAndEndRecordEntityFormRecordSlaveControlAttributes extends DisplayNames {}
 
-/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields, or an embedded form. */
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddAndEndRecordEntityFormRecordSlaveUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -6024,7 +6024,7 @@ export interface WorkflowAddAndEndRecordEntityFormRecordSlaveUniqueItemControlAt
 }
 export interface WorkflowAddAndEndRecordEntityFormRecordSlaveUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddAndEndRecordEntityFormRecordSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -6109,7 +6109,7 @@ export interface WorkflowAddAndEndRecordEntityFormRecordSummaryControlAttributes
 }
 export interface WorkflowAddAndEndRecordEntityFormRecordSummaryControlAttributes extends DisplayNames {}
 
-/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields, or an embedded form. */
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddAndEndRecordEntityFormRecordUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -6194,7 +6194,7 @@ export interface WorkflowAddAndEndRecordEntityFormRecordUniqueItemControlAttribu
 }
 export interface WorkflowAddAndEndRecordEntityFormRecordUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddAndEndRecordEntityFormSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -6483,7 +6483,7 @@ export interface WorkflowAddRecordEntityFormAttributes {
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
 
-/** Fields about the main resource. A control: a field, a group of fields, or an embedded form. */
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddRecordEntityFormMainControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -6568,7 +6568,7 @@ export interface WorkflowAddRecordEntityFormMainControlAttributes {
 }
 export interface WorkflowAddRecordEntityFormMainControlAttributes extends DisplayNames {}
 
-/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddRecordEntityFormMainSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -6653,7 +6653,7 @@ export interface WorkflowAddRecordEntityFormMainSummaryControlAttributes {
 }
 export interface WorkflowAddRecordEntityFormMainSummaryControlAttributes extends DisplayNames {}
 
-/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields, or an embedded form. */
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddRecordEntityFormRecordControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -6738,7 +6738,7 @@ export interface WorkflowAddRecordEntityFormRecordControlAttributes {
 }
 export interface WorkflowAddRecordEntityFormRecordControlAttributes extends DisplayNames {}
 
-/** Fields shown for each record. A control: a field, a group of fields, or an embedded form. */
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddRecordEntityFormRecordItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -6823,7 +6823,7 @@ export interface WorkflowAddRecordEntityFormRecordItemControlAttributes {
 }
 export interface WorkflowAddRecordEntityFormRecordItemControlAttributes extends DisplayNames {}
 
-/** Fields used to update existing records. A control: a field, a group of fields, or an embedded form. */
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddRecordEntityFormRecordSlaveControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -6908,7 +6908,7 @@ export interface WorkflowAddRecordEntityFormRecordSlaveControlAttributes {
 }
 export interface WorkflowAddRecordEntityFormRecordSlaveControlAttributes extends DisplayNames {}
 
-/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields, or an embedded form. */
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddRecordEntityFormRecordSlaveUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -6993,7 +6993,7 @@ export interface WorkflowAddRecordEntityFormRecordSlaveUniqueItemControlAttribut
 }
 export interface WorkflowAddRecordEntityFormRecordSlaveUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddRecordEntityFormRecordSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -7078,7 +7078,7 @@ export interface WorkflowAddRecordEntityFormRecordSummaryControlAttributes {
 }
 export interface WorkflowAddRecordEntityFormRecordSummaryControlAttributes extends DisplayNames {}
 
-/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields, or an embedded form. */
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddRecordEntityFormRecordUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -7163,7 +7163,7 @@ export interface WorkflowAddRecordEntityFormRecordUniqueItemControlAttributes {
 }
 export interface WorkflowAddRecordEntityFormRecordUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddRecordEntityFormSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -7452,7 +7452,7 @@ export interface WorkflowCreateEntityFormAttributes {
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
 
-/** Fields about the main resource. A control: a field, a group of fields, or an embedded form. */
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateEntityFormMainControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -7537,7 +7537,7 @@ export interface WorkflowCreateEntityFormMainControlAttributes {
 }
 export interface WorkflowCreateEntityFormMainControlAttributes extends DisplayNames {}
 
-/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateEntityFormMainSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -7622,7 +7622,7 @@ export interface WorkflowCreateEntityFormMainSummaryControlAttributes {
 }
 export interface WorkflowCreateEntityFormMainSummaryControlAttributes extends DisplayNames {}
 
-/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields, or an embedded form. */
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateEntityFormRecordControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -7707,7 +7707,7 @@ export interface WorkflowCreateEntityFormRecordControlAttributes {
 }
 export interface WorkflowCreateEntityFormRecordControlAttributes extends DisplayNames {}
 
-/** Fields shown for each record. A control: a field, a group of fields, or an embedded form. */
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateEntityFormRecordItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -7792,7 +7792,7 @@ export interface WorkflowCreateEntityFormRecordItemControlAttributes {
 }
 export interface WorkflowCreateEntityFormRecordItemControlAttributes extends DisplayNames {}
 
-/** Fields used to update existing records. A control: a field, a group of fields, or an embedded form. */
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateEntityFormRecordSlaveControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -7877,7 +7877,7 @@ export interface WorkflowCreateEntityFormRecordSlaveControlAttributes {
 }
 export interface WorkflowCreateEntityFormRecordSlaveControlAttributes extends DisplayNames {}
 
-/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields, or an embedded form. */
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateEntityFormRecordSlaveUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -7962,7 +7962,7 @@ export interface WorkflowCreateEntityFormRecordSlaveUniqueItemControlAttributes 
 }
 export interface WorkflowCreateEntityFormRecordSlaveUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateEntityFormRecordSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -8047,7 +8047,7 @@ export interface WorkflowCreateEntityFormRecordSummaryControlAttributes {
 }
 export interface WorkflowCreateEntityFormRecordSummaryControlAttributes extends DisplayNames {}
 
-/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields, or an embedded form. */
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateEntityFormRecordUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -8132,7 +8132,7 @@ export interface WorkflowCreateEntityFormRecordUniqueItemControlAttributes {
 }
 export interface WorkflowCreateEntityFormRecordUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateEntityFormSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -8421,7 +8421,7 @@ export interface WorkflowCreateRecordEntityFormAttributes {
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
 
-/** Fields about the main resource. A control: a field, a group of fields, or an embedded form. */
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateRecordEntityFormMainControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -8506,7 +8506,7 @@ export interface WorkflowCreateRecordEntityFormMainControlAttributes {
 }
 export interface WorkflowCreateRecordEntityFormMainControlAttributes extends DisplayNames {}
 
-/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateRecordEntityFormMainSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -8591,7 +8591,7 @@ export interface WorkflowCreateRecordEntityFormMainSummaryControlAttributes {
 }
 export interface WorkflowCreateRecordEntityFormMainSummaryControlAttributes extends DisplayNames {}
 
-/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields, or an embedded form. */
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateRecordEntityFormRecordControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -8676,7 +8676,7 @@ export interface WorkflowCreateRecordEntityFormRecordControlAttributes {
 }
 export interface WorkflowCreateRecordEntityFormRecordControlAttributes extends DisplayNames {}
 
-/** Fields shown for each record. A control: a field, a group of fields, or an embedded form. */
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateRecordEntityFormRecordItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -8761,7 +8761,7 @@ export interface WorkflowCreateRecordEntityFormRecordItemControlAttributes {
 }
 export interface WorkflowCreateRecordEntityFormRecordItemControlAttributes extends DisplayNames {}
 
-/** Fields used to update existing records. A control: a field, a group of fields, or an embedded form. */
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateRecordEntityFormRecordSlaveControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -8846,7 +8846,7 @@ export interface WorkflowCreateRecordEntityFormRecordSlaveControlAttributes {
 }
 export interface WorkflowCreateRecordEntityFormRecordSlaveControlAttributes extends DisplayNames {}
 
-/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields, or an embedded form. */
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateRecordEntityFormRecordSlaveUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -8931,7 +8931,7 @@ export interface WorkflowCreateRecordEntityFormRecordSlaveUniqueItemControlAttri
 }
 export interface WorkflowCreateRecordEntityFormRecordSlaveUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateRecordEntityFormRecordSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -9016,7 +9016,7 @@ export interface WorkflowCreateRecordEntityFormRecordSummaryControlAttributes {
 }
 export interface WorkflowCreateRecordEntityFormRecordSummaryControlAttributes extends DisplayNames {}
 
-/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields, or an embedded form. */
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateRecordEntityFormRecordUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -9101,7 +9101,7 @@ export interface WorkflowCreateRecordEntityFormRecordUniqueItemControlAttributes
 }
 export interface WorkflowCreateRecordEntityFormRecordUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateRecordEntityFormSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -9390,7 +9390,7 @@ export interface WorkflowCreateSeveralRecordsEntityFormAttributes {
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
 
-/** Fields about the main resource. A control: a field, a group of fields, or an embedded form. */
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateSeveralRecordsEntityFormMainControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -9475,7 +9475,7 @@ export interface WorkflowCreateSeveralRecordsEntityFormMainControlAttributes {
 }
 export interface WorkflowCreateSeveralRecordsEntityFormMainControlAttributes extends DisplayNames {}
 
-/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateSeveralRecordsEntityFormMainSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -9560,7 +9560,7 @@ export interface WorkflowCreateSeveralRecordsEntityFormMainSummaryControlAttribu
 }
 export interface WorkflowCreateSeveralRecordsEntityFormMainSummaryControlAttributes extends DisplayNames {}
 
-/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields, or an embedded form. */
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateSeveralRecordsEntityFormRecordControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -9645,7 +9645,7 @@ export interface WorkflowCreateSeveralRecordsEntityFormRecordControlAttributes {
 }
 export interface WorkflowCreateSeveralRecordsEntityFormRecordControlAttributes extends DisplayNames {}
 
-/** Fields shown for each record. A control: a field, a group of fields, or an embedded form. */
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateSeveralRecordsEntityFormRecordItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -9730,7 +9730,7 @@ export interface WorkflowCreateSeveralRecordsEntityFormRecordItemControlAttribut
 }
 export interface WorkflowCreateSeveralRecordsEntityFormRecordItemControlAttributes extends DisplayNames {}
 
-/** Fields used to update existing records. A control: a field, a group of fields, or an embedded form. */
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateSeveralRecordsEntityFormRecordSlaveControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -9815,7 +9815,7 @@ export interface WorkflowCreateSeveralRecordsEntityFormRecordSlaveControlAttribu
 }
 export interface WorkflowCreateSeveralRecordsEntityFormRecordSlaveControlAttributes extends DisplayNames {}
 
-/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields, or an embedded form. */
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateSeveralRecordsEntityFormRecordSlaveUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -9900,7 +9900,7 @@ export interface WorkflowCreateSeveralRecordsEntityFormRecordSlaveUniqueItemCont
 }
 export interface WorkflowCreateSeveralRecordsEntityFormRecordSlaveUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateSeveralRecordsEntityFormRecordSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -9985,7 +9985,7 @@ export interface WorkflowCreateSeveralRecordsEntityFormRecordSummaryControlAttri
 }
 export interface WorkflowCreateSeveralRecordsEntityFormRecordSummaryControlAttributes extends DisplayNames {}
 
-/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields, or an embedded form. */
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateSeveralRecordsEntityFormRecordUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -10070,7 +10070,7 @@ export interface WorkflowCreateSeveralRecordsEntityFormRecordUniqueItemControlAt
 }
 export interface WorkflowCreateSeveralRecordsEntityFormRecordUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateSeveralRecordsEntityFormSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -10359,7 +10359,7 @@ export interface WorkflowEditEntityFormAttributes {
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
 
-/** Fields about the main resource. A control: a field, a group of fields, or an embedded form. */
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowEditEntityFormMainControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -10444,7 +10444,7 @@ export interface WorkflowEditEntityFormMainControlAttributes {
 }
 export interface WorkflowEditEntityFormMainControlAttributes extends DisplayNames {}
 
-/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowEditEntityFormMainSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -10529,7 +10529,7 @@ export interface WorkflowEditEntityFormMainSummaryControlAttributes {
 }
 export interface WorkflowEditEntityFormMainSummaryControlAttributes extends DisplayNames {}
 
-/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields, or an embedded form. */
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowEditEntityFormRecordControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -10614,7 +10614,7 @@ export interface WorkflowEditEntityFormRecordControlAttributes {
 }
 export interface WorkflowEditEntityFormRecordControlAttributes extends DisplayNames {}
 
-/** Fields shown for each record. A control: a field, a group of fields, or an embedded form. */
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowEditEntityFormRecordItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -10699,7 +10699,7 @@ export interface WorkflowEditEntityFormRecordItemControlAttributes {
 }
 export interface WorkflowEditEntityFormRecordItemControlAttributes extends DisplayNames {}
 
-/** Fields used to update existing records. A control: a field, a group of fields, or an embedded form. */
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowEditEntityFormRecordSlaveControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -10784,7 +10784,7 @@ export interface WorkflowEditEntityFormRecordSlaveControlAttributes {
 }
 export interface WorkflowEditEntityFormRecordSlaveControlAttributes extends DisplayNames {}
 
-/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields, or an embedded form. */
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowEditEntityFormRecordSlaveUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -10869,7 +10869,7 @@ export interface WorkflowEditEntityFormRecordSlaveUniqueItemControlAttributes {
 }
 export interface WorkflowEditEntityFormRecordSlaveUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowEditEntityFormRecordSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -10954,7 +10954,7 @@ export interface WorkflowEditEntityFormRecordSummaryControlAttributes {
 }
 export interface WorkflowEditEntityFormRecordSummaryControlAttributes extends DisplayNames {}
 
-/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields, or an embedded form. */
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowEditEntityFormRecordUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -11039,7 +11039,7 @@ export interface WorkflowEditEntityFormRecordUniqueItemControlAttributes {
 }
 export interface WorkflowEditEntityFormRecordUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowEditEntityFormSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -11328,7 +11328,7 @@ export interface WorkflowUpdateRecordEntitiesFormAttributes {
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
 
-/** Fields about the main resource. A control: a field, a group of fields, or an embedded form. */
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntitiesFormMainControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -11413,7 +11413,7 @@ export interface WorkflowUpdateRecordEntitiesFormMainControlAttributes {
 }
 export interface WorkflowUpdateRecordEntitiesFormMainControlAttributes extends DisplayNames {}
 
-/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntitiesFormMainSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -11498,7 +11498,7 @@ export interface WorkflowUpdateRecordEntitiesFormMainSummaryControlAttributes {
 }
 export interface WorkflowUpdateRecordEntitiesFormMainSummaryControlAttributes extends DisplayNames {}
 
-/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields, or an embedded form. */
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntitiesFormRecordControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -11583,7 +11583,7 @@ export interface WorkflowUpdateRecordEntitiesFormRecordControlAttributes {
 }
 export interface WorkflowUpdateRecordEntitiesFormRecordControlAttributes extends DisplayNames {}
 
-/** Fields shown for each record. A control: a field, a group of fields, or an embedded form. */
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntitiesFormRecordItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -11668,7 +11668,7 @@ export interface WorkflowUpdateRecordEntitiesFormRecordItemControlAttributes {
 }
 export interface WorkflowUpdateRecordEntitiesFormRecordItemControlAttributes extends DisplayNames {}
 
-/** Fields used to update existing records. A control: a field, a group of fields, or an embedded form. */
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntitiesFormRecordSlaveControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -11753,7 +11753,7 @@ export interface WorkflowUpdateRecordEntitiesFormRecordSlaveControlAttributes {
 }
 export interface WorkflowUpdateRecordEntitiesFormRecordSlaveControlAttributes extends DisplayNames {}
 
-/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields, or an embedded form. */
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntitiesFormRecordSlaveUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -11838,7 +11838,7 @@ export interface WorkflowUpdateRecordEntitiesFormRecordSlaveUniqueItemControlAtt
 }
 export interface WorkflowUpdateRecordEntitiesFormRecordSlaveUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntitiesFormRecordSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -11923,7 +11923,7 @@ export interface WorkflowUpdateRecordEntitiesFormRecordSummaryControlAttributes 
 }
 export interface WorkflowUpdateRecordEntitiesFormRecordSummaryControlAttributes extends DisplayNames {}
 
-/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields, or an embedded form. */
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntitiesFormRecordUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -12008,7 +12008,7 @@ export interface WorkflowUpdateRecordEntitiesFormRecordUniqueItemControlAttribut
 }
 export interface WorkflowUpdateRecordEntitiesFormRecordUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntitiesFormSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -12297,7 +12297,7 @@ export interface WorkflowUpdateRecordEntityFormAttributes {
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
 
-/** Fields about the main resource. A control: a field, a group of fields, or an embedded form. */
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntityFormMainControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -12382,7 +12382,7 @@ export interface WorkflowUpdateRecordEntityFormMainControlAttributes {
 }
 export interface WorkflowUpdateRecordEntityFormMainControlAttributes extends DisplayNames {}
 
-/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntityFormMainSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -12467,7 +12467,7 @@ export interface WorkflowUpdateRecordEntityFormMainSummaryControlAttributes {
 }
 export interface WorkflowUpdateRecordEntityFormMainSummaryControlAttributes extends DisplayNames {}
 
-/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields, or an embedded form. */
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntityFormRecordControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -12552,7 +12552,7 @@ export interface WorkflowUpdateRecordEntityFormRecordControlAttributes {
 }
 export interface WorkflowUpdateRecordEntityFormRecordControlAttributes extends DisplayNames {}
 
-/** Fields shown for each record. A control: a field, a group of fields, or an embedded form. */
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntityFormRecordItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -12637,7 +12637,7 @@ export interface WorkflowUpdateRecordEntityFormRecordItemControlAttributes {
 }
 export interface WorkflowUpdateRecordEntityFormRecordItemControlAttributes extends DisplayNames {}
 
-/** Fields used to update existing records. A control: a field, a group of fields, or an embedded form. */
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntityFormRecordSlaveControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -12722,7 +12722,7 @@ export interface WorkflowUpdateRecordEntityFormRecordSlaveControlAttributes {
 }
 export interface WorkflowUpdateRecordEntityFormRecordSlaveControlAttributes extends DisplayNames {}
 
-/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields, or an embedded form. */
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntityFormRecordSlaveUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -12807,7 +12807,7 @@ export interface WorkflowUpdateRecordEntityFormRecordSlaveUniqueItemControlAttri
 }
 export interface WorkflowUpdateRecordEntityFormRecordSlaveUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntityFormRecordSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -12892,7 +12892,7 @@ export interface WorkflowUpdateRecordEntityFormRecordSummaryControlAttributes {
 }
 export interface WorkflowUpdateRecordEntityFormRecordSummaryControlAttributes extends DisplayNames {}
 
-/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields, or an embedded form. */
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntityFormRecordUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -12977,7 +12977,7 @@ export interface WorkflowUpdateRecordEntityFormRecordUniqueItemControlAttributes
 }
 export interface WorkflowUpdateRecordEntityFormRecordUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntityFormSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -13266,7 +13266,7 @@ export interface WorkflowUpdateSeveralRecordsEntityFormAttributes {
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
 
-/** Fields about the main resource. A control: a field, a group of fields, or an embedded form. */
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateSeveralRecordsEntityFormMainControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -13351,7 +13351,7 @@ export interface WorkflowUpdateSeveralRecordsEntityFormMainControlAttributes {
 }
 export interface WorkflowUpdateSeveralRecordsEntityFormMainControlAttributes extends DisplayNames {}
 
-/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateSeveralRecordsEntityFormMainSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -13436,7 +13436,7 @@ export interface WorkflowUpdateSeveralRecordsEntityFormMainSummaryControlAttribu
 }
 export interface WorkflowUpdateSeveralRecordsEntityFormMainSummaryControlAttributes extends DisplayNames {}
 
-/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields, or an embedded form. */
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateSeveralRecordsEntityFormRecordControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -13521,7 +13521,7 @@ export interface WorkflowUpdateSeveralRecordsEntityFormRecordControlAttributes {
 }
 export interface WorkflowUpdateSeveralRecordsEntityFormRecordControlAttributes extends DisplayNames {}
 
-/** Fields shown for each record. A control: a field, a group of fields, or an embedded form. */
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateSeveralRecordsEntityFormRecordItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -13606,7 +13606,7 @@ export interface WorkflowUpdateSeveralRecordsEntityFormRecordItemControlAttribut
 }
 export interface WorkflowUpdateSeveralRecordsEntityFormRecordItemControlAttributes extends DisplayNames {}
 
-/** Fields used to update existing records. A control: a field, a group of fields, or an embedded form. */
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateSeveralRecordsEntityFormRecordSlaveControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -13691,7 +13691,7 @@ export interface WorkflowUpdateSeveralRecordsEntityFormRecordSlaveControlAttribu
 }
 export interface WorkflowUpdateSeveralRecordsEntityFormRecordSlaveControlAttributes extends DisplayNames {}
 
-/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields, or an embedded form. */
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateSeveralRecordsEntityFormRecordSlaveUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -13776,7 +13776,7 @@ export interface WorkflowUpdateSeveralRecordsEntityFormRecordSlaveUniqueItemCont
 }
 export interface WorkflowUpdateSeveralRecordsEntityFormRecordSlaveUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateSeveralRecordsEntityFormRecordSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -13861,7 +13861,7 @@ export interface WorkflowUpdateSeveralRecordsEntityFormRecordSummaryControlAttri
 }
 export interface WorkflowUpdateSeveralRecordsEntityFormRecordSummaryControlAttributes extends DisplayNames {}
 
-/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields, or an embedded form. */
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateSeveralRecordsEntityFormRecordUniqueItemControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
@@ -13946,7 +13946,7 @@ export interface WorkflowUpdateSeveralRecordsEntityFormRecordUniqueItemControlAt
 }
 export interface WorkflowUpdateSeveralRecordsEntityFormRecordUniqueItemControlAttributes extends DisplayNames {}
 
-/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields, or an embedded form. */
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateSeveralRecordsEntityFormSummaryControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
   AddedMinutes?: number;
