@@ -3839,6 +3839,91 @@ export interface ResourceViewRecordEntityFormAttributes {
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
 
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface ResourceViewRecordEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Text shown in the empty field, in language 1. */
+  PlaceHolderText_L1?: string;
+  /** Text shown in the empty field, in language 2 (see Language IndicatorNumber). */
+  PlaceHolderText_L2?: string;
+  /** Text shown in the empty field, in language 3 (see Language IndicatorNumber). */
+  PlaceHolderText_L3?: string;
+  /** Text shown in the empty field, in language 4 (see Language IndicatorNumber). */
+  PlaceHolderText_L4?: string;
+  /** Text shown in the empty field, in language 5 (see Language IndicatorNumber). */
+  PlaceHolderText_L5?: string;
+  /** Text shown in the empty field, in language 6 (see Language IndicatorNumber). */
+  PlaceHolderText_L6?: string;
+  /** Text shown in the empty field, in language 7 (see Language IndicatorNumber). */
+  PlaceHolderText_L7?: string;
+  /** Text shown in the empty field, in language 8 (see Language IndicatorNumber). */
+  PlaceHolderText_L8?: string;
+  /** Text shown in the empty field, in language 9 (see Language IndicatorNumber). */
+  PlaceHolderText_L9?: string;
+  /** Text shown in the empty field, in language 10 (see Language IndicatorNumber). */
+  PlaceHolderText_L10?: string;
+  /** Text shown in the empty field, in language 11 (see Language IndicatorNumber). */
+  PlaceHolderText_L11?: string;
+  /** Text shown in the empty field, in language 12 (see Language IndicatorNumber). */
+  PlaceHolderText_L12?: string;
+  /** Text shown in the empty field, in language 13 (see Language IndicatorNumber). */
+  PlaceHolderText_L13?: string;
+  /** Text shown in the empty field, in language 14 (see Language IndicatorNumber). */
+  PlaceHolderText_L14?: string;
+  /** Text shown in the empty field, in language 15 (see Language IndicatorNumber). */
+  PlaceHolderText_L15?: string;
+  /** Text shown in the empty field, in language 16 (see Language IndicatorNumber). */
+  PlaceHolderText_L16?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface ResourceViewRecordEntityFormControlAttributes extends DisplayNames {}
+
 /** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface ResourceViewRecordEntityFormMainControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
@@ -5514,6 +5599,91 @@ export interface WorkflowAddAndEndRecordEntityFormAttributes {
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
 
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddAndEndRecordEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Text shown in the empty field, in language 1. */
+  PlaceHolderText_L1?: string;
+  /** Text shown in the empty field, in language 2 (see Language IndicatorNumber). */
+  PlaceHolderText_L2?: string;
+  /** Text shown in the empty field, in language 3 (see Language IndicatorNumber). */
+  PlaceHolderText_L3?: string;
+  /** Text shown in the empty field, in language 4 (see Language IndicatorNumber). */
+  PlaceHolderText_L4?: string;
+  /** Text shown in the empty field, in language 5 (see Language IndicatorNumber). */
+  PlaceHolderText_L5?: string;
+  /** Text shown in the empty field, in language 6 (see Language IndicatorNumber). */
+  PlaceHolderText_L6?: string;
+  /** Text shown in the empty field, in language 7 (see Language IndicatorNumber). */
+  PlaceHolderText_L7?: string;
+  /** Text shown in the empty field, in language 8 (see Language IndicatorNumber). */
+  PlaceHolderText_L8?: string;
+  /** Text shown in the empty field, in language 9 (see Language IndicatorNumber). */
+  PlaceHolderText_L9?: string;
+  /** Text shown in the empty field, in language 10 (see Language IndicatorNumber). */
+  PlaceHolderText_L10?: string;
+  /** Text shown in the empty field, in language 11 (see Language IndicatorNumber). */
+  PlaceHolderText_L11?: string;
+  /** Text shown in the empty field, in language 12 (see Language IndicatorNumber). */
+  PlaceHolderText_L12?: string;
+  /** Text shown in the empty field, in language 13 (see Language IndicatorNumber). */
+  PlaceHolderText_L13?: string;
+  /** Text shown in the empty field, in language 14 (see Language IndicatorNumber). */
+  PlaceHolderText_L14?: string;
+  /** Text shown in the empty field, in language 15 (see Language IndicatorNumber). */
+  PlaceHolderText_L15?: string;
+  /** Text shown in the empty field, in language 16 (see Language IndicatorNumber). */
+  PlaceHolderText_L16?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddAndEndRecordEntityFormControlAttributes extends DisplayNames {}
+
 /** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddAndEndRecordEntityFormMainControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
@@ -6482,6 +6652,91 @@ export interface WorkflowAddRecordEntityFormAttributes {
   /** Who makes the request: 0 None, 1 Self, 2 Helpdesk, 3 Administration. Default: `None`. */
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
+
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddRecordEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Text shown in the empty field, in language 1. */
+  PlaceHolderText_L1?: string;
+  /** Text shown in the empty field, in language 2 (see Language IndicatorNumber). */
+  PlaceHolderText_L2?: string;
+  /** Text shown in the empty field, in language 3 (see Language IndicatorNumber). */
+  PlaceHolderText_L3?: string;
+  /** Text shown in the empty field, in language 4 (see Language IndicatorNumber). */
+  PlaceHolderText_L4?: string;
+  /** Text shown in the empty field, in language 5 (see Language IndicatorNumber). */
+  PlaceHolderText_L5?: string;
+  /** Text shown in the empty field, in language 6 (see Language IndicatorNumber). */
+  PlaceHolderText_L6?: string;
+  /** Text shown in the empty field, in language 7 (see Language IndicatorNumber). */
+  PlaceHolderText_L7?: string;
+  /** Text shown in the empty field, in language 8 (see Language IndicatorNumber). */
+  PlaceHolderText_L8?: string;
+  /** Text shown in the empty field, in language 9 (see Language IndicatorNumber). */
+  PlaceHolderText_L9?: string;
+  /** Text shown in the empty field, in language 10 (see Language IndicatorNumber). */
+  PlaceHolderText_L10?: string;
+  /** Text shown in the empty field, in language 11 (see Language IndicatorNumber). */
+  PlaceHolderText_L11?: string;
+  /** Text shown in the empty field, in language 12 (see Language IndicatorNumber). */
+  PlaceHolderText_L12?: string;
+  /** Text shown in the empty field, in language 13 (see Language IndicatorNumber). */
+  PlaceHolderText_L13?: string;
+  /** Text shown in the empty field, in language 14 (see Language IndicatorNumber). */
+  PlaceHolderText_L14?: string;
+  /** Text shown in the empty field, in language 15 (see Language IndicatorNumber). */
+  PlaceHolderText_L15?: string;
+  /** Text shown in the empty field, in language 16 (see Language IndicatorNumber). */
+  PlaceHolderText_L16?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddRecordEntityFormControlAttributes extends DisplayNames {}
 
 /** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowAddRecordEntityFormMainControlAttributes {
@@ -7452,6 +7707,91 @@ export interface WorkflowCreateEntityFormAttributes {
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
 
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Text shown in the empty field, in language 1. */
+  PlaceHolderText_L1?: string;
+  /** Text shown in the empty field, in language 2 (see Language IndicatorNumber). */
+  PlaceHolderText_L2?: string;
+  /** Text shown in the empty field, in language 3 (see Language IndicatorNumber). */
+  PlaceHolderText_L3?: string;
+  /** Text shown in the empty field, in language 4 (see Language IndicatorNumber). */
+  PlaceHolderText_L4?: string;
+  /** Text shown in the empty field, in language 5 (see Language IndicatorNumber). */
+  PlaceHolderText_L5?: string;
+  /** Text shown in the empty field, in language 6 (see Language IndicatorNumber). */
+  PlaceHolderText_L6?: string;
+  /** Text shown in the empty field, in language 7 (see Language IndicatorNumber). */
+  PlaceHolderText_L7?: string;
+  /** Text shown in the empty field, in language 8 (see Language IndicatorNumber). */
+  PlaceHolderText_L8?: string;
+  /** Text shown in the empty field, in language 9 (see Language IndicatorNumber). */
+  PlaceHolderText_L9?: string;
+  /** Text shown in the empty field, in language 10 (see Language IndicatorNumber). */
+  PlaceHolderText_L10?: string;
+  /** Text shown in the empty field, in language 11 (see Language IndicatorNumber). */
+  PlaceHolderText_L11?: string;
+  /** Text shown in the empty field, in language 12 (see Language IndicatorNumber). */
+  PlaceHolderText_L12?: string;
+  /** Text shown in the empty field, in language 13 (see Language IndicatorNumber). */
+  PlaceHolderText_L13?: string;
+  /** Text shown in the empty field, in language 14 (see Language IndicatorNumber). */
+  PlaceHolderText_L14?: string;
+  /** Text shown in the empty field, in language 15 (see Language IndicatorNumber). */
+  PlaceHolderText_L15?: string;
+  /** Text shown in the empty field, in language 16 (see Language IndicatorNumber). */
+  PlaceHolderText_L16?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateEntityFormControlAttributes extends DisplayNames {}
+
 /** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateEntityFormMainControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
@@ -8420,6 +8760,91 @@ export interface WorkflowCreateRecordEntityFormAttributes {
   /** Who makes the request: 0 None, 1 Self, 2 Helpdesk, 3 Administration. Default: `None`. */
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
+
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateRecordEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Text shown in the empty field, in language 1. */
+  PlaceHolderText_L1?: string;
+  /** Text shown in the empty field, in language 2 (see Language IndicatorNumber). */
+  PlaceHolderText_L2?: string;
+  /** Text shown in the empty field, in language 3 (see Language IndicatorNumber). */
+  PlaceHolderText_L3?: string;
+  /** Text shown in the empty field, in language 4 (see Language IndicatorNumber). */
+  PlaceHolderText_L4?: string;
+  /** Text shown in the empty field, in language 5 (see Language IndicatorNumber). */
+  PlaceHolderText_L5?: string;
+  /** Text shown in the empty field, in language 6 (see Language IndicatorNumber). */
+  PlaceHolderText_L6?: string;
+  /** Text shown in the empty field, in language 7 (see Language IndicatorNumber). */
+  PlaceHolderText_L7?: string;
+  /** Text shown in the empty field, in language 8 (see Language IndicatorNumber). */
+  PlaceHolderText_L8?: string;
+  /** Text shown in the empty field, in language 9 (see Language IndicatorNumber). */
+  PlaceHolderText_L9?: string;
+  /** Text shown in the empty field, in language 10 (see Language IndicatorNumber). */
+  PlaceHolderText_L10?: string;
+  /** Text shown in the empty field, in language 11 (see Language IndicatorNumber). */
+  PlaceHolderText_L11?: string;
+  /** Text shown in the empty field, in language 12 (see Language IndicatorNumber). */
+  PlaceHolderText_L12?: string;
+  /** Text shown in the empty field, in language 13 (see Language IndicatorNumber). */
+  PlaceHolderText_L13?: string;
+  /** Text shown in the empty field, in language 14 (see Language IndicatorNumber). */
+  PlaceHolderText_L14?: string;
+  /** Text shown in the empty field, in language 15 (see Language IndicatorNumber). */
+  PlaceHolderText_L15?: string;
+  /** Text shown in the empty field, in language 16 (see Language IndicatorNumber). */
+  PlaceHolderText_L16?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateRecordEntityFormControlAttributes extends DisplayNames {}
 
 /** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateRecordEntityFormMainControlAttributes {
@@ -9390,6 +9815,91 @@ export interface WorkflowCreateSeveralRecordsEntityFormAttributes {
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
 
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateSeveralRecordsEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Text shown in the empty field, in language 1. */
+  PlaceHolderText_L1?: string;
+  /** Text shown in the empty field, in language 2 (see Language IndicatorNumber). */
+  PlaceHolderText_L2?: string;
+  /** Text shown in the empty field, in language 3 (see Language IndicatorNumber). */
+  PlaceHolderText_L3?: string;
+  /** Text shown in the empty field, in language 4 (see Language IndicatorNumber). */
+  PlaceHolderText_L4?: string;
+  /** Text shown in the empty field, in language 5 (see Language IndicatorNumber). */
+  PlaceHolderText_L5?: string;
+  /** Text shown in the empty field, in language 6 (see Language IndicatorNumber). */
+  PlaceHolderText_L6?: string;
+  /** Text shown in the empty field, in language 7 (see Language IndicatorNumber). */
+  PlaceHolderText_L7?: string;
+  /** Text shown in the empty field, in language 8 (see Language IndicatorNumber). */
+  PlaceHolderText_L8?: string;
+  /** Text shown in the empty field, in language 9 (see Language IndicatorNumber). */
+  PlaceHolderText_L9?: string;
+  /** Text shown in the empty field, in language 10 (see Language IndicatorNumber). */
+  PlaceHolderText_L10?: string;
+  /** Text shown in the empty field, in language 11 (see Language IndicatorNumber). */
+  PlaceHolderText_L11?: string;
+  /** Text shown in the empty field, in language 12 (see Language IndicatorNumber). */
+  PlaceHolderText_L12?: string;
+  /** Text shown in the empty field, in language 13 (see Language IndicatorNumber). */
+  PlaceHolderText_L13?: string;
+  /** Text shown in the empty field, in language 14 (see Language IndicatorNumber). */
+  PlaceHolderText_L14?: string;
+  /** Text shown in the empty field, in language 15 (see Language IndicatorNumber). */
+  PlaceHolderText_L15?: string;
+  /** Text shown in the empty field, in language 16 (see Language IndicatorNumber). */
+  PlaceHolderText_L16?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateSeveralRecordsEntityFormControlAttributes extends DisplayNames {}
+
 /** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowCreateSeveralRecordsEntityFormMainControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
@@ -10358,6 +10868,91 @@ export interface WorkflowEditEntityFormAttributes {
   /** Who makes the request: 0 None, 1 Self, 2 Helpdesk, 3 Administration. Default: `None`. */
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
+
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowEditEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Text shown in the empty field, in language 1. */
+  PlaceHolderText_L1?: string;
+  /** Text shown in the empty field, in language 2 (see Language IndicatorNumber). */
+  PlaceHolderText_L2?: string;
+  /** Text shown in the empty field, in language 3 (see Language IndicatorNumber). */
+  PlaceHolderText_L3?: string;
+  /** Text shown in the empty field, in language 4 (see Language IndicatorNumber). */
+  PlaceHolderText_L4?: string;
+  /** Text shown in the empty field, in language 5 (see Language IndicatorNumber). */
+  PlaceHolderText_L5?: string;
+  /** Text shown in the empty field, in language 6 (see Language IndicatorNumber). */
+  PlaceHolderText_L6?: string;
+  /** Text shown in the empty field, in language 7 (see Language IndicatorNumber). */
+  PlaceHolderText_L7?: string;
+  /** Text shown in the empty field, in language 8 (see Language IndicatorNumber). */
+  PlaceHolderText_L8?: string;
+  /** Text shown in the empty field, in language 9 (see Language IndicatorNumber). */
+  PlaceHolderText_L9?: string;
+  /** Text shown in the empty field, in language 10 (see Language IndicatorNumber). */
+  PlaceHolderText_L10?: string;
+  /** Text shown in the empty field, in language 11 (see Language IndicatorNumber). */
+  PlaceHolderText_L11?: string;
+  /** Text shown in the empty field, in language 12 (see Language IndicatorNumber). */
+  PlaceHolderText_L12?: string;
+  /** Text shown in the empty field, in language 13 (see Language IndicatorNumber). */
+  PlaceHolderText_L13?: string;
+  /** Text shown in the empty field, in language 14 (see Language IndicatorNumber). */
+  PlaceHolderText_L14?: string;
+  /** Text shown in the empty field, in language 15 (see Language IndicatorNumber). */
+  PlaceHolderText_L15?: string;
+  /** Text shown in the empty field, in language 16 (see Language IndicatorNumber). */
+  PlaceHolderText_L16?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowEditEntityFormControlAttributes extends DisplayNames {}
 
 /** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowEditEntityFormMainControlAttributes {
@@ -11328,6 +11923,91 @@ export interface WorkflowUpdateRecordEntitiesFormAttributes {
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
 
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntitiesFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Text shown in the empty field, in language 1. */
+  PlaceHolderText_L1?: string;
+  /** Text shown in the empty field, in language 2 (see Language IndicatorNumber). */
+  PlaceHolderText_L2?: string;
+  /** Text shown in the empty field, in language 3 (see Language IndicatorNumber). */
+  PlaceHolderText_L3?: string;
+  /** Text shown in the empty field, in language 4 (see Language IndicatorNumber). */
+  PlaceHolderText_L4?: string;
+  /** Text shown in the empty field, in language 5 (see Language IndicatorNumber). */
+  PlaceHolderText_L5?: string;
+  /** Text shown in the empty field, in language 6 (see Language IndicatorNumber). */
+  PlaceHolderText_L6?: string;
+  /** Text shown in the empty field, in language 7 (see Language IndicatorNumber). */
+  PlaceHolderText_L7?: string;
+  /** Text shown in the empty field, in language 8 (see Language IndicatorNumber). */
+  PlaceHolderText_L8?: string;
+  /** Text shown in the empty field, in language 9 (see Language IndicatorNumber). */
+  PlaceHolderText_L9?: string;
+  /** Text shown in the empty field, in language 10 (see Language IndicatorNumber). */
+  PlaceHolderText_L10?: string;
+  /** Text shown in the empty field, in language 11 (see Language IndicatorNumber). */
+  PlaceHolderText_L11?: string;
+  /** Text shown in the empty field, in language 12 (see Language IndicatorNumber). */
+  PlaceHolderText_L12?: string;
+  /** Text shown in the empty field, in language 13 (see Language IndicatorNumber). */
+  PlaceHolderText_L13?: string;
+  /** Text shown in the empty field, in language 14 (see Language IndicatorNumber). */
+  PlaceHolderText_L14?: string;
+  /** Text shown in the empty field, in language 15 (see Language IndicatorNumber). */
+  PlaceHolderText_L15?: string;
+  /** Text shown in the empty field, in language 16 (see Language IndicatorNumber). */
+  PlaceHolderText_L16?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntitiesFormControlAttributes extends DisplayNames {}
+
 /** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntitiesFormMainControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
@@ -12297,6 +12977,91 @@ export interface WorkflowUpdateRecordEntityFormAttributes {
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
 
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Text shown in the empty field, in language 1. */
+  PlaceHolderText_L1?: string;
+  /** Text shown in the empty field, in language 2 (see Language IndicatorNumber). */
+  PlaceHolderText_L2?: string;
+  /** Text shown in the empty field, in language 3 (see Language IndicatorNumber). */
+  PlaceHolderText_L3?: string;
+  /** Text shown in the empty field, in language 4 (see Language IndicatorNumber). */
+  PlaceHolderText_L4?: string;
+  /** Text shown in the empty field, in language 5 (see Language IndicatorNumber). */
+  PlaceHolderText_L5?: string;
+  /** Text shown in the empty field, in language 6 (see Language IndicatorNumber). */
+  PlaceHolderText_L6?: string;
+  /** Text shown in the empty field, in language 7 (see Language IndicatorNumber). */
+  PlaceHolderText_L7?: string;
+  /** Text shown in the empty field, in language 8 (see Language IndicatorNumber). */
+  PlaceHolderText_L8?: string;
+  /** Text shown in the empty field, in language 9 (see Language IndicatorNumber). */
+  PlaceHolderText_L9?: string;
+  /** Text shown in the empty field, in language 10 (see Language IndicatorNumber). */
+  PlaceHolderText_L10?: string;
+  /** Text shown in the empty field, in language 11 (see Language IndicatorNumber). */
+  PlaceHolderText_L11?: string;
+  /** Text shown in the empty field, in language 12 (see Language IndicatorNumber). */
+  PlaceHolderText_L12?: string;
+  /** Text shown in the empty field, in language 13 (see Language IndicatorNumber). */
+  PlaceHolderText_L13?: string;
+  /** Text shown in the empty field, in language 14 (see Language IndicatorNumber). */
+  PlaceHolderText_L14?: string;
+  /** Text shown in the empty field, in language 15 (see Language IndicatorNumber). */
+  PlaceHolderText_L15?: string;
+  /** Text shown in the empty field, in language 16 (see Language IndicatorNumber). */
+  PlaceHolderText_L16?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntityFormControlAttributes extends DisplayNames {}
+
 /** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateRecordEntityFormMainControlAttributes {
   /** Minutes added to a date shown here (default: the display property's). */
@@ -13265,6 +14030,91 @@ export interface WorkflowUpdateSeveralRecordsEntityFormAttributes {
   /** Who makes the request: 0 None, 1 Self, 2 Helpdesk, 3 Administration. Default: `None`. */
   WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
 }
+
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateSeveralRecordsEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Text shown in the empty field, in language 1. */
+  PlaceHolderText_L1?: string;
+  /** Text shown in the empty field, in language 2 (see Language IndicatorNumber). */
+  PlaceHolderText_L2?: string;
+  /** Text shown in the empty field, in language 3 (see Language IndicatorNumber). */
+  PlaceHolderText_L3?: string;
+  /** Text shown in the empty field, in language 4 (see Language IndicatorNumber). */
+  PlaceHolderText_L4?: string;
+  /** Text shown in the empty field, in language 5 (see Language IndicatorNumber). */
+  PlaceHolderText_L5?: string;
+  /** Text shown in the empty field, in language 6 (see Language IndicatorNumber). */
+  PlaceHolderText_L6?: string;
+  /** Text shown in the empty field, in language 7 (see Language IndicatorNumber). */
+  PlaceHolderText_L7?: string;
+  /** Text shown in the empty field, in language 8 (see Language IndicatorNumber). */
+  PlaceHolderText_L8?: string;
+  /** Text shown in the empty field, in language 9 (see Language IndicatorNumber). */
+  PlaceHolderText_L9?: string;
+  /** Text shown in the empty field, in language 10 (see Language IndicatorNumber). */
+  PlaceHolderText_L10?: string;
+  /** Text shown in the empty field, in language 11 (see Language IndicatorNumber). */
+  PlaceHolderText_L11?: string;
+  /** Text shown in the empty field, in language 12 (see Language IndicatorNumber). */
+  PlaceHolderText_L12?: string;
+  /** Text shown in the empty field, in language 13 (see Language IndicatorNumber). */
+  PlaceHolderText_L13?: string;
+  /** Text shown in the empty field, in language 14 (see Language IndicatorNumber). */
+  PlaceHolderText_L14?: string;
+  /** Text shown in the empty field, in language 15 (see Language IndicatorNumber). */
+  PlaceHolderText_L15?: string;
+  /** Text shown in the empty field, in language 16 (see Language IndicatorNumber). */
+  PlaceHolderText_L16?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateSeveralRecordsEntityFormControlAttributes extends DisplayNames {}
 
 /** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
 export interface WorkflowUpdateSeveralRecordsEntityFormMainControlAttributes {

@@ -182,10 +182,19 @@ export class SchemaCatalog {
     return this.elements.get(name);
   }
 
-  /** The spec of a `name` element inside `parent`, when the parent accepts it. */
+  /**
+   * The spec of a `name` element inside `parent`, when the parent accepts it: declared in the
+   * parent's $defs, else in its nearest ancestor's (so that a child may contain its own kind: a
+   * Form's Control lists Control and finds itself, Form/Control), else a global element.
+   */
   child(parent: ElementSpec, name: string): ElementSpec | undefined {
     if (!parent.children.includes(name)) return undefined;
-    return this.elements.get(`${parent.key}/${name}`) ?? this.elements.get(name);
+    for (let key = parent.key; ; key = key.slice(0, key.lastIndexOf("/"))) {
+      const local = this.elements.get(`${key}/${name}`);
+      if (local) return local;
+      if (!key.includes("/")) break;
+    }
+    return this.elements.get(name);
   }
 
   /** Every spec of an element called `name`, wherever it is declared. */
