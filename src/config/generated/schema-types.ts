@@ -1161,7 +1161,7 @@ export interface DisplayEntityAssociationAttributes {
 export interface DisplayEntityTypeAttributes {
   /** Property searched by the auto-complete picker of this type (setting it turns the picker on). */
   AutocompleteBinding?: string;
-  /** Colour of the entity type: # and six hexadecimal digits. */
+  /** Colour of the entity type: the reference asks for # and six hexadecimal digits (#79C3D2), without saying it refuses another spelling. */
   Color?: string;
   /** Dimension 0 (suffix 0) is shown for this entity type. */
   D0IsActive?: boolean;
