@@ -3,7 +3,9 @@
 // - the dimension-indexed attributes D (value), L (include the hierarchy), B (binding), R (required
 //   parameter), P (parametrized), each with 128 base32hex suffixes 0…9, A…V, 10…1V, 20…2V, 30…3V
 //   (the dimension's ColumnMapping: D0 is dimension 0, DA dimension 10, D10 dimension 32);
-// - the localized texts Description_L1…L16 and Remediation_L1…L16;
+// - the flags D0IsActive…D3VIsActive (the dimensions a DisplayEntityType shows);
+// - the localized texts Description_L1…L16, Remediation_L1…L16 and the user interface's
+//   (PluralDisplayName, FormTitle, PlaceHolderText, Message, RazorFile, SubjectExpression…);
 // - the storage columns of a Resource: C0…C3V (scalar columns 0 to 127) and I40…I4O (mono-valued
 //   navigation columns 128 to 152), suffixed in base32hex like the dimensions.
 // Each group is a $defs entry with explicit properties, which an element schema includes with allOf,
@@ -29,6 +31,17 @@ const DIMENSION_GROUPS = {
 const LOCALIZED_GROUPS = {
   descriptions: ["Description", "Description in language", "Descriptions"],
   remediations: ["Remediation", "How to remedy it, in language", "Remediations"],
+  addRowLabels: ["AddRowLabel", "Label of the button that adds a row (WorkflowUpdateSeveralRecordsEntityForm), in language", "AddRowLabels"],
+  formTitles: ["FormTitle", "Title of the form, in language", "FormTitles"],
+  mainPropertyLabels: ["MainPropertyLabel", "Label of the form's main property, in language", "MainPropertyLabels"],
+  messages: ["Message", "Message shown when the aspect's check fails, in language", "Messages"],
+  placeHolderTexts: ["PlaceHolderText", "Text shown in the empty field, in language", "PlaceHolderTexts"],
+  pluralDisplayNames: ["PluralDisplayName", "Name in the plural, in language", "PluralDisplayNames"],
+  razorFiles: ["RazorFile", "Razor (.cshtml) template of the mail body, relative to the configuration folder, in language", "RazorFiles"],
+  removeRowLabels: ["RemoveRowLabel", "Label of the button that removes a row (WorkflowUpdateSeveralRecordsEntityForm), in language", "RemoveRowLabels"],
+  subjectExpressions: ["SubjectExpression", "C# expression giving the mail subject (its variable typed by ExpressionBinding), in language", "SubjectExpressions"],
+  tableTitles: ["TableTitle", "Title of the records table (WorkflowUpdateSeveralRecordsEntityForm), in language", "TableTitles"],
+  toolTipTexts: ["ToolTipText", "Text of the field's tool tip, in language", "ToolTipTexts"],
 };
 
 // $defs key → [attribute letter, first and last column, type of each attribute, x-group, description].
@@ -46,6 +59,17 @@ for (const [key, [letter, type, group, description]] of Object.entries(DIMENSION
     properties: Object.fromEntries(SUFFIXES.map((s) => [`${letter}${s}`, { $ref: `#/$defs/${type}` }])),
   };
 }
+// D0IsActive…D3VIsActive of DisplayEntityType: no schema default, since 128 false values on every
+// item would say nothing that their absence does not. Its x-group does not start with Dimension:
+// check-role-model reads those groups' attributes as a letter and a dimension suffix (D0, L3V).
+common.$defs.dimensionsActive = {
+  description: "Which dimensions the entity type shows: D0IsActive…D3VIsActive (false when absent).",
+  "x-group": "ActiveDimensions",
+  properties: Object.fromEntries(SUFFIXES.map((s, i) => [
+    `D${s}IsActive`,
+    { $ref: "#/$defs/boolean", description: `Dimension ${i} (suffix ${s}) is shown for this entity type.` },
+  ])),
+};
 for (const [key, [prefix, label, group]] of Object.entries(LOCALIZED_GROUPS)) {
   common.$defs[key] = {
     "x-group": group,

@@ -16,7 +16,8 @@ import { declaredOutputs } from "./scaffoldings/declared-outputs.js";
 import type { JobAttributes } from "./generated/schema-types.js";
 import { formatPosition, type Problem } from "./problems.js";
 import { checkTaskCombinations } from "./task-combinations.js";
-import { findAttribute, type XmlElement } from "./xml-tree.js";
+import { generatingScaffolding } from "./unexpanded-scaffoldings.js";
+import { findAttribute, type XmlAttribute, type XmlElement } from "./xml-tree.js";
 
 interface Definition {
   identifier: string;
@@ -65,6 +66,7 @@ class ReferenceChecker {
       const definition = { identifier: String(id), type: model.spec.name, xml: model.xml, element: model };
       if (this.#define(model.spec.name, definition) && model.spec.identifierIgnoresCase) this.#defineCaseless(definition);
       this.#childIdentifiers(model);
+      this.#nestedItems(model, model);
     }
     // What the scaffoldings idm-toolkit only stores generate (the Administrator profile...): after the
     // configuration's own elements, which a hand-written one of the same name stays.
@@ -83,9 +85,14 @@ class ReferenceChecker {
     checkResources(models, this.problems);
   }
 
-  #define(space: string, definition: Definition): boolean {
+  #space(space: string): Map<string, Definition> {
     let defs = this.spaces.get(space);
     if (!defs) this.spaces.set(space, (defs = new Map()));
+    return defs;
+  }
+
+  #define(space: string, definition: Definition): boolean {
+    const defs = this.#space(space);
     const first = defs.get(definition.identifier);
     if (!first) {
       defs.set(definition.identifier, definition);
@@ -105,8 +112,7 @@ class ReferenceChecker {
 
   /** A definition whose duplicates are not idm-toolkit's to report (an item a scaffolding it does not expand makes). */
   #defineUnchecked(space: string, definition: Definition): void {
-    let defs = this.spaces.get(space);
-    if (!defs) this.spaces.set(space, (defs = new Map()));
+    const defs = this.#space(space);
     if (!defs.has(definition.identifier)) defs.set(definition.identifier, definition);
   }
 
@@ -172,29 +178,38 @@ class ReferenceChecker {
     }
   }
 
+  /**
+   * Children named like their top-level kind are items of that kind written inside another for
+   * layout (a MenuItem in a MenuItem): their identifiers are in the kind's space.
+   */
+  #nestedItems(item: ConfigElement, element: ConfigElement): void {
+    for (const child of element.children) {
+      if (child.spec.name !== item.spec.name) continue;
+      const key = child.spec.identifierAttribute;
+      const id = key === undefined ? undefined : child.attributes[key];
+      if (id !== undefined) this.#define(item.spec.name, { identifier: String(id), type: child.spec.name, xml: child.xml, element: child });
+      this.#nestedItems(item, child);
+    }
+  }
+
   /** Every attribute whose schema says it names another element must name one that exists. */
   #references(element: ConfigElement): void {
-    for (const { name, ref: space, refBuiltins: builtins, refIncomplete: incomplete } of element.spec.references) {
+    for (const { name, ref: space, refBuiltins, refIncomplete } of element.spec.references) {
       const value = element.attributes[name];
-      if (typeof value !== "string") continue;
+      if (typeof value !== "string" || refBuiltins?.includes(value)) continue;
       if (space.includes(":")) {
         this.#memberReference(element, name, value, space);
         continue;
       }
       const defs = this.spaces.get(space);
-      if (defs?.has(value) || builtins?.includes(value)) continue;
+      if (defs?.has(value)) continue;
       const what = space === "#task" ? "task" : space;
-      const closest = closestName(value, [...(defs?.keys() ?? []), ...(builtins ?? [])]);
+      const closest = closestName(value, [...(defs?.keys() ?? []), ...(refBuiltins ?? [])]);
       const attr = findAttribute(element.xml, name) ?? element.xml;
-      this.problems.push({
-        code: "unresolved-reference",
-        // The product's own names that idm-toolkit knows may not be all of them: not refused.
-        severity: incomplete ? "warning" : "error",
-        message: `${element.spec.name} ${name}="${value}": no ${what} has this identifier` +
-          (incomplete ? `, nor is it a built-in ${what} idm-toolkit knows` : ""),
-        ...position(attr),
-        ...(closest ? { hint: `did you mean ${closest}?` } : {}),
-      });
+      // The product's own names that idm-toolkit knows may not be all of them (x-ref-incomplete): not refused.
+      const message = `${element.spec.name} ${name}="${value}": no ${what} has this identifier` +
+        (refIncomplete ? `, nor is it a built-in ${what} idm-toolkit knows` : "");
+      this.#unresolved(attr, message, closest && `did you mean ${closest}?`, value, refIncomplete === true);
     }
     // Inline tasks are checked as tasks, not again as children of their job.
     for (const child of element.children) if (child.spec.kind !== "task") this.#references(child);
@@ -212,14 +227,11 @@ class ReferenceChecker {
     const defs = this.spaces.get(kind);
     const target = defs?.get(owner);
     const attr = findAttribute(element.xml, name)!;
-    const report = (message: string, hint: string | undefined): void => {
-      this.problems.push({ code: "unresolved-reference", severity: "error", message: `${element.spec.name} ${name}="${value}": ${message}`,
-        ...position(attr), ...(hint ? { hint } : {}) });
-    };
+    const what = `${element.spec.name} ${name}="${value}"`;
     if (!target) {
       const closest = closestName(owner, defs?.keys() ?? []);
       const closestHas = closest !== undefined && memberIdentifiers(defs!.get(closest)!.element, childName).includes(member);
-      report(`no ${kind} has the identifier ${owner}`, closest === undefined ? undefined : `did you mean ${closest}${closestHas ? `:${member}` : ""}?`);
+      this.#unresolved(attr, `${what}: no ${kind} has the identifier ${owner}`, closest && `did you mean ${closest}${closestHas ? `:${member}` : ""}?`, owner);
       return;
     }
     // Known without its element (a kind not modelled yet, a stored scaffolding's output): its members are unknown too.
@@ -227,7 +239,25 @@ class ReferenceChecker {
     const members = memberIdentifiers(target.element, childName);
     if (members.includes(member)) return;
     const closest = closestName(member, members);
-    report(`${kind} ${owner} has no ${childName} ${member}`, closest === undefined ? undefined : `did you mean ${owner}:${closest}?`);
+    // A missing member of a written owner is an error: a written entity type's properties are written too.
+    this.#unresolved(attr, `${what}: ${kind} ${owner} has no ${childName} ${member}`, closest && `did you mean ${owner}:${closest}?`);
+  }
+
+  /**
+   * An unresolved reference: an error, or a warning when a scaffolding idm-toolkit does not expand
+   * may generate the missing `name` (unexpanded-scaffoldings.ts) or when the product has names
+   * idm-toolkit does not list (`incomplete`).
+   */
+  #unresolved(at: XmlElement | XmlAttribute, message: string, hint: string | undefined, name?: string, incomplete = false): void {
+    const scaffolding = name === undefined ? undefined : generatingScaffolding(this.configuration, name);
+    this.problems.push({
+      code: "unresolved-reference",
+      ...(scaffolding
+        ? { severity: "warning", message: `${message}; the ${scaffolding.name} at ${formatPosition(position(scaffolding.xml))} may generate it, and idm-toolkit does not expand that scaffolding` }
+        : { severity: incomplete ? "warning" : "error", message }),
+      ...position(at),
+      ...(hint ? { hint } : {}),
+    });
   }
 
   #job(job: JobDefinition): void {

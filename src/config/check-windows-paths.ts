@@ -13,7 +13,7 @@ import { findAttribute } from "./xml-tree.js";
 /** The attributes of the vocabulary that name a file or a folder of the host. */
 const PATH_ATTRIBUTES: ReadonlySet<string> = new Set([
   "InputPath", "SQLInputFile", "OutputPath", "ConfigurationDirectory", "GeneratedFile", "GeneratedCodePath", "WorkingDirectory",
-  "LdifFilePath", "Path", "JsonPath",
+  "LdifFilePath", "Path", "JsonPath", "ScriptFile",
 ]);
 
 export function checkWindowsPaths(configuration: Configuration, settings: Partial<Pick<Settings, "paths" | "source">>, problems: Problem[]): void {

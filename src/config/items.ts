@@ -46,7 +46,8 @@ export type ModelChild = Record<string, AttributeValue | ModelChildren>;
 /**
  * A model element's children, by element name (`Property`, `Column`, `Transformation`): keyed by
  * identifier and sorted when the child has one (their order means nothing: `<Property>` of an
- * EntityType), else a list in document order. Groups without children are left out, so an element
+ * EntityType), else a list in document order; a list too where the order means something although
+ * the child has an identifier (x-ordered: a workflow's activities). Groups without children are left out, so an element
  * without children has `{}`.
  */
 export type ModelChildren = { [name: string]: Record<string, ModelChild> | ModelChild[] };
@@ -161,7 +162,7 @@ function modelChildren(model: ConfigElement): ModelChildren {
   for (const name of [...groups.keys()].sort()) {
     const elements = groups.get(name)!;
     const key = elements[0]!.spec.identifierAttribute;
-    if (key === undefined) {
+    if (key === undefined || elements[0]!.spec.ordered) {
       children[name] = elements.map((e) => modelChild(e));
       continue;
     }

@@ -33,6 +33,9 @@ export interface LoadedModule {
 /** Elements that turn a module on (jobs-and-deploy.md §3.7): the XML of Modules/<name without "Module">/. */
 export const MODULE_ELEMENTS: ReadonlySet<string> = new Set(["BootstrapModule", "WorkforceModule"]);
 
+/** Deepest child level read below a top-level element (a form's controls rarely nest more than four). */
+export const MAX_CHILD_DEPTH = 32;
+
 export function readConfiguration(
   files: string[], roots: ParsedRoot[], catalog: SchemaCatalog, vocabulary: Vocabulary, problems: Problem[], modules: LoadedModule[] = [],
 ): Configuration {
@@ -165,11 +168,12 @@ class ConfigurationReader {
   }
 
   /** Checks an element where it stands; undefined when it is not one idm-toolkit models there. */
-  #element(xml: XmlElement, parent: ElementSpec, inFragment: boolean): ConfigElement | undefined {
+  /** `depth`: how far below the top-level element (0) this one stands. */
+  #element(xml: XmlElement, parent: ElementSpec, inFragment: boolean, depth = 0): ConfigElement | undefined {
     const spec = this.catalog.child(parent, xml.name);
     if (spec) {
       const mode = this.#consolidationMode(xml, spec);
-      const element = this.#checked(xml, spec, inFragment || mode === "Merge" || mode === "Delete");
+      const element = this.#checked(xml, spec, inFragment || mode === "Merge" || mode === "Delete", depth);
       if (mode !== undefined) element.consolidationMode = mode;
       return element;
     }
@@ -208,7 +212,7 @@ class ConfigurationReader {
   }
 
   /** `fragment`: inside a Merge or Delete overlay, which carries only what it changes (no defaults, no required attributes). */
-  #checked(xml: XmlElement, spec: ElementSpec, fragment: boolean): ConfigElement {
+  #checked(xml: XmlElement, spec: ElementSpec, fragment: boolean, depth: number): ConfigElement {
     const template = spec.attributes.has(TEMPLATE_TRANSFORMATION) ? undefined : xml.attributes.find((a) => a.name === TEMPLATE_TRANSFORMATION);
     if (template !== undefined) {
       this.problems.push({
@@ -218,10 +222,22 @@ class ConfigurationReader {
     }
     const attributes: Record<string, AttributeValue> = checkAttributes(xml, spec, this.problems, fragment);
     if (spec.kind !== "override" && !fragment) applyDefaults(spec, attributes);
-    const children = spec.open ? [] : xml.children.flatMap((c) => this.#element(c, spec, fragment) ?? []);
+    const children = spec.open || this.#tooDeep(xml, depth) ? [] : xml.children.flatMap((c) => this.#element(c, spec, fragment, depth + 1) ?? []);
     const element: ConfigElement = { spec, attributes, children: fragment ? children : children.filter((c) => this.#plainChild(c)), xml };
     element.children = dropRepeatedChildren(element, this.problems);
     return element;
+  }
+
+  /**
+   * Children that contain their own kind (a Form's Control in a Control) could nest as deep as the
+   * XML does (Validation.MaxDepth may be raised far): items, checks and export walk them
+   * recursively, so they are read down to MAX_CHILD_DEPTH levels below their top-level element.
+   */
+  #tooDeep(xml: XmlElement, depth: number): boolean {
+    if (depth < MAX_CHILD_DEPTH || xml.children.length === 0) return false;
+    this.#error("file-too-large", xml.children[0]!, `${xml.children[0]!.name} is nested more than ${MAX_CHILD_DEPTH} levels below its top-level element: ` +
+      `it and its siblings are not read`, `nest fewer levels (embed a form with OutputType="TransformImport" EmbeddedForm="…" instead of nesting further)`);
+    return true;
   }
 
   /**

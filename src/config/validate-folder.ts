@@ -5,6 +5,7 @@ import { checkExpressions } from "./check-expressions.js";
 import { checkOrphanTasks } from "./check-orphan-tasks.js";
 import { checkReferences } from "./check-references.js";
 import { checkTaskEncodings, checkTaskSettings } from "./check-task-settings.js";
+import { checkUiWorkflows } from "./check-ui-workflows.js";
 import { checkWindowsPaths } from "./check-windows-paths.js";
 import { itemCount, type Configuration } from "./configuration.js";
 import { checkFileSize, DEFAULT_VALIDATION_LIMITS, parseConfigFile, type ParseLimits, type ValidationLimits } from "./parse-config-file.js";
@@ -65,6 +66,7 @@ export function validateFolder(
   const configuration = readConfiguration(files.map((f) => f.file), roots, catalog, loadVocabulary(), problems, modules);
   expandScaffoldings(configuration, catalog, problems);
   checkReferences(configuration, problems);
+  checkUiWorkflows(configuration, problems);
   checkOrphanTasks(configuration, problems);
   checkExpressions(configuration, problems, (file) => readSourceText(join(root, file)));
   checkTaskEncodings(configuration, problems);

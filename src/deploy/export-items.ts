@@ -141,8 +141,9 @@ function childNodes(spec: ElementSpec | undefined, groups: ModelChildren, catalo
       const written = withoutDefaults(childSpec, attributes, identifier?.[0]);
       return { name, attributes: identifier ? [identifier, ...written] : written, children: childNodes(childSpec, children, catalog) };
     };
-    if (Array.isArray(group)) return group.map((child) => node(child));
     const key = childSpec?.identifierAttribute ?? "Identifier";
+    // An ordered child (x-ordered) keeps its identifier among its attributes: written first, as for the keyed ones.
+    if (Array.isArray(group)) return group.map((child) => node(child, childSpec?.identifierAttribute !== undefined && child[key] !== undefined ? [key, String(child[key])] : undefined));
     return Object.entries(group).map(([identifier, child]) => node(child, [key, identifier]));
   });
 }

@@ -211,7 +211,7 @@ describe("validateFolder: one test per problem code, at the exact line and colum
   });
 
   it("unsupported-element: one warning per kind, for known elements not modelled yet", () => {
-    const problems = problemsOf(`  <DisplayEntityType Identifier="A"/>\n  <DisplayEntityType Identifier="B"/>\n  <Job Identifier="J" DisplayName_L1="J">\n    <TreeDimensionsRefreshTask Identifier="C"/>\n  </Job>`);
+    const problems = problemsOf(`  <WorkflowEntityTypeSearchBar EntityType="A"/>\n  <WorkflowEntityTypeSearchBar EntityType="B"/>\n  <Job Identifier="J" DisplayName_L1="J">\n    <TreeDimensionsRefreshTask Identifier="C"/>\n  </Job>`);
     expect(problems.map((p) => [p.code, p.severity, p.line, p.column])).toEqual([
       ["unsupported-element", "warning", 3, 3],
       ["unsupported-element", "warning", 6, 5],

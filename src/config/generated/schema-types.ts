@@ -39,6 +39,302 @@ export interface DisplayNames {
   DisplayName_L16?: string;
 }
 
+/** Attributes of the group ActiveDimensions, alike on every element that has them: its interface extends this one. */
+export interface ActiveDimensions {
+  /** Dimension 0 (suffix 0) is shown for this entity type. */
+  D0IsActive?: boolean;
+  /** Dimension 42 (suffix 1A) is shown for this entity type. */
+  D1AIsActive?: boolean;
+  /** Dimension 43 (suffix 1B) is shown for this entity type. */
+  D1BIsActive?: boolean;
+  /** Dimension 44 (suffix 1C) is shown for this entity type. */
+  D1CIsActive?: boolean;
+  /** Dimension 45 (suffix 1D) is shown for this entity type. */
+  D1DIsActive?: boolean;
+  /** Dimension 46 (suffix 1E) is shown for this entity type. */
+  D1EIsActive?: boolean;
+  /** Dimension 47 (suffix 1F) is shown for this entity type. */
+  D1FIsActive?: boolean;
+  /** Dimension 48 (suffix 1G) is shown for this entity type. */
+  D1GIsActive?: boolean;
+  /** Dimension 49 (suffix 1H) is shown for this entity type. */
+  D1HIsActive?: boolean;
+  /** Dimension 50 (suffix 1I) is shown for this entity type. */
+  D1IIsActive?: boolean;
+  /** Dimension 1 (suffix 1) is shown for this entity type. */
+  D1IsActive?: boolean;
+  /** Dimension 51 (suffix 1J) is shown for this entity type. */
+  D1JIsActive?: boolean;
+  /** Dimension 52 (suffix 1K) is shown for this entity type. */
+  D1KIsActive?: boolean;
+  /** Dimension 53 (suffix 1L) is shown for this entity type. */
+  D1LIsActive?: boolean;
+  /** Dimension 54 (suffix 1M) is shown for this entity type. */
+  D1MIsActive?: boolean;
+  /** Dimension 55 (suffix 1N) is shown for this entity type. */
+  D1NIsActive?: boolean;
+  /** Dimension 56 (suffix 1O) is shown for this entity type. */
+  D1OIsActive?: boolean;
+  /** Dimension 57 (suffix 1P) is shown for this entity type. */
+  D1PIsActive?: boolean;
+  /** Dimension 58 (suffix 1Q) is shown for this entity type. */
+  D1QIsActive?: boolean;
+  /** Dimension 59 (suffix 1R) is shown for this entity type. */
+  D1RIsActive?: boolean;
+  /** Dimension 60 (suffix 1S) is shown for this entity type. */
+  D1SIsActive?: boolean;
+  /** Dimension 61 (suffix 1T) is shown for this entity type. */
+  D1TIsActive?: boolean;
+  /** Dimension 62 (suffix 1U) is shown for this entity type. */
+  D1UIsActive?: boolean;
+  /** Dimension 63 (suffix 1V) is shown for this entity type. */
+  D1VIsActive?: boolean;
+  /** Dimension 74 (suffix 2A) is shown for this entity type. */
+  D2AIsActive?: boolean;
+  /** Dimension 75 (suffix 2B) is shown for this entity type. */
+  D2BIsActive?: boolean;
+  /** Dimension 76 (suffix 2C) is shown for this entity type. */
+  D2CIsActive?: boolean;
+  /** Dimension 77 (suffix 2D) is shown for this entity type. */
+  D2DIsActive?: boolean;
+  /** Dimension 78 (suffix 2E) is shown for this entity type. */
+  D2EIsActive?: boolean;
+  /** Dimension 79 (suffix 2F) is shown for this entity type. */
+  D2FIsActive?: boolean;
+  /** Dimension 80 (suffix 2G) is shown for this entity type. */
+  D2GIsActive?: boolean;
+  /** Dimension 81 (suffix 2H) is shown for this entity type. */
+  D2HIsActive?: boolean;
+  /** Dimension 82 (suffix 2I) is shown for this entity type. */
+  D2IIsActive?: boolean;
+  /** Dimension 2 (suffix 2) is shown for this entity type. */
+  D2IsActive?: boolean;
+  /** Dimension 83 (suffix 2J) is shown for this entity type. */
+  D2JIsActive?: boolean;
+  /** Dimension 84 (suffix 2K) is shown for this entity type. */
+  D2KIsActive?: boolean;
+  /** Dimension 85 (suffix 2L) is shown for this entity type. */
+  D2LIsActive?: boolean;
+  /** Dimension 86 (suffix 2M) is shown for this entity type. */
+  D2MIsActive?: boolean;
+  /** Dimension 87 (suffix 2N) is shown for this entity type. */
+  D2NIsActive?: boolean;
+  /** Dimension 88 (suffix 2O) is shown for this entity type. */
+  D2OIsActive?: boolean;
+  /** Dimension 89 (suffix 2P) is shown for this entity type. */
+  D2PIsActive?: boolean;
+  /** Dimension 90 (suffix 2Q) is shown for this entity type. */
+  D2QIsActive?: boolean;
+  /** Dimension 91 (suffix 2R) is shown for this entity type. */
+  D2RIsActive?: boolean;
+  /** Dimension 92 (suffix 2S) is shown for this entity type. */
+  D2SIsActive?: boolean;
+  /** Dimension 93 (suffix 2T) is shown for this entity type. */
+  D2TIsActive?: boolean;
+  /** Dimension 94 (suffix 2U) is shown for this entity type. */
+  D2UIsActive?: boolean;
+  /** Dimension 95 (suffix 2V) is shown for this entity type. */
+  D2VIsActive?: boolean;
+  /** Dimension 106 (suffix 3A) is shown for this entity type. */
+  D3AIsActive?: boolean;
+  /** Dimension 107 (suffix 3B) is shown for this entity type. */
+  D3BIsActive?: boolean;
+  /** Dimension 108 (suffix 3C) is shown for this entity type. */
+  D3CIsActive?: boolean;
+  /** Dimension 109 (suffix 3D) is shown for this entity type. */
+  D3DIsActive?: boolean;
+  /** Dimension 110 (suffix 3E) is shown for this entity type. */
+  D3EIsActive?: boolean;
+  /** Dimension 111 (suffix 3F) is shown for this entity type. */
+  D3FIsActive?: boolean;
+  /** Dimension 112 (suffix 3G) is shown for this entity type. */
+  D3GIsActive?: boolean;
+  /** Dimension 113 (suffix 3H) is shown for this entity type. */
+  D3HIsActive?: boolean;
+  /** Dimension 114 (suffix 3I) is shown for this entity type. */
+  D3IIsActive?: boolean;
+  /** Dimension 3 (suffix 3) is shown for this entity type. */
+  D3IsActive?: boolean;
+  /** Dimension 115 (suffix 3J) is shown for this entity type. */
+  D3JIsActive?: boolean;
+  /** Dimension 116 (suffix 3K) is shown for this entity type. */
+  D3KIsActive?: boolean;
+  /** Dimension 117 (suffix 3L) is shown for this entity type. */
+  D3LIsActive?: boolean;
+  /** Dimension 118 (suffix 3M) is shown for this entity type. */
+  D3MIsActive?: boolean;
+  /** Dimension 119 (suffix 3N) is shown for this entity type. */
+  D3NIsActive?: boolean;
+  /** Dimension 120 (suffix 3O) is shown for this entity type. */
+  D3OIsActive?: boolean;
+  /** Dimension 121 (suffix 3P) is shown for this entity type. */
+  D3PIsActive?: boolean;
+  /** Dimension 122 (suffix 3Q) is shown for this entity type. */
+  D3QIsActive?: boolean;
+  /** Dimension 123 (suffix 3R) is shown for this entity type. */
+  D3RIsActive?: boolean;
+  /** Dimension 124 (suffix 3S) is shown for this entity type. */
+  D3SIsActive?: boolean;
+  /** Dimension 125 (suffix 3T) is shown for this entity type. */
+  D3TIsActive?: boolean;
+  /** Dimension 126 (suffix 3U) is shown for this entity type. */
+  D3UIsActive?: boolean;
+  /** Dimension 127 (suffix 3V) is shown for this entity type. */
+  D3VIsActive?: boolean;
+  /** Dimension 4 (suffix 4) is shown for this entity type. */
+  D4IsActive?: boolean;
+  /** Dimension 5 (suffix 5) is shown for this entity type. */
+  D5IsActive?: boolean;
+  /** Dimension 6 (suffix 6) is shown for this entity type. */
+  D6IsActive?: boolean;
+  /** Dimension 7 (suffix 7) is shown for this entity type. */
+  D7IsActive?: boolean;
+  /** Dimension 8 (suffix 8) is shown for this entity type. */
+  D8IsActive?: boolean;
+  /** Dimension 9 (suffix 9) is shown for this entity type. */
+  D9IsActive?: boolean;
+  /** Dimension 32 (suffix 10) is shown for this entity type. */
+  D10IsActive?: boolean;
+  /** Dimension 33 (suffix 11) is shown for this entity type. */
+  D11IsActive?: boolean;
+  /** Dimension 34 (suffix 12) is shown for this entity type. */
+  D12IsActive?: boolean;
+  /** Dimension 35 (suffix 13) is shown for this entity type. */
+  D13IsActive?: boolean;
+  /** Dimension 36 (suffix 14) is shown for this entity type. */
+  D14IsActive?: boolean;
+  /** Dimension 37 (suffix 15) is shown for this entity type. */
+  D15IsActive?: boolean;
+  /** Dimension 38 (suffix 16) is shown for this entity type. */
+  D16IsActive?: boolean;
+  /** Dimension 39 (suffix 17) is shown for this entity type. */
+  D17IsActive?: boolean;
+  /** Dimension 40 (suffix 18) is shown for this entity type. */
+  D18IsActive?: boolean;
+  /** Dimension 41 (suffix 19) is shown for this entity type. */
+  D19IsActive?: boolean;
+  /** Dimension 64 (suffix 20) is shown for this entity type. */
+  D20IsActive?: boolean;
+  /** Dimension 65 (suffix 21) is shown for this entity type. */
+  D21IsActive?: boolean;
+  /** Dimension 66 (suffix 22) is shown for this entity type. */
+  D22IsActive?: boolean;
+  /** Dimension 67 (suffix 23) is shown for this entity type. */
+  D23IsActive?: boolean;
+  /** Dimension 68 (suffix 24) is shown for this entity type. */
+  D24IsActive?: boolean;
+  /** Dimension 69 (suffix 25) is shown for this entity type. */
+  D25IsActive?: boolean;
+  /** Dimension 70 (suffix 26) is shown for this entity type. */
+  D26IsActive?: boolean;
+  /** Dimension 71 (suffix 27) is shown for this entity type. */
+  D27IsActive?: boolean;
+  /** Dimension 72 (suffix 28) is shown for this entity type. */
+  D28IsActive?: boolean;
+  /** Dimension 73 (suffix 29) is shown for this entity type. */
+  D29IsActive?: boolean;
+  /** Dimension 96 (suffix 30) is shown for this entity type. */
+  D30IsActive?: boolean;
+  /** Dimension 97 (suffix 31) is shown for this entity type. */
+  D31IsActive?: boolean;
+  /** Dimension 98 (suffix 32) is shown for this entity type. */
+  D32IsActive?: boolean;
+  /** Dimension 99 (suffix 33) is shown for this entity type. */
+  D33IsActive?: boolean;
+  /** Dimension 100 (suffix 34) is shown for this entity type. */
+  D34IsActive?: boolean;
+  /** Dimension 101 (suffix 35) is shown for this entity type. */
+  D35IsActive?: boolean;
+  /** Dimension 102 (suffix 36) is shown for this entity type. */
+  D36IsActive?: boolean;
+  /** Dimension 103 (suffix 37) is shown for this entity type. */
+  D37IsActive?: boolean;
+  /** Dimension 104 (suffix 38) is shown for this entity type. */
+  D38IsActive?: boolean;
+  /** Dimension 105 (suffix 39) is shown for this entity type. */
+  D39IsActive?: boolean;
+  /** Dimension 10 (suffix A) is shown for this entity type. */
+  DAIsActive?: boolean;
+  /** Dimension 11 (suffix B) is shown for this entity type. */
+  DBIsActive?: boolean;
+  /** Dimension 12 (suffix C) is shown for this entity type. */
+  DCIsActive?: boolean;
+  /** Dimension 13 (suffix D) is shown for this entity type. */
+  DDIsActive?: boolean;
+  /** Dimension 14 (suffix E) is shown for this entity type. */
+  DEIsActive?: boolean;
+  /** Dimension 15 (suffix F) is shown for this entity type. */
+  DFIsActive?: boolean;
+  /** Dimension 16 (suffix G) is shown for this entity type. */
+  DGIsActive?: boolean;
+  /** Dimension 17 (suffix H) is shown for this entity type. */
+  DHIsActive?: boolean;
+  /** Dimension 18 (suffix I) is shown for this entity type. */
+  DIIsActive?: boolean;
+  /** Dimension 19 (suffix J) is shown for this entity type. */
+  DJIsActive?: boolean;
+  /** Dimension 20 (suffix K) is shown for this entity type. */
+  DKIsActive?: boolean;
+  /** Dimension 21 (suffix L) is shown for this entity type. */
+  DLIsActive?: boolean;
+  /** Dimension 22 (suffix M) is shown for this entity type. */
+  DMIsActive?: boolean;
+  /** Dimension 23 (suffix N) is shown for this entity type. */
+  DNIsActive?: boolean;
+  /** Dimension 24 (suffix O) is shown for this entity type. */
+  DOIsActive?: boolean;
+  /** Dimension 25 (suffix P) is shown for this entity type. */
+  DPIsActive?: boolean;
+  /** Dimension 26 (suffix Q) is shown for this entity type. */
+  DQIsActive?: boolean;
+  /** Dimension 27 (suffix R) is shown for this entity type. */
+  DRIsActive?: boolean;
+  /** Dimension 28 (suffix S) is shown for this entity type. */
+  DSIsActive?: boolean;
+  /** Dimension 29 (suffix T) is shown for this entity type. */
+  DTIsActive?: boolean;
+  /** Dimension 30 (suffix U) is shown for this entity type. */
+  DUIsActive?: boolean;
+  /** Dimension 31 (suffix V) is shown for this entity type. */
+  DVIsActive?: boolean;
+}
+
+/** Attributes of the group AddRowLabels, alike on every element that has them: its interface extends this one. */
+export interface AddRowLabels {
+  /** Label of the button that adds a row (WorkflowUpdateSeveralRecordsEntityForm), in language 1. */
+  AddRowLabel_L1?: string;
+  /** Label of the button that adds a row (WorkflowUpdateSeveralRecordsEntityForm), in language 2 (see Language IndicatorNumber). */
+  AddRowLabel_L2?: string;
+  /** Label of the button that adds a row (WorkflowUpdateSeveralRecordsEntityForm), in language 3 (see Language IndicatorNumber). */
+  AddRowLabel_L3?: string;
+  /** Label of the button that adds a row (WorkflowUpdateSeveralRecordsEntityForm), in language 4 (see Language IndicatorNumber). */
+  AddRowLabel_L4?: string;
+  /** Label of the button that adds a row (WorkflowUpdateSeveralRecordsEntityForm), in language 5 (see Language IndicatorNumber). */
+  AddRowLabel_L5?: string;
+  /** Label of the button that adds a row (WorkflowUpdateSeveralRecordsEntityForm), in language 6 (see Language IndicatorNumber). */
+  AddRowLabel_L6?: string;
+  /** Label of the button that adds a row (WorkflowUpdateSeveralRecordsEntityForm), in language 7 (see Language IndicatorNumber). */
+  AddRowLabel_L7?: string;
+  /** Label of the button that adds a row (WorkflowUpdateSeveralRecordsEntityForm), in language 8 (see Language IndicatorNumber). */
+  AddRowLabel_L8?: string;
+  /** Label of the button that adds a row (WorkflowUpdateSeveralRecordsEntityForm), in language 9 (see Language IndicatorNumber). */
+  AddRowLabel_L9?: string;
+  /** Label of the button that adds a row (WorkflowUpdateSeveralRecordsEntityForm), in language 10 (see Language IndicatorNumber). */
+  AddRowLabel_L10?: string;
+  /** Label of the button that adds a row (WorkflowUpdateSeveralRecordsEntityForm), in language 11 (see Language IndicatorNumber). */
+  AddRowLabel_L11?: string;
+  /** Label of the button that adds a row (WorkflowUpdateSeveralRecordsEntityForm), in language 12 (see Language IndicatorNumber). */
+  AddRowLabel_L12?: string;
+  /** Label of the button that adds a row (WorkflowUpdateSeveralRecordsEntityForm), in language 13 (see Language IndicatorNumber). */
+  AddRowLabel_L13?: string;
+  /** Label of the button that adds a row (WorkflowUpdateSeveralRecordsEntityForm), in language 14 (see Language IndicatorNumber). */
+  AddRowLabel_L14?: string;
+  /** Label of the button that adds a row (WorkflowUpdateSeveralRecordsEntityForm), in language 15 (see Language IndicatorNumber). */
+  AddRowLabel_L15?: string;
+  /** Label of the button that adds a row (WorkflowUpdateSeveralRecordsEntityForm), in language 16 (see Language IndicatorNumber). */
+  AddRowLabel_L16?: string;
+}
+
 /** Attributes of the group Descriptions, alike on every element that has them: its interface extends this one. */
 export interface Descriptions {
   /** Description in language 1. */
@@ -1375,6 +1671,222 @@ export interface DimensionValues {
   DV?: string;
 }
 
+/** Attributes of the group FormTitles, alike on every element that has them: its interface extends this one. */
+export interface FormTitles {
+  /** Title of the form, in language 1. */
+  FormTitle_L1?: string;
+  /** Title of the form, in language 2 (see Language IndicatorNumber). */
+  FormTitle_L2?: string;
+  /** Title of the form, in language 3 (see Language IndicatorNumber). */
+  FormTitle_L3?: string;
+  /** Title of the form, in language 4 (see Language IndicatorNumber). */
+  FormTitle_L4?: string;
+  /** Title of the form, in language 5 (see Language IndicatorNumber). */
+  FormTitle_L5?: string;
+  /** Title of the form, in language 6 (see Language IndicatorNumber). */
+  FormTitle_L6?: string;
+  /** Title of the form, in language 7 (see Language IndicatorNumber). */
+  FormTitle_L7?: string;
+  /** Title of the form, in language 8 (see Language IndicatorNumber). */
+  FormTitle_L8?: string;
+  /** Title of the form, in language 9 (see Language IndicatorNumber). */
+  FormTitle_L9?: string;
+  /** Title of the form, in language 10 (see Language IndicatorNumber). */
+  FormTitle_L10?: string;
+  /** Title of the form, in language 11 (see Language IndicatorNumber). */
+  FormTitle_L11?: string;
+  /** Title of the form, in language 12 (see Language IndicatorNumber). */
+  FormTitle_L12?: string;
+  /** Title of the form, in language 13 (see Language IndicatorNumber). */
+  FormTitle_L13?: string;
+  /** Title of the form, in language 14 (see Language IndicatorNumber). */
+  FormTitle_L14?: string;
+  /** Title of the form, in language 15 (see Language IndicatorNumber). */
+  FormTitle_L15?: string;
+  /** Title of the form, in language 16 (see Language IndicatorNumber). */
+  FormTitle_L16?: string;
+}
+
+/** Attributes of the group MainPropertyLabels, alike on every element that has them: its interface extends this one. */
+export interface MainPropertyLabels {
+  /** Label of the form's main property, in language 1. */
+  MainPropertyLabel_L1?: string;
+  /** Label of the form's main property, in language 2 (see Language IndicatorNumber). */
+  MainPropertyLabel_L2?: string;
+  /** Label of the form's main property, in language 3 (see Language IndicatorNumber). */
+  MainPropertyLabel_L3?: string;
+  /** Label of the form's main property, in language 4 (see Language IndicatorNumber). */
+  MainPropertyLabel_L4?: string;
+  /** Label of the form's main property, in language 5 (see Language IndicatorNumber). */
+  MainPropertyLabel_L5?: string;
+  /** Label of the form's main property, in language 6 (see Language IndicatorNumber). */
+  MainPropertyLabel_L6?: string;
+  /** Label of the form's main property, in language 7 (see Language IndicatorNumber). */
+  MainPropertyLabel_L7?: string;
+  /** Label of the form's main property, in language 8 (see Language IndicatorNumber). */
+  MainPropertyLabel_L8?: string;
+  /** Label of the form's main property, in language 9 (see Language IndicatorNumber). */
+  MainPropertyLabel_L9?: string;
+  /** Label of the form's main property, in language 10 (see Language IndicatorNumber). */
+  MainPropertyLabel_L10?: string;
+  /** Label of the form's main property, in language 11 (see Language IndicatorNumber). */
+  MainPropertyLabel_L11?: string;
+  /** Label of the form's main property, in language 12 (see Language IndicatorNumber). */
+  MainPropertyLabel_L12?: string;
+  /** Label of the form's main property, in language 13 (see Language IndicatorNumber). */
+  MainPropertyLabel_L13?: string;
+  /** Label of the form's main property, in language 14 (see Language IndicatorNumber). */
+  MainPropertyLabel_L14?: string;
+  /** Label of the form's main property, in language 15 (see Language IndicatorNumber). */
+  MainPropertyLabel_L15?: string;
+  /** Label of the form's main property, in language 16 (see Language IndicatorNumber). */
+  MainPropertyLabel_L16?: string;
+}
+
+/** Attributes of the group Messages, alike on every element that has them: its interface extends this one. */
+export interface Messages {
+  /** Message shown when the aspect's check fails, in language 1. */
+  Message_L1?: string;
+  /** Message shown when the aspect's check fails, in language 2 (see Language IndicatorNumber). */
+  Message_L2?: string;
+  /** Message shown when the aspect's check fails, in language 3 (see Language IndicatorNumber). */
+  Message_L3?: string;
+  /** Message shown when the aspect's check fails, in language 4 (see Language IndicatorNumber). */
+  Message_L4?: string;
+  /** Message shown when the aspect's check fails, in language 5 (see Language IndicatorNumber). */
+  Message_L5?: string;
+  /** Message shown when the aspect's check fails, in language 6 (see Language IndicatorNumber). */
+  Message_L6?: string;
+  /** Message shown when the aspect's check fails, in language 7 (see Language IndicatorNumber). */
+  Message_L7?: string;
+  /** Message shown when the aspect's check fails, in language 8 (see Language IndicatorNumber). */
+  Message_L8?: string;
+  /** Message shown when the aspect's check fails, in language 9 (see Language IndicatorNumber). */
+  Message_L9?: string;
+  /** Message shown when the aspect's check fails, in language 10 (see Language IndicatorNumber). */
+  Message_L10?: string;
+  /** Message shown when the aspect's check fails, in language 11 (see Language IndicatorNumber). */
+  Message_L11?: string;
+  /** Message shown when the aspect's check fails, in language 12 (see Language IndicatorNumber). */
+  Message_L12?: string;
+  /** Message shown when the aspect's check fails, in language 13 (see Language IndicatorNumber). */
+  Message_L13?: string;
+  /** Message shown when the aspect's check fails, in language 14 (see Language IndicatorNumber). */
+  Message_L14?: string;
+  /** Message shown when the aspect's check fails, in language 15 (see Language IndicatorNumber). */
+  Message_L15?: string;
+  /** Message shown when the aspect's check fails, in language 16 (see Language IndicatorNumber). */
+  Message_L16?: string;
+}
+
+/** Attributes of the group PlaceHolderTexts, alike on every element that has them: its interface extends this one. */
+export interface PlaceHolderTexts {
+  /** Text shown in the empty field, in language 1. */
+  PlaceHolderText_L1?: string;
+  /** Text shown in the empty field, in language 2 (see Language IndicatorNumber). */
+  PlaceHolderText_L2?: string;
+  /** Text shown in the empty field, in language 3 (see Language IndicatorNumber). */
+  PlaceHolderText_L3?: string;
+  /** Text shown in the empty field, in language 4 (see Language IndicatorNumber). */
+  PlaceHolderText_L4?: string;
+  /** Text shown in the empty field, in language 5 (see Language IndicatorNumber). */
+  PlaceHolderText_L5?: string;
+  /** Text shown in the empty field, in language 6 (see Language IndicatorNumber). */
+  PlaceHolderText_L6?: string;
+  /** Text shown in the empty field, in language 7 (see Language IndicatorNumber). */
+  PlaceHolderText_L7?: string;
+  /** Text shown in the empty field, in language 8 (see Language IndicatorNumber). */
+  PlaceHolderText_L8?: string;
+  /** Text shown in the empty field, in language 9 (see Language IndicatorNumber). */
+  PlaceHolderText_L9?: string;
+  /** Text shown in the empty field, in language 10 (see Language IndicatorNumber). */
+  PlaceHolderText_L10?: string;
+  /** Text shown in the empty field, in language 11 (see Language IndicatorNumber). */
+  PlaceHolderText_L11?: string;
+  /** Text shown in the empty field, in language 12 (see Language IndicatorNumber). */
+  PlaceHolderText_L12?: string;
+  /** Text shown in the empty field, in language 13 (see Language IndicatorNumber). */
+  PlaceHolderText_L13?: string;
+  /** Text shown in the empty field, in language 14 (see Language IndicatorNumber). */
+  PlaceHolderText_L14?: string;
+  /** Text shown in the empty field, in language 15 (see Language IndicatorNumber). */
+  PlaceHolderText_L15?: string;
+  /** Text shown in the empty field, in language 16 (see Language IndicatorNumber). */
+  PlaceHolderText_L16?: string;
+}
+
+/** Attributes of the group PluralDisplayNames, alike on every element that has them: its interface extends this one. */
+export interface PluralDisplayNames {
+  /** Name in the plural, in language 1. */
+  PluralDisplayName_L1?: string;
+  /** Name in the plural, in language 2 (see Language IndicatorNumber). */
+  PluralDisplayName_L2?: string;
+  /** Name in the plural, in language 3 (see Language IndicatorNumber). */
+  PluralDisplayName_L3?: string;
+  /** Name in the plural, in language 4 (see Language IndicatorNumber). */
+  PluralDisplayName_L4?: string;
+  /** Name in the plural, in language 5 (see Language IndicatorNumber). */
+  PluralDisplayName_L5?: string;
+  /** Name in the plural, in language 6 (see Language IndicatorNumber). */
+  PluralDisplayName_L6?: string;
+  /** Name in the plural, in language 7 (see Language IndicatorNumber). */
+  PluralDisplayName_L7?: string;
+  /** Name in the plural, in language 8 (see Language IndicatorNumber). */
+  PluralDisplayName_L8?: string;
+  /** Name in the plural, in language 9 (see Language IndicatorNumber). */
+  PluralDisplayName_L9?: string;
+  /** Name in the plural, in language 10 (see Language IndicatorNumber). */
+  PluralDisplayName_L10?: string;
+  /** Name in the plural, in language 11 (see Language IndicatorNumber). */
+  PluralDisplayName_L11?: string;
+  /** Name in the plural, in language 12 (see Language IndicatorNumber). */
+  PluralDisplayName_L12?: string;
+  /** Name in the plural, in language 13 (see Language IndicatorNumber). */
+  PluralDisplayName_L13?: string;
+  /** Name in the plural, in language 14 (see Language IndicatorNumber). */
+  PluralDisplayName_L14?: string;
+  /** Name in the plural, in language 15 (see Language IndicatorNumber). */
+  PluralDisplayName_L15?: string;
+  /** Name in the plural, in language 16 (see Language IndicatorNumber). */
+  PluralDisplayName_L16?: string;
+}
+
+/** Attributes of the group RazorFiles, alike on every element that has them: its interface extends this one. */
+export interface RazorFiles {
+  /** Razor (.cshtml) template of the mail body, relative to the configuration folder, in language 1. */
+  RazorFile_L1?: string;
+  /** Razor (.cshtml) template of the mail body, relative to the configuration folder, in language 2 (see Language IndicatorNumber). */
+  RazorFile_L2?: string;
+  /** Razor (.cshtml) template of the mail body, relative to the configuration folder, in language 3 (see Language IndicatorNumber). */
+  RazorFile_L3?: string;
+  /** Razor (.cshtml) template of the mail body, relative to the configuration folder, in language 4 (see Language IndicatorNumber). */
+  RazorFile_L4?: string;
+  /** Razor (.cshtml) template of the mail body, relative to the configuration folder, in language 5 (see Language IndicatorNumber). */
+  RazorFile_L5?: string;
+  /** Razor (.cshtml) template of the mail body, relative to the configuration folder, in language 6 (see Language IndicatorNumber). */
+  RazorFile_L6?: string;
+  /** Razor (.cshtml) template of the mail body, relative to the configuration folder, in language 7 (see Language IndicatorNumber). */
+  RazorFile_L7?: string;
+  /** Razor (.cshtml) template of the mail body, relative to the configuration folder, in language 8 (see Language IndicatorNumber). */
+  RazorFile_L8?: string;
+  /** Razor (.cshtml) template of the mail body, relative to the configuration folder, in language 9 (see Language IndicatorNumber). */
+  RazorFile_L9?: string;
+  /** Razor (.cshtml) template of the mail body, relative to the configuration folder, in language 10 (see Language IndicatorNumber). */
+  RazorFile_L10?: string;
+  /** Razor (.cshtml) template of the mail body, relative to the configuration folder, in language 11 (see Language IndicatorNumber). */
+  RazorFile_L11?: string;
+  /** Razor (.cshtml) template of the mail body, relative to the configuration folder, in language 12 (see Language IndicatorNumber). */
+  RazorFile_L12?: string;
+  /** Razor (.cshtml) template of the mail body, relative to the configuration folder, in language 13 (see Language IndicatorNumber). */
+  RazorFile_L13?: string;
+  /** Razor (.cshtml) template of the mail body, relative to the configuration folder, in language 14 (see Language IndicatorNumber). */
+  RazorFile_L14?: string;
+  /** Razor (.cshtml) template of the mail body, relative to the configuration folder, in language 15 (see Language IndicatorNumber). */
+  RazorFile_L15?: string;
+  /** Razor (.cshtml) template of the mail body, relative to the configuration folder, in language 16 (see Language IndicatorNumber). */
+  RazorFile_L16?: string;
+}
+
 /** Attributes of the group Remediations, alike on every element that has them: its interface extends this one. */
 export interface Remediations {
   /** How to remedy it, in language 1. */
@@ -1409,6 +1921,42 @@ export interface Remediations {
   Remediation_L15?: string;
   /** How to remedy it, in language 16 (see Language IndicatorNumber). */
   Remediation_L16?: string;
+}
+
+/** Attributes of the group RemoveRowLabels, alike on every element that has them: its interface extends this one. */
+export interface RemoveRowLabels {
+  /** Label of the button that removes a row (WorkflowUpdateSeveralRecordsEntityForm), in language 1. */
+  RemoveRowLabel_L1?: string;
+  /** Label of the button that removes a row (WorkflowUpdateSeveralRecordsEntityForm), in language 2 (see Language IndicatorNumber). */
+  RemoveRowLabel_L2?: string;
+  /** Label of the button that removes a row (WorkflowUpdateSeveralRecordsEntityForm), in language 3 (see Language IndicatorNumber). */
+  RemoveRowLabel_L3?: string;
+  /** Label of the button that removes a row (WorkflowUpdateSeveralRecordsEntityForm), in language 4 (see Language IndicatorNumber). */
+  RemoveRowLabel_L4?: string;
+  /** Label of the button that removes a row (WorkflowUpdateSeveralRecordsEntityForm), in language 5 (see Language IndicatorNumber). */
+  RemoveRowLabel_L5?: string;
+  /** Label of the button that removes a row (WorkflowUpdateSeveralRecordsEntityForm), in language 6 (see Language IndicatorNumber). */
+  RemoveRowLabel_L6?: string;
+  /** Label of the button that removes a row (WorkflowUpdateSeveralRecordsEntityForm), in language 7 (see Language IndicatorNumber). */
+  RemoveRowLabel_L7?: string;
+  /** Label of the button that removes a row (WorkflowUpdateSeveralRecordsEntityForm), in language 8 (see Language IndicatorNumber). */
+  RemoveRowLabel_L8?: string;
+  /** Label of the button that removes a row (WorkflowUpdateSeveralRecordsEntityForm), in language 9 (see Language IndicatorNumber). */
+  RemoveRowLabel_L9?: string;
+  /** Label of the button that removes a row (WorkflowUpdateSeveralRecordsEntityForm), in language 10 (see Language IndicatorNumber). */
+  RemoveRowLabel_L10?: string;
+  /** Label of the button that removes a row (WorkflowUpdateSeveralRecordsEntityForm), in language 11 (see Language IndicatorNumber). */
+  RemoveRowLabel_L11?: string;
+  /** Label of the button that removes a row (WorkflowUpdateSeveralRecordsEntityForm), in language 12 (see Language IndicatorNumber). */
+  RemoveRowLabel_L12?: string;
+  /** Label of the button that removes a row (WorkflowUpdateSeveralRecordsEntityForm), in language 13 (see Language IndicatorNumber). */
+  RemoveRowLabel_L13?: string;
+  /** Label of the button that removes a row (WorkflowUpdateSeveralRecordsEntityForm), in language 14 (see Language IndicatorNumber). */
+  RemoveRowLabel_L14?: string;
+  /** Label of the button that removes a row (WorkflowUpdateSeveralRecordsEntityForm), in language 15 (see Language IndicatorNumber). */
+  RemoveRowLabel_L15?: string;
+  /** Label of the button that removes a row (WorkflowUpdateSeveralRecordsEntityForm), in language 16 (see Language IndicatorNumber). */
+  RemoveRowLabel_L16?: string;
 }
 
 /** Attributes of the group ResourceColumns, alike on every element that has them: its interface extends this one. */
@@ -1725,6 +2273,114 @@ export interface ResourceNavigationColumns {
   I49?: number;
 }
 
+/** Attributes of the group SubjectExpressions, alike on every element that has them: its interface extends this one. */
+export interface SubjectExpressions {
+  /** C# expression giving the mail subject (its variable typed by ExpressionBinding), in language 1. */
+  SubjectExpression_L1?: string;
+  /** C# expression giving the mail subject (its variable typed by ExpressionBinding), in language 2 (see Language IndicatorNumber). */
+  SubjectExpression_L2?: string;
+  /** C# expression giving the mail subject (its variable typed by ExpressionBinding), in language 3 (see Language IndicatorNumber). */
+  SubjectExpression_L3?: string;
+  /** C# expression giving the mail subject (its variable typed by ExpressionBinding), in language 4 (see Language IndicatorNumber). */
+  SubjectExpression_L4?: string;
+  /** C# expression giving the mail subject (its variable typed by ExpressionBinding), in language 5 (see Language IndicatorNumber). */
+  SubjectExpression_L5?: string;
+  /** C# expression giving the mail subject (its variable typed by ExpressionBinding), in language 6 (see Language IndicatorNumber). */
+  SubjectExpression_L6?: string;
+  /** C# expression giving the mail subject (its variable typed by ExpressionBinding), in language 7 (see Language IndicatorNumber). */
+  SubjectExpression_L7?: string;
+  /** C# expression giving the mail subject (its variable typed by ExpressionBinding), in language 8 (see Language IndicatorNumber). */
+  SubjectExpression_L8?: string;
+  /** C# expression giving the mail subject (its variable typed by ExpressionBinding), in language 9 (see Language IndicatorNumber). */
+  SubjectExpression_L9?: string;
+  /** C# expression giving the mail subject (its variable typed by ExpressionBinding), in language 10 (see Language IndicatorNumber). */
+  SubjectExpression_L10?: string;
+  /** C# expression giving the mail subject (its variable typed by ExpressionBinding), in language 11 (see Language IndicatorNumber). */
+  SubjectExpression_L11?: string;
+  /** C# expression giving the mail subject (its variable typed by ExpressionBinding), in language 12 (see Language IndicatorNumber). */
+  SubjectExpression_L12?: string;
+  /** C# expression giving the mail subject (its variable typed by ExpressionBinding), in language 13 (see Language IndicatorNumber). */
+  SubjectExpression_L13?: string;
+  /** C# expression giving the mail subject (its variable typed by ExpressionBinding), in language 14 (see Language IndicatorNumber). */
+  SubjectExpression_L14?: string;
+  /** C# expression giving the mail subject (its variable typed by ExpressionBinding), in language 15 (see Language IndicatorNumber). */
+  SubjectExpression_L15?: string;
+  /** C# expression giving the mail subject (its variable typed by ExpressionBinding), in language 16 (see Language IndicatorNumber). */
+  SubjectExpression_L16?: string;
+}
+
+/** Attributes of the group TableTitles, alike on every element that has them: its interface extends this one. */
+export interface TableTitles {
+  /** Title of the records table (WorkflowUpdateSeveralRecordsEntityForm), in language 1. */
+  TableTitle_L1?: string;
+  /** Title of the records table (WorkflowUpdateSeveralRecordsEntityForm), in language 2 (see Language IndicatorNumber). */
+  TableTitle_L2?: string;
+  /** Title of the records table (WorkflowUpdateSeveralRecordsEntityForm), in language 3 (see Language IndicatorNumber). */
+  TableTitle_L3?: string;
+  /** Title of the records table (WorkflowUpdateSeveralRecordsEntityForm), in language 4 (see Language IndicatorNumber). */
+  TableTitle_L4?: string;
+  /** Title of the records table (WorkflowUpdateSeveralRecordsEntityForm), in language 5 (see Language IndicatorNumber). */
+  TableTitle_L5?: string;
+  /** Title of the records table (WorkflowUpdateSeveralRecordsEntityForm), in language 6 (see Language IndicatorNumber). */
+  TableTitle_L6?: string;
+  /** Title of the records table (WorkflowUpdateSeveralRecordsEntityForm), in language 7 (see Language IndicatorNumber). */
+  TableTitle_L7?: string;
+  /** Title of the records table (WorkflowUpdateSeveralRecordsEntityForm), in language 8 (see Language IndicatorNumber). */
+  TableTitle_L8?: string;
+  /** Title of the records table (WorkflowUpdateSeveralRecordsEntityForm), in language 9 (see Language IndicatorNumber). */
+  TableTitle_L9?: string;
+  /** Title of the records table (WorkflowUpdateSeveralRecordsEntityForm), in language 10 (see Language IndicatorNumber). */
+  TableTitle_L10?: string;
+  /** Title of the records table (WorkflowUpdateSeveralRecordsEntityForm), in language 11 (see Language IndicatorNumber). */
+  TableTitle_L11?: string;
+  /** Title of the records table (WorkflowUpdateSeveralRecordsEntityForm), in language 12 (see Language IndicatorNumber). */
+  TableTitle_L12?: string;
+  /** Title of the records table (WorkflowUpdateSeveralRecordsEntityForm), in language 13 (see Language IndicatorNumber). */
+  TableTitle_L13?: string;
+  /** Title of the records table (WorkflowUpdateSeveralRecordsEntityForm), in language 14 (see Language IndicatorNumber). */
+  TableTitle_L14?: string;
+  /** Title of the records table (WorkflowUpdateSeveralRecordsEntityForm), in language 15 (see Language IndicatorNumber). */
+  TableTitle_L15?: string;
+  /** Title of the records table (WorkflowUpdateSeveralRecordsEntityForm), in language 16 (see Language IndicatorNumber). */
+  TableTitle_L16?: string;
+}
+
+/** Attributes of the group ToolTipTexts, alike on every element that has them: its interface extends this one. */
+export interface ToolTipTexts {
+  /** Text of the field's tool tip, in language 1. */
+  ToolTipText_L1?: string;
+  /** Text of the field's tool tip, in language 2 (see Language IndicatorNumber). */
+  ToolTipText_L2?: string;
+  /** Text of the field's tool tip, in language 3 (see Language IndicatorNumber). */
+  ToolTipText_L3?: string;
+  /** Text of the field's tool tip, in language 4 (see Language IndicatorNumber). */
+  ToolTipText_L4?: string;
+  /** Text of the field's tool tip, in language 5 (see Language IndicatorNumber). */
+  ToolTipText_L5?: string;
+  /** Text of the field's tool tip, in language 6 (see Language IndicatorNumber). */
+  ToolTipText_L6?: string;
+  /** Text of the field's tool tip, in language 7 (see Language IndicatorNumber). */
+  ToolTipText_L7?: string;
+  /** Text of the field's tool tip, in language 8 (see Language IndicatorNumber). */
+  ToolTipText_L8?: string;
+  /** Text of the field's tool tip, in language 9 (see Language IndicatorNumber). */
+  ToolTipText_L9?: string;
+  /** Text of the field's tool tip, in language 10 (see Language IndicatorNumber). */
+  ToolTipText_L10?: string;
+  /** Text of the field's tool tip, in language 11 (see Language IndicatorNumber). */
+  ToolTipText_L11?: string;
+  /** Text of the field's tool tip, in language 12 (see Language IndicatorNumber). */
+  ToolTipText_L12?: string;
+  /** Text of the field's tool tip, in language 13 (see Language IndicatorNumber). */
+  ToolTipText_L13?: string;
+  /** Text of the field's tool tip, in language 14 (see Language IndicatorNumber). */
+  ToolTipText_L14?: string;
+  /** Text of the field's tool tip, in language 15 (see Language IndicatorNumber). */
+  ToolTipText_L15?: string;
+  /** Text of the field's tool tip, in language 16 (see Language IndicatorNumber). */
+  ToolTipText_L16?: string;
+}
+
 /** A named set of reviewers that campaigns are created for (access control rules on AccessCertificationItem filter on Campaign.Policy.Identifier). A default policy always exists. */
 export interface AccessCertificationCampaignPolicyAttributes {
   /** Label in language 1 (required on tasks and jobs). */
@@ -1959,6 +2615,34 @@ export interface ActivityInstanceActorTaskOverrideAttributes {
 }
 export interface ActivityInstanceActorTaskOverrideAttributes extends DisplayNames {}
 
+/** Aspect that sets a property of the workflow's data (Binding) to the value of Expression. */
+export interface AddChangeAspectAttributes {
+  /** C# expression returning true when a null from Expression must replace the value (nulls are ignored otherwise). */
+  AcceptNullValueExpression?: string;
+  /** The property changed, as Workflow_X:path (its difference with ExpressionBinding). */
+  Binding: string;
+  /** C# expression returning the new value (or the value of ExpressionBinding when absent). */
+  Expression?: string;
+  /** Binding (Workflow_X:X.Records) that types the variable of the aspect's expressions; with Binding, it says which property the aspect works on (needed for multi-valued objects such as records). */
+  ExpressionBinding?: string;
+  /** Unique key of the aspect. */
+  Identifier: string;
+  /** C# expression (C#:<variable>:<body>) returning a boolean: the aspect runs only when it is true. */
+  IfExpression?: string;
+  /** Among the aspects of one activity state, the highest priority runs first (may be negative). Default: `0`. */
+  Priority: number;
+}
+
+/** When the aspect runs: an activity state, before or after. */
+export interface AddChangeAspectPointCutAttributes {
+  /** The activity, written Workflow:Activity, whose state triggers the aspect. */
+  Activity: string;
+  /** The state of that activity that triggers the aspect (<Template>-<State>, e.g. ActionWithRefine-Executed). */
+  ActivityState: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** 0 Before: on entering the state; 1 After: on leaving it. Default: `Before`. */
+  Mode: "Before" | "After";
+}
+
 /** A server that runs agent-side tasks and jobs, and the connectors' exports and fulfillments. */
 export interface AgentAttributes {
   /** Label in language 1 (required on tasks and jobs). */
@@ -2006,6 +2690,58 @@ export interface AppDisplaySettingAttributes {
   PrimaryColor?: string;
   /** Hex colour of the authentication screen's background. */
   SecondaryColor?: string;
+}
+
+/** Aspect that refuses the workflow's data when Expression says the property (Binding) is not valid, showing Message. */
+export interface AssertValueAspectAttributes {
+  /** The property checked, as Workflow_X:path. */
+  Binding: string;
+  /** C# expression returning a boolean: the check's condition. */
+  Expression?: string;
+  /** Binding (Workflow_X:X.Records) that types the variable of the aspect's expressions; with Binding, it says which property the aspect works on (needed for multi-valued objects such as records). */
+  ExpressionBinding?: string;
+  /** Unique key of the aspect. */
+  Identifier: string;
+  /** C# expression (C#:<variable>:<body>) returning a boolean: the aspect runs only when it is true. */
+  IfExpression?: string;
+  /** Among the aspects of one activity state, the highest priority runs first (may be negative). Default: `0`. */
+  Priority: number;
+}
+export interface AssertValueAspectAttributes extends Messages {}
+
+/** When the aspect runs: an activity state, before or after. */
+export interface AssertValueAspectPointCutAttributes {
+  /** The activity, written Workflow:Activity, whose state triggers the aspect. */
+  Activity: string;
+  /** The state of that activity that triggers the aspect (<Template>-<State>, e.g. ActionWithRefine-Executed). */
+  ActivityState: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** 0 Before: on entering the state; 1 After: on leaving it. Default: `Before`. */
+  Mode: "Before" | "After";
+}
+
+/** Aspect that refuses the workflow's data when a property (Binding) is empty, showing Message. */
+export interface AssertValueRequiredAspectAttributes {
+  /** The property that must be filled, as Workflow_X:path. */
+  Binding: string;
+  /** Binding (Workflow_X:X.Records) that types the variable of the aspect's expressions; with Binding, it says which property the aspect works on (needed for multi-valued objects such as records). */
+  ExpressionBinding?: string;
+  /** Unique key of the aspect. */
+  Identifier: string;
+  /** C# expression (C#:<variable>:<body>) returning a boolean: the aspect runs only when it is true. */
+  IfExpression?: string;
+  /** Among the aspects of one activity state, the highest priority runs first (may be negative). Default: `0`. */
+  Priority: number;
+}
+export interface AssertValueRequiredAspectAttributes extends Messages {}
+
+/** When the aspect runs: an activity state, before or after. */
+export interface AssertValueRequiredAspectPointCutAttributes {
+  /** The activity, written Workflow:Activity, whose state triggers the aspect. */
+  Activity: string;
+  /** The state of that activity that triggers the aspect (<Template>-<State>, e.g. ActionWithRefine-Executed). */
+  ActivityState: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** 0 Before: on entering the state; 1 After: on leaving it. Default: `Before`. */
+  Mode: "Before" | "After";
 }
 
 /** A profile given to a user in a context (its scope). At most 10 per user; each is matched against every access control rule. */
@@ -2156,6 +2892,61 @@ export interface BuildRoleModelTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface BuildRoleModelTaskOverrideAttributes extends DisplayNames {}
+
+/** Aspect that computes a unique value for a property (Binding): Expression or SqlBuildExpression, tried again (variable iteration) until SqlCheckExpression or the UnicityCheckRule children find it unused. */
+export interface BuildUniqueValueAspectAttributes {
+  /** The property computed, as Workflow_X:path. */
+  Binding: string;
+  /** C# expression computing the value (or SqlBuildExpression, not both). */
+  Expression?: string;
+  /** Binding (Workflow_X:X.Records) that types the variable of the aspect's expressions; with Binding, it says which property the aspect works on (needed for multi-valued objects such as records). */
+  ExpressionBinding?: string;
+  /** Property that keeps the values computed before. */
+  HistorizeBinding?: string;
+  /** Separator of the values kept in HistorizeBinding. Default: `¤`. */
+  HistorizeSeparator: string;
+  /** Unique key of the aspect. */
+  Identifier: string;
+  /** C# expression (C#:<variable>:<body>) returning a boolean: the aspect runs only when it is true. */
+  IfExpression?: string;
+  /** Most attempts before the aspect gives up and shows Message (the reference types it String). Default: `0`. */
+  IterationsCount: number;
+  /** Runs only when the resource is being created (the reference types it String). Default: `false`. */
+  OnlyIfNew: boolean;
+  /** Among the aspects of one activity state, the highest priority runs first (may be negative). Default: `0`. */
+  Priority: number;
+  /** C# expression used instead of Expression when the workflow's result is previewed. */
+  SimulationExpression?: string;
+  /** SQL computing the value (or Expression, not both). */
+  SqlBuildExpression?: string;
+  /** SQL query checking the value is unused (@VALUE); needed when there is no UnicityCheckRule. */
+  SqlCheckExpression?: string;
+}
+export interface BuildUniqueValueAspectAttributes extends Messages {}
+
+/** When the aspect runs: an activity state, before or after. */
+export interface BuildUniqueValueAspectPointCutAttributes {
+  /** The activity, written Workflow:Activity, whose state triggers the aspect. */
+  Activity: string;
+  /** The state of that activity that triggers the aspect (<Template>-<State>, e.g. ActionWithRefine-Executed). */
+  ActivityState: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** 0 Before: on entering the state; 1 After: on leaving it. Default: `Before`. */
+  Mode: "Before" | "After";
+}
+
+/** A unicity check of the aspect's value against the existing values of an entity type (all rules must pass). */
+export interface BuildUniqueValueAspectUnicityCheckRuleAttributes {
+  /** Property of the workflow's data whose value is checked (default: the aspect's). */
+  SourceBinding?: string;
+  /** C# expression giving the value checked (default: the aspect's Expression). */
+  SourceExpression?: string;
+  /** Property of TargetEntityType the value is compared with. */
+  TargetBinding?: string;
+  /** Entity type whose existing values the value must differ from. */
+  TargetEntityType: string;
+  /** C# expression over TargetEntityType giving the existing values compared. */
+  TargetExpression?: string;
+}
 
 /** Gives a profile the right to review several manual provisioning items at once, for an entity type. */
 export interface BulkPerformManualProvisioningAccessControlRulesAttributes {
@@ -3398,6 +4189,134 @@ export interface DimensionAttributes {
 }
 export interface DimensionAttributes extends DisplayNames {}
 
+/** How the UI shows an entity association; it shares the association's identifier. */
+export interface DisplayEntityAssociationAttributes {
+  /** The association shown (a display association shares its identifier). */
+  Identifier: string;
+  /** The association links resources of one type into a hierarchy (parent and children). Default: `false`. */
+  IsHierarchical: boolean;
+}
+
+/** How the UI shows an entity type: colour, icon, plural name, priority in the lists, and its properties (Property children). It shares the entity type's identifier. */
+export interface DisplayEntityTypeAttributes {
+  /** Property searched by the auto-complete picker of this type (setting it turns the picker on). */
+  AutocompleteBinding?: string;
+  /** Colour of the entity type: the reference asks for # and six hexadecimal digits (#79C3D2), without saying it refuses another spelling. */
+  Color?: string;
+  /** Skips the Access Permissions (roles) step of the type's default forms. Default: `false`. */
+  HideRoles: boolean;
+  /** Font Awesome icon shown for the entity type. */
+  IconCode?: string;
+  /** The entity type shown (a display entity type shares its identifier). */
+  Identifier: string;
+  /** The entity type is a hierarchy. Default: `false`. */
+  IsHierarchical: boolean;
+  /** Characters typed before the auto-complete picker searches (4 when absent; needs AutocompleteBinding). */
+  MinSearchLength?: number;
+  /** Order of the entity type in the administration screens' drop-downs and the dashboard: the lowest value comes first (may be negative); alike priorities sort by identifier. Default: `2147483647`. */
+  Priority: number;
+}
+export interface DisplayEntityTypeAttributes extends ActiveDimensions, PluralDisplayNames {}
+
+/** How the UI shows one property of the entity type (it shares the property's identifier). */
+export interface DisplayEntityTypePropertyAttributes {
+  /** Minutes added to a DateTime value when shown (time zone shift); ignored on a DateOnly property. Controls, columns and tile items may override it. */
+  AddedMinutes?: number;
+  /** Property searched by the auto-complete picker (setting it turns the auto-complete picker on, for a picker input). */
+  AutocompleteBinding?: string;
+  /** Position of the property among the others (lower first). Default: `0`. */
+  DisplayOrder: number;
+  /** Display table used for the property's values. */
+  DisplayTable?: string;
+  /** Formatting applied to the values shown: ParseSince1601Date, ToStringUserAccountControl, FormatDate, ParseBoolean. */
+  Format?: string;
+  /** Display property group (fieldset) the property belongs to in the default form. */
+  Group?: string;
+  /** Font Awesome icon shown with the property. */
+  IconCode?: string;
+  /** The entity type's property (a display property shares its identifier). */
+  Identifier: string;
+  /** How the property is entered. Default: `Auto`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The property is not shown. Default: `false`. */
+  IsHidden: boolean;
+  /** The property cannot be changed. Default: `false`. */
+  IsReadOnly: boolean;
+  /** The property must be filled. Default: `false`. */
+  IsRequired: boolean;
+  /** Characters typed before the auto-complete picker searches (4 when absent; needs AutocompleteBinding). */
+  MinSearchLength?: number;
+  /** For a BasicCollection: the resource a click on an item leads to (EntityType:Property). */
+  NavigationBinding?: string;
+  /** How the property is shown. Default: `Auto`. */
+  OutputType: string;
+  /** Tile used to show the property's values. */
+  Tile?: string;
+}
+export interface DisplayEntityTypePropertyAttributes extends PlaceHolderTexts, ToolTipTexts {}
+
+/** A fieldset of the default forms: the display properties whose Group names it are shown together under its name. */
+export interface DisplayPropertyGroupAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Unique key of the group. */
+  Identifier: string;
+}
+export interface DisplayPropertyGroupAttributes extends DisplayNames {}
+
+/** How the UI lists the resources of an entity type: a table or a list of tiles, with its columns (Column children, in order). */
+export interface DisplayTableAttributes {
+  /** Layout: -1 table; -2 list (of tiles); -3 resourcetable (a table with an Owner/Type column); -4 adaptable (that column only when the entity type is the target of a resource type). */
+  DisplayTableDesignElement: "table" | "list" | "resourcetable" | "adaptable";
+  /** Entity type whose resources the table lists. */
+  EntityType: string;
+  /** Homonym search whose results this table shows. */
+  HomonymEntityLink?: string;
+  /** Unique key of the table. */
+  Identifier: string;
+  /** The entity type's default display table. Default: `false`. */
+  IsEntityTypeDefault: boolean;
+  /** Most rows per page. Default: `15`. */
+  LinesPerPage: number;
+  /** For a tree: the property leading to the parent level (Organization.ParentOrganization). */
+  ParentProperty?: string;
+}
+
+/** A column of the display table, in display order. */
+export interface DisplayTableColumnAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The column can be filtered. Default: `false`. */
+  CanBeFiltered: boolean;
+  /** Width of the column. Default: `1`. */
+  ColumnSize: number;
+  /** Rank of the column in the default sort (1 first). */
+  DefaultSortPriority?: number;
+  /** The scalar property the column shows, as a path from the table's entity type. */
+  DisplayBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** The column is shown in drop-down lists. Default: `false`. */
+  IsDisplayInDropDownList: boolean;
+  /** The column is shown in the summary view. Default: `false`. */
+  IsDisplayInSummaryView: boolean;
+  /** The column can be resized. Default: `false`. */
+  IsResizable: boolean;
+  /** The column can be sorted. Default: `false`. */
+  IsSortable: boolean;
+  /** A faster binding that replaces DisplayBinding when set. */
+  OptimizedDisplayBinding?: string;
+  /** A faster binding that replaces SortBinding when set. */
+  OptimizedSortBinding?: string;
+  /** How the column's filter compares values. Default: `Auto`. */
+  SearchOperator: "Auto" | "NotEqual" | "Equal" | "Contain" | "StartWith" | "EndWith" | "NotContain" | "NotStartWith" | "NotEndWith" | "GreaterThan" | "LessThan" | "GreaterThanOrEqual" | "LessThanOrEqual" | "FlexibleEqual" | "FlexibleContain" | "FlexibleStartWith" | "FlexibleEndWith";
+  /** The scalar property the column sorts by. */
+  SortBinding?: string;
+  /** Tile shown in the column. */
+  Tile?: string;
+}
+export interface DisplayTableColumnAttributes extends DisplayNames {}
+
 /** Provisioning of a resource type through EasyVista tickets. A resource type's orders go to the connection of its mapping, which shares the resource type's identifier. */
 export interface EasyVistaResourceTypeMappingAttributes {
   /** Catalog code of the tickets; three codes separated by ¤ give one per action (add¤modify¤delete). */
@@ -3706,6 +4625,104 @@ export interface ExportTaskOverrideAttributes {
 }
 export interface ExportTaskOverrideAttributes extends DisplayNames {}
 
+/** A set of fields (Control children, in order, nested to group them) over an entity type. A form without a FormType is only used embedded in others. */
+export interface FormAttributes {
+  /** The workflow activity, written Workflow:Activity, whose screen this form is. */
+  Activity?: string;
+  /** The activity state (<Template>-<State>) the form is linked to. */
+  ActivityState?: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** Entity type whose resources the form shows (Workflow_<EntityType> for a workflow form). */
+  EntityType: string;
+  /** Type of the form; a form without one is only used embedded in others (EmbeddedForm). The reference lists no closed set. Default: `Auto`. */
+  FormType: string;
+  /** Hides the button that adds a record. Default: `false`. */
+  HideRecordAddButton: boolean;
+  /** Hides the button that removes a record. Default: `false`. */
+  HideRecordRemoveButton: boolean;
+  /** Hides the Access Permissions tab (the roles step). Default: `false`. */
+  HideRoles: boolean;
+  /** Unique key of the form. */
+  Identifier: string;
+  /** The entity type's default form for a user's own resource. Default: `false`. */
+  IsDefaultSelfForm: boolean;
+  /** The entity type's default view form. Default: `false`. */
+  IsDefaultViewForm: boolean;
+  /** The form deletes the resource. Default: `false`. */
+  IsDeleteForm: boolean;
+  /** The form's main property, written EntityType:Property (Workflow_Directory_User:Directory_User). */
+  MainProperty?: string;
+  /** Menu item whose entries the form shows. */
+  Menu?: string;
+  /** Property holding a record's end date, written EntityType:Property (default: the record type's EndDate). */
+  RecordEndProperty?: string;
+  /** Which records the form shows: 0 Current, 1 CurrentAndFuture, 2 All. Default: `CurrentAndFuture`. */
+  RecordFilter: "Current" | "CurrentAndFuture" | "All";
+  /** Property leading to the resource's records, written EntityType:Property (Directory_User:Records). */
+  RecordProperty?: string;
+  /** Property the records are sorted by, written EntityType:Property. */
+  RecordSortProperty?: string;
+  /** Property holding a record's start date, written EntityType:Property (default: the record type's StartDate). */
+  RecordStartProperty?: string;
+  /** Display table that lists the resource's records in the workflow. */
+  RecordTable?: string;
+  /** Who makes the request: 0 None, 1 Self, 2 Helpdesk, 3 Administration. Default: `None`. */
+  WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
+}
+export interface FormAttributes extends AddRowLabels, FormTitles, MainPropertyLabels, RemoveRowLabels, TableTitles {}
+
+/** A field of the form, in order. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface FormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface FormControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
 /** Pulls the provisioning orders generated for one connector or for the listed resource types and applies them to the target system through the connection's fulfiller. Runs on the agent when Agent is set, else on the server (e.g. InternalResources). */
 export interface FulfillTaskAttributes {
   /** Agent that runs the task. Absent = runs on the server. */
@@ -3862,6 +4879,83 @@ export interface GovernanceRolesAccessControlRulesAttributes {
   Profile: string;
 }
 
+/** A homonym search of a workflow form: the controls that name it look for existing resources alike (Filter children). */
+export interface HomonymEntityLinkAttributes {
+  /** Entity type of the form whose bindings the search reads. */
+  FormEntityType: string;
+  /** Unique key of the homonym search. */
+  Identifier: string;
+}
+
+/** One combination of comparisons that finds homonyms (up to five, numbered 1 to 5). */
+export interface HomonymEntityLinkFilterAttributes {
+  /** Property of the existing resources compared with Property1 (EntityType:Property for another entity type; absent: Property1 itself). */
+  ComparisonProperty1?: string;
+  /** Property of the existing resources compared with Property2 (EntityType:Property for another entity type; absent: Property2 itself). */
+  ComparisonProperty2?: string;
+  /** Property of the existing resources compared with Property3 (EntityType:Property for another entity type; absent: Property3 itself). */
+  ComparisonProperty3?: string;
+  /** Property of the existing resources compared with Property4 (EntityType:Property for another entity type; absent: Property4 itself). */
+  ComparisonProperty4?: string;
+  /** Property of the existing resources compared with Property5 (EntityType:Property for another entity type; absent: Property5 itself). */
+  ComparisonProperty5?: string;
+  /** C# expression over the form's values compared instead of Property1 (not needed when ComparisonProperty1 is computed by the same expression). */
+  Expression1?: string;
+  /** C# expression over the form's values compared instead of Property2 (not needed when ComparisonProperty2 is computed by the same expression). */
+  Expression2?: string;
+  /** C# expression over the form's values compared instead of Property3 (not needed when ComparisonProperty3 is computed by the same expression). */
+  Expression3?: string;
+  /** C# expression over the form's values compared instead of Property4 (not needed when ComparisonProperty4 is computed by the same expression). */
+  Expression4?: string;
+  /** C# expression over the form's values compared instead of Property5 (not needed when ComparisonProperty5 is computed by the same expression). */
+  Expression5?: string;
+  /** How Property1 (or Expression1) is compared. Default: `Equal`. */
+  Operator1: "Auto" | "NotEqual" | "Equal" | "Contain" | "StartWith" | "EndWith" | "NotContain" | "NotStartWith" | "NotEndWith" | "GreaterThan" | "LessThan" | "GreaterThanOrEqual" | "LessThanOrEqual" | "FlexibleEqual" | "FlexibleContain" | "FlexibleStartWith" | "FlexibleEndWith";
+  /** How Property2 (or Expression2) is compared. Default: `Equal`. */
+  Operator2: "Auto" | "NotEqual" | "Equal" | "Contain" | "StartWith" | "EndWith" | "NotContain" | "NotStartWith" | "NotEndWith" | "GreaterThan" | "LessThan" | "GreaterThanOrEqual" | "LessThanOrEqual" | "FlexibleEqual" | "FlexibleContain" | "FlexibleStartWith" | "FlexibleEndWith";
+  /** How Property3 (or Expression3) is compared. Default: `Equal`. */
+  Operator3: "Auto" | "NotEqual" | "Equal" | "Contain" | "StartWith" | "EndWith" | "NotContain" | "NotStartWith" | "NotEndWith" | "GreaterThan" | "LessThan" | "GreaterThanOrEqual" | "LessThanOrEqual" | "FlexibleEqual" | "FlexibleContain" | "FlexibleStartWith" | "FlexibleEndWith";
+  /** How Property4 (or Expression4) is compared. Default: `Equal`. */
+  Operator4: "Auto" | "NotEqual" | "Equal" | "Contain" | "StartWith" | "EndWith" | "NotContain" | "NotStartWith" | "NotEndWith" | "GreaterThan" | "LessThan" | "GreaterThanOrEqual" | "LessThanOrEqual" | "FlexibleEqual" | "FlexibleContain" | "FlexibleStartWith" | "FlexibleEndWith";
+  /** How Property5 (or Expression5) is compared. Default: `Equal`. */
+  Operator5: "Auto" | "NotEqual" | "Equal" | "Contain" | "StartWith" | "EndWith" | "NotContain" | "NotStartWith" | "NotEndWith" | "GreaterThan" | "LessThan" | "GreaterThanOrEqual" | "LessThanOrEqual" | "FlexibleEqual" | "FlexibleContain" | "FlexibleStartWith" | "FlexibleEndWith";
+  /** Property of the form compared with ComparisonProperty1. */
+  Property1?: string;
+  /** Property of the form compared with ComparisonProperty2. */
+  Property2?: string;
+  /** Property of the form compared with ComparisonProperty3. */
+  Property3?: string;
+  /** Property of the form compared with ComparisonProperty4. */
+  Property4?: string;
+  /** Property of the form compared with ComparisonProperty5. */
+  Property5?: string;
+}
+
+/** A banner shown beside a resource (its tile and form) when its Binding compares with an item's Value. Indicators have no identifier. */
+export interface IndicatorAttributes {
+  /** The scalar property compared, as a path from EntityType. */
+  Binding?: string;
+  /** How the binding is compared with each item's Value. */
+  ComparisonOperator: "Auto" | "NotEqual" | "Equal" | "Contain" | "StartWith" | "EndWith" | "NotContain" | "NotStartWith" | "NotEndWith" | "GreaterThan" | "LessThan" | "GreaterThanOrEqual" | "LessThanOrEqual" | "FlexibleEqual" | "FlexibleContain" | "FlexibleStartWith" | "FlexibleEndWith";
+  /** Entity type whose resources get the banner. */
+  EntityType: string;
+  /** A faster binding that replaces Binding when set. */
+  OptimizedBinding?: string;
+  /** Order of the banners (0 for all when it does not matter). */
+  Order: number;
+}
+
+/** One banner of the indicator: the first item, in document order, whose Value matches gives the banner. */
+export interface IndicatorItemAttributes {
+  /** Colour of the banner (#RRGGBB). */
+  Color: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Value the indicator's binding is compared with. */
+  Value?: string;
+}
+export interface IndicatorItemAttributes extends DisplayNames {}
+
 /** Derives indirect permissions: the memberships of Property, followed through a corresponding resource in another system (Correspondence, CorrespondenceMembershipProperty) and the entitlements they give (Entitlement). No identifier: the rule is known by its attributes, and changing one replaces the rule. */
 export interface IndirectResourceRuleAttributes {
   /** Property linking the resource to the same object in another system. */
@@ -4016,6 +5110,32 @@ export interface InvokeExpressionTaskOverrideAttributes {
 }
 export interface InvokeExpressionTaskOverrideAttributes extends DisplayNames {}
 
+/** Aspect that runs a script on an agent: queued by the workflow, run later by InvokeAspectsTask. */
+export interface InvokeScriptAspectAttributes {
+  /** Agent that runs the script. */
+  Agent?: string;
+  /** Binding (Workflow_X:X.Records) that types the variable of the aspect's expressions; with Binding, it says which property the aspect works on (needed for multi-valued objects such as records). */
+  ExpressionBinding?: string;
+  /** Unique key of the aspect. */
+  Identifier: string;
+  /** C# expression (C#:<variable>:<body>) returning a boolean: the aspect runs only when it is true. */
+  IfExpression?: string;
+  /** Among the aspects of one activity state, the highest priority runs first (may be negative). Default: `0`. */
+  Priority: number;
+  /** Path of the script file on the agent. */
+  ScriptFile?: string;
+}
+
+/** When the aspect runs: an activity state, before or after. */
+export interface InvokeScriptAspectPointCutAttributes {
+  /** The activity, written Workflow:Activity, whose state triggers the aspect. */
+  Activity: string;
+  /** The state of that activity that triggers the aspect (<Template>-<State>, e.g. ActionWithRefine-Executed). */
+  ActivityState: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** 0 Before: on entering the state; 1 After: on leaving it. Default: `Before`. */
+  Mode: "Before" | "After";
+}
+
 /** Runs an inline or file SQL command against a database declared in settings (Databases.<name>); query results are written as CSV files under OutputPath. Used as a custom export. */
 export interface InvokeSqlCommandTaskAttributes {
   /** Agent that runs the task. Absent = runs on the server. */
@@ -4097,6 +5217,30 @@ export interface InvokeSqlCommandTaskOverrideAttributes {
   Timeout?: number;
 }
 export interface InvokeSqlCommandTaskOverrideAttributes extends DisplayNames {}
+
+/** Aspect that starts another workflow. */
+export interface InvokeWorkflowAspectAttributes {
+  /** Binding (Workflow_X:X.Records) that types the variable of the aspect's expressions; with Binding, it says which property the aspect works on (needed for multi-valued objects such as records). */
+  ExpressionBinding?: string;
+  /** Unique key of the aspect. */
+  Identifier: string;
+  /** C# expression (C#:<variable>:<body>) returning a boolean: the aspect runs only when it is true. */
+  IfExpression?: string;
+  /** Among the aspects of one activity state, the highest priority runs first (may be negative). Default: `0`. */
+  Priority: number;
+  /** The workflow started. */
+  Workflow: string;
+}
+
+/** When the aspect runs: an activity state, before or after. */
+export interface InvokeWorkflowAspectPointCutAttributes {
+  /** The activity, written Workflow:Activity, whose state triggers the aspect. */
+  Activity: string;
+  /** The state of that activity that triggers the aspect (<Template>-<State>, e.g. ActionWithRefine-Executed). */
+  ActivityState: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** 0 Before: on entering the state; 1 After: on leaving it. Default: `Before`. */
+  Mode: "Before" | "After";
+}
 
 /** An ordered, optionally scheduled set of tasks, run by name (idm run <Identifier>). */
 export interface JobAttributes {
@@ -4426,6 +5570,56 @@ export interface ManualProvisioningResourceTypeMappingPropertyAttributes {
   Property: string;
 }
 
+/** An entry of a menu: a link to a workflow, a form, a report or an address, or a group of entries (nested MenuItem children, in order). */
+export interface MenuItemAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Entity type the menu item is about. */
+  EntityType?: string;
+  /** Font Awesome icon shown with the menu item. */
+  IconCode?: string;
+  /** Unique key of the menu item, nested ones included. */
+  Identifier: string;
+  /** The item's entries are shown unfolded. Default: `true`. */
+  IsExpandedByDefault: boolean;
+  /** The item opens a form on the user's own resource. Default: `false`. */
+  IsSelfForm: boolean;
+  /** The menu item this one belongs to, when not written inside it; or a built-in place: Dashboard, Nav, UserMenu, Reports, Top. */
+  ParentMenuItem?: string;
+  /** Report the menu item downloads. */
+  ReportQuery?: string;
+  /** Address the menu item leads to. */
+  URI?: string;
+  /** Workflow the menu item starts. */
+  Workflow?: string;
+}
+export interface MenuItemAttributes extends DisplayNames {}
+
+/** A menu item inside its parent menu item, in display order; it may hold menu items too. */
+export interface MenuItemMenuItemAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Entity type the menu item is about. */
+  EntityType?: string;
+  /** Font Awesome icon shown with the menu item. */
+  IconCode?: string;
+  /** Unique key of the menu item, nested ones included. */
+  Identifier: string;
+  /** The item's entries are shown unfolded. Default: `true`. */
+  IsExpandedByDefault: boolean;
+  /** The item opens a form on the user's own resource. Default: `false`. */
+  IsSelfForm: boolean;
+  /** The menu item this one belongs to, when not written inside it; or a built-in place: Dashboard, Nav, UserMenu, Reports, Top. */
+  ParentMenuItem?: string;
+  /** Report the menu item downloads. */
+  ReportQuery?: string;
+  /** Address the menu item leads to. */
+  URI?: string;
+  /** Workflow the menu item starts. */
+  Workflow?: string;
+}
+export interface MenuItemMenuItemAttributes extends DisplayNames {}
+
 /** Provisioning of a resource type through a Microsoft Entra ID connection. A resource type's orders go to the connection of its mapping, which shares the resource type's identifier. */
 export interface MicrosoftEntraIDResourceTypeMappingAttributes {
   /** Connection that fulfils the resource type's orders. */
@@ -4524,6 +5718,51 @@ export interface NotificationAttributes {
   ReminderInterval: number;
   /** C# expression giving the subject. */
   TitleExpression?: string;
+}
+
+/** Aspect that sends a mail, from a Razor template, to its recipients (Recipient children). */
+export interface NotificationAspectAttributes {
+  /** With Type Binding: the property holding the addresses. */
+  Binding?: string;
+  /** Style sheet of the mail, relative to the configuration folder. */
+  CssFile?: string;
+  /** Binding (Workflow_X:X.Records) that types the variable of the aspect's expressions; with Binding, it says which property the aspect works on (needed for multi-valued objects such as records). */
+  ExpressionBinding?: string;
+  /** Unique key of the aspect. */
+  Identifier: string;
+  /** C# expression (C#:<variable>:<body>) returning a boolean: the aspect runs only when it is true. */
+  IfExpression?: string;
+  /** Among the aspects of one activity state, the highest priority runs first (may be negative). Default: `0`. */
+  Priority: number;
+}
+export interface NotificationAspectAttributes extends RazorFiles, SubjectExpressions {}
+
+/** When the aspect runs: an activity state, before or after. */
+export interface NotificationAspectPointCutAttributes {
+  /** The activity, written Workflow:Activity, whose state triggers the aspect. */
+  Activity: string;
+  /** The state of that activity that triggers the aspect (<Template>-<State>, e.g. ActionWithRefine-Executed). */
+  ActivityState: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** 0 Before: on entering the state; 1 After: on leaving it. Default: `Before`. */
+  Mode: "Before" | "After";
+}
+
+/** Who receives the notification. */
+export interface NotificationAspectRecipientAttributes {
+  /** Performer: the activity (Workflow:Activity) whose last performers are notified; with ActivityState. */
+  Activity?: string;
+  /** Performer: the activity state whose last performers are notified; with Activity. */
+  ActivityState?: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** Binding: the property holding the recipients' addresses. */
+  Binding?: string;
+  /** Hardcoded: the recipients' addresses. */
+  EmailAddresses?: string;
+  /** Expression: C# expression returning the addresses (a string or strings), its variable typed by the aspect's ExpressionBinding. */
+  Expression?: string;
+  /** The recipients are in copy (CC). Default: `false`. */
+  IsCC: boolean;
+  /** Which recipients. */
+  Type: "Actor" | "Performer" | "Binding" | "Hardcoded" | "Expression" | "Profile";
 }
 
 /** Replaces the subject and/or body template of a native notification, per language. */
@@ -5471,6 +6710,679 @@ export interface ResourceTypeMappingControlRulesAttributes {
   Profile: string;
 }
 
+/** The view of a resource without records, made of controls (Control children). */
+export interface ResourceViewEntityFormAttributes {
+  /** The workflow activity, written Workflow:Activity, whose screen this form is. */
+  Activity?: string;
+  /** The activity state (<Template>-<State>) the form is linked to. */
+  ActivityState?: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** Entity type whose resources the form shows (Workflow_<EntityType> for a workflow form). */
+  EntityType: string;
+  /** Type of the form; a form without one is only used embedded in others (EmbeddedForm). The reference lists no closed set. Default: `Auto`. */
+  FormType: string;
+  /** Hides the button that adds a record. Default: `false`. */
+  HideRecordAddButton: boolean;
+  /** Hides the button that removes a record. Default: `false`. */
+  HideRecordRemoveButton: boolean;
+  /** Hides the Access Permissions tab (the roles step). Default: `false`. */
+  HideRoles: boolean;
+  /** Unique key of the form. */
+  Identifier: string;
+  /** The entity type's default form for a user's own resource. Default: `false`. */
+  IsDefaultSelfForm: boolean;
+  /** The entity type's default view form. Default: `false`. */
+  IsDefaultViewForm: boolean;
+  /** The form deletes the resource. Default: `false`. */
+  IsDeleteForm: boolean;
+  /** The form's main property, written EntityType:Property (Workflow_Directory_User:Directory_User). */
+  MainProperty?: string;
+  /** Menu item whose entries the form shows. */
+  Menu?: string;
+  /** Property holding a record's end date, written EntityType:Property (default: the record type's EndDate). */
+  RecordEndProperty?: string;
+  /** Which records the form shows: 0 Current, 1 CurrentAndFuture, 2 All. Default: `CurrentAndFuture`. */
+  RecordFilter: "Current" | "CurrentAndFuture" | "All";
+  /** Property leading to the resource's records, written EntityType:Property (Directory_User:Records). */
+  RecordProperty?: string;
+  /** Property the records are sorted by, written EntityType:Property. */
+  RecordSortProperty?: string;
+  /** Property holding a record's start date, written EntityType:Property (default: the record type's StartDate). */
+  RecordStartProperty?: string;
+  /** Display table that lists the resource's records in the workflow. */
+  RecordTable?: string;
+  /** Who makes the request: 0 None, 1 Self, 2 Helpdesk, 3 Administration. Default: `None`. */
+  WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
+}
+export interface ResourceViewEntityFormAttributes extends AddRowLabels, FormTitles, MainPropertyLabels, RemoveRowLabels, TableTitles {}
+
+/** A field of the form, in order. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface ResourceViewEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface ResourceViewEntityFormControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** The view of a resource with records: MainControl, RecordControl and the other control children. */
+export interface ResourceViewRecordEntityFormAttributes {
+  /** The workflow activity, written Workflow:Activity, whose screen this form is. */
+  Activity?: string;
+  /** The activity state (<Template>-<State>) the form is linked to. */
+  ActivityState?: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** Entity type whose resources the form shows (Workflow_<EntityType> for a workflow form). */
+  EntityType: string;
+  /** Type of the form; a form without one is only used embedded in others (EmbeddedForm). The reference lists no closed set. Default: `Auto`. */
+  FormType: string;
+  /** Hides the button that adds a record. Default: `false`. */
+  HideRecordAddButton: boolean;
+  /** Hides the button that removes a record. Default: `false`. */
+  HideRecordRemoveButton: boolean;
+  /** Hides the Access Permissions tab (the roles step). Default: `false`. */
+  HideRoles: boolean;
+  /** Unique key of the form. */
+  Identifier: string;
+  /** The entity type's default form for a user's own resource. Default: `false`. */
+  IsDefaultSelfForm: boolean;
+  /** The entity type's default view form. Default: `false`. */
+  IsDefaultViewForm: boolean;
+  /** The form deletes the resource. Default: `false`. */
+  IsDeleteForm: boolean;
+  /** The form's main property, written EntityType:Property (Workflow_Directory_User:Directory_User). */
+  MainProperty?: string;
+  /** Menu item whose entries the form shows. */
+  Menu?: string;
+  /** Property holding a record's end date, written EntityType:Property (default: the record type's EndDate). */
+  RecordEndProperty?: string;
+  /** Which records the form shows: 0 Current, 1 CurrentAndFuture, 2 All. Default: `CurrentAndFuture`. */
+  RecordFilter: "Current" | "CurrentAndFuture" | "All";
+  /** Property leading to the resource's records, written EntityType:Property (Directory_User:Records). */
+  RecordProperty?: string;
+  /** Property the records are sorted by, written EntityType:Property. */
+  RecordSortProperty?: string;
+  /** Property holding a record's start date, written EntityType:Property (default: the record type's StartDate). */
+  RecordStartProperty?: string;
+  /** Display table that lists the resource's records in the workflow. */
+  RecordTable?: string;
+  /** Who makes the request: 0 None, 1 Self, 2 Helpdesk, 3 Administration. Default: `None`. */
+  WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
+}
+export interface ResourceViewRecordEntityFormAttributes extends AddRowLabels, FormTitles, MainPropertyLabels, RemoveRowLabels, TableTitles {}
+
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface ResourceViewRecordEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface ResourceViewRecordEntityFormControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface ResourceViewRecordEntityFormMainControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface ResourceViewRecordEntityFormMainControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface ResourceViewRecordEntityFormMainSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface ResourceViewRecordEntityFormMainSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface ResourceViewRecordEntityFormRecordControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface ResourceViewRecordEntityFormRecordControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface ResourceViewRecordEntityFormRecordItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface ResourceViewRecordEntityFormRecordItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface ResourceViewRecordEntityFormRecordSlaveControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface ResourceViewRecordEntityFormRecordSlaveControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface ResourceViewRecordEntityFormRecordSlaveUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface ResourceViewRecordEntityFormRecordSlaveUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface ResourceViewRecordEntityFormRecordSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface ResourceViewRecordEntityFormRecordSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface ResourceViewRecordEntityFormRecordUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface ResourceViewRecordEntityFormRecordUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface ResourceViewRecordEntityFormSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface ResourceViewRecordEntityFormSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
 /** Gives a profile access to the provisioning review pages for an entity type. */
 export interface ReviewProvisioningAccessControlRulesAttributes {
   /** Identifier of the entity type the scaffolding is about. */
@@ -5803,6 +7715,45 @@ export interface ScimResourceTypeMappingPropertyAttributes {
   /** Property of the resource type's TargetEntityType. */
   Property: string;
 }
+
+/** The search bar above the resource list of an entity type, with its search fields (Criterion children, in order). Search bars have no identifier. */
+export interface SearchBarAttributes {
+  /** Entity type whose resource list the search bar is on. */
+  EntityType: string;
+  /** Menu item whose entries (workflows) are shown under the search bar. */
+  Menu?: string;
+  /** Layout of the search bar: Block or Inline. The reference gives no numbers. */
+  SearchBarDesignElement: "Block" | "Inline";
+  /** Property the search applies to. */
+  SearchedBinding?: string;
+  /** Entity type the search applies to (the reference calls it required; its examples leave it out). */
+  SearchedEntityType?: string;
+}
+
+/** A search field of the search bar, in display order. */
+export interface SearchBarCriterionAttributes {
+  /** The property searched (undocumented in the reference's table, used by its examples). */
+  Binding1?: string;
+  /** A second property searched with the same value. */
+  Binding2?: string;
+  /** A third property searched with the same value. */
+  Binding3?: string;
+  /** Width of the field. */
+  ColumnSize: number;
+  /** Value the search starts with (several separated by ;). */
+  DefaultValue?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** How the search value is entered. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field is shown in the advanced search only. Default: `false`. */
+  IsVisibleInAdvancedView: boolean;
+  /** How the searched property is compared with the value. Default: `Auto`. */
+  Operator: "Auto" | "NotEqual" | "Equal" | "Contain" | "StartWith" | "EndWith" | "NotContain" | "NotStartWith" | "NotEndWith" | "GreaterThan" | "LessThan" | "GreaterThanOrEqual" | "LessThanOrEqual" | "FlexibleEqual" | "FlexibleContain" | "FlexibleStartWith" | "FlexibleEndWith";
+  /** A faster binding that replaces Binding1 when set. */
+  OptimizedBinding1?: string;
+}
+export interface SearchBarCriterionAttributes extends DisplayNames, PlaceHolderTexts, ToolTipTexts {}
 
 /** Gives a profile the rights on the navigation elements of the search bars of the role model pages, per page. */
 export interface SearchBarPageAccessControlAttributes {
@@ -6401,6 +8352,33 @@ export interface TaskResourceTypeAttributes {
   ResourceType: string;
 }
 
+/** A block that shows some values of a resource in a display table: lines of text with icons, or lines beside a photo. */
+export interface TileAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Entity type whose resources the tile shows. */
+  EntityType: string;
+  /** Unique key of the tile. */
+  Identifier: string;
+  /** Layout: inline data-icon (lines with icons) or picture-text (lines beside the photo or initials). The reference gives no numbers. */
+  TileDesignElement: "inline data-icon" | "picture-text";
+}
+export interface TileAttributes extends DisplayNames {}
+
+/** One value shown in the tile. */
+export interface TileItemAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The scalar property shown. */
+  Binding: string;
+  /** Position of the value in its line (the reference calls it required; its examples leave it out where a line holds one value). */
+  LineDisplayOrderIndicator?: number;
+  /** Line of the tile the value is on; with picture-text, lines 5 (the resource to open on click) and 6 (the photo) are fixed. */
+  LineNumber: number;
+  /** A faster binding that replaces Binding when set. */
+  OptimizedBinding?: string;
+}
+
 /** A model for the Query screen and Power BI: entity instances (EntityInstance) and the associations between them (AssociationInstance). */
 export interface UniverseAttributes {
   /** Column names Power BI shows: 0 the entity instances' display names, 1 their identifiers. Default: `DisplayName`. */
@@ -6739,6 +8717,36 @@ export interface ViewTemplateAdaptableAttributes {
   Property?: string;
 }
 
+/** A workflow: its activities (Activity children, in order) over a workflow entity type. */
+export interface WorkflowAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Unique key of the workflow. */
+  Identifier: string;
+  /** Prefix of the identifiers of the workflow's activity instances. */
+  IdentifierPrefix?: string;
+  /** Entity type of the workflow's data, by convention Workflow_<EntityType>. */
+  VariablesType: string;
+}
+export interface WorkflowAttributes extends DisplayNames {}
+
+/** A step of the workflow, in order. */
+export interface WorkflowActivityAttributes {
+  /** Persist and PersistOnlyResources: the provisioning orders are blocked. Default: `false`. */
+  ArgumentBlockProvisioning: boolean;
+  /** ContinueWith: the workflow that goes on. */
+  ArgumentCalledWorkflow?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Unique key of the activity in its workflow; others name it Workflow:Activity. */
+  Identifier: string;
+  /** Template of the activity: its states and transitions. */
+  Template: "Action" | "ActionWithRefine" | "Review" | "ReviewWithFeedback" | "ContinueWith" | "Persist" | "PersistOnlyResources";
+  /** The activity is not shown in the Workflow Overview screen. Default: `false`. */
+  WorkflowOverviewDisable: boolean;
+}
+export interface WorkflowActivityAttributes extends DisplayNames {}
+
 /** Gives a profile access to the task page and the workflows to run, for an entity type. */
 export interface WorkflowAccessControlRulesAttributes {
   /** Identifier of the entity type the scaffolding is about. */
@@ -6757,6 +8765,1156 @@ export interface WorkflowActorsNotificationAttributes {
   Workflow?: string;
 }
 
+/** Workflow form that ends an existing record at a date and replaces it with an adjusted copy. Its controls: MainControl, RecordControl, the summaries and the other control children (any of them; the reference documents per form the ones it uses). */
+export interface WorkflowAddAndEndRecordEntityFormAttributes {
+  /** The workflow activity, written Workflow:Activity, whose screen this form is. */
+  Activity?: string;
+  /** The activity state (<Template>-<State>) the form is linked to. */
+  ActivityState?: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** Entity type whose resources the form shows (Workflow_<EntityType> for a workflow form). */
+  EntityType: string;
+  /** Type of the form; a form without one is only used embedded in others (EmbeddedForm). The reference lists no closed set. Default: `Auto`. */
+  FormType: string;
+  /** Hides the button that adds a record. Default: `false`. */
+  HideRecordAddButton: boolean;
+  /** Hides the button that removes a record. Default: `false`. */
+  HideRecordRemoveButton: boolean;
+  /** Hides the Access Permissions tab (the roles step). Default: `false`. */
+  HideRoles: boolean;
+  /** Unique key of the form. */
+  Identifier: string;
+  /** The entity type's default form for a user's own resource. Default: `false`. */
+  IsDefaultSelfForm: boolean;
+  /** The entity type's default view form. Default: `false`. */
+  IsDefaultViewForm: boolean;
+  /** The form deletes the resource. Default: `false`. */
+  IsDeleteForm: boolean;
+  /** The form's main property, written EntityType:Property (Workflow_Directory_User:Directory_User). */
+  MainProperty?: string;
+  /** Menu item whose entries the form shows. */
+  Menu?: string;
+  /** Property holding a record's end date, written EntityType:Property (default: the record type's EndDate). */
+  RecordEndProperty?: string;
+  /** Which records the form shows: 0 Current, 1 CurrentAndFuture, 2 All. Default: `CurrentAndFuture`. */
+  RecordFilter: "Current" | "CurrentAndFuture" | "All";
+  /** Property leading to the resource's records, written EntityType:Property (Directory_User:Records). */
+  RecordProperty?: string;
+  /** Property the records are sorted by, written EntityType:Property. */
+  RecordSortProperty?: string;
+  /** Property holding a record's start date, written EntityType:Property (default: the record type's StartDate). */
+  RecordStartProperty?: string;
+  /** Display table that lists the resource's records in the workflow. */
+  RecordTable?: string;
+  /** Who makes the request: 0 None, 1 Self, 2 Helpdesk, 3 Administration. Default: `None`. */
+  WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
+}
+export interface WorkflowAddAndEndRecordEntityFormAttributes extends AddRowLabels, FormTitles, MainPropertyLabels, RemoveRowLabels, TableTitles {}
+
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddAndEndRecordEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddAndEndRecordEntityFormControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddAndEndRecordEntityFormMainControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddAndEndRecordEntityFormMainControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddAndEndRecordEntityFormMainSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddAndEndRecordEntityFormMainSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddAndEndRecordEntityFormRecordControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddAndEndRecordEntityFormRecordControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddAndEndRecordEntityFormRecordItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddAndEndRecordEntityFormRecordItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddAndEndRecordEntityFormRecordSlaveControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddAndEndRecordEntityFormRecordSlaveControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddAndEndRecordEntityFormRecordSlaveUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddAndEndRecordEntityFormRecordSlaveUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddAndEndRecordEntityFormRecordSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddAndEndRecordEntityFormRecordSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddAndEndRecordEntityFormRecordUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddAndEndRecordEntityFormRecordUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddAndEndRecordEntityFormSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddAndEndRecordEntityFormSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Workflow form that adds a record to an existing resource, from an adjusted copy of one of its records. Its controls: MainControl, RecordControl, the summaries and the other control children (any of them; the reference documents per form the ones it uses). */
+export interface WorkflowAddRecordEntityFormAttributes {
+  /** The workflow activity, written Workflow:Activity, whose screen this form is. */
+  Activity?: string;
+  /** The activity state (<Template>-<State>) the form is linked to. */
+  ActivityState?: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** Entity type whose resources the form shows (Workflow_<EntityType> for a workflow form). */
+  EntityType: string;
+  /** Type of the form; a form without one is only used embedded in others (EmbeddedForm). The reference lists no closed set. Default: `Auto`. */
+  FormType: string;
+  /** Hides the button that adds a record. Default: `false`. */
+  HideRecordAddButton: boolean;
+  /** Hides the button that removes a record. Default: `false`. */
+  HideRecordRemoveButton: boolean;
+  /** Hides the Access Permissions tab (the roles step). Default: `false`. */
+  HideRoles: boolean;
+  /** Unique key of the form. */
+  Identifier: string;
+  /** The entity type's default form for a user's own resource. Default: `false`. */
+  IsDefaultSelfForm: boolean;
+  /** The entity type's default view form. Default: `false`. */
+  IsDefaultViewForm: boolean;
+  /** The form deletes the resource. Default: `false`. */
+  IsDeleteForm: boolean;
+  /** The form's main property, written EntityType:Property (Workflow_Directory_User:Directory_User). */
+  MainProperty?: string;
+  /** Menu item whose entries the form shows. */
+  Menu?: string;
+  /** Property holding a record's end date, written EntityType:Property (default: the record type's EndDate). */
+  RecordEndProperty?: string;
+  /** Which records the form shows: 0 Current, 1 CurrentAndFuture, 2 All. Default: `CurrentAndFuture`. */
+  RecordFilter: "Current" | "CurrentAndFuture" | "All";
+  /** Property leading to the resource's records, written EntityType:Property (Directory_User:Records). */
+  RecordProperty?: string;
+  /** Property the records are sorted by, written EntityType:Property. */
+  RecordSortProperty?: string;
+  /** Property holding a record's start date, written EntityType:Property (default: the record type's StartDate). */
+  RecordStartProperty?: string;
+  /** Display table that lists the resource's records in the workflow. */
+  RecordTable?: string;
+  /** Who makes the request: 0 None, 1 Self, 2 Helpdesk, 3 Administration. Default: `None`. */
+  WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
+}
+export interface WorkflowAddRecordEntityFormAttributes extends AddRowLabels, FormTitles, MainPropertyLabels, RemoveRowLabels, TableTitles {}
+
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddRecordEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddRecordEntityFormControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddRecordEntityFormMainControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddRecordEntityFormMainControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddRecordEntityFormMainSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddRecordEntityFormMainSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddRecordEntityFormRecordControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddRecordEntityFormRecordControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddRecordEntityFormRecordItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddRecordEntityFormRecordItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddRecordEntityFormRecordSlaveControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddRecordEntityFormRecordSlaveControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddRecordEntityFormRecordSlaveUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddRecordEntityFormRecordSlaveUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddRecordEntityFormRecordSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddRecordEntityFormRecordSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddRecordEntityFormRecordUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddRecordEntityFormRecordUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowAddRecordEntityFormSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowAddRecordEntityFormSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
 /** Gives a profile the right to query the aspects of activity instances. */
 export interface WorkflowAspectAttributes {
   /** The product's internal number of a scaffolding (its generated XML writes it on the scaffoldings a scaffolding generates); accepted, not used. */
@@ -6772,6 +9930,2306 @@ export interface WorkflowConfigurationControlRulesAttributes {
   /** Identifier of the profile the scaffolding gives rights to. */
   Profile: string;
 }
+
+/** Workflow form that creates a resource without records. Its controls: MainControl, RecordControl, the summaries and the other control children (any of them; the reference documents per form the ones it uses). */
+export interface WorkflowCreateEntityFormAttributes {
+  /** The workflow activity, written Workflow:Activity, whose screen this form is. */
+  Activity?: string;
+  /** The activity state (<Template>-<State>) the form is linked to. */
+  ActivityState?: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** Entity type whose resources the form shows (Workflow_<EntityType> for a workflow form). */
+  EntityType: string;
+  /** Type of the form; a form without one is only used embedded in others (EmbeddedForm). The reference lists no closed set. Default: `Auto`. */
+  FormType: string;
+  /** Hides the button that adds a record. Default: `false`. */
+  HideRecordAddButton: boolean;
+  /** Hides the button that removes a record. Default: `false`. */
+  HideRecordRemoveButton: boolean;
+  /** Hides the Access Permissions tab (the roles step). Default: `false`. */
+  HideRoles: boolean;
+  /** Unique key of the form. */
+  Identifier: string;
+  /** The entity type's default form for a user's own resource. Default: `false`. */
+  IsDefaultSelfForm: boolean;
+  /** The entity type's default view form. Default: `false`. */
+  IsDefaultViewForm: boolean;
+  /** The form deletes the resource. Default: `false`. */
+  IsDeleteForm: boolean;
+  /** The form's main property, written EntityType:Property (Workflow_Directory_User:Directory_User). */
+  MainProperty?: string;
+  /** Menu item whose entries the form shows. */
+  Menu?: string;
+  /** Property holding a record's end date, written EntityType:Property (default: the record type's EndDate). */
+  RecordEndProperty?: string;
+  /** Which records the form shows: 0 Current, 1 CurrentAndFuture, 2 All. Default: `CurrentAndFuture`. */
+  RecordFilter: "Current" | "CurrentAndFuture" | "All";
+  /** Property leading to the resource's records, written EntityType:Property (Directory_User:Records). */
+  RecordProperty?: string;
+  /** Property the records are sorted by, written EntityType:Property. */
+  RecordSortProperty?: string;
+  /** Property holding a record's start date, written EntityType:Property (default: the record type's StartDate). */
+  RecordStartProperty?: string;
+  /** Display table that lists the resource's records in the workflow. */
+  RecordTable?: string;
+  /** Who makes the request: 0 None, 1 Self, 2 Helpdesk, 3 Administration. Default: `None`. */
+  WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
+}
+export interface WorkflowCreateEntityFormAttributes extends AddRowLabels, FormTitles, MainPropertyLabels, RemoveRowLabels, TableTitles {}
+
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateEntityFormControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateEntityFormMainControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateEntityFormMainControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateEntityFormMainSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateEntityFormMainSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateEntityFormRecordControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateEntityFormRecordControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateEntityFormRecordItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateEntityFormRecordItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateEntityFormRecordSlaveControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateEntityFormRecordSlaveControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateEntityFormRecordSlaveUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateEntityFormRecordSlaveUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateEntityFormRecordSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateEntityFormRecordSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateEntityFormRecordUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateEntityFormRecordUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateEntityFormSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateEntityFormSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Workflow form that creates a resource with one record. Its controls: MainControl, RecordControl, the summaries and the other control children (any of them; the reference documents per form the ones it uses). */
+export interface WorkflowCreateRecordEntityFormAttributes {
+  /** The workflow activity, written Workflow:Activity, whose screen this form is. */
+  Activity?: string;
+  /** The activity state (<Template>-<State>) the form is linked to. */
+  ActivityState?: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** Entity type whose resources the form shows (Workflow_<EntityType> for a workflow form). */
+  EntityType: string;
+  /** Type of the form; a form without one is only used embedded in others (EmbeddedForm). The reference lists no closed set. Default: `Auto`. */
+  FormType: string;
+  /** Hides the button that adds a record. Default: `false`. */
+  HideRecordAddButton: boolean;
+  /** Hides the button that removes a record. Default: `false`. */
+  HideRecordRemoveButton: boolean;
+  /** Hides the Access Permissions tab (the roles step). Default: `false`. */
+  HideRoles: boolean;
+  /** Unique key of the form. */
+  Identifier: string;
+  /** The entity type's default form for a user's own resource. Default: `false`. */
+  IsDefaultSelfForm: boolean;
+  /** The entity type's default view form. Default: `false`. */
+  IsDefaultViewForm: boolean;
+  /** The form deletes the resource. Default: `false`. */
+  IsDeleteForm: boolean;
+  /** The form's main property, written EntityType:Property (Workflow_Directory_User:Directory_User). */
+  MainProperty?: string;
+  /** Menu item whose entries the form shows. */
+  Menu?: string;
+  /** Property holding a record's end date, written EntityType:Property (default: the record type's EndDate). */
+  RecordEndProperty?: string;
+  /** Which records the form shows: 0 Current, 1 CurrentAndFuture, 2 All. Default: `CurrentAndFuture`. */
+  RecordFilter: "Current" | "CurrentAndFuture" | "All";
+  /** Property leading to the resource's records, written EntityType:Property (Directory_User:Records). */
+  RecordProperty?: string;
+  /** Property the records are sorted by, written EntityType:Property. */
+  RecordSortProperty?: string;
+  /** Property holding a record's start date, written EntityType:Property (default: the record type's StartDate). */
+  RecordStartProperty?: string;
+  /** Display table that lists the resource's records in the workflow. */
+  RecordTable?: string;
+  /** Who makes the request: 0 None, 1 Self, 2 Helpdesk, 3 Administration. Default: `None`. */
+  WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
+}
+export interface WorkflowCreateRecordEntityFormAttributes extends AddRowLabels, FormTitles, MainPropertyLabels, RemoveRowLabels, TableTitles {}
+
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateRecordEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateRecordEntityFormControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateRecordEntityFormMainControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateRecordEntityFormMainControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateRecordEntityFormMainSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateRecordEntityFormMainSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateRecordEntityFormRecordControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateRecordEntityFormRecordControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateRecordEntityFormRecordItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateRecordEntityFormRecordItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateRecordEntityFormRecordSlaveControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateRecordEntityFormRecordSlaveControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateRecordEntityFormRecordSlaveUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateRecordEntityFormRecordSlaveUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateRecordEntityFormRecordSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateRecordEntityFormRecordSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateRecordEntityFormRecordUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateRecordEntityFormRecordUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateRecordEntityFormSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateRecordEntityFormSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Workflow form that creates a resource with one or several records. Its controls: MainControl, RecordControl, the summaries and the other control children (any of them; the reference documents per form the ones it uses). */
+export interface WorkflowCreateSeveralRecordsEntityFormAttributes {
+  /** The workflow activity, written Workflow:Activity, whose screen this form is. */
+  Activity?: string;
+  /** The activity state (<Template>-<State>) the form is linked to. */
+  ActivityState?: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** Entity type whose resources the form shows (Workflow_<EntityType> for a workflow form). */
+  EntityType: string;
+  /** Type of the form; a form without one is only used embedded in others (EmbeddedForm). The reference lists no closed set. Default: `Auto`. */
+  FormType: string;
+  /** Hides the button that adds a record. Default: `false`. */
+  HideRecordAddButton: boolean;
+  /** Hides the button that removes a record. Default: `false`. */
+  HideRecordRemoveButton: boolean;
+  /** Hides the Access Permissions tab (the roles step). Default: `false`. */
+  HideRoles: boolean;
+  /** Unique key of the form. */
+  Identifier: string;
+  /** The entity type's default form for a user's own resource. Default: `false`. */
+  IsDefaultSelfForm: boolean;
+  /** The entity type's default view form. Default: `false`. */
+  IsDefaultViewForm: boolean;
+  /** The form deletes the resource. Default: `false`. */
+  IsDeleteForm: boolean;
+  /** The form's main property, written EntityType:Property (Workflow_Directory_User:Directory_User). */
+  MainProperty?: string;
+  /** Menu item whose entries the form shows. */
+  Menu?: string;
+  /** Property holding a record's end date, written EntityType:Property (default: the record type's EndDate). */
+  RecordEndProperty?: string;
+  /** Which records the form shows: 0 Current, 1 CurrentAndFuture, 2 All. Default: `CurrentAndFuture`. */
+  RecordFilter: "Current" | "CurrentAndFuture" | "All";
+  /** Property leading to the resource's records, written EntityType:Property (Directory_User:Records). */
+  RecordProperty?: string;
+  /** Property the records are sorted by, written EntityType:Property. */
+  RecordSortProperty?: string;
+  /** Property holding a record's start date, written EntityType:Property (default: the record type's StartDate). */
+  RecordStartProperty?: string;
+  /** Display table that lists the resource's records in the workflow. */
+  RecordTable?: string;
+  /** Who makes the request: 0 None, 1 Self, 2 Helpdesk, 3 Administration. Default: `None`. */
+  WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
+}
+export interface WorkflowCreateSeveralRecordsEntityFormAttributes extends AddRowLabels, FormTitles, MainPropertyLabels, RemoveRowLabels, TableTitles {}
+
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateSeveralRecordsEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateSeveralRecordsEntityFormControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateSeveralRecordsEntityFormMainControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateSeveralRecordsEntityFormMainControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateSeveralRecordsEntityFormMainSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateSeveralRecordsEntityFormMainSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateSeveralRecordsEntityFormRecordControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateSeveralRecordsEntityFormRecordControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateSeveralRecordsEntityFormRecordItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateSeveralRecordsEntityFormRecordItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateSeveralRecordsEntityFormRecordSlaveControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateSeveralRecordsEntityFormRecordSlaveControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateSeveralRecordsEntityFormRecordSlaveUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateSeveralRecordsEntityFormRecordSlaveUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateSeveralRecordsEntityFormRecordSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateSeveralRecordsEntityFormRecordSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateSeveralRecordsEntityFormRecordUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateSeveralRecordsEntityFormRecordUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowCreateSeveralRecordsEntityFormSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowCreateSeveralRecordsEntityFormSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Workflow form that updates or deletes a resource without records. Its controls: MainControl, RecordControl, the summaries and the other control children (any of them; the reference documents per form the ones it uses). */
+export interface WorkflowEditEntityFormAttributes {
+  /** The workflow activity, written Workflow:Activity, whose screen this form is. */
+  Activity?: string;
+  /** The activity state (<Template>-<State>) the form is linked to. */
+  ActivityState?: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** Entity type whose resources the form shows (Workflow_<EntityType> for a workflow form). */
+  EntityType: string;
+  /** Type of the form; a form without one is only used embedded in others (EmbeddedForm). The reference lists no closed set. Default: `Auto`. */
+  FormType: string;
+  /** Hides the button that adds a record. Default: `false`. */
+  HideRecordAddButton: boolean;
+  /** Hides the button that removes a record. Default: `false`. */
+  HideRecordRemoveButton: boolean;
+  /** Hides the Access Permissions tab (the roles step). Default: `false`. */
+  HideRoles: boolean;
+  /** Unique key of the form. */
+  Identifier: string;
+  /** The entity type's default form for a user's own resource. Default: `false`. */
+  IsDefaultSelfForm: boolean;
+  /** The entity type's default view form. Default: `false`. */
+  IsDefaultViewForm: boolean;
+  /** The form deletes the resource. Default: `false`. */
+  IsDeleteForm: boolean;
+  /** The form's main property, written EntityType:Property (Workflow_Directory_User:Directory_User). */
+  MainProperty?: string;
+  /** Menu item whose entries the form shows. */
+  Menu?: string;
+  /** Property holding a record's end date, written EntityType:Property (default: the record type's EndDate). */
+  RecordEndProperty?: string;
+  /** Which records the form shows: 0 Current, 1 CurrentAndFuture, 2 All. Default: `CurrentAndFuture`. */
+  RecordFilter: "Current" | "CurrentAndFuture" | "All";
+  /** Property leading to the resource's records, written EntityType:Property (Directory_User:Records). */
+  RecordProperty?: string;
+  /** Property the records are sorted by, written EntityType:Property. */
+  RecordSortProperty?: string;
+  /** Property holding a record's start date, written EntityType:Property (default: the record type's StartDate). */
+  RecordStartProperty?: string;
+  /** Display table that lists the resource's records in the workflow. */
+  RecordTable?: string;
+  /** Who makes the request: 0 None, 1 Self, 2 Helpdesk, 3 Administration. Default: `None`. */
+  WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
+}
+export interface WorkflowEditEntityFormAttributes extends AddRowLabels, FormTitles, MainPropertyLabels, RemoveRowLabels, TableTitles {}
+
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowEditEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowEditEntityFormControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowEditEntityFormMainControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowEditEntityFormMainControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowEditEntityFormMainSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowEditEntityFormMainSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowEditEntityFormRecordControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowEditEntityFormRecordControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowEditEntityFormRecordItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowEditEntityFormRecordItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowEditEntityFormRecordSlaveControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowEditEntityFormRecordSlaveControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowEditEntityFormRecordSlaveUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowEditEntityFormRecordSlaveUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowEditEntityFormRecordSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowEditEntityFormRecordSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowEditEntityFormRecordUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowEditEntityFormRecordUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowEditEntityFormSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowEditEntityFormSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
 
 /** Creates the workflow entity type Workflow_<EntityType> that workflows on an entity type use, and its association with the entity type. */
 export interface WorkflowEntityTypeAttributes {
@@ -6830,6 +12288,1731 @@ export interface WorkflowPerformerNotificationAttributes {
   /** Identifier of the workflow the scaffolding is about. */
   Workflow?: string;
 }
+
+/** Workflow form that updates several resources at once. Its controls: MainControl, RecordControl, the summaries and the other control children (any of them; the reference documents per form the ones it uses). */
+export interface WorkflowUpdateRecordEntitiesFormAttributes {
+  /** The workflow activity, written Workflow:Activity, whose screen this form is. */
+  Activity?: string;
+  /** The activity state (<Template>-<State>) the form is linked to. */
+  ActivityState?: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** Entity type whose resources the form shows (Workflow_<EntityType> for a workflow form). */
+  EntityType: string;
+  /** Type of the form; a form without one is only used embedded in others (EmbeddedForm). The reference lists no closed set. Default: `Auto`. */
+  FormType: string;
+  /** Hides the button that adds a record. Default: `false`. */
+  HideRecordAddButton: boolean;
+  /** Hides the button that removes a record. Default: `false`. */
+  HideRecordRemoveButton: boolean;
+  /** Hides the Access Permissions tab (the roles step). Default: `false`. */
+  HideRoles: boolean;
+  /** Unique key of the form. */
+  Identifier: string;
+  /** The entity type's default form for a user's own resource. Default: `false`. */
+  IsDefaultSelfForm: boolean;
+  /** The entity type's default view form. Default: `false`. */
+  IsDefaultViewForm: boolean;
+  /** The form deletes the resource. Default: `false`. */
+  IsDeleteForm: boolean;
+  /** The form's main property, written EntityType:Property (Workflow_Directory_User:Directory_User). */
+  MainProperty?: string;
+  /** Menu item whose entries the form shows. */
+  Menu?: string;
+  /** Property holding a record's end date, written EntityType:Property (default: the record type's EndDate). */
+  RecordEndProperty?: string;
+  /** Which records the form shows: 0 Current, 1 CurrentAndFuture, 2 All. Default: `CurrentAndFuture`. */
+  RecordFilter: "Current" | "CurrentAndFuture" | "All";
+  /** Property leading to the resource's records, written EntityType:Property (Directory_User:Records). */
+  RecordProperty?: string;
+  /** Property the records are sorted by, written EntityType:Property. */
+  RecordSortProperty?: string;
+  /** Property holding a record's start date, written EntityType:Property (default: the record type's StartDate). */
+  RecordStartProperty?: string;
+  /** Display table that lists the resource's records in the workflow. */
+  RecordTable?: string;
+  /** Who makes the request: 0 None, 1 Self, 2 Helpdesk, 3 Administration. Default: `None`. */
+  WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
+}
+export interface WorkflowUpdateRecordEntitiesFormAttributes extends AddRowLabels, FormTitles, MainPropertyLabels, RemoveRowLabels, TableTitles {}
+
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntitiesFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntitiesFormControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntitiesFormMainControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntitiesFormMainControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntitiesFormMainSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntitiesFormMainSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntitiesFormRecordControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntitiesFormRecordControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntitiesFormRecordItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntitiesFormRecordItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntitiesFormRecordSlaveControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntitiesFormRecordSlaveControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntitiesFormRecordSlaveUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntitiesFormRecordSlaveUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntitiesFormRecordSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntitiesFormRecordSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntitiesFormRecordUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntitiesFormRecordUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntitiesFormSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntitiesFormSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Workflow form that picks one record of a resource and updates it. Its controls: MainControl, RecordControl, the summaries and the other control children (any of them; the reference documents per form the ones it uses). */
+export interface WorkflowUpdateRecordEntityFormAttributes {
+  /** The workflow activity, written Workflow:Activity, whose screen this form is. */
+  Activity?: string;
+  /** The activity state (<Template>-<State>) the form is linked to. */
+  ActivityState?: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** Entity type whose resources the form shows (Workflow_<EntityType> for a workflow form). */
+  EntityType: string;
+  /** Type of the form; a form without one is only used embedded in others (EmbeddedForm). The reference lists no closed set. Default: `Auto`. */
+  FormType: string;
+  /** Hides the button that adds a record. Default: `false`. */
+  HideRecordAddButton: boolean;
+  /** Hides the button that removes a record. Default: `false`. */
+  HideRecordRemoveButton: boolean;
+  /** Hides the Access Permissions tab (the roles step). Default: `false`. */
+  HideRoles: boolean;
+  /** Unique key of the form. */
+  Identifier: string;
+  /** The entity type's default form for a user's own resource. Default: `false`. */
+  IsDefaultSelfForm: boolean;
+  /** The entity type's default view form. Default: `false`. */
+  IsDefaultViewForm: boolean;
+  /** The form deletes the resource. Default: `false`. */
+  IsDeleteForm: boolean;
+  /** The form's main property, written EntityType:Property (Workflow_Directory_User:Directory_User). */
+  MainProperty?: string;
+  /** Menu item whose entries the form shows. */
+  Menu?: string;
+  /** Property holding a record's end date, written EntityType:Property (default: the record type's EndDate). */
+  RecordEndProperty?: string;
+  /** Which records the form shows: 0 Current, 1 CurrentAndFuture, 2 All. Default: `CurrentAndFuture`. */
+  RecordFilter: "Current" | "CurrentAndFuture" | "All";
+  /** Property leading to the resource's records, written EntityType:Property (Directory_User:Records). */
+  RecordProperty?: string;
+  /** Property the records are sorted by, written EntityType:Property. */
+  RecordSortProperty?: string;
+  /** Property holding a record's start date, written EntityType:Property (default: the record type's StartDate). */
+  RecordStartProperty?: string;
+  /** Display table that lists the resource's records in the workflow. */
+  RecordTable?: string;
+  /** Who makes the request: 0 None, 1 Self, 2 Helpdesk, 3 Administration. Default: `None`. */
+  WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
+}
+export interface WorkflowUpdateRecordEntityFormAttributes extends AddRowLabels, FormTitles, MainPropertyLabels, RemoveRowLabels, TableTitles {}
+
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntityFormControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntityFormMainControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntityFormMainControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntityFormMainSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntityFormMainSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntityFormRecordControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntityFormRecordControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntityFormRecordItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntityFormRecordItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntityFormRecordSlaveControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntityFormRecordSlaveControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntityFormRecordSlaveUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntityFormRecordSlaveUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntityFormRecordSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntityFormRecordSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntityFormRecordUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntityFormRecordUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateRecordEntityFormSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateRecordEntityFormSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Workflow form that creates, updates or deletes records of a resource. Its controls: MainControl, RecordControl, the summaries and the other control children (any of them; the reference documents per form the ones it uses). */
+export interface WorkflowUpdateSeveralRecordsEntityFormAttributes {
+  /** The workflow activity, written Workflow:Activity, whose screen this form is. */
+  Activity?: string;
+  /** The activity state (<Template>-<State>) the form is linked to. */
+  ActivityState?: "Action-ActionPending" | "Action-Executed" | "Action-Aborted" | "Action-Purged" | "ActionWithRefine-ActionPending" | "ActionWithRefine-Executed" | "ActionWithRefine-RefinePending" | "ActionWithRefine-Aborted" | "ActionWithRefine-Purged" | "Review-ReviewPending" | "Review-Declined" | "Review-Approved" | "Review-Aborted" | "Review-Purged" | "ReviewWithFeedback-ReviewPending" | "ReviewWithFeedback-Approved" | "ReviewWithFeedback-Declined" | "ReviewWithFeedback-RefinePending" | "ReviewWithFeedback-Aborted" | "ReviewWithFeedback-Purged" | "ContinueWith-Invoked" | "Persist-Invoked" | "PersistOnlyResources-Invoked";
+  /** Entity type whose resources the form shows (Workflow_<EntityType> for a workflow form). */
+  EntityType: string;
+  /** Type of the form; a form without one is only used embedded in others (EmbeddedForm). The reference lists no closed set. Default: `Auto`. */
+  FormType: string;
+  /** Hides the button that adds a record. Default: `false`. */
+  HideRecordAddButton: boolean;
+  /** Hides the button that removes a record. Default: `false`. */
+  HideRecordRemoveButton: boolean;
+  /** Hides the Access Permissions tab (the roles step). Default: `false`. */
+  HideRoles: boolean;
+  /** Unique key of the form. */
+  Identifier: string;
+  /** The entity type's default form for a user's own resource. Default: `false`. */
+  IsDefaultSelfForm: boolean;
+  /** The entity type's default view form. Default: `false`. */
+  IsDefaultViewForm: boolean;
+  /** The form deletes the resource. Default: `false`. */
+  IsDeleteForm: boolean;
+  /** The form's main property, written EntityType:Property (Workflow_Directory_User:Directory_User). */
+  MainProperty?: string;
+  /** Menu item whose entries the form shows. */
+  Menu?: string;
+  /** Property holding a record's end date, written EntityType:Property (default: the record type's EndDate). */
+  RecordEndProperty?: string;
+  /** Which records the form shows: 0 Current, 1 CurrentAndFuture, 2 All. Default: `CurrentAndFuture`. */
+  RecordFilter: "Current" | "CurrentAndFuture" | "All";
+  /** Property leading to the resource's records, written EntityType:Property (Directory_User:Records). */
+  RecordProperty?: string;
+  /** Property the records are sorted by, written EntityType:Property. */
+  RecordSortProperty?: string;
+  /** Property holding a record's start date, written EntityType:Property (default: the record type's StartDate). */
+  RecordStartProperty?: string;
+  /** Display table that lists the resource's records in the workflow. */
+  RecordTable?: string;
+  /** Who makes the request: 0 None, 1 Self, 2 Helpdesk, 3 Administration. Default: `None`. */
+  WorkflowRequestType: "None" | "Self" | "Helpdesk" | "Administration";
+}
+export interface WorkflowUpdateSeveralRecordsEntityFormAttributes extends AddRowLabels, FormTitles, MainPropertyLabels, RemoveRowLabels, TableTitles {}
+
+/** A field of the form, in order, inside another control. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateSeveralRecordsEntityFormControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateSeveralRecordsEntityFormControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the main resource. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateSeveralRecordsEntityFormMainControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateSeveralRecordsEntityFormMainControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of MainControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateSeveralRecordsEntityFormMainSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateSeveralRecordsEntityFormMainSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields about the resource's record (or, on a several-records form, the data its records share). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateSeveralRecordsEntityFormRecordControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateSeveralRecordsEntityFormRecordControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shown for each record. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateSeveralRecordsEntityFormRecordItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateSeveralRecordsEntityFormRecordItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields used to update existing records. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateSeveralRecordsEntityFormRecordSlaveControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateSeveralRecordsEntityFormRecordSlaveControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields shared by all the resource's records (the contract when managing positions). A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateSeveralRecordsEntityFormRecordSlaveUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateSeveralRecordsEntityFormRecordSlaveUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of RecordControl's data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateSeveralRecordsEntityFormRecordSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateSeveralRecordsEntityFormRecordSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Fields that group records: records alike on them are shown, and changed, as one. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateSeveralRecordsEntityFormRecordUniqueItemControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateSeveralRecordsEntityFormRecordUniqueItemControlAttributes extends DisplayNames, PlaceHolderTexts {}
+
+/** Summary of the collected data, shown after the workflow. A control: a field, a group of fields (its Control children, in order), or an embedded form. */
+export interface WorkflowUpdateSeveralRecordsEntityFormSummaryControlAttributes {
+  /** Minutes added to a date shown here (default: the display property's). */
+  AddedMinutes?: number;
+  /** The property the field shows or edits, as a path from the form's entity type; for an organization chart (Tree), the first manager level. */
+  Binding?: string;
+  /** Organization chart: the second manager level (a mono-valued navigation; needs Binding). */
+  Binding2?: string;
+  /** Organization chart: the third manager level (a mono-valued navigation; needs Binding2). */
+  Binding3?: string;
+  /** Width of the field, in grid columns. */
+  ColumnSize?: number;
+  /** Picker only: fills the field from what another picker of the form selected, through this path (Organization.Manager.MainRecord.Site). */
+  DefaultValueBinding?: string;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Display table the control uses. */
+  DisplayTable?: string;
+  /** Form inserted here (with OutputType TransformImport): one form reused in several. */
+  EmbeddedForm?: string;
+  /** Entity type of the control. */
+  EntityType?: string;
+  /** Name of a UI extension that draws this control. */
+  ExtensionIdentifier?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding1. */
+  FilterBinding1?: string;
+  /** Picker only: the value that filters the items, compared with LinkedBinding2. */
+  FilterBinding2?: string;
+  /** Homonym search run on the fields of this control. */
+  HomonymEntityLink?: string;
+  /** How the field is entered (Inherited: as its display property says). Default: `Inherited`. */
+  InputType: "Attachment" | "Auto" | "Checkbox" | "Combobox" | "ComboboxMultiSelection" | "Date" | "Hidden" | "Image" | "Inherited" | "Picker" | "Text" | "TextArea";
+  /** The field cannot be changed (absent: as its display property says). */
+  IsReadOnly?: boolean;
+  /** The field must be filled (absent: as its display property says). */
+  IsRequired?: boolean;
+  /** Picker only: the property of the items searched with FilterBinding1's value. */
+  LinkedBinding1?: string;
+  /** Picker only: the property of the items searched with FilterBinding2's value. */
+  LinkedBinding2?: string;
+  /** Name of the control inside its form, for translation files, where no binding names it (a fieldset). */
+  Name?: string;
+  /** For a BasicCollection: the resource a click on an item leads to (default: the display property's). */
+  NavigationBinding?: string;
+  /** How the control is shown: a field (Inherited, Auto, Image, BasicCollection, Tree…), a group of fields (LayoutFieldset, LayoutRowset, LayoutContainer) or an embedded form (TransformImport). Default: `Inherited`. */
+  OutputType: string;
+  /** The control this one belongs to, when not written inside it. */
+  ParentControl?: string;
+  /** Tile the control uses. */
+  Tile?: string;
+}
+export interface WorkflowUpdateSeveralRecordsEntityFormSummaryControlAttributes extends DisplayNames, PlaceHolderTexts {}
 
 /** Every task type idm-toolkit models (XML element names). */
 export const TASK_TYPES = [
@@ -6956,8 +14139,11 @@ export interface ElementAttributesByKind {
   AccessControlPropertyGroup: AccessControlPropertyGroupAttributes;
   AccessControlRule: AccessControlRuleAttributes;
   AccessReviewAdministrationAccessControlRules: AccessReviewAdministrationAccessControlRulesAttributes;
+  AddChangeAspect: AddChangeAspectAttributes;
   Agent: AgentAttributes;
   AppDisplaySetting: AppDisplaySettingAttributes;
+  AssertValueAspect: AssertValueAspectAttributes;
+  AssertValueRequiredAspect: AssertValueRequiredAspectAttributes;
   AssignedProfile: AssignedProfileAttributes;
   AssignedRolesAccessControlRules: AssignedRolesAccessControlRulesAttributes;
   AssignProfileAccessControlRules: AssignProfileAccessControlRulesAttributes;
@@ -6965,6 +14151,7 @@ export interface ElementAttributesByKind {
   AzureADResourceTypeMapping: AzureADResourceTypeMappingAttributes;
   BasketRulesControlRules: BasketRulesControlRulesAttributes;
   Binding: BindingAttributes;
+  BuildUniqueValueAspect: BuildUniqueValueAspectAttributes;
   BulkPerformManualProvisioningAccessControlRules: BulkPerformManualProvisioningAccessControlRulesAttributes;
   BulkResourceReconciliationAccessControlRules: BulkResourceReconciliationAccessControlRulesAttributes;
   BulkReviewProvisioningAccessControlRules: BulkReviewProvisioningAccessControlRulesAttributes;
@@ -7001,6 +14188,10 @@ export interface ElementAttributesByKind {
   CustomLink2Setting: CustomLink2SettingAttributes;
   DashboardItemNumberSetting: DashboardItemNumberSettingAttributes;
   Dimension: DimensionAttributes;
+  DisplayEntityAssociation: DisplayEntityAssociationAttributes;
+  DisplayEntityType: DisplayEntityTypeAttributes;
+  DisplayPropertyGroup: DisplayPropertyGroupAttributes;
+  DisplayTable: DisplayTableAttributes;
   EasyVistaResourceTypeMapping: EasyVistaResourceTypeMappingAttributes;
   EntityAssociation: EntityAssociationAttributes;
   EntityAssociationMapping: EntityAssociationMappingAttributes;
@@ -7014,9 +14205,14 @@ export interface ElementAttributesByKind {
   EntityTypeMapping: EntityTypeMappingAttributes;
   EntityTypeMenuItem: EntityTypeMenuItemAttributes;
   EntityTypeSearchBar: EntityTypeSearchBarAttributes;
+  Form: FormAttributes;
   GetJobLogAdministrationAccessControlRules: GetJobLogAdministrationAccessControlRulesAttributes;
   GovernanceRolesAccessControlRules: GovernanceRolesAccessControlRulesAttributes;
+  HomonymEntityLink: HomonymEntityLinkAttributes;
+  Indicator: IndicatorAttributes;
   IndirectResourceRule: IndirectResourceRuleAttributes;
+  InvokeScriptAspect: InvokeScriptAspectAttributes;
+  InvokeWorkflowAspect: InvokeWorkflowAspectAttributes;
   JobAdministrationAccessControlRules: JobAdministrationAccessControlRulesAttributes;
   JobExecutionAccessControlRules: JobExecutionAccessControlRulesAttributes;
   JobTaskAdministrationAccessControlRules: JobTaskAdministrationAccessControlRulesAttributes;
@@ -7029,10 +14225,12 @@ export interface ElementAttributesByKind {
   ManageSettingAccessControlRule: ManageSettingAccessControlRuleAttributes;
   ManualProvisioningNotification: ManualProvisioningNotificationAttributes;
   ManualProvisioningResourceTypeMapping: ManualProvisioningResourceTypeMappingAttributes;
+  MenuItem: MenuItemAttributes;
   MicrosoftEntraIDResourceTypeMapping: MicrosoftEntraIDResourceTypeMappingAttributes;
   MiningRule: MiningRuleAttributes;
   MonitoringAdministrationAccessControlRules: MonitoringAdministrationAccessControlRulesAttributes;
   Notification: NotificationAttributes;
+  NotificationAspect: NotificationAspectAttributes;
   NotificationTemplate: NotificationTemplateAttributes;
   OktaResourceTypeMapping: OktaResourceTypeMappingAttributes;
   OpenIdClient: OpenIdClientAttributes;
@@ -7068,6 +14266,8 @@ export interface ElementAttributesByKind {
   ResourceTypeAutomationRule: ResourceTypeAutomationRuleAttributes;
   ResourceTypeMapping: ResourceTypeMappingAttributes;
   ResourceTypeMappingControlRules: ResourceTypeMappingControlRulesAttributes;
+  ResourceViewEntityForm: ResourceViewEntityFormAttributes;
+  ResourceViewRecordEntityForm: ResourceViewRecordEntityFormAttributes;
   ReviewProvisioningAccessControlRules: ReviewProvisioningAccessControlRulesAttributes;
   ReviewRolesAccessControlRules: ReviewRolesAccessControlRulesAttributes;
   Risk: RiskAttributes;
@@ -7085,6 +14285,7 @@ export interface ElementAttributesByKind {
   SapResourceTypeMapping: SapResourceTypeMappingAttributes;
   SchedulingCleanDataBaseSetting: SchedulingCleanDataBaseSettingAttributes;
   ScimResourceTypeMapping: ScimResourceTypeMappingAttributes;
+  SearchBar: SearchBarAttributes;
   SearchBarPageAccessControl: SearchBarPageAccessControlAttributes;
   SelectAllPerformedByAssociationQueryHandlerSetting: SelectAllPerformedByAssociationQueryHandlerSettingAttributes;
   SelectPersonasByFilterQueryHandlerSetting: SelectPersonasByFilterQueryHandlerSettingAttributes;
@@ -7102,6 +14303,7 @@ export interface ElementAttributesByKind {
   TargetResourceReportMenus: TargetResourceReportMenusAttributes;
   TaskAdministrationAccessControlRules: TaskAdministrationAccessControlRulesAttributes;
   TaskInstanceAdministrationAccessControlRules: TaskInstanceAdministrationAccessControlRulesAttributes;
+  Tile: TileAttributes;
   Universe: UniverseAttributes;
   UniverseAccessControlRules: UniverseAccessControlRulesAttributes;
   UniverseDataModel: UniverseDataModelAttributes;
@@ -7115,10 +14317,17 @@ export interface ElementAttributesByKind {
   ViewTargetResourceTemplate: ViewTargetResourceTemplateAttributes;
   ViewTemplate: ViewTemplateAttributes;
   ViewTemplateAdaptable: ViewTemplateAdaptableAttributes;
+  Workflow: WorkflowAttributes;
   WorkflowAccessControlRules: WorkflowAccessControlRulesAttributes;
   WorkflowActorsNotification: WorkflowActorsNotificationAttributes;
+  WorkflowAddAndEndRecordEntityForm: WorkflowAddAndEndRecordEntityFormAttributes;
+  WorkflowAddRecordEntityForm: WorkflowAddRecordEntityFormAttributes;
   WorkflowAspect: WorkflowAspectAttributes;
   WorkflowConfigurationControlRules: WorkflowConfigurationControlRulesAttributes;
+  WorkflowCreateEntityForm: WorkflowCreateEntityFormAttributes;
+  WorkflowCreateRecordEntityForm: WorkflowCreateRecordEntityFormAttributes;
+  WorkflowCreateSeveralRecordsEntityForm: WorkflowCreateSeveralRecordsEntityFormAttributes;
+  WorkflowEditEntityForm: WorkflowEditEntityFormAttributes;
   WorkflowEntityType: WorkflowEntityTypeAttributes;
   WorkflowEntityTypeDisplayEntityType: WorkflowEntityTypeDisplayEntityTypeAttributes;
   WorkflowEntityTypeDisplayTable: WorkflowEntityTypeDisplayTableAttributes;
@@ -7126,4 +14335,7 @@ export interface ElementAttributesByKind {
   WorkflowFulfillmentControlRules: WorkflowFulfillmentControlRulesAttributes;
   WorkflowOverviewControlRules: WorkflowOverviewControlRulesAttributes;
   WorkflowPerformerNotification: WorkflowPerformerNotificationAttributes;
+  WorkflowUpdateRecordEntitiesForm: WorkflowUpdateRecordEntitiesFormAttributes;
+  WorkflowUpdateRecordEntityForm: WorkflowUpdateRecordEntityFormAttributes;
+  WorkflowUpdateSeveralRecordsEntityForm: WorkflowUpdateSeveralRecordsEntityFormAttributes;
 }

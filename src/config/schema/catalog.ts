@@ -28,7 +28,10 @@ export interface AttributeSpec {
   enumNumbers?: number[];
   /** Kind of element the value names ("#task" = any task). */
   ref?: string;
-  /** Names the value may take that name no element: the product's own (x-ref-builtin: AssignedSingleRole for an entity type). */
+  /**
+   * Names the value may take that name no element: the product's own (x-ref-builtin: AssignedSingleRole
+   * for an entity type, places built into the product).
+   */
   refBuiltins?: string[];
   /**
    * The product has names idm-toolkit does not list (x-ref-incomplete: its built-in entity model): a
@@ -67,6 +70,11 @@ export interface ElementSpec {
   /** Attribute that identifies the element among its kind (among its siblings, for a model-child). */
   identifierAttribute?: string;
   /**
+   * A model-child whose document order means something although it has an identifier (x-ordered: a
+   * workflow's activities): stored as a list, not keyed and sorted.
+   */
+  ordered?: boolean;
+  /**
    * Attribute names documented elsewhere for one of this element's attributes (x-renamed):
    * written, they are unknown-attribute errors whose hint gives the right name.
    */
@@ -91,7 +99,7 @@ const NUMERIC_ORDER = new Intl.Collator("en", { numeric: true });
 /** The JSON Schema keywords that annotate for idm-toolkit (ajv in strict mode must be told them). */
 export const ANNOTATIONS = ["x-element", "x-kind", "x-side", "x-children", "x-open", "x-identifier", "x-ref", "x-inherit",
   "x-fallback", "x-format", "x-enum-numbers", "x-engine-default", "x-xml-type", "x-namespace", "x-renamed", "x-expected",
-  "x-identifier-ignores-case", "x-group", "x-ref-builtin", "x-ref-incomplete"];
+  "x-identifier-ignores-case", "x-group", "x-ref-builtin", "x-ref-incomplete", "x-ordered"];
 
 export class SchemaCatalog {
   readonly elements = new Map<string, ElementSpec>();
@@ -152,6 +160,7 @@ export class SchemaCatalog {
         open: schema["x-open"] === true,
         identifierAttribute: noIdentifier ? undefined : String(schema["x-identifier"] ?? "Identifier"),
         ...(schema["x-identifier-ignores-case"] === true ? { identifierIgnoresCase: true } : {}),
+        ...(schema["x-ordered"] === true ? { ordered: true } : {}),
         renamed: (schema["x-renamed"] ?? {}) as Record<string, string>,
         ...this.#attributes(id, schema),
         schemaId: id,
@@ -189,10 +198,19 @@ export class SchemaCatalog {
     return this.elements.get(name);
   }
 
-  /** The spec of a `name` element inside `parent`, when the parent accepts it. */
+  /**
+   * The spec of a `name` element inside `parent`, when the parent accepts it: declared in the
+   * parent's $defs, else in its nearest ancestor's (so that a child may contain its own kind: a
+   * Form's Control lists Control and finds itself, Form/Control), else a global element.
+   */
   child(parent: ElementSpec, name: string): ElementSpec | undefined {
     if (!parent.children.includes(name)) return undefined;
-    return this.elements.get(`${parent.key}/${name}`) ?? this.elements.get(name);
+    for (let key = parent.key; ; key = key.slice(0, key.lastIndexOf("/"))) {
+      const local = this.elements.get(`${key}/${name}`);
+      if (local) return local;
+      if (!key.includes("/")) break;
+    }
+    return this.elements.get(name);
   }
 
   /** Every spec of an element called `name`, wherever it is declared. */

@@ -47,7 +47,7 @@ const VALID = `<?xml version="1.0" encoding="utf-8"?>
     <ExportTaskOverride Identifier="Export" IgnoreCookieFile="false"/>
     <TreeDimensionsRefreshTask/>
   </Job>
-  <Workflow Identifier="W"><Anything Goes="here"/></Workflow>
+  <WorkflowEntityTypeSearchBar EntityType="T"><Anything Goes="here"/></WorkflowEntityTypeSearchBar>
 </ConfigurationFile>
 `;
 
@@ -71,10 +71,10 @@ describe("generateXsd", () => {
     expect(xsd).toMatch(/Do not edit by hand/);
   });
 
-  it("declares every catalog element and every top-level vocabulary name once", () => {
+  it("declares every catalog element and every top-level vocabulary name once at the top level", () => {
     const global = [...catalog.elements.values()].filter((s) => s.kind !== "model-child").map((s) => s.name);
     for (const name of [...global, ...vocabulary]) {
-      expect(xsd.split(`<xs:element name="${name}">`).length - 1, name).toBe(1);
+      expect(xsd.split(`\n  <xs:element name="${name}">`).length - 1, name).toBe(1);
     }
   });
 
@@ -165,8 +165,8 @@ describe("generated XSD with xmllint", () => {
   });
 
   it("checks the dimension-indexed attributes of a group: D3V exists, D40 does not; L<n> is a boolean", () => {
-    const rules = (attributes: string): string => VALID.replace(`<Workflow Identifier="W">`,
-      `<Policy Identifier="P" DisplayName_L1="P"/><SingleRoleRule Role="R" Policy="P" ${attributes}/><Workflow Identifier="W">`);
+    const rules = (attributes: string): string => VALID.replace(`<WorkflowEntityTypeSearchBar `,
+      `<Policy Identifier="P" DisplayName_L1="P"/><SingleRoleRule Role="R" Policy="P" ${attributes}/><WorkflowEntityTypeSearchBar `);
     expect(lint("dimension.xml", rules(`D3V="X" L3V="true" DA="Y"`)).status).toBe(0);
     expect(lint("dimension-40.xml", rules(`D40="X"`)).status).not.toBe(0);
     expect(lint("hierarchy.xml", rules(`L0="yes"`)).status).not.toBe(0);
@@ -174,7 +174,7 @@ describe("generated XSD with xmllint", () => {
 
   it("rejects an unmodelled task inside a task, and a name outside the vocabulary", () => {
     expect(lint("nested.xml", VALID.replace("<TaskDependsOnTask", "<TreeDimensionsRefreshTask/><TaskDependsOnTask")).status).not.toBe(0);
-    expect(lint("unknown.xml", VALID.replace(`<Workflow Identifier="W">`, `<Workflw Identifier="W">`)
-      .replace("</Workflow>", "</Workflw>")).status).not.toBe(0);
+    expect(lint("unknown.xml", VALID.replace(`<WorkflowEntityTypeSearchBar EntityType="T">`, `<WorkflowEntityTypeSearchBr EntityType="T">`)
+      .replace("</WorkflowEntityTypeSearchBar>", "</WorkflowEntityTypeSearchBr>")).status).not.toBe(0);
   });
 });
