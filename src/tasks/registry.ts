@@ -6,6 +6,7 @@
  * register their own handlers with registerTask and take them back with the function it returns.
  */
 import type { TaskType } from "../config/generated/schema-types.js";
+import computeCorrelationKeys from "./compute-correlation-keys.js";
 import createDatabaseViews from "./create-database-views.js";
 import deployConfiguration from "./deploy-configuration.js";
 import exportTask from "./export.js";
@@ -32,7 +33,7 @@ export const TASKS: { readonly [T in TaskType]: TaskHandler<T> | NotImplemented 
   ActivityInstanceActorTask: notImplemented("agent"),
   BuildRoleModelTask: notImplemented("server"),
   CleanDataBase: notImplemented("server"),
-  ComputeCorrelationKeysTask: notImplemented("server"),
+  ComputeCorrelationKeysTask: computeCorrelationKeys,
   ComputeRiskScoresTask: notImplemented("server"),
   ComputeRoleModelTask: notImplemented("server"),
   CreateDatabaseViewsTask: createDatabaseViews,
