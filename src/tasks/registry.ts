@@ -19,6 +19,7 @@ import resetValidFrom from "./reset-valid-from.js";
 import setRecentlyModifiedFlag from "./set-recently-modified-flag.js";
 import synchronize from "./synchronize.js";
 import { defineTask, type TaskDefinition, type TaskHandler, type TaskSide } from "./task-handler.js";
+import updateClassification from "./update-classification.js";
 import updateEntityPropertyExpressions from "./update-entity-property-expressions.js";
 
 /** A task type idm-toolkit validates and deploys but cannot run yet. */
@@ -61,7 +62,7 @@ export const TASKS: { readonly [T in TaskType]: TaskHandler<T> | NotImplemented 
   SetRecentlyModifiedFlagTask: setRecentlyModifiedFlag,
   SynchronizeTask: synchronize,
   UpdateAccessCertificationCampaignTask: notImplemented("server"),
-  UpdateClassificationTask: notImplemented("server"),
+  UpdateClassificationTask: updateClassification,
   UpdateEntityPropertyExpressionsTask: updateEntityPropertyExpressions,
   UpdateParametersContextDisplayNamesTask: notImplemented("server"),
 };
