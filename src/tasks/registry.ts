@@ -10,6 +10,7 @@ import computeCorrelationKeys from "./compute-correlation-keys.js";
 import createDatabaseViews from "./create-database-views.js";
 import deployConfiguration from "./deploy-configuration.js";
 import exportTask from "./export.js";
+import generateProvisioningOrders from "./generate-provisioning-orders.js";
 import invokeExpression from "./invoke-expression.js";
 import invokeSqlCommand from "./invoke-sql-command.js";
 import maintainIndexes from "./maintain-indexes.js";
@@ -41,7 +42,7 @@ export const TASKS: { readonly [T in TaskType]: TaskHandler<T> | NotImplemented 
   DeployConfigurationTask: deployConfiguration,
   ExportTask: exportTask,
   FulfillTask: notImplemented("both"),
-  GenerateProvisioningOrdersTask: notImplemented("server"),
+  GenerateProvisioningOrdersTask: generateProvisioningOrders,
   GetRoleMiningTask: notImplemented("server"),
   InvokeApiTask: notImplemented("agent"),
   InvokeAspectsTask: notImplemented("agent"),

@@ -65,6 +65,17 @@ export function countResourceTypesInState(m: EntityManager, resourceTypes: reado
 }
 
 /**
+ * A resource type's assignments in one provisioning state, counted per change type and whether they
+ * have a target (a row without change type is an Added without one, a Modified with one): what the
+ * provisioning thresholds count.
+ */
+export function countChangeTypesInState(m: EntityManager, resourceType: string, state: ProvisioningState): SelectQueryBuilder<ObjectLiteral> {
+  const creation = "CASE WHEN a.targetId IS NULL THEN 1 ELSE 0 END";
+  return m.createQueryBuilder(ENTITY.assignedResourceType, "a").select("a.changeType", "changeType").addSelect(creation, "creation").addSelect("COUNT(*)", "count")
+    .where("a.resourceType = :resourceType AND a.provisioningState = :state", { resourceType, state }).groupBy("a.changeType").addGroupBy(creation);
+}
+
+/**
  * One page of the owner-less found assignments of these resource types, in id order after
  * `afterId` (id and target only): classification checks that their targets still exist.
  */

@@ -20,7 +20,12 @@ import * as q from "./assignment-queries.js";
 import { writeDelta, type AssignmentDelta, type DeltaResult, type WriteContext } from "./assignment-writes.js";
 import * as k from "./key-queries.js";
 import * as o from "./order-queries.js";
-import type { ProvisioningState } from "./states.js";
+import type { OrderChangeType, ProvisioningState } from "./states.js";
+
+/** The change a Pending assignment waits for: its change_type, or without one Added when it has no target yet and Modified when it has. */
+export function pendingChange(changeType: OrderChangeType | null, withoutTarget: boolean): OrderChangeType {
+  return changeType ?? (withoutTarget ? "Added" : "Modified");
+}
 
 export type { AssignmentDelta, DeltaResult, FamilyDelta, RowUpdate, WriteContext } from "./assignment-writes.js";
 export type { Family } from "./assignment-queries.js";
@@ -96,6 +101,16 @@ export class AssignmentStore {
     if (resourceTypes.length === 0) return new Map();
     const rows = await q.countResourceTypesInState(this.m, resourceTypes, state).getRawMany<{ resourceType: string; count: number | string }>();
     return new Map(rows.map((r) => [r.resourceType, Number(r.count)]));
+  }
+
+  /** A resource type's assignments in a provisioning state per change type (a row without one: Added without a target, else Modified). */
+  async countChangeTypesInState(resourceType: string, state: ProvisioningState): Promise<Record<OrderChangeType, number>> {
+    const counts: Record<OrderChangeType, number> = { Added: 0, Modified: 0, Deleted: 0 };
+    for (const row of await q.countChangeTypesInState(this.m, resourceType, state).getRawMany<Record<string, unknown>>()) {
+      const type = pendingChange(row.changeType as OrderChangeType | null, Number(row.creation) === 1);
+      counts[type] += Number(row.count);
+    }
+    return counts;
   }
 
   /** The owner-less found assignments of these resource types (id and target), `pageSize` at a time. */

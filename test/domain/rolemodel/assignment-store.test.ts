@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HeldChanges } from "../../../src/domain/blocked-changes.js";
 import { ResourceStore } from "../../../src/domain/resources/resource-store.js";
 import { ruleAt, ruleColumns, ruleOf, type NewContext, type NewOrder, type NewResourceType, type NewRole, type NewValueOfType } from "../../../src/domain/rolemodel/assignment-rows.js";
-import { AssignmentStore } from "../../../src/domain/rolemodel/assignment-store.js";
+import { AssignmentStore, pendingChange } from "../../../src/domain/rolemodel/assignment-store.js";
 import { PROVISIONING_ORDERS } from "../../../src/domain/rolemodel/order-queries.js";
 import * as q from "../../../src/domain/rolemodel/assignment-queries.js";
 import * as k from "../../../src/domain/rolemodel/key-queries.js";
@@ -167,6 +167,7 @@ describe.each(BACKENDS)("assignment store on %s", (_, backend) => {
     expect(pages.map((p) => p.map((t) => t.id))).toEqual([[1, 2], [5, 6]]);
     expect(pages[1]![1]!.values.map((v) => [v.property, v.provisioningState])).toEqual([["mail", "Verified"], ["sAMAccountName", "Pending"]]);
     expect(await store.countResourceTypesInState(["AD_Account", "SAP_Account", "None"], "Pending")).toEqual(new Map([["AD_Account", 4], ["SAP_Account", 1]]));
+    expect(await store.countChangeTypesInState("AD_Account", "Pending")).toEqual({ Added: 4, Modified: 0, Deleted: 0 });
 
     await store.moveProvisioningState([1, 3, 6], "Pending", "Transmitted");
     const moved = await store.resourceTypesByIds([1, 3, 6]);
@@ -176,6 +177,19 @@ describe.each(BACKENDS)("assignment store on %s", (_, backend) => {
     // A lifecycle move is progress of the same version: no history.
     expect(await store.history("resource-type", 1)).toEqual([]);
     expect((await all(store.resourceTypesInState("AD_Account", "Pending"))).flat().map((t) => t.id)).toEqual([2, 5]);
+  });
+
+  it("counts pending assignments per change type, those without one by whether they have a target", async () => {
+    await store.writeDelta({
+      resourceTypes: {
+        insert: [
+          account(1), account(2, { changeType: null }), account(3, { changeType: null, targetId: 30 }), account(4, { changeType: "Deleted", targetId: 40 }),
+          account(5, { changeType: null, targetId: 50, provisioningState: "Verified" }),
+        ],
+      },
+    }, job7);
+    expect(await store.countChangeTypesInState("AD_Account", "Pending")).toEqual({ Added: 2, Modified: 1, Deleted: 1 });
+    expect(await store.countChangeTypesInState("SAP_Account", "Pending")).toEqual({ Added: 0, Modified: 0, Deleted: 0 });
   });
 
   it("reads and writes thousands of owners across the parameter limit of a statement", async () => {
@@ -281,6 +295,7 @@ describe("assignment statements on SQL Server (offline)", () => {
       statement("assignments by target (classification: owned or found)", q.selectResourceTypesByTargets(m, [100, 101])),
       statement("a page of a resource type's pending assignments", q.selectResourceTypesInState(m, "AD_Account", "Pending", 41, 1000)),
       statement("pending assignments per resource type (thresholds)", q.countResourceTypesInState(m, ["AD_Account", "SAP_Account"], "Pending")),
+      statement("pending assignments per change type (provisioning thresholds)", q.countChangeTypesInState(m, "AD_Account", "Pending")),
       statement("a page of owner-less found assignments", q.selectOwnerlessFound(m, ["AD_Account"], 0, 1000)),
       statement("rows moved to the same values", q.updateByIds(m, "role", { validTo: T2, workflowState: "Approved", updatedByJobInstance: 8 }, [1, 2])),
       statement("resource type assignments transmitted", q.moveProvisioningState(m, "resource-type", [41, 42], "Pending", "Transmitted")),
@@ -317,5 +332,14 @@ describe("assignment statements on SQL Server (offline)", () => {
     const { sql, parameters } = q.updateByIds(dataSource.manager, "role", { validTo: new Date("0001-01-01T00:00:00.000Z"), workflowState: "Approved" }, [1]);
     expect(parameters).toMatchObject([{ type: "datetime2" }, { value: "Approved" }, { type: "int", value: 1 }]);
     expect(sql).not.toContain("Approved");
+  });
+});
+
+describe("the change a pending assignment waits for", () => {
+  it("is its change type, or without one Added when it has no target yet and Modified when it has", () => {
+    expect(pendingChange("Deleted", false)).toBe("Deleted");
+    expect(pendingChange("Modified", true)).toBe("Modified");
+    expect(pendingChange(null, true)).toBe("Added");
+    expect(pendingChange(null, false)).toBe("Modified");
   });
 });

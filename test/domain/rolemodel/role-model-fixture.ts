@@ -33,7 +33,13 @@ export const MODEL_XML = `
     <Property Identifier="employeeID" />
     <Property Identifier="mail" />
     <Property Identifier="description" />
+    <Property Identifier="memberOf" Type="ForeignKey" />
+    <Property Identifier="member" Type="ForeignKey" />
+    <Property Identifier="manager" Type="ForeignKey" />
+    <Property Identifier="directReports" Type="ForeignKey" />
   </EntityType>
+  <EntityAssociation Identifier="AD_Entry_Members" Property1="AD_Entry:memberOf" IsProperty1Collection="true" Property2="AD_Entry:member" IsProperty2Collection="true" />
+  <EntityAssociation Identifier="AD_Entry_Manager" Property1="AD_Entry:directReports" IsProperty1Collection="true" Property2="AD_Entry:manager" />
 `;
 
 /** A model element with an Identifier, as the deploy stores it. */
@@ -63,11 +69,21 @@ export const BY_DEPARTMENT = ruleItem("ResourceCorrelationRule", {
   ResourceType: "AD_Account", Policy: "Default", SourceBinding: "Department.Code", TargetBinding: "description", SourceMatchedConfidenceLevel: 10,
 }, 6);
 
-/** Deploys the entity model, more XML, and these items (AD_ACCOUNT unless told otherwise), replacing what an earlier call deployed. */
-export async function deployRoleModel(store: Store, rules: readonly Item[], options: { moreXml?: string; types?: readonly Item[] } = {}): Promise<void> {
-  const folder = writeFolder({ "model.xml": configFile(MODEL_XML + (options.moreXml ?? "")) });
-  const items = [...itemsOf(folder), ...(options.types ?? [AD_ACCOUNT]), ...rules];
+/**
+ * Deploys the entity model, more XML (`files`: other files beside model.xml), and these items
+ * (AD_ACCOUNT unless told otherwise), replacing what an earlier call deployed. An item built here
+ * replaces the XML item of the same kind and identifier (a ResourceType the XML declares so that
+ * tasks may name it).
+ */
+export async function deployRoleModel(
+  store: Store, rules: readonly Item[], options: { moreXml?: string; types?: readonly Item[]; files?: Record<string, string> } = {},
+): Promise<string> {
+  const folder = writeFolder({ "model.xml": configFile(MODEL_XML + (options.moreXml ?? "")), ...options.files });
+  const built = [...(options.types ?? [AD_ACCOUNT]), ...rules];
+  const replaced = new Set(built.map((i) => `${i.kind}\u0000${i.identifier}`));
+  const items = [...itemsOf(folder).filter((i) => !replaced.has(`${i.kind}\u0000${i.identifier}`)), ...built];
   await runDeploy(DEFAULT_SETTINGS, store, items, { sourceFolder: folder, allowDeletes: true, lockTimeoutSeconds: 5 });
+  return folder;
 }
 
 export interface Person {

@@ -25,6 +25,9 @@ SELECT "a"."id" AS "a_id", "a"."owner_id" AS "a_owner_id", "a"."resource_type" A
 -- pending assignments per resource type (thresholds) (3 parameters)
 SELECT "a"."resource_type" AS "resourceType", COUNT(*) AS "count" FROM "idm_assigned_resource_types" "a" WHERE "a"."resource_type" IN (@0, @1) AND "a"."provisioning_state" = @2 GROUP BY "a"."resource_type";
 
+-- pending assignments per change type (provisioning thresholds) (2 parameters)
+SELECT "a"."change_type" AS "changeType", CASE WHEN "a"."target_id" IS NULL THEN 1 ELSE 0 END AS "creation", COUNT(*) AS "count" FROM "idm_assigned_resource_types" "a" WHERE "a"."resource_type" = @0 AND "a"."provisioning_state" = @1 GROUP BY "a"."change_type", CASE WHEN "a"."target_id" IS NULL THEN 1 ELSE 0 END;
+
 -- a page of owner-less found assignments (3 parameters)
 SELECT "a"."id" AS "a_id", "a"."target_id" AS "a_target_id" FROM "idm_assigned_resource_types" "a" WHERE "a"."owner_id" IS NULL AND "a"."origin" = @0 AND "a"."resource_type" IN (@1) AND "a"."id" > @2 ORDER BY "a_id" ASC OFFSET 0 ROWS FETCH NEXT 1000 ROWS ONLY;
 
