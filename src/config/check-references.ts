@@ -5,6 +5,7 @@
 import { jobCron } from "./job-cron.js";
 import { position } from "./check-attributes.js";
 import { checkModel } from "./check-model.js";
+import { checkRoleModel } from "./check-role-model.js";
 import { memberIdentifiers, modelIdentifier, type ConfigElement, type Configuration, type JobDefinition, type JobStep, type TaskDefinition } from "./configuration.js";
 import { closestName } from "./did-you-mean.js";
 import type { JobAttributes } from "./generated/schema-types.js";
@@ -61,6 +62,7 @@ class ReferenceChecker {
     for (const job of jobs) this.#job(job);
     this.#cycles();
     checkModel(this.configuration, this.problems);
+    checkRoleModel(this.configuration, this.problems);
   }
 
   #define(space: string, definition: Definition): boolean {
@@ -121,10 +123,11 @@ class ReferenceChecker {
     });
   }
 
-  /** Children with an identifier (Property, Column) are unique inside their parent. */
+  /** Children with an identifier (Property, Column) are unique inside their parent, at every depth. */
   #childIdentifiers(model: ConfigElement): void {
     const seen = new Map<string, ConfigElement>();
     for (const child of model.children) {
+      if (child.children.length > 0) this.#childIdentifiers(child);
       const key = child.spec.identifierAttribute;
       const id = key === undefined ? undefined : child.attributes[key];
       if (id === undefined) continue;
@@ -137,7 +140,7 @@ class ReferenceChecker {
       this.problems.push({
         code: "duplicate-identifier",
         severity: "error",
-        message: `${model.spec.name} "${String(model.attributes[model.spec.identifierAttribute!])}" already has a ${child.spec.name} "${String(id)}", at ${formatPosition(position(first.xml))}`,
+        message: `${model.spec.name}${describeParent(model)} already has a ${child.spec.name} "${String(id)}", at ${formatPosition(position(first.xml))}`,
         ...position(child.xml),
         related: [position(first.xml)],
       });
@@ -323,4 +326,11 @@ function cronError(expression: string): string | undefined {
     }
   }
   return cronErrors.get(expression);
+}
+
+/** ` "X"` after a parent's name in messages: its identifier, when it has one. */
+function describeParent(element: ConfigElement): string {
+  const attribute = element.spec.identifierAttribute;
+  const id = attribute === undefined ? undefined : element.attributes[attribute];
+  return id === undefined ? "" : ` "${String(id)}"`;
 }

@@ -29,13 +29,19 @@ export function coerceAttribute(spec: AttributeSpec, raw: string): AttributeValu
   }
 }
 
+/**
+ * The stored name of an enum value written by name (any case) or number. Names that share a number
+ * are spellings of one value (x-enum-numbers [0, 1, 1]: the reference names it in two ways); the
+ * first of them is the one stored.
+ */
 function enumName(spec: AttributeSpec, value: string): string | undefined {
   const names = spec.enumNames ?? [];
+  const numbers = spec.enumNumbers;
   const lower = value.toLowerCase();
-  const byName = names.find((n) => n.toLowerCase() === lower);
-  if (byName !== undefined) return byName;
+  const byName = names.findIndex((n) => n.toLowerCase() === lower);
+  if (byName !== -1) return numbers === undefined ? names[byName] : names[numbers.indexOf(numbers[byName]!)];
   if (!INTEGER.test(value)) return undefined;
-  const index = spec.enumNumbers?.indexOf(Number(value)) ?? -1;
+  const index = numbers?.indexOf(Number(value)) ?? -1;
   return index === -1 ? undefined : names[index];
 }
 

@@ -10,6 +10,7 @@
  * - step: one task in a job: inline (declared in the job), a Step (reusing a task declared
  *   elsewhere) or an override (reusing a task with some attributes changed for this job).
  */
+import { hash } from "node:crypto";
 import type { AttributeValue } from "./coerce-attribute.js";
 import type { TaskType } from "./generated/schema-types.js";
 import type { ElementSpec } from "./schema/catalog.js";
@@ -99,8 +100,9 @@ export function deriveTaskIdentifier(owner: string, type: string, ordinal: numbe
 /**
  * The identifier of a top-level model element. Elements the reference gives no identifier
  * (SingleRoleRule, ResourceCorrelationRule, …: `"x-identifier": false` in their schema) are known
- * by what they say: their attributes, sorted, as `Name=value` joined by `;`. Changing a rule
- * therefore replaces it, which is what the product's deploy does with rules too.
+ * by what they say: their attributes, sorted, as `Name=value` joined by `;` (past 442 characters,
+ * the start and a SHA-256 of the whole). Changing a rule therefore replaces it, which is what the
+ * product's deploy does with rules too.
  */
 export function modelIdentifier(element: ConfigElement): string | undefined {
   const attribute = element.spec.identifierAttribute;
@@ -109,8 +111,14 @@ export function modelIdentifier(element: ConfigElement): string | undefined {
     return id === undefined ? undefined : String(id);
   }
   if (element.spec.kind !== "model") return undefined;
-  return Object.keys(element.attributes).sort().map((name) => `${name}=${String(element.attributes[name])}`).join(";");
+  const key = Object.keys(element.attributes).sort().map((name) => `${name}=${String(element.attributes[name])}`).join(";");
+  // The store keeps 442 characters of an identifier (a rule with a long C# expression says more):
+  // the start stays readable, a hash of the whole keeps alike keys apart.
+  return key.length <= MAX_IDENTIFIER_LENGTH ? key : `${key.slice(0, MAX_IDENTIFIER_LENGTH - 65)}#${hash("sha256", key)}`;
 }
+
+/** Characters of idm_items.identifier (migrations/0001). */
+export const MAX_IDENTIFIER_LENGTH = 442;
 
 /** Identifiers of an element's children of one name (the Property identifiers of an EntityType). */
 export function memberIdentifiers(element: ConfigElement | undefined, childName: string): string[] {

@@ -34,12 +34,28 @@ export interface JobChildren {
 export type ModelChildAttributes = Record<string, AttributeValue>;
 
 /**
+ * Reserved key, in a stored child, of that child's own children (Risk > Rule > Item). No XML
+ * attribute name can begin with `@`, and a child without children has no such key, so one-level
+ * children keep the JSON (and item hash) they had before children could nest.
+ */
+export const NESTED_CHILDREN = "@children";
+
+/** A stored child: its attributes, and its own children under NESTED_CHILDREN when it has some. */
+export type ModelChild = Record<string, AttributeValue | ModelChildren>;
+
+/**
  * A model element's children, by element name (`Property`, `Column`, `Transformation`): keyed by
  * identifier and sorted when the child has one (their order means nothing: `<Property>` of an
  * EntityType), else a list in document order. Groups without children are left out, so an element
  * without children has `{}`.
  */
-export type ModelChildren = Record<string, Record<string, ModelChildAttributes> | ModelChildAttributes[]>;
+export type ModelChildren = { [name: string]: Record<string, ModelChild> | ModelChild[] };
+
+/** A stored child's attributes and its own children ({} when none). */
+export function modelChildParts(child: ModelChild): { attributes: ModelChildAttributes; children: ModelChildren } {
+  const { [NESTED_CHILDREN]: nested, ...attributes } = child;
+  return { attributes: attributes as ModelChildAttributes, children: (nested ?? {}) as ModelChildren };
+}
 
 export type ItemChildren = TaskChildren | JobChildren | ModelChildren;
 
@@ -146,14 +162,21 @@ function modelChildren(model: ConfigElement): ModelChildren {
     const elements = groups.get(name)!;
     const key = elements[0]!.spec.identifierAttribute;
     if (key === undefined) {
-      children[name] = elements.map((e) => sortedAttributes(e.attributes));
+      children[name] = elements.map((e) => modelChild(e));
       continue;
     }
     // Validation reports duplicates; were one to get here, the last would win.
-    const keyed = new Map(elements.map((e) => [String(e.attributes[key]), sortedAttributes(e.attributes, key)]));
+    const keyed = new Map(elements.map((e) => [String(e.attributes[key]), modelChild(e, key)]));
     children[name] = Object.fromEntries([...keyed].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
   return children;
+}
+
+/** A child's sorted attributes, its own children first when it has some (`@` sorts before any attribute name). */
+function modelChild(element: ConfigElement, without?: string): ModelChild {
+  const attributes = sortedAttributes(element.attributes, without);
+  if (element.children.length === 0) return attributes;
+  return { [NESTED_CHILDREN]: modelChildren(element), ...attributes };
 }
 
 /** JSON with object keys sorted at every level: the same value always gives the same text. */

@@ -7,7 +7,7 @@
 import type { AttributeValue } from "../config/coerce-attribute.js";
 import type { SourcePosition } from "../config/problems.js";
 import type { ElementSpec, SchemaCatalog } from "../config/schema/catalog.js";
-import { isJobChildren, isTaskChildren, type Item, type JobStepItem, type ModelChildAttributes } from "../config/items.js";
+import { isJobChildren, isTaskChildren, modelChildParts, type Item, type JobStepItem, type ModelChild, type ModelChildren } from "../config/items.js";
 
 export type ExportableItem = Pick<Item, "kind" | "identifier" | "attributes" | "children"> & { source: SourcePosition | null };
 
@@ -96,19 +96,28 @@ function withoutDefaults(spec: ElementSpec | undefined, attributes: Record<strin
 
 /**
  * A model element's children, group by group in the order the schema lists them (groups it does
- * not know after, so that validate reports them); keyed children in identifier order.
+ * not know after, so that validate reports them); keyed children in identifier order; each child's
+ * own children inside it, the same way.
  */
 function modelChildren(spec: ElementSpec, item: ExportableItem, catalog: SchemaCatalog): XmlNode[] {
   if (isJobChildren(item.children) || isTaskChildren(item.children)) return [];
-  const groups = item.children;
-  const names = [...spec.children.filter((n) => n in groups), ...Object.keys(groups).filter((n) => !spec.children.includes(n)).sort()];
+  return childNodes(spec, item.children, catalog);
+}
+
+function childNodes(spec: ElementSpec | undefined, groups: ModelChildren, catalog: SchemaCatalog): XmlNode[] {
+  const known = spec?.children ?? [];
+  const names = [...known.filter((n) => n in groups), ...Object.keys(groups).filter((n) => !known.includes(n)).sort()];
   return names.flatMap((name) => {
-    const childSpec = catalog.child(spec, name);
+    const childSpec = spec && catalog.child(spec, name);
     const group = groups[name]!;
-    if (Array.isArray(group)) return group.map((attributes) => ({ name, attributes: withoutDefaults(childSpec, attributes), children: [] }));
+    const node = (child: ModelChild, identifier?: [string, string]): XmlNode => {
+      const { attributes, children } = modelChildParts(child);
+      const written = withoutDefaults(childSpec, attributes, identifier?.[0]);
+      return { name, attributes: identifier ? [identifier, ...written] : written, children: childNodes(childSpec, children, catalog) };
+    };
+    if (Array.isArray(group)) return group.map((child) => node(child));
     const key = childSpec?.identifierAttribute ?? "Identifier";
-    return Object.entries(group).map(([identifier, attributes]: [string, ModelChildAttributes]) =>
-      ({ name, attributes: [[key, identifier], ...withoutDefaults(childSpec, attributes, key)] as [string, string][], children: [] }));
+    return Object.entries(group).map(([identifier, child]) => node(child, [key, identifier]));
   });
 }
 

@@ -131,12 +131,12 @@ describe.each(DATABASES)("deploy processes on $name", (database) => {
     const url = await database.create(cwd);
     expect(idm(cwd, "--database", url, "deploy", DEMO).status).toBe(0);
     const out = join(cwd, "exported");
-    expect(idm(cwd, "--database", url, "export", out).stdout).toBe("exported 94 items into 14 files\n");
+    expect(idm(cwd, "--database", url, "export", out).stdout).toBe("exported 95 items into 15 files\n");
     const plan = idm(cwd, "--database", url, "plan", out, "--detailed-exitcode");
     expect(plan.stdout).toMatch(/^Plan: 0 to insert, 0 to update, 0 to delete\n/);
     expect(plan.status).toBe(2); // the exported layout moves every item: source updates only
     expect(idm(cwd, "--database", url, "show", "Job", "HR_Complete").stdout).toContain("source      Jobs/HR_Complete.xml:7:3");
-    expect(idm(cwd, "--database", url, "deployments", "--json").stdout).toContain('"inserted": 94');
+    expect(idm(cwd, "--database", url, "deployments", "--json").stdout).toContain('"inserted": 95');
   });
 
   it("export never writes outside its folder, whatever source path is stored", async () => {

@@ -93,7 +93,7 @@ describe("validateFolder: one test per problem code, at the exact line and colum
   });
 
   it("unknown-attribute on a minimal model element is a warning", () => {
-    expect(only(problemsOf(`  <ResourceType Identifier="R" DisplayName_L1="R" Foo="1"/>`))).toMatchObject({ code: "unknown-attribute", severity: "warning", line: 3, column: 51 });
+    expect(only(problemsOf(`  <OpenIdClient Identifier="R" DisplayName_L1="R" Foo="1"/>`))).toMatchObject({ code: "unknown-attribute", severity: "warning", line: 3, column: 51 });
   });
 
   it("unknown-attribute on a full model element and its children is an error, with a did-you-mean", () => {
@@ -306,7 +306,7 @@ describe("validateFolder: the folder", () => {
       files[`d${i % 7}/f${i}.xml`] = configFile(`  <Job Identifier="J${i}" DisplayName_L1="J${i}">\n    <ResetValidFromTask Identifier="R${i}" DisplayName_L1="R"/>\n  </Job>`);
     }
     const result = validateFolder(writeFolder(files));
-    expect(result).toMatchObject({ valid: true, files: 301, items: 607, problems: [] });
+    expect(result).toMatchObject({ valid: true, files: 301, items: 608, problems: [] });
   });
 
   it("follows symbolic links inside the folder only", () => {

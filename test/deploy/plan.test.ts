@@ -31,7 +31,8 @@ describe("buildItems", () => {
     const items = itemsOf({ "model.xml": BASE_MODEL, "jobs.xml": configFile(JOB) });
     expect(items.map((i) => `${i.kind}:${i.identifier}`)).toEqual([
       "Job:J", "ExportTask:E", "PrepareSynchronizationTask:P", "MaintainIndexesTask:M",
-      "Agent:Local", "OpenIdClient:Job", "Connector:AD", "Connector:HR", "EntityType:AD_Entry", "EntityType:Directory_User", "ResourceType:AD_Entry_NominativeUser",
+      "Agent:Local", "OpenIdClient:Job", "Connector:AD", "Connector:HR", "EntityType:AD_Entry", "EntityType:Directory_User", "Policy:Default",
+      "ResourceType:AD_Entry_NominativeUser",
     ]);
     const job = items[0]!;
     expect(job.attributes).toMatchObject({ Agent: "Local", CronTabExpression: "*/15 * * * *", CronTimeZone: "UTC", IsIncremental: false });
@@ -74,7 +75,7 @@ describe("planDeploy", () => {
   it("plans every item as an insert into an empty store, and nothing the second time", () => {
     const items = itemsOf(base);
     const first = planDeploy(items, []);
-    expect(first.summary).toEqual({ insert: 11, update: 0, delete: 0 });
+    expect(first.summary).toEqual({ insert: 12, update: 0, delete: 0 });
     expect(first.jobs).toEqual([{ job: "J", changes: ["job added with 4 tasks: E, P, M, M"] }]);
     const second = planDeploy(items, stored(items));
     expect(second.summary).toEqual({ insert: 0, update: 0, delete: 0 });

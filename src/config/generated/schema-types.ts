@@ -39,6 +39,1378 @@ export interface DisplayNames {
   DisplayName_L16?: string;
 }
 
+/** Attributes of the group Descriptions, alike on every element that has them: its interface extends this one. */
+export interface Descriptions {
+  /** Description in language 1. */
+  Description_L1?: string;
+  /** Description in language 2 (see Language IndicatorNumber). */
+  Description_L2?: string;
+  /** Description in language 3 (see Language IndicatorNumber). */
+  Description_L3?: string;
+  /** Description in language 4 (see Language IndicatorNumber). */
+  Description_L4?: string;
+  /** Description in language 5 (see Language IndicatorNumber). */
+  Description_L5?: string;
+  /** Description in language 6 (see Language IndicatorNumber). */
+  Description_L6?: string;
+  /** Description in language 7 (see Language IndicatorNumber). */
+  Description_L7?: string;
+  /** Description in language 8 (see Language IndicatorNumber). */
+  Description_L8?: string;
+  /** Description in language 9 (see Language IndicatorNumber). */
+  Description_L9?: string;
+  /** Description in language 10 (see Language IndicatorNumber). */
+  Description_L10?: string;
+  /** Description in language 11 (see Language IndicatorNumber). */
+  Description_L11?: string;
+  /** Description in language 12 (see Language IndicatorNumber). */
+  Description_L12?: string;
+  /** Description in language 13 (see Language IndicatorNumber). */
+  Description_L13?: string;
+  /** Description in language 14 (see Language IndicatorNumber). */
+  Description_L14?: string;
+  /** Description in language 15 (see Language IndicatorNumber). */
+  Description_L15?: string;
+  /** Description in language 16 (see Language IndicatorNumber). */
+  Description_L16?: string;
+}
+
+/** Attributes of the group DimensionBindings, alike on every element that has them: its interface extends this one. */
+export interface DimensionBindings {
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B0?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1A?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1B?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1C?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1D?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1E?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1F?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1G?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1H?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1I?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1J?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1K?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1L?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1M?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1N?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1O?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1P?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1Q?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1R?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1S?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1T?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1U?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B1V?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2A?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2B?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2C?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2D?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2E?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2F?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2G?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2H?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2I?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2J?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2K?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2L?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2M?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2N?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2O?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2P?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2Q?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2R?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2S?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2T?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2U?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B2V?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3A?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3B?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3C?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3D?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3E?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3F?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3G?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3H?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3I?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3J?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3K?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3L?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3M?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3N?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3O?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3P?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3Q?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3R?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3S?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3T?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3U?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B3V?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B4?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B5?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B6?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B7?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B8?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B9?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B10?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B11?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B12?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B13?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B14?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B15?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B16?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B17?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B18?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B19?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B20?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B21?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B22?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B23?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B24?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B25?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B26?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B27?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B28?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B29?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B30?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B31?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B32?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B33?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B34?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B35?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B36?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B37?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B38?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  B39?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BA?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BB?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BC?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BD?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BE?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BF?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BG?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BH?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BI?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BJ?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BK?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BL?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BM?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BN?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BO?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BP?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BQ?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BR?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BS?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BT?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BU?: string;
+  /** Binding, from the context resources, of the value of the dimension whose ColumnMapping is the suffix (base32hex: B0…B3V). */
+  BV?: string;
+}
+
+/** Attributes of the group DimensionHierarchies, alike on every element that has them: its interface extends this one. */
+export interface DimensionHierarchies {
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L0?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1A?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1B?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1C?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1D?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1E?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1F?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1G?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1H?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1I?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1J?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1K?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1L?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1M?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1N?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1O?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1P?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1Q?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1R?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1S?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1T?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1U?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L1V?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2A?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2B?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2C?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2D?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2E?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2F?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2G?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2H?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2I?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2J?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2K?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2L?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2M?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2N?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2O?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2P?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2Q?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2R?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2S?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2T?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2U?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L2V?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3A?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3B?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3C?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3D?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3E?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3F?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3G?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3H?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3I?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3J?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3K?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3L?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3M?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3N?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3O?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3P?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3Q?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3R?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3S?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3T?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3U?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L3V?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L4?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L5?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L6?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L7?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L8?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L9?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L10?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L11?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L12?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L13?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L14?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L15?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L16?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L17?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L18?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L19?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L20?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L21?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L22?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L23?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L24?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L25?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L26?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L27?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L28?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L29?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L30?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L31?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L32?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L33?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L34?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L35?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L36?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L37?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L38?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  L39?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LA?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LB?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LC?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LD?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LE?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LF?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LG?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LH?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LI?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LJ?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LK?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LL?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LM?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LN?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LO?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LP?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LQ?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LR?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LS?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LT?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LU?: boolean;
+  /** true: the dimension criterion of the same suffix also matches the descendants of its value (a hierarchical Dimension). Absent means false. */
+  LV?: boolean;
+}
+
+/** Attributes of the group DimensionParameters, alike on every element that has them: its interface extends this one. */
+export interface DimensionParameters {
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P0?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1A?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1B?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1C?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1D?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1E?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1F?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1G?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1H?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1I?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1J?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1K?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1L?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1M?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1N?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1O?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1P?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1Q?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1R?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1S?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1T?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1U?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P1V?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2A?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2B?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2C?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2D?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2E?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2F?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2G?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2H?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2I?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2J?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2K?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2L?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2M?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2N?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2O?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2P?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2Q?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2R?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2S?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2T?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2U?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P2V?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3A?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3B?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3C?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3D?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3E?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3F?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3G?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3H?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3I?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3J?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3K?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3L?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3M?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3N?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3O?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3P?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3Q?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3R?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3S?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3T?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3U?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P3V?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P4?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P5?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P6?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P7?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P8?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P9?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P10?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P11?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P12?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P13?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P14?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P15?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P16?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P17?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P18?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P19?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P20?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P21?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P22?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P23?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P24?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P25?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P26?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P27?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P28?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P29?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P30?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P31?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P32?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P33?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P34?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P35?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P36?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P37?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P38?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  P39?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PA?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PB?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PC?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PD?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PE?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PF?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PG?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PH?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PI?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PJ?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PK?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PL?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PM?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PN?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PO?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PP?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PQ?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PR?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PS?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PT?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PU?: boolean;
+  /** true: the resource type is parametrized by the dimension whose ColumnMapping is the suffix (base32hex: P0…P3V). Absent means false. */
+  PV?: boolean;
+}
+
+/** Attributes of the group DimensionRequiredParameters, alike on every element that has them: its interface extends this one. */
+export interface DimensionRequiredParameters {
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R0?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1A?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1B?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1C?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1D?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1E?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1F?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1G?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1H?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1I?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1J?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1K?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1L?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1M?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1N?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1O?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1P?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1Q?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1R?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1S?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1T?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1U?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R1V?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2A?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2B?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2C?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2D?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2E?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2F?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2G?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2H?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2I?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2J?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2K?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2L?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2M?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2N?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2O?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2P?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2Q?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2R?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2S?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2T?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2U?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R2V?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3A?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3B?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3C?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3D?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3E?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3F?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3G?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3H?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3I?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3J?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3K?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3L?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3M?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3N?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3O?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3P?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3Q?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3R?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3S?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3T?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3U?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R3V?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R4?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R5?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R6?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R7?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R8?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R9?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R10?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R11?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R12?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R13?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R14?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R15?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R16?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R17?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R18?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R19?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R20?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R21?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R22?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R23?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R24?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R25?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R26?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R27?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R28?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R29?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R30?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R31?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R32?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R33?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R34?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R35?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R36?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R37?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R38?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  R39?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RA?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RB?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RC?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RD?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RE?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RF?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RG?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RH?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RI?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RJ?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RK?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RL?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RM?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RN?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RO?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RP?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RQ?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RR?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RS?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RT?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RU?: boolean;
+  /** true: the dimension whose ColumnMapping is the suffix (base32hex: R0…R3V) must be given as a parameter when the element is assigned. Absent means false. */
+  RV?: boolean;
+}
+
+/** Attributes of the group DimensionValues, alike on every element that has them: its interface extends this one. */
+export interface DimensionValues {
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D0?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1A?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1B?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1C?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1D?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1E?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1F?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1G?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1H?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1I?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1J?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1K?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1L?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1M?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1N?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1O?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1P?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1Q?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1R?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1S?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1T?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1U?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D1V?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2A?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2B?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2C?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2D?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2E?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2F?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2G?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2H?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2I?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2J?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2K?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2L?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2M?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2N?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2O?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2P?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2Q?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2R?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2S?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2T?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2U?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D2V?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3A?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3B?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3C?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3D?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3E?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3F?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3G?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3H?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3I?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3J?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3K?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3L?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3M?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3N?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3O?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3P?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3Q?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3R?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3S?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3T?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3U?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D3V?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D4?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D5?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D6?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D7?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D8?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D9?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D10?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D11?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D12?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D13?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D14?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D15?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D16?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D17?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D18?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D19?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D20?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D21?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D22?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D23?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D24?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D25?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D26?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D27?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D28?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D29?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D30?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D31?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D32?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D33?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D34?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D35?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D36?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D37?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D38?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  D39?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DA?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DB?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DC?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DD?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DE?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DF?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DG?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DH?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DI?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DJ?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DK?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DL?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DM?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DN?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DO?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DP?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DQ?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DR?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DS?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DT?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DU?: string;
+  /** A dimension value: the key (IsKey property) of a resource of the dimension's entity type. The attribute's suffix is the dimension's ColumnMapping in base32hex: D0 is dimension 0, DA dimension 10, D10 dimension 32, D3V dimension 127. */
+  DV?: string;
+}
+
+/** Attributes of the group Remediations, alike on every element that has them: its interface extends this one. */
+export interface Remediations {
+  /** How to remedy it, in language 1. */
+  Remediation_L1?: string;
+  /** How to remedy it, in language 2 (see Language IndicatorNumber). */
+  Remediation_L2?: string;
+  /** How to remedy it, in language 3 (see Language IndicatorNumber). */
+  Remediation_L3?: string;
+  /** How to remedy it, in language 4 (see Language IndicatorNumber). */
+  Remediation_L4?: string;
+  /** How to remedy it, in language 5 (see Language IndicatorNumber). */
+  Remediation_L5?: string;
+  /** How to remedy it, in language 6 (see Language IndicatorNumber). */
+  Remediation_L6?: string;
+  /** How to remedy it, in language 7 (see Language IndicatorNumber). */
+  Remediation_L7?: string;
+  /** How to remedy it, in language 8 (see Language IndicatorNumber). */
+  Remediation_L8?: string;
+  /** How to remedy it, in language 9 (see Language IndicatorNumber). */
+  Remediation_L9?: string;
+  /** How to remedy it, in language 10 (see Language IndicatorNumber). */
+  Remediation_L10?: string;
+  /** How to remedy it, in language 11 (see Language IndicatorNumber). */
+  Remediation_L11?: string;
+  /** How to remedy it, in language 12 (see Language IndicatorNumber). */
+  Remediation_L12?: string;
+  /** How to remedy it, in language 13 (see Language IndicatorNumber). */
+  Remediation_L13?: string;
+  /** How to remedy it, in language 14 (see Language IndicatorNumber). */
+  Remediation_L14?: string;
+  /** How to remedy it, in language 15 (see Language IndicatorNumber). */
+  Remediation_L15?: string;
+  /** How to remedy it, in language 16 (see Language IndicatorNumber). */
+  Remediation_L16?: string;
+}
+
 /** Recomputes the actors (users entitled to act) of every open workflow activity instance so that task inboxes follow current profiles and permissions. Costly: keep it out of frequent jobs. */
 export interface ActivityInstanceActorTaskAttributes {
   /** Agent that runs the task. Required by the reference; when absent the task inherits its Job's Agent. */
@@ -90,6 +1462,31 @@ export interface AgentAttributes {
 }
 export interface AgentAttributes extends DisplayNames {}
 
+/** Decides automatically on assignments left in WorkflowState longer than HoursToWait, matched by Type's target and by their context (D<n>, L<n>). The most specific rule wins (role or resource type, then category, then policy); among equals, Decline. No identifier: the rule is known by its attributes. */
+export interface AutomationRuleAttributes {
+  /** Category targeted (with EntityType). */
+  Category?: string;
+  /** Composite role targeted. */
+  CompositeRole?: string;
+  /** Decision taken. Default: `Approve`. */
+  Decision: "Approve" | "Decline";
+  /** Entity type of the owners targeted: needed by Category and Policy rules, implied by role and resource type rules. */
+  EntityType?: string;
+  /** Hours since the assignment's last workflow state change before the decision is taken. Default: `-1`. */
+  HoursToWait: number;
+  /** Policy targeted (with EntityType), or that the rule belongs to. */
+  Policy?: string;
+  /** Resource type targeted. */
+  ResourceType?: string;
+  /** Single role targeted. */
+  SingleRole?: string;
+  /** What the rule targets. */
+  Type: "CompositeRole" | "SingleRole" | "ResourceType" | "Category" | "Policy";
+  /** Workflow state of the assignments decided on. Default: `None`. */
+  WorkflowState: "None" | "Found" | "Historic" | "Requested" | "CalculatedMissingParameters" | "PendingApproval" | "PendingApproval1" | "PendingApproval2" | "PendingApproval1Of3" | "PendingApproval2Of3" | "PendingApproval3Of3" | "Approved" | "Declined" | "Calculated" | "Inactive" | "Cancellation" | "Suggested" | "SuggestedAutomaticButWithValidation" | "AutomaticButWithValidation" | "ApprovedQuestioned" | "PendingApprovalRisk" | "Blocked" | "Prolonged" | "ApprovedRisk" | "GivenByRole";
+}
+export interface AutomationRuleAttributes extends DimensionValues, DimensionHierarchies {}
+
 /** Applies the role mappings of a connector: creates single roles and the navigation rules that grant the matching resources. Run before ComputeRoleModelTask. */
 export interface BuildRoleModelTaskAttributes {
   /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
@@ -119,6 +1516,44 @@ export interface BuildRoleModelTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface BuildRoleModelTaskOverrideAttributes extends DisplayNames {}
+
+/** A group of roles and resource types (a tree through Parent), shown together in baskets and screens. */
+export interface CategoryAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Unique key of the category. */
+  Identifier: string;
+  /** Shown collapsed by default in permission lists (UI only). Default: `false`. */
+  IsCollapsed: boolean;
+  /** Parent category. */
+  Parent?: string;
+  /** Policy the category belongs to. */
+  Policy: string;
+}
+export interface CategoryAttributes extends DisplayNames, Descriptions {}
+
+/** An AutomationRule of Type Category (the typed form the vendor advises): it decides on the assignments of Category for EntityType's owners. */
+export interface CategoryAutomationRuleAttributes {
+  /** Category targeted (with EntityType). */
+  Category: string;
+  /** Composite role targeted. */
+  CompositeRole?: string;
+  /** Decision taken. Default: `Approve`. */
+  Decision: "Approve" | "Decline";
+  /** Entity type of the owners targeted: needed by Category and Policy rules, implied by role and resource type rules. */
+  EntityType: string;
+  /** Hours since the assignment's last workflow state change before the decision is taken. Default: `-1`. */
+  HoursToWait: number;
+  /** Policy targeted (with EntityType), or that the rule belongs to. */
+  Policy?: string;
+  /** Resource type targeted. */
+  ResourceType?: string;
+  /** Single role targeted. */
+  SingleRole?: string;
+  /** Workflow state of the assignments decided on. Default: `None`. */
+  WorkflowState: "None" | "Found" | "Historic" | "Requested" | "CalculatedMissingParameters" | "PendingApproval" | "PendingApproval1" | "PendingApproval2" | "PendingApproval1Of3" | "PendingApproval2Of3" | "PendingApproval3Of3" | "Approved" | "Declined" | "Calculated" | "Inactive" | "Cancellation" | "Suggested" | "SuggestedAutomaticButWithValidation" | "AutomaticButWithValidation" | "ApprovedQuestioned" | "PendingApprovalRisk" | "Blocked" | "Prolonged" | "ApprovedRisk" | "GivenByRole";
+}
+export interface CategoryAutomationRuleAttributes extends DimensionValues, DimensionHierarchies {}
 
 /** Deletes old job and task instances left InProgress (the job CleanDatabaseJob generates). Not run by idm-toolkit yet: idm history prune does this work. */
 export interface CleanDataBaseAttributes {
@@ -158,6 +1593,85 @@ export interface CleanDatabaseJobAttributes {
   JobIdentifier?: string;
 }
 export interface CleanDatabaseJobAttributes extends DisplayNames {}
+
+/** A business role that groups single roles (SingleRoleRule CompositeRole) and is assigned by hand or by CompositeRoleRules. R<n> makes dimension n a required parameter of an assignment. */
+export interface CompositeRoleAttributes {
+  /** Approvals a manual assignment of the role needs. Default: `None`. */
+  ApprovalWorkflowType: "None" | "One" | "Two" | "Three" | "ManualAssignmentNotAllowed";
+  /** Category the role belongs to. */
+  Category?: string;
+  /** Comment when approving a request. Default: `Inherited`. */
+  CommentActivationOnApproveInReview: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when declining a request. Default: `Inherited`. */
+  CommentActivationOnDeclineInReview: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when deleting a non-conforming assignment in reconciliation. Default: `Inherited`. */
+  CommentActivationOnDeleteGapInReconciliation: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when keeping a non-conforming assignment in reconciliation. Default: `Inherited`. */
+  CommentActivationOnKeepGapInReconciliation: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Entity type of the resources (identities) that can hold the role. */
+  EntityType: string;
+  /** Minutes a lost automatic assignment (lost through a rule change) is kept, pending review; absent means the policy's. */
+  GracePeriod?: number;
+  /** Shown in the basket's advanced view only (automatic assignments). Default: `false`. */
+  HideOnSimplifiedView: boolean;
+  /** Unique key of the composite role. */
+  Identifier: string;
+  /** Whether approval steps may be skipped. Default: `Inherited`. */
+  ImplicitApproval: "Inherited" | "Explicit" | "Implicit";
+  /** Whether manual assignments end with their context: Inherited (the policy's setting), ExplicitNotContextBoundByDefault, ExplicitContextBoundByDefault, Never, Always. The reference gives these names without their numbers, so any value is accepted as written. Default: `Inherited`. */
+  ManualAssignmentEndDateLockedToContextMode: string;
+  /** Minutes after which a manual assignment ends when it has no earlier end date; absent means the policy's, 0 means none (the policy's not applied). */
+  MaxDuration?: number;
+  /** Policy the role belongs to. */
+  Policy: string;
+  /** Whether an assignment of the role can be extended without approval. Default: `Inherited`. */
+  ProlongationWithoutApproval: "Inherited" | "Enabled" | "Disabled";
+  /** Labels for access certification filters, separated by ¤. */
+  Tags?: string;
+}
+export interface CompositeRoleAttributes extends DisplayNames, Descriptions, DimensionRequiredParameters {}
+
+/** An AutomationRule of Type CompositeRole (the typed form the vendor advises): it decides on the assignments of CompositeRole. */
+export interface CompositeRoleAutomationRuleAttributes {
+  /** Category targeted (with EntityType). */
+  Category?: string;
+  /** Composite role targeted. */
+  CompositeRole: string;
+  /** Decision taken. Default: `Approve`. */
+  Decision: "Approve" | "Decline";
+  /** Entity type of the owners targeted: needed by Category and Policy rules, implied by role and resource type rules. */
+  EntityType?: string;
+  /** Hours since the assignment's last workflow state change before the decision is taken. Default: `-1`. */
+  HoursToWait: number;
+  /** Policy targeted (with EntityType), or that the rule belongs to. */
+  Policy?: string;
+  /** Resource type targeted. */
+  ResourceType?: string;
+  /** Single role targeted. */
+  SingleRole?: string;
+  /** Workflow state of the assignments decided on. Default: `None`. */
+  WorkflowState: "None" | "Found" | "Historic" | "Requested" | "CalculatedMissingParameters" | "PendingApproval" | "PendingApproval1" | "PendingApproval2" | "PendingApproval1Of3" | "PendingApproval2Of3" | "PendingApproval3Of3" | "Approved" | "Declined" | "Calculated" | "Inactive" | "Cancellation" | "Suggested" | "SuggestedAutomaticButWithValidation" | "AutomaticButWithValidation" | "ApprovedQuestioned" | "PendingApprovalRisk" | "Blocked" | "Prolonged" | "ApprovedRisk" | "GivenByRole";
+}
+export interface CompositeRoleAutomationRuleAttributes extends DimensionValues, DimensionHierarchies {}
+
+/** Assigns (or with IsDenied forbids) the composite role Role to the owners whose context matches every D<n> criterion (L<n>: or a descendant of it), and who hold ParentRole when it is set. No identifier: the rule is known by its attributes, and changing one replaces the rule. */
+export interface CompositeRoleRuleAttributes {
+  /** Forbids the role instead of granting it. Default: `false`. */
+  IsDenied: boolean;
+  /** Composite role the owner must already hold. */
+  ParentRole?: string;
+  /** Policy the rule belongs to. */
+  Policy: string;
+  /** Strength of the rule: the smaller, the stronger; a stronger rule overrides a weaker deny rule. Default: `0`. */
+  Priority: number;
+  /** The composite role the rule assigns. */
+  Role: string;
+  /** Kind of rule. Default: `Required`. */
+  Type: "Required" | "RequestedAutomatically" | "Suggested";
+}
+export interface CompositeRoleRuleAttributes extends DimensionValues, DimensionHierarchies {}
 
 /** Precomputes the correlation keys of the resources of the listed (or all) entity types into UP_ResourceCorrelationKeys, for ComputeRoleModelTask to bind accounts to identities. */
 export interface ComputeCorrelationKeysTaskAttributes {
@@ -430,6 +1944,52 @@ export interface ConnectorAttributes {
   MaxPercentageUpdatedLines: number;
 }
 export interface ConnectorAttributes extends DisplayNames {}
+
+/** A context as the role model computes it (dimension values D<n>, Automatic). Documented by the reference, not written by hand in practice; accepted as written. */
+export interface ContextAttributes {
+  /** The context serves automatic assignments. Default: `false`. */
+  Automatic: boolean;
+}
+export interface ContextAttributes extends DimensionValues {}
+
+/** Builds the contexts of the owners of SourceEntityType: sets of dimension values (B<n> bindings, from the context resources) with validity dates, which the rules are matched against. */
+export interface ContextRuleAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** C# boolean on a context resource: true gives it no context at all (drafts, leavers). */
+  ExcludeExpression?: string;
+  /** Unique key of the context rule. */
+  Identifier: string;
+  /** Role mining: the fewest identities a generated rule must apply to. Default: `0`. */
+  MinIdentitiesCount: number;
+  /** Policy the rule belongs to. */
+  Policy: string;
+  /** Role mining: share of identities, in the smallest dimension values, grouped as one "Others" value. Default: `0`. */
+  ReductionOutlierPercentage: number;
+  /** Binding of the property compared with ResourceCertificationComparisonValue to choose the resources that go into certification campaigns (set the three together). */
+  ResourceCertificationComparisonBinding?: string;
+  /** Operator of that comparison (a QueryComparisonOperator such as Equal; the reference does not give their numbers, so it is kept as written). */
+  ResourceCertificationComparisonOperator?: string;
+  /** Value of that comparison. */
+  ResourceCertificationComparisonValue?: string;
+  /** Binding, from SourceEntityType, of the resources that carry the contexts (e.g. Records); or ResourcesExpression. */
+  ResourcesBinding?: string;
+  /** Binding of the date that ends a context (ignored with record sections); or ResourcesEndExpression. */
+  ResourcesEndBinding?: string;
+  /** Expression of the date that ends a context. */
+  ResourcesEndExpression?: string;
+  /** Expression, on SourceEntityType, of the resources that carry the contexts. */
+  ResourcesExpression?: string;
+  /** Binding of the date that starts a context (ignored with record sections); or ResourcesStartExpression. */
+  ResourcesStartBinding?: string;
+  /** Expression of the date that starts a context. */
+  ResourcesStartExpression?: string;
+  /** How the identity's risk scores add up to its score. */
+  RiskFactorType?: "None" | "Max" | "Average";
+  /** Entity type of the owners whose contexts the rule builds. */
+  SourceEntityType: string;
+}
+export interface ContextRuleAttributes extends DisplayNames, DimensionBindings {}
 
 /** Generates the access certification job, scheduled every 15 minutes. */
 export interface CreateAccessCertificationJobAttributes {
@@ -921,6 +2481,25 @@ export interface DeployConfigurationTaskOverrideAttributes {
 }
 export interface DeployConfigurationTaskOverrideAttributes extends DisplayNames {}
 
+/** An entity type used as an organizational criterion of the role model: rules and contexts hold its values in the column ColumnMapping (D<n>, L<n>, B<n>…, n in base32hex). */
+export interface DimensionAttributes {
+  /** Column of the dimension in the role model's rules and contexts, 0 to 127: its base32hex spelling is the suffix of D, L, B, R and P attributes (10 gives DA). */
+  ColumnMapping: number;
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1?: string;
+  /** Entity type of the dimension's values. */
+  EntityType: string;
+  /** Unique key of the dimension. */
+  Identifier: string;
+  /** Role mining never uses the dimension as a criterion. Default: `false`. */
+  IsExcludedFromRoleMining: boolean;
+  /** Values form a tree through ParentProperty: a rule's L<n>="true" also matches the descendants of its value. Needs ParentProperty. Default: `false`. */
+  IsHierarchical: boolean;
+  /** Navigation property of EntityType (to itself) that forms the tree of a hierarchical dimension, e.g. Parent. */
+  ParentProperty?: string;
+}
+export interface DimensionAttributes extends DisplayNames {}
+
 /** Links two navigation properties, one on each side (both may be on the same entity type): Property1 and Property2 are each other's inverse. */
 export interface EntityAssociationAttributes {
   /** Label in language 1 (required on tasks and jobs). */
@@ -1260,6 +2839,22 @@ export interface GetRoleMiningTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface GetRoleMiningTaskOverrideAttributes extends DisplayNames {}
+
+/** Derives indirect permissions: the memberships of Property, followed through a corresponding resource in another system (Correspondence, CorrespondenceMembershipProperty) and the entitlements they give (Entitlement). No identifier: the rule is known by its attributes, and changing one replaces the rule. */
+export interface IndirectResourceRuleAttributes {
+  /** Property linking the resource to the same object in another system. */
+  Correspondence?: string;
+  /** Membership property of the corresponding resource. */
+  CorrespondenceMembershipProperty?: string;
+  /** Property holding the entitlements the groups give, when membership itself is not the entitlement. */
+  Entitlement?: string;
+  /** Policy of the rule (not documented for this rule; accepted). */
+  Policy?: string;
+  /** Membership property of the resource type's targets (the groups a resource belongs to). */
+  Property: string;
+  /** Resource type the rule applies to. */
+  ResourceType: string;
+}
 
 /** Issues one HTTP call to a relative REST endpoint of the server, authenticated as OpenIdClient. Generic escape hatch with no fixed place in the pipeline. */
 export interface InvokeApiTaskAttributes {
@@ -1611,6 +3206,36 @@ export interface ManageConfigurationIndexesTaskOverrideAttributes {
 }
 export interface ManageConfigurationIndexesTaskOverrideAttributes extends DisplayNames {}
 
+/** Role mining (GetRoleMiningTask): analyses the existing assignments of EntityType's owners and generates SingleRoleRules into RulePolicy (whose existing rules are replaced). No identifier: the rule is known by its attributes, and changing one replaces the rule. */
+export interface MiningRuleAttributes {
+  /** Category of the roles analysed. */
+  Category?: string;
+  /** Entity type of the owners analysed. */
+  EntityType: string;
+  /** Roles this rule matches are skipped by the following mining rules. Default: `false`. */
+  ExcludeRole: boolean;
+  /** Most false positives allowed, in percent (the vendor advises about 1). Default: `0`. */
+  FalsePositiveMaxPercentage: number;
+  /** Analyse the roles that need two approvals. Default: `true`. */
+  IncludeDoubleValidation: boolean;
+  /** Analyse the roles that need no approval. Default: `true`. */
+  IncludeNoValidation: boolean;
+  /** Analyse the roles that need one approval. Default: `true`. */
+  IncludeSimpleValidation: boolean;
+  /** Analyse the roles that need three approvals. Default: `true`. */
+  IncludeTripleValidation: boolean;
+  /** Policy the mining rule belongs to. */
+  Policy: string;
+  /** Least precision of a generated rule, in percent (the vendor advises about 99.5). Default: `100`. */
+  PrecisionMinPercentage: number;
+  /** Mining rules apply in descending priority; a role that already got rules from an earlier one is skipped. Default: `0`. */
+  Priority: number;
+  /** Policy of the generated single role rules (use one of its own: its rules are replaced). */
+  RulePolicy?: string;
+  /** Kind of the generated rules. Default: `Required`. */
+  RuleType: "Required" | "RequestedAutomatically" | "Suggested";
+}
+
 /** Client (id + hashed secret) whose profile an agent uses to call the server. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning. */
 export interface OpenIdClientAttributes {
   /** Label in language 1 (required on tasks and jobs). */
@@ -1623,6 +3248,62 @@ export interface OpenIdClientAttributes {
   Profile?: string;
 }
 export interface OpenIdClientAttributes extends DisplayNames {}
+
+/** A sub-part of the role model: every Category, SingleRole, CompositeRole, ResourceType, rule and Risk belongs to one. At least one policy must exist. */
+export interface PolicyAttributes {
+  /** Comment when approving a role request of this policy. Default: `Optional`. */
+  CommentActivationOnApproveInReview: "Disabled" | "Optional" | "Required";
+  /** Comment when declining a role request of this policy. Default: `Required`. */
+  CommentActivationOnDeclineInReview: "Disabled" | "Optional" | "Required";
+  /** Comment when deleting a non-conforming assignment of this policy in reconciliation. Default: `Optional`. */
+  CommentActivationOnDeleteGapInReconciliation: "Disabled" | "Optional" | "Required";
+  /** Comment when keeping a non-conforming assignment of this policy in reconciliation. Default: `Required`. */
+  CommentActivationOnKeepGapInReconciliation: "Disabled" | "Optional" | "Required";
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Minutes a lost automatic entitlement (lost through a rule change) is kept, pending review. Roles may override it. Default: `0`. */
+  GracePeriod: number;
+  /** Skip the approval steps when the requester holds the review rights. Roles and resource types may override it. Default: `false`. */
+  HasImplicitApproval: boolean;
+  /** Unique key of the policy. */
+  Identifier: string;
+  /** The policy's roles are managed outside Identity Manager, which never creates, updates nor deletes them. Default: `false`. */
+  IsExternal: boolean;
+  /** The policy provisions: its assignments give provisioning orders. Default: `false`. */
+  IsProvisioningEnabled: boolean;
+  /** The policy can be simulated. Default: `false`. */
+  IsSimulationEnabled: boolean;
+  /** Whether manual assignments end with their context. Default: `ExplicitNotContextBoundByDefault`. */
+  ManualAssignmentEndDateLockedToContextMode: "ExplicitNotContextBoundByDefault" | "ExplicitContextBoundByDefault" | "Never" | "Always";
+  /** Minutes after which an assignment of this policy ends when it has no earlier end date (0 = no limit). Only assignments made after it is set. Default: `0`. */
+  MaxDuration: number;
+  /** The policy's roles can be extended without approval. Default: `false`. */
+  ProlongationWithoutApproval: boolean;
+}
+export interface PolicyAttributes extends DisplayNames, DimensionValues {}
+
+/** An AutomationRule of Type Policy (the typed form the vendor advises): it decides on the assignments of Policy for EntityType's owners. */
+export interface PolicyAutomationRuleAttributes {
+  /** Category targeted (with EntityType). */
+  Category?: string;
+  /** Composite role targeted. */
+  CompositeRole?: string;
+  /** Decision taken. Default: `Approve`. */
+  Decision: "Approve" | "Decline";
+  /** Entity type of the owners targeted: needed by Category and Policy rules, implied by role and resource type rules. */
+  EntityType: string;
+  /** Hours since the assignment's last workflow state change before the decision is taken. Default: `-1`. */
+  HoursToWait: number;
+  /** Policy targeted (with EntityType), or that the rule belongs to. */
+  Policy: string;
+  /** Resource type targeted. */
+  ResourceType?: string;
+  /** Single role targeted. */
+  SingleRole?: string;
+  /** Workflow state of the assignments decided on. Default: `None`. */
+  WorkflowState: "None" | "Found" | "Historic" | "Requested" | "CalculatedMissingParameters" | "PendingApproval" | "PendingApproval1" | "PendingApproval2" | "PendingApproval1Of3" | "PendingApproval2Of3" | "PendingApproval3Of3" | "Approved" | "Declined" | "Calculated" | "Inactive" | "Cancellation" | "Suggested" | "SuggestedAutomaticButWithValidation" | "AutomaticButWithValidation" | "ApprovedQuestioned" | "PendingApprovalRisk" | "Blocked" | "Prolonged" | "ApprovedRisk" | "GivenByRole";
+}
+export interface PolicyAutomationRuleAttributes extends DimensionValues, DimensionHierarchies {}
 
 /** Cleanses and sorts the exported CSV files of a connector, computes deltas in incremental mode and uploads the result to the server for SynchronizeTask (step 2 of Export -> PrepareSynchronization -> Synchronize). */
 export interface PrepareSynchronizationTaskAttributes {
@@ -1708,6 +3389,45 @@ export interface ProcessAccessCertificationItemsTaskOverrideAttributes {
 }
 export interface ProcessAccessCertificationItemsTaskOverrideAttributes extends DisplayNames {}
 
+/** A section of the records of SourceEntityType (personal data, contract, position): its Property children change together, over the dates StartProperty–EndProperty, so that an identity may hold several contexts. The default section lists no property. */
+export interface RecordSectionAttributes {
+  /** Dates of a section whose start or end is empty. Default: `None`. */
+  BoundaryKind: "None" | "Kept";
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Date property of ResourceEntityType that ends the section's validity (not a computed property). */
+  EndProperty?: string;
+  /** Threshold of SortKeyExpression: the section's values may be extended into a gap only from records whose sort key is higher (ordinal comparison). */
+  ExtendedSortKey?: string;
+  /** Whether the section's values may be extended into a period where it has none. Default: `Default`. */
+  ExtensionKind: "Default" | "None";
+  /** Unique key of the section. */
+  Identifier: string;
+  /** Expression of a key that tells apart simultaneous instances of the section (two positions held at once). */
+  InstanceKeyExpression?: string;
+  /** The section's dates are the identity's validity period (by default the section without properties). Default: `false`. */
+  IsDefaultBoundariesSection: boolean;
+  /** Entity type of the records (e.g. Directory_UserRecord). */
+  ResourceEntityType: string;
+  /** Expression of a per-record priority (ordinal), compared with ExtendedSortKey. */
+  SortKeyExpression?: string;
+  /** Entity type of the identities the records belong to. */
+  SourceEntityType: string;
+  /** Date property of ResourceEntityType that starts the section's validity (not a computed property). */
+  StartProperty?: string;
+}
+export interface RecordSectionAttributes extends DisplayNames {}
+
+/** A property of the section's ResourceEntityType that belongs to the section. */
+export interface RecordSectionPropertyAttributes {
+  /** Whether the value may be extended into a period where the section has none (only when the section may be). Default: `Default`. */
+  ExtensionKind: "Default" | "None";
+  /** Leaves the property out of the section (in the default section: properties always different between records). Default: `false`. */
+  IsExcluded: boolean;
+  /** Property of the section's ResourceEntityType. */
+  Property: string;
+}
+
 /** Refreshes the schema of the connector's connections (the connector page's task that CreateConnectorsJobs generates). */
 export interface RefreshSchemaTaskAttributes {
   /** Connector the task works on. The reference stores it for every task type, so every task accepts it. */
@@ -1768,14 +3488,338 @@ export interface ResetValidFromTaskOverrideAttributes {
 }
 export interface ResetValidFromTaskOverrideAttributes extends DisplayNames {}
 
-/** Owner entity type to target entity type relationship, with its provisioning rules. Minimal schema: its full attribute set comes with a later release, so other attributes are accepted with a warning. */
+/** Gives owner-less target resources of the ResourceType's TargetEntityType that match TargetExpression their resource type (UpdateClassificationTask). No identifier: the rule is known by its attributes, and changing one replaces the rule. */
+export interface ResourceClassificationRuleAttributes {
+  /** Policy the rule belongs to. */
+  Policy: string;
+  /** Resource type given to the matching resources. */
+  ResourceType: string;
+  /** Confidence of the classification, in percent. Default: `0`. */
+  ResourceTypeIdentificationConfidenceLevel: number;
+  /** Confidence of the owner match: the reference types it Boolean (default false) where its sibling rules use a percentage, so the value is kept as written. */
+  SourceMatchedConfidenceLevel?: string;
+  /** C# boolean on the target resource: true classifies it. */
+  TargetExpression?: string;
+}
+
+/** Links an existing target resource of ResourceType to its owner when the owner's key (SourceBinding/SourceExpression) equals the target's (TargetBinding/TargetExpression). Below 100% confidence the link is a suggestion to review. No identifier: the rule is known by its attributes, and changing one replaces the rule. */
+export interface ResourceCorrelationRuleAttributes {
+  /** Policy the rule belongs to. */
+  Policy: string;
+  /** Resource type whose targets are correlated. */
+  ResourceType: string;
+  /** Binding, on the owner (the ResourceType's SourceEntityType), of the key. */
+  SourceBinding?: string;
+  /** Expression of the owner's key (C#, or a function applied to SourceBinding). */
+  SourceExpression?: string;
+  /** Confidence of a match in percent: below 100 needs review, 100 and above correlates automatically. Default: `0`. */
+  SourceMatchedConfidenceLevel: number;
+  /** Binding, on the target (the ResourceType's TargetEntityType), of the key. */
+  TargetBinding?: string;
+  /** Expression of the target's key (C#, or a function applied to TargetBinding). */
+  TargetExpression?: string;
+}
+
+/** What an owner (SourceEntityType) may have in a target system (TargetEntityType): an account, with the rules that assign it (TypeRule) and compute its values (ScalarRule, NavigationRule, QueryRule, BinaryRule). A rule child without Policy takes the ResourceType's. */
 export interface ResourceTypeAttributes {
+  /** Identity Manager may create target resources; otherwise they are created by hand in the target system. Default: `true`. */
+  AllowAdd: boolean;
+  /** Identity Manager may delete target resources; otherwise only after approval in Resource Reconciliation. Default: `true`. */
+  AllowRemove: boolean;
+  /** Approvals a manual assignment needs (the vendor advises ManualAssignmentNotAllowed). Default: `None`. */
+  ApprovalWorkflowType: "None" | "One" | "Two" | "Three" | "ManualAssignmentNotAllowed";
+  /** C# returning a Dictionary<string,string> of order arguments (WorkflowIdentifier, ResourceIdToCopy…); it sees provisioningOrder. For the LDAP-family and Workflow packages. */
+  ArgumentsExpression?: string;
+  /** New orders wait for Provisioning Review (state AwaitingApproval) before they are sent. Default: `true`. */
+  BlockProvisioning: boolean;
+  /** Category of the resource type. */
+  Category?: string;
+  /** Comment when approving a request. Default: `Inherited`. */
+  CommentActivationOnApproveInReview: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when declining a request. Default: `Inherited`. */
+  CommentActivationOnDeclineInReview: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when deleting a non-conforming assignment in reconciliation. Default: `Inherited`. */
+  CommentActivationOnDeleteGapInReconciliation: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when keeping a non-conforming assignment in reconciliation. Default: `Inherited`. */
+  CommentActivationOnKeepGapInReconciliation: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** One owner may be correlated with several target resources. Default: `false`. */
+  CorrelateMultipleResources: boolean;
+  /** Resource type the owner must already have before this one is provisioned. */
+  DependsOn?: string;
+  /** Owner property that must be filled before this resource type is provisioned (as written, e.g. ServiceNow:identifier). */
+  DependsOnOwnerProperty?: string;
+  /** Always provision recomputed values; otherwise a manual change approved in reconciliation is kept and the value flagged Questioned. Default: `false`. */
+  DiscardManualAssignments: boolean;
   /** Label in language 1 (required on tasks and jobs). */
   DisplayName_L1: string;
-  /** Unique key of the element (case-sensitive). */
+  /** Hours before the start date that orders are sent (the start date does not move). Default: `0`. */
+  FulfillHoursAheadOfTime: number;
+  /** Shown in the basket's advanced view only (automatic assignments). Default: `false`. */
+  HideOnSimplifiedView: boolean;
+  /** Unique key of the resource type. */
   Identifier: string;
+  /** Whether approval steps may be skipped. Default: `Inherited`. */
+  ImplicitApproval: "Inherited" | "Explicit" | "Implicit";
+  /** Whether manual assignments end with their context: Inherited (the policy's setting), ExplicitNotContextBoundByDefault, ExplicitContextBoundByDefault, Never, Always. The reference gives these names without their numbers, so any value is accepted as written. Default: `Inherited`. */
+  ManualAssignmentEndDateLockedToContextMode: string;
+  /** Provisioning threshold: most deletions of one run (0 = none of its own). Default: `0`. */
+  MaximumDelete: number;
+  /** Provisioning threshold: most deletions of one run, in percent of the assigned resources. Default: `30`. */
+  MaximumDeletePercent: number;
+  /** Provisioning threshold: most creations of one run (0 = none of its own). Default: `0`. */
+  MaximumInsert: number;
+  /** Provisioning threshold: most creations of one run, in percent. Default: `30`. */
+  MaximumInsertPercent: number;
+  /** Provisioning threshold: most updates of one run (0 = none of its own). Default: `0`. */
+  MaximumUpdate: number;
+  /** Provisioning threshold: most updates of one run, in percent. Default: `30`. */
+  MaximumUpdatePercent: number;
+  /** Policy the resource type belongs to; also the policy of its rule children that name none. */
+  Policy: string;
+  /** Whether an assignment can be extended without approval. Default: `Inherited`. */
+  ProlongationWithoutApproval: "Inherited" | "Enabled" | "Disabled";
+  /** Deprovision target resources that have no owner (needs AllowRemove). Default: `false`. */
+  RemoveOrphans: boolean;
+  /** Entity type of the owners. */
+  SourceEntityType: string;
+  /** Suggest every correlation below 100% confidence, even when one at 100% or more was found. Default: `false`. */
+  SuggestAllCorrelations: boolean;
+  /** Entity type of the target resources (the accounts). */
+  TargetEntityType: string;
+  /** Minutes after which orders still Transmitted or Executed turn to Error (0 = never). Default: `0`. */
+  TransmittedStateValidityPeriod: number;
 }
-export interface ResourceTypeAttributes extends DisplayNames {}
+export interface ResourceTypeAttributes extends DisplayNames, Descriptions, DimensionParameters, DimensionRequiredParameters {}
+
+/** Copies a file (binary property) of the owner into a binary property of the target resources. */
+export interface ResourceTypeBinaryRuleAttributes {
+  /** Binding, on the owner, of the file property. */
+  Binding?: string;
+  /** Policy the rule belongs to; absent, the ResourceType's (real configurations omit it on rules). */
+  Policy?: string;
+  /** Binary property of the resource type's TargetEntityType (its name, or TargetEntityType:name). */
+  Property: string;
+  /** Single role the owner must hold. */
+  SingleRole?: string;
+  /** Minutes added to the reference end date (after Around; to the reference chosen by TimeOffsetReference otherwise) to end the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetAfterReference: number;
+  /** Minutes added to the reference start date (before Around; to the reference chosen by TimeOffsetReference otherwise) to start the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetBeforeReference: number;
+  /** Dates the offsets start from. Default: `Default`. */
+  TimeOffsetReference: "Default" | "Around" | "Before" | "After";
+}
+
+/** Puts a fixed resource (Resource) into a navigation property of the target resources of matching owners (group membership), or with ResourceFromDimension one per value of a dimension. */
+export interface ResourceTypeNavigationRuleAttributes {
+  /** Forbids the value instead of assigning it. Default: `false`. */
+  IsDenied: boolean;
+  /** Policy the rule belongs to; absent, the ResourceType's (real configurations omit it on rules). */
+  Policy?: string;
+  /** Navigation property of the resource type's TargetEntityType (its name, or TargetEntityType:name). */
+  Property: string;
+  /** Key of the resource put into Property (a group), of the entity type Property points to; or ResourceFromDimension. */
+  Resource?: string;
+  /** Dimension whose values are each put into Property, as if one rule were written per value with its D<n> criterion (needs SingleRole, no D criterion, no Resource). */
+  ResourceFromDimension?: string;
+  /** Single role the owner must hold. */
+  SingleRole?: string;
+  /** Minutes added to the reference end date (after Around; to the reference chosen by TimeOffsetReference otherwise) to end the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetAfterReference: number;
+  /** Minutes added to the reference start date (before Around; to the reference chosen by TimeOffsetReference otherwise) to start the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetBeforeReference: number;
+  /** Dates the offsets start from. Default: `Default`. */
+  TimeOffsetReference: "Default" | "Around" | "Before" | "After";
+}
+export interface ResourceTypeNavigationRuleAttributes extends DimensionValues, DimensionHierarchies {}
+
+/** Finds the value of a navigation property by matching a source key (SourceBinding or SourceExpression, on the owner) against a target key (TargetBinding or TargetExpression, on the entity type Property points to). Rules are tried by falling confidence; the first match wins. */
+export interface ResourceTypeQueryRuleAttributes {
+  /** Policy the rule belongs to; absent, the ResourceType's (real configurations omit it on rules). */
+  Policy?: string;
+  /** Navigation property of the resource type's TargetEntityType (its name, or TargetEntityType:name). */
+  Property: string;
+  /** Binding, on the owner, of the source key. */
+  SourceBinding?: string;
+  /** Expression of the source key (C#, Literal: or a function). */
+  SourceExpression?: string;
+  /** Binding, on the entity type Property points to, of the target key. */
+  TargetBinding?: string;
+  /** Expression of the target key; it must use a target property, never a literal. */
+  TargetExpression?: string;
+  /** Confidence of a match in percent: 0-99 needs review in Resource Reconciliation, 100-150 applies automatically. Default: `0`. */
+  TargetMatchedConfidenceLevel: number;
+  /** Minutes added to the reference end date (after Around; to the reference chosen by TimeOffsetReference otherwise) to end the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetAfterReference: number;
+  /** Minutes added to the reference start date (before Around; to the reference chosen by TimeOffsetReference otherwise) to start the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetBeforeReference: number;
+  /** Dates the offsets start from. Default: `Default`. */
+  TimeOffsetReference: "Default" | "Around" | "Before" | "After";
+}
+
+/** Computes a scalar property of the target resources from the owner: Binding, Expression, or both (the expression applied to the bound value). */
+export interface ResourceTypeScalarRuleAttributes {
+  /** Binding, on the owner, of the value (a C# expression is also accepted). */
+  Binding?: string;
+  /** How the value is compared with the one synchronized back. Default: `CaseSensitive`. */
+  ComparisonType: "CaseSensitive" | "IgnoreCase" | "IgnoreDiacritics" | "Simplified" | "Approximate" | "Trim";
+  /** Expression of the value (C#, Literal: or a function); C# sees `assignment` (StartDate, EndDate, ParametersValues). */
+  Expression?: string;
+  /** The value is also read back and compared; false provisions it only (its order goes to Executed without synchronization). Default: `true`. */
+  IsMapped: boolean;
+  /** Policy the rule belongs to; absent, the ResourceType's (real configurations omit it on rules). */
+  Policy?: string;
+  /** Scalar property of the resource type's TargetEntityType (its name, or TargetEntityType:name). */
+  Property: string;
+  /** Single role the owner must hold. */
+  SingleRole?: string;
+  /** Minutes added to the reference end date (after Around; to the reference chosen by TimeOffsetReference otherwise) to end the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetAfterReference: number;
+  /** Minutes added to the reference start date (before Around; to the reference chosen by TimeOffsetReference otherwise) to start the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetBeforeReference: number;
+  /** Dates the offsets start from. Default: `Default`. */
+  TimeOffsetReference: "Default" | "Around" | "Before" | "After";
+}
+
+/** Assigns the resource type to the owners whose context matches every D<n> criterion and who hold SingleRole when set (several TypeRules add up; none at all: every owner). Any D criterion makes the resource type parametrized. */
+export interface ResourceTypeTypeRuleAttributes {
+  /** Forbids the resource type instead of assigning it. Default: `false`. */
+  IsDenied: boolean;
+  /** Policy the rule belongs to; absent, the ResourceType's (real configurations omit it on rules). */
+  Policy?: string;
+  /** Single role the owner must hold. */
+  SingleRole?: string;
+  /** Minutes added to the reference end date (after Around; to the reference chosen by TimeOffsetReference otherwise) to end the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetAfterReference: number;
+  /** Minutes added to the reference start date (before Around; to the reference chosen by TimeOffsetReference otherwise) to start the rule's period; negative moves it earlier. Default: `0`. */
+  TimeOffsetBeforeReference: number;
+  /** Dates the offsets start from. Default: `Default`. */
+  TimeOffsetReference: "Default" | "Around" | "Before" | "After";
+  /** Kind of rule. Default: `Required`. */
+  Type: "Required" | "RequestedAutomatically" | "Suggested";
+}
+export interface ResourceTypeTypeRuleAttributes extends DimensionValues, DimensionHierarchies {}
+
+/** An AutomationRule of Type ResourceType (the typed form the vendor advises): it decides on the assignments of ResourceType. */
+export interface ResourceTypeAutomationRuleAttributes {
+  /** Category targeted (with EntityType). */
+  Category?: string;
+  /** Composite role targeted. */
+  CompositeRole?: string;
+  /** Decision taken. Default: `Approve`. */
+  Decision: "Approve" | "Decline";
+  /** Entity type of the owners targeted: needed by Category and Policy rules, implied by role and resource type rules. */
+  EntityType?: string;
+  /** Hours since the assignment's last workflow state change before the decision is taken. Default: `-1`. */
+  HoursToWait: number;
+  /** Policy targeted (with EntityType), or that the rule belongs to. */
+  Policy?: string;
+  /** Resource type targeted. */
+  ResourceType: string;
+  /** Single role targeted. */
+  SingleRole?: string;
+  /** Workflow state of the assignments decided on. Default: `None`. */
+  WorkflowState: "None" | "Found" | "Historic" | "Requested" | "CalculatedMissingParameters" | "PendingApproval" | "PendingApproval1" | "PendingApproval2" | "PendingApproval1Of3" | "PendingApproval2Of3" | "PendingApproval3Of3" | "Approved" | "Declined" | "Calculated" | "Inactive" | "Cancellation" | "Suggested" | "SuggestedAutomaticButWithValidation" | "AutomaticButWithValidation" | "ApprovedQuestioned" | "PendingApprovalRisk" | "Blocked" | "Prolonged" | "ApprovedRisk" | "GivenByRole";
+}
+export interface ResourceTypeAutomationRuleAttributes extends DimensionValues, DimensionHierarchies {}
+
+/** A security threat: holding the entitlements of one of its rules (all items of a Rule) gives the owner the risk. */
+export interface RiskAttributes {
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Entity type of the identities that can carry the risk. */
+  EntityType: string;
+  /** What a manual request that triggers the risk does. Default: `Warning`. */
+  ExemptionPolicy: "Warning" | "Blocking" | "ApprovalRequired";
+  /** Unique key of the risk. */
+  Identifier: string;
+  /** Risk score from 0 to 100 (a byte for the product): the higher, the worse. Default: `0`. */
+  Level: number;
+  /** Policy the risk belongs to. */
+  Policy: string;
+  /** Nature of the risk. Default: `SoD`. */
+  RiskType: "SoD" | "HighPrivilege";
+}
+export interface RiskAttributes extends DisplayNames, Descriptions, Remediations {}
+
+/** One way to trigger the risk: the owner holds every Item of the rule. Rules of a risk add up (any one triggers it). */
+export interface RiskRuleAttributes {}
+
+/** An entitlement of a risk rule: the owner holds, through a resource of ResourceType, this Property value (Resource, for a navigation). */
+export interface RiskRuleItemAttributes {
+  /** Property (scalar or navigation) of the resource type's target entity type that carries the entitlement. */
+  Property: string;
+  /** For a navigation Property: the key of the target resource (a group) that triggers the risk. */
+  Resource?: string;
+  /** Resource type whose assignments are analysed. */
+  ResourceType: string;
+}
+
+/** A naming rule for BuildRoleModelTask: for each value of the navigation Property (e.g. AD_Entry:memberOf) of ResourceType's targets whose resource matches a Rule (and WhereExpression), creates a single role (State Generated) and the NavigationRule that gives the value to its holders. */
+export interface RoleMappingAttributes {
+  /** The generated roles must be approved before a policy uses them. Default: `false`. */
+  ApprovalRequired: boolean;
+  /** Approvals a manual assignment of a generated role needs. Default: `None`. */
+  ApprovalWorkflowType: "None" | "One" | "Two" | "Three" | "ManualAssignmentNotAllowed";
+  /** Category of the generated roles (or computed, CategoryIdentifierBinding/Expression). */
+  Category?: string;
+  /** Binding, on the value resource, of the generated category's display name. */
+  CategoryDisplayNameBinding?: string;
+  /** Expression of the generated category's display name. */
+  CategoryDisplayNameExpression?: string;
+  /** Binding, on the value resource, of the generated category's identifier. */
+  CategoryIdentifierBinding?: string;
+  /** Expression of the generated category's identifier. */
+  CategoryIdentifierExpression?: string;
+  /** Comment when approving a request. Default: `Inherited`. */
+  CommentActivationOnApproveInReview: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when declining a request. Default: `Inherited`. */
+  CommentActivationOnDeclineInReview: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when deleting a non-conforming assignment in reconciliation. Default: `Inherited`. */
+  CommentActivationOnDeleteGapInReconciliation: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when keeping a non-conforming assignment in reconciliation. Default: `Inherited`. */
+  CommentActivationOnKeepGapInReconciliation: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Binding, on the value resource, of the generated role's display name. */
+  DisplayNameBinding?: string;
+  /** Expression of the generated role's display name. */
+  DisplayNameExpression?: string;
+  /** The generated roles are shown in the basket's advanced view only. Default: `false`. */
+  HideOnSimplifiedView: boolean;
+  /** Unique key of the role mapping. */
+  Identifier: string;
+  /** Binding, on the value resource, of the generated role's identifier. */
+  IdentifierBinding?: string;
+  /** Expression of the generated role's identifier. */
+  IdentifierExpression?: string;
+  /** Whether approval steps of the generated roles may be skipped. Default: `Inherited`. */
+  ImplicitApproval: "Inherited" | "Explicit" | "Implicit";
+  /** Binding of the parent of the generated category. */
+  ParentCategoryIdentifierBinding?: string;
+  /** Expression of the parent of the generated category. */
+  ParentCategoryIdentifierExpression?: string;
+  /** Policy the role mapping belongs to. */
+  Policy: string;
+  /** Navigation property whose values become roles, written EntityType:Property (checked) or as a bare name. */
+  Property: string;
+  /** Resource type whose targets are read. */
+  ResourceType: string;
+  /** Policy of the generated roles. */
+  RolePolicy?: string;
+  /** C# boolean on the value resource: an extra condition. */
+  WhereExpression?: string;
+}
+
+/** A set of conditions (its Items, all of which must hold); any Rule of the mapping may match. */
+export interface RoleMappingRuleAttributes {}
+
+/** A condition on the value resource: Property Operator Value. */
+export interface RoleMappingRuleItemAttributes {
+  /** QueryComparisonOperator (e.g. Equal, StartWith); absent means the reference's default, 0. Its numbers are not documented, so it is kept as written. */
+  Operator?: string;
+  /** Property the condition reads, written EntityType:Property (checked) or as a bare name. */
+  Property: string;
+  /** Value compared. */
+  Value?: string;
+}
 
 /** Re-qualifies the assignments found in the managed systems by the initial load as pre-existing access rights, updating their workflow and provisioning states. Last business task of the initialization job. */
 export interface SavePreExistingAccessRightsTaskAttributes {
@@ -2010,6 +4054,87 @@ export interface SetRecentlyModifiedFlagTaskOverrideAttributes {
   LogLevel?: "Trace" | "Debug" | "Information" | "Warning" | "Error" | "Critical" | "None";
 }
 export interface SetRecentlyModifiedFlagTaskOverrideAttributes extends DisplayNames {}
+
+/** An entitlement with a business name, assigned by hand or by SingleRoleRules (directly or inferred from a composite role). D<n> values are given to every holder; R<n> makes dimension n a required parameter of an assignment. */
+export interface SingleRoleAttributes {
+  /** Approvals a manual assignment of the role needs. Default: `None`. */
+  ApprovalWorkflowType: "None" | "One" | "Two" | "Three" | "ManualAssignmentNotAllowed";
+  /** Category the role belongs to. */
+  Category?: string;
+  /** Comment when approving a request. Default: `Inherited`. */
+  CommentActivationOnApproveInReview: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when declining a request. Default: `Inherited`. */
+  CommentActivationOnDeclineInReview: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when deleting a non-conforming assignment in reconciliation. Default: `Inherited`. */
+  CommentActivationOnDeleteGapInReconciliation: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Comment when keeping a non-conforming assignment in reconciliation. Default: `Inherited`. */
+  CommentActivationOnKeepGapInReconciliation: "Disabled" | "Optional" | "Required" | "Inherited";
+  /** Label in language 1 (required on tasks and jobs). */
+  DisplayName_L1: string;
+  /** Entity type of the resources (identities) that can hold the role. */
+  EntityType: string;
+  /** Minutes a lost automatic assignment (lost through a rule change) is kept, pending review; absent means the policy's. */
+  GracePeriod?: number;
+  /** Shown in the basket's advanced view only (automatic assignments). Default: `false`. */
+  HideOnSimplifiedView: boolean;
+  /** Unique key of the single role. */
+  Identifier: string;
+  /** Whether approval steps may be skipped. Default: `Inherited`. */
+  ImplicitApproval: "Inherited" | "Explicit" | "Implicit";
+  /** Whether manual assignments end with their context: Inherited (the policy's setting), ExplicitNotContextBoundByDefault, ExplicitContextBoundByDefault, Never, Always. The reference gives these names without their numbers, so any value is accepted as written. Default: `Inherited`. */
+  ManualAssignmentEndDateLockedToContextMode: string;
+  /** Minutes after which a manual assignment ends when it has no earlier end date; absent means the policy's, 0 means none (the policy's not applied). */
+  MaxDuration?: number;
+  /** Policy the role belongs to. */
+  Policy: string;
+  /** Whether an assignment of the role can be extended without approval. Default: `Inherited`. */
+  ProlongationWithoutApproval: "Inherited" | "Enabled" | "Disabled";
+  /** Whether the role was written by hand or generated by a RoleMapping. Default: `Manual`. */
+  State: "Manual" | "Generated";
+  /** Labels for access certification filters, separated by ¤. */
+  Tags?: string;
+}
+export interface SingleRoleAttributes extends DisplayNames, DimensionValues, Descriptions, DimensionRequiredParameters {}
+
+/** An AutomationRule of Type SingleRole (the typed form the vendor advises): it decides on the assignments of SingleRole. */
+export interface SingleRoleAutomationRuleAttributes {
+  /** Category targeted (with EntityType). */
+  Category?: string;
+  /** Composite role targeted. */
+  CompositeRole?: string;
+  /** Decision taken. Default: `Approve`. */
+  Decision: "Approve" | "Decline";
+  /** Entity type of the owners targeted: needed by Category and Policy rules, implied by role and resource type rules. */
+  EntityType?: string;
+  /** Hours since the assignment's last workflow state change before the decision is taken. Default: `-1`. */
+  HoursToWait: number;
+  /** Policy targeted (with EntityType), or that the rule belongs to. */
+  Policy?: string;
+  /** Resource type targeted. */
+  ResourceType?: string;
+  /** Single role targeted. */
+  SingleRole: string;
+  /** Workflow state of the assignments decided on. Default: `None`. */
+  WorkflowState: "None" | "Found" | "Historic" | "Requested" | "CalculatedMissingParameters" | "PendingApproval" | "PendingApproval1" | "PendingApproval2" | "PendingApproval1Of3" | "PendingApproval2Of3" | "PendingApproval3Of3" | "Approved" | "Declined" | "Calculated" | "Inactive" | "Cancellation" | "Suggested" | "SuggestedAutomaticButWithValidation" | "AutomaticButWithValidation" | "ApprovedQuestioned" | "PendingApprovalRisk" | "Blocked" | "Prolonged" | "ApprovedRisk" | "GivenByRole";
+}
+export interface SingleRoleAutomationRuleAttributes extends DimensionValues, DimensionHierarchies {}
+
+/** Assigns (or with IsDenied forbids) the single role Role to the owners whose context matches every D<n> criterion (L<n>: or a descendant of it), and who hold CompositeRole when it is set. No identifier: the rule is known by its attributes, and changing one replaces the rule. */
+export interface SingleRoleRuleAttributes {
+  /** Composite role the owner must hold: the rule infers the single role from it. */
+  CompositeRole?: string;
+  /** Forbids the role instead of granting it. Default: `false`. */
+  IsDenied: boolean;
+  /** Policy the rule belongs to. */
+  Policy: string;
+  /** Strength of the rule: the smaller, the stronger; a stronger rule overrides a weaker deny rule. Default: `0`. */
+  Priority: number;
+  /** The single role the rule assigns. */
+  Role: string;
+  /** Kind of rule. Default: `Required`. */
+  Type: "Required" | "RequestedAutomatically" | "Suggested";
+}
+export interface SingleRoleRuleAttributes extends DimensionValues, DimensionHierarchies {}
 
 /** Adds a task declared elsewhere (top level or another job) to this job. */
 export interface StepAttributes {
@@ -2343,10 +4468,18 @@ export interface ElementAttributesByKind {
   UpdateEntityPropertyExpressionsTask: UpdateEntityPropertyExpressionsTaskAttributes;
   UpdateParametersContextDisplayNamesTask: UpdateParametersContextDisplayNamesTaskAttributes;
   Agent: AgentAttributes;
+  AutomationRule: AutomationRuleAttributes;
+  Category: CategoryAttributes;
+  CategoryAutomationRule: CategoryAutomationRuleAttributes;
   CleanDatabaseJob: CleanDatabaseJobAttributes;
+  CompositeRole: CompositeRoleAttributes;
+  CompositeRoleAutomationRule: CompositeRoleAutomationRuleAttributes;
+  CompositeRoleRule: CompositeRoleRuleAttributes;
   Connection: ConnectionAttributes;
   ConnectionTable: ConnectionTableAttributes;
   Connector: ConnectorAttributes;
+  Context: ContextAttributes;
+  ContextRule: ContextRuleAttributes;
   CreateAccessCertificationJob: CreateAccessCertificationJobAttributes;
   CreateAgentSynchroComplete: CreateAgentSynchroCompleteAttributes;
   CreateAgentSynchroIncremental: CreateAgentSynchroIncrementalAttributes;
@@ -2354,12 +4487,26 @@ export interface ElementAttributesByKind {
   CreateConnectorSynchroComplete: CreateConnectorSynchroCompleteAttributes;
   CreateConnectorSynchroIncremental: CreateConnectorSynchroIncrementalAttributes;
   CreateInitializationJob: CreateInitializationJobAttributes;
+  Dimension: DimensionAttributes;
   EntityAssociation: EntityAssociationAttributes;
   EntityAssociationMapping: EntityAssociationMappingAttributes;
   EntityPropertyExpression: EntityPropertyExpressionAttributes;
   EntityType: EntityTypeAttributes;
   EntityTypeMapping: EntityTypeMappingAttributes;
+  IndirectResourceRule: IndirectResourceRuleAttributes;
   Language: LanguageAttributes;
+  MiningRule: MiningRuleAttributes;
   OpenIdClient: OpenIdClientAttributes;
+  Policy: PolicyAttributes;
+  PolicyAutomationRule: PolicyAutomationRuleAttributes;
+  RecordSection: RecordSectionAttributes;
+  ResourceClassificationRule: ResourceClassificationRuleAttributes;
+  ResourceCorrelationRule: ResourceCorrelationRuleAttributes;
   ResourceType: ResourceTypeAttributes;
+  ResourceTypeAutomationRule: ResourceTypeAutomationRuleAttributes;
+  Risk: RiskAttributes;
+  RoleMapping: RoleMappingAttributes;
+  SingleRole: SingleRoleAttributes;
+  SingleRoleAutomationRule: SingleRoleAutomationRuleAttributes;
+  SingleRoleRule: SingleRoleRuleAttributes;
 }

@@ -34,6 +34,11 @@ export interface AttributeSpec {
   format?: string;
   /** What a valid value looks like, in words, for invalid-value messages (x-expected). */
   expected?: string;
+  /**
+   * The shared attribute group the attribute comes from (x-group on a common.json $defs entry:
+   * DimensionValues…), which the XSD and the TypeScript types declare once for every element.
+   */
+  group?: string;
 }
 
 export interface ElementSpec {
@@ -41,7 +46,8 @@ export interface ElementSpec {
   name: string;
   /**
    * The catalog key: the name, or `Parent/Name` for an element declared inside its parent's
-   * schema (a model-child: `EntityType/Property` and `EntityTypeMapping/Property` differ).
+   * schema (a model-child: `EntityType/Property` and `EntityTypeMapping/Property` differ), and
+   * `Parent/Child/Name` for a child's child (`Risk/Rule/Item`).
    */
   key: string;
   kind: ElementKind;
@@ -72,10 +78,13 @@ export interface ElementSpec {
 
 export type Json = Record<string, unknown>;
 
+/** Attribute order: D2 before D10. One collator, not one per comparison (localeCompare with options builds one each call). */
+const NUMERIC_ORDER = new Intl.Collator("en", { numeric: true });
+
 /** The JSON Schema keywords that annotate for idm-toolkit (ajv in strict mode must be told them). */
 export const ANNOTATIONS = ["x-element", "x-kind", "x-side", "x-children", "x-open", "x-identifier", "x-ref", "x-inherit",
   "x-fallback", "x-format", "x-enum-numbers", "x-engine-default", "x-xml-type", "x-namespace", "x-renamed", "x-expected",
-  "x-identifier-ignores-case"];
+  "x-identifier-ignores-case", "x-group"];
 
 export class SchemaCatalog {
   readonly elements = new Map<string, ElementSpec>();
@@ -93,17 +102,23 @@ export class SchemaCatalog {
       const doc = JSON.parse(readFileSync(file, "utf8")) as Json;
       this.#docs.set(String(doc.$id), doc);
     }
-    // A model-child is declared in its parent's file ($defs) and known only inside that parent.
+    // A model-child is declared in its parent's file ($defs) and known only inside that parent. A
+    // child's own children sit in the child's $defs, keyed under it: Risk/Rule/Item.
     const declared: { id: string; key: string; schema: Json }[] = [];
-    for (const [id, doc] of this.#docs) {
-      if (doc["x-element"]) declared.push({ id, key: String(doc["x-element"]), schema: doc });
-      for (const [name, def] of Object.entries((doc.$defs ?? {}) as Record<string, Json>)) {
+    const declareDefs = (id: string, pointer: string, node: Json, parentKey: string | undefined): void => {
+      for (const [name, def] of Object.entries((node.$defs ?? {}) as Record<string, Json>)) {
         if (!def["x-element"]) continue;
         const local = def["x-kind"] === "model-child";
-        if (local && !doc["x-element"]) throw new Error(`schema ${id}#/$defs/${name}: a model-child belongs in its parent element's file`);
-        const key = local ? `${String(doc["x-element"])}/${String(def["x-element"])}` : String(def["x-element"]);
-        declared.push({ id: `${id}#/$defs/${name}`, key, schema: def });
+        const at = `${pointer}/$defs/${name}`;
+        if (local && parentKey === undefined) throw new Error(`schema ${id}#${at}: a model-child belongs in its parent element's file`);
+        const key = local ? `${parentKey}/${String(def["x-element"])}` : String(def["x-element"]);
+        declared.push({ id: `${id}#${at}`, key, schema: def });
+        if (local) declareDefs(id, at, def, key);
       }
+    };
+    for (const [id, doc] of this.#docs) {
+      if (doc["x-element"]) declared.push({ id, key: String(doc["x-element"]), schema: doc });
+      declareDefs(id, "", doc, doc["x-element"] ? String(doc["x-element"]) : undefined);
     }
     declared.sort((a, b) => a.key.localeCompare(b.key));
     this.taskTypes = declared.filter((d) => d.schema["x-kind"] === "task").map((d) => String(d.schema["x-element"]));
@@ -181,22 +196,25 @@ export class SchemaCatalog {
   /** Flattens properties reached through $ref and allOf into attribute specs. */
   #attributes(baseId: string, schema: Json): Pick<ElementSpec, "attributes" | "references"> {
     const required = new Set<string>();
-    const props = new Map<string, { base: string; schema: Json }>();
-    const visit = (base: string, node: Json): void => {
+    const props = new Map<string, { base: string; schema: Json; group?: string }>();
+    const visit = (base: string, node: Json, inGroup?: string): void => {
+      const group = typeof node["x-group"] === "string" ? node["x-group"] : inGroup;
       for (const r of (node.required ?? []) as string[]) required.add(r);
       if (typeof node.$ref === "string") {
         const target = new URL(node.$ref, base).href;
-        visit(target, this.#resolve(target));
+        visit(target, this.#resolve(target), group);
       }
-      for (const sub of (node.allOf ?? []) as Json[]) visit(base, sub);
+      for (const sub of (node.allOf ?? []) as Json[]) visit(base, sub, group);
       for (const [name, prop] of Object.entries((node.properties ?? {}) as Record<string, Json>)) {
-        if (!props.has(name)) props.set(name, { base, schema: prop });
+        if (!props.has(name)) props.set(name, { base, schema: prop, ...(group === undefined ? {} : { group }) });
       }
     };
     visit(baseId, schema);
     const specs = new Map<string, AttributeSpec>();
-    for (const [name, { base, schema: prop }] of [...props].sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))) {
-      specs.set(name, this.#attribute(name, base, prop, required.has(name)));
+    for (const [name, { base, schema: prop, group }] of [...props].sort(([a], [b]) => NUMERIC_ORDER.compare(a, b))) {
+      const spec = this.#attribute(name, base, prop, required.has(name));
+      if (group !== undefined) spec.group = group;
+      specs.set(name, spec);
     }
     const references = [...specs.values()].filter((a): a is AttributeSpec & { ref: string } => a.ref !== undefined);
     return { attributes: specs, references };
@@ -249,9 +267,9 @@ function listJsonFiles(dir: string): string[] {
     .sort();
 }
 
-/** The name the generated module exports an element's validator under (a catalog key is `Name` or `Parent/Name`). */
+/** The name the generated module exports an element's validator under (a catalog key is `Name`, `Parent/Name`, `Parent/Child/Name`). */
 export function validatorExportName(key: string): string {
-  return key.replace("/", "$");
+  return key.replaceAll("/", "$");
 }
 
 function precompiledValidator(key: string): ValidateFunction {

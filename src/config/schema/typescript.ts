@@ -16,6 +16,7 @@ export function generateTypes(catalog: SchemaCatalog): string {
   const sections = [
     HEADER,
     ...(translations ? [translationsInterface(translations)] : []),
+    ...[...attributeGroups(elements)].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, attributes]) => groupInterface(name, attributes)),
     ...elements.map((spec) => attributesInterface(spec, translations)),
     taskTypes(catalog.taskTypes),
     attributesByType(catalog.taskTypes),
@@ -73,13 +74,40 @@ function extendsTranslations(spec: ElementSpec, translations: readonly Attribute
     && translations.every((t) => spec.attributes.get(t.name)!.description === t.description);
 }
 
+/**
+ * The shared attribute groups (x-group: DimensionValues, Descriptions…), each with its attributes as
+ * the first element that has it declares them: one interface each, which elements extend.
+ */
+function attributeGroups(elements: readonly ElementSpec[]): Map<string, AttributeSpec[]> {
+  const groups = new Map<string, AttributeSpec[]>();
+  for (const spec of elements) {
+    for (const a of spec.attributes.values()) {
+      if (a.group === undefined) continue;
+      if (!groups.has(a.group)) groups.set(a.group, [...spec.attributes.values()].filter((b) => b.group === a.group));
+    }
+  }
+  return groups;
+}
+
+function groupInterface(name: string, attributes: readonly AttributeSpec[]): string[] {
+  return [
+    `/** Attributes of the group ${name}, alike on every element that has them: its interface extends this one. */`,
+    `export interface ${name} {`,
+    ...attributes.flatMap((a) => property(a, true)).map((l) => `  ${l}`),
+    "}",
+  ];
+}
+
 function attributesInterface(spec: ElementSpec, translations: readonly AttributeSpec[] | undefined): string[] {
   const inherited = extendsTranslations(spec, translations) ? new Set(TRANSLATED) : new Set<string>();
-  const properties = [...spec.attributes.values()].filter((a) => !inherited.has(a.name)).flatMap((a) => property(a, isOptional(spec, a)));
+  const own = [...spec.attributes.values()].filter((a) => !inherited.has(a.name) && a.group === undefined);
+  const properties = own.flatMap((a) => property(a, isOptional(spec, a)));
   const head = `export interface ${interfaceName(spec)} {`;
   const body = properties.length === 0 ? [`${head}}`] : [head, ...properties.map((l) => `  ${l}`), `}`];
   // A second declaration that TypeScript merges into the first, which keeps its own properties alone.
-  const base = inherited.size > 0 ? [`export interface ${interfaceName(spec)} extends ${TRANSLATIONS} {}`] : [];
+  const groups = [...new Set([...spec.attributes.values()].flatMap((a) => (a.group === undefined ? [] : [a.group])))];
+  const bases = [...(inherited.size > 0 ? [TRANSLATIONS] : []), ...groups];
+  const base = bases.length > 0 ? [`export interface ${interfaceName(spec)} extends ${bases.join(", ")} {}`] : [];
   return [...docComment(spec.description), ...body, ...base];
 }
 
@@ -105,7 +133,9 @@ function tsType(a: AttributeSpec): string {
     case "number":
       return "number";
     case "enum":
-      return (a.enumNames ?? []).map((n) => JSON.stringify(n)).join(" | ") || "never";
+      // A value is stored under the first of the names that share its number (coerce-attribute.ts).
+      return (a.enumNames ?? []).filter((_, i) => a.enumNumbers === undefined || a.enumNumbers.indexOf(a.enumNumbers[i]!) === i)
+        .map((n) => JSON.stringify(n)).join(" | ") || "never";
     default:
       return "string";
   }

@@ -37,6 +37,7 @@ export function generateXsd(catalog: SchemaCatalog, vocabulary: Vocabulary): str
     ...booleanType(),
     ...vendorAttributeGroup(),
     ...[...enums.values()].sort((a, b) => compare(a.name, b.name)).flatMap(enumType),
+    ...[...attributeGroups(catalog)].sort(([a], [b]) => compare(a, b)).flatMap(([name, attributes]) => attributeGroupDecl(name, attributes, enums)),
   ];
   // A model-child is declared locally, inside its parent: two parents may each have their own
   // <Property>, with different attributes.
@@ -98,7 +99,9 @@ function booleanType(): string[] {
 
 function enumType(e: EnumType): string[] {
   const values = e.names.map((n, i) => enumValue(n, e.numbers[i] === undefined ? undefined : `Number: ${e.numbers[i]}.`));
-  const numbers = e.numbers.map((n, i) => enumValue(String(n), e.names[i] === undefined ? undefined : `Same as ${e.names[i]}.`));
+  // Names that share a number are spellings of one value: the number is listed once, after the first.
+  const numbers = e.numbers.flatMap((n, i) => e.numbers.indexOf(n) !== i ? []
+    : [enumValue(String(n), e.names[i] === undefined ? undefined : `Same as ${e.names[i]}.`)]);
   return [
     `<xs:simpleType name="${e.name}">`,
     ...indent(annotation(`Name or number: ${e.names.map((n, i) => enumLabel(n, e.numbers[i])).join(", ")}.`)),
@@ -118,9 +121,26 @@ function enumValue(value: string, doc: string | undefined): string[] {
   return [`<xs:enumeration value="${attr(value)}">`, ...indent(annotation(doc)), `</xs:enumeration>`];
 }
 
+/** The shared attribute groups (x-group), with their attributes as the first element that has them declares them. */
+function attributeGroups(catalog: SchemaCatalog): Map<string, AttributeSpec[]> {
+  const groups = new Map<string, AttributeSpec[]>();
+  for (const spec of catalog.elements.values()) {
+    for (const a of spec.attributes.values()) {
+      if (a.group !== undefined && !groups.has(a.group)) groups.set(a.group, [...spec.attributes.values()].filter((b) => b.group === a.group));
+    }
+  }
+  return groups;
+}
+
+function attributeGroupDecl(name: string, attributes: readonly AttributeSpec[], enums: Map<string, EnumType>): string[] {
+  return [`<xs:attributeGroup name="${name}">`, ...indent(attributes.flatMap((a) => attributeDecl(a, enums))), `</xs:attributeGroup>`];
+}
+
 function elementDecl(spec: ElementSpec, extraChildren: readonly string[], enums: Map<string, EnumType>, catalog: SchemaCatalog): string[] {
   const content = spec.open ? anyContent() : choice(spec, [...spec.children, ...extraChildren], enums, catalog);
-  const attributes = [...spec.attributes.values()].flatMap((a) => attributeDecl(a, enums));
+  const own = [...spec.attributes.values()].filter((a) => a.group === undefined);
+  const groups = [...new Set([...spec.attributes.values()].flatMap((a) => (a.group === undefined ? [] : [a.group])))];
+  const attributes = [...own.flatMap((a) => attributeDecl(a, enums)), ...groups.map((g) => `<xs:attributeGroup ref="idm:${g}"/>`)];
   if (spec.kind !== "root") attributes.push(...vendorAttributeDecls(spec));
   return [
     `<xs:element name="${spec.name}">`,

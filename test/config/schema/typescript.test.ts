@@ -92,6 +92,21 @@ describe("generateTypes", () => {
     expect(map).not.toContain("Override");
   });
 
+  it("declares a shared attribute group once, as an interface the elements that have it extend", () => {
+    expect(source.split("export interface DimensionValues {").length - 1).toBe(1);
+    expect(source.split("  D3V?: string;").length - 1).toBe(1);
+    expect(source).toContain("export interface SingleRoleRuleAttributes extends DimensionValues, DimensionHierarchies {}");
+    expect(source).toContain("export interface ResourceTypeAttributes extends DisplayNames, Descriptions, DimensionParameters, DimensionRequiredParameters {}");
+  });
+
+  it("types an enum by its stored names: a second spelling of a number is not one", () => {
+    const state = /export interface AutomationRuleAttributes \{[^}]*WorkflowState: ([^;]*);/.exec(source)![1]!;
+    expect(state).toContain(`"Found"`);
+    expect(state).toContain(`"Calculated"`);
+    expect(state).not.toContain(`"NonConforming"`);
+    expect(state).not.toContain(`"PolicyApproved"`);
+  });
+
   it("compiles under strict options, and types what it should", () => {
     const usage = `import type { ElementAttributesByKind, ExportTaskAttributes, ExportTaskOverrideAttributes, TaskAttributesByType, TaskType } from "./schema-types.js";
 import { TASK_TYPES } from "./schema-types.js";
@@ -106,7 +121,10 @@ const labelled: ElementAttributesByKind["ExportTask"] = { DisplayName_L1: "E", D
 // @ts-expect-error DisplayName_L1 is required on tasks
 const unlabelled: ElementAttributesByKind["ExportTask"] = { ContinueOnError: false, IgnoreCookieFile: false, InitMode: false, Level: -1, LogLevel: "None" };
 const agent = (item: ElementAttributesByKind["Agent"]): string | undefined => item.DisplayName_L16;
-export { types, override, level, missing, wrong, labelled, unlabelled, agent };
+const criterion = (rule: ElementAttributesByKind["SingleRoleRule"]): [string | undefined, boolean | undefined, string] => [rule.D1V, rule.L0, rule.Role];
+// @ts-expect-error D40 is past the 128 dimensions
+const past = (rule: ElementAttributesByKind["SingleRoleRule"]): string | undefined => rule.D40;
+export { types, override, level, missing, wrong, labelled, unlabelled, agent, criterion, past };
 `;
     expect(typeCheck({ "schema-types.ts": source, "usage.ts": usage })).toEqual([]);
   });

@@ -28,7 +28,7 @@ const catalog = loadCatalog();
 const VALID = `<?xml version="1.0" encoding="utf-8"?>
 <ConfigurationFile xmlns="urn:schemas-usercube-com:configuration" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
   <Agent Identifier="Local" DisplayName_L1="Local agent" URI="http://localhost:5001" State="1"/>
-  <ResourceType Identifier="R" DisplayName_L1="R" Region="eu"><Anything/></ResourceType>
+  <OpenIdClient Identifier="R" DisplayName_L1="R" Region="eu"><Anything/></OpenIdClient>
   <EntityType Identifier="T">
     <Property Identifier="Code" IsKey="true" TargetColumnIndex="4"/>
   </EntityType>
@@ -80,8 +80,8 @@ describe("generateXsd", () => {
 
   it("declares a model element's children inside it, so that two parents may have different <Property>", () => {
     const children = [...catalog.elements.values()].filter((s) => s.kind === "model-child");
-    expect(children.map((s) => s.key)).toEqual(expect.arrayContaining(["EntityType/Property", "EntityTypeMapping/Property", "ConnectionTable/Column", "Connection/Transformation"]));
-    expect(xsd.split(`<xs:element name="Property">`).length - 1).toBe(2);
+    expect(children.map((s) => s.key)).toEqual(expect.arrayContaining(["EntityType/Property", "EntityTypeMapping/Property", "RecordSection/Property", "ConnectionTable/Column", "Connection/Transformation"]));
+    expect(xsd.split(`<xs:element name="Property">`).length - 1).toBe(3);
     expect(xsd).not.toContain(`ref="idm:Property"`);
     expect(xsd).toContain(`<xs:attribute name="AddedDays" type="xs:double">`);
   });
@@ -94,6 +94,22 @@ describe("generateXsd", () => {
     expect(xsd).toContain(`<xs:enumeration value="16777216">`);
     expect(xsd).not.toMatch(/ default="/);
     expect(xsd).toContain(`<xs:attribute name="ContinueOnError" type="idm:IdmBoolean">`);
+  });
+
+  it("lists an enum number once when two names spell it (WorkflowState 1: Found, NonConforming)", () => {
+    const type = /<xs:simpleType name="WorkflowState">[\s\S]*?<\/xs:simpleType>/.exec(xsd)![0];
+    expect(type).toContain(`<xs:enumeration value="NonConforming">`);
+    expect(type.split(`<xs:enumeration value="1">`).length - 1).toBe(1);
+    expect(type).toContain("Same as Found.");
+  });
+
+  it("declares a shared attribute group once, which each element that has it references", () => {
+    expect(xsd.split(`<xs:attributeGroup name="DimensionValues">`).length - 1).toBe(1);
+    expect(xsd.split(`<xs:attribute name="D3V" `).length - 1).toBe(1);
+    const rule = /<xs:element name="SingleRoleRule">[\s\S]*?<\/xs:element>/.exec(xsd)![0];
+    expect(rule).toContain(`<xs:attributeGroup ref="idm:DimensionValues"/>`);
+    expect(rule).toContain(`<xs:attributeGroup ref="idm:DimensionHierarchies"/>`);
+    expect(rule).not.toContain(`name="D0"`);
   });
 });
 
@@ -144,6 +160,14 @@ describe("generated XSD with xmllint", () => {
     expect(lint("boolean.xml", VALID.replace(`IsIncremental="1"`, `IsIncremental="yes"`)).status).not.toBe(0);
     expect(lint("enum.xml", VALID.replace(`LogLevel="2"`, `LogLevel="Verbose"`)).status).not.toBe(0);
     expect(lint("required.xml", VALID.replace(`<Step Identifier="Shared" `, "<Step ")).status).not.toBe(0);
+  });
+
+  it("checks the dimension-indexed attributes of a group: D3V exists, D40 does not; L<n> is a boolean", () => {
+    const rules = (attributes: string): string => VALID.replace(`<Workflow Identifier="W">`,
+      `<Policy Identifier="P" DisplayName_L1="P"/><SingleRoleRule Role="R" Policy="P" ${attributes}/><Workflow Identifier="W">`);
+    expect(lint("dimension.xml", rules(`D3V="X" L3V="true" DA="Y"`)).status).toBe(0);
+    expect(lint("dimension-40.xml", rules(`D40="X"`)).status).not.toBe(0);
+    expect(lint("hierarchy.xml", rules(`L0="yes"`)).status).not.toBe(0);
   });
 
   it("rejects an unmodelled task inside a task, and a name outside the vocabulary", () => {
