@@ -5,17 +5,20 @@
  * stored, a percentage does not apply, as for synchronization). The first one exceeded holds the
  * resource type's orders Blocked (blocked-changes.ts).
  */
-import type { AttributeValue } from "../../config/coerce-attribute.js";
+import type { ResourceTypeAttributes } from "../../config/generated/schema-types.js";
 import { numberAttribute } from "./role-model-items.js";
 import type { OrderChangeType } from "./states.js";
 
 export const DEFAULT_THRESHOLD_PERCENT = 30;
 
-const OPERATIONS: readonly [OrderChangeType, string, string][] = [["Added", "Insert", "inserted"], ["Modified", "Update", "updated"], ["Deleted", "Delete", "deleted"]];
+type ThresholdAttribute = `Maximum${"Insert" | "Update" | "Delete"}${"" | "Percent"}`;
+const OPERATIONS: readonly [OrderChangeType, "Insert" | "Update" | "Delete", string][] = [
+  ["Added", "Insert", "inserted"], ["Modified", "Update", "updated"], ["Deleted", "Delete", "deleted"],
+];
 
 export type ProvisioningThresholds = Record<OrderChangeType, { maximum: number; percent: number }>;
 
-export function readThresholds(attributes: Readonly<Record<string, AttributeValue>>): ProvisioningThresholds {
+export function readThresholds(attributes: Readonly<Partial<Pick<ResourceTypeAttributes, ThresholdAttribute>>>): ProvisioningThresholds {
   const thresholds = {} as ProvisioningThresholds;
   for (const [changeType, name] of OPERATIONS) {
     thresholds[changeType] = {

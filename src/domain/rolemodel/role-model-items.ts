@@ -1,10 +1,15 @@
 /**
  * The deployed role-model elements the correlation, classification and provisioning tasks read:
  * ResourceTypes (model.md §C.6) and the ResourceCorrelationRules and ResourceClassificationRules
- * (§C.7), read from the stored items as plain records by the reference's attribute names. An element
- * deployed without an attribute a task needs is warned about by that task and left out, never refused.
+ * (§C.7), their attributes typed by the generated schema types. Deploy stores them coerced with the
+ * defaults applied; they are read as Partial all the same, since an item an older deploy stored (or
+ * one stored before its schema existed) may lack one: a task warns about an element without what it
+ * needs and leaves it out, never refuses it.
  */
 import { attributeText, type AttributeValue } from "../../config/coerce-attribute.js";
+import type {
+  ResourceClassificationRuleAttributes, ResourceCorrelationRuleAttributes, ResourceTypeAttributes,
+} from "../../config/generated/schema-types.js";
 import { readStoredItems, type LazyStoredItem } from "../stored-items.js";
 import type { Store } from "../../store/store.js";
 import type { RuleRef } from "./assignment-rows.js";
@@ -16,7 +21,7 @@ export interface ResourceTypeModel {
   sourceEntityType: string | undefined;
   targetEntityType: string | undefined;
   /** Every attribute as stored, for what a task reads beyond the entity types (thresholds, BlockProvisioning…). */
-  attributes: Readonly<Record<string, AttributeValue>>;
+  attributes: Readonly<Partial<ResourceTypeAttributes>>;
   /** `file:line`, for messages. */
   at: string;
 }
@@ -53,7 +58,12 @@ function ruleRef(item: LazyStoredItem): RuleRef {
   return { kind: item.kind, identifier: item.identifier, file: item.source?.file ?? null, line: item.source?.line ?? null };
 }
 
-/** A numeric attribute (stored typed, or as text by an element without a schema); `fallback` when absent or not a number. */
+/** A stored item's attributes as its schema types them (see the top of this file). */
+function attributesOf<Attributes>(item: LazyStoredItem): Partial<Attributes> {
+  return item.attributes as Partial<Attributes>;
+}
+
+/** A numeric attribute (stored typed, or as text by an element stored without a schema); `fallback` when absent or not a number. */
 export function numberAttribute(value: AttributeValue | undefined, fallback: number): number {
   const text = attributeText(value);
   const n = text === undefined ? Number.NaN : Number(text);
@@ -73,7 +83,7 @@ export function bindingPath(binding: string | undefined): string | undefined {
 export async function readResourceTypes(store: Store): Promise<Map<string, ResourceTypeModel>> {
   const types = new Map<string, ResourceTypeModel>();
   for (const item of await readStoredItems(store, "ResourceType")) {
-    const a = item.attributes;
+    const a = attributesOf<ResourceTypeAttributes>(item);
     types.set(item.identifier, {
       identifier: item.identifier, itemId: item.id, sourceEntityType: attributeText(a.SourceEntityType), targetEntityType: attributeText(a.TargetEntityType),
       attributes: a, at: at(item),
@@ -94,7 +104,7 @@ async function rulesInFileOrder(store: Store, kind: string): Promise<LazyStoredI
 
 export async function readCorrelationRules(store: Store): Promise<CorrelationRuleModel[]> {
   return (await rulesInFileOrder(store, "ResourceCorrelationRule")).map((item) => {
-    const a = item.attributes;
+    const a = attributesOf<ResourceCorrelationRuleAttributes>(item);
     return {
       rule: ruleRef(item), resourceType: attributeText(a.ResourceType) ?? "", confidence: numberAttribute(a.SourceMatchedConfidenceLevel, 0),
       source: { binding: bindingPath(attributeText(a.SourceBinding)), expression: attributeText(a.SourceExpression) },
@@ -105,7 +115,7 @@ export async function readCorrelationRules(store: Store): Promise<CorrelationRul
 
 export async function readClassificationRules(store: Store): Promise<ClassificationRuleModel[]> {
   return (await rulesInFileOrder(store, "ResourceClassificationRule")).map((item) => {
-    const a = item.attributes;
+    const a = attributesOf<ResourceClassificationRuleAttributes>(item);
     return {
       rule: ruleRef(item), resourceType: attributeText(a.ResourceType) ?? "",
       confidence: numberAttribute(a.ResourceTypeIdentificationConfidenceLevel, 0), targetExpression: attributeText(a.TargetExpression),

@@ -14,20 +14,22 @@ import handler from "../../../src/tasks/update-classification.js";
 import type { TaskSnapshot } from "../../../src/tasks/task-handler.js";
 import { BACKENDS, type TestDatabase } from "../../helpers/backends.js";
 import { removeTaskWorkspaces, taskSnapshot, taskWorkspace, type TaskWorkspace } from "../../helpers/task-workspace.js";
-import { AD_ACCOUNT, deployRoleModel, insertResources, modelItem, ruleItem, T0 } from "./role-model-fixture.js";
+import { adAccount, deployRoleModel, insertResources, ruleLines, storedRule, T0, type RuleLine } from "./role-model-fixture.js";
 
-const AD_ADMIN = modelItem("ResourceType", "AD_Admin", { DisplayName_L1: "AD admin", Policy: "Default", SourceEntityType: "HR_Person", TargetEntityType: "AD_Entry" }, 4);
-const AD_SERVICE = modelItem("ResourceType", "AD_Service", { DisplayName_L1: "AD service account", Policy: "Default", TargetEntityType: "AD_Entry" }, 5);
-const TYPES = [AD_ACCOUNT, AD_ADMIN, AD_SERVICE];
+const TYPES = [
+  adAccount(),
+  `  <ResourceType Identifier="AD_Admin" DisplayName_L1="AD admin" Policy="Default" SourceEntityType="HR_Person" TargetEntityType="AD_Entry" />`,
+  `  <ResourceType Identifier="AD_Service" DisplayName_L1="AD service account" Policy="Default" SourceEntityType="HR_Person" TargetEntityType="AD_Entry" />`,
+].join("\n");
 
-const SERVICE = ruleItem("ResourceClassificationRule", {
-  ResourceType: "AD_Service", Policy: "Default", TargetExpression: `C#:a:return a.sAMAccountName.StartsWith("svc_");`, ResourceTypeIdentificationConfidenceLevel: 100,
-}, 10);
-const ADMIN = ruleItem("ResourceClassificationRule", {
-  ResourceType: "AD_Admin", Policy: "Default", TargetExpression: `C#:a:return a.sAMAccountName.EndsWith("_adm");`, ResourceTypeIdentificationConfidenceLevel: 90,
-}, 11);
-const ANY = ruleItem("ResourceClassificationRule", { ResourceType: "AD_Account", Policy: "Default", ResourceTypeIdentificationConfidenceLevel: 10 }, 12);
-const RULES: Item[] = [SERVICE, ADMIN, ANY];
+const SERVICE: RuleLine = {
+  line: 10, xml: `<ResourceClassificationRule ResourceType="AD_Service" Policy="Default" TargetExpression="C#:a:return a.sAMAccountName.StartsWith(&quot;svc_&quot;);" ResourceTypeIdentificationConfidenceLevel="100" />`,
+};
+const ADMIN: RuleLine = {
+  line: 11, xml: `<ResourceClassificationRule ResourceType="AD_Admin" Policy="Default" TargetExpression="C#:a:return a.sAMAccountName.EndsWith(&quot;_adm&quot;);" ResourceTypeIdentificationConfidenceLevel="90" />`,
+};
+const ANY: RuleLine = { line: 12, xml: `<ResourceClassificationRule ResourceType="AD_Account" Policy="Default" ResourceTypeIdentificationConfidenceLevel="10" />` };
+const RULES: RuleLine[] = [SERVICE, ADMIN, ANY];
 
 function task(attributes: Record<string, AttributeValue> = {}, entityTypes: string[] = ["AD_Entry"]): TaskSnapshot {
   return taskSnapshot({ identifier: "CLS", type: "UpdateClassificationTask", attributes: { BatchSize: 0, Dirty: false, ...attributes }, entityTypes });
@@ -56,8 +58,8 @@ describe.each(BACKENDS)("UpdateClassificationTask on %s", (_, backend) => {
     await db.drop();
   });
 
-  async function setUp(rules: readonly Item[] = RULES): Promise<void> {
-    await deployRoleModel(store, rules, { types: TYPES });
+  async function setUp(rules: readonly RuleLine[] = RULES, items: readonly Item[] = []): Promise<void> {
+    await deployRoleModel(store, rules, { types: TYPES, items });
     ids = (await insertResources(store, { accounts: ACCOUNTS })).get("AD_Entry")!;
     // bob's account is owned: the role model correlated it to person 99.
     await assignments.writeDelta({
@@ -74,8 +76,8 @@ describe.each(BACKENDS)("UpdateClassificationTask on %s", (_, backend) => {
   async function found(): Promise<Record<string, string>> {
     const byId = new Map([...ids].map(([name, id]) => [id, name]));
     const rows = (await assignments.resourceTypesByTargets([...ids.values()])).filter((a) => a.ownerId === null);
-    const lineOf = (rule: string | null) => RULES.find((r) => r.identifier === rule)?.source.line;
-    return Object.fromEntries(rows.map((a) => [byId.get(a.targetId!)!, `${a.resourceType} (${a.confidence}, ${lineOf(a.ruleIdentifier)})`]).sort());
+    const lines = await ruleLines(store, "ResourceClassificationRule");
+    return Object.fromEntries(rows.map((a) => [byId.get(a.targetId!)!, `${a.resourceType} (${a.confidence}, ${lines.get(a.ruleIdentifier!)})`]).sort());
   }
 
   it("gives each owner-less account the resource type of the most confident matching rule, as a found assignment", async () => {
@@ -89,7 +91,7 @@ describe.each(BACKENDS)("UpdateClassificationTask on %s", (_, backend) => {
     expect(row).toEqual({
       // Ids in source key order after bob's owned assignment (1): ada.l, root_adm, svc_backup.
       id: 4, ownerId: null, resourceType: "AD_Service", targetId: ids.get("svc_backup")!, correlationRule: null, confidence: 100, provisioningState: "Verified",
-      changeType: null, origin: "found", ...ruleColumns({ kind: "ResourceClassificationRule", identifier: SERVICE.identifier, file: "RoleModel/Rules.xml", line: 10 }),
+      changeType: null, origin: "found", ...ruleColumns({ kind: "ResourceClassificationRule", identifier: [...(await ruleLines(store, "ResourceClassificationRule"))].find(([, l]) => l === 10)![0], file: "RoleModel/Rules.xml", line: 10 }),
       workflowState: "Found", validFrom: null, validTo: null, parameters: null, updatedByJobInstance: 7,
     } satisfies ResourceTypeRow);
 
@@ -137,18 +139,18 @@ describe.each(BACKENDS)("UpdateClassificationTask on %s", (_, backend) => {
   });
 
   it("leaves an account as it is when a rule fails on it, and warns about rules that cannot run", async () => {
-    const byMail = ruleItem("ResourceClassificationRule", {
-      ResourceType: "AD_Admin", Policy: "Default", TargetExpression: `C#:a:return a.mail.EndsWith("@admin.example.com");`, ResourceTypeIdentificationConfidenceLevel: 95,
-    }, 13);
-    const unknown = ruleItem("ResourceClassificationRule", { ResourceType: "SAP_Role", Policy: "Default" }, 14);
-    const broken = ruleItem("ResourceClassificationRule", { ResourceType: "AD_Admin", Policy: "Default", TargetExpression: "C#:a:return a.Nope;" }, 15);
-    await setUp([SERVICE, byMail, unknown, broken, ANY]);
+    const byMail: RuleLine = {
+      line: 13, xml: `<ResourceClassificationRule ResourceType="AD_Admin" Policy="Default" TargetExpression="C#:a:return a.mail.EndsWith(&quot;@admin.example.com&quot;);" ResourceTypeIdentificationConfidenceLevel="95" />`,
+    };
+    const broken: RuleLine = { line: 15, xml: `<ResourceClassificationRule ResourceType="AD_Admin" Policy="Default" TargetExpression="C#:a:return a.Nope;" />` };
+    const unknown = storedRule("ResourceClassificationRule", { ResourceType: "SAP_Role", Policy: "Default", ResourceTypeIdentificationConfidenceLevel: 0 }, 14);
+    await setUp([SERVICE, byMail, broken, ANY], [unknown]);
     const result = await handler.run(ws.context, task());
     // svc_* match the more confident rule first; the others reach the mail rule, which throws on them (no mail).
     expect(result).toMatchObject({ state: "Warning", counters: { classified: 2, errors: 2 } });
     expect(Object.keys(await found())).toEqual(["svc_backup", "svc_x_adm"]);
     expect(ws.lines("Warning")).toEqual([
-      "ResourceClassificationRule at RoleModel/Rules.xml:14: ResourceType SAP_Role is not deployed; the rule classifies nothing",
+      "ResourceClassificationRule at RoleModel/Old.xml:14: ResourceType SAP_Role is not deployed; the rule classifies nothing",
       expect.stringMatching(/^ResourceClassificationRule at RoleModel\/Rules\.xml:15 TargetExpression: .*Nope.*; the rule classifies nothing$/),
       expect.stringMatching(/^AD_Entry ada\.l: ResourceClassificationRule at RoleModel\/Rules\.xml:13 failed: NullReferenceException/),
       expect.stringMatching(/^AD_Entry root_adm: ResourceClassificationRule at RoleModel\/Rules\.xml:13 failed: NullReferenceException/),

@@ -14,7 +14,7 @@ import handler from "../../../src/tasks/compute-correlation-keys.js";
 import type { TaskSnapshot } from "../../../src/tasks/task-handler.js";
 import { BACKENDS, type TestDatabase } from "../../helpers/backends.js";
 import { removeTaskWorkspaces, taskSnapshot, taskWorkspace, type TaskWorkspace } from "../../helpers/task-workspace.js";
-import { BY_DEPARTMENT, BY_EMPLOYEE_ID, BY_MAIL, deployRoleModel, insertResources, ruleItem, T0 } from "./role-model-fixture.js";
+import { BY_DEPARTMENT, BY_EMPLOYEE_ID, BY_MAIL, deployRoleModel, insertResources, ruleLines, storedRule, T0, type RuleLine } from "./role-model-fixture.js";
 
 function task(attributes: Record<string, AttributeValue> = {}, entityTypes: string[] = []): TaskSnapshot {
   return taskSnapshot({
@@ -57,8 +57,15 @@ describe.each(BACKENDS)("ComputeCorrelationKeysTask on %s", (_, backend) => {
     const keyOf = new Map<number, string>();
     for (const byKey of ids.values()) for (const [key, id] of byKey) keyOf.set(id, key);
     const rows = await assignments.keysOf([...keyOf.keys()]);
-    const line = (rule: string) => [BY_EMPLOYEE_ID, BY_MAIL, BY_DEPARTMENT].find((r) => r.identifier === rule)?.source.line ?? rule;
-    return rows.map((k) => `${keyOf.get(k.resourceId)} ${k.side} ${line(k.ruleIdentifier)} ${k.keyValue}`).sort();
+    const lines = await ruleLines(store, "ResourceCorrelationRule");
+    return rows.map((k) => `${keyOf.get(k.resourceId)} ${k.side} ${lines.get(k.ruleIdentifier) ?? k.ruleIdentifier} ${k.keyValue}`).sort();
+  }
+
+  /** The identifier of the deployed rule written on that line. */
+  async function identifierOf(rule: RuleLine): Promise<string> {
+    const found = [...(await ruleLines(store, "ResourceCorrelationRule"))].find(([, line]) => line === rule.line);
+    if (!found) throw new Error(`no rule on line ${rule.line}`);
+    return found[0];
   }
 
   const DATA = {
@@ -93,9 +100,9 @@ describe.each(BACKENDS)("ComputeCorrelationKeysTask on %s", (_, backend) => {
     const people = ids.get("HR_Person")!;
     const accounts = ids.get("AD_Entry")!;
     expect(await assignments.correlationMatches("AD_Account", [people.get("ada")!, people.get("bob")!])).toEqual([
-      { ownerId: people.get("ada")!, targetId: accounts.get("ada.l")!, ruleIdentifier: BY_DEPARTMENT.identifier },
-      { ownerId: people.get("ada")!, targetId: accounts.get("ada.l")!, ruleIdentifier: BY_EMPLOYEE_ID.identifier },
-      { ownerId: people.get("ada")!, targetId: accounts.get("ada.l")!, ruleIdentifier: BY_MAIL.identifier },
+      { ownerId: people.get("ada")!, targetId: accounts.get("ada.l")!, ruleIdentifier: await identifierOf(BY_DEPARTMENT) },
+      { ownerId: people.get("ada")!, targetId: accounts.get("ada.l")!, ruleIdentifier: await identifierOf(BY_EMPLOYEE_ID) },
+      { ownerId: people.get("ada")!, targetId: accounts.get("ada.l")!, ruleIdentifier: await identifierOf(BY_MAIL) },
     ]);
   });
 
@@ -156,28 +163,30 @@ describe.each(BACKENDS)("ComputeCorrelationKeysTask on %s", (_, backend) => {
     await deployRoleModel(store, [BY_EMPLOYEE_ID, BY_DEPARTMENT]);
     const ids = await insertResources(store, DATA);
     await handler.run(ws.context, task());
+    const retired = await identifierOf(BY_DEPARTMENT);
     await deployRoleModel(store, [BY_EMPLOYEE_ID]);
     expect(await handler.run(ws.context, task({ Dirty: true }))).toMatchObject({ didWork: false, counters: { retired: 0 } });
-    expect((await keys(ids)).filter((k) => k.includes(" 6 "))).toHaveLength(3);
+    expect((await keys(ids)).filter((k) => k.includes(retired))).toHaveLength(3);
     // A Complete run of the accounts only: the people's keys of the rule go too.
     const complete = await handler.run(ws.context, task({}, ["AD_Entry"]));
     expect(complete).toMatchObject({ didWork: true, counters: { resources: 3, retired: 1 } });
     expect(await keys(ids)).toEqual(["ada owner 4 E1", "ada.l target 4 E1", "b.stone target 4 e2", "bob owner 4 E2"]);
-    expect(ws.lines("Information")).toContain(`keys of AD_Account rule ${BY_DEPARTMENT.identifier} removed: the rule is no longer deployed`);
+    expect(ws.lines("Information")).toContain(`keys of AD_Account rule ${retired} removed: the rule is no longer deployed`);
   });
 
   it("warns about rules that cannot run and keys too long to index, and leaves them out", async () => {
-    const noTarget = ruleItem("ResourceCorrelationRule", { ResourceType: "AD_Account", Policy: "Default", SourceBinding: "Login" }, 7);
-    const unknownType = ruleItem("ResourceCorrelationRule", { ResourceType: "SAP_Account", Policy: "Default", SourceBinding: "Login", TargetBinding: "x" }, 8);
-    const badProperty = ruleItem("ResourceCorrelationRule", { ResourceType: "AD_Account", Policy: "Default", SourceBinding: "Nope", TargetBinding: "mail" }, 9);
-    const long = ruleItem("ResourceCorrelationRule", { ResourceType: "AD_Account", Policy: "Default", SourceExpression: "C#:p:return p.Login.PadRight(406, 'x');", TargetBinding: "mail" }, 10);
-    await deployRoleModel(store, [noTarget, unknownType, badProperty, long]);
+    const noTarget = { line: 7, xml: `<ResourceCorrelationRule ResourceType="AD_Account" Policy="Default" SourceBinding="Login" />` };
+    const unknownType = storedRule("ResourceCorrelationRule", { ResourceType: "SAP_Account", Policy: "Default", SourceBinding: "Login", TargetBinding: "x", SourceMatchedConfidenceLevel: 0 }, 8);
+    const badProperty = { line: 9, xml: `<ResourceCorrelationRule ResourceType="AD_Account" Policy="Default" SourceBinding="Nope" TargetBinding="mail" />` };
+    const long = { line: 10, xml: `<ResourceCorrelationRule ResourceType="AD_Account" Policy="Default" SourceExpression="C#:p:return p.Login.PadRight(406, 'x');" TargetBinding="mail" />` };
+    await deployRoleModel(store, [noTarget, badProperty, long], { items: [unknownType] });
     await insertResources(store, { people: [{ login: "ada" }] });
     const result = await handler.run(ws.context, task());
     expect(result).toMatchObject({ state: "Warning", counters: { resources: 1, keys: 1, errors: 1 } });
     expect(ws.lines("Warning")).toEqual([
+      // Rules in file order: the rule an older deploy stored (in RoleModel/Old.xml) first.
+      "ResourceCorrelationRule at RoleModel/Old.xml:8: ResourceType SAP_Account is not deployed; the rule has no keys",
       "ResourceCorrelationRule at RoleModel/Rules.xml:7: no TargetBinding or TargetExpression; no target keys",
-      "ResourceCorrelationRule at RoleModel/Rules.xml:8: ResourceType SAP_Account is not deployed; the rule has no keys",
       expect.stringMatching(/^ResourceCorrelationRule at RoleModel\/Rules\.xml:9 owner key: resource\.Nope does not resolve on HR_Person; no owner keys$/),
       "HR_Person ada: ResourceCorrelationRule at RoleModel/Rules.xml:10 (owner key) is 406 characters long, over the 405 a key may have: left out",
     ]);

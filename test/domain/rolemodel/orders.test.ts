@@ -9,7 +9,6 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AttributeValue } from "../../../src/config/coerce-attribute.js";
-import type { Item } from "../../../src/config/items.js";
 import { DEFAULT_SETTINGS } from "../../../src/config/settings.js";
 import { resumeJob, runJob } from "../../../src/jobs/runner.js";
 import { ResourceStore } from "../../../src/domain/resources/resource-store.js";
@@ -21,11 +20,7 @@ import type { TaskSnapshot } from "../../../src/tasks/task-handler.js";
 import { BACKENDS, type TestDatabase } from "../../helpers/backends.js";
 import { configFile } from "../../helpers/temp-folder.js";
 import { removeTaskWorkspaces, taskSnapshot, taskWorkspace, type TaskWorkspace } from "../../helpers/task-workspace.js";
-import { AD_ACCOUNT, deployRoleModel, modelItem, T0 } from "./role-model-fixture.js";
-
-const AD_MAPPING = modelItem("EntityTypeMapping", "AD_Entry", { Connector: "AD", ConnectionTable: "entries" }, 20);
-const withThresholds = (attributes: Record<string, AttributeValue>): Item =>
-  modelItem("ResourceType", "AD_Account", { ...AD_ACCOUNT.attributes, ...attributes }, AD_ACCOUNT.source.line);
+import { adAccount, deployRoleModel, T0 } from "./role-model-fixture.js";
 
 function task(attributes: Record<string, AttributeValue> = {}, resourceTypes: string[] = ["AD_Account"]): TaskSnapshot {
   return taskSnapshot({
@@ -66,8 +61,8 @@ describe.each(BACKENDS)("GenerateProvisioningOrdersTask on %s", (_, backend) => 
   });
 
   /** People p1..p3, AD entries, and the assignments: p2 gets an account, p1's changes, p3's is deleted. */
-  async function setUp(types: Item[] = [AD_ACCOUNT], files: Record<string, string> = {}): Promise<void> {
-    await deployRoleModel(store, [AD_MAPPING], { types, files });
+  async function setUp(types = adAccount(), files: Record<string, string> = {}): Promise<void> {
+    await deployRoleModel(store, [], { types, files });
     const resources = new ResourceStore(store.dataSource.manager);
     const context = { at: T0, jobInstanceId: 1 };
     await resources.insertResources([
@@ -145,7 +140,7 @@ describe.each(BACKENDS)("GenerateProvisioningOrdersTask on %s", (_, backend) => 
   });
 
   it("holds the orders over a threshold for review, writes nothing, and the resume sends them as they were recorded", async () => {
-    await setUp([withThresholds({ MaximumDelete: 0, MaximumInsert: 0, MaximumUpdatePercent: 10 })]);
+    await setUp(adAccount(`MaximumDelete="0" MaximumInsert="0" MaximumUpdatePercent="10"`));
     // 1 update of 5 AD entries is 20%, over 10%.
     const blocked = await handler.run(ws.context, task());
     expect(blocked).toEqual({
@@ -169,7 +164,7 @@ describe.each(BACKENDS)("GenerateProvisioningOrdersTask on %s", (_, backend) => 
   });
 
   it("blocks on the number of orders too; a later run supersedes the blocked orders, and ForceProvisioning bypasses the thresholds", async () => {
-    await setUp([withThresholds({ MaximumInsert: 1 })]);
+    await setUp(adAccount(`MaximumInsert="1"`));
     await assignments.writeDelta({ resourceTypes: { insert: [assignment(id.p3!, { values: [scalar("sAMAccountName", "carl")] })] } }, { at: T0, jobInstanceId: 1 });
     const first = await handler.run(ws.context, task());
     expect(first).toMatchObject({ state: "Blocked", message: "MaximumInsert of ResourceType AD_Account (1) exceeded: 2 AD_Entry resources would be inserted (job instance 7)" });
@@ -187,8 +182,7 @@ describe.each(BACKENDS)("GenerateProvisioningOrdersTask on %s", (_, backend) => 
   });
 
   it("selects the resource types of its Connector, and warns about a TaskResourceType that is not deployed", async () => {
-    const SAP = modelItem("ResourceType", "SAP_Account", { DisplayName_L1: "SAP", Policy: "Default", SourceEntityType: "HR_Person", TargetEntityType: "HR_Department" }, 6);
-    await setUp([AD_ACCOUNT, SAP]);
+    await setUp(`${adAccount()}\n  <ResourceType Identifier="SAP_Account" DisplayName_L1="SAP" Policy="Default" SourceEntityType="HR_Person" TargetEntityType="HR_Department" />`);
     await assignments.writeDelta({ resourceTypes: { insert: [assignment(id.p1!, { resourceType: "SAP_Account" })] } }, { at: T0, jobInstanceId: 1 });
     const byConnector = await handler.run(ws.context, task({ Connector: "AD" }, []));
     expect(byConnector).toMatchObject({ counters: { orders: 3 } });
@@ -204,12 +198,10 @@ describe.each(BACKENDS)("GenerateProvisioningOrdersTask on %s", (_, backend) => 
   });
 
   it("ends the job Blocked through the runner, and resume sends the orders", async () => {
-    const job = `  <ResourceType Identifier="AD_Account" DisplayName_L1="AD account" />
-  <Job Identifier="Provision" DisplayName_L1="Provision">
+    const job = `  <Job Identifier="Provision" DisplayName_L1="Provision">
     <GenerateProvisioningOrdersTask Identifier="Orders" DisplayName_L1="Orders" Level="0"><TaskResourceType ResourceType="AD_Account" /></GenerateProvisioningOrdersTask>
   </Job>`;
-    // The XML declares the resource type for the task to name it; the built item with its thresholds replaces it.
-    await setUp([withThresholds({ MaximumInsertPercent: 0, MaximumUpdatePercent: 0, MaximumDeletePercent: 10 })], { "jobs.xml": configFile(job) });
+    await setUp(adAccount(`MaximumInsertPercent="0" MaximumUpdatePercent="0" MaximumDeletePercent="10"`), { "jobs.xml": configFile(job) });
     const settings = { ...DEFAULT_SETTINGS, paths: ws.folders };
     const blocked = await runJob("Provision", { store, settings });
     expect(blocked.state).toBe("Blocked");

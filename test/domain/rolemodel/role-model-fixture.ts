@@ -1,22 +1,22 @@
 /**
- * A small role model deployed into a test store: HR people with departments, AD entries, the
- * resource type AD_Account between them, and correlation and classification rules. The entity types
- * are deployed from XML; the resource types and rules, whose schemas do not yet keep these attributes
- * (ResourceType's is minimal, the rules are unsupported-element), are added as items built here with
- * the attributes the product's XML gives them, and go through the real deploy engine with the rest.
+ * A small role model deployed from XML into a test store: HR people with departments, AD entries
+ * with groups and managers, the resource type AD_Account between them, and the correlation and
+ * classification rules a test writes, each at the line of RoleModel/Rules.xml it names.
  */
-import { itemHash, type Item } from "../../../src/config/items.js";
 import type { AttributeValue } from "../../../src/config/coerce-attribute.js";
+import { itemHash, type Item } from "../../../src/config/items.js";
 import { DEFAULT_SETTINGS } from "../../../src/config/settings.js";
 import { runDeploy } from "../../../src/deploy/run-deploy.js";
 import { ResourceStore } from "../../../src/domain/resources/resource-store.js";
+import { readStoredItems } from "../../../src/domain/stored-items.js";
 import type { Store } from "../../../src/store/store.js";
 import { itemsOf } from "../../helpers/deploy-xml.js";
 import { configFile, writeFolder } from "../../helpers/temp-folder.js";
 
 export const T0 = new Date("2026-01-02T03:04:05.000Z");
 
-export const MODEL_XML = `
+export const MODEL_XML = `  <Policy Identifier="Default" DisplayName_L1="Default" />
+  <Connector Identifier="AD" DisplayName_L1="Active Directory" />
   <EntityType Identifier="HR_Person" DisplayName_L1="Person">
     <Property Identifier="Login" IsKey="true" />
     <Property Identifier="EmployeeId" />
@@ -40,50 +40,71 @@ export const MODEL_XML = `
   </EntityType>
   <EntityAssociation Identifier="AD_Entry_Members" Property1="AD_Entry:memberOf" IsProperty1Collection="true" Property2="AD_Entry:member" IsProperty2Collection="true" />
   <EntityAssociation Identifier="AD_Entry_Manager" Property1="AD_Entry:directReports" IsProperty1Collection="true" Property2="AD_Entry:manager" />
-`;
+  <EntityTypeMapping Identifier="AD_Entry" Connector="AD" />`;
 
-/** A model element with an Identifier, as the deploy stores it. */
-export function modelItem(kind: string, identifier: string, attributes: Record<string, AttributeValue>, line: number): Item {
-  const sorted = Object.fromEntries(Object.keys(attributes).sort().map((name) => [name, attributes[name]!]));
-  return { kind, identifier, attributes: sorted, children: {}, source: { file: "RoleModel/Types.xml", line, column: 3 }, hash: itemHash(kind, identifier, sorted, {}) };
+/** The resource type, with more attributes (thresholds) when given. */
+export function adAccount(attributes = ""): string {
+  return `  <ResourceType Identifier="AD_Account" DisplayName_L1="AD account" Policy="Default" SourceEntityType="HR_Person" TargetEntityType="AD_Entry"${attributes ? ` ${attributes}` : ""} />`;
 }
 
-export const AD_ACCOUNT = modelItem("ResourceType", "AD_Account", {
-  DisplayName_L1: "AD account", Policy: "Default", SourceEntityType: "HR_Person", TargetEntityType: "AD_Entry",
-}, 3);
-
-/** A top-level rule element as the deploy stores it: identified by its attributes (config/configuration.ts modelIdentifier). */
-export function ruleItem(kind: string, attributes: Record<string, AttributeValue>, line: number): Item {
-  const sorted = Object.fromEntries(Object.keys(attributes).sort().map((name) => [name, attributes[name]!]));
-  const identifier = Object.keys(sorted).map((name) => `${name}=${String(sorted[name])}`).join(";");
-  return { kind, identifier, attributes: sorted, children: {}, source: { file: "RoleModel/Rules.xml", line, column: 3 }, hash: itemHash(kind, identifier, sorted, {}) };
+/** A rule element and the line of RoleModel/Rules.xml it is written on (from 3: the file's first two lines are its header). */
+export interface RuleLine {
+  line: number;
+  xml: string;
 }
 
-export const BY_EMPLOYEE_ID = ruleItem("ResourceCorrelationRule", {
-  ResourceType: "AD_Account", Policy: "Default", SourceBinding: "HR_Person:EmployeeId", TargetBinding: "employeeID", SourceMatchedConfidenceLevel: 120,
-}, 4);
-export const BY_MAIL = ruleItem("ResourceCorrelationRule", {
-  ResourceType: "AD_Account", Policy: "Default", SourceExpression: "C#:p:return p.Mail.ToLower();", TargetBinding: "mail", SourceMatchedConfidenceLevel: 80,
-}, 5);
-export const BY_DEPARTMENT = ruleItem("ResourceCorrelationRule", {
-  ResourceType: "AD_Account", Policy: "Default", SourceBinding: "Department.Code", TargetBinding: "description", SourceMatchedConfidenceLevel: 10,
-}, 6);
+export const BY_EMPLOYEE_ID: RuleLine = {
+  line: 4, xml: `<ResourceCorrelationRule ResourceType="AD_Account" Policy="Default" SourceBinding="HR_Person:EmployeeId" TargetBinding="employeeID" SourceMatchedConfidenceLevel="120" />`,
+};
+export const BY_MAIL: RuleLine = {
+  line: 5, xml: `<ResourceCorrelationRule ResourceType="AD_Account" Policy="Default" SourceExpression="C#:p:return p.Mail.ToLower();" TargetBinding="mail" SourceMatchedConfidenceLevel="80" />`,
+};
+export const BY_DEPARTMENT: RuleLine = {
+  line: 6, xml: `<ResourceCorrelationRule ResourceType="AD_Account" Policy="Default" SourceBinding="Department.Code" TargetBinding="description" SourceMatchedConfidenceLevel="10" />`,
+};
+
+/** RoleModel/Rules.xml with each rule on its line. */
+export function rulesFile(rules: readonly RuleLine[]): string {
+  const lines: string[] = [];
+  for (const rule of [...rules].sort((a, b) => a.line - b.line)) {
+    if (rule.line - 3 < lines.length) throw new Error(`two rules on line ${rule.line}`);
+    while (lines.length < rule.line - 3) lines.push("");
+    lines.push(`  ${rule.xml}`);
+  }
+  return configFile(lines.join("\n"));
+}
+
+export interface RoleModelOptions {
+  /** The ResourceType elements (default: AD_Account). */
+  types?: string;
+  /** Other files beside model.xml and RoleModel/Rules.xml. */
+  files?: Record<string, string>;
+  /** Items deployed with the XML's: what an older deploy may have stored, that validation now refuses. */
+  items?: readonly Item[];
+}
+
+/** Validates and deploys the model, the resource types and the rules, replacing what an earlier call deployed; returns the folder. */
+export async function deployRoleModel(store: Store, rules: readonly RuleLine[], options: RoleModelOptions = {}): Promise<string> {
+  const folder = writeFolder({
+    "model.xml": configFile(`${MODEL_XML}\n${options.types ?? adAccount()}`), "RoleModel/Rules.xml": rulesFile(rules), ...options.files,
+  });
+  await runDeploy(DEFAULT_SETTINGS, store, [...itemsOf(folder), ...(options.items ?? [])], { sourceFolder: folder, allowDeletes: true, lockTimeoutSeconds: 5 });
+  return folder;
+}
 
 /**
- * Deploys the entity model, more XML (`files`: other files beside model.xml), and these items
- * (AD_ACCOUNT unless told otherwise), replacing what an earlier call deployed. An item built here
- * replaces the XML item of the same kind and identifier (a ResourceType the XML declares so that
- * tasks may name it).
+ * A rule item as an older deploy may have stored it, one that validation now refuses (a rule whose
+ * ResourceType is not deployed): identified by its attributes, as configuration.ts modelIdentifier does.
  */
-export async function deployRoleModel(
-  store: Store, rules: readonly Item[], options: { moreXml?: string; types?: readonly Item[]; files?: Record<string, string> } = {},
-): Promise<string> {
-  const folder = writeFolder({ "model.xml": configFile(MODEL_XML + (options.moreXml ?? "")), ...options.files });
-  const built = [...(options.types ?? [AD_ACCOUNT]), ...rules];
-  const replaced = new Set(built.map((i) => `${i.kind}\u0000${i.identifier}`));
-  const items = [...itemsOf(folder).filter((i) => !replaced.has(`${i.kind}\u0000${i.identifier}`)), ...built];
-  await runDeploy(DEFAULT_SETTINGS, store, items, { sourceFolder: folder, allowDeletes: true, lockTimeoutSeconds: 5 });
-  return folder;
+export function storedRule(kind: string, attributes: Record<string, AttributeValue>, line: number): Item {
+  const sorted = Object.fromEntries(Object.keys(attributes).sort().map((name) => [name, attributes[name]!]));
+  const identifier = Object.keys(sorted).map((name) => `${name}=${String(sorted[name])}`).join(";");
+  return { kind, identifier, attributes: sorted, children: {}, source: { file: "RoleModel/Old.xml", line, column: 3 }, hash: itemHash(kind, identifier, sorted, {}) };
+}
+
+/** The deployed rules of a kind: identifier → the line it is written on. */
+export async function ruleLines(store: Store, kind: string): Promise<Map<string, number>> {
+  return new Map((await readStoredItems(store, kind)).map((item) => [item.identifier, item.source?.line ?? 0]));
 }
 
 export interface Person {
