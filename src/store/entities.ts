@@ -61,16 +61,17 @@
  * idm_assigned_contexts  owner_id, dimensions (JSON)
  * idm_assigned_roles     owner_id, role, kind ('single'|'composite'), parameters (JSON) null
  * idm_assigned_resource_types  id (reserved from idm_id_sequences), owner_id null, resource_type, target_id null,
- *   correlation_rule / confidence null, provisioning_state, change_type null, parameters null
+ *   correlation_rule / confidence null, provisioning_state, change_type null, held_back null, parameters null
  * idm_assigned_values    assigned_resource_type_id → idm_assigned_resource_types.id, property, kind
- *   ('scalar'|'navigation'|'binary'), provisioning_state, policy_value / current_value null
+ *   ('scalar'|'navigation'|'binary'), provisioning_state, change_type null, confidence null, questioned bit,
+ *   policy_value / current_value null
  * idm_identified_risks   owner_id, risk, rule_index;  idm_risk_scores  owner_id (unique), score, computed_at
  * idm_correlation_keys   resource_id → idm_resources.id (cascade), entity_type, resource_type, rule_identifier,
  *   side ('owner'|'target'), key_value nvarchar(405)
  * idm_provisioning_orders  assigned_resource_type_id, resource_type, connector, change_type, owner_id / target_id
  *   null, state (held changes), order_file null, created_at, job_instance_id, decision / decided_by / decided_at /
  *   decision_comment null, changes (JSON)
- * idm_assignment_history  family, row_id, owner_id null, operation ('update'|'delete'), archived_at,
+ * idm_assignment_history  family, row_id, owner_id null, operation ('update'|'end'|'delete'), archived_at,
  *   archived_by_job_instance null, previous (JSON)
  * idm_id_sequences       name PK, next_id
  *

@@ -65,14 +65,15 @@ export function countResourceTypesInState(m: EntityManager, resourceTypes: reado
 }
 
 /**
- * A resource type's assignments in one provisioning state, counted per change type and whether they
- * have a target (a row without change type is an Added without one, a Modified with one): what the
- * provisioning thresholds count.
+ * The orders a resource type's Pending assignments would make, counted per change type and whether
+ * they have a target (a row without change type is an Added without one, a Modified with one): what
+ * the provisioning thresholds count. Assignments held back (DependsOn) make no order yet.
  */
-export function countChangeTypesInState(m: EntityManager, resourceType: string, state: ProvisioningState): SelectQueryBuilder<ObjectLiteral> {
+export function countOrdersToSend(m: EntityManager, resourceType: string): SelectQueryBuilder<ObjectLiteral> {
   const creation = "CASE WHEN a.targetId IS NULL THEN 1 ELSE 0 END";
   return m.createQueryBuilder(ENTITY.assignedResourceType, "a").select("a.changeType", "changeType").addSelect(creation, "creation").addSelect("COUNT(*)", "count")
-    .where("a.resourceType = :resourceType AND a.provisioningState = :state", { resourceType, state }).groupBy("a.changeType").addGroupBy(creation);
+    .where("a.resourceType = :resourceType AND a.provisioningState = :state AND a.heldBack IS NULL", { resourceType, state: "Pending" })
+    .groupBy("a.changeType").addGroupBy(creation);
 }
 
 /**

@@ -27,7 +27,7 @@ export function pendingChange(changeType: OrderChangeType | null, withoutTarget:
   return changeType ?? (withoutTarget ? "Added" : "Modified");
 }
 
-export type { AssignmentDelta, DeltaResult, FamilyDelta, RowUpdate, WriteContext } from "./assignment-writes.js";
+export type { AssignmentDelta, DeltaResult, FamilyDelta, RowEnd, RowUpdate, WriteContext } from "./assignment-writes.js";
 export type { Family } from "./assignment-queries.js";
 export type { OrderFilter } from "./order-queries.js";
 
@@ -103,10 +103,10 @@ export class AssignmentStore {
     return new Map(rows.map((r) => [r.resourceType, Number(r.count)]));
   }
 
-  /** A resource type's assignments in a provisioning state per change type (a row without one: Added without a target, else Modified). */
-  async countChangeTypesInState(resourceType: string, state: ProvisioningState): Promise<Record<OrderChangeType, number>> {
+  /** The orders a resource type's Pending assignments would make, per change type (held-back ones make none yet). */
+  async countOrdersToSend(resourceType: string): Promise<Record<OrderChangeType, number>> {
     const counts: Record<OrderChangeType, number> = { Added: 0, Modified: 0, Deleted: 0 };
-    for (const row of await q.countChangeTypesInState(this.m, resourceType, state).getRawMany<Record<string, unknown>>()) {
+    for (const row of await q.countOrdersToSend(this.m, resourceType).getRawMany<Record<string, unknown>>()) {
       const type = pendingChange(row.changeType as OrderChangeType | null, Number(row.creation) === 1);
       counts[type] += Number(row.count);
     }

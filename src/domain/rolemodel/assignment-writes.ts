@@ -1,8 +1,9 @@
 /**
- * Writes a delta of assignments in one transaction: deletions, then updates, then insertions, each
- * family batched within the dialect's parameter limit. A row the delta updates or deletes has its
- * previous version copied into idm_assignment_history first, unless the run ignores historization
- * (ComputeRoleModelTask's IgnoreHistorization). Provisioning-state moves made by the order
+ * Writes a delta of assignments in one transaction: ends and deletions, then updates, then
+ * insertions, each family batched within the dialect's parameter limit. A row the delta updates or
+ * deletes has its previous version copied into idm_assignment_history first (operation update or
+ * delete), and a row that ends its last version with its end (operation end), unless the run ignores
+ * historization (ComputeRoleModelTask's IgnoreHistorization). Provisioning-state moves made by the order
  * generation are progress of the same version, not new versions: they go through moveProvisioning.
  *
  * A new resource type assignment gets its id from idm_id_sequences before it is inserted, so that
@@ -32,10 +33,18 @@ export interface RowUpdate<Row> {
   set: Partial<Omit<Row, "id" | "updatedByJobInstance">>;
 }
 
+/** A row that ends: its last version, valid until `validTo`, goes to the history, and it leaves the live rows. */
+export interface RowEnd {
+  id: number;
+  validTo: Date;
+}
+
 export interface FamilyDelta<New, Row> {
   insert?: readonly New[];
   update?: readonly RowUpdate<Row>[];
-  /** Ids. A deleted resource type assignment takes its values with it. */
+  /** Rows that expired (Evaluate Policy's purge): historized with their end, then removed. An ended resource type assignment ends its values. */
+  end?: readonly RowEnd[];
+  /** Ids of rows removed (declined, cancelled): historized as they were. A deleted resource type assignment takes its values with it. */
   delete?: readonly number[];
 }
 
@@ -52,6 +61,7 @@ export type FamilyCounts = Record<Family, number>;
 export interface DeltaResult {
   inserted: FamilyCounts;
   updated: FamilyCounts;
+  ended: FamilyCounts;
   deleted: FamilyCounts;
   /** The ids given to `resourceTypes.insert`, in its order. */
   resourceTypeIds: number[];
@@ -86,7 +96,7 @@ export async function reserveIds(session: StoreSession, name: string, count: num
 }
 
 class DeltaWriter {
-  readonly result: DeltaResult = { inserted: zero(), updated: zero(), deleted: zero(), resourceTypeIds: [] };
+  readonly result: DeltaResult = { inserted: zero(), updated: zero(), ended: zero(), deleted: zero(), resourceTypeIds: [] };
 
   constructor(private readonly s: StoreSession, private readonly context: WriteContext) {}
 
@@ -95,15 +105,37 @@ class DeltaWriter {
   }
 
   async deletions(delta: AssignmentDelta): Promise<void> {
-    const types = delta.resourceTypes?.delete ?? [];
-    // Values first: they name their resource type assignment (a foreign key).
+    const ended = delta.resourceTypes?.end ?? [];
+    const deleted = delta.resourceTypes?.delete ?? [];
+    // Values first: they name their resource type assignment (a foreign key). They end, or go, with it.
+    const valueEnds = new Map((delta.values?.end ?? []).map((e) => [e.id, e.validTo]));
+    for (const batch of chunks(ended, this.s.idBatch())) {
+      const validTo = new Map(batch.map((e) => [e.id, e.validTo]));
+      for (const value of await q.selectValuesOfTypes(this.s.m, batch.map((e) => e.id)).select(["v.id", "v.assignedResourceTypeId"]).getMany()) {
+        valueEnds.set(Number(value.id), validTo.get(Number(value.assignedResourceTypeId))!);
+      }
+    }
     const valueIds = new Set(delta.values?.delete ?? []);
-    for (const batch of chunks(types, this.s.idBatch())) {
+    for (const batch of chunks(deleted, this.s.idBatch())) {
       for (const value of await q.selectValuesOfTypes(this.s.m, batch).select(["v.id"]).getMany()) valueIds.add(Number(value.id));
     }
-    await this.delete("value", [...valueIds]);
-    await this.delete("resource-type", types);
-    for (const family of ["context", "role", "risk"] as const) await this.delete(family, delta[DELTA_KEYS[family]]?.delete ?? []);
+    await this.end("value", [...valueEnds].map(([id, validTo]) => ({ id, validTo })));
+    await this.delete("value", [...valueIds].filter((id) => !valueEnds.has(id)));
+    await this.end("resource-type", ended);
+    await this.delete("resource-type", deleted);
+    for (const family of ["context", "role", "risk"] as const) {
+      await this.end(family, delta[DELTA_KEYS[family]]?.end ?? []);
+      await this.delete(family, delta[DELTA_KEYS[family]]?.delete ?? []);
+    }
+  }
+
+  private async end(family: Family, ends: readonly RowEnd[]): Promise<void> {
+    for (const batch of chunks(ends, this.s.idBatch())) {
+      const ids = batch.map((e) => e.id);
+      await this.archive(family, ids, "end", new Map(batch.map((e) => [e.id, e.validTo])));
+      await run(this.s.m, q.deleteAssignments(this.s.m, family, ids));
+      this.result.ended[family] += batch.length;
+    }
   }
 
   private async delete(family: Family, ids: readonly number[]): Promise<void> {
@@ -154,10 +186,10 @@ class DeltaWriter {
     this.result.inserted[family] += rows.length;
   }
 
-  /** Copies the current versions of these rows into the history (unless historization is ignored). */
-  private async archive(family: Family, ids: readonly number[], operation: "update" | "delete"): Promise<void> {
+  /** Copies the current versions of these rows into the history (unless historization is ignored), an ended row with its end. */
+  private async archive(family: Family, ids: readonly number[], operation: "update" | "end" | "delete", validTo?: ReadonlyMap<number, Date>): Promise<void> {
     if (!this.historize || ids.length === 0) return;
-    const rows = await q.selectByIds(this.s.m, family, ids).getMany();
+    const rows = (await q.selectByIds(this.s.m, family, ids).getMany()).map((row) => (validTo?.has(Number(row.id)) ? { ...row, validTo: validTo.get(Number(row.id)) } : row));
     const owners = family === "value" ? await this.ownersOfValues(rows) : new Map<number, number | null>();
     const history = rows.map((row): Omit<AssignmentHistoryRow, "id"> => ({
       family, rowId: Number(row.id), ownerId: family === "value" ? owners.get(Number(row.assignedResourceTypeId)) ?? null : (row.ownerId ?? null),

@@ -148,7 +148,7 @@ function reconcile(targetId: number, found: readonly ResourceTypeRow[], choice: 
   const wanted = { resourceType: choice.resourceType, confidence: choice.confidence, ...ruleColumns(choice.rule) };
   if (!kept) {
     delta.insert.push({
-      ownerId: null, targetId, correlationRule: null, provisioningState: "Verified", changeType: null, origin: "found", workflowState: "Found",
+      ownerId: null, targetId, correlationRule: null, provisioningState: "Verified", changeType: null, heldBack: null, origin: "found", workflowState: "Found",
       validFrom: null, validTo: null, parameters: null, ...wanted,
     });
     counters.classified++;

@@ -8,8 +8,10 @@
  * - `Changes`: property → policy value, as text (the product's default; typed values are the
  *   FormatPropertiesInResource scaffolding's). A navigation value is `{"Id", "Identifier"}` of the
  *   resource it points to; a multi-valued navigation lists what to add as `<property>_add` and what to
- *   remove as `<property>_remove` (a Pending value whose policy value is empty and whose current value
- *   is the resource to remove). A Deleted order has no changes.
+ *   remove as `<property>_remove`. A value to remove is a Pending value whose change type is Deleted
+ *   (its policy value, else its current value, names what goes), or without a change type one with no
+ *   policy value where the target has one; a mono-valued one is cleared (null). A Deleted order has
+ *   no changes.
  * - `Resource`: the target's Id, Identifier and stored properties, for Modified and Deleted orders.
  */
 import type { EntityModel } from "../resources/entity-model.js";
@@ -73,16 +75,12 @@ export class OrderDocuments {
     const push = (name: string, item: ResourceReference) => ((changes[name] ??= []) as ResourceReference[]).push(item);
     for (const value of assignment.values) {
       if (value.provisioningState !== "Pending") continue;
-      if (value.kind !== "navigation") {
-        changes[value.property] = value.policyValue;
-        continue;
-      }
-      if (!this.isCollection(value.property)) {
-        changes[value.property] = reference(value.policyValue);
-        continue;
-      }
-      if (value.policyValue !== null) push(`${value.property}_add`, reference(value.policyValue)!);
-      else if (value.currentValue !== null) push(`${value.property}_remove`, reference(value.currentValue)!);
+      // A value to remove: Deleted, or (without a change type) no policy value where the target has one.
+      const removed = value.changeType === "Deleted" || (value.changeType === null && value.policyValue === null && value.currentValue !== null);
+      if (value.kind !== "navigation") changes[value.property] = removed ? null : value.policyValue;
+      else if (!this.isCollection(value.property)) changes[value.property] = removed ? null : reference(value.policyValue);
+      else if (removed) push(`${value.property}_remove`, reference(value.policyValue ?? value.currentValue)!);
+      else if (value.policyValue !== null) push(`${value.property}_add`, reference(value.policyValue)!);
     }
     return changes;
   }

@@ -5,6 +5,9 @@
  * (order-files.ts, §C.13 documents: order-documents.ts), BatchInsertSize orders per file; each order
  * is recorded in idm_provisioning_orders and its assignment and Pending values move to Transmitted.
  *
+ * A Pending assignment held back (held_back: what it depends on is not there yet) makes no order
+ * until the role model clears it.
+ *
  * Per resource type, the orders are a queue of held changes (blocked-changes.ts, scope: this job
  * instance and the resource type). Before anything is written, the Pending assignments are counted
  * per change type against the ResourceType's provisioning thresholds (provisioning-thresholds.ts):
@@ -22,7 +25,7 @@ import { readStoredItems } from "../stored-items.js";
 import type { JobRef, WorkContext } from "../work-context.js";
 import { attributeText } from "../../config/coerce-attribute.js";
 import type { Store } from "../../store/store.js";
-import type { NewOrder } from "./assignment-rows.js";
+import type { NewOrder, ResourceTypeWithValues } from "./assignment-rows.js";
 import { AssignmentStore } from "./assignment-store.js";
 import { OrderDocuments, type OrderParts } from "./order-documents.js";
 import { OrderFiles } from "./order-files.js";
@@ -45,6 +48,8 @@ export interface OrderCounters {
   blocked: number;
   /** Blocked orders written by a forced run. */
   released: number;
+  /** Pending assignments held back (DependsOn…): no order yet. */
+  heldBack: number;
   [name: string]: number;
 }
 
@@ -116,7 +121,7 @@ async function mappedConnectors(store: Store): Promise<Map<string, string>> {
 }
 
 class OrdersRun {
-  readonly counters: OrderCounters = { orders: 0, added: 0, modified: 0, deleted: 0, files: 0, blocked: 0, released: 0 };
+  readonly counters: OrderCounters = { orders: 0, added: 0, modified: 0, deleted: 0, files: 0, blocked: 0, released: 0, heldBack: 0 };
   readonly files: string[] = [];
   readonly #assignments: AssignmentStore;
   readonly #held: HeldChanges;
@@ -150,7 +155,7 @@ class OrdersRun {
     }
     // Orders left pending by a run that died, and those other runs left blocked, are computed again now.
     await this.#held.discardSuperseded(scope, { blockedOfOthers: true });
-    const counts = await this.#assignments.countChangeTypesInState(type.identifier, "Pending");
+    const counts = await this.#assignments.countOrdersToSend(type.identifier);
     if (counts.Added + counts.Modified + counts.Deleted === 0) return undefined;
     const decision = await decideHold(force, [async () => this.exceeded(type, counts)]);
     if (decision.action === "hold") {
@@ -158,12 +163,25 @@ class OrdersRun {
       return decision.reason;
     }
     const buffer: OrderParts[] = [];
-    for await (const page of this.#assignments.resourceTypesInState(type.identifier, "Pending", this.selectSize)) {
+    for await (const page of this.pending(type)) {
       buffer.push(...(await documents.partsOf(page)));
       while (buffer.length >= this.perFile) await this.send(type, connector, documents, files, buffer.splice(0, this.perFile));
     }
     if (buffer.length > 0) await this.send(type, connector, documents, files, buffer);
     return undefined;
+  }
+
+  /** The Pending assignments that make an order now: those held back (DependsOn…) wait, and are counted. */
+  private async *pending(type: ResourceTypeModel): AsyncGenerator<ResourceTypeWithValues[]> {
+    let heldBack = 0;
+    for await (const page of this.#assignments.resourceTypesInState(type.identifier, "Pending", this.selectSize)) {
+      const ready = page.filter((a) => a.heldBack === null);
+      heldBack += page.length - ready.length;
+      if (ready.length > 0) yield ready;
+    }
+    if (heldBack === 0) return;
+    this.counters.heldBack += heldBack;
+    this.options.log("Information", `ResourceType ${type.identifier}: ${heldBack} pending assignments are held back (what they depend on is not there yet): no order for them`);
   }
 
   private async exceeded(type: ResourceTypeModel, counts: Record<OrderChangeType, number>): Promise<string | undefined> {
@@ -195,7 +213,7 @@ class OrdersRun {
 
   /** Records the Pending assignments' orders, then holds them Blocked. Nothing is written. */
   private async hold(type: ResourceTypeModel, connector: string, documents: OrderDocuments, scope: HeldScope): Promise<void> {
-    for await (const page of this.#assignments.resourceTypesInState(type.identifier, "Pending", this.selectSize)) {
+    for await (const page of this.pending(type)) {
       const parts = await documents.partsOf(page);
       await this.#assignments.insertOrders(parts.map((p) => this.orderRow(type, connector, p, "pending", null)));
       this.counters.blocked += parts.length;

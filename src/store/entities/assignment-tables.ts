@@ -43,6 +43,7 @@ export interface StoredResourceTypeRow extends StoredProvenance {
   confidence: number | null;
   provisioningState: string;
   changeType: string | null;
+  heldBack: string | null;
   parameters: string /*JSON*/ | null;
 }
 
@@ -52,6 +53,9 @@ export interface StoredValueRow extends StoredProvenance {
   property: string;
   kind: string;
   provisioningState: string;
+  changeType: string | null;
+  confidence: number | null;
+  questioned: boolean;
   policyValue: string | null;
   currentValue: string | null;
 }
@@ -160,6 +164,7 @@ export function assignmentEntities(t: ColumnTypes): EntitySchema[] {
       confidence: column("confidence", t.int, true),
       provisioningState: column("provisioning_state", t.string(32)),
       changeType: column("change_type", t.string(16), true),
+      heldBack: column("held_back", t.string(256), true),
       ...provenance,
       parameters: column("parameters", t.text, true),
     },
@@ -179,6 +184,9 @@ export function assignmentEntities(t: ColumnTypes): EntitySchema[] {
       property: column("property", identifier),
       kind: column("kind", t.string(16)),
       provisioningState: column("provisioning_state", t.string(32)),
+      changeType: column("change_type", t.string(16), true),
+      confidence: column("confidence", t.int, true),
+      questioned: column("questioned", t.boolean),
       ...provenance,
       policyValue: column("policy_value", t.text, true),
       currentValue: column("current_value", t.text, true),

@@ -14,11 +14,14 @@
  *   and their values together, and portable multi-row INSERTs cannot say which id each row got), owner_id null
  *   (a found account has no owner until correlation or reconciliation gives it one), resource_type, target_id null
  *   (no account yet: a creation), correlation_rule / confidence null, parameters null, provisioning_state,
- *   change_type null (the change a Pending row waits for: Added|Modified|Deleted), + provenance;
+ *   change_type null (the change a Pending row waits for: Added|Modified|Deleted), held_back null (why no
+ *   order may go yet although the row is Pending: `DependsOn X`), + provenance;
  *   (owner_id), (target_id), and (resource_type, provisioning_state, id) for the order generation's keyset reads
  * idm_assigned_values          assigned_resource_type_id → idm_assigned_resource_types.id, property, kind
  *   (scalar|navigation|binary), policy_value / current_value null (text; a navigation's value is the target
- *   resource id), provisioning_state, + provenance; indexed by resource type assignment
+ *   resource id), provisioning_state, change_type null (Added: a value to add; Modified: a scalar to change;
+ *   Deleted: a value to remove), confidence null (a QueryRule's), questioned (a manual value kept against
+ *   the policy), + provenance; indexed by resource type assignment
  * idm_identified_risks         owner_id, risk, rule_index, + provenance
  * idm_risk_scores              owner_id (unique), score, computed_at, updated_by_job_instance null
  * idm_correlation_keys         resource_id → idm_resources.id ON DELETE CASCADE (keys are derived: a deleted
@@ -32,7 +35,8 @@
  *   decision / decided_by / decided_at / decision_comment null (the review of a blocked order);
  *   (job_instance_id, id) and (resource_type, state, id)
  * idm_assignment_history       one table for every family: family, row_id, owner_id null, operation
- *   (update|delete), archived_at, archived_by_job_instance null, previous (the version replaced, as JSON). History
+ *   (update|end|delete: the version an update replaced, the last version of a row that expired, with its
+ *   end, or of a row removed), archived_at, archived_by_job_instance null, previous (the version replaced, as JSON). History
  *   is read per owner or per row (an audit, `idm why`), never joined by column, so one table keeps the
  *   families' shapes in one place instead of a second copy of each table's DDL.
  * idm_id_sequences             name PK, next_id: ids reserved by blocks (idm_assigned_resource_types)
@@ -99,6 +103,7 @@ export class AssignmentTables implements MigrationInterface {
         column("confidence", t.int, true),
         column("provisioning_state", t.string(32)),
         column("change_type", t.string(16), true),
+        column("held_back", t.string(256), true),
         ...provenance(),
         column("parameters", t.text, true),
       ],
@@ -117,6 +122,9 @@ export class AssignmentTables implements MigrationInterface {
         column("property", identifier),
         column("kind", t.string(16)),
         column("provisioning_state", t.string(32)),
+        column("change_type", t.string(16), true),
+        column("confidence", t.int, true),
+        column("questioned", t.boolean),
         ...provenance(),
         column("policy_value", t.text, true),
         column("current_value", t.text, true),

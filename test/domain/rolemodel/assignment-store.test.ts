@@ -27,14 +27,14 @@ function role(ownerId: number, name: string, over: Partial<NewRole> = {}): NewRo
 
 function value(property: string, policyValue: string | null, over: Partial<NewValueOfType> = {}): NewValueOfType {
   return {
-    property, kind: "scalar", provisioningState: "Pending", origin: "rule", ...ruleColumns({ kind: "ScalarRule", identifier: `AD_Account/${property}`, file: "AD.xml", line: 30 }),
+    property, kind: "scalar", provisioningState: "Pending", changeType: "Added", confidence: null, questioned: false, origin: "rule", ...ruleColumns({ kind: "ScalarRule", identifier: `AD_Account/${property}`, file: "AD.xml", line: 30 }),
     workflowState: "PolicyApproved", validFrom: T0, validTo: null, policyValue, currentValue: null, ...over,
   };
 }
 
 function account(ownerId: number | null, over: Partial<NewResourceType> = {}): NewResourceType {
   return {
-    ownerId, resourceType: "AD_Account", targetId: null, correlationRule: null, confidence: null, provisioningState: "Pending", changeType: "Added",
+    ownerId, resourceType: "AD_Account", targetId: null, correlationRule: null, confidence: null, provisioningState: "Pending", changeType: "Added", heldBack: null,
     origin: "rule", ...ruleColumns({ kind: "TypeRule", identifier: "AD_Account/TypeRule#1", file: "AD.xml", line: 28 }), workflowState: "PolicyApproved",
     validFrom: T0, validTo: null, parameters: null, values: [value("sAMAccountName", `user${ownerId}`), value("mail", `u${ownerId}@example.com`)], ...over,
   };
@@ -153,6 +153,20 @@ describe.each(BACKENDS)("assignment store on %s", (_, backend) => {
     expect((await store.readOwners([1])).get(1)!.roles.map((r) => [r.role, r.validTo])).toEqual([["VPN", FAR]]);
   });
 
+  it("ends expired rows: their last version, with its end, goes to the history; an ended resource type assignment ends its values", async () => {
+    await store.writeDelta({ roles: { insert: [role(1, "VPN"), role(1, "Mail")] }, resourceTypes: { insert: [account(1), account(1, { resourceType: "SAP_Account" })] } }, job7);
+    const result = await store.writeDelta({ roles: { end: [{ id: 2, validTo: T1 }] }, resourceTypes: { end: [{ id: 1, validTo: T2 }], delete: [2] } }, { at: T2, jobInstanceId: 8 });
+    expect(result.ended).toEqual({ context: 0, role: 1, "resource-type": 1, value: 2, risk: 0 });
+    expect(result.deleted).toEqual({ context: 0, role: 0, "resource-type": 1, value: 2, risk: 0 });
+    const held = (await store.readOwners([1])).get(1)!;
+    expect([held.roles.map((r) => r.role), held.resourceTypes]).toEqual([["VPN"], []]);
+    const history = await store.ownerHistory(1);
+    expect(history.map((h) => [h.family, h.rowId, h.operation, JSON.parse(h.previous).validTo])).toEqual([
+      ["value", 1, "end", T2.toISOString()], ["value", 2, "end", T2.toISOString()], ["value", 3, "delete", null], ["value", 4, "delete", null],
+      ["resource-type", 1, "end", T2.toISOString()], ["resource-type", 2, "delete", null], ["role", 2, "end", T1.toISOString()],
+    ]);
+  });
+
   it("reads a resource type's assignments in one state by keyset pages, and moves them with their values in that state", async () => {
     const ids = (await store.writeDelta({
       resourceTypes: {
@@ -167,7 +181,7 @@ describe.each(BACKENDS)("assignment store on %s", (_, backend) => {
     expect(pages.map((p) => p.map((t) => t.id))).toEqual([[1, 2], [5, 6]]);
     expect(pages[1]![1]!.values.map((v) => [v.property, v.provisioningState])).toEqual([["mail", "Verified"], ["sAMAccountName", "Pending"]]);
     expect(await store.countResourceTypesInState(["AD_Account", "SAP_Account", "None"], "Pending")).toEqual(new Map([["AD_Account", 4], ["SAP_Account", 1]]));
-    expect(await store.countChangeTypesInState("AD_Account", "Pending")).toEqual({ Added: 4, Modified: 0, Deleted: 0 });
+    expect(await store.countOrdersToSend("AD_Account")).toEqual({ Added: 4, Modified: 0, Deleted: 0 });
 
     await store.moveProvisioningState([1, 3, 6], "Pending", "Transmitted");
     const moved = await store.resourceTypesByIds([1, 3, 6]);
@@ -179,17 +193,17 @@ describe.each(BACKENDS)("assignment store on %s", (_, backend) => {
     expect((await all(store.resourceTypesInState("AD_Account", "Pending"))).flat().map((t) => t.id)).toEqual([2, 5]);
   });
 
-  it("counts pending assignments per change type, those without one by whether they have a target", async () => {
+  it("counts the orders pending assignments would make per change type, those without one by whether they have a target, none held back", async () => {
     await store.writeDelta({
       resourceTypes: {
         insert: [
           account(1), account(2, { changeType: null }), account(3, { changeType: null, targetId: 30 }), account(4, { changeType: "Deleted", targetId: 40 }),
-          account(5, { changeType: null, targetId: 50, provisioningState: "Verified" }),
+          account(5, { changeType: null, targetId: 50, provisioningState: "Verified" }), account(6, { heldBack: "DependsOn AD_Base" }),
         ],
       },
     }, job7);
-    expect(await store.countChangeTypesInState("AD_Account", "Pending")).toEqual({ Added: 2, Modified: 1, Deleted: 1 });
-    expect(await store.countChangeTypesInState("SAP_Account", "Pending")).toEqual({ Added: 0, Modified: 0, Deleted: 0 });
+    expect(await store.countOrdersToSend("AD_Account")).toEqual({ Added: 2, Modified: 1, Deleted: 1 });
+    expect(await store.countOrdersToSend("SAP_Account")).toEqual({ Added: 0, Modified: 0, Deleted: 0 });
   });
 
   it("reads and writes thousands of owners across the parameter limit of a statement", async () => {
@@ -295,7 +309,7 @@ describe("assignment statements on SQL Server (offline)", () => {
       statement("assignments by target (classification: owned or found)", q.selectResourceTypesByTargets(m, [100, 101])),
       statement("a page of a resource type's pending assignments", q.selectResourceTypesInState(m, "AD_Account", "Pending", 41, 1000)),
       statement("pending assignments per resource type (thresholds)", q.countResourceTypesInState(m, ["AD_Account", "SAP_Account"], "Pending")),
-      statement("pending assignments per change type (provisioning thresholds)", q.countChangeTypesInState(m, "AD_Account", "Pending")),
+      statement("the orders pending assignments would make, per change type (provisioning thresholds)", q.countOrdersToSend(m, "AD_Account")),
       statement("a page of owner-less found assignments", q.selectOwnerlessFound(m, ["AD_Account"], 0, 1000)),
       statement("rows moved to the same values", q.updateByIds(m, "role", { validTo: T2, workflowState: "Approved", updatedByJobInstance: 8 }, [1, 2])),
       statement("resource type assignments transmitted", q.moveProvisioningState(m, "resource-type", [41, 42], "Pending", "Transmitted")),

@@ -65,7 +65,7 @@ describe.each(BACKENDS)("UpdateClassificationTask on %s", (_, backend) => {
     await assignments.writeDelta({
       resourceTypes: {
         insert: [{
-          ownerId: 99, resourceType: "AD_Account", targetId: ids.get("bob")!, correlationRule: "byId", confidence: 120, provisioningState: "Verified", changeType: null,
+          ownerId: 99, resourceType: "AD_Account", targetId: ids.get("bob")!, correlationRule: "byId", confidence: 120, provisioningState: "Verified", changeType: null, heldBack: null,
           origin: "rule", ...ruleColumns({ kind: "TypeRule", identifier: "AD_Account/TypeRule#1" }), workflowState: "PolicyApproved", validFrom: T0, validTo: null, parameters: null,
         }],
       },
@@ -91,7 +91,7 @@ describe.each(BACKENDS)("UpdateClassificationTask on %s", (_, backend) => {
     expect(row).toEqual({
       // Ids in source key order after bob's owned assignment (1): ada.l, root_adm, svc_backup.
       id: 4, ownerId: null, resourceType: "AD_Service", targetId: ids.get("svc_backup")!, correlationRule: null, confidence: 100, provisioningState: "Verified",
-      changeType: null, origin: "found", ...ruleColumns({ kind: "ResourceClassificationRule", identifier: [...(await ruleLines(store, "ResourceClassificationRule"))].find(([, l]) => l === 10)![0], file: "RoleModel/Rules.xml", line: 10 }),
+      changeType: null, heldBack: null, origin: "found", ...ruleColumns({ kind: "ResourceClassificationRule", identifier: [...(await ruleLines(store, "ResourceClassificationRule"))].find(([, l]) => l === 10)![0], file: "RoleModel/Rules.xml", line: 10 }),
       workflowState: "Found", validFrom: null, validTo: null, parameters: null, updatedByJobInstance: 7,
     } satisfies ResourceTypeRow);
 

@@ -30,14 +30,14 @@ function task(attributes: Record<string, AttributeValue> = {}, resourceTypes: st
 }
 
 const scalar = (property: string, policyValue: string | null, provisioningState: NewValueOfType["provisioningState"] = "Pending"): NewValueOfType => ({
-  property, kind: "scalar", provisioningState, origin: "rule", ...ruleColumns({ kind: "ScalarRule", identifier: `AD_Account/${property}` }),
+  property, kind: "scalar", provisioningState, changeType: null, confidence: null, questioned: false, origin: "rule", ...ruleColumns({ kind: "ScalarRule", identifier: `AD_Account/${property}` }),
   workflowState: "PolicyApproved", validFrom: T0, validTo: null, policyValue, currentValue: null,
 });
 const navigation = (property: string, policyValue: number | null, currentValue: number | null = null): NewValueOfType => ({
   ...scalar(property, policyValue === null ? null : String(policyValue)), kind: "navigation", currentValue: currentValue === null ? null : String(currentValue),
 });
 const assignment = (ownerId: number, over: Partial<NewResourceType>): NewResourceType => ({
-  ownerId, resourceType: "AD_Account", targetId: null, correlationRule: null, confidence: null, provisioningState: "Pending", changeType: "Added", origin: "rule",
+  ownerId, resourceType: "AD_Account", targetId: null, correlationRule: null, confidence: null, provisioningState: "Pending", changeType: "Added", heldBack: null, origin: "rule",
   ...ruleColumns({ kind: "TypeRule", identifier: "AD_Account/TypeRule#1" }), workflowState: "PolicyApproved", validFrom: T0, validTo: null, parameters: null, values: [], ...over,
 });
 
@@ -78,10 +78,14 @@ describe.each(BACKENDS)("GenerateProvisioningOrdersTask on %s", (_, backend) => 
           assignment(id.p2!, { values: [scalar("sAMAccountName", "bob"), navigation("memberOf", id.grp_sales!), navigation("manager", id.boss!)] }),
           assignment(id.p1!, {
             targetId: id["ada.l"]!, changeType: "Modified",
-            values: [scalar("mail", "ada@new.example.com"), scalar("description", "kept", "Verified"), navigation("memberOf", null, id.grp_it!), navigation("manager", null)],
+            values: [
+              scalar("mail", "ada@new.example.com"), scalar("description", "kept", "Verified"), navigation("memberOf", null, id.grp_it!), navigation("manager", null),
+              { ...navigation("memberOf", id.grp_sales!), changeType: "Deleted" }, { ...scalar("employeeID", "E1"), changeType: "Deleted" },
+            ],
           }),
           assignment(id.p3!, { targetId: id.old!, changeType: "Deleted", values: [scalar("mail", "gone")] }),
           assignment(id.p1!, { resourceType: "AD_Account", targetId: id.boss!, provisioningState: "Verified", changeType: null }),
+          assignment(id.p3!, { heldBack: "DependsOn AD_Base", values: [scalar("sAMAccountName", "carl")] }),
         ],
       },
     }, context);
@@ -101,7 +105,8 @@ describe.each(BACKENDS)("GenerateProvisioningOrdersTask on %s", (_, backend) => 
   it("writes the pending assignments as §C.13 order files, BatchInsertSize per file, and moves them to Transmitted", async () => {
     await setUp();
     const result = await handler.run(ws.context, task({ BatchInsertSize: 2 }));
-    expect(result).toEqual({ state: "Succeeded", didWork: true, counters: { orders: 3, added: 1, modified: 1, deleted: 1, files: 2, blocked: 0, released: 0 } });
+    expect(result).toEqual({ state: "Succeeded", didWork: true, counters: { orders: 3, added: 1, modified: 1, deleted: 1, files: 2, blocked: 0, released: 0, heldBack: 1 } });
+    expect(ws.lines("Information")).toContain("ResourceType AD_Account: 1 pending assignments are held back (what they depend on is not there yet): no order for them");
     expect(files()).toEqual(["AD_Account-7-0001.json", "AD_Account-7-0002.json"]);
     const [added, modified] = orders("AD_Account-7-0001.json");
     const resourceType = { Id: expect.stringMatching(/^\d+$/), Identifier: "AD_Account", SourceEntityType: { Id: expect.stringMatching(/^\d+$/), Identifier: "HR_Person" }, TargetEntityType: { Id: expect.stringMatching(/^\d+$/), Identifier: "AD_Entry" } };
@@ -111,7 +116,10 @@ describe.each(BACKENDS)("GenerateProvisioningOrdersTask on %s", (_, backend) => 
     });
     expect(modified).toEqual({
       AssignedResourceTypeId: "2", ChangeType: "Modified", Owner: { Id: String(id.p1), Identifier: "p1", Login: "p1", Mail: "p1@example.com" }, ResourceType: resourceType,
-      Changes: { mail: "ada@new.example.com", memberOf_remove: [{ Id: String(id.grp_it), Identifier: "grp_it" }], manager: null },
+      Changes: {
+        mail: "ada@new.example.com", memberOf_remove: [{ Id: String(id.grp_it), Identifier: "grp_it" }, { Id: String(id.grp_sales), Identifier: "grp_sales" }],
+        manager: null, employeeID: null,
+      },
       Resource: { Id: String(id["ada.l"]), Identifier: "ada.l", sAMAccountName: "ada.l" },
     });
     expect(orders("AD_Account-7-0002.json")).toEqual([{
@@ -119,10 +127,11 @@ describe.each(BACKENDS)("GenerateProvisioningOrdersTask on %s", (_, backend) => 
       Changes: {}, Resource: { Id: String(id.old), Identifier: "old", sAMAccountName: "old" },
     }]);
 
-    const stored = await assignments.resourceTypesByIds([1, 2, 3, 4]);
+    const stored = await assignments.resourceTypesByIds([1, 2, 3, 4, 5]);
     expect(stored.map((a) => [a.id, a.provisioningState, a.values.map((v) => v.provisioningState)])).toEqual([
-      [1, "Transmitted", ["Transmitted", "Transmitted", "Transmitted"]], [2, "Transmitted", ["Transmitted", "Verified", "Transmitted", "Transmitted"]],
-      [3, "Transmitted", ["Transmitted"]], [4, "Verified", []],
+      [1, "Transmitted", ["Transmitted", "Transmitted", "Transmitted"]],
+      [2, "Transmitted", ["Transmitted", "Verified", "Transmitted", "Transmitted", "Transmitted", "Transmitted"]],
+      [3, "Transmitted", ["Transmitted"]], [4, "Verified", []], [5, "Pending", ["Pending"]],
     ]);
     expect((await orderRows()).map((o) => [o.assignedResourceTypeId, o.changeType, o.state, o.orderFile, o.connector, o.jobInstanceId, o.ownerId, o.targetId])).toEqual([
       [1, "Added", "applied", "ProvisioningOrders/AD/AD_Account-7-0001.json", "AD", 7, id.p2, null],
@@ -144,7 +153,7 @@ describe.each(BACKENDS)("GenerateProvisioningOrdersTask on %s", (_, backend) => 
     // 1 update of 5 AD entries is 20%, over 10%.
     const blocked = await handler.run(ws.context, task());
     expect(blocked).toEqual({
-      state: "Blocked", didWork: false, counters: { orders: 0, added: 0, modified: 0, deleted: 0, files: 0, blocked: 3, released: 0 },
+      state: "Blocked", didWork: false, counters: { orders: 0, added: 0, modified: 0, deleted: 0, files: 0, blocked: 3, released: 0, heldBack: 1 },
       message: "MaximumUpdatePercent of ResourceType AD_Account (10%) exceeded: 1 of 5 AD_Entry resources (20%) would be updated (job instance 7)",
     });
     expect(files()).toEqual([]);
@@ -178,7 +187,8 @@ describe.each(BACKENDS)("GenerateProvisioningOrdersTask on %s", (_, backend) => 
 
     const forced = await handler.run(next.context, task({ ForceProvisioning: true }));
     expect(forced).toMatchObject({ state: "Succeeded", counters: { orders: 4, added: 2, released: 4 } });
-    expect((await assignments.countResourceTypesInState(["AD_Account"], "Pending"))).toEqual(new Map());
+    // Only the held-back assignment is left Pending.
+    expect((await assignments.countResourceTypesInState(["AD_Account"], "Pending"))).toEqual(new Map([["AD_Account", 1]]));
   });
 
   it("selects the resource types of its Connector, and warns about a TaskResourceType that is not deployed", async () => {
@@ -186,7 +196,7 @@ describe.each(BACKENDS)("GenerateProvisioningOrdersTask on %s", (_, backend) => 
     await assignments.writeDelta({ resourceTypes: { insert: [assignment(id.p1!, { resourceType: "SAP_Account" })] } }, { at: T0, jobInstanceId: 1 });
     const byConnector = await handler.run(ws.context, task({ Connector: "AD" }, []));
     expect(byConnector).toMatchObject({ counters: { orders: 3 } });
-    expect(await assignments.countResourceTypesInState(["AD_Account", "SAP_Account"], "Pending")).toEqual(new Map([["SAP_Account", 1]]));
+    expect(await assignments.countResourceTypesInState(["AD_Account", "SAP_Account"], "Pending")).toEqual(new Map([["AD_Account", 1], ["SAP_Account", 1]]));
 
     const listed = await handler.run(ws.context, task({}, ["SAP_Account", "Nope"]));
     expect(listed).toMatchObject({ counters: { orders: 1 } });
