@@ -57,11 +57,15 @@ export class TableWriter {
   }
 }
 
-/** `INSERT INTO t (…) VALUES (…), (…)`: the columns of the first row, every value bound with its type. */
+/**
+ * `INSERT INTO t (…) VALUES (…), (…)`: the columns of the first row, every value bound with its type.
+ * A generated column (an identity id) is left to the database; an id the table does not generate is written.
+ */
 export function insertRows<Row extends object>(m: EntityManager, entity: string, rows: readonly Row[]): Statement {
   if (rows.length === 0) throw new Error(`no ${entity} rows to insert`);
   const w = new TableWriter(m, entity);
-  const properties = Object.keys(rows[0]!).filter((p) => p !== "id");
+  const generated = new Set(m.connection.getMetadata(entity).columns.filter((c) => c.isGenerated).map((c) => c.propertyName));
+  const properties = Object.keys(rows[0]!).filter((p) => !generated.has(p));
   const tuples = rows.map((row) => `(${properties.map((p) => w.bind(p, (row as Record<string, unknown>)[p])).join(", ")})`);
   return w.statement(`INSERT INTO ${w.table} (${properties.map((p) => w.column(p)).join(", ")}) VALUES ${tuples.join(", ")}`);
 }

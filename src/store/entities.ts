@@ -55,6 +55,26 @@
  *   _deleted, links_inserted / _deleted, error null
  * No foreign key points at the job tables: pruning job instances leaves the resources they wrote.
  *
+ * (migrations/0007-assignments.ts; the reasons for this design are there) every assignment row has the
+ * provenance columns origin, rule_kind / rule_identifier / rule_file / rule_line null, workflow_state,
+ * valid_from / valid_to null, updated_by_job_instance null
+ * idm_assigned_contexts  owner_id, dimensions (JSON)
+ * idm_assigned_roles     owner_id, role, kind ('single'|'composite'), parameters (JSON) null
+ * idm_assigned_resource_types  id (reserved from idm_id_sequences), owner_id null, resource_type, target_id null,
+ *   correlation_rule / confidence null, provisioning_state, change_type null, held_back null, parameters null
+ * idm_assigned_values    assigned_resource_type_id → idm_assigned_resource_types.id, property, kind
+ *   ('scalar'|'navigation'|'binary'), provisioning_state, change_type null, confidence null, questioned bit,
+ *   policy_value / current_value null
+ * idm_identified_risks   owner_id, risk, rule_index;  idm_risk_scores  owner_id (unique), score, computed_at
+ * idm_correlation_keys   resource_id → idm_resources.id (cascade), entity_type, resource_type, rule_identifier,
+ *   side ('owner'|'target'), key_value nvarchar(405)
+ * idm_provisioning_orders  assigned_resource_type_id, resource_type, connector, change_type, owner_id / target_id
+ *   null, state (held changes), order_file null, created_at, job_instance_id, decision / decided_by / decided_at /
+ *   decision_comment null, changes (JSON)
+ * idm_assignment_history  family, row_id, owner_id null, operation ('update'|'end'|'delete'), archived_at,
+ *   archived_by_job_instance null, previous (JSON)
+ * idm_id_sequences       name PK, next_id
+ *
  * Column names are snake_case; `user` and `plan` become user_name and plan_json: USER is reserved in
  * PostgreSQL and SQL Server, PLAN in SQL Server, and raw SQL would otherwise have to quote them.
  */
@@ -62,6 +82,7 @@ import type { EntitySchema } from "typeorm";
 import { columnTypes } from "./column-types.js";
 import type { Dialect } from "./database-url.js";
 import { configurationEntities } from "./entities/configuration-tables.js";
+import { assignmentEntities } from "./entities/assignment-tables.js";
 import { jobEntities } from "./entities/job-tables.js";
 import { resourceEntities } from "./entities/resource-tables.js";
 
@@ -71,9 +92,13 @@ export type { JobInstanceRow, ScheduleRow, TaskInstanceRow, TaskLogRow } from ".
 export type {
   PropertyValue, ResourceChangeRow, ResourceHistoryRow, ResourceLinkChangeRow, ResourceLinkHistoryRow, ResourceLinkRow, ResourceRow, SynchronizationRow,
 } from "./entities/resource-tables.js";
+export type {
+  AssignmentHistoryRow, IdSequenceRow, RiskScoreRow, StoredContextRow, StoredCorrelationKeyRow, StoredOrderRow, StoredProvenance, StoredResourceTypeRow,
+  StoredRiskRow, StoredRoleRow, StoredValueRow,
+} from "./entities/assignment-tables.js";
 
 /** Every table's entity schema, with the dialect's column types. */
 export function createEntities(dialect: Dialect): EntitySchema[] {
   const t = columnTypes(dialect);
-  return [...configurationEntities(t), ...jobEntities(t), ...resourceEntities(t)];
+  return [...configurationEntities(t), ...jobEntities(t), ...resourceEntities(t), ...assignmentEntities(t)];
 }

@@ -6,9 +6,11 @@
  * register their own handlers with registerTask and take them back with the function it returns.
  */
 import type { TaskType } from "../config/generated/schema-types.js";
+import computeCorrelationKeys from "./compute-correlation-keys.js";
 import createDatabaseViews from "./create-database-views.js";
 import deployConfiguration from "./deploy-configuration.js";
 import exportTask from "./export.js";
+import generateProvisioningOrders from "./generate-provisioning-orders.js";
 import invokeExpression from "./invoke-expression.js";
 import invokeSqlCommand from "./invoke-sql-command.js";
 import maintainIndexes from "./maintain-indexes.js";
@@ -18,6 +20,7 @@ import resetValidFrom from "./reset-valid-from.js";
 import setRecentlyModifiedFlag from "./set-recently-modified-flag.js";
 import synchronize from "./synchronize.js";
 import { defineTask, type TaskDefinition, type TaskHandler, type TaskSide } from "./task-handler.js";
+import updateClassification from "./update-classification.js";
 import updateEntityPropertyExpressions from "./update-entity-property-expressions.js";
 
 /** A task type idm-toolkit validates and deploys but cannot run yet. */
@@ -32,14 +35,14 @@ export const TASKS: { readonly [T in TaskType]: TaskHandler<T> | NotImplemented 
   ActivityInstanceActorTask: notImplemented("agent"),
   BuildRoleModelTask: notImplemented("server"),
   CleanDataBase: notImplemented("server"),
-  ComputeCorrelationKeysTask: notImplemented("server"),
+  ComputeCorrelationKeysTask: computeCorrelationKeys,
   ComputeRiskScoresTask: notImplemented("server"),
   ComputeRoleModelTask: notImplemented("server"),
   CreateDatabaseViewsTask: createDatabaseViews,
   DeployConfigurationTask: deployConfiguration,
   ExportTask: exportTask,
   FulfillTask: notImplemented("both"),
-  GenerateProvisioningOrdersTask: notImplemented("server"),
+  GenerateProvisioningOrdersTask: generateProvisioningOrders,
   GetRoleMiningTask: notImplemented("server"),
   InvokeApiTask: notImplemented("agent"),
   InvokeAspectsTask: notImplemented("agent"),
@@ -60,7 +63,7 @@ export const TASKS: { readonly [T in TaskType]: TaskHandler<T> | NotImplemented 
   SetRecentlyModifiedFlagTask: setRecentlyModifiedFlag,
   SynchronizeTask: synchronize,
   UpdateAccessCertificationCampaignTask: notImplemented("server"),
-  UpdateClassificationTask: notImplemented("server"),
+  UpdateClassificationTask: updateClassification,
   UpdateEntityPropertyExpressionsTask: updateEntityPropertyExpressions,
   UpdateParametersContextDisplayNamesTask: notImplemented("server"),
 };

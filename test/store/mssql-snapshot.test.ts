@@ -3,6 +3,7 @@
  * driver and kept as reviewed snapshots (test/store/snapshots/*.sql; `vitest -u` rewrites them).
  */
 import { MigrationExecutor, type QueryRunner, type Table } from "typeorm";
+import { Query } from "typeorm/driver/Query.js";
 import { describe, expect, it } from "vitest";
 import { columnTypes } from "../../src/store/column-types.js";
 import { deleteExpiredLease, deleteOwnLease, extendLease, insertLease, selectLease } from "../../src/store/lease-queries.js";
@@ -56,6 +57,11 @@ async function schemaSql(): Promise<string> {
     };
     (queryRunner as unknown as { loadTables(names: string[]): Promise<Table[]> }).loadTables = async (names) =>
       names.flatMap((name) => created.get(name)?.clone() ?? []);
+    // A migration's own statements (the rows it seeds) are kept in order with its DDL instead of sent.
+    queryRunner.query = (async (query: string, parameters?: unknown[]) => {
+      queryRunner.getMemorySql().upQueries.push(new Query(query, parameters));
+      return [];
+    }) as QueryRunner["query"];
     await migration.up(queryRunner);
     lines.push(`-- ${migration.name}`, ...captured(queryRunner));
   }

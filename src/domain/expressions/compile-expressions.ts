@@ -9,7 +9,7 @@ import { readStoredItems } from "../stored-items.js";
 import type { EntityModel, PropertyType } from "../resources/entity-model.js";
 import type { Store } from "../../store/store.js";
 import { expressionEnvironment, RESOURCE_VARIABLE } from "./cel-environment.js";
-import { functionAsCSharp, INTEGER_TYPES, literalValue, readExpressionForm, type StoredValue } from "./expression-forms.js";
+import { functionAsCSharp, INTEGER_TYPES, literalValue, readExpressionForm, type ExpressionForm, type StoredValue } from "./expression-forms.js";
 import { resolveChain, resourceChains, type ResourceChain } from "./resource-paths.js";
 import { compileCSharp, storedCSharpValue } from "./csharp/compile-csharp.js";
 
@@ -76,20 +76,41 @@ export function compileExpression(identifier: string, entityType: string, attrib
   if (!target) throw new Error(`EntityPropertyExpression ${identifier}: EntityType ${entityType} has no property ${property}`);
   const priority = Number(attributes.Priority ?? 0) || 0;
   const form = readExpressionForm(attributeText(attributes.Expression), attributeText(attributes.Binding));
-  const base = { identifier, property, priority, at };
+  const { evaluate, navigations } = compileValue({ label: `EntityPropertyExpression ${identifier}`, entityType, form, type: target.type, model });
+  return { expression: { identifier, property, priority, at, evaluate }, navigations };
+}
+
+export interface ValueSpec {
+  /** Names the expression in errors: `EntityPropertyExpression X`, `ResourceCorrelationRule Y SourceExpression`. */
+  label: string;
+  /** The type of the resource the expression reads. */
+  entityType: string;
+  form: ExpressionForm;
+  /** The type of the value it gives (a property's type; String for a correlation key). */
+  type: PropertyType;
+  model: EntityModel;
+}
+
+/**
+ * An expression form (a Binding, `Literal:`, a function, C#, CEL) as an evaluator of a resource of
+ * `entityType`, with the navigation paths it reads: what EntityPropertyExpressions and the role
+ * model's rules (correlation keys, classification) share. Throws when it cannot run.
+ */
+export function compileValue(spec: ValueSpec): { evaluate(resource: ResourceObject): Evaluation; navigations: string[][] } {
+  const { label, entityType, form, type, model } = spec;
   switch (form.kind) {
     case "literal": {
-      const value = literalValue(form.value, target.type);
-      return { expression: { ...base, evaluate: () => ({ ok: true, value }) }, navigations: [] };
+      const value = literalValue(form.value, type);
+      return { evaluate: () => ({ ok: true, value }), navigations: [] };
     }
     case "cel": {
       let parsed;
       try {
         parsed = parse(form.source);
       } catch (error) {
-        throw new Error(`EntityPropertyExpression ${identifier}: ${(error as Error).message}`, { cause: error });
+        throw new Error(`${label}: ${(error as Error).message}`, { cause: error });
       }
-      const navigations = navigationsOf(resourceChains(parsed, form.source), model, entityType, `EntityPropertyExpression ${identifier}: ${RESOURCE_VARIABLE}`);
+      const navigations = navigationsOf(resourceChains(parsed, form.source), model, entityType, `${label}: ${RESOURCE_VARIABLE}`);
       const program = plan(expressionEnvironment(), parsed);
       const evaluate = (resource: ResourceObject): Evaluation => {
         let result;
@@ -99,27 +120,27 @@ export function compileExpression(identifier: string, entityType: string, attrib
           return { ok: false, message: (error as Error).message };
         }
         if (isCelError(result)) return ABSENT_KEY.test(result.message) ? NO_VALUE : { ok: false, message: result.message };
-        return storedValue(result, target.type);
+        return storedValue(result, type);
       };
-      return { expression: { ...base, evaluate }, navigations };
+      return { evaluate, navigations };
     }
     case "csharp":
     case "function": {
-      if (form.kind === "function" && form.binding === undefined) throw new Error(`EntityPropertyExpression ${identifier}: the function ${form.name} needs a Binding`);
+      if (form.kind === "function" && form.binding === undefined) throw new Error(`${label}: the function ${form.name} needs a Binding`);
       const { variable, body } = form.kind === "csharp" ? form : functionAsCSharp(form, form.binding!);
       const { program, problems } = compileCSharp(variable, body, { model, entityType });
-      if (!program) throw new Error(`EntityPropertyExpression ${identifier}: ${problems[0]?.message ?? "the C# expression does not compile"}`);
-      const navigations = navigationsOf(program.chains, model, entityType, `EntityPropertyExpression ${identifier}: ${variable}`);
+      if (!program) throw new Error(`${label}: ${problems[0]?.message ?? "the C# expression does not compile"}`);
+      const navigations = navigationsOf(program.chains, model, entityType, `${label}: ${variable}`);
       const evaluate = (resource: ResourceObject): Evaluation => {
         const result = program.evaluate(resource);
         if (!result.ok) return { ok: false, message: result.error };
-        const stored = storedCSharpValue(result.value, target.type);
+        const stored = storedCSharpValue(result.value, type);
         return stored.ok ? { ok: true, value: stored.value } : { ok: false, message: stored.message };
       };
-      return { expression: { ...base, evaluate }, navigations };
+      return { evaluate, navigations };
     }
     default:
-      throw new Error(`EntityPropertyExpression ${identifier}: this Expression cannot run in idm-toolkit (idm validate reports it as ${form.kind === "none" ? "missing-attribute" : "invalid-expression"})`);
+      throw new Error(`${label}: this Expression cannot run in idm-toolkit (idm validate reports it as ${form.kind === "none" ? "missing-attribute" : "invalid-expression"})`);
   }
 }
 

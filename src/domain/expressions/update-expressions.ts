@@ -15,9 +15,10 @@ import { archiveResources, updateResourceVersions } from "../resources/resource-
 import { decodeProperties, encodeProperties, type Properties, type PropertyInput } from "../resources/properties.js";
 import { VERSIONS_PER_UPDATE } from "../resources/resource-versions.js";
 import { batchSize, chunks, run } from "../../store/statements.js";
-import { compileExpressions, integerProperties, type EntityTypeProgram, type NavigationTree, type ResourceObject } from "./compile-expressions.js";
-import { selectDirtyIds, selectSubjectsByIds, selectSubjectsPage, type ComputedSubject } from "./expression-queries.js";
-import { attachNavigations, navigationOf, reachingIds, resourceObject, type LoadContext } from "./navigation-loader.js";
+import { compileExpressions, integerProperties, type EntityTypeProgram, type ResourceObject } from "./compile-expressions.js";
+import { DirtyIds, dirtySubjectIds } from "./dirty-subjects.js";
+import { selectSubjectsByIds, selectSubjectsPage, type ComputedSubject } from "./expression-queries.js";
+import { attachNavigations, resourceObject, type LoadContext } from "./navigation-loader.js";
 import type { WorkContext } from "../work-context.js";
 
 export const DEFAULT_BATCH_SELECT_SIZE = 10_000;
@@ -115,23 +116,8 @@ class TypeRun {
   }
 
   async dirty(): Promise<void> {
-    // Several paths can end on the same type (and on this one): its dirty ids are read once.
-    const dirtyOf = new Map<string, number[]>();
-    const dirtyIds = async (entityType: string): Promise<number[]> => {
-      let ids = dirtyOf.get(entityType);
-      if (!ids) dirtyOf.set(entityType, (ids = await this.dirtyIds(entityType)));
-      return ids;
-    };
-    const unique = await timedPhase(this.options.phases, "read", async () => {
-      const ids = [...(await dirtyIds(this.program.entityType))];
-      for (const path of treePaths(this.program.navigations)) {
-        const target = path.reduce((type, property) => navigationOf(this.load, type, property).target, this.program.entityType);
-        const dirtyTargets = await dirtyIds(target);
-        if (dirtyTargets.length > 0) for (const id of await reachingIds(this.load, this.program.entityType, path, dirtyTargets)) ids.push(id);
-      }
-      return [...new Set(ids)].sort((a, b) => a - b);
-    });
-    for (const page of chunks(unique, this.selectSize())) {
+    const ids = await timedPhase(this.options.phases, "read", () => dirtySubjectIds(this.load, this.program.entityType, this.program.navigations, new DirtyIds(this.load)));
+    for (const page of chunks(ids, this.selectSize())) {
       this.options.signal.throwIfAborted();
       const rows = await timedPhase(this.options.phases, "read", async () => {
         const subjects: ComputedSubject[] = [];
@@ -139,17 +125,6 @@ class TypeRun {
         return subjects;
       });
       await this.batch(rows);
-    }
-  }
-
-  async dirtyIds(entityType: string): Promise<number[]> {
-    const ids: number[] = [];
-    const page = 10_000;
-    for (let after = 0; ;) {
-      const rows = await selectDirtyIds(this.load.m, entityType, after, page).getMany();
-      for (const row of rows) ids.push(row.id);
-      if (rows.length < page) return ids;
-      after = rows[rows.length - 1]!.id;
     }
   }
 
@@ -226,9 +201,4 @@ class TypeRun {
       this.counters.changed += writes.length;
     }
   }
-}
-
-/** Every path of the tree, prefixes included: a dirty resource anywhere along a path counts. */
-function treePaths(tree: NavigationTree, prefix: string[] = []): string[][] {
-  return [...tree].flatMap(([property, subtree]) => [[...prefix, property], ...treePaths(subtree, [...prefix, property])]);
 }

@@ -11,6 +11,9 @@ export const ENTITY = {
   jobInstance: "JobInstance", taskInstance: "TaskInstance", taskLog: "TaskLog", schedule: "Schedule",
   resource: "Resource", resourceHistory: "ResourceHistory", resourceLink: "ResourceLink", resourceLinkHistory: "ResourceLinkHistory",
   resourceChange: "ResourceChange", resourceLinkChange: "ResourceLinkChange", synchronization: "Synchronization",
+  assignedContext: "AssignedContext", assignedRole: "AssignedRole", assignedResourceType: "AssignedResourceType", assignedValue: "AssignedValue",
+  identifiedRisk: "IdentifiedRisk", riskScore: "RiskScore", correlationKey: "CorrelationKey", provisioningOrder: "ProvisioningOrder",
+  assignmentHistory: "AssignmentHistory", idSequence: "IdSequence",
 } as const;
 
 type ForeignKey = NonNullable<EntitySchemaOptions<unknown>["foreignKeys"]>[number];
@@ -25,6 +28,6 @@ export function idColumn(t: ColumnTypes, table: string): EntitySchemaColumnOptio
 }
 
 /** The migration's constraints, restated so that TypeORM's schema diff against a migrated database is empty. */
-export function reference(table: string, property: string, column: string, target: string = ENTITY.deployment): ForeignKey {
-  return { name: `FK_${table}_${column}`, target, columnNames: [property], referencedColumnNames: ["id"] };
+export function reference(table: string, property: string, column: string, target: string = ENTITY.deployment, onDelete?: "CASCADE"): ForeignKey {
+  return { name: `FK_${table}_${column}`, target, columnNames: [property], referencedColumnNames: ["id"], ...(onDelete === undefined ? {} : { onDelete }) };
 }

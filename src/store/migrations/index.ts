@@ -6,8 +6,9 @@ import { ResourceTables } from "./0003-resource-store.js";
 import { TaskProcessGroups } from "./0004-task-process-groups.js";
 import { ItemContributions } from "./0005-item-contributions.js";
 import { ItemGeneratedBy } from "./0006-item-generated-by.js";
+import { AssignmentTables } from "./0007-assignments.js";
 
-export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups, ItemContributions, ItemGeneratedBy];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups, ItemContributions, ItemGeneratedBy, AssignmentTables];
 
 export const MIGRATIONS_TABLE = "idm_migrations";
 

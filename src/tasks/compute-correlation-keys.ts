@@ -1,0 +1,33 @@
+/**
+ * ComputeCorrelationKeysTask: the keys of the ResourceCorrelationRules for the resources of every
+ * entity type a rule reads (AllEntityType) or of the TaskEntityType children, all of them or only the
+ * Dirty ones and their dependants (src/domain/rolemodel/correlation-keys.ts; README).
+ */
+import { computeCorrelationKeys } from "../domain/rolemodel/correlation-keys.js";
+import { defineTask, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
+
+export async function runComputeCorrelationKeys(context: TaskContext, task: TaskOf<"ComputeCorrelationKeysTask">): Promise<TaskResult> {
+  const a = task.attributes;
+  const all = a.AllEntityType === true;
+  if (!all && task.entityTypes.length === 0) {
+    return { state: "Error", didWork: false, message: `ComputeCorrelationKeysTask ${task.identifier} names no entity type: set AllEntityType="true" or add TaskEntityType children` };
+  }
+  const counters = await computeCorrelationKeys({
+    store: context.store,
+    entityTypes: all ? undefined : task.entityTypes,
+    dirty: a.Dirty === true,
+    batchSize: a.BatchSize > 0 ? Math.floor(a.BatchSize) : 0,
+    signal: context.signal,
+    log: (level, message) => context.log(level, message),
+    progress: (c) => context.progress({ ...c }),
+  });
+  const result: TaskResult = { state: "Succeeded", didWork: counters.changed > 0 || counters.retired > 0, counters: { ...counters } };
+  if (counters.errors === 0) return result;
+  return { ...result, state: "Warning", message: `${counters.errors} correlation keys could not be computed (see the warnings): those resources have no key for that rule` };
+}
+
+export default defineTask<"ComputeCorrelationKeysTask">({
+  type: "ComputeCorrelationKeysTask",
+  side: "server",
+  run: (context, task) => runComputeCorrelationKeys(context, task),
+});

@@ -1,0 +1,31 @@
+/**
+ * UpdateClassificationTask: the ResourceClassificationRules give the owner-less resources of the
+ * TaskEntityType children (without any, of every entity type a rule classifies) their resource type
+ * as found assignments, all of them or only the Dirty ones (src/domain/rolemodel/classification.ts; README).
+ */
+import { updateClassification } from "../domain/rolemodel/classification.js";
+import { defineTask, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
+
+export async function runUpdateClassification(context: TaskContext, task: TaskOf<"UpdateClassificationTask">): Promise<TaskResult> {
+  const a = task.attributes;
+  const counters = await updateClassification({
+    store: context.store,
+    entityTypes: task.entityTypes.length === 0 ? undefined : task.entityTypes,
+    dirty: a.Dirty === true,
+    batchSize: a.BatchSize > 0 ? Math.floor(a.BatchSize) : 0,
+    jobInstanceId: context.job.instanceId,
+    signal: context.signal,
+    log: (level, message) => context.log(level, message),
+    progress: (c) => context.progress({ ...c }),
+  });
+  const didWork = counters.classified + counters.reclassified + counters.unclassified > 0;
+  const result: TaskResult = { state: "Succeeded", didWork, counters: { ...counters } };
+  if (counters.errors === 0) return result;
+  return { ...result, state: "Warning", message: `${counters.errors} classifications failed (see the warnings): those resources kept their found assignments as they were` };
+}
+
+export default defineTask<"UpdateClassificationTask">({
+  type: "UpdateClassificationTask",
+  side: "server",
+  run: (context, task) => runUpdateClassification(context, task),
+});
