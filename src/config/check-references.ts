@@ -209,7 +209,7 @@ class ReferenceChecker {
       // The product's own names that idm-toolkit knows may not be all of them (x-ref-incomplete): not refused.
       const message = `${element.spec.name} ${name}="${value}": no ${what} has this identifier` +
         (refIncomplete ? `, nor is it a built-in ${what} idm-toolkit knows` : "");
-      this.#unresolved(attr, message, closest && `did you mean ${closest}?`, value, refIncomplete === true);
+      this.#unresolved(attr, message, closest && `did you mean ${closest}?`, element.xml, value, refIncomplete === true);
     }
     // Inline tasks are checked as tasks, not again as children of their job.
     for (const child of element.children) if (child.spec.kind !== "task") this.#references(child);
@@ -231,7 +231,7 @@ class ReferenceChecker {
     if (!target) {
       const closest = closestName(owner, defs?.keys() ?? []);
       const closestHas = closest !== undefined && memberIdentifiers(defs!.get(closest)!.element, childName).includes(member);
-      this.#unresolved(attr, `${what}: no ${kind} has the identifier ${owner}`, closest && `did you mean ${closest}${closestHas ? `:${member}` : ""}?`, owner);
+      this.#unresolved(attr, `${what}: no ${kind} has the identifier ${owner}`, closest && `did you mean ${closest}${closestHas ? `:${member}` : ""}?`, element.xml, owner);
       return;
     }
     // Known without its element (a kind not modelled yet, a stored scaffolding's output): its members are unknown too.
@@ -240,16 +240,16 @@ class ReferenceChecker {
     if (members.includes(member)) return;
     const closest = closestName(member, members);
     // A missing member of a written owner is an error: a written entity type's properties are written too.
-    this.#unresolved(attr, `${what}: ${kind} ${owner} has no ${childName} ${member}`, closest && `did you mean ${owner}:${closest}?`);
+    this.#unresolved(attr, `${what}: ${kind} ${owner} has no ${childName} ${member}`, closest && `did you mean ${owner}:${closest}?`, element.xml);
   }
 
   /**
    * An unresolved reference: an error, or a warning when a scaffolding idm-toolkit does not expand
    * may generate the missing `name` (unexpanded-scaffoldings.ts) or when the product has names
-   * idm-toolkit does not list (`incomplete`).
+   * idm-toolkit does not list (`incomplete`). `from` is the element that holds the reference.
    */
-  #unresolved(at: XmlElement | XmlAttribute, message: string, hint: string | undefined, name?: string, incomplete = false): void {
-    const scaffolding = name === undefined ? undefined : generatingScaffolding(this.configuration, name);
+  #unresolved(at: XmlElement | XmlAttribute, message: string, hint: string | undefined, from: XmlElement, name?: string, incomplete = false): void {
+    const scaffolding = name === undefined ? undefined : generatingScaffolding(this.configuration, name, from);
     this.problems.push({
       code: "unresolved-reference",
       ...(scaffolding

@@ -16,7 +16,7 @@ export const SAMPLE_MODEL = configFile([
   `  <Profile Identifier="Administrator" DisplayName_L1="Administrator"/>`,
   `  <Universe Identifier="U1_Users" DisplayName_L1="Users"/>`,
   `  <Workflow Identifier="HR_Person_Update" DisplayName_L1="Update" VariablesType="HR_Person"/>`,
-  `  <DisplayTable Identifier="HR_Person" EntityType="HR_Person"/>`,
+  `  <DisplayTable Identifier="HR_Person" EntityType="HR_Person" DisplayTableDesignElement="table"/>`,
 ].join("\n"));
 
 const VALUES: Record<string, string> = { Profile: "Administrator", EntityType: "HR_Person", Connector: "HR", Universe: "U1_Users", Workflow: "HR_Person_Update", DisplayTable: "HR_Person" };

@@ -78,16 +78,18 @@ describe("scaffoldings stored", () => {
   });
 
   it("reports a wrong attribute, enum or reference with a did-you-mean", () => {
+    // HR_Persn, not HR_Persons: a name containing HR_Person, an argument of the stored ReviewRolesAccessControlRules,
+    // may be something it generates (unexpanded-scaffoldings.ts), a warning.
     const result = validateFolder(writeFolder({ "Model.xml": SAMPLE_MODEL, "Access.xml": configFile([
       `  <ReviewRolesAccessControlRules EntityType="HR_Person" Profil="Administrator"/>`,
       `  <RoleAdministrationAccessControlRules Profile="Administrateur"/>`,
-      `  <SearchBarPageAccessControl EntityType="HR_Persons" Profile="Administrator"><SearchBarPage SearchBarPage="ReviewProvisionning"/></SearchBarPageAccessControl>`,
+      `  <SearchBarPageAccessControl EntityType="HR_Persn" Profile="Administrator"><SearchBarPage SearchBarPage="ReviewProvisionning"/></SearchBarPageAccessControl>`,
       `  <ConnectorMappings Connector="HR" EntityType="HR_Person" Package="Usercube.CVS@0000001"><ExcludedProperty/></ConnectorMappings>`,
     ].join("\n")) }));
     expect(result.problems.filter((p) => p.severity === "error").map((p) => [p.code, p.line, p.message, p.hint])).toEqual([
       ["unknown-attribute", 3, "ReviewRolesAccessControlRules has no attribute Profil", `write Profile="Administrator" (ReviewRolesAccessControlRules has no Profil attribute)`],
       ["unresolved-reference", 4, `RoleAdministrationAccessControlRules Profile="Administrateur": no Profile has this identifier`, "did you mean Administrator?"],
-      ["unresolved-reference", 5, `SearchBarPageAccessControl EntityType="HR_Persons": no EntityType has this identifier`, "did you mean HR_Person?"],
+      ["unresolved-reference", 5, `SearchBarPageAccessControl EntityType="HR_Persn": no EntityType has this identifier`, "did you mean HR_Person?"],
       ["invalid-value", 5, expect.stringContaining(`SearchBarPage SearchBarPage="ReviewProvisionning" is not valid`), "did you mean ReviewProvisioning?"],
       ["invalid-value", 6, expect.stringContaining(`ConnectorMappings Package="Usercube.CVS@0000001" is not valid`), "did you mean Usercube.CSV@0000001?"],
       ["missing-attribute", 6, "ExcludedProperty requires the attribute Property", undefined],

@@ -47,7 +47,8 @@ const VALID = `<?xml version="1.0" encoding="utf-8"?>
     <ExportTaskOverride Identifier="Export" IgnoreCookieFile="false"/>
     <TreeDimensionsRefreshTask/>
   </Job>
-  <WorkflowEntityTypeSearchBar EntityType="T"><Anything Goes="here"/></WorkflowEntityTypeSearchBar>
+  <TreeDimensionsRefreshTask Identifier="Top"><Anything Goes="here"/></TreeDimensionsRefreshTask>
+  <WorkflowEntityTypeSearchBar EntityType="T"/>
 </ConfigurationFile>
 `;
 
@@ -174,7 +175,12 @@ describe("generated XSD with xmllint", () => {
 
   it("rejects an unmodelled task inside a task, and a name outside the vocabulary", () => {
     expect(lint("nested.xml", VALID.replace("<TaskDependsOnTask", "<TreeDimensionsRefreshTask/><TaskDependsOnTask")).status).not.toBe(0);
-    expect(lint("unknown.xml", VALID.replace(`<WorkflowEntityTypeSearchBar EntityType="T">`, `<WorkflowEntityTypeSearchBr EntityType="T">`)
-      .replace("</WorkflowEntityTypeSearchBar>", "</WorkflowEntityTypeSearchBr>")).status).not.toBe(0);
+    expect(lint("unknown.xml", VALID.replace(`<WorkflowEntityTypeSearchBar EntityType="T"/>`, `<WorkflowEntityTypeSearchBr EntityType="T"/>`)).status).not.toBe(0);
+  });
+
+  it("checks a stored scaffolding by its schema: only its documented attributes and children", () => {
+    expect(lint("scaffolding-child.xml", VALID.replace(`<WorkflowEntityTypeSearchBar EntityType="T"/>`,
+      `<WorkflowEntityTypeSearchBar EntityType="T"><Anything/></WorkflowEntityTypeSearchBar>`)).status).not.toBe(0);
+    expect(lint("scaffolding-required.xml", VALID.replace(`<WorkflowEntityTypeSearchBar EntityType="T"/>`, `<WorkflowEntityTypeSearchBar/>`)).status).not.toBe(0);
   });
 });
