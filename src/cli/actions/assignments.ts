@@ -19,16 +19,20 @@ export function resourceText(ref: Pick<ResourceRef, "entityType" | "key">): stri
 
 const day = (iso: string | null) => (iso === null ? undefined : iso.replace(/T00:00:00\.000Z$/, "").replace(/\.000Z$/, "Z"));
 
-function validityText(row: { validFrom: string | null; validTo: string | null }): string {
-  const from = day(row.validFrom);
-  const to = day(row.validTo);
-  return [from && `from ${from}`, to && `to ${to}`].filter(Boolean).join(" ");
+interface RowColumns {
+  origin: string;
+  rule: string | null;
+  workflowState?: string;
+  validFrom?: string | null;
+  validTo?: string | null;
 }
 
-/** The columns after a row's name: origin, workflow state, validity, rule. */
-function tail(row: { origin: string; rule: string | null; workflowState?: string; validFrom?: string | null; validTo?: string | null }): string {
-  const parts = [row.origin, row.workflowState, row.validFrom === undefined ? "" : validityText(row as { validFrom: string | null; validTo: string | null })]
-    .filter((p) => p !== undefined && p !== "");
+/** The columns after a row's name: origin, workflow state, validity, then its rule's file:line. */
+function tail(row: RowColumns): string {
+  const from = day(row.validFrom ?? null);
+  const to = day(row.validTo ?? null);
+  const validity = [from && `from ${from}`, to && `to ${to}`].filter((p): p is string => p !== undefined).join(" ");
+  const parts = [row.origin, row.workflowState, validity].filter((p): p is string => p !== undefined && p !== "");
   return `  ${parts.join(", ")}${row.rule === null ? "" : `  ${row.rule}`}`;
 }
 
