@@ -9,6 +9,7 @@ import { defineConfig } from "vitest/config";
  * tests (store.test.ts) stays in `unit`.
  */
 const PROCESS = [
+  "test/cli/assignments.test.ts",
   "test/cli/deploy.test.ts",
   "test/cli/first-hour.test.ts",
   "test/cli/pictures.test.ts",

@@ -3,12 +3,14 @@
  * parses the command line with it; the help test reads every command's help from it.
  */
 import { Command } from "commander";
+import { registerAssignments } from "./commands/assignments.js";
 import { registerDb } from "./commands/db.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDeployments } from "./commands/deployments.js";
 import { registerExport } from "./commands/export.js";
 import { registerHistory } from "./commands/history.js";
 import { registerInit } from "./commands/init.js";
+import { registerOrders } from "./commands/orders.js";
 import { registerRollback } from "./commands/rollback.js";
 import { registerRun } from "./commands/run.js";
 import { registerShow } from "./commands/show.js";
@@ -45,6 +47,8 @@ Examples:
   registerHistory(program);
   registerScheduler(program);
   registerSync(program);
+  registerAssignments(program);
+  registerOrders(program);
   registerRollback(program);
   const context = () => import("./context.js");
   registerExport(program, async (run) => (await context()).withStore(program, run));
