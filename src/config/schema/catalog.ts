@@ -150,7 +150,7 @@ export class SchemaCatalog {
       const name = String(schema["x-element"]);
       const kind = schema["x-kind"] as ElementKind;
       const noIdentifier = kind === "task-child" || schema["x-identifier"] === false;
-      this.elements.set(key, {
+      this.elements.set(key, this.#withLazyAttributes(id, schema, {
         name,
         key,
         kind,
@@ -162,14 +162,13 @@ export class SchemaCatalog {
         ...(schema["x-identifier-ignores-case"] === true ? { identifierIgnoresCase: true } : {}),
         ...(schema["x-ordered"] === true ? { ordered: true } : {}),
         renamed: (schema["x-renamed"] ?? {}) as Record<string, string>,
-        ...this.#attributes(id, schema),
         schemaId: id,
         validate: validators(key, id),
-      });
+      }));
       if (kind === "task") {
         const overrideId = `${id}#/$defs/override`;
         const override = this.#resolve(overrideId);
-        this.elements.set(`${name}Override`, {
+        this.elements.set(`${name}Override`, this.#withLazyAttributes(overrideId, override, {
           name: `${name}Override`,
           key: `${name}Override`,
           kind: "override",
@@ -178,11 +177,10 @@ export class SchemaCatalog {
           open: false,
           identifierAttribute: "Identifier",
           renamed: {},
-          ...this.#attributes(overrideId, override),
           overrideOf: name,
           schemaId: overrideId,
           validate: validators(`${name}Override`, overrideId),
-        });
+        }));
       }
     }
     this.namespace = String(this.#docs.get("https://idm-toolkit.dev/schema/configuration-file.json")?.["x-namespace"]);
@@ -216,6 +214,20 @@ export class SchemaCatalog {
   /** Every spec of an element called `name`, wherever it is declared. */
   named(name: string): ElementSpec[] {
     return [...this.elements.values()].filter((s) => s.name === name);
+  }
+
+  /**
+   * The attributes, flattened on first use: a configuration names a few dozen of the ~500 element
+   * kinds, and flattening all of them (dimension groups of 128 attributes included) was a third of a
+   * small `idm validate`.
+   */
+  #withLazyAttributes(baseId: string, schema: Json, spec: Omit<ElementSpec, "attributes" | "references">): ElementSpec {
+    let flat: Pick<ElementSpec, "attributes" | "references"> | undefined;
+    const get = () => (flat ??= this.#attributes(baseId, schema));
+    return Object.defineProperties(spec, {
+      attributes: { get: () => get().attributes, enumerable: true },
+      references: { get: () => get().references, enumerable: true },
+    }) as ElementSpec;
   }
 
   /** Flattens properties reached through $ref and allOf into attribute specs. */
