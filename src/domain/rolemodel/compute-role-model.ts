@@ -15,6 +15,7 @@ import { AssignmentAdapter, emptyDelta } from "./compute/assignment-adapter.js";
 import { compileOwnerPrograms } from "./compute/owner-programs.js";
 import { OwnerInputs } from "./compute/owner-inputs.js";
 import { ResourceKeys } from "./compute/resource-keys.js";
+import { compilePolicy } from "./evaluate/compile.js";
 import { expectedAssignments } from "./evaluate/expected.js";
 import { reconcile } from "./evaluate/reconcile.js";
 import { LimitedWarnings } from "./limited-warnings.js";
@@ -66,6 +67,7 @@ export async function computeRoleModel(options: RoleModelOptions): Promise<RoleM
   const dirty = options.dirty ? new DirtyIds(load) : undefined;
   const size = options.batchSize > 0 ? options.batchSize : DEFAULT_ROLE_MODEL_BATCH_SIZE;
   const counters: RoleModelCounters = { owners: 0, roles: 0, resourceTypes: 0, values: 0, inserted: 0, updated: 0, ended: 0, deleted: 0, pending: 0, awaitingApproval: 0, verified: 0, errors: 0 };
+  for (const w of compilePolicy(policy).warnings) warnings.warn(w);
   const owned = [...new Set([...policy.contextRules.map((r) => r.sourceEntityType), ...policy.resourceTypes.map((r) => r.sourceEntityType)])].sort();
 
   for (const entityType of options.entityTypes ?? owned) {
@@ -77,6 +79,11 @@ export async function computeRoleModel(options: RoleModelOptions): Promise<RoleM
       log("Warning", `${entityType}: the EntityType is not deployed, its role model is not computed`);
       continue;
     }
+    // What the engine itself finds wrong in the policy (a criterion on an unknown dimension, a property two rule kinds fill), once per run.
+    const compiled = compilePolicy(policy);
+    const known = compiled.warnings.length;
+    compiled.forEntityType(entityType);
+    for (const w of compiled.warnings.slice(known)) warnings.warn(w);
     const programs = compileOwnerPrograms(entityType, policy, entities, (m) => warnings.warn(m));
     const inputs = await OwnerInputs.create({ store, entities, policy, programs, keys, assignments, warn: (m) => warnings.warn(m) });
     const adapter = new AssignmentAdapter({ policy, entities, keyOf: (id) => keys.keyOf(id), idOf: (rt, p, k) => inputs.navigationId(rt, p, k) });

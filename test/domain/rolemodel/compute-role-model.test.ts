@@ -72,6 +72,43 @@ describe.each(BACKENDS)("ComputeRoleModel with the demo's role model on %s", (_,
     ]);
   });
 
+  it("matches a QueryRule's source side with its target side: the manager's account found by employee id", async () => {
+    const query = await backend.create("ComputeRoleModel QueryRule");
+    opened.push(query);
+    const other = await query.open();
+    await deployDemo(other, (xml) => xml.replace(
+      "  </ResourceType>",
+      `    <QueryRule Property="manager" SourceExpression="CEL:resource.Manager.EmployeeId" TargetBinding="employeeID" TargetMatchedConfidenceLevel="100" />\n  </ResourceType>`,
+    ));
+    await loadDemoData(other);
+    const ids = await idsOf(other);
+    // E1 manages E2 (HR_Person_Manager: Property1 DirectReports, Property2 Manager).
+    await new ResourceStore(other.dataSource.manager).insertLinks([{ association: "HR_Person_Manager", fromResourceId: ids.get("HR_Person:E1")!, toResourceId: ids.get("HR_Person:E2")! }], CHANGED_AT);
+    await computeKeys(other);
+    expect(await roleModel(other)).toMatchObject({ errors: 0 });
+    const all = await assignmentsByKeys(other);
+    expect(all["HR_Person:E2"]!.filter((r) => r.includes('"manager"'))).toEqual([
+      row("value", RT, "navigation", "manager", "AD_Entry:guid-E1", null, "Pending", "Added", "2020-01-01T00:00:00.000Z", null),
+    ]);
+    // Nobody manages the others: no manager value.
+    for (const person of ["E1", "E3", "E4", "E5"]) expect(all[`HR_Person:${person}`]!.some((r) => r.includes('"manager"')), person).toBe(false);
+  });
+
+  it("says what the engine finds wrong in the policy: a property both NavigationRules and a QueryRule fill", async () => {
+    const query = await backend.create("ComputeRoleModel policy warnings");
+    opened.push(query);
+    const other = await query.open();
+    await deployDemo(other, (xml) => xml.replace(
+      "  </ResourceType>",
+      `    <QueryRule Property="memberOf" SourceExpression="CEL:&quot;GG_&quot; + resource.Department.Code" TargetBinding="sAMAccountName" TargetMatchedConfidenceLevel="100" />\n  </ResourceType>`,
+    ));
+    await loadDemoData(other);
+    const logged: string[] = [];
+    const counters = await roleModel(other, { log: (_level, message) => logged.push(message) });
+    expect(counters.errors).toBe(1);
+    expect(logged.filter((m) => m.includes("is filled by navigation rules and query rules; the navigation rules are used"))).toHaveLength(1);
+  });
+
   it("writes nothing the second time", async () => {
     await roleModel(store);
     const before = await assignmentsByKeys(store);

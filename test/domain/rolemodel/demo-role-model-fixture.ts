@@ -4,6 +4,9 @@
  * to theirs, AD groups by dn and accounts linked to their groups. What a test reads back is named by
  * source keys, never by ids, so that two databases can be compared.
  */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ResourceStore } from "../../../src/domain/resources/resource-store.js";
 import { AssignmentStore } from "../../../src/domain/rolemodel/assignment-store.js";
@@ -55,8 +58,21 @@ export const ACCOUNTS: DemoAccount[] = [
 
 export const GROUPS = ["GG_AllStaff", "GG_FIN", "GG_HR", "GG_IT", "GG_LEGAL", "GG_OPS", "GG_SALES"];
 
-export async function deployDemo(store: Store): Promise<void> {
-  await deployFolder(store, DEMO);
+/** Deploys the demo, or a copy of it whose RoleModel/RoleModel.xml `edit` rewrote. */
+export async function deployDemo(store: Store, edit?: (roleModel: string) => string): Promise<void> {
+  if (!edit) {
+    await deployFolder(store, DEMO);
+    return;
+  }
+  const copy = mkdtempSync(join(tmpdir(), "idm-demo-role-model-"));
+  cpSync(DEMO, copy, { recursive: true, filter: (path) => !path.includes(`${sep}.idm`) });
+  const file = join(copy, "RoleModel", "RoleModel.xml");
+  writeFileSync(file, edit(readFileSync(file, "utf8")));
+  try {
+    await deployFolder(store, copy);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
 }
 
 /** Inserts the departments, the people and the directory. */

@@ -1,6 +1,7 @@
 /**
  * Each owner of a batch as the engine reads it (evaluate/model.ts OwnerInput): its context
- * resources with their dimension keys and validity, its rule expressions' values, its correlation
+ * resources with their dimension keys and validity, its rule expressions' values (a QueryRule's: the
+ * keys of the resources whose target side equals its source side), its correlation
  * candidates (the store's key matches), its stored assignments, and the current values of every
  * target they name (scalar properties, and navigation properties as the keys of what they point to).
  * A handful of queries per batch, never per owner.
@@ -10,15 +11,15 @@ import type { DirtyIds } from "../../expressions/dirty-subjects.js";
 import { attachNavigations, resourceObject, type LoadContext } from "../../expressions/navigation-loader.js";
 import type { EntityModel } from "../../resources/entity-model.js";
 import { decodeProperties } from "../../resources/properties.js";
-import { selectPropertiesByIds } from "../../resources/resource-queries.js";
+import { selectPropertiesByIds, selectResources } from "../../resources/resource-queries.js";
 import { batchSize, chunks } from "../../../store/statements.js";
 import type { Store } from "../../../store/store.js";
 import type { AssignmentStore } from "../assignment-store.js";
-import type { CorrelationCandidate, EvaluationScope, EvaluatedRule, OwnerInput, PolicyModel, ResourceType, TargetValues, Value } from "../evaluate/model.js";
+import type { CorrelationCandidate, EvaluationScope, EvaluatedRule, OwnerInput, PolicyModel, QueryRule, ResourceType, TargetValues, Value } from "../evaluate/model.js";
 import { readCorrelationRules } from "../role-model-items.js";
-import { loadContext, type SubjectBatch } from "../rule-subjects.js";
+import { addNavigations, loadContext, type SubjectBatch } from "../rule-subjects.js";
 import type { AssignmentAdapter, OwnerRows } from "./assignment-adapter.js";
-import { dimensionValue, follow, type OwnerPrograms } from "./owner-programs.js";
+import { dimensionValue, follow, type OwnerPrograms, type QueryProgram } from "./owner-programs.js";
 import { keyOfObject, keyOfProperties, type ResourceKeys } from "./resource-keys.js";
 
 export interface LoadedOwner {
@@ -50,12 +51,44 @@ export class OwnerInputs {
     this.#rules = rules;
   }
 
+  /** Per QueryRule, its target side's value (as text) → the keys of the resources that give it. */
+  readonly #queryIndex = new Map<QueryRule, Map<string, string[]>>();
+
   static async create(setup: Setup): Promise<OwnerInputs> {
     const rules = new Map<string, { rule: CorrelationCandidate["rule"]; confidence: number }>();
     for (const r of await readCorrelationRules(setup.store)) {
       rules.set(`${r.resourceType}\u0000${r.rule.identifier}`, { rule: { kind: r.rule.kind, identifier: r.rule.identifier, file: r.rule.file ?? "", line: r.rule.line ?? 0 }, confidence: r.confidence });
     }
-    return new OwnerInputs(setup, rules);
+    const inputs = new OwnerInputs(setup, rules);
+    for (const [rule, program] of setup.programs.queries) inputs.#queryIndex.set(rule, await inputs.queryIndex(program));
+    return inputs;
+  }
+
+  /**
+   * A QueryRule's target side over every resource of its entity type, read once per run by keyset
+   * pages: matching an owner is then a lookup, never a query per owner.
+   */
+  private async queryIndex(program: QueryProgram): Promise<Map<string, string[]>> {
+    const index = new Map<string, string[]>();
+    const tree: NavigationTree = new Map();
+    addNavigations(tree, program.target.navigations);
+    const page = 5000;
+    for (let after: string | undefined; ;) {
+      const rows = await selectResources(this.#load.m, program.targetEntityType, after, page).getMany();
+      const objects = new Map(rows.map((r) => [r.id, resourceObject(decodeProperties(r.properties), this.#load.integers.get(program.targetEntityType) ?? [])]));
+      await attachNavigations(this.#load, program.targetEntityType, tree, objects);
+      for (const row of rows) {
+        const result = program.target.evaluate(objects.get(row.id)!);
+        if (!result.ok || result.value === undefined || result.value === "") continue;
+        const key = keyOfProperties(this.s.entities, program.targetEntityType, decodeProperties(row.properties), row.sourceKey);
+        this.s.keys.remember(program.targetEntityType, row.id, key);
+        this.#resolved.set(`${program.targetEntityType}\u0000${key}`, row.id);
+        const text = String(result.value);
+        (index.get(text) ?? index.set(text, []).get(text)!).push(key);
+      }
+      if (rows.length < page) return index;
+      after = rows[rows.length - 1]!.sourceKey;
+    }
   }
 
   /** The entity type a navigation property of a resource type's target leads to. */
@@ -152,7 +185,9 @@ export class OwnerInputs {
       this.s.warn(`${this.s.programs.entityType} ${key}: ${rule.source.kind} ${rule.source.identifier} (${rule.source.file}:${rule.source.line}) failed: ${result.message}`);
       return [];
     }
-    return result.value === undefined || result.value === "" ? [] : [result.value];
+    if (result.value === undefined || result.value === "") return [];
+    const index = "confidence" in rule ? this.#queryIndex.get(rule) : undefined;
+    return index ? (index.get(String(result.value)) ?? []) : [result.value];
   }
 
   private contextResources(owner: ResourceObject, key: string): OwnerInput["contextResources"] {

@@ -1,13 +1,14 @@
 /**
  * What ComputeRoleModelTask compiles once per run for an owner entity type: the rule expressions
- * (ScalarRule and BinaryRule Binding/Expression, with the expression compiler's compileValue), the
+ * (ScalarRule and BinaryRule Binding/Expression, QueryRule sides, with the expression compiler's
+ * compileValue), the
  * context rule's bindings as paths, and the navigation tree every batch of owners loads.
  */
 import type { NavigationTree, ResourceObject, ResourceValue } from "../../expressions/compile-expressions.js";
 import type { EntityModel, PropertyType } from "../../resources/entity-model.js";
 import { bindingPath } from "../role-model-items.js";
 import { addNavigations, compileRuleValue, type RuleProgram } from "../rule-subjects.js";
-import type { ContextRule, EvaluatedRule, PolicyModel } from "../evaluate/model.js";
+import type { ContextRule, EvaluatedRule, PolicyModel, QueryRule } from "../evaluate/model.js";
 import { keyOfObject } from "./resource-keys.js";
 
 export interface ContextProgram {
@@ -22,9 +23,18 @@ export interface ContextProgram {
   exclude?: RuleProgram;
 }
 
+/** A QueryRule: its source side on the owner, its target side on the resources the property points to. */
+export interface QueryProgram {
+  source: RuleProgram;
+  targetEntityType: string;
+  target: RuleProgram;
+}
+
 export interface OwnerPrograms {
   entityType: string;
+  /** ScalarRule and BinaryRule values, QueryRule source sides. */
   rules: Map<EvaluatedRule, RuleProgram>;
+  queries: Map<QueryRule, QueryProgram>;
   context: ContextProgram | null;
   navigations: NavigationTree;
 }
@@ -48,6 +58,7 @@ function walk(model: EntityModel, entityType: string, path: readonly string[]): 
 
 export function compileOwnerPrograms(entityType: string, policy: PolicyModel, model: EntityModel, warn: (message: string) => void): OwnerPrograms {
   const rules = new Map<EvaluatedRule, RuleProgram>();
+  const queries = new Map<QueryRule, QueryProgram>();
   const navigations: NavigationTree = new Map();
   for (const rt of policy.resourceTypes) {
     if (rt.sourceEntityType !== entityType) continue;
@@ -62,7 +73,23 @@ export function compileOwnerPrograms(entityType: string, policy: PolicyModel, mo
         warn(`${(error as Error).message}; the rule gives no value`);
       }
     }
-    if (rt.queryRules.length > 0) warn(`ResourceType ${rt.identifier}: QueryRules are not evaluated yet by idm-toolkit; they give no value`);
+    for (const rule of rt.queryRules) {
+      const label = `QueryRule ${rule.source.identifier} (${rule.source.file}:${rule.source.line})`;
+      const targetEntityType = model.entityTypes.get(rt.targetEntityType)?.properties.get(rule.property)?.navigation?.target;
+      if (targetEntityType === undefined) {
+        warn(`${label}: ${rule.property} is not a navigation property of ${rt.targetEntityType}; the rule gives no value`);
+        continue;
+      }
+      try {
+        const source = compileRuleValue(`${label} source`, entityType, { binding: bindingPath(rule.sourceBinding), expression: rule.sourceExpression }, "String", model);
+        const target = compileRuleValue(`${label} target`, targetEntityType, { binding: bindingPath(rule.targetBinding), expression: rule.targetExpression }, "String", model);
+        rules.set(rule, source);
+        queries.set(rule, { source, targetEntityType, target });
+        addNavigations(navigations, source.navigations);
+      } catch (error) {
+        warn(`${(error as Error).message}; the rule gives no value`);
+      }
+    }
   }
   const contextRule = policy.contextRules.find((r) => r.sourceEntityType === entityType) ?? null;
   let context: ContextProgram | null = null;
@@ -73,7 +100,7 @@ export function compileOwnerPrograms(entityType: string, policy: PolicyModel, mo
       warn(`ContextRule ${contextRule.identifier}: ${(error as Error).message}; its owners get no context`);
     }
   }
-  return { entityType, rules, context, navigations };
+  return { entityType, rules, queries, context, navigations };
 }
 
 function compileContext(rule: ContextRule, entityType: string, policy: PolicyModel, model: EntityModel, tree: NavigationTree): ContextProgram {
