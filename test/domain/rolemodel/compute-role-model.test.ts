@@ -109,6 +109,25 @@ describe.each(BACKENDS)("ComputeRoleModel with the demo's role model on %s", (_,
     expect(logged.filter((m) => m.includes("is filled by navigation rules and query rules; the navigation rules are used"))).toHaveLength(1);
   });
 
+  it("warns about a NavigationRule naming a group the directory does not have, stores nothing for it, and stays silent the second time", async () => {
+    const missing = await backend.create("ComputeRoleModel missing group");
+    opened.push(missing);
+    const other = await missing.open();
+    await deployDemo(other, (xml) => xml.replace(
+      "  </ResourceType>",
+      `    <NavigationRule Property="memberOf" Resource="CN=GG_Nowhere,OU=Groups,DC=demo,DC=local" SingleRole="AllStaff" />\n  </ResourceType>`,
+    ));
+    await loadDemoData(other);
+    await computeKeys(other);
+    const logged: string[] = [];
+    // Batches of 2 people: three batches name the group, one warning.
+    const first = await roleModel(other, { batchSize: 2, log: (_level, message) => logged.push(message) });
+    expect(first.errors).toBe(1);
+    expect(logged).toContain("no AD_Entry has the key CN=GG_Nowhere,OU=Groups,DC=demo,DC=local: a NavigationRule names it, the value is not provisioned");
+    expect(Object.values(await assignmentsByKeys(other)).flat().filter((r) => r.includes("GG_Nowhere") || r.includes('"memberOf",null'))).toEqual([]);
+    expect(await roleModel(other)).toMatchObject({ inserted: 0, updated: 0, ended: 0, deleted: 0 });
+  });
+
   it("writes nothing the second time", async () => {
     await roleModel(store);
     const before = await assignmentsByKeys(store);

@@ -168,6 +168,8 @@ export class AssignmentAdapter {
       const parent = types.get(typeKey(row.resourceType, row.target));
       if (parent === undefined) continue; // its resource type assignment ends: the value ends with it
       const columns = this.valueColumns(row);
+      // A NavigationRule naming a resource that does not exist (warned about when resolved): nothing to store or provision.
+      if (row.kind === "navigation" && columns.policyValue === null) continue;
       if ("insert" in parent) {
         // A stored value moving to a new assignment: it ends with its old one and starts with the new.
         if (replaces) this.push(delta, "value", "end", { id: idOf(replaces.id), validTo: new Date() });

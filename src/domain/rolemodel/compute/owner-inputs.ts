@@ -103,6 +103,7 @@ export class OwnerInputs {
   }
 
   readonly #resolved = new Map<string, number>();
+  readonly #missing = new Set<string>();
 
   /** Resolves the keys navigation values name, before the delta is written. */
   async resolveNavigations(values: ReadonlyArray<{ resourceType: string; property: string; key: string }>): Promise<void> {
@@ -118,7 +119,11 @@ export class OwnerInputs {
       const ids = await this.s.keys.ids(entityType, wanted);
       for (const key of wanted) {
         const id = ids.get(key);
-        if (id === undefined) this.s.warn(`no ${entityType} has the key ${key}: a NavigationRule names it, the value is not provisioned`);
+        if (id === undefined) {
+          // Once per run, whatever the number of batches that name it.
+          if (!this.#missing.has(`${entityType}\u0000${key}`)) this.s.warn(`no ${entityType} has the key ${key}: a NavigationRule names it, the value is not provisioned`);
+          this.#missing.add(`${entityType}\u0000${key}`);
+        }
         else this.#resolved.set(`${entityType}\u0000${key}`, id);
       }
     }
