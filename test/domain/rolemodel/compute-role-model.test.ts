@@ -128,6 +128,19 @@ describe.each(BACKENDS)("ComputeRoleModel with the demo's role model on %s", (_,
     expect(await roleModel(other)).toMatchObject({ inserted: 0, updated: 0, ended: 0, deleted: 0 });
   });
 
+  it("gives no context, hence no role and no account, to a person the ContextRule's ExcludeExpression excludes", async () => {
+    const excluding = await backend.create("ComputeRoleModel ExcludeExpression");
+    opened.push(excluding);
+    const other = await excluding.open();
+    await deployDemo(other, (xml) => xml.replace('ResourcesEndBinding="ContractEndDate"', 'ResourcesEndBinding="ContractEndDate" ExcludeExpression="CEL:resource.LastName == &quot;Liskov&quot;"'));
+    await loadDemoData(other);
+    await computeKeys(other);
+    expect(await roleModel(other)).toMatchObject({ errors: 0 });
+    const all = await assignmentsByKeys(other);
+    expect(all["HR_Person:E5"]).toEqual([]);
+    expect(all["HR_Person:E4"]!.filter((r) => r.startsWith('["role"'))).toHaveLength(3);
+  });
+
   it("writes nothing the second time", async () => {
     await roleModel(store);
     const before = await assignmentsByKeys(store);
