@@ -16,7 +16,7 @@ describe("idm validate", () => {
     const { status, stdout } = idm("validate", DEMO, "--json");
     expect(status).toBe(0);
     const report = JSON.parse(stdout) as { valid: boolean; files: number; items: number; problems: { code: string }[] };
-    expect(report).toMatchObject({ valid: true, files: 16 });
+    expect(report).toMatchObject({ valid: true, files: 17 });
     expect(report.items).toBeGreaterThan(40);
     expect(report.problems).toEqual([]);
   });

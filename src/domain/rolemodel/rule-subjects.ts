@@ -49,13 +49,14 @@ export interface SubjectBatch {
 
 /**
  * The resources of an entity type in batches of `size`: every one (keyset pages in source key
- * order), or with `dirty` only the dirty ones and those reaching a dirty resource through `navigations`.
+ * order), or with `dirty` only the dirty ones, those reaching a dirty resource through `navigations`
+ * and `alsoDirty` (what else the caller knows to be stale: the owners of a dirty target).
  */
 export async function* subjectBatches(
-  load: LoadContext, entityType: string, navigations: NavigationTree, dirty: DirtyIds | undefined, size: number, signal: AbortSignal,
+  load: LoadContext, entityType: string, navigations: NavigationTree, dirty: DirtyIds | undefined, size: number, signal: AbortSignal, alsoDirty: readonly number[] = [],
 ): AsyncGenerator<SubjectBatch> {
   if (dirty) {
-    const ids = await dirtySubjectIds(load, entityType, navigations, dirty);
+    const ids = [...new Set([...(await dirtySubjectIds(load, entityType, navigations, dirty)), ...alsoDirty])].sort((a, b) => a - b);
     for (const page of chunks(ids, size)) {
       signal.throwIfAborted();
       const rows: ComputedSubject[] = [];
