@@ -25,10 +25,11 @@ export function generateValidators(dir: string = SCHEMA_DIR): string {
 }
 
 /**
- * The document with each attribute group (`x-group`: D0…D3V, DisplayName_L1…L16) given to ajv as one
- * patternProperties entry matching exactly the group's names, instead of one property per name: the
- * validators are the same, their code a fraction (128 checks per group per element made the module
- * several megabytes, loaded by every `idm` command). The catalog keeps reading the names.
+ * The document with each attribute group given to ajv as one patternProperties entry matching
+ * exactly the group's names, instead of one property per name: an `x-group` (D0…D3V) whole, and in
+ * any other `properties` the localized families (DisplayName_L1…L16). The validators are the same,
+ * their code a fraction: 128 or 16 checks per group per element made the module several megabytes,
+ * which every `idm` command loads. The catalog keeps reading the names.
  */
 export function withGroupPatterns(doc: Json): Json {
   const visit = (node: unknown): unknown => {
@@ -37,16 +38,39 @@ export function withGroupPatterns(doc: Json): Json {
     const copy: Json = {};
     for (const [key, value] of Object.entries(node)) copy[key] = visit(value);
     const properties = copy.properties as Record<string, Json> | undefined;
-    if (copy["x-group"] === undefined || properties === undefined) return copy;
-    const shapes = new Set(Object.values(properties).map(({ description: _, ...shape }) => JSON.stringify(shape)));
-    if (shapes.size !== 1) return copy;
-    const names = Object.keys(properties).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    const { description: _, ...shape } = Object.values(properties)[0]!;
-    delete copy.properties;
-    copy.patternProperties = { [`^(?:${names.join("|")})$`]: shape };
+    if (properties === undefined) return copy;
+    const families = copy["x-group"] !== undefined ? [Object.keys(properties)] : localizedFamilies(Object.keys(properties));
+    const patterns: Record<string, Json> = {};
+    for (const names of families) {
+      const shapes = new Set(names.map((n) => JSON.stringify(withoutDescription(properties[n]!))));
+      if (shapes.size !== 1) continue;
+      patterns[`^(?:${names.map(escapeRegExp).join("|")})$`] = withoutDescription(properties[names[0]!]!);
+      for (const name of names) delete properties[name];
+    }
+    if (Object.keys(patterns).length === 0) return copy;
+    copy.patternProperties = { ...(copy.patternProperties as Json | undefined), ...patterns };
+    if (Object.keys(properties).length === 0) delete copy.properties;
     return copy;
   };
   return visit(doc) as Json;
+}
+
+/** Names of one localized family (`X_L1`, `X_L2`…), families of four or more. */
+function localizedFamilies(names: readonly string[]): string[][] {
+  const byPrefix = new Map<string, string[]>();
+  for (const name of names) {
+    const prefix = /^(.+_L)\d{1,2}$/.exec(name)?.[1];
+    if (prefix !== undefined) byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), name]);
+  }
+  return [...byPrefix.values()].filter((family) => family.length >= 4);
+}
+
+function withoutDescription({ description: _, ...shape }: Json): Json {
+  return shape;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 export function writeValidators(file: string): void {
