@@ -106,6 +106,8 @@ export class SchemaCatalog {
   readonly taskTypes: string[];
   readonly namespace: string;
   readonly #docs = new Map<string, Json>();
+  readonly #optionalSpecs = new WeakMap<Json, AttributeSpec>();
+  readonly #requiredSpecs = new WeakMap<Json, AttributeSpec>();
 
   /**
    * `validators` gives the validator of an element from its catalog key and schema id: by default
@@ -249,12 +251,24 @@ export class SchemaCatalog {
     visit(baseId, schema);
     const specs = new Map<string, AttributeSpec>();
     for (const [name, { base, schema: prop, group }] of [...props].sort(([a], [b]) => NUMERIC_ORDER.compare(a, b))) {
-      const spec = this.#attribute(name, base, prop, required.has(name));
-      if (group !== undefined) spec.group = group;
-      specs.set(name, spec);
+      specs.set(name, this.#sharedAttribute(name, base, prop, required.has(name), group));
     }
     const references = [...specs.values()].filter((a): a is AttributeSpec & { ref: string } => a.ref !== undefined);
     return { attributes: specs, references };
+  }
+
+  /**
+   * One spec per property declaration: the attribute groups (D0…D3V) and the shared definitions are
+   * declared once and reached from many elements. Specs are not changed after they are made.
+   */
+  #sharedAttribute(name: string, base: string, prop: Json, required: boolean, group: string | undefined): AttributeSpec {
+    const cache = required ? this.#requiredSpecs : this.#optionalSpecs;
+    const known = cache.get(prop);
+    if (known !== undefined && known.name === name && known.group === group) return known;
+    const spec = this.#attribute(name, base, prop, required);
+    if (group !== undefined) spec.group = group;
+    cache.set(prop, spec);
+    return spec;
   }
 
   #attribute(name: string, base: string, prop: Json, required: boolean): AttributeSpec {
