@@ -27,6 +27,10 @@ type ChangeEntity = typeof ENTITY.resourceChange | typeof ENTITY.resourceLinkCha
 
 export type NewResource = Omit<ResourceRow, "id">;
 
+/** Bound columns per row of the multi-row INSERTs below: one statement holds maxParameters / columns rows. */
+export const INSERT_COLUMNS = { resources: 9, resourceChanges: 9, links: 5, linkChanges: 12 } as const;
+export type InsertTable = keyof typeof INSERT_COLUMNS;
+
 /** A batch of new resources (Initial mode, and the inserts of the other modes). */
 export function insertResources(m: EntityManager, rows: readonly NewResource[]): Statement {
   return insertRows(m, ENTITY.resource, rows);

@@ -4,6 +4,7 @@
  * deletion archive the current one first, in the same transaction.
  */
 import type { ResourceHistoryRow, ResourceRow } from "../../store/entities.js";
+import { runInBatches } from "../../store/prepared-statements.js";
 import { chunks, run } from "../../store/statements.js";
 import { hashProperties, storedText, type PropertiesInput } from "./properties.js";
 import { ResourceLinks, type WriteContext } from "./resource-links.js";
@@ -47,7 +48,7 @@ export class ResourceVersions {
       };
     });
     await this.session.transaction(async (s) => {
-      for (const batch of chunks(rows, s.rowBatch(9))) await run(s.m, q.insertResources(s.m, batch));
+      await runInBatches(s.m, rows, s.rowBatch(q.INSERT_COLUMNS.resources), (batch) => q.insertResources(s.m, batch));
     });
   }
 

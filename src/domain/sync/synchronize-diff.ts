@@ -39,7 +39,7 @@ export class CountingSink implements DiffSink {
   async flush(): Promise<void> {}
 }
 
-/** Change rows in idm_resource_changes, `FLUSH` at a time. */
+/** Change rows in idm_resource_changes, a full INSERT at a time. */
 export class ChangeRowSink implements DiffSink {
   #rows: NewResourceChange[] = [];
   constructor(
@@ -49,7 +49,7 @@ export class ChangeRowSink implements DiffSink {
   async change(operation: Operation, sourceKey: string, resourceId: number | null, after: string | null): Promise<void> {
     const { jobInstanceId, connector, entityType, state } = this.template;
     this.#rows.push({ jobInstanceId, connector, entityType, state, sourceKey, resourceId, operation, before: null, after });
-    if (this.#rows.length >= FLUSH) await this.flush();
+    if (this.#rows.length >= this.resources.insertBatch("resourceChanges")) await this.flush();
   }
   async flush(): Promise<void> {
     if (this.#rows.length > 0) await this.resources.insertResourceChanges(this.#rows.splice(0));
@@ -63,7 +63,8 @@ export interface AppliedCounts {
 }
 
 /**
- * Writes a Complete diff's changes into idm_resources, `FLUSH` at a time (inside the caller's transaction); under
+ * Writes a Complete diff's changes into idm_resources (inside the caller's transaction): inserts a full
+ * INSERT at a time, updates and deletes `FLUSH` at a time; under
  * DoNotDeleteChanges they are also kept as applied change rows, for SetRecentlyModifiedFlagTask.
  */
 export class ApplySink implements DiffSink {
@@ -90,20 +91,29 @@ export class ApplySink implements DiffSink {
     else if (operation === "update") this.#updates.push({ id: id as number, properties: properties ?? "{}" });
     else this.#deletes.push(id as number);
     await this.#kept?.change(operation, sourceKey, id, properties);
-    if (this.#inserts.length + this.#updates.length + this.#deletes.length >= FLUSH) await this.flush();
+    if (this.#inserts.length >= this.rs.insertBatch("resources")) await this.#flushInserts();
+    if (this.#updates.length + this.#deletes.length >= FLUSH) await this.#flushChanges();
   }
 
   async flush(): Promise<void> {
+    await this.#flushChanges();
+    await this.#flushInserts();
+    await this.#kept?.flush();
+  }
+
+  async #flushInserts(): Promise<void> {
+    if (this.#inserts.length > 0) await this.rs.insertResources(this.#inserts, this.context);
+    this.counts.inserted += this.#inserts.length;
+    this.#inserts = [];
+  }
+
+  async #flushChanges(): Promise<void> {
     if (this.#deletes.length > 0) await this.rs.deleteResources(this.#deletes, this.context);
     if (this.#updates.length > 0) await this.rs.updateResources(await keepComputed(this.rs, this.model, this.#updates), this.context);
-    if (this.#inserts.length > 0) await this.rs.insertResources(this.#inserts, this.context);
     this.counts.deleted += this.#deletes.length;
     this.counts.updated += this.#updates.length;
-    this.counts.inserted += this.#inserts.length;
     this.#deletes = [];
     this.#updates = [];
-    this.#inserts = [];
-    await this.#kept?.flush();
   }
 }
 

@@ -10,7 +10,7 @@ import type { ManifestEntry, TakenBatch } from "./batch-queue.js";
 import { sortedRows } from "./sorted-rows.js";
 import { endResolvers, insertInitialLinks, type LinkContext, type Orphan } from "./synchronize-links.js";
 import { propertiesOfRow, type AssociationModel, type ConnectorModel, type EntityTypeModel } from "./synchronize-model.js";
-import { emptySynchronizeCounters, FLUSH, writeHistory, type SynchronizeCounters, type SynchronizeOptions } from "./synchronize-run.js";
+import { emptySynchronizeCounters, writeHistory, type SynchronizeCounters, type SynchronizeOptions } from "./synchronize-run.js";
 
 export async function initial(
   options: SynchronizeOptions, batch: TakenBatch, model: ConnectorModel, entries: [ManifestEntry, EntityTypeModel][],
@@ -32,7 +32,7 @@ export async function initial(
       let rows: ResourceInput[] = [];
       for await (const row of sortedRows(join(batch.folder, entry.file), entry.columns, options.signal)) {
         rows.push({ entityType: entry.identifier, connector, sourceKey: row[0]!, properties: propertiesOfRow(typeModel, entry.columns, row) });
-        if (rows.length >= FLUSH) {
+        if (rows.length >= rs.insertBatch("resources")) {
           await rs.insertResources(rows, context);
           counters.inserted += rows.length;
           rows = [];

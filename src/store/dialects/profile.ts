@@ -75,6 +75,13 @@ export interface DialectProfile {
    * parses far faster than thousands of placeholders. Undefined: one placeholder per value.
    */
   readonly arrayInsertRows: number | undefined;
+  /**
+   * Runs a statement as the prepared statement `name` on a session's connection (`connection` is the
+   * driver's, from QueryRunner.connect()): the server parses its text once per connection instead of
+   * once per run. Undefined where there is nothing to gain (TypeORM already keeps better-sqlite3's
+   * prepared statements per connection).
+   */
+  readonly runNamed?: (connection: unknown, name: string, sql: string, parameters: unknown[]) => Promise<void>;
   /** A value prepared by TypeORM as the driver must bind it, for statements written by hand. */
   bindValue(driver: Driver, column: ColumnMetadata, prepared: unknown): unknown;
   /** The lock named `resource` (the migrations table) that migrations run under; `schema`: the store's. */
