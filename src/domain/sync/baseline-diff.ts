@@ -110,7 +110,7 @@ async function mergeChanges(baseline: Baseline, changes: ExternalSorter, target:
         continue;
       }
       // An update or a delete: the key is the baseline's next one changed.
-      const i = lowerBound(baseline, key, kept);
+      const i = baseline.find(key);
       keepUpTo(i);
       kept = i + 1;
       if (text.startsWith(UPDATE)) {

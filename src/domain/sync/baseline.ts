@@ -103,15 +103,18 @@ function fingerprintLine(rows: number, sha256: string): string {
 }
 
 /**
- * One key range of a baseline, in memory: its entries' text as the file has it, and where each key
- * ends. Looked up by binary search; a row found is marked seen, and one whose hash changed records
- * the new one, for the next baseline.
+ * One key range of a baseline, in memory: its entries' text as the file has it, where each key ends,
+ * and an open-addressing table of the entries by a hash of their keys (a few bytes an entry, where a
+ * Map of key strings takes several times the text). A row found is marked seen, and one whose hash
+ * changed records the new one, for the next baseline.
  */
 export class Baseline {
   /** Whether each entry's key was met in the new export. */
   readonly seen: Uint8Array;
   /** Entry → the hash of its changed row. */
   readonly updated = new Map<number, string>();
+  /** Entry + 1 by key hash, linear probing; 0 is an empty slot. */
+  readonly #slots: Int32Array;
 
   constructor(
     /** The entries, back to back. */
@@ -120,6 +123,14 @@ export class Baseline {
     readonly keyEnds: Int32Array,
   ) {
     this.seen = new Uint8Array(keyEnds.length);
+    let size = 16;
+    while (size < 2 * keyEnds.length) size *= 2;
+    this.#slots = new Int32Array(size);
+    for (let i = 0; i < keyEnds.length; i++) {
+      let slot = keyHash(text, this.start(i), keyEnds[i]!) & (size - 1);
+      while (this.#slots[slot] !== 0) slot = (slot + 1) & (size - 1);
+      this.#slots[slot] = i + 1;
+    }
   }
 
   static empty(): Baseline {
@@ -145,16 +156,13 @@ export class Baseline {
 
   /** The entry of `key`, or -1. */
   find(key: string): number {
-    let low = 0;
-    let high = this.keyEnds.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      const order = this.compare(key, middle);
-      if (order === 0) return middle;
-      if (order > 0) low = middle + 1;
-      else high = middle - 1;
+    const mask = this.#slots.length - 1;
+    for (let slot = keyHash(key, 0, key.length) & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.#slots[slot]!;
+      if (entry === 0) return -1;
+      const start = this.start(entry - 1);
+      if (this.keyEnds[entry - 1]! - start === key.length && this.text.startsWith(key, start)) return entry - 1;
     }
-    return -1;
   }
 
   /** `key` against entry i's key, ordinally (negative: key comes first). */
@@ -168,6 +176,13 @@ export class Baseline {
     }
     return key.length - length;
   }
+}
+
+/** FNV-1a of text[start, end), by UTF-16 code unit. */
+function keyHash(text: string, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
 
 export type BaselineState = { state: "missing" } | { state: "damaged"; reason: string } | { state: "found"; file: BaselineFile };
@@ -228,8 +243,8 @@ export class BaselineFile {
       if (head.columns.join(NUL) !== shape.columns.join(NUL) || head.keyLength !== shape.keyLength) {
         throw new Error(`${path} has the columns ${head.columns.join(", ")}, the mapping now ${shape.columns.join(", ")}: run a Complete prepare to set a new baseline`);
       }
-      // The entries' text (about a byte a character) and their key ends.
-      partitions = Math.max(1, Math.ceil((size + 4 * head.rows) / budgetBytes));
+      // The entries' text (about a byte a character), their key ends, lookup slots and seen marks.
+      partitions = Math.max(1, Math.ceil((size + 21 * head.rows) / budgetBytes));
       every = Math.ceil(head.rows / partitions);
       if (partitions === 1) whole = new BaselineBuilder(head.rows);
     }, (text, keyEnds) => {
