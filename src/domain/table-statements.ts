@@ -30,6 +30,21 @@ export class TableWriter {
     return column;
   }
 
+  /** A property's column, for convert(). */
+  metadataOf(property: string): ColumnMetadata {
+    return this.columnOf(property);
+  }
+
+  /** A value converted and typed as its column wants, without a placeholder (insertRows numbers its own). */
+  convert(column: ColumnMetadata, value: unknown): unknown {
+    return columnParameter(this.driver, column, value);
+  }
+
+  /** The driver's placeholder for parameter `index` (from 0). */
+  placeholder(index: number): string {
+    return this.driver.createParameter(`p${index}`, index);
+  }
+
   /** The quoted column name of a property. */
   column(property: string): string {
     return this.driver.escape(this.columnOf(property).databaseName);
@@ -57,13 +72,28 @@ export class TableWriter {
   }
 }
 
+/** The texts of recent multi-row INSERTs: a bulk write's full batches all have the same. */
+const INSERT_TEXTS = new Map<string, string>();
+
 /** `INSERT INTO t (…) VALUES (…), (…)`: the columns of the first row, every value bound with its type. */
 export function insertRows<Row extends object>(m: EntityManager, entity: string, rows: readonly Row[]): Statement {
   if (rows.length === 0) throw new Error(`no ${entity} rows to insert`);
   const w = new TableWriter(m, entity);
   const properties = Object.keys(rows[0]!).filter((p) => p !== "id");
-  const tuples = rows.map((row) => `(${properties.map((p) => w.bind(p, (row as Record<string, unknown>)[p])).join(", ")})`);
-  return w.statement(`INSERT INTO ${w.table} (${properties.map((p) => w.column(p)).join(", ")}) VALUES ${tuples.join(", ")}`);
+  // Column metadata found once per statement, not once per value: bulk writes bind millions.
+  const columns = properties.map((p) => w.metadataOf(p));
+  const parameters: unknown[] = new Array(rows.length * properties.length);
+  let n = 0;
+  for (const row of rows) for (let c = 0; c < properties.length; c++) parameters[n++] = w.convert(columns[c]!, (row as Record<string, unknown>)[properties[c]!]);
+  const key = `${m.connection.driver.options.type}\u0000${entity}\u0000${properties.join(",")}\u0000${rows.length}`;
+  let sql = INSERT_TEXTS.get(key);
+  if (sql === undefined) {
+    const tuples = rows.map((_, r) => `(${properties.map((_, c) => w.placeholder(r * properties.length + c)).join(", ")})`);
+    sql = `INSERT INTO ${w.table} (${properties.map((p) => w.column(p)).join(", ")}) VALUES ${tuples.join(", ")}`;
+    if (INSERT_TEXTS.size >= 64) INSERT_TEXTS.delete(INSERT_TEXTS.keys().next().value!);
+    INSERT_TEXTS.set(key, sql);
+  }
+  return { sql, parameters };
 }
 
 /** `UPDATE t SET … WHERE <where>`: the same text for the same properties, so prepared statements are reused. */

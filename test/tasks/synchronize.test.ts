@@ -402,6 +402,36 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
     expect(await changeRows()).toEqual([]);
   });
 
+  it("applies an Incremental batch straight from its file: change rows are written only when kept (DoNotDeleteChanges)", async () => {
+    const { write, prepare, sync } = setup();
+    write("HROrganizations.csv", DEPARTMENTS);
+    write("HRPeople.csv", people(ALICE, BOB, CAROL));
+    await prepare("Complete");
+    await sync();
+    // Every row ever inserted into the change table, whatever happens to it after.
+    const m = store.dataSource.manager;
+    await m.query("CREATE TABLE change_row_inserts (n INTEGER)");
+    if (backend.name === "sqlite") {
+      await m.query("CREATE TRIGGER count_change_rows AFTER INSERT ON idm_resource_changes BEGIN INSERT INTO change_row_inserts VALUES (1); END");
+    } else {
+      await m.query("CREATE FUNCTION count_change_row() RETURNS trigger AS $$ BEGIN INSERT INTO change_row_inserts VALUES (1); RETURN NEW; END $$ LANGUAGE plpgsql");
+      await m.query("CREATE TRIGGER count_change_rows AFTER INSERT ON idm_resource_changes FOR EACH ROW EXECUTE FUNCTION count_change_row()");
+    }
+    const inserted = async () => Number((await m.query<{ n: number | string }[]>("SELECT COUNT(*) AS n FROM change_row_inserts"))[0]!.n);
+
+    write("HRPeople.csv", people("E1,Alice,Durand,alice@x,CEO,IT,,2019-01-01,", BOB, CAROL));
+    await prepare("Incremental");
+    expect((await sync({ ForceSynchronization: true })).result.counters).toMatchObject({ inserted: 0, updated: 1, deleted: 0 });
+    expect(await inserted()).toBe(0);
+
+    write("HRPeople.csv", people("E1,Alice,Durand,alice@x,CFO,IT,,2019-01-01,", BOB, CAROL));
+    await prepare("Incremental");
+    expect((await sync({ ForceSynchronization: true, DoNotDeleteChanges: true })).result.counters).toMatchObject({ inserted: 0, updated: 1, deleted: 0 });
+    expect(await inserted()).toBe(1);
+    expect(await changeRows()).toEqual([{ sourceKey: "E1", operation: "update", state: "applied" }]);
+    expect(await stored("HR_Person")).toMatchObject({ E1: { JobTitle: "CFO" } });
+  });
+
   it("keeps the computed properties it does not map when it updates a resource, and a Complete run clears the dirty flags", async () => {
     const { write, prepare, sync } = setup();
     write("HROrganizations.csv", DEPARTMENTS);

@@ -9,12 +9,14 @@
  * for a file key below the current stored key, and the next page is read after the last key of the
  * pages already read, so no page ever sees a row this merge inserted.
  */
+import { join } from "node:path";
 import { decodeProperties, EncodedProperties, encodeProperties, hashProperties } from "../resources/properties.js";
 import type { NewResourceChange, ResourceInput, ResourceStore, ResourceUpdate, WriteContext } from "../resources/resource-store.js";
 import { compareSourceKeys } from "../resources/source-key-order.js";
 import { readCsvChunks } from "../../connectors/csv/csv-read.js";
 import type { ManifestEntry } from "./batch-queue.js";
-import { propertiesOfRow, type EntityTypeModel } from "./synchronize-model.js";
+import { diffIncremental } from "./synchronize-incremental.js";
+import { propertiesEncoder, type EntityTypeModel } from "./synchronize-model.js";
 
 export type Operation = NewResourceChange["operation"];
 
@@ -63,8 +65,8 @@ export interface AppliedCounts {
 }
 
 /**
- * Writes a Complete diff's changes into idm_resources (inside the caller's transaction): inserts a full
- * INSERT at a time, updates and deletes `FLUSH` at a time; under
+ * Writes a diff's changes into idm_resources (inside the caller's transaction): inserts a full INSERT
+ * at a time, updates and deletes `FLUSH` at a time; an Incremental run marks what it writes dirty. Under
  * DoNotDeleteChanges they are also kept as applied change rows, for SetRecentlyModifiedFlagTask.
  */
 export class ApplySink implements DiffSink {
@@ -81,6 +83,8 @@ export class ApplySink implements DiffSink {
     private readonly counts: AppliedCounts,
     /** DoNotDeleteChanges: the job instance the kept change rows belong to. */
     keepChangesOf: number | undefined,
+    /** Incremental: inserted and updated resources are marked dirty (for the Dirty-mode tasks). */
+    private readonly dirty = false,
   ) {
     this.#kept = keepChangesOf === undefined ? undefined
       : new ChangeRowSink(rs, { jobInstanceId: keepChangesOf, connector, entityType: model.identifier, state: "applied" });
@@ -102,14 +106,14 @@ export class ApplySink implements DiffSink {
   }
 
   async #flushInserts(): Promise<void> {
-    if (this.#inserts.length > 0) await this.rs.insertResources(this.#inserts, this.context);
+    if (this.#inserts.length > 0) await this.rs.insertResources(this.#inserts, this.context, this.dirty);
     this.counts.inserted += this.#inserts.length;
     this.#inserts = [];
   }
 
   async #flushChanges(): Promise<void> {
     if (this.#deletes.length > 0) await this.rs.deleteResources(this.#deletes, this.context);
-    if (this.#updates.length > 0) await this.rs.updateResources(await keepComputed(this.rs, this.model, this.#updates), this.context);
+    if (this.#updates.length > 0) await this.rs.updateResources(await keepComputed(this.rs, this.model, this.#updates), this.context, this.dirty || undefined);
     this.counts.deleted += this.#deletes.length;
     this.counts.updated += this.#updates.length;
     this.#deletes = [];
@@ -151,6 +155,14 @@ async function* sortedChunks(path: string, columns: readonly string[], signal: A
   if (header) throw new Error(`${path} is empty (it needs a header row)`);
 }
 
+/** The diff of a batch's file of one entity type, by the batch's mode, into a sink. */
+export function diffEntry(
+  mode: "Complete" | "Incremental", rs: ResourceStore, folder: string, entry: ManifestEntry, model: EntityTypeModel, sink: DiffSink, signal: AbortSignal,
+): Promise<void> {
+  const path = join(folder, entry.file);
+  return mode === "Complete" ? mergeComplete(rs, path, entry, model, sink, signal) : diffIncremental(rs, path, entry, model, sink, signal);
+}
+
 /**
  * Merges a `.sorted.csv` with the stored keys of its entity type: a key only in the file is an
  * insert, only in the store a delete, in both with another hash an update.
@@ -160,6 +172,7 @@ export async function mergeComplete(
 ): Promise<void> {
   const stored = rs.resourceKeys(entry.identifier);
   const file = sortedChunks(path, entry.columns, signal);
+  const encode = propertiesEncoder(model, entry.columns);
   try {
     let page = (await stored.next()).value ?? [];
     let p = 0;
@@ -185,7 +198,7 @@ export async function mergeComplete(
           await nextStored();
           order = p < page.length ? compareSourceKeys(key, page[p]!.sourceKey) : -1;
         }
-        const properties = encodeProperties(propertiesOfRow(model, entry.columns, row));
+        const properties = encode(row);
         if (order < 0) {
           await sink.change("insert", key, null, properties);
         } else {
