@@ -71,8 +71,8 @@ try {
       const start = performance.now();
       connection.exec("BEGIN");
       for (const values of batches) {
-        if (values.length === perStatement * COLUMNS.length) fullStatement.run(...values);
-        else connection.prepare(last).run(...values);
+        if (values.length === perStatement * COLUMNS.length) fullStatement.run(values);
+        else connection.prepare(last).run(values);
       }
       connection.exec("COMMIT");
       ms = performance.now() - start;

@@ -9,7 +9,7 @@
  * Rows whose key repeats are set apart as duplicates (the first kept), in key order.
  */
 import { csvLine, type CsvWriter } from "../../connectors/csv/csv-write.js";
-import { Baseline, type BaselineFile, type BaselineWriter, rowHash } from "./baseline.js";
+import { Baseline, HASH_CHARS, type BaselineFile, type BaselineWriter, rowHash } from "./baseline.js";
 import { ExternalSorter, joinKey, type SortOptions } from "./external-sort.js";
 
 /** Reads the export's rows with a non-empty key (their mapped values, key first); `first`: the first of several reads. */
@@ -36,11 +36,13 @@ export interface DiffCounts {
   sortRuns: number;
 }
 
-// A change's command leads its line in the sort; "duplicate" never reaches the delta.
+// A change's text in the sort: the row's hash (kept for an insert, which the baseline lacks; a
+// placeholder otherwise), then its delta line, command first; "duplicate" never reaches the delta.
 const INSERT = "insert,";
 const UPDATE = "update,";
 const DELETE = "delete,";
 const DUPLICATE = "duplicate,";
+const NO_HASH = "-".repeat(HASH_CHARS);
 
 export async function diffWithBaseline(previous: BaselineFile | undefined, read: RowSource, target: DiffTarget): Promise<DiffCounts> {
   const counts: DiffCounts = { inserts: 0, updates: 0, deletes: 0, duplicates: 0, sortRuns: 0 };
@@ -53,18 +55,17 @@ export async function diffWithBaseline(previous: BaselineFile | undefined, read:
       await read((values) => {
         const key = keyLength === 1 ? values[0]! : joinKey(values.slice(0, keyLength));
         if (partitions > 1 && previous!.partitionOf(key) !== p) return;
-        const line = csvLine(values);
         const i = baseline.find(key);
         if (i === -1) {
-          changes.add(key, INSERT + line);
+          changes.add(key, rowHash(values) + INSERT + csvLine(values));
         } else if (baseline.seen[i] === 1) {
-          changes.add(key, DUPLICATE + line);
+          changes.add(key, NO_HASH + DUPLICATE + csvLine(values));
         } else {
           baseline.seen[i] = 1;
-          const hashed = rowHash(line);
+          const hashed = rowHash(values);
           if (!baseline.hashIs(i, hashed)) {
             baseline.updated.set(i, hashed);
-            changes.add(key, UPDATE + line);
+            changes.add(key, NO_HASH + UPDATE + csvLine(values));
           }
         }
       }, p === 0);
@@ -73,7 +74,7 @@ export async function diffWithBaseline(previous: BaselineFile | undefined, read:
         const key = baseline.key(i);
         const values = keyLength === 1 ? [key] : key.split("\u0000");
         while (values.length < target.width) values.push("");
-        changes.add(key, DELETE + csvLine(values));
+        changes.add(key, NO_HASH + DELETE + csvLine(values));
       }
       await mergeChanges(baseline, changes, target, counts);
       counts.sortRuns += changes.runsWritten;
@@ -95,7 +96,8 @@ async function mergeChanges(baseline: Baseline, changes: ExternalSorter, target:
   for await (const entries of changes.sorted()) {
     for (const entry of entries) {
       const key = changes.entries.key(entry);
-      const text = changes.entries.text(entry);
+      const hashed = changes.entries.text(entry);
+      const text = hashed.slice(HASH_CHARS);
       if (text.startsWith(DUPLICATE) || (text.startsWith(INSERT) && key === inserted)) {
         target.duplicates().writeLine(text.slice(text.indexOf(",") + 1));
         counts.duplicates++;
@@ -104,7 +106,7 @@ async function mergeChanges(baseline: Baseline, changes: ExternalSorter, target:
       target.delta.writeLine(text);
       if (text.startsWith(INSERT)) {
         keepUpTo(lowerBound(baseline, key, kept));
-        target.baseline.add(key, rowHash(text.slice(INSERT.length)));
+        target.baseline.add(key, hashed.slice(0, HASH_CHARS));
         inserted = key;
         counts.inserts++;
         continue;

@@ -22,9 +22,9 @@ export const HASH_CHARS = 22;
 const NUL = "\u0000";
 const CHUNK_CHARS = 256 * 1024;
 
-/** A row's hash (132 bits of SHA-256, in base64url): `line` is the row as prepare writes it (csvLine). */
-export function rowHash(line: string): string {
-  return hash("sha256", line, "base64url").slice(0, HASH_CHARS);
+/** A row's hash: 132 bits of the SHA-256 of its values joined by NUL (which no value holds), in base64url. */
+export function rowHash(values: readonly string[]): string {
+  return hash("sha256", values.join(NUL), "base64url").slice(0, HASH_CHARS);
 }
 
 export interface BaselineShape {

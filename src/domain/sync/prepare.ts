@@ -18,7 +18,7 @@ import { basename, join } from "node:path";
 import { readCsvChunks } from "../../connectors/csv/csv-read.js";
 import { csvLine, CsvWriter } from "../../connectors/csv/csv-write.js";
 import { cancelQueuedIncrementals, collectFolder, enqueueBatch, type FileCounts, type Manifest, type ManifestEntry } from "./batch-queue.js";
-import { BaselineFile, BaselineWriter, rowHash } from "./baseline.js";
+import { BaselineFile, BaselineWriter, HASH_CHARS, rowHash } from "./baseline.js";
 import { diffWithBaseline, type RowSource } from "./baseline-diff.js";
 import { ExternalSorter, joinKey } from "./external-sort.js";
 import type { MappedFile } from "./mappings.js";
@@ -189,7 +189,8 @@ async function prepareFile(
     } else {
       const sorter = new ExternalSorter(keyLength, sort);
       try {
-        await read((values) => sorter.add(keyOf(passThrough ? values.slice(1) : values), csvLine(values)), true);
+        // A whole set's rows carry their hash, for the baseline: HASH_CHARS before the line.
+        await read((values) => sorter.add(keyOf(passThrough ? values.slice(1) : values), passThrough ? csvLine(values) : rowHash(values) + csvLine(values)), true);
         if (passThrough) {
           // Changes keep every row of a key, in input order.
           const delta = outputs.csv(`${file.identifier}.sorted.delta`, columns);
@@ -208,7 +209,8 @@ async function prepareFile(
           let previousKey: string | undefined;
           for await (const entries of sorter.sorted()) for (const sorted of entries) {
             const key = sorter.entries.key(sorted);
-            const text = sorter.entries.text(sorted);
+            const hashed = sorter.entries.text(sorted);
+            const text = hashed.slice(HASH_CHARS);
             if (key === previousKey) {
               outputs.duplicates().writeLine(text);
               add("duplicates");
@@ -216,7 +218,7 @@ async function prepareFile(
             }
             previousKey = key;
             sortedFile.writeLine(text);
-            baseline.add(key, rowHash(text));
+            baseline.add(key, hashed.slice(0, HASH_CHARS));
           }
           add("rowsWritten", sortedFile.rows);
           entry = { file: basename(sortedFile.path), delta: "none" };
@@ -269,6 +271,8 @@ function rowReader(
   const indexes = file.columns.map((column) => header.indexOf(column));
   const commandIndex = passThrough ? header.indexOf(options.commandColumn as string) : -1;
   const offset = passThrough ? 1 : 0;
+  // A file of exactly the mapped columns, in order: its records are the rows.
+  const whole = indexes.length === header.length && indexes.every((index, i) => index === i);
   return async (onRow, first) => {
     let line = 0;
     for await (const records of readCsvChunks(input, signal)) {
@@ -276,7 +280,7 @@ function rowReader(
         if (++line === 1) continue; // the header
         if (first) add("rowsRead");
         if (record.length > header.length) throw new Error(`${what}: record ${line} of ${input} has ${record.length} fields, its header ${header.length}`);
-        const values = indexes.map((index) => record[index] ?? "");
+        const values = whole && record.length === header.length ? record : indexes.map((index) => record[index] ?? "");
         if (passThrough) {
           const raw = (record[commandIndex] ?? "").trim().toLowerCase();
           const command = COMMANDS.get(raw);
