@@ -432,6 +432,26 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
     expect(await stored("HR_Person")).toMatchObject({ E1: { JobTitle: "CFO" } });
   });
 
+  if (backend.name === "postgres") {
+    it("refreshes the planner's statistics of idm_resources after loading 10,000 resources, so that key lookups use the unique index", async () => {
+      const { write, prepare, sync } = setup();
+      const tuples = async () => Number((await store.dataSource.query<{ n: number }[]>("SELECT reltuples AS n FROM pg_class WHERE oid = 'idm_resources'::regclass"))[0]!.n);
+      write("HROrganizations.csv", DEPARTMENTS);
+      write("HRPeople.csv", people(...Array.from({ length: 9_997 }, (_, i) => `P${i},F,L,p${i}@x,Dev,IT,,2019-01-01,`)));
+      await prepare("Complete");
+      expect((await sync({ ForceSynchronization: true })).result.counters.inserted).toBe(9_999);
+      expect(await tuples()).toBeLessThan(1);
+      write("HRPeople.csv", people(...Array.from({ length: 9_998 }, (_, i) => `P${i},F,L,p${i}@x,Dev,IT,,2019-01-01,`)));
+      await prepare("Complete");
+      expect((await sync({ ForceSynchronization: true })).result.counters.inserted).toBe(1);
+      expect(await tuples()).toBeLessThan(1);
+      write("HRPeople.csv", people(...Array.from({ length: 19_998 }, (_, i) => `P${i},F,L,p${i}@x,Dev,IT,,2019-01-01,`)));
+      await prepare("Complete");
+      expect((await sync({ ForceSynchronization: true })).result.counters.inserted).toBe(10_000);
+      expect(await tuples()).toBe(20_000);
+    });
+  }
+
   it("keeps the computed properties it does not map when it updates a resource, and a Complete run clears the dirty flags", async () => {
     const { write, prepare, sync } = setup();
     write("HROrganizations.csv", DEPARTMENTS);

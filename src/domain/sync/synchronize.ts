@@ -28,7 +28,7 @@ import { ChangeRowSink, CountingSink, diffEntry } from "./synchronize-diff.js";
 import { initial } from "./synchronize-initial.js";
 import { associationOf, currentLinkCounts, diffLinks, endResolvers, writeOrphans, type LinkContext, type Orphan } from "./synchronize-links.js";
 import { readConnectorModel, type AssociationModel, type EntityTypeModel } from "./synchronize-model.js";
-import { changed, emptySynchronizeCounters, writeHistory, type SynchronizeCounters, type SynchronizeOptions } from "./synchronize-run.js";
+import { changed, emptySynchronizeCounters, refreshStatisticsAfter, writeHistory, type SynchronizeCounters, type SynchronizeOptions } from "./synchronize-run.js";
 import { confineTo } from "../confined-path.js";
 import { exceededLinkThreshold, exceededThreshold, hasResourceThresholds, needsCurrentCounts } from "./thresholds.js";
 
@@ -86,6 +86,7 @@ export async function synchronize(options: SynchronizeOptions): Promise<Synchron
       const counters = await initial(options, batch, model, typeEntries.map((e) => [e, modelOf(e)]), linkEntries, taskInstanceId, orphans);
       committed = true;
       await consumeBatch(batch);
+      await refreshStatisticsAfter(store, counters);
       return { state: "Succeeded", didWork: changed(counters), counters, batch: batch.name, ...(await orphansOut(options, orphans)) };
     }
 
@@ -114,7 +115,7 @@ export async function synchronize(options: SynchronizeOptions): Promise<Synchron
       async () => exceededThreshold(model, {
         changes: counts, current: needsCurrentCounts(model, counts) ? await resources.countResources([...model.entityTypes.keys()]) : new Map(),
       }),
-      async () => exceededLinkThreshold(model, await resources.countLinkChanges(job.instanceId, connector, "pending"),
+      async () => model.associations.size === 0 ? undefined : exceededLinkThreshold(model, await resources.countLinkChanges(job.instanceId, connector, "pending"),
         await currentLinkCounts(store.dataSource.manager, [...model.associations.keys()])),
     ]);
     if (decision.action === "hold") {
@@ -132,6 +133,7 @@ export async function synchronize(options: SynchronizeOptions): Promise<Synchron
       fromFiles: { folder: batch.folder, entries: typeModels },
     });
     await consumeBatch(batch);
+    await refreshStatisticsAfter(store, counters);
     return { state: "Succeeded", didWork: changed(counters), counters, batch: batch.name, ...(await orphansOut(options, orphans)) };
   } catch (error) {
     if (!committed) await releaseBatch(batch);

@@ -31,6 +31,7 @@ export const postgres: DialectProfile = {
   columnTypes: { ...PORTABLE_COLUMNS, sortedIdentifier: (length) => ({ type: "varchar", length: String(length), collation: "C" }) },
   maxParameters: 5000,
   arrayInsertRows: 2000,
+  refreshStatistics: (table) => `ANALYZE ${table}`,
   // pg's { name, text, values }: parsed on the first run on a connection, then only bound and executed.
   runNamed: async (connection, name, sql, parameters) => {
     await (connection as ClientBase).query({ name, text: sql, values: parameters });
