@@ -3,8 +3,9 @@
 // changed: first as an incremental export delivers them (only the changed rows, with a command
 // column: Type="Changes"), then as a full export diffed against the previous one. Each step's
 // median, spread and rows/s, and the ratio of the Complete load to the raw limit: the same rows,
-// pre-hashed, bulk-inserted straight through the driver with prepared statements (sync-raw.mjs, in a
-// child process). Raw and measured runs alternate, IDM_BENCH_SYNC_RUNS times (3). On SQLite, and on
+// pre-hashed, bulk-inserted straight through the driver with prepared statements (sync-raw.mjs).
+// Raw and measured runs alternate, IDM_BENCH_SYNC_RUNS times (3), each in a child process of its own
+// (this script with --measured <backend> is the measured one). On SQLite, and on
 // PostgreSQL when IDM_TEST_POSTGRES_URL is set. IDM_BENCH_SYNC_ROWS sets a smaller (or larger) size.
 import { execFile } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
@@ -171,8 +172,8 @@ async function rawRun(backend) {
   return JSON.parse(stdout.trim().split("\n").pop());
 }
 
-/** One measured run into a fresh store: the steps, checked against what the raw limit stores. */
-async function measuredRun(backend, raw) {
+/** One measured run into a fresh store (in this process: the child's part): its steps, and the hash it stored for the first row. */
+async function measuredRun(backend) {
   const dir = mkdtempSync(join(root, `${backend.name}-`));
   const store = await backend.fresh();
   try {
@@ -180,12 +181,28 @@ async function measuredRun(backend, raw) {
     const [{ n }] = await store.dataSource.query(`SELECT COUNT(*) AS n FROM idm_resources WHERE entity_type = '${ENTITY_TYPE}'`);
     if (Number(n) !== ROWS) throw new Error(`the synchronization stored ${n} rows, not ${ROWS}`);
     const [{ hash }] = await store.dataSource.query(`SELECT hash FROM idm_resource_history WHERE source_key = '${person(0, 0)[0]}' ORDER BY id LIMIT 1`);
-    if (hash !== raw.firstHash) throw new Error(`the raw limit stores other rows than the synchronization (hash ${raw.firstHash}, not ${hash})`);
-    return run;
+    return { ...run, firstHash: hash };
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A measured run in a child process of its own, as a job runs in an idm process: its peak RSS is its own. */
+async function measuredChild(backend) {
+  const script = new URL(import.meta.url).pathname;
+  const { stdout } = await promisify(execFile)(process.execPath, ["--expose-gc", script, "--measured", backend], { maxBuffer: 16 << 20 });
+  return JSON.parse(stdout.trim().split("\n").pop());
+}
+
+if (process.argv[2] === "--measured") {
+  try {
+    const run = await measuredRun(benchBackends(root).find((b) => b.name === process.argv[3]));
+    console.log(JSON.stringify(run));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  process.exit(0);
 }
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
@@ -196,7 +213,9 @@ try {
     const rounds = [];
     for (let r = 0; r < RUNS; r++) {
       const raw = await rawRun(backend.name);
-      rounds.push({ raw, ...(await measuredRun(backend, raw)) });
+      const run = await measuredChild(backend.name);
+      if (run.firstHash !== raw.firstHash) throw new Error(`the raw limit stores other rows than the synchronization (hash ${raw.firstHash}, not ${run.firstHash})`);
+      rounds.push({ raw, ...run });
     }
     lines.push({ backend: backend.name, rounds });
   }
@@ -260,5 +279,6 @@ console.log(`\nraw = the same ${fmt(ROWS)} rows (the 9 columns the synchronizati
 console.log("inserted into a fresh store's idm_resources in one transaction, by multi-row INSERTs of the product's batch size, straight through the driver:");
 console.log("PostgreSQL a named prepared statement (pg { name, text, values }) per full batch, SQLite one better-sqlite3 prepared statement; BEGIN to COMMIT,");
 console.log("in a child process (its rows do not count in the measured peak RSS), alternated with the measured runs");
-console.log("max RSS is the measured process's high-water mark (process.resourceUsage().maxRSS): it never goes down, so each step's value includes the steps before it");
+console.log("each measured run (its six steps) runs in a child process of its own; max RSS is that process's high-water mark");
+console.log("(process.resourceUsage().maxRSS): it never goes down, so each step's value includes the steps before it");
 console.log(`load average (1, 5, 15 min) before: ${loadBefore}, after: ${load()}`);
