@@ -276,9 +276,9 @@ function rowReader(
   return async (onRow, first) => {
     let line = 0;
     for await (const records of readCsvChunks(input, signal)) {
+      if (first) add("rowsRead", line === 0 ? records.length - 1 : records.length);
       for (const record of records) {
         if (++line === 1) continue; // the header
-        if (first) add("rowsRead");
         if (record.length > header.length) throw new Error(`${what}: record ${line} of ${input} has ${record.length} fields, its header ${header.length}`);
         const values = whole && record.length === header.length ? record : indexes.map((index) => record[index] ?? "");
         if (passThrough) {
