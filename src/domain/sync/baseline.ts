@@ -333,10 +333,14 @@ async function readEntries(
     const keyEnds: number[] = [];
     let at = 0;
     for (;;) {
+      // A key ends at its keyLength-th NUL; HASH_CHARS of hash follow.
       let keyEnd = at - 1;
-      for (let n = 0; n < head!.keyLength && (n === 0 || keyEnd !== -1); n++) keyEnd = text.indexOf(NUL, keyEnd + 1);
+      for (let n = 0; n < head!.keyLength; n++) {
+        keyEnd = text.indexOf(NUL, keyEnd + 1);
+        if (keyEnd === -1) break;
+      }
       if (keyEnd === -1 || keyEnd + 1 + HASH_CHARS > text.length) break;
-      keyEnds.push(keyEnd - 0);
+      keyEnds.push(keyEnd);
       at = keyEnd + 1 + HASH_CHARS;
     }
     if (keyEnds.length > 0) {

@@ -20,7 +20,7 @@ import { csvLine, CsvWriter } from "../../connectors/csv/csv-write.js";
 import { cancelQueuedIncrementals, collectFolder, enqueueBatch, type FileCounts, type Manifest, type ManifestEntry } from "./batch-queue.js";
 import { BaselineFile, BaselineWriter, HASH_CHARS, rowHash } from "./baseline.js";
 import { diffWithBaseline, type RowSource } from "./baseline-diff.js";
-import { ExternalSorter, joinKey } from "./external-sort.js";
+import { ExternalSorter, joinKey, type SortOptions } from "./external-sort.js";
 import type { MappedFile } from "./mappings.js";
 import type { SynchronizationMode } from "../vocabulary.js";
 import type { WorkContext } from "../work-context.js";
@@ -158,76 +158,18 @@ async function prepareFile(
   const passThrough = options.mode === "Incremental" && options.commandColumn !== undefined && header.includes(options.commandColumn);
   const diff = options.mode === "Incremental" && !passThrough;
   const columns = passThrough ? ["command", ...file.columns] : file.columns;
-  const { keyLength } = file;
-  const keyOf = (values: readonly string[]) => (keyLength === 1 ? values[0]! : joinKey(values.slice(0, keyLength)));
   const budgetBytes = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET;
-  const sort = { budgetBytes, tempFolder: staging, name: `${file.kind}-${file.identifier}`, signal };
   const outputs = new Outputs(batchStage, file.identifier, columns);
   let complete = false;
   try {
-    const read = rowReader(options, file, input, header, passThrough, what, outputs, add, totals);
-    let entry: Pick<ManifestEntry, "file" | "delta">;
-    if (diff) {
-      const baselinePath = baselineOf(collect, file);
-      const previous = await BaselineFile.open(baselinePath, { columns: file.columns, keyLength }, budgetBytes, signal);
-      if (previous.state !== "found") {
-        const why = previous.state === "missing" ? `no previous/${basename(baselinePath)} to compare with` : `previous/${basename(baselinePath)} is damaged (${previous.reason})`;
-        options.log?.("Warning", `${what}: ${why}: every row is an insert (a Complete prepare sets the baseline)`);
-      }
-      const delta = outputs.csv(`${file.identifier}.sorted.delta`, ["command", ...file.columns]);
-      const baseline = outputs.baseline(join(baselineStage, basename(baselinePath)), file);
-      const changes = await diffWithBaseline(previous.state === "found" ? previous.file : undefined, read, {
-        keyLength, width: file.columns.length, delta, duplicates: () => outputs.duplicates(), baseline, sort,
-      });
-      add("deltaInserts", changes.inserts);
-      add("deltaUpdates", changes.updates);
-      add("deltaDeletes", changes.deletes);
-      add("duplicates", changes.duplicates);
-      add("sortRuns", changes.sortRuns);
-      add("rowsWritten", changes.inserts + changes.updates + changes.deletes);
-      entry = { file: basename(delta.path), delta: "diff" };
-    } else {
-      const sorter = new ExternalSorter(keyLength, sort);
-      try {
-        // A whole set's rows carry their hash, for the baseline: HASH_CHARS before the line.
-        await read((values) => sorter.add(keyOf(passThrough ? values.slice(1) : values), passThrough ? csvLine(values) : rowHash(values) + csvLine(values)), true);
-        if (passThrough) {
-          // Changes keep every row of a key, in input order.
-          const delta = outputs.csv(`${file.identifier}.sorted.delta`, columns);
-          for await (const entries of sorter.sorted()) for (const sorted of entries) {
-            const text = sorter.entries.text(sorted);
-            delta.writeLine(text);
-            const command = text.slice(0, text.indexOf(","));
-            add(command === "insert" ? "deltaInserts" : command === "update" ? "deltaUpdates" : command === "delete" ? "deltaDeletes" : "deltaMerges");
-          }
-          add("rowsWritten", delta.rows);
-          entry = { file: basename(delta.path), delta: "changes" };
-        } else {
-          // A whole set keeps the first row of each key; its keys and row hashes are the next incremental's baseline.
-          const sortedFile = outputs.csv(`${file.identifier}.sorted.csv`, columns);
-          const baseline = outputs.baseline(join(baselineStage, basename(baselineOf(collect, file))), file);
-          let previousKey: string | undefined;
-          for await (const entries of sorter.sorted()) for (const sorted of entries) {
-            const key = sorter.entries.key(sorted);
-            const hashed = sorter.entries.text(sorted);
-            const text = hashed.slice(HASH_CHARS);
-            if (key === previousKey) {
-              outputs.duplicates().writeLine(text);
-              add("duplicates");
-              continue;
-            }
-            previousKey = key;
-            sortedFile.writeLine(text);
-            baseline.add(key, hashed.slice(0, HASH_CHARS));
-          }
-          add("rowsWritten", sortedFile.rows);
-          entry = { file: basename(sortedFile.path), delta: "none" };
-        }
-        add("sortRuns", sorter.runsWritten);
-      } finally {
-        await sorter.dispose();
-      }
-    }
+    const work: FileWork = {
+      file, outputs, add, budgetBytes,
+      read: rowReader(options, file, input, header, passThrough, what, outputs, add, totals),
+      sort: { budgetBytes, tempFolder: staging, name: `${file.kind}-${file.identifier}`, signal },
+      baseline: baselineOf(collect, file),
+      nextBaseline: join(baselineStage, basename(baselineOf(collect, file))),
+    };
+    const entry = diff ? await diffed(work, what, options) : passThrough ? await passedThrough(work) : await wholeSet(work);
     outputs.close(true);
     complete = true;
     return {
@@ -235,7 +177,7 @@ async function prepareFile(
       identifier: file.identifier,
       connectionTable: file.connectionTable,
       columns: file.columns,
-      key: file.columns.slice(0, keyLength),
+      key: file.columns.slice(0, file.keyLength),
       ...entry,
       ...(outputs.nullpkFile === undefined ? {} : { nullPrimaryKeysFile: outputs.nullpkFile }),
       ...(outputs.duplicatesFile === undefined ? {} : { duplicatesFile: outputs.duplicatesFile }),
@@ -244,6 +186,101 @@ async function prepareFile(
   } finally {
     outputs.close(complete);
   }
+}
+
+/** What the three ways of preparing a mapping's file share. */
+interface FileWork {
+  file: MappedFile;
+  outputs: Outputs;
+  add: (name: keyof FileCounts, n?: number) => void;
+  read: RowSource;
+  sort: SortOptions;
+  budgetBytes: number;
+  /** previous/<Id>.baseline, and where the next one is staged. */
+  baseline: string;
+  nextBaseline: string;
+}
+
+type Prepared = Pick<ManifestEntry, "file" | "delta">;
+
+/** A whole set (Complete, Initial): sorted, the first row of each key kept; its keys and row hashes are the next baseline. */
+async function wholeSet(work: FileWork): Promise<Prepared> {
+  const { file, outputs, add } = work;
+  const sorter = new ExternalSorter(file.keyLength, work.sort);
+  try {
+    // Each row carries its hash through the sort, HASH_CHARS before its line.
+    await work.read((values) => sorter.add(keyOf(values, file.keyLength), rowHash(values) + csvLine(values)), true);
+    const sorted = outputs.csv(`${file.identifier}.sorted.csv`, file.columns);
+    const baseline = outputs.baseline(work.nextBaseline, file);
+    let previousKey: string | undefined;
+    for await (const entries of sorter.sorted()) for (const entry of entries) {
+      const key = sorter.entries.key(entry);
+      const hashed = sorter.entries.text(entry);
+      const line = hashed.slice(HASH_CHARS);
+      if (key === previousKey) {
+        outputs.duplicates().writeLine(line);
+        add("duplicates");
+        continue;
+      }
+      previousKey = key;
+      sorted.writeLine(line);
+      baseline.add(key, hashed.slice(0, HASH_CHARS));
+    }
+    add("rowsWritten", sorted.rows);
+    add("sortRuns", sorter.runsWritten);
+    return { file: basename(sorted.path), delta: "none" };
+  } finally {
+    await sorter.dispose();
+  }
+}
+
+/** The export's own changes (a command column): sorted by key, every row kept, a key's in input order. */
+async function passedThrough(work: FileWork): Promise<Prepared> {
+  const { file, outputs, add } = work;
+  const sorter = new ExternalSorter(file.keyLength, work.sort);
+  try {
+    await work.read((values) => sorter.add(keyOf(values.slice(1), file.keyLength), csvLine(values)), true);
+    const delta = outputs.csv(`${file.identifier}.sorted.delta`, ["command", ...file.columns]);
+    for await (const entries of sorter.sorted()) for (const entry of entries) {
+      const line = sorter.entries.text(entry);
+      delta.writeLine(line);
+      const command = line.slice(0, line.indexOf(","));
+      add(command === "insert" ? "deltaInserts" : command === "update" ? "deltaUpdates" : command === "delete" ? "deltaDeletes" : "deltaMerges");
+    }
+    add("rowsWritten", delta.rows);
+    add("sortRuns", sorter.runsWritten);
+    return { file: basename(delta.path), delta: "changes" };
+  } finally {
+    await sorter.dispose();
+  }
+}
+
+/** A whole export in Incremental mode: diffed against the baseline (baseline-diff.ts); none, or a damaged one, makes every row an insert. */
+async function diffed(work: FileWork, what: string, options: PrepareOptions): Promise<Prepared> {
+  const { file, outputs, add } = work;
+  const previous = await BaselineFile.open(work.baseline, file, work.budgetBytes, work.sort.signal);
+  if (previous.state !== "found") {
+    const name = `previous/${basename(work.baseline)}`;
+    const why = previous.state === "missing" ? `no ${name} to compare with` : `${name} is damaged (${previous.reason})`;
+    options.log?.("Warning", `${what}: ${why}: every row is an insert (a Complete prepare sets the baseline)`);
+  }
+  const delta = outputs.csv(`${file.identifier}.sorted.delta`, ["command", ...file.columns]);
+  const changes = await diffWithBaseline(previous.state === "found" ? previous.file : undefined, work.read, {
+    keyLength: file.keyLength, width: file.columns.length, delta, duplicates: () => outputs.duplicates(),
+    baseline: outputs.baseline(work.nextBaseline, file), sort: work.sort,
+  });
+  add("deltaInserts", changes.inserts);
+  add("deltaUpdates", changes.updates);
+  add("deltaDeletes", changes.deletes);
+  add("duplicates", changes.duplicates);
+  add("sortRuns", changes.sortRuns);
+  add("rowsWritten", changes.inserts + changes.updates + changes.deletes);
+  return { file: basename(delta.path), delta: "diff" };
+}
+
+/** A row's key: its first value, or its first `keyLength` values joined (joinKey). */
+function keyOf(values: readonly string[], keyLength: number): string {
+  return keyLength === 1 ? values[0]! : joinKey(values.slice(0, keyLength));
 }
 
 /** The export's header (its first record). */

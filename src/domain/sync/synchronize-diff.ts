@@ -1,9 +1,10 @@
 /**
- * The Complete diff of one entity type (a merge join of its `.sorted.csv` with the stored keys, in
- * compareSourceKeys order) and where its outcome goes. The same merge runs up to three times with
- * different sinks: it counts (for the thresholds), then either applies in the apply transaction or,
- * when a threshold blocks, writes change rows for review. Applying straight from the file spares
- * every resource of a load a round trip through idm_resource_changes.
+ * The diff of one entity type's file of a batch and where its outcome goes: for a Complete batch a
+ * merge join of its `.sorted.csv` with the stored keys, in compareSourceKeys order (here); for an
+ * Incremental one its commands resolved against the stored keys (synchronize-incremental.ts). The same
+ * diff runs up to three times with different sinks: it counts (for the thresholds, when one is on),
+ * then either applies in the apply transaction or, when a threshold blocks, writes change rows for
+ * review. Applying straight from the file spares every change a round trip through idm_resource_changes.
  *
  * Writing into idm_resources while its keys are read page by page is safe: an insert is emitted only
  * for a file key below the current stored key, and the next page is read after the last key of the
