@@ -1,15 +1,19 @@
 /**
  * The CSV files prepare writes, in CsvText's TEXT_ONLY style (csv-text.ts): UTF-8 without a byte
- * order mark, CRLF line ends, an empty value an empty field. Text is kept until about 256 K
+ * order mark, CRLF line ends, an empty value an empty field. Text is kept until about 32 K
  * characters, then written: memory stays flat whatever the file size.
  *
- * Writes are synchronous: a row costs a string append, not a promise, and the rare 256 K write
+ * Writes are synchronous: a row costs a string append, not a promise, and the rare 32 K write
  * blocks for well under a millisecond. Prepare writes millions of rows; awaiting each was a third of its time.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import { csvRecord, TEXT_ONLY } from "./csv-text.js";
 
-const CHUNK_CHARS = 256 * 1024;
+/**
+ * Small enough that the text written, once flattened, is an ordinary heap object (V8 puts larger
+ * ones in a space only a full collection frees, where a file's worth of them piled up).
+ */
+export const CHUNK_CHARS = 32 * 1024;
 
 /** Quotes, line ends or a byte order mark somewhere in a record: some field may need quotes. */
 const MAY_NEED_QUOTES = /["\r\n\uFEFF]/;

@@ -89,7 +89,7 @@ export async function diffWithBaseline(previous: BaselineFile | undefined, read:
 async function mergeChanges(baseline: Baseline, changes: ExternalSorter, target: DiffTarget, counts: DiffCounts): Promise<void> {
   let kept = 0; // the first baseline entry not yet written nor dropped
   const keepUpTo = (end: number) => {
-    if (end > kept) target.baseline.addText(baseline.text.slice(baseline.start(kept), baseline.start(end)), end - kept);
+    if (end > kept) target.baseline.addBytes(baseline.bytes.subarray(baseline.start(kept), baseline.start(end)), end - kept);
     kept = Math.max(kept, end);
   };
   let inserted: string | undefined;

@@ -13,14 +13,14 @@
  */
 import { createHash, hash } from "node:crypto";
 import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
-import { stat } from "node:fs/promises";
+import { open, readFile, stat } from "node:fs/promises";
+import { CHUNK_CHARS } from "../../connectors/csv/csv-write.js";
 
 const MAGIC = "idm-baseline 1 ";
 /** The fingerprint line: MAGIC, 12 digits of rows, a space, 64 hex digits, LF. */
 const FINGERPRINT_LENGTH = MAGIC.length + 12 + 1 + 64 + 1;
 export const HASH_CHARS = 22;
 const NUL = "\u0000";
-const CHUNK_CHARS = 256 * 1024;
 
 /** A row's hash: 132 bits of the SHA-256 of its values joined by NUL (which no value holds), in base64url. */
 export function rowHash(values: readonly string[]): string {
@@ -59,9 +59,10 @@ export class BaselineWriter {
     this.#rows++;
   }
 
-  /** Entries copied as they are from another baseline's text (Baseline.text). */
-  addText(entries: string, count: number): void {
-    this.#write(entries);
+  /** Entries copied as they are from another baseline (Baseline.bytes). */
+  addBytes(entries: Buffer, count: number): void {
+    this.#flush();
+    this.#writeBytes(entries);
     this.#rows += count;
   }
 
@@ -75,9 +76,14 @@ export class BaselineWriter {
   }
 
   #flush(): void {
-    if (this.#text.length === 0 || this.#fd === undefined) return;
+    if (this.#text.length === 0) return;
     const bytes = Buffer.from(this.#text, "utf8");
     this.#text = "";
+    this.#writeBytes(bytes);
+  }
+
+  #writeBytes(bytes: Buffer): void {
+    if (this.#fd === undefined) return;
     this.#digest.update(bytes);
     let offset = 0;
     while (offset < bytes.length) offset += writeSync(this.#fd, bytes, offset);
@@ -103,10 +109,11 @@ function fingerprintLine(rows: number, sha256: string): string {
 }
 
 /**
- * One key range of a baseline, in memory: its entries' text as the file has it, where each key ends,
- * and an open-addressing table of the entries by a hash of their keys (a few bytes an entry, where a
- * Map of key strings takes several times the text). A row found is marked seen, and one whose hash
- * changed records the new one, for the next baseline.
+ * One key range of a baseline, in memory: its entries' bytes as the file has them (read once, never
+ * decoded as a whole: a string of them would be a second copy), where each key ends, and an
+ * open-addressing table of the entries by a hash of their keys' UTF-8 bytes (a few bytes an entry,
+ * where a Map of key strings takes several times the text). A row found is marked seen, and one
+ * whose hash changed records the new one, for the next baseline.
  */
 export class Baseline {
   /** Whether each entry's key was met in the new export. */
@@ -118,7 +125,7 @@ export class Baseline {
 
   constructor(
     /** The entries, back to back. */
-    readonly text: string,
+    readonly bytes: Buffer,
     /** Where each entry's key ends (its NUL): entry i spans start(i) to keyEnds[i] + 1 + HASH_CHARS. */
     readonly keyEnds: Int32Array,
   ) {
@@ -127,61 +134,105 @@ export class Baseline {
     while (size < 2 * keyEnds.length) size *= 2;
     this.#slots = new Int32Array(size);
     for (let i = 0; i < keyEnds.length; i++) {
-      let slot = keyHash(text, this.start(i), keyEnds[i]!) & (size - 1);
+      let slot = bytesHash(bytes, this.start(i), keyEnds[i]!) & (size - 1);
       while (this.#slots[slot] !== 0) slot = (slot + 1) & (size - 1);
       this.#slots[slot] = i + 1;
     }
   }
 
   static empty(): Baseline {
-    return new Baseline("", new Int32Array(0));
+    return new Baseline(Buffer.alloc(0), new Int32Array(0));
   }
 
   get size(): number {
     return this.keyEnds.length;
   }
 
+  /** Where entry i starts, in bytes (its hash is ASCII: HASH_CHARS bytes). */
   start(i: number): number {
     return i === 0 ? 0 : this.keyEnds[i - 1]! + 1 + HASH_CHARS;
   }
 
   key(i: number): string {
-    return this.text.slice(this.start(i), this.keyEnds[i]);
+    return this.bytes.toString("utf8", this.start(i), this.keyEnds[i]);
   }
 
   /** Whether entry i's hash is `hashed`. */
   hashIs(i: number, hashed: string): boolean {
-    return this.text.startsWith(hashed, this.keyEnds[i]! + 1);
+    const at = this.keyEnds[i]! + 1;
+    for (let j = 0; j < HASH_CHARS; j++) if (this.bytes[at + j] !== hashed.charCodeAt(j)) return false;
+    return true;
   }
 
   /** The entry of `key`, or -1. */
   find(key: string): number {
     const mask = this.#slots.length - 1;
-    for (let slot = keyHash(key, 0, key.length) & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = stringHash(key) & mask; ; slot = (slot + 1) & mask) {
       const entry = this.#slots[slot]!;
       if (entry === 0) return -1;
-      const start = this.start(entry - 1);
-      if (this.keyEnds[entry - 1]! - start === key.length && this.text.startsWith(key, start)) return entry - 1;
+      if (this.#keyIs(entry - 1, key)) return entry - 1;
     }
   }
 
-  /** `key` against entry i's key, ordinally (negative: key comes first). */
+  /** `key` against entry i's key, ordinally by UTF-16 code unit, as the entries are sorted (negative: key comes first). */
   compare(key: string, i: number): number {
+    const other = this.key(i);
+    return key < other ? -1 : key > other ? 1 : 0;
+  }
+
+  /** Whether entry i's key is `key`: byte by byte while it is ASCII. */
+  #keyIs(i: number, key: string): boolean {
     const start = this.start(i);
-    const length = this.keyEnds[i]! - start;
-    const n = Math.min(key.length, length);
-    for (let j = 0; j < n; j++) {
-      const d = key.charCodeAt(j) - this.text.charCodeAt(start + j);
-      if (d !== 0) return d;
+    const end = this.keyEnds[i]!;
+    for (let j = 0; j < key.length; j++) {
+      const c = key.charCodeAt(j);
+      if (c >= 0x80) return this.bytes.toString("utf8", start, end) === key;
+      if (start + j >= end || this.bytes[start + j] !== c) return false;
     }
-    return key.length - length;
+    return start + key.length === end;
   }
 }
 
-/** FNV-1a of text[start, end), by UTF-16 code unit. */
-function keyHash(text: string, start: number, end: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a of bytes[start, end). */
+function bytesHash(bytes: Buffer, start: number, end: number): number {
+  let hash = FNV_OFFSET;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, FNV_PRIME);
+  return hash >>> 0;
+}
+
+/** FNV-1a of a string's UTF-8 bytes (bytesHash of its encoding), without encoding it. */
+function stringHash(text: string): number {
+  let hash = FNV_OFFSET;
+  const add = (byte: number) => (hash = Math.imul(hash ^ byte, FNV_PRIME));
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      hash = Math.imul(hash ^ c, FNV_PRIME);
+      continue;
+    }
+    if (c < 0x800) {
+      add(0xc0 | (c >> 6));
+      add(0x80 | (c & 0x3f));
+      continue;
+    }
+    const next = text.charCodeAt(i + 1);
+    if (c >= 0xd800 && c < 0xdc00 && next >= 0xdc00 && next < 0xe000) {
+      const point = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+      add(0xf0 | (point >> 18));
+      add(0x80 | ((point >> 12) & 0x3f));
+      add(0x80 | ((point >> 6) & 0x3f));
+      add(0x80 | (point & 0x3f));
+      i++;
+      continue;
+    }
+    if (c >= 0xd800 && c < 0xe000) c = 0xfffd; // a lone surrogate, as Buffer encodes it
+    add(0xe0 | (c >> 12));
+    add(0x80 | ((c >> 6) & 0x3f));
+    add(0x80 | (c & 0x3f));
+  }
   return hash >>> 0;
 }
 
@@ -194,7 +245,8 @@ interface Head extends BaselineShape {
 
 /**
  * A baseline file checked against its fingerprint, read in key ranges (partitions) that each fit the
- * memory budget: one in most cases, several for a baseline larger than the budget.
+ * memory budget: one in most cases (the file is then read once, whole), several for a baseline larger
+ * than the budget (read once to check it and find where the ranges start, then once per range).
  */
 export class BaselineFile {
   private constructor(
@@ -202,7 +254,7 @@ export class BaselineFile {
     readonly rows: number,
     /** The first key of each partition after the first, in order. */
     readonly bounds: readonly string[],
-    /** The one partition, kept from the check when there is only one. */
+    /** The one partition, when there is only one. */
     private readonly whole: Baseline | undefined,
   ) {}
 
@@ -234,29 +286,35 @@ export class BaselineFile {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return { state: "missing" };
       throw error;
     }
-    let partitions = 1;
-    let every = 0;
-    let whole: BaselineBuilder | undefined;
+    const found = await readHead(path);
+    if ("damaged" in found) return { state: "damaged", reason: found.damaged };
+    const { head, entriesAt } = found;
+    if (head.columns.join(NUL) !== shape.columns.join(NUL) || head.keyLength !== shape.keyLength) {
+      throw new Error(`${path} has the columns ${head.columns.join(", ")}, the mapping now ${shape.columns.join(", ")}: run a Complete prepare to set a new baseline`);
+    }
+    // The entries' bytes, their key ends, lookup slots and seen marks.
+    const partitions = Math.max(1, Math.ceil((size + 13 * head.rows) / budgetBytes));
+    if (partitions === 1) {
+      signal.throwIfAborted();
+      const bytes = await readFile(path);
+      const body = bytes.subarray(FINGERPRINT_LENGTH);
+      if (createHash("sha256").update(body).digest("hex") !== head.sha256) return { state: "damaged", reason: "it does not match its fingerprint" };
+      const entries = bytes.subarray(entriesAt);
+      const keyEnds = new Int32Array(head.rows);
+      const read = scanEntries(entries, head.keyLength, (keyEnd, n) => {
+        if (n < keyEnds.length) keyEnds[n] = keyEnd;
+      });
+      if (read.rows !== head.rows || read.end !== entries.length) return { state: "damaged", reason: "its entries do not match its fingerprint" };
+      return { state: "found", file: new BaselineFile(path, head.rows, [], new Baseline(entries, keyEnds)) };
+    }
+    const every = Math.ceil(head.rows / partitions);
     const bounds: string[] = [];
-    let index = 0;
-    const read = await readEntries(path, signal, (head) => {
-      if (head.columns.join(NUL) !== shape.columns.join(NUL) || head.keyLength !== shape.keyLength) {
-        throw new Error(`${path} has the columns ${head.columns.join(", ")}, the mapping now ${shape.columns.join(", ")}: run a Complete prepare to set a new baseline`);
-      }
-      // The entries' text (about a byte a character), their key ends, lookup slots and seen marks.
-      partitions = Math.max(1, Math.ceil((size + 21 * head.rows) / budgetBytes));
-      every = Math.ceil(head.rows / partitions);
-      if (partitions === 1) whole = new BaselineBuilder(head.rows);
-    }, (text, keyEnds) => {
-      if (whole !== undefined) whole.add(text, keyEnds);
-      else {
-        for (let i = 0; i < keyEnds.length; i++, index++) {
-          if (index > 0 && index % every === 0) bounds.push(text.slice(i === 0 ? 0 : keyEnds[i - 1]! + 1 + HASH_CHARS, keyEnds[i]));
-        }
-      }
+    const read = await streamEntries(path, entriesAt, head, signal, (bytes, start, keyEnd, n) => {
+      if (n > 0 && n % every === 0) bounds.push(bytes.toString("utf8", start, keyEnd));
+      return true;
     });
     if (read.damaged !== undefined) return { state: "damaged", reason: read.damaged };
-    return { state: "found", file: new BaselineFile(path, read.rows, bounds, whole?.build()) };
+    return { state: "found", file: new BaselineFile(path, head.rows, bounds, undefined) };
   }
 
   /** Partition p in memory (the file was checked when opened). */
@@ -264,126 +322,99 @@ export class BaselineFile {
     if (this.whole !== undefined) return this.whole;
     const low = p === 0 ? undefined : this.bounds[p - 1]!;
     const high = this.bounds[p];
-    const builder = new BaselineBuilder(Math.ceil(this.rows / this.partitions) + 1);
-    const read = await readEntries(this.path, signal, () => undefined, (text, keyEnds) => {
-      // Entries are in key order: the partition's are one stretch of the text.
-      let from = keyEnds.length;
-      let to = keyEnds.length;
-      for (let i = 0; i < keyEnds.length; i++) {
-        const start = i === 0 ? 0 : keyEnds[i - 1]! + 1 + HASH_CHARS;
-        const key = text.slice(start, keyEnds[i]);
-        if (from === keyEnds.length && (low === undefined || key >= low)) from = i;
-        if (high !== undefined && key >= high) {
-          to = i;
-          break;
-        }
+    const found = await readHead(this.path);
+    if ("damaged" in found) throw new Error(`${this.path} changed while it was read: ${found.damaged}`);
+    // Entries are in key order: the partition's are one stretch of the file.
+    const pieces: Buffer[] = [];
+    const keyEnds: number[] = [];
+    let length = 0;
+    const read = await streamEntries(this.path, found.entriesAt, found.head, signal, (bytes, start, keyEnd) => {
+      const key = bytes.toString("utf8", start, keyEnd);
+      if (high !== undefined && key >= high) return false;
+      if (low === undefined || key >= low) {
+        keyEnds.push(length + keyEnd - start);
+        pieces.push(bytes.subarray(start, keyEnd + 1 + HASH_CHARS));
+        length += keyEnd + 1 + HASH_CHARS - start;
       }
-      if (from < to) {
-        const offset = from === 0 ? 0 : keyEnds[from - 1]! + 1 + HASH_CHARS;
-        const end = keyEnds[to - 1]! + 1 + HASH_CHARS;
-        builder.add(text.slice(offset, end), keyEnds.slice(from, to).map((k) => k - offset));
-      }
+      return true;
     });
     if (read.damaged !== undefined) throw new Error(`${this.path} changed while it was read: ${read.damaged}`);
-    return builder.build();
-  }
-}
-
-/** Entries gathered into a Baseline: stretches of text with their key ends. */
-class BaselineBuilder {
-  #text = "";
-  #keyEnds: Int32Array;
-  #count = 0;
-
-  constructor(expected: number) {
-    this.#keyEnds = new Int32Array(Math.max(16, expected));
-  }
-
-  add(text: string, keyEnds: readonly number[]): void {
-    if (this.#count + keyEnds.length > this.#keyEnds.length) {
-      const grown = new Int32Array(Math.max(this.#keyEnds.length * 2, this.#count + keyEnds.length));
-      grown.set(this.#keyEnds.subarray(0, this.#count));
-      this.#keyEnds = grown;
-    }
-    for (const end of keyEnds) this.#keyEnds[this.#count++] = this.#text.length + end;
-    this.#text += text;
-  }
-
-  build(): Baseline {
-    return new Baseline(this.#text, this.#keyEnds.slice(0, this.#count));
+    return new Baseline(Buffer.concat(pieces, length), Int32Array.from(keyEnds));
   }
 }
 
 /**
- * Reads a baseline file: its head (handed to `onHead`, which may throw), then its entries, a
- * stretch of text at a time with where each key ends, hashed as they are read. Damaged: no
- * fingerprint, entries that do not parse, or that do not match it.
+ * The entries of `bytes` from `at` on: `onEntry(keyEnd, n)` for each (keyEnd: where its key's last
+ * NUL is). Returns how many there were and where the last one ended.
  */
-async function readEntries(
-  path: string, signal: AbortSignal, onHead: (head: Head) => void, onEntries: (text: string, keyEnds: number[]) => void,
-): Promise<{ rows: number; damaged?: string }> {
-  const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
-  const digest = createHash("sha256");
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  let head: Head | undefined;
-  let pending = Buffer.alloc(0);
-  let text = "";
+function scanEntries(bytes: Buffer, keyLength: number, onEntry: (keyEnd: number, n: number) => void, at = 0): { rows: number; end: number } {
   let rows = 0;
-  const parse = () => {
-    const keyEnds: number[] = [];
-    let at = 0;
-    for (;;) {
-      // A key ends at its keyLength-th NUL; HASH_CHARS of hash follow.
-      let keyEnd = at - 1;
-      for (let n = 0; n < head!.keyLength; n++) {
-        keyEnd = text.indexOf(NUL, keyEnd + 1);
-        if (keyEnd === -1) break;
-      }
-      if (keyEnd === -1 || keyEnd + 1 + HASH_CHARS > text.length) break;
-      keyEnds.push(keyEnd);
-      at = keyEnd + 1 + HASH_CHARS;
+  for (;;) {
+    let keyEnd = at - 1;
+    for (let k = 0; k < keyLength; k++) {
+      keyEnd = bytes.indexOf(0, keyEnd + 1);
+      if (keyEnd === -1) break;
     }
-    if (keyEnds.length > 0) {
-      rows += keyEnds.length;
-      onEntries(text.slice(0, at), keyEnds);
-    }
-    text = text.slice(at);
-  };
+    if (keyEnd === -1 || keyEnd + 1 + HASH_CHARS > bytes.length) return { rows, end: at };
+    onEntry(keyEnd, rows++);
+    at = keyEnd + 1 + HASH_CHARS;
+  }
+}
+
+/** A baseline file's fingerprint and JSON lines, and where its entries start; or why it is damaged. */
+async function readHead(path: string): Promise<{ head: Head; entriesAt: number } | { damaged: string }> {
+  const handle = await open(path, "r");
   try {
-    for await (const bytes of stream as AsyncIterable<Buffer>) {
+    const bytes = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(bytes, 0, bytes.length, 0);
+    const first = bytes.indexOf(10);
+    const second = first === -1 || first >= bytesRead ? -1 : bytes.indexOf(10, first + 1);
+    if (second === -1 || second >= bytesRead) return { damaged: "it has no fingerprint" };
+    const head = headOf(bytes.toString("latin1", 0, first + 1), bytes.toString("utf8", first + 1, second));
+    return head === undefined ? { damaged: "it has no fingerprint" } : { head, entriesAt: second + 1 };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Streams a baseline's entries, a chunk at a time: `onEntry(chunk, start, keyEnd, n)` for each, until
+ * it returns false. Checks the fingerprint when it reads them all.
+ */
+async function streamEntries(
+  path: string, entriesAt: number, head: Head, signal: AbortSignal, onEntry: (bytes: Buffer, start: number, keyEnd: number, n: number) => boolean,
+): Promise<{ damaged?: string }> {
+  const digest = createHash("sha256");
+  const stream = createReadStream(path, { start: FINGERPRINT_LENGTH, highWaterMark: 256 * 1024 });
+  let pending = Buffer.alloc(0);
+  let skip = entriesAt - FINGERPRINT_LENGTH; // the JSON line: hashed, not an entry
+  let rows = 0;
+  let stopped = false;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
       signal.throwIfAborted();
-      if (head === undefined) {
-        pending = Buffer.concat([pending, bytes]);
-        const first = pending.indexOf(10);
-        const second = first === -1 ? -1 : pending.indexOf(10, first + 1);
-        if (second === -1) {
-          if (pending.length > 1024 * 1024) return { rows, damaged: "it has no fingerprint" };
-          continue;
-        }
-        const parsed = headOf(pending.toString("latin1", 0, first + 1), pending.toString("utf8", first + 1, second));
-        if (parsed === undefined) return { rows, damaged: "it has no fingerprint" };
-        head = parsed;
-        onHead(head);
-        digest.update(pending.subarray(first + 1));
-        text = decoder.decode(pending.subarray(second + 1), { stream: true });
-      } else {
-        digest.update(bytes);
-        text += decoder.decode(bytes, { stream: true });
+      digest.update(chunk);
+      let bytes = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      if (skip > 0) {
+        const skipped = Math.min(skip, bytes.length);
+        bytes = bytes.subarray(skipped);
+        skip -= skipped;
       }
-      parse();
+      let start = 0;
+      const scanned = scanEntries(bytes, head.keyLength, (keyEnd, n) => {
+        if (!stopped && !onEntry(bytes, start, keyEnd, rows + n)) stopped = true;
+        start = keyEnd + 1 + HASH_CHARS;
+      });
+      rows += scanned.rows;
+      pending = Buffer.from(bytes.subarray(scanned.end));
+      if (stopped) return {};
     }
-    if (head === undefined) return { rows, damaged: "it has no fingerprint" };
-    text += decoder.decode();
-    parse();
-  } catch (error) {
-    if (error instanceof TypeError && (error as NodeJS.ErrnoException).code === "ERR_ENCODING_INVALID_ENCODED_DATA") return { rows, damaged: "it is not UTF-8 text" };
-    throw error;
   } finally {
     stream.destroy();
   }
-  if (text !== "") return { rows, damaged: "it ends inside an entry" };
-  if (rows !== head.rows || digest.digest("hex") !== head.sha256) return { rows, damaged: "it does not match its fingerprint" };
-  return { rows };
+  if (pending.length > 0) return { damaged: "it ends inside an entry" };
+  if (rows !== head.rows || digest.digest("hex") !== head.sha256) return { damaged: "it does not match its fingerprint" };
+  return {};
 }
 
 /** The fingerprint and JSON lines, or undefined when they are not a baseline's. */

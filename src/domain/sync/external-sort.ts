@@ -238,7 +238,8 @@ class RunReader {
 
 async function* textChunks(path: string): AsyncGenerator<string> {
   const decoder = new TextDecoder("utf-8");
-  const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
+  // 64 KB: the text decoded stays an ordinary heap object (see csv-write.ts' CHUNK_CHARS).
+  const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
   try {
     for await (const bytes of stream as AsyncIterable<Buffer>) yield decoder.decode(bytes, { stream: true });
     const last = decoder.decode();

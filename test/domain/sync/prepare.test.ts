@@ -61,7 +61,7 @@ async function baselineOf(collect: string, file: MappedFile): Promise<[string, s
   const opened = await BaselineFile.open(join(collect, "previous", `${file.identifier}.baseline`), file, 1 << 30, new AbortController().signal);
   if (opened.state !== "found") throw new Error(`the baseline is ${opened.state}`);
   const baseline = await opened.file.load(0, new AbortController().signal);
-  return Array.from({ length: baseline.size }, (_, i) => [baseline.key(i), baseline.text.slice(baseline.keyEnds[i]! + 1, baseline.keyEnds[i]! + 23)]);
+  return Array.from({ length: baseline.size }, (_, i) => [baseline.key(i), baseline.bytes.toString("latin1", baseline.keyEnds[i]! + 1, baseline.keyEnds[i]! + 23)]);
 }
 
 /** What prepare should write, computed independently: first row of each key kept, the others apart. */
