@@ -45,6 +45,11 @@ export class TableWriter {
     return this.driver.createParameter(`p${index}`, index);
   }
 
+  /** A name quoted as the driver quotes identifiers (an alias). */
+  quote(name: string): string {
+    return this.driver.escape(name);
+  }
+
   /** The quoted column name of a property. */
   column(property: string): string {
     return this.driver.escape(this.columnOf(property).databaseName);

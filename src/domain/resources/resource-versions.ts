@@ -90,7 +90,10 @@ export class ResourceVersions {
   async keysByKeys(entityType: string, keys: readonly string[]): Promise<Map<string, ResourceKey>> {
     const found = new Map<string, ResourceKey>();
     for (const batch of chunks(keys, this.session.idBatch() - 1)) {
-      for (const row of await q.selectResourceIdsByKeys(this.m, entityType, batch).getMany()) found.set(row.sourceKey, row);
+      const { sql, parameters } = q.selectResourceIdsByKeys(this.m, entityType, batch);
+      for (const row of (await this.m.query(sql, parameters)) as { id: number | string; sourceKey: string; hash: string }[]) {
+        found.set(row.sourceKey, { id: Number(row.id), sourceKey: row.sourceKey, hash: row.hash });
+      }
     }
     return found;
   }
