@@ -88,8 +88,20 @@ export function insertRows<Row extends object>(m: EntityManager, entity: string,
   // Column metadata found once per statement, not once per value: bulk writes bind millions.
   const columns = properties.map((p) => w.metadataOf(p));
   const parameters: unknown[] = new Array(rows.length * properties.length);
+  // A column's value is often the same in every row (a write's date, its job instance): converted once.
+  const last = properties.map((): { value: unknown; converted: unknown } => ({ value: undefined, converted: undefined }));
   let n = 0;
-  for (const row of rows) for (let c = 0; c < properties.length; c++) parameters[n++] = w.convert(columns[c]!, (row as Record<string, unknown>)[properties[c]!]);
+  for (const row of rows) {
+    for (let c = 0; c < properties.length; c++) {
+      const value = (row as Record<string, unknown>)[properties[c]!];
+      const seen = last[c]!;
+      if (value !== seen.value || n < properties.length) {
+        seen.value = value;
+        seen.converted = w.convert(columns[c]!, value);
+      }
+      parameters[n++] = seen.converted;
+    }
+  }
   const key = `${m.connection.driver.options.type}\u0000${entity}\u0000${properties.join(",")}\u0000${rows.length}`;
   let sql = INSERT_TEXTS.get(key);
   if (sql === undefined) {
