@@ -220,6 +220,33 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
     expect(history[0]).toMatchObject({ jobInstanceId: blocked.instanceId, state: "Succeeded", resourcesDeleted: 2, error: null });
   });
 
+  it("holds an Incremental batch past a threshold as blocked change rows, and the resume applies them, marking what it changed dirty", async () => {
+    const { write, prepare, sync, batches } = setup();
+    write("HROrganizations.csv", DEPARTMENTS);
+    write("HRPeople.csv", people(ALICE, BOB, CAROL));
+    await prepare("Complete");
+    await sync();
+
+    write("HRPeople.csv", people("E1,Alice,Durand,alice@x,CEO,IT,,2019-01-01,"));
+    await prepare("Incremental");
+    const blocked = await sync();
+    expect(blocked.result.state).toBe("Blocked");
+    expect(blocked.result.message).toBe("MaxPercentageUpdatedLines of connector HR (5%) exceeded: 1 of 5 resources of HR (20%) would be updated");
+    expect(await stored("HR_Person")).toMatchObject({ E1: { JobTitle: "CTO" }, E2: {}, E3: {} });
+    expect(await changeRows()).toEqual([
+      { sourceKey: "E1", operation: "update", state: "blocked" },
+      { sourceKey: "E2", operation: "delete", state: "blocked" },
+      { sourceKey: "E3", operation: "delete", state: "blocked" },
+    ]);
+    expect(batches()).toEqual([]);
+
+    const resumed = await sync({}, { instanceId: blocked.instanceId, force: true });
+    expect(resumed.result).toMatchObject({ state: "Succeeded", counters: { inserted: 0, updated: 1, deleted: 2 } });
+    expect(await stored("HR_Person")).toEqual({ E1: expect.objectContaining({ JobTitle: "CEO" }) });
+    expect(resources.get("HR_Person")!.map((r) => Boolean(r.dirty))).toEqual([true]);
+    expect(await changeRows()).toEqual([]);
+  });
+
   it("blocks on the lowest threshold: HR_Person's MaximumDeletedLines (20) under the connector's 50 lines and 10%", async () => {
     const { write, prepare, sync } = setup();
     write("HROrganizations.csv", DEPARTMENTS);
