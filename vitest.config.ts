@@ -20,6 +20,7 @@ const PROCESS = [
   "test/cli/sync.test.ts",
   "test/cli/validate.test.ts",
   "test/domain/processes/left-groups.test.ts",
+  "test/domain/sync/prepare-killed.test.ts",
   "test/domain/sync/synchronize-killed.test.ts",
   "test/jobs/scheduler.test.ts",
   "test/store/lease.test.ts",

@@ -1,42 +1,40 @@
 // npm run bench:sync — 1,000,000 generated people through PrepareSynchronizationTask +
 // SynchronizeTask in Complete mode into an empty database, then Incremental runs with 1% of the rows
 // changed: first as an incremental export delivers them (only the changed rows, with a command
-// column: Type="Changes"), then as a full export diffed against the previous one. Rows/s for each
-// step, and the ratio of the Complete load to the raw limit measured in the same run: a bulk insert
-// of the same rows into idm_resources (multi-row INSERTs through dataSource.query, one transaction)
-// with the same driver, into a fresh store (median of three). On SQLite, and on PostgreSQL when
-// IDM_TEST_POSTGRES_URL is set.
-// IDM_BENCH_SYNC_ROWS sets a smaller (or larger) size.
+// column: Type="Changes"), then as a full export diffed against the previous one. Each step's
+// median, spread and rows/s, and the ratio of the Complete load to the raw limit: the same rows,
+// pre-hashed, bulk-inserted straight through the driver with prepared statements (sync-raw.mjs).
+// Raw and measured runs alternate, IDM_BENCH_SYNC_RUNS times (3), each in a child process of its own
+// (this script with --measured <backend> is the measured one). On SQLite, and on
+// PostgreSQL when IDM_TEST_POSTGRES_URL is set. IDM_BENCH_SYNC_ROWS sets a smaller (or larger) size.
+import { execFile } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { DEFAULT_SETTINGS } from "../dist/config/settings.js";
 import { validateFolder } from "../dist/config/validate-folder.js";
 import { buildItems } from "../dist/config/items.js";
 import { runDeploy } from "../dist/deploy/run-deploy.js";
-import { encodeProperties, hashProperties } from "../dist/domain/resources/properties.js";
 import { ENTITY } from "../dist/store/entities.js";
-import { batchSize } from "../dist/store/statements.js";
 import prepareSynchronization from "../dist/tasks/prepare-synchronization.js";
 import synchronizeTask from "../dist/tasks/synchronize.js";
 import { benchBackends } from "./backends.mjs";
 import { timed } from "./measure.mjs";
+import { CHANGED_EVERY, COLUMNS, CONNECTOR, ENTITY_TYPE, PROPERTIES, TABLE, person } from "./sync-people.mjs";
 
 const ROWS = Number(process.env.IDM_BENCH_SYNC_ROWS ?? 1_000_000);
-const CHANGED_EVERY = 100; // 1%
+const RUNS = Number(process.env.IDM_BENCH_SYNC_RUNS ?? 3);
 const TARGET_COMPLETE_RATIO = 3;
 const TARGET_INCREMENTAL_PERCENT = 5;
-const CONNECTOR = "Bench";
-const TABLE = "BenchPeople";
-const ENTITY_TYPE = "Bench_Person";
+const TARGET_FULL_FILE_PERCENT = 15;
+const TARGET_PEAK_RSS_MB = 300;
 const root = realpathSync(mkdtempSync(join(tmpdir(), "idm-bench-sync-")));
 
 // ---------------------------------------------------------------------------------------------
 // The configuration: one connector, one CSV connection and table, one entity type, its mapping
 // (the shape of conf-samples/demo/HR, without the associations).
-const COLUMNS = ["employee_id", "first_name", "last_name", "email", "job_title", "department_code", "contract_start"];
-const PROPERTIES = ["EmployeeId", "FirstName", "LastName", "Email", "JobTitle", "DepartmentCode", "ContractStartDate"];
 
 function writeConfig(dir) {
   mkdirSync(dir, { recursive: true });
@@ -67,27 +65,6 @@ ${PROPERTIES.map(mapped).join("\n")}
   </EntityTypeMapping>
 </ConfigurationFile>
 `);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The people: deterministic, row i of `round` (round 1 changes the job title of every 100th row).
-const FIRST = ["Alice", "Bob", "Carol", "Dan", "Eve", "Frank", "Grace", "Heidi", "Ivan", "Judy", "Mallory", "Niaj", "Olivia", "Peggy", "Rupert", "Sybil"];
-const LAST = ["Durand", "Martin", "Petit", "Roux", "Bernard", "Dubois", "Moreau", "Laurent", "Simon", "Michel", "Lefebvre", "Leroy", "Garcia", "David", "Bertrand"];
-const TITLES = ["Developer", "Analyst", "Manager", "Accountant", "Engineer", "Designer", "Consultant", "Administrator", "Sales representative"];
-
-function person(i, round) {
-  const first = FIRST[i % FIRST.length];
-  const last = LAST[Math.floor(i / FIRST.length) % LAST.length];
-  const changed = round > 0 && i % CHANGED_EVERY === 0;
-  return [
-    `E${String(i).padStart(8, "0")}`,
-    first,
-    last,
-    `${first.toLowerCase()}.${last.toLowerCase()}.${i}@example.com`,
-    changed ? `${TITLES[(i * 7) % TITLES.length]} (round ${round})` : TITLES[(i * 7) % TITLES.length],
-    `D${String(i % 250).padStart(3, "0")}`,
-    `${2000 + (i % 25)}-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")}`,
-  ];
 }
 
 /** An incremental export: the rows `round` changed, each with its command. */
@@ -188,117 +165,120 @@ async function synchronizeRun(store, dir) {
   return { steps, warnings };
 }
 
-/** The raw limit: the same rows (JSON properties and SHA-256 hash as the store keeps them) bulk-inserted in one transaction. */
-async function rawRun(store, dialect) {
-  const columns = ["entity_type", "connector", "source_key", "hash", "properties", "valid_from", "dirty"];
-  const perStatement = batchSize(dialect, columns.length);
-  const validFrom = dialect === "postgres" ? new Date().toISOString() : new Date().toISOString().replace("T", " ").replace("Z", "");
-  const dirty = dialect === "postgres" ? false : 0;
-  const placeholder = dialect === "postgres" ? (n) => `$${n + 1}` : () => "?";
-  const statementFor = (rows) => {
-    let n = 0;
-    const tuples = [];
-    for (let r = 0; r < rows; r++) tuples.push(`(${columns.map(() => placeholder(n++)).join(", ")})`);
-    return `INSERT INTO idm_resources (${columns.join(", ")}) VALUES ${tuples.join(", ")}`;
-  };
-  const full = statementFor(perStatement);
-  const runner = store.dataSource.createQueryRunner();
-  return timed(async () => {
-    await runner.connect();
-    await runner.startTransaction();
-    try {
-      let parameters = [];
-      let rows = 0;
-      for (let i = 0; i < ROWS; i++) {
-        const values = person(i, 0);
-        const properties = encodeProperties(Object.fromEntries(PROPERTIES.map((p, k) => [p, values[k]])));
-        parameters.push(ENTITY_TYPE, CONNECTOR, values[0], hashProperties(properties), properties, validFrom, dirty);
-        if (++rows === perStatement) {
-          await runner.query(full, parameters);
-          parameters = [];
-          rows = 0;
-        }
-      }
-      if (rows > 0) await runner.query(statementFor(rows), parameters);
-      await runner.commitTransaction();
-    } catch (e) {
-      await runner.rollbackTransaction();
-      throw e;
-    } finally {
-      await runner.release();
-    }
-    const [{ n }] = await store.dataSource.query(`SELECT COUNT(*) AS n FROM idm_resources WHERE entity_type = '${ENTITY_TYPE}'`);
-    if (Number(n) !== ROWS) throw new Error(`the raw insert stored ${n} rows, not ${ROWS}`);
-  });
+/** The raw limit, in a child process (sync-raw.mjs): its milliseconds and the hash it stored for the first row. */
+async function rawRun(backend) {
+  const script = new URL("./sync-raw.mjs", import.meta.url).pathname;
+  const { stdout } = await promisify(execFile)(process.execPath, ["--expose-gc", script, backend, String(ROWS), root], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split("\n").pop());
 }
 
+/** One measured run into a fresh store (in this process: the child's part): its steps, and the hash it stored for the first row. */
+async function measuredRun(backend) {
+  const dir = mkdtempSync(join(root, `${backend.name}-`));
+  const store = await backend.fresh();
+  try {
+    const run = await synchronizeRun(store, dir);
+    const [{ n }] = await store.dataSource.query(`SELECT COUNT(*) AS n FROM idm_resources WHERE entity_type = '${ENTITY_TYPE}'`);
+    if (Number(n) !== ROWS) throw new Error(`the synchronization stored ${n} rows, not ${ROWS}`);
+    const [{ hash }] = await store.dataSource.query(`SELECT hash FROM idm_resource_history WHERE source_key = '${person(0, 0)[0]}' ORDER BY id LIMIT 1`);
+    return { ...run, firstHash: hash };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A measured run in a child process of its own, as a job runs in an idm process: its peak RSS is its own. */
+async function measuredChild(backend) {
+  const script = new URL(import.meta.url).pathname;
+  const { stdout } = await promisify(execFile)(process.execPath, ["--expose-gc", script, "--measured", backend], { maxBuffer: 16 << 20 });
+  return JSON.parse(stdout.trim().split("\n").pop());
+}
+
+if (process.argv[2] === "--measured") {
+  try {
+    const run = await measuredRun(benchBackends(root).find((b) => b.name === process.argv[3]));
+    console.log(JSON.stringify(run));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
+
+const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+const loadBefore = load();
 const lines = [];
 try {
   for (const backend of benchBackends(root)) {
-    const dir = mkdtempSync(join(root, `${backend.name}-`));
-    const store = await backend.fresh();
-    let run;
-    try {
-      run = await synchronizeRun(store, dir);
-      const [{ n }] = await store.dataSource.query(`SELECT COUNT(*) AS n FROM idm_resources WHERE entity_type = '${ENTITY_TYPE}'`);
-      if (Number(n) !== ROWS) throw new Error(`the synchronization stored ${n} rows, not ${ROWS}`);
-    } finally {
-      await store.close();
-      rmSync(join(dir, "work"), { recursive: true, force: true });
-      rmSync(join(dir, "export"), { recursive: true, force: true });
+    const rounds = [];
+    for (let r = 0; r < RUNS; r++) {
+      const raw = await rawRun(backend.name);
+      const run = await measuredChild(backend.name);
+      if (run.firstHash !== raw.firstHash) throw new Error(`the raw limit stores other rows than the synchronization (hash ${raw.firstHash}, not ${run.firstHash})`);
+      rounds.push({ raw, ...run });
     }
-    const raws = [];
-    for (let i = 0; i < 3; i++) {
-      const rawStore = await backend.fresh();
-      try {
-        raws.push(await rawRun(rawStore, backend.name === "postgres" ? "postgres" : "sqlite"));
-      } finally {
-        await rawStore.close();
-      }
-    }
-    const raw = raws.sort((a, b) => a.ms - b.ms)[1];
-    lines.push({ backend: backend.name, ...run, raw });
-    rmSync(dir, { recursive: true, force: true });
+    lines.push({ backend: backend.name, rounds });
   }
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
 
 const fmt = (n, d = 0) => n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
-const rate = (rows, ms) => fmt(rows / (ms / 1000));
-console.log(`${fmt(ROWS)} people × ${COLUMNS.length} columns, Complete into an empty database, then Incremental with ${100 / CHANGED_EVERY}% changed (one run each)`);
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+/** "median (min–max)" of the values. */
+const spread = (values, show) => `${show(median(values))} (${show(Math.min(...values))}–${show(Math.max(...values))})`;
+const ms = (n) => fmt(n);
+const ratio = (n) => n.toFixed(2);
+const percent = (n) => `${n.toFixed(1)}%`;
+const changed = Math.floor((ROWS - 1) / CHANGED_EVERY) + 1;
+
+console.log(`${fmt(ROWS)} people × ${COLUMNS.length} columns: Complete into an empty database, then Incremental with ${100 / CHANGED_EVERY}% changed;` +
+  ` ${RUNS} alternated runs of the raw limit and of the synchronization, medians (min–max)`);
 for (const l of lines) {
-  const s = l.steps;
-  const complete = s.prepareComplete.ms + s.syncComplete.ms;
-  const fromChanges = s.prepareChanges.ms + s.syncChanges.ms;
-  const incremental = s.prepareIncremental.ms + s.syncIncremental.ms;
-  const changed = Math.floor((ROWS - 1) / CHANGED_EVERY) + 1;
+  const steps = l.rounds.map((r) => r.steps);
+  const of = (name) => steps.map((s) => s[name].ms);
+  const complete = steps.map((s) => s.prepareComplete.ms + s.syncComplete.ms);
+  const fromChanges = steps.map((s) => s.prepareChanges.ms + s.syncChanges.ms);
+  const fromFile = steps.map((s) => s.prepareIncremental.ms + s.syncIncremental.ms);
+  const raw = l.rounds.map((r) => r.raw.ms);
+  const peak = Math.max(...steps.map((s) => s.syncIncremental.maxRssMb));
   console.log(`\n${l.backend}`);
-  console.log("step                         ms          rows/s        max RSS MB after   counters");
-  const row = (name, step, rows, counters = "") =>
-    console.log(`${name.padEnd(28)} ${fmt(step.ms).padEnd(11)} ${rate(rows, step.ms).padEnd(13)} ${fmt(step.maxRssMb).padEnd(18)} ${counters}`);
-  const counters = (step) => JSON.stringify(step.result.counters);
-  row("(write CSV, not counted)", s.csv, ROWS);
-  row("prepare Complete", s.prepareComplete, ROWS, counters(s.prepareComplete));
-  row("synchronize Complete", s.syncComplete, ROWS, counters(s.syncComplete));
-  row("Complete (prepare + sync)", { ms: complete, maxRssMb: s.syncComplete.maxRssMb }, ROWS);
-  row("(write changes 1%, not counted)", s.csvChanges, changed);
-  row("prepare Incremental changes", s.prepareChanges, changed, counters(s.prepareChanges));
-  row("synchronize Incremental", s.syncChanges, changed, counters(s.syncChanges));
-  row("Incremental (prepare + sync)", { ms: fromChanges, maxRssMb: s.syncChanges.maxRssMb }, changed);
-  row("(rewrite CSV 1%, not counted)", s.csvChanged, ROWS);
-  row("prepare Incremental full file", s.prepareIncremental, ROWS, counters(s.prepareIncremental));
-  row("synchronize Incremental", s.syncIncremental, changed, `${counters(s.syncIncremental)} (rows/s of the ${fmt(changed)} changed)`);
-  row("Incremental from full file", { ms: incremental, maxRssMb: s.syncIncremental.maxRssMb }, ROWS);
-  row("raw bulk insert (median of 3)", l.raw, ROWS);
-  console.log("measure                          value      target");
-  console.log(`${"Complete / raw".padEnd(32)} ${(complete / l.raw.ms).toFixed(2).padEnd(10)} <= ${TARGET_COMPLETE_RATIO}`);
-  console.log(`${"synchronize Complete / raw".padEnd(32)} ${(s.syncComplete.ms / l.raw.ms).toFixed(2).padEnd(10)}`);
-  console.log(`${"Incremental % of Complete".padEnd(32)} ${`${(fromChanges * 100 / complete).toFixed(1)}%`.padEnd(10)} <= ${TARGET_INCREMENTAL_PERCENT}%`);
-  console.log(`${"  from a full file diffed".padEnd(32)} ${`${(incremental * 100 / complete).toFixed(1)}%`.padEnd(10)} (reads and sorts every row: no target)`);
-  console.log(`${"peak RSS MB (maxRSS)".padEnd(32)} ${fmt(Math.max(s.syncIncremental.maxRssMb, l.raw.maxRssMb))}`);
-  if (l.warnings.length > 0) console.log(`warnings: ${l.warnings.slice(0, 5).map(([level, m]) => `${level}: ${m}`).join(" | ")}`);
+  console.log(`${"step".padEnd(32)} ${"ms, median (min–max)".padEnd(28)} ${"rows/s".padEnd(11)} ${"max RSS MB".padEnd(11)} counters (last run)`);
+  const row = (name, values, rows, rss = "", counters = "") =>
+    console.log(`${name.padEnd(32)} ${spread(values, ms).padEnd(28)} ${fmt(rows / (median(values) / 1000)).padEnd(11)} ${String(rss).padEnd(11)} ${counters}`);
+  const rss = (name) => fmt(Math.max(...steps.map((s) => s[name].maxRssMb)));
+  const counters = (name) => JSON.stringify(steps.at(-1)[name].result.counters);
+  row("(write CSV, not counted)", of("csv"), ROWS, rss("csv"));
+  row("prepare Complete", of("prepareComplete"), ROWS, rss("prepareComplete"), counters("prepareComplete"));
+  row("synchronize Complete", of("syncComplete"), ROWS, rss("syncComplete"), counters("syncComplete"));
+  row("Complete (prepare + sync)", complete, ROWS);
+  row("raw insert (child process)", raw, ROWS);
+  row("(write changes 1%, not counted)", of("csvChanges"), changed);
+  row("prepare Incremental changes", of("prepareChanges"), changed, rss("prepareChanges"), counters("prepareChanges"));
+  row("synchronize Incremental", of("syncChanges"), changed, rss("syncChanges"), counters("syncChanges"));
+  row("Incremental (prepare + sync)", fromChanges, changed);
+  row("(rewrite CSV 1%, not counted)", of("csvChanged"), ROWS, rss("csvChanged"));
+  row("prepare Incremental full file", of("prepareIncremental"), ROWS, rss("prepareIncremental"), counters("prepareIncremental"));
+  row("synchronize Incremental", of("syncIncremental"), changed, rss("syncIncremental"), `${counters("syncIncremental")} (rows/s of the ${fmt(changed)} changed)`);
+  row("Incremental from full file", fromFile, ROWS);
+  const pairs = (numerator, denominator, scale = 1) => numerator.map((n, i) => (n * scale) / denominator[i]);
+  console.log(`${"measure".padEnd(32)} ${"median (min–max)".padEnd(28)} target`);
+  console.log(`${"Complete / raw".padEnd(32)} ${spread(pairs(complete, raw), ratio).padEnd(28)} <= ${TARGET_COMPLETE_RATIO}`);
+  console.log(`${"synchronize Complete / raw".padEnd(32)} ${spread(pairs(of("syncComplete"), raw), ratio).padEnd(28)}`);
+  console.log(`${"Incremental % of Complete".padEnd(32)} ${spread(pairs(fromChanges, complete, 100), percent).padEnd(28)} <= ${TARGET_INCREMENTAL_PERCENT}%`);
+  console.log(`${"  from a full file diffed".padEnd(32)} ${spread(pairs(fromFile, complete, 100), percent).padEnd(28)} <= ${TARGET_FULL_FILE_PERCENT}%`);
+  console.log(`${"peak RSS MB (maxRSS)".padEnd(32)} ${fmt(peak).padEnd(28)} <= ${TARGET_PEAK_RSS_MB}`);
+  const warnings = l.rounds.flatMap((r) => r.warnings);
+  if (warnings.length > 0) console.log(`warnings: ${warnings.slice(0, 5).map(([level, m]) => `${level}: ${m}`).join(" | ")}`);
 }
-console.log(`\nraw = the same ${fmt(ROWS)} rows (canonical JSON properties + SHA-256 hash computed in the loop) inserted into a fresh store's idm_resources`);
-console.log(`by multi-row INSERTs of ${"batchSize(dialect, 7)"} rows through one query runner, in one transaction, with the same driver`);
-console.log("max RSS is the process's high-water mark (process.resourceUsage().maxRSS): it never goes down, so each step's value includes the steps before it");
+console.log(`\nraw = the same ${fmt(ROWS)} rows (the 9 columns the synchronization writes, canonical JSON properties and SHA-256 hash computed before the timing)`);
+console.log("inserted into a fresh store's idm_resources in one transaction, by multi-row INSERTs of the product's batch size, straight through the driver:");
+console.log("PostgreSQL a named prepared statement (pg { name, text, values }) per full batch, SQLite one better-sqlite3 prepared statement; BEGIN to COMMIT,");
+console.log("in a child process (its rows do not count in the measured peak RSS), alternated with the measured runs");
+console.log("each measured run (its six steps) runs in a child process of its own; max RSS is that process's high-water mark");
+console.log("(process.resourceUsage().maxRSS): it never goes down, so each step's value includes the steps before it");
+console.log(`load average (1, 5, 15 min) before: ${loadBefore}, after: ${load()}`);

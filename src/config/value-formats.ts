@@ -69,19 +69,27 @@ function pattern(format: string): ValueFormat {
     throw new Error(`date format "${format}" needs yyyy, MM and dd`);
   }
   const regex = new RegExp(source);
+  // Each field's capture group (the last one when a token repeats); absent time fields are zero.
+  const group = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, ms: 0 };
+  names.forEach((token, i) => (group[FIELDS[token]!.name] = i + 1));
+  const field = (match: RegExpExecArray, index: number, zero: string) => (index === 0 ? zero : match[index]!);
+  // Checked and written as text, digits as captured: synchronization converts every row's dates.
   return (value) => {
     const match = regex.exec(value.trim());
     if (match === null) return value;
-    const parts = { year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0, ms: 0 };
-    names.forEach((token, i) => (parts[FIELDS[token]!.name] = Number(match[i + 1])));
-    const date = new Date(Date.UTC(2000, 0, 1, parts.hour, parts.minute, parts.second, parts.ms));
-    // setUTCFullYear takes years below 100 as they are (Date.UTC would read 0001 as 1901).
-    date.setUTCFullYear(parts.year, parts.month - 1, parts.day);
-    // It rolls 2023-02-30 over to March: a date that does not come back unchanged does not exist.
-    if (date.getUTCFullYear() !== parts.year || date.getUTCMonth() !== parts.month - 1 || date.getUTCDate() !== parts.day) return value;
-    if (date.getUTCHours() !== parts.hour || date.getUTCMinutes() !== parts.minute || date.getUTCSeconds() !== parts.second) return value;
-    return date.toISOString();
+    const [year, month, day] = [match[group.year]!, match[group.month]!, match[group.day]!];
+    const [hour, minute, second] = [field(match, group.hour, "00"), field(match, group.minute, "00"), field(match, group.second, "00")];
+    const m = Number(month);
+    const d = Number(day);
+    if (m < 1 || m > 12 || d < 1 || d > daysInMonth(Number(year), m) || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return value;
+    return `${year}-${month}-${day}T${hour}:${minute}:${second}.${field(match, group.ms, "000")}Z`;
   };
+}
+
+/** Days in a month of the proleptic Gregorian calendar (JavaScript's dates). */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function escapeRegExp(text: string): string {

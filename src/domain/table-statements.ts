@@ -30,6 +30,26 @@ export class TableWriter {
     return column;
   }
 
+  /** A property's column, for convert(). */
+  metadataOf(property: string): ColumnMetadata {
+    return this.columnOf(property);
+  }
+
+  /** A value converted and typed as its column wants, without a placeholder (insertRows numbers its own). */
+  convert(column: ColumnMetadata, value: unknown): unknown {
+    return columnParameter(this.driver, column, value);
+  }
+
+  /** The driver's placeholder for parameter `index` (from 0). */
+  placeholder(index: number): string {
+    return this.driver.createParameter(`p${index}`, index);
+  }
+
+  /** A name quoted as the driver quotes identifiers (an alias). */
+  quote(name: string): string {
+    return this.driver.escape(name);
+  }
+
   /** The quoted column name of a property. */
   column(property: string): string {
     return this.driver.escape(this.columnOf(property).databaseName);
@@ -57,6 +77,9 @@ export class TableWriter {
   }
 }
 
+/** The texts of recent multi-row INSERTs: a bulk write's full batches all have the same. */
+const INSERT_TEXTS = new Map<string, string>();
+
 /**
  * `INSERT INTO t (…) VALUES (…), (…)`: the columns of the first row, every value bound with its type.
  * A generated column (an identity id) is left to the database; an id the table does not generate is written.
@@ -66,8 +89,32 @@ export function insertRows<Row extends object>(m: EntityManager, entity: string,
   const w = new TableWriter(m, entity);
   const generated = new Set(m.connection.getMetadata(entity).columns.filter((c) => c.isGenerated).map((c) => c.propertyName));
   const properties = Object.keys(rows[0]!).filter((p) => !generated.has(p));
-  const tuples = rows.map((row) => `(${properties.map((p) => w.bind(p, (row as Record<string, unknown>)[p])).join(", ")})`);
-  return w.statement(`INSERT INTO ${w.table} (${properties.map((p) => w.column(p)).join(", ")}) VALUES ${tuples.join(", ")}`);
+  // Column metadata found once per statement, not once per value: bulk writes bind millions.
+  const columns = properties.map((p) => w.metadataOf(p));
+  const parameters: unknown[] = new Array(rows.length * properties.length);
+  // A column's value is often the same in every row (a write's date, its job instance): converted once.
+  const last = properties.map((): { value: unknown; converted: unknown } => ({ value: undefined, converted: undefined }));
+  let n = 0;
+  for (const row of rows) {
+    for (let c = 0; c < properties.length; c++) {
+      const value = (row as Record<string, unknown>)[properties[c]!];
+      const seen = last[c]!;
+      if (value !== seen.value || n < properties.length) {
+        seen.value = value;
+        seen.converted = w.convert(columns[c]!, value);
+      }
+      parameters[n++] = seen.converted;
+    }
+  }
+  const key = `${m.connection.driver.options.type}\u0000${entity}\u0000${properties.join(",")}\u0000${rows.length}`;
+  let sql = INSERT_TEXTS.get(key);
+  if (sql === undefined) {
+    const tuples = rows.map((_, r) => `(${properties.map((_, c) => w.placeholder(r * properties.length + c)).join(", ")})`);
+    sql = `INSERT INTO ${w.table} (${properties.map((p) => w.column(p)).join(", ")}) VALUES ${tuples.join(", ")}`;
+    if (INSERT_TEXTS.size >= 64) INSERT_TEXTS.delete(INSERT_TEXTS.keys().next().value!);
+    INSERT_TEXTS.set(key, sql);
+  }
+  return { sql, parameters };
 }
 
 /** `UPDATE t SET … WHERE <where>`: the same text for the same properties, so prepared statements are reused. */

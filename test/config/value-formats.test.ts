@@ -14,6 +14,26 @@ describe("valueFormat", () => {
     expect(valueFormat("yyyy.MM.dd")("2024x01x31")).toBe("2024x01x31");
   });
 
+  it("reads a pattern as JavaScript's dates do: every date that exists, and no other (leap years, month ends, time limits)", () => {
+    const format = valueFormat("yyyy/MM/dd HH:mm:ss.fff");
+    /** What Date makes of the fields: the ISO text when they come back unchanged. */
+    const reference = (y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): string | undefined => {
+      const date = new Date(Date.UTC(2000, 0, 1, h, mi, s, ms));
+      date.setUTCFullYear(y, mo - 1, d);
+      const same = date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && date.getUTCHours() === h &&
+        date.getUTCMinutes() === mi && date.getUTCSeconds() === s;
+      return same ? date.toISOString() : undefined;
+    };
+    const pad = (n: number, width: number) => String(n).padStart(width, "0");
+    let seed = 7;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    for (let i = 0; i < 20_000; i++) {
+      const fields = [[0, 4, 100, 400, 1900, 2000, 2023, 2024, 9998][next(9)]! + next(2), next(14), next(33), next(26), next(62), next(62), next(1000)] as const;
+      const text = `${pad(fields[0], 4)}/${pad(fields[1], 2)}/${pad(fields[2], 2)} ${pad(fields[3], 2)}:${pad(fields[4], 2)}:${pad(fields[5], 2)}.${pad(fields[6], 3)}`;
+      expect(format(text)).toBe(reference(...fields) ?? text);
+    }
+  });
+
   it("reads LDAP 1601dates, 0 and the largest value meaning never", () => {
     const ldap = valueFormat("1601date");
     // (2024-01-20 − 1601-01-01) in 100 ns: (1,705,708,800,000 + 11,644,473,600,000) ms × 10,000.

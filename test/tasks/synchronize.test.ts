@@ -220,6 +220,33 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
     expect(history[0]).toMatchObject({ jobInstanceId: blocked.instanceId, state: "Succeeded", resourcesDeleted: 2, error: null });
   });
 
+  it("holds an Incremental batch past a threshold as blocked change rows, and the resume applies them, marking what it changed dirty", async () => {
+    const { write, prepare, sync, batches } = setup();
+    write("HROrganizations.csv", DEPARTMENTS);
+    write("HRPeople.csv", people(ALICE, BOB, CAROL));
+    await prepare("Complete");
+    await sync();
+
+    write("HRPeople.csv", people("E1,Alice,Durand,alice@x,CEO,IT,,2019-01-01,"));
+    await prepare("Incremental");
+    const blocked = await sync();
+    expect(blocked.result.state).toBe("Blocked");
+    expect(blocked.result.message).toBe("MaxPercentageUpdatedLines of connector HR (5%) exceeded: 1 of 5 resources of HR (20%) would be updated");
+    expect(await stored("HR_Person")).toMatchObject({ E1: { JobTitle: "CTO" }, E2: {}, E3: {} });
+    expect(await changeRows()).toEqual([
+      { sourceKey: "E1", operation: "update", state: "blocked" },
+      { sourceKey: "E2", operation: "delete", state: "blocked" },
+      { sourceKey: "E3", operation: "delete", state: "blocked" },
+    ]);
+    expect(batches()).toEqual([]);
+
+    const resumed = await sync({}, { instanceId: blocked.instanceId, force: true });
+    expect(resumed.result).toMatchObject({ state: "Succeeded", counters: { inserted: 0, updated: 1, deleted: 2 } });
+    expect(await stored("HR_Person")).toEqual({ E1: expect.objectContaining({ JobTitle: "CEO" }) });
+    expect(resources.get("HR_Person")!.map((r) => Boolean(r.dirty))).toEqual([true]);
+    expect(await changeRows()).toEqual([]);
+  });
+
   it("blocks on the lowest threshold: HR_Person's MaximumDeletedLines (20) under the connector's 50 lines and 10%", async () => {
     const { write, prepare, sync } = setup();
     write("HROrganizations.csv", DEPARTMENTS);
@@ -401,6 +428,56 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
     expect(dirty).toEqual({ E1: true, E2: false, E4: true });
     expect(await changeRows()).toEqual([]);
   });
+
+  it("applies an Incremental batch straight from its file: change rows are written only when kept (DoNotDeleteChanges)", async () => {
+    const { write, prepare, sync } = setup();
+    write("HROrganizations.csv", DEPARTMENTS);
+    write("HRPeople.csv", people(ALICE, BOB, CAROL));
+    await prepare("Complete");
+    await sync();
+    // Every row ever inserted into the change table, whatever happens to it after.
+    const m = store.dataSource.manager;
+    await m.query("CREATE TABLE change_row_inserts (n INTEGER)");
+    if (backend.name === "sqlite") {
+      await m.query("CREATE TRIGGER count_change_rows AFTER INSERT ON idm_resource_changes BEGIN INSERT INTO change_row_inserts VALUES (1); END");
+    } else {
+      await m.query("CREATE FUNCTION count_change_row() RETURNS trigger AS $$ BEGIN INSERT INTO change_row_inserts VALUES (1); RETURN NEW; END $$ LANGUAGE plpgsql");
+      await m.query("CREATE TRIGGER count_change_rows AFTER INSERT ON idm_resource_changes FOR EACH ROW EXECUTE FUNCTION count_change_row()");
+    }
+    const inserted = async () => Number((await m.query<{ n: number | string }[]>("SELECT COUNT(*) AS n FROM change_row_inserts"))[0]!.n);
+
+    write("HRPeople.csv", people("E1,Alice,Durand,alice@x,CEO,IT,,2019-01-01,", BOB, CAROL));
+    await prepare("Incremental");
+    expect((await sync({ ForceSynchronization: true })).result.counters).toMatchObject({ inserted: 0, updated: 1, deleted: 0 });
+    expect(await inserted()).toBe(0);
+
+    write("HRPeople.csv", people("E1,Alice,Durand,alice@x,CFO,IT,,2019-01-01,", BOB, CAROL));
+    await prepare("Incremental");
+    expect((await sync({ ForceSynchronization: true, DoNotDeleteChanges: true })).result.counters).toMatchObject({ inserted: 0, updated: 1, deleted: 0 });
+    expect(await inserted()).toBe(1);
+    expect(await changeRows()).toEqual([{ sourceKey: "E1", operation: "update", state: "applied" }]);
+    expect(await stored("HR_Person")).toMatchObject({ E1: { JobTitle: "CFO" } });
+  });
+
+  if (backend.name === "postgres") {
+    it("refreshes the planner's statistics of idm_resources after loading 10,000 resources, so that key lookups use the unique index", async () => {
+      const { write, prepare, sync } = setup();
+      const tuples = async () => Number((await store.dataSource.query<{ n: number }[]>("SELECT reltuples AS n FROM pg_class WHERE oid = 'idm_resources'::regclass"))[0]!.n);
+      write("HROrganizations.csv", DEPARTMENTS);
+      write("HRPeople.csv", people(...Array.from({ length: 9_997 }, (_, i) => `P${i},F,L,p${i}@x,Dev,IT,,2019-01-01,`)));
+      await prepare("Complete");
+      expect((await sync({ ForceSynchronization: true })).result.counters?.inserted).toBe(9_999);
+      expect(await tuples()).toBeLessThan(1);
+      write("HRPeople.csv", people(...Array.from({ length: 9_998 }, (_, i) => `P${i},F,L,p${i}@x,Dev,IT,,2019-01-01,`)));
+      await prepare("Complete");
+      expect((await sync({ ForceSynchronization: true })).result.counters?.inserted).toBe(1);
+      expect(await tuples()).toBeLessThan(1);
+      write("HRPeople.csv", people(...Array.from({ length: 19_998 }, (_, i) => `P${i},F,L,p${i}@x,Dev,IT,,2019-01-01,`)));
+      await prepare("Complete");
+      expect((await sync({ ForceSynchronization: true })).result.counters?.inserted).toBe(10_000);
+      expect(await tuples()).toBe(20_000);
+    });
+  }
 
   it("keeps the computed properties it does not map when it updates a resource, and a Complete run clears the dirty flags", async () => {
     const { write, prepare, sync } = setup();

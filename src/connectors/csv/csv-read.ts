@@ -55,6 +55,20 @@ export class CsvParser {
         this.#afterCr = false;
         if (c === "\n") continue; // the LF of a CRLF already ended the record (or the line inside quotes)
       }
+      // Most records are a whole line without quotes or a lone CR: split natively, not a character at a time.
+      if (this.#state === State.FieldStart && this.#record.length === 0 && this.#field === "") {
+        const lf = text.indexOf("\n", i);
+        if (lf !== -1) {
+          const line = text.slice(i, lf > i && text.charCodeAt(lf - 1) === 13 ? lf - 1 : lf);
+          if (!line.includes('"') && !line.includes("\r")) {
+            if (line !== "") records.push(line.split(this.#separator));
+            this.line++;
+            this.#recordLine = this.line;
+            i = lf;
+            continue;
+          }
+        }
+      }
       switch (this.#state) {
         case State.Quoted: {
           const next = text.indexOf('"', i);

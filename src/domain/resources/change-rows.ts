@@ -5,6 +5,7 @@
  */
 import type { ResourceChangeRow, ResourceLinkChangeRow } from "../../store/entities.js";
 import { ENTITY } from "../../store/entities.js";
+import { runInBatches } from "../../store/prepared-statements.js";
 import { chunks, run } from "../../store/statements.js";
 import { HeldChanges, type ChangeCounts } from "../blocked-changes.js";
 import type { ChangeState } from "../vocabulary.js";
@@ -24,11 +25,11 @@ export class ChangeRows {
   }
 
   async insertResourceChanges(rows: readonly NewResourceChange[]): Promise<void> {
-    for (const batch of chunks(rows, this.session.rowBatch(9))) await run(this.session.m, q.insertResourceChanges(this.session.m, batch));
+    await runInBatches(this.session.m, rows, this.session.rowBatch(q.INSERT_COLUMNS.resourceChanges), (batch) => q.insertResourceChanges(this.session.m, batch));
   }
 
   async insertLinkChanges(rows: readonly NewLinkChange[]): Promise<void> {
-    for (const batch of chunks(rows, this.session.rowBatch(12))) await run(this.session.m, q.insertLinkChanges(this.session.m, batch));
+    await runInBatches(this.session.m, rows, this.session.rowBatch(q.INSERT_COLUMNS.linkChanges), (batch) => q.insertLinkChanges(this.session.m, batch));
   }
 
   /** A job instance's resource changes in id order (the order they were computed and are applied in), `pageSize` at a time. */

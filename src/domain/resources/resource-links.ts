@@ -1,5 +1,6 @@
 /** Links between resources (idm_resource_links) and the ended ones (idm_resource_link_history). */
 import type { ResourceLinkHistoryRow, ResourceLinkRow } from "../../store/entities.js";
+import { runInBatches } from "../../store/prepared-statements.js";
 import { chunks, run } from "../../store/statements.js";
 import * as q from "./resource-queries.js";
 import { DEFAULT_PAGE_SIZE, keysetPages, type StoreSession } from "./store-session.js";
@@ -22,7 +23,7 @@ export class ResourceLinks {
   async insert(links: readonly LinkInput[], context: WriteContext): Promise<void> {
     const rows = links.map((l): q.NewLink => ({ ...l, validFrom: context.at, createdByJobInstance: context.jobInstanceId }));
     await this.session.transaction(async (s) => {
-      for (const batch of chunks(rows, s.rowBatch(5))) await run(s.m, q.insertLinks(s.m, batch));
+      await runInBatches(s.m, rows, s.rowBatch(q.INSERT_COLUMNS.links), (batch) => q.insertLinks(s.m, batch));
     });
   }
 

@@ -27,6 +27,10 @@ type ChangeEntity = typeof ENTITY.resourceChange | typeof ENTITY.resourceLinkCha
 
 export type NewResource = Omit<ResourceRow, "id">;
 
+/** Bound columns per row of the multi-row INSERTs below: one statement holds maxParameters / columns rows. */
+export const INSERT_COLUMNS = { resources: 9, resourceChanges: 9, links: 5, linkChanges: 12 } as const;
+export type InsertTable = keyof typeof INSERT_COLUMNS;
+
 /** A batch of new resources (Initial mode, and the inserts of the other modes). */
 export function insertResources(m: EntityManager, rows: readonly NewResource[]): Statement {
   return insertRows(m, ENTITY.resource, rows);
@@ -62,10 +66,16 @@ export function selectPropertiesByIds(m: EntityManager, ids: readonly number[]):
   return m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").select("r.id", "id").addSelect("r.properties", "properties").where("r.id IN (:...ids)", { ids });
 }
 
-/** Resolves source keys to resource ids, with the hash an incremental change is compared with (links, incremental changes). */
-export function selectResourceIdsByKeys(m: EntityManager, entityType: string, keys: readonly string[]): SelectQueryBuilder<ResourceRow> {
-  return m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").select(["r.id", "r.sourceKey", "r.hash"])
-    .where("r.entityType = :entityType AND r.sourceKey IN (:...keys)", { entityType, keys });
+/**
+ * Resolves source keys to resource ids, with the hash an incremental change is compared with (links,
+ * incremental changes): raw rows `{ id, sourceKey, hash }`, written by hand because an incremental
+ * run resolves every changed key (QueryBuilder's expansion of a list of keys and its entities cost
+ * more than the lookup).
+ */
+export function selectResourceIdsByKeys(m: EntityManager, entityType: string, keys: readonly string[]): Statement {
+  const w = new TableWriter(m, ENTITY.resource);
+  const columns = (["id", "sourceKey", "hash"] as const).map((p) => `${w.column(p)} AS ${w.quote(p)}`).join(", ");
+  return w.statement(`SELECT ${columns} FROM ${w.table} WHERE ${w.column("entityType")} = ${w.bind("entityType", entityType)} AND ${w.in("sourceKey", keys)}`);
 }
 
 /** Current resources per entity type: the base of the percentage thresholds, and Initial mode's "nothing stored yet". */

@@ -15,7 +15,7 @@ import type { ChangeCounts } from "../blocked-changes.js";
 import type { ChangeState } from "../vocabulary.js";
 import { ChangeRows, type ChangeEntity, type NewLinkChange, type NewResourceChange } from "./change-rows.js";
 import { ResourceLinks, type LinkInput, type WriteContext } from "./resource-links.js";
-import type { ChangeFilter } from "./resource-queries.js";
+import { INSERT_COLUMNS, type ChangeFilter, type InsertTable } from "./resource-queries.js";
 import { ResourceVersions, type ResourceInput, type ResourceKey, type ResourceUpdate } from "./resource-versions.js";
 import { DEFAULT_PAGE_SIZE, StoreSession } from "./store-session.js";
 import { SynchronizationHistory, type NewSynchronization } from "./synchronization-history.js";
@@ -44,6 +44,14 @@ export class ResourceStore {
   /** Runs `work` in a transaction: this one when there is one, a new one otherwise. */
   async transaction<T>(work: (store: ResourceStore) => Promise<T>): Promise<T> {
     return this.#session.transaction((session) => work(session === this.#session ? this : new ResourceStore(session.m)));
+  }
+
+  /**
+   * Rows per INSERT of a table's bulk writes. Callers that buffer rows flush at this size, so that
+   * every statement but the last is a full one, prepared once per connection (store/prepared-statements.ts).
+   */
+  insertBatch(table: InsertTable): number {
+    return this.#session.rowBatch(INSERT_COLUMNS[table]);
   }
 
   // Resources (resource-versions.ts) ------------------------------------------------------------

@@ -4,6 +4,7 @@
  * deletion archive the current one first, in the same transaction.
  */
 import type { ResourceHistoryRow, ResourceRow } from "../../store/entities.js";
+import { runInBatches } from "../../store/prepared-statements.js";
 import { chunks, run } from "../../store/statements.js";
 import { hashProperties, storedText, type PropertiesInput } from "./properties.js";
 import { ResourceLinks, type WriteContext } from "./resource-links.js";
@@ -47,7 +48,7 @@ export class ResourceVersions {
       };
     });
     await this.session.transaction(async (s) => {
-      for (const batch of chunks(rows, s.rowBatch(9))) await run(s.m, q.insertResources(s.m, batch));
+      await runInBatches(s.m, rows, s.rowBatch(q.INSERT_COLUMNS.resources), (batch) => q.insertResources(s.m, batch));
     });
   }
 
@@ -89,7 +90,10 @@ export class ResourceVersions {
   async keysByKeys(entityType: string, keys: readonly string[]): Promise<Map<string, ResourceKey>> {
     const found = new Map<string, ResourceKey>();
     for (const batch of chunks(keys, this.session.idBatch() - 1)) {
-      for (const row of await q.selectResourceIdsByKeys(this.m, entityType, batch).getMany()) found.set(row.sourceKey, row);
+      const { sql, parameters } = q.selectResourceIdsByKeys(this.m, entityType, batch);
+      for (const row of (await this.m.query(sql, parameters)) as { id: number | string; sourceKey: string; hash: string }[]) {
+        found.set(row.sourceKey, { id: Number(row.id), sourceKey: row.sourceKey, hash: row.hash });
+      }
     }
     return found;
   }

@@ -3,26 +3,28 @@
  * of cleansed, sorted files queued for Synchronize (README, PrepareSynchronizationTask).
  *
  * Each mapping's export file is cleansed (rows without a key set aside in `.nullpk.csv`, duplicate
- * keys in `.duplicates.csv`), sorted by key within a memory budget (external-sort.ts) and, for an
- * Incremental batch, compared with the previous export (sorted-diff.ts). Everything is built in a
- * private staging folder under `Collect/<Connector>/`, then queued whole (batch-queue.ts); a failed
- * or cancelled run leaves nothing but the staging folder, which is removed. The baseline of
- * incremental diffs (`previous/`) is replaced after the batch is queued.
+ * keys in `.duplicates.csv`) and sorted by key within a memory budget (external-sort.ts); for an
+ * Incremental batch without a command column, compared with the baseline of the previous whole set
+ * instead, and only the changes sorted (baseline-diff.ts). Everything is built in a private staging
+ * folder under `Collect/<Connector>/`, then queued whole (batch-queue.ts); a failed or cancelled run
+ * leaves nothing but the staging folder, which is removed. The baselines (`previous/<Id>.baseline`,
+ * baseline.ts) are renamed into place after the batch is queued: a run killed before leaves the old
+ * ones whole.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, readdir, rename, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readdir, rename, rm } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { readCsvChunks } from "../../connectors/csv/csv-read.js";
-import { CsvWriter } from "../../connectors/csv/csv-write.js";
+import { csvLine, CsvWriter } from "../../connectors/csv/csv-write.js";
 import { cancelQueuedIncrementals, collectFolder, enqueueBatch, type FileCounts, type Manifest, type ManifestEntry } from "./batch-queue.js";
-import { ExternalSorter, keyComparator, type Row } from "./external-sort.js";
+import { BaselineFile, BaselineWriter, HASH_CHARS, rowHash } from "./baseline.js";
+import { diffWithBaseline, type RowSource } from "./baseline-diff.js";
+import { ExternalSorter, joinKey, type SortOptions } from "./external-sort.js";
 import type { MappedFile } from "./mappings.js";
-import { diffSorted } from "./sorted-diff.js";
 import type { SynchronizationMode } from "../vocabulary.js";
 import type { WorkContext } from "../work-context.js";
 import { confineTo } from "../confined-path.js";
-
 
 export const DEFAULT_MEMORY_BUDGET = 64 * 1024 * 1024;
 const COMMANDS = new Map([
@@ -117,7 +119,11 @@ export async function prepareSynchronization(options: PrepareOptions): Promise<P
     if (baselines.length > 0) {
       const previous = confineTo(join(collect, "previous"), options.workFolder);
       await mkdir(previous, { recursive: true });
-      for (const baseline of baselines) await rename(join(baselineStage, baseline), join(previous, baseline));
+      for (const baseline of baselines) {
+        await rename(join(baselineStage, baseline), join(previous, baseline));
+        // The whole sorted file earlier versions kept as the baseline.
+        await rm(join(previous, baseline.replace(/\.baseline$/, ".sorted.csv")), { force: true });
+      }
     }
     options.progress?.({ ...totals });
     return { batch: name, folder: join(collect, name), manifest, counters: totals };
@@ -146,129 +152,237 @@ async function prepareFile(
     totals[name] += n;
   };
 
-  const chunks = readCsvChunks(input, signal);
-  const writers: CsvWriter[] = [];
+  const header = await headerOf(input, what, signal);
+  const missing = file.columns.filter((column) => !header.includes(column));
+  if (missing.length > 0) throw new Error(`${what}: the export file ${input} has no column ${missing.join(", ")} (its columns: ${header.join(", ")})`);
+  const passThrough = options.mode === "Incremental" && options.commandColumn !== undefined && header.includes(options.commandColumn);
+  const diff = options.mode === "Incremental" && !passThrough;
+  const columns = passThrough ? ["command", ...file.columns] : file.columns;
+  const budgetBytes = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET;
+  const outputs = new Outputs(batchStage, file.identifier, columns);
   let complete = false;
+  try {
+    const work: FileWork = {
+      file, outputs, add, budgetBytes,
+      read: rowReader(options, file, input, header, passThrough, what, outputs, add, totals),
+      sort: { budgetBytes, tempFolder: staging, name: `${file.kind}-${file.identifier}`, signal },
+      baseline: baselineOf(collect, file),
+      nextBaseline: join(baselineStage, basename(baselineOf(collect, file))),
+    };
+    const entry = diff ? await diffed(work, what, options) : passThrough ? await passedThrough(work) : await wholeSet(work);
+    outputs.close(true);
+    complete = true;
+    return {
+      kind: file.kind,
+      identifier: file.identifier,
+      connectionTable: file.connectionTable,
+      columns: file.columns,
+      key: file.columns.slice(0, file.keyLength),
+      ...entry,
+      ...(outputs.nullpkFile === undefined ? {} : { nullPrimaryKeysFile: outputs.nullpkFile }),
+      ...(outputs.duplicatesFile === undefined ? {} : { duplicatesFile: outputs.duplicatesFile }),
+      counts,
+    };
+  } finally {
+    outputs.close(complete);
+  }
+}
+
+/** What the three ways of preparing a mapping's file share. */
+interface FileWork {
+  file: MappedFile;
+  outputs: Outputs;
+  add: (name: keyof FileCounts, n?: number) => void;
+  read: RowSource;
+  sort: SortOptions;
+  budgetBytes: number;
+  /** previous/<Id>.baseline, and where the next one is staged. */
+  baseline: string;
+  nextBaseline: string;
+}
+
+type Prepared = Pick<ManifestEntry, "file" | "delta">;
+
+/** A whole set (Complete, Initial): sorted, the first row of each key kept; its keys and row hashes are the next baseline. */
+async function wholeSet(work: FileWork): Promise<Prepared> {
+  const { file, outputs, add } = work;
+  const sorter = new ExternalSorter(file.keyLength, work.sort);
+  try {
+    // Each row carries its hash through the sort, HASH_CHARS before its line.
+    await work.read((values) => sorter.add(keyOf(values, file.keyLength), rowHash(values) + csvLine(values)), true);
+    const sorted = outputs.csv(`${file.identifier}.sorted.csv`, file.columns);
+    const baseline = outputs.baseline(work.nextBaseline, file);
+    let previousKey: string | undefined;
+    for await (const entries of sorter.sorted()) for (const entry of entries) {
+      const key = sorter.entries.key(entry);
+      const hashed = sorter.entries.text(entry);
+      const line = hashed.slice(HASH_CHARS);
+      if (key === previousKey) {
+        outputs.duplicates().writeLine(line);
+        add("duplicates");
+        continue;
+      }
+      previousKey = key;
+      sorted.writeLine(line);
+      baseline.add(key, hashed.slice(0, HASH_CHARS));
+    }
+    add("rowsWritten", sorted.rows);
+    add("sortRuns", sorter.runsWritten);
+    return { file: basename(sorted.path), delta: "none" };
+  } finally {
+    await sorter.dispose();
+  }
+}
+
+/** The export's own changes (a command column): sorted by key, every row kept, a key's in input order. */
+async function passedThrough(work: FileWork): Promise<Prepared> {
+  const { file, outputs, add } = work;
+  const sorter = new ExternalSorter(file.keyLength, work.sort);
+  try {
+    await work.read((values) => sorter.add(keyOf(values.slice(1), file.keyLength), csvLine(values)), true);
+    const delta = outputs.csv(`${file.identifier}.sorted.delta`, ["command", ...file.columns]);
+    for await (const entries of sorter.sorted()) for (const entry of entries) {
+      const line = sorter.entries.text(entry);
+      delta.writeLine(line);
+      const command = line.slice(0, line.indexOf(","));
+      add(command === "insert" ? "deltaInserts" : command === "update" ? "deltaUpdates" : command === "delete" ? "deltaDeletes" : "deltaMerges");
+    }
+    add("rowsWritten", delta.rows);
+    add("sortRuns", sorter.runsWritten);
+    return { file: basename(delta.path), delta: "changes" };
+  } finally {
+    await sorter.dispose();
+  }
+}
+
+/** A whole export in Incremental mode: diffed against the baseline (baseline-diff.ts); none, or a damaged one, makes every row an insert. */
+async function diffed(work: FileWork, what: string, options: PrepareOptions): Promise<Prepared> {
+  const { file, outputs, add } = work;
+  const previous = await BaselineFile.open(work.baseline, file, work.budgetBytes, work.sort.signal);
+  if (previous.state !== "found") {
+    const name = `previous/${basename(work.baseline)}`;
+    const why = previous.state === "missing" ? `no ${name} to compare with` : `${name} is damaged (${previous.reason})`;
+    options.log?.("Warning", `${what}: ${why}: every row is an insert (a Complete prepare sets the baseline)`);
+  }
+  const delta = outputs.csv(`${file.identifier}.sorted.delta`, ["command", ...file.columns]);
+  const changes = await diffWithBaseline(previous.state === "found" ? previous.file : undefined, work.read, {
+    keyLength: file.keyLength, width: file.columns.length, delta, duplicates: () => outputs.duplicates(),
+    baseline: outputs.baseline(work.nextBaseline, file), sort: work.sort,
+  });
+  add("deltaInserts", changes.inserts);
+  add("deltaUpdates", changes.updates);
+  add("deltaDeletes", changes.deletes);
+  add("duplicates", changes.duplicates);
+  add("sortRuns", changes.sortRuns);
+  add("rowsWritten", changes.inserts + changes.updates + changes.deletes);
+  return { file: basename(delta.path), delta: "diff" };
+}
+
+/** A row's key: its first value, or its first `keyLength` values joined (joinKey). */
+function keyOf(values: readonly string[], keyLength: number): string {
+  return keyLength === 1 ? values[0]! : joinKey(values.slice(0, keyLength));
+}
+
+/** The export's header (its first record). */
+async function headerOf(input: string, what: string, signal: AbortSignal): Promise<string[]> {
+  const chunks = readCsvChunks(input, signal);
   try {
     const first = await chunks.next();
     if (first.done) throw new Error(`${what}: the export file ${input} is empty (it needs a header row)`);
-    const header = first.value.shift()!;
-    const missing = file.columns.filter((column) => !header.includes(column));
-    if (missing.length > 0) {
-      throw new Error(`${what}: the export file ${input} has no column ${missing.join(", ")} (its columns: ${header.join(", ")})`);
-    }
-    const passThrough = options.mode === "Incremental" && options.commandColumn !== undefined && header.includes(options.commandColumn);
-    const indexes = file.columns.map((column) => header.indexOf(column));
-    const commandIndex = passThrough ? header.indexOf(options.commandColumn as string) : -1;
-    const offset = passThrough ? 1 : 0;
-    const columns = passThrough ? ["command", ...file.columns] : file.columns;
-    const key = Array.from({ length: file.keyLength }, (_, i) => i + offset);
-    const compare = keyComparator(key);
+    return first.value[0]!;
+  } finally {
+    await chunks.return(undefined);
+  }
+}
 
-    let nullpk: CsvWriter | undefined;
-    const sorter = new ExternalSorter(compare, {
-      budgetBytes: options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET,
-      tempFolder: staging,
-      name: `${file.kind}-${file.identifier}`,
-      signal,
-    });
-    try {
-      let line = 1;
-      const take = (record: string[]): void => {
-        line++;
-        add("rowsRead");
-        if (record.length > header.length) {
-          throw new Error(`${what}: record ${line} of ${input} has ${record.length} fields, its header ${header.length}`);
-        }
-        const row: Row = indexes.map((index) => record[index] ?? "");
+/**
+ * Reads the export's rows, a chunk of records at a time (a row costs no promise): the mapped values,
+ * key first (after the command when it passes through); rows with an empty key value go to
+ * `<Id>.nullpk.csv`, the others to `onRow`. Only the first read of a file counts and sets apart.
+ */
+function rowReader(
+  options: PrepareOptions, file: MappedFile, input: string, header: string[], passThrough: boolean, what: string, outputs: Outputs,
+  add: (name: keyof FileCounts, n?: number) => void, totals: Counters,
+): RowSource {
+  const { signal } = options;
+  const indexes = file.columns.map((column) => header.indexOf(column));
+  const commandIndex = passThrough ? header.indexOf(options.commandColumn as string) : -1;
+  const offset = passThrough ? 1 : 0;
+  // A file of exactly the mapped columns, in order: its records are the rows.
+  const whole = indexes.length === header.length && indexes.every((index, i) => index === i);
+  return async (onRow, first) => {
+    let line = 0;
+    for await (const records of readCsvChunks(input, signal)) {
+      if (first) add("rowsRead", line === 0 ? records.length - 1 : records.length);
+      for (const record of records) {
+        if (++line === 1) continue; // the header
+        if (record.length > header.length) throw new Error(`${what}: record ${line} of ${input} has ${record.length} fields, its header ${header.length}`);
+        const values = whole && record.length === header.length ? record : indexes.map((index) => record[index] ?? "");
         if (passThrough) {
           const raw = (record[commandIndex] ?? "").trim().toLowerCase();
           const command = COMMANDS.get(raw);
           if (command === undefined) {
             throw new Error(`${what}: record ${line} of ${input} has the command "${raw}" in ${options.commandColumn} (expected insert, update, delete or merge)`);
           }
-          row.unshift(command);
+          values.unshift(command);
         }
-        if (key.some((index) => row[index] === "")) {
-          nullpk ??= writer(join(batchStage, `${file.identifier}.nullpk.csv`), columns, writers);
-          nullpk.write(row);
+        let empty = false;
+        for (let k = 0; k < file.keyLength; k++) if (values[k + offset] === "") empty = true;
+        if (!empty) onRow(values);
+        else if (first) {
+          outputs.nullpk().write(values);
           add("nullPrimaryKeys");
-        } else {
-          sorter.add(row);
-        }
-      };
-      // Records a chunk at a time: a row costs no promise.
-      for (const record of first.value) take(record);
-      for await (const records of chunks) {
-        for (const record of records) take(record);
-        signal.throwIfAborted();
-        options.progress?.({ ...totals });
-      }
-
-      // Sorted rows: a whole set keeps the first row of each key; changes keep every row, in order.
-      const diff = options.mode === "Incremental" && !passThrough;
-      const sortedName = passThrough ? `${file.identifier}.sorted.delta` : `${file.identifier}.sorted.csv`;
-      const sortedPath = join(diff ? baselineStage : batchStage, sortedName);
-      const sorted = writer(sortedPath, columns, writers);
-      let duplicates: CsvWriter | undefined;
-      let kept: Row | undefined;
-      for await (const rows of sorter.sorted()) for (const row of rows) {
-        if (!passThrough && kept !== undefined && compare(kept, row) === 0) {
-          duplicates ??= writer(join(batchStage, `${file.identifier}.duplicates.csv`), columns, writers);
-          duplicates.write(row);
-          add("duplicates");
-          continue;
-        }
-        kept = row;
-        sorted.write(row);
-        if (passThrough) {
-          const command = row[0];
-          add(command === "insert" ? "deltaInserts" : command === "update" ? "deltaUpdates" : command === "delete" ? "deltaDeletes" : "deltaMerges");
-        } else if (!diff) {
-          add("rowsWritten");
         }
       }
-      if (passThrough) add("rowsWritten", sorted.rows);
-      counts.sortRuns += sorter.runsWritten;
-      totals.sortRuns += sorter.runsWritten;
-      for (const w of writers.splice(0)) w.close(true);
-
-      let delta: ManifestEntry["delta"] = passThrough ? "changes" : "none";
-      let output = sortedName;
-      if (diff) {
-        delta = "diff";
-        output = `${file.identifier}.sorted.delta`;
-        const previous = baselineOf(collect, file);
-        if (!existsSync(previous)) {
-          options.log?.("Warning", `${what}: no previous/${sortedName} to compare with: every row is an insert (a Complete prepare sets the baseline)`);
-        }
-        const changes = await diffSorted(existsSync(previous) ? previous : undefined, sortedPath, join(batchStage, output), file, signal);
-        add("deltaInserts", changes.inserts);
-        add("deltaUpdates", changes.updates);
-        add("deltaDeletes", changes.deletes);
-        add("rowsWritten", changes.inserts + changes.updates + changes.deletes);
-      } else if (!passThrough) {
-        await copyFile(sortedPath, join(baselineStage, sortedName));
-      }
-      complete = true;
-      return {
-        kind: file.kind,
-        identifier: file.identifier,
-        connectionTable: file.connectionTable,
-        columns: file.columns,
-        key: file.columns.slice(0, file.keyLength),
-        file: output,
-        delta,
-        ...(nullpk === undefined ? {} : { nullPrimaryKeysFile: `${file.identifier}.nullpk.csv` }),
-        ...(duplicates === undefined ? {} : { duplicatesFile: `${file.identifier}.duplicates.csv` }),
-        counts,
-      };
-    } finally {
-      await sorter.dispose();
+      signal.throwIfAborted();
+      if (first) options.progress?.({ ...totals });
     }
-  } finally {
-    for (const w of writers) w.close(complete);
-    await chunks.return(undefined);
+  };
+}
+
+/** The files one mapping writes, created on first use, closed together. */
+class Outputs {
+  readonly #writers: { close(complete: boolean): void }[] = [];
+  #nullpk: CsvWriter | undefined;
+  #duplicates: CsvWriter | undefined;
+
+  constructor(
+    private readonly folder: string,
+    private readonly identifier: string,
+    private readonly columns: string[],
+  ) {}
+
+  /** `name` in the batch. */
+  csv(name: string, columns: readonly string[]): CsvWriter {
+    const writer = CsvWriter.create(join(this.folder, name), columns);
+    this.#writers.push(writer);
+    return writer;
+  }
+
+  baseline(path: string, file: MappedFile): BaselineWriter {
+    const writer = BaselineWriter.create(path, { columns: file.columns, keyLength: file.keyLength });
+    this.#writers.push(writer);
+    return writer;
+  }
+
+  nullpk(): CsvWriter {
+    return (this.#nullpk ??= this.csv(`${this.identifier}.nullpk.csv`, this.columns));
+  }
+
+  duplicates(): CsvWriter {
+    return (this.#duplicates ??= this.csv(`${this.identifier}.duplicates.csv`, this.columns));
+  }
+
+  get nullpkFile(): string | undefined {
+    return this.#nullpk && basename(this.#nullpk.path);
+  }
+
+  get duplicatesFile(): string | undefined {
+    return this.#duplicates && basename(this.#duplicates.path);
+  }
+
+  close(complete: boolean): void {
+    for (const writer of this.#writers.splice(0)) writer.close(complete);
   }
 }
 
@@ -277,13 +391,7 @@ function exportFileOf(options: PrepareOptions, file: MappedFile): string {
   return join(options.exportFolder, `${file.connectionTable}.csv`);
 }
 
-/** The previous whole set an Incremental prepare diffs against. */
+/** The keys and row hashes of the previous whole set, which an Incremental prepare diffs against (baseline.ts). */
 function baselineOf(collect: string, file: MappedFile): string {
-  return join(collect, "previous", `${file.identifier}.sorted.csv`);
-}
-
-function writer(path: string, columns: string[], writers: CsvWriter[]): CsvWriter {
-  const created = CsvWriter.create(path, columns);
-  writers.push(created);
-  return created;
+  return join(collect, "previous", `${file.identifier}.baseline`);
 }

@@ -5,14 +5,13 @@
  * blocked-changes.ts). A Complete synchronization also clears the dirty flag of its entity types:
  * the complete job's tasks after it recompute everything.
  */
-import { join } from "node:path";
 import type { EntityManager } from "typeorm";
 import { HeldChanges } from "../blocked-changes.js";
 import { EncodedProperties } from "../resources/properties.js";
 import { SYNCHRONIZATION_CHANGES } from "../resources/resource-queries.js";
 import { ResourceStore, type ResourceInput, type WriteContext } from "../resources/resource-store.js";
 import type { ManifestEntry } from "./batch-queue.js";
-import { ApplySink, keepComputed, mergeComplete } from "./synchronize-diff.js";
+import { ApplySink, diffEntry, keepComputed } from "./synchronize-diff.js";
 import { applyLinkDeletes, applyLinkInserts, type LinkContext, type Orphan } from "./synchronize-links.js";
 import type { ConnectorModel, EntityTypeModel } from "./synchronize-model.js";
 import { emptySynchronizeCounters, writeHistory, type SynchronizeCounters, type SynchronizeOptions } from "./synchronize-run.js";
@@ -29,7 +28,7 @@ export interface ApplyRun {
   onCommit?: () => void;
   /** The links found orphan so far; applying adds those whose end is still missing. */
   orphans: Orphan[];
-  /** A Complete batch: its resources are merged again from its files instead of read from change rows. */
+  /** A batch's files: its resource changes are computed again from them instead of read from change rows. */
   fromFiles?: { folder: string; entries: [ManifestEntry, EntityTypeModel][] };
 }
 
@@ -47,8 +46,9 @@ export async function applyChanges(run: ApplyRun): Promise<SynchronizeCounters> 
     await applyLinkDeletes(rs, linkContext, from, context, counters);
     if (fromFiles !== undefined) {
       for (const [entry, typeModel] of fromFiles.entries) {
-        const sink = new ApplySink(rs, typeModel, connector, context, counters, options.doNotDeleteChanges ? job.instanceId : undefined);
-        await mergeComplete(rs, join(fromFiles.folder, entry.file), entry, typeModel, sink, options.signal);
+        const incremental = syncMode === "Incremental";
+        const sink = new ApplySink(rs, typeModel, connector, context, counters, options.doNotDeleteChanges ? job.instanceId : undefined, incremental);
+        await diffEntry(incremental ? "Incremental" : "Complete", rs, fromFiles.folder, entry, typeModel, sink, options.signal);
         options.progress?.({ ...counters });
       }
     } else {

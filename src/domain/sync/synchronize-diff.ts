@@ -1,20 +1,23 @@
 /**
- * The Complete diff of one entity type (a merge join of its `.sorted.csv` with the stored keys, in
- * compareSourceKeys order) and where its outcome goes. The same merge runs up to three times with
- * different sinks: it counts (for the thresholds), then either applies in the apply transaction or,
- * when a threshold blocks, writes change rows for review. Applying straight from the file spares
- * every resource of a load a round trip through idm_resource_changes.
+ * The diff of one entity type's file of a batch and where its outcome goes: for a Complete batch a
+ * merge join of its `.sorted.csv` with the stored keys, in compareSourceKeys order (here); for an
+ * Incremental one its commands resolved against the stored keys (synchronize-incremental.ts). The same
+ * diff runs up to three times with different sinks: it counts (for the thresholds, when one is on),
+ * then either applies in the apply transaction or, when a threshold blocks, writes change rows for
+ * review. Applying straight from the file spares every change a round trip through idm_resource_changes.
  *
  * Writing into idm_resources while its keys are read page by page is safe: an insert is emitted only
  * for a file key below the current stored key, and the next page is read after the last key of the
  * pages already read, so no page ever sees a row this merge inserted.
  */
+import { join } from "node:path";
 import { decodeProperties, EncodedProperties, encodeProperties, hashProperties } from "../resources/properties.js";
 import type { NewResourceChange, ResourceInput, ResourceStore, ResourceUpdate, WriteContext } from "../resources/resource-store.js";
 import { compareSourceKeys } from "../resources/source-key-order.js";
 import { readCsvChunks } from "../../connectors/csv/csv-read.js";
 import type { ManifestEntry } from "./batch-queue.js";
-import { propertiesOfRow, type EntityTypeModel } from "./synchronize-model.js";
+import { diffIncremental } from "./synchronize-incremental.js";
+import { propertiesEncoder, type EntityTypeModel } from "./synchronize-model.js";
 
 export type Operation = NewResourceChange["operation"];
 
@@ -39,7 +42,7 @@ export class CountingSink implements DiffSink {
   async flush(): Promise<void> {}
 }
 
-/** Change rows in idm_resource_changes, `FLUSH` at a time. */
+/** Change rows in idm_resource_changes, a full INSERT at a time. */
 export class ChangeRowSink implements DiffSink {
   #rows: NewResourceChange[] = [];
   constructor(
@@ -49,7 +52,7 @@ export class ChangeRowSink implements DiffSink {
   async change(operation: Operation, sourceKey: string, resourceId: number | null, after: string | null): Promise<void> {
     const { jobInstanceId, connector, entityType, state } = this.template;
     this.#rows.push({ jobInstanceId, connector, entityType, state, sourceKey, resourceId, operation, before: null, after });
-    if (this.#rows.length >= FLUSH) await this.flush();
+    if (this.#rows.length >= this.resources.insertBatch("resourceChanges")) await this.flush();
   }
   async flush(): Promise<void> {
     if (this.#rows.length > 0) await this.resources.insertResourceChanges(this.#rows.splice(0));
@@ -63,7 +66,8 @@ export interface AppliedCounts {
 }
 
 /**
- * Writes a Complete diff's changes into idm_resources, `FLUSH` at a time (inside the caller's transaction); under
+ * Writes a diff's changes into idm_resources (inside the caller's transaction): inserts a full INSERT
+ * at a time, updates and deletes `FLUSH` at a time; an Incremental run marks what it writes dirty. Under
  * DoNotDeleteChanges they are also kept as applied change rows, for SetRecentlyModifiedFlagTask.
  */
 export class ApplySink implements DiffSink {
@@ -80,6 +84,8 @@ export class ApplySink implements DiffSink {
     private readonly counts: AppliedCounts,
     /** DoNotDeleteChanges: the job instance the kept change rows belong to. */
     keepChangesOf: number | undefined,
+    /** Incremental: inserted and updated resources are marked dirty (for the Dirty-mode tasks). */
+    private readonly dirty = false,
   ) {
     this.#kept = keepChangesOf === undefined ? undefined
       : new ChangeRowSink(rs, { jobInstanceId: keepChangesOf, connector, entityType: model.identifier, state: "applied" });
@@ -90,20 +96,29 @@ export class ApplySink implements DiffSink {
     else if (operation === "update") this.#updates.push({ id: id as number, properties: properties ?? "{}" });
     else this.#deletes.push(id as number);
     await this.#kept?.change(operation, sourceKey, id, properties);
-    if (this.#inserts.length + this.#updates.length + this.#deletes.length >= FLUSH) await this.flush();
+    if (this.#inserts.length >= this.rs.insertBatch("resources")) await this.#flushInserts();
+    if (this.#updates.length + this.#deletes.length >= FLUSH) await this.#flushChanges();
   }
 
   async flush(): Promise<void> {
+    await this.#flushChanges();
+    await this.#flushInserts();
+    await this.#kept?.flush();
+  }
+
+  async #flushInserts(): Promise<void> {
+    if (this.#inserts.length > 0) await this.rs.insertResources(this.#inserts, this.context, this.dirty);
+    this.counts.inserted += this.#inserts.length;
+    this.#inserts = [];
+  }
+
+  async #flushChanges(): Promise<void> {
     if (this.#deletes.length > 0) await this.rs.deleteResources(this.#deletes, this.context);
-    if (this.#updates.length > 0) await this.rs.updateResources(await keepComputed(this.rs, this.model, this.#updates), this.context);
-    if (this.#inserts.length > 0) await this.rs.insertResources(this.#inserts, this.context);
+    if (this.#updates.length > 0) await this.rs.updateResources(await keepComputed(this.rs, this.model, this.#updates), this.context, this.dirty || undefined);
     this.counts.deleted += this.#deletes.length;
     this.counts.updated += this.#updates.length;
-    this.counts.inserted += this.#inserts.length;
     this.#deletes = [];
     this.#updates = [];
-    this.#inserts = [];
-    await this.#kept?.flush();
   }
 }
 
@@ -141,6 +156,14 @@ async function* sortedChunks(path: string, columns: readonly string[], signal: A
   if (header) throw new Error(`${path} is empty (it needs a header row)`);
 }
 
+/** The diff of a batch's file of one entity type, by the batch's mode, into a sink. */
+export function diffEntry(
+  mode: "Complete" | "Incremental", rs: ResourceStore, folder: string, entry: ManifestEntry, model: EntityTypeModel, sink: DiffSink, signal: AbortSignal,
+): Promise<void> {
+  const path = join(folder, entry.file);
+  return mode === "Complete" ? mergeComplete(rs, path, entry, model, sink, signal) : diffIncremental(rs, path, entry, model, sink, signal);
+}
+
 /**
  * Merges a `.sorted.csv` with the stored keys of its entity type: a key only in the file is an
  * insert, only in the store a delete, in both with another hash an update.
@@ -150,6 +173,7 @@ export async function mergeComplete(
 ): Promise<void> {
   const stored = rs.resourceKeys(entry.identifier);
   const file = sortedChunks(path, entry.columns, signal);
+  const encode = propertiesEncoder(model, entry.columns);
   try {
     let page = (await stored.next()).value ?? [];
     let p = 0;
@@ -175,7 +199,7 @@ export async function mergeComplete(
           await nextStored();
           order = p < page.length ? compareSourceKeys(key, page[p]!.sourceKey) : -1;
         }
-        const properties = encodeProperties(propertiesOfRow(model, entry.columns, row));
+        const properties = encode(row);
         if (order < 0) {
           await sink.change("insert", key, null, properties);
         } else {

@@ -5,12 +5,13 @@
  */
 import { join } from "node:path";
 import type { EntityManager } from "typeorm";
+import { EncodedProperties } from "../resources/properties.js";
 import { ResourceStore, type ResourceInput, type WriteContext } from "../resources/resource-store.js";
 import type { ManifestEntry, TakenBatch } from "./batch-queue.js";
 import { sortedRows } from "./sorted-rows.js";
 import { endResolvers, insertInitialLinks, type LinkContext, type Orphan } from "./synchronize-links.js";
-import { propertiesOfRow, type AssociationModel, type ConnectorModel, type EntityTypeModel } from "./synchronize-model.js";
-import { emptySynchronizeCounters, FLUSH, writeHistory, type SynchronizeCounters, type SynchronizeOptions } from "./synchronize-run.js";
+import { propertiesEncoder, type AssociationModel, type ConnectorModel, type EntityTypeModel } from "./synchronize-model.js";
+import { emptySynchronizeCounters, writeHistory, type SynchronizeCounters, type SynchronizeOptions } from "./synchronize-run.js";
 
 export async function initial(
   options: SynchronizeOptions, batch: TakenBatch, model: ConnectorModel, entries: [ManifestEntry, EntityTypeModel][],
@@ -30,9 +31,10 @@ export async function initial(
     for (const [entry, typeModel] of entries) {
       if (entry.delta !== "none") throw new Error(`batch ${batch.name}: ${entry.file} is not a whole set (an Initial batch has .sorted.csv files)`);
       let rows: ResourceInput[] = [];
+      const encode = propertiesEncoder(typeModel, entry.columns);
       for await (const row of sortedRows(join(batch.folder, entry.file), entry.columns, options.signal)) {
-        rows.push({ entityType: entry.identifier, connector, sourceKey: row[0]!, properties: propertiesOfRow(typeModel, entry.columns, row) });
-        if (rows.length >= FLUSH) {
+        rows.push({ entityType: entry.identifier, connector, sourceKey: row[0]!, properties: new EncodedProperties(encode(row)) });
+        if (rows.length >= rs.insertBatch("resources")) {
           await rs.insertResources(rows, context);
           counters.inserted += rows.length;
           rows = [];

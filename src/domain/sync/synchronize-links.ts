@@ -21,8 +21,6 @@ import type { ManifestEntry, TakenBatch } from "./batch-queue.js";
 import type { AssociationModel, ConnectorModel, EntityTypeModel } from "./synchronize-model.js";
 import { readCsvRecords } from "../../connectors/csv/csv-read.js";
 
-const FLUSH = 500;
-
 export interface Orphan {
   association: string;
   fromKey: string;
@@ -143,7 +141,7 @@ export async function diffLinks(
       fromEntityType: association.side1.entityType, fromSourceKey: fromKey, toEntityType: association.side2.entityType, toSourceKey: toKey,
       fromResourceId: link?.from ?? null, toResourceId: link?.to ?? null, linkId: link?.id ?? null, operation, state: "pending",
     });
-    if (rows.length >= FLUSH) await flush();
+    if (rows.length >= rs.insertBatch("linkChanges")) await flush();
   };
   if (mode === "Complete") {
     if (entry.delta !== "none") throw new Error(`${entry.file} is not a whole set`);
@@ -303,7 +301,7 @@ export async function insertInitialLinks(
       continue;
     }
     batch.push({ association: association.identifier, fromEntityType: association.side1.entityType, fromKey, toEntityType: association.side2.entityType, toKey });
-    if (batch.length >= FLUSH) {
+    if (batch.length >= rs.insertBatch("links")) {
       await insertResolved(rs, batch, write, counters, orphans);
       batch = [];
     }

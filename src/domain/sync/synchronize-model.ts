@@ -98,17 +98,35 @@ function linkThresholdsOf(attributes: Record<string, AttributeValue>, lines: str
   return result;
 }
 
-/** A resource's properties from a sorted row: mapped columns only, converted by their Format; an empty field is no value. */
-export function propertiesOfRow(model: EntityTypeModel, columns: readonly string[], row: readonly string[], offset = 0): Record<string, string> {
-  const properties: Record<string, string> = {};
+/**
+ * The stored text of a resource's properties from a sorted row (from `offset` on): mapped columns
+ * only, converted by their Format, an empty field no value; a property that several columns fill
+ * takes the last value. The text is encodeProperties' (keys in the order it writes them), built by a
+ * function made once per file rather than an object and a key sort per row.
+ */
+export function propertiesEncoder(model: EntityTypeModel, columns: readonly string[], offset = 0): (row: readonly string[]) => string {
+  const sources = new Map<string, { index: number; format: ValueFormat | undefined }[]>();
   for (let i = 0; i < columns.length; i++) {
-    const column = columns[i]!;
-    const property = model.properties.get(column);
-    const raw = row[i + offset] ?? "";
-    if (property === undefined || raw === "") continue;
-    const format = model.formats.get(column);
-    const value = format === undefined ? raw : format(raw);
-    if (value !== undefined) properties[property] = value;
+    const property = model.properties.get(columns[i]!);
+    if (property === undefined) continue;
+    const list = sources.get(property) ?? sources.set(property, []).get(property)!;
+    list.push({ index: i + offset, format: model.formats.get(columns[i]!) });
   }
-  return properties;
+  // encodeProperties inserts the sorted names into an object, which puts integer-like names first.
+  const order = Object.keys(Object.fromEntries([...sources.keys()].sort().map((name) => [name, 0])));
+  const fields = order.map((name) => ({ prefix: `${JSON.stringify(name)}:`, sources: sources.get(name)! }));
+  return (row) => {
+    let text = "";
+    for (const { prefix, sources } of fields) {
+      let value: string | undefined;
+      for (const { index, format } of sources) {
+        const raw = row[index] ?? "";
+        if (raw === "") continue;
+        const converted = format === undefined ? raw : format(raw);
+        if (converted !== undefined) value = converted;
+      }
+      if (value !== undefined) text += (text === "" ? "{" : ",") + prefix + JSON.stringify(value);
+    }
+    return text === "" ? "{}" : text + "}";
+  };
 }

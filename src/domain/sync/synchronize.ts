@@ -3,10 +3,11 @@
  * taken (batch-queue.ts), its changes are computed, checked against the thresholds, then
  * applied in one transaction with the synchronization history row.
  *
- * Complete: each `<EntityType>.sorted.csv` is merge-joined with the stored keys (synchronize-diff.ts):
- * counted for the thresholds, then applied straight from the file (or written as change rows when a
- * threshold blocks). Incremental: the `.sorted.delta` commands, resolved
- * against the stored keys (insert / update / merge are upserts, delete of an absent key is nothing).
+ * Complete: each `<EntityType>.sorted.csv` is merge-joined with the stored keys (synchronize-diff.ts).
+ * Incremental: the `.sorted.delta` commands, resolved against the stored keys (insert / update /
+ * merge are upserts, delete of an absent key is nothing; synchronize-incremental.ts). Either is
+ * counted for the thresholds (when one is on and not forced), then applied straight from the files
+ * (or written as change rows when a threshold blocks).
  * Initial: a bulk insert, refused while the connector's entity types hold resources (unless forced).
  *
  * The parts: synchronize-run.ts (options, counters, history row), synchronize-initial.ts,
@@ -23,14 +24,13 @@ import { ENTITY, type TaskInstanceRow } from "../../store/entities.js";
 import type { Store } from "../../store/store.js";
 import { consumeBatch, databaseQueue, releaseBatch, takeOldestBatch, type ManifestEntry, type TakenBatch } from "./batch-queue.js";
 import { applyChanges } from "./synchronize-apply.js";
-import { ChangeRowSink, CountingSink, mergeComplete } from "./synchronize-diff.js";
-import { diffIncremental } from "./synchronize-incremental.js";
+import { ChangeRowSink, CountingSink, diffEntry } from "./synchronize-diff.js";
 import { initial } from "./synchronize-initial.js";
 import { associationOf, currentLinkCounts, diffLinks, endResolvers, writeOrphans, type LinkContext, type Orphan } from "./synchronize-links.js";
 import { readConnectorModel, type AssociationModel, type EntityTypeModel } from "./synchronize-model.js";
-import { changed, emptySynchronizeCounters, writeHistory, type SynchronizeCounters, type SynchronizeOptions } from "./synchronize-run.js";
+import { changed, emptySynchronizeCounters, refreshStatisticsAfter, writeHistory, type SynchronizeCounters, type SynchronizeOptions } from "./synchronize-run.js";
 import { confineTo } from "../confined-path.js";
-import { exceededLinkThreshold, exceededThreshold, needsCurrentCounts } from "./thresholds.js";
+import { exceededLinkThreshold, exceededThreshold, hasResourceThresholds, needsCurrentCounts } from "./thresholds.js";
 
 export { emptySynchronizeCounters, type SynchronizeCounters, type SynchronizeOptions };
 
@@ -86,6 +86,7 @@ export async function synchronize(options: SynchronizeOptions): Promise<Synchron
       const counters = await initial(options, batch, model, typeEntries.map((e) => [e, modelOf(e)]), linkEntries, taskInstanceId, orphans);
       committed = true;
       await consumeBatch(batch);
+      await refreshStatisticsAfter(store, counters);
       return { state: "Succeeded", didWork: changed(counters), counters, batch: batch.name, ...(await orphansOut(options, orphans)) };
     }
 
@@ -93,13 +94,14 @@ export async function synchronize(options: SynchronizeOptions): Promise<Synchron
     // for a Complete batch, the changes other job instances left blocked (a Complete run lifts the block).
     await held.discardSuperseded(scope, { blockedOfOthers: manifest.mode === "Complete" });
     const typeModels = typeEntries.map((e): [ManifestEntry, EntityTypeModel] => [e, modelOf(e)]);
-    // Complete: the resource changes are only counted here; they are applied from the files, or
-    // written as change rows when a threshold blocks them. Incremental: change rows, then applied.
-    const completeCounts: Record<string, Record<string, number>> = {};
-    for (const [entry, typeModel] of typeModels) {
-      signal.throwIfAborted();
-      if (manifest.mode === "Complete") await mergeComplete(resources, join(batch.folder, entry.file), entry, typeModel, new CountingSink(completeCounts, entry.identifier), signal);
-      else await diffIncremental(options, resources, batch, entry, typeModel);
+    // The resource changes are only counted here, when a threshold may hold them; they are applied
+    // from the files, or written as change rows when a threshold blocks them.
+    const counts: Record<string, Record<string, number>> = {};
+    if (!options.force && hasResourceThresholds(model)) {
+      for (const [entry, typeModel] of typeModels) {
+        signal.throwIfAborted();
+        await diffEntry(manifest.mode, resources, batch.folder, entry, typeModel, new CountingSink(counts, entry.identifier), signal);
+      }
     }
     const linkContext: LinkContext = { connector, jobInstanceId: job.instanceId, signal };
     const orphans: Orphan[] = [];
@@ -109,28 +111,29 @@ export async function synchronize(options: SynchronizeOptions): Promise<Synchron
       await diffLinks(linkContext, resources, batch.folder, entry, association, manifest.mode, await resolvers(association), orphans);
     }
 
-    const changes = manifest.mode === "Complete" ? completeCounts : await resources.countResourceChanges(job.instanceId, connector, "pending");
     const decision = await decideHold(options.force, [
       async () => exceededThreshold(model, {
-        changes, current: needsCurrentCounts(model, changes) ? await resources.countResources([...model.entityTypes.keys()]) : new Map(),
+        changes: counts, current: needsCurrentCounts(model, counts) ? await resources.countResources([...model.entityTypes.keys()]) : new Map(),
       }),
-      async () => exceededLinkThreshold(model, await resources.countLinkChanges(job.instanceId, connector, "pending"),
+      async () => model.associations.size === 0 ? undefined : exceededLinkThreshold(model, await resources.countLinkChanges(job.instanceId, connector, "pending"),
         await currentLinkCounts(store.dataSource.manager, [...model.associations.keys()])),
     ]);
     if (decision.action === "hold") {
       await hold(options, resources, batch, typeModels, taskInstanceId, manifest.mode, decision.reason);
       committed = true;
       await consumeBatch(batch);
-      const count = totalChanges(changes) + totalChanges(await resources.countLinkChanges(job.instanceId, connector, "blocked"));
+      const count = totalChanges(await resources.countResourceChanges(job.instanceId, connector, "blocked")) +
+        totalChanges(await resources.countLinkChanges(job.instanceId, connector, "blocked"));
       options.log("Warning", `${decision.reason}: the ${count} changes of batch ${batch.name} are kept blocked for review; resume the job (or run with --force) to apply them`);
       const counters = { ...emptySynchronizeCounters(), orphans: orphans.length };
       return { state: "Blocked", didWork: false, counters, message: decision.reason, batch: batch.name, ...(await orphansOut(options, orphans)) };
     }
-    const fromFiles = manifest.mode === "Complete" ? { folder: batch.folder, entries: typeModels } : undefined;
     const counters = await applyChanges({
-      options, model, taskInstanceId, from: "pending", mode: manifest.mode, onCommit: () => { committed = true; }, orphans, ...(fromFiles === undefined ? {} : { fromFiles }),
+      options, model, taskInstanceId, from: "pending", mode: manifest.mode, onCommit: () => { committed = true; }, orphans,
+      fromFiles: { folder: batch.folder, entries: typeModels },
     });
     await consumeBatch(batch);
+    await refreshStatisticsAfter(store, counters);
     return { state: "Succeeded", didWork: changed(counters), counters, batch: batch.name, ...(await orphansOut(options, orphans)) };
   } catch (error) {
     if (!committed) await releaseBatch(batch);
@@ -139,19 +142,17 @@ export async function synchronize(options: SynchronizeOptions): Promise<Synchron
 }
 
 /**
- * Holds a synchronization's changes Blocked, with its history row, in one transaction. A Complete
- * batch's resource changes were only counted: they are written as change rows first, for review.
+ * Holds a synchronization's changes Blocked, with its history row, in one transaction. The resource
+ * changes were only counted: they are written as change rows first, for review.
  */
 async function hold(
   options: SynchronizeOptions, resources: ResourceStore, batch: TakenBatch, typeModels: [ManifestEntry, EntityTypeModel][],
   taskInstanceId: number, mode: "Complete" | "Incremental", reason: string,
 ): Promise<void> {
   const { store, job, connector } = options;
-  if (mode === "Complete") {
-    for (const [entry, typeModel] of typeModels) {
-      const rows = new ChangeRowSink(resources, { jobInstanceId: job.instanceId, connector, entityType: entry.identifier, state: "pending" });
-      await mergeComplete(resources, join(batch.folder, entry.file), entry, typeModel, rows, options.signal);
-    }
+  for (const [entry, typeModel] of typeModels) {
+    const rows = new ChangeRowSink(resources, { jobInstanceId: job.instanceId, connector, entityType: entry.identifier, state: "pending" });
+    await diffEntry(mode, resources, batch.folder, entry, typeModel, rows, options.signal);
   }
   await store.dataSource.transaction(async (m) => {
     await new HeldChanges(m, SYNCHRONIZATION_CHANGES).hold({ owner: job.instanceId, subject: connector });

@@ -42,6 +42,12 @@ export function exceededThreshold(model: ConnectorModel, check: ThresholdCheck):
   return undefined;
 }
 
+/** Whether any resource threshold is on (the connector's or a mapping's): with none, changes need no counting. */
+export function hasResourceThresholds(model: ConnectorModel): boolean {
+  const on = (thresholds: Thresholds) => OPERATIONS.some((op) => thresholds[op].lines > 0 || thresholds[op].percentage > 0);
+  return on(model.thresholds) || [...model.entityTypes.values()].some((t) => on(t.thresholds));
+}
+
 /**
  * Whether a percentage threshold applies to these changes: only then are the stored resources
  * counted (a count reads the whole index range of the connector's entity types).

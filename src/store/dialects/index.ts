@@ -8,9 +8,11 @@ export type { Dialect, DialectProfile } from "./profile.js";
 
 export const DIALECTS: Record<Dialect, DialectProfile> = { sqlite, postgres, mssql };
 
-/** The dialect of a TypeORM driver type ("better-sqlite3" → "sqlite"). */
+const BY_DRIVER = new Map(Object.values(DIALECTS).flatMap((p) => p.driverTypes.map((type) => [type, p.dialect] as const)));
+
+/** The dialect of a TypeORM driver type ("better-sqlite3" → "sqlite"); looked up per bound value. */
 export function dialectOfDriver(type: string): Dialect {
-  const profile = Object.values(DIALECTS).find((p) => p.driverTypes.includes(type));
-  if (profile === undefined) throw new Error(`unsupported TypeORM driver ${type}`);
-  return profile.dialect;
+  const dialect = BY_DRIVER.get(type);
+  if (dialect === undefined) throw new Error(`unsupported TypeORM driver ${type}`);
+  return dialect;
 }

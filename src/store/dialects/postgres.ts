@@ -3,6 +3,7 @@
  * schema sets search_path for raw SQL too; a running statement is cancelled with pg_cancel_backend
  * from another connection.
  */
+import type { ClientBase } from "pg";
 import { PORTABLE_COLUMNS } from "./column-types.js";
 import { redactParsedUrl, urlSecrets } from "./redact.js";
 import { doubleQuoted, singleQuoted, type DialectProfile } from "./profile.js";
@@ -30,6 +31,11 @@ export const postgres: DialectProfile = {
   columnTypes: { ...PORTABLE_COLUMNS, sortedIdentifier: (length) => ({ type: "varchar", length: String(length), collation: "C" }) },
   maxParameters: 5000,
   arrayInsertRows: 2000,
+  refreshStatistics: (table) => `ANALYZE ${table}`,
+  // pg's { name, text, values }: parsed on the first run on a connection, then only bound and executed.
+  runNamed: async (connection, name, sql, parameters) => {
+    await (connection as ClientBase).query({ name, text: sql, values: parameters });
+  },
   // pg writes a Date in local time with a whole-minute offset: outside UTC, very old dates shift.
   bindValue: (_driver, _column, prepared) => (prepared instanceof Date ? prepared.toISOString() : prepared),
   migrationLock(resource, schema) {

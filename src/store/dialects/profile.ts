@@ -75,6 +75,21 @@ export interface DialectProfile {
    * parses far faster than thousands of placeholders. Undefined: one placeholder per value.
    */
   readonly arrayInsertRows: number | undefined;
+  /**
+   * Runs a statement as the prepared statement `name` on a session's connection (`connection` is the
+   * driver's, from QueryRunner.connect()): the server parses its text once per connection instead of
+   * once per run. Undefined where there is nothing to gain (TypeORM already keeps better-sqlite3's
+   * prepared statements per connection).
+   */
+  readonly runNamed?: (connection: unknown, name: string, sql: string, parameters: unknown[]) => Promise<void>;
+  /**
+   * The statement that refreshes a table's planner statistics (`table` quoted) after a bulk load,
+   * whose plans would otherwise still be made for the table as it was (PostgreSQL takes a table of a
+   * million new rows it never analyzed for a small one, and filters it row by row). Undefined where
+   * the lookups need no help (SQLite and SQL Server go by the unique index; SQL Server also updates
+   * stale statistics itself).
+   */
+  readonly refreshStatistics?: (table: string) => string;
   /** A value prepared by TypeORM as the driver must bind it, for statements written by hand. */
   bindValue(driver: Driver, column: ColumnMetadata, prepared: unknown): unknown;
   /** The lock named `resource` (the migrations table) that migrations run under; `schema`: the store's. */

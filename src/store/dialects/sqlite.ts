@@ -7,6 +7,14 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { PORTABLE_COLUMNS } from "./column-types.js";
 import { doubleQuoted, singleQuoted, type DialectProfile } from "./profile.js";
 
+/** What runNamed uses of a better-sqlite3 connection. */
+interface BetterSqlite3Database {
+  prepare(sql: string): { run(parameters: unknown[]): unknown };
+}
+
+/** Each connection's prepared statements, by name. */
+const PREPARED = new WeakMap<BetterSqlite3Database, Map<string, { run(parameters: unknown[]): unknown }>>();
+
 export const sqlite: DialectProfile = {
   dialect: "sqlite",
   title: "SQLite",
@@ -52,6 +60,15 @@ export const sqlite: DialectProfile = {
   columnTypes: { ...PORTABLE_COLUMNS, timestamp: { type: "datetime" } },
   maxParameters: 5000,
   arrayInsertRows: undefined,
+  // Straight to better-sqlite3 with the parameters as one array: TypeORM's query() copies them and
+  // spreads thousands of arguments into the call. Its booleans are 1 and 0 already (columnParameter).
+  runNamed: async (connection, name, sql, parameters) => {
+    const database = connection as BetterSqlite3Database;
+    const statements = PREPARED.get(database) ?? PREPARED.set(database, new Map()).get(database)!;
+    let statement = statements.get(name);
+    if (statement === undefined) statements.set(name, (statement = database.prepare(sql)));
+    statement.run(parameters);
+  },
   bindValue: (_driver, _column, prepared) => prepared,
   // SQLite has no lock to wait on: one write transaction (BEGIN IMMEDIATE) around every migration
   // makes a second process wait for it (busy timeout), then find nothing left to do.

@@ -4,6 +4,7 @@ import { decodeProperties, encodeProperties, hashProperties, type PropertyInput 
 import { ResourceStore, type NewLinkChange, type NewResourceChange, type ResourceInput } from "../../../src/domain/resources/resource-store.js";
 import { compareSourceKeys } from "../../../src/domain/resources/source-key-order.js";
 import { ENTITY, type ResourceRow } from "../../../src/store/entities.js";
+import { statementName } from "../../../src/store/prepared-statements.js";
 import { offlineMssqlStore, type Store } from "../../../src/store/store.js";
 import { statement } from "../../helpers/sql-statement.js";
 import { BACKENDS, type TestDatabase } from "../../helpers/backends.js";
@@ -115,6 +116,33 @@ describe.each(BACKENDS)("resource store on %s", (_, backend) => {
         "idm_resource_changes.source_key C", "idm_resource_history.source_key C", "idm_resource_link_changes.from_source_key C",
         "idm_resource_link_changes.to_source_key C", "idm_resources.source_key C",
       ]);
+    });
+  }
+
+  if (backend.name === "postgres") {
+    it("sends full batches of resources, links and changes as named prepared statements, parsed once per connection, and the last batch unnamed", async () => {
+      const prepared = await opened.dataSource.transaction(async (m) => {
+        const rs = new ResourceStore(m);
+        const [resources, links, changes, linkChanges] = (["resources", "links", "resourceChanges", "linkChanges"] as const).map((t) => rs.insertBatch(t)) as [number, number, number, number];
+        await rs.insertResources(keys(2 * resources + 3).map(person), hr);
+        await rs.insertLinks(Array.from({ length: 2 * links + 1 }, (_, i) => ({ association: "Members", fromResourceId: 1 + (i % 2), toResourceId: 1 + Math.floor(i / 2) })), hr);
+        const change: NewResourceChange = { jobInstanceId: 7, connector: "HR", entityType: "HR_Person", sourceKey: "p", resourceId: null, operation: "insert", state: "pending", before: null, after: "{}" };
+        await rs.insertResourceChanges(Array.from({ length: 2 * changes + 1 }, (_, i) => ({ ...change, sourceKey: `p${i}` })));
+        const link: NewLinkChange = {
+          jobInstanceId: 7, connector: "HR", association: "Members", fromEntityType: "HR_Person", fromSourceKey: "p1", toEntityType: "HR_Group", toSourceKey: "g",
+          fromResourceId: null, toResourceId: null, linkId: null, operation: "insert", state: "pending",
+        };
+        await rs.insertLinkChanges(Array.from({ length: 2 * linkChanges + 1 }, (_, i) => ({ ...link, toSourceKey: `g${i}` })));
+        return m.query<{ name: string; statement: string }[]>("SELECT name, statement FROM pg_prepared_statements ORDER BY statement");
+      });
+      expect(prepared.map((p) => [/^INSERT INTO "(\w+)"/.exec(p.statement)?.[1], p.name === statementName(p.statement)])).toEqual([
+        ["idm_resource_changes", true], ["idm_resource_link_changes", true], ["idm_resource_links", true], ["idm_resources", true],
+      ]);
+      expect(await store.countResources(["HR_Person"])).toEqual(new Map([["HR_Person", 2 * store.insertBatch("resources") + 3]]));
+      const counted = await opened.dataSource.query<{ n: string }[]>(
+        `SELECT (SELECT COUNT(*) FROM idm_resource_links) + (SELECT COUNT(*) FROM idm_resource_changes) + (SELECT COUNT(*) FROM idm_resource_link_changes) AS n`,
+      );
+      expect(Number(counted[0]!.n)).toBe(2 * (store.insertBatch("links") + store.insertBatch("resourceChanges") + store.insertBatch("linkChanges")) + 3);
     });
   }
 

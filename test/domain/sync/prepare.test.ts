@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { csvLine } from "../../../src/connectors/csv/csv-write.js";
 import type { MappedFile } from "../../../src/domain/sync/mappings.js";
 import { collectFolder, type Manifest } from "../../../src/domain/sync/batch-queue.js";
+import { BaselineFile, rowHash } from "../../../src/domain/sync/baseline.js";
 import { prepareSynchronization, type PrepareOptions } from "../../../src/domain/sync/prepare.js";
 import { type SynchronizationMode } from "../../../src/domain/vocabulary.js";
 import { readCsv } from "../../helpers/demo-data.js";
@@ -54,6 +55,14 @@ function random(seed: number): () => number {
 }
 
 const ordinal = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A mapping's baseline in previous/: [key, row hash] in file order (keys of several values joined by NUL). */
+async function baselineOf(collect: string, file: MappedFile): Promise<[string, string][]> {
+  const opened = await BaselineFile.open(join(collect, "previous", `${file.identifier}.baseline`), file, 1 << 30, new AbortController().signal);
+  if (opened.state !== "found") throw new Error(`the baseline is ${opened.state}`);
+  const baseline = await opened.file.load(0, new AbortController().signal);
+  return Array.from({ length: baseline.size }, (_, i) => [baseline.key(i), baseline.bytes.toString("latin1", baseline.keyEnds[i]! + 1, baseline.keyEnds[i]! + 23)]);
+}
 
 /** What prepare should write, computed independently: first row of each key kept, the others apart. */
 function expected(rows: string[][], columns: number[], key: number) {
@@ -107,8 +116,8 @@ describe("prepareSynchronization", () => {
       expect.objectContaining({ identifier: "HR_Person", file: "HR_Person.sorted.csv", delta: "none", key: ["id"],
         nullPrimaryKeysFile: "HR_Person.nullpk.csv", duplicatesFile: "HR_Person.duplicates.csv" }),
     ]);
-    // The baseline of the next incremental run.
-    expect(readFileSync(join(collect, "previous", "HR_Person.sorted.csv"), "utf8")).toBe(readFileSync(join(batch, "HR_Person.sorted.csv"), "utf8"));
+    // The baseline of the next incremental run: the keys, each with the hash of its row.
+    expect(await baselineOf(collect, PEOPLE)).toEqual([["1", "Alice", "D1"], ["2", "Bob", "D2"], ["3", "Carol", "D1"]].map((row) => [row[0], rowHash(row)]));
     expect(readdirSync(collect).filter((name) => name.startsWith(".staging"))).toEqual([]);
   });
 
@@ -150,7 +159,11 @@ describe("prepareSynchronization", () => {
     for (const [seed, budget] of [[2, 3_000], [3, undefined]] as const) {
       const next = randomRows(seed, 1_500, 600);
       writeExport("HRPeople", [HEADER, ...next]);
+      // The small budget takes the baseline a key range at a time, and sorts the changes on disk.
+      const opened = await BaselineFile.open(join(collect, "previous", "HR_Person.baseline"), PEOPLE, budget ?? 1 << 30, new AbortController().signal);
+      expect(opened.state === "found" && opened.file.partitions > 1).toBe(budget !== undefined);
       const outcome = await run("Incremental", [PEOPLE], budget === undefined ? {} : { memoryBudgetBytes: budget });
+      expect(outcome.counters.sortRuns > 0).toBe(budget !== undefined);
       const after = expected(next, [0, 2, 3], 0).sorted;
       const old = new Map(before.map((row) => [row[0] as string, row]));
       const now = new Map(after.map((row) => [row[0] as string, row]));
@@ -159,7 +172,7 @@ describe("prepareSynchronization", () => {
         const a = old.get(key);
         const b = now.get(key);
         if (a === undefined) delta.push(["insert", ...(b as string[])]);
-        else if (b === undefined) delta.push(["delete", ...a]);
+        else if (b === undefined) delta.push(["delete", key, "", ""]);
         else if (a.join("\u0000") !== b.join("\u0000")) delta.push(["update", ...b]);
       }
       const batch = join(collect, outcome.batch);
@@ -169,8 +182,50 @@ describe("prepareSynchronization", () => {
       const count = (command: string) => delta.filter((row) => row[0] === command).length;
       expect(outcome.counters).toMatchObject({ deltaInserts: count("insert"), deltaUpdates: count("update"), deltaDeletes: count("delete"), rowsWritten: delta.length });
       expect(count("insert") + count("update") + count("delete")).toBeGreaterThan(100);
-      expect(readCsv(join(collect, "previous", "HR_Person.sorted.csv")).slice(1)).toEqual(after);
+      expect(await baselineOf(collect, PEOPLE)).toEqual(after.map((row) => [row[0], rowHash(row)]));
+      const dropped = expected(next, [0, 2, 3], 0).duplicates;
+      expect(outcome.counters.duplicates).toBe(dropped.length);
+      expect(readCsv(join(batch, "HR_Person.duplicates.csv")).slice(1)).toEqual(dropped);
       before = after;
+    }
+  });
+
+  it("writes a removed, an added and a changed row to the delta, not an unchanged one, and merges them into the next baseline", async () => {
+    const { writeExport, run, collect } = setup();
+    writeExport("HRPeople", [HEADER, ["1", "", "Unchanged", "D"], ["2", "", "Removed", "D"], ["3", "", "Changed", "D"]]);
+    await run("Complete", [PEOPLE]);
+    writeExport("HRPeople", [HEADER, ["4", "", "Added", "D"], ["3", "", "Changed", "E"], ["1", "", "Unchanged", "D"]]);
+    const outcome = await run("Incremental", [PEOPLE]);
+    expect(readCsv(join(collect, outcome.batch, "HR_Person.sorted.delta"))).toEqual([
+      ["command", "id", "name", "dept"], ["delete", "2", "", ""], ["update", "3", "Changed", "E"], ["insert", "4", "Added", "D"],
+    ]);
+    expect(outcome.counters).toMatchObject({ rowsRead: 3, rowsWritten: 3, deltaInserts: 1, deltaUpdates: 1, deltaDeletes: 1 });
+    expect(await baselineOf(collect, PEOPLE)).toEqual([["1", "", "Unchanged", "D"], ["3", "", "Changed", "E"], ["4", "", "Added", "D"]]
+      .map(([id, , name, dept]) => [id, rowHash([id!, name!, dept!])]));
+    // Nothing changed since: an empty delta.
+    const again = await run("Incremental", [PEOPLE]);
+    expect(readCsv(join(collect, again.batch, "HR_Person.sorted.delta"))).toEqual([["command", "id", "name", "dept"]]);
+  });
+
+  it("does not trust a damaged baseline (cut short, altered, or half written): it warns, writes every row as an insert, and sets a new baseline", async () => {
+    const { writeExport, run, collect } = setup();
+    writeExport("HRPeople", [HEADER, ["1", "", "A", "D"], ["2", "", "B", "D"]]);
+    await run("Complete", [PEOPLE]);
+    const path = join(collect, "previous", "HR_Person.baseline");
+    const good = readFileSync(path);
+    const damaged = [
+      good.subarray(0, good.length - 1),
+      Buffer.concat([good.subarray(0, good.length - 1), Buffer.from("x")]),
+      Buffer.concat([Buffer.from(`idm-baseline 1 000000000000 ${"0".repeat(64)}\n`), good.subarray(good.indexOf(10) + 1)]),
+    ];
+    writeExport("HRPeople", [HEADER, ["2", "", "B", "D"], ["3", "", "C", "D"]]);
+    for (const bytes of damaged) {
+      writeFileSync(path, bytes);
+      const warnings: string[] = [];
+      const outcome = await run("Incremental", [PEOPLE], { log: (level, message) => level === "Warning" && warnings.push(message) });
+      expect(warnings).toEqual([expect.stringMatching(/^EntityTypeMapping HR_Person: previous\/HR_Person.baseline is damaged \(.+\): every row is an insert/)]);
+      expect(readCsv(join(collect, outcome.batch, "HR_Person.sorted.delta"))).toEqual([["command", "id", "name", "dept"], ["insert", "2", "B", "D"], ["insert", "3", "C", "D"]]);
+      expect(await baselineOf(collect, PEOPLE)).toEqual([["2", rowHash(["2", "B", "D"])], ["3", rowHash(["3", "C", "D"])]]);
     }
   });
 
@@ -180,7 +235,7 @@ describe("prepareSynchronization", () => {
     const warnings: string[] = [];
     const outcome = await run("Incremental", [PEOPLE], { log: (level, message) => level === "Warning" && warnings.push(message) });
     expect(readCsv(join(collect, outcome.batch, "HR_Person.sorted.delta"))).toEqual([["command", "id", "name", "dept"], ["insert", "1", "A", "D"], ["insert", "2", "B", "D"]]);
-    expect(warnings).toEqual([expect.stringMatching(/no previous\/HR_Person.sorted.csv/)]);
+    expect(warnings).toEqual([expect.stringMatching(/no previous\/HR_Person.baseline to compare with: every row is an insert/)]);
   });
 
   it("passes the export's own command column through, sorted by key, changes of a key in input order", async () => {
@@ -234,7 +289,7 @@ describe("prepareSynchronization", () => {
     const { writeExport, run, collect, batches } = setup();
     writeExport("HRPeople", [HEADER, ["1", "", "A", "D"]]);
     await run("Complete", [PEOPLE]);
-    const baseline = readFileSync(join(collect, "previous", "HR_Person.sorted.csv"), "utf8");
+    const baseline = readFileSync(join(collect, "previous", "HR_Person.baseline"), "utf8");
     writeExport("HRPeople", [HEADER, ...randomRows(5, 25_000, 20_000)]);
     for (const budget of [undefined, 50_000]) {
       const controller = new AbortController();
@@ -248,7 +303,7 @@ describe("prepareSynchronization", () => {
       await expect(promise).rejects.toThrow("cancelled by the test");
       expect(batches()).toEqual(["000001-Complete"]);
       expect(readdirSync(collect).sort()).toEqual(["000001-Complete", "previous", "sequence"]);
-      expect(readFileSync(join(collect, "previous", "HR_Person.sorted.csv"), "utf8")).toBe(baseline);
+      expect(readFileSync(join(collect, "previous", "HR_Person.baseline"), "utf8")).toBe(baseline);
     }
   });
 

@@ -20,7 +20,7 @@ SELECT "r"."id" AS "id", "r"."properties" AS "properties" FROM "idm_resources" "
 SELECT "r"."id" AS "r_id", "r"."source_key" AS "r_source_key" FROM "idm_resources" "r" WHERE "r"."id" IN (@0, @1) ORDER BY "r_id" ASC;
 
 -- source keys to ids (links) (3 parameters)
-SELECT "r"."id" AS "r_id", "r"."source_key" AS "r_source_key", "r"."hash" AS "r_hash" FROM "idm_resources" "r" WHERE "r"."entity_type" = @0 AND "r"."source_key" IN (@1, @2);
+SELECT "id" AS "id", "source_key" AS "sourceKey", "hash" AS "hash" FROM "idm_resources" WHERE "entity_type" = @0 AND "source_key" IN (@1, @2);
 
 -- current resources per entity type (thresholds, Initial's empty check) (2 parameters)
 SELECT "r"."entity_type" AS "entityType", COUNT(*) AS "count" FROM "idm_resources" "r" WHERE "r"."entity_type" IN (@0, @1) GROUP BY "r"."entity_type";

@@ -1,0 +1,30 @@
+/**
+ * Bulk writes as named prepared statements where the database profits (DialectProfile.runNamed:
+ * PostgreSQL). A multi-row INSERT of thousands of placeholders sent unnamed is parsed and planned by
+ * the server on every batch; named, once per connection. The name is a digest of the text, so that
+ * one name never stands for two texts (pg refuses that) and each pooled connection prepares it on
+ * its first use. Only full-size batches are named: a bulk write's last, shorter batch has a text of
+ * its own that would rarely be seen again.
+ */
+import { hash } from "node:crypto";
+import type { EntityManager } from "typeorm";
+import { DIALECTS, dialectOfDriver } from "./dialects/index.js";
+import { chunks, run, type Statement } from "./statements.js";
+
+/** The prepared statement's name for a text: "idm_" and 40 hex digits of its SHA-256 (within PostgreSQL's 63 bytes). */
+export function statementName(sql: string): string {
+  return `idm_${hash("sha256", sql, "hex").slice(0, 40)}`;
+}
+
+/** Runs the statement as a named prepared statement on the manager's connection, or as a plain one (no such statements, or no connection held). */
+export async function runNamed(m: EntityManager, statement: Statement): Promise<void> {
+  const named = DIALECTS[dialectOfDriver(m.connection.driver.options.type)].runNamed;
+  const runner = m.queryRunner;
+  if (named === undefined || runner === undefined || runner.isReleased) return run(m, statement);
+  await named(await runner.connect(), statementName(statement.sql), statement.sql, statement.parameters);
+}
+
+/** Writes `items` in statements of `size` rows: each full batch named, the last, shorter one plain. */
+export async function runInBatches<T>(m: EntityManager, items: readonly T[], size: number, statementOf: (batch: T[]) => Statement): Promise<void> {
+  for (const batch of chunks(items, size)) await (batch.length === size ? runNamed : run)(m, statementOf(batch));
+}
