@@ -66,8 +66,9 @@ export class ResourceKeys {
     const left = new Set(keys);
     if (property === undefined) {
       for (const batch of chunks(keys, batchSize(dialect, 1) - 1)) {
-        for (const row of await selectResourceIdsByKeys(m, entityType, batch).getMany()) {
-          this.remember(entityType, row.id, row.sourceKey);
+        const { sql, parameters } = selectResourceIdsByKeys(m, entityType, batch);
+        for (const row of (await m.query(sql, parameters)) as { id: number | string; sourceKey: string }[]) {
+          this.remember(entityType, Number(row.id), row.sourceKey);
           left.delete(row.sourceKey);
         }
       }
