@@ -4,19 +4,18 @@
  * Dirty ones and their dependants (src/domain/rolemodel/correlation-keys.ts; README).
  */
 import { computeCorrelationKeys } from "../domain/rolemodel/correlation-keys.js";
+import { batchCount, entityTypeScope } from "./task-scope.js";
 import { defineTask, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
 export async function runComputeCorrelationKeys(context: TaskContext, task: TaskOf<"ComputeCorrelationKeysTask">): Promise<TaskResult> {
   const a = task.attributes;
-  const all = a.AllEntityType === true;
-  if (!all && task.entityTypes.length === 0) {
-    return { state: "Error", didWork: false, message: `ComputeCorrelationKeysTask ${task.identifier} names no entity type: set AllEntityType="true" or add TaskEntityType children` };
-  }
+  const scope = entityTypeScope(task);
+  if ("error" in scope) return { state: "Error", didWork: false, message: scope.error };
   const counters = await computeCorrelationKeys({
     store: context.store,
-    entityTypes: all ? undefined : task.entityTypes,
+    entityTypes: scope.entityTypes,
     dirty: a.Dirty === true,
-    batchSize: a.BatchSize > 0 ? Math.floor(a.BatchSize) : 0,
+    batchSize: batchCount(a.BatchSize),
     signal: context.signal,
     log: (level, message) => context.log(level, message),
     progress: (c) => context.progress({ ...c }),

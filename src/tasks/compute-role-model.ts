@@ -4,6 +4,7 @@
  * ones, in batches of BatchSelectSize (src/domain/rolemodel/compute-role-model.ts; README).
  */
 import { computeRoleModel } from "../domain/rolemodel/compute-role-model.js";
+import { batchCount } from "./task-scope.js";
 import { defineTask, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
 export async function runComputeRoleModel(context: TaskContext, task: TaskOf<"ComputeRoleModelTask">): Promise<TaskResult> {
@@ -12,7 +13,7 @@ export async function runComputeRoleModel(context: TaskContext, task: TaskOf<"Co
     store: context.store,
     entityTypes: task.entityTypes.length === 0 ? undefined : task.entityTypes,
     dirty: a.Dirty === true,
-    batchSize: a.BatchSelectSize > 0 ? Math.floor(a.BatchSelectSize) : 0,
+    batchSize: batchCount(a.BatchSelectSize),
     jobInstanceId: context.job.instanceId,
     blockProvisioning: a.BlockProvisioning === true,
     blockAllResourceTypeProvisioning: a.BlockAllResourceTypeProvisioning === true,

@@ -4,6 +4,7 @@
  * as found assignments, all of them or only the Dirty ones (src/domain/rolemodel/classification.ts; README).
  */
 import { updateClassification } from "../domain/rolemodel/classification.js";
+import { batchCount } from "./task-scope.js";
 import { defineTask, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
 export async function runUpdateClassification(context: TaskContext, task: TaskOf<"UpdateClassificationTask">): Promise<TaskResult> {
@@ -12,7 +13,7 @@ export async function runUpdateClassification(context: TaskContext, task: TaskOf
     store: context.store,
     entityTypes: task.entityTypes.length === 0 ? undefined : task.entityTypes,
     dirty: a.Dirty === true,
-    batchSize: a.BatchSize > 0 ? Math.floor(a.BatchSize) : 0,
+    batchSize: batchCount(a.BatchSize),
     jobInstanceId: context.job.instanceId,
     signal: context.signal,
     log: (level, message) => context.log(level, message),

@@ -1,0 +1,17 @@
+/** What several task handlers read the same way: a batch size, and the entity types a task covers. */
+import type { TaskOf } from "./task-handler.js";
+
+/** A batch size as the domain takes it: 0 (the engine's default) for an absent, zero or negative value. */
+export function batchCount(value: number | undefined): number {
+  return value !== undefined && value > 0 ? Math.floor(value) : 0;
+}
+
+/**
+ * The entity types of a task with AllEntityType: undefined for all of them, else its TaskEntityType
+ * children; an error message when it names none (the task would do nothing, silently).
+ */
+export function entityTypeScope(task: TaskOf<"UpdateEntityPropertyExpressionsTask" | "ComputeCorrelationKeysTask">): { entityTypes: string[] | undefined } | { error: string } {
+  if (task.attributes.AllEntityType === true) return { entityTypes: undefined };
+  if (task.entityTypes.length > 0) return { entityTypes: task.entityTypes };
+  return { error: `${task.type} ${task.identifier} names no entity type: set AllEntityType="true" or add TaskEntityType children` };
+}
