@@ -1,12 +1,21 @@
 import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { switchToWal } from "../../src/store/dialects/sqlite.js";
 import { ENTITY, type ItemRow } from "../../src/store/entities.js";
 import { migrate, migrationStatus, openStore, type Store } from "../../src/store/store.js";
 import { idmAsync } from "../helpers/idm-process.js";
 import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
+
+interface SqliteConnection {
+  exec(sql: string): void;
+  pragma(source: string, options?: { simple: boolean }): unknown;
+  close(): void;
+}
+const Database = createRequire(import.meta.url)("better-sqlite3") as new (file: string, options?: { timeout: number }) => SqliteConnection;
 
 const TABLES = [
   "idm_assigned_contexts", "idm_assigned_resource_types", "idm_assigned_roles", "idm_assigned_values", "idm_assignment_history",
@@ -122,6 +131,44 @@ describe("store on sqlite", () => {
       await new Promise((resolve) => child.once("exit", resolve));
     } finally {
       await store.close();
+    }
+  });
+
+  it("switches a new database to WAL once another process lets go of it (SQLite answers that pragma busy at once)", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "idm-store-")), "idm.db");
+    // The child holds the new file's write lock, in rollback-journal mode, for 0.5 s.
+    const child = spawn(process.execPath, ["-e", `
+      const db = require("better-sqlite3")(process.argv[1]);
+      db.exec("BEGIN IMMEDIATE");
+      db.exec("CREATE TABLE t (a)");
+      console.log("locked");
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+      db.exec("COMMIT");
+    `, file], { cwd: process.cwd(), stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+    const db = new Database(file, { timeout: 10_000 });
+    try {
+      expect(() => db.pragma("journal_mode = WAL")).toThrow(/database is locked/);
+      switchToWal(db, 10_000);
+      expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    } finally {
+      db.close();
+      await new Promise((resolve) => child.once("exit", resolve));
+    }
+  });
+
+  it("gives up switching to WAL after its timeout, with SQLite's error", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "idm-store-")), "idm.db");
+    const holder = new Database(file);
+    holder.exec("BEGIN IMMEDIATE");
+    holder.exec("CREATE TABLE t (a)");
+    const db = new Database(file, { timeout: 10_000 });
+    try {
+      expect(() => switchToWal(db, 100)).toThrow(/database is locked/);
+    } finally {
+      db.close();
+      holder.exec("ROLLBACK");
+      holder.close();
     }
   });
 

@@ -15,6 +15,32 @@ interface BetterSqlite3Database {
 /** Each connection's prepared statements, by name. */
 const PREPARED = new WeakMap<BetterSqlite3Database, Map<string, { run(parameters: unknown[]): unknown }>>();
 
+/** SQLite's busy_timeout: how long a second process waits for the write lock. */
+const BUSY_TIMEOUT_MS = 10_000;
+
+interface SqlitePragmas {
+  pragma(source: string): unknown;
+}
+
+/**
+ * `PRAGMA journal_mode = WAL`, tried again while another process holds the lock, up to `timeoutMs`.
+ * SQLite answers this pragma SQLITE_BUSY at once, without the busy timeout, when two processes open
+ * a new database together (two `idm deploy` at once: one failed with "database is locked").
+ */
+export function switchToWal(db: SqlitePragmas, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "SQLITE_BUSY" || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, 20);
+    }
+  }
+}
+
 export const sqlite: DialectProfile = {
   dialect: "sqlite",
   title: "SQLite",
@@ -32,18 +58,18 @@ export const sqlite: DialectProfile = {
       options: {
         type: "better-sqlite3",
         database,
-        enableWAL: database !== ":memory:",
         // In WAL mode NORMAL syncs at checkpoints, not at each commit: a commit survives the process
         // being killed, and only an operating system crash or power loss can undo the last commits
         // (never corrupt the file). FULL made every task state change wait for a disk flush.
         // A 32 MiB page cache (the default is 2 MiB): a Dirty run reads scattered rows, then archives and
         // rewrites them; with the default cache their pages were gone by the time they were written.
-        prepareDatabase: (db: { pragma(source: string): unknown }) => {
+        prepareDatabase: (db: SqlitePragmas) => {
           db.pragma("synchronous = NORMAL");
           db.pragma("cache_size = -32768");
+          if (database !== ":memory:") switchToWal(db, BUSY_TIMEOUT_MS);
         },
         // better-sqlite3's `timeout` is SQLite's busy_timeout: a second process waits for the lock.
-        timeout: 10_000,
+        timeout: BUSY_TIMEOUT_MS,
       },
     };
   },
