@@ -7,8 +7,9 @@ describe("parseDatabaseUrl", () => {
   it("resolves sqlite paths from the given folder, and accepts :memory: and absolute paths", () => {
     const relative = parseDatabaseUrl("sqlite:.idm/idm.db", "/work/project");
     expect(relative).toMatchObject({ dialect: "sqlite", display: "sqlite:.idm/idm.db" });
-    expect(relative.options).toMatchObject({ type: "better-sqlite3", database: join("/work/project", ".idm/idm.db"), enableWAL: true, timeout: 10_000 });
-    expect(parseDatabaseUrl("sqlite::memory:").options).toMatchObject({ database: ":memory:", enableWAL: false });
+    expect(relative.options).toMatchObject({ type: "better-sqlite3", database: join("/work/project", ".idm/idm.db"), timeout: 10_000 });
+    // WAL is switched on by the dialect's prepareDatabase (store.test.ts checks it on a real file).
+    expect(parseDatabaseUrl("sqlite::memory:").options).toMatchObject({ database: ":memory:" });
     expect(parseDatabaseUrl("sqlite:/var/lib/idm.db", "/elsewhere").options).toMatchObject({ database: "/var/lib/idm.db" });
     expect(parseDatabaseUrl("sqlite:///var/lib/idm.db").options).toMatchObject({ database: "/var/lib/idm.db" });
     expect(() => parseDatabaseUrl("sqlite:")).toThrow(/names no file/);
