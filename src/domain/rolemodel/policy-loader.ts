@@ -10,6 +10,7 @@
  * source is its ResourceType's, and its identifier `<ResourceType>/<Kind>#<n>` (1-based, in
  * document order).
  */
+import { attributeText, type AttributeValue } from "../../config/coerce-attribute.js";
 import { readStoredItems, type StoredItem } from "../stored-items.js";
 import type { Store } from "../../store/store.js";
 import { RULE_TYPES } from "./states.js";
@@ -197,8 +198,9 @@ function childList(item: StoredItem, kind: string): ChildAttributes[] {
   return Array.isArray(group) ? (group as ChildAttributes[]) : Object.entries(group as Record<string, ChildAttributes>).map(([Identifier, c]) => ({ Identifier, ...c }));
 }
 
+/** A stored attribute as text, absent when empty (child attributes come as unknown from the item's JSON). */
 function text(value: unknown): string | undefined {
-  return value === undefined || value === null || value === "" ? undefined : String(value);
+  return attributeText(value as AttributeValue | undefined);
 }
 
 /** An enumeration's name, from its name or its number. */
