@@ -14,6 +14,7 @@
  *   no changes.
  * - `Resource`: the target's Id, Identifier and stored properties, for Modified and Deleted orders.
  */
+import type { OrderReference, ProvisioningOrder } from "../../connectors/fulfil/fulfiller.js";
 import type { EntityModel } from "../resources/entity-model.js";
 import { decodeProperties } from "../resources/properties.js";
 import { ResourceStore } from "../resources/resource-store.js";
@@ -32,19 +33,9 @@ export interface OrderParts {
   changes: Record<string, unknown>;
 }
 
-export interface ResourceReference {
-  Id: string;
-  Identifier: string;
-}
-
-export interface OrderDocument {
-  AssignedResourceTypeId: string;
-  ChangeType: OrderChangeType;
-  Owner?: Record<string, unknown>;
-  ResourceType: { Id: string; Identifier: string; SourceEntityType: ResourceReference | null; TargetEntityType: ResourceReference | null };
-  Changes: Record<string, unknown>;
-  Resource?: Record<string, unknown>;
-}
+/** The §C.13 order: the connectors layer owns its shape, since every fulfilment package reads it. */
+export type OrderDocument = ProvisioningOrder;
+export type ResourceReference = OrderReference;
 
 export class OrderDocuments {
   readonly #resources: ResourceStore;
