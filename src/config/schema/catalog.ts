@@ -3,14 +3,14 @@
  * `schema/`. The JSON Schemas are the contract; this module flattens them into element and
  * attribute specs (for coercion, references, XSD and TypeScript generation), each with the ajv
  * validator of its element. The validators are compiled ahead of time (`npm run gen` writes
- * src/config/generated/schema-validators.ts with ajv's standalone code, see validators.ts):
+ * src/config/generated/schema-validators.ts with ajv's standalone code, see validators.ts, loaded by load-validators.ts):
  * compiling them at start-up cost more than the rest of `idm validate` on a small folder.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ValidateFunction } from "ajv";
-import * as precompiled from "../generated/schema-validators.js";
+import { loadValidators, type Validators } from "./load-validators.js";
 
 export const SCHEMA_DIR = fileURLToPath(new URL("../../../schema/", import.meta.url));
 
@@ -325,8 +325,11 @@ export function validatorExportName(key: string): string {
   return key.replaceAll("/", "$");
 }
 
+let precompiled: Validators | undefined;
+
 function precompiledValidator(key: string): ValidateFunction {
-  const validate = (precompiled as unknown as Record<string, ValidateFunction | undefined>)[validatorExportName(key)];
+  precompiled ??= loadValidators().validators;
+  const validate = precompiled[validatorExportName(key)] as ValidateFunction | undefined;
   if (validate) return validate;
   // Thrown when used, not now: `npm run gen` runs with a module that lacks a new element's validator.
   return (() => {
