@@ -40,7 +40,9 @@ export async function prepareOwnerLoader(setup: OwnerLoaderSetup, entityType: st
   for (const w of compiled.warnings.slice(known)) warn(w);
   const programs = compileOwnerPrograms(entityType, policy, entities, warn);
   const inputs = await OwnerInputs.create({ store, entities, policy, programs, keys, assignments, warn });
-  const adapter = new AssignmentAdapter({ policy, entities, keyOf: (id) => keys.keyOf(id), idOf: (rt, p, k) => inputs.navigationId(rt, p, k) });
+  const adapter = new AssignmentAdapter({
+    policy, entities, keyOf: (id) => keys.keyOf(id), idOf: (rt, p, k) => inputs.navigationId(rt, p, k), correlationRule: (rt, id) => inputs.correlationRule(rt, id),
+  });
   return { programs, inputs, adapter };
 }
 
