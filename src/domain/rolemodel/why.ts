@@ -12,6 +12,7 @@ import { loadOwners, prepareOwnerLoader } from "./compute/owner-loader.js";
 import { ResourceKeys } from "./compute/resource-keys.js";
 import { explain, type Explanation } from "./evaluate/explain.js";
 import type { PolicyModel } from "./evaluate/model.js";
+import { KIND_WORDS } from "./evaluate/render-explanation.js";
 import { loadPolicyModel } from "./policy-loader.js";
 import { checkEntityType, resourceByKey, UnknownSubjectError } from "./report-lookups.js";
 import { loadContext } from "./rule-subjects.js";
@@ -41,8 +42,6 @@ export async function why(store: Store, entityType: string, key: string, subject
   const [loaded] = await loadOwners(load, loader, [owner.id]);
   return { explanation: explain(loaded!.input, policy, subject, at), at, warnings };
 }
-
-const KIND_WORDS = { compositeRole: "composite role", singleRole: "single role", resourceType: "resource type" } as const;
 
 /** The subject must be a role of the entity type or a resource type it owns; the did-you-mean is searched among those. */
 function checkSubject(policy: PolicyModel, entityType: string, identifier: string): void {

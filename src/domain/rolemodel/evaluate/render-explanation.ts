@@ -7,7 +7,7 @@ import type { Context } from "./assignments.js";
 import type { ContextExplanation, Explanation, Mismatch, RuleVerdict, SubjectExplanation, SubjectKind } from "./explain.js";
 import type { RuleSource } from "./model.js";
 
-const KIND_WORDS: Record<SubjectKind, string> = { compositeRole: "composite role", singleRole: "single role", resourceType: "resource type" };
+export const KIND_WORDS: Record<SubjectKind, string> = { compositeRole: "composite role", singleRole: "single role", resourceType: "resource type" };
 const OUTCOME_WORDS = { assigned: "is assigned", suggested: "is suggested, not assigned", denied: "is denied", "not-assigned": "is not assigned" } as const;
 
 export function renderExplanation(explanation: Explanation): string[] {
