@@ -19,6 +19,7 @@ const PROCESS = [
   "test/cli/steps.test.ts",
   "test/cli/sync.test.ts",
   "test/cli/validate.test.ts",
+  "test/cli/why.test.ts",
   "test/domain/processes/left-groups.test.ts",
   "test/domain/sync/prepare-killed.test.ts",
   "test/domain/sync/synchronize-killed.test.ts",

@@ -20,6 +20,7 @@ import { registerPlan } from "./commands/plan.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerScheduler } from "./commands/scheduler.js";
 import { registerValidate } from "./commands/validate.js";
+import { registerWhy } from "./commands/why.js";
 
 export function buildProgram(): Command {
   const program = new Command("idm")
@@ -48,6 +49,7 @@ Examples:
   registerScheduler(program);
   registerSync(program);
   registerAssignments(program);
+  registerWhy(program);
   registerOrders(program);
   registerRollback(program);
   const context = () => import("./context.js");

@@ -4,16 +4,11 @@ import { LeaseBusyError } from "../../store/lease.js";
 import { CliError } from "../cli-error.js";
 import { withStore } from "../context.js";
 import { EXIT_ALREADY_RUNNING, EXIT_USAGE } from "../exit-codes.js";
-
-/** ISO 8601 only: Date also parses free text ("March 7"), which a typo should not turn into a tick. */
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+import { parseIsoTime } from "../iso-time.js";
 
 export async function scheduler(program: Command, options: { once?: boolean; at?: string }): Promise<void> {
   if (options.at !== undefined && !options.once) throw new CliError("--at needs --once", EXIT_USAGE);
-  const at = options.at === undefined ? new Date() : new Date(options.at);
-  if (options.at !== undefined && (!ISO_TIME.test(options.at) || Number.isNaN(at.getTime()))) {
-    throw new CliError(`--at ${options.at} is not an ISO 8601 time, e.g. 2026-11-28T02:00:00Z`, EXIT_USAGE);
-  }
+  const at = options.at === undefined ? new Date() : parseIsoTime("--at", options.at);
   // Ctrl-C or SIGTERM cancels the runs (they end Cancelled) instead of killing them mid-task.
   const controller = new AbortController();
   const stop = () => controller.abort();

@@ -11,9 +11,8 @@ import { DirtyIds } from "../expressions/dirty-subjects.js";
 import { readEntityModel } from "../resources/entity-model.js";
 import type { WorkContext } from "../work-context.js";
 import { AssignmentStore } from "./assignment-store.js";
-import { AssignmentAdapter, emptyDelta } from "./compute/assignment-adapter.js";
-import { compileOwnerPrograms } from "./compute/owner-programs.js";
-import { OwnerInputs } from "./compute/owner-inputs.js";
+import { emptyDelta } from "./compute/assignment-adapter.js";
+import { prepareOwnerLoader } from "./compute/owner-loader.js";
 import { ResourceKeys } from "./compute/resource-keys.js";
 import { compilePolicy } from "./evaluate/compile.js";
 import { expectedAssignments } from "./evaluate/expected.js";
@@ -79,14 +78,7 @@ export async function computeRoleModel(options: RoleModelOptions): Promise<RoleM
       log("Warning", `${entityType}: the EntityType is not deployed, its role model is not computed`);
       continue;
     }
-    // What the engine itself finds wrong in the policy (a criterion on an unknown dimension, a property two rule kinds fill), once per run.
-    const compiled = compilePolicy(policy);
-    const known = compiled.warnings.length;
-    compiled.forEntityType(entityType);
-    for (const w of compiled.warnings.slice(known)) warnings.warn(w);
-    const programs = compileOwnerPrograms(entityType, policy, entities, (m) => warnings.warn(m));
-    const inputs = await OwnerInputs.create({ store, entities, policy, programs, keys, assignments, warn: (m) => warnings.warn(m) });
-    const adapter = new AssignmentAdapter({ policy, entities, keyOf: (id) => keys.keyOf(id), idOf: (rt, p, k) => inputs.navigationId(rt, p, k) });
+    const { programs, inputs, adapter } = await prepareOwnerLoader({ store, entities, policy, keys, assignments, warn: (m) => warnings.warn(m) }, entityType);
     const extra = dirty ? await inputs.ownersOfDirtyTargets(dirty) : [];
     let owners = 0;
     for await (const batch of subjectBatches(load, entityType, programs.navigations, dirty, size, options.signal, extra)) {

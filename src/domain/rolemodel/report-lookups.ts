@@ -21,7 +21,7 @@ export interface ResourceRef {
 /** What the user named is not there: `hint` is a did-you-mean when a name is close. */
 export class UnknownSubjectError extends Error {
   constructor(
-    readonly subject: "entity-type" | "key" | "resource-type",
+    readonly subject: "entity-type" | "key" | "resource-type" | "role-or-resource-type",
     message: string,
     readonly hint: string | undefined,
   ) {

@@ -59,9 +59,7 @@ export async function* subjectBatches(
     const ids = [...new Set([...(await dirtySubjectIds(load, entityType, navigations, dirty)), ...alsoDirty])].sort((a, b) => a - b);
     for (const page of chunks(ids, size)) {
       signal.throwIfAborted();
-      const rows: ComputedSubject[] = [];
-      for (const batch of chunks(page, batchSize(load.dialect, 1))) rows.push(...(await selectSubjectsByIds(load.m, batch).getMany()));
-      yield await withResources(load, entityType, navigations, rows);
+      yield await subjectsByIds(load, entityType, navigations, page);
     }
     return;
   }
@@ -72,6 +70,13 @@ export async function* subjectBatches(
     if (rows.length < size) return;
     after = rows[rows.length - 1]!.sourceKey;
   }
+}
+
+/** The resources of these ids, as one batch (`idm why` reads one owner as ComputeRoleModel reads many). */
+export async function subjectsByIds(load: LoadContext, entityType: string, navigations: NavigationTree, ids: readonly number[]): Promise<SubjectBatch> {
+  const rows: ComputedSubject[] = [];
+  for (const batch of chunks(ids, batchSize(load.dialect, 1))) rows.push(...(await selectSubjectsByIds(load.m, batch).getMany()));
+  return withResources(load, entityType, navigations, rows);
 }
 
 async function withResources(load: LoadContext, entityType: string, navigations: NavigationTree, rows: ComputedSubject[]): Promise<SubjectBatch> {

@@ -26,6 +26,8 @@ export interface AdapterContext {
   keyOf(id: number): string | undefined;
   /** A navigation value's key → the id of the resource, in the entity type the navigation leads to. */
   idOf(resourceType: string, property: string, key: string): number | undefined;
+  /** Where a stored row's correlation rule is written (a row keeps only its identifier), for the explanations. */
+  correlationRule(resourceType: string, identifier: string): RuleSource | undefined;
 }
 
 type RawRow = RoleRow | ResourceTypeRow | ValueRow | RiskRow;
@@ -96,7 +98,8 @@ export class AssignmentAdapter {
     for (const r of rows.risks) add(`risk:${r.id}`, r, { id: `risk:${r.id}`, kind: "risk", risk: r.risk, level: 0, ...base(r) });
     for (const t of rows.resourceTypes) {
       const target = this.target(t.targetId);
-      const correlation = t.correlationRule === null ? null : { rule: { kind: "ResourceCorrelationRule", identifier: t.correlationRule, file: "", line: 0 }, confidence: t.confidence ?? 0 };
+      const rule = t.correlationRule === null ? null : (this.ctx.correlationRule(t.resourceType, t.correlationRule) ?? { kind: "ResourceCorrelationRule", identifier: t.correlationRule, file: "", line: 0 });
+      const correlation = rule === null ? null : { rule, confidence: t.confidence ?? 0 };
       add(`type:${t.id}`, t, {
         id: `type:${t.id}`, kind: "resourceType", resourceType: t.resourceType, target, correlation, provisioningState: t.provisioningState, changeType: t.changeType,
         heldBack: t.heldBack, ...base(t),

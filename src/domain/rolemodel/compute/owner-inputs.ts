@@ -91,6 +91,11 @@ export class OwnerInputs {
     }
   }
 
+  /** A deployed ResourceCorrelationRule of a resource type, by its identifier. */
+  correlationRule(resourceType: string, identifier: string): CorrelationCandidate["rule"] | undefined {
+    return this.#rules.get(`${resourceType}\u0000${identifier}`)?.rule;
+  }
+
   /** The entity type a navigation property of a resource type's target leads to. */
   private navigationTarget(resourceType: string, property: string): string | undefined {
     const rt = this.#types.find((t) => t.identifier === resourceType);

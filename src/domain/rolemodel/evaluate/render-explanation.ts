@@ -7,7 +7,7 @@ import type { Context } from "./assignments.js";
 import type { ContextExplanation, Explanation, Mismatch, RuleVerdict, SubjectExplanation, SubjectKind } from "./explain.js";
 import type { RuleSource } from "./model.js";
 
-const KIND_WORDS: Record<SubjectKind, string> = { compositeRole: "composite role", singleRole: "single role", resourceType: "resource type" };
+export const KIND_WORDS: Record<SubjectKind, string> = { compositeRole: "composite role", singleRole: "single role", resourceType: "resource type" };
 const OUTCOME_WORDS = { assigned: "is assigned", suggested: "is suggested, not assigned", denied: "is denied", "not-assigned": "is not assigned" } as const;
 
 export function renderExplanation(explanation: Explanation): string[] {
@@ -56,8 +56,13 @@ function period(p: { validFrom: Date | null; validTo: Date | null }): string {
   return `from ${day(p.validFrom)} until ${day(p.validTo)}`;
 }
 
+/** A rule child (`<ResourceType>/<Kind>#<n>`, policy-loader.ts) has only its ResourceType's line: its rank tells it from its siblings. */
+const RULE_CHILD = /^([^/]+)\/[A-Za-z]+#(\d+)$/;
+
 function where(source: RuleSource): string {
-  return `${source.kind} at ${source.file}:${source.line}`;
+  const child = RULE_CHILD.exec(source.identifier);
+  const name = child ? `${source.kind} #${child[2]} of ${child[1]}` : source.kind;
+  return source.file ? `${name} at ${source.file}:${source.line}` : `${name} ${source.identifier}`;
 }
 
 function verdictWords(v: RuleVerdict): string {
