@@ -16,7 +16,7 @@
  * asserted exactly (a replace by several values, a password) is applied again, which sets it to the
  * same value. Modifies also carry permissive modify, so a half-applied order converges.
  */
-import { AndFilter, Attribute, Change, EqualityFilter, NotFilter, PresenceFilter, ResultCodeError, type Client, type Control, type Filter } from "ldapts";
+import { AndFilter, Attribute, Change, EqualityFilter, NotFilter, OrFilter, PresenceFilter, ResultCodeError, type Client, type Control, type Filter } from "ldapts";
 import type { FulfilContext, FulfilOrder, FulfilPackage, FulfilRoute, Fulfiller, OrderOutcome } from "../fulfil/fulfiller.js";
 import { AssertionControl, describe, looksLikeDn, openLdapClient, PermissiveModifyControl, RESULT, resultCode } from "./ldap-client.js";
 import { OrderError, OrderPlanner, readLdapRoute, type AttributeChange, type LinkChange, type OrderPlan } from "./ldap-order.js";
@@ -163,8 +163,14 @@ class LdapFulfiller implements Fulfiller {
   }
 
   private async link(link: LinkChange, dn: string): Promise<Step> {
+    const change: AttributeChange = { attribute: link.attribute, operation: link.operation, values: [dn] };
+    const has = new EqualityFilter({ attribute: link.attribute, value: dn });
+    // OpenLDAP's memberof overlay passes the request's controls on to its own update of the member
+    // entry, which has no `member`: the "not yet removed" assertion must also hold there, or the
+    // member keeps a stale memberOf. (A group with no member at all is written again, harmlessly.)
+    const notYet = link.operation === "add" ? new NotFilter({ filter: has }) : new OrFilter({ filters: [has, new NotFilter({ filter: new PresenceFilter({ attribute: link.attribute }) })] });
     try {
-      return await this.modify(link.entry, [{ attribute: link.attribute, operation: link.operation, values: [dn] }]);
+      return await this.modify(link.entry, [change], notYet);
     } catch (error) {
       // A group already gone holds no member to remove.
       if (link.operation === "delete" && resultCode(error) === RESULT.noSuchObject) return "already";
@@ -172,16 +178,16 @@ class LdapFulfiller implements Fulfiller {
     }
   }
 
-  private async modify(dn: string, changes: readonly AttributeChange[]): Promise<Step> {
+  /** One modify, applied only when `notYet` holds (by default: the entry is not in the changes' final state). */
+  private async modify(dn: string, changes: readonly AttributeChange[], notYet = notInFinalState(changes)): Promise<Step> {
     const ldapChanges = changes.map((c) => new Change({ operation: c.operation, modification: new Attribute({ type: c.attribute, values: c.values }) }));
     const controls: Control[] = [new PermissiveModifyControl()];
-    const assertion = finalState(changes);
-    if (assertion !== undefined) controls.push(new AssertionControl(new NotFilter({ filter: assertion })));
+    if (notYet !== undefined) controls.push(new AssertionControl(notYet));
     try {
       await this.client.modify(dn, ldapChanges, controls);
       return "applied";
     } catch (error) {
-      if (assertion !== undefined && resultCode(error) === RESULT.assertionFailed) return "already";
+      if (notYet !== undefined && resultCode(error) === RESULT.assertionFailed) return "already";
       throw error;
     }
   }
@@ -197,8 +203,8 @@ class LdapFulfiller implements Fulfiller {
   }
 }
 
-/** A filter true exactly when the entry already holds what the changes make, or undefined when none is exact. */
-function finalState(changes: readonly AttributeChange[]): Filter | undefined {
+/** A filter false exactly when the entry already holds what the changes make, or undefined when none is exact. */
+function notInFinalState(changes: readonly AttributeChange[]): Filter | undefined {
   const filters: Filter[] = [];
   for (const { attribute, operation, values } of changes) {
     // A password is stored hashed: comparing it with the order's text says nothing.
@@ -216,5 +222,5 @@ function finalState(changes: readonly AttributeChange[]): Filter | undefined {
     }
   }
   if (filters.length === 0) return undefined;
-  return filters.length === 1 ? filters[0] : new AndFilter({ filters });
+  return new NotFilter({ filter: filters.length === 1 ? (filters[0] as Filter) : new AndFilter({ filters }) });
 }

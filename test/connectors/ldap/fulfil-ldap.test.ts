@@ -142,6 +142,7 @@ describe("LDAP fulfilment", () => {
     expect(outcomes.map((o) => o.state)).toEqual(["Executed", "Executed"]);
     expect(values((await entry(group))?.member)).toEqual([`cn=Carol,${ou}`, `cn=nobody,${ou}`]);
     expect(values((await entry(other))?.member)).toEqual([`cn=nobody,${ou}`]);
+    expect(values((await entry(dn))?.memberOf)).toEqual([group]);
   });
 
   it("resolves a reference whose Identifier is an entryUUID, and renames an entry whose RDN value changes", async () => {
