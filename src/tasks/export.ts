@@ -5,7 +5,8 @@
  * CRLF, RFC 4180 quoting, a header row — PrepareSynchronizationTask's input contract, simple enough
  * for InvokeSqlCommandTask or InvokeExpressionTask to write instead.
  *
- * Packages: Usercube.CSV (src/connectors/csv/export-csv.ts) and Usercube.SQL (src/connectors/sql/export-sql.ts); each
+ * Packages: Usercube.CSV (src/connectors/csv/export-csv.ts), Usercube.SQL (src/connectors/sql/export-sql.ts) and
+ * the LDAP ones (src/connectors/ldap/export-ldap.ts); each
  * reads its settings from Connections.<Connection>. Every file is written under a temporary name in
  * the export folder and renamed only once every table of every connection succeeded; a failure or a
  * cancel removes the temporary files and leaves the previous exports in place. The SQL package's
@@ -21,6 +22,8 @@ import { normaliseCsv, readCsvPackageSettings, sourceFileOf } from "../connector
 import { readExportConnections, type ExportConnection } from "../domain/sync/export-model.js";
 import { exportSqlTables, readCookie, readSqlPackageSettings, type ExportCookie } from "../connectors/sql/export-sql.js";
 import { abortError, removeTemporaryFiles, tempPath, type CsvOutput } from "../connectors/sql/runner.js";
+import { exportLdapTables, ldapExportTables } from "../connectors/ldap/export-ldap.js";
+import { readLdapSettings } from "../connectors/ldap/ldap-settings.js";
 import { settingsOrigin } from "../config/settings.js";
 import { confineTo } from "../domain/confined-path.js";
 import { defineTask, nonBlank, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
@@ -88,6 +91,20 @@ export async function runExport(context: TaskContext, task: TaskOf<"ExportTask">
           counters.rows += rows;
           context.progress({ ...counters });
         }
+      } else if (p.kind === "LDAP") {
+        const base = counters.rows;
+        context.log("Information", `Connection ${connection.identifier}: ${connection.tables.map((t) => t.identifier).join(", ")} from ${p.settings.url}`);
+        const temps = new Map<string, string>();
+        const tempOf = (table: string) => {
+          const temp = tempPath(outputOf(table), 1);
+          temps.set(table, temp);
+          return temp;
+        };
+        const results = await exportLdapTables(p.settings, p.tables, tempOf, context.signal, (rows) => context.progress({ ...counters, rows: base + rows }));
+        for (const r of results) {
+          pending.push({ temp: temps.get(r.table) as string, final: join(folder, `${r.table}.csv`), rows: r.rows });
+          counters.rows += r.rows;
+        }
       } else {
         const path = cookiePath(context, connection.identifier);
         const old = ignoreCookies ? undefined : readCookie(path);
@@ -122,15 +139,26 @@ export async function runExport(context: TaskContext, task: TaskOf<"ExportTask">
 
 type Plan =
   | { kind: "CSV"; connection: ExportConnection; settings: ReturnType<typeof readCsvPackageSettings> }
-  | { kind: "SQL"; connection: ExportConnection; settings: ReturnType<typeof readSqlPackageSettings> };
+  | { kind: "SQL"; connection: ExportConnection; settings: ReturnType<typeof readSqlPackageSettings> }
+  | { kind: "LDAP"; connection: ExportConnection; settings: ReturnType<typeof readLdapSettings>; tables: ReturnType<typeof ldapExportTables> };
 
 function plan(context: TaskContext, connection: ExportConnection): Plan {
   const raw = Object.hasOwn(context.settings.connections, connection.identifier) ? context.settings.connections[connection.identifier] : undefined;
   if (raw === undefined) {
-    const shape = connection.package === "CSV" ? '{ "Folder": "<folder of the CSV files>" }' : '{ "ConnectionString": "<database URL, or idm:store>", "Queries": { … } }';
+    const shape = {
+      CSV: '{ "Folder": "<folder of the CSV files>" }',
+      SQL: '{ "ConnectionString": "<database URL, or idm:store>", "Queries": { … } }',
+      LDAP: '{ "Server": "ldap://<host>:389", "Login": "<bind DN>", "Password": "…", "BaseDN": "…", "Attributes": [ … ] }',
+    }[connection.package];
     throw new Error(`settings Connections.${connection.identifier} is missing: add ${shape} for Connection ${connection.identifier} (${connection.packageName}); ${settingsOrigin(context.settings)}`);
   }
   try {
+    if (connection.package === "LDAP") {
+      const settings = readLdapSettings(connection.identifier, raw);
+      // The settings' Tables name the files; the ConnectionTables only give their columns.
+      const tables = ldapExportTables(settings, connection.tables);
+      return { kind: "LDAP", connection: { ...connection, tables }, settings, tables };
+    }
     return connection.package === "CSV"
       ? { kind: "CSV", connection, settings: readCsvPackageSettings(connection.identifier, raw) }
       : { kind: "SQL", connection, settings: readSqlPackageSettings(connection.identifier, raw, connection.tables) };

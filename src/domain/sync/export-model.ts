@@ -9,7 +9,7 @@ import { readStoredItems, type LazyStoredItem } from "../stored-items.js";
 import type { Store } from "../../store/store.js";
 import type { ExportTable } from "../../connectors/export-table.js";
 
-export type ExportPackage = "CSV" | "SQL";
+export type ExportPackage = "CSV" | "SQL" | "LDAP";
 
 export interface ExportConnection {
   identifier: string;
@@ -24,6 +24,7 @@ export function packageKind(name: string | undefined): ExportPackage | undefined
   if (name === undefined) return undefined;
   if (/^Usercube\.CSV(@|$)/i.test(name)) return "CSV";
   if (/^Usercube\.SQL(@|$)/i.test(name)) return "SQL";
+  if (/^Usercube\.(AD|LDAP|OpenLDAP)(@|$)|^Usercube\.LDAP\./i.test(name)) return "LDAP";
   return undefined;
 }
 
@@ -47,7 +48,7 @@ export async function readExportConnections(store: Store, selection: { connectio
     const kind = packageKind(packageName);
     if (kind === undefined) {
       throw new Error(
-        `Connection ${connection.identifier} has Package ${packageName ?? "(none)"}: ExportTask runs Usercube.CSV and Usercube.SQL; ` +
+        `Connection ${connection.identifier} has Package ${packageName ?? "(none)"}: ExportTask runs Usercube.CSV, Usercube.SQL and the LDAP packages (Usercube.AD, Usercube.LDAP, Usercube.OpenLDAP); ` +
           "for another system, write <Paths.Export>/<ConnectionTable>.csv with InvokeSqlCommandTask or InvokeExpressionTask instead",
       );
     }

@@ -1,0 +1,23 @@
+/** The DN helpers the fulfiller builds and compares DNs with (pure). */
+import { describe, expect, it } from "vitest";
+import { escapeRdnValue, looksLikeDn, normaliseDn, splitDn } from "../../../src/connectors/ldap/ldap-client.js";
+
+describe("DN helpers", () => {
+  it("escapes an RDN value as RFC 4514 says", () => {
+    expect(escapeRdnValue("Smith, John")).toBe("Smith\\, John");
+    expect(escapeRdnValue("a+b=c\"<>;\\")).toBe("a\\+b\\=c\\\"\\<\\>\\;\\\\");
+    expect(escapeRdnValue(" #lead")).toBe("\\ #lead");
+    expect(escapeRdnValue("#x")).toBe("\\#x");
+    expect(escapeRdnValue("trail ")).toBe("trail\\ ");
+  });
+
+  it("splits a DN after its first unescaped comma", () => {
+    expect(splitDn("cn=Smith\\, John,ou=people,dc=example")).toEqual({ rdn: "cn=Smith\\, John", parent: "ou=people,dc=example" });
+    expect(splitDn("dc=org")).toEqual({ rdn: "dc=org", parent: "" });
+  });
+
+  it("tells a DN from an entryUUID, and compares DNs whatever the case and spaces", () => {
+    expect([looksLikeDn("cn=a,dc=b"), looksLikeDn("2.5.4.3=a"), looksLikeDn("e6fc358a-831a-1041-919a-7f4f03a87909")]).toEqual([true, true, false]);
+    expect(normaliseDn("CN=Bob, OU=People,dc=Example")).toBe(normaliseDn("cn=bob,ou=people,dc=example"));
+  });
+});
