@@ -8,24 +8,13 @@ import { extname, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { configuredPath, locateAllowedFile } from "./allowed-path.js";
-import { killGroup, spawnGroup } from "./process-tree.js";
-import { receivesDatabaseUrl, scriptEnvironment } from "./script-environment.js";
 import { defineTask, nonEmpty, type TaskContext, type TaskResult } from "./task-handler.js";
 import type { LogLevel } from "../domain/vocabulary.js";
 import { cancellationError } from "../domain/cancellation.js";
+import { killGroup, spawnGroup } from "../domain/process-group.js";
+import { receivesDatabaseUrl, scriptEnvironment } from "../domain/script-environment.js";
+import { INTERPRETERS } from "../domain/script-interpreters.js";
 import { groupLedBy } from "../domain/processes/recorded-group.js";
-
-type Interpreter = (script: string) => { command: string; args: string[] };
-
-const node: Interpreter = (script) => ({ command: process.execPath, args: [script] });
-
-const INTERPRETERS = new Map<string, Interpreter>([
-  [".ps1", (script) => ({ command: "pwsh", args: ["-NoLogo", "-NoProfile", "-NonInteractive", "-File", script] })],
-  [".sh", (script) => ({ command: "bash", args: [script] })],
-  [".js", node],
-  [".mjs", node],
-  [".cjs", node],
-]);
 
 /** After the script exits, how long a process it left running may keep its output open before we stop reading. */
 const DRAIN_MS = 1000;
