@@ -25,6 +25,25 @@ export function spawnGroupWithInput(command: string, args: string[], options: Gr
   return spawn(command, args, { ...options, stdio: ["pipe", "pipe", "pipe"], detached: true });
 }
 
+/** After the leader exits, how long a process it left running may keep its output open before we stop reading. */
+export const DRAIN_MS = 1000;
+
+/**
+ * Stops reading the child's output DRAIN_MS after it exits: a process it started in the background
+ * inherits its stdout and stderr, and "close" would otherwise wait for that process to end too.
+ * Returns what cancels the wait (call it on "close").
+ */
+export function stopReadingAfterExit(child: GroupChild | GroupChildWithInput): () => void {
+  let drain: NodeJS.Timeout | undefined;
+  child.once("exit", () => {
+    drain = setTimeout(() => {
+      child.stdout.destroy();
+      child.stderr.destroy();
+    }, DRAIN_MS);
+  });
+  return () => clearTimeout(drain);
+}
+
 /** SIGTERM to every process of the group led by `pid`, then SIGKILL to those still there after graceMs. */
 export function killGroup(pid: number, graceMs = KILL_GRACE_MS): void {
   if (!signalGroup(pid, "SIGTERM")) return;

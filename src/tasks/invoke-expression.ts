@@ -11,13 +11,11 @@ import { configuredPath, locateAllowedFile } from "./allowed-path.js";
 import { defineTask, nonEmpty, type TaskContext, type TaskResult } from "./task-handler.js";
 import type { LogLevel } from "../domain/vocabulary.js";
 import { cancellationError } from "../domain/cancellation.js";
-import { killGroup, spawnGroup } from "../domain/process-group.js";
+import { killGroup, spawnGroup, stopReadingAfterExit } from "../domain/process-group.js";
 import { receivesDatabaseUrl, scriptEnvironment } from "../domain/script-environment.js";
 import { INTERPRETERS } from "../domain/script-interpreters.js";
 import { groupLedBy } from "../domain/processes/recorded-group.js";
 
-/** After the script exits, how long a process it left running may keep its output open before we stop reading. */
-const DRAIN_MS = 1000;
 const PROGRESS_EVERY_MS = 1000;
 
 export default defineTask<"InvokeExpressionTask">({
@@ -99,19 +97,11 @@ function runScript(
     context.signal.addEventListener("abort", onAbort, { once: true });
     const seconds = context.settings.tasks.scriptTimeoutSeconds;
     const timeout = seconds === undefined ? undefined : setTimeout(() => stop("timed out"), seconds * 1000);
-    let drain: NodeJS.Timeout | undefined;
-    // A process the script started in the background inherits its stdout and stderr; without this the
-    // task would wait for that process to end too.
-    child.once("exit", () => {
-      drain = setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-      }, DRAIN_MS);
-    });
+    const stopDraining = stopReadingAfterExit(child);
     const finish = () => {
       context.signal.removeEventListener("abort", onAbort);
       clearTimeout(timeout);
-      clearTimeout(drain);
+      stopDraining();
       context.progress({ ...counters });
     };
 

@@ -33,7 +33,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync,
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { isUnder, realOrSame } from "../../domain/confined-path.js";
-import { killGroup, spawnGroupWithInput } from "../../domain/process-group.js";
+import { killGroup, spawnGroupWithInput, stopReadingAfterExit } from "../../domain/process-group.js";
 import { scriptEnvironment } from "../../domain/script-environment.js";
 import { INTERPRETERS, NAMED_INTERPRETERS, type ScriptLaunch } from "../../domain/script-interpreters.js";
 import type { FulfilContext, FulfilOrder, Fulfiller, FulfilPackage, FulfilRoute, OrderOutcome } from "./fulfiller.js";
@@ -49,8 +49,6 @@ export interface ScriptFulfilSettings {
 }
 
 const SECRET_NAME = /pass|secret|token|key|credential/i;
-/** After the script exits, how long a process it left running may keep its output open. */
-const DRAIN_MS = 1000;
 const STDERR_LINES = 5;
 
 /** The real path of the script, refused outside every root (before it is said missing: no probing). */
@@ -186,14 +184,7 @@ class ScriptFulfiller implements Fulfiller {
         if (child.pid !== undefined) killGroup(child.pid);
       };
       signal.addEventListener("abort", onAbort, { once: true });
-      let drain: NodeJS.Timeout | undefined;
-      // A process the script left in the background holds its output open: stop waiting for it.
-      child.once("exit", () => {
-        drain = setTimeout(() => {
-          child.stdout.destroy();
-          child.stderr.destroy();
-        }, DRAIN_MS);
-      });
+      const stopDraining = stopReadingAfterExit(child);
       child.once("error", (error: NodeJS.ErrnoException) => {
         signal.removeEventListener("abort", onAbort);
         const message = error.code === "ENOENT" ? `the script package needs ${launch.command} to run ${name}, and ${launch.command} is not installed` : `cannot start ${launch.command} to run ${name}: ${error.message}`;
@@ -202,7 +193,7 @@ class ScriptFulfiller implements Fulfiller {
       child.once("close", (code, killedBy) => {
         if (child.pid === undefined) return; // never started: "error" has answered
         signal.removeEventListener("abort", onAbort);
-        clearTimeout(drain);
+        stopDraining();
         resolvePromise({ code, signal: killedBy, stderr, cancelled });
       });
     });
