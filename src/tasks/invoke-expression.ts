@@ -8,27 +8,14 @@ import { extname, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { configuredPath, locateAllowedFile } from "./allowed-path.js";
-import { killGroup, spawnGroup } from "./process-tree.js";
-import { receivesDatabaseUrl, scriptEnvironment } from "./script-environment.js";
 import { defineTask, nonEmpty, type TaskContext, type TaskResult } from "./task-handler.js";
 import type { LogLevel } from "../domain/vocabulary.js";
 import { cancellationError } from "../domain/cancellation.js";
+import { killGroup, spawnGroup, stopReadingAfterExit } from "../domain/process-group.js";
+import { receivesDatabaseUrl, scriptEnvironment } from "../domain/script-environment.js";
+import { INTERPRETERS } from "../domain/script-interpreters.js";
 import { groupLedBy } from "../domain/processes/recorded-group.js";
 
-type Interpreter = (script: string) => { command: string; args: string[] };
-
-const node: Interpreter = (script) => ({ command: process.execPath, args: [script] });
-
-const INTERPRETERS = new Map<string, Interpreter>([
-  [".ps1", (script) => ({ command: "pwsh", args: ["-NoLogo", "-NoProfile", "-NonInteractive", "-File", script] })],
-  [".sh", (script) => ({ command: "bash", args: [script] })],
-  [".js", node],
-  [".mjs", node],
-  [".cjs", node],
-]);
-
-/** After the script exits, how long a process it left running may keep its output open before we stop reading. */
-const DRAIN_MS = 1000;
 const PROGRESS_EVERY_MS = 1000;
 
 export default defineTask<"InvokeExpressionTask">({
@@ -110,19 +97,11 @@ function runScript(
     context.signal.addEventListener("abort", onAbort, { once: true });
     const seconds = context.settings.tasks.scriptTimeoutSeconds;
     const timeout = seconds === undefined ? undefined : setTimeout(() => stop("timed out"), seconds * 1000);
-    let drain: NodeJS.Timeout | undefined;
-    // A process the script started in the background inherits its stdout and stderr; without this the
-    // task would wait for that process to end too.
-    child.once("exit", () => {
-      drain = setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-      }, DRAIN_MS);
-    });
+    const stopDraining = stopReadingAfterExit(child);
     const finish = () => {
       context.signal.removeEventListener("abort", onAbort);
       clearTimeout(timeout);
-      clearTimeout(drain);
+      stopDraining();
       context.progress({ ...counters });
     };
 

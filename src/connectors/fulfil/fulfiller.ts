@@ -73,6 +73,11 @@ export interface FulfilContext {
   settings: Readonly<Record<string, unknown>>;
   /** Folders the package may write under (Paths.Work for CSV or script outputs), already confined. */
   workFolder: string;
+  /**
+   * The folders a script package may run its script from, resolved: Tasks.ScriptRoots, else the
+   * configuration folder and Paths.Work (InvokeExpressionTask's rule). Absent: scripts are refused.
+   */
+  scriptRoots?: readonly string[];
   log(level: "Information" | "Warning", message: string): void;
 }
 

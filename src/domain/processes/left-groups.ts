@@ -8,11 +8,10 @@
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { LogLevel } from "../vocabulary.js";
-import { groupRuns, readProcessStat, signalGroup } from "./process-stat.js";
+import { KILL_GRACE_MS, signalGroup } from "../process-group.js";
+import { groupRuns, readProcessStat } from "./process-stat.js";
 import type { RecordedGroup } from "./recorded-group.js";
 
-/** How long a group has to end after SIGTERM before it gets SIGKILL (as for a cancelled script). */
-export const KILL_GRACE_MS = 2000;
 /** After SIGKILL the kernel still has to tear the processes down. */
 const KILL_WAIT_MS = 1000;
 const POLL_MS = 50;
