@@ -7,6 +7,7 @@
  */
 import type { TaskType } from "../config/generated/schema-types.js";
 import computeCorrelationKeys from "./compute-correlation-keys.js";
+import computeRiskScores from "./compute-risk-scores.js";
 import computeRoleModel from "./compute-role-model.js";
 import createDatabaseViews from "./create-database-views.js";
 import deployConfiguration from "./deploy-configuration.js";
@@ -37,7 +38,7 @@ export const TASKS: { readonly [T in TaskType]: TaskHandler<T> | NotImplemented 
   BuildRoleModelTask: notImplemented("server"),
   CleanDataBase: notImplemented("server"),
   ComputeCorrelationKeysTask: computeCorrelationKeys,
-  ComputeRiskScoresTask: notImplemented("server"),
+  ComputeRiskScoresTask: computeRiskScores,
   ComputeRoleModelTask: computeRoleModel,
   CreateDatabaseViewsTask: createDatabaseViews,
   DeployConfigurationTask: deployConfiguration,

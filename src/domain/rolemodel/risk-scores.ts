@@ -1,0 +1,136 @@
+/**
+ * ComputeRiskScoresTask (reference tasks.md §3.3, model.md §C.8, §C.10; README "Risk scores"): each
+ * owner's score from the risks identified for it (idm_identified_risks, written by ComputeRoleModel),
+ * aggregated as the RiskFactorType of its entity type's ContextRule says.
+ *
+ * - The risks that count are the owner's current ones (valid at the run's instant), each risk once
+ *   however many periods it has; its weight is its Risk's Level (0–100) as deployed now. A row naming
+ *   a risk that is no longer deployed does not count (counted in `undeployed`).
+ * - Max: the highest Level; Average: the mean of the Levels, rounded half up; None (the default,
+ *   and an entity type without ContextRule): no score.
+ * - A row in idm_risk_scores exists exactly for the owners that have a score: an owner without a
+ *   current risk, or under None, has none (a reader takes that as 0), and its old row is removed.
+ *
+ * Owners: for each entity type in scope (the TaskEntityType list, else every ContextRule's
+ * SourceEntityType), all those holding risks or a score; in Dirty mode only the dirty ones and those
+ * whose risks this job instance wrote or archived (the ComputeRoleModel before it in the job, which
+ * also changes the risks of owners that are not dirty themselves). A score is written only when it
+ * changes, one transaction per batch, so a second run writes nothing.
+ */
+import { selectDirtyIds } from "../expressions/expression-queries.js";
+import type { WorkContext } from "../work-context.js";
+import type { RiskRow } from "./assignment-rows.js";
+import { AssignmentStore } from "./assignment-store.js";
+import type { ContextRule } from "./evaluate/model.js";
+import { loadPolicyModel } from "./policy-loader.js";
+
+export const DEFAULT_RISK_SCORE_BATCH_SIZE = 5000;
+
+export type RiskFactorType = NonNullable<ContextRule["riskFactorType"]>;
+
+export interface RiskScoreCounters {
+  /** Owners whose score was computed. */
+  owners: number;
+  /** Scores written for owners that had none. */
+  scored: number;
+  /** Scores changed. */
+  rescored: number;
+  /** Scores removed: no current risk any more, or the entity type's RiskFactorType is None. */
+  unscored: number;
+  /** Identified risk rows naming a Risk that is not deployed (they do not count). */
+  undeployed: number;
+  [name: string]: number;
+}
+
+export interface RiskScoreOptions extends Pick<WorkContext<RiskScoreCounters>, "store" | "signal" | "log" | "progress"> {
+  /** Owner entity types; undefined: every ContextRule's SourceEntityType. */
+  entityTypes: readonly string[] | undefined;
+  dirty: boolean;
+  /** Owners per batch; 0: DEFAULT_RISK_SCORE_BATCH_SIZE. */
+  batchSize: number;
+  jobInstanceId: number | null;
+  /** The instant risks must be valid at, and the scores' computed_at (now). */
+  at?: Date;
+}
+
+/**
+ * The score of one owner's identified risks, or undefined for no score. `levels` gives each deployed
+ * Risk's Level; rows of other risks and rows not valid at `at` do not count.
+ */
+export function riskScore(factor: RiskFactorType, risks: readonly Pick<RiskRow, "risk" | "validFrom" | "validTo">[], levels: ReadonlyMap<string, number>, at: Date): number | undefined {
+  if (factor === "None") return undefined;
+  const now = at.getTime();
+  const current = new Set(risks.filter((r) => (r.validFrom === null || r.validFrom.getTime() <= now) && (r.validTo === null || r.validTo.getTime() > now)).map((r) => r.risk));
+  const weights = [...current].flatMap((risk) => (levels.has(risk) ? [levels.get(risk)!] : []));
+  if (weights.length === 0) return undefined;
+  if (factor === "Max") return Math.max(...weights);
+  return Math.round(weights.reduce((sum, level) => sum + level, 0) / weights.length);
+}
+
+export async function computeRiskScores(options: RiskScoreOptions): Promise<RiskScoreCounters> {
+  const { store, log } = options;
+  const at = options.at ?? new Date();
+  const policy = await loadPolicyModel(store);
+  const levels = new Map(policy.risks.map((r) => [r.identifier, r.level]));
+  const assignments = new AssignmentStore(store.dataSource.manager);
+  const size = options.batchSize > 0 ? options.batchSize : DEFAULT_RISK_SCORE_BATCH_SIZE;
+  const counters: RiskScoreCounters = { owners: 0, scored: 0, rescored: 0, unscored: 0, undeployed: 0 };
+  const scoreBatch = async (ownerIds: readonly number[], factor: RiskFactorType): Promise<void> => {
+    options.signal.throwIfAborted();
+    const risks = await assignments.risksOf(ownerIds);
+    counters.undeployed += risks.filter((r) => !levels.has(r.risk)).length;
+    const byOwner = new Map<number, RiskRow[]>();
+    for (const risk of risks) {
+      const list = byOwner.get(risk.ownerId);
+      if (list) list.push(risk);
+      else byOwner.set(risk.ownerId, [risk]);
+    }
+    const stored = new Map((await assignments.riskScores(ownerIds)).map((s) => [s.ownerId, s.score]));
+    const write: { ownerId: number; score: number }[] = [];
+    const removed: number[] = [];
+    for (const ownerId of ownerIds) {
+      const score = riskScore(factor, byOwner.get(ownerId) ?? [], levels, at);
+      const before = stored.get(ownerId);
+      if (score === undefined) {
+        if (before !== undefined) removed.push(ownerId);
+      } else if (before !== score) {
+        write.push({ ownerId, score });
+        counters[before === undefined ? "scored" : "rescored"]++;
+      }
+    }
+    counters.unscored += removed.length;
+    counters.owners += ownerIds.length;
+    if (write.length > 0 || removed.length > 0) await assignments.writeRiskScores(write, { at, jobInstanceId: options.jobInstanceId }, removed);
+    options.progress({ ...counters });
+  };
+
+  const ruled = [...new Set(policy.contextRules.map((r) => r.sourceEntityType))].sort();
+  for (const entityType of options.entityTypes ?? ruled) {
+    const rule = policy.contextRules.find((r) => r.sourceEntityType === entityType);
+    const factor = rule?.riskFactorType ?? "None";
+    if (!rule) log("Information", `${entityType}: no ContextRule has it as SourceEntityType, its owners get no risk score`);
+    if (options.dirty) {
+      const owners = await dirtyOwners(assignments, store, entityType, options.jobInstanceId);
+      for (let i = 0; i < owners.length; i += size) await scoreBatch(owners.slice(i, i + size), factor);
+    } else {
+      for await (const page of assignments.riskOwners(entityType, size)) await scoreBatch(page, factor);
+      for await (const page of assignments.scoredOwnersWithoutRisks(entityType, size)) await scoreBatch(page, factor);
+    }
+    log("Information", `${entityType}: risk scores computed (RiskFactorType ${factor})`);
+  }
+  return counters;
+}
+
+/** Dirty mode's owners of an entity type: the dirty ones, and those whose risks this job instance changed. */
+async function dirtyOwners(assignments: AssignmentStore, store: WorkContext["store"], entityType: string, jobInstanceId: number | null): Promise<number[]> {
+  const ids = new Set<number>(jobInstanceId === null ? [] : await assignments.ownersOfRisksChangedBy(entityType, jobInstanceId));
+  const m = store.dataSource.manager;
+  const page = 10_000;
+  for (let after = 0; ;) {
+    const rows = await selectDirtyIds(m, entityType, after, page).getMany();
+    for (const row of rows) ids.add(row.id);
+    if (rows.length < page) break;
+    after = rows[rows.length - 1]!.id;
+  }
+  return [...ids].sort((a, b) => a - b);
+}
