@@ -17,12 +17,14 @@
  * also changes the risks of owners that are not dirty themselves). A score is written only when it
  * changes, one transaction per batch, so a second run writes nothing.
  */
-import { selectDirtyIds } from "../expressions/expression-queries.js";
+import { DirtyIds } from "../expressions/dirty-subjects.js";
+import { readEntityModel } from "../resources/entity-model.js";
 import type { WorkContext } from "../work-context.js";
 import type { RiskRow } from "./assignment-rows.js";
 import { AssignmentStore } from "./assignment-store.js";
 import type { ContextRule } from "./evaluate/model.js";
 import { loadPolicyModel } from "./policy-loader.js";
+import { loadContext } from "./rule-subjects.js";
 
 export const DEFAULT_RISK_SCORE_BATCH_SIZE = 5000;
 
@@ -69,68 +71,75 @@ export function riskScore(factor: RiskFactorType, risks: readonly Pick<RiskRow, 
 
 export async function computeRiskScores(options: RiskScoreOptions): Promise<RiskScoreCounters> {
   const { store, log } = options;
-  const at = options.at ?? new Date();
   const policy = await loadPolicyModel(store);
-  const levels = new Map(policy.risks.map((r) => [r.identifier, r.level]));
-  const assignments = new AssignmentStore(store.dataSource.manager);
-  const size = options.batchSize > 0 ? options.batchSize : DEFAULT_RISK_SCORE_BATCH_SIZE;
-  const counters: RiskScoreCounters = { owners: 0, scored: 0, rescored: 0, unscored: 0, undeployed: 0 };
-  const scoreBatch = async (ownerIds: readonly number[], factor: RiskFactorType): Promise<void> => {
-    options.signal.throwIfAborted();
-    const risks = await assignments.risksOf(ownerIds);
-    counters.undeployed += risks.filter((r) => !levels.has(r.risk)).length;
-    const byOwner = new Map<number, RiskRow[]>();
-    for (const risk of risks) {
-      const list = byOwner.get(risk.ownerId);
-      if (list) list.push(risk);
-      else byOwner.set(risk.ownerId, [risk]);
-    }
-    const stored = new Map((await assignments.riskScores(ownerIds)).map((s) => [s.ownerId, s.score]));
-    const write: { ownerId: number; score: number }[] = [];
-    const removed: number[] = [];
-    for (const ownerId of ownerIds) {
-      const score = riskScore(factor, byOwner.get(ownerId) ?? [], levels, at);
-      const before = stored.get(ownerId);
-      if (score === undefined) {
-        if (before !== undefined) removed.push(ownerId);
-      } else if (before !== score) {
-        write.push({ ownerId, score });
-        counters[before === undefined ? "scored" : "rescored"]++;
-      }
-    }
-    counters.unscored += removed.length;
-    counters.owners += ownerIds.length;
-    if (write.length > 0 || removed.length > 0) await assignments.writeRiskScores(write, { at, jobInstanceId: options.jobInstanceId }, removed);
-    options.progress({ ...counters });
+  const run: Run = {
+    options,
+    at: options.at ?? new Date(),
+    levels: new Map(policy.risks.map((r) => [r.identifier, r.level])),
+    assignments: new AssignmentStore(store.dataSource.manager),
+    counters: { owners: 0, scored: 0, rescored: 0, unscored: 0, undeployed: 0 },
   };
-
+  const size = options.batchSize > 0 ? options.batchSize : DEFAULT_RISK_SCORE_BATCH_SIZE;
+  const dirty = options.dirty ? new DirtyIds(loadContext(store, await readEntityModel(store))) : undefined;
   const ruled = [...new Set(policy.contextRules.map((r) => r.sourceEntityType))].sort();
   for (const entityType of options.entityTypes ?? ruled) {
     const rule = policy.contextRules.find((r) => r.sourceEntityType === entityType);
     const factor = rule?.riskFactorType ?? "None";
     if (!rule) log("Information", `${entityType}: no ContextRule has it as SourceEntityType, its owners get no risk score`);
-    if (options.dirty) {
-      const owners = await dirtyOwners(assignments, store, entityType, options.jobInstanceId);
-      for (let i = 0; i < owners.length; i += size) await scoreBatch(owners.slice(i, i + size), factor);
+    if (dirty) {
+      const owners = await dirtyOwners(run.assignments, dirty, entityType, options.jobInstanceId);
+      for (let i = 0; i < owners.length; i += size) await scoreBatch(run, owners.slice(i, i + size), factor);
     } else {
-      for await (const page of assignments.riskOwners(entityType, size)) await scoreBatch(page, factor);
-      for await (const page of assignments.scoredOwnersWithoutRisks(entityType, size)) await scoreBatch(page, factor);
+      for await (const page of run.assignments.riskOwners(entityType, size)) await scoreBatch(run, page, factor);
+      for await (const page of run.assignments.scoredOwnersWithoutRisks(entityType, size)) await scoreBatch(run, page, factor);
     }
     log("Information", `${entityType}: risk scores computed (RiskFactorType ${factor})`);
   }
-  return counters;
+  return run.counters;
+}
+
+/** What every batch of a run shares. */
+interface Run {
+  options: RiskScoreOptions;
+  at: Date;
+  levels: ReadonlyMap<string, number>;
+  assignments: AssignmentStore;
+  counters: RiskScoreCounters;
+}
+
+/** Scores a batch of owners and writes the scores that changed, in one transaction. */
+async function scoreBatch(run: Run, ownerIds: readonly number[], factor: RiskFactorType): Promise<void> {
+  const { options, counters } = run;
+  options.signal.throwIfAborted();
+  const risks = await run.assignments.risksOf(ownerIds);
+  counters.undeployed += risks.filter((r) => !run.levels.has(r.risk)).length;
+  const byOwner = new Map<number, RiskRow[]>();
+  for (const risk of risks) {
+    const list = byOwner.get(risk.ownerId);
+    if (list) list.push(risk);
+    else byOwner.set(risk.ownerId, [risk]);
+  }
+  const stored = new Map((await run.assignments.riskScores(ownerIds)).map((s) => [s.ownerId, s.score]));
+  const write: { ownerId: number; score: number }[] = [];
+  const removed: number[] = [];
+  for (const ownerId of ownerIds) {
+    const score = riskScore(factor, byOwner.get(ownerId) ?? [], run.levels, run.at);
+    const before = stored.get(ownerId);
+    if (score === undefined) {
+      if (before !== undefined) removed.push(ownerId);
+    } else if (before !== score) {
+      write.push({ ownerId, score });
+      counters[before === undefined ? "scored" : "rescored"]++;
+    }
+  }
+  counters.unscored += removed.length;
+  counters.owners += ownerIds.length;
+  if (write.length > 0 || removed.length > 0) await run.assignments.writeRiskScores(write, { at: run.at, jobInstanceId: options.jobInstanceId }, removed);
+  options.progress({ ...counters });
 }
 
 /** Dirty mode's owners of an entity type: the dirty ones, and those whose risks this job instance changed. */
-async function dirtyOwners(assignments: AssignmentStore, store: WorkContext["store"], entityType: string, jobInstanceId: number | null): Promise<number[]> {
-  const ids = new Set<number>(jobInstanceId === null ? [] : await assignments.ownersOfRisksChangedBy(entityType, jobInstanceId));
-  const m = store.dataSource.manager;
-  const page = 10_000;
-  for (let after = 0; ;) {
-    const rows = await selectDirtyIds(m, entityType, after, page).getMany();
-    for (const row of rows) ids.add(row.id);
-    if (rows.length < page) break;
-    after = rows[rows.length - 1]!.id;
-  }
-  return [...ids].sort((a, b) => a - b);
+async function dirtyOwners(assignments: AssignmentStore, dirty: DirtyIds, entityType: string, jobInstanceId: number | null): Promise<number[]> {
+  const changed = jobInstanceId === null ? [] : await assignments.ownersOfRisksChangedBy(entityType, jobInstanceId);
+  return [...new Set([...changed, ...(await dirty.of(entityType))])].sort((a, b) => a - b);
 }
