@@ -8,7 +8,8 @@
  * - PostgreSQL: a READ ONLY transaction, and the extended protocol, which takes one statement only
  *   (the simple one would run `COMMIT; DELETE …` as two).
  * - SQL Server: no read-only transaction exists; the query runs in a transaction that is always
- *   rolled back.
+ *   rolled back. A batch that commits by itself escapes it: there the configuration's SQL is trusted,
+ *   as InvokeSqlCommandTask's is. No SQL Server runs here: this branch is not tested live.
  */
 import type { DataSource } from "typeorm";
 import { dialectOfDriver } from "./column-types.js";
