@@ -7,6 +7,7 @@
  */
 import type { TaskType } from "../config/generated/schema-types.js";
 import computeCorrelationKeys from "./compute-correlation-keys.js";
+import computeRiskScores from "./compute-risk-scores.js";
 import computeRoleModel from "./compute-role-model.js";
 import createDatabaseViews from "./create-database-views.js";
 import deployConfiguration from "./deploy-configuration.js";
@@ -18,6 +19,7 @@ import maintainIndexes from "./maintain-indexes.js";
 import manageConfigurationIndexes from "./manage-configuration-indexes.js";
 import prepareSynchronization from "./prepare-synchronization.js";
 import resetValidFrom from "./reset-valid-from.js";
+import savePreExistingAccessRights from "./save-pre-existing-access-rights.js";
 import setRecentlyModifiedFlag from "./set-recently-modified-flag.js";
 import synchronize from "./synchronize.js";
 import { defineTask, type TaskDefinition, type TaskHandler, type TaskSide } from "./task-handler.js";
@@ -37,7 +39,7 @@ export const TASKS: { readonly [T in TaskType]: TaskHandler<T> | NotImplemented 
   BuildRoleModelTask: notImplemented("server"),
   CleanDataBase: notImplemented("server"),
   ComputeCorrelationKeysTask: computeCorrelationKeys,
-  ComputeRiskScoresTask: notImplemented("server"),
+  ComputeRiskScoresTask: computeRiskScores,
   ComputeRoleModelTask: computeRoleModel,
   CreateDatabaseViewsTask: createDatabaseViews,
   DeployConfigurationTask: deployConfiguration,
@@ -55,7 +57,7 @@ export const TASKS: { readonly [T in TaskType]: TaskHandler<T> | NotImplemented 
   ProcessAccessCertificationItemsTask: notImplemented("server"),
   RefreshSchemaTask: notImplemented("agent"),
   ResetValidFromTask: resetValidFrom,
-  SavePreExistingAccessRightsTask: notImplemented("server"),
+  SavePreExistingAccessRightsTask: savePreExistingAccessRights,
   SendAccessCertificationNotificationTask: notImplemented("server"),
   SendNotificationsTask: notImplemented("server"),
   SendRoleModelNotificationsTask: notImplemented("server"),

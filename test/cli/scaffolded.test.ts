@@ -35,10 +35,10 @@ describe.each(PROCESS_DATABASES.map((d) => [d.name, d] as const))("conf-samples/
     expect(result.tasks.map((t) => `${t.identifier.replace(`${JOB}_`, "")} ${t.state}`)).toEqual([
       "HR_PreCollect Succeeded", "Export_HR_Complete_HRPeople Succeeded", "PrepareSynchronization_HR_Complete Succeeded",
       "Synchronize_HR Succeeded", "UpdateEntityPropertyExpressions1 Succeeded", "ComputeCorrelationKeys1_AllEntities Succeeded",
-      "ComputeRoleModel1 Succeeded", "ComputeRiskScores1 Error", "UpdateParametersContextDisplayNames Pending",
+      "ComputeRoleModel1 Succeeded", "ComputeRiskScores1 Succeeded", "UpdateParametersContextDisplayNames Error",
       "SendRoleModelNotifications Pending", "MaintainIndexes Pending",
     ]);
-    expect(result.tasks[7]!.error).toContain("task-not-implemented: ComputeRiskScoresTask has no handler");
+    expect(result.tasks[8]!.error).toContain("task-not-implemented: UpdateParametersContextDisplayNamesTask has no handler");
     const logs = idm(cwd, "--database", url, "logs", String(JSON.parse(run.stdout).instanceId));
     expect(logs.stdout).toContain("HRPeople.csv: 3 people");
     expect(logs.stdout).toContain("HR: 3 inserted, 0 updated, 0 deleted");

@@ -17,6 +17,7 @@ import type {
   RiskRow, RoleRow, ValueRow,
 } from "./assignment-rows.js";
 import * as q from "./assignment-queries.js";
+import * as r from "./risk-score-queries.js";
 import { writeDelta, type AssignmentDelta, type DeltaResult, type WriteContext } from "./assignment-writes.js";
 import * as k from "./key-queries.js";
 import * as o from "./order-queries.js";
@@ -36,6 +37,11 @@ export interface CorrelationMatch {
   ownerId: number;
   targetId: number;
   ruleIdentifier: string;
+}
+
+/** Owner ids of raw rows (PostgreSQL may return integers of an aggregate as text). */
+function ownerIds(rows: readonly { ownerId: unknown }[]): number[] {
+  return rows.map((row) => Number(row.ownerId));
 }
 
 export class AssignmentStore {
@@ -162,9 +168,10 @@ export class AssignmentStore {
 
   // Risk scores -----------------------------------------------------------------------------------
 
-  /** Replaces the scores of these owners. */
-  async writeRiskScores(scores: readonly { ownerId: number; score: number }[], context: Pick<WriteContext, "at" | "jobInstanceId">): Promise<void> {
+  /** Replaces the scores of these owners and removes those of `removed`, in one transaction. */
+  async writeRiskScores(scores: readonly { ownerId: number; score: number }[], context: Pick<WriteContext, "at" | "jobInstanceId">, removed: readonly number[] = []): Promise<void> {
     await this.#session.transaction(async (s) => {
+      for (const batch of chunks(removed, s.idBatch())) await run(s.m, q.deleteRiskScores(s.m, batch));
       for (const batch of chunks(scores, s.rowBatch(4))) {
         await run(s.m, q.deleteRiskScores(s.m, batch.map((b) => b.ownerId)));
         await run(s.m, q.insertRiskScores(s.m, batch.map((b) => ({ ownerId: b.ownerId, score: b.score, computedAt: context.at, updatedByJobInstance: context.jobInstanceId }))));
@@ -176,6 +183,30 @@ export class AssignmentStore {
     const rows: RiskScoreRow[] = [];
     for (const batch of chunks(ownerIds, this.#session.idBatch())) rows.push(...(await q.selectRiskScores(this.m, batch).getMany()));
     return rows;
+  }
+
+  /** The identified risks of these owners, in id order. */
+  async risksOf(ownerIds: readonly number[]): Promise<RiskRow[]> {
+    const rows: RiskRow[] = [];
+    for (const batch of chunks(ownerIds, this.#session.idBatch())) rows.push(...((await q.selectByOwners(this.m, "risk", batch).getMany()) as RiskRow[]));
+    return rows;
+  }
+
+  /** The owners of an entity type holding identified risks, `pageSize` at a time in owner order. */
+  riskOwners(entityType: string, pageSize = DEFAULT_PAGE_SIZE): AsyncGenerator<number[]> {
+    return keysetPages(async (after: number | undefined) => ownerIds(await r.selectRiskOwners(this.m, entityType, after ?? 0, pageSize).getRawMany()), (id) => id, pageSize);
+  }
+
+  /** The owners of an entity type with a score but no identified risk, `pageSize` at a time in owner order. */
+  scoredOwnersWithoutRisks(entityType: string, pageSize = DEFAULT_PAGE_SIZE): AsyncGenerator<number[]> {
+    return keysetPages(async (after: number | undefined) => ownerIds(await r.selectScoredOwnersWithoutRisks(this.m, entityType, after ?? 0, pageSize).getRawMany()), (id) => id, pageSize);
+  }
+
+  /** The owners of an entity type whose identified risks a job instance inserted, updated, ended or deleted. */
+  async ownersOfRisksChangedBy(entityType: string, jobInstanceId: number): Promise<number[]> {
+    const written = ownerIds(await r.selectOwnersOfRisksWrittenBy(this.m, entityType, jobInstanceId).getRawMany());
+    const archived = ownerIds(await r.selectOwnersOfRisksArchivedBy(this.m, entityType, jobInstanceId).getRawMany());
+    return [...new Set([...written, ...archived])].sort((a, b) => a - b);
   }
 
   // Correlation keys --------------------------------------------------------------------------------

@@ -1,0 +1,34 @@
+/**
+ * ComputeRiskScoresTask: each owner's risk score from its identified risks, as its ContextRule's
+ * RiskFactorType says, for the owners of the TaskEntityType children (without any, of every
+ * ContextRule's SourceEntityType), all of them or only the Dirty ones
+ * (src/domain/rolemodel/risk-scores.ts; README "Risk scores").
+ */
+import { computeRiskScores } from "../domain/rolemodel/risk-scores.js";
+import { batchCount } from "./task-scope.js";
+import { defineTask, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
+
+export async function runComputeRiskScores(context: TaskContext, task: TaskOf<"ComputeRiskScoresTask">): Promise<TaskResult> {
+  const a = task.attributes;
+  const counters = await computeRiskScores({
+    store: context.store,
+    entityTypes: task.entityTypes.length === 0 ? undefined : task.entityTypes,
+    dirty: a.Dirty === true,
+    batchSize: batchCount(a.BatchSize),
+    jobInstanceId: context.job.instanceId,
+    signal: context.signal,
+    log: (level, message) => context.log(level, message),
+    progress: (c) => context.progress({ ...c }),
+  });
+  const didWork = counters.scored + counters.rescored + counters.unscored > 0;
+  if (counters.undeployed > 0) {
+    context.log("Warning", `${counters.undeployed} identified risks name a Risk that is not deployed: they count in no score until ComputeRoleModelTask runs again`);
+  }
+  return { state: "Succeeded", didWork, counters: { ...counters } };
+}
+
+export default defineTask<"ComputeRiskScoresTask">({
+  type: "ComputeRiskScoresTask",
+  side: "server",
+  run: (context, task) => runComputeRiskScores(context, task),
+});
