@@ -6,6 +6,7 @@
  * register their own handlers with registerTask and take them back with the function it returns.
  */
 import type { TaskType } from "../config/generated/schema-types.js";
+import buildRoleModel from "./build-role-model.js";
 import computeCorrelationKeys from "./compute-correlation-keys.js";
 import computeRoleModel from "./compute-role-model.js";
 import createDatabaseViews from "./create-database-views.js";
@@ -34,7 +35,7 @@ const notImplemented = (side: TaskSide): NotImplemented => ({ notImplemented: tr
 
 export const TASKS: { readonly [T in TaskType]: TaskHandler<T> | NotImplemented } = {
   ActivityInstanceActorTask: notImplemented("agent"),
-  BuildRoleModelTask: notImplemented("server"),
+  BuildRoleModelTask: buildRoleModel,
   CleanDataBase: notImplemented("server"),
   ComputeCorrelationKeysTask: computeCorrelationKeys,
   ComputeRiskScoresTask: notImplemented("server"),

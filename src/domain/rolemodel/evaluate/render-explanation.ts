@@ -57,7 +57,9 @@ function period(p: { validFrom: Date | null; validTo: Date | null }): string {
 }
 
 function where(source: RuleSource): string {
-  return `${source.kind} at ${source.file}:${source.line}`;
+  // A generated rule is one of many a RoleMapping made: its name says which mapping and that it is generated.
+  const name = source.identifier.endsWith(" (generated)") ? `${source.kind} ${source.identifier}` : source.kind;
+  return `${name} at ${source.file}:${source.line}`;
 }
 
 function verdictWords(v: RuleVerdict): string {
