@@ -206,7 +206,8 @@ class ReferenceChecker {
       const what = space === "#task" ? "task" : space;
       const closest = closestName(value, [...(defs?.keys() ?? []), ...(refBuiltins ?? [])]);
       const attr = findAttribute(element.xml, name) ?? element.xml;
-      if (space === "SingleRole" && this.#generatedRole(element, name, value, attr)) continue;
+      // A name close to a configured role is a typo; another may be a role BuildRoleModelTask generates.
+      if (space === "SingleRole" && closest === undefined && this.#generatedRole(element, name, value, attr)) continue;
       // The product's own names that idm-toolkit knows may not be all of them (x-ref-incomplete): not refused.
       const message = `${element.spec.name} ${name}="${value}": no ${what} has this identifier` +
         (refIncomplete ? `, nor is it a built-in ${what} idm-toolkit knows` : "");
