@@ -43,6 +43,12 @@ export function policyModel(items: readonly StoredItem[], generated: readonly Ge
   const configured = new Set(configuredRoles.map((r) => r.identifier));
   const mappings = new Map(of("RoleMapping").map((i) => [i.identifier, i]));
   const kept = generated.filter((g) => !configured.has(g.identifier)).map((g) => ({ role: g, source: generatedSource(g, mappings.get(g.roleMapping)) }));
+  const byResourceType = new Map<string, typeof kept>();
+  for (const k of kept) {
+    const list = byResourceType.get(k.role.navigation.resourceType);
+    if (list) list.push(k);
+    else byResourceType.set(k.role.navigation.resourceType, [k]);
+  }
   return {
     dimensions: of("Dimension").map(dimension),
     contextRules: of("ContextRule").map(contextRule),
@@ -56,7 +62,7 @@ export function policyModel(items: readonly StoredItem[], generated: readonly Ge
     compositeRoleRules: of("CompositeRoleRule").map((i): CompositeRoleRule => ({
       ...criteriaRule(i.attributes, source(i)), role: text(i.attributes.Role)!, ...optional("parentRole", text(i.attributes.ParentRole)),
     })),
-    resourceTypes: of("ResourceType").map((i) => resourceType(i, kept.filter((k) => k.role.navigation.resourceType === i.identifier))),
+    resourceTypes: of("ResourceType").map((i) => resourceType(i, byResourceType.get(i.identifier))),
     risks: of("Risk").map(risk),
   };
 }

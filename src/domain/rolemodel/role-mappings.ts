@@ -10,10 +10,16 @@ import type { RoleMappingAttributes } from "../../config/generated/schema-types.
 import type { ResourceObject } from "../expressions/compile-expressions.js";
 import type { EntityModel } from "../resources/entity-model.js";
 import type { LazyStoredItem } from "../stored-items.js";
+import type { GeneratedRole } from "./generated-role-store.js";
 import { parseOperator, type ConditionItem, type Conditions } from "./role-mapping-conditions.js";
 import { bindingPath, type ResourceTypeModel } from "./role-model-items.js";
 import { addNavigations, compileRuleValue, type RuleProgram } from "./rule-subjects.js";
 import type { NavigationTree } from "../expressions/compile-expressions.js";
+
+const COPIED = [
+  "policy", "category", "approvalWorkflowType", "implicitApproval", "approvalRequired", "hideOnSimplifiedView",
+  "commentOnApprove", "commentOnDecline", "commentOnDeleteGap", "commentOnKeepGap",
+] as const satisfies readonly (keyof GeneratedRole)[];
 
 type ChildAttributes = Record<string, AttributeValue> & { "@children"?: Record<string, ChildAttributes[]> };
 
@@ -33,19 +39,8 @@ export interface CompiledRoleMapping {
   roleIdentifier: RuleProgram | undefined;
   displayName: RuleProgram | undefined;
   category: RuleProgram | undefined;
-  /** What the generated roles copy from the mapping. */
-  copied: {
-    policy: string;
-    category: string | null;
-    approvalWorkflowType: string;
-    implicitApproval: string;
-    approvalRequired: boolean;
-    hideOnSimplifiedView: boolean;
-    commentOnApprove: string;
-    commentOnDecline: string;
-    commentOnDeleteGap: string;
-    commentOnKeepGap: string;
-  };
+  /** What the generated roles copy from the mapping (a computed category replaces `category`). */
+  copied: Pick<GeneratedRole, (typeof COPIED)[number]>;
   /** The navigations the programs read from a value resource. */
   navigations: NavigationTree;
 }
