@@ -91,10 +91,11 @@ describe.each(BACKENDS)("BuildRoleModel on %s", (_, backend) => {
   });
 
   it("keeps only the values its WhereExpression accepts", async () => {
+    // The reference's example: the part after the first _ has three characters.
     await deployDemo(store, withXml(mapping("Short", rule(item("sAMAccountName", "StartWith", "GG_")),
-      `IdentifierBinding="sAMAccountName" WhereExpression="C#:resource:return resource.sAMAccountName.Split('_')[1].Length == 2;"`)));
+      `IdentifierBinding="sAMAccountName" WhereExpression="C#:resource:return resource.sAMAccountName?.Split('_')[1].Length == 3;"`)));
     expect((await build()).counters).toMatchObject({ matched: 2, errors: 0 });
-    expect(await identifiers()).toEqual(["GG_HR", "GG_IT"]);
+    expect(await identifiers()).toEqual(["GG_FIN", "GG_OPS"]);
   });
 
   it("writes nothing the second time", async () => {
@@ -124,6 +125,18 @@ describe.each(BACKENDS)("BuildRoleModel on %s", (_, backend) => {
     expect(roles.find((r) => r.identifier === groupDn("GG_HR"))!.displayName).toBe("GG_People");
     const rules = (await loadPolicyModel(store)).resourceTypes.find((t) => t.identifier === RT)!.navigationRules.filter((r) => r.source.kind === "RoleMapping");
     expect(rules.map((r) => r.resource)).toEqual(roles.map((r) => r.navigation.resourceKey));
+  });
+
+  it("leaves the roles of a mapping that cannot run as they are, and says why", async () => {
+    await deployDemo(store, withXml(AD_GROUPS));
+    await build();
+    const before = await readGeneratedRoles(store);
+    await deployDemo(store, withXml(AD_GROUPS.replace('Operator="StartWith"', 'Operator="Like"')));
+    expect(await build()).toEqual({ didWork: false, counters: expect.objectContaining({ mappings: 0, deleted: 0, errors: 1 }) });
+    expect(logged).toContainEqual(expect.stringMatching(
+      /^RoleMapping AD_Groups \(RoleModel\/RoleModel\.xml:\d+\) Rule 1 Item 1: Operator Like is not a QueryComparisonOperator; its generated roles are left as they are$/,
+    ));
+    expect(await readGeneratedRoles(store)).toEqual(before);
   });
 
   it("leaves to a configured SingleRole the identifier a generated role would take, with a warning", async () => {
