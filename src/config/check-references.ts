@@ -206,6 +206,8 @@ class ReferenceChecker {
       const what = space === "#task" ? "task" : space;
       const closest = closestName(value, [...(defs?.keys() ?? []), ...(refBuiltins ?? [])]);
       const attr = findAttribute(element.xml, name) ?? element.xml;
+      // A name close to a configured role is a typo; another may be a role BuildRoleModelTask generates.
+      if (space === "SingleRole" && closest === undefined && this.#generatedRole(element, name, value, attr)) continue;
       // The product's own names that idm-toolkit knows may not be all of them (x-ref-incomplete): not refused.
       const message = `${element.spec.name} ${name}="${value}": no ${what} has this identifier` +
         (refIncomplete ? `, nor is it a built-in ${what} idm-toolkit knows` : "");
@@ -213,6 +215,21 @@ class ReferenceChecker {
     }
     // Inline tasks are checked as tasks, not again as children of their job.
     for (const child of element.children) if (child.spec.kind !== "task") this.#references(child);
+  }
+
+  /**
+   * A SingleRole not in the folder may be one BuildRoleModelTask generates from a RoleMapping (kept
+   * in the database, not in idm_items): a warning when the configuration has RoleMappings.
+   */
+  #generatedRole(element: ConfigElement, name: string, value: string, attr: XmlElement | XmlAttribute): boolean {
+    const mapping = this.spaces.get("RoleMapping")?.values().next().value;
+    if (mapping === undefined) return false;
+    this.problems.push({
+      code: "unresolved-reference", severity: "warning", ...position(attr),
+      message: `${element.spec.name} ${name}="${value}": no SingleRole has this identifier in the configuration; a RoleMapping ` +
+        `(such as ${mapping.identifier} at ${formatPosition(position(mapping.xml))}) may generate it when BuildRoleModelTask runs`,
+    });
+    return true;
   }
 
   /**

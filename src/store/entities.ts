@@ -75,6 +75,12 @@
  *   archived_by_job_instance null, previous (JSON)
  * idm_id_sequences       name PK, next_id
  *
+ * (migrations/0008-generated-role-model.ts) what BuildRoleModelTask generates from the RoleMappings
+ * idm_generated_roles    identifier (unique), role_mapping, value_resource_id, entity_type, policy, category null,
+ *   the approval attributes copied from the mapping, generated_by_job_instance null, display_name null
+ * idm_generated_navigation_rules  generated_role_id → idm_generated_roles.id, resource_type, property,
+ *   value_resource_id, resource_key
+ *
  * Column names are snake_case; `user` and `plan` become user_name and plan_json: USER is reserved in
  * PostgreSQL and SQL Server, PLAN in SQL Server, and raw SQL would otherwise have to quote them.
  */
@@ -83,6 +89,7 @@ import { columnTypes } from "./column-types.js";
 import type { Dialect } from "./database-url.js";
 import { configurationEntities } from "./entities/configuration-tables.js";
 import { assignmentEntities } from "./entities/assignment-tables.js";
+import { generatedRoleEntities } from "./entities/generated-role-tables.js";
 import { jobEntities } from "./entities/job-tables.js";
 import { resourceEntities } from "./entities/resource-tables.js";
 
@@ -96,9 +103,10 @@ export type {
   AssignmentHistoryRow, IdSequenceRow, RiskScoreRow, StoredContextRow, StoredCorrelationKeyRow, StoredOrderRow, StoredProvenance, StoredResourceTypeRow,
   StoredRiskRow, StoredRoleRow, StoredValueRow,
 } from "./entities/assignment-tables.js";
+export type { GeneratedNavigationRuleRow, GeneratedRoleRow } from "./entities/generated-role-tables.js";
 
 /** Every table's entity schema, with the dialect's column types. */
 export function createEntities(dialect: Dialect): EntitySchema[] {
   const t = columnTypes(dialect);
-  return [...configurationEntities(t), ...jobEntities(t), ...resourceEntities(t), ...assignmentEntities(t)];
+  return [...configurationEntities(t), ...jobEntities(t), ...resourceEntities(t), ...assignmentEntities(t), ...generatedRoleEntities(t)];
 }

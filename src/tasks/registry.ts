@@ -6,6 +6,7 @@
  * register their own handlers with registerTask and take them back with the function it returns.
  */
 import type { TaskType } from "../config/generated/schema-types.js";
+import buildRoleModel from "./build-role-model.js";
 import computeCorrelationKeys from "./compute-correlation-keys.js";
 import computeRiskScores from "./compute-risk-scores.js";
 import computeRoleModel from "./compute-role-model.js";
@@ -36,7 +37,7 @@ const notImplemented = (side: TaskSide): NotImplemented => ({ notImplemented: tr
 
 export const TASKS: { readonly [T in TaskType]: TaskHandler<T> | NotImplemented } = {
   ActivityInstanceActorTask: notImplemented("agent"),
-  BuildRoleModelTask: notImplemented("server"),
+  BuildRoleModelTask: buildRoleModel,
   CleanDataBase: notImplemented("server"),
   ComputeCorrelationKeysTask: computeCorrelationKeys,
   ComputeRiskScoresTask: computeRiskScores,

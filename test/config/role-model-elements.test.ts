@@ -105,13 +105,17 @@ describe("role-model elements: the reference's examples", () => {
 
 describe("role-model elements: references, with did-you-mean", () => {
   it("a SingleRoleRule's Role is a single role, a CompositeRoleRule's a composite role", () => {
+    // The sample has a RoleMapping: a single role not in the folder, and not a typo of one, may be one BuildRoleModelTask generates.
     expect(problemsOf(`  <SingleRoleRule Role="Accountant" Policy="Default"/>
   <CompositeRoleRule Role="VPN_Acess" Policy="Default"/>`)).toMatchObject([
-      { code: "unresolved-reference", line: 3, message: `SingleRoleRule Role="Accountant": no SingleRole has this identifier` },
-      { code: "unresolved-reference", line: 4, message: `CompositeRoleRule Role="VPN_Acess": no CompositeRole has this identifier` },
+      {
+        code: "unresolved-reference", severity: "warning", line: 3, message: `SingleRoleRule Role="Accountant": no SingleRole has this identifier in the configuration; ` +
+          `a RoleMapping (such as AD_Groups at B.xml:41:3) may generate it when BuildRoleModelTask runs`,
+      },
+      { code: "unresolved-reference", severity: "error", line: 4, message: `CompositeRoleRule Role="VPN_Acess": no CompositeRole has this identifier` },
     ]);
     expect(problemsOf(`  <SingleRoleRule Role="VPN_Acess" Policy="Defualt"/>`)).toMatchObject([
-      { message: `SingleRoleRule Role="VPN_Acess": no SingleRole has this identifier`, hint: "did you mean VPN_Access?" },
+      { severity: "error", message: `SingleRoleRule Role="VPN_Acess": no SingleRole has this identifier`, hint: "did you mean VPN_Access?" },
       { message: `SingleRoleRule Policy="Defualt": no Policy has this identifier`, hint: "did you mean Default?" },
     ]);
   });
@@ -126,7 +130,7 @@ describe("role-model elements: references, with did-you-mean", () => {
   </Risk>`);
     expect(problems.map((p) => [p.line, p.message, p.hint])).toEqual([
       [3, `ResourceType DependsOn="AD_Entry_Nominative": no ResourceType has this identifier`, "did you mean AD_Entry_NominativeUser?"],
-      [4, `TypeRule SingleRole="VPN": no SingleRole has this identifier`, undefined],
+      [4, `TypeRule SingleRole="VPN": no SingleRole has this identifier in the configuration; a RoleMapping (such as AD_Groups at B.xml:41:3) may generate it when BuildRoleModelTask runs`, undefined],
       [5, `NavigationRule ResourceFromDimension="Organisation0": no Dimension has this identifier`, "did you mean Organization0?"],
       [8, `Item ResourceType="AD_Entry_Nominativeuser": no ResourceType has this identifier`, "did you mean AD_Entry_NominativeUser?"],
     ]);

@@ -19,13 +19,13 @@ const Database = createRequire(import.meta.url)("better-sqlite3") as new (file: 
 
 const TABLES = [
   "idm_assigned_contexts", "idm_assigned_resource_types", "idm_assigned_roles", "idm_assigned_values", "idm_assignment_history",
-  "idm_correlation_keys", "idm_deployments", "idm_id_sequences", "idm_identified_risks", "idm_item_revisions", "idm_items", "idm_job_instances", "idm_leases",
+  "idm_correlation_keys", "idm_deployments", "idm_generated_navigation_rules", "idm_generated_roles", "idm_id_sequences", "idm_identified_risks", "idm_item_revisions", "idm_items", "idm_job_instances", "idm_leases",
   "idm_migrations", "idm_provisioning_orders", "idm_resource_changes", "idm_resource_history", "idm_resource_link_changes",
   "idm_resource_link_history", "idm_resource_links", "idm_resources", "idm_risk_scores", "idm_schedules",
   "idm_synchronization_history", "idm_task_instances", "idm_task_logs",
 ];
 const MIGRATIONS = ["0001-initial-schema", "0002-job-runs", "0003-resource-store", "0004-task-process-groups", "0005-item-contributions", "0006-item-generated-by",
-  "0007-assignments"];
+  "0007-assignments", "0008-generated-role-model"];
 const status = (ran: boolean) => MIGRATIONS.map((name) => ({ name, ran }));
 
 async function tables(store: Store): Promise<string[]> {

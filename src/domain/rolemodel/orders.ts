@@ -23,15 +23,13 @@ import { readEntityModel } from "../resources/entity-model.js";
 import { ResourceStore } from "../resources/resource-store.js";
 import { readStoredItems } from "../stored-items.js";
 import type { JobRef, WorkContext } from "../work-context.js";
-import { attributeText } from "../../config/coerce-attribute.js";
-import type { Store } from "../../store/store.js";
 import type { NewOrder, ResourceTypeWithValues } from "./assignment-rows.js";
 import { AssignmentStore } from "./assignment-store.js";
 import { OrderDocuments, type OrderParts } from "./order-documents.js";
 import { OrderFiles } from "./order-files.js";
 import { PROVISIONING_ORDERS } from "./order-queries.js";
 import { exceededProvisioningThreshold, readThresholds } from "./provisioning-thresholds.js";
-import { readResourceTypes, type ResourceTypeModel } from "./role-model-items.js";
+import { readMappedConnectors, readResourceTypes, type ResourceTypeModel } from "./role-model-items.js";
 import type { OrderChangeType } from "./states.js";
 
 export const DEFAULT_ORDERS_PER_FILE = 1000;
@@ -79,7 +77,7 @@ export interface OrdersOutcome {
 export async function generateProvisioningOrders(options: ProvisioningOrdersOptions): Promise<OrdersOutcome> {
   const { store, log, job } = options;
   const types = await readResourceTypes(store);
-  const connectors = await mappedConnectors(store);
+  const connectors = await readMappedConnectors(store);
   const run = new OrdersRun(options, await readEntityModel(store), new Map((await readStoredItems(store, "EntityType")).map((i) => [i.identifier, i.id])));
   const reasons: string[] = [];
   for (const type of selectTypes(options, types, connectors)) {
@@ -108,16 +106,6 @@ function selectTypes(options: ProvisioningOrdersOptions, types: Map<string, Reso
   const all = [...types.values()];
   if (options.connector === undefined) return all;
   return all.filter((t) => t.targetEntityType !== undefined && connectors.get(t.targetEntityType) === options.connector);
-}
-
-/** Entity type → the connector of its EntityTypeMapping. */
-async function mappedConnectors(store: Store): Promise<Map<string, string>> {
-  const result = new Map<string, string>();
-  for (const item of await readStoredItems(store, "EntityTypeMapping")) {
-    const connector = attributeText(item.attributes.Connector);
-    if (connector !== undefined) result.set(item.identifier, connector);
-  }
-  return result;
 }
 
 class OrdersRun {

@@ -9,9 +9,14 @@
  * A rule child (a ScalarRule of a ResourceType) has no position of its own in the store: its
  * source is its ResourceType's, and its identifier `<ResourceType>/<Kind>#<n>` (1-based, in
  * document order).
+ *
+ * The roles BuildRoleModelTask generated (generated-role-store.ts) are merged in: each a SingleRole,
+ * its NavigationRule appended to its ResourceType's, both with the source `RoleMapping <id>
+ * (generated)` at the RoleMapping's file:line. A configured SingleRole of the same identifier wins.
  */
 import { attributeText, type AttributeValue } from "../../config/coerce-attribute.js";
 import { readStoredItems, type StoredItem } from "../stored-items.js";
+import { readGeneratedRoles, type GeneratedRole } from "./generated-role-store.js";
 import type { Store } from "../../store/store.js";
 import { RULE_TYPES } from "./states.js";
 import {
@@ -27,17 +32,29 @@ type ChildAttributes = Record<string, unknown> & { "@children"?: Record<string, 
 export const POLICY_KINDS = ["Dimension", "ContextRule", "SingleRole", "CompositeRole", "SingleRoleRule", "CompositeRoleRule", "ResourceType", "Risk"] as const;
 
 export async function loadPolicyModel(store: Store): Promise<PolicyModel> {
-  const items = await readStoredItems(store, POLICY_KINDS);
-  return policyModel(items);
+  const items = await readStoredItems(store, [...POLICY_KINDS, "RoleMapping"]);
+  return policyModel(items, await readGeneratedRoles(store));
 }
 
-/** The policy model of these items (any other kind is ignored). */
-export function policyModel(items: readonly StoredItem[]): PolicyModel {
+/** The policy model of these items (any other kind is ignored) and of the generated roles. */
+export function policyModel(items: readonly StoredItem[], generated: readonly GeneratedRole[] = []): PolicyModel {
   const of = (kind: string) => items.filter((i) => i.kind === kind);
+  const configuredRoles = of("SingleRole").map(role);
+  const configured = new Set(configuredRoles.map((r) => r.identifier));
+  const mappings = new Map(of("RoleMapping").map((i) => [i.identifier, i]));
+  const kept = generated.filter((g) => !configured.has(g.identifier)).map((g) => ({ role: g, source: generatedSource(g, mappings.get(g.roleMapping)) }));
+  const byResourceType = new Map<string, typeof kept>();
+  for (const k of kept) {
+    const list = byResourceType.get(k.role.navigation.resourceType);
+    if (list) list.push(k);
+    else byResourceType.set(k.role.navigation.resourceType, [k]);
+  }
   return {
     dimensions: of("Dimension").map(dimension),
     contextRules: of("ContextRule").map(contextRule),
-    singleRoles: of("SingleRole").map(role),
+    singleRoles: [...configuredRoles, ...kept.map(({ role: g }): Role => ({
+      identifier: g.identifier, entityType: g.entityType, policy: g.policy, ...optional("displayName", g.displayName ?? undefined),
+    }))],
     compositeRoles: of("CompositeRole").map(role),
     singleRoleRules: of("SingleRoleRule").map((i): SingleRoleRule => ({
       ...criteriaRule(i.attributes, source(i)), role: text(i.attributes.Role)!, ...optional("compositeRole", text(i.attributes.CompositeRole)),
@@ -45,9 +62,14 @@ export function policyModel(items: readonly StoredItem[]): PolicyModel {
     compositeRoleRules: of("CompositeRoleRule").map((i): CompositeRoleRule => ({
       ...criteriaRule(i.attributes, source(i)), role: text(i.attributes.Role)!, ...optional("parentRole", text(i.attributes.ParentRole)),
     })),
-    resourceTypes: of("ResourceType").map(resourceType),
+    resourceTypes: of("ResourceType").map((i) => resourceType(i, byResourceType.get(i.identifier))),
     risks: of("Risk").map(risk),
   };
+}
+
+/** Where a generated role and its rule come from: the RoleMapping, at its file:line while it is deployed. */
+function generatedSource(role: GeneratedRole, mapping: StoredItem | undefined): RuleSource {
+  return { kind: "RoleMapping", identifier: `${role.roleMapping} (generated)`, file: mapping?.source?.file ?? "", line: mapping?.source?.line ?? 0 };
 }
 
 function source(item: StoredItem): RuleSource {
@@ -96,7 +118,7 @@ function criteriaRule(a: Readonly<Record<string, unknown>>, at: RuleSource, poli
   };
 }
 
-function resourceType(item: StoredItem): ResourceType {
+function resourceType(item: StoredItem, generated: ReadonlyArray<{ role: GeneratedRole; source: RuleSource }> = []): ResourceType {
   const a = item.attributes;
   const at = source(item);
   const policy = text(a.Policy)!;
@@ -113,7 +135,10 @@ function resourceType(item: StoredItem): ResourceType {
     ...optional("resourceFromDimension", text(c.ResourceFromDimension)),
     ...optional("singleRole", text(c.SingleRole)),
     ...optional("timeOffset", timeOffset(c)),
-  }));
+  })).concat(generated.map(({ role: g, source: s }): NavigationRule => ({
+    criteria: [], type: "Required", isDenied: false, priority: 0, policy: g.policy, source: s,
+    property: g.navigation.property, resource: g.navigation.resourceKey, singleRole: g.identifier,
+  })));
   const queryRules = rules("QueryRule").map(({ attributes: c, source: s }): QueryRule => ({
     property: text(c.Property)!,
     ...optional("sourceBinding", text(c.SourceBinding)),

@@ -92,6 +92,16 @@ export async function readResourceTypes(store: Store): Promise<Map<string, Resou
   return types;
 }
 
+/** Entity type → the connector of its EntityTypeMapping: the connector a resource type belongs to is its TargetEntityType's. */
+export async function readMappedConnectors(store: Store): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  for (const item of await readStoredItems(store, "EntityTypeMapping")) {
+    const connector = attributeText(item.attributes.Connector);
+    if (connector !== undefined) result.set(item.identifier, connector);
+  }
+  return result;
+}
+
 /** Rules in the order they are written (file, then line): what a task logs about them reads like the configuration. */
 async function rulesInFileOrder(store: Store, kind: string): Promise<LazyStoredItem[]> {
   const position = (item: LazyStoredItem) => [item.source?.file ?? "", item.source?.line ?? 0] as const;

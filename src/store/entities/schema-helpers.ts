@@ -14,6 +14,7 @@ export const ENTITY = {
   assignedContext: "AssignedContext", assignedRole: "AssignedRole", assignedResourceType: "AssignedResourceType", assignedValue: "AssignedValue",
   identifiedRisk: "IdentifiedRisk", riskScore: "RiskScore", correlationKey: "CorrelationKey", provisioningOrder: "ProvisioningOrder",
   assignmentHistory: "AssignmentHistory", idSequence: "IdSequence",
+  generatedRole: "GeneratedRole", generatedNavigationRule: "GeneratedNavigationRule",
 } as const;
 
 type ForeignKey = NonNullable<EntitySchemaOptions<unknown>["foreignKeys"]>[number];

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { StoredAssignment } from "../../../../src/domain/rolemodel/evaluate/assignments.js";
 import { explain } from "../../../../src/domain/rolemodel/evaluate/explain.js";
 import { renderExplanation } from "../../../../src/domain/rolemodel/evaluate/render-explanation.js";
-import { NOW, candidate, compositeRule, context, criteria, model, owner, resourceType, role, singleRule, typeRule } from "./fixture.js";
+import { NOW, candidate, compositeRule, context, criteria, model, navigationRule, owner, resourceType, role, singleRule, typeRule } from "./fixture.js";
 
 const GRANT = singleRule("VPN", { criteria: criteria({ 0: "SALES" }, [0]), priority: 5 });
 const HR_ONLY = singleRule("VPN", { criteria: criteria({ 0: "HR" }) });
@@ -67,6 +67,15 @@ describe("explain", () => {
     const none = renderExplanation(explain(owner({ contexts: [context({ 0: "IT" })] }), M, "AD", NOW)).join("\n");
     expect(none).toContain("resource type AD is not assigned.");
     expect(none).toContain("the owner does not hold the single role VPN");
+  });
+
+  it("names a generated NavigationRule after its RoleMapping", () => {
+    const generated = navigationRule("memberOf", {
+      resource: "CN=SG_VPN", singleRole: "VPN", source: { kind: "RoleMapping", identifier: "AD_Groups (generated)", file: "conf/RoleModel.xml", line: 12 },
+    });
+    const m = model({ ...M, resourceTypes: [resourceType("AD", { navigationRules: [generated] })] });
+    const text = renderExplanation(explain(owner({ contexts: [context({ 0: "SALES" })] }), m, "AD", NOW)).join("\n");
+    expect(text).toContain("by RoleMapping AD_Groups (generated) at conf/RoleModel.xml:12");
   });
 
   it("mentions what holds it besides the rules, an owner without contexts, and an unknown name", () => {

@@ -1,0 +1,26 @@
+/**
+ * BuildRoleModelTask: the RoleMappings of the task's Connector (or all) generate their single roles
+ * and navigation rules, kept apart from the deployed items (src/domain/rolemodel/build-role-model.ts; README).
+ */
+import { buildRoleModel } from "../domain/rolemodel/build-role-model.js";
+import { defineTask, nonEmpty, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
+
+export async function runBuildRoleModel(context: TaskContext, task: TaskOf<"BuildRoleModelTask">): Promise<TaskResult> {
+  const { counters, didWork } = await buildRoleModel({
+    store: context.store,
+    connector: nonEmpty(task.attributes.Connector),
+    jobInstanceId: context.job.instanceId,
+    signal: context.signal,
+    log: (level, message) => context.log(level, message),
+    progress: (c) => context.progress({ ...c }),
+  });
+  const result: TaskResult = { state: "Succeeded", didWork, counters: { ...counters } };
+  if (counters.errors === 0) return result;
+  return { ...result, state: "Warning", message: `${counters.errors} role mapping warnings (see the log): a mapping that cannot run, a failed expression, a colliding role identifier` };
+}
+
+export default defineTask<"BuildRoleModelTask">({
+  type: "BuildRoleModelTask",
+  side: "server",
+  run: (context, task) => runBuildRoleModel(context, task),
+});
