@@ -7,8 +7,9 @@ import { TaskProcessGroups } from "./0004-task-process-groups.js";
 import { ItemContributions } from "./0005-item-contributions.js";
 import { ItemGeneratedBy } from "./0006-item-generated-by.js";
 import { AssignmentTables } from "./0007-assignments.js";
+import { OrderFulfilment } from "./0009-order-fulfilment.js";
 
-export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups, ItemContributions, ItemGeneratedBy, AssignmentTables];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups, ItemContributions, ItemGeneratedBy, AssignmentTables, OrderFulfilment];
 
 export const MIGRATIONS_TABLE = "idm_migrations";
 

@@ -75,3 +75,8 @@ CREATE INDEX "IX_idm_assignment_history_family_row_id" ON "idm_assignment_histor
 CREATE INDEX "IX_idm_assignment_history_owner_id" ON "idm_assignment_history" ("owner_id");
 CREATE TABLE "idm_id_sequences" ("name" nvarchar(64) NOT NULL, "next_id" int NOT NULL, CONSTRAINT "PK_idm_id_sequences" PRIMARY KEY ("name"));
 INSERT INTO "idm_id_sequences" ("name", "next_id") VALUES ('idm_assigned_resource_types', 1);
+-- 0009-order-fulfilment-1767830400000
+ALTER TABLE "idm_provisioning_orders" ADD "fulfil_state" nvarchar(16);
+ALTER TABLE "idm_provisioning_orders" ADD "fulfil_message" nvarchar(MAX);
+ALTER TABLE "idm_provisioning_orders" ADD "fulfilled_at" datetime2;
+ALTER TABLE "idm_provisioning_orders" ADD "fulfilled_by_job_instance" int;
