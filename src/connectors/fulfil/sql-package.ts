@@ -1,5 +1,6 @@
 /**
- * The SQL fulfilment package (Connection Package `Usercube.SQL…`): each order becomes a row of a
+ * The SQL fulfilment package (Connection Package `Usercube.SQL`, `Usercube.SQL.PostgreSQL`,
+ * `Usercube.SQL.SQLServer`): each order becomes a row of a
  * table of a database of the settings (SQLite, PostgreSQL; SQL Server's statements are checked
  * offline). Settings:
  *
@@ -69,7 +70,8 @@ export function readSqlFulfilSettings(connection: string, resourceType: string, 
 
 export const sqlPackage: FulfilPackage = {
   name: "SQL",
-  handles: (packageName) => /^Usercube\.SQL(@|$)/i.test(packageName),
+  // The generic SQL package and the two whose databases the project's drivers reach.
+  handles: (packageName) => /^Usercube\.SQL(\.PostgreSQL|\.SQLServer)?(@|$)/i.test(packageName),
   async open(route: FulfilRoute, context: FulfilContext): Promise<Fulfiller> {
     const settings = readSqlFulfilSettings(route.connection, route.resourceType, context.settings);
     const { target } = settings;
