@@ -86,6 +86,10 @@ export function selectRoutes(options: Pick<FulfilOptions, "resourceTypes" | "con
 
 export async function fulfilOrders(options: FulfilOptions): Promise<FulfilResult> {
   const routes = selectRoutes(options, await readRoutes(options.store, options.packages));
+  if (routes.length === 0) {
+    const through = options.connection === undefined ? "" : ` through Connection ${options.connection}`;
+    options.log("Warning", `Connector ${options.connector ?? ""} has no resource type whose ResourceTypeMapping routes it to a connection${through}: nothing to fulfil`);
+  }
   const run = new FulfilRun(options, new Map(routes.map((r) => [r.resourceType, r])));
   try {
     return await run.run();
