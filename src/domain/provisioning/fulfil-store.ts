@@ -5,21 +5,18 @@
  * Errored in one transaction.
  */
 import type { EntityManager } from "typeorm";
-import { ENTITY, type StoredOrderRow } from "../../store/entities.js";
 import { chunks, run } from "../../store/statements.js";
 import type { Store } from "../../store/store.js";
 import type { OrderOutcome } from "../../connectors/fulfil/fulfiller.js";
 import { keysetPages, StoreSession } from "../resources/store-session.js";
-import { updateWhere } from "../table-statements.js";
-import type { FulfilState, OrderRow } from "../rolemodel/assignment-rows.js";
+import type { OrderRow } from "../rolemodel/assignment-rows.js";
 import { AssignmentStore } from "../rolemodel/assignment-store.js";
+import * as q from "./fulfil-queries.js";
 
 const PAGE = 1000;
 
 /** What the fulfilment reads of an order (its document is in its file). */
 export type FulfilOrderRow = Pick<OrderRow, "id" | "assignedResourceTypeId" | "resourceType" | "connector" | "changeType" | "ownerId" | "orderFile" | "fulfilState" | "fulfilMessage">;
-
-const COLUMNS = ["o.id", "o.assignedResourceTypeId", "o.resourceType", "o.connector", "o.changeType", "o.ownerId", "o.orderFile", "o.fulfilState", "o.fulfilMessage"];
 
 /** An outcome with what it is recorded with. */
 export interface RecordedOutcome extends OrderOutcome {
@@ -37,41 +34,27 @@ export class FulfilStore {
   async outstanding(resourceTypes: readonly string[]): Promise<FulfilOrderRow[]> {
     const rows: FulfilOrderRow[] = [];
     for (const batch of chunks(resourceTypes, new StoreSession(this.m).idBatch() - 3)) {
-      const pages = keysetPages(async (afterId: number | undefined) => (await this.m.createQueryBuilder<StoredOrderRow>(ENTITY.provisioningOrder, "o")
-        .select(COLUMNS)
-        .where("o.id > :afterId", { afterId: afterId ?? 0 })
-        .andWhere("o.state = :state", { state: "applied" })
-        .andWhere("o.resourceType IN (:...types)", { types: batch })
-        .andWhere("(o.fulfilState IS NULL OR o.fulfilState = :inFlight)", { inFlight: "InFlight" })
-        .orderBy("o.id", "ASC").limit(PAGE).getMany()) as FulfilOrderRow[], (r) => r.id, PAGE);
+      const pages = keysetPages(async (afterId: number | undefined) => (await q.selectOutstanding(this.m, batch, afterId ?? 0, PAGE).getMany()) as FulfilOrderRow[], (r) => r.id, PAGE);
       for await (const page of pages) rows.push(...page);
     }
     return rows.sort((a, b) => a.id - b.id);
   }
 
-  /** Every order of one file, in id order (the results list those with an outcome). */
-  async ofFile(orderFile: string): Promise<FulfilOrderRow[]> {
-    return (await this.m.createQueryBuilder<StoredOrderRow>(ENTITY.provisioningOrder, "o")
-      .select(COLUMNS).where("o.orderFile = :orderFile", { orderFile }).orderBy("o.id", "ASC").getMany()) as FulfilOrderRow[];
+  /** Every order of one file (of these resource types), in id order: the results list those with an outcome. */
+  async ofFile(resourceTypes: readonly string[], orderFile: string): Promise<FulfilOrderRow[]> {
+    return (await q.selectOfFile(this.m, resourceTypes, orderFile).getMany()) as FulfilOrderRow[];
   }
 
   /** Marks orders handed to a package (committed before it runs), or takes the mark back from those it did not reach. */
   async setInFlight(ids: readonly number[], inFlight: boolean): Promise<void> {
-    const state: FulfilState | null = inFlight ? "InFlight" : null;
-    for (const batch of chunks(ids, new StoreSession(this.m).idBatch() - 2)) {
-      await run(this.m, updateWhere<StoredOrderRow>(this.m, ENTITY.provisioningOrder, { fulfilState: state, fulfilMessage: null } as Partial<StoredOrderRow>, (w) => w.in("id", batch)));
-    }
+    for (const batch of chunks(ids, new StoreSession(this.m).idBatch() - 2)) await run(this.m, q.setFulfilState(this.m, batch, inFlight ? "InFlight" : null));
   }
 
   /** Records the outcomes and moves their assignments (and Transmitted values) to Executed or Errored, in one transaction. */
   async record(outcomes: readonly RecordedOutcome[], at: Date, jobInstanceId: number): Promise<void> {
     if (outcomes.length === 0) return;
     await this.store.dataSource.transaction(async (m) => {
-      for (const o of outcomes) {
-        await run(m, updateWhere<StoredOrderRow>(m, ENTITY.provisioningOrder, {
-          fulfilState: o.state, fulfilMessage: o.message, fulfilledAt: at, fulfilledByJobInstance: jobInstanceId,
-        }, (w) => w.equal({ id: o.id })));
-      }
+      for (const o of outcomes) await run(m, q.recordOutcome(m, o.id, o, at, jobInstanceId));
       const assignments = new AssignmentStore(m);
       for (const state of ["Executed", "Errored"] as const) {
         const ids = outcomes.filter((o) => o.state === state).map((o) => o.assignedResourceTypeId);

@@ -185,7 +185,7 @@ class FulfilRun {
       stop = await this.batch(ordered.slice(start, end), rows);
       start = end;
     }
-    await this.finish(orderFile, documents);
+    await this.finish(orderFile, [...new Set(rows.map((r) => r.resourceType))], documents);
     return stop;
   }
 
@@ -234,9 +234,9 @@ class FulfilRun {
   }
 
   /** The file's results, and its move to Completed/ once every order of it has an outcome. */
-  private async finish(orderFile: string, documents: readonly ProvisioningOrder[]): Promise<void> {
+  private async finish(orderFile: string, resourceTypes: readonly string[], documents: readonly ProvisioningOrder[]): Promise<void> {
     const { workFolder, log } = this.options;
-    const rows = await this.#store.ofFile(orderFile);
+    const rows = await this.#store.ofFile(resourceTypes, orderFile);
     const results = await writeResults(workFolder, orderFile, rows, documents);
     if (!rows.every((r) => r.fulfilState === "Executed" || r.fulfilState === "Errored")) return;
     const moved = await completeOrderFile(workFolder, orderFile);

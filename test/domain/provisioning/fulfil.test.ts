@@ -12,14 +12,16 @@ import type { AttributeValue } from "../../../src/config/coerce-attribute.js";
 import type { FulfilPackage } from "../../../src/connectors/fulfil/fulfiller.js";
 import { sqlPackage } from "../../../src/connectors/fulfil/sql-package.js";
 import { fulfilOrders } from "../../../src/domain/provisioning/fulfil.js";
+import * as q from "../../../src/domain/provisioning/fulfil-queries.js";
 import { FulfilStore } from "../../../src/domain/provisioning/fulfil-store.js";
 import type { OrderRow } from "../../../src/domain/rolemodel/assignment-rows.js";
 import { AssignmentStore } from "../../../src/domain/rolemodel/assignment-store.js";
-import type { Store } from "../../../src/store/store.js";
+import { offlineMssqlStore, type Store } from "../../../src/store/store.js";
 import handler from "../../../src/tasks/fulfill.js";
 import type { TaskSnapshot } from "../../../src/tasks/task-handler.js";
 import { BACKENDS, type TestDatabase } from "../../helpers/backends.js";
 import { removeTaskWorkspaces, taskSnapshot, taskWorkspace, type TaskWorkspace } from "../../helpers/task-workspace.js";
+import { statement } from "../../helpers/sql-statement.js";
 import { configFile } from "../../helpers/temp-folder.js";
 import { deployRoleModel } from "../rolemodel/role-model-fixture.js";
 import { assignment, connectionSettings, deployAndSeed, navigation, scalar, targetTable, writeOrders, type TargetTable } from "./fulfil-fixture.js";
@@ -238,4 +240,20 @@ describe.each(BACKENDS)("FulfillTask on %s", (_, backend) => {
       },
     });
   }
+});
+
+describe("fulfilment statements on SQL Server (offline)", () => {
+  it("match the reviewed T-SQL snapshot", async () => {
+    const { dataSource } = await offlineMssqlStore();
+    const m = dataSource.manager;
+    const sql = [
+      statement("a page of the orders to fulfil", q.selectOutstanding(m, ["AD_Account", "SAP_Account"], 0, 1000)),
+      statement("the orders of a file (its results)", q.selectOfFile(m, ["AD_Account"], "ProvisioningOrders/AD/AD_Account-7-0001.json")),
+      statement("orders handed to a package", q.setFulfilState(m, [1, 2], "InFlight")),
+      statement("orders it did not reach", q.setFulfilState(m, [2], null)),
+      statement("an outcome", q.recordOutcome(m, 1, { state: "Executed", message: "inserted" }, new Date("2026-01-02T03:04:05.000Z"), 7)),
+    ].join("\n");
+    await expect(sql).toMatchFileSnapshot("./snapshots/mssql-fulfil.sql");
+    expect(sql).not.toMatch(/\bLIMIT\b|\bRETURNING\b|`/);
+  });
 });
