@@ -5,6 +5,8 @@
  *   (comma, CRLF, a header), one line per order with an outcome, rewritten whole from the store after
  *   each run on the file (so the orders of two runs are in one file, and a killed run loses none);
  * - once every order of the file has an outcome, the file moves to `Completed/`.
+ * A file GenerateProvisioningOrdersTask recorded but could not rename (killed in between) is still
+ * `<file>.tmp`, whole: it is read, and completed, under that name.
  * Every path must stay, symbolic links followed, inside the work folder.
  */
 import { existsSync } from "node:fs";
@@ -21,7 +23,7 @@ export const RESULT_COLUMNS = ["AssignmentId", "ProvisioningState", "Message", "
 
 /** The orders of a file, or why it cannot be read (each of its orders is then Errored with it). */
 export async function readOrderFile(workFolder: string, orderFile: string): Promise<ProvisioningOrder[] | { error: string }> {
-  const path = confineTo(join(workFolder, orderFile), workFolder);
+  const path = existingOrderFile(workFolder, orderFile);
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -54,11 +56,18 @@ export async function writeResults(workFolder: string, orderFile: string, rows: 
   return path;
 }
 
+/** The order file, or its `.tmp` when only that one is there. */
+function existingOrderFile(workFolder: string, orderFile: string): string {
+  const path = confineTo(join(workFolder, orderFile), workFolder);
+  const temporary = `${path}.tmp`;
+  return !existsSync(path) && existsSync(temporary) ? confineTo(temporary, workFolder) : path;
+}
+
 /** Moves the order file to `Completed/`; the order file's new name, relative to the work folder (undefined when the file is gone). */
 export async function completeOrderFile(workFolder: string, orderFile: string): Promise<string | undefined> {
-  const from = confineTo(join(workFolder, orderFile), workFolder);
+  const from = existingOrderFile(workFolder, orderFile);
   if (!existsSync(from)) return undefined;
-  const to = confineTo(join(dirname(from), COMPLETED_FOLDER, basename(from)), workFolder);
+  const to = confineTo(join(dirname(from), COMPLETED_FOLDER, basename(orderFile)), workFolder);
   await mkdir(dirname(to), { recursive: true });
   await rename(from, to);
   return relative(workFolder, to);

@@ -5,7 +5,7 @@
  * ContinueOnError, a cancel in the middle of a batch, a run killed after its package committed, and
  * the routing errors.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AttributeValue } from "../../../src/config/coerce-attribute.js";
@@ -211,6 +211,20 @@ describe.each(BACKENDS)("FulfillTask on %s", (_, backend) => {
       `already applied: no row of ${target.table} has sAMAccountName = old`,
     ]);
     expect((await target.rows()).map((r) => r.sAMAccountName)).toEqual(["ada.l", "bob"]);
+  });
+
+  it("reads a file its generation recorded but left under .tmp (killed before the rename), and errors the orders of a file that is gone", async () => {
+    expect(await writeOrders(store, ws, threeOrders(), 2)).toBe(2);
+    renameSync(join(folder(), "AD_Account-7-0001.json"), join(folder(), "AD_Account-7-0001.json.tmp"));
+    rmSync(join(folder(), "AD_Account-7-0002.json"));
+    const result = await handler.run(ws.context, task({ ContinueOnError: true }));
+    expect(result).toMatchObject({ state: "Error", counters: { orders: 3, addedExecuted: 1, modifiedExecuted: 1, deletedErrored: 1, files: 1 } });
+    expect((await orderRows()).map((o) => [o.fulfilState, o.fulfilMessage?.replace(/ the row of .*/, "")])).toEqual([
+      ["Executed", "inserted"], ["Executed", "updated mail of"], ["Errored", "the order file ProvisioningOrders/AD/AD_Account-7-0002.json cannot be read: ENOENT"],
+    ]);
+    expect(list()).toEqual(["Completed", "Results"]);
+    expect(list("Completed")).toEqual(["AD_Account-7-0001.json"]);
+    expect(list("Results")).toEqual(["AD_Account-7-0001.csv", "AD_Account-7-0002.csv"]);
   });
 
   it("routes by Connector, and names what is missing: a mapping, a package, the connection's settings", async () => {
