@@ -70,7 +70,7 @@
  *   side ('owner'|'target'), key_value nvarchar(405)
  * idm_provisioning_orders  assigned_resource_type_id, resource_type, connector, change_type, owner_id / target_id
  *   null, state (held changes), order_file null, created_at, job_instance_id, decision / decided_by / decided_at /
- *   decision_comment null, changes (JSON)
+ *   decision_comment null, changes (JSON), fulfil_state / fulfil_message / fulfilled_at / fulfilled_by_job_instance null
  * idm_assignment_history  family, row_id, owner_id null, operation ('update'|'end'|'delete'), archived_at,
  *   archived_by_job_instance null, previous (JSON)
  * idm_id_sequences       name PK, next_id

@@ -13,6 +13,7 @@ import computeRoleModel from "./compute-role-model.js";
 import createDatabaseViews from "./create-database-views.js";
 import deployConfiguration from "./deploy-configuration.js";
 import exportTask from "./export.js";
+import fulfill from "./fulfill.js";
 import generateProvisioningOrders from "./generate-provisioning-orders.js";
 import invokeExpression from "./invoke-expression.js";
 import invokeSqlCommand from "./invoke-sql-command.js";
@@ -45,7 +46,7 @@ export const TASKS: { readonly [T in TaskType]: TaskHandler<T> | NotImplemented 
   CreateDatabaseViewsTask: createDatabaseViews,
   DeployConfigurationTask: deployConfiguration,
   ExportTask: exportTask,
-  FulfillTask: notImplemented("both"),
+  FulfillTask: fulfill,
   GenerateProvisioningOrdersTask: generateProvisioningOrders,
   GetRoleMiningTask: notImplemented("server"),
   InvokeApiTask: notImplemented("agent"),

@@ -23,9 +23,9 @@ describe("the task table", () => {
 
   it("holds each built handler under its own type", () => {
     const built = TASK_TYPES.filter((type) => isHandler(TASKS[type]));
-    expect(built).toHaveLength(19);
+    expect(built).toHaveLength(20);
     for (const type of built) expect(handlerFor(type)?.type).toBe(type);
-    expect(handlerFor("FulfillTask")).toBeUndefined();
+    expect(handlerFor("GetRoleMiningTask")).toBeUndefined();
     expect(handlerFor("NoSuchTask")).toBeUndefined();
   });
 
@@ -35,10 +35,10 @@ describe("the task table", () => {
     expect(handlerFor("MaintainIndexesTask")).not.toBe(built);
     restore();
     expect(handlerFor("MaintainIndexesTask")).toBe(built);
-    const unregister = registerTask({ type: "FulfillTask", side: "both", run: async () => ({ state: "Succeeded", didWork: false }) });
-    expect(handlerFor("FulfillTask")?.type).toBe("FulfillTask");
+    const unregister = registerTask({ type: "GetRoleMiningTask", side: "server", run: async () => ({ state: "Succeeded", didWork: false }) });
+    expect(handlerFor("GetRoleMiningTask")?.type).toBe("GetRoleMiningTask");
     unregister();
-    expect(handlerFor("FulfillTask")).toBeUndefined();
+    expect(handlerFor("GetRoleMiningTask")).toBeUndefined();
   });
 
   it("cannot leave a task type out", () => {
@@ -57,9 +57,9 @@ describe("README's task table", () => {
 
   it("says which types run, on which side, and what they do", () => {
     const table = taskTable("\n### ExportTask\n", () => "does | things");
-    expect(table.split("\n")[0]).toBe("19 of the 34 task types run.");
+    expect(table.split("\n")[0]).toBe("20 of the 34 task types run.");
     expect(table).toContain("| [`ExportTask`](#exporttask) | agent | yes | does \\| things |");
-    expect(table).toContain("| `FulfillTask` | agent or server | no: `task-not-implemented` | does \\| things |");
+    expect(table).toContain("| `GetRoleMiningTask` | server | no: `task-not-implemented` | does \\| things |");
     expect(table).toContain("| `MaintainIndexesTask` | server | yes |");
     expect(() => withTaskTable(`${TASK_TABLE_END}\n${TASK_TABLE_BEGIN}`)).toThrow("README has no task table");
   });

@@ -34,7 +34,9 @@ export type ResourceTypeRow = Typed<StoredResourceTypeRow, ProvenanceWords & { p
 export type ValueRow = Typed<StoredValueRow, ProvenanceWords & { kind: ValueKind; provisioningState: ProvisioningState; changeType: OrderChangeType | null }>;
 export type RiskRow = Typed<StoredRiskRow, ProvenanceWords>;
 export type CorrelationKeyRow = Typed<StoredCorrelationKeyRow, { side: KeySide }>;
-export type OrderRow = Typed<StoredOrderRow, { changeType: OrderChangeType; state: ChangeState; decision: OrderDecision | null }>;
+/** FulfillTask's record of an order (domain/provisioning/fulfil.ts): handed to a package, then its outcome. */
+export type FulfilState = "InFlight" | "Executed" | "Errored";
+export type OrderRow = Typed<StoredOrderRow, { changeType: OrderChangeType; state: ChangeState; decision: OrderDecision | null; fulfilState: FulfilState | null }>;
 
 /** A row to insert: the store gives its id and names the job instance that wrote it (WriteContext). */
 type New<Row> = Omit<Row, "id" | "updatedByJobInstance">;
@@ -47,7 +49,8 @@ export type NewValueOfType = Omit<NewValue, "assignedResourceTypeId">;
 export type NewResourceType = New<ResourceTypeRow> & { values?: NewValueOfType[] };
 export type NewRisk = New<RiskRow>;
 export type NewCorrelationKey = Omit<CorrelationKeyRow, "id">;
-export type NewOrder = Omit<OrderRow, "id">;
+/** A new order: FulfillTask's columns stay null until it takes the order. */
+export type NewOrder = Omit<OrderRow, "id" | "fulfilState" | "fulfilMessage" | "fulfilledAt" | "fulfilledByJobInstance">;
 
 /** The rule that made an assignment: its element (SingleRoleRule, TypeRule, …), its identifier and where it is written. */
 export interface RuleRef {

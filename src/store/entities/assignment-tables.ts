@@ -102,6 +102,11 @@ export interface StoredOrderRow {
   decidedAt: Date | null;
   decisionComment: string | null;
   changes: string /*JSON*/;
+  /** FulfillTask's record (migrations/0009): InFlight|Executed|Errored, null before it takes the order. */
+  fulfilState: string | null;
+  fulfilMessage: string | null;
+  fulfilledAt: Date | null;
+  fulfilledByJobInstance: number | null;
 }
 
 export interface AssignmentHistoryRow {
@@ -253,6 +258,10 @@ export function assignmentEntities(t: ColumnTypes): EntitySchema[] {
       decidedAt: column("decided_at", t.timestamp, true),
       decisionComment: column("decision_comment", t.text, true),
       changes: column("changes", t.text),
+      fulfilState: column("fulfil_state", t.string(16), true),
+      fulfilMessage: column("fulfil_message", t.text, true),
+      fulfilledAt: column("fulfilled_at", t.timestamp, true),
+      fulfilledByJobInstance: column("fulfilled_by_job_instance", t.int, true),
     },
     indices: [
       { name: "IX_idm_provisioning_orders_job_instance_id", columns: ["jobInstanceId", "id"] },

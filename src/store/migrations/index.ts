@@ -8,8 +8,9 @@ import { ItemContributions } from "./0005-item-contributions.js";
 import { ItemGeneratedBy } from "./0006-item-generated-by.js";
 import { AssignmentTables } from "./0007-assignments.js";
 import { GeneratedRoleModel } from "./0008-generated-role-model.js";
+import { OrderFulfilment } from "./0009-order-fulfilment.js";
 
-export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups, ItemContributions, ItemGeneratedBy, AssignmentTables, GeneratedRoleModel];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups, ItemContributions, ItemGeneratedBy, AssignmentTables, GeneratedRoleModel, OrderFulfilment];
 
 export const MIGRATIONS_TABLE = "idm_migrations";
 

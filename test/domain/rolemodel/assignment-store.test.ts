@@ -290,6 +290,7 @@ describe.each(BACKENDS)("assignment store on %s", (_, backend) => {
     const [first] = (await all(store.orders({ resourceType: "AD_Account", state: "applied" }))).flat();
     expect(first).toEqual({
       id: 1, ...order(1), state: "applied", orderFile: "AD/AD_Account-7-1.json", decision: "Approved", decidedBy: "alice", decidedAt: T1, decisionComment: "expected: new hires",
+      fulfilState: null, fulfilMessage: null, fulfilledAt: null, fulfilledByJobInstance: null,
     });
   });
 });

@@ -80,3 +80,8 @@ CREATE TABLE "idm_generated_roles" ("id" int NOT NULL IDENTITY(1,1), "identifier
 CREATE UNIQUE INDEX "UX_idm_generated_roles_identifier" ON "idm_generated_roles" ("identifier");
 CREATE TABLE "idm_generated_navigation_rules" ("id" int NOT NULL IDENTITY(1,1), "generated_role_id" int NOT NULL, "resource_type" nvarchar(442) COLLATE Latin1_General_100_BIN2 NOT NULL, "property" nvarchar(442) COLLATE Latin1_General_100_BIN2 NOT NULL, "value_resource_id" int NOT NULL, "resource_key" nvarchar(MAX) NOT NULL, CONSTRAINT "FK_idm_generated_navigation_rules_generated_role_id" FOREIGN KEY ("generated_role_id") REFERENCES "idm_generated_roles" ("id"), CONSTRAINT "PK_idm_generated_navigation_rules" PRIMARY KEY ("id"));
 CREATE INDEX "IX_idm_generated_navigation_rules_generated_role_id" ON "idm_generated_navigation_rules" ("generated_role_id");
+-- 0009-order-fulfilment-1767830400000
+ALTER TABLE "idm_provisioning_orders" ADD "fulfil_state" nvarchar(16);
+ALTER TABLE "idm_provisioning_orders" ADD "fulfil_message" nvarchar(MAX);
+ALTER TABLE "idm_provisioning_orders" ADD "fulfilled_at" datetime2;
+ALTER TABLE "idm_provisioning_orders" ADD "fulfilled_by_job_instance" int;

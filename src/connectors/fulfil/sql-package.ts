@@ -1,0 +1,227 @@
+/**
+ * The SQL fulfilment package (Connection Package `Usercube.SQL`, `Usercube.SQL.PostgreSQL`,
+ * `Usercube.SQL.SQLServer`): each order becomes a row of a
+ * table of a database of the settings (SQLite, PostgreSQL; SQL Server's statements are checked
+ * offline). Settings:
+ *
+ *     "Connections": { "<Connection>": {
+ *       "ConnectionString": "postgres://user:password@host/db",   // or sqlite:<path>, mssql://…
+ *       "Table": "accounts",                                       // or, per resource type:
+ *       "Tables": { "<ResourceType>": "accounts" },
+ *       "KeyColumn": "Identifier",      // the column holding the target's key (default Identifier)
+ *       "KeyProperty": "sAMAccountName" // the property of an Added order's Changes that is the key (default: KeyColumn)
+ *     } }
+ *
+ * An order's property is a column of the same name (a navigation writes its Identifier); the key
+ * property goes to KeyColumn. Added: INSERT, or when a row has the key already, UPDATE it to the
+ * order's values. Modified: UPDATE by key (`Resource[KeyProperty]`, else `Resource.Identifier`).
+ * Deleted: DELETE by key. Each reads the row first, so an order whose effect is there already (a run
+ * killed after the commit and before its outcome was recorded) ends Executed "already applied"
+ * without a write. A multi-valued navigation (`<property>_add` / `_remove`) has no place in one row:
+ * the order is Errored, saying so. One transaction per batch, a savepoint per order (a failed order
+ * is rolled back alone); the outcomes are given once the batch is committed. The connection string
+ * is never logged nor put in a message.
+ */
+import { DataSource, type QueryRunner } from "typeorm";
+import { parseDatabaseUrl, type DatabaseTarget } from "../../store/database-url.js";
+import { DIALECTS } from "../../store/dialects/index.js";
+import { redactReason } from "../../store/dialects/redact.js";
+import type { FulfilContext, FulfilOrder, Fulfiller, FulfilPackage, FulfilRoute, OrderOutcome } from "./fulfiller.js";
+import { deleteRow, insertRow, savepoint, selectRow, updateRow, type SqlStatement, type SqlValue, type TargetTable } from "./sql-statements.js";
+
+export interface SqlFulfilSettings {
+  target: DatabaseTarget;
+  table: string;
+  keyColumn: string;
+  keyProperty: string;
+}
+
+const DEFAULT_KEY_COLUMN = "Identifier";
+
+function text(raw: Record<string, unknown>, at: string, name: string): string | undefined {
+  const value = raw[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string" || value.trim() === "") throw new Error(`${at}.${name} must be a non-empty string`);
+  return value.trim();
+}
+
+/** Reads a connection's settings for one resource type; a missing or wrong one throws, naming it. */
+export function readSqlFulfilSettings(connection: string, resourceType: string, raw: Readonly<Record<string, unknown>>): SqlFulfilSettings {
+  const at = `settings Connections.${connection}`;
+  const url = text(raw, at, "ConnectionString");
+  if (url === undefined) throw new Error(`${at}.ConnectionString is missing: add the URL of the database the orders are written to (sqlite:<path>, postgres://…, mssql://…)`);
+  let target: DatabaseTarget;
+  try {
+    target = parseDatabaseUrl(url);
+  } catch (error) {
+    // parseDatabaseUrl's messages hide the password already.
+    throw new Error(`${at}.ConnectionString: ${(error as Error).message}`, { cause: error });
+  }
+  const tables = raw.Tables;
+  if (tables !== undefined && (tables === null || typeof tables !== "object" || Array.isArray(tables))) {
+    throw new Error(`${at}.Tables must be an object { "<ResourceType>": "<table>" }`);
+  }
+  const perType = tables === undefined ? undefined : text(tables as Record<string, unknown>, `${at}.Tables`, resourceType);
+  const table = perType ?? text(raw, at, "Table");
+  if (table === undefined) throw new Error(`${at}.Table is missing: add the table ResourceType ${resourceType}'s orders are written to (or Tables.${resourceType})`);
+  const keyColumn = text(raw, at, "KeyColumn") ?? DEFAULT_KEY_COLUMN;
+  return { target, table, keyColumn, keyProperty: text(raw, at, "KeyProperty") ?? keyColumn };
+}
+
+export const sqlPackage: FulfilPackage = {
+  name: "SQL",
+  // The generic SQL package and the two whose databases the project's drivers reach.
+  handles: (packageName) => /^Usercube\.SQL(\.PostgreSQL|\.SQLServer)?(@|$)/i.test(packageName),
+  async open(route: FulfilRoute, context: FulfilContext): Promise<Fulfiller> {
+    const settings = readSqlFulfilSettings(route.connection, route.resourceType, context.settings);
+    const { target } = settings;
+    const profile = DIALECTS[target.dialect];
+    const dataSource = new DataSource({ ...target.options, logging: false });
+    try {
+      profile.prepareOpen(target.options);
+      await dataSource.initialize();
+    } catch (error) {
+      throw new Error(`Connection ${route.connection}: cannot ${profile.openVerb} ${target.display}: ${redactReason(error, profile.secrets(target.options))}`);
+    }
+    context.log("Information", `Connection ${route.connection}: ResourceType ${route.resourceType} to table ${settings.table} of ${target.display}`);
+    return new SqlFulfiller(dataSource, settings, route.connection);
+  },
+};
+
+/** What an order does to the row, decided before anything is sent. */
+type Plan =
+  | { kind: "upsert" | "update"; key: SqlValue; values: Map<string, SqlValue> }
+  | { kind: "delete"; key: SqlValue }
+  | { kind: "error"; message: string };
+
+class SqlFulfiller implements Fulfiller {
+  readonly #target: TargetTable;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly settings: SqlFulfilSettings,
+    private readonly connection: string,
+  ) {
+    this.#target = { dialect: settings.target.dialect, table: settings.table, keyColumn: settings.keyColumn };
+  }
+
+  async *apply(orders: readonly FulfilOrder[], signal: AbortSignal): AsyncIterable<OrderOutcome> {
+    const runner = this.dataSource.createQueryRunner();
+    const outcomes: OrderOutcome[] = [];
+    try {
+      await runner.startTransaction();
+      for (const order of orders) {
+        if (signal.aborted) break;
+        outcomes.push(await this.applyOne(runner, order));
+      }
+      await runner.commitTransaction();
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw new Error(`Connection ${this.connection}: ${this.settings.target.display}: ${this.reason(error)}`, { cause: error });
+    } finally {
+      await runner.release();
+    }
+    // Only now: an outcome recorded before the commit could name an order the database never kept.
+    yield* outcomes;
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  private reason(error: unknown): string {
+    const { target } = this.settings;
+    return redactReason(error, DIALECTS[target.dialect].secrets(target.options));
+  }
+
+  private async applyOne(runner: QueryRunner, { id, order }: FulfilOrder): Promise<OrderOutcome> {
+    const plan = this.plan(order.ChangeType, order.Changes, order.Resource);
+    if (plan.kind === "error") return { id, state: "Errored", message: plan.message };
+    const points = savepoint(this.#target.dialect);
+    await runner.query(points.set);
+    try {
+      const outcome = await this.write(runner, id, plan);
+      if (points.release !== undefined) await runner.query(points.release);
+      return outcome;
+    } catch (error) {
+      await runner.query(points.rollback);
+      return { id, state: "Errored", message: `${this.settings.table}: ${this.reason(error)}` };
+    }
+  }
+
+  private async write(runner: QueryRunner, id: number, plan: Exclude<Plan, { kind: "error" }>): Promise<OrderOutcome> {
+    const target = this.#target;
+    const run = (statement: SqlStatement) => runner.query(statement.sql, statement.parameters) as Promise<unknown>;
+    const columns = plan.kind === "delete" ? [] : [...plan.values.keys()];
+    const rows = (await run(selectRow(target, columns, plan.key))) as Record<string, unknown>[];
+    const row = rows[0];
+    const where = `${target.keyColumn} = ${String(plan.key)}`;
+    if (plan.kind === "delete") {
+      if (row === undefined) return { id, state: "Executed", message: `already applied: no row of ${target.table} has ${where}`, alreadyApplied: true };
+      await run(deleteRow(target, plan.key));
+      return { id, state: "Executed", message: `deleted the row of ${target.table} with ${where}` };
+    }
+    if (row === undefined) {
+      if (plan.kind === "update") return { id, state: "Errored", message: `no row of ${target.table} has ${where}: nothing to modify` };
+      await run(insertRow(target, plan.values));
+      return { id, state: "Executed", message: `inserted the row of ${target.table} with ${where}` };
+    }
+    const changed = new Map([...plan.values].filter(([column, value]) => !sameValue(row[column], value)));
+    if (changed.size === 0) return { id, state: "Executed", message: `already applied: the row of ${target.table} with ${where} has the order's values`, alreadyApplied: true };
+    await run(updateRow(target, changed, plan.key));
+    return { id, state: "Executed", message: `updated ${[...changed.keys()].join(", ")} of the row of ${target.table} with ${where}` };
+  }
+
+  private plan(changeType: string, changes: Readonly<Record<string, unknown>>, resource: Readonly<Record<string, unknown>> | undefined): Plan {
+    const { keyColumn, keyProperty } = this.settings;
+    if (changeType !== "Added" && changeType !== "Modified" && changeType !== "Deleted") return { kind: "error", message: `unknown ChangeType ${changeType}` };
+    let key: SqlValue | undefined;
+    if (changeType === "Added") {
+      key = changes[keyProperty] === undefined ? undefined : sqlValue(changes[keyProperty], this.#target.dialect);
+      if (key === undefined || key === null) return { kind: "error", message: `an Added order needs its key: Changes has no ${keyProperty} (settings Connections.${this.connection}.KeyProperty)` };
+    } else {
+      const raw = resource?.[keyProperty] ?? resource?.Identifier;
+      key = raw === undefined ? undefined : sqlValue(raw, this.#target.dialect);
+      if (key === undefined || key === null) return { kind: "error", message: `a ${changeType} order needs the target's key: its Resource has no ${keyProperty} nor Identifier` };
+    }
+    if (changeType === "Deleted") return { kind: "delete", key };
+    const values = new Map<string, SqlValue>();
+    for (const [property, value] of Object.entries(changes)) {
+      const multi = /^(.+)_(add|remove)$/.exec(property);
+      if (Array.isArray(value) || (multi !== null && value !== null && typeof value === "object")) {
+        const name = multi?.[1] ?? property;
+        return {
+          kind: "error",
+          message: `the multi-valued property ${name} (${property}) has no place in one row of ${this.settings.table}: the SQL package writes scalar and single-valued properties; fulfil ${name}'s links through another connection`,
+        };
+      }
+      const converted = sqlValue(value, this.#target.dialect);
+      if (converted === undefined) return { kind: "error", message: `the value of ${property} is not a scalar nor a reference: ${JSON.stringify(value)}` };
+      values.set(property === keyProperty ? keyColumn : property, converted);
+    }
+    if (changeType === "Added") values.set(keyColumn, key);
+    if (values.size === 0) return { kind: "error", message: `a ${changeType} order without Changes: nothing to write` };
+    return { kind: changeType === "Added" ? "upsert" : "update", key, values };
+  }
+}
+
+/** A Changes value as bound: text, number, null; a navigation's Identifier; undefined for what has no column form. */
+function sqlValue(value: unknown, dialect: TargetTable["dialect"]): SqlValue | undefined {
+  if (value === null) return null;
+  if (typeof value === "string" || typeof value === "number") return value;
+  // SQLite has no boolean: 1 and 0, as its drivers write them; the others convert 'true' and 'false'.
+  if (typeof value === "boolean") return dialect === "sqlite" ? (value ? 1 : 0) : String(value);
+  if (typeof value === "object" && !Array.isArray(value) && "Identifier" in value) {
+    const identifier = (value as { Identifier: unknown }).Identifier;
+    return typeof identifier === "string" || typeof identifier === "number" ? identifier : undefined;
+  }
+  return undefined;
+}
+
+/** Whether the row's value is the order's: compared as text (drivers return numbers, dates and booleans typed). */
+function sameValue(current: unknown, wanted: SqlValue): boolean {
+  if (current === null || current === undefined || wanted === null) return (current ?? null) === wanted;
+  if (current instanceof Date) return current.toISOString() === String(wanted);
+  if (typeof current === "boolean") return String(current) === String(wanted) || String(Number(current)) === String(wanted);
+  return String(current) === String(wanted);
+}

@@ -1,0 +1,79 @@
+/**
+ * The statements of the SQL fulfilment package (sql-package.ts), as text and parameters per dialect:
+ * identifiers (the table, the key column, the columns named by the orders' properties) quoted as the
+ * dialect quotes a foreign database's names, every value bound. Pure, so that SQL Server's are
+ * checked offline (test/connectors/fulfil/snapshots/mssql-sql-package.sql).
+ */
+import type { Dialect } from "../../store/database-url.js";
+import { DIALECTS } from "../../store/dialects/index.js";
+
+export type SqlValue = string | number | null;
+
+export interface SqlStatement {
+  sql: string;
+  parameters: SqlValue[];
+}
+
+/** A table of the target database, its key column, and the dialect that reaches it. */
+export interface TargetTable {
+  dialect: Dialect;
+  /** As written in the settings: `accounts`, or `schema.accounts` (each part quoted apart). */
+  table: string;
+  keyColumn: string;
+}
+
+/** TypeORM's placeholders: better-sqlite3's `?`, pg's `$1`, the mssql driver's `@0`. */
+function placeholder(dialect: Dialect, index: number): string {
+  if (dialect === "sqlite") return "?";
+  return dialect === "postgres" ? `$${index + 1}` : `@${index}`;
+}
+
+function quote(dialect: Dialect, name: string): string {
+  return DIALECTS[dialect].quoteForeignIdentifier(name);
+}
+
+/** `schema.table`: a dot separates a schema from its table, as in the databases' own syntax. */
+export function quotedTable(target: TargetTable): string {
+  return target.table.split(".").map((part) => quote(target.dialect, part)).join(".");
+}
+
+/** The row of a key, with the columns an order sets (the key column first). */
+export function selectRow(target: TargetTable, columns: readonly string[], key: SqlValue): SqlStatement {
+  const { dialect } = target;
+  const names = [target.keyColumn, ...columns.filter((c) => c !== target.keyColumn)].map((c) => quote(dialect, c)).join(", ");
+  return { sql: `SELECT ${names} FROM ${quotedTable(target)} WHERE ${quote(dialect, target.keyColumn)} = ${placeholder(dialect, 0)}`, parameters: [key] };
+}
+
+export function insertRow(target: TargetTable, values: ReadonlyMap<string, SqlValue>): SqlStatement {
+  const { dialect } = target;
+  const columns = [...values.keys()];
+  return {
+    sql: `INSERT INTO ${quotedTable(target)} (${columns.map((c) => quote(dialect, c)).join(", ")}) VALUES (${columns.map((_, i) => placeholder(dialect, i)).join(", ")})`,
+    parameters: [...values.values()],
+  };
+}
+
+/** Sets the values on the row of `key` (never called without a value to set). */
+export function updateRow(target: TargetTable, values: ReadonlyMap<string, SqlValue>, key: SqlValue): SqlStatement {
+  const { dialect } = target;
+  const columns = [...values.keys()];
+  const set = columns.map((c, i) => `${quote(dialect, c)} = ${placeholder(dialect, i)}`).join(", ");
+  return {
+    sql: `UPDATE ${quotedTable(target)} SET ${set} WHERE ${quote(dialect, target.keyColumn)} = ${placeholder(dialect, columns.length)}`,
+    parameters: [...values.values(), key],
+  };
+}
+
+export function deleteRow(target: TargetTable, key: SqlValue): SqlStatement {
+  const { dialect } = target;
+  return { sql: `DELETE FROM ${quotedTable(target)} WHERE ${quote(dialect, target.keyColumn)} = ${placeholder(dialect, 0)}`, parameters: [key] };
+}
+
+/**
+ * The savepoint around one order inside a batch's transaction: a failed order is rolled back alone
+ * (PostgreSQL refuses every later statement of a transaction in which one failed), the others commit.
+ */
+export function savepoint(dialect: Dialect): { set: string; release: string | undefined; rollback: string } {
+  if (dialect === "mssql") return { set: "SAVE TRANSACTION idm_order", release: undefined, rollback: "ROLLBACK TRANSACTION idm_order" };
+  return { set: "SAVEPOINT idm_order", release: "RELEASE SAVEPOINT idm_order", rollback: "ROLLBACK TO SAVEPOINT idm_order" };
+}

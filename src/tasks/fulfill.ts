@@ -1,0 +1,53 @@
+/**
+ * FulfillTask: applies the orders of the order files of its resource types (TaskResourceType, else
+ * those routed to its Connector's connections; Connection narrows them) through their connections'
+ * fulfilment packages, BatchSize orders per package call (src/domain/provisioning/fulfil.ts; README
+ * "Provisioning (FulfillTask)"). Errored orders end the task Error (a Warning under ContinueOnError,
+ * which also lets the task try every order).
+ */
+import { resolve } from "node:path";
+import { settingsOrigin } from "../config/settings.js";
+import { fulfilOrders } from "../domain/provisioning/fulfil.js";
+import { defineTask, nonBlank, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
+import { batchCount } from "./task-scope.js";
+
+export async function runFulfill(context: TaskContext, task: TaskOf<"FulfillTask">): Promise<TaskResult> {
+  const a = task.attributes;
+  const work = resolve(context.paths.work);
+  // InvokeExpressionTask's rule for the scripts a task may run.
+  const configuration = context.paths.configuration === undefined ? process.cwd() : resolve(context.paths.configuration);
+  const scriptRoots = context.settings.tasks.scriptRoots?.map((root) => resolve(root)) ?? [configuration, work];
+  let outcome;
+  try {
+    outcome = await fulfilOrders({
+      store: context.store,
+      job: context.job,
+      workFolder: work,
+      scriptRoots,
+      resourceTypes: task.resourceTypes.length === 0 ? undefined : task.resourceTypes,
+      connector: nonBlank(a.Connector),
+      connection: nonBlank(a.Connection),
+      batchSize: batchCount(a.BatchSize),
+      continueOnError: a.ContinueOnError === true,
+      connections: context.settings.connections,
+      signal: context.signal,
+      log: (level, message) => context.log(level, message),
+      progress: (c) => context.progress({ ...c }),
+    });
+  } catch (error) {
+    if (context.signal.aborted || !(error instanceof Error) || !error.message.startsWith("settings ")) throw error;
+    throw new Error(`${error.message}; ${settingsOrigin(context.settings)}`, { cause: error });
+  }
+  return {
+    state: outcome.state,
+    didWork: outcome.counters.orders > 0,
+    counters: { ...outcome.counters },
+    ...(outcome.message === undefined ? {} : { message: outcome.message }),
+  };
+}
+
+export default defineTask<"FulfillTask">({
+  type: "FulfillTask",
+  side: "both",
+  run: (context, task) => runFulfill(context, task),
+});
