@@ -119,10 +119,10 @@ export class InternalResourceWrites {
       } else if (c.kind === "add") {
         for (const r of c.references) add(await this.required(c.navigation, c.property, r));
       } else {
-        // A resource to unlink that is gone is unlinked already.
-        const gone = new Set<number | undefined>();
-        for (const r of c.references) gone.add(await this.resolve(c.navigation, r));
-        endWhere((o) => gone.has(o));
+        // A resource to unlink that is gone is unlinked already: it resolves to nothing, which no link has.
+        const unlinked = new Set<number | undefined>();
+        for (const r of c.references) unlinked.add(await this.resolve(c.navigation, r));
+        endWhere((o) => unlinked.has(o));
       }
     }
     const added = links.filter((l) => l.id === undefined).map(({ association, fromResourceId, toResourceId }) => ({ association, fromResourceId, toResourceId }));
