@@ -9,6 +9,11 @@ import { DEFAULT_PAGE_SIZE, keysetPages, type StoreSession } from "./store-sessi
 export interface WriteContext {
   at: Date;
   jobInstanceId: number | null;
+  /**
+   * The versions replaced and the links ended are dropped, not archived: FulfillTask's
+   * IgnoreHistorization, for initial loads whose intermediate states nobody will ask about.
+   */
+  withoutHistory?: boolean;
 }
 
 export interface LinkInput {
@@ -35,15 +40,22 @@ export class ResourceLinks {
     );
   }
 
-  /** Ends links: archived (valid until `at`), then removed. */
+  /** Ends links: archived (valid until `at`, unless `withoutHistory`), then removed. */
   async end(ids: readonly number[], context: WriteContext): Promise<void> {
     if (ids.length === 0) return;
     await this.session.transaction(async (s) => {
       for (const batch of chunks(ids, s.idBatch() - 2)) {
-        await run(s.m, q.archiveLinks(s.m, batch, context.at, context.jobInstanceId));
+        if (context.withoutHistory !== true) await run(s.m, q.archiveLinks(s.m, batch, context.at, context.jobInstanceId));
         await run(s.m, q.deleteLinks(s.m, batch));
       }
     });
+  }
+
+  /** The links from or to these resources. */
+  async ofResources(ids: readonly number[]): Promise<ResourceLinkRow[]> {
+    const rows: ResourceLinkRow[] = [];
+    for (const batch of chunks(ids, Math.floor(this.session.idBatch() / 2))) rows.push(...(await q.selectLinksOfResources(this.session.m, batch).getMany()));
+    return rows;
   }
 
   /** The ended links from a resource, oldest first. */

@@ -111,6 +111,10 @@ export class ResourceStore {
   links(association: string, pageSize = DEFAULT_PAGE_SIZE): AsyncGenerator<ResourceLinkRow[]> {
     return this.#links.pages(association, pageSize);
   }
+  /** The links from or to these resources. */
+  linksOfResources(ids: readonly number[]): Promise<ResourceLinkRow[]> {
+    return this.#links.ofResources(ids);
+  }
   endLinks(ids: readonly number[], context: WriteContext): Promise<void> {
     return this.#links.end(ids, context);
   }

@@ -105,12 +105,12 @@ export class ResourceVersions {
     return new Map(rows.map((r) => [r.entityType, Number(r.count)]));
   }
 
-  /** New versions: each current version is archived (valid until `at`), the new one is valid from `at`. */
+  /** New versions: each current version is archived (valid until `at`, unless `withoutHistory`), the new one is valid from `at`. */
   async update(updates: readonly ResourceUpdate[], context: WriteContext, dirty?: boolean): Promise<void> {
     await this.session.transaction(async (s) => {
       const common = { validFrom: context.at, changedByJobInstance: context.jobInstanceId, ...(dirty === undefined ? {} : { dirty }) };
       for (const batch of chunks(updates, s.idBatch() - 2)) {
-        await run(s.m, q.archiveResources(s.m, batch.map((u) => u.id), context.at, context.jobInstanceId));
+        if (context.withoutHistory !== true) await run(s.m, q.archiveResources(s.m, batch.map((u) => u.id), context.at, context.jobInstanceId));
         const versions = batch.map((u): q.VersionContent => {
           const properties = storedText(u.properties);
           return { id: u.id, properties, hash: u.hash ?? hashProperties(properties) };
@@ -120,13 +120,13 @@ export class ResourceVersions {
     });
   }
 
-  /** Deletes resources: their links are ended, their last versions archived (valid until `at`). */
+  /** Deletes resources: their links are ended, their last versions archived (valid until `at`, unless `withoutHistory`). */
   async delete(ids: readonly number[], context: WriteContext): Promise<void> {
     await this.session.transaction(async (s) => {
       const links = new ResourceLinks(s);
       for (const batch of chunks(ids, Math.floor((s.idBatch() - 2) / 2))) {
         await links.end((await q.selectLinksOfResources(s.m, batch).getMany()).map((l) => l.id), context);
-        await run(s.m, q.archiveResources(s.m, batch, context.at, context.jobInstanceId));
+        if (context.withoutHistory !== true) await run(s.m, q.archiveResources(s.m, batch, context.at, context.jobInstanceId));
         await run(s.m, q.deleteResources(s.m, batch));
       }
     });

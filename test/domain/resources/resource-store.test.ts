@@ -213,6 +213,23 @@ describe.each(BACKENDS)("resource store on %s", (_, backend) => {
     expect(await store.idsByKeys("HR_Person", ["g1"])).toEqual(new Map([["g1", 4]]));
   });
 
+  it("writes without history when told: versions replaced, links ended and resources deleted leave no archive", async () => {
+    await store.insertResources(["u1", "u2", "g1"].map(person), hr);
+    await store.insertLinks([{ association: "Members", fromResourceId: 1, toResourceId: 3 }, { association: "Members", fromResourceId: 2, toResourceId: 3 }], hr);
+    expect((await store.linksOfResources([1])).map((l) => [l.fromResourceId, l.toResourceId])).toEqual([[1, 3]]);
+    expect((await store.linksOfResources([3])).map((l) => [l.fromResourceId, l.toResourceId])).toEqual([[1, 3], [2, 3]]);
+
+    const quiet = { at: T1, jobInstanceId: 8, withoutHistory: true };
+    await store.updateResources([{ id: 1, properties: { Name: "Renamed" } }], quiet);
+    await store.endLinks([(await store.linksOfResources([2]))[0]!.id], quiet);
+    await store.deleteResources([3], quiet);
+
+    expect((await store.resourcesByIds([1]))[0]).toMatchObject({ properties: '{"Name":"Renamed"}', validFrom: T1, changedByJobInstance: 8 });
+    expect(await store.resourcesByIds([3])).toEqual([]);
+    expect(await all(store.links("Members"))).toEqual([]);
+    expect([await store.history(1), await store.history(3), await store.linkHistory(1), await store.linkHistory(2)]).toEqual([[], [], [], []]);
+  });
+
   it("keeps a synchronization's changes: insert, read by job instance, count, move between states, delete", async () => {
     const change = (sourceKey: string, operation: NewResourceChange["operation"], connector = "HR"): NewResourceChange => ({
       jobInstanceId: 7, connector, entityType: "HR_Person", sourceKey, resourceId: operation === "insert" ? null : 1, operation, state: "pending",
