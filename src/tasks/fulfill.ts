@@ -29,6 +29,8 @@ export async function runFulfill(context: TaskContext, task: TaskOf<"FulfillTask
       connection: nonBlank(a.Connection),
       batchSize: batchCount(a.BatchSize),
       continueOnError: a.ContinueOnError === true,
+      dirty: a.Dirty === true,
+      ignoreHistorization: a.IgnoreHistorization === true,
       connections: context.settings.connections,
       signal: context.signal,
       log: (level, message) => context.log(level, message),

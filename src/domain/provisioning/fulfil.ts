@@ -20,8 +20,10 @@
  *   (order-results.ts). A cancel stops between two orders.
  */
 import type { FulfilOrder, FulfilPackage, Fulfiller, OrderOutcome, ProvisioningOrder } from "../../connectors/fulfil/fulfiller.js";
+import { FULFIL_PACKAGES } from "../../connectors/fulfil/packages.js";
 import { cancellationError } from "../cancellation.js";
 import type { JobRef, WorkContext } from "../work-context.js";
+import { internalResourcesPackage } from "./internal-resources.js";
 import { FulfilStore, type FulfilOrderRow, type RecordedOutcome } from "./fulfil-store.js";
 import { completeOrderFile, readOrderFile, writeResults } from "./order-results.js";
 import { isRoute, readRoutes, routeOf, type BrokenRoute, type ResolvedRoute, type Routes } from "./route.js";
@@ -57,8 +59,11 @@ export interface FulfilOptions extends Pick<WorkContext<FulfilCounters>, "store"
   continueOnError: boolean;
   /** The settings' Connections (secrets inside: never logged). */
   connections: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-  /** The packages to route to (tests); default connectors/fulfil/packages.ts. */
+  /** The packages to route to (tests); default connectors/fulfil/packages.ts and InternalResources. */
   packages?: readonly FulfilPackage[];
+  /** InternalResources: flag the resources it writes dirty, and write them without history. */
+  dirty?: boolean;
+  ignoreHistorization?: boolean;
   at?: () => Date;
 }
 
@@ -87,7 +92,12 @@ export function selectRoutes(options: Pick<FulfilOptions, "resourceTypes" | "con
 }
 
 export async function fulfilOrders(options: FulfilOptions): Promise<FulfilResult> {
-  const routes = selectRoutes(options, await readRoutes(options.store, options.packages));
+  // InternalResources writes the store itself, so it is made per run, with the task's flags.
+  const packages = options.packages ?? [
+    ...FULFIL_PACKAGES,
+    internalResourcesPackage({ store: options.store, dirty: options.dirty === true, ignoreHistorization: options.ignoreHistorization === true, jobInstanceId: options.job.instanceId }),
+  ];
+  const routes = selectRoutes(options, await readRoutes(options.store, packages));
   if (routes.length === 0) {
     const through = options.connection === undefined ? "" : ` through Connection ${options.connection}`;
     options.log("Warning", `Connector ${options.connector ?? ""} has no resource type whose ResourceTypeMapping routes it to a connection${through}: nothing to fulfil`);
