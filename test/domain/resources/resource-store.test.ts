@@ -110,7 +110,7 @@ describe.each(BACKENDS)("resource store on %s", (_, backend) => {
   if (backend.name === "postgres") {
     it("collates source keys \"C\" on PostgreSQL: code point order, whatever the database's default collation", async () => {
       const rows: { table_name: string; column_name: string; collation_name: string | null }[] = await opened.dataSource.query(
-        `SELECT table_name, column_name, collation_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name LIKE '%source_key' ORDER BY table_name, column_name`,
+        `SELECT table_name, column_name, collation_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name ~ '(^|_)source_key$' ORDER BY table_name, column_name`,
       );
       expect(rows.map((r) => `${r.table_name}.${r.column_name} ${r.collation_name}`)).toEqual([
         "idm_resource_changes.source_key C", "idm_resource_history.source_key C", "idm_resource_link_changes.from_source_key C",

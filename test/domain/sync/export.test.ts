@@ -63,7 +63,7 @@ describe("settings", () => {
   });
 
   it("packages", () => {
-    expect([packageKind("Usercube.CSV@0000001"), packageKind("Usercube.SQL@0000001"), packageKind("Usercube.LDAP@0000001")]).toEqual(["CSV", "SQL", undefined]);
+    expect([packageKind("Usercube.CSV@0000001"), packageKind("Usercube.SQL@0000001"), packageKind("Usercube.LDAP@0000001"), packageKind("Usercube.Manual@0000001")]).toEqual(["CSV", "SQL", "LDAP", undefined]);
   });
 });
 
