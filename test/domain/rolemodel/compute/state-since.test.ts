@@ -77,7 +77,7 @@ describe.each(BACKENDS)("verification and TransmittedStateValidityPeriod on %s",
     expect(await statesByPerson()).toEqual({
       E2: ["account Transmitted", "mail Verified", "userAccountControl Transmitted"],
       E3: ["account Verified", "mail Verified"],
-      E5: ["account Transmitted", "memberOf Transmitted", "memberOf Transmitted", "displayName Transmitted", "employeeID Transmitted", "mail Transmitted", "userAccountControl Transmitted"],
+      E5: ["account Transmitted", "memberOf Transmitted", "memberOf Transmitted", "displayName Transmitted", "dn Transmitted", "employeeID Transmitted", "mail Transmitted", "userAccountControl Transmitted"],
     });
 
     await roleModel(store, { at: minutes(sentAt, 61) });
