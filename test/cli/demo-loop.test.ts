@@ -7,8 +7,8 @@
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import { openStore } from "../../src/store/store.js";
 import { DEMO, idmAsync } from "../helpers/idm-process.js";
 
 const folders: string[] = [];
@@ -40,16 +40,17 @@ describe("the demo's provisioning loop", () => {
       "Roles assigned": "9000", "People holding roles": "3000", "AD accounts correlated": "3000", "AD accounts to create": "0", "Service accounts classified": "20",
       "AD accounts Verified": "3000", "Orders Added Executed": "30", "Orders Modified Executed": "30",
     });
-    const directory = new Database(join(cwd, ".idm", "work", "directory.db"), { readonly: true });
+    const directory = await openStore(`sqlite:${join(cwd, ".idm", "work", "directory.db")}`, { migrate: false });
+    const query = async (sql: string, parameters: unknown[] = []) => (await directory.dataSource.query(sql, parameters)) as Record<string, unknown>[];
     try {
       // Employee E00100 had no account: created with its dn, a directory-made objectGUID and its two groups.
-      const created = directory.prepare("SELECT objectGUID, dn, mail, userAccountControl FROM entries WHERE employeeID = 'E00100'").get() as Record<string, unknown>;
+      const [created] = await query("SELECT objectGUID, dn, mail, userAccountControl FROM entries WHERE employeeID = 'E00100'");
       expect(created).toMatchObject({ dn: expect.stringMatching(/^CN=.* \(E00100\),OU=Users,DC=demo,DC=local$/), userAccountControl: 512 });
-      expect(created.objectGUID).toMatch(/^[0-9a-f]{32}$/);
-      expect((directory.prepare("SELECT COUNT(*) AS n FROM members WHERE member = ?").get(created.dn) as { n: number }).n).toBe(2);
-      expect((directory.prepare("SELECT COUNT(*) AS n FROM entries WHERE userAccountControl = 514").get() as { n: number }).n).toBe(0);
+      expect(created!.objectGUID).toMatch(/^[0-9a-f]{32}$/);
+      expect(await query("SELECT COUNT(*) AS n FROM members WHERE member = ?", [created!.dn])).toEqual([{ n: 2 }]);
+      expect(await query("SELECT COUNT(*) AS n FROM entries WHERE userAccountControl = 514")).toEqual([{ n: 0 }]);
     } finally {
-      directory.close();
+      await directory.close();
     }
 
     // Run again: nothing to order, nothing to fulfil, everything still Verified.
