@@ -124,7 +124,7 @@ describe.each(BACKENDS)("FulfillTask on %s", (_, backend) => {
     const rows = await orderRows();
     expect(rows.map((o) => o.fulfilState)).toEqual(["Errored", "Errored", "Errored", "Executed"]);
     expect(rows[0]!.fulfilMessage).toBe(
-      `the multi-valued property memberOf (memberOf_add) has no place in one row of ${target.table}: the SQL package writes scalar and single-valued properties; fulfil memberOf's links through another connection`);
+      `the multi-valued property memberOf (memberOf_add) has no place in one row of ${target.table}: the SQL package writes scalar and single-valued properties; add Links.memberOf to the settings (its link table), or fulfil its links through another connection`);
     expect(rows[1]!.fulfilMessage).toBe(`no row of ${target.table} has sAMAccountName = boss: nothing to modify`);
     expect(rows[2]!.fulfilMessage).toMatch(new RegExp(`^${target.table.replace(".", "\\.")}: .*description`));
     expect(await states()).toEqual([[1, "Errored", ["Errored", "Errored"]], [2, "Errored", ["Errored"]], [3, "Errored", ["Errored", "Errored"]], [4, "Executed", []]]);
