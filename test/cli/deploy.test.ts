@@ -32,7 +32,7 @@ describe("idm plan and idm deploy", () => {
     const { cwd } = workspace();
     const first = idm(cwd, "deploy", DEMO);
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/^Plan: 125 to insert, 0 to update, 0 to delete$/m);
+    expect(first.stdout).toMatch(/^Plan: 129 to insert, 0 to update, 0 to delete$/m);
     expect(first.stdout).toContain("Deployed as deployment 1.");
     expect(readFileSync(join(cwd, ".idm", "idm.db")).length).toBeGreaterThan(0);
     const plan = idm(cwd, "plan", DEMO, "--detailed-exitcode");
@@ -115,7 +115,7 @@ describe.each(DATABASES)("deploy processes on $name", (database) => {
     const store = await openStore(url);
     try {
       expect(await store.dataSource.manager.getRepository(ENTITY.deployment).count()).toBe(1);
-      expect((await readStoredItems(store.dataSource.manager)).length).toBe(125);
+      expect((await readStoredItems(store.dataSource.manager)).length).toBe(129);
       expect(await store.dataSource.manager.getRepository(ENTITY.lease).count()).toBe(1);
     } finally {
       await store.close();
@@ -131,12 +131,12 @@ describe.each(DATABASES)("deploy processes on $name", (database) => {
     const url = await database.create(cwd);
     expect(idm(cwd, "--database", url, "deploy", DEMO).status).toBe(0);
     const out = join(cwd, "exported");
-    expect(idm(cwd, "--database", url, "export", out).stdout).toBe("exported 125 items into 17 files\n");
+    expect(idm(cwd, "--database", url, "export", out).stdout).toBe("exported 129 items into 17 files\n");
     const plan = idm(cwd, "--database", url, "plan", out, "--detailed-exitcode");
     expect(plan.stdout).toMatch(/^Plan: 0 to insert, 0 to update, 0 to delete\n/);
     expect(plan.status).toBe(2); // the exported layout moves every item: source updates only
     expect(idm(cwd, "--database", url, "show", "Job", "HR_Complete").stdout).toContain("source      Jobs/HR_Complete.xml:7:3");
-    expect(idm(cwd, "--database", url, "deployments", "--json").stdout).toContain('"inserted": 125');
+    expect(idm(cwd, "--database", url, "deployments", "--json").stdout).toContain('"inserted": 129');
   });
 
   it("export never writes outside its folder, whatever source path is stored", async () => {

@@ -61,7 +61,7 @@ describe.each(PROCESS_DATABASES)("idm why on $name", (database) => {
     });
     expect(subject!.targets).toEqual([{
       target: { id: expect.any(String), key: "CN=Ada Lovelace (E1),OU=Users,DC=demo,DC=local" }, needsReview: false,
-      correlation: { rule: { kind: "ResourceCorrelationRule", identifier: expect.any(String), file: "RoleModel/RoleModel.xml", line: 60 }, confidence: 100 },
+      correlation: { rule: { kind: "ResourceCorrelationRule", identifier: expect.any(String), file: "RoleModel/RoleModel.xml", line: 62 }, confidence: 100 },
     }]);
   });
 

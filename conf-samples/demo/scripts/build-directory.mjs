@@ -4,6 +4,8 @@
 // It is made from the HR file, as a directory drifts from HR in real life: every 100th person has no
 // account (a leaver's account removed early), every 50th account is disabled, and a few service
 // accounts exist only in the directory. One group per department plus GG_AllStaff; managers as in HR.
+// FulfillTask writes the accounts the role model orders into the same file (appsettings.json): the
+// directory gives a new entry its objectGUID, as Active Directory does.
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -47,7 +49,7 @@ for (let i = 1; i <= 20; i++) {
 rmSync(path, { force: true });
 const db = new Database(path);
 db.exec(`
-  CREATE TABLE entries (objectGUID TEXT PRIMARY KEY, dn TEXT NOT NULL UNIQUE, sAMAccountName TEXT, userPrincipalName TEXT, displayName TEXT,
+  CREATE TABLE entries (objectGUID TEXT PRIMARY KEY DEFAULT (lower(hex(randomblob(16)))), dn TEXT NOT NULL UNIQUE, sAMAccountName TEXT, userPrincipalName TEXT, displayName TEXT,
     mail TEXT, employeeID TEXT, userAccountControl INTEGER, objectCategory TEXT, accountExpires TEXT);
   CREATE TABLE members (member TEXT NOT NULL, dn TEXT NOT NULL);
   CREATE TABLE managers (manager TEXT NOT NULL, dn TEXT NOT NULL);`);

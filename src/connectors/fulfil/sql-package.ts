@@ -9,7 +9,11 @@
  *       "Table": "accounts",                                       // or, per resource type:
  *       "Tables": { "<ResourceType>": "accounts" },
  *       "KeyColumn": "Identifier",      // the column holding the target's key (default Identifier)
- *       "KeyProperty": "sAMAccountName" // the property of an Added order's Changes that is the key (default: KeyColumn)
+ *       "KeyProperty": "sAMAccountName", // the property of an Added order's Changes that is the key (default: KeyColumn)
+ *       "Links": { "<property>": {      // a multi-valued navigation, one row per (owner, value) in a table of its own
+ *         "Table": "members", "OwnerColumn": "member", "ValueColumn": "group",
+ *         "Lookup": { "Table": "entries", "KeyColumn": "objectGUID", "Column": "dn" } // optional
+ *       } }
  *     } }
  *
  * An order's property is a column of the same name (a navigation writes its Identifier); the key
@@ -18,7 +22,11 @@
  * Deleted: DELETE by key. Each reads the row first, so an order whose effect is there already (a run
  * killed after the commit and before its outcome was recorded) ends Executed "already applied"
  * without a write. A multi-valued navigation (`<property>_add` / `_remove`) has no place in one row:
- * the order is Errored, saying so. One transaction per batch, a savepoint per order (a failed order
+ * with `Links.<property>` its values are rows of the link table (OwnerColumn: the row's key;
+ * ValueColumn: the reference's Identifier, or with Lookup the Column of the Lookup table's row whose
+ * KeyColumn is the Identifier), inserted when absent and deleted when present, so that applying an
+ * order twice writes nothing the second time; a Deleted order deletes its owner's link rows too.
+ * Without `Links.<property>` the order is Errored, saying so. One transaction per batch, a savepoint per order (a failed order
  * is rolled back alone); the outcomes are given once the batch is committed. The connection string
  * is never logged nor put in a message.
  */
@@ -27,13 +35,24 @@ import { parseDatabaseUrl, type DatabaseTarget } from "../../store/database-url.
 import { DIALECTS } from "../../store/dialects/index.js";
 import { redactReason } from "../../store/dialects/redact.js";
 import type { FulfilContext, FulfilOrder, Fulfiller, FulfilPackage, FulfilRoute, OrderOutcome } from "./fulfiller.js";
-import { deleteRow, insertRow, savepoint, selectRow, updateRow, type SqlStatement, type SqlValue, type TargetTable } from "./sql-statements.js";
+import {
+  countLink, deleteLink, deleteLinksOf, deleteRow, insertLink, insertRow, lookupValue, savepoint, selectRow, updateRow, type LinkTable, type SqlStatement, type SqlValue, type TargetTable,
+} from "./sql-statements.js";
+
+export interface LinkSettings {
+  table: string;
+  ownerColumn: string;
+  valueColumn: string;
+  lookup?: { table: string; keyColumn: string; column: string };
+}
 
 export interface SqlFulfilSettings {
   target: DatabaseTarget;
   table: string;
   keyColumn: string;
   keyProperty: string;
+  /** Multi-valued navigation property → its link table. */
+  links: Map<string, LinkSettings>;
 }
 
 const DEFAULT_KEY_COLUMN = "Identifier";
@@ -65,7 +84,34 @@ export function readSqlFulfilSettings(connection: string, resourceType: string, 
   const table = perType ?? text(raw, at, "Table");
   if (table === undefined) throw new Error(`${at}.Table is missing: add the table ResourceType ${resourceType}'s orders are written to (or Tables.${resourceType})`);
   const keyColumn = text(raw, at, "KeyColumn") ?? DEFAULT_KEY_COLUMN;
-  return { target, table, keyColumn, keyProperty: text(raw, at, "KeyProperty") ?? keyColumn };
+  return { target, table, keyColumn, keyProperty: text(raw, at, "KeyProperty") ?? keyColumn, links: readLinks(at, raw.Links) };
+}
+
+function object(at: string, value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Error(`${at} must be an object`);
+  return value as Record<string, unknown>;
+}
+
+function required(raw: Record<string, unknown>, at: string, name: string): string {
+  const value = text(raw, at, name);
+  if (value === undefined) throw new Error(`${at}.${name} is missing`);
+  return value;
+}
+
+function readLinks(at: string, raw: unknown): Map<string, LinkSettings> {
+  const links = new Map<string, LinkSettings>();
+  if (raw === undefined) return links;
+  for (const [property, value] of Object.entries(object(`${at}.Links`, raw))) {
+    const where = `${at}.Links.${property}`;
+    const link = object(where, value);
+    const settings: LinkSettings = { table: required(link, where, "Table"), ownerColumn: required(link, where, "OwnerColumn"), valueColumn: required(link, where, "ValueColumn") };
+    if (link.Lookup !== undefined) {
+      const lookup = object(`${where}.Lookup`, link.Lookup);
+      settings.lookup = { table: required(lookup, `${where}.Lookup`, "Table"), keyColumn: required(lookup, `${where}.Lookup`, "KeyColumn"), column: required(lookup, `${where}.Lookup`, "Column") };
+    }
+    links.set(property, settings);
+  }
+  return links;
 }
 
 export const sqlPackage: FulfilPackage = {
@@ -88,9 +134,17 @@ export const sqlPackage: FulfilPackage = {
   },
 };
 
+/** The values of one multi-valued navigation an order adds and removes (the references' Identifiers). */
+interface LinkChanges {
+  property: string;
+  link: LinkSettings;
+  add: SqlValue[];
+  remove: SqlValue[];
+}
+
 /** What an order does to the row, decided before anything is sent. */
 type Plan =
-  | { kind: "upsert" | "update"; key: SqlValue; values: Map<string, SqlValue> }
+  | { kind: "upsert" | "update"; key: SqlValue; values: Map<string, SqlValue>; links: LinkChanges[] }
   | { kind: "delete"; key: SqlValue }
   | { kind: "error"; message: string };
 
@@ -159,17 +213,61 @@ class SqlFulfiller implements Fulfiller {
     if (plan.kind === "delete") {
       if (row === undefined) return { id, state: "Executed", message: `already applied: no row of ${target.table} has ${where}`, alreadyApplied: true };
       await run(deleteRow(target, plan.key));
+      for (const link of this.settings.links.values()) await run(deleteLinksOf(this.linkTable(link), plan.key));
       return { id, state: "Executed", message: `deleted the row of ${target.table} with ${where}` };
     }
+    let done: string | undefined;
     if (row === undefined) {
       if (plan.kind === "update") return { id, state: "Errored", message: `no row of ${target.table} has ${where}: nothing to modify` };
       await run(insertRow(target, plan.values));
-      return { id, state: "Executed", message: `inserted the row of ${target.table} with ${where}` };
+      done = `inserted the row of ${target.table} with ${where}`;
+    } else {
+      const changed = new Map([...plan.values].filter(([column, value]) => !sameValue(row[column], value)));
+      if (changed.size > 0) {
+        await run(updateRow(target, changed, plan.key));
+        done = `updated ${[...changed.keys()].join(", ")} of the row of ${target.table} with ${where}`;
+      }
     }
-    const changed = new Map([...plan.values].filter(([column, value]) => !sameValue(row[column], value)));
-    if (changed.size === 0) return { id, state: "Executed", message: `already applied: the row of ${target.table} with ${where} has the order's values`, alreadyApplied: true };
-    await run(updateRow(target, changed, plan.key));
-    return { id, state: "Executed", message: `updated ${[...changed.keys()].join(", ")} of the row of ${target.table} with ${where}` };
+    const linked = await this.writeLinks(run, plan.key, plan.links);
+    const message = [done, linked].filter((m) => m !== undefined).join("; ");
+    if (message === "") return { id, state: "Executed", message: `already applied: the row of ${target.table} with ${where} has the order's values`, alreadyApplied: true };
+    return { id, state: "Executed", message };
+  }
+
+  private linkTable(link: LinkSettings): LinkTable {
+    return { dialect: this.#target.dialect, table: link.table, ownerColumn: link.ownerColumn, valueColumn: link.valueColumn };
+  }
+
+  /** Inserts the absent links and deletes the present ones the order names; what it did, or undefined when nothing. */
+  private async writeLinks(run: (statement: SqlStatement) => Promise<unknown>, owner: SqlValue, changes: readonly LinkChanges[]): Promise<string | undefined> {
+    const done: string[] = [];
+    for (const { property, link, add, remove } of changes) {
+      const table = this.linkTable(link);
+      let added = 0;
+      let removed = 0;
+      const valueOf = async (identifier: SqlValue): Promise<SqlValue> => {
+        if (link.lookup === undefined) return identifier;
+        const found = (await run(lookupValue(table.dialect, link.lookup, identifier))) as Record<string, unknown>[];
+        const value = found[0]?.[link.lookup.column];
+        if (value === undefined || value === null) throw new Error(`${property}: no row of ${link.lookup.table} has ${link.lookup.keyColumn} = ${String(identifier)} (Links.${property}.Lookup)`);
+        return value as SqlValue;
+      };
+      const count = async (value: SqlValue) => Number(((await run(countLink(table, owner, value))) as Array<{ n: unknown }>)[0]?.n ?? 0);
+      for (const identifier of add) {
+        const value = await valueOf(identifier);
+        if ((await count(value)) > 0) continue;
+        await run(insertLink(table, owner, value));
+        added++;
+      }
+      for (const identifier of remove) {
+        const value = await valueOf(identifier);
+        if ((await count(value)) === 0) continue;
+        await run(deleteLink(table, owner, value));
+        removed++;
+      }
+      if (added + removed > 0) done.push(`${property}: ${added} added, ${removed} removed in ${link.table}`);
+    }
+    return done.length === 0 ? undefined : done.join("; ");
   }
 
   private plan(changeType: string, changes: Readonly<Record<string, unknown>>, resource: Readonly<Record<string, unknown>> | undefined): Plan {
@@ -186,13 +284,22 @@ class SqlFulfiller implements Fulfiller {
     }
     if (changeType === "Deleted") return { kind: "delete", key };
     const values = new Map<string, SqlValue>();
+    const links = new Map<string, LinkChanges>();
     for (const [property, value] of Object.entries(changes)) {
       const multi = /^(.+)_(add|remove)$/.exec(property);
       if (Array.isArray(value) || (multi !== null && value !== null && typeof value === "object")) {
         const name = multi?.[1] ?? property;
+        const link = this.settings.links.get(name);
+        if (link !== undefined && multi !== null) {
+          const identifiers = (Array.isArray(value) ? value : [value]).map((v) => sqlValue(v, this.#target.dialect));
+          if (identifiers.some((v) => v === undefined || v === null)) return { kind: "error", message: `${property} holds a value that is not a reference: ${JSON.stringify(value)}` };
+          const changesOf = links.get(name) ?? links.set(name, { property: name, link, add: [], remove: [] }).get(name)!;
+          changesOf[multi[2] as "add" | "remove"].push(...(identifiers as SqlValue[]));
+          continue;
+        }
         return {
           kind: "error",
-          message: `the multi-valued property ${name} (${property}) has no place in one row of ${this.settings.table}: the SQL package writes scalar and single-valued properties; fulfil ${name}'s links through another connection`,
+          message: `the multi-valued property ${name} (${property}) has no place in one row of ${this.settings.table}: the SQL package writes scalar and single-valued properties; add Links.${name} to the settings (its link table), or fulfil its links through another connection`,
         };
       }
       const converted = sqlValue(value, this.#target.dialect);
@@ -200,8 +307,8 @@ class SqlFulfiller implements Fulfiller {
       values.set(property === keyProperty ? keyColumn : property, converted);
     }
     if (changeType === "Added") values.set(keyColumn, key);
-    if (values.size === 0) return { kind: "error", message: `a ${changeType} order without Changes: nothing to write` };
-    return { kind: changeType === "Added" ? "upsert" : "update", key, values };
+    if (values.size === 0 && links.size === 0) return { kind: "error", message: `a ${changeType} order without Changes: nothing to write` };
+    return { kind: changeType === "Added" ? "upsert" : "update", key, values, links: [...links.values()] };
   }
 }
 

@@ -69,6 +69,47 @@ export function deleteRow(target: TargetTable, key: SqlValue): SqlStatement {
   return { sql: `DELETE FROM ${quotedTable(target)} WHERE ${quote(dialect, target.keyColumn)} = ${placeholder(dialect, 0)}`, parameters: [key] };
 }
 
+/** A link table: one row per (owner, value) of a multi-valued navigation (settings `Links.<property>`). */
+export interface LinkTable {
+  dialect: Dialect;
+  table: string;
+  ownerColumn: string;
+  valueColumn: string;
+}
+
+const linkTable = (link: LinkTable): TargetTable => ({ dialect: link.dialect, table: link.table, keyColumn: link.ownerColumn });
+
+/** The link rows of one owner and value (a count, so that a duplicate row already there counts too). */
+export function countLink(link: LinkTable, owner: SqlValue, value: SqlValue): SqlStatement {
+  const { dialect } = link;
+  return {
+    sql: `SELECT COUNT(*) AS ${quote(dialect, "n")} FROM ${quotedTable(linkTable(link))} WHERE ${quote(dialect, link.ownerColumn)} = ${placeholder(dialect, 0)} AND ${quote(dialect, link.valueColumn)} = ${placeholder(dialect, 1)}`,
+    parameters: [owner, value],
+  };
+}
+
+export function insertLink(link: LinkTable, owner: SqlValue, value: SqlValue): SqlStatement {
+  return insertRow(linkTable(link), new Map([[link.ownerColumn, owner], [link.valueColumn, value]]));
+}
+
+export function deleteLink(link: LinkTable, owner: SqlValue, value: SqlValue): SqlStatement {
+  const { dialect } = link;
+  return {
+    sql: `DELETE FROM ${quotedTable(linkTable(link))} WHERE ${quote(dialect, link.ownerColumn)} = ${placeholder(dialect, 0)} AND ${quote(dialect, link.valueColumn)} = ${placeholder(dialect, 1)}`,
+    parameters: [owner, value],
+  };
+}
+
+/** Every link row of an owner (its row is deleted). */
+export function deleteLinksOf(link: LinkTable, owner: SqlValue): SqlStatement {
+  return deleteRow(linkTable(link), owner);
+}
+
+/** The value a lookup gives for a reference's Identifier (settings `Links.<property>.Lookup`). */
+export function lookupValue(dialect: Dialect, lookup: { table: string; keyColumn: string; column: string }, identifier: SqlValue): SqlStatement {
+  return selectRow({ dialect, table: lookup.table, keyColumn: lookup.keyColumn }, [lookup.column], identifier);
+}
+
 /**
  * The savepoint around one order inside a batch's transaction: a failed order is rolled back alone
  * (PostgreSQL refuses every later statement of a transaction in which one failed), the others commit.

@@ -44,6 +44,12 @@ function ownerIds(rows: readonly { ownerId: unknown }[]): number[] {
   return rows.map((row) => Number(row.ownerId));
 }
 
+/** When an assignment's newest order was written (it went Transmitted) and fulfilled (Executed or Errored). */
+export interface OrderTimes {
+  createdAt: Date;
+  fulfilledAt: Date | null;
+}
+
 export class AssignmentStore {
   readonly dialect: Dialect;
   readonly #session: StoreSession;
@@ -256,6 +262,15 @@ export class AssignmentStore {
   /** Orders in id order, filtered, `pageSize` at a time. */
   orders(filter: o.OrderFilter = {}, pageSize = DEFAULT_PAGE_SIZE): AsyncGenerator<OrderRow[]> {
     return keysetPages(async (afterId: number | undefined) => (await o.selectOrders(this.m, filter, afterId ?? 0, pageSize).getMany()) as OrderRow[], (r) => r.id, pageSize);
+  }
+
+  /** The times of the newest order of each of these assignments (absent: no order was ever written for it). */
+  async latestOrderTimes(assignedResourceTypeIds: readonly number[]): Promise<Map<number, OrderTimes>> {
+    const times = new Map<number, OrderTimes>();
+    for (const batch of chunks(assignedResourceTypeIds, this.#session.idBatch())) {
+      for (const row of await o.selectOrderTimes(this.m, batch).getMany()) times.set(row.assignedResourceTypeId, { createdAt: row.createdAt, fulfilledAt: row.fulfilledAt });
+    }
+    return times;
   }
 
   async setOrderFile(ids: readonly number[], file: string, state: ChangeState): Promise<void> {

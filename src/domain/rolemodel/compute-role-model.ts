@@ -91,6 +91,7 @@ export async function computeRoleModel(options: RoleModelOptions): Promise<RoleM
         for (const v of expected.values) if (v.kind === "navigation") expectedNavigations.push({ resourceType: v.resourceType, property: v.property, key: String(v.policyValue) });
         const engineDelta = reconcile(expected, owner.rows.stored, owner.input.targets, {
           model: policy, now, blockProvisioning: options.blockProvisioning, blockAllResourceTypeProvisioning: options.blockAllResourceTypeProvisioning,
+          stateSince: owner.stateSince,
         });
         return { owner, expected, engineDelta };
       });

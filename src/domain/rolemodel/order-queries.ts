@@ -41,6 +41,14 @@ export function selectOrders(m: EntityManager, filter: OrderFilter, afterId: num
   return query.orderBy("o.id", "ASC").limit(limit);
 }
 
+/** When the orders of these assignments were written and fulfilled, in id order (the last is the newest). */
+export function selectOrderTimes(m: EntityManager, assignedResourceTypeIds: readonly number[]): SelectQueryBuilder<StoredOrderRow> {
+  return m.createQueryBuilder<StoredOrderRow>(ENTITY.provisioningOrder, "o")
+    .select(["o.id", "o.assignedResourceTypeId", "o.createdAt", "o.fulfilledAt"])
+    .where("o.assignedResourceTypeId IN (:...ids)", { ids: assignedResourceTypeIds })
+    .orderBy("o.id", "ASC");
+}
+
 /** The file these orders were written to, and their new state. */
 export function setOrderFile(m: EntityManager, ids: readonly number[], file: string, state: ChangeState): Statement {
   return updateWhere<StoredOrderRow>(m, ENTITY.provisioningOrder, { orderFile: file, state }, (w) => w.in("id", ids));

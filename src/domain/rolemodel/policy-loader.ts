@@ -181,6 +181,7 @@ function resourceType(item: StoredItem, generated: ReadonlyArray<{ role: Generat
     correlateMultipleResources: a.CorrelateMultipleResources === true,
     suggestAllCorrelations: a.SuggestAllCorrelations === true,
     discardManualAssignments: a.DiscardManualAssignments === true,
+    transmittedStateValidityPeriod: typeof a.TransmittedStateValidityPeriod === "number" ? a.TransmittedStateValidityPeriod : 0,
     ...optional("dependsOn", text(a.DependsOn)),
     ...optional("dependsOnOwnerProperty", text(a.DependsOnOwnerProperty)),
     typeRules, navigationRules, queryRules, scalarRules, binaryRules,

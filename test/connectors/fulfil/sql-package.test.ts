@@ -1,6 +1,6 @@
 /**
- * The SQL fulfilment package against real tables (SQLite, PostgreSQL): every change type, its
- * idempotence (an effect already there is Executed "already applied" without a write), the orders it
+ * The SQL fulfilment package against real tables (SQLite, PostgreSQL): every change type, link
+ * tables for multi-valued navigations, their idempotence (an effect already there is Executed "already applied" without a write), the orders it
  * reports Errored, the settings it refuses, a cancel before the first order; and the SQL Server
  * statements as an offline snapshot.
  */
@@ -10,7 +10,9 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FulfilOrder, FulfilRoute, OrderOutcome, ProvisioningOrder } from "../../../src/connectors/fulfil/fulfiller.js";
 import { readSqlFulfilSettings, sqlPackage } from "../../../src/connectors/fulfil/sql-package.js";
-import { deleteRow, insertRow, savepoint, selectRow, updateRow, type TargetTable as Target } from "../../../src/connectors/fulfil/sql-statements.js";
+import {
+  countLink, deleteLink, deleteLinksOf, deleteRow, insertLink, insertRow, lookupValue, savepoint, selectRow, updateRow, type LinkTable, type TargetTable as Target,
+} from "../../../src/connectors/fulfil/sql-statements.js";
 import { BACKENDS, type TestDatabase } from "../../helpers/backends.js";
 import { targetTable, type TargetTable } from "../../domain/provisioning/fulfil-fixture.js";
 
@@ -44,6 +46,11 @@ describe("SQL package settings", () => {
     expect([settings.table, settings.keyColumn, settings.keyProperty]).toEqual(["accounts", "Identifier", "Identifier"]);
     expect(readSqlFulfilSettings("ADSql", "AD_Group", { ConnectionString: "sqlite:x.db", Table: "t", Tables: { AD_Account: "accounts" }, KeyColumn: "k", KeyProperty: "p" }))
       .toMatchObject({ table: "t", keyColumn: "k", keyProperty: "p" });
+    const base = { ConnectionString: "sqlite:x.db", Table: "t" };
+    expect(() => readSqlFulfilSettings("ADSql", "AD_Account", { ...base, Links: { memberOf: { Table: "m", OwnerColumn: "o" } } })).toThrow("settings Connections.ADSql.Links.memberOf.ValueColumn is missing");
+    expect(() => readSqlFulfilSettings("ADSql", "AD_Account", { ...base, Links: { memberOf: { Table: "m", OwnerColumn: "o", ValueColumn: "v", Lookup: { Table: "e" } } } }))
+      .toThrow("settings Connections.ADSql.Links.memberOf.Lookup.KeyColumn is missing");
+    expect(() => readSqlFulfilSettings("ADSql", "AD_Account", { ...base, Links: [] })).toThrow("settings Connections.ADSql.Links must be an object");
   });
 
   it("says which database it cannot reach, with the password hidden", async () => {
@@ -143,6 +150,44 @@ describe.each(BACKENDS)("SQL package on %s", (_, backend) => {
     ]);
   });
 
+  it("writes a multi-valued navigation as rows of its Links table, its references looked up, idempotently; a Deleted order deletes its owner's links", async () => {
+    const named = (table: string) => target.table.replace(/accounts$/, table);
+    const quoted = (table: string) => named(table).split(".").map((p) => `"${p}"`).join(".");
+    await target.query(`CREATE TABLE ${quoted("members")} ("member" varchar(100) NOT NULL, "grp" varchar(200) NOT NULL)`);
+    await target.query(`CREATE TABLE ${quoted("groups")} ("guid" varchar(40) PRIMARY KEY, "dn" varchar(200) NOT NULL)`);
+    await target.query(`INSERT INTO ${quoted("groups")} ("guid", "dn") VALUES ('g1', 'CN=G1'), ('g2', 'CN=G2'), ('g3', 'CN=G3')`);
+    await target.query(`INSERT INTO ${quoted("members")} ("member", "grp") VALUES ('ada', 'CN=G1'), ('ada', 'CN=G3'), ('old', 'CN=G1')`);
+    const members = async () => (await target.query(`SELECT "member", "grp" FROM ${quoted("members")} ORDER BY "member", "grp"`)).map((r) => `${String(r.member)} ${String(r.grp)}`);
+    const links = { Links: { memberOf: { Table: named("members"), OwnerColumn: "member", ValueColumn: "grp", Lookup: { Table: named("groups"), KeyColumn: "guid", Column: "dn" } } } };
+    const ref = (guid: string) => ({ Id: guid.slice(1), Identifier: guid });
+    const orders = [
+      order(1, "Added", { sAMAccountName: "bob", mail: "bob@example.com", memberOf_add: [ref("g1"), ref("g2")] }),
+      order(2, "Modified", { memberOf_add: [ref("g2")], memberOf_remove: [ref("g3")] }, { Identifier: "ada" }),
+      order(3, "Deleted", {}, { Identifier: "old" }),
+      order(4, "Modified", { memberOf_add: [ref("g9")] }, { Identifier: "carl" }),
+    ];
+    const outcomes = await apply(orders, links);
+    const t = target.table;
+    const m = named("members");
+    expect(outcomes).toEqual([
+      { id: 1, state: "Executed", message: `inserted the row of ${t} with sAMAccountName = bob; memberOf: 2 added, 0 removed in ${m}` },
+      { id: 2, state: "Executed", message: `memberOf: 1 added, 1 removed in ${m}` },
+      { id: 3, state: "Executed", message: `deleted the row of ${t} with sAMAccountName = old` },
+      { id: 4, state: "Errored", message: `${t}: memberOf: no row of ${named("groups")} has guid = g9 (Links.memberOf.Lookup)` },
+    ]);
+    expect(await members()).toEqual(["ada CN=G1", "ada CN=G2", "bob CN=G1", "bob CN=G2"]);
+
+    // Again (a rerun after a kill): every effect is there, nothing is written.
+    const again = await apply(orders.slice(0, 3), links);
+    expect(again.map((o) => [o.id, o.alreadyApplied])).toEqual([[1, true], [2, true], [3, true]]);
+    expect(await members()).toEqual(["ada CN=G1", "ada CN=G2", "bob CN=G1", "bob CN=G2"]);
+
+    // Without a lookup the Identifier is the value.
+    const plain = await apply([order(5, "Modified", { memberOf_add: [ref("CN=G7")] }, { Identifier: "carl" })], { Links: { memberOf: { Table: m, OwnerColumn: "member", ValueColumn: "grp" } } });
+    expect(plain[0]!.state).toBe("Executed");
+    expect(await members()).toContain("carl CN=G7");
+  });
+
   it("applies nothing once the signal is aborted: the orders not reached have no outcome", async () => {
     const controller = new AbortController();
     controller.abort();
@@ -156,6 +201,7 @@ describe("SQL package on SQL Server (offline)", () => {
     const target: Target = { dialect: "mssql", table: "idm.accounts", keyColumn: "sAMAccount]Name" };
     const values = new Map<string, string | number | null>([["mail", "bob@example.com"], ["employeeID", 42], ["manager", null]]);
     const show = ({ sql, parameters }: { sql: string; parameters: unknown[] }) => `${sql};  -- ${parameters.map((p, i) => `@${i} = ${JSON.stringify(p)}`).join(", ")}`;
+    const link: LinkTable = { dialect: "mssql", table: "idm.members", ownerColumn: "member", valueColumn: "dn" };
     const points = savepoint("mssql");
     const text = [
       "-- Generated offline by test/connectors/fulfil/sql-package.test.ts: the SQL package's statements on SQL Server, one per line.",
@@ -164,6 +210,11 @@ describe("SQL package on SQL Server (offline)", () => {
       show(insertRow(target, new Map([["sAMAccount]Name", "bob"], ...values]))),
       show(updateRow(target, values, "bob")),
       show(deleteRow(target, "bob")),
+      show(countLink(link, "bob", "CN=G1")),
+      show(insertLink(link, "bob", "CN=G1")),
+      show(deleteLink(link, "bob", "CN=G1")),
+      show(deleteLinksOf(link, "bob")),
+      show(lookupValue("mssql", { table: "idm.entries", keyColumn: "objectGUID", column: "dn" }, "g1")),
       `${points.rollback};`,
       "",
     ].join("\n");

@@ -2,8 +2,8 @@
  * FulfillTask on real databases, from real order files (GenerateProvisioningOrdersTask) to a real
  * target table through the SQL package: each change type applied, outcomes recorded on the orders
  * and their assignments, results CSV and Completed/, errors per order with and without
- * ContinueOnError, a cancel in the middle of a batch, a run killed after its package committed, and
- * the routing errors.
+ * ContinueOnError, a cancel in the middle of a batch, a run killed after its package committed, the
+ * routing errors, and a Usercube.FulfillDatabase connection writing into the resource store (Dirty).
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +15,8 @@ import { fulfilOrders } from "../../../src/domain/provisioning/fulfil.js";
 import * as q from "../../../src/domain/provisioning/fulfil-queries.js";
 import { FulfilStore } from "../../../src/domain/provisioning/fulfil-store.js";
 import type { OrderRow } from "../../../src/domain/rolemodel/assignment-rows.js";
+import { decodeProperties } from "../../../src/domain/resources/properties.js";
+import { ResourceStore } from "../../../src/domain/resources/resource-store.js";
 import { AssignmentStore } from "../../../src/domain/rolemodel/assignment-store.js";
 import { offlineMssqlStore, type Store } from "../../../src/store/store.js";
 import handler from "../../../src/tasks/fulfill.js";
@@ -122,7 +124,7 @@ describe.each(BACKENDS)("FulfillTask on %s", (_, backend) => {
     const rows = await orderRows();
     expect(rows.map((o) => o.fulfilState)).toEqual(["Errored", "Errored", "Errored", "Executed"]);
     expect(rows[0]!.fulfilMessage).toBe(
-      `the multi-valued property memberOf (memberOf_add) has no place in one row of ${target.table}: the SQL package writes scalar and single-valued properties; fulfil memberOf's links through another connection`);
+      `the multi-valued property memberOf (memberOf_add) has no place in one row of ${target.table}: the SQL package writes scalar and single-valued properties; add Links.memberOf to the settings (its link table), or fulfil its links through another connection`);
     expect(rows[1]!.fulfilMessage).toBe(`no row of ${target.table} has sAMAccountName = boss: nothing to modify`);
     expect(rows[2]!.fulfilMessage).toMatch(new RegExp(`^${target.table.replace(".", "\\.")}: .*description`));
     expect(await states()).toEqual([[1, "Errored", ["Errored", "Errored"]], [2, "Errored", ["Errored"]], [3, "Errored", ["Errored", "Errored"]], [4, "Executed", []]]);
@@ -244,6 +246,27 @@ describe.each(BACKENDS)("FulfillTask on %s", (_, backend) => {
     await deployAndSeedAgainWithPackage("Usercube.Workday@0000001");
     await expect(handler.run(ws.context, task())).rejects.toThrow(
       "Connection ADSql (of ResourceTypeMapping AD_Account) has Package Usercube.Workday@0000001, which no fulfilment package of idm-toolkit handles");
+  });
+
+  it("routes a Usercube.FulfillDatabase connection to the resource store: Dirty=true writes the resources and flags them dirty", async () => {
+    await deployAndSeedAgainWithPackage("Usercube.FulfillDatabase@0000001");
+    await writeOrders(store, ws, [
+      assignment(id.p2!, { values: [scalar("sAMAccountName", "bob"), scalar("mail", "bob@example.com")] }),
+      assignment(id.p1!, { targetId: id["ada.l"]!, changeType: "Modified", values: [scalar("mail", "ada@new.example.com")] }),
+    ]);
+    const result = await handler.run(ws.context, task({ Dirty: true }));
+    expect(result).toMatchObject({ state: "Succeeded", counters: { orders: 2, addedExecuted: 1, modifiedExecuted: 1, addedErrored: 0, modifiedErrored: 0 } });
+    const resources = new ResourceStore(store.dataSource.manager);
+    const ids = await resources.idsByKeys("AD_Entry", ["bob", "ada.l", "old"]);
+    const rows = new Map((await resources.resourcesByIds([...ids.values()])).map((r) => [r.sourceKey, { dirty: Boolean(r.dirty), properties: decodeProperties(r.properties) }]));
+    expect(rows.get("bob")).toEqual({ dirty: true, properties: { sAMAccountName: "bob", mail: "bob@example.com" } });
+    expect(rows.get("ada.l")).toEqual({ dirty: true, properties: { sAMAccountName: "ada.l", mail: "ada@new.example.com" } });
+    // What no order touched stays clean.
+    expect(rows.get("old")?.dirty).toBe(false);
+    expect(await target.rows()).toEqual([
+      { sAMAccountName: "ada.l", mail: "ada@old.example.com", employeeID: null, manager: null },
+      { sAMAccountName: "old", mail: "old@example.com", employeeID: null, manager: null },
+    ]);
   });
 
   async function deployAndSeedAgainWithPackage(packageName: string): Promise<void> {

@@ -335,6 +335,7 @@ describe("assignment statements on SQL Server (offline)", () => {
         createdAt: T0, jobInstanceId: 7, decision: null, decidedBy: null, decidedAt: null, decisionComment: null, changes: "{}",
       }])),
       statement("a page of orders, filtered", o.selectOrders(m, { resourceType: "AD_Account", state: "blocked" }, 0, 1000)),
+      statement("the times of the orders of assignments", o.selectOrderTimes(m, [1, 2])),
       statement("orders written to a file", o.setOrderFile(m, [1, 2], "AD/AD_Account-7-1.json", "applied")),
       statement("the review of blocked orders", o.recordOrderDecision(m, [1], { decision: "Declined", by: "alice", at: T1, comment: null })),
     ].join("\n");

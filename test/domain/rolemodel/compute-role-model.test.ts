@@ -50,7 +50,7 @@ describe.each(BACKENDS)("ComputeRoleModel with the demo's role model on %s", (_,
     const e1Values = e1.filter((r) => r.startsWith('["value"')).map((r) => JSON.parse(r));
     expect(e1Values.map((v) => [v[3], v[4], v[6]])).toEqual([
       ["memberOf", "AD_Entry:group-0", "Verified"], ["memberOf", "AD_Entry:group-1", "Verified"],
-      ["displayName", "Ada Lovelace", "Verified"], ["employeeID", "E1", "Verified"], ["mail", "ada.lovelace@example.com", "Verified"], ["userAccountControl", "512", "Verified"],
+      ["displayName", "Ada Lovelace", "Verified"], ["dn", "CN=Ada Lovelace (E1),OU=Users,DC=demo,DC=local", "Verified"], ["employeeID", "E1", "Verified"], ["mail", "ada.lovelace@example.com", "Verified"], ["userAccountControl", "512", "Verified"],
     ]);
 
     // E2 is disabled: its userAccountControl is to modify, so the assignment waits for a Modified order.
@@ -68,7 +68,7 @@ describe.each(BACKENDS)("ComputeRoleModel with the demo's role model on %s", (_,
     // GROUPS[3] is GG_IT.
     expect(e5.filter((r) => r.startsWith('["value"')).map((r) => JSON.parse(r)).map((v) => [v[3], v[4], v[6], v[7]])).toEqual([
       ["memberOf", "AD_Entry:group-0", "Pending", "Added"], ["memberOf", "AD_Entry:group-3", "Pending", "Added"],
-      ["displayName", "Barbara Liskov", "Pending", "Added"], ["employeeID", "E5", "Pending", "Added"], ["mail", "barbara.liskov@example.com", "Pending", "Added"], ["userAccountControl", "512", "Pending", "Added"],
+      ["displayName", "Barbara Liskov", "Pending", "Added"], ["dn", "CN=Barbara Liskov (E5),OU=Users,DC=demo,DC=local", "Pending", "Added"], ["employeeID", "E5", "Pending", "Added"], ["mail", "barbara.liskov@example.com", "Pending", "Added"], ["userAccountControl", "512", "Pending", "Added"],
     ]);
   });
 

@@ -32,6 +32,7 @@ describe.each(BACKENDS)("loadPolicyModel (%s)", (_name, backend) => {
     expect(account).toMatchObject({ sourceEntityType: "HR_Person", targetEntityType: "AD_Entry", blockProvisioning: false, allowAdd: true, allowRemove: false });
     expect(account.typeRules).toMatchObject([{ singleRole: "AllStaff", type: "Required", policy: "Default" }]);
     expect(account.scalarRules.map((r) => [r.property, r.binding ?? r.expression, r.isMapped, r.comparisonType])).toEqual([
+      ["dn", 'CEL:"CN=" + resource.FirstName + " " + resource.LastName + " (" + resource.EmployeeId + "),OU=Users,DC=demo,DC=local"', true, "CaseSensitive"],
       ["employeeID", "EmployeeId", true, "CaseSensitive"],
       ["mail", "Email", true, "CaseSensitive"],
       ["displayName", 'CEL:resource.FirstName + " " + resource.LastName', true, "CaseSensitive"],

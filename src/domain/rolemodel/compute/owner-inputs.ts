@@ -20,12 +20,15 @@ import { readCorrelationRules } from "../role-model-items.js";
 import { addNavigations, loadContext, type SubjectBatch } from "../rule-subjects.js";
 import type { AssignmentAdapter, OwnerRows } from "./assignment-adapter.js";
 import { dimensionValue, follow, type OwnerPrograms, type QueryProgram } from "./owner-programs.js";
+import { awaitingAssignments, stateSince } from "./state-since.js";
 import { keyOfObject, keyOfProperties, type ResourceKeys } from "./resource-keys.js";
 
 export interface LoadedOwner {
   id: number;
   input: OwnerInput;
   rows: OwnerRows;
+  /** Stored row id → when it entered its Transmitted or Executed state. */
+  stateSince: Map<string, Date>;
 }
 
 interface Setup {
@@ -149,6 +152,9 @@ export class OwnerInputs {
     const { entities, programs } = this.s;
     const ids = batch.rows.map((r) => r.id);
     const stored = await this.s.assignments.readOwners(ids);
+    const withPeriod = new Set(this.#types.filter((t) => t.transmittedStateValidityPeriod > 0).map((t) => t.identifier));
+    const awaiting = withPeriod.size === 0 ? [] : awaitingAssignments(stored.values(), withPeriod);
+    const orderTimes = awaiting.length === 0 ? new Map() : await this.s.assignments.latestOrderTimes(awaiting);
     const candidates = new Map<number, Map<string, CorrelationCandidate[]>>();
     const targetIds = new Set<number>();
     const matches: Array<{ ownerId: number; targetId: number; resourceType: string; ruleIdentifier: string }> = [];
@@ -183,7 +189,7 @@ export class OwnerInputs {
         existing: rows.stored,
         targets,
       };
-      return { id: row.id, input, rows };
+      return { id: row.id, input, rows, stateSince: stateSince(stored.get(row.id)!, orderTimes) };
     });
   }
 

@@ -168,6 +168,8 @@ export interface ResourceType {
   suggestAllCorrelations: boolean;
   /** false: a manual change approved in reconciliation is kept and the policy value is questioned. */
   discardManualAssignments: boolean;
+  /** Minutes an order may stay Transmitted or Executed before its row turns Errored; 0: no limit. */
+  transmittedStateValidityPeriod: number;
   dependsOn?: string;
   dependsOnOwnerProperty?: string;
   typeRules: readonly TypeRule[];

@@ -5,7 +5,9 @@
  * - The target already holds the value: Verified (an unmapped value, never read back, is Verified
  *   once its order was Executed).
  * - The same policy value is already on its way (AwaitingApproval, Pending, Transmitted, Executed,
- *   Errored): its state stays; the engine does not send it twice.
+ *   Errored): its state stays; the engine does not send it twice. Transmitted or Executed for longer
+ *   than the resource type's TransmittedStateValidityPeriod (minutes, 0 = no limit), it turns Errored:
+ *   the target system never showed what was sent.
  * - Otherwise a new order: AwaitingApproval when provisioning is blocked (the resource type's
  *   BlockProvisioning, the task's flags, a creation AllowAdd forbids, a confidence below 100),
  *   else Pending.
@@ -25,6 +27,21 @@ export interface StateContext {
   resourceTypes: ReadonlyMap<string, ResourceType>;
   blockProvisioning: boolean;
   blockAllResourceTypeProvisioning: boolean;
+  /** The evaluation instant, in milliseconds. */
+  now: number;
+  /** Stored row id → when it entered its Transmitted or Executed state (its order's times); absent: unknown, never expires. */
+  stateSince: ReadonlyMap<string, Date>;
+}
+
+const AWAITING_TARGET: ReadonlySet<ProvisioningState> = new Set(["Transmitted", "Executed"]);
+
+/** The state a stored row in flight stays in: Errored once it waited for the target system longer than its resource type allows. */
+export function inFlightState(ctx: StateContext, x: StoredAssignment & { resourceType: string; provisioningState: ProvisioningState }): ProvisioningState {
+  if (!AWAITING_TARGET.has(x.provisioningState)) return x.provisioningState;
+  const minutes = ctx.resourceTypes.get(x.resourceType)?.transmittedStateValidityPeriod ?? 0;
+  const since = ctx.stateSince.get(x.id);
+  if (minutes <= 0 || since === undefined) return x.provisioningState;
+  return ctx.now - since.getTime() > minutes * 60_000 ? "Errored" : x.provisioningState;
 }
 
 export function isBlocked(ctx: StateContext, resourceType: string): boolean {
@@ -37,7 +54,7 @@ export function resourceTypeState(e: ExpectedResourceType, stored: StoredAssignm
   const row = (provisioningState: ProvisioningState, changeType: ResourceTypeAssignment["changeType"]): ResourceTypeAssignment => resourceTypeRow(e, provisioningState, changeType);
   if (e.needsReview) return row("AwaitingApproval", null);
   if (e.target !== null) return row("Verified", null);
-  if (x && x.target === null && x.changeType === "Added" && IN_FLIGHT.has(x.provisioningState)) return row(x.provisioningState, "Added");
+  if (x && x.target === null && x.changeType === "Added" && IN_FLIGHT.has(x.provisioningState)) return row(inFlightState(ctx, x), "Added");
   const allowAdd = ctx.resourceTypes.get(e.resourceType)?.allowAdd ?? true;
   return row(isBlocked(ctx, e.resourceType) || !allowAdd ? "AwaitingApproval" : "Pending", "Added");
 }
@@ -57,7 +74,7 @@ export function valueState(e: ExpectedValue, stored: StoredAssignment | null, ct
   if (e.isMapped ? e.target !== null && holds(currentValue, e.policyValue, e.comparisonType) : samePolicy && (x.provisioningState === "Executed" || x.provisioningState === "Verified")) {
     return row("Verified", null);
   }
-  if (samePolicy && IN_FLIGHT.has(x.provisioningState)) return row(x.provisioningState, x.changeType);
+  if (samePolicy && IN_FLIGHT.has(x.provisioningState)) return row(inFlightState(ctx, x), x.changeType);
   const lowConfidence = e.confidence !== null && e.confidence < AUTOMATIC_CONFIDENCE;
   const changeType = e.kind === "navigation" || e.target === null ? "Added" : "Modified";
   return row(isBlocked(ctx, e.resourceType) || lowConfidence ? "AwaitingApproval" : "Pending", changeType);

@@ -18,7 +18,7 @@ import { isConfirmed } from "./expected-resource-types.js";
 import { matchRows } from "./match-rows.js";
 import type { PolicyModel, TargetValues } from "./model.js";
 import { spanOf } from "./periods.js";
-import { IN_FLIGHT, isBlocked, resourceTypeState, valueState, withoutId, type StateContext } from "./provisioning-states.js";
+import { IN_FLIGHT, inFlightState, isBlocked, resourceTypeState, valueState, withoutId, type StateContext } from "./provisioning-states.js";
 import { sameRow } from "./same-row.js";
 
 export interface ReconcileOptions {
@@ -29,6 +29,8 @@ export interface ReconcileOptions {
   blockProvisioning?: boolean;
   /** ComputeRoleModelTask BlockAllResourceTypeProvisioning: review every order whatever the resource types say. */
   blockAllResourceTypeProvisioning?: boolean;
+  /** Stored row id → when it entered its Transmitted or Executed state, for TransmittedStateValidityPeriod. */
+  stateSince?: ReadonlyMap<string, Date>;
 }
 
 export function reconcile(expected: ExpectedAssignments, existing: readonly StoredAssignment[], targetValues: TargetValues, options: ReconcileOptions): AssignmentDelta {
@@ -38,6 +40,8 @@ export function reconcile(expected: ExpectedAssignments, existing: readonly Stor
     resourceTypes: new Map(options.model.resourceTypes.map((rt) => [rt.identifier, rt])),
     blockProvisioning: options.blockProvisioning ?? false,
     blockAllResourceTypeProvisioning: options.blockAllResourceTypeProvisioning ?? false,
+    now,
+    stateSince: options.stateSince ?? new Map(),
   };
   const changes: AssignmentChange[] = [];
   const kept: StoredAssignment[] = [];
@@ -87,7 +91,10 @@ function unexpected(x: StoredAssignment, now: number, ctx: StateContext, stillHe
     spanOf(x.validFrom, x.validTo).from > now ? { change: "delete", id: x.id, row: x, reason: "never-started" } : { change: "historize", id: x.id, row: x, validTo: new Date(now) };
   const removal = (allowed: boolean): AssignmentChange | null => {
     if (x.kind !== "resourceType" && x.kind !== "navigation") return end();
-    if (x.changeType === "Deleted" && IN_FLIGHT.has(x.provisioningState)) return null;
+    if (x.changeType === "Deleted" && IN_FLIGHT.has(x.provisioningState)) {
+      const state = inFlightState(ctx, x);
+      return state === x.provisioningState ? null : { change: "update", id: x.id, before: x, row: { ...withoutId(x), provisioningState: state } as Assignment };
+    }
     const state = isBlocked(ctx, x.resourceType) || !allowed ? "AwaitingApproval" : "Pending";
     const row = { ...withoutId(x), provisioningState: state, changeType: "Deleted" } as Assignment;
     return { change: "update", id: x.id, before: x, row };

@@ -76,6 +76,7 @@ export function resourceType(identifier: string, more: Partial<ResourceType> = {
     correlateMultipleResources: false,
     suggestAllCorrelations: false,
     discardManualAssignments: false,
+    transmittedStateValidityPeriod: 0,
     typeRules: [],
     navigationRules: [],
     queryRules: [],

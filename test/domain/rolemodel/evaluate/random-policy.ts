@@ -38,6 +38,7 @@ export function randomModel(g: ReturnType<typeof generator>): PolicyModel {
       correlateMultipleResources: g.chance(0.5),
       suggestAllCorrelations: g.chance(0.5),
       discardManualAssignments: g.chance(0.5),
+      transmittedStateValidityPeriod: 0,
       dependsOn: i > 0 && g.chance(0.3) ? "RT0" : undefined,
       typeRules: Array.from({ length: g.int(0, 3) }, () => typeRule({ ...g.ruleBits(), singleRole: g.chance(0.5) ? g.pick(SINGLES) : undefined, timeOffset: g.offset() })),
       navigationRules: Array.from({ length: g.int(0, 4) }, () =>

@@ -117,6 +117,43 @@ describe("reconcile: provisioning states", () => {
   });
 });
 
+describe("reconcile: TransmittedStateValidityPeriod", () => {
+  const targets: TargetValues = new Map([["t1", { login: "old", memberOf: ["G_VPN"] }]]);
+  const minutes = (n: number) => new Date(NOW.getTime() - n * 60_000);
+  const waiting = (state: "Transmitted" | "Executed") => [rtRow({ id: "r", provisioningState: state }), valueRow({ id: "v", provisioningState: state, currentValue: "old" })];
+  const since = (n: number) => new Map([["v", minutes(n)], ["r", minutes(n)]]);
+  const login = (delta: AssignmentDelta) => states(delta).filter((s) => s.includes("login"));
+
+  it("a value Transmitted or Executed longer than the period turns Errored, and stays so (no second order)", () => {
+    for (const state of ["Transmitted", "Executed"] as const) {
+      const delta = run(policy(AD({ transmittedStateValidityPeriod: 60 })), { existing: waiting(state), targets }, { stateSince: since(61) });
+      expect(login(delta)).toEqual(["update login=jdoe Errored/Modified"]);
+      const stored = applyDelta(waiting(state), delta, newId);
+      expect(login(run(policy(AD({ transmittedStateValidityPeriod: 60 })), { existing: stored, targets }, { stateSince: since(120) }))).toEqual([]);
+    }
+  });
+
+  it("within the period, with a period of 0, or with no known time, the value keeps waiting", () => {
+    expect(login(run(policy(AD({ transmittedStateValidityPeriod: 60 })), { existing: waiting("Transmitted"), targets }, { stateSince: since(59) }))).toEqual([]);
+    expect(login(run(policy(AD({ transmittedStateValidityPeriod: 0 })), { existing: waiting("Executed"), targets }, { stateSince: since(100_000) }))).toEqual([]);
+    expect(login(run(policy(AD({ transmittedStateValidityPeriod: 60 })), { existing: waiting("Executed"), targets }))).toEqual([]);
+  });
+
+  it("an Executed value the target shows is Verified, however long it waited", () => {
+    const shown: TargetValues = new Map([["t1", { login: "JDOE", memberOf: ["G_VPN"] }]]);
+    expect(login(run(policy(AD({ transmittedStateValidityPeriod: 60 })), { existing: waiting("Executed"), targets: shown }, { stateSince: since(61) }))).toEqual(["update login=jdoe Verified"]);
+  });
+
+  it("a creation and a deprovisioning past the period turn Errored", () => {
+    const creation = rtRow({ id: "r", target: null, provisioningState: "Transmitted", changeType: "Added" });
+    const created = run(policy(AD({ transmittedStateValidityPeriod: 60 })), { existing: [creation] }, { stateSince: new Map([["r", minutes(61)]]) });
+    expect(states(created)).toContain("update RT - Errored/Added");
+    const deletion = rtRow({ id: "r", provisioningState: "Executed", changeType: "Deleted" });
+    const lost = run(model({ resourceTypes: [AD({ transmittedStateValidityPeriod: 60 })] }), { existing: [deletion], targets }, { stateSince: new Map([["r", minutes(61)]]) });
+    expect(states(lost)).toContain("update RT t1 Errored/Deleted");
+  });
+});
+
 describe("reconcile: purge and removal", () => {
   const role_ = (more: Partial<StoredAssignment>): StoredAssignment =>
     ({ id: "x", kind: "singleRole", role: "VPN", origin: "rule", workflowState: "PolicyApproved", rule: null, validFrom: null, validTo: null, ...more }) as StoredAssignment;

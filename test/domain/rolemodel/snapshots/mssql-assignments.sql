@@ -91,6 +91,9 @@ INSERT INTO "idm_provisioning_orders" ("assigned_resource_type_id", "resource_ty
 -- a page of orders, filtered (3 parameters)
 SELECT "o"."id" AS "o_id", "o"."assigned_resource_type_id" AS "o_assigned_resource_type_id", "o"."resource_type" AS "o_resource_type", "o"."connector" AS "o_connector", "o"."change_type" AS "o_change_type", "o"."owner_id" AS "o_owner_id", "o"."target_id" AS "o_target_id", "o"."state" AS "o_state", "o"."order_file" AS "o_order_file", "o"."created_at" AS "o_created_at", "o"."job_instance_id" AS "o_job_instance_id", "o"."decision" AS "o_decision", "o"."decided_by" AS "o_decided_by", "o"."decided_at" AS "o_decided_at", "o"."decision_comment" AS "o_decision_comment", "o"."changes" AS "o_changes", "o"."fulfil_state" AS "o_fulfil_state", "o"."fulfil_message" AS "o_fulfil_message", "o"."fulfilled_at" AS "o_fulfilled_at", "o"."fulfilled_by_job_instance" AS "o_fulfilled_by_job_instance" FROM "idm_provisioning_orders" "o" WHERE "o"."id" > @0 AND "o"."resource_type" = @1 AND "o"."state" = @2 ORDER BY "o"."id" ASC OFFSET 0 ROWS FETCH NEXT 1000 ROWS ONLY;
 
+-- the times of the orders of assignments (2 parameters)
+SELECT "o"."id" AS "o_id", "o"."assigned_resource_type_id" AS "o_assigned_resource_type_id", "o"."created_at" AS "o_created_at", "o"."fulfilled_at" AS "o_fulfilled_at" FROM "idm_provisioning_orders" "o" WHERE "o"."assigned_resource_type_id" IN (@0, @1) ORDER BY "o_id" ASC;
+
 -- orders written to a file (4 parameters)
 UPDATE "idm_provisioning_orders" SET "order_file" = @0, "state" = @1 WHERE "id" IN (@2, @3);
 
