@@ -94,20 +94,14 @@ async function bench(backend) {
   }
 }
 
-const results = [];
-try {
-  for (const backend of benchBackends(root).filter((b) => !flags["sqlite-only"] || b.name === "sqlite")) results.push(await bench(backend));
-} finally {
-  rmSync(root, { recursive: true, force: true });
-}
-
 const fmt = (n, d = 0) => n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const spread = (values) => `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`;
 console.log(`${fmt(IDENTITIES)} identities, ${ROLES} single roles from ${fmt(RULES)} rules over 3 dimensions, ${RESOURCE_TYPES} resource types (scalar + navigation rules)`);
 console.log(`Complete (empty assignment store) and raw limit alternated ${RUNS} times, then ${RUNS} Dirty runs with ${100 / DIRTY_EVERY}% of the identities moved to another organization`);
-console.log(`load average (1, 5, 15 min) at the end: ${loadavg().map((l) => l.toFixed(2)).join(", ")}`);
-for (const r of results) {
+
+/** One backend's figures, printed as soon as it is done (a run at 100,000 identities takes long on a busy machine). */
+function report(r) {
   const c = r.completes.map((x) => x.ms);
   const w = r.raws.map((x) => x.ms);
   const d = r.dirties.map((x) => x.ms);
@@ -126,6 +120,13 @@ for (const r of results) {
   console.log(`${"Complete / raw (median)".padEnd(32)} ${median(ratios).toFixed(2).padEnd(11)} <= ${TARGET_COMPLETE_RATIO}   (each pair: ${ratios.map((x) => x.toFixed(2)).join(", ")})`);
   console.log(`${"Dirty % of Complete (medians)".padEnd(32)} ${`${(median(d) * 100 / median(c)).toFixed(2)}%`.padEnd(11)} <= ${TARGET_DIRTY_PERCENT}%`);
   console.log(`${"peak RSS MB (maxRSS)".padEnd(32)} ${fmt(Math.max(...[...r.completes, ...r.dirties].map((x) => x.maxRssMb)))}        (raw child: ${fmt(Math.max(...r.raws.map((x) => x.result.maxRssMb)))})`);
+  console.log(`load average (1, 5, 15 min) after ${r.backend}: ${loadavg().map((l) => l.toFixed(2)).join(", ")}`);
+}
+
+try {
+  for (const backend of benchBackends(root).filter((b) => !flags["sqlite-only"] || b.name === "sqlite")) report(await bench(backend));
+} finally {
+  rmSync(root, { recursive: true, force: true });
 }
 console.log(`\nComplete = computeRoleModel (ComputeRoleModelTask's domain), every identity, batches of ${fmt(DEFAULT_ROLE_MODEL_BATCH_SIZE)} owners, from an empty assignment store`);
 console.log("raw = the rows that Complete stored (read back, every column), inserted again into the emptied tables in a child process: multi-row INSERTs of the product's size, one transaction per batch of owners, prepared statements (better-sqlite3; pg named); all parameters built before the timing");
