@@ -8,7 +8,7 @@
 // synchronization leaves them). Medians, spreads (min–max), rows written, peak RSS. On SQLite, and on
 // PostgreSQL when IDM_TEST_POSTGRES_URL is set.
 // Flags: --identities N (default 100000, or IDM_BENCH_ROLEMODEL_IDENTITIES), --runs N (3, or
-// IDM_BENCH_ROLEMODEL_RUNS), --sqlite-only.
+// IDM_BENCH_ROLEMODEL_RUNS), --backend sqlite|postgres (one database only).
 import { execFile } from "node:child_process";
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -27,7 +27,7 @@ import { benchBackends } from "./backends.mjs";
 import { timed } from "./measure.mjs";
 import { changeOrganizations, loadData, PERSON, RESOURCE_TYPES, ROLES, RULES, writeConfig } from "./rolemodel-data.mjs";
 
-const { values: flags } = parseArgs({ options: { identities: { type: "string" }, runs: { type: "string" }, "sqlite-only": { type: "boolean" } } });
+const { values: flags } = parseArgs({ options: { identities: { type: "string" }, runs: { type: "string" }, backend: { type: "string" } } });
 const IDENTITIES = Number(flags.identities ?? process.env.IDM_BENCH_ROLEMODEL_IDENTITIES ?? 100_000);
 const RUNS = Number(flags.runs ?? process.env.IDM_BENCH_ROLEMODEL_RUNS ?? 3);
 const DIRTY_EVERY = 100; // 1%
@@ -43,9 +43,10 @@ const roleModel = (store, dirty) => computeRoleModel({
   ignoreHistorization: false, ...silent,
 });
 
-/** The assignment store emptied (not timed): each Complete run starts from nothing. */
+/** The assignment store emptied (not timed): each Complete run starts from nothing (PostgreSQL: truncated, no dead rows left for the next run). */
 async function emptyAssignments(store) {
-  for (const table of ASSIGNMENT_TABLES) await store.dataSource.query(`DELETE FROM ${table}`);
+  if (store.dialect === "postgres") await store.dataSource.query(`TRUNCATE ${ASSIGNMENT_TABLES.join(", ")}`);
+  else for (const table of ASSIGNMENT_TABLES) await store.dataSource.query(`DELETE FROM ${table}`);
 }
 
 async function rawRun(store) {
@@ -124,7 +125,7 @@ function report(r) {
 }
 
 try {
-  for (const backend of benchBackends(root).filter((b) => !flags["sqlite-only"] || b.name === "sqlite")) report(await bench(backend));
+  for (const backend of benchBackends(root).filter((b) => flags.backend === undefined || b.name === flags.backend)) report(await bench(backend));
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
