@@ -1,5 +1,6 @@
 // The databases a benchmark runs on: a new SQLite file under `root`, and a new PostgreSQL schema
-// (dropped on close) when IDM_TEST_POSTGRES_URL is set.
+// (dropped on close) when IDM_TEST_POSTGRES_URL is set. A PostgreSQL store names its `schema`, for a
+// child process that opens it again (with the store's secretUrl()).
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -17,5 +18,5 @@ async function freshPostgres(url) {
   const store = await openStore(url, { schema, migrate: false });
   await store.dataSource.query(`CREATE SCHEMA "${schema}"`);
   await migrate(store);
-  return { ...store, close: async () => { await store.dataSource.query(`DROP SCHEMA "${schema}" CASCADE`); await store.close(); } };
+  return { ...store, schema, close: async () => { await store.dataSource.query(`DROP SCHEMA "${schema}" CASCADE`); await store.close(); } };
 }

@@ -12,6 +12,8 @@
  * column) is left out with a warning, as is a key that fails to compute. A Complete run also removes
  * the keys of rules no longer deployed.
  */
+import { ENTITY } from "../../store/entities.js";
+import { refreshStatistics } from "../../store/refresh-statistics.js";
 import type { NavigationTree, ResourceObject } from "../expressions/compile-expressions.js";
 import { DirtyIds } from "../expressions/dirty-subjects.js";
 import { readEntityModel, type EntityModel } from "../resources/entity-model.js";
@@ -97,6 +99,8 @@ export async function computeCorrelationKeys(options: CorrelationKeysOptions): P
     }
     log("Information", `${entityType}: keys of ${resources} resources computed`);
   }
+  // The role model joins these keys next: planned for the table as it was, the join scans them all.
+  await refreshStatistics(store, ENTITY.correlationKey, counters.changed);
   if (!options.dirty) counters.retired = await retireKeys(assignments, rules, log);
   warnings.summarize("correlation key warnings");
   counters.errors = warnings.count;

@@ -3,8 +3,8 @@
  * (idm_synchronization_history: one per task instance, InProgress until it ends).
  */
 import type { ResourceStore } from "../resources/resource-store.js";
-import { DIALECTS } from "../../store/dialects/index.js";
 import { ENTITY } from "../../store/entities.js";
+import { refreshStatistics } from "../../store/refresh-statistics.js";
 import type { Store } from "../../store/store.js";
 import type { SynchronizationMode } from "../vocabulary.js";
 import type { WorkContext } from "../work-context.js";
@@ -32,19 +32,12 @@ export interface SynchronizeOptions extends Pick<WorkContext, "store" | "job" | 
 /** Rows written (or resolved) per round trip. */
 export const FLUSH = 500;
 
-/** Resources inserted or deleted by one run from which the store's planner statistics are refreshed. */
-export const STATISTICS_AFTER = 10_000;
-
 /**
- * After a run that inserted or deleted many resources: the database's statistics of idm_resources
- * are refreshed where it needs it (DialectProfile.refreshStatistics), so that the next run's key
- * lookups use the unique index. Outside the run's transaction.
+ * After a run that inserted or deleted many resources: the statistics of idm_resources are
+ * refreshed (store/refresh-statistics.ts), so that the next run's key lookups use the unique index.
  */
 export async function refreshStatisticsAfter(store: Store, counters: SynchronizeCounters): Promise<void> {
-  const refresh = DIALECTS[store.dialect].refreshStatistics;
-  if (refresh === undefined || counters.inserted + counters.deleted < STATISTICS_AFTER) return;
-  const m = store.dataSource.manager;
-  await m.query(refresh(m.connection.driver.escape(m.connection.getMetadata(ENTITY.resource).tableName)));
+  await refreshStatistics(store, ENTITY.resource, counters.inserted + counters.deleted);
 }
 
 export function emptySynchronizeCounters(): SynchronizeCounters {

@@ -106,6 +106,20 @@ describe.each(BACKENDS)("ComputeCorrelationKeysTask on %s", (_, backend) => {
     ]);
   });
 
+  if (backend.name === "postgres") {
+    it("refreshes the planner's statistics of idm_correlation_keys after replacing the keys of 10,000 resources, so that the role model's join seeks the key index", async () => {
+      await deployRoleModel(store, [BY_EMPLOYEE_ID]);
+      const tuples = async () => Number((await store.dataSource.query<{ n: number }[]>("SELECT reltuples AS n FROM pg_class WHERE oid = 'idm_correlation_keys'::regclass"))[0]!.n);
+      const people = (from: number, to: number) => ({ people: Array.from({ length: to - from }, (_, i) => ({ login: `p${from + i}`, employeeId: `E${from + i}` })) });
+      await insertResources(store, people(0, 9_999));
+      expect((await handler.run(ws.context, task())).counters).toMatchObject({ changed: 9_999 });
+      expect(await tuples()).toBeLessThan(1);
+      await insertResources(store, people(9_999, 20_000));
+      expect((await handler.run(ws.context, task())).counters).toMatchObject({ changed: 10_001 });
+      expect(await tuples()).toBe(20_000);
+    });
+  }
+
   it("writes nothing the second time, and only the keys of a resource whose value changed", async () => {
     await deployRoleModel(store, [BY_EMPLOYEE_ID, BY_DEPARTMENT]);
     const ids = await insertResources(store, DATA);

@@ -162,10 +162,10 @@ export class AssignmentAdapter {
         if (!sameColumns(set, rows.raw.get(c.id)!)) this.push(delta, family!, "update", { id: idOf(c.id), set });
       } else if (c.row.kind === "resourceType") {
         const insert = { ...(this.columns(ownerId, lifted(c.row) as Exclude<Assignment, ValueAssignment>) as Omit<NewResourceType, "values">), values: [] as NewValueOfType[] };
-        delta.resourceTypes.insert = [...(delta.resourceTypes.insert ?? []), insert];
+        delta.resourceTypes.insert = appended(delta.resourceTypes.insert, [insert]);
         types.set(typeKey(c.row.resourceType, c.row.target), { insert });
-      } else if (c.row.kind === "risk") delta.risks.insert = [...(delta.risks.insert ?? []), this.columns(ownerId, c.row) as NewRisk];
-      else delta.roles.insert = [...(delta.roles.insert ?? []), this.columns(ownerId, c.row as Exclude<Assignment, ValueAssignment>) as NewRole];
+      } else if (c.row.kind === "risk") delta.risks.insert = appended(delta.risks.insert, [this.columns(ownerId, c.row) as NewRisk]);
+      else delta.roles.insert = appended(delta.roles.insert, [this.columns(ownerId, c.row as Exclude<Assignment, ValueAssignment>) as NewRole]);
     }
     for (const { row, replaces } of pendingValues) {
       const parent = types.get(typeKey(row.resourceType, row.target));
@@ -180,7 +180,7 @@ export class AssignmentAdapter {
       } else if (replaces) {
         const set = { ...columns, assignedResourceTypeId: parent.id };
         if (!sameColumns(set, rows.raw.get(replaces.id)!)) this.push(delta, "value", "update", { id: idOf(replaces.id), set });
-      } else delta.values.insert = [...(delta.values.insert ?? []), { ...columns, assignedResourceTypeId: parent.id } as NewValue];
+      } else delta.values.insert = appended(delta.values.insert, [{ ...columns, assignedResourceTypeId: parent.id } as NewValue]);
     }
   }
 
@@ -232,13 +232,24 @@ export class AssignmentAdapter {
     }));
     const after = fresh.map(text).sort();
     if (JSON.stringify(before) === JSON.stringify(after)) return;
-    delta.contexts.delete = [...(delta.contexts.delete ?? []), ...stored.map((c) => c.id)];
-    delta.contexts.insert = [...(delta.contexts.insert ?? []), ...fresh];
+    delta.contexts.delete = appended(delta.contexts.delete, stored.map((c) => c.id));
+    delta.contexts.insert = appended(delta.contexts.insert, fresh);
   }
 }
 
 function isValue(row: Assignment): row is ValueAssignment {
   return row.kind === "scalar" || row.kind === "navigation" || row.kind === "binary";
+}
+
+/**
+ * `items` added at the end of a batch delta's list, in place: a batch gathers the rows of thousands
+ * of owners, and a copy of the list per row made the batch quadratic. The lists are the adapter's
+ * own (emptyDelta), nobody else holds them.
+ */
+function appended<T>(list: readonly T[] | undefined, items: readonly T[]): T[] {
+  const out = (list ?? []) as T[];
+  for (const item of items) out.push(item);
+  return out;
 }
 
 export function emptyDelta(): Required<AssignmentDelta> {
