@@ -1,16 +1,18 @@
 import type { Command } from "commander";
+import { userInfo } from "node:os";
 import type { OrderReport } from "../../domain/rolemodel/order-report.js";
-import type { ChangeState } from "../../domain/vocabulary.js";
+import type { ReviewSubject } from "../../domain/rolemodel/order-review.js";
 import { CliError } from "../cli-error.js";
 import { withStore } from "../context.js";
-import { EXIT_USAGE } from "../exit-codes.js";
+import { EXIT_ABSENT, EXIT_USAGE } from "../exit-codes.js";
 import { resourceText } from "./assignments.js";
 import { reportSubjectError } from "./report-errors.js";
 
 export async function orders(program: Command, flags: { resourceType?: string; state?: string; json?: boolean }): Promise<void> {
-  const { ORDER_STATES, orderReport } = await import("../../domain/rolemodel/order-report.js");
-  if (flags.state !== undefined && !ORDER_STATES.includes(flags.state as ChangeState)) throw new CliError(`--state must be one of ${ORDER_STATES.join(", ")}`, EXIT_USAGE);
-  const filter = { ...(flags.resourceType === undefined ? {} : { resourceType: flags.resourceType }), ...(flags.state === undefined ? {} : { state: flags.state as ChangeState }) };
+  const { ORDER_STATES, orderReport, orderStatesOf } = await import("../../domain/rolemodel/order-report.js");
+  const states = flags.state === undefined ? undefined : orderStatesOf(flags.state);
+  if (flags.state !== undefined && states === undefined) throw new CliError(`--state must be one of ${ORDER_STATES.join(", ")}`, EXIT_USAGE);
+  const filter = { ...(flags.resourceType === undefined ? {} : { resourceType: flags.resourceType }), ...(states === undefined ? {} : { states }) };
   const rows = await withStore(program, (store) => reportSubjectError(() => orderReport(store, filter)));
   if (flags.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   if (rows.length === 0) {
@@ -24,5 +26,35 @@ function orderText(order: OrderReport): string {
   const owner = order.owner === null ? "no owner" : resourceText(order.owner);
   const target = order.target === null ? "new resource" : resourceText(order.target);
   const changes = Object.keys(order.changes).length === 0 ? "" : `\n    ${JSON.stringify(order.changes)}`;
-  return `#${order.id}  ${order.state.padEnd(9)} ${order.changeType.padEnd(8)} ${order.resourceType}  ${owner} → ${target}${order.file === null ? "" : `  ${order.file}`}${changes}\n`;
+  const id = order.id === null ? `a${order.assignment}` : `#${order.id}`;
+  return `${id}  ${order.state.padEnd(16)} ${order.changeType.padEnd(8)} ${order.resourceType}  ${owner} → ${target}${order.file === null ? "" : `  ${order.file}`}${changes}\n`;
+}
+
+/** `idm orders approve|decline <id…>`: who is the OS user, as the deploy ledger records it. */
+export async function review(program: Command, decision: "approve" | "decline", ids: string[], flags: { comment?: string }): Promise<void> {
+  const { parseReviewSubject, reviewOrders, ReviewError } = await import("../../domain/rolemodel/order-review.js");
+  const subjects: ReviewSubject[] = ids.map((text) => {
+    const subject = parseReviewSubject(text);
+    if (subject === undefined) throw new CliError(`${text} is not an order id (12) nor an assignment (a12)`, EXIT_USAGE);
+    return subject;
+  });
+  const verdict = { decision: decision === "approve" ? "Approved" as const : "Declined" as const, by: osUser(), at: new Date(), comment: flags.comment ?? null };
+  const orderIds = await withStore(program, async (store) => {
+    try {
+      return await reviewOrders(store, subjects, verdict);
+    } catch (error) {
+      if (error instanceof ReviewError) throw new CliError(`${error.message}; nothing was decided`, error.reason === "unknown" ? EXIT_ABSENT : 1);
+      throw error;
+    }
+  });
+  const next = decision === "approve" ? "the next GenerateProvisioningOrders writes them" : "they will not be provisioned";
+  process.stdout.write(`${verdict.decision} by ${verdict.by}: ${orderIds.map((id) => `#${id}`).join(", ")} (${next}).\n`);
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? "unknown";
+  }
 }

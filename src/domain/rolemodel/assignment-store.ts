@@ -262,6 +262,11 @@ export class AssignmentStore {
     for (const batch of chunks(ids, this.#session.idBatch() - 2)) await run(this.m, o.setOrderFile(this.m, batch, file, state));
   }
 
+  /** Discards orders a review declined. */
+  async discardOrders(ids: readonly number[]): Promise<void> {
+    for (const batch of chunks(ids, this.#session.idBatch() - 1)) await run(this.m, o.discardOrders(this.m, batch));
+  }
+
   /** Records the review of blocked orders (who, when, why); releasing or discarding them is the held-change queue's. */
   async recordDecision(ids: readonly number[], decision: { decision: OrderDecision; by: string; at: Date; comment: string | null }): Promise<void> {
     for (const batch of chunks(ids, this.#session.idBatch() - 4)) await run(this.m, o.recordOrderDecision(this.m, batch, decision));
