@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { userInfo } from "node:os";
+import { resolve } from "node:path";
 import type { OrderReport } from "../../domain/rolemodel/order-report.js";
 import type { ReviewSubject } from "../../domain/rolemodel/order-review.js";
 import { CliError } from "../cli-error.js";
@@ -49,6 +50,24 @@ export async function review(program: Command, decision: "approve" | "decline", 
   });
   const next = decision === "approve" ? "the next GenerateProvisioningOrders writes them" : "they will not be provisioned";
   process.stdout.write(`${verdict.decision} by ${verdict.by}: ${orderIds.map((id) => `#${id}`).join(", ")} (${next}).\n`);
+}
+
+/** `idm orders complete <id> [--error message]`: closes a manual ticket. */
+export async function complete(program: Command, text: string, flags: { error?: string }): Promise<void> {
+  const { completeTicket, TicketError } = await import("../../domain/provisioning/tickets.js");
+  const id = /^#?([1-9][0-9]*)$/.exec(text.trim())?.[1];
+  if (id === undefined) throw new CliError(`${text} is not an order id`, EXIT_USAGE);
+  if (flags.error !== undefined && flags.error.trim() === "") throw new CliError("--error needs a message: why the ticket could not be done", EXIT_USAGE);
+  const by = osUser();
+  const closed = await withStore(program, async (store, settings) => {
+    try {
+      return await completeTicket(store, Number(id), { ...(flags.error === undefined ? {} : { error: flags.error }), by, at: new Date(), workFolder: resolve(settings.paths.work) });
+    } catch (error) {
+      if (error instanceof TicketError) throw new CliError(error.message, error.reason === "unknown" ? EXIT_ABSENT : 1);
+      throw error;
+    }
+  });
+  process.stdout.write(`Order #${closed.id} ${closed.state} (ticket closed by ${by}).\n`);
 }
 
 function osUser(): string {

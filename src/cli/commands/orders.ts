@@ -12,6 +12,7 @@ Examples:
   $ idm orders
   $ idm orders --resource-type AD_Account --state AwaitingApproval
   $ idm orders approve 12 a40 --comment "checked with HR"
+  $ idm orders complete 12 --error "no licence left"
   $ idm orders --json`)
     .action(async (flags: { resourceType?: string; state?: string; json?: boolean }) => (await import("../actions/orders.js")).orders(program, flags));
   for (const decision of ["approve", "decline"] as const) {
@@ -21,4 +22,9 @@ Examples:
       .option("--comment <text>", "why, recorded with the decision")
       .action(async (ids: string[], flags: { comment?: string }) => (await import("../actions/orders.js")).review(program, decision, ids, flags));
   }
+  orders
+    .command("complete <id>")
+    .description("close a manual ticket (an order of the Manual package): Executed, or Errored with --error")
+    .option("--error <message>", "the ticket could not be done: the order is Errored with this message")
+    .action(async (id: string, flags: { error?: string }) => (await import("../actions/orders.js")).complete(program, id, flags));
 }
