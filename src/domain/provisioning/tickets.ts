@@ -39,8 +39,7 @@ export interface ClosedTicket {
 
 export async function completeTicket(store: Store, id: number, closing: TicketClosing): Promise<ClosedTicket> {
   const assignments = new AssignmentStore(store.dataSource.manager);
-  let order;
-  for await (const page of assignments.orders({ ids: [id] })) order = page[0];
+  const [order] = await assignments.ordersOf("id", [id]);
   if (order === undefined) throw new TicketError(`no provisioning order ${id} is recorded`, "unknown");
   if (order.fulfilState !== "Ticket") {
     throw new TicketError(`order ${id} is not an open ticket (${order.fulfilState ?? order.state}): only an order the Manual package left open is completed`, "state");

@@ -258,6 +258,15 @@ export class AssignmentStore {
     return keysetPages(async (afterId: number | undefined) => (await o.selectOrders(this.m, filter, afterId ?? 0, pageSize).getMany()) as OrderRow[], (r) => r.id, pageSize);
   }
 
+  /** The orders with these ids, or (`by: "assignment"`) of these assignments, further filtered; in id order. */
+  async ordersOf(by: "id" | "assignment", ids: readonly number[], filter: o.OrderFilter = {}): Promise<OrderRow[]> {
+    const rows: OrderRow[] = [];
+    for (const batch of chunks(ids, this.#session.idBatch() - 6)) {
+      for await (const page of this.orders({ ...filter, ...(by === "id" ? { ids: batch } : { assignments: batch }) })) rows.push(...page);
+    }
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
   async setOrderFile(ids: readonly number[], file: string, state: ChangeState): Promise<void> {
     for (const batch of chunks(ids, this.#session.idBatch() - 2)) await run(this.m, o.setOrderFile(this.m, batch, file, state));
   }

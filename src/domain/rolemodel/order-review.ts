@@ -62,8 +62,7 @@ export async function reviewOrders(store: Store, subjects: readonly ReviewSubjec
   const orderIds = subjects.flatMap((s) => ("order" in s ? [s.order] : []));
   const assignmentIds = subjects.flatMap((s) => ("assignment" in s ? [s.assignment] : []));
   const reading = new AssignmentStore(store.dataSource.manager);
-  const orders = new Map<number, OrderRow>();
-  if (orderIds.length > 0) for await (const page of reading.orders({ ids: orderIds })) for (const o of page) orders.set(o.id, o);
+  const orders = new Map<number, OrderRow>((await reading.ordersOf("id", orderIds)).map((o) => [o.id, o]));
   const named = await reading.resourceTypesByIds(assignmentIds);
   const waiting = named.filter((a) => a.provisioningState === "AwaitingApproval");
   const known = new Set(named.map((a) => a.id));
@@ -108,8 +107,8 @@ export async function reviewOrders(store: Store, subjects: readonly ReviewSubjec
       await assignments.moveProvisioningState(blocked.map((o) => o.assignedResourceTypeId), "Pending", DECLINED);
       await assignments.moveProvisioningState(awaitingIds, "AwaitingApproval", DECLINED);
     }
-    const recorded = new Map<number, number>();
-    for await (const page of assignments.orders({ assignments: awaitingIds, jobInstanceId: REVIEW_JOB_INSTANCE })) for (const o of page) recorded.set(o.assignedResourceTypeId, o.id);
+    // In id order: an assignment reviewed before (declined, then computed anew) maps to its newest order.
+    const recorded = new Map((await assignments.ordersOf("assignment", awaitingIds, { jobInstanceId: REVIEW_JOB_INSTANCE })).map((o) => [o.assignedResourceTypeId, o.id]));
     return subjects.map((s) => ("order" in s ? s.order : recorded.get(s.assignment)!));
   });
 }
