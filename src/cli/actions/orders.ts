@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import type { OrderReport } from "../../domain/rolemodel/order-report.js";
 import type { ReviewSubject } from "../../domain/rolemodel/order-review.js";
+import { osUser } from "../../deploy/os-user.js";
 import { CliError } from "../cli-error.js";
 import { withStore } from "../context.js";
 import { EXIT_ABSENT, EXIT_USAGE } from "../exit-codes.js";
@@ -68,12 +68,4 @@ export async function complete(program: Command, text: string, flags: { error?: 
     }
   });
   process.stdout.write(`Order #${closed.id} ${closed.state} (ticket closed by ${by}).\n`);
-}
-
-function osUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? "unknown";
-  }
 }
