@@ -112,16 +112,27 @@ export interface AwaitingOrder {
   changes: Record<string, unknown>;
 }
 
-/** The resource type assignments AwaitingApproval (of one resource type, or all deployed ones), as orders. */
+/**
+ * Derogations (Found, Historic) and suggested correlations (PendingApproval: a confidence below 100)
+ * are decided by resource reconciliation, not by the provisioning review (§C.12 Screens): the role
+ * model would put them back AwaitingApproval whatever the review said.
+ */
+const RECONCILED: ReadonlySet<string> = new Set(["Found", "Historic", "PendingApproval"]);
+
+/** The resource type assignments AwaitingApproval (of one resource type, or all deployed ones), those of reconciliation aside, as orders. */
 export async function awaitingApproval(store: Store, resourceType?: string): Promise<AwaitingOrder[]> {
   const types = await readResourceTypes(store);
   const chosen = resourceType === undefined ? [...types.keys()] : [resourceType].filter((t) => types.has(t));
   const assignments = new AssignmentStore(store.dataSource.manager);
   const rows: ResourceTypeWithValues[] = [];
   for (const type of chosen) {
-    for await (const page of assignments.resourceTypesInState(type, "AwaitingApproval")) rows.push(...page);
+    for await (const page of assignments.resourceTypesInState(type, "AwaitingApproval")) rows.push(...page.filter((a) => !isReconciled(a)));
   }
   return awaitingOrders(store, rows);
+}
+
+export function isReconciled(assignment: Pick<ResourceTypeWithValues, "workflowState">): boolean {
+  return RECONCILED.has(assignment.workflowState);
 }
 
 /** These AwaitingApproval assignments as the orders they would make, in assignment order (those of a resource type no longer deployed make none). */

@@ -22,7 +22,7 @@ import type { Store } from "../../store/store.js";
 import { DECLINED } from "./evaluate/provisioning-states.js";
 import type { NewOrder, OrderDecision, OrderRow } from "./assignment-rows.js";
 import { AssignmentStore } from "./assignment-store.js";
-import { awaitingOrders } from "./order-report.js";
+import { awaitingOrders, isReconciled } from "./order-report.js";
 import { readMappedConnectors, readResourceTypes } from "./role-model-items.js";
 
 /** The job instance of the orders a review records for assignments that had none: no job made them. */
@@ -75,8 +75,10 @@ export async function reviewOrders(store: Store, subjects: readonly ReviewSubjec
       }
     } else if (!known.has(subject.assignment)) {
       throw new ReviewError(`no resource type assignment a${subject.assignment} is recorded`, "unknown");
-    } else if (!waiting.some((a) => a.id === subject.assignment)) {
-      throw new ReviewError(`assignment a${subject.assignment} is not AwaitingApproval`, "state");
+    } else {
+      const a = waiting.find((w) => w.id === subject.assignment);
+      if (a === undefined) throw new ReviewError(`assignment a${subject.assignment} is not AwaitingApproval`, "state");
+      if (isReconciled(a)) throw new ReviewError(`assignment a${subject.assignment} is ${a.workflowState}: resource reconciliation decides on it, not the provisioning review`, "state");
     }
   }
   const computed = await awaitingOrders(store, waiting);

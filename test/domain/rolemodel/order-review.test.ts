@@ -122,6 +122,18 @@ describe.each(BACKENDS)("provisioning review on %s", (_, backend) => {
     await expect(reviewOrders(store, [{ order: blockedOrder }], decision)).rejects.toMatchObject({ reason: "state" });
   });
 
+  it("leaves a suggested correlation to resource reconciliation: not listed, not decided here", async () => {
+    const [ownerId] = (await assignments.resourceTypesByIds([account.p1])).map((a) => a.ownerId!);
+    const written = await assignments.writeDelta({
+      resourceTypes: { insert: [assignment(ownerId!, { provisioningState: "AwaitingApproval", changeType: null, workflowState: "PendingApproval", confidence: 80 })] },
+    }, { at: T0, jobInstanceId: 1 });
+    const suggested = written.resourceTypeIds[0]!;
+    expect((await orderReport(store, { states: ["AwaitingApproval"] })).map((o) => o.assignment)).toEqual([account.p1, account.p2]);
+    await expect(reviewOrders(store, [{ assignment: suggested }], { decision: "Approved", by: "alice", at: AT, comment: null })).rejects.toMatchObject({
+      reason: "state", message: `assignment a${suggested} is PendingApproval: resource reconciliation decides on it, not the provisioning review`,
+    });
+  });
+
   it("reads ids as the CLI prints them", () => {
     expect([parseReviewSubject("12"), parseReviewSubject("#12"), parseReviewSubject("a40"), parseReviewSubject("x1"), parseReviewSubject("0")]).toEqual([
       { order: 12 }, { order: 12 }, { assignment: 40 }, undefined, undefined,
