@@ -14,6 +14,7 @@ import type { Store } from "../../../src/store/store.js";
 import handler from "../../../src/tasks/generate-provisioning-orders.js";
 import { BACKENDS, type TestDatabase } from "../../helpers/backends.js";
 import { removeTaskWorkspaces, taskSnapshot, taskWorkspace, type TaskWorkspace } from "../../helpers/task-workspace.js";
+import { computeKeys, deployDemo, loadDemoData, roleModel } from "./demo-role-model-fixture.js";
 import { adAccount, deployRoleModel, T0 } from "./role-model-fixture.js";
 
 const GPO = taskSnapshot({
@@ -138,5 +139,41 @@ describe.each(BACKENDS)("provisioning review on %s", (_, backend) => {
     expect([parseReviewSubject("12"), parseReviewSubject("#12"), parseReviewSubject("a40"), parseReviewSubject("x1"), parseReviewSubject("0")]).toEqual([
       { order: 12 }, { order: 12 }, { assignment: 40 }, undefined, undefined,
     ]);
+  });
+});
+
+describe.each(BACKENDS)("provisioning review across ComputeRoleModel runs on %s", (_, backend) => {
+  let db: TestDatabase;
+  let store: Store;
+
+  beforeEach(async (context) => {
+    db = await backend.create(context.task.name);
+    store = await db.open();
+    await deployDemo(store);
+    await loadDemoData(store);
+    await computeKeys(store);
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  it("a declined creation stays declined through the next runs, blocked or not; an approved modification stays Pending", async () => {
+    await roleModel(store, { blockProvisioning: true });
+    const awaiting = await orderReport(store, { states: ["AwaitingApproval"] });
+    const e5 = awaiting.find((o) => o.owner?.key === "E5")!;
+    const e2 = awaiting.find((o) => o.owner?.key === "E2")!;
+    expect([e5.id, e5.changeType, e2.id, e2.changeType, e2.changes]).toEqual([null, "Added", null, "Modified", { userAccountControl: "512" }]);
+    await reviewOrders(store, [{ assignment: e5.assignment }], { decision: "Declined", by: "alice", at: AT, comment: "no account for contractors" });
+    await reviewOrders(store, [{ assignment: e2.assignment }], { decision: "Approved", by: "alice", at: AT, comment: null });
+
+    await roleModel(store, { blockProvisioning: false });
+    await roleModel(store, { blockProvisioning: true });
+    const stored = await new AssignmentStore(store.dataSource.manager).resourceTypesByIds([e5.assignment, e2.assignment]);
+    const state = (id: number) => stored.filter((a) => a.id === id).map((a) => [a.provisioningState, [...new Set(a.values.filter((v) => v.provisioningState !== "Verified").map((v) => v.provisioningState))]]);
+    expect([state(e5.assignment), state(e2.assignment)]).toEqual([[["Inactive", ["Inactive"]]], [["Pending", ["Pending"]]]]);
+    const keys = (await orderReport(store)).map((o) => `${o.owner?.key} ${o.state}`);
+    expect(keys).toContain("E5 Declined");
+    expect(keys).toContain("E2 Pending");
+    expect(keys.filter((k) => k.startsWith("E5 ") || k.startsWith("E2 "))).toHaveLength(2);
   });
 });
