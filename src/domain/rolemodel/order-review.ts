@@ -53,10 +53,6 @@ export function parseReviewSubject(text: string): ReviewSubject | undefined {
   return match[1]?.toLowerCase() === "a" ? { assignment: id } : { order: id };
 }
 
-export function subjectText(subject: ReviewSubject): string {
-  return "order" in subject ? `order ${subject.order}` : `assignment a${subject.assignment}`;
-}
-
 /** Decides on every subject, in one transaction; the ids of the orders decided, in the subjects' order. */
 export async function reviewOrders(store: Store, subjects: readonly ReviewSubject[], decision: ReviewDecision): Promise<number[]> {
   const orderIds = subjects.flatMap((s) => ("order" in s ? [s.order] : []));
