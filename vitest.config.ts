@@ -14,6 +14,7 @@ const PROCESS = [
   "test/cli/deploy.test.ts",
   "test/cli/first-hour.test.ts",
   "test/cli/fulfil-killed.test.ts",
+  "test/cli/orders-review.test.ts",
   "test/cli/pictures.test.ts",
   "test/cli/run.test.ts",
   "test/cli/run-killed-runner.test.ts",

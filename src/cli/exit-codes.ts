@@ -7,5 +7,7 @@ export const EXIT_CODE: Record<JobState, number> = {
 };
 export const EXIT_ALREADY_RUNNING = 5;
 export const EXIT_USAGE = 64;
+/** What a command names is not there (`idm show` of an unknown key, `idm orders approve` of an unknown id). */
+export const EXIT_ABSENT = 3;
 /** The output cannot be created (sysexits EX_CANTCREAT): idm init into a folder that is not empty. */
 export const EXIT_CANNOT_CREATE = 73;

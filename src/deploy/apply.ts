@@ -2,12 +2,13 @@
  * `idm deploy`: applies a plan in one transaction under the "deploy" lease, with a ledger row and
  * item revisions written in that same transaction, so that a deploy is all or nothing.
  */
-import { hostname, userInfo } from "node:os";
+import { hostname } from "node:os";
 import type { EntityManager } from "typeorm";
 import { acquireLease, type LeaseOptions } from "../store/lease.js";
 import type { Store } from "../store/store.js";
 import { checkDeletionGuard, type DeletionGuard } from "./deletion-guard.js";
 import { DeployError } from "./deploy-error.js";
+import { osUser } from "./os-user.js";
 import { canonicalJson, setHash, type Item } from "../config/items.js";
 import { batchSize, insertBatchSize, run } from "../store/statements.js";
 import { deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, updateItem } from "./item-queries.js";
@@ -89,7 +90,7 @@ async function applyPlan(store: Store, manager: EntityManager, plan: Plan, store
     status: "applied",
     startedAt: started,
     endedAt: null,
-    user: safeUser(),
+    user: osUser(),
     host: hostname(),
     sourceFolder: options.sourceFolder,
     configurationHash: plan.configurationHash,
@@ -134,12 +135,4 @@ async function applyPlan(store: Store, manager: EntityManager, plan: Plan, store
   }
   await finishDeployment(manager, deploymentId, new Date()).execute();
   return deploymentId;
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? "unknown";
-  }
 }

@@ -87,15 +87,17 @@ describe.each(PROCESS_DATABASES)("idm assignments and idm orders on $name", (dat
     const text = run("orders");
     expect(text.status).toBe(0);
     const lines = text.stdout.split("\n");
-    expect(lines[0]).toMatch(/^#\d+ {2}applied {3}Added {4}AD_Account {2}HR_Person p2 → new resource {2}ProvisioningOrders\/AD\/AD_Account-7-0001\.json$/);
+    expect(lines[0]).toMatch(/^#\d+ {2}Transmitted {6}Added {4}AD_Account {2}HR_Person p2 → new resource {2}ProvisioningOrders\/AD\/AD_Account-7-0001\.json$/);
     expect(lines[1]).toBe(`    {"sAMAccountName":"p2"}`);
-    expect(lines[2]).toMatch(/^#\d+ {2}blocked {3}Modified AD_Account {2}HR_Person p1 → AD_Entry ada\.l$/);
+    expect(lines[2]).toMatch(/^#\d+ {2}AwaitingApproval Modified AD_Account {2}HR_Person p1 → AD_Entry ada\.l$/);
 
-    const blocked = JSON.parse(run("orders", "--resource-type", "AD_Account", "--state", "blocked", "--json").stdout) as unknown[];
+    const blocked = JSON.parse(run("orders", "--resource-type", "AD_Account", "--state", "AwaitingApproval", "--json").stdout) as unknown[];
     expect(blocked).toEqual([{
-      id: expect.any(Number), resourceType: "AD_Account", changeType: "Modified", owner: { entityType: "HR_Person", key: "p1" }, target: { entityType: "AD_Entry", key: "ada.l" },
-      changes: { mail: "p1@example.com" }, state: "blocked", file: null,
+      id: expect.any(Number), assignment: expect.any(Number), resourceType: "AD_Account", changeType: "Modified", owner: { entityType: "HR_Person", key: "p1" }, target: { entityType: "AD_Entry", key: "ada.l" },
+      changes: { mail: "p1@example.com" }, state: "AwaitingApproval", file: null,
     }]);
+    // The held-change words of before still work, as aliases.
+    expect(JSON.parse(run("orders", "--state", "blocked", "--json").stdout)).toEqual(blocked);
     expect(run("orders", "--state", "discarded").stdout).toBe("No discarded provisioning order is recorded.\n");
     expect(JSON.parse(run("orders", "--state", "discarded", "--json").stdout)).toEqual([]);
   });
@@ -106,6 +108,6 @@ describe.each(PROCESS_DATABASES)("idm assignments and idm orders on $name", (dat
     expect(type.stderr).toContain("no resource type AD_Acount is deployed; did you mean AD_Account?");
     const state = run("orders", "--state", "done");
     expect(state.status).toBe(64);
-    expect(state.stderr).toContain("--state must be one of pending, blocked, applied, discarded");
+    expect(state.stderr).toContain("--state must be one of AwaitingApproval, Pending, Transmitted, Executed, Errored, Verified, Declined, Discarded");
   });
 });

@@ -1,6 +1,6 @@
 import { UnknownSubjectError } from "../../domain/rolemodel/report-lookups.js";
 import { CliError } from "../cli-error.js";
-import { EXIT_USAGE } from "../exit-codes.js";
+import { EXIT_ABSENT, EXIT_USAGE } from "../exit-codes.js";
 
 /**
  * A report naming what is not there: an unknown entity type or resource type is a usage error
@@ -10,7 +10,7 @@ export async function reportSubjectError<T>(work: () => Promise<T>): Promise<T> 
   try {
     return await work();
   } catch (error) {
-    if (error instanceof UnknownSubjectError) throw new CliError(error.message, error.subject === "key" ? 3 : EXIT_USAGE);
+    if (error instanceof UnknownSubjectError) throw new CliError(error.message, error.subject === "key" ? EXIT_ABSENT : EXIT_USAGE);
     throw error;
   }
 }

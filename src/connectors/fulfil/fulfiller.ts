@@ -46,7 +46,8 @@ export interface FulfilOrder {
   order: ProvisioningOrder;
 }
 
-export type OrderOutcomeState = "Executed" | "Errored";
+/** Ticket: left open for a person to close (the Manual package); the order stays Transmitted until then. */
+export type OrderOutcomeState = "Executed" | "Errored" | "Ticket";
 
 export interface OrderOutcome {
   id: number;
@@ -89,6 +90,8 @@ export interface Fulfiller {
 export interface FulfilPackage {
   /** The package's name in messages and README (LDAP, SQL, CSV, Script, Manual, InternalResources). */
   name: string;
+  /** The package reads no settings (Manual): a Connection without `Connections.<id>` gets `{}`. */
+  settingsOptional?: boolean;
   /** Whether a Connection's Package attribute names this package. */
   handles(packageName: string): boolean;
   /** Reads and checks the settings (a missing or wrong one throws, naming `settings Connections.<id>.<key>`), then connects. */

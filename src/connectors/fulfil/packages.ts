@@ -6,11 +6,12 @@
 import { ldapFulfilPackage } from "../ldap/fulfil-ldap.js";
 import { csvPackage } from "./csv-package.js";
 import { filePackage } from "./file-package.js";
+import { manualPackage } from "./manual-package.js";
 import type { FulfilPackage } from "./fulfiller.js";
 import { scriptPackage } from "./script-package.js";
 import { sqlPackage } from "./sql-package.js";
 
-export const FULFIL_PACKAGES: readonly FulfilPackage[] = [sqlPackage, ldapFulfilPackage, csvPackage, filePackage, scriptPackage];
+export const FULFIL_PACKAGES: readonly FulfilPackage[] = [sqlPackage, ldapFulfilPackage, csvPackage, filePackage, scriptPackage, manualPackage];
 
 /** The package that fulfils a Connection's Package, or undefined when none does. */
 export function fulfilPackageFor(packageName: string, packages: readonly FulfilPackage[] = FULFIL_PACKAGES): FulfilPackage | undefined {

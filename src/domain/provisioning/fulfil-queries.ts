@@ -41,7 +41,7 @@ export function setFulfilState(m: EntityManager, ids: readonly number[], state: 
 }
 
 /** One order's outcome. */
-export function recordOutcome(m: EntityManager, id: number, outcome: { state: Exclude<FulfilState, "InFlight">; message: string }, at: Date, jobInstanceId: number): Statement {
+export function recordOutcome(m: EntityManager, id: number, outcome: { state: Exclude<FulfilState, "InFlight">; message: string }, at: Date, jobInstanceId: number | null): Statement {
   return updateWhere<StoredOrderRow>(m, ENTITY.provisioningOrder, {
     fulfilState: outcome.state, fulfilMessage: outcome.message, fulfilledAt: at, fulfilledByJobInstance: jobInstanceId,
   }, (w) => w.equal({ id }));

@@ -51,7 +51,7 @@ export class FulfilStore {
   }
 
   /** Records the outcomes and moves their assignments (and Transmitted values) to Executed or Errored, in one transaction. */
-  async record(outcomes: readonly RecordedOutcome[], at: Date, jobInstanceId: number): Promise<void> {
+  async record(outcomes: readonly RecordedOutcome[], at: Date, jobInstanceId: number | null): Promise<void> {
     if (outcomes.length === 0) return;
     await this.store.dataSource.transaction(async (m) => {
       for (const o of outcomes) await run(m, q.recordOutcome(m, o.id, o, at, jobInstanceId));

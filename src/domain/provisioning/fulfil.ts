@@ -12,7 +12,8 @@
  *   write) keeps any order from being applied twice. Orders the package did not reach (a cancel) lose
  *   the mark.
  * - Each outcome is recorded with its assignment: Transmitted → Executed or Errored (with its
- *   Transmitted values), in one transaction per batch.
+ *   Transmitted values), in one transaction per batch. A Ticket outcome (the Manual package) leaves
+ *   the order open and its assignment Transmitted until `idm orders complete` closes it (tickets.ts).
  * - ContinueOnError false: the batch with the first Errored order is the last (its other orders'
  *   outcomes are recorded; the orders after it stay Transmitted) and the task ends Error. True: every
  *   order is tried, and Errored ones make the task end Error, which the runner turns into a Warning.
@@ -40,6 +41,8 @@ export interface FulfilCounters {
   deletedErrored: number;
   /** Executed orders whose effect the package found already there (a killed run had applied them). */
   alreadyApplied: number;
+  /** Orders left open as tickets (the Manual package), counted in `orders` too. */
+  tickets: number;
   /** Order files completed (moved to Completed/). */
   files: number;
   [name: string]: number;
@@ -112,7 +115,7 @@ export async function fulfilOrders(options: FulfilOptions): Promise<FulfilResult
 
 class FulfilRun {
   readonly counters: FulfilCounters = {
-    orders: 0, addedExecuted: 0, addedErrored: 0, modifiedExecuted: 0, modifiedErrored: 0, deletedExecuted: 0, deletedErrored: 0, alreadyApplied: 0, files: 0,
+    orders: 0, addedExecuted: 0, addedErrored: 0, modifiedExecuted: 0, modifiedErrored: 0, deletedExecuted: 0, deletedErrored: 0, alreadyApplied: 0, tickets: 0, files: 0,
   };
   readonly #store: FulfilStore;
   readonly #fulfillers = new Map<string, Fulfiller>();
@@ -160,10 +163,10 @@ class FulfilRun {
     if (this.#fulfillers.has(key)) return;
     const { connections, workFolder, scriptRoots, log } = this.options;
     const settings = Object.hasOwn(connections, route.connection) ? connections[route.connection] : undefined;
-    if (settings === undefined) {
+    if (settings === undefined && !route.package.settingsOptional) {
       throw new Error(`settings Connections.${route.connection} is missing: the ${route.package.name} package of Connection ${route.connection} reads its settings there (ResourceType ${route.resourceType})`);
     }
-    this.#fulfillers.set(key, await route.package.open(route, { settings, workFolder, ...(scriptRoots === undefined ? {} : { scriptRoots }), log: (level, message) => log(level, message) }));
+    this.#fulfillers.set(key, await route.package.open(route, { settings: settings ?? {}, workFolder, ...(scriptRoots === undefined ? {} : { scriptRoots }), log: (level, message) => log(level, message) }));
   }
 
   private fulfillerOf(resourceType: string): Fulfiller {
@@ -232,7 +235,8 @@ class FulfilRun {
       const row = byId.get(outcome.id)!;
       const change = row.changeType === "Added" ? "added" : row.changeType === "Modified" ? "modified" : "deleted";
       this.counters.orders++;
-      this.counters[`${change}${outcome.state}`]++;
+      if (outcome.state === "Ticket") this.counters.tickets++;
+      else this.counters[`${change}${outcome.state}`]++;
       if (outcome.alreadyApplied === true) this.counters.alreadyApplied++;
       if (outcome.state === "Errored") {
         errored = true;

@@ -34,8 +34,8 @@ export type ResourceTypeRow = Typed<StoredResourceTypeRow, ProvenanceWords & { p
 export type ValueRow = Typed<StoredValueRow, ProvenanceWords & { kind: ValueKind; provisioningState: ProvisioningState; changeType: OrderChangeType | null }>;
 export type RiskRow = Typed<StoredRiskRow, ProvenanceWords>;
 export type CorrelationKeyRow = Typed<StoredCorrelationKeyRow, { side: KeySide }>;
-/** FulfillTask's record of an order (domain/provisioning/fulfil.ts): handed to a package, then its outcome. */
-export type FulfilState = "InFlight" | "Executed" | "Errored";
+/** FulfillTask's record of an order (domain/provisioning/fulfil.ts): handed to a package, then its outcome (Ticket: open, closed by a person). */
+export type FulfilState = "InFlight" | "Executed" | "Errored" | "Ticket";
 export type OrderRow = Typed<StoredOrderRow, { changeType: OrderChangeType; state: ChangeState; decision: OrderDecision | null; fulfilState: FulfilState | null }>;
 
 /** A row to insert: the store gives its id and names the job instance that wrote it (WriteContext). */

@@ -273,8 +273,22 @@ export class AssignmentStore {
     return times;
   }
 
+  /** The orders with these ids, or (`by: "assignment"`) of these assignments, further filtered; in id order. */
+  async ordersOf(by: "id" | "assignment", ids: readonly number[], filter: o.OrderFilter = {}): Promise<OrderRow[]> {
+    const rows: OrderRow[] = [];
+    for (const batch of chunks(ids, this.#session.idBatch() - 6)) {
+      for await (const page of this.orders({ ...filter, ...(by === "id" ? { ids: batch } : { assignments: batch }) })) rows.push(...page);
+    }
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
   async setOrderFile(ids: readonly number[], file: string, state: ChangeState): Promise<void> {
     for (const batch of chunks(ids, this.#session.idBatch() - 2)) await run(this.m, o.setOrderFile(this.m, batch, file, state));
+  }
+
+  /** Discards orders a review declined. */
+  async discardOrders(ids: readonly number[]): Promise<void> {
+    for (const batch of chunks(ids, this.#session.idBatch() - 1)) await run(this.m, o.discardOrders(this.m, batch));
   }
 
   /** Records the review of blocked orders (who, when, why); releasing or discarding them is the held-change queue's. */

@@ -22,7 +22,7 @@ import type { Store } from "../../store/store.js";
 import type { ResourceTypeWithValues } from "./assignment-rows.js";
 import { pendingChange } from "./assignment-store.js";
 import type { ResourceTypeModel } from "./role-model-items.js";
-import type { OrderChangeType } from "./states.js";
+import type { OrderChangeType, ProvisioningState } from "./states.js";
 
 /** What an order says, before the document is built around it (and what idm_provisioning_orders keeps). */
 export interface OrderParts {
@@ -50,22 +50,22 @@ export class OrderDocuments {
     this.#resources = new ResourceStore(store.dataSource.manager);
   }
 
-  /** The orders of a page of Pending assignments. */
-  async partsOf(page: readonly ResourceTypeWithValues[]): Promise<OrderParts[]> {
-    const linked = page.flatMap((a) => a.values.filter((v) => v.kind === "navigation" && v.provisioningState === "Pending").flatMap((v) => [v.policyValue, v.currentValue]));
+  /** The orders of a page of Pending assignments (or, for a provisioning review, of AwaitingApproval ones: `state`). */
+  async partsOf(page: readonly ResourceTypeWithValues[], state: ProvisioningState = "Pending"): Promise<OrderParts[]> {
+    const linked = page.flatMap((a) => a.values.filter((v) => v.kind === "navigation" && v.provisioningState === state).flatMap((v) => [v.policyValue, v.currentValue]));
     const keys = await this.#resources.sourceKeysByIds([...new Set(linked.filter((v): v is string => v !== null).map(Number))]);
     return page.map((a) => {
       const changeType = pendingChange(a.changeType, a.targetId === null);
-      return { assignedResourceTypeId: a.id, changeType, ownerId: a.ownerId, targetId: a.targetId, changes: changeType === "Deleted" ? {} : this.changesOf(a, keys) };
+      return { assignedResourceTypeId: a.id, changeType, ownerId: a.ownerId, targetId: a.targetId, changes: changeType === "Deleted" ? {} : this.changesOf(a, keys, state) };
     });
   }
 
-  private changesOf(assignment: ResourceTypeWithValues, keys: ReadonlyMap<number, string>): Record<string, unknown> {
+  private changesOf(assignment: ResourceTypeWithValues, keys: ReadonlyMap<number, string>, state: ProvisioningState): Record<string, unknown> {
     const changes: Record<string, unknown> = {};
     const reference = (id: string | null): ResourceReference | null => (id === null ? null : { Id: id, Identifier: keys.get(Number(id)) ?? "" });
     const push = (name: string, item: ResourceReference) => ((changes[name] ??= []) as ResourceReference[]).push(item);
     for (const value of assignment.values) {
-      if (value.provisioningState !== "Pending") continue;
+      if (value.provisioningState !== state) continue;
       // A value to remove: Deleted, or (without a change type) no policy value where the target has one.
       const removed = value.changeType === "Deleted" || (value.changeType === null && value.policyValue === null && value.currentValue !== null);
       if (value.kind !== "navigation") changes[value.property] = removed ? null : value.policyValue;

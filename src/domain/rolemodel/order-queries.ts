@@ -29,6 +29,12 @@ export interface OrderFilter {
   state?: ChangeState;
   changeType?: OrderChangeType;
   jobInstanceId?: number;
+  /** The review's decision (null: none recorded). */
+  decision?: OrderDecision | null;
+  /** Only these orders. */
+  ids?: readonly number[];
+  /** Orders of any of these assignments. */
+  assignments?: readonly number[];
 }
 
 /** One page of orders in id order after `afterId`, filtered. */
@@ -38,6 +44,10 @@ export function selectOrders(m: EntityManager, filter: OrderFilter, afterId: num
   if (filter.state !== undefined) query.andWhere("o.state = :state", { state: filter.state });
   if (filter.changeType !== undefined) query.andWhere("o.changeType = :changeType", { changeType: filter.changeType });
   if (filter.jobInstanceId !== undefined) query.andWhere("o.jobInstanceId = :jobInstanceId", { jobInstanceId: filter.jobInstanceId });
+  if (filter.decision === null) query.andWhere("o.decision IS NULL");
+  else if (filter.decision !== undefined) query.andWhere("o.decision = :decision", { decision: filter.decision });
+  if (filter.ids !== undefined) query.andWhere("o.id IN (:...ids)", { ids: filter.ids.length === 0 ? [-1] : filter.ids });
+  if (filter.assignments !== undefined) query.andWhere("o.assignedResourceTypeId IN (:...assignments)", { assignments: filter.assignments.length === 0 ? [-1] : filter.assignments });
   return query.orderBy("o.id", "ASC").limit(limit);
 }
 
@@ -52,6 +62,11 @@ export function selectOrderTimes(m: EntityManager, assignedResourceTypeIds: read
 /** The file these orders were written to, and their new state. */
 export function setOrderFile(m: EntityManager, ids: readonly number[], file: string, state: ChangeState): Statement {
   return updateWhere<StoredOrderRow>(m, ENTITY.provisioningOrder, { orderFile: file, state }, (w) => w.in("id", ids));
+}
+
+/** Orders a review declined: discarded, never written. */
+export function discardOrders(m: EntityManager, ids: readonly number[]): Statement {
+  return updateWhere<StoredOrderRow>(m, ENTITY.provisioningOrder, { state: "discarded" }, (w) => w.in("id", ids));
 }
 
 /** The review of blocked orders: who decided what, when, and why. */

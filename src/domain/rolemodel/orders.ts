@@ -16,6 +16,9 @@
  * resume writes the blocked orders as they were recorded (what was reviewed is what is sent), a
  * new run recomputes them (the blocked orders of earlier runs are discarded). With nothing Pending
  * a run writes nothing.
+ *
+ * Orders a provisioning review approved (order-review.ts: blocked, decision Approved, of any job
+ * instance) are written first, as they were reviewed, whatever the thresholds say.
  */
 import { relative } from "node:path";
 import { HeldChanges, decideHold, type HeldScope } from "../blocked-changes.js";
@@ -24,7 +27,7 @@ import { ResourceStore } from "../resources/resource-store.js";
 import { readStoredItems } from "../stored-items.js";
 import type { JobRef, WorkContext } from "../work-context.js";
 import type { NewOrder, ResourceTypeWithValues } from "./assignment-rows.js";
-import { AssignmentStore } from "./assignment-store.js";
+import { AssignmentStore, type OrderFilter } from "./assignment-store.js";
 import { OrderDocuments, type OrderParts } from "./order-documents.js";
 import { OrderFiles } from "./order-files.js";
 import { PROVISIONING_ORDERS } from "./order-queries.js";
@@ -137,9 +140,11 @@ class OrdersRun {
     const scope: HeldScope = { owner: job.instanceId, subject: type.identifier };
     const documents = new OrderDocuments(this.options.store, this.model, type, this.entityTypeIds);
     const files = new OrderFiles(this.options.workFolder, connector, `${type.identifier}-${job.instanceId}`);
+    const approved = await this.release(type, documents, files, { resourceType: type.identifier, state: "blocked", decision: "Approved" });
+    if (approved > 0) log("Information", `ResourceType ${type.identifier}: ${approved} orders approved by a provisioning review sent`);
     if (force && (await this.#held.isHeld(scope))) {
       log("Information", `ResourceType ${type.identifier}: sending the orders blocked by job instance ${job.instanceId} (thresholds forced)`);
-      await this.release(type, documents, files);
+      await this.release(type, documents, files, { jobInstanceId: job.instanceId, resourceType: type.identifier, state: "blocked" });
     }
     // Orders left pending by a run that died, and those other runs left blocked, are computed again now.
     await this.#held.discardSuperseded(scope, { blockedOfOthers: true });
@@ -209,15 +214,17 @@ class OrdersRun {
     await this.#held.hold(scope);
   }
 
-  /** Sends the orders this job instance held, as they were recorded. */
-  private async release(type: ResourceTypeModel, documents: OrderDocuments, files: OrderFiles): Promise<void> {
-    const filter = { jobInstanceId: this.options.job.instanceId, resourceType: type.identifier, state: "blocked" as const };
+  /** Sends blocked orders (those this job instance held, or those a review approved) as they were recorded; how many. */
+  private async release(type: ResourceTypeModel, documents: OrderDocuments, files: OrderFiles, filter: OrderFilter): Promise<number> {
+    let released = 0;
     for await (const page of this.#assignments.orders(filter, this.perFile)) {
+      released += page.length;
       const parts = page.map((o): OrderParts => ({
         assignedResourceTypeId: o.assignedResourceTypeId, changeType: o.changeType, ownerId: o.ownerId, targetId: o.targetId, changes: JSON.parse(o.changes) as Record<string, unknown>,
       }));
       await this.send(type, page[0]!.connector, documents, files, parts, page.map((o) => o.id));
     }
+    return released;
   }
 
   private orderRow(type: ResourceTypeModel, connector: string, p: OrderParts, state: "pending" | "applied", file: string | null): NewOrder {

@@ -78,7 +78,7 @@ describe.each(BACKENDS)("FulfillTask on %s", (_, backend) => {
     const result = await handler.run(ws.context, task());
     expect(result).toEqual({
       state: "Succeeded", didWork: true,
-      counters: { orders: 3, addedExecuted: 1, addedErrored: 0, modifiedExecuted: 1, modifiedErrored: 0, deletedExecuted: 1, deletedErrored: 0, alreadyApplied: 0, files: 1 },
+      counters: { orders: 3, addedExecuted: 1, addedErrored: 0, modifiedExecuted: 1, modifiedErrored: 0, deletedExecuted: 1, deletedErrored: 0, alreadyApplied: 0, tickets: 0, files: 1 },
     });
     expect(await target.rows()).toEqual([
       { sAMAccountName: "ada.l", mail: "ada@new.example.com", employeeID: null, manager: null },
@@ -192,7 +192,7 @@ describe.each(BACKENDS)("FulfillTask on %s", (_, backend) => {
     expect(list()).toEqual(["AD_Account-7-0001.json", "Results"]);
 
     const next = await fulfilOrders({ ...options, signal: new AbortController().signal });
-    expect(next.counters).toMatchObject({ orders: 2, modifiedExecuted: 1, deletedExecuted: 1, alreadyApplied: 0, files: 1 });
+    expect(next.counters).toMatchObject({ orders: 2, modifiedExecuted: 1, deletedExecuted: 1, alreadyApplied: 0, tickets: 0, files: 1 });
     expect((await target.rows()).map((r) => r.sAMAccountName)).toEqual(["ada.l", "bob"]);
   });
 

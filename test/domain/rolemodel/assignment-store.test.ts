@@ -338,6 +338,9 @@ describe("assignment statements on SQL Server (offline)", () => {
       statement("the times of the orders of assignments", o.selectOrderTimes(m, [1, 2])),
       statement("orders written to a file", o.setOrderFile(m, [1, 2], "AD/AD_Account-7-1.json", "applied")),
       statement("the review of blocked orders", o.recordOrderDecision(m, [1], { decision: "Declined", by: "alice", at: T1, comment: null })),
+      statement("approved orders to release", o.selectOrders(m, { resourceType: "AD_Account", state: "blocked", decision: "Approved" }, 0, 1000)),
+      statement("orders by id, and a review's orders of assignments", o.selectOrders(m, { ids: [1, 2], assignments: [3], jobInstanceId: 0, decision: null }, 0, 1000)),
+      statement("orders a review declined", o.discardOrders(m, [1, 2])),
     ].join("\n");
     await expect(sql).toMatchFileSnapshot("./snapshots/mssql-assignments.sql");
     expect(sql).not.toMatch(/\bLIMIT\b|\bRETURNING\b|`/);

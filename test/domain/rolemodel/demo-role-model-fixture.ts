@@ -115,9 +115,11 @@ export async function computeKeys(store: Store): Promise<void> {
   await computeCorrelationKeys({ store, entityTypes: undefined, dirty: false, batchSize: 0, ...silent });
 }
 
-export async function roleModel(store: Store, options: { dirty?: boolean; batchSize?: number; at?: Date; log?: (level: string, message: string) => void } = {}): Promise<RoleModelCounters> {
+export async function roleModel(
+  store: Store, options: { dirty?: boolean; batchSize?: number; at?: Date; blockProvisioning?: boolean; log?: (level: string, message: string) => void } = {},
+): Promise<RoleModelCounters> {
   return computeRoleModel({
-    store, entityTypes: ["HR_Person"], dirty: options.dirty ?? false, batchSize: options.batchSize ?? 0, jobInstanceId: 1, blockProvisioning: false,
+    store, entityTypes: ["HR_Person"], dirty: options.dirty ?? false, batchSize: options.batchSize ?? 0, jobInstanceId: 1, blockProvisioning: options.blockProvisioning ?? false,
     blockAllResourceTypeProvisioning: false, ignoreHistorization: false, at: options.at ?? NOW, ...silent, ...(options.log ? { log: options.log } : {}),
   });
 }

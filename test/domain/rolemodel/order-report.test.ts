@@ -27,22 +27,22 @@ describe.each(BACKENDS)("order report on %s", (_, backend) => {
     const orders = await orderReport(store);
     expect(orders).toEqual([
       {
-        id: expect.any(Number), resourceType: "AD_Account", changeType: "Added", owner: { entityType: "HR_Person", key: "p2" }, target: null,
-        changes: { sAMAccountName: "p2" }, state: "applied", file: "ProvisioningOrders/AD/AD_Account-7-0001.json",
+        id: expect.any(Number), assignment: expect.any(Number), resourceType: "AD_Account", changeType: "Added", owner: { entityType: "HR_Person", key: "p2" }, target: null,
+        changes: { sAMAccountName: "p2" }, state: "Transmitted", file: "ProvisioningOrders/AD/AD_Account-7-0001.json",
       },
       {
-        id: expect.any(Number), resourceType: "AD_Account", changeType: "Modified", owner: { entityType: "HR_Person", key: "p1" }, target: { entityType: "AD_Entry", key: "ada.l" },
-        changes: { mail: "p1@example.com" }, state: "blocked", file: null,
+        id: expect.any(Number), assignment: expect.any(Number), resourceType: "AD_Account", changeType: "Modified", owner: { entityType: "HR_Person", key: "p1" }, target: { entityType: "AD_Entry", key: "ada.l" },
+        changes: { mail: "p1@example.com" }, state: "AwaitingApproval", file: null,
       },
     ]);
-    expect(orders[0]!.id).toBeLessThan(orders[1]!.id);
+    expect(orders[0]!.id!).toBeLessThan(orders[1]!.id!);
   });
 
   it("filters by resource type and state, and refuses a resource type that is not deployed", async () => {
     await seedOrders(store, await seedAssignments(store));
-    expect((await orderReport(store, { state: "blocked" })).map((o) => o.owner?.key)).toEqual(["p1"]);
-    expect((await orderReport(store, { resourceType: "AD_Account", state: "applied" })).map((o) => o.owner?.key)).toEqual(["p2"]);
-    expect(await orderReport(store, { state: "discarded" })).toEqual([]);
+    expect((await orderReport(store, { states: ["AwaitingApproval"] })).map((o) => o.owner?.key)).toEqual(["p1"]);
+    expect((await orderReport(store, { resourceType: "AD_Account", states: ["Transmitted"] })).map((o) => o.owner?.key)).toEqual(["p2"]);
+    expect(await orderReport(store, { states: ["Declined", "Discarded"] })).toEqual([]);
     await expect(orderReport(store, { resourceType: "AD_Acount" })).rejects.toThrow("no resource type AD_Acount is deployed; did you mean AD_Account?");
   });
 

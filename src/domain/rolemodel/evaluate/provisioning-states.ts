@@ -11,6 +11,8 @@
  * - Otherwise a new order: AwaitingApproval when provisioning is blocked (the resource type's
  *   BlockProvisioning, the task's flags, a creation AllowAdd forbids, a confidence below 100),
  *   else Pending.
+ * - A declined order (DECLINED: its assignment and values were moved there by `idm orders decline`)
+ *   stays declined while the rules compute the same change; a different policy value is a new order.
  */
 import type { ProvisioningState } from "../states.js";
 import { AUTOMATIC_CONFIDENCE } from "../states.js";
@@ -19,6 +21,15 @@ import { holds, sameValue } from "./compare-values.js";
 import type { ResourceType, TargetValues } from "./model.js";
 
 export const IN_FLIGHT: ReadonlySet<ProvisioningState> = new Set(["AwaitingApproval", "Pending", "Transmitted", "Executed", "Errored"]);
+/**
+ * The state of an assignment whose order a provisioning review declined: the product's Inactive (6),
+ * neither to send nor sent. Without it the next run would compute the order again, Pending, every night.
+ */
+export const DECLINED: ProvisioningState = "Inactive";
+/** A stored state the engine carries as it is while the same change is expected: on its way, or declined. */
+export function isSettled(state: ProvisioningState): boolean {
+  return IN_FLIGHT.has(state) || state === DECLINED;
+}
 /** Derogations belong to the reviewers: the engine carries them as they are. */
 export const DEROGATIONS = new Set(["Found", "Historic"]);
 
@@ -54,7 +65,7 @@ export function resourceTypeState(e: ExpectedResourceType, stored: StoredAssignm
   const row = (provisioningState: ProvisioningState, changeType: ResourceTypeAssignment["changeType"]): ResourceTypeAssignment => resourceTypeRow(e, provisioningState, changeType);
   if (e.needsReview) return row("AwaitingApproval", null);
   if (e.target !== null) return row("Verified", null);
-  if (x && x.target === null && x.changeType === "Added" && IN_FLIGHT.has(x.provisioningState)) return row(inFlightState(ctx, x), "Added");
+  if (x && x.target === null && x.changeType === "Added" && isSettled(x.provisioningState)) return row(inFlightState(ctx, x), "Added");
   const allowAdd = ctx.resourceTypes.get(e.resourceType)?.allowAdd ?? true;
   return row(isBlocked(ctx, e.resourceType) || !allowAdd ? "AwaitingApproval" : "Pending", "Added");
 }
@@ -74,7 +85,7 @@ export function valueState(e: ExpectedValue, stored: StoredAssignment | null, ct
   if (e.isMapped ? e.target !== null && holds(currentValue, e.policyValue, e.comparisonType) : samePolicy && (x.provisioningState === "Executed" || x.provisioningState === "Verified")) {
     return row("Verified", null);
   }
-  if (samePolicy && IN_FLIGHT.has(x.provisioningState)) return row(inFlightState(ctx, x), x.changeType);
+  if (samePolicy && isSettled(x.provisioningState)) return row(inFlightState(ctx, x), x.changeType);
   const lowConfidence = e.confidence !== null && e.confidence < AUTOMATIC_CONFIDENCE;
   const changeType = e.kind === "navigation" || e.target === null ? "Added" : "Modified";
   return row(isBlocked(ctx, e.resourceType) || lowConfidence ? "AwaitingApproval" : "Pending", changeType);

@@ -18,7 +18,7 @@ import { isConfirmed } from "./expected-resource-types.js";
 import { matchRows } from "./match-rows.js";
 import type { PolicyModel, TargetValues } from "./model.js";
 import { spanOf } from "./periods.js";
-import { IN_FLIGHT, inFlightState, isBlocked, resourceTypeState, valueState, withoutId, type StateContext } from "./provisioning-states.js";
+import { inFlightState, isBlocked, isSettled, resourceTypeState, valueState, withoutId, type StateContext } from "./provisioning-states.js";
 import { sameRow } from "./same-row.js";
 
 export interface ReconcileOptions {
@@ -91,7 +91,7 @@ function unexpected(x: StoredAssignment, now: number, ctx: StateContext, stillHe
     spanOf(x.validFrom, x.validTo).from > now ? { change: "delete", id: x.id, row: x, reason: "never-started" } : { change: "historize", id: x.id, row: x, validTo: new Date(now) };
   const removal = (allowed: boolean): AssignmentChange | null => {
     if (x.kind !== "resourceType" && x.kind !== "navigation") return end();
-    if (x.changeType === "Deleted" && IN_FLIGHT.has(x.provisioningState)) {
+    if (x.changeType === "Deleted" && isSettled(x.provisioningState)) {
       const state = inFlightState(ctx, x);
       return state === x.provisioningState ? null : { change: "update", id: x.id, before: x, row: { ...withoutId(x), provisioningState: state } as Assignment };
     }

@@ -101,6 +101,20 @@ describe("reconcile: provisioning states", () => {
     expect(states(drifted)).toContain("update login=jdoe Pending/Modified");
   });
 
+  it("a declined order (Inactive) stays declined while the same change is expected; a changed policy value makes a new one", () => {
+    const targets: TargetValues = new Map([["t1", { login: "old", memberOf: ["G_VPN"] }]]);
+    const base = [rtRow({ id: "r" }), valueRow({ id: "v", provisioningState: "Inactive", currentValue: "old" })];
+    expect(states(run(policy(), { existing: base, targets })).filter((s) => s.includes("login"))).toEqual([]);
+    expect(states(run(policy(), { existing: base, targets, values: { "AD.login": ["jsmith"] } }))).toContain("update login=jsmith Pending/Modified");
+    const creation = [
+      rtRow({ id: "r", target: null, provisioningState: "Inactive", changeType: "Added" }),
+      valueRow({ id: "v", target: null, provisioningState: "Inactive", changeType: "Added" }),
+    ];
+    expect(states(run(policy(), { existing: creation })).filter((s) => s.includes("RT") || s.includes("login"))).toEqual([]);
+    const none = model({ resourceTypes: [AD({ typeRules: [] })] });
+    expect(run(none, { existing: [rtRow({ id: "r", provisioningState: "Inactive", changeType: "Deleted" })], targets: new Map([["t1", {}]]) }).changes).toEqual([]);
+  });
+
   it("an unmapped value is never compared: Executed becomes Verified without the target showing it", () => {
     const rt = AD({ scalarRules: [scalarRule("login", { isMapped: false })] });
     const targets: TargetValues = new Map([["t1", { memberOf: ["G_VPN"] }]]);

@@ -99,3 +99,12 @@ UPDATE "idm_provisioning_orders" SET "order_file" = @0, "state" = @1 WHERE "id" 
 
 -- the review of blocked orders (5 parameters)
 UPDATE "idm_provisioning_orders" SET "decision" = @0, "decided_by" = @1, "decided_at" = @2, "decision_comment" = @3 WHERE "id" IN (@4);
+
+-- approved orders to release (4 parameters)
+SELECT "o"."id" AS "o_id", "o"."assigned_resource_type_id" AS "o_assigned_resource_type_id", "o"."resource_type" AS "o_resource_type", "o"."connector" AS "o_connector", "o"."change_type" AS "o_change_type", "o"."owner_id" AS "o_owner_id", "o"."target_id" AS "o_target_id", "o"."state" AS "o_state", "o"."order_file" AS "o_order_file", "o"."created_at" AS "o_created_at", "o"."job_instance_id" AS "o_job_instance_id", "o"."decision" AS "o_decision", "o"."decided_by" AS "o_decided_by", "o"."decided_at" AS "o_decided_at", "o"."decision_comment" AS "o_decision_comment", "o"."changes" AS "o_changes", "o"."fulfil_state" AS "o_fulfil_state", "o"."fulfil_message" AS "o_fulfil_message", "o"."fulfilled_at" AS "o_fulfilled_at", "o"."fulfilled_by_job_instance" AS "o_fulfilled_by_job_instance" FROM "idm_provisioning_orders" "o" WHERE "o"."id" > @0 AND "o"."resource_type" = @1 AND "o"."state" = @2 AND "o"."decision" = @3 ORDER BY "o"."id" ASC OFFSET 0 ROWS FETCH NEXT 1000 ROWS ONLY;
+
+-- orders by id, and a review's orders of assignments (5 parameters)
+SELECT "o"."id" AS "o_id", "o"."assigned_resource_type_id" AS "o_assigned_resource_type_id", "o"."resource_type" AS "o_resource_type", "o"."connector" AS "o_connector", "o"."change_type" AS "o_change_type", "o"."owner_id" AS "o_owner_id", "o"."target_id" AS "o_target_id", "o"."state" AS "o_state", "o"."order_file" AS "o_order_file", "o"."created_at" AS "o_created_at", "o"."job_instance_id" AS "o_job_instance_id", "o"."decision" AS "o_decision", "o"."decided_by" AS "o_decided_by", "o"."decided_at" AS "o_decided_at", "o"."decision_comment" AS "o_decision_comment", "o"."changes" AS "o_changes", "o"."fulfil_state" AS "o_fulfil_state", "o"."fulfil_message" AS "o_fulfil_message", "o"."fulfilled_at" AS "o_fulfilled_at", "o"."fulfilled_by_job_instance" AS "o_fulfilled_by_job_instance" FROM "idm_provisioning_orders" "o" WHERE "o"."id" > @0 AND "o"."job_instance_id" = @1 AND "o"."decision" IS NULL AND "o"."id" IN (@2, @3) AND "o"."assigned_resource_type_id" IN (@4) ORDER BY "o"."id" ASC OFFSET 0 ROWS FETCH NEXT 1000 ROWS ONLY;
+
+-- orders a review declined (3 parameters)
+UPDATE "idm_provisioning_orders" SET "state" = @0 WHERE "id" IN (@1, @2);
