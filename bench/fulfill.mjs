@@ -37,6 +37,9 @@ import { maxRssMb, timed } from "./measure.mjs";
 const ORDERS = Number(process.env.IDM_BENCH_FULFILL_ORDERS ?? 10_000);
 const RUNS = Number(process.env.IDM_BENCH_FULFILL_RUNS ?? 5);
 const BATCH = DEFAULT_BATCH_SIZE;
+// slapd flushes every write to disk unless told not to: on a shared disk that measures the disk (one
+// run with the flush took 9 to 60 s per side, alike on both). IDM_BENCH_FULFILL_SLAPD_SYNC=1 keeps it.
+const SLAPD_SYNC = process.env.IDM_BENCH_FULFILL_SLAPD_SYNC === "1";
 const TARGET = { sql: 2, ldap: 1.5 };
 const KEY_COLUMN = "sAMAccountName";
 const COLUMNS = [KEY_COLUMN, "mail", "displayName", "employeeID", "manager"];
@@ -214,7 +217,7 @@ async function sqlRawRun(target, orders) {
 // LDAP: a fresh slapd per run, ou=people holding the boss and the entries the orders name.
 
 async function ldapTarget() {
-  const slapd = await startSlapd();
+  const slapd = await startSlapd({ sync: SLAPD_SYNC });
   const admin = await slapd.admin();
   await admin.add(PEOPLE, { objectClass: "organizationalUnit", ou: "people" });
   await admin.add(BOSS, { objectClass: ["top", "inetOrgPerson"], cn: "boss", sn: "Boss" });
@@ -351,6 +354,7 @@ for (const { name, rounds } of results) {
 console.log("raw SQL = per order SAVEPOINT, SELECT of the row, INSERT / UPDATE / DELETE, RELEASE (sql-statements.ts's text), BEGIN … COMMIT per batch,");
 console.log("  as prepared statements on a connection opened the product's way: better-sqlite3 statements prepared once, pg named statements");
 console.log("raw LDAP = the same add / modify (same replaces, permissive-modify and assertion controls) / delete requests, built before the timing, on one bound ldapts client");
+console.log(`slapd: back-mdb ${SLAPD_SYNC ? "flushing every write (IDM_BENCH_FULFILL_SLAPD_SYNC=1)" : "with dbnosync (writes not flushed; IDM_BENCH_FULFILL_SLAPD_SYNC=1 flushes them)"}`);
 console.log("only the apply loop is timed (both sides connect before it); each run is a child process from a fresh table or slapd with the same rows;");
 console.log("peak RSS = the package run's process.resourceUsage().maxRSS (slapd and the database server not counted)");
 console.log(`load average (1, 5, 15 min) before: ${loadBefore}, after: ${load()}`);

@@ -14,5 +14,5 @@ export interface Slapd {
   stop(): Promise<void>;
 }
 
-/** Starts slapd and waits until it answers a bind; fails when slapd is not installed. */
-export function startSlapd(): Promise<Slapd>;
+/** Starts slapd and waits until it answers a bind; fails when slapd is not installed. `sync: false`: writes not flushed to disk (dbnosync). */
+export function startSlapd(options?: { sync?: boolean }): Promise<Slapd>;
