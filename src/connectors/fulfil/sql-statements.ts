@@ -33,19 +33,21 @@ function quote(dialect: Dialect, name: string): string {
 }
 
 /**
- * Statement texts already written, by what they depend on: a Fulfiller writes the same few texts for
- * thousands of orders, and quoting every name again cost as much as SQLite running the statement
- * (npm run bench:fulfill). Bounded: the column sets an order can name are a resource type's properties.
+ * Statement texts already written, per target object (a Fulfiller keeps its own, unchanged, for its
+ * life) and columns: a Fulfiller writes the same few texts for thousands of orders, and quoting every
+ * name again cost as much as SQLite running the statement (npm run bench:fulfill). Bounded: the column
+ * sets an order can name are a resource type's properties.
  */
-const TEXTS = new Map<string, string>();
+const TEXTS = new WeakMap<TargetTable, Map<string, string>>();
 const MAX_TEXTS = 1000;
 
 function text(target: TargetTable, kind: string, columns: readonly string[], write: () => string): string {
-  const key = `${target.dialect}\0${target.table}\0${target.keyColumn}\0${kind}\0${columns.join("\0")}`;
-  let sql = TEXTS.get(key);
+  const texts = TEXTS.get(target) ?? TEXTS.set(target, new Map()).get(target)!;
+  const key = columns.length === 0 ? kind : `${kind}\0${columns.join("\0")}`;
+  let sql = texts.get(key);
   if (sql === undefined) {
-    if (TEXTS.size >= MAX_TEXTS) TEXTS.clear();
-    TEXTS.set(key, (sql = write()));
+    if (texts.size >= MAX_TEXTS) texts.clear();
+    texts.set(key, (sql = write()));
   }
   return sql;
 }
