@@ -30,11 +30,12 @@
  * is rolled back alone); the outcomes are given once the batch is committed. The connection string
  * is never logged nor put in a message.
  */
-import { DataSource, type QueryRunner } from "typeorm";
+import { DataSource } from "typeorm";
 import { parseDatabaseUrl, type DatabaseTarget } from "../../store/database-url.js";
 import { DIALECTS } from "../../store/dialects/index.js";
 import { redactReason } from "../../store/dialects/redact.js";
 import type { FulfilContext, FulfilOrder, Fulfiller, FulfilPackage, FulfilRoute, OrderOutcome } from "./fulfiller.js";
+import { statementRunner, type RunStatement } from "./sql-session.js";
 import {
   countLink, deleteLink, deleteLinksOf, deleteRow, insertLink, insertRow, lookupValue, savepoint, selectRow, updateRow, type LinkTable, type SqlStatement, type SqlValue, type TargetTable,
 } from "./sql-statements.js";
@@ -163,10 +164,11 @@ class SqlFulfiller implements Fulfiller {
     const runner = this.dataSource.createQueryRunner();
     const outcomes: OrderOutcome[] = [];
     try {
+      const run = await statementRunner(runner, this.#target.dialect);
       await runner.startTransaction();
       for (const order of orders) {
         if (signal.aborted) break;
-        outcomes.push(await this.applyOne(runner, order));
+        outcomes.push(await this.applyOne(run, order));
       }
       await runner.commitTransaction();
     } catch (error) {
@@ -188,26 +190,25 @@ class SqlFulfiller implements Fulfiller {
     return redactReason(error, DIALECTS[target.dialect].secrets(target.options));
   }
 
-  private async applyOne(runner: QueryRunner, { id, order }: FulfilOrder): Promise<OrderOutcome> {
+  private async applyOne(run: RunStatement, { id, order }: FulfilOrder): Promise<OrderOutcome> {
     const plan = this.plan(order.ChangeType, order.Changes, order.Resource);
     if (plan.kind === "error") return { id, state: "Errored", message: plan.message };
     const points = savepoint(this.#target.dialect);
-    await runner.query(points.set);
+    await run({ sql: points.set, parameters: [] });
     try {
-      const outcome = await this.write(runner, id, plan);
-      if (points.release !== undefined) await runner.query(points.release);
+      const outcome = await this.write(run, id, plan);
+      if (points.release !== undefined) await run({ sql: points.release, parameters: [] });
       return outcome;
     } catch (error) {
-      await runner.query(points.rollback);
+      await run({ sql: points.rollback, parameters: [] });
       return { id, state: "Errored", message: `${this.settings.table}: ${this.reason(error)}` };
     }
   }
 
-  private async write(runner: QueryRunner, id: number, plan: Exclude<Plan, { kind: "error" }>): Promise<OrderOutcome> {
+  private async write(run: RunStatement, id: number, plan: Exclude<Plan, { kind: "error" }>): Promise<OrderOutcome> {
     const target = this.#target;
-    const run = (statement: SqlStatement) => runner.query(statement.sql, statement.parameters) as Promise<unknown>;
     const columns = plan.kind === "delete" ? [] : [...plan.values.keys()];
-    const rows = (await run(selectRow(target, columns, plan.key))) as Record<string, unknown>[];
+    const rows = await run(selectRow(target, columns, plan.key));
     const row = rows[0];
     const where = `${target.keyColumn} = ${String(plan.key)}`;
     if (plan.kind === "delete") {
