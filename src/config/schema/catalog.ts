@@ -325,16 +325,26 @@ export function validatorExportName(key: string): string {
   return key.replaceAll("/", "$");
 }
 
-let precompiled: Validators | undefined;
+let precompiled: Validators | Error | undefined;
 
 function precompiledValidator(key: string): ValidateFunction {
-  precompiled ??= loadValidators().validators;
-  const validate = precompiled[validatorExportName(key)] as ValidateFunction | undefined;
+  precompiled ??= loadOrError();
+  const validate = precompiled instanceof Error ? undefined : (precompiled[validatorExportName(key)] as ValidateFunction | undefined);
   if (validate) return validate;
-  // Thrown when used, not now: `npm run gen` runs with a module that lacks a new element's validator.
+  // Thrown when used, not now: `npm run gen` runs with a module that lacks a new element's
+  // validator, or one of an earlier format, and needs the catalog, not the validators.
+  const reason = precompiled instanceof Error ? precompiled.message : `no precompiled validator for ${key}: run \`npm run gen\``;
   return (() => {
-    throw new Error(`no precompiled validator for ${key}: run \`npm run gen\``);
+    throw new Error(reason);
   }) as unknown as ValidateFunction;
+}
+
+function loadOrError(): Validators | Error {
+  try {
+    return loadValidators().validators;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
 }
 
 let shared: SchemaCatalog | undefined;

@@ -5,8 +5,9 @@
  * cache (module.enableCompileCache is Node 22). With the cache, V8 skips the parse and compiles only
  * the validators a run calls.
  *
- * The module is generated in one known shape (validators.ts): a createRequire header and one
- * `export const <Name> = validate<n>;` per element, which become `exports.<Name> = …` here.
+ * The module is generated in one known shape (validators.ts): a createRequire header, the code,
+ * and one export clause `export { validate<n> as <Name>, … };` on its last line, which becomes the
+ * script's return value here (slicing, not rewriting, the megabytes before it).
  *
  * The cache is `<cache dir>/validators-<key>.bin`, keyed by the module's size and mtime, Node's
  * version and the architecture, because V8 checks only the source's length before it trusts a
@@ -23,8 +24,9 @@ import { Script } from "node:vm";
 
 // Built, the module is JavaScript; run from the sources (vitest), its TypeScript file is the same JavaScript.
 const MODULE = [".js", ".ts"].map((ext) => fileURLToPath(new URL(`../generated/schema-validators${ext}`, import.meta.url))).find((file) => existsSync(file)) ?? "";
-const HEADER = /^import \{ createRequire \} from "node:module";\nconst require = createRequire\(import\.meta\.url\);\n/m;
-const EXPORT = /^export const ([\w$]+) = /gm;
+/** The lines that give the module a `require`; the script gets its own instead. */
+export const REQUIRE_HEADER = `import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n`;
+const EXPORT_CLAUSE = "\nexport { ";
 
 export type Validators = Record<string, unknown>;
 
@@ -39,15 +41,27 @@ export function loadValidators(cacheDir: string | undefined = validatorsCacheDir
   const source = readFileSync(MODULE, "utf8");
   const cacheFile = cacheDir === undefined ? undefined : join(cacheDir, `validators-${cacheKey(stat)}.bin`);
   const cached = cacheFile === undefined ? undefined : readCache(cacheFile);
-  const script = new Script(`(function (exports, require) {${source.replace(HEADER, "").replace(EXPORT, "exports.$1 = ")}\n})`, {
+  const script = new Script(`(function (require) {${asScript(source)}\n})`, {
     filename: MODULE,
     ...(cached === undefined ? {} : { cachedData: cached }),
   });
-  const exports: Validators = {};
-  (script.runInThisContext() as (exports: Validators, require: NodeJS.Require) => void)(exports, createRequire(MODULE));
+  const exports = (script.runInThisContext() as (require: NodeJS.Require) => Validators)(createRequire(MODULE));
   if (cached !== undefined && script.cachedDataRejected !== true) return { validators: exports, cache: "used" };
   const written = cacheDir !== undefined && cacheFile !== undefined && writeCache(cacheDir, cacheFile, script.createCachedData());
   return { validators: exports, cache: written ? "written" : "none" };
+}
+
+/** The module's text as a function body: without its header, its export clause turned into a return. */
+function asScript(source: string): string {
+  const header = source.indexOf(REQUIRE_HEADER);
+  const start = header === -1 ? 0 : header + REQUIRE_HEADER.length;
+  const clause = source.lastIndexOf(EXPORT_CLAUSE);
+  if (clause === -1) throw new Error(`${MODULE} has no export clause: run \`npm run gen\``);
+  const names = source.slice(clause + EXPORT_CLAUSE.length, source.lastIndexOf("}")).split(",").map((entry) => {
+    const [local, exported] = entry.trim().split(" as ");
+    return `${JSON.stringify(exported)}: ${local}`;
+  });
+  return `${source.slice(start, clause)}\nreturn { ${names.join(", ")} };`;
 }
 
 /** `IDM_CACHE_DIR`, else `$XDG_CACHE_HOME/idm-toolkit`, else `~/.cache/idm-toolkit`; `IDM_CACHE_DIR=off`: none. */
