@@ -3,16 +3,14 @@
  * and navigation rules, kept apart from the deployed items (src/domain/rolemodel/build-role-model.ts; README).
  */
 import { buildRoleModel } from "../domain/rolemodel/build-role-model.js";
+import { workOf } from "./task-scope.js";
 import { defineTask, nonEmpty, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
 export async function runBuildRoleModel(context: TaskContext, task: TaskOf<"BuildRoleModelTask">): Promise<TaskResult> {
   const { counters, didWork } = await buildRoleModel({
-    store: context.store,
+    ...workOf(context),
     connector: nonEmpty(task.attributes.Connector),
     jobInstanceId: context.job.instanceId,
-    signal: context.signal,
-    log: (level, message) => context.log(level, message),
-    progress: (c) => context.progress({ ...c }),
   });
   const result: TaskResult = { state: "Succeeded", didWork, counters: { ...counters } };
   if (counters.errors === 0) return result;

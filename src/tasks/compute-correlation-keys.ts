@@ -4,7 +4,7 @@
  * Dirty ones and their dependants (src/domain/rolemodel/correlation-keys.ts; README).
  */
 import { computeCorrelationKeys } from "../domain/rolemodel/correlation-keys.js";
-import { batchCount, entityTypeScope } from "./task-scope.js";
+import { batchCount, entityTypeScope, workOf } from "./task-scope.js";
 import { defineTask, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
 export async function runComputeCorrelationKeys(context: TaskContext, task: TaskOf<"ComputeCorrelationKeysTask">): Promise<TaskResult> {
@@ -12,13 +12,10 @@ export async function runComputeCorrelationKeys(context: TaskContext, task: Task
   const scope = entityTypeScope(task);
   if ("error" in scope) return { state: "Error", didWork: false, message: scope.error };
   const counters = await computeCorrelationKeys({
-    store: context.store,
+    ...workOf(context),
     entityTypes: scope.entityTypes,
     dirty: a.Dirty === true,
     batchSize: batchCount(a.BatchSize),
-    signal: context.signal,
-    log: (level, message) => context.log(level, message),
-    progress: (c) => context.progress({ ...c }),
   });
   const result: TaskResult = { state: "Succeeded", didWork: counters.changed > 0 || counters.retired > 0, counters: { ...counters } };
   if (counters.errors === 0) return result;

@@ -5,20 +5,17 @@
  * (src/domain/rolemodel/risk-scores.ts; README "Risk scores").
  */
 import { computeRiskScores } from "../domain/rolemodel/risk-scores.js";
-import { batchCount } from "./task-scope.js";
+import { batchCount, workOf } from "./task-scope.js";
 import { defineTask, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
 export async function runComputeRiskScores(context: TaskContext, task: TaskOf<"ComputeRiskScoresTask">): Promise<TaskResult> {
   const a = task.attributes;
   const counters = await computeRiskScores({
-    store: context.store,
+    ...workOf(context),
     entityTypes: task.entityTypes.length === 0 ? undefined : task.entityTypes,
     dirty: a.Dirty === true,
     batchSize: batchCount(a.BatchSize),
     jobInstanceId: context.job.instanceId,
-    signal: context.signal,
-    log: (level, message) => context.log(level, message),
-    progress: (c) => context.progress({ ...c }),
   });
   const didWork = counters.scored + counters.rescored + counters.unscored > 0;
   if (counters.undeployed > 0) {

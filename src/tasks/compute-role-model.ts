@@ -4,13 +4,13 @@
  * ones, in batches of BatchSelectSize (src/domain/rolemodel/compute-role-model.ts; README).
  */
 import { computeRoleModel } from "../domain/rolemodel/compute-role-model.js";
-import { batchCount } from "./task-scope.js";
+import { batchCount, workOf } from "./task-scope.js";
 import { defineTask, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
 export async function runComputeRoleModel(context: TaskContext, task: TaskOf<"ComputeRoleModelTask">): Promise<TaskResult> {
   const a = task.attributes;
   const counters = await computeRoleModel({
-    store: context.store,
+    ...workOf(context),
     entityTypes: task.entityTypes.length === 0 ? undefined : task.entityTypes,
     dirty: a.Dirty === true,
     batchSize: batchCount(a.BatchSelectSize),
@@ -18,9 +18,6 @@ export async function runComputeRoleModel(context: TaskContext, task: TaskOf<"Co
     blockProvisioning: a.BlockProvisioning === true,
     blockAllResourceTypeProvisioning: a.BlockAllResourceTypeProvisioning === true,
     ignoreHistorization: a.IgnoreHistorization === true,
-    signal: context.signal,
-    log: (level, message) => context.log(level, message),
-    progress: (c) => context.progress({ ...c }),
   });
   const didWork = counters.inserted + counters.updated + counters.ended + counters.deleted > 0;
   const result: TaskResult = { state: "Succeeded", didWork, counters: { ...counters } };

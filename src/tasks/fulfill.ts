@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { settingsOrigin } from "../config/settings.js";
 import { fulfilOrders } from "../domain/provisioning/fulfil.js";
 import { defineTask, nonBlank, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
-import { batchCount } from "./task-scope.js";
+import { batchCount, workOf } from "./task-scope.js";
 
 export async function runFulfill(context: TaskContext, task: TaskOf<"FulfillTask">): Promise<TaskResult> {
   const a = task.attributes;
@@ -20,7 +20,7 @@ export async function runFulfill(context: TaskContext, task: TaskOf<"FulfillTask
   let outcome;
   try {
     outcome = await fulfilOrders({
-      store: context.store,
+      ...workOf(context),
       job: context.job,
       workFolder: work,
       scriptRoots,
@@ -32,9 +32,6 @@ export async function runFulfill(context: TaskContext, task: TaskOf<"FulfillTask
       dirty: a.Dirty === true,
       ignoreHistorization: a.IgnoreHistorization === true,
       connections: context.settings.connections,
-      signal: context.signal,
-      log: (level, message) => context.log(level, message),
-      progress: (c) => context.progress({ ...c }),
     });
   } catch (error) {
     if (context.signal.aborted || !(error instanceof Error) || !error.message.startsWith("settings ")) throw error;

@@ -6,6 +6,7 @@
  */
 import { resolve } from "node:path";
 import { generateProvisioningOrders } from "../domain/rolemodel/orders.js";
+import { workOf } from "./task-scope.js";
 import { defineTask, nonEmpty, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
 export async function runGenerateProvisioningOrders(context: TaskContext, task: TaskOf<"GenerateProvisioningOrdersTask">): Promise<TaskResult> {
@@ -15,7 +16,7 @@ export async function runGenerateProvisioningOrders(context: TaskContext, task: 
     context.log("Information", `GenerateProvisioningOrdersTask ${task.identifier} names no TaskResourceType and no Connector: the orders of every resource type`);
   }
   const outcome = await generateProvisioningOrders({
-    store: context.store,
+    ...workOf(context),
     job: context.job,
     workFolder: resolve(context.paths.work),
     resourceTypes: task.resourceTypes.length === 0 ? undefined : task.resourceTypes,
@@ -23,9 +24,6 @@ export async function runGenerateProvisioningOrders(context: TaskContext, task: 
     batchInsertSize: a.BatchInsertSize > 0 ? a.BatchInsertSize : 0,
     batchSelectSize: a.BatchSelectSize > 0 ? a.BatchSelectSize : 0,
     force: context.force || a.ForceProvisioning === true,
-    signal: context.signal,
-    log: (level, message) => context.log(level, message),
-    progress: (c) => context.progress({ ...c }),
   });
   return {
     state: outcome.state,

@@ -4,6 +4,7 @@
  * (src/domain/rolemodel/pre-existing.ts; README "SavePreExistingAccessRightsTask").
  */
 import { PRE_EXISTING_SELECTIONS, PreExistingSelectionError, savePreExistingAccessRights, type PreExistingAttribute } from "../domain/rolemodel/pre-existing.js";
+import { workOf } from "./task-scope.js";
 import { defineTask, nonBlank, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
 export async function runSavePreExistingAccessRights(context: TaskContext, task: TaskOf<"SavePreExistingAccessRightsTask">): Promise<TaskResult> {
@@ -14,12 +15,9 @@ export async function runSavePreExistingAccessRights(context: TaskContext, task:
   }
   try {
     const counters = await savePreExistingAccessRights({
-      store: context.store,
+      ...workOf(context),
       sql,
       jobInstanceId: context.job.instanceId,
-      signal: context.signal,
-      log: (level, message) => context.log(level, message),
-      progress: (c) => context.progress({ ...c }),
     });
     return { state: "Succeeded", didWork: counters.resourceTypes + counters.scalars + counters.navigations > 0, counters: { ...counters } };
   } catch (error) {

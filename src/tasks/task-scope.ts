@@ -1,5 +1,16 @@
-/** What several task handlers read the same way: a batch size, and the entity types a task covers. */
-import type { TaskOf } from "./task-handler.js";
+/** What several task handlers read the same way: the work context, a batch size, and the entity types a task covers. */
+import type { WorkContext } from "../domain/work-context.js";
+import type { TaskContext, TaskOf } from "./task-handler.js";
+
+/** The store, cancel signal, log and progress a domain function takes from the task's context. */
+export function workOf<Counters extends object>(context: TaskContext): Pick<WorkContext<Counters>, "store" | "signal" | "log" | "progress"> {
+  return {
+    store: context.store,
+    signal: context.signal,
+    log: (level, message) => context.log(level, message),
+    progress: (counters) => context.progress({ ...(counters as Record<string, number>) }),
+  };
+}
 
 /** A batch size as the domain takes it: 0 (the engine's default) for an absent, zero or negative value. */
 export function batchCount(value: number | undefined): number {

@@ -4,20 +4,17 @@
  * as found assignments, all of them or only the Dirty ones (src/domain/rolemodel/classification.ts; README).
  */
 import { updateClassification } from "../domain/rolemodel/classification.js";
-import { batchCount } from "./task-scope.js";
+import { batchCount, workOf } from "./task-scope.js";
 import { defineTask, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
 export async function runUpdateClassification(context: TaskContext, task: TaskOf<"UpdateClassificationTask">): Promise<TaskResult> {
   const a = task.attributes;
   const counters = await updateClassification({
-    store: context.store,
+    ...workOf(context),
     entityTypes: task.entityTypes.length === 0 ? undefined : task.entityTypes,
     dirty: a.Dirty === true,
     batchSize: batchCount(a.BatchSize),
     jobInstanceId: context.job.instanceId,
-    signal: context.signal,
-    log: (level, message) => context.log(level, message),
-    progress: (c) => context.progress({ ...c }),
   });
   const didWork = counters.classified + counters.reclassified + counters.unclassified > 0;
   const result: TaskResult = { state: "Succeeded", didWork, counters: { ...counters } };

@@ -4,7 +4,7 @@
  * Dirty ones and their dependants (src/domain/expressions/update-expressions.ts; README).
  */
 import { updateExpressions } from "../domain/expressions/update-expressions.js";
-import { batchCount, entityTypeScope } from "./task-scope.js";
+import { batchCount, entityTypeScope, workOf } from "./task-scope.js";
 import { defineTask, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
 export async function runUpdateEntityPropertyExpressions(context: TaskContext, task: TaskOf<"UpdateEntityPropertyExpressionsTask">): Promise<TaskResult> {
@@ -12,15 +12,12 @@ export async function runUpdateEntityPropertyExpressions(context: TaskContext, t
   const scope = entityTypeScope(task);
   if ("error" in scope) return { state: "Error", didWork: false, message: scope.error };
   const counters = await updateExpressions({
-    store: context.store,
+    ...workOf(context),
     entityTypes: scope.entityTypes,
     dirty: a.Dirty === true,
     batchSelectSize: batchCount(a.BatchSelectSize),
     batchUpdateSize: batchCount(a.BatchUpdateSize),
     jobInstanceId: context.job.instanceId,
-    signal: context.signal,
-    log: (level, message) => context.log(level, message),
-    progress: (c) => context.progress({ ...c }),
   });
   const result: TaskResult = { state: "Succeeded", didWork: counters.changed > 0, counters: { ...counters } };
   if (counters.errors === 0) return result;
