@@ -1,7 +1,8 @@
 /**
  * A real OpenLDAP server for the LDAP package's tests: slapd on 127.0.0.1, a free port, a throw-away
- * mdb database under a temporary folder (suffix dc=example,dc=org), the memberof overlay, and the
- * schemas an AD-like test needs (inetOrgPerson, msuser for userAccountControl). Its root password
+ * mdb database under a temporary folder (suffix dc=example,dc=org unless told), the memberof overlay,
+ * core/cosine/inetOrgPerson/nis, and extra schema files (test/fixtures/ldap/ad-lite.schema for the
+ * demo's AD attributes). Its root password
  * stays in the 0600 configuration file: never on slapd's command line, where the process list shows it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -10,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Client } from "ldapts";
 
 export const SLAPD = "/usr/sbin/slapd";
@@ -17,9 +19,19 @@ const SCHEMA_DIR = "/etc/ldap/schema";
 const MODULE_DIR = "/usr/lib/ldap";
 export const SUFFIX = "dc=example,dc=org";
 export const ROOT_DN = `cn=admin,${SUFFIX}`;
+/** The demo's AD attributes and classes (sAMAccountName, employeeID, userAccountControl, adLiteUser…). */
+export const AD_LITE_SCHEMA = fileURLToPath(new URL("../fixtures/ldap/ad-lite.schema", import.meta.url));
+
+export interface SlapdOptions {
+  /** The database suffix, `dc=…` first: its entry is created as a dcObject organization. */
+  suffix?: string;
+  /** Schema files included after the standard ones. */
+  schemas?: string[];
+}
 
 export interface Slapd {
   url: string;
+  suffix: string;
   rootDn: string;
   /** Random per server, so that a test can look for it in logs and errors. */
   password: string;
@@ -40,17 +52,17 @@ async function freePort(): Promise<number> {
   });
 }
 
-function configuration(folder: string, password: string): string {
-  const schemas = ["core", "cosine", "inetorgperson", "nis"].map((s) => `include ${join(SCHEMA_DIR, `${s}.schema`)}`);
+function configuration(folder: string, password: string, suffix: string, rootDn: string, extra: readonly string[]): string {
+  const schemas = ["core", "cosine", "inetorgperson", "nis"].map((s) => join(SCHEMA_DIR, `${s}.schema`));
   return [
-    ...schemas,
+    ...[...schemas, ...extra].map((s) => `include ${s}`),
     `pidfile ${join(folder, "slapd.pid")}`,
     `modulepath ${MODULE_DIR}`,
     "moduleload back_mdb",
     "moduleload memberof",
     "database mdb",
-    `suffix "${SUFFIX}"`,
-    `rootdn "${ROOT_DN}"`,
+    `suffix "${suffix}"`,
+    `rootdn "${rootDn}"`,
     `rootpw ${password}`,
     `directory ${join(folder, "db")}`,
     "maxsize 104857600",
@@ -66,13 +78,17 @@ function configuration(folder: string, password: string): string {
 }
 
 /** Starts slapd and waits until it answers a bind; fails when slapd is not installed. */
-export async function startSlapd(): Promise<Slapd> {
+export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
+  const suffix = options.suffix ?? SUFFIX;
+  const rootDn = `cn=admin,${suffix}`;
+  const dc = /^dc=([^,]+)/i.exec(suffix)?.[1];
+  if (dc === undefined) throw new Error(`slapd suffix ${suffix} must start with dc=`);
   if (!existsSync(SLAPD)) throw new Error(`${SLAPD} is missing: install the Debian package slapd (.ci/run does) to run the LDAP tests`);
   const folder = mkdtempSync(join(tmpdir(), "idm-slapd-"));
   mkdirSync(join(folder, "db"));
   const password = `pw-${randomBytes(9).toString("hex")}`;
   const conf = join(folder, "slapd.conf");
-  writeFileSync(conf, configuration(folder, password), { mode: 0o600 });
+  writeFileSync(conf, configuration(folder, password, suffix, rootDn, options.schemas ?? []), { mode: 0o600 });
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
   let output = "";
@@ -95,28 +111,28 @@ export async function startSlapd(): Promise<Slapd> {
   };
   const admin = async () => {
     const client = new Client({ url, timeout: 5000, connectTimeout: 2000 });
-    await client.bind(ROOT_DN, password);
+    await client.bind(rootDn, password);
     clients.push(client);
     return client;
   };
   try {
-    await waitUntilBound(url, password, () => exited, () => output);
+    await waitUntilBound(url, rootDn, password, () => exited, () => output);
     const client = await admin();
-    await client.add(SUFFIX, { objectClass: ["top", "dcObject", "organization"], dc: "example", o: "Example" });
+    await client.add(suffix, { objectClass: ["top", "dcObject", "organization"], dc, o: dc });
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url, rootDn: ROOT_DN, password, admin, stop };
+  return { url, suffix, rootDn, password, admin, stop };
 }
 
-async function waitUntilBound(url: string, password: string, exited: () => boolean, output: () => string): Promise<void> {
+async function waitUntilBound(url: string, rootDn: string, password: string, exited: () => boolean, output: () => string): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     if (exited()) throw new Error(`slapd exited at start: ${output().trim()}`);
     const client = new Client({ url, connectTimeout: 500 });
     try {
-      await client.bind(ROOT_DN, password);
+      await client.bind(rootDn, password);
       await client.unbind();
       return;
     } catch (error) {
