@@ -113,3 +113,23 @@ export function rdnAttributeValue(rdn: string): { attribute: string; value: stri
   }
   return { attribute: rdn.slice(0, equals).trim(), value: Buffer.from(bytes).toString("utf8") };
 }
+
+/** The DN with its attribute types in upper case (cn=a,ou=B → CN=a,OU=B), values untouched. */
+export function upperCaseDnTypes(dn: string): string {
+  let out = "";
+  let inType = true;
+  for (let i = 0; i < dn.length; i++) {
+    const c = dn[i]!;
+    if (c === "\\") {
+      out += dn.slice(i, i + 2);
+      i++;
+    } else if (inType) {
+      out += c.toUpperCase();
+      if (c === "=") inType = false;
+    } else {
+      out += c;
+      if (c === "," || c === "+") inType = true;
+    }
+  }
+  return out;
+}
