@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "ldapts";
 import { DEMO, idmAsync, type IdmResult } from "../helpers/idm-process.js";
+import { dropProcessDatabases, PROCESS_DATABASES } from "../helpers/process-databases.js";
 import { AD_LITE_SCHEMA, startSlapd, type Slapd } from "../helpers/slapd.js";
 
 const folders: string[] = [];
@@ -24,6 +25,7 @@ beforeAll(async () => {
   admin = await slapd.admin();
 });
 afterAll(async () => {
+  await dropProcessDatabases();
   await slapd?.stop();
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
@@ -39,7 +41,8 @@ async function search(filter: string, attributes: string[] = ["*", "memberOf", "
   return searchEntries;
 }
 
-describe("the demo's provisioning loop on OpenLDAP", () => {
+// Each database in turn against the one directory: Demo_Initialization reloads it from scratch.
+describe.each(PROCESS_DATABASES)("the demo's provisioning loop on OpenLDAP, $name store", (database) => {
   it("creates the 30 missing accounts and enables the 30 disabled ones in the directory, with their groups, then all 3,000 Verified", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "idm-demo-ldap-loop-"));
     folders.push(cwd);
@@ -51,19 +54,20 @@ describe("the demo's provisioning loop on OpenLDAP", () => {
     process.env.IDM_DEMO_LDAP_URL = slapd.url;
     process.env.IDM_DEMO_LDAP_LOGIN = slapd.rootDn;
     process.env.IDM_DEMO_LDAP_PASSWORD = slapd.password;
+    const url = await database.create(cwd);
     const outputs: IdmResult[] = [];
     const variant = spawnSync(process.execPath, ["conf-samples/demo-ldap/make-variant.mjs"], { cwd, encoding: "utf8" });
     expect(variant.status, variant.stderr).toBe(0);
     // The settings file holds the password: its owner's only.
     expect(statSync(join(cwd, ".idm", "demo-ldap", "appsettings.json")).mode & 0o077).toBe(0);
     for (const args of [["deploy", ".idm/demo-ldap"], ["run", "Demo_Initialization"]]) {
-      const result = await idmAsync(cwd, args);
+      const result = await idmAsync(cwd, ["--database", url, ...args]);
       outputs.push(result);
       expect(result.status, result.stderr).toBe(0);
     }
     expect(await search("(objectClass=adLiteUser)", ["1.1"])).toHaveLength(2990);
 
-    const loop = await idmAsync(cwd, ["run", "HR_RoleModel"]);
+    const loop = await idmAsync(cwd, ["--database", url, "run", "HR_RoleModel"]);
     outputs.push(loop);
     expect(loop.status, `${loop.stdout}\n${loop.stderr}`).toBe(0);
     expect(summary(loop.stdout)).toEqual({
@@ -78,7 +82,7 @@ describe("the demo's provisioning loop on OpenLDAP", () => {
     expect(await search("(objectClass=adLiteUser)", ["1.1"])).toHaveLength(3020);
 
     // Run again: nothing to order, nothing to fulfil, everything still Verified.
-    const again = await idmAsync(cwd, ["run", "HR_RoleModel"]);
+    const again = await idmAsync(cwd, ["--database", url, "run", "HR_RoleModel"]);
     outputs.push(again);
     expect(again.status, again.stderr).toBe(0);
     expect(summary(again.stdout)).toMatchObject({ "AD accounts Verified": "3000" });
