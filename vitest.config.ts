@@ -10,6 +10,7 @@ import { defineConfig } from "vitest/config";
  */
 const PROCESS = [
   "test/cli/assignments.test.ts",
+  "test/cli/demo-ldap-loop.test.ts",
   "test/cli/demo-loop.test.ts",
   "test/cli/deploy.test.ts",
   "test/cli/first-hour.test.ts",

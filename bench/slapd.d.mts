@@ -6,6 +6,7 @@ export const ROOT_DN: string;
 
 export interface Slapd {
   url: string;
+  suffix: string;
   rootDn: string;
   /** Random per server, so that a test can look for it in logs and errors. */
   password: string;
@@ -14,5 +15,14 @@ export interface Slapd {
   stop(): Promise<void>;
 }
 
-/** Starts slapd and waits until it answers a bind; fails when slapd is not installed. `sync: false`: writes not flushed to disk (dbnosync). */
-export function startSlapd(options?: { sync?: boolean }): Promise<Slapd>;
+export interface SlapdOptions {
+  /** false: writes not flushed to disk (dbnosync). */
+  sync?: boolean;
+  /** The database suffix, `dc=…` first: its entry is created as a dcObject organization. */
+  suffix?: string;
+  /** Schema files included after the standard ones. */
+  schemas?: string[];
+}
+
+/** Starts slapd and waits until it answers a bind; fails when slapd is not installed. */
+export function startSlapd(options?: SlapdOptions): Promise<Slapd>;

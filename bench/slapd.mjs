@@ -1,8 +1,9 @@
 /**
  * A real OpenLDAP server for the LDAP package's tests and bench:fulfill (test/helpers/slapd.ts
  * re-exports it; plain JS so that the bench runs it without a TypeScript loader): slapd on 127.0.0.1, a free port, a throw-away
- * mdb database under a temporary folder (suffix dc=example,dc=org), the memberof overlay, and the
- * schemas an AD-like test needs (inetOrgPerson, msuser for userAccountControl). Its root password
+ * mdb database under a temporary folder (suffix dc=example,dc=org unless told), the memberof overlay,
+ * core/cosine/inetOrgPerson/nis, and extra schema files (test/fixtures/ldap/ad-lite.schema for the
+ * demo's AD attributes). Its root password
  * stays in the 0600 configuration file: never on slapd's command line, where the process list shows it.
  */
 import { spawn } from "node:child_process";
@@ -31,10 +32,10 @@ async function freePort() {
   });
 }
 
-function configuration(folder, password, sync) {
-  const schemas = ["core", "cosine", "inetorgperson", "nis"].map((s) => `include ${join(SCHEMA_DIR, `${s}.schema`)}`);
+function configuration(folder, password, sync, suffix, rootDn, extra) {
+  const schemas = ["core", "cosine", "inetorgperson", "nis"].map((s) => join(SCHEMA_DIR, `${s}.schema`));
   return [
-    ...schemas,
+    ...[...schemas, ...extra].map((s) => `include ${s}`),
     `pidfile ${join(folder, "slapd.pid")}`,
     `modulepath ${MODULE_DIR}`,
     "moduleload back_mdb",
@@ -42,8 +43,8 @@ function configuration(folder, password, sync) {
     "database mdb",
     // Without the flush of every write: a benchmark on a shared disk measures the disk otherwise.
     ...(sync ? [] : ["dbnosync"]),
-    `suffix "${SUFFIX}"`,
-    `rootdn "${ROOT_DN}"`,
+    `suffix "${suffix}"`,
+    `rootdn "${rootDn}"`,
     `rootpw ${password}`,
     `directory ${join(folder, "db")}`,
     "maxsize 104857600",
@@ -58,14 +59,20 @@ function configuration(folder, password, sync) {
   ].join("\n");
 }
 
-/** Starts slapd and waits until it answers a bind; fails when slapd is not installed. `sync: false`: writes not flushed to disk. */
-export async function startSlapd({ sync = true } = {}) {
+/**
+ * Starts slapd and waits until it answers a bind; fails when slapd is not installed. `sync: false`:
+ * writes not flushed to disk; `suffix` (`dc=…` first); `schemas`: files included after the standard ones.
+ */
+export async function startSlapd({ sync = true, suffix = SUFFIX, schemas = [] } = {}) {
+  const rootDn = `cn=admin,${suffix}`;
+  const dc = /^dc=([^,]+)/i.exec(suffix)?.[1];
+  if (dc === undefined) throw new Error(`slapd suffix ${suffix} must start with dc=`);
   if (!existsSync(SLAPD)) throw new Error(`${SLAPD} is missing: install the Debian package slapd (.ci/run does) to run the LDAP tests`);
   const folder = mkdtempSync(join(tmpdir(), "idm-slapd-"));
   mkdirSync(join(folder, "db"));
   const password = `pw-${randomBytes(9).toString("hex")}`;
   const conf = join(folder, "slapd.conf");
-  writeFileSync(conf, configuration(folder, password, sync), { mode: 0o600 });
+  writeFileSync(conf, configuration(folder, password, sync, suffix, rootDn, schemas), { mode: 0o600 });
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
   let output = "";
@@ -88,28 +95,28 @@ export async function startSlapd({ sync = true } = {}) {
   };
   const admin = async () => {
     const client = new Client({ url, timeout: 5000, connectTimeout: 2000 });
-    await client.bind(ROOT_DN, password);
+    await client.bind(rootDn, password);
     clients.push(client);
     return client;
   };
   try {
-    await waitUntilBound(url, password, () => exited, () => output);
+    await waitUntilBound(url, rootDn, password, () => exited, () => output);
     const client = await admin();
-    await client.add(SUFFIX, { objectClass: ["top", "dcObject", "organization"], dc: "example", o: "Example" });
+    await client.add(suffix, { objectClass: ["top", "dcObject", "organization"], dc, o: dc });
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url, rootDn: ROOT_DN, password, admin, stop };
+  return { url, suffix, rootDn, password, admin, stop };
 }
 
-async function waitUntilBound(url, password, exited, output) {
+async function waitUntilBound(url, rootDn, password, exited, output) {
   const deadline = Date.now() + 10_000;
   for (;;) {
     if (exited()) throw new Error(`slapd exited at start: ${output().trim()}`);
     const client = new Client({ url, connectTimeout: 500 });
     try {
-      await client.bind(ROOT_DN, password);
+      await client.bind(rootDn, password);
       await client.unbind();
       return;
     } catch (error) {

@@ -10,6 +10,9 @@
  * - any other table is a link attribute (member…): the rows `dn,<attribute>`, one per value, what an
  *   EntityAssociationMapping reads.
  *
+ * With UpperCaseDNTypes, DNs (dn, parentdn, link values) are written CN=…,OU=…, as AD spells them:
+ * OpenLDAP answers with its schema's names (cn=…,ou=…), and keys and rules compare DNs as text.
+ *
  * The file is `<ConnectionTable>.csv`: the matching ConnectionTable's identifier, else the reference's
  * name `<Connection>_<Table>`.
  */
@@ -18,7 +21,7 @@ import { CsvWriter } from "../csv/csv-write.js";
 import type { ExportTable } from "../export-table.js";
 import { abortError } from "../sql/runner.js";
 import { openLdapClient } from "./ldap-client.js";
-import { splitDn } from "./ldap-client.js";
+import { looksLikeDn, splitDn, upperCaseDnTypes } from "./ldap-client.js";
 import type { LdapSettings, LdapTableSettings } from "./ldap-settings.js";
 
 export interface LdapExportTable extends ExportTable {
@@ -88,16 +91,18 @@ async function writeTable(client: Client, settings: LdapSettings, table: LdapExp
     attributes: attributes.length === 0 ? ["1.1"] : attributes,
     paged: { pageSize: settings.pageSize },
   });
+  const dnOf = settings.upperCaseDnTypes ? upperCaseDnTypes : (dn: string) => dn;
   for await (const page of pages) {
     if (signal.aborted) throw abortError(signal);
     for (const entry of page.searchEntries) {
+      const dn = dnOf(entry.dn);
       if (table.link) {
-        for (const value of valuesOf(entry[table.settings.table])) writer.write([entry.dn, value]);
+        for (const value of valuesOf(entry[table.settings.table])) writer.write([dn, looksLikeDn(value) ? dnOf(value) : value]);
         continue;
       }
       writer.write(table.columns.map((column) => {
-        if (column === "dn") return entry.dn;
-        if (column.toLowerCase() === "parentdn") return splitDn(entry.dn).parent;
+        if (column === "dn") return dn;
+        if (column.toLowerCase() === "parentdn") return splitDn(dn).parent;
         return valuesOf(entry[column] ?? entryValue(entry, column)).join(settings.multiValueSeparator);
       }));
     }

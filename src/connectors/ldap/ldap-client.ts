@@ -94,3 +94,42 @@ export function splitDn(dn: string): { rdn: string; parent: string } {
 export function normaliseDn(dn: string): string {
   return dn.replace(/\s*([,=+])\s*/g, "$1").toLowerCase();
 }
+
+/** The attribute and unescaped value of a single-valued RDN (`CN=Ann Lee (E1)`), or undefined for a multi-valued one. */
+export function rdnAttributeValue(rdn: string): { attribute: string; value: string } | undefined {
+  const equals = rdn.indexOf("=");
+  if (equals <= 0 || /(^|[^\\])\+/.test(rdn)) return undefined;
+  const raw = rdn.slice(equals + 1).trim();
+  // \XX pairs are bytes of UTF-8; any other escaped character stands for itself.
+  const bytes: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === "\\" && /^[0-9a-fA-F]{2}$/.test(raw.slice(i + 1, i + 3))) {
+      bytes.push(Number.parseInt(raw.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      const c = raw[i] === "\\" ? (raw[++i] ?? "") : raw[i]!;
+      bytes.push(...Buffer.from(c, "utf8"));
+    }
+  }
+  return { attribute: rdn.slice(0, equals).trim(), value: Buffer.from(bytes).toString("utf8") };
+}
+
+/** The DN with its attribute types in upper case (cn=a,ou=B → CN=a,OU=B), values untouched. */
+export function upperCaseDnTypes(dn: string): string {
+  let out = "";
+  let inType = true;
+  for (let i = 0; i < dn.length; i++) {
+    const c = dn[i]!;
+    if (c === "\\") {
+      out += dn.slice(i, i + 2);
+      i++;
+    } else if (inType) {
+      out += c.toUpperCase();
+      if (c === "=") inType = false;
+    } else {
+      out += c;
+      if (c === "," || c === "+") inType = true;
+    }
+  }
+  return out;
+}

@@ -15,7 +15,7 @@
  * entry whose ReferenceAttribute (entryUUID by default) equals it.
  */
 import type { FulfilRoute, OrderReference, ProvisioningOrder } from "../fulfil/fulfiller.js";
-import { escapeRdnValue, normaliseDn, splitDn } from "./ldap-client.js";
+import { escapeRdnValue, normaliseDn, rdnAttributeValue, splitDn } from "./ldap-client.js";
 import type { LdapSettings } from "./ldap-settings.js";
 
 export interface AttributeChange {
@@ -124,6 +124,11 @@ export class OrderPlanner {
       if (rdn === undefined) throw new OrderError(`the order gives neither ${r.dnProperty} nor ${r.rdnProperty}: no DN to create the entry at`);
       dn = `${r.rdnAttribute}=${escapeRdnValue(rdn)},${await this.container(changes)}`;
       if (!Object.keys(attributes).some((a) => a.toLowerCase() === r.rdnAttribute.toLowerCase())) attributes[r.rdnAttribute] = [rdn];
+    } else {
+      // OpenLDAP refuses an entry without its naming value (AD sets cn itself): an order that gives
+      // only the DN (CN=Ann Lee (E1),OU=Users,…) gets it from the DN.
+      const naming = rdnAttributeValue(splitDn(dn).rdn);
+      if (naming !== undefined && !Object.keys(attributes).some((a) => a.toLowerCase() === naming.attribute.toLowerCase())) attributes[naming.attribute] = [naming.value];
     }
     return { kind: "Added", dn, attributes, links };
   }

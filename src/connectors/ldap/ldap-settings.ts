@@ -47,6 +47,8 @@ export interface LdapSettings {
   tables: LdapTableSettings[];
   pageSize: number;
   multiValueSeparator: string;
+  /** Export: DNs written with upper-case attribute types (CN=…,OU=…), as Active Directory spells them. */
+  upperCaseDnTypes: boolean;
   timeoutMs: number;
 }
 
@@ -106,6 +108,7 @@ export function readLdapSettings(connection: string, raw: Readonly<Record<string
     tables: readTables(raw, at, baseDN, text),
     pageSize: positive(raw.PageSize, 500, `${at}.PageSize`),
     multiValueSeparator: text(raw.MultiValueSeparator, "MultiValueSeparator", false) ?? "\n",
+    upperCaseDnTypes: flag(raw.UpperCaseDNTypes, `${at}.UpperCaseDNTypes`),
     timeoutMs: positive(raw.TimeOut, 60, `${at}.TimeOut`) * 1000,
   };
   if (typeof password === "string") passwords.set(settings, password);
@@ -169,6 +172,12 @@ function attributesOf(value: unknown, at: string): string[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.length === 0 || !value.every((a) => typeof a === "string" && a !== "")) throw new Error(`${at} must be a non-empty array of attribute names`);
   return value as string[];
+}
+
+function flag(value: unknown, at: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== "boolean") throw new Error(`${at} must be true or false`);
+  return value;
 }
 
 function positive(value: unknown, fallback: number, at: string): number {

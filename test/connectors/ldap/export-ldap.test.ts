@@ -70,6 +70,18 @@ describe("LDAP export", () => {
     expect(members.slice(1).map((r) => r[1]).sort()).toEqual(USERS.slice(0, 7).map((u) => `uid=${u},${PEOPLE}`));
   });
 
+  it("with UpperCaseDNTypes, writes DNs as AD spells them: dn, parentdn and link values CN=…,OU=…", async () => {
+    const settings = readLdapSettings("Directory", settingsOf({ UpperCaseDNTypes: true, Tables: [
+      { Table: "entries", BaseDN: PEOPLE, Filter: "(uid=u01)", Attributes: ["uid", "parentdn"] },
+      { Table: "member", BaseDN: GROUPS },
+    ] }));
+    const folder = writeFolder({});
+    await exportLdapTables(settings, ldapExportTables(settings, []), (t) => join(folder, `${t}.csv`), new AbortController().signal, () => undefined);
+    const upper = (dn: string) => dn.replace(/(^|,)([a-z]+)=/g, (_, sep: string, type: string) => `${sep}${type.toUpperCase()}=`);
+    expect(readCsv(join(folder, "Directory_entries.csv"))[1]).toEqual([upper(`uid=u01,${PEOPLE}`), "u01", upper(PEOPLE)]);
+    expect(readCsv(join(folder, "Directory_member.csv"))[1]).toEqual([upper(`cn=all,${GROUPS}`), expect.stringMatching(/^UID=u0\d,OU=people,DC=example,DC=org$/)]);
+  });
+
   it("stops between pages when the signal aborts", async () => {
     const settings = readLdapSettings("Directory", settingsOf({ BaseDN: PEOPLE, Attributes: ["uid"] }));
     const controller = new AbortController();

@@ -116,6 +116,14 @@ describe("LDAP fulfilment", () => {
     expect((await entry(`cn=Smith\\, John,${ou}`))?.sn).toBe("Smith");
   });
 
+  it("creates an entry from its DN alone: the naming value comes from the DN, unescaped", async () => {
+    const { ou } = await container();
+    const dn = `CN=Lee\\, Ann (E1),${ou}`;
+    const [outcome] = await run([order("Added", { dn, sn: "Lee" })]);
+    expect(outcome).toEqual({ id: orderId, state: "Executed", message: `created ${dn}` });
+    expect((await entry(dn))?.cn).toBe("Lee, Ann (E1)");
+  });
+
   it("modifies: replaces single values, clears with null, adds and removes values of a multi-valued attribute", async () => {
     const { ou } = await container();
     const dn = `cn=Bob,${ou}`;
