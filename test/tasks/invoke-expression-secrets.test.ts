@@ -12,6 +12,9 @@ const SECRETS = {
   IDM_DATABASE_URL: "postgres://idm:s3cret-db@db.example:5432/idm",
   REPORTING_URL: "mssql://sa:an0ther-secret@sql.example:1433/reports",
   PGPASSWORD: "pg-secret-value",
+  IDM_DEMO_LDAP_PASSWORD: "ldap-bind-secret",
+  SMTP_Secret: "smtp-secret-value",
+  GITHUB_TOKEN: "token-secret-value",
 };
 const saved: Record<string, string | undefined> = {};
 
@@ -31,7 +34,7 @@ afterEach(() => {
 });
 
 describe("InvokeExpressionTask's environment", () => {
-  it("has no database URL with a password nor PGPASSWORD, and keeps the job's variables and the rest", async () => {
+  it("has no database URL with a password, PGPASSWORD nor variable named as a password, secret or token, and keeps the job's variables and the rest", async () => {
     process.env.IDM_HARMLESS = "kept";
     const { context, lines } = taskWorkspace({ "env.sh": "env\n" });
     const result = await invokeExpression.run(context, {
@@ -44,7 +47,7 @@ describe("InvokeExpressionTask's environment", () => {
     expect(printed).toContain("IDM_JOB=J");
     expect(printed).toContain("IDM_HARMLESS=kept");
     expect(printed.some((line) => line.startsWith("PATH="))).toBe(true);
-    for (const secret of ["s3cret-db", "an0ther-secret", "pg-secret-value"]) {
+    for (const secret of ["s3cret-db", "an0ther-secret", "pg-secret-value", "ldap-bind-secret", "smtp-secret-value", "token-secret-value"]) {
       expect(printed.filter((line) => line.includes(secret))).toEqual([]);
     }
   });

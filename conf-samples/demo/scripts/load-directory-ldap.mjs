@@ -4,15 +4,16 @@
 // build-directory.mjs replaces its SQLite file. Users are adLiteUser entries, groups groupOfNames
 // (with adLiteObject) whose members are written on the group; the directory gives each entry its
 // entryUUID, which the variant reads as objectGUID.
-// Environment: IDM_DEMO_LDAP_URL, IDM_DEMO_LDAP_LOGIN (default cn=admin,DC=demo,DC=local) and
-// IDM_DEMO_LDAP_PASSWORD, which is never printed.
+// The directory and its credentials are the AD connection's settings in the variant's appsettings.json
+// (make-variant.mjs writes it, readable by its owner only): a task's script gets no password in its
+// environment. The password is never printed.
+import { readFileSync } from "node:fs";
 import { Client } from "ldapts";
 import { directoryData, GROUPS, SERVICE_ACCOUNTS, USERS } from "./directory-data.mjs";
 
-const url = process.env.IDM_DEMO_LDAP_URL;
-const password = process.env.IDM_DEMO_LDAP_PASSWORD;
-if (!url || !password) throw new Error("IDM_DEMO_LDAP_URL and IDM_DEMO_LDAP_PASSWORD must be set to load the demo directory into LDAP");
-const login = process.env.IDM_DEMO_LDAP_LOGIN || "cn=admin,DC=demo,DC=local";
+const connection = JSON.parse(readFileSync("appsettings.json", "utf8")).Connections?.ADExportFulfillment ?? {};
+const { Server: url, Password: password, Login: login = "cn=admin,DC=demo,DC=local" } = connection;
+if (!url || !password) throw new Error("appsettings.json has no Connections.ADExportFulfillment Server and Password: write the LDAP variant with conf-samples/demo-ldap/make-variant.mjs");
 
 const { entries, members, managers } = directoryData("data/HRPeople.csv");
 const client = new Client({ url, timeout: 30_000, connectTimeout: 5_000 });
