@@ -32,7 +32,7 @@ import { parseDatabaseUrl } from "../dist/store/database-url.js";
 import { DIALECTS } from "../dist/store/dialects/index.js";
 import { openStore } from "../dist/store/store.js";
 import { startSlapd, SUFFIX } from "./slapd.mjs";
-import { maxRssMb, timed } from "./measure.mjs";
+import { fmt, maxRssMb, median, spread, timed } from "./measure.mjs";
 
 const ORDERS = Number(process.env.IDM_BENCH_FULFILL_ORDERS ?? 10_000);
 const RUNS = Number(process.env.IDM_BENCH_FULFILL_RUNS ?? 5);
@@ -332,13 +332,6 @@ for (const name of targets) {
   results.push({ name, rounds });
 }
 
-const fmt = (n, d = 0) => n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const spread = (values, show) => `${show(median(values))} (${show(Math.min(...values))}–${show(Math.max(...values))})`;
 
 console.log(`${fmt(ORDERS)} orders (50% Added, 40% Modified, 10% Deleted), ${BATCH} per apply call; ${RUNS} alternated runs of the raw limit and of the package, medians (min–max)`);
 console.log(`${"target".padEnd(22)} ${"raw ms".padEnd(24)} ${"package ms".padEnd(24)} ${"orders/s".padEnd(9)} ${"package / raw".padEnd(20)} ${"limit".padEnd(6)} peak RSS MB`);

@@ -24,7 +24,7 @@ import { ResourceStore } from "../dist/domain/resources/resource-store.js";
 import { computeCorrelationKeys } from "../dist/domain/rolemodel/correlation-keys.js";
 import { computeRoleModel, DEFAULT_ROLE_MODEL_BATCH_SIZE } from "../dist/domain/rolemodel/compute-role-model.js";
 import { benchBackends } from "./backends.mjs";
-import { timed } from "./measure.mjs";
+import { fmt, median, timed } from "./measure.mjs";
 import { changeOrganizations, loadData, PERSON, RESOURCE_TYPES, ROLES, RULES, writeConfig } from "./rolemodel-data.mjs";
 
 const { values: flags } = parseArgs({ options: { identities: { type: "string" }, runs: { type: "string" }, backend: { type: "string" } } });
@@ -95,9 +95,7 @@ async function bench(backend) {
   }
 }
 
-const fmt = (n, d = 0) => n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const spread = (values) => `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`;
+const range = (values) => `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`;
 console.log(`${fmt(IDENTITIES)} identities, ${ROLES} single roles from ${fmt(RULES)} rules over 3 dimensions, ${RESOURCE_TYPES} resource types (scalar + navigation rules)`);
 console.log(`Complete (empty assignment store) and raw limit alternated ${RUNS} times, then ${RUNS} Dirty runs with ${100 / DIRTY_EVERY}% of the identities moved to another organization`);
 
@@ -111,7 +109,7 @@ function report(r) {
   const dirtyCounters = r.dirties[Math.floor(r.dirties.length / 2)].result;
   console.log(`\n${r.backend}: load (resource store API, not timed in the figures) ${fmt(r.load.ms)} ms`);
   console.log("step                         median ms   min–max ms          rows written   rows/s");
-  const row = (name, times, rows) => console.log(`${name.padEnd(28)} ${fmt(median(times)).padEnd(11)} ${spread(times).padEnd(19)} ${fmt(rows).padEnd(14)} ${fmt(rows / (median(times) / 1000))}`);
+  const row = (name, times, rows) => console.log(`${name.padEnd(28)} ${fmt(median(times)).padEnd(11)} ${range(times).padEnd(19)} ${fmt(rows).padEnd(14)} ${fmt(rows / (median(times) / 1000))}`);
   row("Complete", c, written(counters));
   row("raw insert (limit)", w, written(counters));
   row("Dirty 1%", d, written(dirtyCounters));

@@ -21,7 +21,7 @@ import { ENTITY } from "../dist/store/entities.js";
 import prepareSynchronization from "../dist/tasks/prepare-synchronization.js";
 import synchronizeTask from "../dist/tasks/synchronize.js";
 import { benchBackends } from "./backends.mjs";
-import { timed } from "./measure.mjs";
+import { fmt, median, spread, timed } from "./measure.mjs";
 import { CHANGED_EVERY, COLUMNS, CONNECTOR, ENTITY_TYPE, PROPERTIES, TABLE, person } from "./sync-people.mjs";
 
 const ROWS = Number(process.env.IDM_BENCH_SYNC_ROWS ?? 1_000_000);
@@ -223,14 +223,6 @@ try {
   rmSync(root, { recursive: true, force: true });
 }
 
-const fmt = (n, d = 0) => n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-/** "median (min–max)" of the values. */
-const spread = (values, show) => `${show(median(values))} (${show(Math.min(...values))}–${show(Math.max(...values))})`;
 const ms = (n) => fmt(n);
 const ratio = (n) => n.toFixed(2);
 const percent = (n) => `${n.toFixed(1)}%`;
