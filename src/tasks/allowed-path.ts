@@ -19,6 +19,16 @@ export interface FileKind {
 
 export const SCRIPT: FileKind = { noun: "script", folders: "scripts may run from" };
 
+/** The folder relative paths of the configuration are read from: the deployed folder, else the working directory. */
+export function configurationFolder(context: Pick<TaskContext, "paths">): string {
+  return context.paths.configuration === undefined ? process.cwd() : resolve(context.paths.configuration);
+}
+
+/** Tasks.ScriptRoots, resolved; without it `defaults` (InvokeExpressionTask's: the configuration folder and Paths.Work). */
+export function scriptRoots(context: Pick<TaskContext, "paths" | "settings">, defaults: string[] = [configurationFolder(context), resolve(context.paths.work)]): string[] {
+  return context.settings.tasks.scriptRoots?.map((root) => resolve(root)) ?? defaults;
+}
+
 /**
  * The real path of `input` (resolved against `folder`), refused when it, or the file a symlink points
  * to, is outside every root. Outside comes before missing, so that a configuration cannot probe which

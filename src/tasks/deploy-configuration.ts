@@ -19,7 +19,7 @@ import { readStoredItems } from "../deploy/read-stored.js";
 import { DEFAULT_LOCK_TIMEOUT_SECONDS, runDeploy, validateForDeploy, type DeployValidation } from "../deploy/run-deploy.js";
 import { LeaseBusyError } from "../store/lease.js";
 import { defineTask, nonEmpty, type TaskContext, type TaskOf } from "./task-handler.js";
-import { configuredPath, confineOutput, outputRoots } from "./allowed-path.js";
+import { configurationFolder, configuredPath, confineOutput, outputRoots } from "./allowed-path.js";
 import { isSameOrUnder, realOrSame } from "../domain/confined-path.js";
 import { cancellationError } from "../domain/cancellation.js";
 
@@ -40,7 +40,7 @@ export default defineTask<"DeployConfigurationTask">({
     const name = `DeployConfigurationTask ${task.identifier}`;
     const input = nonEmpty(task.attributes.ConfigurationDirectory);
     if (input === undefined) throw new Error(`${name} has no ConfigurationDirectory: the configuration folder to deploy`);
-    const base = context.paths.configuration === undefined ? process.cwd() : resolve(context.paths.configuration);
+    const base = configurationFolder(context);
     const folder = locateFolder(name, configuredPath(context, input, `${name}: ConfigurationDirectory`), base, context.settings.tasks.configurationRoots ?? []);
     const outputs = readOutputs(name, task, folder, context);
     if (context.signal.aborted) throw cancellationError(context.signal, `${name} was cancelled before deploying`);

@@ -7,23 +7,20 @@
  */
 import { resolve } from "node:path";
 import { settingsOrigin } from "../config/settings.js";
+import { scriptRoots } from "./allowed-path.js";
 import { fulfilOrders } from "../domain/provisioning/fulfil.js";
 import { defineTask, nonBlank, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 import { batchCount, workOf } from "./task-scope.js";
 
 export async function runFulfill(context: TaskContext, task: TaskOf<"FulfillTask">): Promise<TaskResult> {
   const a = task.attributes;
-  const work = resolve(context.paths.work);
-  // InvokeExpressionTask's rule for the scripts a task may run.
-  const configuration = context.paths.configuration === undefined ? process.cwd() : resolve(context.paths.configuration);
-  const scriptRoots = context.settings.tasks.scriptRoots?.map((root) => resolve(root)) ?? [configuration, work];
   let outcome;
   try {
     outcome = await fulfilOrders({
       ...workOf(context),
       job: context.job,
-      workFolder: work,
-      scriptRoots,
+      workFolder: resolve(context.paths.work),
+      scriptRoots: scriptRoots(context),
       resourceTypes: task.resourceTypes.length === 0 ? undefined : task.resourceTypes,
       connector: nonBlank(a.Connector),
       connection: nonBlank(a.Connection),

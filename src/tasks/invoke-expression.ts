@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { configuredPath, locateAllowedFile } from "./allowed-path.js";
+import { configurationFolder, configuredPath, locateAllowedFile, scriptRoots } from "./allowed-path.js";
 import { defineTask, nonEmpty, type TaskContext, type TaskResult } from "./task-handler.js";
 import type { LogLevel } from "../domain/vocabulary.js";
 import { cancellationError } from "../domain/cancellation.js";
@@ -28,8 +28,8 @@ export default defineTask<"InvokeExpressionTask">({
     }
     if (context.signal.aborted) throw cancellationError(context.signal, `script ${input} was cancelled`);
 
-    const folder = context.paths.configuration === undefined ? process.cwd() : resolve(context.paths.configuration);
-    const roots = context.settings.tasks.scriptRoots?.map((root) => resolve(root)) ?? [folder, resolve(context.paths.work)];
+    const folder = configurationFolder(context);
+    const roots = scriptRoots(context);
     const script = locateAllowedFile(configuredPath(context, input, `InvokeExpressionTask ${task.identifier}: InputPath`), folder, roots);
     const extension = extname(script).toLowerCase();
     const interpreter = INTERPRETERS.get(extension);

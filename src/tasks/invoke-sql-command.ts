@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { configuredPath, confineOutput, locateAllowedFile, outputRoots, type FileKind } from "./allowed-path.js";
+import { configurationFolder, configuredPath, confineOutput, locateAllowedFile, outputRoots, scriptRoots, type FileKind } from "./allowed-path.js";
 import { chooseDatabase, ConnectionError, openRunner, redact, type DatabaseChoice } from "../connectors/sql/connection.js";
 import { isKnownEncoding } from "../config/text-encoding.js";
 import { createEncoder, DEFAULT_ENCODING } from "../connectors/csv/encoding.js";
@@ -107,8 +107,8 @@ function loadCommand(context: TaskContext, task: SqlTask): Command {
   } else if (task.sqlCommand !== undefined) {
     command = { sql: task.sqlCommand, label: "SQLCommand", file: undefined };
   } else if (task.sqlInputFile !== undefined) {
-    const folder = context.paths.configuration === undefined ? process.cwd() : resolve(context.paths.configuration);
-    const roots = context.settings.tasks.scriptRoots?.map((root) => resolve(root)) ?? [folder];
+    const folder = configurationFolder(context);
+    const roots = scriptRoots(context, [folder]);
     const path = locateAllowedFile(configuredPath(context, task.sqlInputFile, `InvokeSqlCommandTask ${task.identifier}: SQLInputFile`), folder, roots, SQL_FILE);
     command = { sql: readSql(path, task.sqlInputFile), label: `SQLInputFile ${task.sqlInputFile}`, file: task.sqlInputFile };
   } else {
