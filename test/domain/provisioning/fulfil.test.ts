@@ -288,7 +288,7 @@ describe("fulfilment statements on SQL Server (offline)", () => {
       statement("the orders of a file (its results)", q.selectOfFile(m, ["AD_Account"], "ProvisioningOrders/AD/AD_Account-7-0001.json")),
       statement("orders handed to a package", q.setFulfilState(m, [1, 2], "InFlight")),
       statement("orders it did not reach", q.setFulfilState(m, [2], null)),
-      statement("an outcome", q.recordOutcome(m, 1, { state: "Executed", message: "inserted" }, new Date("2026-01-02T03:04:05.000Z"), 7)),
+      statement("an outcome", q.recordOutcomes(m, [{ id: 1, state: "Executed", message: "inserted" }], new Date("2026-01-02T03:04:05.000Z"), 7)),
     ].join("\n");
     await expect(sql).toMatchFileSnapshot("./snapshots/mssql-fulfil.sql");
     expect(sql).not.toMatch(/\bLIMIT\b|\bRETURNING\b|`/);

@@ -10,5 +10,5 @@ UPDATE "idm_provisioning_orders" SET "fulfil_state" = @0, "fulfil_message" = @1 
 -- orders it did not reach (3 parameters)
 UPDATE "idm_provisioning_orders" SET "fulfil_state" = @0, "fulfil_message" = @1 WHERE "id" IN (@2);
 
--- an outcome (5 parameters)
-UPDATE "idm_provisioning_orders" SET "fulfil_state" = @0, "fulfil_message" = @1, "fulfilled_at" = @2, "fulfilled_by_job_instance" = @3 WHERE "id" = @4;
+-- an outcome (7 parameters)
+UPDATE "idm_provisioning_orders" SET "fulfil_state" = CASE "id" WHEN @0 THEN @1 END, "fulfil_message" = CASE "id" WHEN @2 THEN @3 END, "fulfilled_at" = @4, "fulfilled_by_job_instance" = @5 WHERE "id" IN (@6);
