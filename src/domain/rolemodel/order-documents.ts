@@ -15,9 +15,10 @@
  * - `Resource`: the target's Id, Identifier and stored properties, for Modified and Deleted orders.
  */
 import type { OrderReference, ProvisioningOrder } from "../../connectors/fulfil/fulfiller.js";
-import type { EntityModel } from "../resources/entity-model.js";
+import { readEntityModel, type EntityModel } from "../resources/entity-model.js";
 import { decodeProperties } from "../resources/properties.js";
 import { ResourceStore } from "../resources/resource-store.js";
+import { readStoredItems } from "../stored-items.js";
 import type { Store } from "../../store/store.js";
 import type { ResourceTypeWithValues } from "./assignment-rows.js";
 import { pendingChange } from "./assignment-store.js";
@@ -36,6 +37,13 @@ export interface OrderParts {
 /** The §C.13 order: the connectors layer owns its shape, since every fulfilment package reads it. */
 export type OrderDocument = ProvisioningOrder;
 export type ResourceReference = OrderReference;
+
+/** Each resource type's OrderDocuments, over the entity model and entity type ids read once. */
+export async function orderDocumentsOf(store: Store): Promise<(type: ResourceTypeModel) => OrderDocuments> {
+  const model = await readEntityModel(store);
+  const entityTypeIds = new Map((await readStoredItems(store, "EntityType")).map((i) => [i.identifier, i.id]));
+  return (type) => new OrderDocuments(store, model, type, entityTypeIds);
+}
 
 export class OrderDocuments {
   readonly #resources: ResourceStore;

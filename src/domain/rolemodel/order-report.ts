@@ -6,11 +6,9 @@
  * follow the orders, `id` null and named by their `assignment`, with the change they would send.
  */
 import type { Store } from "../../store/store.js";
-import { readEntityModel } from "../resources/entity-model.js";
-import { readStoredItems } from "../stored-items.js";
 import type { OrderRow, ResourceTypeWithValues } from "./assignment-rows.js";
 import { AssignmentStore } from "./assignment-store.js";
-import { OrderDocuments } from "./order-documents.js";
+import { orderDocumentsOf } from "./order-documents.js";
 import { checkResourceType, missingRef, resourceRefs, type ResourceRef } from "./report-lookups.js";
 import { readResourceTypes } from "./role-model-items.js";
 import type { OrderChangeType, ProvisioningState } from "./states.js";
@@ -139,13 +137,12 @@ export function isReconciled(assignment: Pick<ResourceTypeWithValues, "workflowS
 export async function awaitingOrders(store: Store, rows: readonly ResourceTypeWithValues[]): Promise<AwaitingOrder[]> {
   if (rows.length === 0) return [];
   const types = await readResourceTypes(store);
-  const model = await readEntityModel(store);
-  const entityTypeIds = new Map((await readStoredItems(store, "EntityType")).map((i) => [i.identifier, i.id]));
+  const documentsOf = await orderDocumentsOf(store);
   const orders: AwaitingOrder[] = [];
   for (const identifier of new Set(rows.map((r) => r.resourceType))) {
     const type = types.get(identifier);
     if (type === undefined) continue;
-    const documents = new OrderDocuments(store, model, type, entityTypeIds);
+    const documents = documentsOf(type);
     const parts = await documents.partsOf(rows.filter((r) => r.resourceType === identifier), "AwaitingApproval");
     orders.push(...parts.map((part) => ({ ...part, resourceType: identifier })));
   }

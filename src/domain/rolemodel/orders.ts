@@ -22,13 +22,11 @@
  */
 import { relative } from "node:path";
 import { HeldChanges, decideHold, type HeldScope } from "../blocked-changes.js";
-import { readEntityModel } from "../resources/entity-model.js";
 import { ResourceStore } from "../resources/resource-store.js";
-import { readStoredItems } from "../stored-items.js";
 import type { JobRef, WorkContext } from "../work-context.js";
 import type { NewOrder, ResourceTypeWithValues } from "./assignment-rows.js";
 import { AssignmentStore, type OrderFilter } from "./assignment-store.js";
-import { OrderDocuments, type OrderParts } from "./order-documents.js";
+import { orderDocumentsOf, type OrderDocuments, type OrderParts } from "./order-documents.js";
 import { OrderFiles } from "./order-files.js";
 import { PROVISIONING_ORDERS } from "./order-queries.js";
 import { exceededProvisioningThreshold, readThresholds } from "./provisioning-thresholds.js";
@@ -81,7 +79,7 @@ export async function generateProvisioningOrders(options: ProvisioningOrdersOpti
   const { store, log, job } = options;
   const types = await readResourceTypes(store);
   const connectors = await readMappedConnectors(store);
-  const run = new OrdersRun(options, await readEntityModel(store), new Map((await readStoredItems(store, "EntityType")).map((i) => [i.identifier, i.id])));
+  const run = new OrdersRun(options, await orderDocumentsOf(store));
   const reasons: string[] = [];
   for (const type of selectTypes(options, types, connectors)) {
     options.signal.throwIfAborted();
@@ -119,8 +117,7 @@ class OrdersRun {
 
   constructor(
     private readonly options: ProvisioningOrdersOptions,
-    private readonly model: Awaited<ReturnType<typeof readEntityModel>>,
-    private readonly entityTypeIds: Map<string, number>,
+    private readonly documentsOf: (type: ResourceTypeModel) => OrderDocuments,
   ) {
     this.#assignments = new AssignmentStore(options.store.dataSource.manager);
     this.#held = new HeldChanges(options.store.dataSource.manager, PROVISIONING_ORDERS);
@@ -138,7 +135,7 @@ class OrdersRun {
   async resourceType(type: ResourceTypeModel, connector: string): Promise<string | undefined> {
     const { job, force, log } = this.options;
     const scope: HeldScope = { owner: job.instanceId, subject: type.identifier };
-    const documents = new OrderDocuments(this.options.store, this.model, type, this.entityTypeIds);
+    const documents = this.documentsOf(type);
     const files = new OrderFiles(this.options.workFolder, connector, `${type.identifier}-${job.instanceId}`);
     const approved = await this.release(type, documents, files, { resourceType: type.identifier, state: "blocked", decision: "Approved" });
     if (approved > 0) log("Information", `ResourceType ${type.identifier}: ${approved} orders approved by a provisioning review sent`);
