@@ -61,7 +61,7 @@ const RULE_CHILD = /^([^/]+)\/[A-Za-z]+#(\d+)$/;
 
 function where(source: RuleSource): string {
   // A generated rule is one of many a RoleMapping made: its name says which mapping and that it is generated.
-  if (source.identifier.endsWith(" (generated)")) return `${source.kind} ${source.identifier} at ${source.file}:${source.line}`;
+  if (source.kind === "RoleMapping") return `${source.kind} ${source.identifier} at ${source.file}:${source.line}`;
   const child = RULE_CHILD.exec(source.identifier);
   const name = child ? `${source.kind} #${child[2]} of ${child[1]}` : source.kind;
   return source.file ? `${name} at ${source.file}:${source.line}` : `${name} ${source.identifier}`;
