@@ -6,9 +6,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validateFolder } from "../dist/config/validate-folder.js";
+import { DEFAULT_SETTINGS } from "../dist/config/settings.js";
+import { validateForDeploy } from "../dist/deploy/run-deploy.js";
 import { deploy } from "../dist/deploy/apply.js";
 import { DEFAULT_DELETION_GUARD } from "../dist/deploy/deletion-guard.js";
-import { buildItems } from "../dist/config/items.js";
 import { generateConfig } from "./generate-config.mjs";
 import { benchBackends } from "./backends.mjs";
 
@@ -18,12 +19,15 @@ const root = mkdtempSync(join(tmpdir(), "idm-bench-deploy-"));
 
 const backends = benchBackends(root);
 
-/** validate + items + deploy: what `idm deploy` does after opening the database. */
+/** What `idm deploy` does after opening the database: validate (with the folder's fingerprint), then deploy. */
 async function deployFolder(store, dir) {
-  const result = validateFolder(dir);
-  if (!result.valid) throw new Error("invalid configuration");
-  return deploy(store, buildItems(result.configuration), { ...OPTIONS, allowDeletes: true });
+  const { errors, items } = validateForDeploy(dir, DEFAULT_SETTINGS);
+  if (errors.length > 0) throw new Error("invalid configuration");
+  return deploy(store, items, { ...OPTIONS, allowDeletes: true });
 }
+
+/** What `idm validate` does. */
+const validate = (dir) => validateFolder(dir, DEFAULT_SETTINGS.validation, DEFAULT_SETTINGS);
 
 async function timed(fn) {
   const start = performance.now();
@@ -41,6 +45,13 @@ function touchOnePercent(dir, round) {
   }
 }
 
+/** A comment at the end of the first file: the same items from other bytes, so a deploy must compare them all. */
+function editComment(dir, round) {
+  const first = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".xml")).sort()[0];
+  const path = join(dir, first);
+  writeFileSync(path, `${readFileSync(path, "utf8").replace(/\n<!-- edit \d+ -->$/, "")}\n<!-- edit ${round} -->`);
+}
+
 /**
  * Each measured run comes right after a validate of the same folder: the ratio of each pair is
  * taken, so that both sides see the same machine noise. Returns the medians and the pairwise ratios.
@@ -50,10 +61,10 @@ async function paired(runs, before, measured) {
   for (let i = 0; i < runs; i++) {
     await before?.(i);
     globalThis.gc?.();
-    const validate = await timed(() => validateFolder(currentDir));
+    const validateMs = await timed(() => validate(currentDir));
     globalThis.gc?.();
     const time = await measured(i);
-    pairs.push({ validate, time, ratio: time / validate });
+    pairs.push({ validate: validateMs, time, ratio: time / validateMs });
   }
   const mid = (values) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
   return { validate: mid(pairs.map((p) => p.validate)), time: mid(pairs.map((p) => p.time)), ratio: mid(pairs.map((p) => p.ratio)), min: Math.min(...pairs.map((p) => p.ratio)), max: Math.max(...pairs.map((p) => p.ratio)) };
@@ -61,7 +72,7 @@ async function paired(runs, before, measured) {
 
 let currentDir;
 console.log("baseline: validate of the same folder, run just before each measured deploy (ratio = median of the pairs' ratios, spread min–max)");
-console.log("backend   tasks   validate ms  cold ms (x, spread)         no-op ms (x, spread)        1% ms (x, spread)           updates");
+console.log("backend   tasks   validate ms  cold ms (x, spread)         no-op ms (x, spread)        comment ms (x, spread)      1% ms (x, spread)           updates");
 for (const backend of backends) {
   for (const tasks of SIZES) {
     const dir = join(root, `config-${tasks}`);
@@ -82,9 +93,10 @@ for (const backend of backends) {
     try {
       await deployFolder(store, dir);
       const noop = await paired(runs, undefined, () => timed(() => deployFolder(store, dir)));
+      const edited = await paired(runs, (round) => editComment(dir, round), () => timed(() => deployFolder(store, dir)));
       const onePercent = await paired(runs, (round) => touchOnePercent(dir, round), () => timed(async () => (updates = (await deployFolder(store, dir)).plan.summary.update)));
       const x = (m) => `${m.time.toFixed(0)} (${m.ratio.toFixed(2)}, ${m.min.toFixed(2)}–${m.max.toFixed(2)})`.padEnd(27);
-      console.log(`${backend.name.padEnd(9)} ${String(tasks).padEnd(7)} ${noop.validate.toFixed(0).padEnd(12)} ${x(cold)} ${x(noop)} ${x(onePercent)} ${updates}`);
+      console.log(`${backend.name.padEnd(9)} ${String(tasks).padEnd(7)} ${noop.validate.toFixed(0).padEnd(12)} ${x(cold)} ${x(noop)} ${x(edited)} ${x(onePercent)} ${updates}`);
     } finally {
       await store.close();
     }
@@ -92,3 +104,4 @@ for (const backend of backends) {
 }
 rmSync(root, { recursive: true, force: true });
 console.log("\nx = ratio to validate of the same folder, paired run by run (targets: no-op <= 1.3, cold <= 3)");
+console.log("no-op: the same files again (the newest deployment's fingerprint); comment: a comment edited in one file, the same items compared one by one");

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { loadSettings, readSettingsFile, WORKING_SETTINGS, type Settings } from "../config/settings.js";
 import type { ValidationResult } from "../config/validate-folder.js";
-import type { Item } from "../config/items.js";
+import type { FolderItems } from "../deploy/desired-items.js";
 import type { OpenStoreOptions, Store } from "../store/store.js";
 import { CliError } from "./cli-error.js";
 import { formatProblem, plural } from "./format-problems.js";
@@ -70,7 +70,7 @@ export function checkFolder(dir: string): void {
 }
 
 /** Validates a folder for deploy: errors are printed and stop the command, warnings are counted. */
-export async function validatedItems(dir: string, settings: Settings): Promise<{ items: Item[]; result: ValidationResult }> {
+export async function validatedItems(dir: string, settings: Settings): Promise<{ items: FolderItems; result: ValidationResult }> {
   checkFolder(dir);
   const { validateForDeploy } = await import("../deploy/run-deploy.js");
   const { result, errors, items } = validateForDeploy(dir, settings);

@@ -16,6 +16,7 @@ import { moduleFolders, modulesFolder } from "./module-files.js";
 import { expandScaffoldings } from "./scaffoldings/expand.js";
 import { loadCatalog } from "./schema/catalog.js";
 import { decodeConfigBytes } from "./source-text.js";
+import type { SourceFingerprint } from "./source-fingerprint.js";
 import type { Settings } from "./settings.js";
 import { loadVocabulary } from "./vocabulary.js";
 
@@ -37,11 +38,15 @@ export interface ValidationResult {
   configuration: Configuration;
 }
 
-/** With `settings`, task attributes are also checked against them (see check-task-settings.ts). */
+/**
+ * With `settings`, task attributes are also checked against them (see check-task-settings.ts); with
+ * `fingerprint`, every file read is added to it (a deploy's, see source-fingerprint.ts).
+ */
 export function validateFolder(
   root: string,
   limits: ParseLimits & Partial<ValidationLimits> = DEFAULT_VALIDATION_LIMITS,
   settings?: Pick<Settings, "databases" | "fromFile"> & Partial<Pick<Settings, "paths" | "source">>,
+  fingerprint?: SourceFingerprint,
 ): ValidationResult {
   const problems: Problem[] = [];
   const roots: ParsedRoot[] = [];
@@ -56,12 +61,14 @@ export function validateFolder(
       problems.push(tooLarge);
       continue;
     }
-    const parsed = parseConfigFile(file, readFileSync(path), limits);
+    const bytes = readFileSync(path);
+    fingerprint?.add("configuration", file, bytes);
+    const parsed = parseConfigFile(file, bytes, limits);
     problems.push(...parsed.problems);
     if (parsed.root) roots.push({ file, root: parsed.root });
   }
   if (overFolder) problems.push(overFolder);
-  const modules = loadModules(root, roots, modulesSetting, limits, problems);
+  const modules = loadModules(root, roots, modulesSetting, limits, problems, fingerprint);
   const catalog = loadCatalog();
   const configuration = readConfiguration(files.map((f) => f.file), roots, catalog, loadVocabulary(), problems, modules);
   expandScaffoldings(configuration, catalog, problems);
@@ -83,7 +90,9 @@ export function validateFolder(
 }
 
 /** The XML of every module element the configuration holds, parsed under the same limits. */
-function loadModules(root: string, roots: ParsedRoot[], setting: string | undefined, limits: ParseLimits, problems: Problem[]): LoadedModule[] {
+function loadModules(
+  root: string, roots: ParsedRoot[], setting: string | undefined, limits: ParseLimits, problems: Problem[], fingerprint: SourceFingerprint | undefined,
+): LoadedModule[] {
   const names = roots.flatMap((r) => r.root.children.filter((c) => MODULE_ELEMENTS.has(c.name)).map((c) => c.name));
   if (names.length === 0) return [];
   return moduleFolders(root, names, setting).map(({ name, folder, files }) => {
@@ -94,7 +103,9 @@ function loadModules(root: string, roots: ParsedRoot[], setting: string | undefi
         problems.push(tooLarge);
         continue;
       }
-      const parsed = parseConfigFile(file, readFileSync(path), limits);
+      const bytes = readFileSync(path);
+      fingerprint?.add(`module ${name}`, file, bytes);
+      const parsed = parseConfigFile(file, bytes, limits);
       problems.push(...parsed.problems);
       if (parsed.root) moduleRoots.push({ file, root: parsed.root });
     }

@@ -11,8 +11,9 @@ import { DeployError } from "./deploy-error.js";
 import { osUser } from "./os-user.js";
 import { canonicalJson, setHash, type Item } from "../config/items.js";
 import { batchSize, insertBatchSize, run } from "../store/statements.js";
-import { deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, updateItem } from "./item-queries.js";
-import { hasChanges, ledgerPlan, planDeploy, PLAN_VERSION, type Plan } from "./plan.js";
+import { clearSourceFingerprints, deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, selectNewestDeployment, updateItem } from "./item-queries.js";
+import { emptyPlan, hasChanges, ledgerPlan, planDeploy, PLAN_VERSION, type Plan } from "./plan.js";
+import { fingerprintOf, itemsOf, type DesiredItems } from "./desired-items.js";
 import { type StoredItem } from "../domain/stored-items.js";
 import { readStoredForPlan } from "./read-stored.js";
 import { contributionsColumn, revisionState, sourceColumns, toItemRow } from "./stored-items.js";
@@ -39,20 +40,35 @@ export interface DeployResult {
   deploymentId?: number;
 }
 
-export async function deploy(store: Store, desired: Item[], options: DeployOptions): Promise<DeployResult> {
+export async function deploy(store: Store, desired: DesiredItems, options: DeployOptions): Promise<DeployResult> {
   const lease = await acquireLease(store, "deploy", options.lease);
   try {
-    const stored = await readStoredForPlan(store.dataSource.manager, store.dialect, desired);
-    const plan = planDeploy(desired, stored, options.scope ? { scope: options.scope } : {});
+    // Only a whole folder's deploy records its fingerprint, and only such a deploy may skip the comparison.
+    const fingerprint = options.scope === undefined && (options.kind ?? "deploy") === "deploy" ? fingerprintOf(desired) : undefined;
+    const unchanged = fingerprint !== undefined && !options.plan ? await unchangedSince(store, fingerprint) : undefined;
+    if (unchanged) return { plan: unchanged };
+    const items = itemsOf(desired);
+    const stored = await readStoredForPlan(store.dataSource.manager, store.dialect, items);
+    const plan = planDeploy(items, stored, options.scope ? { scope: options.scope } : {});
     if (options.plan) checkSavedPlan(options.plan, plan, stored);
     if (!options.allowDeletes) checkDeletionGuard(plan, stored, options.guard);
     if (!hasChanges(plan)) return { plan };
     options.onApply?.(plan);
-    const deploymentId = await store.dataSource.transaction((manager) => applyPlan(store, manager, plan, stored, options));
+    const deploymentId = await store.dataSource.transaction((manager) => applyPlan(store, manager, plan, stored, options, fingerprint));
     return { plan, ...(deploymentId === undefined ? {} : { deploymentId }) };
   } finally {
     await lease.release();
   }
+}
+
+/**
+ * The empty plan, when the newest deployment was made from files with this very fingerprint: the
+ * stored items are then that folder's items, sources included (only deploys write them, and every
+ * deploy that writes any clears the fingerprints it does not record), so there is nothing to compare.
+ */
+async function unchangedSince(store: Store, fingerprint: string): Promise<Plan | undefined> {
+  const newest = await selectNewestDeployment(store.dataSource.manager).getOne();
+  return newest?.sourceFingerprint === fingerprint ? emptyPlan(newest.configurationHash) : undefined;
 }
 
 /**
@@ -74,7 +90,10 @@ function checkSavedPlan(saved: Plan, fresh: Plan, stored: StoredItem[]): void {
 }
 
 /** Writes the plan; returns the ledger id, or undefined when only sources moved (no change to record). */
-async function applyPlan(store: Store, manager: EntityManager, plan: Plan, stored: StoredItem[], options: DeployOptions): Promise<number | undefined> {
+async function applyPlan(
+  store: Store, manager: EntityManager, plan: Plan, stored: StoredItem[], options: DeployOptions, fingerprint: string | undefined,
+): Promise<number | undefined> {
+  await clearSourceFingerprints(manager).execute();
   const ids = new Map(stored.map((s) => [`${s.kind}\u0000${s.identifier}`, s]));
   const storedOf = (kind: string, identifier: string): StoredItem => ids.get(`${kind}\u0000${identifier}`)!;
   for (const move of plan.moves) {
@@ -100,6 +119,7 @@ async function applyPlan(store: Store, manager: EntityManager, plan: Plan, store
     plan: ledgerPlan(plan),
     error: null,
     rollbackOf: options.rollbackOf ?? null,
+    sourceFingerprint: fingerprint ?? null,
   }).execute();
   const deploymentId = Number(inserted.identifiers[0]!.id);
 

@@ -64,6 +64,17 @@ export function finishDeployment(m: EntityManager, id: number, endedAt: Date): U
   return m.createQueryBuilder().update(ENTITY.deployment).set({ endedAt }).where("id = :id", { id }).updateEntity(false);
 }
 
+/** The newest deployment's state: the configuration it left and the fingerprint of its files. */
+export function selectNewestDeployment(m: EntityManager): SelectQueryBuilder<DeploymentRow> {
+  return m.createQueryBuilder<DeploymentRow>(ENTITY.deployment, "d")
+    .select(["d.id", "d.configurationHash", "d.sourceFingerprint"]).orderBy("d.id", "DESC").limit(1);
+}
+
+/** Before any write to the items: no earlier deployment describes them any more. */
+export function clearSourceFingerprints(m: EntityManager): UpdateQueryBuilder<ObjectLiteral> {
+  return m.createQueryBuilder().update(ENTITY.deployment).set({ sourceFingerprint: null }).where("source_fingerprint IS NOT NULL").updateEntity(false);
+}
+
 /** The ledger, newest first, without the plans (the largest column, not shown in a listing). */
 export function selectDeployments(m: EntityManager): SelectQueryBuilder<DeploymentRow> {
   const columns = m.connection.getMetadata(ENTITY.deployment).columns

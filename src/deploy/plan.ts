@@ -128,6 +128,14 @@ export function ledgerPlan(plan: Plan): string {
   });
 }
 
+/** The plan of a folder whose items are the stored ones (`stateHash`: their setHash). */
+export function emptyPlan(stateHash: string): Plan {
+  return {
+    version: PLAN_VERSION, basis: stateHash, configurationHash: stateHash, summary: { insert: 0, update: 0, delete: 0 },
+    inserts: [], updates: [], deletes: [], moves: [], jobs: [],
+  };
+}
+
 export function hasChanges(plan: Plan): boolean {
   return plan.inserts.length + plan.updates.length + plan.deletes.length + plan.moves.length > 0;
 }

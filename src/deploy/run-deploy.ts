@@ -11,7 +11,8 @@ import { validateFolder, type ValidationResult } from "../config/validate-folder
 import type { LeaseBusyError } from "../store/lease.js";
 import type { Store } from "../store/store.js";
 import { deploy, type DeployResult } from "./apply.js";
-import { buildItems, type Item } from "../config/items.js";
+import { SourceFingerprint } from "../config/source-fingerprint.js";
+import { folderItems, type DesiredItems, type FolderItems } from "./desired-items.js";
 import type { Plan } from "./plan.js";
 
 /** How long a deploy waits for another to release the `deploy` lease, when not told (`idm deploy --lock-timeout`). */
@@ -34,7 +35,7 @@ export interface RunDeployOptions {
   onLeaseWait?: (busy: LeaseBusyError) => void;
 }
 
-export function runDeploy(settings: Settings, store: Store, items: Item[], options: RunDeployOptions): Promise<DeployResult> {
+export function runDeploy(settings: Settings, store: Store, items: DesiredItems, options: RunDeployOptions): Promise<DeployResult> {
   const { signal, onLeaseWait, ...deployOptions } = options;
   return deploy(store, items, {
     ...deployOptions,
@@ -51,13 +52,14 @@ export function runDeploy(settings: Settings, store: Store, items: Item[], optio
 export interface DeployValidation {
   result: ValidationResult;
   errors: Problem[];
-  /** The items to deploy; empty when there are errors (nothing may be deployed then). */
-  items: Item[];
+  /** The items to deploy, with the fingerprint of their files: not to be deployed when there are errors. */
+  items: FolderItems;
 }
 
 /** A folder validated as deploy validates it: the settings' limits and the checks against the settings. */
 export function validateForDeploy(folder: string, settings: Settings): DeployValidation {
-  const result = validateFolder(folder, settings.validation, settings);
+  const fingerprint = new SourceFingerprint();
+  const result = validateFolder(folder, settings.validation, settings, fingerprint);
   const errors = result.problems.filter((p) => p.severity === "error");
-  return { result, errors, items: errors.length > 0 ? [] : buildItems(result.configuration) };
+  return { result, errors, items: folderItems(result.configuration, fingerprint.digest()) };
 }

@@ -13,7 +13,7 @@ import { loadCatalog } from "../config/schema/catalog.js";
 import type { DeployResult } from "../deploy/apply.js";
 import { DeployError } from "../deploy/deploy-error.js";
 import { DEFAULT_NAMESPACE, identifierDeclarations, namespaceProblem } from "../deploy/identifier-declarations.js";
-import type { Item } from "../config/items.js";
+import type { FolderItems } from "../deploy/desired-items.js";
 import { mergedConfiguration } from "../deploy/merged-configuration.js";
 import { readStoredItems } from "../deploy/read-stored.js";
 import { DEFAULT_LOCK_TIMEOUT_SECONDS, runDeploy, validateForDeploy, type DeployValidation } from "../deploy/run-deploy.js";
@@ -65,7 +65,7 @@ export default defineTask<"DeployConfigurationTask">({
     }
     for (const problem of warnings.slice(0, SHOWN_PROBLEMS)) context.log("Warning", problemLine(problem));
     if (warnings.length > SHOWN_PROBLEMS) context.log("Warning", `${warnings.length - SHOWN_PROBLEMS} more warnings (idm validate ${folder} shows them)`);
-    context.log("Information", `validated ${folder}: ${plural(result.files, "file")}, ${plural(items.length, "item")}`);
+    context.log("Information", `validated ${folder}: ${plural(result.files, "file")}, ${plural(result.items, "item")}`);
 
     let deployed: DeployResult;
     try {
@@ -164,7 +164,7 @@ function readOutputs(name: string, task: TaskOf<"DeployConfigurationTask">, fold
 }
 
 /** The deploy of `idm deploy`, waiting for the `deploy` lease like it does, but giving up at once on a cancel. */
-function deployWhenFree(context: TaskContext, folder: string, items: Item[]): Promise<DeployResult> {
+function deployWhenFree(context: TaskContext, folder: string, items: FolderItems): Promise<DeployResult> {
   return runDeploy(context.settings, context.store, items, {
     sourceFolder: folder,
     allowDeletes: false,

@@ -6,8 +6,8 @@ import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { validateFolder } from "../../src/config/validate-folder.js";
 import {
-  deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, selectAllItems, selectDeployments,
-  selectRevisions, updateItem,
+  clearSourceFingerprints, deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, selectAllItems, selectDeployments,
+  selectNewestDeployment, selectRevisions, updateItem,
 } from "../../src/deploy/item-queries.js";
 import { batchSize, insertBatchSize } from "../../src/store/statements.js";
 import { buildItems } from "../../src/config/items.js";
@@ -26,9 +26,11 @@ describe("deploy statements on SQL Server (offline)", () => {
     const row = toItemRow(item, 7);
     const sql = [
       statement("read every stored item in one query", selectAllItems(m)),
+      statement("the newest deployment's state and source fingerprint", selectNewestDeployment(m)),
+      statement("no earlier deployment describes the items any more", clearSourceFingerprints(m)),
       statement("open the ledger entry", insertDeployment(m, {
         kind: "deploy", status: "applied", startedAt: new Date(0), endedAt: null, user: "u", host: "h", sourceFolder: "/conf",
-        configurationHash: "c", inserted: 1, updated: 0, deleted: 0, plan: "{}", error: null, rollbackOf: null,
+        configurationHash: "c", inserted: 1, updated: 0, deleted: 0, plan: "{}", error: null, rollbackOf: null, sourceFingerprint: "f",
       })),
       statement("insert items (two rows of a batch)", insertItems(m, [row, { ...row, identifier: "Other" }])),
       statement("update one item", updateItem(m, 3, { attributes: row.attributes, children: row.children, hash: row.hash, changedBy: 7 })),

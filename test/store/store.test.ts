@@ -25,7 +25,8 @@ const TABLES = [
   "idm_synchronization_history", "idm_task_instances", "idm_task_logs",
 ];
 const MIGRATIONS = ["0001-initial-schema", "0002-job-runs", "0003-resource-store", "0004-task-process-groups", "0005-item-contributions", "0006-item-generated-by",
-  "0007-assignments", "0008-generated-role-model", "0009-order-fulfilment"];
+  "0007-assignments", "0008-generated-role-model", "0009-order-fulfilment",
+  "0010-deployment-source-fingerprint"];
 const status = (ran: boolean) => MIGRATIONS.map((name) => ({ name, ran }));
 
 async function tables(store: Store): Promise<string[]> {

@@ -8,7 +8,7 @@ import * as engine from "../../deploy/run-deploy.js";
 import type { Plan } from "../../deploy/plan.js";
 import { LeaseBusyError } from "../../store/lease.js";
 import type { Store } from "../../store/store.js";
-import type { Item } from "../../config/items.js";
+import type { DesiredItems } from "../../deploy/desired-items.js";
 import { CliError } from "../cli-error.js";
 import { settingsOf, validatedItems, withStore } from "../context.js";
 import { formatPlan } from "../format-plan.js";
@@ -40,7 +40,7 @@ export async function deploy(program: Command, dir: string, flags: DeployFlags):
 }
 
 /** Runs a deploy (the engine call DeployConfigurationTask shares) and turns its refusals into one-line CLI errors. */
-export async function runDeploy(settings: Settings, store: Store, items: Item[], options: engine.RunDeployOptions): Promise<DeployResult> {
+export async function runDeploy(settings: Settings, store: Store, items: DesiredItems, options: engine.RunDeployOptions): Promise<DeployResult> {
   if (!Number.isFinite(options.lockTimeoutSeconds) || options.lockTimeoutSeconds < 0) throw new CliError("--lock-timeout must be a number of seconds");
   try {
     return await engine.runDeploy(settings, store, items, {

@@ -14,7 +14,7 @@ export interface PlanFlags {
 }
 
 export async function plan(program: Command, dir: string, options: PlanFlags): Promise<void> {
-  const { items } = await validatedItems(dir, settingsOf(program));
+  const items = (await validatedItems(dir, settingsOf(program))).items.items();
   const scope = scopeOf(dir, options.scope);
   const plan = await withStore(program, async (store) =>
     planDeploy(items, await readStoredForPlan(store.dataSource.manager, store.dialect, items), scope ? { scope } : {}));

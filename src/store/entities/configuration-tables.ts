@@ -37,6 +37,8 @@ export interface DeploymentRow {
   plan: string /*JSON*/;
   error: string | null;
   rollbackOf: number | null;
+  /** SourceFingerprint of the folder a whole-folder deploy stored; null once any later deploy writes items. */
+  sourceFingerprint: string | null;
 }
 
 export interface RevisionRow {
@@ -99,6 +101,7 @@ export function configurationEntities(t: ColumnTypes): EntitySchema[] {
       updated: column("updated", t.int),
       deleted: column("deleted", t.int),
       plan: column("plan_json", t.text),
+      sourceFingerprint: column("source_fingerprint", t.ascii(64), true),
       error: column("error", t.text, true),
       rollbackOf: column("rollback_of", t.int, true),
     },

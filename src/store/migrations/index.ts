@@ -9,8 +9,9 @@ import { ItemGeneratedBy } from "./0006-item-generated-by.js";
 import { AssignmentTables } from "./0007-assignments.js";
 import { GeneratedRoleModel } from "./0008-generated-role-model.js";
 import { OrderFulfilment } from "./0009-order-fulfilment.js";
+import { DeploymentSourceFingerprint } from "./0010-deployment-source-fingerprint.js";
 
-export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups, ItemContributions, ItemGeneratedBy, AssignmentTables, GeneratedRoleModel, OrderFulfilment];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups, ItemContributions, ItemGeneratedBy, AssignmentTables, GeneratedRoleModel, OrderFulfilment, DeploymentSourceFingerprint];
 
 export const MIGRATIONS_TABLE = "idm_migrations";
 

@@ -85,3 +85,5 @@ ALTER TABLE "idm_provisioning_orders" ADD "fulfil_state" nvarchar(16);
 ALTER TABLE "idm_provisioning_orders" ADD "fulfil_message" nvarchar(MAX);
 ALTER TABLE "idm_provisioning_orders" ADD "fulfilled_at" datetime2;
 ALTER TABLE "idm_provisioning_orders" ADD "fulfilled_by_job_instance" int;
+-- 0010-deployment-source-fingerprint-1767916800000
+ALTER TABLE "idm_deployments" ADD "source_fingerprint" varchar(64);
