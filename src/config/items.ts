@@ -114,7 +114,22 @@ function item(kind: string, identifier: string, element: ConfigElement, children
   const { file, line, column } = element.xml.span;
   // generatedBy stays out of the hash: it says where an item comes from, as the position does.
   const source = element.generatedBy === undefined ? { file, line, column } : { file, line, column, generatedBy: element.generatedBy };
-  return { kind, identifier, attributes, children, source, hash: itemHash(kind, identifier, attributes, children) };
+  const json = { attributes: JSON.stringify(attributes), children: JSON.stringify(children) };
+  const built = { kind, identifier, attributes, children, source, hash: hashOfJson(kind, identifier, json) };
+  builtJson.set(built, json);
+  return built;
+}
+
+export interface ItemJson {
+  attributes: string;
+  children: string;
+}
+
+/** The JSON of each built item's attributes and children: made once for its hash, then stored as it is. */
+const builtJson = new WeakMap<Item, ItemJson>();
+
+export function itemJson(item: Item): ItemJson {
+  return builtJson.get(item) ?? { attributes: JSON.stringify(item.attributes), children: JSON.stringify(item.children) };
 }
 
 /**
@@ -123,7 +138,12 @@ function item(kind: string, identifier: string, element: ConfigElement, children
  * the cost of sorting again.
  */
 export function itemHash(kind: string, identifier: string, attributes: unknown, children: unknown): string {
-  return sha256(JSON.stringify({ attributes, children, identifier, kind }));
+  return hashOfJson(kind, identifier, { attributes: JSON.stringify(attributes), children: JSON.stringify(children) });
+}
+
+/** The hash of JSON.stringify({ attributes, children, identifier, kind }), written from the parts' JSON. */
+function hashOfJson(kind: string, identifier: string, json: ItemJson): string {
+  return sha256(`{"attributes":${json.attributes},"children":${json.children},"identifier":${JSON.stringify(identifier)},"kind":${JSON.stringify(kind)}}`);
 }
 
 function sortedAttributes(attributes: Record<string, AttributeValue>, without?: string): Record<string, AttributeValue> {

@@ -1,15 +1,14 @@
 /** Converts between items and their rows in idm_items. */
 import type { SourcePosition } from "../config/problems.js";
 import type { ItemRow } from "../store/entities.js";
-import type { Item } from "../config/items.js";
+import { itemJson, type Item } from "../config/items.js";
 import type { Contribution } from "../config/overlays.js";
 
 export function toItemRow(item: Item, deploymentId: number): Omit<ItemRow, "id"> {
   return {
     kind: item.kind,
     identifier: item.identifier,
-    attributes: JSON.stringify(item.attributes),
-    children: JSON.stringify(item.children),
+    ...itemJson(item),
     hash: item.hash,
     ...sourceColumns(item.source),
     contributions: contributionsColumn(item.contributions),
