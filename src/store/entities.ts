@@ -9,12 +9,12 @@
  *   id int identity PK, kind nvarchar(64), identifier nvarchar(442) — unique (kind, identifier), compared
  *   exactly (binary collation on SQL Server) —, hash (SHA-256 hex), source_file nvarchar(1024) null,
  *   source_line / source_column int null, generated_by nvarchar(128) null (the scaffolding that generated
- *   the item), created_by / changed_by int null → idm_deployments.id,
+ *   the item), created_by / changed_by int null → idm_deployments.id (no foreign key: migrations/0011),
  *   attributes and children (JSON text; last in the table, so that SQLite reads the short columns
  *   without walking overflow pages); contributions null (migrations/0005: the files that made an overlaid
  *   item, JSON; added last, so the plan's key query leaves it out)
  * idm_item_revisions   what each deployment changed, for rollback and history
- *   id int identity PK, deployment_id → idm_deployments.id (indexed), kind, identifier (indexed together),
+ *   id int identity PK, deployment_id → idm_deployments.id (indexed; no foreign key: migrations/0011), kind, identifier (indexed together),
  *   operation ('insert'|'update'|'delete'), before / after (item JSON, null when absent)
  * idm_leases           named leases (single-runner locks with expiry)
  *   name nvarchar(64) PK, owner (random id of the holder), host, pid, acquired_at, heartbeat_at, expires_at

@@ -26,7 +26,7 @@ const TABLES = [
 ];
 const MIGRATIONS = ["0001-initial-schema", "0002-job-runs", "0003-resource-store", "0004-task-process-groups", "0005-item-contributions", "0006-item-generated-by",
   "0007-assignments", "0008-generated-role-model", "0009-order-fulfilment",
-  "0010-deployment-source-fingerprint"];
+  "0010-deployment-source-fingerprint", "0011-ledger-references"];
 const status = (ran: boolean) => MIGRATIONS.map((name) => ({ name, ran }));
 
 async function tables(store: Store): Promise<string[]> {

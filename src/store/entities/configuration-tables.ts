@@ -81,7 +81,6 @@ export function configurationEntities(t: ColumnTypes): EntitySchema[] {
       changedBy: column("changed_by", t.int, true),
     },
     indices: [{ name: "UX_idm_items_kind_identifier", columns: ["kind", "identifier"], unique: true }],
-    foreignKeys: [reference("idm_items", "createdBy", "created_by"), reference("idm_items", "changedBy", "changed_by")],
   });
 
   const deployment = new EntitySchema<DeploymentRow>({
@@ -124,7 +123,6 @@ export function configurationEntities(t: ColumnTypes): EntitySchema[] {
       { name: "IX_idm_item_revisions_deployment_id", columns: ["deploymentId"] },
       { name: "IX_idm_item_revisions_kind_identifier", columns: ["kind", "identifier"] },
     ],
-    foreignKeys: [reference("idm_item_revisions", "deploymentId", "deployment_id")],
   });
 
   const lease = new EntitySchema<LeaseRow>({

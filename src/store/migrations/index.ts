@@ -10,8 +10,9 @@ import { AssignmentTables } from "./0007-assignments.js";
 import { GeneratedRoleModel } from "./0008-generated-role-model.js";
 import { OrderFulfilment } from "./0009-order-fulfilment.js";
 import { DeploymentSourceFingerprint } from "./0010-deployment-source-fingerprint.js";
+import { LedgerReferences } from "./0011-ledger-references.js";
 
-export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups, ItemContributions, ItemGeneratedBy, AssignmentTables, GeneratedRoleModel, OrderFulfilment, DeploymentSourceFingerprint];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups, ItemContributions, ItemGeneratedBy, AssignmentTables, GeneratedRoleModel, OrderFulfilment, DeploymentSourceFingerprint, LedgerReferences];
 
 export const MIGRATIONS_TABLE = "idm_migrations";
 

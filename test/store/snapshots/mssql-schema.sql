@@ -87,3 +87,7 @@ ALTER TABLE "idm_provisioning_orders" ADD "fulfilled_at" datetime2;
 ALTER TABLE "idm_provisioning_orders" ADD "fulfilled_by_job_instance" int;
 -- 0010-deployment-source-fingerprint-1767916800000
 ALTER TABLE "idm_deployments" ADD "source_fingerprint" varchar(64);
+-- 0011-ledger-references-1768003200000
+ALTER TABLE "idm_items" DROP CONSTRAINT "FK_idm_items_created_by";
+ALTER TABLE "idm_items" DROP CONSTRAINT "FK_idm_items_changed_by";
+ALTER TABLE "idm_item_revisions" DROP CONSTRAINT "FK_idm_item_revisions_deployment_id";
