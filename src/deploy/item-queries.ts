@@ -4,7 +4,8 @@
  */
 import type { EntityManager, InsertQueryBuilder, ObjectLiteral, SelectQueryBuilder, UpdateQueryBuilder, DeleteQueryBuilder } from "typeorm";
 import { ENTITY, type DeploymentRow, type ItemRow, type RevisionRow } from "../store/entities.js";
-import { bulkInsert, type Statement } from "../store/statements.js";
+import type { Statement } from "../store/statements.js";
+import { insertRows } from "../domain/table-statements.js";
 
 export function selectAllItems(m: EntityManager): SelectQueryBuilder<ItemRow> {
   return m.createQueryBuilder<ItemRow>(ENTITY.item, "i").orderBy("i.id");
@@ -41,7 +42,7 @@ export async function rawRows(m: EntityManager, query: SelectQueryBuilder<ItemRo
 }
 
 export function insertItems(m: EntityManager, rows: Omit<ItemRow, "id">[]): Statement {
-  return bulkInsert(m, ENTITY.item, rows);
+  return insertRows(m, ENTITY.item, rows);
 }
 
 export function updateItem(m: EntityManager, id: number, row: Partial<Omit<ItemRow, "id">>): UpdateQueryBuilder<ObjectLiteral> {
@@ -53,7 +54,7 @@ export function deleteItems(m: EntityManager, ids: number[]): DeleteQueryBuilder
 }
 
 export function insertRevisions(m: EntityManager, rows: Omit<RevisionRow, "id">[]): Statement {
-  return bulkInsert(m, ENTITY.revision, rows);
+  return insertRows(m, ENTITY.revision, rows);
 }
 
 export function insertDeployment(m: EntityManager, row: Omit<DeploymentRow, "id">): InsertQueryBuilder<ObjectLiteral> {

@@ -11,7 +11,7 @@ UPDATE "idm_deployments" SET "source_fingerprint" = @0 WHERE "source_fingerprint
 INSERT INTO "idm_deployments"("kind", "status", "started_at", "ended_at", "user_name", "host", "source_folder", "configuration_hash", "inserted", "updated", "deleted", "plan_json", "source_fingerprint", "error", "rollback_of") VALUES (@0, @1, @2, @3, @4, @5, @6, @7, @8, @9, @10, @11, @12, @13, @14);
 
 -- insert items (two rows of a batch) (24 parameters)
-INSERT INTO "idm_items" ("kind", "identifier", "attributes", "children", "hash", "source_file", "source_line", "source_column", "contributions", "generated_by", "created_by", "changed_by") VALUES (@0, @1, @2, @3, @4, @5, @6, @7, @8, @9, @10, @11), (@12, @13, @14, @15, @16, @17, @18, @19, @20, @21, @22, @23);
+INSERT INTO "idm_items" ("kind", "identifier", "attributes", "children", "hash", "source_file", "source_line", "source_column", "generated_by", "contributions", "created_by", "changed_by") VALUES (@0, @1, @2, @3, @4, @5, @6, @7, @8, @9, @10, @11), (@12, @13, @14, @15, @16, @17, @18, @19, @20, @21, @22, @23);
 
 -- update one item (5 parameters)
 UPDATE "idm_items" SET "attributes" = @0, "children" = @1, "hash" = @2, "changed_by" = @3 WHERE "id" = @4;
