@@ -10,8 +10,8 @@ import { checkDeletionGuard, type DeletionGuard } from "./deletion-guard.js";
 import { DeployError } from "./deploy-error.js";
 import { osUser } from "./os-user.js";
 import { canonicalJson, setHash, type Item } from "../config/items.js";
-import { batchSize, chunks, run, type Statement } from "../store/statements.js";
-import { runNamed } from "../store/prepared-statements.js";
+import { batchSize } from "../store/statements.js";
+import { runInBatches } from "../store/prepared-statements.js";
 import { clearSourceFingerprints, deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, selectNewestDeployment, updateItem } from "./item-queries.js";
 import { emptyPlan, hasChanges, ledgerPlan, planDeploy, PLAN_VERSION, type Plan } from "./plan.js";
 import { fingerprintOf, itemsOf, type DesiredItems } from "./desired-items.js";
@@ -125,7 +125,9 @@ async function applyPlan(
   const deploymentId = Number(inserted.identifiers[0]!.id);
 
   const rows = plan.inserts.map((item) => toItemRow(item, deploymentId));
-  await insertInBatches(store, manager, rows, insertItems, options);
+  // Each full batch a named prepared statement: PostgreSQL parses its text once, then only binds the
+  // JSON, unescaped (35–40% faster than one array per column, which pg escapes and the server parses).
+  await runInBatches(manager, rows, rowsPerStatement(store, rows), (batch) => insertItems(manager, batch), options.afterBatch);
   for (const { item } of plan.updates) {
     const { createdBy: _, ...row } = toItemRow(item, deploymentId);
     await updateItem(manager, storedOf(item.kind, item.identifier).id, row).execute();
@@ -144,23 +146,12 @@ async function applyPlan(
     ...plan.updates.map(({ item }) => ({ deploymentId, kind: item.kind, identifier: item.identifier, operation: "update" as const, before: revisionState(storedOf(item.kind, item.identifier)), after: null })),
     ...plan.deletes.map((d) => ({ deploymentId, kind: d.kind, identifier: d.identifier, operation: "delete" as const, before: revisionState(storedOf(d.kind, d.identifier)), after: null })),
   ];
-  await insertInBatches(store, manager, revisions, insertRevisions, options);
+  await runInBatches(manager, revisions, rowsPerStatement(store, revisions), (batch) => insertRevisions(manager, batch), options.afterBatch);
   await finishDeployment(manager, deploymentId, new Date()).execute();
   return deploymentId;
 }
 
-/**
- * Multi-row INSERTs of as many rows as the parameter limit takes, each full batch as a named
- * prepared statement (PostgreSQL parses its text once, then only binds the values, which need no
- * escaping: 35–40% faster than one array per column for the items' JSON).
- */
-async function insertInBatches<Row extends object>(
-  store: Store, manager: EntityManager, rows: Row[], statementOf: (m: EntityManager, batch: Row[]) => Statement, options: DeployOptions,
-): Promise<void> {
-  if (rows.length === 0) return;
-  const size = batchSize(store.dialect, Object.keys(rows[0]!).length);
-  for (const batch of chunks(rows, size)) {
-    await (batch.length === size ? runNamed : run)(manager, statementOf(manager, batch));
-    await options.afterBatch?.();
-  }
+/** One bound parameter per column of a row: a statement's rows follow the row's width. */
+function rowsPerStatement(store: Store, rows: object[]): number {
+  return batchSize(store.dialect, Object.keys(rows[0] ?? {}).length || 1);
 }

@@ -24,7 +24,12 @@ export async function runNamed(m: EntityManager, statement: Statement): Promise<
   await named(await runner.connect(), statementName(statement.sql), statement.sql, statement.parameters);
 }
 
-/** Writes `items` in statements of `size` rows: each full batch named, the last, shorter one plain. */
-export async function runInBatches<T>(m: EntityManager, items: readonly T[], size: number, statementOf: (batch: T[]) => Statement): Promise<void> {
-  for (const batch of chunks(items, size)) await (batch.length === size ? runNamed : run)(m, statementOf(batch));
+/** Writes `items` in statements of `size` rows: each full batch named, the last, shorter one plain; `afterBatch` after each. */
+export async function runInBatches<T>(
+  m: EntityManager, items: readonly T[], size: number, statementOf: (batch: T[]) => Statement, afterBatch?: () => void | Promise<void>,
+): Promise<void> {
+  for (const batch of chunks(items, size)) {
+    await (batch.length === size ? runNamed : run)(m, statementOf(batch));
+    await afterBatch?.();
+  }
 }
