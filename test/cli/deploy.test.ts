@@ -104,7 +104,8 @@ describe.each(DATABASES)("deploy processes on $name", (database) => {
     const url = await database.create(cwd);
     expect(idm(cwd, "--database", url, "deploy", DEMO).status).toBe(0);
     const big = mkdtempSync(join(tmpdir(), "idm-big-"));
-    generateConfig(big, 10_000);
+    // Large enough that its apply outlasts the 150 ms before the kill (10,000 tasks commit in ~150 ms on SQLite).
+    generateConfig(big, 50_000);
     let killing = false;
     const killed = await idmAsync(cwd, ["--database", url, "deploy", big, "--allow-deletes"], (stderr, kill) => {
       if (killing || !stderr.includes("applying")) return;
