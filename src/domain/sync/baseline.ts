@@ -6,7 +6,8 @@
  * is not sorted again (baseline-diff.ts).
  *
  * The file: a fingerprint line (`idm-baseline 1 <rows> <SHA-256 of the rest>`, fixed width), a JSON
- * line (the mapping's columns and key length), then the entries: each a key (its values joined by NUL,
+ * line (the mapping's columns and key length, and `hashColumns` when a row's hash is of its values in
+ * another order), then the entries: each a key (its values joined by NUL,
  * external-sort.ts' joinKey), NUL, and the row's hash (HASH_CHARS of base64url). The fingerprint is
  * written last, over a placeholder: a file cut short, or changed since, does not match it and is
  * not used. Files are written under a staging name and renamed into place (prepare.ts).
@@ -22,14 +23,25 @@ const FINGERPRINT_LENGTH = MAGIC.length + 12 + 1 + 64 + 1;
 export const HASH_CHARS = 22;
 const NUL = "\u0000";
 
-/** A row's hash: 132 bits of the SHA-256 of its values joined by NUL (which no value holds), in base64url. */
+/** A row's hash in a baseline without hashColumns: 132 bits of the SHA-256 of its values joined by NUL (which no value holds), in base64url. */
 export function rowHash(values: readonly string[]): string {
   return hash("sha256", values.join(NUL), "base64url").slice(0, HASH_CHARS);
+}
+
+/** A row's hash in a baseline with hashColumns: 132 bits of the SHA-256 of its CSV line (csvLine's, without the line end), in base64url. */
+export function csvHash(line: string): string {
+  return hash("sha256", line, "base64url").slice(0, HASH_CHARS);
 }
 
 export interface BaselineShape {
   columns: readonly string[];
   keyLength: number;
+  /**
+   * What a row's hash is of (export-row.ts): present, csvHash of the CSV line of its values in this
+   * order (the export file's own when its columns are the mapped ones, so that a plain line is hashed
+   * as it is); absent (baselines written before it), rowHash of its values in `columns`' order.
+   */
+  hashColumns?: readonly string[];
 }
 
 /** Writes a baseline, entries in key order. */
@@ -49,7 +61,8 @@ export class BaselineWriter {
   static create(path: string, shape: BaselineShape): BaselineWriter {
     const writer = new BaselineWriter(path, openSync(path, "wx"));
     writeSync(writer.#fd!, fingerprintLine(0, "0".repeat(64)));
-    writer.#write(`${JSON.stringify({ columns: shape.columns, keyLength: shape.keyLength })}\n`);
+    const hashColumns = shape.hashColumns === undefined ? {} : { hashColumns: shape.hashColumns };
+    writer.#write(`${JSON.stringify({ columns: shape.columns, keyLength: shape.keyLength, ...hashColumns })}\n`);
     return writer;
   }
 
@@ -252,6 +265,8 @@ export class BaselineFile {
   private constructor(
     readonly path: string,
     readonly rows: number,
+    /** What its row hashes are of (BaselineShape.hashColumns). */
+    readonly hashColumns: readonly string[] | undefined,
     /** The first key of each partition after the first, in order. */
     readonly bounds: readonly string[],
     /** The one partition, when there is only one. */
@@ -305,7 +320,7 @@ export class BaselineFile {
         if (n < keyEnds.length) keyEnds[n] = keyEnd;
       });
       if (read.rows !== head.rows || read.end !== entries.length) return { state: "damaged", reason: "its entries do not match its fingerprint" };
-      return { state: "found", file: new BaselineFile(path, head.rows, [], new Baseline(entries, keyEnds)) };
+      return { state: "found", file: new BaselineFile(path, head.rows, head.hashColumns, [], new Baseline(entries, keyEnds)) };
     }
     const every = Math.ceil(head.rows / partitions);
     const bounds: string[] = [];
@@ -314,7 +329,7 @@ export class BaselineFile {
       return true;
     });
     if (read.damaged !== undefined) return { state: "damaged", reason: read.damaged };
-    return { state: "found", file: new BaselineFile(path, head.rows, bounds, undefined) };
+    return { state: "found", file: new BaselineFile(path, head.rows, head.hashColumns, bounds, undefined) };
   }
 
   /** Partition p in memory (the file was checked when opened). */
@@ -425,7 +440,14 @@ function headOf(fingerprint: string, json: string): Head | undefined {
   try {
     const shape = JSON.parse(json) as Partial<BaselineShape>;
     if (!Array.isArray(shape.columns) || !shape.columns.every((c) => typeof c === "string") || !Number.isInteger(shape.keyLength) || shape.keyLength! < 1) return undefined;
-    return { columns: shape.columns, keyLength: shape.keyLength!, rows: Number(match[1]), sha256: match[2]! };
+    const { hashColumns } = shape;
+    // The hash order is the columns', permuted.
+    if (hashColumns !== undefined && (!Array.isArray(hashColumns) || !hashColumns.every((c) => typeof c === "string") || [...hashColumns].sort().join(NUL) !== [...shape.columns].sort().join(NUL))) {
+      return undefined;
+    }
+    return {
+      columns: shape.columns, keyLength: shape.keyLength!, ...(hashColumns === undefined ? {} : { hashColumns }), rows: Number(match[1]), sha256: match[2]!,
+    };
   } catch {
     return undefined;
   }
