@@ -4,7 +4,7 @@
  * deletion archive the current one first, in the same transaction.
  */
 import type { ResourceHistoryRow, ResourceRow } from "../../store/entities.js";
-import { runInBatches } from "../../store/prepared-statements.js";
+import { runEach, runInBatches } from "../../store/prepared-statements.js";
 import { chunks, run } from "../../store/statements.js";
 import { hashProperties, storedText, type PropertiesInput } from "./properties.js";
 import { ResourceLinks, type WriteContext } from "./resource-links.js";
@@ -115,6 +115,7 @@ export class ResourceVersions {
           const properties = storedText(u.properties);
           return { id: u.id, properties, hash: u.hash ?? hashProperties(properties) };
         });
+        if (await runEach(s.m, () => q.updateResourceVersionEach(s.m, versions, common))) continue;
         for (const group of chunks(versions, VERSIONS_PER_UPDATE)) await run(s.m, q.updateResourceVersions(s.m, group, common));
       }
     });
