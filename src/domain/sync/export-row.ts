@@ -4,9 +4,10 @@
  * its values in the baseline's hash order: the export's own column order when the export holds
  * exactly the mapped columns, else the mapped order (hashOrderFor). In the export's order, a row read
  * as a plain line (no quote, no line end: CsvParser.pushLines) with all its fields is its own CSV
- * line: it is hashed as it is, and its key taken from it, without splitting it. An Incremental diff
- * only looks most rows up and compares their hash. Baselines written before hashColumns existed hash
- * the mapped values joined by NUL (rowHash); a diff against one keeps that form.
+ * line: it is hashed as it is, and its key taken from it, without splitting it (an Incremental diff
+ * only looks most rows up and compares their hash; a Complete prepare writes such a line as it is,
+ * exportLine). Baselines written before hashColumns existed hash the mapped values joined by NUL
+ * (rowHash); a diff against one keeps that form.
  */
 import { csvLine } from "../../connectors/csv/csv-write.js";
 import { csvHash, rowHash } from "./baseline.js";
@@ -19,6 +20,8 @@ export interface ExportRow {
   values(): string[];
   /** csvLine of the mapped values. */
   line(): string;
+  /** csvLine of its fields in the export's order (a short record's missing ones empty). */
+  exportLine(): string;
   /** Its hash in the form the read was given (ReadRow). */
   hash(): string;
 }
@@ -109,8 +112,20 @@ export class ReadRow implements ExportRow {
     return this.#line;
   }
 
+  exportLine(): string {
+    const plain = this.#plain;
+    return plain !== undefined && !plain.includes(BOM) ? plain + "\r\n" : csvLine(this.#exportFields());
+  }
+
   hash(): string {
     return (this.#hash ??= this.#computeHash());
+  }
+
+  /** Its fields in the export's order, as many as the header's. */
+  #exportFields(): string[] {
+    const fields = this.#plain !== undefined ? this.#plain.split(",") : [...this.#record!];
+    while (fields.length < this.header.length) fields.push("");
+    return fields;
   }
 
   #computeHash(): string {
@@ -118,9 +133,7 @@ export class ReadRow implements ExportRow {
     if (this.#exportOrder) {
       const plain = this.#plain;
       if (plain !== undefined && !plain.includes(BOM)) return csvHash(plain);
-      const fields = plain !== undefined ? plain.split(",") : [...this.#record!];
-      while (fields.length < this.header.length) fields.push("");
-      return csvHash(withoutLineEnd(csvLine(fields)));
+      return csvHash(withoutLineEnd(csvLine(this.#exportFields())));
     }
     return csvHash(withoutLineEnd(this.#hashIndexes === undefined ? this.line() : csvLine(this.#inHashOrder())));
   }

@@ -170,6 +170,7 @@ async function prepareFile(
       baseline: baselineOf(collect, file),
       nextBaseline: join(baselineStage, basename(baselineOf(collect, file))),
       hashColumns: hashOrderFor(header, file.columns),
+      header,
     };
     const entry = diff ? await diffed(work, what, options) : passThrough ? await passedThrough(work) : await wholeSet(work);
     outputs.close(true);
@@ -203,18 +204,26 @@ interface FileWork {
   nextBaseline: string;
   /** The hash order of a new baseline (export-row.ts' hashOrderFor). */
   hashColumns: readonly string[];
+  /** The export's columns. */
+  header: readonly string[];
 }
 
-type Prepared = Pick<ManifestEntry, "file" | "delta">;
+type Prepared = Pick<ManifestEntry, "file" | "delta"> & Partial<Pick<ManifestEntry, "columns">>;
 
-/** A whole set (Complete, Initial): sorted, the first row of each key kept; its keys and row hashes are the next baseline. */
+/**
+ * A whole set (Complete, Initial): sorted, the first row of each key kept; its keys and row hashes are
+ * the next baseline. An export of exactly the mapped columns, the key first, keeps its own column
+ * order (the manifest names it): its plain lines are then the sorted file's lines as they are.
+ */
 async function wholeSet(work: FileWork): Promise<Prepared> {
   const { file, outputs, add } = work;
+  const ownOrder = work.hashColumns === work.header && file.keyLength === 1 && work.header[0] === file.columns[0];
+  const columns = ownOrder ? work.header : file.columns;
   const sorter = new ExternalSorter(file.keyLength, work.sort);
   try {
     // Each row carries its hash through the sort, HASH_CHARS before its line.
-    await work.read((row) => sorter.add(row.key, row.hash() + row.line()), true, work.hashColumns);
-    const sorted = outputs.csv(`${file.identifier}.sorted.csv`, file.columns);
+    await work.read((row) => sorter.add(row.key, row.hash() + (ownOrder ? row.exportLine() : row.line())), true, work.hashColumns);
+    const sorted = outputs.csv(`${file.identifier}.sorted.csv`, columns);
     const baseline = outputs.baseline(work.nextBaseline, file, work.hashColumns);
     let previousKey: string | undefined;
     for await (const entries of sorter.sorted()) for (const entry of entries) {
@@ -222,7 +231,7 @@ async function wholeSet(work: FileWork): Promise<Prepared> {
       const hashed = sorter.entries.text(entry);
       const line = hashed.slice(HASH_CHARS);
       if (key === previousKey) {
-        outputs.duplicates().writeLine(line);
+        outputs.duplicates(columns).writeLine(line);
         add("duplicates");
         continue;
       }
@@ -232,7 +241,7 @@ async function wholeSet(work: FileWork): Promise<Prepared> {
     }
     add("rowsWritten", sorted.rows);
     add("sortRuns", sorter.runsWritten);
-    return { file: basename(sorted.path), delta: "none" };
+    return { file: basename(sorted.path), delta: "none", ...(ownOrder ? { columns: [...columns] } : {}) };
   } finally {
     await sorter.dispose();
   }
@@ -397,8 +406,9 @@ class Outputs {
     return (this.#nullpk ??= this.csv(`${this.identifier}.nullpk.csv`, this.columns));
   }
 
-  duplicates(): CsvWriter {
-    return (this.#duplicates ??= this.csv(`${this.identifier}.duplicates.csv`, this.columns));
+  /** `<Id>.duplicates.csv`, of `columns` (the mapped ones by default) when it is created. */
+  duplicates(columns: readonly string[] = this.columns): CsvWriter {
+    return (this.#duplicates ??= this.csv(`${this.identifier}.duplicates.csv`, columns));
   }
 
   get nullpkFile(): string | undefined {

@@ -153,6 +153,22 @@ describe("prepareSynchronization", () => {
     });
   }
 
+  it("keeps the column order of an export of exactly the mapped columns, key first, in the sorted and duplicates files its manifest names", async () => {
+    const { writeExport, run, collect } = setup();
+    const OWN_ORDER = ["id", "dept", "name"];
+    // Quotes, commas, line ends and a byte order mark among plain lines; short records (a missing last field).
+    const rows = randomRows(8, 3_000, 900).map(([id, , name, dept], i) => (i % 7 === 0 && name === "" ? [id!, dept!] : [id!, dept!, i % 11 === 0 ? `\uFEFF${name}` : name!]));
+    writeExport("HRPeople", [OWN_ORDER, ...rows]);
+    const outcome = await run("Complete", [PEOPLE]);
+    const want = expected(rows, [0, 1, 2], 0);
+    const batch = join(collect, outcome.batch);
+    expect(outcome.manifest.entries[0]).toMatchObject({ columns: OWN_ORDER, key: ["id"], file: "HR_Person.sorted.csv" });
+    expect(readCsv(join(batch, "HR_Person.sorted.csv"))).toEqual([OWN_ORDER, ...want.sorted]);
+    expect(readCsv(join(batch, "HR_Person.duplicates.csv"))).toEqual([OWN_ORDER, ...want.duplicates]);
+    expect(readCsv(join(batch, "HR_Person.nullpk.csv")).slice(1)).toEqual(expected(rows, [0, 2, 1], 0).nullpk);
+    expect(await baselineOf(collect, PEOPLE)).toEqual(want.sorted.map((row) => [row[0], lineHash(row)]));
+  });
+
   it("diffs an incremental run against previous/ as an independent computation does, then moves the baseline", async () => {
     const { writeExport, run, collect } = setup();
     const first = randomRows(1, 1_500, 600);
