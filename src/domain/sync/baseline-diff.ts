@@ -68,7 +68,7 @@ export async function diffWithBaseline(previous: BaselineFile | undefined, read:
             changes.add(key, NO_HASH + UPDATE + row.line());
           }
         }
-      }, p === 0, target.hashColumns);
+      }, p === 0, target.hashColumns, (keys) => baseline.prefetch(keys));
       for (let i = 0; i < baseline.size; i++) {
         if (baseline.seen[i] === 1) continue;
         const key = baseline.key(i);

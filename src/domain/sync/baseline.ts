@@ -135,6 +135,8 @@ export class Baseline {
   readonly updated = new Map<number, string>();
   /** Entry + 1 by key hash, linear probing; 0 is an empty slot. */
   readonly #slots: Int32Array;
+  /** What prefetch read, kept so that the reads are not optimized away. */
+  #touched = 0;
 
   constructor(
     /** The entries, back to back. */
@@ -175,6 +177,23 @@ export class Baseline {
     const at = this.keyEnds[i]! + 1;
     for (let j = 0; j < HASH_CHARS; j++) if (this.bytes[at + j] !== hashed.charCodeAt(j)) return false;
     return true;
+  }
+
+  /**
+   * Reads what the finds of `keys` will read (their slots, key ends and first key bytes) without
+   * waiting on each: the reads of successive keys overlap, where find waits at every step of one
+   * lookup before the next; the finds that follow then hit the processor's cache. A large baseline's
+   * lookups in an export's order are mostly cache misses: a chunk's keys prefetched first made them
+   * about a third faster.
+   */
+  prefetch(keys: readonly string[]): void {
+    const mask = this.#slots.length - 1;
+    let touched = 0;
+    for (const key of keys) {
+      const entry = this.#slots[stringHash(key) & mask]!;
+      if (entry !== 0) touched += this.bytes[this.start(entry - 1)]!;
+    }
+    this.#touched = touched;
   }
 
   /** The entry of `key`, or -1. */
@@ -218,9 +237,21 @@ function bytesHash(bytes: Buffer, start: number, end: number): number {
 
 /** FNV-1a of a string's UTF-8 bytes (bytesHash of its encoding), without encoding it. */
 function stringHash(text: string): number {
+  // ASCII in a loop of its own: the closure of utf8Hash would keep `hash` in a context, slower per character.
   let hash = FNV_OFFSET;
-  const add = (byte: number) => (hash = Math.imul(hash ^ byte, FNV_PRIME));
   for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return utf8Hash(text, i, hash);
+    hash = Math.imul(hash ^ c, FNV_PRIME);
+  }
+  return hash >>> 0;
+}
+
+/** stringHash of text from `from` on, `start` being the hash of the characters before. */
+function utf8Hash(text: string, from: number, start: number): number {
+  let hash = start;
+  const add = (byte: number) => (hash = Math.imul(hash ^ byte, FNV_PRIME));
+  for (let i = from; i < text.length; i++) {
     let c = text.charCodeAt(i);
     if (c < 0x80) {
       hash = Math.imul(hash ^ c, FNV_PRIME);

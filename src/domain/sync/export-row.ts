@@ -28,9 +28,12 @@ export interface ExportRow {
 
 /**
  * Reads the export's rows with a non-empty key; `first`: the first of several reads; `hashColumns`:
- * what row.hash() is of (BaselineShape.hashColumns; undefined: a baseline's written before it).
+ * what row.hash() is of (BaselineShape.hashColumns; undefined: a baseline's written before it);
+ * `onKeys`, when given, is told the keys of a chunk's plain lines before their rows are passed on.
  */
-export type RowSource = (onRow: (row: ExportRow) => void, first: boolean, hashColumns?: readonly string[]) => Promise<void>;
+export type RowSource = (
+  onRow: (row: ExportRow) => void, first: boolean, hashColumns?: readonly string[], onKeys?: (keys: readonly string[]) => void,
+) => Promise<void>;
 
 /** The hash order of a new baseline: the export's columns when they are the mapped ones in any order, else the mapped order. */
 export function hashOrderFor(header: readonly string[], columns: readonly string[]): readonly string[] {

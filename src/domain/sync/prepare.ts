@@ -15,7 +15,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { readCsvChunks, readCsvLineChunks } from "../../connectors/csv/csv-read.js";
+import { readCsvChunks, readCsvLineChunks, type CsvRow } from "../../connectors/csv/csv-read.js";
 import { CsvWriter } from "../../connectors/csv/csv-write.js";
 import { cancelQueuedIncrementals, collectFolder, enqueueBatch, type FileCounts, type Manifest, type ManifestEntry } from "./batch-queue.js";
 import { BaselineFile, BaselineWriter, HASH_CHARS } from "./baseline.js";
@@ -326,20 +326,24 @@ function rowReader(
   const offset = passThrough ? 1 : 0;
   // A file of exactly the mapped columns, in order: its records are the rows.
   const whole = indexes.length === header.length && indexes.every((index, i) => index === i);
-  return async (onRow, first, hashColumns) => {
+  return async (onRow, first, hashColumns, onKeys) => {
     const row = new ReadRow(header, whole ? undefined : indexes, file.columns, hashColumns);
     // Plain lines are taken whole when their hash is of the line and their key is its first field.
     const plainLines = !passThrough && row.hashesLines && file.keyLength === 1 && indexes[0] === 0;
     let line = 0;
     for await (const records of plainLines ? readCsvLineChunks(input, signal) : readCsvChunks(input, signal)) {
       if (first) add("rowsRead", line === 0 ? records.length - 1 : records.length);
-      for (const read of records) {
+      // The key of each plain line of all the fields (undefined for the other records), told onKeys first.
+      const keys = plainLines ? plainKeys(records, header.length, line === 0) : [];
+      if (onKeys !== undefined && keys.length > 0) onKeys(keys.filter((key) => key !== undefined));
+      for (let r = 0; r < records.length; r++) {
+        const read = records[r]!;
         if (++line === 1) continue; // the header
         let record: string[];
         if (typeof read === "string") {
-          const keyEnd = read.indexOf(",");
-          if (keyEnd > 0 && fieldCount(read) === header.length) {
-            onRow(row.setLine(read, read.slice(0, keyEnd)));
+          const key = keys[r];
+          if (key !== undefined) {
+            onRow(row.setLine(read, key));
             continue;
           }
           record = read.split(",");
@@ -368,6 +372,21 @@ function rowReader(
       if (first) options.progress?.({ ...totals });
     }
   };
+}
+
+/**
+ * The key (first field) of each record of a chunk that is a plain line of `width` fields with a
+ * non-empty key; undefined for the others (and for the header, the first record of the first chunk).
+ */
+function plainKeys(records: readonly CsvRow[], width: number, withHeader: boolean): (string | undefined)[] {
+  const keys = new Array<string | undefined>(records.length);
+  for (let r = withHeader ? 1 : 0; r < records.length; r++) {
+    const read = records[r]!;
+    if (typeof read !== "string") continue;
+    const keyEnd = read.indexOf(",");
+    if (keyEnd > 0 && fieldCount(read) === width) keys[r] = read.slice(0, keyEnd);
+  }
+  return keys;
 }
 
 /** The fields of a plain line (its commas and one). */
