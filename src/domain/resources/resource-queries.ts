@@ -68,13 +68,15 @@ export function selectPropertiesByIds(m: EntityManager, ids: readonly number[]):
 
 /**
  * Resolves source keys to resource ids, with the hash an incremental change is compared with (links,
- * incremental changes): raw rows `{ id, sourceKey, hash }`, written by hand because an incremental
+ * incremental changes): raw rows `{ id, sourceKey, hash }` (and `properties`, for an Incremental
+ * synchronization that applies: its new versions keep the stored computed properties), written by hand because an incremental
  * run resolves every changed key (QueryBuilder's expansion of a list of keys and its entities cost
  * more than the lookup).
  */
-export function selectResourceIdsByKeys(m: EntityManager, entityType: string, keys: readonly string[]): Statement {
+export function selectResourceIdsByKeys(m: EntityManager, entityType: string, keys: readonly string[], withProperties = false): Statement {
   const w = new TableWriter(m, ENTITY.resource);
-  const columns = (["id", "sourceKey", "hash"] as const).map((p) => `${w.column(p)} AS ${w.quote(p)}`).join(", ");
+  const selected = withProperties ? (["id", "sourceKey", "hash", "properties"] as const) : (["id", "sourceKey", "hash"] as const);
+  const columns = selected.map((p) => `${w.column(p)} AS ${w.quote(p)}`).join(", ");
   return w.statement(`SELECT ${columns} FROM ${w.table} WHERE ${w.column("entityType")} = ${w.bind("entityType", entityType)} AND ${w.in("sourceKey", keys)}`);
 }
 
