@@ -6,8 +6,8 @@
  * is not sorted again (baseline-diff.ts).
  *
  * The file: a fingerprint line (`idm-baseline 1 <rows> <SHA-256 of the rest>`, fixed width), a JSON
- * line (the mapping's columns and key length, and `hashColumns` when a row's hash is of its values in
- * another order), then the entries: each a key (its values joined by NUL,
+ * line (the mapping's columns and key length, and, since row hashes are of CSV lines, `hashColumns`:
+ * BaselineShape), then the entries: each a key (its values joined by NUL,
  * external-sort.ts' joinKey), NUL, and the row's hash (HASH_CHARS of base64url). The fingerprint is
  * written last, over a placeholder: a file cut short, or changed since, does not match it and is
  * not used. Files are written under a staging name and renamed into place (prepare.ts).
@@ -184,7 +184,7 @@ export class Baseline {
    * waiting on each: the reads of successive keys overlap, where find waits at every step of one
    * lookup before the next; the finds that follow then hit the processor's cache. A large baseline's
    * lookups in an export's order are mostly cache misses: a chunk's keys prefetched first made them
-   * about a third faster.
+   * about a third faster (1,000,000 keys, a micro-benchmark).
    */
   prefetch(keys: readonly string[]): void {
     const mask = this.#slots.length - 1;

@@ -217,6 +217,7 @@ type Prepared = Pick<ManifestEntry, "file" | "delta"> & Partial<Pick<ManifestEnt
  */
 async function wholeSet(work: FileWork): Promise<Prepared> {
   const { file, outputs, add } = work;
+  // hashOrderFor returns the header itself when the export holds exactly the mapped columns.
   const ownOrder = work.hashColumns === work.header && file.keyLength === 1 && work.header[0] === file.columns[0];
   const columns = ownOrder ? work.header : file.columns;
   const sorter = new ExternalSorter(file.keyLength, work.sort);
