@@ -137,6 +137,8 @@ export class Baseline {
   readonly #slots: Int32Array;
   /** What prefetch read, kept so that the reads are not optimized away. */
   #touched = 0;
+  /** prefetch's slot entries of a chunk's keys. */
+  #prefetched = new Int32Array(0);
 
   constructor(
     /** The entries, back to back. */
@@ -188,9 +190,12 @@ export class Baseline {
    */
   prefetch(keys: readonly string[]): void {
     const mask = this.#slots.length - 1;
+    // Two passes, each of loads that do not wait on one another: the slots, then the entries they name.
+    const entries = this.#prefetched.length >= keys.length ? this.#prefetched : (this.#prefetched = new Int32Array(keys.length));
+    for (let k = 0; k < keys.length; k++) entries[k] = this.#slots[stringHash(keys[k]!) & mask]!;
     let touched = 0;
-    for (const key of keys) {
-      const entry = this.#slots[stringHash(key) & mask]!;
+    for (let k = 0; k < keys.length; k++) {
+      const entry = entries[k]!;
       if (entry !== 0) touched += this.bytes[this.start(entry - 1)]!;
     }
     this.#touched = touched;
