@@ -24,6 +24,20 @@ export async function runNamed(m: EntityManager, statement: Statement): Promise<
   await named(await runner.connect(), statementName(statement.sql), statement.sql, statement.parameters);
 }
 
+/**
+ * Runs one statement text once per parameter set (`build`'s) as a prepared statement where the dialect
+ * runs them in process (DialectProfile.runEach); returns false, having built and run nothing, where it
+ * does not (or no connection is held): the caller then writes the rows its own way.
+ */
+export async function runEach(m: EntityManager, build: () => { sql: string; parameterSets: readonly unknown[][] }): Promise<boolean> {
+  const each = DIALECTS[dialectOfDriver(m.connection.driver.options.type)].runEach;
+  const runner = m.queryRunner;
+  if (each === undefined || runner === undefined || runner.isReleased) return false;
+  const { sql, parameterSets } = build();
+  each(await runner.connect(), statementName(sql), sql, parameterSets);
+  return true;
+}
+
 /** Writes `items` in statements of `size` rows: each full batch named, the last, shorter one plain; `afterBatch` after each. */
 export async function runInBatches<T>(
   m: EntityManager, items: readonly T[], size: number, statementOf: (batch: T[]) => Statement, afterBatch?: () => void | Promise<void>,

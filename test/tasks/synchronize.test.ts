@@ -511,6 +511,15 @@ describe.each(BACKENDS)("SynchronizeTask on %s", (_, backend) => {
     // A second run of the same data changes nothing although the computed value is in the stored text.
     await prepare("Complete");
     expect((await sync()).result).toMatchObject({ didWork: false, counters: { inserted: 0, updated: 0, deleted: 0 } });
+
+    // An Incremental run keeps them too (it reads the stored properties with the keys it resolves).
+    write("HRPeople.csv", people("E1,Alice,Durand,alice@x,CTO,IT,,2019-01-01,", BOB));
+    await prepare("Incremental");
+    expect((await sync({ ForceSynchronization: true })).result.counters).toMatchObject({ inserted: 0, updated: 1, deleted: 0 });
+    expect(await stored("HR_Person")).toMatchObject({
+      E1: { JobTitle: "CTO", InternalDisplayName: "E1 computed" },
+      E2: { JobTitle: "Dev", InternalDisplayName: "E2 computed" },
+    });
   });
 
   it("loads an Initial batch, and refuses another Initial on the loaded connector, the batch staying queued", async () => {

@@ -11,6 +11,9 @@ import { createReadStream } from "node:fs";
 
 export class CsvSyntaxError extends Error {}
 
+/** A record: its fields, or (CsvParser.pushLines) the plain line they are split from. */
+export type CsvRow = string[] | string;
+
 const enum State {
   FieldStart,
   Unquoted,
@@ -40,10 +43,22 @@ export class CsvParser {
 
   /** Parses the next piece of text; returns the records it completed. */
   push(text: string): string[][] {
+    return this.#parse(text, false) as string[][];
+  }
+
+  /**
+   * push(), except that a record read as a plain line (no quote, no CR, whole in the text) is returned
+   * as that line, not split: a caller that only needs some lines' values splits those (line.split(separator)).
+   */
+  pushLines(text: string): CsvRow[] {
+    return this.#parse(text, true);
+  }
+
+  #parse(text: string, plainLines: boolean): CsvRow[] {
     // PostgreSQL cannot hold NUL in text: a value with one would poison every later step.
     const nul = text.indexOf("\u0000");
     if (nul !== -1) throw new CsvSyntaxError(`${this.source} line ${this.lineAt(text, nul)}: a NUL character (U+0000), which a text value cannot hold`);
-    const records: string[][] = [];
+    const records: CsvRow[] = [];
     let i = 0;
     if (!this.#started && text.length > 0) {
       this.#started = true;
@@ -61,7 +76,7 @@ export class CsvParser {
         if (lf !== -1) {
           const line = text.slice(i, lf > i && text.charCodeAt(lf - 1) === 13 ? lf - 1 : lf);
           if (!line.includes('"') && !line.includes("\r")) {
-            if (line !== "") records.push(line.split(this.#separator));
+            if (line !== "") records.push(plainLines ? line : line.split(this.#separator));
             this.line++;
             this.#recordLine = this.line;
             i = lf;
@@ -135,7 +150,7 @@ export class CsvParser {
     return records;
   }
 
-  #endRecord(records: string[][]): void {
+  #endRecord(records: CsvRow[]): void {
     const empty = this.#record.length === 0 && this.#field === "" && this.#state === State.FieldStart;
     if (!empty) {
       this.#record.push(this.#field);
@@ -166,17 +181,34 @@ export class CsvParser {
  * The records of a UTF-8 CSV file, a chunk (of up to 64 KB) at a time. Bytes that are not UTF-8 are an
  * error naming the line, not U+FFFD: a value silently changed would be synchronized as a change.
  */
-export async function* readCsvChunks(path: string, signal?: AbortSignal): AsyncGenerator<string[][]> {
+export function readCsvChunks(path: string, signal?: AbortSignal): AsyncGenerator<string[][]> {
+  return readChunks(path, signal, false) as AsyncGenerator<string[][]>;
+}
+
+/** readCsvChunks, plain lines left whole (CsvParser.pushLines). */
+export function readCsvLineChunks(path: string, signal?: AbortSignal): AsyncGenerator<CsvRow[]> {
+  return readChunks(path, signal, true);
+}
+
+const READ_BYTES = 256 * 1024;
+/** 64 KB: the text decoded stays an ordinary heap object (see csv-write.ts' CHUNK_CHARS). */
+const TEXT_BYTES = 64 * 1024;
+
+async function* readChunks(path: string, signal: AbortSignal | undefined, plainLines: boolean): AsyncGenerator<CsvRow[]> {
   const parser = new CsvParser(path);
+  const push = (text: string) => (plainLines ? parser.pushLines(text) : parser.push(text));
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-  const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
+  // Read READ_BYTES at a time (fewer waits on the file system), decoded TEXT_BYTES at a time.
+  const stream = createReadStream(path, { highWaterMark: READ_BYTES });
   try {
-    for await (const bytes of stream as AsyncIterable<Buffer>) {
-      signal?.throwIfAborted();
-      const records = parser.push(decodeStrictly(decoder, bytes, parser));
-      if (records.length > 0) yield records;
+    for await (const read of stream as AsyncIterable<Buffer>) {
+      for (let at = 0; at < read.length; at += TEXT_BYTES) {
+        signal?.throwIfAborted();
+        const records = push(decodeStrictly(decoder, read.subarray(at, at + TEXT_BYTES), parser));
+        if (records.length > 0) yield records;
+      }
     }
-    const last = [...parser.push(decodeStrictly(decoder, undefined, parser)), ...parser.end()];
+    const last = [...push(decodeStrictly(decoder, undefined, parser)), ...parser.end()];
     if (last.length > 0) yield last;
   } finally {
     stream.destroy();

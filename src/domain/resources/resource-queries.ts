@@ -68,13 +68,15 @@ export function selectPropertiesByIds(m: EntityManager, ids: readonly number[]):
 
 /**
  * Resolves source keys to resource ids, with the hash an incremental change is compared with (links,
- * incremental changes): raw rows `{ id, sourceKey, hash }`, written by hand because an incremental
+ * incremental changes): raw rows `{ id, sourceKey, hash }` (and `properties`, for an Incremental
+ * synchronization that applies: its new versions keep the stored computed properties), written by hand because an incremental
  * run resolves every changed key (QueryBuilder's expansion of a list of keys and its entities cost
  * more than the lookup).
  */
-export function selectResourceIdsByKeys(m: EntityManager, entityType: string, keys: readonly string[]): Statement {
+export function selectResourceIdsByKeys(m: EntityManager, entityType: string, keys: readonly string[], withProperties = false): Statement {
   const w = new TableWriter(m, ENTITY.resource);
-  const columns = (["id", "sourceKey", "hash"] as const).map((p) => `${w.column(p)} AS ${w.quote(p)}`).join(", ");
+  const selected = withProperties ? (["id", "sourceKey", "hash", "properties"] as const) : (["id", "sourceKey", "hash"] as const);
+  const columns = selected.map((p) => `${w.column(p)} AS ${w.quote(p)}`).join(", ");
   return w.statement(`SELECT ${columns} FROM ${w.table} WHERE ${w.column("entityType")} = ${w.bind("entityType", entityType)} AND ${w.in("sourceKey", keys)}`);
 }
 
@@ -125,6 +127,28 @@ export function updateResourceVersions(
   if (versions[0]?.hash !== undefined) assignments.push(pick("hash"));
   for (const [property, value] of Object.entries(common)) if (value !== undefined) assignments.push(`${w.column(property)} = ${w.bind(property, value)}`);
   return w.statement(`UPDATE ${w.table} SET ${assignments.join(", ")} WHERE ${w.in("id", versions.map((v) => v.id))}`);
+}
+
+/**
+ * The same new versions as updateResourceVersions, as one single-row UPDATE and each version's
+ * parameters (for store/prepared-statements.ts' runEach, on SQLite): there a prepared statement costs
+ * no round trip, and a CASE of 200 WHENs is evaluated for every row written (1,000 versions: 13 ms
+ * with the CASE, under 4 ms one by one).
+ */
+export function updateResourceVersionEach(
+  m: EntityManager, versions: readonly VersionContent[], common: Omit<ResourceVersion, "properties" | "hash">,
+): { sql: string; parameterSets: unknown[][] } {
+  const w = new TableWriter(m, ENTITY.resource);
+  const hashed = versions[0]?.hash !== undefined;
+  const shared = Object.entries(common).filter(([, value]) => value !== undefined);
+  const assigned = [...(hashed ? ["properties", "hash"] : ["properties"]), ...shared.map(([property]) => property)];
+  const sql = `UPDATE ${w.table} SET ${assigned.map((property, i) => `${w.column(property)} = ${w.placeholder(i)}`).join(", ")} WHERE ${w.column("id")} = ${w.placeholder(assigned.length)}`;
+  const [properties, hash, id] = (["properties", "hash", "id"] as const).map((property) => w.metadataOf(property));
+  const sharedValues = shared.map(([property, value]) => w.convert(w.metadataOf(property), value));
+  const parameterSets = versions.map((v) => [
+    w.convert(properties!, v.properties), ...(hashed ? [w.convert(hash!, v.hash)] : []), ...sharedValues, w.convert(id!, v.id),
+  ]);
+  return { sql, parameterSets };
 }
 
 /** Removes resources (after archiveResources, and after their links were ended: the foreign keys refuse otherwise). */

@@ -16,11 +16,11 @@ import type { ChangeState } from "../vocabulary.js";
 import { ChangeRows, type ChangeEntity, type NewLinkChange, type NewResourceChange } from "./change-rows.js";
 import { ResourceLinks, type LinkInput, type WriteContext } from "./resource-links.js";
 import { INSERT_COLUMNS, type ChangeFilter, type InsertTable } from "./resource-queries.js";
-import { ResourceVersions, type ResourceInput, type ResourceKey, type ResourceUpdate } from "./resource-versions.js";
+import { ResourceVersions, type ResourceInput, type ResourceKey, type ResourceUpdate, type StoredKey } from "./resource-versions.js";
 import { DEFAULT_PAGE_SIZE, StoreSession } from "./store-session.js";
 import { SynchronizationHistory, type NewSynchronization } from "./synchronization-history.js";
 
-export type { ChangeEntity, LinkInput, NewLinkChange, NewResourceChange, NewSynchronization, ResourceInput, ResourceKey, ResourceUpdate, WriteContext };
+export type { ChangeEntity, LinkInput, NewLinkChange, NewResourceChange, NewSynchronization, ResourceInput, ResourceKey, ResourceUpdate, StoredKey, WriteContext };
 export type { PropertyInput, Properties } from "./properties.js";
 
 export class ResourceStore {
@@ -78,8 +78,8 @@ export class ResourceStore {
   async idsByKeys(entityType: string, keys: readonly string[]): Promise<Map<string, number>> {
     return new Map([...(await this.#resources.keysByKeys(entityType, keys))].map(([key, row]) => [key, row.id]));
   }
-  keysByKeys(entityType: string, keys: readonly string[]): Promise<Map<string, ResourceKey>> {
-    return this.#resources.keysByKeys(entityType, keys);
+  keysByKeys(entityType: string, keys: readonly string[], withProperties = false): Promise<Map<string, StoredKey>> {
+    return this.#resources.keysByKeys(entityType, keys, withProperties);
   }
   countResources(entityTypes: readonly string[]): Promise<Map<string, number>> {
     return this.#resources.count(entityTypes);

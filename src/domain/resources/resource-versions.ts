@@ -4,7 +4,7 @@
  * deletion archive the current one first, in the same transaction.
  */
 import type { ResourceHistoryRow, ResourceRow } from "../../store/entities.js";
-import { runInBatches } from "../../store/prepared-statements.js";
+import { runEach, runInBatches } from "../../store/prepared-statements.js";
 import { chunks, run } from "../../store/statements.js";
 import { hashProperties, storedText, type PropertiesInput } from "./properties.js";
 import { ResourceLinks, type WriteContext } from "./resource-links.js";
@@ -27,6 +27,8 @@ export interface ResourceUpdate {
 }
 
 export type ResourceKey = q.ResourceKey;
+/** A resource's key, id and hash, and its stored properties when they were asked for. */
+export type StoredKey = ResourceKey & { properties?: string };
 
 /** Resources per UPDATE statement: its CASE is scanned for each row it writes, so it stays short. */
 export const VERSIONS_PER_UPDATE = 200;
@@ -86,13 +88,15 @@ export class ResourceVersions {
     return found;
   }
 
-  /** Source key → id and hash, for the keys that have a current resource. */
-  async keysByKeys(entityType: string, keys: readonly string[]): Promise<Map<string, ResourceKey>> {
-    const found = new Map<string, ResourceKey>();
+  /** Source key → id and hash (and the stored properties `withProperties`), for the keys that have a current resource. */
+  async keysByKeys(entityType: string, keys: readonly string[], withProperties = false): Promise<Map<string, StoredKey>> {
+    const found = new Map<string, StoredKey>();
     for (const batch of chunks(keys, this.session.idBatch() - 1)) {
-      const { sql, parameters } = q.selectResourceIdsByKeys(this.m, entityType, batch);
-      for (const row of (await this.m.query(sql, parameters)) as { id: number | string; sourceKey: string; hash: string }[]) {
-        found.set(row.sourceKey, { id: Number(row.id), sourceKey: row.sourceKey, hash: row.hash });
+      const { sql, parameters } = q.selectResourceIdsByKeys(this.m, entityType, batch, withProperties);
+      for (const row of (await this.m.query(sql, parameters)) as { id: number | string; sourceKey: string; hash: string; properties?: string }[]) {
+        const key: StoredKey = { id: Number(row.id), sourceKey: row.sourceKey, hash: row.hash };
+        if (row.properties !== undefined) key.properties = row.properties;
+        found.set(row.sourceKey, key);
       }
     }
     return found;
@@ -115,6 +119,7 @@ export class ResourceVersions {
           const properties = storedText(u.properties);
           return { id: u.id, properties, hash: u.hash ?? hashProperties(properties) };
         });
+        if (await runEach(s.m, () => q.updateResourceVersionEach(s.m, versions, common))) continue;
         for (const group of chunks(versions, VERSIONS_PER_UPDATE)) await run(s.m, q.updateResourceVersions(s.m, group, common));
       }
     });

@@ -9,11 +9,9 @@
  * Rows whose key repeats are set apart as duplicates (the first kept), in key order.
  */
 import { csvLine, type CsvWriter } from "../../connectors/csv/csv-write.js";
-import { Baseline, HASH_CHARS, type BaselineFile, type BaselineWriter, rowHash } from "./baseline.js";
-import { ExternalSorter, joinKey, type SortOptions } from "./external-sort.js";
-
-/** Reads the export's rows with a non-empty key (their mapped values, key first); `first`: the first of several reads. */
-export type RowSource = (onRow: (values: string[]) => void, first: boolean) => Promise<void>;
+import { Baseline, HASH_CHARS, type BaselineFile, type BaselineWriter } from "./baseline.js";
+import type { RowSource } from "./export-row.js";
+import { ExternalSorter, type SortOptions } from "./external-sort.js";
 
 export interface DiffTarget {
   keyLength: number;
@@ -25,6 +23,8 @@ export interface DiffTarget {
   duplicates: () => CsvWriter;
   /** The next baseline. */
   baseline: BaselineWriter;
+  /** What row hashes are of (BaselineShape.hashColumns): the previous baseline's. */
+  hashColumns: readonly string[] | undefined;
   sort: SortOptions;
 }
 
@@ -52,23 +52,23 @@ export async function diffWithBaseline(previous: BaselineFile | undefined, read:
     const baseline = previous === undefined ? Baseline.empty() : await previous.load(p, target.sort.signal);
     const changes = new ExternalSorter(keyLength, { ...target.sort, name: `${target.sort.name}-${p}` });
     try {
-      await read((values) => {
-        const key = keyLength === 1 ? values[0]! : joinKey(values.slice(0, keyLength));
+      await read((row) => {
+        const key = row.key;
         if (partitions > 1 && previous!.partitionOf(key) !== p) return;
         const i = baseline.find(key);
         if (i === -1) {
-          changes.add(key, rowHash(values) + INSERT + csvLine(values));
+          changes.add(key, row.hash() + INSERT + row.line());
         } else if (baseline.seen[i] === 1) {
-          changes.add(key, NO_HASH + DUPLICATE + csvLine(values));
+          changes.add(key, NO_HASH + DUPLICATE + row.line());
         } else {
           baseline.seen[i] = 1;
-          const hashed = rowHash(values);
+          const hashed = row.hash();
           if (!baseline.hashIs(i, hashed)) {
             baseline.updated.set(i, hashed);
-            changes.add(key, NO_HASH + UPDATE + csvLine(values));
+            changes.add(key, NO_HASH + UPDATE + row.line());
           }
         }
-      }, p === 0);
+      }, p === 0, target.hashColumns, (keys) => baseline.prefetch(keys));
       for (let i = 0; i < baseline.size; i++) {
         if (baseline.seen[i] === 1) continue;
         const key = baseline.key(i);

@@ -6,7 +6,8 @@
  * is not sorted again (baseline-diff.ts).
  *
  * The file: a fingerprint line (`idm-baseline 1 <rows> <SHA-256 of the rest>`, fixed width), a JSON
- * line (the mapping's columns and key length), then the entries: each a key (its values joined by NUL,
+ * line (the mapping's columns and key length, and, since row hashes are of CSV lines, `hashColumns`:
+ * BaselineShape), then the entries: each a key (its values joined by NUL,
  * external-sort.ts' joinKey), NUL, and the row's hash (HASH_CHARS of base64url). The fingerprint is
  * written last, over a placeholder: a file cut short, or changed since, does not match it and is
  * not used. Files are written under a staging name and renamed into place (prepare.ts).
@@ -22,14 +23,25 @@ const FINGERPRINT_LENGTH = MAGIC.length + 12 + 1 + 64 + 1;
 export const HASH_CHARS = 22;
 const NUL = "\u0000";
 
-/** A row's hash: 132 bits of the SHA-256 of its values joined by NUL (which no value holds), in base64url. */
+/** A row's hash in a baseline without hashColumns: 132 bits of the SHA-256 of its values joined by NUL (which no value holds), in base64url. */
 export function rowHash(values: readonly string[]): string {
   return hash("sha256", values.join(NUL), "base64url").slice(0, HASH_CHARS);
+}
+
+/** A row's hash in a baseline with hashColumns: 132 bits of the SHA-256 of its CSV line (csvLine's, without the line end), in base64url. */
+export function csvHash(line: string): string {
+  return hash("sha256", line, "base64url").slice(0, HASH_CHARS);
 }
 
 export interface BaselineShape {
   columns: readonly string[];
   keyLength: number;
+  /**
+   * What a row's hash is of (export-row.ts): present, csvHash of the CSV line of its values in this
+   * order (the export file's own when its columns are the mapped ones, so that a plain line is hashed
+   * as it is); absent (baselines written before it), rowHash of its values in `columns`' order.
+   */
+  hashColumns?: readonly string[];
 }
 
 /** Writes a baseline, entries in key order. */
@@ -49,7 +61,8 @@ export class BaselineWriter {
   static create(path: string, shape: BaselineShape): BaselineWriter {
     const writer = new BaselineWriter(path, openSync(path, "wx"));
     writeSync(writer.#fd!, fingerprintLine(0, "0".repeat(64)));
-    writer.#write(`${JSON.stringify({ columns: shape.columns, keyLength: shape.keyLength })}\n`);
+    const hashColumns = shape.hashColumns === undefined ? {} : { hashColumns: shape.hashColumns };
+    writer.#write(`${JSON.stringify({ columns: shape.columns, keyLength: shape.keyLength, ...hashColumns })}\n`);
     return writer;
   }
 
@@ -122,6 +135,10 @@ export class Baseline {
   readonly updated = new Map<number, string>();
   /** Entry + 1 by key hash, linear probing; 0 is an empty slot. */
   readonly #slots: Int32Array;
+  /** What prefetch read, kept so that the reads are not optimized away. */
+  #touched = 0;
+  /** prefetch's slot entries of a chunk's keys. */
+  #prefetched = new Int32Array(0);
 
   constructor(
     /** The entries, back to back. */
@@ -162,6 +179,26 @@ export class Baseline {
     const at = this.keyEnds[i]! + 1;
     for (let j = 0; j < HASH_CHARS; j++) if (this.bytes[at + j] !== hashed.charCodeAt(j)) return false;
     return true;
+  }
+
+  /**
+   * Reads what the finds of `keys` will read (their slots, key ends and first key bytes) without
+   * waiting on each: the reads of successive keys overlap, where find waits at every step of one
+   * lookup before the next; the finds that follow then hit the processor's cache. A large baseline's
+   * lookups in an export's order are mostly cache misses: a chunk's keys prefetched first made them
+   * about a third faster (1,000,000 keys, a micro-benchmark).
+   */
+  prefetch(keys: readonly string[]): void {
+    const mask = this.#slots.length - 1;
+    // Two passes, each of loads that do not wait on one another: the slots, then the entries they name.
+    const entries = this.#prefetched.length >= keys.length ? this.#prefetched : (this.#prefetched = new Int32Array(keys.length));
+    for (let k = 0; k < keys.length; k++) entries[k] = this.#slots[stringHash(keys[k]!) & mask]!;
+    let touched = 0;
+    for (let k = 0; k < keys.length; k++) {
+      const entry = entries[k]!;
+      if (entry !== 0) touched += this.bytes[this.start(entry - 1)]!;
+    }
+    this.#touched = touched;
   }
 
   /** The entry of `key`, or -1. */
@@ -205,9 +242,21 @@ function bytesHash(bytes: Buffer, start: number, end: number): number {
 
 /** FNV-1a of a string's UTF-8 bytes (bytesHash of its encoding), without encoding it. */
 function stringHash(text: string): number {
+  // ASCII in a loop of its own: the closure of utf8Hash would keep `hash` in a context, slower per character.
   let hash = FNV_OFFSET;
-  const add = (byte: number) => (hash = Math.imul(hash ^ byte, FNV_PRIME));
   for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return utf8Hash(text, i, hash);
+    hash = Math.imul(hash ^ c, FNV_PRIME);
+  }
+  return hash >>> 0;
+}
+
+/** stringHash of text from `from` on, `start` being the hash of the characters before. */
+function utf8Hash(text: string, from: number, start: number): number {
+  let hash = start;
+  const add = (byte: number) => (hash = Math.imul(hash ^ byte, FNV_PRIME));
+  for (let i = from; i < text.length; i++) {
     let c = text.charCodeAt(i);
     if (c < 0x80) {
       hash = Math.imul(hash ^ c, FNV_PRIME);
@@ -252,6 +301,8 @@ export class BaselineFile {
   private constructor(
     readonly path: string,
     readonly rows: number,
+    /** What its row hashes are of (BaselineShape.hashColumns). */
+    readonly hashColumns: readonly string[] | undefined,
     /** The first key of each partition after the first, in order. */
     readonly bounds: readonly string[],
     /** The one partition, when there is only one. */
@@ -305,7 +356,7 @@ export class BaselineFile {
         if (n < keyEnds.length) keyEnds[n] = keyEnd;
       });
       if (read.rows !== head.rows || read.end !== entries.length) return { state: "damaged", reason: "its entries do not match its fingerprint" };
-      return { state: "found", file: new BaselineFile(path, head.rows, [], new Baseline(entries, keyEnds)) };
+      return { state: "found", file: new BaselineFile(path, head.rows, head.hashColumns, [], new Baseline(entries, keyEnds)) };
     }
     const every = Math.ceil(head.rows / partitions);
     const bounds: string[] = [];
@@ -314,7 +365,7 @@ export class BaselineFile {
       return true;
     });
     if (read.damaged !== undefined) return { state: "damaged", reason: read.damaged };
-    return { state: "found", file: new BaselineFile(path, head.rows, bounds, undefined) };
+    return { state: "found", file: new BaselineFile(path, head.rows, head.hashColumns, bounds, undefined) };
   }
 
   /** Partition p in memory (the file was checked when opened). */
@@ -425,7 +476,14 @@ function headOf(fingerprint: string, json: string): Head | undefined {
   try {
     const shape = JSON.parse(json) as Partial<BaselineShape>;
     if (!Array.isArray(shape.columns) || !shape.columns.every((c) => typeof c === "string") || !Number.isInteger(shape.keyLength) || shape.keyLength! < 1) return undefined;
-    return { columns: shape.columns, keyLength: shape.keyLength!, rows: Number(match[1]), sha256: match[2]! };
+    const { hashColumns } = shape;
+    // The hash order is the columns', permuted.
+    if (hashColumns !== undefined && (!Array.isArray(hashColumns) || !hashColumns.every((c) => typeof c === "string") || [...hashColumns].sort().join(NUL) !== [...shape.columns].sort().join(NUL))) {
+      return undefined;
+    }
+    return {
+      columns: shape.columns, keyLength: shape.keyLength!, ...(hashColumns === undefined ? {} : { hashColumns }), rows: Number(match[1]), sha256: match[2]!,
+    };
   } catch {
     return undefined;
   }

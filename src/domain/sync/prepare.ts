@@ -15,11 +15,12 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { readCsvChunks } from "../../connectors/csv/csv-read.js";
-import { csvLine, CsvWriter } from "../../connectors/csv/csv-write.js";
+import { readCsvChunks, readCsvLineChunks, type CsvRow } from "../../connectors/csv/csv-read.js";
+import { CsvWriter } from "../../connectors/csv/csv-write.js";
 import { cancelQueuedIncrementals, collectFolder, enqueueBatch, type FileCounts, type Manifest, type ManifestEntry } from "./batch-queue.js";
-import { BaselineFile, BaselineWriter, HASH_CHARS, rowHash } from "./baseline.js";
-import { diffWithBaseline, type RowSource } from "./baseline-diff.js";
+import { BaselineFile, BaselineWriter, HASH_CHARS } from "./baseline.js";
+import { diffWithBaseline } from "./baseline-diff.js";
+import { hashOrderFor, ReadRow, type RowSource } from "./export-row.js";
 import { ExternalSorter, joinKey, type SortOptions } from "./external-sort.js";
 import type { MappedFile } from "./mappings.js";
 import type { SynchronizationMode } from "../vocabulary.js";
@@ -168,6 +169,8 @@ async function prepareFile(
       sort: { budgetBytes, tempFolder: staging, name: `${file.kind}-${file.identifier}`, signal },
       baseline: baselineOf(collect, file),
       nextBaseline: join(baselineStage, basename(baselineOf(collect, file))),
+      hashColumns: hashOrderFor(header, file.columns),
+      header,
     };
     const entry = diff ? await diffed(work, what, options) : passThrough ? await passedThrough(work) : await wholeSet(work);
     outputs.close(true);
@@ -199,26 +202,37 @@ interface FileWork {
   /** previous/<Id>.baseline, and where the next one is staged. */
   baseline: string;
   nextBaseline: string;
+  /** The hash order of a new baseline (export-row.ts' hashOrderFor). */
+  hashColumns: readonly string[];
+  /** The export's columns. */
+  header: readonly string[];
 }
 
-type Prepared = Pick<ManifestEntry, "file" | "delta">;
+type Prepared = Pick<ManifestEntry, "file" | "delta"> & Partial<Pick<ManifestEntry, "columns">>;
 
-/** A whole set (Complete, Initial): sorted, the first row of each key kept; its keys and row hashes are the next baseline. */
+/**
+ * A whole set (Complete, Initial): sorted, the first row of each key kept; its keys and row hashes are
+ * the next baseline. An export of exactly the mapped columns, the key first, keeps its own column
+ * order (the manifest names it): its plain lines are then the sorted file's lines as they are.
+ */
 async function wholeSet(work: FileWork): Promise<Prepared> {
   const { file, outputs, add } = work;
+  // hashOrderFor returns the header itself when the export holds exactly the mapped columns.
+  const ownOrder = work.hashColumns === work.header && file.keyLength === 1 && work.header[0] === file.columns[0];
+  const columns = ownOrder ? work.header : file.columns;
   const sorter = new ExternalSorter(file.keyLength, work.sort);
   try {
     // Each row carries its hash through the sort, HASH_CHARS before its line.
-    await work.read((values) => sorter.add(keyOf(values, file.keyLength), rowHash(values) + csvLine(values)), true);
-    const sorted = outputs.csv(`${file.identifier}.sorted.csv`, file.columns);
-    const baseline = outputs.baseline(work.nextBaseline, file);
+    await work.read((row) => sorter.add(row.key, row.hash() + (ownOrder ? row.exportLine() : row.line())), true, work.hashColumns);
+    const sorted = outputs.csv(`${file.identifier}.sorted.csv`, columns);
+    const baseline = outputs.baseline(work.nextBaseline, file, work.hashColumns);
     let previousKey: string | undefined;
     for await (const entries of sorter.sorted()) for (const entry of entries) {
       const key = sorter.entries.key(entry);
       const hashed = sorter.entries.text(entry);
       const line = hashed.slice(HASH_CHARS);
       if (key === previousKey) {
-        outputs.duplicates().writeLine(line);
+        outputs.duplicates(columns).writeLine(line);
         add("duplicates");
         continue;
       }
@@ -228,7 +242,7 @@ async function wholeSet(work: FileWork): Promise<Prepared> {
     }
     add("rowsWritten", sorted.rows);
     add("sortRuns", sorter.runsWritten);
-    return { file: basename(sorted.path), delta: "none" };
+    return { file: basename(sorted.path), delta: "none", ...(ownOrder ? { columns: [...columns] } : {}) };
   } finally {
     await sorter.dispose();
   }
@@ -239,7 +253,7 @@ async function passedThrough(work: FileWork): Promise<Prepared> {
   const { file, outputs, add } = work;
   const sorter = new ExternalSorter(file.keyLength, work.sort);
   try {
-    await work.read((values) => sorter.add(keyOf(values.slice(1), file.keyLength), csvLine(values)), true);
+    await work.read((row) => sorter.add(row.key, row.line()), true);
     const delta = outputs.csv(`${file.identifier}.sorted.delta`, ["command", ...file.columns]);
     for await (const entries of sorter.sorted()) for (const entry of entries) {
       const line = sorter.entries.text(entry);
@@ -265,9 +279,11 @@ async function diffed(work: FileWork, what: string, options: PrepareOptions): Pr
     options.log?.("Warning", `${what}: ${why}: every row is an insert (a Complete prepare sets the baseline)`);
   }
   const delta = outputs.csv(`${file.identifier}.sorted.delta`, ["command", ...file.columns]);
+  // The next baseline merges the previous one's hashes with new ones: all of them in its form.
+  const hashColumns = previous.state === "found" ? previous.file.hashColumns : work.hashColumns;
   const changes = await diffWithBaseline(previous.state === "found" ? previous.file : undefined, work.read, {
     keyLength: file.keyLength, width: file.columns.length, delta, duplicates: () => outputs.duplicates(),
-    baseline: outputs.baseline(work.nextBaseline, file), sort: work.sort,
+    baseline: outputs.baseline(work.nextBaseline, file, hashColumns), hashColumns, sort: work.sort,
   });
   add("deltaInserts", changes.inserts);
   add("deltaUpdates", changes.updates);
@@ -299,6 +315,7 @@ async function headerOf(input: string, what: string, signal: AbortSignal): Promi
  * Reads the export's rows, a chunk of records at a time (a row costs no promise): the mapped values,
  * key first (after the command when it passes through); rows with an empty key value go to
  * `<Id>.nullpk.csv`, the others to `onRow`. Only the first read of a file counts and sets apart.
+ * A plain line (export-row.ts) whose key is its first field is passed on unsplit.
  */
 function rowReader(
   options: PrepareOptions, file: MappedFile, input: string, header: string[], passThrough: boolean, what: string, outputs: Outputs,
@@ -310,12 +327,30 @@ function rowReader(
   const offset = passThrough ? 1 : 0;
   // A file of exactly the mapped columns, in order: its records are the rows.
   const whole = indexes.length === header.length && indexes.every((index, i) => index === i);
-  return async (onRow, first) => {
+  return async (onRow, first, hashColumns, onKeys) => {
+    const row = new ReadRow(header, whole ? undefined : indexes, file.columns, hashColumns);
+    // Plain lines are taken whole when their hash is of the line and their key is its first field.
+    const plainLines = !passThrough && row.hashesLines && file.keyLength === 1 && indexes[0] === 0;
     let line = 0;
-    for await (const records of readCsvChunks(input, signal)) {
+    for await (const records of plainLines ? readCsvLineChunks(input, signal) : readCsvChunks(input, signal)) {
       if (first) add("rowsRead", line === 0 ? records.length - 1 : records.length);
-      for (const record of records) {
+      // The key of each plain line of all the fields (undefined for the other records), told onKeys first.
+      const keys = plainLines ? plainKeys(records, header.length, line === 0) : [];
+      if (onKeys !== undefined && keys.length > 0) onKeys(keys.filter((key) => key !== undefined));
+      for (let r = 0; r < records.length; r++) {
+        const read = records[r]!;
         if (++line === 1) continue; // the header
+        let record: string[];
+        if (typeof read === "string") {
+          const key = keys[r];
+          if (key !== undefined) {
+            onRow(row.setLine(read, key));
+            continue;
+          }
+          record = read.split(",");
+        } else {
+          record = read;
+        }
         if (record.length > header.length) throw new Error(`${what}: record ${line} of ${input} has ${record.length} fields, its header ${header.length}`);
         const values = whole && record.length === header.length ? record : indexes.map((index) => record[index] ?? "");
         if (passThrough) {
@@ -328,7 +363,7 @@ function rowReader(
         }
         let empty = false;
         for (let k = 0; k < file.keyLength; k++) if (values[k + offset] === "") empty = true;
-        if (!empty) onRow(values);
+        if (!empty) onRow(row.setRecord(record, values, keyOf(offset === 0 ? values : values.slice(offset), file.keyLength)));
         else if (first) {
           outputs.nullpk().write(values);
           add("nullPrimaryKeys");
@@ -338,6 +373,28 @@ function rowReader(
       if (first) options.progress?.({ ...totals });
     }
   };
+}
+
+/**
+ * The key (first field) of each record of a chunk that is a plain line of `width` fields with a
+ * non-empty key; undefined for the others (and for the header, the first record of the first chunk).
+ */
+function plainKeys(records: readonly CsvRow[], width: number, withHeader: boolean): (string | undefined)[] {
+  const keys = new Array<string | undefined>(records.length);
+  for (let r = withHeader ? 1 : 0; r < records.length; r++) {
+    const read = records[r]!;
+    if (typeof read !== "string") continue;
+    const keyEnd = read.indexOf(",");
+    if (keyEnd > 0 && fieldCount(read) === width) keys[r] = read.slice(0, keyEnd);
+  }
+  return keys;
+}
+
+/** The fields of a plain line (its commas and one). */
+function fieldCount(line: string): number {
+  let count = 1;
+  for (let at = line.indexOf(","); at !== -1; at = line.indexOf(",", at + 1)) count++;
+  return count;
 }
 
 /** The files one mapping writes, created on first use, closed together. */
@@ -359,8 +416,8 @@ class Outputs {
     return writer;
   }
 
-  baseline(path: string, file: MappedFile): BaselineWriter {
-    const writer = BaselineWriter.create(path, { columns: file.columns, keyLength: file.keyLength });
+  baseline(path: string, file: MappedFile, hashColumns: readonly string[] | undefined): BaselineWriter {
+    const writer = BaselineWriter.create(path, { columns: file.columns, keyLength: file.keyLength, ...(hashColumns === undefined ? {} : { hashColumns }) });
     this.#writers.push(writer);
     return writer;
   }
@@ -369,8 +426,9 @@ class Outputs {
     return (this.#nullpk ??= this.csv(`${this.identifier}.nullpk.csv`, this.columns));
   }
 
-  duplicates(): CsvWriter {
-    return (this.#duplicates ??= this.csv(`${this.identifier}.duplicates.csv`, this.columns));
+  /** `<Id>.duplicates.csv`, of `columns` (the mapped ones by default) when it is created. */
+  duplicates(columns: readonly string[] = this.columns): CsvWriter {
+    return (this.#duplicates ??= this.csv(`${this.identifier}.duplicates.csv`, columns));
   }
 
   get nullpkFile(): string | undefined {

@@ -21,9 +21,17 @@ import { propertiesEncoder, type EntityTypeModel } from "./synchronize-model.js"
 
 export type Operation = NewResourceChange["operation"];
 
+/** What a diff already knows of an update: the new properties' hash, and the stored properties it replaces (when it read them). */
+export interface KnownVersion {
+  hash?: string;
+  stored?: string;
+}
+
 /** Where a diff's changes go; `properties` is the stored text of the synchronized properties. */
 export interface DiffSink {
-  change(operation: Operation, sourceKey: string, id: number | null, properties: string | null): Promise<void> | void;
+  /** Whether an Incremental diff should read the stored properties with the keys it resolves (and pass them on: KnownVersion). */
+  readonly wantsStored?: boolean;
+  change(operation: Operation, sourceKey: string, id: number | null, properties: string | null, known?: KnownVersion): Promise<void> | void;
   flush(): Promise<void>;
 }
 
@@ -71,8 +79,10 @@ export interface AppliedCounts {
  * DoNotDeleteChanges they are also kept as applied change rows, for SetRecentlyModifiedFlagTask.
  */
 export class ApplySink implements DiffSink {
+  /** Its new versions keep the stored computed properties: read with the keys, not again by id. */
+  readonly wantsStored = true;
   #inserts: ResourceInput[] = [];
-  #updates: { id: number; properties: string }[] = [];
+  #updates: NewVersion[] = [];
   #deletes: number[] = [];
   readonly #kept: ChangeRowSink | undefined;
 
@@ -91,9 +101,9 @@ export class ApplySink implements DiffSink {
       : new ChangeRowSink(rs, { jobInstanceId: keepChangesOf, connector, entityType: model.identifier, state: "applied" });
   }
 
-  async change(operation: Operation, sourceKey: string, id: number | null, properties: string | null): Promise<void> {
+  async change(operation: Operation, sourceKey: string, id: number | null, properties: string | null, known?: KnownVersion): Promise<void> {
     if (operation === "insert") this.#inserts.push({ entityType: this.model.identifier, connector: this.connector, sourceKey, properties: new EncodedProperties(properties ?? "{}") });
-    else if (operation === "update") this.#updates.push({ id: id as number, properties: properties ?? "{}" });
+    else if (operation === "update") this.#updates.push({ id: id as number, properties: properties ?? "{}", ...known });
     else this.#deletes.push(id as number);
     await this.#kept?.change(operation, sourceKey, id, properties);
     if (this.#inserts.length >= this.rs.insertBatch("resources")) await this.#flushInserts();
@@ -122,17 +132,22 @@ export class ApplySink implements DiffSink {
   }
 }
 
+/** An update to write: the resource, its new synchronized properties, and what the diff knew of them. */
+type NewVersion = { id: number; properties: string } & KnownVersion;
+
 /**
  * New versions that keep what the synchronization does not own: the stored properties that no
  * column of the mapping fills (computed by UpdateEntityPropertyExpressionsTask) are carried over,
- * and the hash stays the hash of the synchronized properties alone.
+ * and the hash stays the hash of the synchronized properties alone. The stored properties the diff
+ * did not pass on are read by id.
  */
-export async function keepComputed(rs: ResourceStore, model: EntityTypeModel, updates: readonly { id: number; properties: string }[]): Promise<ResourceUpdate[]> {
+export async function keepComputed(rs: ResourceStore, model: EntityTypeModel, updates: readonly NewVersion[]): Promise<ResourceUpdate[]> {
   const mapped = new Set(model.properties.values());
-  const stored = await rs.propertiesByIds(updates.map((u) => u.id));
-  return updates.map(({ id, properties }) => {
-    const hash = hashProperties(properties);
-    const current = decodeProperties(stored.get(id) ?? "{}");
+  const unknown = updates.filter((u) => u.stored === undefined).map((u) => u.id);
+  const stored = unknown.length === 0 ? new Map<number, string>() : await rs.propertiesByIds(unknown);
+  return updates.map(({ id, properties, ...known }) => {
+    const hash = known.hash ?? hashProperties(properties);
+    const current = decodeProperties(known.stored ?? stored.get(id) ?? "{}");
     const computed = Object.keys(current).filter((name) => !mapped.has(name));
     if (computed.length === 0) return { id, properties: new EncodedProperties(properties), hash };
     const merged = decodeProperties(properties);
@@ -204,7 +219,8 @@ export async function mergeComplete(
           await sink.change("insert", key, null, properties);
         } else {
           const current = page[p]!;
-          if (hashProperties(properties) !== current.hash) await sink.change("update", key, current.id, properties);
+          const hash = hashProperties(properties);
+          if (hash !== current.hash) await sink.change("update", key, current.id, properties, { hash });
           await nextStored();
         }
       }

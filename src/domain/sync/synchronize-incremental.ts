@@ -20,7 +20,7 @@ export async function diffIncremental(
   const encode = propertiesEncoder(model, entry.columns, 1);
   let pending: string[][] = [];
   const resolve = async () => {
-    const stored = await rs.keysByKeys(entry.identifier, [...new Set(pending.map((r) => r[1]!))]);
+    const stored = await rs.keysByKeys(entry.identifier, [...new Set(pending.map((r) => r[1]!))], sink.wantsStored === true);
     // The last command of a key wins; rows come sorted by key, commands in file order.
     const last = new Map<string, string[]>();
     for (const row of pending) last.set(row[1]!, row);
@@ -33,7 +33,10 @@ export async function diffIncremental(
       }
       const properties = encode(row);
       if (id === undefined) await sink.change("insert", key, null, properties);
-      else if (current!.hash !== hashProperties(properties)) await sink.change("update", key, id, properties);
+      else {
+        const hash = hashProperties(properties);
+        if (current!.hash !== hash) await sink.change("update", key, id, properties, { hash, ...(current!.properties === undefined ? {} : { stored: current!.properties }) });
+      }
     }
     pending = [];
   };

@@ -114,7 +114,10 @@ export function propertiesEncoder(model: EntityTypeModel, columns: readonly stri
   }
   // encodeProperties inserts the sorted names into an object, which puts integer-like names first.
   const order = Object.keys(Object.fromEntries([...sources.keys()].sort().map((name) => [name, 0])));
-  const fields = order.map((name) => ({ prefix: `${JSON.stringify(name)}:`, sources: sources.get(name)! }));
+  const fields = order.map((name) => ({
+    prefix: `${JSON.stringify(name)}:`,
+    sources: sources.get(name)!.map(({ index, format }) => ({ index, format: format === undefined ? undefined : remembered(format) })),
+  }));
   return (row) => {
     let text = "";
     for (const { prefix, sources } of fields) {
@@ -125,8 +128,31 @@ export function propertiesEncoder(model: EntityTypeModel, columns: readonly stri
         const converted = format === undefined ? raw : format(raw);
         if (converted !== undefined) value = converted;
       }
-      if (value !== undefined) text += (text === "" ? "{" : ",") + prefix + JSON.stringify(value);
+      if (value !== undefined) text += (text === "" ? "{" : ",") + prefix + jsonString(value);
     }
     return text === "" ? "{}" : text + "}";
+  };
+}
+
+/** Text JSON.stringify writes as it is, between quotes: no quote, backslash, control character or surrogate. */
+const PLAIN_JSON = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+/** JSON.stringify of a string; most values need no escape, and a test and a template cost less than the call. */
+function jsonString(value: string): string {
+  return PLAIN_JSON.test(value) ? `"${value}"` : JSON.stringify(value);
+}
+
+/** Values converted per format, kept for the values that come again (dates, flags): up to this many, then started afresh. */
+const REMEMBERED_VALUES = 4096;
+
+/** A format that remembers its last conversions: a file's dates repeat, and a conversion costs a regular expression. */
+function remembered(format: ValueFormat): ValueFormat {
+  const converted = new Map<string, string | undefined>();
+  return (value) => {
+    if (converted.has(value)) return converted.get(value);
+    if (converted.size >= REMEMBERED_VALUES) converted.clear();
+    const result = format(value);
+    converted.set(value, result);
+    return result;
   };
 }

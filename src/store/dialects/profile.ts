@@ -83,6 +83,12 @@ export interface DialectProfile {
    */
   readonly runNamed?: (connection: unknown, name: string, sql: string, parameters: unknown[]) => Promise<void>;
   /**
+   * Runs the prepared statement `name` once per parameter set, where a statement costs no round trip
+   * (SQLite, in process): many single-row statements then beat one statement that picks each row's
+   * values out of a CASE. Undefined where each run would be a round trip.
+   */
+  readonly runEach?: (connection: unknown, name: string, sql: string, parameterSets: readonly unknown[][]) => void;
+  /**
    * The statement that refreshes a table's planner statistics (`table` quoted) after a bulk load,
    * whose plans would otherwise still be made for the table as it was (PostgreSQL takes a table of a
    * million new rows it never analyzed for a small one, and filters it row by row). Undefined where

@@ -15,6 +15,14 @@ interface BetterSqlite3Database {
 /** Each connection's prepared statements, by name. */
 const PREPARED = new WeakMap<BetterSqlite3Database, Map<string, { run(parameters: unknown[]): unknown }>>();
 
+/** The connection's prepared statement `name`, prepared on first use. */
+function prepared(database: BetterSqlite3Database, name: string, sql: string): { run(parameters: unknown[]): unknown } {
+  const statements = PREPARED.get(database) ?? PREPARED.set(database, new Map()).get(database)!;
+  let statement = statements.get(name);
+  if (statement === undefined) statements.set(name, (statement = database.prepare(sql)));
+  return statement;
+}
+
 /** SQLite's busy_timeout: how long a second process waits for the write lock. */
 const BUSY_TIMEOUT_MS = 10_000;
 
@@ -89,11 +97,11 @@ export const sqlite: DialectProfile = {
   // Straight to better-sqlite3 with the parameters as one array: TypeORM's query() copies them and
   // spreads thousands of arguments into the call. Its booleans are 1 and 0 already (columnParameter).
   runNamed: async (connection, name, sql, parameters) => {
-    const database = connection as BetterSqlite3Database;
-    const statements = PREPARED.get(database) ?? PREPARED.set(database, new Map()).get(database)!;
-    let statement = statements.get(name);
-    if (statement === undefined) statements.set(name, (statement = database.prepare(sql)));
-    statement.run(parameters);
+    prepared(connection as BetterSqlite3Database, name, sql).run(parameters);
+  },
+  runEach: (connection, name, sql, parameterSets) => {
+    const statement = prepared(connection as BetterSqlite3Database, name, sql);
+    for (const parameters of parameterSets) statement.run(parameters);
   },
   bindValue: (_driver, _column, prepared) => prepared,
   // SQLite has no lock to wait on: one write transaction (BEGIN IMMEDIATE) around every migration

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CsvParser, CsvSyntaxError, readCsvRecords } from "../../../src/connectors/csv/csv-read.js";
 import { csvLine } from "../../../src/connectors/csv/csv-write.js";
 
-/** Parses the text in one piece, then one character at a time: both must agree. */
+/** Parses the text in one piece, then one character at a time, then with plain lines left whole (split after): all must agree. */
 function parse(text: string): string[][] {
   const whole = new CsvParser();
   const all = [...whole.push(text), ...whole.end()];
@@ -14,6 +14,9 @@ function parse(text: string): string[][] {
   for (const c of text) pieces.push(...split.push(c));
   pieces.push(...split.end());
   expect(pieces).toEqual(all);
+  const lines = new CsvParser();
+  const rows = [...lines.pushLines(text), ...lines.end()];
+  expect(rows.map((row) => (typeof row === "string" ? row.split(",") : row))).toEqual(all);
   return all;
 }
 
@@ -47,6 +50,10 @@ describe("CsvParser", () => {
 
   it("accepts CRLF, LF and lone CR line ends, skips empty lines, and reads a last line without a line end", () => {
     expect(parse("a\r\n1\n2\r3\r\n\r\n\n4")).toEqual([["a"], ["1"], ["2"], ["3"], ["4"]]);
+  });
+
+  it("leaves a plain line whole when asked, and splits a record with quotes or a lone CR", () => {
+    expect(new CsvParser().pushLines('id,name\r\n1,a\n2,"b"\r\n3,c\rx\r\n')).toEqual(["id,name", "1,a", ["2", "b"], ["3", "c"], "x"]);
   });
 
   it("keeps a quote inside an unquoted field as text", () => {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { csvLine } from "../../../src/connectors/csv/csv-write.js";
 import type { MappedFile } from "../../../src/domain/sync/mappings.js";
 import { collectFolder, type Manifest } from "../../../src/domain/sync/batch-queue.js";
-import { BaselineFile, rowHash } from "../../../src/domain/sync/baseline.js";
+import { BaselineFile, BaselineWriter, csvHash, rowHash } from "../../../src/domain/sync/baseline.js";
 import { prepareSynchronization, type PrepareOptions } from "../../../src/domain/sync/prepare.js";
 import { type SynchronizationMode } from "../../../src/domain/vocabulary.js";
 import { readCsv } from "../../helpers/demo-data.js";
@@ -53,6 +53,9 @@ function random(seed: number): () => number {
     return state / 2147483648;
   };
 }
+
+/** A row's hash in a baseline prepare writes: of its CSV line, without the line end. */
+const lineHash = (values: string[]) => csvHash(csvLine(values).slice(0, -2));
 
 const ordinal = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -117,7 +120,7 @@ describe("prepareSynchronization", () => {
         nullPrimaryKeysFile: "HR_Person.nullpk.csv", duplicatesFile: "HR_Person.duplicates.csv" }),
     ]);
     // The baseline of the next incremental run: the keys, each with the hash of its row.
-    expect(await baselineOf(collect, PEOPLE)).toEqual([["1", "Alice", "D1"], ["2", "Bob", "D2"], ["3", "Carol", "D1"]].map((row) => [row[0], rowHash(row)]));
+    expect(await baselineOf(collect, PEOPLE)).toEqual([["1", "Alice", "D1"], ["2", "Bob", "D2"], ["3", "Carol", "D1"]].map((row) => [row[0], lineHash(row)]));
     expect(readdirSync(collect).filter((name) => name.startsWith(".staging"))).toEqual([]);
   });
 
@@ -149,6 +152,22 @@ describe("prepareSynchronization", () => {
       expect(readdirSync(collect).filter((n) => n.startsWith("."))).toEqual([]);
     });
   }
+
+  it("keeps the column order of an export of exactly the mapped columns, key first, in the sorted and duplicates files its manifest names", async () => {
+    const { writeExport, run, collect } = setup();
+    const OWN_ORDER = ["id", "dept", "name"];
+    // Quotes, commas, line ends and a byte order mark among plain lines; short records (a missing last field).
+    const rows = randomRows(8, 3_000, 900).map(([id, , name, dept], i) => (i % 7 === 0 && name === "" ? [id!, dept!] : [id!, dept!, i % 11 === 0 ? `\uFEFF${name}` : name!]));
+    writeExport("HRPeople", [OWN_ORDER, ...rows]);
+    const outcome = await run("Complete", [PEOPLE]);
+    const want = expected(rows, [0, 1, 2], 0);
+    const batch = join(collect, outcome.batch);
+    expect(outcome.manifest.entries[0]).toMatchObject({ columns: OWN_ORDER, key: ["id"], file: "HR_Person.sorted.csv" });
+    expect(readCsv(join(batch, "HR_Person.sorted.csv"))).toEqual([OWN_ORDER, ...want.sorted]);
+    expect(readCsv(join(batch, "HR_Person.duplicates.csv"))).toEqual([OWN_ORDER, ...want.duplicates]);
+    expect(readCsv(join(batch, "HR_Person.nullpk.csv")).slice(1)).toEqual(expected(rows, [0, 2, 1], 0).nullpk);
+    expect(await baselineOf(collect, PEOPLE)).toEqual(want.sorted.map((row) => [row[0], lineHash(row)]));
+  });
 
   it("diffs an incremental run against previous/ as an independent computation does, then moves the baseline", async () => {
     const { writeExport, run, collect } = setup();
@@ -182,11 +201,68 @@ describe("prepareSynchronization", () => {
       const count = (command: string) => delta.filter((row) => row[0] === command).length;
       expect(outcome.counters).toMatchObject({ deltaInserts: count("insert"), deltaUpdates: count("update"), deltaDeletes: count("delete"), rowsWritten: delta.length });
       expect(count("insert") + count("update") + count("delete")).toBeGreaterThan(100);
-      expect(await baselineOf(collect, PEOPLE)).toEqual(after.map((row) => [row[0], rowHash(row)]));
+      expect(await baselineOf(collect, PEOPLE)).toEqual(after.map((row) => [row[0], lineHash(row)]));
       const dropped = expected(next, [0, 2, 3], 0).duplicates;
       expect(outcome.counters.duplicates).toBe(dropped.length);
       expect(readCsv(join(batch, "HR_Person.duplicates.csv")).slice(1)).toEqual(dropped);
       before = after;
+    }
+  });
+
+  it("hashes the rows of an export of exactly the mapped columns in its own order, and diffs as an independent computation does whatever the previous baseline's form", async () => {
+    const { writeExport, run, collect } = setup();
+    const OWN_ORDER = ["id", "dept", "name"];
+    // Quotes, commas, line ends and short records (a missing last field) among plain lines.
+    const rowsOf = (seed: number) => randomRows(seed, 1_500, 600).map(([id, , name, dept], i) => (i % 7 === 0 && name === "" ? [id!, dept!] : [id!, dept!, name!]));
+    const deltaOf = (before: string[][], after: string[][]) => {
+      const old = new Map(before.map((row) => [row[0] as string, row]));
+      const now = new Map(after.map((row) => [row[0] as string, row]));
+      const delta: string[][] = [];
+      for (const key of [...new Set([...old.keys(), ...now.keys()])].sort(ordinal)) {
+        const a = old.get(key);
+        const b = now.get(key);
+        if (a === undefined) delta.push(["insert", ...(b as string[])]);
+        else if (b === undefined) delta.push(["delete", key, "", ""]);
+        else if (a.join("\u0000") !== b.join("\u0000")) delta.push(["update", ...b]);
+      }
+      return delta;
+    };
+    const path = join(collect, "previous", "HR_Person.baseline");
+    const first = rowsOf(5);
+    const firstSorted = expected(first, [0, 2, 1], 0).sorted;
+    // Each form of the previous baseline: the mapped order (an export with an unmapped column), the
+    // export's own order, and one written before hashColumns (values joined by NUL).
+    const forms = [
+      { name: "mapped", hashOf: (row: string[]) => lineHash(row), hashColumns: PEOPLE.columns },
+      { name: "own", hashOf: (row: string[]) => lineHash([row[0]!, row[2]!, row[1]!]), hashColumns: OWN_ORDER },
+      { name: "before hashColumns", hashOf: (row: string[]) => rowHash(row), hashColumns: undefined },
+    ];
+    for (const form of forms) {
+      if (form.name === "mapped") writeExport("HRPeople", [HEADER, ...first.map(([id, dept, name]) => [id!, "", name ?? "", dept!])]);
+      else writeExport("HRPeople", [OWN_ORDER, ...first]);
+      await run("Complete", [PEOPLE]);
+      if (form.hashColumns === undefined) {
+        rmSync(path);
+        const writer = BaselineWriter.create(path, PEOPLE);
+        for (const row of firstSorted) writer.add(row[0]!, rowHash(row));
+        writer.close();
+      }
+      const opened = await BaselineFile.open(path, PEOPLE, 1 << 30, new AbortController().signal);
+      expect(opened.state === "found" && opened.file.hashColumns).toEqual(form.hashColumns);
+      expect(await baselineOf(collect, PEOPLE)).toEqual(firstSorted.map((row) => [row[0], form.hashOf(row)]));
+      let before = firstSorted;
+      for (const seed of [6, 7]) {
+        const next = rowsOf(seed);
+        writeExport("HRPeople", [OWN_ORDER, ...next]);
+        const outcome = await run("Incremental", [PEOPLE]);
+        const after = expected(next, [0, 2, 1], 0).sorted;
+        const delta = deltaOf(before, after);
+        expect(delta.length).toBeGreaterThan(100);
+        expect(readCsv(join(collect, outcome.batch, "HR_Person.sorted.delta"))).toEqual([["command", "id", "name", "dept"], ...delta]);
+        // The next baseline keeps the previous one's form: its hashes are merged with the new ones.
+        expect(await baselineOf(collect, PEOPLE)).toEqual(after.map((row) => [row[0], form.hashOf(row)]));
+        before = after;
+      }
     }
   });
 
@@ -201,7 +277,7 @@ describe("prepareSynchronization", () => {
     ]);
     expect(outcome.counters).toMatchObject({ rowsRead: 3, rowsWritten: 3, deltaInserts: 1, deltaUpdates: 1, deltaDeletes: 1 });
     expect(await baselineOf(collect, PEOPLE)).toEqual([["1", "", "Unchanged", "D"], ["3", "", "Changed", "E"], ["4", "", "Added", "D"]]
-      .map(([id, , name, dept]) => [id, rowHash([id!, name!, dept!])]));
+      .map(([id, , name, dept]) => [id, lineHash([id!, name!, dept!])]));
     // Nothing changed since: an empty delta.
     const again = await run("Incremental", [PEOPLE]);
     expect(readCsv(join(collect, again.batch, "HR_Person.sorted.delta"))).toEqual([["command", "id", "name", "dept"]]);
@@ -225,7 +301,7 @@ describe("prepareSynchronization", () => {
       const outcome = await run("Incremental", [PEOPLE], { log: (level, message) => level === "Warning" && warnings.push(message) });
       expect(warnings).toEqual([expect.stringMatching(/^EntityTypeMapping HR_Person: previous\/HR_Person.baseline is damaged \(.+\): every row is an insert/)]);
       expect(readCsv(join(collect, outcome.batch, "HR_Person.sorted.delta"))).toEqual([["command", "id", "name", "dept"], ["insert", "2", "B", "D"], ["insert", "3", "C", "D"]]);
-      expect(await baselineOf(collect, PEOPLE)).toEqual([["2", rowHash(["2", "B", "D"])], ["3", rowHash(["3", "C", "D"])]]);
+      expect(await baselineOf(collect, PEOPLE)).toEqual([["2", lineHash(["2", "B", "D"])], ["3", lineHash(["3", "C", "D"])]]);
     }
   });
 

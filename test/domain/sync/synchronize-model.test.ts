@@ -27,7 +27,8 @@ describe("propertiesEncoder", () => {
       formats: new Map([["when", valueFormat("yyyy-MM-dd")], ["ldap", valueFormat("1601date")]]),
     };
     const columns = ["command", "id", "when", "ldap", "unmapped", "b", "a", "n", "m", "alias", "q"].slice(1);
-    const texts = ["", "x", "2024-02-29", "2023-02-29", "0", "133501824000000000", 'say "hi"\n', "é😀", "\\", " "];
+    // Quotes, backslashes, control and separator characters, paired and lone surrogates: what JSON escapes, or not.
+    const texts = ["", "x", "2024-02-29", "2023-02-29", "0", "133501824000000000", 'say "hi"\n', "é😀", "\\", " ", "\u0001\u001f", "\u2028\u007f", "a\ud800", "\udfff"];
     let seed = 3;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % texts.length;
     for (const offset of [0, 1]) {
