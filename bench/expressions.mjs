@@ -4,7 +4,7 @@
 // the history and rewritten), then Dirty recomputes with 1% of the rows dirty and renamed. The limit
 // measured in the same run: read every row and update one property on each, with the same driver, in
 // the same batch sizes and statements (pages of 10,000 by keyset, each row archived into the history and
-// rewritten by the task's UPDATE … CASE, one transaction per 20,000 updated rows). The full
+// rewritten by the task's UPDATE statements, one transaction per 20,000 updated rows). The full
 // and raw runs alternate three times (each raw run removes the computed values, so that the next full
 // run recomputes and writes every row again), then three Dirty runs; medians are printed. On SQLite,
 // and on PostgreSQL when IDM_TEST_POSTGRES_URL is set. IDM_BENCH_EXPRESSIONS_ROWS sets a smaller (or
@@ -98,8 +98,8 @@ async function load(store, dialect) {
  * evaluate: every row read (id, key, properties by keyset pages of SELECT_SIZE), one change to its
  * properties (here: the computed values removed), its current version archived into the history
  * (INSERT … SELECT by ids, as many ids per statement as the dialect binds) and the new version written
- * by the same UPDATE … CASE over VERSIONS_PER_UPDATE rows the task sends, one transaction per
- * UPDATE_SIZE rows.
+ * as the task writes it (SQLite: one prepared single-row UPDATE per row; PostgreSQL: UPDATE … CASE over
+ * VERSIONS_PER_UPDATE rows), one transaction per UPDATE_SIZE rows.
  */
 async function raw(store, dialect) {
   const p = placeholderOf(dialect);
@@ -122,7 +122,11 @@ async function raw(store, dialect) {
   };
   const archiveIds = batchSize(dialect, 1) - 2;
   const runner = store.dataSource.createQueryRunner();
-  await runner.connect();
+  const connection = await runner.connect();
+  // On SQLite the task writes one prepared single-row UPDATE per version (resource-versions.ts writeVersions): so does the limit.
+  const updateOne = dialect === "sqlite"
+    ? connection.prepare("UPDATE idm_resources SET properties = ?, valid_from = ?, changed_by_job_instance = ? WHERE id = ?")
+    : undefined;
   let pending = [];
   let updated = 0;
   const flush = async () => {
@@ -130,7 +134,12 @@ async function raw(store, dialect) {
     for (let i = 0; i < pending.length; i += archiveIds) {
       const batch = pending.slice(i, i + archiveIds);
       await runner.query(...archive(batch.map(([id]) => id)));
-      for (let j = 0; j < batch.length; j += VERSIONS_PER_UPDATE) await runner.query(...update(batch.slice(j, j + VERSIONS_PER_UPDATE)));
+      if (updateOne !== undefined) {
+        const common = [at(dialect), 1];
+        for (const [id, properties] of batch) updateOne.run([properties, ...common, id]);
+      } else {
+        for (let j = 0; j < batch.length; j += VERSIONS_PER_UPDATE) await runner.query(...update(batch.slice(j, j + VERSIONS_PER_UPDATE)));
+      }
     }
     await runner.commitTransaction();
     updated += pending.length;
@@ -311,5 +320,5 @@ for (const l of lines) {
   console.log(`${"peak RSS MB (maxRSS)".padEnd(32)} ${fmt(Math.max(l.full.maxRssMb, l.raw.maxRssMb, l.dirty.maxRssMb))}`);
 }
 console.log(`\nfull = UpdateEntityPropertyExpressionsTask, every row changed: archived into idm_resource_history and rewritten`);
-console.log(`raw = the task's statements by hand, nothing evaluated: every row read (keyset pages of ${fmt(SELECT_SIZE)}), archived into the history (INSERT … SELECT by ids) and rewritten (UPDATE … CASE over ${VERSIONS_PER_UPDATE} rows), one transaction per ${fmt(UPDATE_SIZE)}, same driver`);
+console.log(`raw = the task's statements by hand, nothing evaluated: every row read (keyset pages of ${fmt(SELECT_SIZE)}), archived into the history (INSERT … SELECT by ids) and rewritten as the task does (SQLite: a prepared single-row UPDATE per row; PostgreSQL: UPDATE … CASE over ${VERSIONS_PER_UPDATE} rows), one transaction per ${fmt(UPDATE_SIZE)}, same driver`);
 console.log("max RSS is the process's high-water mark (process.resourceUsage().maxRSS): each step's value includes the steps before it");

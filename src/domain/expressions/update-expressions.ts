@@ -11,9 +11,9 @@
  */
 import type { EntityManager } from "typeorm";
 import { readEntityModel } from "../resources/entity-model.js";
-import { archiveResources, updateResourceVersions } from "../resources/resource-queries.js";
+import { archiveResources } from "../resources/resource-queries.js";
 import { decodeProperties, encodeProperties, type Properties, type PropertyInput } from "../resources/properties.js";
-import { VERSIONS_PER_UPDATE } from "../resources/resource-versions.js";
+import { writeVersions } from "../resources/resource-versions.js";
 import { batchSize, chunks, run } from "../../store/statements.js";
 import { compileExpressions, integerProperties, type EntityTypeProgram, type ResourceObject } from "./compile-expressions.js";
 import { DirtyIds, dirtySubjectIds } from "./dirty-subjects.js";
@@ -192,9 +192,7 @@ class TypeRun {
         for (const batch of chunks(writes, batchSize(this.load.dialect, 1) - 2)) {
           await run(m, archiveResources(m, batch.map((w) => w.id), at, jobInstanceId));
           // No hash: it stays the hash of the synchronized properties.
-          for (const group of chunks(batch, VERSIONS_PER_UPDATE)) {
-            await run(m, updateResourceVersions(m, group.map((w) => ({ id: w.id, properties: w.properties })), { validFrom: at, changedByJobInstance: jobInstanceId }));
-          }
+          await writeVersions(m, batch.map((w) => ({ id: w.id, properties: w.properties })), { validFrom: at, changedByJobInstance: jobInstanceId });
         }
       });
       this.changed += writes.length;

@@ -3,6 +3,7 @@
  * it replaced in idm_resource_history, and the Dirty marks of incremental work. A new version and a
  * deletion archive the current one first, in the same transaction.
  */
+import type { EntityManager } from "typeorm";
 import type { ResourceHistoryRow, ResourceRow } from "../../store/entities.js";
 import { runEach, runInBatches } from "../../store/prepared-statements.js";
 import { chunks, run } from "../../store/statements.js";
@@ -32,6 +33,15 @@ export type StoredKey = ResourceKey & { properties?: string };
 
 /** Resources per UPDATE statement: its CASE is scanned for each row it writes, so it stays short. */
 export const VERSIONS_PER_UPDATE = 200;
+
+/**
+ * Writes new versions in place: on SQLite one prepared single-row UPDATE per version (runEach),
+ * elsewhere UPDATE … CASE over VERSIONS_PER_UPDATE of them (a statement per row would be a round trip each).
+ */
+export async function writeVersions(m: EntityManager, versions: readonly q.VersionContent[], common: Omit<q.ResourceVersion, "properties" | "hash">): Promise<void> {
+  if (await runEach(m, () => q.updateResourceVersionEach(m, versions, common))) return;
+  for (const group of chunks(versions, VERSIONS_PER_UPDATE)) await run(m, q.updateResourceVersions(m, group, common));
+}
 
 export class ResourceVersions {
   constructor(private readonly session: StoreSession) {}
@@ -119,8 +129,7 @@ export class ResourceVersions {
           const properties = storedText(u.properties);
           return { id: u.id, properties, hash: u.hash ?? hashProperties(properties) };
         });
-        if (await runEach(s.m, () => q.updateResourceVersionEach(s.m, versions, common))) continue;
-        for (const group of chunks(versions, VERSIONS_PER_UPDATE)) await run(s.m, q.updateResourceVersions(s.m, group, common));
+        await writeVersions(s.m, versions, common);
       }
     });
   }
