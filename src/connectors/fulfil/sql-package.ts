@@ -190,7 +190,7 @@ class SqlFulfiller implements Fulfiller {
     let outcomes: OrderOutcome[];
     try {
       const session = await openSession(runner, this.#target.dialect);
-      outcomes = await session.transaction(this.batch(orders, signal));
+      outcomes = await session.transaction(orders, (order) => this.applyOne(order), signal);
     } catch (error) {
       throw new Error(`Connection ${this.connection}: ${this.settings.target.display}: ${this.reason(error)}`, { cause: error });
     } finally {
@@ -209,22 +209,13 @@ class SqlFulfiller implements Fulfiller {
     return redactReason(error, DIALECTS[target.dialect].secrets(target.options));
   }
 
-  /** A batch's statements, order after order (the session wraps them in the transaction). */
-  private *batch(orders: readonly FulfilOrder[], signal: AbortSignal): Steps<OrderOutcome[]> {
-    const outcomes: OrderOutcome[] = [];
-    for (const order of orders) {
-      if (signal.aborted) break;
-      outcomes.push(yield* this.applyOne(order));
-    }
-    return outcomes;
-  }
-
   private *applyOne({ id, order }: FulfilOrder): Steps<OrderOutcome> {
     const plan = this.plan(order.ChangeType, order.Changes, order.Resource);
     if (plan.kind === "error") return { id, state: "Errored", message: plan.message };
     yield this.#set;
     try {
-      const outcome = yield* this.write(id, plan);
+      const rows = yield selectRow(this.#target, plan.kind === "delete" ? NO_COLUMNS : plan.columns, plan.key);
+      const outcome = plan.kind === "delete" ? yield* this.deleteRow(id, plan.key, rows[0]) : yield* this.writeRow(id, plan, rows[0]);
       if (this.#release !== undefined) yield this.#release;
       return outcome;
     } catch (error) {
@@ -233,17 +224,19 @@ class SqlFulfiller implements Fulfiller {
     }
   }
 
-  private *write(id: number, plan: Exclude<Plan, { kind: "error" }>): Steps<OrderOutcome> {
+  /** Deletes the row read (and its links); already applied when there is none. */
+  private *deleteRow(id: number, key: SqlValue, row: Record<string, unknown> | undefined): Steps<OrderOutcome> {
     const target = this.#target;
-    const rows = yield selectRow(target, plan.kind === "delete" ? NO_COLUMNS : plan.columns, plan.key);
-    const row = rows[0];
+    if (row === undefined) return { id, state: "Executed", message: `already applied: no row of ${target.table} has ${target.keyColumn} = ${String(key)}`, alreadyApplied: true };
+    yield deleteRow(target, key);
+    for (const table of this.#linkTables.values()) yield deleteLinksOf(table, key);
+    return { id, state: "Executed", message: `deleted the row of ${target.table} with ${target.keyColumn} = ${String(key)}` };
+  }
+
+  /** Inserts or updates the row (and its links); an Added order's row already there is updated to its values. */
+  private *writeRow(id: number, plan: Extract<Plan, { kind: "upsert" | "update" }>, row: Record<string, unknown> | undefined): Steps<OrderOutcome> {
+    const target = this.#target;
     const where = `${target.keyColumn} = ${String(plan.key)}`;
-    if (plan.kind === "delete") {
-      if (row === undefined) return { id, state: "Executed", message: `already applied: no row of ${target.table} has ${where}`, alreadyApplied: true };
-      yield deleteRow(target, plan.key);
-      for (const table of this.#linkTables.values()) yield deleteLinksOf(table, plan.key);
-      return { id, state: "Executed", message: `deleted the row of ${target.table} with ${where}` };
-    }
     let done: string | undefined;
     if (row === undefined) {
       if (plan.kind === "update") return { id, state: "Errored", message: `no row of ${target.table} has ${where}: nothing to modify` };
