@@ -64,13 +64,13 @@ function sqliteSession(database: SqliteDatabase): SqlSession {
   return {
     // async only for the interface: nothing inside awaits, so the batch runs in one go.
     async transaction(items, stepsOf, signal) {
+      // Read once: no other code runs until this synchronous batch ends, so the signal cannot abort
+      // between two items (its getter cost ~0.5 µs per order before being optimised).
+      if (signal.aborted) return [];
       prepare("BEGIN TRANSACTION").run();
       try {
         const results = [];
-        for (const item of items) {
-          if (signal.aborted) break;
-          results.push(driveSync(stepsOf(item), run));
-        }
+        for (let i = 0; i < items.length; i++) results.push(driveSync(stepsOf(items[i]!), run));
         prepare("COMMIT").run();
         return results;
       } catch (error) {
