@@ -52,23 +52,45 @@ const MAX_TEXTS = 1000;
 
 const NO_COLUMNS: readonly string[] = [];
 
-function text(target: TargetTable, kind: string, columns: Iterable<string>, write: () => string): string {
+/**
+ * The place of a kind and columns' text (its `sql` there once written): the columns an array or a
+ * map's keys, walked without building an iterator for an array.
+ */
+function slot(target: TargetTable, kind: string, columns: readonly string[] | ReadonlyMap<string, unknown>): TextNode {
   let texts = TEXTS.get(target);
   if (texts === undefined) TEXTS.set(target, (texts = { kinds: new Map(), size: 0 }));
   let node: TextNode | undefined = texts.kinds.get(kind);
   if (node === undefined) texts.kinds.set(kind, (node = { next: new Map() }));
-  for (const column of columns) {
-    let next: TextNode | undefined = node.next.get(column);
-    if (next === undefined) node.next.set(column, (next = { next: new Map() }));
-    node = next;
+  if (Array.isArray(columns)) {
+    for (let i = 0; i < columns.length; i++) node = child(node, columns[i]!);
+  } else {
+    for (const column of (columns as ReadonlyMap<string, unknown>).keys()) node = child(node, column);
   }
-  if (node.sql !== undefined) return node.sql;
+  return node;
+}
+
+function child(node: TextNode, column: string): TextNode {
+  let next = node.next.get(column);
+  if (next === undefined) node.next.set(column, (next = { next: new Map() }));
+  return next;
+}
+
+/** Keeps a text just written in its slot (a separate call: the cached path makes no closure). */
+function fill(target: TargetTable, node: TextNode, sql: string): string {
+  const texts = TEXTS.get(target)!;
   if (texts.size >= MAX_TEXTS) {
     texts.kinds.clear();
     texts.size = 0;
   }
   texts.size++;
-  return (node.sql = write());
+  return (node.sql = sql);
+}
+
+/** The map's values, bound in the order of its columns. */
+function valuesOf(values: ReadonlyMap<string, SqlValue>): SqlValue[] {
+  const parameters: SqlValue[] = [];
+  for (const value of values.values()) parameters.push(value);
+  return parameters;
 }
 
 /** `schema.table`: a dot separates a schema from its table, as in the databases' own syntax. */
@@ -78,37 +100,46 @@ export function quotedTable(target: TargetTable): string {
 
 /** The row of a key, with the columns an order sets (the key column first). */
 export function selectRow(target: TargetTable, columns: readonly string[], key: SqlValue): SqlStatement {
-  const { dialect } = target;
-  const sql = text(target, "select", columns, () => {
-    const names = [target.keyColumn, ...columns.filter((c) => c !== target.keyColumn)].map((c) => quote(dialect, c)).join(", ");
-    return `SELECT ${names} FROM ${quotedTable(target)} WHERE ${quote(dialect, target.keyColumn)} = ${placeholder(dialect, 0)}`;
-  });
+  const at = slot(target, "select", columns);
+  const sql = at.sql ?? fill(target, at, selectText(target, columns));
   return { sql, parameters: [key] };
 }
 
-export function insertRow(target: TargetTable, values: ReadonlyMap<string, SqlValue>): SqlStatement {
+function selectText(target: TargetTable, columns: readonly string[]): string {
   const { dialect } = target;
-  const sql = text(target, "insert", values.keys(), () => {
-    const columns = [...values.keys()];
-    return `INSERT INTO ${quotedTable(target)} (${columns.map((c) => quote(dialect, c)).join(", ")}) VALUES (${columns.map((_, i) => placeholder(dialect, i)).join(", ")})`;
-  });
-  return { sql, parameters: [...values.values()] };
+  const names = [target.keyColumn, ...columns.filter((c) => c !== target.keyColumn)].map((c) => quote(dialect, c)).join(", ");
+  return `SELECT ${names} FROM ${quotedTable(target)} WHERE ${quote(dialect, target.keyColumn)} = ${placeholder(dialect, 0)}`;
+}
+
+export function insertRow(target: TargetTable, values: ReadonlyMap<string, SqlValue>): SqlStatement {
+  const at = slot(target, "insert", values);
+  const sql = at.sql ?? fill(target, at, insertText(target, [...values.keys()]));
+  return { sql, parameters: valuesOf(values) };
+}
+
+function insertText(target: TargetTable, columns: readonly string[]): string {
+  const { dialect } = target;
+  return `INSERT INTO ${quotedTable(target)} (${columns.map((c) => quote(dialect, c)).join(", ")}) VALUES (${columns.map((_, i) => placeholder(dialect, i)).join(", ")})`;
 }
 
 /** Sets the values on the row of `key` (never called without a value to set). */
 export function updateRow(target: TargetTable, values: ReadonlyMap<string, SqlValue>, key: SqlValue): SqlStatement {
+  const at = slot(target, "update", values);
+  const sql = at.sql ?? fill(target, at, updateText(target, [...values.keys()]));
+  const parameters = valuesOf(values);
+  parameters.push(key);
+  return { sql, parameters };
+}
+
+function updateText(target: TargetTable, columns: readonly string[]): string {
   const { dialect } = target;
-  const sql = text(target, "update", values.keys(), () => {
-    const columns = [...values.keys()];
-    const set = columns.map((c, i) => `${quote(dialect, c)} = ${placeholder(dialect, i)}`).join(", ");
-    return `UPDATE ${quotedTable(target)} SET ${set} WHERE ${quote(dialect, target.keyColumn)} = ${placeholder(dialect, columns.length)}`;
-  });
-  return { sql, parameters: [...values.values(), key] };
+  const set = columns.map((c, i) => `${quote(dialect, c)} = ${placeholder(dialect, i)}`).join(", ");
+  return `UPDATE ${quotedTable(target)} SET ${set} WHERE ${quote(dialect, target.keyColumn)} = ${placeholder(dialect, columns.length)}`;
 }
 
 export function deleteRow(target: TargetTable, key: SqlValue): SqlStatement {
-  const { dialect } = target;
-  const sql = text(target, "delete", NO_COLUMNS, () => `DELETE FROM ${quotedTable(target)} WHERE ${quote(dialect, target.keyColumn)} = ${placeholder(dialect, 0)}`);
+  const at = slot(target, "delete", NO_COLUMNS);
+  const sql = at.sql ?? fill(target, at, `DELETE FROM ${quotedTable(target)} WHERE ${quote(target.dialect, target.keyColumn)} = ${placeholder(target.dialect, 0)}`);
   return { sql, parameters: [key] };
 }
 
@@ -132,7 +163,8 @@ function linkTable(link: LinkTable): TargetTable {
 export function countLink(link: LinkTable, owner: SqlValue, value: SqlValue): SqlStatement {
   const { dialect } = link;
   const target = linkTable(link);
-  const sql = text(target, "countLink", NO_COLUMNS, () =>
+  const at = slot(target, "countLink", NO_COLUMNS);
+  const sql = at.sql ?? fill(target, at,
     `SELECT COUNT(*) AS ${quote(dialect, "n")} FROM ${quotedTable(target)} WHERE ${quote(dialect, link.ownerColumn)} = ${placeholder(dialect, 0)} AND ${quote(dialect, link.valueColumn)} = ${placeholder(dialect, 1)}`);
   return { sql, parameters: [owner, value] };
 }
@@ -144,7 +176,8 @@ export function insertLink(link: LinkTable, owner: SqlValue, value: SqlValue): S
 export function deleteLink(link: LinkTable, owner: SqlValue, value: SqlValue): SqlStatement {
   const { dialect } = link;
   const target = linkTable(link);
-  const sql = text(target, "deleteLink", NO_COLUMNS, () =>
+  const at = slot(target, "deleteLink", NO_COLUMNS);
+  const sql = at.sql ?? fill(target, at,
     `DELETE FROM ${quotedTable(target)} WHERE ${quote(dialect, link.ownerColumn)} = ${placeholder(dialect, 0)} AND ${quote(dialect, link.valueColumn)} = ${placeholder(dialect, 1)}`);
   return { sql, parameters: [owner, value] };
 }
