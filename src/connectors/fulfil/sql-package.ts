@@ -37,7 +37,7 @@ import { redactReason } from "../../store/dialects/redact.js";
 import type { FulfilContext, FulfilOrder, Fulfiller, FulfilPackage, FulfilRoute, OrderOutcome } from "./fulfiller.js";
 import { openSession, type Steps } from "./sql-session.js";
 import {
-  countLink, deleteLink, deleteLinksOf, deleteRow, insertLink, insertRow, lookupValue, savepoint, selectRow, updateRow, type LinkTable, type SqlStatement, type SqlValue, type TargetTable,
+  countLink, deleteLink, deleteLinksOf, deleteRow, insertColumns, insertLink, lookupValue, savepoint, selectRow, updateColumns, type LinkTable, type SqlStatement, type SqlValue, type TargetTable,
 } from "./sql-statements.js";
 
 export interface LinkSettings {
@@ -153,9 +153,15 @@ const MAX_PROPERTY_NAMES = 1000;
 const NO_COLUMNS: readonly string[] = [];
 const NO_LINKS: readonly LinkChanges[] = [];
 
+/** Columns and their values, as two arrays of the same length (no Map nor entry arrays per order). */
+interface Columns {
+  columns: string[];
+  values: SqlValue[];
+}
+
 /** What an order does to the row, decided before anything is sent. */
 type Plan =
-  | { kind: "upsert" | "update"; key: SqlValue; values: Map<string, SqlValue>; columns: readonly string[]; links: readonly LinkChanges[] }
+  | ({ kind: "upsert" | "update"; key: SqlValue; links: readonly LinkChanges[] } & Columns)
   | { kind: "delete"; key: SqlValue }
   | { kind: "error"; message: string };
 
@@ -185,19 +191,22 @@ class SqlFulfiller implements Fulfiller {
     }
   }
 
-  async *apply(orders: readonly FulfilOrder[], signal: AbortSignal): AsyncIterable<OrderOutcome> {
+  apply(orders: readonly FulfilOrder[], signal: AbortSignal): AsyncIterable<OrderOutcome> {
+    // Given once the batch is committed: an outcome recorded before the commit could name an order
+    // the database never kept.
+    return afterwards(() => this.applyBatch(orders, signal));
+  }
+
+  private async applyBatch(orders: readonly FulfilOrder[], signal: AbortSignal): Promise<OrderOutcome[]> {
     const runner = this.dataSource.createQueryRunner();
-    let outcomes: OrderOutcome[];
     try {
       const session = await openSession(runner, this.#target.dialect);
-      outcomes = await session.transaction(orders, (order) => this.applyOne(order), signal);
+      return await session.transaction(orders, (order) => this.applyOne(order), signal);
     } catch (error) {
       throw new Error(`Connection ${this.connection}: ${this.settings.target.display}: ${this.reason(error)}`, { cause: error });
     } finally {
       await runner.release();
     }
-    // Only now: an outcome recorded before the commit could name an order the database never kept.
-    yield* outcomes;
   }
 
   async close(): Promise<void> {
@@ -240,13 +249,13 @@ class SqlFulfiller implements Fulfiller {
     let done: string | undefined;
     if (row === undefined) {
       if (plan.kind === "update") return { id, state: "Errored", message: `no row of ${target.table} has ${where}: nothing to modify` };
-      yield insertRow(target, plan.values);
+      yield insertColumns(target, plan.columns, plan.values);
       done = `inserted the row of ${target.table} with ${where}`;
     } else {
-      const changed = changedValues(row, plan.values);
-      if (changed.size > 0) {
-        yield updateRow(target, changed, plan.key);
-        done = `updated ${namesOf(changed)} of the row of ${target.table} with ${where}`;
+      const changed = changedColumns(row, plan);
+      if (changed.columns.length > 0) {
+        yield updateColumns(target, changed.columns, changed.values, plan.key);
+        done = `updated ${changed.columns.join(", ")} of the row of ${target.table} with ${where}`;
       }
     }
     const linked = plan.links.length === 0 ? undefined : yield* this.writeLinks(plan.key, plan.links);
@@ -313,7 +322,7 @@ class SqlFulfiller implements Fulfiller {
       if (key === undefined || key === null) return { kind: "error", message: `a ${changeType} order needs the target's key: its Resource has no ${keyProperty} nor Identifier` };
     }
     if (changeType === "Deleted") return { kind: "delete", key };
-    const values = new Map<string, SqlValue>();
+    const set: Columns = { columns: [], values: [] };
     let links: Map<string, LinkChanges> | undefined;
     const properties = Object.keys(changes);
     for (let i = 0; i < properties.length; i++) {
@@ -326,11 +335,11 @@ class SqlFulfiller implements Fulfiller {
       }
       const converted = sqlValue(value, this.#target.dialect);
       if (converted === undefined) return { kind: "error", message: `the value of ${property} is not a scalar nor a reference: ${JSON.stringify(value)}` };
-      values.set(property === keyProperty ? keyColumn : property, converted);
+      setColumn(set, property === keyProperty ? keyColumn : property, converted);
     }
-    if (changeType === "Added") values.set(keyColumn, key);
-    if (values.size === 0 && links === undefined) return { kind: "error", message: `a ${changeType} order without Changes: nothing to write` };
-    return { kind: changeType === "Added" ? "upsert" : "update", key, values, columns: namesArray(values), links: links === undefined ? NO_LINKS : [...links.values()] };
+    if (changeType === "Added") setColumn(set, keyColumn, key);
+    if (set.columns.length === 0 && links === undefined) return { kind: "error", message: `a ${changeType} order without Changes: nothing to write` };
+    return { kind: changeType === "Added" ? "upsert" : "update", key, columns: set.columns, values: set.values, links: links === undefined ? NO_LINKS : [...links.values()] };
   }
 
   /** A multi-valued property's values added to its link's changes; the order's error when it has no Links setting or holds no references. */
@@ -352,27 +361,57 @@ class SqlFulfiller implements Fulfiller {
   }
 }
 
-/** The values of `wanted` the row does not hold already: `wanted` itself when it holds none of them (the usual update). */
-function changedValues(row: Record<string, unknown>, wanted: Map<string, SqlValue>): Map<string, SqlValue> {
+/**
+ * The items `all` gives, started at the first `next` as an async generator would be, handed out
+ * one per `next` without a generator's awaits per item (a batch's 100 outcomes: a 10,000-order run
+ * spent ~3 ms and a TurboFan compile of the generator on them, npm run bench:fulfill).
+ */
+function afterwards<T>(all: () => Promise<readonly T[]>): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      let items: Promise<readonly T[]> | undefined;
+      let next = 0;
+      return {
+        async next(): Promise<IteratorResult<T, undefined>> {
+          let ready: readonly T[];
+          try {
+            ready = await (items ??= all());
+          } catch (error) {
+            // Like a generator that threw: done from then on.
+            items = Promise.resolve([]);
+            throw error;
+          }
+          return next < ready.length ? { value: ready[next++]!, done: false } : { value: undefined, done: true };
+        },
+      };
+    },
+  };
+}
+
+/** A column's value, set once: a second value for it replaces the first in place (as a Map would). */
+function setColumn(set: Columns, column: string, value: SqlValue): void {
+  const at = set.columns.indexOf(column);
+  if (at === -1) {
+    set.columns.push(column);
+    set.values.push(value);
+  } else {
+    set.values[at] = value;
+  }
+}
+
+/** The columns whose values the row does not hold already: `wanted` itself when it holds none of them (the usual update). */
+function changedColumns(row: Record<string, unknown>, wanted: Columns): Columns {
+  const { columns, values } = wanted;
   let held = 0;
-  for (const [column, value] of wanted) if (sameValue(row[column], value)) held++;
+  for (let i = 0; i < columns.length; i++) if (sameValue(row[columns[i]!], values[i] as SqlValue)) held++;
   if (held === 0) return wanted;
-  const changed = new Map<string, SqlValue>();
-  for (const [column, value] of wanted) if (!sameValue(row[column], value)) changed.set(column, value);
+  const changed: Columns = { columns: [], values: [] };
+  for (let i = 0; i < columns.length; i++) {
+    if (sameValue(row[columns[i]!], values[i] as SqlValue)) continue;
+    changed.columns.push(columns[i]!);
+    changed.values.push(values[i] as SqlValue);
+  }
   return changed;
-}
-
-function namesArray(values: ReadonlyMap<string, unknown>): string[] {
-  const names: string[] = [];
-  for (const name of values.keys()) names.push(name);
-  return names;
-}
-
-/** The names, comma-separated (a join without the array). */
-function namesOf(values: ReadonlyMap<string, unknown>): string {
-  let names: string | undefined;
-  for (const name of values.keys()) names = names === undefined ? name : `${names}, ${name}`;
-  return names ?? "";
 }
 
 /** A Changes value as bound: text, number, null; a navigation's Identifier; undefined for what has no column form. */

@@ -52,20 +52,13 @@ const MAX_TEXTS = 1000;
 
 const NO_COLUMNS: readonly string[] = [];
 
-/**
- * The place of a kind and columns' text (its `sql` there once written): the columns an array or a
- * map's keys, walked without building an iterator for an array.
- */
-function slot(target: TargetTable, kind: string, columns: readonly string[] | ReadonlyMap<string, unknown>): TextNode {
+/** The place of a kind and columns' text (its `sql` there once written). */
+function slot(target: TargetTable, kind: string, columns: readonly string[]): TextNode {
   let texts = TEXTS.get(target);
   if (texts === undefined) TEXTS.set(target, (texts = { kinds: new Map(), size: 0 }));
   let node: TextNode | undefined = texts.kinds.get(kind);
   if (node === undefined) texts.kinds.set(kind, (node = { next: new Map() }));
-  if (Array.isArray(columns)) {
-    for (let i = 0; i < columns.length; i++) node = child(node, columns[i]!);
-  } else {
-    for (const column of (columns as ReadonlyMap<string, unknown>).keys()) node = child(node, column);
-  }
+  for (let i = 0; i < columns.length; i++) node = child(node, columns[i]!);
   return node;
 }
 
@@ -84,13 +77,6 @@ function fill(target: TargetTable, node: TextNode, sql: string): string {
   }
   texts.size++;
   return (node.sql = sql);
-}
-
-/** The map's values, bound in the order of its columns. */
-function valuesOf(values: ReadonlyMap<string, SqlValue>): SqlValue[] {
-  const parameters: SqlValue[] = [];
-  for (const value of values.values()) parameters.push(value);
-  return parameters;
 }
 
 /** `schema.table`: a dot separates a schema from its table, as in the databases' own syntax. */
@@ -112,9 +98,14 @@ function selectText(target: TargetTable, columns: readonly string[]): string {
 }
 
 export function insertRow(target: TargetTable, values: ReadonlyMap<string, SqlValue>): SqlStatement {
-  const at = slot(target, "insert", values);
-  const sql = at.sql ?? fill(target, at, insertText(target, [...values.keys()]));
-  return { sql, parameters: valuesOf(values) };
+  return insertColumns(target, [...values.keys()], [...values.values()]);
+}
+
+/** insertRow with the columns and their values as two arrays of the same length (the package's plan). */
+export function insertColumns(target: TargetTable, columns: readonly string[], values: readonly SqlValue[]): SqlStatement {
+  const at = slot(target, "insert", columns);
+  const sql = at.sql ?? fill(target, at, insertText(target, columns));
+  return { sql, parameters: values.slice() };
 }
 
 function insertText(target: TargetTable, columns: readonly string[]): string {
@@ -124,9 +115,14 @@ function insertText(target: TargetTable, columns: readonly string[]): string {
 
 /** Sets the values on the row of `key` (never called without a value to set). */
 export function updateRow(target: TargetTable, values: ReadonlyMap<string, SqlValue>, key: SqlValue): SqlStatement {
-  const at = slot(target, "update", values);
-  const sql = at.sql ?? fill(target, at, updateText(target, [...values.keys()]));
-  const parameters = valuesOf(values);
+  return updateColumns(target, [...values.keys()], [...values.values()], key);
+}
+
+/** updateRow with the columns and their values as two arrays of the same length (the package's plan). */
+export function updateColumns(target: TargetTable, columns: readonly string[], values: readonly SqlValue[], key: SqlValue): SqlStatement {
+  const at = slot(target, "update", columns);
+  const sql = at.sql ?? fill(target, at, updateText(target, columns));
+  const parameters = values.slice();
   parameters.push(key);
   return { sql, parameters };
 }
