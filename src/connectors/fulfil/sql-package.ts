@@ -224,7 +224,7 @@ class SqlFulfiller implements Fulfiller {
     yield this.#set;
     try {
       const rows = yield selectRow(this.#target, plan.kind === "delete" ? NO_COLUMNS : plan.columns, plan.key);
-      const outcome = plan.kind === "delete" ? yield* this.deleteRow(id, plan.key, rows[0]) : yield* this.writeRow(id, plan, rows[0]);
+      const outcome = plan.kind === "delete" ? yield* this.writeDeletion(id, plan.key, rows[0]) : yield* this.writeRow(id, plan, rows[0]);
       if (this.#release !== undefined) yield this.#release;
       return outcome;
     } catch (error) {
@@ -234,7 +234,7 @@ class SqlFulfiller implements Fulfiller {
   }
 
   /** Deletes the row read (and its links); already applied when there is none. */
-  private *deleteRow(id: number, key: SqlValue, row: Record<string, unknown> | undefined): Steps<OrderOutcome> {
+  private *writeDeletion(id: number, key: SqlValue, row: Record<string, unknown> | undefined): Steps<OrderOutcome> {
     const target = this.#target;
     if (row === undefined) return { id, state: "Executed", message: `already applied: no row of ${target.table} has ${target.keyColumn} = ${String(key)}`, alreadyApplied: true };
     yield deleteRow(target, key);
