@@ -362,26 +362,31 @@ class SqlFulfiller implements Fulfiller {
 }
 
 /**
- * The items `all` gives, started at the first `next` as an async generator would be, handed out
- * one per `next` without a generator's awaits per item (a batch's 100 outcomes: a 10,000-order run
- * spent ~3 ms and a TurboFan compile of the generator on them, npm run bench:fulfill).
+ * The items `all` gives, started at the first `next` as an async generator would be, handed out one
+ * per `next` without a generator's awaits per item: once they are there, each `next` is a resolved
+ * promise (an async generator, then an async `next`, cost ~500 bytes and several ticks per outcome).
  */
 function afterwards<T>(all: () => Promise<readonly T[]>): AsyncIterable<T> {
   return {
     [Symbol.asyncIterator]() {
-      let items: Promise<readonly T[]> | undefined;
+      let items: readonly T[] | undefined;
+      let loading: Promise<void> | undefined;
       let next = 0;
+      const step = (): IteratorResult<T, undefined> => (next < items!.length ? { value: items![next++]!, done: false } : { value: undefined, done: true });
       return {
-        async next(): Promise<IteratorResult<T, undefined>> {
-          let ready: readonly T[];
-          try {
-            ready = await (items ??= all());
-          } catch (error) {
-            // Like a generator that threw: done from then on.
-            items = Promise.resolve([]);
-            throw error;
-          }
-          return next < ready.length ? { value: ready[next++]!, done: false } : { value: undefined, done: true };
+        next(): Promise<IteratorResult<T, undefined>> {
+          if (items !== undefined) return Promise.resolve(step());
+          loading ??= all().then(
+            (ready) => {
+              items = ready;
+            },
+            (error: unknown) => {
+              // Like a generator that threw: done from then on.
+              items = [];
+              throw error;
+            },
+          );
+          return loading.then(step);
         },
       };
     },
