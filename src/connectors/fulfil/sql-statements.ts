@@ -122,9 +122,8 @@ export function updateRow(target: TargetTable, values: ReadonlyMap<string, SqlVa
 export function updateColumns(target: TargetTable, columns: readonly string[], values: readonly SqlValue[], key: SqlValue): SqlStatement {
   const at = slot(target, "update", columns);
   const sql = at.sql ?? fill(target, at, updateText(target, columns));
-  const parameters = values.slice();
-  parameters.push(key);
-  return { sql, parameters };
+  // concat: one array of the final length (a SqlValue is never spread), where slice and push grew it.
+  return { sql, parameters: values.concat(key) };
 }
 
 function updateText(target: TargetTable, columns: readonly string[]): string {
