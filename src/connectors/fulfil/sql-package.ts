@@ -218,50 +218,38 @@ class SqlFulfiller implements Fulfiller {
     return redactReason(error, DIALECTS[target.dialect].secrets(target.options));
   }
 
+  /**
+   * One order's statements. A single generator per order, the row's write decided by plain
+   * functions: a generator per kind of write, delegated to with yield*, cost ~15% of the bytes
+   * allocated per order and ~8% of bench:fulfill's time on SQLite.
+   */
   private *applyOne({ id, order }: FulfilOrder): Steps<OrderOutcome> {
     const plan = this.plan(order.ChangeType, order.Changes, order.Resource);
     if (plan.kind === "error") return { id, state: "Errored", message: plan.message };
+    const target = this.#target;
     yield this.#set;
     try {
-      const rows = yield selectRow(this.#target, plan.kind === "delete" ? NO_COLUMNS : plan.columns, plan.key);
-      const outcome = plan.kind === "delete" ? yield* this.writeDeletion(id, plan.key, rows[0]) : yield* this.writeRow(id, plan, rows[0]);
+      const row = (yield selectRow(target, plan.kind === "delete" ? NO_COLUMNS : plan.columns, plan.key))[0];
+      const where = `${target.keyColumn} = ${String(plan.key)}`;
+      let outcome: OrderOutcome;
+      if (plan.kind === "delete") {
+        if (row !== undefined) {
+          yield deleteRow(target, plan.key);
+          for (const table of this.#linkTables.values()) yield deleteLinksOf(table, plan.key);
+        }
+        outcome = deleted(id, target, where, row !== undefined);
+      } else {
+        const write = rowWrite(target, plan, row, where);
+        if (write.statement !== undefined) yield write.statement;
+        const linked = write.missing || plan.links.length === 0 ? undefined : yield* this.writeLinks(plan.key, plan.links);
+        outcome = written(id, target, where, write, linked);
+      }
       if (this.#release !== undefined) yield this.#release;
       return outcome;
     } catch (error) {
       yield this.#rollback;
       return { id, state: "Errored", message: `${this.settings.table}: ${this.reason(error)}` };
     }
-  }
-
-  /** Deletes the row read (and its links); already applied when there is none. */
-  private *writeDeletion(id: number, key: SqlValue, row: Record<string, unknown> | undefined): Steps<OrderOutcome> {
-    const target = this.#target;
-    if (row === undefined) return { id, state: "Executed", message: `already applied: no row of ${target.table} has ${target.keyColumn} = ${String(key)}`, alreadyApplied: true };
-    yield deleteRow(target, key);
-    for (const table of this.#linkTables.values()) yield deleteLinksOf(table, key);
-    return { id, state: "Executed", message: `deleted the row of ${target.table} with ${target.keyColumn} = ${String(key)}` };
-  }
-
-  /** Inserts or updates the row (and its links); an Added order's row already there is updated to its values. */
-  private *writeRow(id: number, plan: Extract<Plan, { kind: "upsert" | "update" }>, row: Record<string, unknown> | undefined): Steps<OrderOutcome> {
-    const target = this.#target;
-    const where = `${target.keyColumn} = ${String(plan.key)}`;
-    let done: string | undefined;
-    if (row === undefined) {
-      if (plan.kind === "update") return { id, state: "Errored", message: `no row of ${target.table} has ${where}: nothing to modify` };
-      yield insertColumns(target, plan.columns, plan.values);
-      done = `inserted the row of ${target.table} with ${where}`;
-    } else {
-      const changed = changedColumns(row, plan);
-      if (changed.columns.length > 0) {
-        yield updateColumns(target, changed.columns, changed.values, plan.key);
-        done = `updated ${changed.columns.join(", ")} of the row of ${target.table} with ${where}`;
-      }
-    }
-    const linked = plan.links.length === 0 ? undefined : yield* this.writeLinks(plan.key, plan.links);
-    const message = linked === undefined ? done : done === undefined ? linked : `${done}; ${linked}`;
-    if (message === undefined) return { id, state: "Executed", message: `already applied: the row of ${target.table} with ${where} has the order's values`, alreadyApplied: true };
-    return { id, state: "Executed", message };
   }
 
   /** Inserts the absent links and deletes the present ones the order names; what it did, or undefined when nothing. */
@@ -391,6 +379,44 @@ function afterwards<T>(all: () => Promise<readonly T[]>): AsyncIterable<T> {
       };
     },
   };
+}
+
+/** The outcome of a Deleted order: its row deleted, or already gone. */
+function deleted(id: number, target: TargetTable, where: string, found: boolean): OrderOutcome {
+  if (!found) return { id, state: "Executed", message: `already applied: no row of ${target.table} has ${where}`, alreadyApplied: true };
+  return { id, state: "Executed", message: `deleted the row of ${target.table} with ${where}` };
+}
+
+/** What an Added or Modified order writes to its row once read: the statement (none when the row has its values) and what it did. */
+interface RowWrite {
+  statement: SqlStatement | undefined;
+  done: string | undefined;
+  /** A Modified order's row is not there: nothing to write, the order errs. */
+  missing: boolean;
+}
+
+function rowWrite(target: TargetTable, plan: Extract<Plan, { kind: "upsert" | "update" }>, row: Record<string, unknown> | undefined, where: string): RowWrite {
+  if (row === undefined) {
+    if (plan.kind === "update") return { statement: undefined, done: undefined, missing: true };
+    return { statement: insertColumns(target, plan.columns, plan.values), done: `inserted the row of ${target.table} with ${where}`, missing: false };
+  }
+  // An Added order's row already there is updated to its values, as a Modified order's.
+  const changed = changedColumns(row, plan);
+  if (changed.columns.length === 0) return { statement: undefined, done: undefined, missing: false };
+  return {
+    statement: updateColumns(target, changed.columns, changed.values, plan.key),
+    done: `updated ${changed.columns.join(", ")} of the row of ${target.table} with ${where}`,
+    missing: false,
+  };
+}
+
+/** The outcome of an Added or Modified order: what its row's write and its links did, "already applied" when nothing. */
+function written(id: number, target: TargetTable, where: string, write: RowWrite, linked: string | undefined): OrderOutcome {
+  if (write.missing) return { id, state: "Errored", message: `no row of ${target.table} has ${where}: nothing to modify` };
+  const { done } = write;
+  const message = linked === undefined ? done : done === undefined ? linked : `${done}; ${linked}`;
+  if (message === undefined) return { id, state: "Executed", message: `already applied: the row of ${target.table} with ${where} has the order's values`, alreadyApplied: true };
+  return { id, state: "Executed", message };
 }
 
 /** A column's value, set once: a second value for it replaces the first in place (as a Map would). */
