@@ -35,9 +35,9 @@ import { parseDatabaseUrl, type DatabaseTarget } from "../../store/database-url.
 import { DIALECTS } from "../../store/dialects/index.js";
 import { redactReason } from "../../store/dialects/redact.js";
 import type { FulfilContext, FulfilOrder, Fulfiller, FulfilPackage, FulfilRoute, OrderOutcome } from "./fulfiller.js";
-import { statementRunner, type RunStatement } from "./sql-session.js";
+import { openSession, type Steps } from "./sql-session.js";
 import {
-  countLink, deleteLink, deleteLinksOf, deleteRow, insertLink, insertRow, lookupValue, savepoint, selectRow, updateRow, type LinkTable, type SqlStatement, type SqlValue, type TargetTable,
+  countLink, deleteLink, deleteLinksOf, deleteRow, insertColumns, insertLink, lookupValue, savepoint, selectRow, updateColumns, type LinkTable, type SqlStatement, type SqlValue, type TargetTable,
 } from "./sql-statements.js";
 
 export interface LinkSettings {
@@ -143,42 +143,70 @@ interface LinkChanges {
   remove: SqlValue[];
 }
 
+/** A property `<name>_add` or `<name>_remove`: one side of a multi-valued navigation. */
+interface MultiValued {
+  name: string;
+  side: "add" | "remove";
+}
+
+const MAX_PROPERTY_NAMES = 1000;
+const NO_COLUMNS: readonly string[] = [];
+const NO_LINKS: readonly LinkChanges[] = [];
+
+/** Columns and their values, as two arrays of the same length (no Map nor entry arrays per order). */
+interface Columns {
+  columns: string[];
+  values: SqlValue[];
+}
+
 /** What an order does to the row, decided before anything is sent. */
 type Plan =
-  | { kind: "upsert" | "update"; key: SqlValue; values: Map<string, SqlValue>; links: LinkChanges[] }
+  | ({ kind: "upsert" | "update"; key: SqlValue; links: readonly LinkChanges[] } & Columns)
   | { kind: "delete"; key: SqlValue }
   | { kind: "error"; message: string };
 
 class SqlFulfiller implements Fulfiller {
   readonly #target: TargetTable;
+  readonly #set: SqlStatement;
+  readonly #release: SqlStatement | undefined;
+  readonly #rollback: SqlStatement;
+  /** Each link setting's table, made once: the statement texts are cached per table object. */
+  readonly #linkTables = new Map<LinkSettings, LinkTable>();
+  /** Each property name's `<name>_add` / `_remove` reading (a resource type has a few, seen on every order). */
+  readonly #multiValued = new Map<string, MultiValued | null>();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly settings: SqlFulfilSettings,
     private readonly connection: string,
   ) {
-    this.#target = { dialect: settings.target.dialect, table: settings.table, keyColumn: settings.keyColumn };
+    const { dialect } = settings.target;
+    this.#target = { dialect, table: settings.table, keyColumn: settings.keyColumn };
+    const points = savepoint(dialect);
+    this.#set = { sql: points.set, parameters: [] };
+    this.#release = points.release === undefined ? undefined : { sql: points.release, parameters: [] };
+    this.#rollback = { sql: points.rollback, parameters: [] };
+    for (const link of settings.links.values()) {
+      this.#linkTables.set(link, { dialect, table: link.table, ownerColumn: link.ownerColumn, valueColumn: link.valueColumn });
+    }
   }
 
-  async *apply(orders: readonly FulfilOrder[], signal: AbortSignal): AsyncIterable<OrderOutcome> {
+  apply(orders: readonly FulfilOrder[], signal: AbortSignal): AsyncIterable<OrderOutcome> {
+    // Given once the batch is committed: an outcome recorded before the commit could name an order
+    // the database never kept.
+    return afterwards(() => this.applyBatch(orders, signal));
+  }
+
+  private async applyBatch(orders: readonly FulfilOrder[], signal: AbortSignal): Promise<OrderOutcome[]> {
     const runner = this.dataSource.createQueryRunner();
-    const outcomes: OrderOutcome[] = [];
     try {
-      const run = await statementRunner(runner, this.#target.dialect);
-      await runner.startTransaction();
-      for (const order of orders) {
-        if (signal.aborted) break;
-        outcomes.push(await this.applyOne(run, order));
-      }
-      await runner.commitTransaction();
+      const session = await openSession(runner, this.#target.dialect);
+      return await session.transaction(orders, (order) => this.applyOne(order), signal);
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw new Error(`Connection ${this.connection}: ${this.settings.target.display}: ${this.reason(error)}`, { cause: error });
     } finally {
       await runner.release();
     }
-    // Only now: an outcome recorded before the commit could name an order the database never kept.
-    yield* outcomes;
   }
 
   async close(): Promise<void> {
@@ -190,80 +218,67 @@ class SqlFulfiller implements Fulfiller {
     return redactReason(error, DIALECTS[target.dialect].secrets(target.options));
   }
 
-  private async applyOne(run: RunStatement, { id, order }: FulfilOrder): Promise<OrderOutcome> {
+  /**
+   * One order's statements. A single generator per order, the row's write decided by plain
+   * functions: a generator per kind of write, delegated to with yield*, cost ~15% of the bytes
+   * allocated per order and ~8% of bench:fulfill's time on SQLite.
+   */
+  private *applyOne({ id, order }: FulfilOrder): Steps<OrderOutcome> {
     const plan = this.plan(order.ChangeType, order.Changes, order.Resource);
     if (plan.kind === "error") return { id, state: "Errored", message: plan.message };
-    const points = savepoint(this.#target.dialect);
-    await run({ sql: points.set, parameters: [] });
+    const target = this.#target;
+    yield this.#set;
     try {
-      const outcome = await this.write(run, id, plan);
-      if (points.release !== undefined) await run({ sql: points.release, parameters: [] });
+      const row = (yield selectRow(target, plan.kind === "delete" ? NO_COLUMNS : plan.columns, plan.key))[0];
+      const where = `${target.keyColumn} = ${String(plan.key)}`;
+      let outcome: OrderOutcome;
+      if (plan.kind === "delete") {
+        if (row !== undefined) {
+          yield deleteRow(target, plan.key);
+          for (const table of this.#linkTables.values()) yield deleteLinksOf(table, plan.key);
+        }
+        outcome = deleted(id, target, where, row !== undefined);
+      } else {
+        const write = rowWrite(target, plan, row, where);
+        if (write.statement !== undefined) yield write.statement;
+        const linked = write.missing || plan.links.length === 0 ? undefined : yield* this.writeLinks(plan.key, plan.links);
+        outcome = written(id, target, where, write, linked);
+      }
+      if (this.#release !== undefined) yield this.#release;
       return outcome;
     } catch (error) {
-      await run({ sql: points.rollback, parameters: [] });
+      yield this.#rollback;
       return { id, state: "Errored", message: `${this.settings.table}: ${this.reason(error)}` };
     }
   }
 
-  private async write(run: RunStatement, id: number, plan: Exclude<Plan, { kind: "error" }>): Promise<OrderOutcome> {
-    const target = this.#target;
-    const columns = plan.kind === "delete" ? [] : [...plan.values.keys()];
-    const rows = await run(selectRow(target, columns, plan.key));
-    const row = rows[0];
-    const where = `${target.keyColumn} = ${String(plan.key)}`;
-    if (plan.kind === "delete") {
-      if (row === undefined) return { id, state: "Executed", message: `already applied: no row of ${target.table} has ${where}`, alreadyApplied: true };
-      await run(deleteRow(target, plan.key));
-      for (const link of this.settings.links.values()) await run(deleteLinksOf(this.linkTable(link), plan.key));
-      return { id, state: "Executed", message: `deleted the row of ${target.table} with ${where}` };
-    }
-    let done: string | undefined;
-    if (row === undefined) {
-      if (plan.kind === "update") return { id, state: "Errored", message: `no row of ${target.table} has ${where}: nothing to modify` };
-      await run(insertRow(target, plan.values));
-      done = `inserted the row of ${target.table} with ${where}`;
-    } else {
-      const changed = new Map([...plan.values].filter(([column, value]) => !sameValue(row[column], value)));
-      if (changed.size > 0) {
-        await run(updateRow(target, changed, plan.key));
-        done = `updated ${[...changed.keys()].join(", ")} of the row of ${target.table} with ${where}`;
-      }
-    }
-    const linked = await this.writeLinks(run, plan.key, plan.links);
-    const message = [done, linked].filter((m) => m !== undefined).join("; ");
-    if (message === "") return { id, state: "Executed", message: `already applied: the row of ${target.table} with ${where} has the order's values`, alreadyApplied: true };
-    return { id, state: "Executed", message };
-  }
-
-  private linkTable(link: LinkSettings): LinkTable {
-    return { dialect: this.#target.dialect, table: link.table, ownerColumn: link.ownerColumn, valueColumn: link.valueColumn };
-  }
-
   /** Inserts the absent links and deletes the present ones the order names; what it did, or undefined when nothing. */
-  private async writeLinks(run: (statement: SqlStatement) => Promise<unknown>, owner: SqlValue, changes: readonly LinkChanges[]): Promise<string | undefined> {
+  private *writeLinks(owner: SqlValue, changes: readonly LinkChanges[]): Steps<string | undefined> {
     const done: string[] = [];
     for (const { property, link, add, remove } of changes) {
-      const table = this.linkTable(link);
+      const table = this.#linkTables.get(link)!;
       let added = 0;
       let removed = 0;
-      const valueOf = async (identifier: SqlValue): Promise<SqlValue> => {
+      const valueOf = function* (identifier: SqlValue): Steps<SqlValue> {
         if (link.lookup === undefined) return identifier;
-        const found = (await run(lookupValue(table.dialect, link.lookup, identifier))) as Record<string, unknown>[];
+        const found = yield lookupValue(table.dialect, link.lookup, identifier);
         const value = found[0]?.[link.lookup.column];
         if (value === undefined || value === null) throw new Error(`${property}: no row of ${link.lookup.table} has ${link.lookup.keyColumn} = ${String(identifier)} (Links.${property}.Lookup)`);
         return value as SqlValue;
       };
-      const count = async (value: SqlValue) => Number(((await run(countLink(table, owner, value))) as Array<{ n: unknown }>)[0]?.n ?? 0);
+      const count = function* (value: SqlValue): Steps<number> {
+        return Number(((yield countLink(table, owner, value)) as Array<{ n: unknown }>)[0]?.n ?? 0);
+      };
       for (const identifier of add) {
-        const value = await valueOf(identifier);
-        if ((await count(value)) > 0) continue;
-        await run(insertLink(table, owner, value));
+        const value = yield* valueOf(identifier);
+        if ((yield* count(value)) > 0) continue;
+        yield insertLink(table, owner, value);
         added++;
       }
       for (const identifier of remove) {
-        const value = await valueOf(identifier);
-        if ((await count(value)) === 0) continue;
-        await run(deleteLink(table, owner, value));
+        const value = yield* valueOf(identifier);
+        if ((yield* count(value)) === 0) continue;
+        yield deleteLink(table, owner, value);
         removed++;
       }
       if (added + removed > 0) done.push(`${property}: ${added} added, ${removed} removed in ${link.table}`);
@@ -271,6 +286,17 @@ class SqlFulfiller implements Fulfiller {
     return done.length === 0 ? undefined : done.join("; ");
   }
 
+  /** `<name>_add` / `<name>_remove`, read once per property name (bounded: a resource type's properties). */
+  private multiValued(property: string): MultiValued | null {
+    let reading = this.#multiValued.get(property);
+    if (reading === undefined) {
+      const match = /^(.+)_(add|remove)$/.exec(property);
+      reading = match === null ? null : { name: match[1]!, side: match[2] as "add" | "remove" };
+      if (this.#multiValued.size >= MAX_PROPERTY_NAMES) this.#multiValued.clear();
+      this.#multiValued.set(property, reading);
+    }
+    return reading;
+  }
   private plan(changeType: string, changes: Readonly<Record<string, unknown>>, resource: Readonly<Record<string, unknown>> | undefined): Plan {
     const { keyColumn, keyProperty } = this.settings;
     if (changeType !== "Added" && changeType !== "Modified" && changeType !== "Deleted") return { kind: "error", message: `unknown ChangeType ${changeType}` };
@@ -284,33 +310,139 @@ class SqlFulfiller implements Fulfiller {
       if (key === undefined || key === null) return { kind: "error", message: `a ${changeType} order needs the target's key: its Resource has no ${keyProperty} nor Identifier` };
     }
     if (changeType === "Deleted") return { kind: "delete", key };
-    const values = new Map<string, SqlValue>();
-    const links = new Map<string, LinkChanges>();
-    for (const [property, value] of Object.entries(changes)) {
-      const multi = /^(.+)_(add|remove)$/.exec(property);
-      if (Array.isArray(value) || (multi !== null && value !== null && typeof value === "object")) {
-        const name = multi?.[1] ?? property;
-        const link = this.settings.links.get(name);
-        if (link !== undefined && multi !== null) {
-          const identifiers = (Array.isArray(value) ? value : [value]).map((v) => sqlValue(v, this.#target.dialect));
-          if (identifiers.some((v) => v === undefined || v === null)) return { kind: "error", message: `${property} holds a value that is not a reference: ${JSON.stringify(value)}` };
-          const changesOf = links.get(name) ?? links.set(name, { property: name, link, add: [], remove: [] }).get(name)!;
-          changesOf[multi[2] as "add" | "remove"].push(...(identifiers as SqlValue[]));
-          continue;
-        }
-        return {
-          kind: "error",
-          message: `the multi-valued property ${name} (${property}) has no place in one row of ${this.settings.table}: the SQL package writes scalar and single-valued properties; add Links.${name} to the settings (its link table), or fulfil its links through another connection`,
-        };
+    const set: Columns = { columns: [], values: [] };
+    let links: Map<string, LinkChanges> | undefined;
+    const properties = Object.keys(changes);
+    for (let i = 0; i < properties.length; i++) {
+      const property = properties[i]!;
+      const value = changes[property];
+      if (Array.isArray(value) || (value !== null && typeof value === "object" && this.multiValued(property) !== null)) {
+        const failure = this.addLinkChanges((links ??= new Map()), property, value);
+        if (failure !== undefined) return failure;
+        continue;
       }
       const converted = sqlValue(value, this.#target.dialect);
       if (converted === undefined) return { kind: "error", message: `the value of ${property} is not a scalar nor a reference: ${JSON.stringify(value)}` };
-      values.set(property === keyProperty ? keyColumn : property, converted);
+      setColumn(set, property === keyProperty ? keyColumn : property, converted);
     }
-    if (changeType === "Added") values.set(keyColumn, key);
-    if (values.size === 0 && links.size === 0) return { kind: "error", message: `a ${changeType} order without Changes: nothing to write` };
-    return { kind: changeType === "Added" ? "upsert" : "update", key, values, links: [...links.values()] };
+    if (changeType === "Added") setColumn(set, keyColumn, key);
+    if (set.columns.length === 0 && links === undefined) return { kind: "error", message: `a ${changeType} order without Changes: nothing to write` };
+    return { kind: changeType === "Added" ? "upsert" : "update", key, columns: set.columns, values: set.values, links: links === undefined ? NO_LINKS : [...links.values()] };
   }
+
+  /** A multi-valued property's values added to its link's changes; the order's error when it has no Links setting or holds no references. */
+  private addLinkChanges(links: Map<string, LinkChanges>, property: string, value: unknown): Plan | undefined {
+    const multi = this.multiValued(property);
+    const name = multi?.name ?? property;
+    const link = this.settings.links.get(name);
+    if (link === undefined || multi === null) {
+      return {
+        kind: "error",
+        message: `the multi-valued property ${name} (${property}) has no place in one row of ${this.settings.table}: the SQL package writes scalar and single-valued properties; add Links.${name} to the settings (its link table), or fulfil its links through another connection`,
+      };
+    }
+    const identifiers = (Array.isArray(value) ? value : [value]).map((v) => sqlValue(v, this.#target.dialect));
+    if (identifiers.some((v) => v === undefined || v === null)) return { kind: "error", message: `${property} holds a value that is not a reference: ${JSON.stringify(value)}` };
+    const changesOf = links.get(name) ?? links.set(name, { property: name, link, add: [], remove: [] }).get(name)!;
+    changesOf[multi.side].push(...(identifiers as SqlValue[]));
+    return undefined;
+  }
+}
+
+/**
+ * The items `all` gives, started at the first `next` as an async generator would be, handed out one
+ * per `next` without a generator's awaits per item: once they are there, each `next` is a resolved
+ * promise (an async generator, then an async `next`, cost ~500 bytes and several ticks per outcome).
+ */
+function afterwards<T>(all: () => Promise<readonly T[]>): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      let items: readonly T[] | undefined;
+      let loading: Promise<void> | undefined;
+      let next = 0;
+      const step = (): IteratorResult<T, undefined> => (next < items!.length ? { value: items![next++]!, done: false } : { value: undefined, done: true });
+      return {
+        next(): Promise<IteratorResult<T, undefined>> {
+          if (items !== undefined) return Promise.resolve(step());
+          loading ??= all().then(
+            (ready) => {
+              items = ready;
+            },
+            (error: unknown) => {
+              // Like a generator that threw: done from then on.
+              items = [];
+              throw error;
+            },
+          );
+          return loading.then(step);
+        },
+      };
+    },
+  };
+}
+
+/** The outcome of a Deleted order: its row deleted, or already gone. */
+function deleted(id: number, target: TargetTable, where: string, found: boolean): OrderOutcome {
+  if (!found) return { id, state: "Executed", message: `already applied: no row of ${target.table} has ${where}`, alreadyApplied: true };
+  return { id, state: "Executed", message: `deleted the row of ${target.table} with ${where}` };
+}
+
+/** What an Added or Modified order writes to its row once read: the statement (none when the row has its values) and what it did. */
+interface RowWrite {
+  statement: SqlStatement | undefined;
+  done: string | undefined;
+  /** A Modified order's row is not there: nothing to write, the order errs. */
+  missing: boolean;
+}
+
+function rowWrite(target: TargetTable, plan: Extract<Plan, { kind: "upsert" | "update" }>, row: Record<string, unknown> | undefined, where: string): RowWrite {
+  if (row === undefined) {
+    if (plan.kind === "update") return { statement: undefined, done: undefined, missing: true };
+    return { statement: insertColumns(target, plan.columns, plan.values), done: `inserted the row of ${target.table} with ${where}`, missing: false };
+  }
+  // An Added order's row already there is updated to its values, as a Modified order's.
+  const changed = changedColumns(row, plan);
+  if (changed.columns.length === 0) return { statement: undefined, done: undefined, missing: false };
+  return {
+    statement: updateColumns(target, changed.columns, changed.values, plan.key),
+    done: `updated ${changed.columns.join(", ")} of the row of ${target.table} with ${where}`,
+    missing: false,
+  };
+}
+
+/** The outcome of an Added or Modified order: what its row's write and its links did, "already applied" when nothing. */
+function written(id: number, target: TargetTable, where: string, write: RowWrite, linked: string | undefined): OrderOutcome {
+  if (write.missing) return { id, state: "Errored", message: `no row of ${target.table} has ${where}: nothing to modify` };
+  const { done } = write;
+  const message = linked === undefined ? done : done === undefined ? linked : `${done}; ${linked}`;
+  if (message === undefined) return { id, state: "Executed", message: `already applied: the row of ${target.table} with ${where} has the order's values`, alreadyApplied: true };
+  return { id, state: "Executed", message };
+}
+
+/** A column's value, set once: a second value for it replaces the first in place (as a Map would). */
+function setColumn(set: Columns, column: string, value: SqlValue): void {
+  const at = set.columns.indexOf(column);
+  if (at === -1) {
+    set.columns.push(column);
+    set.values.push(value);
+  } else {
+    set.values[at] = value;
+  }
+}
+
+/** The columns whose values the row does not hold already: `wanted` itself when it holds none of them (the usual update). */
+function changedColumns(row: Record<string, unknown>, wanted: Columns): Columns {
+  const { columns, values } = wanted;
+  let held = 0;
+  for (let i = 0; i < columns.length; i++) if (sameValue(row[columns[i]!], values[i] as SqlValue)) held++;
+  if (held === 0) return wanted;
+  const changed: Columns = { columns: [], values: [] };
+  for (let i = 0; i < columns.length; i++) {
+    if (sameValue(row[columns[i]!], values[i] as SqlValue)) continue;
+    changed.columns.push(columns[i]!);
+    changed.values.push(values[i] as SqlValue);
+  }
+  return changed;
 }
 
 /** A Changes value as bound: text, number, null; a navigation's Identifier; undefined for what has no column form. */

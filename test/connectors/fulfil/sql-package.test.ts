@@ -194,6 +194,25 @@ describe.each(BACKENDS)("SQL package on %s", (_, backend) => {
     expect(await apply([order(1, "Added", { sAMAccountName: "bob" }), order(2, "Deleted", {}, { Identifier: "old" })], {}, controller.signal)).toEqual([]);
     expect((await target.rows()).map((r) => r.sAMAccountName)).toEqual(["ada", "carl", "old"]);
   });
+
+  it("applies a batch once, from the first next on, however many nexts wait for its commit", async () => {
+    const settings = { ConnectionString: target.url, Table: target.table, KeyColumn: "sAMAccountName" };
+    const fulfiller = await sqlPackage.open(ROUTE, { settings, workFolder: tmpdir(), log: () => {} });
+    try {
+      const outcomes = fulfiller.apply([order(1, "Added", { sAMAccountName: "bob" }), order(2, "Deleted", {}, { Identifier: "old" })], new AbortController().signal);
+      expect((await target.rows()).map((r) => r.sAMAccountName)).toEqual(["ada", "carl", "old"]);
+      const iterator = outcomes[Symbol.asyncIterator]();
+      const results = await Promise.all([iterator.next(), iterator.next(), iterator.next()]);
+      expect(results.map((r) => (r.done === true ? "done" : `${r.value.id} ${r.value.message}`))).toEqual([
+        `1 inserted the row of ${target.table} with sAMAccountName = bob`,
+        `2 deleted the row of ${target.table} with sAMAccountName = old`,
+        "done",
+      ]);
+      expect((await target.rows()).map((r) => r.sAMAccountName)).toEqual(["ada", "bob", "carl"]);
+    } finally {
+      await fulfiller.close();
+    }
+  });
 });
 
 describe("SQL package on SQL Server (offline)", () => {
