@@ -11,7 +11,6 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ResourceStore } from "../../src/domain/resources/resource-store.js";
 import { AssignmentStore } from "../../src/domain/rolemodel/assignment-store.js";
-import type { OrderRow } from "../../src/domain/rolemodel/assignment-rows.js";
 import { openStore, type Store } from "../../src/store/store.js";
 import { assignment, PROVISIONING_XML, scalar } from "../domain/provisioning/fulfil-fixture.js";
 import { adAccount, MODEL_XML, T0 } from "../domain/rolemodel/role-model-fixture.js";
@@ -87,11 +86,7 @@ describe.each(PROCESS_DATABASES)("FulfillTask killed mid-batch on $name", (datab
       await until("the first rows in the target table", async () => ((await count()) > 0 ? true : undefined));
       runner.child.kill("SIGKILL");
       expect((await runner.result).signal).toBe("SIGKILL");
-      const orders = () => withStore(url, async (store) => {
-        const rows: OrderRow[] = [];
-        for await (const page of new AssignmentStore(store.dataSource.manager).orders()) rows.push(...page);
-        return rows;
-      });
+      const orders = () => withStore(url, (store) => new AssignmentStore(store.dataSource.manager).allOrders());
       const killed = await orders();
       expect(killed).toHaveLength(ACCOUNTS);
       const recordedBeforeKill = killed.filter((o) => o.fulfilState === "Executed").length;

@@ -30,9 +30,7 @@ describe.each(PROCESS_DATABASES)("idm orders approve, decline and complete on $n
   async function orders(): Promise<OrderRow[]> {
     const store = await openStore(url);
     try {
-      const rows: OrderRow[] = [];
-      for await (const page of new AssignmentStore(store.dataSource.manager).orders()) rows.push(...page);
-      return rows;
+      return await new AssignmentStore(store.dataSource.manager).allOrders();
     } finally {
       await store.close();
     }

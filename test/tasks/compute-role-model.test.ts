@@ -6,7 +6,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AttributeValue } from "../../src/config/coerce-attribute.js";
 import { AssignmentStore } from "../../src/domain/rolemodel/assignment-store.js";
-import type { OrderRow } from "../../src/domain/rolemodel/assignment-rows.js";
 import type { Store } from "../../src/store/store.js";
 import computeRoleModel from "../../src/tasks/compute-role-model.js";
 import generateOrders from "../../src/tasks/generate-provisioning-orders.js";
@@ -42,11 +41,7 @@ describe.each(BACKENDS)("ComputeRoleModelTask on %s", (_, backend) => {
     await db.drop();
   });
 
-  const orders = async () => {
-    const rows: OrderRow[] = [];
-    for await (const page of new AssignmentStore(store.dataSource.manager).orders()) rows.push(...page);
-    return rows;
-  };
+  const orders = () => new AssignmentStore(store.dataSource.manager).allOrders();
 
   it("is registered: a job runs it instead of ending task-not-implemented", () => {
     expect(handlerFor("ComputeRoleModelTask")).toBe(computeRoleModel);

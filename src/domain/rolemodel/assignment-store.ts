@@ -264,6 +264,13 @@ export class AssignmentStore {
     return keysetPages(async (afterId: number | undefined) => (await o.selectOrders(this.m, filter, afterId ?? 0, pageSize).getMany()) as OrderRow[], (r) => r.id, pageSize);
   }
 
+  /** Every order the filter selects, in id order (its pages read one after the other). */
+  async allOrders(filter: o.OrderFilter = {}): Promise<OrderRow[]> {
+    const rows: OrderRow[] = [];
+    for await (const page of this.orders(filter)) rows.push(...page);
+    return rows;
+  }
+
   /** The times of the newest order of each of these assignments (absent: no order was ever written for it). */
   async latestOrderTimes(assignedResourceTypeIds: readonly number[]): Promise<Map<number, OrderTimes>> {
     const times = new Map<number, OrderTimes>();
@@ -276,9 +283,7 @@ export class AssignmentStore {
   /** The orders with these ids, or (`by: "assignment"`) of these assignments, further filtered; in id order. */
   async ordersOf(by: "id" | "assignment", ids: readonly number[], filter: o.OrderFilter = {}): Promise<OrderRow[]> {
     const rows: OrderRow[] = [];
-    for (const batch of chunks(ids, this.#session.idBatch() - 6)) {
-      for await (const page of this.orders({ ...filter, ...(by === "id" ? { ids: batch } : { assignments: batch }) })) rows.push(...page);
-    }
+    for (const batch of chunks(ids, this.#session.idBatch() - 6)) rows.push(...(await this.allOrders({ ...filter, ...(by === "id" ? { ids: batch } : { assignments: batch }) })));
     return rows.sort((a, b) => a.id - b.id);
   }
 

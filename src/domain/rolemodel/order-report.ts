@@ -76,8 +76,7 @@ export function orderState(order: Pick<OrderRow, "state" | "decision" | "fulfilS
 /** The orders, filtered; an unknown resource type is an UnknownSubjectError (with the orders of one no longer deployed still shown). */
 export async function orderReport(store: Store, filter: OrderReportFilter = {}): Promise<OrderReport[]> {
   const assignments = new AssignmentStore(store.dataSource.manager);
-  const rows: OrderRow[] = [];
-  for await (const page of assignments.orders(filter.resourceType === undefined ? {} : { resourceType: filter.resourceType })) rows.push(...page);
+  const rows = await assignments.allOrders(filter.resourceType === undefined ? {} : { resourceType: filter.resourceType });
   const awaiting = await awaitingApproval(store, filter.resourceType);
   if (filter.resourceType !== undefined && rows.length === 0 && awaiting.length === 0) await checkResourceType(store, filter.resourceType);
   const states = new Map((await assignments.resourceTypesByIds([...new Set(rows.map((r) => r.assignedResourceTypeId))])).map((a) => [a.id, a.provisioningState]));

@@ -59,11 +59,7 @@ describe.each(BACKENDS)("FulfillTask on %s", (_, backend) => {
 
   const folder = () => join(ws.folders.work, "ProvisioningOrders", "AD");
   const list = (sub = "") => (existsSync(join(folder(), sub)) ? readdirSync(join(folder(), sub)).filter((f) => !f.startsWith(".")).sort() : []);
-  async function orderRows(): Promise<OrderRow[]> {
-    const rows: OrderRow[] = [];
-    for await (const page of assignments.orders()) rows.push(...page);
-    return rows;
-  }
+  const orderRows = (): Promise<OrderRow[]> => assignments.allOrders();
   const states = async () => (await assignments.resourceTypesByIds((await orderRows()).map((o) => o.assignedResourceTypeId))).map((a) => [a.id, a.provisioningState, a.values.map((v) => v.provisioningState)]);
 
   /** p2 gets bob (Added), ada.l's mail changes (Modified), old goes (Deleted). */

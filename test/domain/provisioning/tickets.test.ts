@@ -41,11 +41,7 @@ describe.each(BACKENDS)("manual tickets on %s", (_, backend) => {
     await db.drop();
   });
 
-  async function orderRows(): Promise<OrderRow[]> {
-    const rows: OrderRow[] = [];
-    for await (const page of assignments.orders()) rows.push(...page);
-    return rows;
-  }
+  const orderRows = (): Promise<OrderRow[]> => assignments.allOrders();
   const states = async () => (await assignments.resourceTypesByIds((await orderRows()).map((o) => o.assignedResourceTypeId))).map((a) => [a.provisioningState, a.values.map((v) => v.provisioningState)]);
 
   /** Two accounts to create, by hand, opened as tickets by FulfillTask; their order ids. */

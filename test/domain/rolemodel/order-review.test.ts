@@ -70,11 +70,7 @@ describe.each(BACKENDS)("provisioning review on %s", (_, backend) => {
     await db.drop();
   });
 
-  async function orderRows(): Promise<OrderRow[]> {
-    const rows: OrderRow[] = [];
-    for await (const page of assignments.orders()) rows.push(...page);
-    return rows;
-  }
+  const orderRows = (): Promise<OrderRow[]> => assignments.allOrders();
   const states = async () => (await assignments.resourceTypesByIds([account.p1, account.p2])).map((a) => [a.provisioningState, a.values.map((v) => v.provisioningState)]);
 
   it("lists the blocked order and the assignment awaiting approval, which has no order id yet", async () => {

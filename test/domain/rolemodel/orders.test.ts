@@ -96,11 +96,7 @@ describe.each(BACKENDS)("GenerateProvisioningOrdersTask on %s", (_, backend) => 
     return existsSync(folder) ? readdirSync(folder).sort() : [];
   };
   const orders = (file: string) => (JSON.parse(readFileSync(join(ws.folders.work, "ProvisioningOrders", "AD", file), "utf8")) as { ProvisioningOrdersList: Record<string, unknown>[] }).ProvisioningOrdersList;
-  async function orderRows(): Promise<OrderRow[]> {
-    const rows: OrderRow[] = [];
-    for await (const page of assignments.orders()) rows.push(...page);
-    return rows;
-  }
+  const orderRows = (): Promise<OrderRow[]> => assignments.allOrders();
 
   it("writes the pending assignments as §C.13 order files, BatchInsertSize per file, and moves them to Transmitted", async () => {
     await setUp();

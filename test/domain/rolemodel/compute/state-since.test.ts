@@ -34,11 +34,7 @@ describe.each(BACKENDS)("verification and TransmittedStateValidityPeriod on %s",
     await db.drop();
   });
 
-  async function orders(): Promise<OrderRow[]> {
-    const rows: OrderRow[] = [];
-    for await (const page of new AssignmentStore(store.dataSource.manager).orders()) rows.push(...page);
-    return rows;
-  }
+  const orders = (): Promise<OrderRow[]> => new AssignmentStore(store.dataSource.manager).allOrders();
 
   /** The provisioning state of each person's account and of its values that move (the Verified ones other than mail stay so throughout). */
   async function statesByPerson(): Promise<Record<string, string[]>> {
