@@ -10,6 +10,7 @@
  */
 import type { QueryRunner } from "typeorm";
 import type { Dialect } from "../../store/database-url.js";
+import { preparedStatements, type SqliteConnection } from "../../store/dialects/sqlite.js";
 import type { SqlStatement } from "./sql-statements.js";
 
 export type Rows = Record<string, unknown>[];
@@ -26,35 +27,14 @@ export interface SqlSession {
   transaction<T, R>(items: readonly T[], stepsOf: (item: T) => Steps<R>, signal: AbortSignal): Promise<R[]>;
 }
 
-/** What the session uses of a better-sqlite3 connection and its statements. */
-interface SqliteStatement {
-  readonly reader: boolean;
-  all(parameters?: unknown[]): unknown[];
-  run(parameters?: unknown[]): unknown;
-}
-interface SqliteDatabase {
-  readonly inTransaction: boolean;
-  prepare(sql: string): SqliteStatement;
-}
-
-/** Each connection's prepared statements, by text (a Fulfiller sends a handful of texts, over and over). */
-const PREPARED = new WeakMap<SqliteDatabase, Map<string, SqliteStatement>>();
-
 /** A session on the runner's connection (on SQLite, its better-sqlite3 database). */
 export async function openSession(runner: QueryRunner, dialect: Dialect): Promise<SqlSession> {
   if (dialect !== "sqlite") return runnerSession(runner);
-  return sqliteSession((await runner.connect()) as SqliteDatabase);
+  return sqliteSession((await runner.connect()) as SqliteConnection);
 }
 
-function sqliteSession(database: SqliteDatabase): SqlSession {
-  let statements = PREPARED.get(database);
-  if (statements === undefined) PREPARED.set(database, (statements = new Map()));
-  const prepared = statements;
-  const prepare = (sql: string): SqliteStatement => {
-    let statement = prepared.get(sql);
-    if (statement === undefined) prepared.set(sql, (statement = database.prepare(sql)));
-    return statement;
-  };
+function sqliteSession(database: SqliteConnection): SqlSession {
+  const prepare = preparedStatements(database);
   const run = ({ sql, parameters }: SqlStatement): Rows => {
     const statement = prepare(sql);
     if (statement.reader) return statement.all(parameters) as Rows;

@@ -7,20 +7,33 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { PORTABLE_COLUMNS } from "./column-types.js";
 import { doubleQuoted, singleQuoted, type DialectProfile } from "./profile.js";
 
-/** What runNamed uses of a better-sqlite3 connection. */
-interface BetterSqlite3Database {
-  prepare(sql: string): { run(parameters: unknown[]): unknown };
+/** What the store's bulk writes and the SQL fulfilment package use of a better-sqlite3 connection and its statements. */
+export interface SqliteStatement {
+  readonly reader: boolean;
+  all(parameters?: unknown[]): unknown[];
+  run(parameters?: unknown[]): unknown;
+}
+export interface SqliteConnection {
+  readonly inTransaction: boolean;
+  prepare(sql: string): SqliteStatement;
 }
 
-/** Each connection's prepared statements, by name. */
-const PREPARED = new WeakMap<BetterSqlite3Database, Map<string, { run(parameters: unknown[]): unknown }>>();
+/** Each connection's prepared statements, by text. */
+const PREPARED = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
 
-/** The connection's prepared statement `name`, prepared on first use. */
-function prepared(database: BetterSqlite3Database, name: string, sql: string): { run(parameters: unknown[]): unknown } {
-  const statements = PREPARED.get(database) ?? PREPARED.set(database, new Map()).get(database)!;
-  let statement = statements.get(name);
-  if (statement === undefined) statements.set(name, (statement = database.prepare(sql)));
-  return statement;
+/**
+ * The connection's statement of a text, prepared on its first use: bulk writes and fulfilment send a
+ * handful of texts over and over, and preparing costs more than running a one-row statement.
+ */
+export function preparedStatements(connection: SqliteConnection): (sql: string) => SqliteStatement {
+  let statements = PREPARED.get(connection);
+  if (statements === undefined) PREPARED.set(connection, (statements = new Map()));
+  const known = statements;
+  return (sql) => {
+    let statement = known.get(sql);
+    if (statement === undefined) known.set(sql, (statement = connection.prepare(sql)));
+    return statement;
+  };
 }
 
 /** SQLite's busy_timeout: how long a second process waits for the write lock. */
@@ -96,11 +109,12 @@ export const sqlite: DialectProfile = {
   arrayInsertRows: undefined,
   // Straight to better-sqlite3 with the parameters as one array: TypeORM's query() copies them and
   // spreads thousands of arguments into the call. Its booleans are 1 and 0 already (columnParameter).
-  runNamed: async (connection, name, sql, parameters) => {
-    prepared(connection as BetterSqlite3Database, name, sql).run(parameters);
+  // The name stands for the text (statementName), so the statements are kept by text.
+  runNamed: async (connection, _name, sql, parameters) => {
+    preparedStatements(connection as SqliteConnection)(sql).run(parameters);
   },
-  runEach: (connection, name, sql, parameterSets) => {
-    const statement = prepared(connection as BetterSqlite3Database, name, sql);
+  runEach: (connection, _name, sql, parameterSets) => {
+    const statement = preparedStatements(connection as SqliteConnection)(sql);
     for (const parameters of parameterSets) statement.run(parameters);
   },
   bindValue: (_driver, _column, prepared) => prepared,
