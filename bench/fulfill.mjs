@@ -24,7 +24,7 @@ import { promisify } from "node:util";
 import { AndFilter, Attribute, Change, Client, EqualityFilter, NotFilter } from "ldapts";
 import { DataSource } from "typeorm";
 import { sqlPackage } from "../dist/connectors/fulfil/sql-package.js";
-import { deleteRow, insertRow, savepoint, selectRow, updateRow } from "../dist/connectors/fulfil/sql-statements.js";
+import { deleteRow, insertColumns, savepoint, selectRow, updateColumns } from "../dist/connectors/fulfil/sql-statements.js";
 import { ldapFulfilPackage } from "../dist/connectors/ldap/fulfil-ldap.js";
 import { AssertionControl, PermissiveModifyControl } from "../dist/connectors/ldap/ldap-client.js";
 import { DEFAULT_BATCH_SIZE } from "../dist/domain/provisioning/fulfil.js";
@@ -154,9 +154,10 @@ function rawSqlStatements(target, orders) {
   const table = { dialect: target.dialect, table: target.table, keyColumn: KEY_COLUMN };
   return orders.map(({ order }) => {
     const key = order.Resource?.[KEY_COLUMN] ?? order.Changes[KEY_COLUMN];
-    const values = new Map(Object.entries(order.Changes).map(([c, v]) => [c, typeof v === "object" ? v.Identifier : v]));
-    if (order.ChangeType === "Added") return [selectRow(table, [...values.keys()], key), insertRow(table, values)];
-    if (order.ChangeType === "Modified") return [selectRow(table, [...values.keys()], key), updateRow(table, values, key)];
+    const columns = Object.keys(order.Changes);
+    const values = Object.values(order.Changes).map((v) => (typeof v === "object" ? v.Identifier : v));
+    if (order.ChangeType === "Added") return [selectRow(table, columns, key), insertColumns(table, columns, values)];
+    if (order.ChangeType === "Modified") return [selectRow(table, columns, key), updateColumns(table, columns, values, key)];
     return [selectRow(table, [], key), deleteRow(table, key)];
   });
 }

@@ -97,11 +97,7 @@ function selectText(target: TargetTable, columns: readonly string[]): string {
   return `SELECT ${names} FROM ${quotedTable(target)} WHERE ${quote(dialect, target.keyColumn)} = ${placeholder(dialect, 0)}`;
 }
 
-export function insertRow(target: TargetTable, values: ReadonlyMap<string, SqlValue>): SqlStatement {
-  return insertColumns(target, [...values.keys()], [...values.values()]);
-}
-
-/** insertRow with the columns and their values as two arrays of the same length (the package's plan). */
+/** The row of the columns' values (two arrays of the same length: the package's plan). */
 export function insertColumns(target: TargetTable, columns: readonly string[], values: readonly SqlValue[]): SqlStatement {
   const at = slot(target, "insert", columns);
   const sql = at.sql ?? fill(target, at, insertText(target, columns));
@@ -113,12 +109,7 @@ function insertText(target: TargetTable, columns: readonly string[]): string {
   return `INSERT INTO ${quotedTable(target)} (${columns.map((c) => quote(dialect, c)).join(", ")}) VALUES (${columns.map((_, i) => placeholder(dialect, i)).join(", ")})`;
 }
 
-/** Sets the values on the row of `key` (never called without a value to set). */
-export function updateRow(target: TargetTable, values: ReadonlyMap<string, SqlValue>, key: SqlValue): SqlStatement {
-  return updateColumns(target, [...values.keys()], [...values.values()], key);
-}
-
-/** updateRow with the columns and their values as two arrays of the same length (the package's plan). */
+/** Sets the columns' values on the row of `key` (two arrays of the same length; never called without a value to set). */
 export function updateColumns(target: TargetTable, columns: readonly string[], values: readonly SqlValue[], key: SqlValue): SqlStatement {
   const at = slot(target, "update", columns);
   const sql = at.sql ?? fill(target, at, updateText(target, columns));
@@ -165,7 +156,7 @@ export function countLink(link: LinkTable, owner: SqlValue, value: SqlValue): Sq
 }
 
 export function insertLink(link: LinkTable, owner: SqlValue, value: SqlValue): SqlStatement {
-  return insertRow(linkTable(link), new Map([[link.ownerColumn, owner], [link.valueColumn, value]]));
+  return insertColumns(linkTable(link), [link.ownerColumn, link.valueColumn], [owner, value]);
 }
 
 export function deleteLink(link: LinkTable, owner: SqlValue, value: SqlValue): SqlStatement {

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FulfilOrder, FulfilRoute, OrderOutcome, ProvisioningOrder } from "../../../src/connectors/fulfil/fulfiller.js";
 import { readSqlFulfilSettings, sqlPackage } from "../../../src/connectors/fulfil/sql-package.js";
 import {
-  countLink, deleteLink, deleteLinksOf, deleteRow, insertLink, insertRow, lookupValue, savepoint, selectRow, updateRow, type LinkTable, type TargetTable as Target,
+  countLink, deleteLink, deleteLinksOf, deleteRow, insertColumns, insertLink, lookupValue, savepoint, selectRow, updateColumns, type LinkTable, type TargetTable as Target,
 } from "../../../src/connectors/fulfil/sql-statements.js";
 import { BACKENDS, type TestDatabase } from "../../helpers/backends.js";
 import { targetTable, type TargetTable } from "../../domain/provisioning/fulfil-fixture.js";
@@ -226,8 +226,8 @@ describe("SQL package on SQL Server (offline)", () => {
       "-- Generated offline by test/connectors/fulfil/sql-package.test.ts: the SQL package's statements on SQL Server, one per line.",
       `${points.set};`,
       show(selectRow(target, ["mail", "employeeID", "manager"], "bob")),
-      show(insertRow(target, new Map([["sAMAccount]Name", "bob"], ...values]))),
-      show(updateRow(target, values, "bob")),
+      show(insertColumns(target, ["sAMAccount]Name", ...values.keys()], ["bob", ...values.values()])),
+      show(updateColumns(target, [...values.keys()], [...values.values()], "bob")),
       show(deleteRow(target, "bob")),
       show(countLink(link, "bob", "CN=G1")),
       show(insertLink(link, "bob", "CN=G1")),
