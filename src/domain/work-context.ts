@@ -20,3 +20,14 @@ export interface WorkContext<Counters extends object = Record<string, number>> {
   /** Replaces the work's counters, shown live and kept with the task instance. */
   progress(counters: Counters): void;
 }
+
+/**
+ * What a run over the resources of some entity types is given (correlation keys, classification,
+ * role model, risk scores): the store, cancellation, log and progress, the entity types (undefined:
+ * every one its rules read), Dirty mode, and resources per batch (0: the run's default).
+ */
+export interface EntityTypeRun<Counters extends object> extends Pick<WorkContext<Counters>, "store" | "signal" | "log" | "progress"> {
+  entityTypes: readonly string[] | undefined;
+  dirty: boolean;
+  batchSize: number;
+}

@@ -21,7 +21,7 @@ import type { NavigationTree, ResourceObject } from "../expressions/compile-expr
 import { DirtyIds } from "../expressions/dirty-subjects.js";
 import { readEntityModel, type EntityModel } from "../resources/entity-model.js";
 import { ResourceStore } from "../resources/resource-store.js";
-import type { WorkContext } from "../work-context.js";
+import type { EntityTypeRun, WorkContext } from "../work-context.js";
 import { ruleColumns, type NewResourceType, type ResourceTypeRow } from "./assignment-rows.js";
 import { AssignmentStore, type RowUpdate } from "./assignment-store.js";
 import { LimitedWarnings } from "./limited-warnings.js";
@@ -46,11 +46,8 @@ export interface ClassificationCounters {
   [name: string]: number;
 }
 
-export interface ClassificationOptions extends Pick<WorkContext<ClassificationCounters>, "store" | "signal" | "log" | "progress"> {
-  /** Target entity types; undefined: every one that classification rules apply to. */
-  entityTypes: readonly string[] | undefined;
-  dirty: boolean;
-  batchSize: number;
+/** entityTypes: the target entity types; undefined: every one that classification rules apply to. */
+export interface ClassificationOptions extends EntityTypeRun<ClassificationCounters> {
   jobInstanceId: number | null;
   /** The time written into the history (now). */
   at?: Date;

@@ -9,7 +9,7 @@
  */
 import { DirtyIds } from "../expressions/dirty-subjects.js";
 import { readEntityModel } from "../resources/entity-model.js";
-import type { WorkContext } from "../work-context.js";
+import type { EntityTypeRun } from "../work-context.js";
 import { AssignmentStore } from "./assignment-store.js";
 import { emptyDelta } from "./compute/assignment-adapter.js";
 import { prepareOwnerLoader } from "./compute/owner-loader.js";
@@ -39,11 +39,8 @@ export interface RoleModelCounters {
   [name: string]: number;
 }
 
-export interface RoleModelOptions extends Pick<WorkContext<RoleModelCounters>, "store" | "signal" | "log" | "progress"> {
-  entityTypes: readonly string[] | undefined;
-  dirty: boolean;
-  /** Owners per batch; 0: DEFAULT_ROLE_MODEL_BATCH_SIZE. */
-  batchSize: number;
+/** batchSize: owners per batch; 0: DEFAULT_ROLE_MODEL_BATCH_SIZE. */
+export interface RoleModelOptions extends EntityTypeRun<RoleModelCounters> {
   jobInstanceId: number | null;
   blockProvisioning: boolean;
   blockAllResourceTypeProvisioning: boolean;

@@ -17,7 +17,7 @@ import { refreshStatistics } from "../../store/refresh-statistics.js";
 import type { NavigationTree, ResourceObject } from "../expressions/compile-expressions.js";
 import { DirtyIds } from "../expressions/dirty-subjects.js";
 import { readEntityModel, type EntityModel } from "../resources/entity-model.js";
-import type { WorkContext } from "../work-context.js";
+import type { EntityTypeRun, WorkContext } from "../work-context.js";
 import type { CorrelationKeyRow, KeySide, NewCorrelationKey } from "./assignment-rows.js";
 import { AssignmentStore } from "./assignment-store.js";
 import { LimitedWarnings } from "./limited-warnings.js";
@@ -42,13 +42,8 @@ export interface CorrelationKeysCounters {
   [name: string]: number;
 }
 
-export interface CorrelationKeysOptions extends Pick<WorkContext<CorrelationKeysCounters>, "store" | "signal" | "log" | "progress"> {
-  /** The entity types to compute; undefined: every type a correlation rule reads (AllEntityType). */
-  entityTypes: readonly string[] | undefined;
-  dirty: boolean;
-  /** Resources per batch; 0: DEFAULT_KEYS_BATCH_SIZE. */
-  batchSize: number;
-}
+/** entityTypes undefined: every type a correlation rule reads (AllEntityType); batchSize 0: DEFAULT_KEYS_BATCH_SIZE. */
+export type CorrelationKeysOptions = EntityTypeRun<CorrelationKeysCounters>;
 
 /** One side of one rule, compiled for the entity type it reads. */
 interface KeyProgram {

@@ -19,7 +19,7 @@
  */
 import { DirtyIds } from "../expressions/dirty-subjects.js";
 import { readEntityModel } from "../resources/entity-model.js";
-import type { WorkContext } from "../work-context.js";
+import type { EntityTypeRun } from "../work-context.js";
 import type { RiskRow } from "./assignment-rows.js";
 import { AssignmentStore } from "./assignment-store.js";
 import type { ContextRule } from "./evaluate/model.js";
@@ -44,12 +44,8 @@ export interface RiskScoreCounters {
   [name: string]: number;
 }
 
-export interface RiskScoreOptions extends Pick<WorkContext<RiskScoreCounters>, "store" | "signal" | "log" | "progress"> {
-  /** Owner entity types; undefined: every ContextRule's SourceEntityType. */
-  entityTypes: readonly string[] | undefined;
-  dirty: boolean;
-  /** Owners per batch; 0: DEFAULT_RISK_SCORE_BATCH_SIZE. */
-  batchSize: number;
+/** entityTypes: the owner entity types, undefined: every ContextRule's SourceEntityType; batchSize 0: DEFAULT_RISK_SCORE_BATCH_SIZE. */
+export interface RiskScoreOptions extends EntityTypeRun<RiskScoreCounters> {
   jobInstanceId: number | null;
   /** The instant risks must be valid at, and the scores' computed_at (now). */
   at?: Date;
