@@ -5,16 +5,13 @@
  * (src/domain/rolemodel/risk-scores.ts; README "Risk scores").
  */
 import { computeRiskScores } from "../domain/rolemodel/risk-scores.js";
-import { batchCount, workOf } from "./task-scope.js";
+import { entityTypeRunOf } from "./task-scope.js";
 import { defineTask, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
 export async function runComputeRiskScores(context: TaskContext, task: TaskOf<"ComputeRiskScoresTask">): Promise<TaskResult> {
   const a = task.attributes;
   const counters = await computeRiskScores({
-    ...workOf(context),
-    entityTypes: task.entityTypes.length === 0 ? undefined : task.entityTypes,
-    dirty: a.Dirty === true,
-    batchSize: batchCount(a.BatchSize),
+    ...entityTypeRunOf(context, task, a.BatchSize),
     jobInstanceId: context.job.instanceId,
   });
   const didWork = counters.scored + counters.rescored + counters.unscored > 0;

@@ -4,16 +4,13 @@
  * ones, in batches of BatchSelectSize (src/domain/rolemodel/compute-role-model.ts; README).
  */
 import { computeRoleModel } from "../domain/rolemodel/compute-role-model.js";
-import { batchCount, workOf } from "./task-scope.js";
+import { entityTypeRunOf } from "./task-scope.js";
 import { defineTask, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
 export async function runComputeRoleModel(context: TaskContext, task: TaskOf<"ComputeRoleModelTask">): Promise<TaskResult> {
   const a = task.attributes;
   const counters = await computeRoleModel({
-    ...workOf(context),
-    entityTypes: task.entityTypes.length === 0 ? undefined : task.entityTypes,
-    dirty: a.Dirty === true,
-    batchSize: batchCount(a.BatchSelectSize),
+    ...entityTypeRunOf(context, task, a.BatchSelectSize),
     jobInstanceId: context.job.instanceId,
     blockProvisioning: a.BlockProvisioning === true,
     blockAllResourceTypeProvisioning: a.BlockAllResourceTypeProvisioning === true,

@@ -1,5 +1,5 @@
 /** What several task handlers read the same way: the work context, a batch size, and the entity types a task covers. */
-import type { WorkContext } from "../domain/work-context.js";
+import type { EntityTypeRun, WorkContext } from "../domain/work-context.js";
 import type { TaskContext, TaskOf } from "./task-handler.js";
 
 /** The store, cancel signal, log and progress a domain function takes from the task's context. */
@@ -25,4 +25,19 @@ export function entityTypeScope(task: TaskOf<"UpdateEntityPropertyExpressionsTas
   if (task.attributes.AllEntityType === true) return { entityTypes: undefined };
   if (task.entityTypes.length > 0) return { entityTypes: task.entityTypes };
   return { error: `${task.type} ${task.identifier} names no entity type: set AllEntityType="true" or add TaskEntityType children` };
+}
+
+/**
+ * A run over the resources of the task's TaskEntityType children (none: every entity type its rules
+ * read), Dirty or not, with `batchSize` the task's batch attribute.
+ */
+export function entityTypeRunOf<Counters extends object>(
+  context: TaskContext, task: { entityTypes: string[]; attributes: { Dirty?: boolean } }, batchSize: number | undefined,
+): EntityTypeRun<Counters> {
+  return {
+    ...workOf<Counters>(context),
+    entityTypes: task.entityTypes.length === 0 ? undefined : task.entityTypes,
+    dirty: task.attributes.Dirty === true,
+    batchSize: batchCount(batchSize),
+  };
 }

@@ -4,16 +4,13 @@
  * as found assignments, all of them or only the Dirty ones (src/domain/rolemodel/classification.ts; README).
  */
 import { updateClassification } from "../domain/rolemodel/classification.js";
-import { batchCount, workOf } from "./task-scope.js";
+import { entityTypeRunOf } from "./task-scope.js";
 import { defineTask, type TaskContext, type TaskOf, type TaskResult } from "./task-handler.js";
 
 export async function runUpdateClassification(context: TaskContext, task: TaskOf<"UpdateClassificationTask">): Promise<TaskResult> {
   const a = task.attributes;
   const counters = await updateClassification({
-    ...workOf(context),
-    entityTypes: task.entityTypes.length === 0 ? undefined : task.entityTypes,
-    dirty: a.Dirty === true,
-    batchSize: batchCount(a.BatchSize),
+    ...entityTypeRunOf(context, task, a.BatchSize),
     jobInstanceId: context.job.instanceId,
   });
   const didWork = counters.classified + counters.reclassified + counters.unclassified > 0;
