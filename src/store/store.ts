@@ -47,7 +47,7 @@ function dataSourceFor(target: DatabaseTarget, schema: string | undefined): Data
   return new DataSource(options);
 }
 
-function storeOf(dataSource: DataSource, target: DatabaseTarget, url: string): Store {
+function storeOf(dataSource: DataSource, target: DatabaseTarget, url: string, background?: { close(): Promise<void> }): Store {
   // A script runs in another working folder than the runner: its SQLite file is named absolutely.
   const secret = target.options.type === "better-sqlite3" ? `sqlite:${target.options.database}` : url;
   return {
@@ -56,6 +56,7 @@ function storeOf(dataSource: DataSource, target: DatabaseTarget, url: string): S
     display: target.display,
     secretUrl: () => secret,
     close: async () => {
+      await background?.close();
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };
@@ -76,7 +77,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   } catch (error) {
     throw new Error(`cannot ${profile.openVerb} ${target.display}: ${reasonOf(error, target)}`);
   }
-  const store = storeOf(dataSource, target, url);
+  const store = storeOf(dataSource, target, url, profile.background?.(target.options));
   if (options.migrate ?? true) {
     try {
       await migrate(store);

@@ -60,6 +60,8 @@ export interface DialectProfile {
   readonly openVerb: "open" | "connect to";
   /** What must be in place before TypeORM opens it (SQLite: the file's folder). */
   prepareOpen(options: DataSourceOptions): void;
+  /** Work the open store needs beside its statements (SQLite: its checkpoints), stopped before it closes. */
+  readonly background?: (options: DataSourceOptions) => { close(): Promise<void> } | undefined;
   /** The TypeORM options that put the store in a schema of its own (none on SQLite). */
   schemaOptions(schema: string): object;
   /** The passwords of the options: never shown, whatever message quotes them. */
