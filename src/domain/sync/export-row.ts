@@ -79,12 +79,14 @@ export class ReadRow implements ExportRow {
     return this.#exportOrder;
   }
 
-  /** A plain line of exactly the export's fields, and its key. */
-  setLine(plain: string, key: string): this {
+  /** A plain line of exactly the export's fields, its key, and its csvHash when already known. */
+  setLine(plain: string, key: string, lineHash?: string): this {
     this.key = key;
     this.#plain = plain;
     this.#record = undefined;
-    this.#values = this.#line = this.#hash = undefined;
+    this.#values = this.#line = undefined;
+    // A line with a byte order mark is hashed as csvLine writes it, not as it is.
+    this.#hash = lineHash !== undefined && this.#exportOrder && !plain.includes(BOM) ? lineHash : undefined;
     return this;
   }
 

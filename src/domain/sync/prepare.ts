@@ -13,7 +13,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, rename, rm } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { readCsvChunks, readCsvLineChunks, type CsvRow } from "../../connectors/csv/csv-read.js";
 import { CsvWriter } from "../../connectors/csv/csv-write.js";
@@ -21,6 +21,7 @@ import { cancelQueuedIncrementals, collectFolder, enqueueBatch, type FileCounts,
 import { BaselineFile, BaselineWriter, HASH_CHARS } from "./baseline.js";
 import { diffWithBaseline } from "./baseline-diff.js";
 import { hashOrderFor, ReadRow, type RowSource } from "./export-row.js";
+import { LineHasher, THREAD_MIN_BYTES } from "./line-hashes.js";
 import { ExternalSorter, joinKey, type SortOptions } from "./external-sort.js";
 import type { MappedFile } from "./mappings.js";
 import type { SynchronizationMode } from "../vocabulary.js";
@@ -54,6 +55,8 @@ export interface PrepareOptions extends Pick<WorkContext, "job" | "signal">, Par
   /** Incremental only: the input's command column, passed through when the file has it. */
   commandColumn?: string | undefined;
   memoryBudgetBytes?: number;
+  /** Export files from this size on have their lines hashed by a thread (line-hashes.ts). */
+  hashThreadMinBytes?: number;
   task: string;
 }
 
@@ -331,12 +334,11 @@ function rowReader(
     const row = new ReadRow(header, whole ? undefined : indexes, file.columns, hashColumns);
     // Plain lines are taken whole when their hash is of the line and their key is its first field.
     const plainLines = !passThrough && row.hashesLines && file.keyLength === 1 && indexes[0] === 0;
+    // Their hashes computed by a thread (line-hashes.ts), a chunk ahead of the rows passed on.
+    const hasher = plainLines && (await stat(input)).size >= (options.hashThreadMinBytes ?? THREAD_MIN_BYTES) ? new LineHasher() : undefined;
     let line = 0;
-    for await (const records of plainLines ? readCsvLineChunks(input, signal) : readCsvChunks(input, signal)) {
-      if (first) add("rowsRead", line === 0 ? records.length - 1 : records.length);
-      // The key of each plain line of all the fields (undefined for the other records), told onKeys first.
-      const keys = plainLines ? plainKeys(records, header.length, line === 0) : [];
-      if (onKeys !== undefined && keys.length > 0) onKeys(keys.filter((key) => key !== undefined));
+    const passOn = (records: CsvRow[], keys: (string | undefined)[], hashes: string | undefined) => {
+      let keyed = 0;
       for (let r = 0; r < records.length; r++) {
         const read = records[r]!;
         if (++line === 1) continue; // the header
@@ -344,7 +346,8 @@ function rowReader(
         if (typeof read === "string") {
           const key = keys[r];
           if (key !== undefined) {
-            onRow(row.setLine(read, key));
+            const at = keyed++ * HASH_CHARS;
+            onRow(row.setLine(read, key, hashes?.slice(at, at + HASH_CHARS)));
             continue;
           }
           record = read.split(",");
@@ -371,6 +374,23 @@ function rowReader(
       }
       signal.throwIfAborted();
       if (first) options.progress?.({ ...totals });
+    };
+    try {
+      let held: { records: CsvRow[]; keys: (string | undefined)[]; hashes: Promise<string> | undefined } | undefined;
+      let chunks = 0;
+      for await (const records of plainLines ? readCsvLineChunks(input, signal) : readCsvChunks(input, signal)) {
+        const withHeader = chunks++ === 0;
+        if (first) add("rowsRead", withHeader ? records.length - 1 : records.length);
+        // The key of each plain line of all the fields (undefined for the other records), told onKeys first.
+        const keys = plainLines ? plainKeys(records, header.length, withHeader) : [];
+        if (onKeys !== undefined && keys.length > 0) onKeys(keys.filter((key) => key !== undefined));
+        const hashes = hasher?.hash(records.filter((_, r) => keys[r] !== undefined) as string[]);
+        if (held !== undefined) passOn(held.records, held.keys, await held.hashes);
+        held = { records, keys, hashes };
+      }
+      if (held !== undefined) passOn(held.records, held.keys, await held.hashes);
+    } finally {
+      await hasher?.close();
     }
   };
 }

@@ -209,7 +209,10 @@ describe("prepareSynchronization", () => {
     }
   });
 
-  it("hashes the rows of an export of exactly the mapped columns in its own order, and diffs as an independent computation does whatever the previous baseline's form", async () => {
+  it.each([
+    ["in the reading thread", {}],
+    ["in a hashing thread", { hashThreadMinBytes: 0 }],
+  ])("hashes the rows of an export of exactly the mapped columns in its own order (%s), and diffs as an independent computation does whatever the previous baseline's form", async (_, threads) => {
     const { writeExport, run, collect } = setup();
     const OWN_ORDER = ["id", "dept", "name"];
     // Quotes, commas, line ends and short records (a missing last field) among plain lines.
@@ -240,7 +243,7 @@ describe("prepareSynchronization", () => {
     for (const form of forms) {
       if (form.name === "mapped") writeExport("HRPeople", [HEADER, ...first.map(([id, dept, name]) => [id!, "", name ?? "", dept!])]);
       else writeExport("HRPeople", [OWN_ORDER, ...first]);
-      await run("Complete", [PEOPLE]);
+      await run("Complete", [PEOPLE], threads);
       if (form.hashColumns === undefined) {
         rmSync(path);
         const writer = BaselineWriter.create(path, PEOPLE);
@@ -254,7 +257,7 @@ describe("prepareSynchronization", () => {
       for (const seed of [6, 7]) {
         const next = rowsOf(seed);
         writeExport("HRPeople", [OWN_ORDER, ...next]);
-        const outcome = await run("Incremental", [PEOPLE]);
+        const outcome = await run("Incremental", [PEOPLE], threads);
         const after = expected(next, [0, 2, 1], 0).sorted;
         const delta = deltaOf(before, after);
         expect(delta.length).toBeGreaterThan(100);
@@ -336,6 +339,11 @@ describe("prepareSynchronization", () => {
 
     writeExport("HRPeople", [["id", "name", "dept", "op"], ["1", "A", "D", "rename"]]);
     await expect(run("Incremental", [PEOPLE], { commandColumn: "op" })).rejects.toThrow(/record 2 .* "rename" in op/);
+
+    // A file of many chunks: each row counted once, the header once.
+    const many = Array.from({ length: 20_000 }, (_, i) => [`k${i}`, "a name long enough to fill chunks", "D", "update"]);
+    writeExport("HRPeople", [["id", "name", "dept", "op"], ...many]);
+    expect((await run("Incremental", [PEOPLE], { commandColumn: "op" })).counters).toMatchObject({ rowsRead: 20_000, rowsWritten: 20_000 });
   });
 
   it("queues batches in order, and a Complete batch cancels the Incremental ones queued before it", async () => {
