@@ -28,7 +28,8 @@ export class LineHasher {
   #failed: Error | undefined;
 
   constructor() {
-    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { hashChars: HASH_CHARS } });
+    // A small young generation: its strings live for one chunk, and the prepare's peak RSS counts this heap too.
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { hashChars: HASH_CHARS }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     this.#worker.on("message", (hashes: string) => this.#waiting.shift()?.resolve(hashes));
     this.#worker.on("error", (error) => this.#fail(error));
     this.#worker.on("exit", (code) => this.#fail(new Error(`the hashing thread exited (code ${code})`)));
