@@ -71,13 +71,16 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   const target = parseDatabaseUrl(url, options.cwd);
   const dataSource = dataSourceFor(target, options.schema);
   const profile = DIALECTS[target.dialect];
+  let background: { close(): Promise<void> } | undefined;
   try {
     profile.prepareOpen(target.options);
     await dataSource.initialize();
+    background = await profile.background?.(dataSource);
   } catch (error) {
+    if (dataSource.isInitialized) await dataSource.destroy();
     throw new Error(`cannot ${profile.openVerb} ${target.display}: ${reasonOf(error, target)}`);
   }
-  const store = storeOf(dataSource, target, url, profile.background?.(target.options));
+  const store = storeOf(dataSource, target, url, background);
   if (options.migrate ?? true) {
     try {
       await migrate(store);

@@ -334,8 +334,10 @@ function rowReader(
     const row = new ReadRow(header, whole ? undefined : indexes, file.columns, hashColumns);
     // Plain lines are taken whole when their hash is of the line and their key is its first field.
     const plainLines = !passThrough && row.hashesLines && file.keyLength === 1 && indexes[0] === 0;
-    // Their hashes computed by a thread (line-hashes.ts), a chunk ahead of the rows passed on.
-    const hasher = plainLines && (await stat(input)).size >= (options.hashThreadMinBytes ?? THREAD_MIN_BYTES) ? new LineHasher() : undefined;
+    // A diff's hashes computed by a thread (line-hashes.ts), a chunk ahead of the rows passed on. Not
+    // a Complete prepare's: its sort keeps the thread waiting, and its memory budget is spent already.
+    const diff = options.mode === "Incremental" && plainLines;
+    const hasher = diff && (await stat(input)).size >= (options.hashThreadMinBytes ?? THREAD_MIN_BYTES) ? new LineHasher() : undefined;
     let line = 0;
     const passOn = (records: CsvRow[], keys: (string | undefined)[], hashes: string | undefined) => {
       let keyed = 0;

@@ -85,13 +85,10 @@ export const sqlite: DialectProfile = {
         // (never corrupt the file). FULL made every task state change wait for a disk flush.
         // A 32 MiB page cache (the default is 2 MiB): a Dirty run reads scattered rows, then archives and
         // rewrites them; with the default cache their pages were gone by the time they were written.
-        // Checkpoints run in a thread of their own (sqlite-checkpointer.ts); this connection's only past a backstop.
         prepareDatabase: (db: SqlitePragmas) => {
           db.pragma("synchronous = NORMAL");
           db.pragma("cache_size = -32768");
-          if (database === ":memory:") return;
-          switchToWal(db, BUSY_TIMEOUT_MS);
-          db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+          if (database !== ":memory:") switchToWal(db, BUSY_TIMEOUT_MS);
         },
         // better-sqlite3's `timeout` is SQLite's busy_timeout: a second process waits for the lock.
         timeout: BUSY_TIMEOUT_MS,
@@ -104,8 +101,13 @@ export const sqlite: DialectProfile = {
     const file = options.type === "better-sqlite3" ? options.database : ":memory:";
     if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   },
-  background: (options) =>
-    options.type === "better-sqlite3" && options.database !== ":memory:" ? startCheckpointer(options.database as string) : undefined,
+  // The store's checkpoints run in a thread of their own (sqlite-checkpointer.ts); its connection's only past a backstop.
+  background: async (dataSource) => {
+    const { options } = dataSource;
+    if (options.type !== "better-sqlite3" || options.database === ":memory:") return undefined;
+    await dataSource.query(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+    return startCheckpointer(options.database as string);
+  },
   schemaOptions: () => ({}),
   secrets: () => [],
 

@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { DataSource } from "typeorm";
+import { parseDatabaseUrl } from "../../../src/store/database-url.js";
 import { BACKSTOP_PAGES } from "../../../src/store/dialects/sqlite-checkpointer.js";
 import { openStore, type Store } from "../../../src/store/store.js";
 
@@ -32,6 +34,17 @@ describe("SQLite checkpoints off the job's thread", () => {
   it("leaves the store's connection only a backstop", async () => {
     store = await openStore(`sqlite:${join(mkdtempSync(join(tmpdir(), "idm-ckpt-")), "idm.db")}`);
     expect(await store.dataSource.query("PRAGMA wal_autocheckpoint")).toEqual([{ wal_autocheckpoint: BACKSTOP_PAGES }]);
+  });
+
+  it("leaves a connection opened outside the store (a fulfilment target) to SQLite's own checkpoints", async () => {
+    const target = parseDatabaseUrl(`sqlite:${join(mkdtempSync(join(tmpdir(), "idm-ckpt-")), "target.db")}`);
+    const dataSource = new DataSource({ ...target.options, logging: false });
+    await dataSource.initialize();
+    try {
+      expect(await dataSource.query("PRAGMA wal_autocheckpoint")).toEqual([{ wal_autocheckpoint: 1000 }]);
+    } finally {
+      await dataSource.destroy();
+    }
   });
 
   it("copies a committed log into the database file while the store stays open, without the committing connection doing it", async () => {
