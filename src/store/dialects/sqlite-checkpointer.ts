@@ -72,11 +72,12 @@ export function startCheckpointer(file: string): Checkpointer {
   const spawn = (): Worker => {
     const thread = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver: createRequire(import.meta.url).resolve("better-sqlite3") } });
     thread.unref();
-    // A failed checkpoint is tried again when the log grows; the connection's backstop covers a thread that cannot.
+    // A failed checkpoint is tried again when the log grows. A thread that fails (it cannot open the
+    // file) is not started again: the connection's backstop checkpoints from then on.
     thread.on("message", () => (busy = false));
     thread.on("error", () => {
-      worker = undefined;
-      busy = false;
+      clearInterval(poll);
+      worker = undefined; // gone: nothing for close() to wait for
     });
     return thread;
   };

@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DataSource } from "typeorm";
 import { parseDatabaseUrl } from "../../../src/store/database-url.js";
-import { BACKSTOP_PAGES } from "../../../src/store/dialects/sqlite-checkpointer.js";
+import { BACKSTOP_PAGES, startCheckpointer } from "../../../src/store/dialects/sqlite-checkpointer.js";
 import { openStore, type Store } from "../../../src/store/store.js";
 
 let store: Store | undefined;
@@ -72,6 +72,16 @@ describe("SQLite checkpoints off the job's thread", () => {
     } finally {
       await reopened.close();
     }
+  });
+
+  it("gives up, without hanging its close, when its thread cannot open the database", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "idm-ckpt-")), "gone.db");
+    writeFileSync(`${file}-wal`, Buffer.alloc(5_000_000)); // a log large enough to start the thread; no database beside it
+    const checkpointer = startCheckpointer(file);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const closed = await Promise.race([checkpointer.close().then(() => "closed"), new Promise((resolve) => setTimeout(() => resolve("hanging"), 5_000))]);
+    expect(closed).toBe("closed");
+    expect(existsSync(file)).toBe(false);
   });
 
   it("does nothing for a database in memory", async () => {
