@@ -84,6 +84,21 @@ function expected(rows: string[][], columns: number[], key: number) {
   return { nullpk, sorted, duplicates };
 }
 
+/** The delta between two sorted sets of rows keyed by their first value, computed independently: inserts, deletes (key only) and updates, in key order. */
+function expectedDelta(before: string[][], after: string[][]): string[][] {
+  const old = new Map(before.map((row) => [row[0] as string, row]));
+  const now = new Map(after.map((row) => [row[0] as string, row]));
+  const delta: string[][] = [];
+  for (const key of [...new Set([...old.keys(), ...now.keys()])].sort(ordinal)) {
+    const a = old.get(key);
+    const b = now.get(key);
+    if (a === undefined) delta.push(["insert", ...(b as string[])]);
+    else if (b === undefined) delta.push(["delete", key, "", ""]);
+    else if (a.join("\u0000") !== b.join("\u0000")) delta.push(["update", ...b]);
+  }
+  return delta;
+}
+
 function randomRows(seed: number, count: number, keys: number): string[][] {
   const next = random(seed);
   const texts = ["", "a", "b,c", 'q"uote', "multi\r\nline", "é", "Z", "z", " ", "10", "9"];
@@ -184,16 +199,7 @@ describe("prepareSynchronization", () => {
       const outcome = await run("Incremental", [PEOPLE], budget === undefined ? {} : { memoryBudgetBytes: budget });
       expect(outcome.counters.sortRuns > 0).toBe(budget !== undefined);
       const after = expected(next, [0, 2, 3], 0).sorted;
-      const old = new Map(before.map((row) => [row[0] as string, row]));
-      const now = new Map(after.map((row) => [row[0] as string, row]));
-      const delta: string[][] = [];
-      for (const key of [...new Set([...old.keys(), ...now.keys()])].sort(ordinal)) {
-        const a = old.get(key);
-        const b = now.get(key);
-        if (a === undefined) delta.push(["insert", ...(b as string[])]);
-        else if (b === undefined) delta.push(["delete", key, "", ""]);
-        else if (a.join("\u0000") !== b.join("\u0000")) delta.push(["update", ...b]);
-      }
+      const delta = expectedDelta(before, after);
       const batch = join(collect, outcome.batch);
       expect(outcome.batch).toMatch(/-Incremental$/);
       expect(readdirSync(batch).sort()).toEqual(["HR_Person.duplicates.csv", "HR_Person.nullpk.csv", "HR_Person.sorted.delta", "batch.json"]);
@@ -217,19 +223,6 @@ describe("prepareSynchronization", () => {
     const OWN_ORDER = ["id", "dept", "name"];
     // Quotes, commas, line ends and short records (a missing last field) among plain lines.
     const rowsOf = (seed: number) => randomRows(seed, 1_500, 600).map(([id, , name, dept], i) => (i % 7 === 0 && name === "" ? [id!, dept!] : [id!, dept!, name!]));
-    const deltaOf = (before: string[][], after: string[][]) => {
-      const old = new Map(before.map((row) => [row[0] as string, row]));
-      const now = new Map(after.map((row) => [row[0] as string, row]));
-      const delta: string[][] = [];
-      for (const key of [...new Set([...old.keys(), ...now.keys()])].sort(ordinal)) {
-        const a = old.get(key);
-        const b = now.get(key);
-        if (a === undefined) delta.push(["insert", ...(b as string[])]);
-        else if (b === undefined) delta.push(["delete", key, "", ""]);
-        else if (a.join("\u0000") !== b.join("\u0000")) delta.push(["update", ...b]);
-      }
-      return delta;
-    };
     const path = join(collect, "previous", "HR_Person.baseline");
     const first = rowsOf(5);
     const firstSorted = expected(first, [0, 2, 1], 0).sorted;
@@ -259,7 +252,7 @@ describe("prepareSynchronization", () => {
         writeExport("HRPeople", [OWN_ORDER, ...next]);
         const outcome = await run("Incremental", [PEOPLE], threads);
         const after = expected(next, [0, 2, 1], 0).sorted;
-        const delta = deltaOf(before, after);
+        const delta = expectedDelta(before, after);
         expect(delta.length).toBeGreaterThan(100);
         expect(readCsv(join(collect, outcome.batch, "HR_Person.sorted.delta"))).toEqual([["command", "id", "name", "dept"], ...delta]);
         // The next baseline keeps the previous one's form: its hashes are merged with the new ones.
