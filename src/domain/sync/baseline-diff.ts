@@ -3,10 +3,12 @@
  * the previous whole set (baseline.ts). Each row's key is looked up in the baseline and its hash
  * compared, and only the changes are sorted (external-sort.ts): an insert (a key only in the
  * export), an update (another hash), a delete (a key only in the baseline: the key's columns, the
- * others empty, as the synchronization needs no more). The next baseline is the previous one with the
- * changes merged in, in the same pass: what the previous run sorted is not sorted again. A baseline
- * larger than the memory budget is taken one key range at a time, the export read once per range.
- * Rows whose key repeats are set apart as duplicates (the first kept), in key order.
+ * others empty, as the synchronization needs no more). The export and the baseline are walked side
+ * by side: a row whose key is the baseline's next entry needs no lookup, and the next baseline,
+ * written in the same pass, keeps the export's order (baseline.ts). What the previous run sorted is
+ * not sorted again. A baseline larger than the memory budget is taken one partition at a time, the
+ * export read once per partition, the changes of all sorted together. Rows whose key repeats are set apart as duplicates (the first
+ * kept), in key order.
  */
 import { csvLine, type CsvWriter } from "../../connectors/csv/csv-write.js";
 import { Baseline, HASH_CHARS, type BaselineFile, type BaselineWriter } from "./baseline.js";
@@ -48,27 +50,45 @@ export async function diffWithBaseline(previous: BaselineFile | undefined, read:
   const counts: DiffCounts = { inserts: 0, updates: 0, deletes: 0, duplicates: 0, sortRuns: 0 };
   const { keyLength } = target;
   const partitions = previous?.partitions ?? 1;
-  for (let p = 0; p < partitions; p++) {
-    const baseline = previous === undefined ? Baseline.empty() : await previous.load(p, target.sort.signal);
-    const changes = new ExternalSorter(keyLength, { ...target.sort, name: `${target.sort.name}-${p}` });
-    try {
+  // One sort of the changes of every partition: the delta is in key order, a partition's keys are not a range.
+  const changes = new ExternalSorter(keyLength, target.sort);
+  try {
+    for (let p = 0; p < partitions; p++) {
+      const baseline = previous === undefined ? Baseline.empty() : await previous.load(p, target.sort.signal);
+      const next = new NextBaseline(baseline, target.baseline);
+      // The entry the export's next row is expected at: the one after the last row's.
+      let cursor = 0;
+      let lookups = 0;
       await read((row) => {
         const key = row.key;
         if (partitions > 1 && previous!.partitionOf(key) !== p) return;
-        const i = baseline.find(key);
+        let i = cursor;
+        if (i >= baseline.size || !baseline.keyIs(i, key)) {
+          lookups++;
+          i = baseline.find(key);
+        }
         if (i === -1) {
           changes.add(key, row.hash() + INSERT + row.line());
-        } else if (baseline.seen[i] === 1) {
-          changes.add(key, NO_HASH + DUPLICATE + row.line());
-        } else {
-          baseline.seen[i] = 1;
-          const hashed = row.hash();
-          if (!baseline.hashIs(i, hashed)) {
-            baseline.updated.set(i, hashed);
-            changes.add(key, NO_HASH + UPDATE + row.line());
-          }
+          return;
         }
-      }, p === 0, target.hashColumns, (keys) => baseline.prefetch(keys));
+        if (baseline.seen[i] === 1) {
+          changes.add(key, NO_HASH + DUPLICATE + row.line());
+          return;
+        }
+        baseline.seen[i] = 1;
+        cursor = i + 1;
+        const hashed = row.hash();
+        if (baseline.hashIs(i, hashed)) {
+          next.keep(i);
+        } else {
+          next.add(key, hashed);
+          changes.add(key, NO_HASH + UPDATE + row.line());
+        }
+      }, p === 0, target.hashColumns, (keys) => {
+        // Prefetched only while the export strays from the baseline's order: in it, lookups are rare.
+        if (lookups * 8 > keys.length) baseline.prefetch(keys);
+        lookups = 0;
+      });
       for (let i = 0; i < baseline.size; i++) {
         if (baseline.seen[i] === 1) continue;
         const key = baseline.key(i);
@@ -76,22 +96,52 @@ export async function diffWithBaseline(previous: BaselineFile | undefined, read:
         while (values.length < target.width) values.push("");
         changes.add(key, NO_HASH + DELETE + csvLine(values));
       }
-      await mergeChanges(baseline, changes, target, counts);
-      counts.sortRuns += changes.runsWritten;
-    } finally {
-      await changes.dispose();
+      next.flush();
     }
+    await writeChanges(changes, target, counts);
+    counts.sortRuns += changes.runsWritten;
+  } finally {
+    await changes.dispose();
   }
   return counts;
 }
 
-/** Writes the sorted changes to the delta and the duplicates, and the next baseline: the previous one's stretches between changes, as they are. */
-async function mergeChanges(baseline: Baseline, changes: ExternalSorter, target: DiffTarget, counts: DiffCounts): Promise<void> {
-  let kept = 0; // the first baseline entry not yet written nor dropped
-  const keepUpTo = (end: number) => {
-    if (end > kept) target.baseline.addBytes(baseline.bytes.subarray(baseline.start(kept), baseline.start(end)), end - kept);
-    kept = Math.max(kept, end);
-  };
+/**
+ * The next baseline of a partition, in the order of the export its rows come in: an unchanged row's
+ * entry copied from the previous baseline (successive ones as one stretch of bytes), a changed one's
+ * with its new hash. A new key is added after them by writeChanges, in key order, once.
+ */
+class NextBaseline {
+  /** The stretch of previous entries [from, to) not yet copied. */
+  #from = 0;
+  #to = 0;
+
+  constructor(
+    private readonly previous: Baseline,
+    private readonly writer: BaselineWriter,
+  ) {}
+
+  keep(i: number): void {
+    if (i !== this.#to) {
+      this.flush();
+      this.#from = i;
+    }
+    this.#to = i + 1;
+  }
+
+  add(key: string, hashed: string): void {
+    this.flush();
+    this.writer.add(key, hashed);
+  }
+
+  flush(): void {
+    if (this.#to > this.#from) this.writer.addBytes(this.previous.bytes.subarray(this.previous.start(this.#from), this.previous.start(this.#to)), this.#to - this.#from);
+    this.#from = this.#to;
+  }
+}
+
+/** Writes the sorted changes to the delta and the duplicates, and the new keys to the next baseline. */
+async function writeChanges(changes: ExternalSorter, target: DiffTarget, counts: DiffCounts): Promise<void> {
   let inserted: string | undefined;
   for await (const entries of changes.sorted()) {
     for (const entry of entries) {
@@ -105,35 +155,14 @@ async function mergeChanges(baseline: Baseline, changes: ExternalSorter, target:
       }
       target.delta.writeLine(text);
       if (text.startsWith(INSERT)) {
-        keepUpTo(lowerBound(baseline, key, kept));
         target.baseline.add(key, hashed.slice(0, HASH_CHARS));
         inserted = key;
         counts.inserts++;
-        continue;
-      }
-      // An update or a delete: the key is the baseline's next one changed.
-      const i = baseline.find(key);
-      keepUpTo(i);
-      kept = i + 1;
-      if (text.startsWith(UPDATE)) {
-        target.baseline.add(key, baseline.updated.get(i)!);
+      } else if (text.startsWith(UPDATE)) {
         counts.updates++;
       } else {
         counts.deletes++;
       }
     }
   }
-  keepUpTo(baseline.size);
-}
-
-/** The first entry from `from` on whose key is not below `key`. */
-function lowerBound(baseline: Baseline, key: string, from: number): number {
-  let low = from;
-  let high = baseline.size;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (baseline.compare(key, middle) > 0) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

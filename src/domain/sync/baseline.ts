@@ -1,11 +1,15 @@
 /**
  * The baseline of a mapping's incremental diffs (`previous/<Id>.baseline`): the keys of the last
- * whole set prepared for it, in key order, each with a hash of its row. An Incremental prepare of a
- * whole export looks each row's key up in it, compares hashes, and writes the next baseline by
- * merging the changes into it: the rows are never compared in full, and what the previous run sorted
- * is not sorted again (baseline-diff.ts).
+ * whole set prepared for it, each with a hash of its row, each key once. An Incremental prepare of a
+ * whole export looks each row's key up in it and compares hashes (baseline-diff.ts): the rows are
+ * never compared in full, and what the previous run sorted is not sorted again.
  *
- * The file: a fingerprint line (`idm-baseline 1 <rows> <SHA-256 of the rest>`, fixed width), a JSON
+ * Version 2 keeps the entries in the order of the export they were made from (the keys a diff
+ * added after them, in key order): most sources export in a stable order, and a diff that walks its
+ * export and the baseline side by side then reads the baseline sequentially, looking a key up only
+ * where the two part. Version 1 (key order) is still read: the order is only a matter of speed.
+ *
+ * The file: a fingerprint line (`idm-baseline 2 <rows> <SHA-256 of the rest>`, fixed width), a JSON
  * line (the mapping's columns and key length, and, since row hashes are of CSV lines, `hashColumns`:
  * BaselineShape), then the entries: each a key (its values joined by NUL,
  * external-sort.ts' joinKey), NUL, and the row's hash (HASH_CHARS of base64url). The fingerprint is
@@ -14,11 +18,11 @@
  */
 import { createHash, hash } from "node:crypto";
 import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
-import { open, readFile, stat } from "node:fs/promises";
+import { open, readFile, rename, stat } from "node:fs/promises";
 import { CHUNK_CHARS } from "../../connectors/csv/csv-write.js";
 
-const MAGIC = "idm-baseline 1 ";
-/** The fingerprint line: MAGIC, 12 digits of rows, a space, 64 hex digits, LF. */
+const MAGIC = "idm-baseline 2 ";
+/** The fingerprint line: MAGIC (or version 1's), 12 digits of rows, a space, 64 hex digits, LF. */
 const FINGERPRINT_LENGTH = MAGIC.length + 12 + 1 + 64 + 1;
 export const HASH_CHARS = 22;
 const NUL = "\u0000";
@@ -44,7 +48,7 @@ export interface BaselineShape {
   hashColumns?: readonly string[];
 }
 
-/** Writes a baseline, entries in key order. */
+/** Writes a baseline, each key once. */
 export class BaselineWriter {
   #fd: number | undefined;
   #text = "";
@@ -122,19 +126,17 @@ function fingerprintLine(rows: number, sha256: string): string {
 }
 
 /**
- * One key range of a baseline, in memory: its entries' bytes as the file has them (read once, never
- * decoded as a whole: a string of them would be a second copy), where each key ends, and an
- * open-addressing table of the entries by a hash of their keys' UTF-8 bytes (a few bytes an entry,
- * where a Map of key strings takes several times the text). A row found is marked seen, and one
- * whose hash changed records the new one, for the next baseline.
+ * One partition of a baseline, in memory: its entries' bytes as the file has them (read once, never
+ * decoded as a whole: a string of them would be a second copy), where each key ends, and, built on
+ * the first lookup, an open-addressing table of the entries by a hash of their keys' UTF-8 bytes (a
+ * few bytes an entry, where a Map of key strings takes several times the text). A diff that meets
+ * the entries in their order never builds it. A row found is marked seen.
  */
 export class Baseline {
   /** Whether each entry's key was met in the new export. */
   readonly seen: Uint8Array;
-  /** Entry → the hash of its changed row. */
-  readonly updated = new Map<number, string>();
-  /** Entry + 1 by key hash, linear probing; 0 is an empty slot. */
-  readonly #slots: Int32Array;
+  /** Entry + 1 by key hash, linear probing; 0 is an empty slot. Empty until the first lookup. */
+  #slots = new Int32Array(0);
   /** What prefetch read, kept so that the reads are not optimized away. */
   #touched = 0;
   /** prefetch's slot entries of a chunk's keys. */
@@ -147,14 +149,19 @@ export class Baseline {
     readonly keyEnds: Int32Array,
   ) {
     this.seen = new Uint8Array(keyEnds.length);
+  }
+
+  #table(): Int32Array {
+    if (this.#slots.length > 0) return this.#slots;
     let size = 16;
-    while (size < 2 * keyEnds.length) size *= 2;
-    this.#slots = new Int32Array(size);
-    for (let i = 0; i < keyEnds.length; i++) {
-      let slot = bytesHash(bytes, this.start(i), keyEnds[i]!) & (size - 1);
-      while (this.#slots[slot] !== 0) slot = (slot + 1) & (size - 1);
-      this.#slots[slot] = i + 1;
+    while (size < 2 * this.keyEnds.length) size *= 2;
+    const slots = new Int32Array(size);
+    for (let i = 0; i < this.keyEnds.length; i++) {
+      let slot = bytesHash(this.bytes, this.start(i), this.keyEnds[i]!) & (size - 1);
+      while (slots[slot] !== 0) slot = (slot + 1) & (size - 1);
+      slots[slot] = i + 1;
     }
+    return (this.#slots = slots);
   }
 
   static empty(): Baseline {
@@ -189,10 +196,11 @@ export class Baseline {
    * about a third faster (1,000,000 keys, a micro-benchmark).
    */
   prefetch(keys: readonly string[]): void {
-    const mask = this.#slots.length - 1;
+    const slots = this.#table();
+    const mask = slots.length - 1;
     // Two passes, each of loads that do not wait on one another: the slots, then the entries they name.
     const entries = this.#prefetched.length >= keys.length ? this.#prefetched : (this.#prefetched = new Int32Array(keys.length));
-    for (let k = 0; k < keys.length; k++) entries[k] = this.#slots[stringHash(keys[k]!) & mask]!;
+    for (let k = 0; k < keys.length; k++) entries[k] = slots[stringHash(keys[k]!) & mask]!;
     let touched = 0;
     for (let k = 0; k < keys.length; k++) {
       const entry = entries[k]!;
@@ -203,22 +211,17 @@ export class Baseline {
 
   /** The entry of `key`, or -1. */
   find(key: string): number {
-    const mask = this.#slots.length - 1;
+    const slots = this.#table();
+    const mask = slots.length - 1;
     for (let slot = stringHash(key) & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.#slots[slot]!;
+      const entry = slots[slot]!;
       if (entry === 0) return -1;
-      if (this.#keyIs(entry - 1, key)) return entry - 1;
+      if (this.keyIs(entry - 1, key)) return entry - 1;
     }
   }
 
-  /** `key` against entry i's key, ordinally by UTF-16 code unit, as the entries are sorted (negative: key comes first). */
-  compare(key: string, i: number): number {
-    const other = this.key(i);
-    return key < other ? -1 : key > other ? 1 : 0;
-  }
-
   /** Whether entry i's key is `key`: byte by byte while it is ASCII. */
-  #keyIs(i: number, key: string): boolean {
+  keyIs(i: number, key: string): boolean {
     const start = this.start(i);
     const end = this.keyEnds[i]!;
     for (let j = 0; j < key.length; j++) {
@@ -293,9 +296,10 @@ interface Head extends BaselineShape {
 }
 
 /**
- * A baseline file checked against its fingerprint, read in key ranges (partitions) that each fit the
- * memory budget: one in most cases (the file is then read once, whole), several for a baseline larger
- * than the budget (read once to check it and find where the ranges start, then once per range).
+ * A baseline file checked against its fingerprint, read in partitions that each fit the memory
+ * budget: one in most cases (the file is then read once, whole), several for a baseline larger than
+ * the budget (read once to check it, then once per partition). A key's partition is by a hash of
+ * the key, so that each partition keeps the entries in the file's order.
  */
 export class BaselineFile {
   private constructor(
@@ -303,26 +307,14 @@ export class BaselineFile {
     readonly rows: number,
     /** What its row hashes are of (BaselineShape.hashColumns). */
     readonly hashColumns: readonly string[] | undefined,
-    /** The first key of each partition after the first, in order. */
-    readonly bounds: readonly string[],
+    readonly partitions: number,
     /** The one partition, when there is only one. */
     private readonly whole: Baseline | undefined,
   ) {}
 
-  get partitions(): number {
-    return this.bounds.length + 1;
-  }
-
-  /** The partition a key belongs to: how many bounds it is not below. */
+  /** The partition a key belongs to. */
   partitionOf(key: string): number {
-    let low = 0;
-    let high = this.bounds.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (key < this.bounds[middle]!) high = middle;
-      else low = middle + 1;
-    }
-    return low;
+    return partitionOfHash(stringHash(key), this.partitions);
   }
 
   /**
@@ -356,33 +348,23 @@ export class BaselineFile {
         if (n < keyEnds.length) keyEnds[n] = keyEnd;
       });
       if (read.rows !== head.rows || read.end !== entries.length) return { state: "damaged", reason: "its entries do not match its fingerprint" };
-      return { state: "found", file: new BaselineFile(path, head.rows, head.hashColumns, [], new Baseline(entries, keyEnds)) };
+      return { state: "found", file: new BaselineFile(path, head.rows, head.hashColumns, 1, new Baseline(entries, keyEnds)) };
     }
-    const every = Math.ceil(head.rows / partitions);
-    const bounds: string[] = [];
-    const read = await streamEntries(path, entriesAt, head, signal, (bytes, start, keyEnd, n) => {
-      if (n > 0 && n % every === 0) bounds.push(bytes.toString("utf8", start, keyEnd));
-      return true;
-    });
+    const read = await streamEntries(path, entriesAt, head, signal, () => true);
     if (read.damaged !== undefined) return { state: "damaged", reason: read.damaged };
-    return { state: "found", file: new BaselineFile(path, head.rows, head.hashColumns, bounds, undefined) };
+    return { state: "found", file: new BaselineFile(path, head.rows, head.hashColumns, partitions, undefined) };
   }
 
-  /** Partition p in memory (the file was checked when opened). */
+  /** Partition p in memory, its entries in the file's order (the file was checked when opened). */
   async load(p: number, signal: AbortSignal): Promise<Baseline> {
     if (this.whole !== undefined) return this.whole;
-    const low = p === 0 ? undefined : this.bounds[p - 1]!;
-    const high = this.bounds[p];
     const found = await readHead(this.path);
     if ("damaged" in found) throw new Error(`${this.path} changed while it was read: ${found.damaged}`);
-    // Entries are in key order: the partition's are one stretch of the file.
     const pieces: Buffer[] = [];
     const keyEnds: number[] = [];
     let length = 0;
     const read = await streamEntries(this.path, found.entriesAt, found.head, signal, (bytes, start, keyEnd) => {
-      const key = bytes.toString("utf8", start, keyEnd);
-      if (high !== undefined && key >= high) return false;
-      if (low === undefined || key >= low) {
+      if (partitionOfHash(bytesHash(bytes, start, keyEnd), this.partitions) === p) {
         keyEnds.push(length + keyEnd - start);
         pieces.push(bytes.subarray(start, keyEnd + 1 + HASH_CHARS));
         length += keyEnd + 1 + HASH_CHARS - start;
@@ -392,6 +374,41 @@ export class BaselineFile {
     if (read.damaged !== undefined) throw new Error(`${this.path} changed while it was read: ${read.damaged}`);
     return new Baseline(Buffer.concat(pieces, length), Int32Array.from(keyEnds));
   }
+}
+
+/** A partition by the high bits of a multiplicative mix: the lookup table takes the low bits of the same hash. */
+function partitionOfHash(hash: number, partitions: number): number {
+  return Math.floor(((Math.imul(hash, 0x9e3779b1) >>> 0) * partitions) / 0x100000000);
+}
+
+/**
+ * Rewrites a baseline with only the first entry of each key of `repeated`: a whole set's baseline is
+ * written as its rows are read, a key that repeats (a duplicate the prepare sets apart) once more for
+ * each repeat, and a baseline holds each key once.
+ */
+export async function keepFirstEntries(path: string, repeated: ReadonlySet<string>, signal: AbortSignal): Promise<void> {
+  const found = await readHead(path);
+  if ("damaged" in found) throw new Error(`${path} changed while it was written: ${found.damaged}`);
+  const rewritten = `${path}.first`;
+  const writer = BaselineWriter.create(rewritten, found.head);
+  let complete = false;
+  try {
+    const kept = new Set<string>();
+    const read = await streamEntries(path, found.entriesAt, found.head, signal, (bytes, start, keyEnd) => {
+      const key = bytes.toString("utf8", start, keyEnd);
+      if (repeated.has(key)) {
+        if (kept.has(key)) return true;
+        kept.add(key);
+      }
+      writer.add(key, bytes.toString("latin1", keyEnd + 1, keyEnd + 1 + HASH_CHARS));
+      return true;
+    });
+    if (read.damaged !== undefined) throw new Error(`${path} changed while it was written: ${read.damaged}`);
+    complete = true;
+  } finally {
+    writer.close(complete);
+  }
+  await rename(rewritten, path);
 }
 
 /**
@@ -471,7 +488,7 @@ async function streamEntries(
 /** The fingerprint and JSON lines, or undefined when they are not a baseline's. */
 function headOf(fingerprint: string, json: string): Head | undefined {
   if (fingerprint.length !== FINGERPRINT_LENGTH) return undefined;
-  const match = /^idm-baseline 1 (\d{12}) ([0-9a-f]{64})\n$/.exec(fingerprint);
+  const match = /^idm-baseline [12] (\d{12}) ([0-9a-f]{64})\n$/.exec(fingerprint);
   if (match === null) return undefined;
   try {
     const shape = JSON.parse(json) as Partial<BaselineShape>;

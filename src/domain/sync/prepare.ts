@@ -18,7 +18,7 @@ import { basename, join } from "node:path";
 import { readCsvChunks, readCsvLineChunks, type CsvRow } from "../../connectors/csv/csv-read.js";
 import { CsvWriter } from "../../connectors/csv/csv-write.js";
 import { cancelQueuedIncrementals, collectFolder, enqueueBatch, type FileCounts, type Manifest, type ManifestEntry } from "./batch-queue.js";
-import { BaselineFile, BaselineWriter, HASH_CHARS } from "./baseline.js";
+import { BaselineFile, BaselineWriter, HASH_CHARS, keepFirstEntries } from "./baseline.js";
 import { diffWithBaseline } from "./baseline-diff.js";
 import { hashOrderFor, ReadRow, type RowSource } from "./export-row.js";
 import { LineHasher, THREAD_MIN_BYTES } from "./line-hashes.js";
@@ -214,9 +214,11 @@ interface FileWork {
 type Prepared = Pick<ManifestEntry, "file" | "delta"> & Partial<Pick<ManifestEntry, "columns">>;
 
 /**
- * A whole set (Complete, Initial): sorted, the first row of each key kept; its keys and row hashes are
- * the next baseline. An export of exactly the mapped columns, the key first, keeps its own column
- * order (the manifest names it): its plain lines are then the sorted file's lines as they are.
+ * A whole set (Complete, Initial): sorted, the first row of each key kept. Its keys and row hashes
+ * are the next baseline, in the export's order (baseline.ts), written as the rows are read; a key
+ * that repeats is then written once more for each repeat, which the end takes out. An export of
+ * exactly the mapped columns, the key first, keeps its own column order (the manifest names it): its
+ * plain lines are then the sorted file's lines as they are.
  */
 async function wholeSet(work: FileWork): Promise<Prepared> {
   const { file, outputs, add } = work;
@@ -225,23 +227,29 @@ async function wholeSet(work: FileWork): Promise<Prepared> {
   const columns = ownOrder ? work.header : file.columns;
   const sorter = new ExternalSorter(file.keyLength, work.sort);
   try {
-    // Each row carries its hash through the sort, HASH_CHARS before its line.
-    await work.read((row) => sorter.add(row.key, row.hash() + (ownOrder ? row.exportLine() : row.line())), true, work.hashColumns);
-    const sorted = outputs.csv(`${file.identifier}.sorted.csv`, columns);
     const baseline = outputs.baseline(work.nextBaseline, file, work.hashColumns);
+    await work.read((row) => {
+      baseline.add(row.key, row.hash());
+      sorter.add(row.key, ownOrder ? row.exportLine() : row.line());
+    }, true, work.hashColumns);
+    const sorted = outputs.csv(`${file.identifier}.sorted.csv`, columns);
+    const repeated = new Set<string>();
     let previousKey: string | undefined;
     for await (const entries of sorter.sorted()) for (const entry of entries) {
       const key = sorter.entries.key(entry);
-      const hashed = sorter.entries.text(entry);
-      const line = hashed.slice(HASH_CHARS);
+      const line = sorter.entries.text(entry);
       if (key === previousKey) {
         outputs.duplicates(columns).writeLine(line);
         add("duplicates");
+        repeated.add(key);
         continue;
       }
       previousKey = key;
       sorted.writeLine(line);
-      baseline.add(key, hashed.slice(0, HASH_CHARS));
+    }
+    if (repeated.size > 0) {
+      baseline.close();
+      await keepFirstEntries(baseline.path, repeated, work.sort.signal);
     }
     add("rowsWritten", sorted.rows);
     add("sortRuns", sorter.runsWritten);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { Baseline, BaselineFile, BaselineWriter, rowHash, type BaselineShape } from "../../../src/domain/sync/baseline.js";
+import { Baseline, BaselineFile, BaselineWriter, keepFirstEntries, rowHash, type BaselineShape } from "../../../src/domain/sync/baseline.js";
 import { joinKey } from "../../../src/domain/sync/external-sort.js";
 
 const folders: string[] = [];
@@ -45,7 +45,7 @@ async function entries(file: BaselineFile): Promise<[number, string, boolean][]>
 }
 
 describe("a baseline", () => {
-  it("reads back the keys and hashes written, and finds each key, and no other, by binary search", async () => {
+  it("reads back the keys and hashes written, and finds each key, and no other", async () => {
     const file = await open(write(PEOPLE, KEYS));
     expect(file.partitions).toBe(1);
     expect(await entries(file)).toEqual(KEYS.map((key) => [0, key, true]));
@@ -63,13 +63,38 @@ describe("a baseline", () => {
     expect(baseline.find(joinKey(["a", "b"]))).toBe(-1);
   });
 
-  it("larger than the budget, is read one key range at a time: every entry once, in the partition partitionOf names", async () => {
-    const keys = Array.from({ length: 5_000 }, (_, i) => `k${i}`).sort(ordinal);
+  it("larger than the budget, is read one partition at a time: every entry once, in the partition partitionOf names, in the file's order", async () => {
+    const keys = Array.from({ length: 5_000 }, (_, i) => `k${(i * 7919) % 5_000}`);
     const file = await open(write(PEOPLE, keys), PEOPLE, 40_000);
     expect(file.partitions).toBeGreaterThan(3);
     const found = await entries(file);
-    expect(found.map(([, key]) => key)).toEqual(keys);
     expect(found.every(([p, key, hashed]) => hashed && file.partitionOf(key) === p)).toBe(true);
+    for (let p = 0; p < file.partitions; p++) {
+      const inPartition = keys.filter((key) => file.partitionOf(key) === p);
+      expect(inPartition.length).toBeGreaterThan(5_000 / file.partitions / 2);
+      expect(found.filter(([q]) => q === p).map(([, key]) => key)).toEqual(inPartition);
+    }
+  });
+
+  it("of version 1 (its entries in key order) is read as it is", async () => {
+    const path = write(PEOPLE, KEYS);
+    const bytes = readFileSync(path);
+    expect(bytes.toString("latin1", 0, 15)).toBe("idm-baseline 2 ");
+    bytes.write("1", 13, "latin1");
+    writeFileSync(path, bytes);
+    expect(await entries(await open(path))).toEqual(KEYS.map((key) => [0, key, true]));
+  });
+
+  it("rewritten with the first entry of each repeated key only, keeps the others in order", async () => {
+    const path = write(PEOPLE, []);
+    rmSync(path);
+    const writer = BaselineWriter.create(path, PEOPLE);
+    const added: [string, string][] = [["b", "1"], ["a", "1"], ["b", "2"], ["c", "1"], ["a", "2"], ["b", "3"]];
+    for (const [key, row] of added) writer.add(key, rowHash([key, row]));
+    writer.close();
+    await keepFirstEntries(path, new Set(["a", "b"]), signal);
+    const baseline = await (await open(path)).load(0, signal);
+    expect(Array.from({ length: baseline.size }, (_, i) => [baseline.key(i), baseline.hashIs(i, rowHash([baseline.key(i), "1"]))])).toEqual([["b", true], ["a", true], ["c", true]]);
   });
 
   it("is missing, or damaged when cut short, altered, or left unfinished by its writer", async () => {

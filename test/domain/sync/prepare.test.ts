@@ -60,11 +60,16 @@ const lineHash = (values: string[]) => csvHash(csvLine(values).slice(0, -2));
 const ordinal = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A mapping's baseline in previous/: [key, row hash] in file order (keys of several values joined by NUL). */
-async function baselineOf(collect: string, file: MappedFile): Promise<[string, string][]> {
+async function baselineEntries(collect: string, file: MappedFile): Promise<[string, string][]> {
   const opened = await BaselineFile.open(join(collect, "previous", `${file.identifier}.baseline`), file, 1 << 30, new AbortController().signal);
   if (opened.state !== "found") throw new Error(`the baseline is ${opened.state}`);
   const baseline = await opened.file.load(0, new AbortController().signal);
   return Array.from({ length: baseline.size }, (_, i) => [baseline.key(i), baseline.bytes.toString("latin1", baseline.keyEnds[i]! + 1, baseline.keyEnds[i]! + 23)]);
+}
+
+/** A mapping's baseline in previous/ by key: what it holds (its order, the export's, only makes a diff faster). */
+async function baselineOf(collect: string, file: MappedFile): Promise<[string, string][]> {
+  return (await baselineEntries(collect, file)).sort(([a], [b]) => ordinal(a, b));
 }
 
 /** What prepare should write, computed independently: first row of each key kept, the others apart. */
@@ -277,6 +282,23 @@ describe("prepareSynchronization", () => {
     // Nothing changed since: an empty delta.
     const again = await run("Incremental", [PEOPLE]);
     expect(readCsv(join(collect, again.batch, "HR_Person.sorted.delta"))).toEqual([["command", "id", "name", "dept"]]);
+  });
+
+  it("keeps a baseline in the export's order, a Complete's with the first row of each key, a diff's with the new keys after the others, by key", async () => {
+    const { writeExport, run, collect } = setup();
+    const keys = async () => (await baselineEntries(collect, PEOPLE)).map(([key]) => key);
+    writeExport("HRPeople", [HEADER, ["3", "", "C", "D"], ["1", "", "A", "D"], ["2", "", "B", "D"], ["1", "", "A again", "D"], ["3", "", "C again", "D"]]);
+    await run("Complete", [PEOPLE]);
+    expect(await baselineEntries(collect, PEOPLE)).toEqual([["3", lineHash(["3", "C", "D"])], ["1", lineHash(["1", "A", "D"])], ["2", lineHash(["2", "B", "D"])]]);
+    writeExport("HRPeople", [HEADER, ["5", "", "E", "D"], ["3", "", "C", "E"], ["4", "", "F", "D"], ["2", "", "B", "D"], ["5", "", "E again", "D"]]);
+    const outcome = await run("Incremental", [PEOPLE]);
+    expect(outcome.counters).toMatchObject({ deltaInserts: 2, deltaUpdates: 1, deltaDeletes: 1, duplicates: 1 });
+    expect(await baselineEntries(collect, PEOPLE)).toEqual([["3", lineHash(["3", "C", "E"])], ["2", lineHash(["2", "B", "D"])], ["4", lineHash(["4", "F", "D"])], ["5", lineHash(["5", "E", "D"])]]);
+    // The same rows in another order: nothing changes but the order.
+    writeExport("HRPeople", [HEADER, ["2", "", "B", "D"], ["5", "", "E", "D"], ["4", "", "F", "D"], ["3", "", "C", "E"]]);
+    const again = await run("Incremental", [PEOPLE]);
+    expect(readCsv(join(collect, again.batch, "HR_Person.sorted.delta"))).toEqual([["command", "id", "name", "dept"]]);
+    expect(await keys()).toEqual(["2", "5", "4", "3"]);
   });
 
   it("does not trust a damaged baseline (cut short, altered, or half written): it warns, writes every row as an insert, and sets a new baseline", async () => {
