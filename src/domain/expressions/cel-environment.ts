@@ -18,8 +18,11 @@ const I = CelScalar.INT;
 
 /** NFD then the combining marks dropped: "Élodie Müller" → "Elodie Muller". */
 export function removeAccents(text: string): string {
-  return text.normalize("NFD").replace(/\p{M}/gu, "");
+  // Most names are ASCII, which has no accent: NFD and the Unicode class cost ~8 µs a call.
+  return ASCII.test(text) ? text : text.normalize("NFD").replace(/\p{M}/gu, "");
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** Code point slice, as the strings extension counts; out-of-range indexes are an error, as there. */
 function substringOf(text: string, start: bigint, end?: bigint): string {

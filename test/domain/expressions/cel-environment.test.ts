@@ -29,5 +29,7 @@ describe("expression environment", () => {
 
   it("removes accents by decomposing and dropping the combining marks", () => {
     expect(removeAccents("Ça, Ångström, Dvořák, São Paulo")).toBe("Ca, Angstrom, Dvorak, Sao Paulo");
+    // ASCII is returned as it is; a combining mark alone, or after ASCII, is dropped.
+    expect(["", "Plain ASCII, 0-9 ~\u007f", "e\u0301", "\u0301"].map(removeAccents)).toEqual(["", "Plain ASCII, 0-9 ~\u007f", "e", ""]);
   });
 });
