@@ -6,7 +6,8 @@
 // the same batch sizes and statements (pages of 10,000 by keyset, each row archived into the history and
 // rewritten by the task's UPDATE statements, one transaction per 20,000 updated rows). The full
 // and raw runs alternate three times (each raw run removes the computed values, so that the next full
-// run recomputes and writes every row again), then three Dirty runs; medians are printed. On SQLite,
+// run recomputes and writes every row again), then three Dirty runs, each timed run started on a
+// settled database (settle); medians are printed. On SQLite,
 // and on PostgreSQL when IDM_TEST_POSTGRES_URL is set. IDM_BENCH_EXPRESSIONS_ROWS sets a smaller (or
 // larger) size, IDM_BENCH_EXPRESSIONS_RUNS the number of runs.
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
@@ -184,6 +185,22 @@ async function makeDirty(store, dialect, round) {
 }
 
 
+/**
+ * Before each timed run (not timed): the log an earlier run left written back, so that no run pays
+ * for another's (a full run leaves SQLite's checkpoint thread hundreds of MB to copy, which a Dirty
+ * run started at once would wait on). SQLite: wal_checkpoint(TRUNCATE), again while the thread holds
+ * the checkpoint (busy); PostgreSQL: CHECKPOINT.
+ */
+async function settle(store, dialect) {
+  if (dialect === "postgres") return void (await store.dataSource.query("CHECKPOINT"));
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const [{ busy, log }] = await store.dataSource.query("PRAGMA wal_checkpoint(TRUNCATE)");
+    if (busy === 0 && log === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("SQLite's log could not be checkpointed in 10 s");
+}
+
 /** A Dirty recompute through the domain function the task calls, with its time split into phases. */
 async function dirtyRun(store, expectedChanged) {
   const phases = { read: 0, evaluate: 0, write: 0 };
@@ -278,7 +295,9 @@ try {
       const full = [];
       const raws = [];
       for (let i = 0; i < RUNS; i++) {
+        await settle(store, dialect);
         full.push(await timed(() => expressionsRun(context, false, ROWS)));
+        await settle(store, dialect);
         raws.push(await timed(() => raw(store, dialect)));
       }
       await expressionsRun(context, false, ROWS);
@@ -286,6 +305,7 @@ try {
       for (let i = 0; i < RUNS; i++) {
         await makeDirty(store, dialect, i);
         let phases;
+        await settle(store, dialect);
         dirties.push({ ...(await timed(async () => (phases = await dirtyRun(store, Math.ceil(ROWS / DIRTY_EVERY))))), phases });
       }
       lines.push({ backend: backend.name, full: median(full), raw: median(raws), dirty: median(dirties), fulls: full, raws, dirties });
@@ -321,4 +341,5 @@ for (const l of lines) {
 }
 console.log(`\nfull = UpdateEntityPropertyExpressionsTask, every row changed: archived into idm_resource_history and rewritten`);
 console.log(`raw = the task's statements by hand, nothing evaluated: every row read (keyset pages of ${fmt(SELECT_SIZE)}), archived into the history (INSERT … SELECT by ids) and rewritten as the task does (SQLite: a prepared single-row UPDATE per row; PostgreSQL: UPDATE … CASE over ${VERSIONS_PER_UPDATE} rows), one transaction per ${fmt(UPDATE_SIZE)}, same driver`);
+console.log("before each timed run (full, raw, Dirty; not timed): the database settled, SQLite's log checkpointed and truncated (PRAGMA wal_checkpoint(TRUNCATE)), PostgreSQL CHECKPOINT, so that no run pays for the log an earlier one left");
 console.log("max RSS is the process's high-water mark (process.resourceUsage().maxRSS): each step's value includes the steps before it");
