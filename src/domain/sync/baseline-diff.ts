@@ -7,8 +7,8 @@
  * by side: a row whose key is the baseline's next entry needs no lookup, and the next baseline,
  * written in the same pass, keeps the export's order (baseline.ts). What the previous run sorted is
  * not sorted again. A baseline larger than the memory budget is taken one partition at a time, the
- * export read once per partition, the changes of all sorted together. Rows whose key repeats are set apart as duplicates (the first
- * kept), in key order.
+ * export read once per partition, the changes of all sorted together. Rows whose key repeats are
+ * set apart as duplicates (the first kept), in key order.
  */
 import { csvLine, type CsvWriter } from "../../connectors/csv/csv-write.js";
 import { Baseline, HASH_CHARS, type BaselineFile, type BaselineWriter } from "./baseline.js";
