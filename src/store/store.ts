@@ -5,6 +5,7 @@
 import { DataSource, type DataSourceOptions } from "typeorm";
 import { parseDatabaseUrl, type DatabaseTarget, type Dialect } from "./database-url.js";
 import { DIALECTS } from "./dialects/index.js";
+import type { BackgroundWork } from "./dialects/profile.js";
 import { redactReason } from "./dialects/redact.js";
 import { createEntities } from "./entities.js";
 import { migrate } from "./migrate.js";
@@ -47,7 +48,7 @@ function dataSourceFor(target: DatabaseTarget, schema: string | undefined): Data
   return new DataSource(options);
 }
 
-function storeOf(dataSource: DataSource, target: DatabaseTarget, url: string, background?: { close(): Promise<void> }): Store {
+function storeOf(dataSource: DataSource, target: DatabaseTarget, url: string, background?: BackgroundWork): Store {
   // A script runs in another working folder than the runner: its SQLite file is named absolutely.
   const secret = target.options.type === "better-sqlite3" ? `sqlite:${target.options.database}` : url;
   return {
@@ -71,7 +72,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   const target = parseDatabaseUrl(url, options.cwd);
   const dataSource = dataSourceFor(target, options.schema);
   const profile = DIALECTS[target.dialect];
-  let background: { close(): Promise<void> } | undefined;
+  let background: BackgroundWork | undefined;
   try {
     profile.prepareOpen(target.options);
     await dataSource.initialize();

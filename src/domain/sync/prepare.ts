@@ -391,12 +391,12 @@ function rowReader(
       for await (const records of plainLines ? readCsvLineChunks(input, signal) : readCsvChunks(input, signal)) {
         const withHeader = chunks++ === 0;
         if (first) add("rowsRead", withHeader ? records.length - 1 : records.length);
-        // The key of each plain line of all the fields (undefined for the other records), told onKeys first.
-        const keys = plainLines ? plainKeys(records, header.length, withHeader) : [];
-        if (onKeys !== undefined && keys.length > 0) onKeys(keys.filter((key) => key !== undefined));
-        const hashes = hasher?.hash(records.filter((_, r) => keys[r] !== undefined) as string[]);
+        // The plain lines of all the fields and their keys, told onKeys first.
+        const plain = plainLines ? plainLinesOf(records, header.length, withHeader) : NO_PLAIN_LINES;
+        if (onKeys !== undefined && plainLines) onKeys(plain.keys);
+        const hashes = hasher?.hash(plain.lines);
         if (held !== undefined) passOn(held.records, held.keys, await held.hashes);
-        held = { records, keys, hashes };
+        held = { records, keys: plain.byRecord, hashes };
       }
       if (held !== undefined) passOn(held.records, held.keys, await held.hashes);
     } finally {
@@ -405,19 +405,30 @@ function rowReader(
   };
 }
 
-/**
- * The key (first field) of each record of a chunk that is a plain line of `width` fields with a
- * non-empty key; undefined for the others (and for the header, the first record of the first chunk).
- */
-function plainKeys(records: readonly CsvRow[], width: number, withHeader: boolean): (string | undefined)[] {
-  const keys = new Array<string | undefined>(records.length);
+interface PlainLines {
+  /** Each record's key when it is a plain line of all the fields with a non-empty key; undefined for the others (and the header). */
+  byRecord: (string | undefined)[];
+  /** Those lines and their keys, in order. */
+  lines: string[];
+  keys: string[];
+}
+
+const NO_PLAIN_LINES: PlainLines = { byRecord: [], lines: [], keys: [] };
+
+/** The plain lines of `width` fields of a chunk whose key (first field) is not empty; the header, the first record of the first chunk, is not one. */
+function plainLinesOf(records: readonly CsvRow[], width: number, withHeader: boolean): PlainLines {
+  const plain: PlainLines = { byRecord: new Array<string | undefined>(records.length), lines: [], keys: [] };
   for (let r = withHeader ? 1 : 0; r < records.length; r++) {
     const read = records[r]!;
     if (typeof read !== "string") continue;
     const keyEnd = read.indexOf(",");
-    if (keyEnd > 0 && fieldCount(read) === width) keys[r] = read.slice(0, keyEnd);
+    if (keyEnd <= 0 || fieldCount(read) !== width) continue;
+    const key = read.slice(0, keyEnd);
+    plain.byRecord[r] = key;
+    plain.lines.push(read);
+    plain.keys.push(key);
   }
-  return keys;
+  return plain;
 }
 
 /** The fields of a plain line (its commas and one). */

@@ -42,6 +42,11 @@ export interface IdentifierLimit {
   unit: "characters" | "bytes";
 }
 
+/** What a dialect runs beside the store's statements while it is open. */
+export interface BackgroundWork {
+  close(): Promise<void>;
+}
+
 export interface DialectProfile {
   readonly dialect: Dialect;
   /** The database's name in messages: "SQL Server". */
@@ -61,7 +66,7 @@ export interface DialectProfile {
   /** What must be in place before TypeORM opens it (SQLite: the file's folder). */
   prepareOpen(options: DataSourceOptions): void;
   /** Work the open store needs beside its statements (SQLite: its checkpoints), stopped before it closes. */
-  readonly background?: (dataSource: DataSource) => Promise<{ close(): Promise<void> } | undefined>;
+  readonly background?: (dataSource: DataSource) => Promise<BackgroundWork | undefined>;
   /** The TypeORM options that put the store in a schema of its own (none on SQLite). */
   schemaOptions(schema: string): object;
   /** The passwords of the options: never shown, whatever message quotes them. */

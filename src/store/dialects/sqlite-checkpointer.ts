@@ -12,6 +12,7 @@
 import { statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import type { BackgroundWork } from "./profile.js";
 
 /** The store's connection's own wal_autocheckpoint: 256 MiB of 4 KiB pages. */
 export const BACKSTOP_PAGES = 65_536;
@@ -40,10 +41,8 @@ parentPort.on("message", (message) => {
 });
 `;
 
-export interface Checkpointer {
-  /** Stops watching and closes the thread's connection: before the store's own closes, whose last checkpoint then empties the log. */
-  close(): Promise<void>;
-}
+/** Its close() stops watching and closes the thread's connection: before the store's own closes, whose last checkpoint then empties the log. */
+export type Checkpointer = BackgroundWork;
 
 /** Watches the log of the SQLite database `file` (in WAL mode) and checkpoints it from a worker thread. */
 export function startCheckpointer(file: string): Checkpointer {

@@ -18,10 +18,15 @@ const ordinal = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Keys that sort in awkward ways: prefixes, case, accents, characters beyond U+FFFF and in U+E000–U+FFFF. */
 const KEYS = ["", "a", "a b", "ab", "B", "b", "é", "e\u0301", "\uFFFD", "\u{1F600}", "\u4E2D", "z\r\nz", "9", "10"].filter((k) => k !== "").sort(ordinal);
 
-function write(shape: BaselineShape, keys: string[], name = "x.baseline"): string {
+/** A folder of the test's own, removed after it. */
+function tempFolder(): string {
   const folder = mkdtempSync(join(tmpdir(), "idm-baseline-"));
   folders.push(folder);
-  const path = join(folder, name);
+  return folder;
+}
+
+function write(shape: BaselineShape, keys: string[], name = "x.baseline"): string {
+  const path = join(tempFolder(), name);
   const writer = BaselineWriter.create(path, shape);
   for (const key of keys) writer.add(key, rowHash([key, "row"]));
   writer.close();
@@ -86,8 +91,7 @@ describe("a baseline", () => {
   });
 
   it("rewritten with the first entry of each repeated key only, keeps the others in order", async () => {
-    const path = write(PEOPLE, []);
-    rmSync(path);
+    const path = join(tempFolder(), "repeated.baseline");
     const writer = BaselineWriter.create(path, PEOPLE);
     const added: [string, string][] = [["b", "1"], ["a", "1"], ["b", "2"], ["c", "1"], ["a", "2"], ["b", "3"]];
     for (const [key, row] of added) writer.add(key, rowHash([key, row]));
@@ -98,8 +102,7 @@ describe("a baseline", () => {
   });
 
   it("is missing, or damaged when cut short, altered, or left unfinished by its writer", async () => {
-    const folder = mkdtempSync(join(tmpdir(), "idm-baseline-"));
-    folders.push(folder);
+    const folder = tempFolder();
     expect(await BaselineFile.open(join(folder, "none.baseline"), PEOPLE, 1 << 30, signal)).toEqual({ state: "missing" });
 
     const cut = write(PEOPLE, KEYS);
