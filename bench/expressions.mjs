@@ -98,27 +98,29 @@ async function load(store, dialect) {
  * The limit: the task's reads and writes, by hand, straight through the driver, with nothing to
  * evaluate: every row read (id, key, properties by keyset pages of SELECT_SIZE), one change to its
  * properties (here: the computed values removed), its current version archived into the history
- * (INSERT … SELECT by ids, as many ids per statement as the dialect binds) and the new version written
- * as the task writes it (SQLite: one prepared single-row UPDATE per row; PostgreSQL: UPDATE … CASE over
- * VERSIONS_PER_UPDATE rows), one transaction per UPDATE_SIZE rows.
+ * (INSERT … SELECT by ids, as many ids per statement as the dialect binds, chained to the version before
+ * and returning the new ids) and the new version written as the task writes it, pointing at the archived
+ * one (SQLite: one prepared single-row UPDATE per row; PostgreSQL: UPDATE … CASE over VERSIONS_PER_UPDATE
+ * rows), one transaction per UPDATE_SIZE rows.
  */
 async function raw(store, dialect) {
   const p = placeholderOf(dialect);
   const select = `SELECT id, source_key, properties FROM idm_resources WHERE entity_type = ${p(0)} AND source_key > ${p(1)} ORDER BY source_key LIMIT ${SELECT_SIZE}`;
   const copied = "entity_type, connector, source_key, hash, valid_from, changed_by_job_instance, properties";
   const archive = (ids) => [
-    `INSERT INTO idm_resource_history (resource_id, ${copied}, valid_to, archived_by_job_instance) SELECT id, ${copied}, ${p(0)}, ${p(1)} FROM idm_resources WHERE id IN (${ids.map((_, i) => p(i + 2)).join(", ")})`,
+    `INSERT INTO idm_resource_history (resource_id, ${copied}, previous_id, valid_to, archived_by_job_instance) SELECT id, ${copied}, history_id, ${p(0)}, ${p(1)} FROM idm_resources WHERE id IN (${ids.map((_, i) => p(i + 2)).join(", ")}) RETURNING id, resource_id`,
     [at(dialect), 1, ...ids],
   ];
   const update = (versions) => {
     // Placeholders numbered in text order: SQLite's `?` bind by position.
     let n = 0;
     const cases = versions.map(() => `WHEN ${p(n++)} THEN ${p(n++)}`).join(" ");
+    const historyCases = versions.map(() => `WHEN ${p(n++)} THEN ${p(n++)}`).join(" ");
     const common = `valid_from = ${p(n++)}, changed_by_job_instance = ${p(n++)}`;
     const ids = versions.map(() => p(n++)).join(", ");
     return [
-      `UPDATE idm_resources SET properties = CASE id ${cases} END, ${common} WHERE id IN (${ids})`,
-      [...versions.flat(), at(dialect), 1, ...versions.map(([id]) => id)],
+      `UPDATE idm_resources SET properties = CASE id ${cases} END, history_id = CAST(CASE id ${historyCases} END AS integer), ${common} WHERE id IN (${ids})`,
+      [...versions.flatMap(([id, properties]) => [id, properties]), ...versions.flatMap(([id, , historyId]) => [id, historyId]), at(dialect), 1, ...versions.map(([id]) => id)],
     ];
   };
   const archiveIds = batchSize(dialect, 1) - 2;
@@ -126,7 +128,7 @@ async function raw(store, dialect) {
   const connection = await runner.connect();
   // On SQLite the task writes one prepared single-row UPDATE per version (resource-versions.ts writeVersions): so does the limit.
   const updateOne = dialect === "sqlite"
-    ? connection.prepare("UPDATE idm_resources SET properties = ?, valid_from = ?, changed_by_job_instance = ? WHERE id = ?")
+    ? connection.prepare("UPDATE idm_resources SET properties = ?, history_id = ?, valid_from = ?, changed_by_job_instance = ? WHERE id = ?")
     : undefined;
   let pending = [];
   let updated = 0;
@@ -134,12 +136,13 @@ async function raw(store, dialect) {
     await runner.startTransaction();
     for (let i = 0; i < pending.length; i += archiveIds) {
       const batch = pending.slice(i, i + archiveIds);
-      await runner.query(...archive(batch.map(([id]) => id)));
+      const archived = new Map((await runner.query(...archive(batch.map(([id]) => id)))).map((row) => [Number(row.resource_id), Number(row.id)]));
+      const versions = batch.map(([id, properties]) => [id, properties, archived.get(id)]);
       if (updateOne !== undefined) {
         const common = [at(dialect), 1];
-        for (const [id, properties] of batch) updateOne.run([properties, ...common, id]);
+        for (const [id, properties, historyId] of versions) updateOne.run([properties, historyId, ...common, id]);
       } else {
-        for (let j = 0; j < batch.length; j += VERSIONS_PER_UPDATE) await runner.query(...update(batch.slice(j, j + VERSIONS_PER_UPDATE)));
+        for (let j = 0; j < versions.length; j += VERSIONS_PER_UPDATE) await runner.query(...update(versions.slice(j, j + VERSIONS_PER_UPDATE)));
       }
     }
     await runner.commitTransaction();
@@ -340,6 +343,6 @@ for (const l of lines) {
   console.log(`${"peak RSS MB (maxRSS)".padEnd(32)} ${fmt(Math.max(l.full.maxRssMb, l.raw.maxRssMb, l.dirty.maxRssMb))}`);
 }
 console.log(`\nfull = UpdateEntityPropertyExpressionsTask, every row changed: archived into idm_resource_history and rewritten`);
-console.log(`raw = the task's statements by hand, nothing evaluated: every row read (keyset pages of ${fmt(SELECT_SIZE)}), archived into the history (INSERT … SELECT by ids) and rewritten as the task does (SQLite: a prepared single-row UPDATE per row; PostgreSQL: UPDATE … CASE over ${VERSIONS_PER_UPDATE} rows), one transaction per ${fmt(UPDATE_SIZE)}, same driver`);
+console.log(`raw = the task's statements by hand, nothing evaluated: every row read (keyset pages of ${fmt(SELECT_SIZE)}), archived into the history (INSERT … SELECT … RETURNING by ids) and rewritten with its history_id as the task does (SQLite: a prepared single-row UPDATE per row; PostgreSQL: UPDATE … CASE over ${VERSIONS_PER_UPDATE} rows), one transaction per ${fmt(UPDATE_SIZE)}, same driver`);
 console.log("before each timed run (full, raw, Dirty; not timed): the database settled, SQLite's log checkpointed and truncated (PRAGMA wal_checkpoint(TRUNCATE)), PostgreSQL CHECKPOINT, so that no run pays for the log an earlier one left");
 console.log("max RSS is the process's high-water mark (process.resourceUsage().maxRSS): each step's value includes the steps before it");

@@ -55,6 +55,11 @@ export class TableWriter {
     return this.driver.escape(this.columnOf(property).databaseName);
   }
 
+  /** The database type of a property's column, for a CAST. */
+  typeOf(property: string): string {
+    return this.driver.normalizeType(this.columnOf(property));
+  }
+
   /** A placeholder for the value, converted and typed as its column wants. */
   bind(property: string, value: unknown): string {
     this.parameters.push(columnParameter(this.driver, this.columnOf(property), value));

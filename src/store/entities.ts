@@ -38,9 +38,12 @@
  *   id PK (stable: links and history point at it), entity_type nvarchar(407), connector null, source_key nvarchar(443)
  *   — unique (entity_type, source_key), compared exactly and ordered by code point (BIN2; "C" on PostgreSQL) —,
  *   hash (SHA-256 hex of properties), valid_from, dirty bit, created_by_job_instance / changed_by_job_instance null,
- *   properties (canonical JSON object: property → string | number | boolean; dates as ISO 8601 strings)
+ *   properties (canonical JSON object: property → string | number | boolean; dates as ISO 8601 strings),
+ *   history_id null (its last archived version; 0012)
  * idm_resource_history the archived versions: resource_id (no foreign key), the resource's columns as they were,
- *   valid_to, changed_by_job_instance (wrote it), archived_by_job_instance (ended it)
+ *   valid_to, changed_by_job_instance (wrote it), archived_by_job_instance (ended it), previous_id null (the
+ *   version archived before it): each resource's versions are a chain from history_id (0012, no index)
+ * idm_deleted_resources  resource_id PK, history_id: where a deleted resource's chain ends (0012)
  * idm_resource_links   current links: association, from_resource_id / to_resource_id → idm_resources.id — unique
  *   (association, from, to) —, valid_from, created_by_job_instance null
  * idm_resource_link_history  ended links: link_id, association, from / to ids, valid_from, valid_to, created_by /
@@ -97,7 +100,7 @@ export { ENTITY } from "./entities/schema-helpers.js";
 export type { DeploymentRow, ItemRow, LeaseRow, RevisionRow } from "./entities/configuration-tables.js";
 export type { JobInstanceRow, ScheduleRow, TaskInstanceRow, TaskLogRow } from "./entities/job-tables.js";
 export type {
-  PropertyValue, ResourceChangeRow, ResourceHistoryRow, ResourceLinkChangeRow, ResourceLinkHistoryRow, ResourceLinkRow, ResourceRow, SynchronizationRow,
+  DeletedResourceRow, PropertyValue, ResourceChangeRow, ResourceHistoryRow, ResourceLinkChangeRow, ResourceLinkHistoryRow, ResourceLinkRow, ResourceRow, SynchronizationRow,
 } from "./entities/resource-tables.js";
 export type {
   AssignmentHistoryRow, IdSequenceRow, RiskScoreRow, StoredContextRow, StoredCorrelationKeyRow, StoredOrderRow, StoredProvenance, StoredResourceTypeRow,

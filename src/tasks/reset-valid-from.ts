@@ -16,7 +16,7 @@ import type { Statement } from "../store/statements.js";
 import { defineTask, type TaskResult } from "./task-handler.js";
 import type { WorkContext } from "../domain/work-context.js";
 
-/** Rows per range: each range is one UPDATE with a probe of the history index per row. */
+/** Rows per range: each range is one UPDATE. */
 export const DEFAULT_RESET_BATCH = 20_000;
 
 export interface ResetCounters {

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { switchToWal } from "../../src/store/dialects/sqlite.js";
 import { ENTITY, type ItemRow } from "../../src/store/entities.js";
 import { migrate, migrationStatus, openStore, type Store } from "../../src/store/store.js";
+import { ResourceStore } from "../../src/domain/resources/resource-store.js";
 import { idmAsync } from "../helpers/idm-process.js";
 import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 
@@ -19,14 +20,14 @@ const Database = createRequire(import.meta.url)("better-sqlite3") as new (file: 
 
 const TABLES = [
   "idm_assigned_contexts", "idm_assigned_resource_types", "idm_assigned_roles", "idm_assigned_values", "idm_assignment_history",
-  "idm_correlation_keys", "idm_deployments", "idm_generated_navigation_rules", "idm_generated_roles", "idm_id_sequences", "idm_identified_risks", "idm_item_revisions", "idm_items", "idm_job_instances", "idm_leases",
+  "idm_correlation_keys", "idm_deleted_resources", "idm_deployments", "idm_generated_navigation_rules", "idm_generated_roles", "idm_id_sequences", "idm_identified_risks", "idm_item_revisions", "idm_items", "idm_job_instances", "idm_leases",
   "idm_migrations", "idm_provisioning_orders", "idm_resource_changes", "idm_resource_history", "idm_resource_link_changes",
   "idm_resource_link_history", "idm_resource_links", "idm_resources", "idm_risk_scores", "idm_schedules",
   "idm_synchronization_history", "idm_task_instances", "idm_task_logs",
 ];
 const MIGRATIONS = ["0001-initial-schema", "0002-job-runs", "0003-resource-store", "0004-task-process-groups", "0005-item-contributions", "0006-item-generated-by",
   "0007-assignments", "0008-generated-role-model", "0009-order-fulfilment",
-  "0010-deployment-source-fingerprint", "0011-ledger-references"];
+  "0010-deployment-source-fingerprint", "0011-ledger-references", "0012-resource-history-chain"];
 const status = (ran: boolean) => MIGRATIONS.map((name) => ({ name, ran }));
 
 async function tables(store: Store): Promise<string[]> {
@@ -85,6 +86,30 @@ describe.each(BACKENDS)("store on %s", (_, backend) => {
     expect(await tables(store)).toEqual(["idm_migrations"]);
     expect(await migrationStatus(store)).toEqual(status(false));
     expect(await migrate(store)).toEqual(MIGRATIONS);
+  });
+
+  it("chains the history a database held before 0012, in the order it was archived; a deleted resource's too", async () => {
+    const store = await db.open();
+    await store.dataSource.undoLastMigration();
+    const placeholders = (n: number) => Array.from({ length: n }, (_, i) => (store.dialect === "postgres" ? `$${i + 1}` : "?")).join(", ");
+    const at = (day: number) => `2026-01-0${day} 00:00:00.000`;
+    for (const [key, day] of [["a", 3], ["b", 1]] as const) {
+      await store.dataSource.query(`INSERT INTO idm_resources (entity_type, connector, source_key, hash, valid_from, dirty, properties) VALUES (${placeholders(7)})`,
+        ["P", "HR", key, "0".repeat(64), at(day), false, "{}"]);
+    }
+    // Resource 1 (a) archived twice, resource 2 (b) never, resource 9 archived twice and then deleted.
+    for (const [resourceId, from, to] of [[1, 1, 2], [9, 1, 2], [1, 2, 3], [9, 2, 4]] as const) {
+      await store.dataSource.query(`INSERT INTO idm_resource_history (resource_id, entity_type, connector, source_key, hash, valid_from, valid_to, properties) VALUES (${placeholders(8)})`,
+        [resourceId, "P", "HR", `k${resourceId}`, "0".repeat(64), at(from), at(to), `{"From":${from}}`]);
+    }
+    expect(await migrate(store)).toEqual([MIGRATIONS.at(-1)]);
+
+    const resources = new ResourceStore(store.dataSource.manager);
+    const chain = async (id: number) => (await resources.history(id)).map((h) => [h.id, h.previousId, h.properties]);
+    expect(await chain(1)).toEqual([[1, null, '{"From":1}'], [3, 1, '{"From":2}']]);
+    expect(await chain(2)).toEqual([]);
+    expect(await chain(9)).toEqual([[2, null, '{"From":1}'], [4, 2, '{"From":2}']]);
+    expect((await resources.resourcesByIds([1, 2])).map((r) => r.historyId)).toEqual([3, null]);
   });
 
   it("lets two stores opening a new database at once both succeed", async () => {

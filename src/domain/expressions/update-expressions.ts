@@ -11,10 +11,9 @@
  */
 import type { EntityManager } from "typeorm";
 import { readEntityModel } from "../resources/entity-model.js";
-import { archiveResources } from "../resources/resource-queries.js";
 import { decodeProperties, encodeProperties, type Properties, type PropertyInput } from "../resources/properties.js";
-import { writeVersions } from "../resources/resource-versions.js";
-import { batchSize, chunks, run } from "../../store/statements.js";
+import { archiveVersions, writeVersions } from "../resources/resource-versions.js";
+import { batchSize, chunks } from "../../store/statements.js";
 import { compileExpressions, integerProperties, type EntityTypeProgram, type ResourceObject } from "./compile-expressions.js";
 import { DirtyIds, dirtySubjectIds } from "./dirty-subjects.js";
 import { selectSubjectsByIds, selectSubjectsPage, type ComputedSubject } from "./expression-queries.js";
@@ -190,9 +189,9 @@ class TypeRun {
       const jobInstanceId = this.options.jobInstanceId;
       await this.load.m.transaction(async (m: EntityManager) => {
         for (const batch of chunks(writes, batchSize(this.load.dialect, 1) - 2)) {
-          await run(m, archiveResources(m, batch.map((w) => w.id), at, jobInstanceId));
+          const archived = await archiveVersions(m, batch.map((w) => w.id), at, jobInstanceId);
           // No hash: it stays the hash of the synchronized properties.
-          await writeVersions(m, batch.map((w) => ({ id: w.id, properties: w.properties })), { validFrom: at, changedByJobInstance: jobInstanceId });
+          await writeVersions(m, batch.map((w) => ({ id: w.id, properties: w.properties, historyId: archived.get(w.id) ?? null })), { validFrom: at, changedByJobInstance: jobInstanceId });
         }
       });
       this.changed += writes.length;

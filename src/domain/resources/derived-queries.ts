@@ -160,33 +160,26 @@ export function selectResourceBound(m: EntityManager, after: number, size: numbe
 
 /**
  * In a range of archived versions, sets valid_from to year 1 on those that are their resource's
- * first: no other version of the resource is earlier (valid_from, then id, the order of
- * ResourceStore.history). A deleted resource's versions count: its history outlives it. Rows
- * already at year 1 are left out, so a second run changes nothing; and a version moved to year 1
- * stays the first, since nothing is earlier.
+ * first: the start of its chain (no previous_id), which is also its earliest (versions are chained
+ * in the order they are archived). A deleted resource's versions count: its history outlives it.
+ * Rows already at year 1 are left out, so a second run changes nothing.
  */
 export function resetFirstArchivedVersions(m: EntityManager, range: IdRange): Statement {
   const s = new Sql(m);
   const h = ENTITY.resourceHistory;
-  const outer = s.table(h);
   // Bound in the order they appear: SQLite's placeholders are positional.
   const set = `${s.column(h, "validFrom")} = ${s.bind(h, "validFrom", YEAR_ONE)}`;
   const inRange = s.range(h, range);
   const changed = `${s.column(h, "validFrom")} <> ${s.bind(h, "validFrom", YEAR_ONE)}`;
-  const [from, id] = [s.column(h, "validFrom", outer), s.column(h, "id", outer)];
-  const earlier = `SELECT 1 FROM ${outer} e WHERE ${s.column(h, "resourceId", "e")} = ${s.column(h, "resourceId", outer)}` +
-    ` AND (${s.column(h, "validFrom", "e")} < ${from} OR (${s.column(h, "validFrom", "e")} = ${from} AND ${s.column(h, "id", "e")} < ${id}))`;
-  return s.statement(`UPDATE ${outer} SET ${set} WHERE ${inRange} AND ${changed} AND NOT EXISTS (${earlier})`);
+  return s.statement(`UPDATE ${s.table(h)} SET ${set} WHERE ${inRange} AND ${changed} AND ${s.column(h, "previousId")} IS NULL`);
 }
 
 /** In a range of current resources, sets valid_from to year 1 on those without archived versions (their only version). */
 export function resetUnarchivedResources(m: EntityManager, range: IdRange): Statement {
   const s = new Sql(m);
   const r = ENTITY.resource;
-  const h = ENTITY.resourceHistory;
   const set = `${s.column(r, "validFrom")} = ${s.bind(r, "validFrom", YEAR_ONE)}`;
   const inRange = s.range(r, range);
   const changed = `${s.column(r, "validFrom")} <> ${s.bind(r, "validFrom", YEAR_ONE)}`;
-  const archived = `SELECT 1 FROM ${s.table(h)} h WHERE ${s.column(h, "resourceId", "h")} = ${s.column(r, "id", s.table(r))}`;
-  return s.statement(`UPDATE ${s.table(r)} SET ${set} WHERE ${inRange} AND ${changed} AND NOT EXISTS (${archived})`);
+  return s.statement(`UPDATE ${s.table(r)} SET ${set} WHERE ${inRange} AND ${changed} AND ${s.column(r, "historyId")} IS NULL`);
 }

@@ -14,18 +14,19 @@
  * `batchSize(dialect, n)` (SQL Server takes 2,100 parameters per statement). Multi-row inserts too.
  */
 import type { EntityManager, InsertQueryBuilder, ObjectLiteral, SelectQueryBuilder } from "typeorm";
-import { ENTITY, type ResourceChangeRow, type ResourceHistoryRow, type ResourceLinkChangeRow, type ResourceLinkHistoryRow, type ResourceLinkRow, type ResourceRow, type SynchronizationRow } from "../../store/entities.js";
+import { ENTITY, type DeletedResourceRow, type ResourceChangeRow, type ResourceHistoryRow, type ResourceLinkChangeRow, type ResourceLinkHistoryRow, type ResourceLinkRow, type ResourceRow, type SynchronizationRow } from "../../store/entities.js";
 import { countQuery, moveByIdsStatement, moveStatement, removeStatement, type HeldChangeQueue } from "../blocked-changes.js";
 import { deleteByIds, insertRows, TableWriter, updateWhere as update } from "../table-statements.js";
 import { type ChangeState } from "../vocabulary.js";
 import type { Statement } from "../../store/statements.js";
+import { DIALECTS, dialectOfDriver } from "../../store/dialects/index.js";
 
 type ChangeEntity = typeof ENTITY.resourceChange | typeof ENTITY.resourceLinkChange;
 
 // ---------------------------------------------------------------------------------------------
 // Resources
 
-export type NewResource = Omit<ResourceRow, "id">;
+export type NewResource = Omit<ResourceRow, "id" | "historyId">;
 
 /** Bound columns per row of the multi-row INSERTs below: one statement holds maxParameters / columns rows. */
 export const INSERT_COLUMNS = { resources: 9, resourceChanges: 9, links: 5, linkChanges: 12 } as const;
@@ -88,43 +89,71 @@ export function countResources(m: EntityManager, entityTypes: readonly string[])
 
 /**
  * Archives the current versions of these resources: copies each into idm_resource_history with
- * `validTo`. Then updateResource writes the new version (or deleteResources removes the resource),
- * in the same transaction.
+ * `validTo`, chained to the version archived before it (the resource's history_id), and returns each
+ * new row's id with its resource_id (ArchivedVersion): updateResource then writes the new version with
+ * history_id pointing at it (or deleteResources removes the resource, recordDeletedResources keeping
+ * where its history ends), in the same transaction.
  */
 export function archiveResources(m: EntityManager, ids: readonly number[], validTo: Date, archivedBy: number | null): Statement {
   const h = new TableWriter(m, ENTITY.resourceHistory);
   const r = new TableWriter(m, ENTITY.resource);
   const copied = ["entityType", "connector", "sourceKey", "hash", "validFrom", "changedByJobInstance", "properties"] as const;
-  const target = ["resourceId", ...copied, "validTo", "archivedByJobInstance"].map((p) => h.column(p));
+  const target = ["resourceId", ...copied, "previousId", "validTo", "archivedByJobInstance"].map((p) => h.column(p));
   // Both writers number their placeholders from 0: one statement needs one sequence, so h binds everything.
-  const source = [r.column("id"), ...copied.map((p) => r.column(p)), h.bind("validTo", validTo), h.bind("archivedByJobInstance", archivedBy)];
+  const source = [r.column("id"), ...copied.map((p) => r.column(p)), r.column("historyId"), h.bind("validTo", validTo), h.bind("archivedByJobInstance", archivedBy)];
   const where = `${r.column("id")} IN (${ids.map((id) => h.bind("resourceId", id)).join(", ")})`;
-  return h.statement(`INSERT INTO ${h.table} (${target.join(", ")}) SELECT ${source.join(", ")} FROM ${r.table} WHERE ${where}`);
+  const profile = DIALECTS[dialectOfDriver(m.connection.driver.options.type)];
+  return h.statement(profile.insertReturning(h.table, target, `SELECT ${source.join(", ")} FROM ${r.table} WHERE ${where}`, [h.column("id"), h.column("resourceId")]));
+}
+
+/** A row archiveResources returned, as each driver names and types it. */
+export interface ArchivedVersion {
+  id: number | string;
+  resource_id: number | string;
+}
+
+/** Where deleted resources' histories end (resource id → its last archived version), written before they are deleted. */
+export function recordDeletedResources(m: EntityManager, rows: readonly DeletedResourceRow[]): Statement {
+  return insertRows(m, ENTITY.deletedResource, rows);
+}
+
+/**
+ * For resources deleted without history: their last archived version, when they have one, is where
+ * their history ends (recordDeletedResources when the deletion archives).
+ */
+export function recordUnarchivedDeletions(m: EntityManager, ids: readonly number[]): Statement {
+  const d = new TableWriter(m, ENTITY.deletedResource);
+  const r = new TableWriter(m, ENTITY.resource);
+  const where = `${r.column("id")} IN (${ids.map((id) => d.bind("resourceId", id)).join(", ")}) AND ${r.column("historyId")} IS NOT NULL`;
+  return d.statement(`INSERT INTO ${d.table} (${d.column("resourceId")}, ${d.column("historyId")}) SELECT ${r.column("id")}, ${r.column("historyId")} FROM ${r.table} WHERE ${where}`);
 }
 
 export type ResourceVersion = Pick<ResourceRow, "properties" | "hash" | "validFrom" | "changedByJobInstance"> & Partial<Pick<ResourceRow, "dirty">>;
 
 /**
  * A resource's new properties, for updateResourceVersions, and their hash; without one the hash is
- * left as it is (computed values do not change the hash of the synchronized properties).
+ * left as it is (computed values do not change the hash of the synchronized properties). historyId:
+ * the version archiveResources just archived, absent when nothing was archived.
  */
-export type VersionContent = Pick<ResourceRow, "id" | "properties"> & Partial<Pick<ResourceRow, "hash">>;
+export type VersionContent = Pick<ResourceRow, "id" | "properties"> & { hash?: string; historyId?: number | null };
 
 /**
  * New versions of several resources in one statement (after archiveResources): a CASE on the id
- * picks each one's properties (and hash); the other columns are the same for all. Standard SQL on
- * the three databases, and one statement instead of one per resource. Versions either all carry a
- * hash or none does.
+ * picks each one's properties (and hash, and history_id); the other columns are the same for all.
+ * Standard SQL on the three databases, and one statement instead of one per resource. Versions
+ * either all carry a hash (a historyId) or none does.
  */
 export function updateResourceVersions(
   m: EntityManager, versions: readonly VersionContent[], common: Omit<ResourceVersion, "properties" | "hash">,
 ): Statement {
   const w = new TableWriter(m, ENTITY.resource);
   const id = w.column("id");
-  const pick = (property: "properties" | "hash") =>
-    `${w.column(property)} = CASE ${id} ${versions.map((v) => `WHEN ${w.bind("id", v.id)} THEN ${w.bind(property, v[property])}`).join(" ")} END`;
-  const assignments = [pick("properties")];
-  if (versions[0]?.hash !== undefined) assignments.push(pick("hash"));
+  const pick = (property: "properties" | "hash" | "historyId") =>
+    `CASE ${id} ${versions.map((v) => `WHEN ${w.bind("id", v.id)} THEN ${w.bind(property, v[property])}`).join(" ")} END`;
+  const assignments = [`${w.column("properties")} = ${pick("properties")}`];
+  if (versions[0]?.hash !== undefined) assignments.push(`${w.column("hash")} = ${pick("hash")}`);
+  // PostgreSQL types a CASE of bare parameters as text.
+  if (versions[0]?.historyId !== undefined) assignments.push(`${w.column("historyId")} = CAST(${pick("historyId")} AS ${w.typeOf("historyId")})`);
   for (const [property, value] of Object.entries(common)) if (value !== undefined) assignments.push(`${w.column(property)} = ${w.bind(property, value)}`);
   return w.statement(`UPDATE ${w.table} SET ${assignments.join(", ")} WHERE ${w.in("id", versions.map((v) => v.id))}`);
 }
@@ -139,15 +168,14 @@ export function updateResourceVersionEach(
   m: EntityManager, versions: readonly VersionContent[], common: Omit<ResourceVersion, "properties" | "hash">,
 ): { sql: string; parameterSets: unknown[][] } {
   const w = new TableWriter(m, ENTITY.resource);
-  const hashed = versions[0]?.hash !== undefined;
+  const own = (["properties", "hash", "historyId"] as const).filter((property) => property === "properties" || versions[0]?.[property] !== undefined);
   const shared = Object.entries(common).filter(([, value]) => value !== undefined);
-  const assigned = [...(hashed ? ["properties", "hash"] : ["properties"]), ...shared.map(([property]) => property)];
+  const assigned = [...own, ...shared.map(([property]) => property)];
   const sql = `UPDATE ${w.table} SET ${assigned.map((property, i) => `${w.column(property)} = ${w.placeholder(i)}`).join(", ")} WHERE ${w.column("id")} = ${w.placeholder(assigned.length)}`;
-  const [properties, hash, id] = (["properties", "hash", "id"] as const).map((property) => w.metadataOf(property));
+  const columns = own.map((property) => [property, w.metadataOf(property)] as const);
+  const id = w.metadataOf("id");
   const sharedValues = shared.map(([property, value]) => w.convert(w.metadataOf(property), value));
-  const parameterSets = versions.map((v) => [
-    w.convert(properties!, v.properties), ...(hashed ? [w.convert(hash!, v.hash)] : []), ...sharedValues, w.convert(id!, v.id),
-  ]);
+  const parameterSets = versions.map((v) => [...columns.map(([property, column]) => w.convert(column, v[property])), ...sharedValues, w.convert(id, v.id)]);
   return { sql, parameterSets };
 }
 
@@ -156,10 +184,26 @@ export function deleteResources(m: EntityManager, ids: readonly number[]): State
   return deleteByIds(m, ENTITY.resource, ids);
 }
 
-/** The archived versions of a resource, oldest first. */
-export function selectResourceHistory(m: EntityManager, resourceId: number): SelectQueryBuilder<ResourceHistoryRow> {
-  return m.createQueryBuilder<ResourceHistoryRow>(ENTITY.resourceHistory, "h").where("h.resourceId = :resourceId", { resourceId })
-    .orderBy("h.validFrom", "ASC").addOrderBy("h.id", "ASC");
+/**
+ * The ids of a resource's archived versions, newest first: its chain from its history_id (from
+ * idm_deleted_resources once it is deleted) through each version's previous_id. Each step goes to
+ * a smaller id, so a damaged chain cannot loop.
+ */
+export function selectHistoryChain(m: EntityManager, resourceId: number): Statement {
+  const h = new TableWriter(m, ENTITY.resourceHistory);
+  const r = new TableWriter(m, ENTITY.resource);
+  const d = new TableWriter(m, ENTITY.deletedResource);
+  const [chain, id] = [h.quote("chain"), h.column("id")];
+  const current = `SELECT ${r.column("historyId")} FROM ${r.table} WHERE ${r.column("id")} = ${h.bind("resourceId", resourceId)} AND ${r.column("historyId")} IS NOT NULL`;
+  const deleted = `SELECT ${d.column("historyId")} FROM ${d.table} WHERE ${d.column("resourceId")} = ${h.bind("resourceId", resourceId)}`;
+  const previous = `SELECT ${h.column("previousId")} FROM ${h.table} JOIN ${chain} ON ${h.table}.${id} = ${chain}.${id} WHERE ${h.column("previousId")} < ${h.table}.${id}`;
+  const profile = DIALECTS[dialectOfDriver(m.connection.driver.options.type)];
+  return h.statement(`${profile.withRecursive} ${chain} (${id}) AS (${current} UNION ALL ${deleted} UNION ALL ${previous}) SELECT ${id} FROM ${chain}`);
+}
+
+/** Archived versions by id (a stretch of a resource's chain). */
+export function selectHistoryByIds(m: EntityManager, ids: readonly number[]): SelectQueryBuilder<ResourceHistoryRow> {
+  return m.createQueryBuilder<ResourceHistoryRow>(ENTITY.resourceHistory, "h").where("h.id IN (:...ids)", { ids });
 }
 
 // Dirty: incremental synchronization marks what it changed; the Dirty-mode tasks read and clear it.

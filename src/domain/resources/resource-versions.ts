@@ -38,6 +38,16 @@ export const VERSIONS_PER_UPDATE = 200;
  * Writes new versions in place: on SQLite one prepared single-row UPDATE per version (runEach),
  * elsewhere UPDATE … CASE over VERSIONS_PER_UPDATE of them (a statement per row would be a round trip each).
  */
+/**
+ * Archives the current versions of these resources (archiveResources) and returns resource id →
+ * the archived version's id, for the new version's historyId.
+ */
+export async function archiveVersions(m: EntityManager, ids: readonly number[], validTo: Date, archivedBy: number | null): Promise<Map<number, number>> {
+  const { sql, parameters } = q.archiveResources(m, ids, validTo, archivedBy);
+  const rows = (await m.query(sql, parameters)) as q.ArchivedVersion[];
+  return new Map(rows.map((row) => [Number(row.resource_id), Number(row.id)]));
+}
+
 export async function writeVersions(m: EntityManager, versions: readonly q.VersionContent[], common: Omit<q.ResourceVersion, "properties" | "hash">): Promise<void> {
   if (await runEach(m, () => q.updateResourceVersionEach(m, versions, common))) return;
   for (const group of chunks(versions, VERSIONS_PER_UPDATE)) await run(m, q.updateResourceVersions(m, group, common));
@@ -124,10 +134,13 @@ export class ResourceVersions {
     await this.session.transaction(async (s) => {
       const common = { validFrom: context.at, changedByJobInstance: context.jobInstanceId, ...(dirty === undefined ? {} : { dirty }) };
       for (const batch of chunks(updates, s.idBatch() - 2)) {
-        if (context.withoutHistory !== true) await run(s.m, q.archiveResources(s.m, batch.map((u) => u.id), context.at, context.jobInstanceId));
+        const archived = context.withoutHistory === true ? undefined : await archiveVersions(s.m, batch.map((u) => u.id), context.at, context.jobInstanceId);
         const versions = batch.map((u): q.VersionContent => {
           const properties = storedText(u.properties);
-          return { id: u.id, properties, hash: u.hash ?? hashProperties(properties) };
+          const version: q.VersionContent = { id: u.id, properties, hash: u.hash ?? hashProperties(properties) };
+          // null: no such resource, so the UPDATE changes nothing either.
+          if (archived !== undefined) version.historyId = archived.get(u.id) ?? null;
+          return version;
         });
         await writeVersions(s.m, versions, common);
       }
@@ -140,15 +153,23 @@ export class ResourceVersions {
       const links = new ResourceLinks(s);
       for (const batch of chunks(ids, Math.floor((s.idBatch() - 2) / 2))) {
         await links.end((await q.selectLinksOfResources(s.m, batch).getMany()).map((l) => l.id), context);
-        if (context.withoutHistory !== true) await run(s.m, q.archiveResources(s.m, batch, context.at, context.jobInstanceId));
+        if (context.withoutHistory === true) await run(s.m, q.recordUnarchivedDeletions(s.m, batch));
+        else {
+          const archived = await archiveVersions(s.m, batch, context.at, context.jobInstanceId);
+          if (archived.size > 0) await run(s.m, q.recordDeletedResources(s.m, [...archived].map(([resourceId, historyId]) => ({ resourceId, historyId }))));
+        }
         await run(s.m, q.deleteResources(s.m, batch));
       }
     });
   }
 
-  /** A resource's archived versions, oldest first (the current one is in idm_resources). */
+  /** A resource's archived versions, oldest first (the current one is in idm_resources); a deleted resource's too. */
   async history(resourceId: number): Promise<ResourceHistoryRow[]> {
-    return q.selectResourceHistory(this.m, resourceId).getMany();
+    const { sql, parameters } = q.selectHistoryChain(this.m, resourceId);
+    const ids = ((await this.m.query(sql, parameters)) as { id: number | string }[]).map((row) => Number(row.id));
+    const versions: ResourceHistoryRow[] = [];
+    for (const batch of chunks(ids, this.session.idBatch())) versions.push(...(await q.selectHistoryByIds(this.m, batch).getMany()));
+    return versions.sort((a, b) => a.id - b.id);
   }
 
   // Dirty: incremental synchronization marks what it changed; the Dirty-mode tasks read and clear it.

@@ -110,6 +110,9 @@ export const mssql: DialectProfile = {
   }),
 
   // TypeORM's driver quotes with double quotes (QUOTED_IDENTIFIER is on in its sessions).
+  withRecursive: "WITH",
+  insertReturning: (target, columns, source, returned) =>
+    `INSERT INTO ${target} (${columns.join(", ")}) OUTPUT ${returned.map((c) => `INSERTED.${c}`).join(", ")} ${source}`,
   quoteIdentifier: doubleQuoted,
   quoteForeignIdentifier: (name) => `[${name.replaceAll("]", "]]")}]`,
   // N'…': the names are Unicode.

@@ -6,7 +6,7 @@
 import type { ClientBase } from "pg";
 import { PORTABLE_COLUMNS } from "./column-types.js";
 import { redactParsedUrl, urlSecrets } from "./redact.js";
-import { doubleQuoted, singleQuoted, type DialectProfile } from "./profile.js";
+import { doubleQuoted, insertReturningClause, singleQuoted, type DialectProfile } from "./profile.js";
 import { parseUrl } from "./url.js";
 
 export const postgres: DialectProfile = {
@@ -44,6 +44,8 @@ export const postgres: DialectProfile = {
     return { lock: "SELECT pg_advisory_lock(hashtext($1))", unlock: "SELECT pg_advisory_unlock(hashtext($1))", parameters: [key], isTransaction: false };
   },
 
+  withRecursive: "WITH RECURSIVE",
+  insertReturning: insertReturningClause,
   quoteIdentifier: doubleQuoted,
   quoteForeignIdentifier: doubleQuoted,
   stringLiteral: singleQuoted,

@@ -103,6 +103,14 @@ export interface DialectProfile {
    * stale statistics itself).
    */
   readonly refreshStatistics?: (table: string) => string;
+  /**
+   * `INSERT INTO target (columns) <source>` that also returns the `returned` columns (quoted) of
+   * each inserted row, such as the ids the database generated: RETURNING after the source,
+   * SQL Server's OUTPUT INSERTED before it.
+   */
+  insertReturning(target: string, columns: readonly string[], source: string, returned: readonly string[]): string;
+  /** The words that open a recursive common table expression (SQL Server's plain WITH recurses). */
+  readonly withRecursive: string;
   /** A value prepared by TypeORM as the driver must bind it, for statements written by hand. */
   bindValue(driver: Driver, column: ColumnMetadata, prepared: unknown): unknown;
   /** The lock named `resource` (the migrations table) that migrations run under; `schema`: the store's. */
@@ -124,6 +132,11 @@ export interface DialectProfile {
   // Cancellable sessions
   /** Readies a session's connection for being cancelled (called once, when it is opened). */
   statementCancel(dataSource: DataSource, runner: QueryRunner): Promise<StatementCancel>;
+}
+
+/** insertReturning with the RETURNING clause of SQLite (3.35 and later) and PostgreSQL. */
+export function insertReturningClause(target: string, columns: readonly string[], source: string, returned: readonly string[]): string {
+  return `INSERT INTO ${target} (${columns.join(", ")}) ${source} RETURNING ${returned.join(", ")}`;
 }
 
 /** Quotes an identifier with double quotes, doubling those inside (SQL's standard quoting). */

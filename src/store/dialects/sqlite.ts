@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { PORTABLE_COLUMNS } from "./column-types.js";
-import { doubleQuoted, singleQuoted, type DialectProfile } from "./profile.js";
+import { doubleQuoted, insertReturningClause, singleQuoted, type DialectProfile } from "./profile.js";
 import { BACKSTOP_PAGES, startCheckpointer } from "./sqlite-checkpointer.js";
 
 /** What the store's bulk writes and the SQL fulfilment package use of a better-sqlite3 connection and its statements. */
@@ -130,6 +130,8 @@ export const sqlite: DialectProfile = {
   // makes a second process wait for it (busy timeout), then find nothing left to do.
   migrationLock: () => ({ lock: "BEGIN IMMEDIATE", unlock: "COMMIT", abort: "ROLLBACK", parameters: [], isTransaction: true }),
 
+  withRecursive: "WITH RECURSIVE",
+  insertReturning: insertReturningClause,
   quoteIdentifier: doubleQuoted,
   quoteForeignIdentifier: doubleQuoted,
   stringLiteral: singleQuoted,

@@ -17,6 +17,8 @@ export interface ResourceRow {
   dirty: boolean;
   createdByJobInstance: number | null;
   changedByJobInstance: number | null;
+  /** Its last archived version (idm_resource_history.id), null while it has none. */
+  historyId: number | null;
   properties: string /*JSON*/;
 }
 
@@ -31,7 +33,15 @@ export interface ResourceHistoryRow {
   validTo: Date;
   changedByJobInstance: number | null;
   archivedByJobInstance: number | null;
+  /** The resource's version archived before this one, null for its first. */
+  previousId: number | null;
   properties: string /*JSON*/;
+}
+
+/** A deleted resource and its last archived version, where its history is found from. */
+export interface DeletedResourceRow {
+  resourceId: number;
+  historyId: number;
 }
 
 export interface ResourceLinkRow {
@@ -121,6 +131,7 @@ export function resourceEntities(t: ColumnTypes): EntitySchema[] {
       dirty: column("dirty", t.boolean),
       createdByJobInstance: column("created_by_job_instance", t.int, true),
       changedByJobInstance: column("changed_by_job_instance", t.int, true),
+      historyId: column("history_id", t.int, true),
       properties: column("properties", t.text),
     },
     indices: [
@@ -143,9 +154,18 @@ export function resourceEntities(t: ColumnTypes): EntitySchema[] {
       validTo: column("valid_to", t.timestamp),
       changedByJobInstance: column("changed_by_job_instance", t.int, true),
       archivedByJobInstance: column("archived_by_job_instance", t.int, true),
+      previousId: column("previous_id", t.int, true),
       properties: column("properties", t.text),
     },
-    indices: [{ name: "IX_idm_resource_history_resource_id", columns: ["resourceId", "validFrom"] }],
+  });
+
+  const deletedResource = new EntitySchema<DeletedResourceRow>({
+    name: ENTITY.deletedResource,
+    tableName: "idm_deleted_resources",
+    columns: {
+      resourceId: { name: "resource_id", ...t.int, primary: true, primaryKeyConstraintName: "PK_idm_deleted_resources" },
+      historyId: column("history_id", t.int),
+    },
   });
 
   const link = (table: string, property: string, name: string) => reference(table, property, name, ENTITY.resource);
@@ -256,5 +276,5 @@ export function resourceEntities(t: ColumnTypes): EntitySchema[] {
   });
 
 
-  return [resource, resourceHistory, resourceLink, resourceLinkHistory, resourceChange, resourceLinkChange, synchronization];
+  return [resource, resourceHistory, deletedResource, resourceLink, resourceLinkHistory, resourceChange, resourceLinkChange, synchronization];
 }

@@ -9,7 +9,7 @@ import type { ColumnSpec, ColumnTypes } from "../column-types.js";
 export const ENTITY = {
   item: "Item", deployment: "Deployment", revision: "Revision", lease: "Lease",
   jobInstance: "JobInstance", taskInstance: "TaskInstance", taskLog: "TaskLog", schedule: "Schedule",
-  resource: "Resource", resourceHistory: "ResourceHistory", resourceLink: "ResourceLink", resourceLinkHistory: "ResourceLinkHistory",
+  resource: "Resource", resourceHistory: "ResourceHistory", deletedResource: "DeletedResource", resourceLink: "ResourceLink", resourceLinkHistory: "ResourceLinkHistory",
   resourceChange: "ResourceChange", resourceLinkChange: "ResourceLinkChange", synchronization: "Synchronization",
   assignedContext: "AssignedContext", assignedRole: "AssignedRole", assignedResourceType: "AssignedResourceType", assignedValue: "AssignedValue",
   identifiedRisk: "IdentifiedRisk", riskScore: "RiskScore", correlationKey: "CorrelationKey", provisioningOrder: "ProvisioningOrder",

@@ -11,8 +11,9 @@ import { GeneratedRoleModel } from "./0008-generated-role-model.js";
 import { OrderFulfilment } from "./0009-order-fulfilment.js";
 import { DeploymentSourceFingerprint } from "./0010-deployment-source-fingerprint.js";
 import { LedgerReferences } from "./0011-ledger-references.js";
+import { ResourceHistoryChain } from "./0012-resource-history-chain.js";
 
-export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups, ItemContributions, ItemGeneratedBy, AssignmentTables, GeneratedRoleModel, OrderFulfilment, DeploymentSourceFingerprint, LedgerReferences];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups, ItemContributions, ItemGeneratedBy, AssignmentTables, GeneratedRoleModel, OrderFulfilment, DeploymentSourceFingerprint, LedgerReferences, ResourceHistoryChain];
 
 export const MIGRATIONS_TABLE = "idm_migrations";
 

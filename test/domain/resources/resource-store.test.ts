@@ -100,7 +100,7 @@ describe.each(BACKENDS)("resource store on %s", (_, backend) => {
     const properties = encodeProperties(person(sorted[0]!, i).properties);
     expect(full[0]).toEqual({
       id: i + 1, entityType: "HR_Person", connector: "HR", sourceKey: sorted[0], hash: hashProperties(properties), validFrom: T0, dirty: false,
-      createdByJobInstance: 7, changedByJobInstance: 7, properties,
+      createdByJobInstance: 7, changedByJobInstance: 7, historyId: null, properties,
     });
     expect(await store.countResources(["HR_Person", "HR_Department"])).toEqual(new Map([["HR_Person", 10_000]]));
     expect(await all(store.resourceKeys("HR_Department"))).toEqual([]);
@@ -166,16 +166,18 @@ describe.each(BACKENDS)("resource store on %s", (_, backend) => {
     await store.updateResources([{ id: 1, properties: { Name: "Again" } }], { at: T2, jobInstanceId: 9 });
 
     const [current] = await store.resourcesByIds([1]);
+    const history = await store.history(1);
     expect(current).toMatchObject({
       id: 1, sourceKey: "p1", properties: '{"Name":"Again"}', hash: hashProperties('{"Name":"Again"}'), validFrom: T2, dirty: true,
-      createdByJobInstance: 7, changedByJobInstance: 9,
+      createdByJobInstance: 7, changedByJobInstance: 9, historyId: history[1]!.id,
     });
-    const history = await store.history(1);
+    // Each version points at the one archived before it: the chain the history is read from.
     expect(history.map(({ id, ...h }) => h)).toEqual([
-      { resourceId: 1, entityType: "HR_Person", connector: "HR", sourceKey: "p1", hash: p1!.hash, validFrom: T0, validTo: T1, changedByJobInstance: 7, archivedByJobInstance: 8, properties: p1!.properties },
-      { resourceId: 1, entityType: "HR_Person", connector: "HR", sourceKey: "p1", hash: hashProperties('{"Name":"Renamed"}'), validFrom: T1, validTo: T2, changedByJobInstance: 8, archivedByJobInstance: 9, properties: '{"Name":"Renamed"}' },
+      { resourceId: 1, entityType: "HR_Person", connector: "HR", sourceKey: "p1", hash: p1!.hash, validFrom: T0, validTo: T1, changedByJobInstance: 7, archivedByJobInstance: 8, previousId: null, properties: p1!.properties },
+      { resourceId: 1, entityType: "HR_Person", connector: "HR", sourceKey: "p1", hash: hashProperties('{"Name":"Renamed"}'), validFrom: T1, validTo: T2, changedByJobInstance: 8, archivedByJobInstance: 9, previousId: history[0]!.id, properties: '{"Name":"Renamed"}' },
     ]);
     expect(await store.history(2)).toEqual([]);
+    expect(await store.history(99)).toEqual([]);
   });
 
   it("links resources, reads an association in (from, to) order by pages, refuses a duplicate, ends links into history", async () => {
@@ -211,6 +213,21 @@ describe.each(BACKENDS)("resource store on %s", (_, backend) => {
     // The key is free again: a new resource, a new id.
     await store.insertResources([person("g1", 9)], { at: T2, jobInstanceId: 9 });
     expect(await store.idsByKeys("HR_Person", ["g1"])).toEqual(new Map([["g1", 4]]));
+    expect(await store.history(4)).toEqual([]);
+  });
+
+  it("keeps a deleted resource's whole history, with or without a last archived version", async () => {
+    await store.insertResources(["u1", "u2", "u3"].map(person), hr);
+    await store.updateResources([1, 2, 3].map((id) => ({ id, properties: { Name: "Renamed" } })), { at: T1, jobInstanceId: 8 });
+    await store.deleteResources([1], { at: T2, jobInstanceId: 9 });
+    await store.deleteResources([2], { at: T2, jobInstanceId: 9, withoutHistory: true });
+    await store.deleteResources([3], { at: T2, jobInstanceId: 9, withoutHistory: true });
+
+    const versions = async (id: number) => (await store.history(id)).map((h) => [h.resourceId, h.properties, h.validTo]);
+    expect(await versions(1)).toEqual([[1, encodeProperties(person("u1", 0).properties), T1], [1, '{"Name":"Renamed"}', T2]]);
+    // Deleted without history: what was archived before stays found.
+    expect(await versions(2)).toEqual([[2, encodeProperties(person("u2", 1).properties), T1]]);
+    expect(await versions(3)).toEqual([[3, encodeProperties(person("u3", 2).properties), T1]]);
   });
 
   it("writes without history when told: versions replaced, links ended and resources deleted leave no archive", async () => {
@@ -317,7 +334,7 @@ describe("resource statements on SQL Server (offline)", () => {
   it("match the reviewed T-SQL snapshot", async () => {
     const { dataSource } = await offlineMssqlStore();
     const m = dataSource.manager;
-    const resource: Omit<ResourceRow, "id"> = {
+    const resource: q.NewResource = {
       entityType: "HR_Person", connector: "HR", sourceKey: "00042", hash: "0".repeat(64), validFrom: T0, dirty: false,
       createdByJobInstance: 7, changedByJobInstance: 7, properties: '{"Name":"A"}',
     };
@@ -339,9 +356,13 @@ describe("resource statements on SQL Server (offline)", () => {
       statement("source keys to ids (links)", q.selectResourceIdsByKeys(m, "HR_Person", ["00042", "00043"])),
       statement("current resources per entity type (thresholds, Initial's empty check)", q.countResources(m, ["HR_Person", "HR_Group"])),
       statement("archive the current versions", q.archiveResources(m, [1, 2], T1, 8)),
-      statement("write new versions", q.updateResourceVersions(m, [{ id: 1, properties: "{}", hash: "1".repeat(64) }, { id: 2, properties: '{"A":"b"}', hash: "2".repeat(64) }], { validFrom: T1, changedByJobInstance: 8, dirty: true })),
+      statement("write new versions", q.updateResourceVersions(m, [{ id: 1, properties: "{}", hash: "1".repeat(64), historyId: 11 }, { id: 2, properties: '{"A":"b"}', hash: "2".repeat(64), historyId: 12 }], { validFrom: T1, changedByJobInstance: 8, dirty: true })),
+      statement("write new versions without history (IgnoreHistorization)", q.updateResourceVersions(m, [{ id: 1, properties: "{}", hash: "1".repeat(64) }], { validFrom: T1, changedByJobInstance: 8 })),
+      statement("where the histories of resources being deleted end", q.recordDeletedResources(m, [{ resourceId: 1, historyId: 11 }, { resourceId: 2, historyId: 12 }])),
+      statement("the same, for resources deleted without history", q.recordUnarchivedDeletions(m, [1, 2])),
       statement("delete resources (archived, links ended)", q.deleteResources(m, [1, 2])),
-      statement("a resource's history", q.selectResourceHistory(m, 1)),
+      statement("a resource's history: the chain of its versions' ids", q.selectHistoryChain(m, 1)),
+      statement("a resource's history: the versions", q.selectHistoryByIds(m, [11, 12])),
       statement("mark dirty", q.markDirty(m, [1, 2])),
       statement("clear an entity type's dirty marks", q.clearDirty(m, "HR_Person")),
       statement("clear some dirty marks", q.clearDirty(m, "HR_Person", [1])),

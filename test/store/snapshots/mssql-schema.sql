@@ -91,3 +91,11 @@ ALTER TABLE "idm_deployments" ADD "source_fingerprint" varchar(64);
 ALTER TABLE "idm_items" DROP CONSTRAINT "FK_idm_items_created_by";
 ALTER TABLE "idm_items" DROP CONSTRAINT "FK_idm_items_changed_by";
 ALTER TABLE "idm_item_revisions" DROP CONSTRAINT "FK_idm_item_revisions_deployment_id";
+-- 0012-resource-history-chain-1768089600000
+ALTER TABLE "idm_resources" ADD "history_id" int;
+ALTER TABLE "idm_resource_history" ADD "previous_id" int;
+CREATE TABLE "idm_deleted_resources" ("resource_id" int NOT NULL, "history_id" int NOT NULL, CONSTRAINT "PK_idm_deleted_resources" PRIMARY KEY ("resource_id"));
+UPDATE "idm_resource_history" SET "previous_id" = (SELECT MAX(p."id") FROM "idm_resource_history" p WHERE p."resource_id" = "idm_resource_history"."resource_id" AND p."id" < "idm_resource_history"."id");
+UPDATE "idm_resources" SET "history_id" = (SELECT MAX(h."id") FROM "idm_resource_history" h WHERE h."resource_id" = "idm_resources"."id");
+INSERT INTO "idm_deleted_resources" ("resource_id", "history_id") SELECT h."resource_id", MAX(h."id") FROM "idm_resource_history" h WHERE NOT EXISTS (SELECT 1 FROM "idm_resources" r WHERE r."id" = h."resource_id") GROUP BY h."resource_id";
+DROP INDEX "IX_idm_resource_history_resource_id" ON "idm_resource_history";

@@ -8,10 +8,10 @@ SELECT "r"."id" AS "r_id", "r"."source_key" AS "r_source_key", "r"."hash" AS "r_
 SELECT "r"."id" AS "r_id", "r"."source_key" AS "r_source_key", "r"."hash" AS "r_hash" FROM "idm_resources" "r" WHERE "r"."entity_type" = @0 AND "r"."source_key" > @1 ORDER BY "r_source_key" ASC OFFSET 0 ROWS FETCH NEXT 1000 ROWS ONLY;
 
 -- a page of whole resources (2 parameters)
-SELECT "r"."id" AS "r_id", "r"."entity_type" AS "r_entity_type", "r"."connector" AS "r_connector", "r"."source_key" AS "r_source_key", "r"."hash" AS "r_hash", "r"."valid_from" AS "r_valid_from", "r"."dirty" AS "r_dirty", "r"."created_by_job_instance" AS "r_created_by_job_instance", "r"."changed_by_job_instance" AS "r_changed_by_job_instance", "r"."properties" AS "r_properties" FROM "idm_resources" "r" WHERE "r"."entity_type" = @0 AND "r"."source_key" > @1 ORDER BY "r"."source_key" ASC OFFSET 0 ROWS FETCH NEXT 1000 ROWS ONLY;
+SELECT "r"."id" AS "r_id", "r"."entity_type" AS "r_entity_type", "r"."connector" AS "r_connector", "r"."source_key" AS "r_source_key", "r"."hash" AS "r_hash", "r"."valid_from" AS "r_valid_from", "r"."dirty" AS "r_dirty", "r"."created_by_job_instance" AS "r_created_by_job_instance", "r"."changed_by_job_instance" AS "r_changed_by_job_instance", "r"."history_id" AS "r_history_id", "r"."properties" AS "r_properties" FROM "idm_resources" "r" WHERE "r"."entity_type" = @0 AND "r"."source_key" > @1 ORDER BY "r"."source_key" ASC OFFSET 0 ROWS FETCH NEXT 1000 ROWS ONLY;
 
 -- resources by id (the before of changed ones) (2 parameters)
-SELECT "r"."id" AS "r_id", "r"."entity_type" AS "r_entity_type", "r"."connector" AS "r_connector", "r"."source_key" AS "r_source_key", "r"."hash" AS "r_hash", "r"."valid_from" AS "r_valid_from", "r"."dirty" AS "r_dirty", "r"."created_by_job_instance" AS "r_created_by_job_instance", "r"."changed_by_job_instance" AS "r_changed_by_job_instance", "r"."properties" AS "r_properties" FROM "idm_resources" "r" WHERE "r"."id" IN (@0, @1) ORDER BY "r"."id" ASC;
+SELECT "r"."id" AS "r_id", "r"."entity_type" AS "r_entity_type", "r"."connector" AS "r_connector", "r"."source_key" AS "r_source_key", "r"."hash" AS "r_hash", "r"."valid_from" AS "r_valid_from", "r"."dirty" AS "r_dirty", "r"."created_by_job_instance" AS "r_created_by_job_instance", "r"."changed_by_job_instance" AS "r_changed_by_job_instance", "r"."history_id" AS "r_history_id", "r"."properties" AS "r_properties" FROM "idm_resources" "r" WHERE "r"."id" IN (@0, @1) ORDER BY "r"."id" ASC;
 
 -- stored properties by id (a new version keeps the computed ones) (2 parameters)
 SELECT "r"."id" AS "id", "r"."properties" AS "properties" FROM "idm_resources" "r" WHERE "r"."id" IN (@0, @1);
@@ -26,16 +26,28 @@ SELECT "id" AS "id", "source_key" AS "sourceKey", "hash" AS "hash" FROM "idm_res
 SELECT "r"."entity_type" AS "entityType", COUNT(*) AS "count" FROM "idm_resources" "r" WHERE "r"."entity_type" IN (@0, @1) GROUP BY "r"."entity_type";
 
 -- archive the current versions (4 parameters)
-INSERT INTO "idm_resource_history" ("resource_id", "entity_type", "connector", "source_key", "hash", "valid_from", "changed_by_job_instance", "properties", "valid_to", "archived_by_job_instance") SELECT "id", "entity_type", "connector", "source_key", "hash", "valid_from", "changed_by_job_instance", "properties", @0, @1 FROM "idm_resources" WHERE "id" IN (@2, @3);
+INSERT INTO "idm_resource_history" ("resource_id", "entity_type", "connector", "source_key", "hash", "valid_from", "changed_by_job_instance", "properties", "previous_id", "valid_to", "archived_by_job_instance") OUTPUT INSERTED."id", INSERTED."resource_id" SELECT "id", "entity_type", "connector", "source_key", "hash", "valid_from", "changed_by_job_instance", "properties", "history_id", @0, @1 FROM "idm_resources" WHERE "id" IN (@2, @3);
 
--- write new versions (13 parameters)
-UPDATE "idm_resources" SET "properties" = CASE "id" WHEN @0 THEN @1 WHEN @2 THEN @3 END, "hash" = CASE "id" WHEN @4 THEN @5 WHEN @6 THEN @7 END, "valid_from" = @8, "changed_by_job_instance" = @9, "dirty" = @10 WHERE "id" IN (@11, @12);
+-- write new versions (17 parameters)
+UPDATE "idm_resources" SET "properties" = CASE "id" WHEN @0 THEN @1 WHEN @2 THEN @3 END, "hash" = CASE "id" WHEN @4 THEN @5 WHEN @6 THEN @7 END, "history_id" = CAST(CASE "id" WHEN @8 THEN @9 WHEN @10 THEN @11 END AS int), "valid_from" = @12, "changed_by_job_instance" = @13, "dirty" = @14 WHERE "id" IN (@15, @16);
+
+-- write new versions without history (IgnoreHistorization) (7 parameters)
+UPDATE "idm_resources" SET "properties" = CASE "id" WHEN @0 THEN @1 END, "hash" = CASE "id" WHEN @2 THEN @3 END, "valid_from" = @4, "changed_by_job_instance" = @5 WHERE "id" IN (@6);
+
+-- where the histories of resources being deleted end (4 parameters)
+INSERT INTO "idm_deleted_resources" ("resource_id", "history_id") VALUES (@0, @1), (@2, @3);
+
+-- the same, for resources deleted without history (2 parameters)
+INSERT INTO "idm_deleted_resources" ("resource_id", "history_id") SELECT "id", "history_id" FROM "idm_resources" WHERE "id" IN (@0, @1) AND "history_id" IS NOT NULL;
 
 -- delete resources (archived, links ended) (2 parameters)
 DELETE FROM "idm_resources" WHERE "id" IN (@0, @1);
 
--- a resource's history (1 parameters)
-SELECT "h"."id" AS "h_id", "h"."resource_id" AS "h_resource_id", "h"."entity_type" AS "h_entity_type", "h"."connector" AS "h_connector", "h"."source_key" AS "h_source_key", "h"."hash" AS "h_hash", "h"."valid_from" AS "h_valid_from", "h"."valid_to" AS "h_valid_to", "h"."changed_by_job_instance" AS "h_changed_by_job_instance", "h"."archived_by_job_instance" AS "h_archived_by_job_instance", "h"."properties" AS "h_properties" FROM "idm_resource_history" "h" WHERE "h"."resource_id" = @0 ORDER BY "h"."valid_from" ASC, "h"."id" ASC;
+-- a resource's history: the chain of its versions' ids (2 parameters)
+WITH "chain" ("id") AS (SELECT "history_id" FROM "idm_resources" WHERE "id" = @0 AND "history_id" IS NOT NULL UNION ALL SELECT "history_id" FROM "idm_deleted_resources" WHERE "resource_id" = @1 UNION ALL SELECT "previous_id" FROM "idm_resource_history" JOIN "chain" ON "idm_resource_history"."id" = "chain"."id" WHERE "previous_id" < "idm_resource_history"."id") SELECT "id" FROM "chain";
+
+-- a resource's history: the versions (2 parameters)
+SELECT "h"."id" AS "h_id", "h"."resource_id" AS "h_resource_id", "h"."entity_type" AS "h_entity_type", "h"."connector" AS "h_connector", "h"."source_key" AS "h_source_key", "h"."hash" AS "h_hash", "h"."valid_from" AS "h_valid_from", "h"."valid_to" AS "h_valid_to", "h"."changed_by_job_instance" AS "h_changed_by_job_instance", "h"."archived_by_job_instance" AS "h_archived_by_job_instance", "h"."previous_id" AS "h_previous_id", "h"."properties" AS "h_properties" FROM "idm_resource_history" "h" WHERE "h"."id" IN (@0, @1);
 
 -- mark dirty (3 parameters)
 UPDATE "idm_resources" SET "dirty" = @0 WHERE "id" IN (@1, @2);
@@ -47,7 +59,7 @@ UPDATE "idm_resources" SET "dirty" = @0 WHERE "entity_type" = @1 AND "dirty" = @
 UPDATE "idm_resources" SET "dirty" = @0 WHERE "entity_type" = @1 AND "dirty" = @2 AND "id" IN (@3);
 
 -- a page of dirty resources (3 parameters)
-SELECT "r"."id" AS "r_id", "r"."entity_type" AS "r_entity_type", "r"."connector" AS "r_connector", "r"."source_key" AS "r_source_key", "r"."hash" AS "r_hash", "r"."valid_from" AS "r_valid_from", "r"."dirty" AS "r_dirty", "r"."created_by_job_instance" AS "r_created_by_job_instance", "r"."changed_by_job_instance" AS "r_changed_by_job_instance", "r"."properties" AS "r_properties" FROM "idm_resources" "r" WHERE ("r"."entity_type" = @0 AND "r"."dirty" = @1) AND "r"."id" > @2 ORDER BY "r"."id" ASC OFFSET 0 ROWS FETCH NEXT 1000 ROWS ONLY;
+SELECT "r"."id" AS "r_id", "r"."entity_type" AS "r_entity_type", "r"."connector" AS "r_connector", "r"."source_key" AS "r_source_key", "r"."hash" AS "r_hash", "r"."valid_from" AS "r_valid_from", "r"."dirty" AS "r_dirty", "r"."created_by_job_instance" AS "r_created_by_job_instance", "r"."changed_by_job_instance" AS "r_changed_by_job_instance", "r"."history_id" AS "r_history_id", "r"."properties" AS "r_properties" FROM "idm_resources" "r" WHERE ("r"."entity_type" = @0 AND "r"."dirty" = @1) AND "r"."id" > @2 ORDER BY "r"."id" ASC OFFSET 0 ROWS FETCH NEXT 1000 ROWS ONLY;
 
 -- links in bulk (5 parameters)
 INSERT INTO "idm_resource_links" ("association", "from_resource_id", "to_resource_id", "valid_from", "created_by_job_instance") VALUES (@0, @1, @2, @3, @4);
