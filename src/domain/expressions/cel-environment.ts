@@ -35,24 +35,26 @@ function substringOf(text: string, start: bigint, end?: bigint): string {
 
 const replaceAll = (text: string, from: string, to: string): string => (from === "" ? text : text.split(from).join(to));
 
+/** The one-string helpers, shared with the closures of cel-fast-path.ts so that both give the same results. */
+export const STRING_HELPERS = {
+  lower: (s: string) => s.toLowerCase(),
+  upper: (s: string) => s.toUpperCase(),
+  trim: (s: string) => s.trim(),
+  normalize: removeAccents,
+} as const satisfies Record<string, (s: string) => string>;
+
+/** The helpers with a method form of ours (`s.lower()`); the strings extension gives `s.trim()`. */
+export const STRING_METHODS = ["lower", "upper", "normalize"] as const satisfies readonly (keyof typeof STRING_HELPERS)[];
+
 /** Global function forms (`lower(s)`) and the method forms the strings extension does not already give (`s.lower()`). */
 const HELPERS: CelFunc[] = [
-  celFunc("lower", [S], S, (s) => s.toLowerCase()),
-  celFunc("upper", [S], S, (s) => s.toUpperCase()),
-  celFunc("trim", [S], S, (s) => s.trim()),
-  celFunc("normalize", [S], S, (s) => removeAccents(s)),
+  ...Object.entries(STRING_HELPERS).map(([name, helper]) => celFunc(name, [S], S, (s) => helper(s))),
   celFunc("substring", [S, I], S, (s, start) => substringOf(s, start)),
   celFunc("substring", [S, I, I], S, (s, start, end) => substringOf(s, start, end)),
   celFunc("replace", [S, S, S], S, (s, from, to) => replaceAll(s, from, to)),
-  celMethod("lower", S, [], S, function () {
-    return this.toLowerCase();
-  }),
-  celMethod("upper", S, [], S, function () {
-    return this.toUpperCase();
-  }),
-  celMethod("normalize", S, [], S, function () {
-    return removeAccents(this);
-  }),
+  ...STRING_METHODS.map((name) => celMethod(name, S, [], S, function () {
+    return STRING_HELPERS[name](this);
+  })),
 ];
 
 let shared: CelEnv | undefined;

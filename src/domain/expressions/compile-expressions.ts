@@ -12,6 +12,7 @@ import { expressionEnvironment, RESOURCE_VARIABLE } from "./cel-environment.js";
 import { functionAsCSharp, INTEGER_TYPES, literalValue, readExpressionForm, type ExpressionForm, type StoredValue } from "./expression-forms.js";
 import { resolveChain, resourceChains, type ResourceChain } from "./resource-paths.js";
 import { compileCSharp, storedCSharpValue } from "./csharp/compile-csharp.js";
+import { compileStringExpression } from "./cel-fast-path.js";
 
 /** A value as CEL reads it: the stored JSON value, integers as bigint; navigations nested. */
 export type ResourceValue = string | number | boolean | bigint | ResourceObject | ResourceObject[];
@@ -112,7 +113,7 @@ export function compileValue(spec: ValueSpec): { evaluate(resource: ResourceObje
       }
       const navigations = navigationsOf(resourceChains(parsed, form.source), model, entityType, `${label}: ${RESOURCE_VARIABLE}`);
       const program = plan(expressionEnvironment(), parsed);
-      const evaluate = (resource: ResourceObject): Evaluation => {
+      const interpret = (resource: ResourceObject): Evaluation => {
         let result;
         try {
           result = program({ [RESOURCE_VARIABLE]: resource as never });
@@ -121,6 +122,18 @@ export function compileValue(spec: ValueSpec): { evaluate(resource: ResourceObje
         }
         if (isCelError(result)) return ABSENT_KEY.test(result.message) ? NO_VALUE : { ok: false, message: result.message };
         return storedValue(result, type);
+      };
+      const strings = compileStringExpression(parsed);
+      if (strings === undefined) return { evaluate: interpret, navigations };
+      const evaluate = (resource: ResourceObject): Evaluation => {
+        let text;
+        try {
+          text = strings(resource);
+        } catch {
+          // FALLBACK (a value that is not a string), or anything else: the interpreter's answer, error included.
+          return interpret(resource);
+        }
+        return storedValue(text, type);
       };
       return { evaluate, navigations };
     }

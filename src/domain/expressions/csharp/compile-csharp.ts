@@ -11,6 +11,7 @@ import { compileBody, type ReturnShape, type ValueKind } from "./compiler.js";
 import { toStored } from "./datetime.js";
 import { toText } from "./operators.js";
 import type { Env } from "./runtime.js";
+import { compileStringBody } from "./string-fast-path.js";
 import { parseCSharp, TooDeep } from "./syntax.js";
 import { CsChar, CsDateTime, CsGuid, CSharpException, CsTimeSpan, isNull, typeName, type CSharpValue } from "./values.js";
 
@@ -41,8 +42,9 @@ export function compileCSharp(variable: string | undefined, body: string, types:
   if (compiled.problems.length > 0 || !compiled.run) return { problems: compiled.problems };
   const run = compiled.run;
   const slots = compiled.slots;
-  const evaluate: CSharpProgram["evaluate"] = (resource, context) => {
-    const env: Env = { locals: new Array(slots).fill(null), steps: 0, iteration: BigInt(Math.trunc(context?.iteration ?? 0)) };
+  const interpret: CSharpProgram["evaluate"] = (resource, context) => {
+    const iteration = context?.iteration === undefined ? 0n : BigInt(Math.trunc(context.iteration));
+    const env: Env = { locals: new Array(slots).fill(null), steps: 0, iteration };
     env.locals[0] = resource as unknown as CSharpValue;
     try {
       return { ok: true, value: run(env) };
@@ -50,6 +52,15 @@ export function compileCSharp(variable: string | undefined, body: string, types:
       if (error instanceof CSharpException) return { ok: false, error: `${error.type}: ${error.message}` };
       if (error instanceof RangeError) return { ok: false, error: `InsufficientExecutionStackException: ${error.message}` };
       return { ok: false, error: `InternalError: ${(error as Error).message}` };
+    }
+  };
+  const strings = compileStringBody(root, variable, types.model, types.entityType);
+  const evaluate: CSharpProgram["evaluate"] = strings === undefined ? interpret : (resource, context) => {
+    try {
+      return { ok: true, value: strings(resource) };
+    } catch {
+      // FALLBACK (a value that is not a string), or anything else: the interpreter's answer, exception included.
+      return interpret(resource, context);
     }
   };
   return { program: { chains: compiled.chains, returns: compiled.returns, evaluate }, problems: [] };
