@@ -35,10 +35,6 @@ export type StoredKey = ResourceKey & { properties?: string };
 export const VERSIONS_PER_UPDATE = 200;
 
 /**
- * Writes new versions in place: on SQLite one prepared single-row UPDATE per version (runEach),
- * elsewhere UPDATE … CASE over VERSIONS_PER_UPDATE of them (a statement per row would be a round trip each).
- */
-/**
  * Archives the current versions of these resources (archiveResources) and returns resource id →
  * the archived version's id, for the new version's historyId.
  */
@@ -48,6 +44,10 @@ export async function archiveVersions(m: EntityManager, ids: readonly number[], 
   return new Map(rows.map((row) => [Number(row.resource_id), Number(row.id)]));
 }
 
+/**
+ * Writes new versions in place: on SQLite one prepared single-row UPDATE per version (runEach),
+ * elsewhere UPDATE … CASE over VERSIONS_PER_UPDATE of them (a statement per row would be a round trip each).
+ */
 export async function writeVersions(m: EntityManager, versions: readonly q.VersionContent[], common: Omit<q.ResourceVersion, "properties" | "hash">): Promise<void> {
   if (await runEach(m, () => q.updateResourceVersionEach(m, versions, common))) return;
   for (const group of chunks(versions, VERSIONS_PER_UPDATE)) await run(m, q.updateResourceVersions(m, group, common));
