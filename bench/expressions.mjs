@@ -126,7 +126,7 @@ async function raw(store, dialect) {
   const archiveIds = batchSize(dialect, 1) - 2;
   const runner = store.dataSource.createQueryRunner();
   const connection = await runner.connect();
-  // On SQLite the task writes one prepared single-row UPDATE per version (resource-versions.ts writeVersions): so does the limit.
+  // On SQLite the task writes one prepared single-row UPDATE per version (resource-versions.ts replaceVersions): so does the limit.
   const updateOne = dialect === "sqlite"
     ? connection.prepare("UPDATE idm_resources SET properties = ?, history_id = ?, valid_from = ?, changed_by_job_instance = ? WHERE id = ?")
     : undefined;

@@ -8,7 +8,7 @@
  */
 import { hash } from "node:crypto";
 import type { EntityManager } from "typeorm";
-import { DIALECTS, dialectOfDriver } from "./dialects/index.js";
+import { profileOfDriver } from "./dialects/index.js";
 import { chunks, run, type Statement } from "./statements.js";
 
 /** The prepared statement's name for a text: "idm_" and 40 hex digits of its SHA-256 (within PostgreSQL's 63 bytes). */
@@ -18,7 +18,7 @@ export function statementName(sql: string): string {
 
 /** Runs the statement as a named prepared statement on the manager's connection, or as a plain one (no such statements, or no connection held). */
 export async function runNamed(m: EntityManager, statement: Statement): Promise<void> {
-  const named = DIALECTS[dialectOfDriver(m.connection.driver.options.type)].runNamed;
+  const named = profileOfDriver(m.connection.driver).runNamed;
   const runner = m.queryRunner;
   if (named === undefined || runner === undefined || runner.isReleased) return run(m, statement);
   await named(await runner.connect(), statementName(statement.sql), statement.sql, statement.parameters);
@@ -30,7 +30,7 @@ export async function runNamed(m: EntityManager, statement: Statement): Promise<
  * does not (or no connection is held): the caller then writes the rows its own way.
  */
 export async function runEach(m: EntityManager, build: () => { sql: string; parameterSets: readonly unknown[][] }): Promise<boolean> {
-  const each = DIALECTS[dialectOfDriver(m.connection.driver.options.type)].runEach;
+  const each = profileOfDriver(m.connection.driver).runEach;
   const runner = m.queryRunner;
   if (each === undefined || runner === undefined || runner.isReleased) return false;
   const { sql, parameterSets } = build();

@@ -2,7 +2,7 @@
 import type { EntityManager } from "typeorm";
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata.js";
 import type { Driver } from "typeorm/driver/Driver.js";
-import { DIALECTS, dialectOfDriver, type Dialect } from "./dialects/index.js";
+import { DIALECTS, profileOfDriver, type Dialect } from "./dialects/index.js";
 
 /** Rows per statement of `columns` bound parameters each, within the dialect's parameter limit. */
 export function batchSize(dialect: Dialect, columns: number): number {
@@ -29,7 +29,7 @@ export interface Statement {
 /** A value as its column wants it, typed for the driver, as TypeORM's own statements bind it. */
 export function columnParameter(driver: Driver, column: ColumnMetadata, value: unknown): unknown {
   const prepared: unknown = driver.preparePersistentValue(value, column);
-  return DIALECTS[dialectOfDriver(driver.options.type)].bindValue(driver, column, prepared);
+  return profileOfDriver(driver).bindValue(driver, column, prepared);
 }
 
 /**
@@ -43,7 +43,7 @@ export function bulkInsert<Row extends object>(m: EntityManager, entity: string,
   const columns = metadata.columns.filter((c) => !c.isGenerated && c.propertyName in rows[0]!);
   const table = driver.escape(metadata.tableName);
   const names = columns.map((c) => driver.escape(c.databaseName)).join(", ");
-  if (DIALECTS[dialectOfDriver(driver.options.type)].arrayInsertRows !== undefined) {
+  if (profileOfDriver(driver).arrayInsertRows !== undefined) {
     const arrays = columns.map((c) => rows.map((row) => columnParameter(driver, c, (row as Record<string, unknown>)[c.propertyName])));
     const unnest = columns.map((c, i) => `${driver.createParameter(`p${i}`, i)}::${driver.normalizeType(c)}[]`).join(", ");
     return { sql: `INSERT INTO ${table} (${names}) SELECT * FROM unnest(${unnest})`, parameters: arrays };

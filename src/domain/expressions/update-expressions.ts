@@ -12,7 +12,7 @@
 import type { EntityManager } from "typeorm";
 import { readEntityModel } from "../resources/entity-model.js";
 import { decodeProperties, encodeProperties, type Properties, type PropertyInput } from "../resources/properties.js";
-import { archiveVersions, writeVersions } from "../resources/resource-versions.js";
+import { replaceVersions } from "../resources/resource-versions.js";
 import { batchSize, chunks } from "../../store/statements.js";
 import { compileExpressions, integerProperties, type EntityTypeProgram, type ResourceObject } from "./compile-expressions.js";
 import { DirtyIds, dirtySubjectIds } from "./dirty-subjects.js";
@@ -185,14 +185,10 @@ class TypeRun {
     const size = this.updateSize();
     while (this.pending.length > 0) {
       const writes = this.pending.splice(0, size);
-      const at = new Date();
-      const jobInstanceId = this.options.jobInstanceId;
+      const context = { at: new Date(), jobInstanceId: this.options.jobInstanceId };
       await this.load.m.transaction(async (m: EntityManager) => {
-        for (const batch of chunks(writes, batchSize(this.load.dialect, 1) - 2)) {
-          const archived = await archiveVersions(m, batch.map((w) => w.id), at, jobInstanceId);
-          // No hash: it stays the hash of the synchronized properties.
-          await writeVersions(m, batch.map((w) => ({ id: w.id, properties: w.properties, historyId: archived.get(w.id) ?? null })), { validFrom: at, changedByJobInstance: jobInstanceId });
-        }
+        // No hash: it stays the hash of the synchronized properties.
+        for (const batch of chunks(writes, batchSize(this.load.dialect, 1) - 2)) await replaceVersions(m, batch, context);
       });
       this.changed += writes.length;
       this.counters.changed += writes.length;

@@ -19,7 +19,7 @@ import { countQuery, moveByIdsStatement, moveStatement, removeStatement, type He
 import { deleteByIds, insertRows, TableWriter, updateWhere as update } from "../table-statements.js";
 import { type ChangeState } from "../vocabulary.js";
 import type { Statement } from "../../store/statements.js";
-import { DIALECTS, dialectOfDriver } from "../../store/dialects/index.js";
+import { profileOfDriver } from "../../store/dialects/index.js";
 
 type ChangeEntity = typeof ENTITY.resourceChange | typeof ENTITY.resourceLinkChange;
 
@@ -102,7 +102,7 @@ export function archiveResources(m: EntityManager, ids: readonly number[], valid
   // Both writers number their placeholders from 0: one statement needs one sequence, so h binds everything.
   const source = [r.column("id"), ...copied.map((p) => r.column(p)), r.column("historyId"), h.bind("validTo", validTo), h.bind("archivedByJobInstance", archivedBy)];
   const where = `${r.column("id")} IN (${ids.map((id) => h.bind("resourceId", id)).join(", ")})`;
-  const profile = DIALECTS[dialectOfDriver(m.connection.driver.options.type)];
+  const profile = profileOfDriver(m.connection.driver);
   return h.statement(profile.insertReturning(h.table, target, `SELECT ${source.join(", ")} FROM ${r.table} WHERE ${where}`, [h.column("id"), h.column("resourceId")]));
 }
 
@@ -197,7 +197,7 @@ export function selectHistoryChain(m: EntityManager, resourceId: number): Statem
   const current = `SELECT ${r.column("historyId")} FROM ${r.table} WHERE ${r.column("id")} = ${h.bind("resourceId", resourceId)} AND ${r.column("historyId")} IS NOT NULL`;
   const deleted = `SELECT ${d.column("historyId")} FROM ${d.table} WHERE ${d.column("resourceId")} = ${h.bind("resourceId", resourceId)}`;
   const previous = `SELECT ${h.column("previousId")} FROM ${h.table} JOIN ${chain} ON ${h.table}.${id} = ${chain}.${id} WHERE ${h.column("previousId")} < ${h.table}.${id}`;
-  const profile = DIALECTS[dialectOfDriver(m.connection.driver.options.type)];
+  const profile = profileOfDriver(m.connection.driver);
   return h.statement(`${profile.withRecursive} ${chain} (${id}) AS (${current} UNION ALL ${deleted} UNION ALL ${previous}) SELECT ${id} FROM ${chain}`);
 }
 

@@ -36,19 +36,28 @@ export const VERSIONS_PER_UPDATE = 200;
 
 /**
  * Archives the current versions of these resources (archiveResources) and returns resource id →
- * the archived version's id, for the new version's historyId.
+ * the archived version's id.
  */
-export async function archiveVersions(m: EntityManager, ids: readonly number[], validTo: Date, archivedBy: number | null): Promise<Map<number, number>> {
+async function archiveVersions(m: EntityManager, ids: readonly number[], validTo: Date, archivedBy: number | null): Promise<Map<number, number>> {
   const { sql, parameters } = q.archiveResources(m, ids, validTo, archivedBy);
   const rows = (await m.query(sql, parameters)) as q.ArchivedVersion[];
   return new Map(rows.map((row) => [Number(row.resource_id), Number(row.id)]));
 }
 
 /**
- * Writes new versions in place: on SQLite one prepared single-row UPDATE per version (runEach),
- * elsewhere UPDATE … CASE over VERSIONS_PER_UPDATE of them (a statement per row would be a round trip each).
+ * Replaces current versions in place, valid from `context.at`: each one replaced is archived first
+ * (unless `withoutHistory`) and the new one points at it (historyId, set here on `versions`). On
+ * SQLite one prepared single-row UPDATE per version (runEach), elsewhere UPDATE … CASE over
+ * VERSIONS_PER_UPDATE of them (a statement per row would be a round trip each). Callers keep
+ * `versions` within one statement's ids (batchSize(dialect, 1) - 2).
  */
-export async function writeVersions(m: EntityManager, versions: readonly q.VersionContent[], common: Omit<q.ResourceVersion, "properties" | "hash">): Promise<void> {
+export async function replaceVersions(m: EntityManager, versions: q.VersionContent[], context: WriteContext, dirty?: boolean): Promise<void> {
+  if (context.withoutHistory !== true) {
+    const archived = await archiveVersions(m, versions.map((v) => v.id), context.at, context.jobInstanceId);
+    // null: no such resource, so the UPDATE changes nothing either.
+    for (const version of versions) version.historyId = archived.get(version.id) ?? null;
+  }
+  const common = { validFrom: context.at, changedByJobInstance: context.jobInstanceId, ...(dirty === undefined ? {} : { dirty }) };
   if (await runEach(m, () => q.updateResourceVersionEach(m, versions, common))) return;
   for (const group of chunks(versions, VERSIONS_PER_UPDATE)) await run(m, q.updateResourceVersions(m, group, common));
 }
@@ -132,17 +141,12 @@ export class ResourceVersions {
   /** New versions: each current version is archived (valid until `at`, unless `withoutHistory`), the new one is valid from `at`. */
   async update(updates: readonly ResourceUpdate[], context: WriteContext, dirty?: boolean): Promise<void> {
     await this.session.transaction(async (s) => {
-      const common = { validFrom: context.at, changedByJobInstance: context.jobInstanceId, ...(dirty === undefined ? {} : { dirty }) };
       for (const batch of chunks(updates, s.idBatch() - 2)) {
-        const archived = context.withoutHistory === true ? undefined : await archiveVersions(s.m, batch.map((u) => u.id), context.at, context.jobInstanceId);
         const versions = batch.map((u): q.VersionContent => {
           const properties = storedText(u.properties);
-          const version: q.VersionContent = { id: u.id, properties, hash: u.hash ?? hashProperties(properties) };
-          // null: no such resource, so the UPDATE changes nothing either.
-          if (archived !== undefined) version.historyId = archived.get(u.id) ?? null;
-          return version;
+          return { id: u.id, properties, hash: u.hash ?? hashProperties(properties) };
         });
-        await writeVersions(s.m, versions, common);
+        await replaceVersions(s.m, versions, context, dirty);
       }
     });
   }

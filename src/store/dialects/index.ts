@@ -16,3 +16,8 @@ export function dialectOfDriver(type: string): Dialect {
   if (dialect === undefined) throw new Error(`unsupported TypeORM driver ${type}`);
   return dialect;
 }
+
+/** The profile of the database a TypeORM driver reaches (`m.connection.driver`). */
+export function profileOfDriver(driver: { options: { type: string } }): DialectProfile {
+  return DIALECTS[dialectOfDriver(driver.options.type)];
+}
