@@ -88,8 +88,8 @@
  * PostgreSQL and SQL Server, PLAN in SQL Server, and raw SQL would otherwise have to quote them.
  */
 import type { EntitySchema } from "typeorm";
-import { columnTypes } from "./column-types.js";
 import type { Dialect } from "./database-url.js";
+import { DIALECTS } from "./dialects/index.js";
 import { configurationEntities } from "./entities/configuration-tables.js";
 import { assignmentEntities } from "./entities/assignment-tables.js";
 import { generatedRoleEntities } from "./entities/generated-role-tables.js";
@@ -110,6 +110,7 @@ export type { GeneratedNavigationRuleRow, GeneratedRoleRow } from "./entities/ge
 
 /** Every table's entity schema, with the dialect's column types. */
 export function createEntities(dialect: Dialect): EntitySchema[] {
-  const t = columnTypes(dialect);
-  return [...configurationEntities(t), ...jobEntities(t), ...resourceEntities(t), ...assignmentEntities(t), ...generatedRoleEntities(t)];
+  const profile = DIALECTS[dialect];
+  const t = profile.columnTypes;
+  return [...configurationEntities(t), ...jobEntities(t), ...resourceEntities(t, profile), ...assignmentEntities(t), ...generatedRoleEntities(t)];
 }

@@ -46,7 +46,7 @@ describe.each(BACKENDS)("ManageConfigurationIndexesTask on %s", (_, backend) => 
       : "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'idm_resources' AND sql IS NOT NULL ORDER BY name";
     return (await query<{ name: string }>(sql)).map((r) => r.name).filter((n) => !n.startsWith("PK_") && !n.startsWith("sqlite_")).sort();
   };
-  const STORE_INDEXES = ["IX_idm_resources_entity_type_dirty_id", "UX_idm_resources_entity_type_source_key"];
+  const STORE_INDEXES = ["IX_idm_resources_dirty", "UX_idm_resources_entity_type_source_key"];
 
   it("creates one index per key property, then leaves them alone", async () => {
     const workspace = taskWorkspace({}, { store });

@@ -212,18 +212,23 @@ export function markDirty(m: EntityManager, ids: readonly number[]): Statement {
   return update<ResourceRow>(m, ENTITY.resource, { dirty: true }, (w) => w.in("id", ids));
 }
 
+// The dirty rows are found by the partial index IX_idm_resources_dirty (migration 0013): the predicate
+// says the dialect's literal true, which every plan can match against the index's (a parameter's
+// value is not known to a generic plan).
+
 /** Clears an entity type's marks (when its Dirty-mode tasks are done), or only these resources'. */
 export function clearDirty(m: EntityManager, entityType: string, ids?: readonly number[]): Statement {
+  const dirty = profileOfDriver(m.connection.driver).trueLiteral;
   return update<ResourceRow>(m, ENTITY.resource, { dirty: false }, (w) =>
-    `${w.column("entityType")} = ${w.bind("entityType", entityType)} AND ${w.column("dirty")} = ${w.bind("dirty", true)}` +
+    `${w.column("entityType")} = ${w.bind("entityType", entityType)} AND ${w.column("dirty")} = ${dirty}` +
     (ids === undefined ? "" : ` AND ${w.in("id", ids)}`));
 }
 
 /** One page of an entity type's dirty resources in id order, after `afterId`. */
 export function selectDirtyResources(m: EntityManager, entityType: string, afterId: number, limit: number): SelectQueryBuilder<ResourceRow> {
-  // The object form: TypeORM converts and types `true` for the column (1 on SQLite, bit on SQL Server).
-  return m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").where({ entityType, dirty: true })
-    .andWhere("r.id > :afterId", { afterId }).orderBy("r.id", "ASC").limit(limit);
+  const dirty = profileOfDriver(m.connection.driver).trueLiteral;
+  return m.createQueryBuilder<ResourceRow>(ENTITY.resource, "r").where("r.entityType = :entityType", { entityType })
+    .andWhere(`r.dirty = ${dirty}`).andWhere("r.id > :afterId", { afterId }).orderBy("r.id", "ASC").limit(limit);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -111,6 +111,7 @@ export const mssql: DialectProfile = {
 
   // TypeORM's driver quotes with double quotes (QUOTED_IDENTIFIER is on in its sessions).
   withRecursive: "WITH",
+  trueLiteral: "1",
   insertReturning: (target, columns, source, returned) =>
     `INSERT INTO ${target} (${columns.join(", ")}) OUTPUT ${returned.map((c) => `INSERTED.${c}`).join(", ")} ${source}`,
   quoteIdentifier: doubleQuoted,

@@ -45,6 +45,7 @@ export const postgres: DialectProfile = {
   },
 
   withRecursive: "WITH RECURSIVE",
+  trueLiteral: "TRUE",
   insertReturning: insertReturningClause,
   quoteIdentifier: doubleQuoted,
   quoteForeignIdentifier: doubleQuoted,

@@ -111,6 +111,12 @@ export interface DialectProfile {
   insertReturning(target: string, columns: readonly string[], source: string, returned: readonly string[]): string;
   /** The words that open a recursive common table expression (SQL Server's plain WITH recurses). */
   readonly withRecursive: string;
+  /**
+   * A boolean column's true as a literal: a partial index (`… WHERE dirty = <true>`) surely serves a
+   * query that says the same literal, where a plan made for any value of a parameter (PostgreSQL's
+   * generic plans of prepared statements) cannot use it.
+   */
+  readonly trueLiteral: string;
   /** A value prepared by TypeORM as the driver must bind it, for statements written by hand. */
   bindValue(driver: Driver, column: ColumnMetadata, prepared: unknown): unknown;
   /** The lock named `resource` (the migrations table) that migrations run under; `schema`: the store's. */

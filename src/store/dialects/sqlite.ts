@@ -131,6 +131,7 @@ export const sqlite: DialectProfile = {
   migrationLock: () => ({ lock: "BEGIN IMMEDIATE", unlock: "COMMIT", abort: "ROLLBACK", parameters: [], isTransaction: true }),
 
   withRecursive: "WITH RECURSIVE",
+  trueLiteral: "1",
   insertReturning: insertReturningClause,
   quoteIdentifier: doubleQuoted,
   quoteForeignIdentifier: doubleQuoted,

@@ -1,6 +1,7 @@
 /** The resource store: resources, links, their history, the changes a synchronization computed (migrations/0003-resource-store.ts). */
 import { EntitySchema } from "typeorm";
 import type { ColumnTypes } from "../column-types.js";
+import type { DialectProfile } from "../dialects/index.js";
 import type { ChangeState, SynchronizationMode, TaskState } from "../../domain/vocabulary.js";
 import { column, ENTITY, idColumn as id, reference } from "./schema-helpers.js";
 
@@ -113,7 +114,12 @@ export interface SynchronizationRow {
   error: string | null;
 }
 
-export function resourceEntities(t: ColumnTypes): EntitySchema[] {
+/** The predicate of the partial index of dirty resources (IX_idm_resources_dirty, migration 0013). */
+export function dirtyRowsPredicate(profile: DialectProfile): string {
+  return `${profile.quoteIdentifier("dirty")} = ${profile.trueLiteral}`;
+}
+
+export function resourceEntities(t: ColumnTypes, profile: DialectProfile): EntitySchema[] {
   const entityType = t.identifier(407);
   const sourceKey = t.sortedIdentifier(443);
   const identifier = t.identifier(442);
@@ -136,7 +142,7 @@ export function resourceEntities(t: ColumnTypes): EntitySchema[] {
     },
     indices: [
       { name: "UX_idm_resources_entity_type_source_key", columns: ["entityType", "sourceKey"], unique: true },
-      { name: "IX_idm_resources_entity_type_dirty_id", columns: ["entityType", "dirty", "id"] },
+      { name: "IX_idm_resources_dirty", columns: ["entityType", "id"], where: dirtyRowsPredicate(profile) },
     ],
   });
 

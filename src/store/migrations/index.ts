@@ -12,8 +12,9 @@ import { OrderFulfilment } from "./0009-order-fulfilment.js";
 import { DeploymentSourceFingerprint } from "./0010-deployment-source-fingerprint.js";
 import { LedgerReferences } from "./0011-ledger-references.js";
 import { ResourceHistoryChain } from "./0012-resource-history-chain.js";
+import { DirtyResourcesIndex } from "./0013-dirty-resources-index.js";
 
-export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups, ItemContributions, ItemGeneratedBy, AssignmentTables, GeneratedRoleModel, OrderFulfilment, DeploymentSourceFingerprint, LedgerReferences, ResourceHistoryChain];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema, JobRuns, ResourceTables, TaskProcessGroups, ItemContributions, ItemGeneratedBy, AssignmentTables, GeneratedRoleModel, OrderFulfilment, DeploymentSourceFingerprint, LedgerReferences, ResourceHistoryChain, DirtyResourcesIndex];
 
 export const MIGRATIONS_TABLE = "idm_migrations";
 

@@ -309,6 +309,27 @@ describe.each(BACKENDS)("resource store on %s", (_, backend) => {
     expect((await all(store.dirtyResources("AD_User"))).flat().map((r) => r.sourceKey)).toEqual(["x"]);
   });
 
+  it("finds and clears the dirty resources through the partial index of dirty rows, which holds only those", async () => {
+    const m = opened.dataSource.manager;
+    await store.insertResources(["a", "b", "c"].map(person), hr);
+    await store.markDirty([2]);
+    const indexed = opened.dialect === "postgres"
+      ? await m.query(`SELECT indexdef AS sql FROM pg_indexes WHERE indexname = 'IX_idm_resources_dirty' AND schemaname = current_schema()`)
+      : await m.query(`SELECT sql FROM sqlite_master WHERE name = 'IX_idm_resources_dirty'`);
+    expect(indexed[0].sql).toMatch(/\(\s*"?entity_type"?\s*,\s*"?id"?\s*\)\s*WHERE\s*\(?"?dirty"?\s*=\s*(1|true)\)?\s*$/i);
+    const plans = async (statement: { sql: string; parameters: unknown[] }) => {
+      if (opened.dialect !== "postgres") return JSON.stringify(await m.query(`EXPLAIN QUERY PLAN ${statement.sql}`, statement.parameters));
+      // A table of three rows is read whole unless the planner is told not to: what is asked is whether the index can serve.
+      return m.transaction(async (t) => {
+        await t.query("SET LOCAL enable_seqscan = off");
+        return JSON.stringify(await t.query(`EXPLAIN ${statement.sql}`, statement.parameters));
+      });
+    };
+    const [pageSql, pageParameters] = q.selectDirtyResources(m, "HR_Person", 0, 10).getQueryAndParameters();
+    expect(await plans({ sql: pageSql, parameters: pageParameters })).toContain("IX_idm_resources_dirty");
+    expect(await plans(q.clearDirty(m, "HR_Person"))).toContain("IX_idm_resources_dirty");
+  });
+
   it("keeps ValidFrom 0001-01-01 exactly, also where that date is in local mean time (pg writes local time)", async () => {
     const zone = process.env.TZ;
     // New York's offset on 0001-01-01 is -4:56:02: a Date bound as local time would come back 2 seconds off, in 2 BC.

@@ -99,3 +99,6 @@ UPDATE "idm_resource_history" SET "previous_id" = (SELECT MAX(p."id") FROM "idm_
 UPDATE "idm_resources" SET "history_id" = (SELECT MAX(h."id") FROM "idm_resource_history" h WHERE h."resource_id" = "idm_resources"."id");
 INSERT INTO "idm_deleted_resources" ("resource_id", "history_id") SELECT h."resource_id", MAX(h."id") FROM "idm_resource_history" h WHERE NOT EXISTS (SELECT 1 FROM "idm_resources" r WHERE r."id" = h."resource_id") GROUP BY h."resource_id";
 DROP INDEX "IX_idm_resource_history_resource_id" ON "idm_resource_history";
+-- 0013-dirty-resources-index-1768176000000
+DROP INDEX "IX_idm_resources_entity_type_dirty_id" ON "idm_resources";
+CREATE INDEX "IX_idm_resources_dirty" ON "idm_resources" ("entity_type", "id") WHERE "dirty" = 1;

@@ -10,8 +10,8 @@ SELECT "r"."id" AS "r_id", "r"."source_key" AS "r_source_key", "r"."properties" 
 -- a Dirty batch (2 parameters)
 SELECT "r"."id" AS "r_id", "r"."source_key" AS "r_source_key", "r"."properties" AS "r_properties" FROM "idm_resources" "r" WHERE "r"."id" IN (@0, @1) ORDER BY "r_id" ASC;
 
--- a page of dirty ids (3 parameters)
-SELECT "r"."id" AS "r_id" FROM "idm_resources" "r" WHERE ("r"."entity_type" = @0 AND "r"."dirty" = @1) AND "r"."id" > @2 ORDER BY "r_id" ASC OFFSET 0 ROWS FETCH NEXT 10000 ROWS ONLY;
+-- a page of dirty ids (2 parameters)
+SELECT "r"."id" AS "r_id" FROM "idm_resources" "r" WHERE "r"."entity_type" = @0 AND "r"."dirty" = 1 AND "r"."id" > @1 ORDER BY "r_id" ASC OFFSET 0 ROWS FETCH NEXT 10000 ROWS ONLY;
 
 -- new versions with computed values (hash unchanged) (8 parameters)
 UPDATE "idm_resources" SET "properties" = CASE "id" WHEN @0 THEN @1 WHEN @2 THEN @3 END, "valid_from" = @4, "changed_by_job_instance" = @5 WHERE "id" IN (@6, @7);

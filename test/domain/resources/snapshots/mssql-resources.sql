@@ -52,14 +52,14 @@ SELECT "h"."id" AS "h_id", "h"."resource_id" AS "h_resource_id", "h"."entity_typ
 -- mark dirty (3 parameters)
 UPDATE "idm_resources" SET "dirty" = @0 WHERE "id" IN (@1, @2);
 
--- clear an entity type's dirty marks (3 parameters)
-UPDATE "idm_resources" SET "dirty" = @0 WHERE "entity_type" = @1 AND "dirty" = @2;
+-- clear an entity type's dirty marks (2 parameters)
+UPDATE "idm_resources" SET "dirty" = @0 WHERE "entity_type" = @1 AND "dirty" = 1;
 
--- clear some dirty marks (4 parameters)
-UPDATE "idm_resources" SET "dirty" = @0 WHERE "entity_type" = @1 AND "dirty" = @2 AND "id" IN (@3);
+-- clear some dirty marks (3 parameters)
+UPDATE "idm_resources" SET "dirty" = @0 WHERE "entity_type" = @1 AND "dirty" = 1 AND "id" IN (@2);
 
--- a page of dirty resources (3 parameters)
-SELECT "r"."id" AS "r_id", "r"."entity_type" AS "r_entity_type", "r"."connector" AS "r_connector", "r"."source_key" AS "r_source_key", "r"."hash" AS "r_hash", "r"."valid_from" AS "r_valid_from", "r"."dirty" AS "r_dirty", "r"."created_by_job_instance" AS "r_created_by_job_instance", "r"."changed_by_job_instance" AS "r_changed_by_job_instance", "r"."history_id" AS "r_history_id", "r"."properties" AS "r_properties" FROM "idm_resources" "r" WHERE ("r"."entity_type" = @0 AND "r"."dirty" = @1) AND "r"."id" > @2 ORDER BY "r"."id" ASC OFFSET 0 ROWS FETCH NEXT 1000 ROWS ONLY;
+-- a page of dirty resources (2 parameters)
+SELECT "r"."id" AS "r_id", "r"."entity_type" AS "r_entity_type", "r"."connector" AS "r_connector", "r"."source_key" AS "r_source_key", "r"."hash" AS "r_hash", "r"."valid_from" AS "r_valid_from", "r"."dirty" AS "r_dirty", "r"."created_by_job_instance" AS "r_created_by_job_instance", "r"."changed_by_job_instance" AS "r_changed_by_job_instance", "r"."history_id" AS "r_history_id", "r"."properties" AS "r_properties" FROM "idm_resources" "r" WHERE "r"."entity_type" = @0 AND "r"."dirty" = 1 AND "r"."id" > @1 ORDER BY "r"."id" ASC OFFSET 0 ROWS FETCH NEXT 1000 ROWS ONLY;
 
 -- links in bulk (5 parameters)
 INSERT INTO "idm_resource_links" ("association", "from_resource_id", "to_resource_id", "valid_from", "created_by_job_instance") VALUES (@0, @1, @2, @3, @4);
