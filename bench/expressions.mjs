@@ -20,7 +20,7 @@ import { runDeploy } from "../dist/deploy/run-deploy.js";
 import { configurationEntityModel } from "../dist/config/check-expressions.js";
 import { compileExpression } from "../dist/domain/expressions/compile-expressions.js";
 import { encodeProperties, hashProperties } from "../dist/domain/resources/properties.js";
-import { VERSIONS_PER_UPDATE } from "../dist/domain/resources/resource-versions.js";
+import { VERSIONS_PER_VALUES_UPDATE } from "../dist/domain/resources/resource-versions.js";
 import { batchSize } from "../dist/store/statements.js";
 import updateExpressions from "../dist/tasks/update-entity-property-expressions.js";
 import { updateExpressions as recompute } from "../dist/domain/expressions/update-expressions.js";
@@ -100,8 +100,8 @@ async function load(store, dialect) {
  * properties (here: the computed values removed), its current version archived into the history
  * (INSERT … SELECT by ids, as many ids per statement as the dialect binds, chained to the version before
  * and returning the new ids) and the new version written as the task writes it, pointing at the archived
- * one (SQLite: one prepared single-row UPDATE per row; PostgreSQL: UPDATE … CASE over VERSIONS_PER_UPDATE
- * rows), one transaction per UPDATE_SIZE rows.
+ * one (SQLite: one prepared single-row UPDATE per row; PostgreSQL: UPDATE … FROM a VALUES list of
+ * VERSIONS_PER_VALUES_UPDATE rows, a named prepared statement when full), one transaction per UPDATE_SIZE rows.
  */
 async function raw(store, dialect) {
   const p = placeholderOf(dialect);
@@ -111,17 +111,14 @@ async function raw(store, dialect) {
     `INSERT INTO idm_resource_history (resource_id, ${copied}, previous_id, valid_to, archived_by_job_instance) SELECT id, ${copied}, history_id, ${p(0)}, ${p(1)} FROM idm_resources WHERE id IN (${ids.map((_, i) => p(i + 2)).join(", ")}) RETURNING id, resource_id`,
     [at(dialect), 1, ...ids],
   ];
+  // PostgreSQL only (SQLite updates row by row, below); the first row's casts type the list.
   const update = (versions) => {
-    // Placeholders numbered in text order: SQLite's `?` bind by position.
-    let n = 0;
-    const cases = versions.map(() => `WHEN ${p(n++)} THEN ${p(n++)}`).join(" ");
-    const historyCases = versions.map(() => `WHEN ${p(n++)} THEN ${p(n++)}`).join(" ");
-    const common = `valid_from = ${p(n++)}, changed_by_job_instance = ${p(n++)}`;
-    const ids = versions.map(() => p(n++)).join(", ");
-    return [
-      `UPDATE idm_resources SET properties = CASE id ${cases} END, history_id = CAST(CASE id ${historyCases} END AS integer), ${common} WHERE id IN (${ids})`,
-      [...versions.flatMap(([id, properties]) => [id, properties]), ...versions.flatMap(([id, , historyId]) => [id, historyId]), at(dialect), 1, ...versions.map(([id]) => id)],
-    ];
+    let n = 2;
+    const rows = versions.map((_, i) => (i === 0 ? `(CAST(${p(n++)} AS integer), CAST(${p(n++)} AS text), CAST(${p(n++)} AS integer))` : `(${p(n++)}, ${p(n++)}, ${p(n++)})`)).join(", ");
+    return {
+      text: `UPDATE idm_resources SET properties = v.properties, history_id = v.history_id, valid_from = ${p(0)}, changed_by_job_instance = ${p(1)} FROM (VALUES ${rows}) AS v (id, properties, history_id) WHERE idm_resources.id = v.id`,
+      values: [at(dialect), 1, ...versions.flat()],
+    };
   };
   const archiveIds = batchSize(dialect, 1) - 2;
   const runner = store.dataSource.createQueryRunner();
@@ -142,7 +139,11 @@ async function raw(store, dialect) {
         const common = [at(dialect), 1];
         for (const [id, properties, historyId] of versions) updateOne.run([properties, historyId, ...common, id]);
       } else {
-        for (let j = 0; j < versions.length; j += VERSIONS_PER_UPDATE) await runner.query(...update(versions.slice(j, j + VERSIONS_PER_UPDATE)));
+        for (let j = 0; j < versions.length; j += VERSIONS_PER_VALUES_UPDATE) {
+          const group = versions.slice(j, j + VERSIONS_PER_VALUES_UPDATE);
+          const statement = update(group);
+          await connection.query(group.length === VERSIONS_PER_VALUES_UPDATE ? { name: `raw-update-${group.length}`, ...statement } : statement);
+        }
       }
     }
     await runner.commitTransaction();
@@ -343,6 +344,6 @@ for (const l of lines) {
   console.log(`${"peak RSS MB (maxRSS)".padEnd(32)} ${fmt(Math.max(l.full.maxRssMb, l.raw.maxRssMb, l.dirty.maxRssMb))}`);
 }
 console.log(`\nfull = UpdateEntityPropertyExpressionsTask, every row changed: archived into idm_resource_history and rewritten`);
-console.log(`raw = the task's statements by hand, nothing evaluated: every row read (keyset pages of ${fmt(SELECT_SIZE)}), archived into the history (INSERT … SELECT … RETURNING by ids) and rewritten with its history_id as the task does (SQLite: a prepared single-row UPDATE per row; PostgreSQL: UPDATE … CASE over ${VERSIONS_PER_UPDATE} rows), one transaction per ${fmt(UPDATE_SIZE)}, same driver`);
+console.log(`raw = the task's statements by hand, nothing evaluated: every row read (keyset pages of ${fmt(SELECT_SIZE)}), archived into the history (INSERT … SELECT … RETURNING by ids) and rewritten with its history_id as the task does (SQLite: a prepared single-row UPDATE per row; PostgreSQL: UPDATE … FROM a VALUES list of ${VERSIONS_PER_VALUES_UPDATE} rows, named when full), one transaction per ${fmt(UPDATE_SIZE)}, same driver`);
 console.log("before each timed run (full, raw, Dirty; not timed): the database settled, SQLite's log checkpointed and truncated (PRAGMA wal_checkpoint(TRUNCATE)), PostgreSQL CHECKPOINT, so that no run pays for the log an earlier one left");
 console.log("max RSS is the process's high-water mark (process.resourceUsage().maxRSS): each step's value includes the steps before it");

@@ -159,6 +159,28 @@ export function updateResourceVersions(
 }
 
 /**
+ * The same new versions as updateResourceVersions, joined from a VALUES list of (id, properties[,
+ * hash][, history_id]) where the dialect has UPDATE … FROM (PostgreSQL): the list is parsed once
+ * whatever its length and the statement can be prepared, where the CASE form's WHENs were parsed,
+ * planned and scanned for each of its rows (10,000 versions: 570 ms in CASE statements of 200).
+ */
+export function updateResourceVersionsFromValues(
+  m: EntityManager, versions: readonly VersionContent[], common: Omit<ResourceVersion, "properties" | "hash">,
+): Statement {
+  const updateFrom = profileOfDriver(m.connection.driver).updateFromValues;
+  if (updateFrom === undefined) throw new Error(`${m.connection.driver.options.type} has no UPDATE … FROM (VALUES …)`);
+  const w = new TableWriter(m, ENTITY.resource);
+  const own = (["id", "properties", "hash", "historyId"] as const).filter((p) => p === "id" || p === "properties" || versions[0]?.[p] !== undefined);
+  const source = w.quote("v");
+  const assignments = own.filter((p) => p !== "id").map((p) => `${w.column(p)} = ${source}.${w.column(p)}`);
+  for (const [property, value] of Object.entries(common)) if (value !== undefined) assignments.push(`${w.column(property)} = ${w.bind(property, value)}`);
+  // The first row's casts type the list's columns; the other rows' parameters take those types.
+  const rows = versions.map((v, i) => `(${own.map((p) => (i === 0 ? `CAST(${w.bind(p, v[p])} AS ${w.typeOf(p)})` : w.bind(p, v[p]))).join(", ")})`);
+  const columns = own.map((p) => w.column(p));
+  return w.statement(updateFrom(w.table, assignments.join(", "), rows.join(", "), source, columns, `${w.table}.${w.column("id")} = ${source}.${w.column("id")}`));
+}
+
+/**
  * The same new versions as updateResourceVersions, as one single-row UPDATE and each version's
  * parameters (for store/prepared-statements.ts' runEach, on SQLite): there a prepared statement costs
  * no round trip, and a CASE of 200 WHENs is evaluated for every row written (1,000 versions: 13 ms

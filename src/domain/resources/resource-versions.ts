@@ -5,6 +5,7 @@
  */
 import type { EntityManager } from "typeorm";
 import type { ResourceHistoryRow, ResourceRow } from "../../store/entities.js";
+import { profileOfDriver } from "../../store/dialects/index.js";
 import { runEach, runInBatches } from "../../store/prepared-statements.js";
 import { chunks, run } from "../../store/statements.js";
 import { hashProperties, storedText, type PropertiesInput } from "./properties.js";
@@ -31,8 +32,10 @@ export type ResourceKey = q.ResourceKey;
 /** A resource's key, id and hash, and its stored properties when they were asked for. */
 export type StoredKey = ResourceKey & { properties?: string };
 
-/** Resources per UPDATE statement: its CASE is scanned for each row it writes, so it stays short. */
+/** Resources per UPDATE … CASE statement: its CASE is scanned for each row it writes, so it stays short. */
 export const VERSIONS_PER_UPDATE = 200;
+/** Resources per UPDATE … FROM (VALUES …): at most 4 parameters each, with the 3 shared ones within maxParameters. */
+export const VERSIONS_PER_VALUES_UPDATE = 1000;
 
 /**
  * Archives the current versions of these resources (archiveResources) and returns resource id →
@@ -47,7 +50,8 @@ async function archiveVersions(m: EntityManager, ids: readonly number[], validTo
 /**
  * Replaces current versions in place, valid from `context.at`: each one replaced is archived first
  * (unless `withoutHistory`) and the new one points at it (historyId, set here on `versions`). On
- * SQLite one prepared single-row UPDATE per version (runEach), elsewhere UPDATE … CASE over
+ * SQLite one prepared single-row UPDATE per version (runEach), on PostgreSQL UPDATE … FROM a VALUES
+ * list of VERSIONS_PER_VALUES_UPDATE (prepared, named, when full), on SQL Server UPDATE … CASE over
  * VERSIONS_PER_UPDATE of them (a statement per row would be a round trip each). Callers keep
  * `versions` within one statement's ids (batchSize(dialect, 1) - 2).
  */
@@ -59,6 +63,10 @@ export async function replaceVersions(m: EntityManager, versions: q.VersionConte
   }
   const common = { validFrom: context.at, changedByJobInstance: context.jobInstanceId, ...(dirty === undefined ? {} : { dirty }) };
   if (await runEach(m, () => q.updateResourceVersionEach(m, versions, common))) return;
+  if (profileOfDriver(m.connection.driver).updateFromValues !== undefined) {
+    await runInBatches(m, versions, VERSIONS_PER_VALUES_UPDATE, (group) => q.updateResourceVersionsFromValues(m, group, common));
+    return;
+  }
   for (const group of chunks(versions, VERSIONS_PER_UPDATE)) await run(m, q.updateResourceVersions(m, group, common));
 }
 

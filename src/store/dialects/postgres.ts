@@ -44,6 +44,8 @@ export const postgres: DialectProfile = {
     return { lock: "SELECT pg_advisory_lock(hashtext($1))", unlock: "SELECT pg_advisory_unlock(hashtext($1))", parameters: [key], isTransaction: false };
   },
 
+  updateFromValues: (target, assignments, rows, alias, columns, on) =>
+    `UPDATE ${target} SET ${assignments} FROM (VALUES ${rows}) AS ${alias} (${columns.join(", ")}) WHERE ${on}`,
   withRecursive: "WITH RECURSIVE",
   trueLiteral: "TRUE",
   insertReturning: insertReturningClause,

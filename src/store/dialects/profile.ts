@@ -109,6 +109,12 @@ export interface DialectProfile {
    * SQL Server's OUTPUT INSERTED before it.
    */
   insertReturning(target: string, columns: readonly string[], source: string, returned: readonly string[]): string;
+  /**
+   * `UPDATE target SET assignments FROM (VALUES rows) AS alias (columns) WHERE on`: rows of a table
+   * rewritten from a list of values joined on their key. Undefined where the store writes such rows
+   * another way (SQLite: one prepared UPDATE per row; SQL Server: a CASE per column).
+   */
+  readonly updateFromValues?: (target: string, assignments: string, rows: string, alias: string, columns: readonly string[], on: string) => string;
   /** The words that open a recursive common table expression (SQL Server's plain WITH recurses). */
   readonly withRecursive: string;
   /**
