@@ -137,6 +137,11 @@ export type ResourceVersion = Pick<ResourceRow, "properties" | "hash" | "validFr
  */
 export type VersionContent = Pick<ResourceRow, "id" | "properties"> & { hash?: string; historyId?: number | null };
 
+/** What a batch of versions writes of its own: properties, and hash and historyId when they carry them (all or none do). */
+function versionColumns(versions: readonly VersionContent[]): Array<"properties" | "hash" | "historyId"> {
+  return (["properties", "hash", "historyId"] as const).filter((property) => property === "properties" || versions[0]?.[property] !== undefined);
+}
+
 /**
  * New versions of several resources in one statement (after archiveResources): a CASE on the id
  * picks each one's properties (and hash, and history_id); the other columns are the same for all.
@@ -150,10 +155,8 @@ export function updateResourceVersions(
   const id = w.column("id");
   const pick = (property: "properties" | "hash" | "historyId") =>
     `CASE ${id} ${versions.map((v) => `WHEN ${w.bind("id", v.id)} THEN ${w.bind(property, v[property])}`).join(" ")} END`;
-  const assignments = [`${w.column("properties")} = ${pick("properties")}`];
-  if (versions[0]?.hash !== undefined) assignments.push(`${w.column("hash")} = ${pick("hash")}`);
-  // PostgreSQL types a CASE of bare parameters as text.
-  if (versions[0]?.historyId !== undefined) assignments.push(`${w.column("historyId")} = CAST(${pick("historyId")} AS ${w.typeOf("historyId")})`);
+  // A CASE of bare parameters is typed as text: the integer column's is cast.
+  const assignments = versionColumns(versions).map((p) => `${w.column(p)} = ${p === "historyId" ? `CAST(${pick(p)} AS ${w.typeOf(p)})` : pick(p)}`);
   for (const [property, value] of Object.entries(common)) if (value !== undefined) assignments.push(`${w.column(property)} = ${w.bind(property, value)}`);
   return w.statement(`UPDATE ${w.table} SET ${assignments.join(", ")} WHERE ${w.in("id", versions.map((v) => v.id))}`);
 }
@@ -170,13 +173,14 @@ export function updateResourceVersionsFromValues(
   const updateFrom = profileOfDriver(m.connection.driver).updateFromValues;
   if (updateFrom === undefined) throw new Error(`${m.connection.driver.options.type} has no UPDATE … FROM (VALUES …)`);
   const w = new TableWriter(m, ENTITY.resource);
-  const own = (["id", "properties", "hash", "historyId"] as const).filter((p) => p === "id" || p === "properties" || versions[0]?.[p] !== undefined);
+  const own = versionColumns(versions);
   const source = w.quote("v");
-  const assignments = own.filter((p) => p !== "id").map((p) => `${w.column(p)} = ${source}.${w.column(p)}`);
+  const assignments = own.map((p) => `${w.column(p)} = ${source}.${w.column(p)}`);
   for (const [property, value] of Object.entries(common)) if (value !== undefined) assignments.push(`${w.column(property)} = ${w.bind(property, value)}`);
   // The first row's casts type the list's columns; the other rows' parameters take those types.
-  const rows = versions.map((v, i) => `(${own.map((p) => (i === 0 ? `CAST(${w.bind(p, v[p])} AS ${w.typeOf(p)})` : w.bind(p, v[p]))).join(", ")})`);
-  const columns = own.map((p) => w.column(p));
+  const listed = ["id", ...own] as const;
+  const rows = versions.map((v, i) => `(${listed.map((p) => (i === 0 ? `CAST(${w.bind(p, v[p])} AS ${w.typeOf(p)})` : w.bind(p, v[p]))).join(", ")})`);
+  const columns = listed.map((p) => w.column(p));
   return w.statement(updateFrom(w.table, assignments.join(", "), rows.join(", "), source, columns, `${w.table}.${w.column("id")} = ${source}.${w.column("id")}`));
 }
 
@@ -190,7 +194,7 @@ export function updateResourceVersionEach(
   m: EntityManager, versions: readonly VersionContent[], common: Omit<ResourceVersion, "properties" | "hash">,
 ): { sql: string; parameterSets: unknown[][] } {
   const w = new TableWriter(m, ENTITY.resource);
-  const own = (["properties", "hash", "historyId"] as const).filter((property) => property === "properties" || versions[0]?.[property] !== undefined);
+  const own = versionColumns(versions);
   const shared = Object.entries(common).filter(([, value]) => value !== undefined);
   const assigned = [...own, ...shared.map(([property]) => property)];
   const sql = `UPDATE ${w.table} SET ${assigned.map((property, i) => `${w.column(property)} = ${w.placeholder(i)}`).join(", ")} WHERE ${w.column("id")} = ${w.placeholder(assigned.length)}`;

@@ -10,7 +10,7 @@
  * it. SQL Server's filtered index needs QUOTED_IDENTIFIER and ANSI_NULLS on, tedious's defaults.
  */
 import { TableIndex, type MigrationInterface, type QueryRunner } from "typeorm";
-import { DIALECTS, dialectOfDriver } from "../dialects/index.js";
+import { profileOfDriver } from "../dialects/index.js";
 import { dirtyRowsPredicate } from "../entities/resource-tables.js";
 
 const TABLE = "idm_resources";
@@ -20,7 +20,7 @@ export class DirtyResourcesIndex implements MigrationInterface {
   readonly name = "0013-dirty-resources-index-1768176000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const profile = DIALECTS[dialectOfDriver(queryRunner.connection.options.type)];
+    const profile = profileOfDriver(queryRunner.connection.driver);
     await queryRunner.dropIndex(TABLE, FULL_INDEX.name!);
     await queryRunner.createIndex(TABLE, new TableIndex({ name: "IX_idm_resources_dirty", columnNames: ["entity_type", "id"], where: dirtyRowsPredicate(profile) }));
   }
