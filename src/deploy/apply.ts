@@ -11,8 +11,9 @@ import { DeployError } from "./deploy-error.js";
 import { osUser } from "./os-user.js";
 import { canonicalJson, setHash, type Item } from "../config/items.js";
 import { batchSize } from "../store/statements.js";
-import { runInBatches } from "../store/prepared-statements.js";
-import { clearSourceFingerprints, deleteItems, finishDeployment, insertDeployment, insertItems, insertRevisions, selectNewestDeployment, updateItem } from "./item-queries.js";
+import { ENTITY } from "../store/entities.js";
+import { insertAll } from "../domain/table-statements.js";
+import { clearSourceFingerprints, deleteItems, finishDeployment, insertDeployment, selectNewestDeployment, updateItem } from "./item-queries.js";
 import { emptyPlan, hasChanges, ledgerPlan, planDeploy, PLAN_VERSION, type Plan } from "./plan.js";
 import { fingerprintOf, itemsOf, type DesiredItems } from "./desired-items.js";
 import { type StoredItem } from "../domain/stored-items.js";
@@ -124,10 +125,7 @@ async function applyPlan(
   }).execute();
   const deploymentId = Number(inserted.identifiers[0]!.id);
 
-  const rows = plan.inserts.map((item) => toItemRow(item, deploymentId));
-  // Each full batch a named prepared statement: PostgreSQL parses its text once, then only binds the
-  // JSON, unescaped (35–40% faster than one array per column, which pg escapes and the server parses).
-  await runInBatches(manager, rows, rowsPerStatement(store, rows), (batch) => insertItems(manager, batch), options.afterBatch);
+  await insertAll(manager, ENTITY.item, plan.inserts.map((item) => toItemRow(item, deploymentId)), options.afterBatch);
   for (const { item } of plan.updates) {
     const { createdBy: _, ...row } = toItemRow(item, deploymentId);
     await updateItem(manager, storedOf(item.kind, item.identifier).id, row).execute();
@@ -146,12 +144,7 @@ async function applyPlan(
     ...plan.updates.map(({ item }) => ({ deploymentId, kind: item.kind, identifier: item.identifier, operation: "update" as const, before: revisionState(storedOf(item.kind, item.identifier)), after: null })),
     ...plan.deletes.map((d) => ({ deploymentId, kind: d.kind, identifier: d.identifier, operation: "delete" as const, before: revisionState(storedOf(d.kind, d.identifier)), after: null })),
   ];
-  await runInBatches(manager, revisions, rowsPerStatement(store, revisions), (batch) => insertRevisions(manager, batch), options.afterBatch);
+  await insertAll(manager, ENTITY.revision, revisions, options.afterBatch);
   await finishDeployment(manager, deploymentId, new Date()).execute();
   return deploymentId;
-}
-
-/** One bound parameter per column of a row: a statement's rows follow the row's width. */
-function rowsPerStatement(store: Store, rows: object[]): number {
-  return batchSize(store.dialect, Object.keys(rows[0] ?? {}).length || 1);
 }

@@ -41,6 +41,7 @@ export async function rawRows(m: EntityManager, query: SelectQueryBuilder<ItemRo
   });
 }
 
+/** The INSERT that deploy's insertAll sends on SQLite and SQL Server (PostgreSQL copies the rows): printed by the snapshots. */
 export function insertItems(m: EntityManager, rows: Omit<ItemRow, "id">[]): Statement {
   return insertRows(m, ENTITY.item, rows);
 }
@@ -53,6 +54,7 @@ export function deleteItems(m: EntityManager, ids: number[]): DeleteQueryBuilder
   return m.createQueryBuilder().delete().from(ENTITY.item).where("id IN (:...ids)", { ids });
 }
 
+/** As insertItems, for the revisions. */
 export function insertRevisions(m: EntityManager, rows: Omit<RevisionRow, "id">[]): Statement {
   return insertRows(m, ENTITY.revision, rows);
 }

@@ -5,7 +5,9 @@
  * snapshot tests print what runs. Why not QueryBuilder: domain/resources/resource-queries.ts.
  */
 import type { Driver, EntityManager, EntityMetadata } from "typeorm";
-import { columnParameter, type Statement } from "../store/statements.js";
+import { batchSize, columnParameter, type Statement } from "../store/statements.js";
+import { dialectOfDriver } from "../store/dialects/index.js";
+import { copyRows, runInBatches } from "../store/prepared-statements.js";
 
 type ColumnMetadata = EntityMetadata["columns"][number];
 
@@ -90,10 +92,51 @@ const INSERT_TEXTS = new Map<string, string>();
  * A generated column (an identity id) is left to the database; an id the table does not generate is written.
  */
 export function insertRows<Row extends object>(m: EntityManager, entity: string, rows: readonly Row[]): Statement {
-  if (rows.length === 0) throw new Error(`no ${entity} rows to insert`);
   const w = new TableWriter(m, entity);
+  const { properties, parameters } = boundRows(m, w, entity, rows);
+  const key = `${m.connection.driver.options.type}\u0000${entity}\u0000${properties.join(",")}\u0000${rows.length}`;
+  let sql = INSERT_TEXTS.get(key);
+  if (sql === undefined) {
+    const tuples = rows.map((_, r) => `(${properties.map((_, c) => w.placeholder(r * properties.length + c)).join(", ")})`);
+    sql = `INSERT INTO ${w.table} (${properties.map((p) => w.column(p)).join(", ")}) VALUES ${tuples.join(", ")}`;
+    if (INSERT_TEXTS.size >= 64) INSERT_TEXTS.delete(INSERT_TEXTS.keys().next().value!);
+    INSERT_TEXTS.set(key, sql);
+  }
+  return { sql, parameters };
+}
+
+/**
+ * Inserts every row by the fastest path the database has: its bulk path where it has one
+ * (PostgreSQL's COPY, one for all the rows), otherwise multi-row INSERTs of as many rows as the
+ * parameter limit allows, each full one named. `afterBatch` after each statement.
+ */
+export async function insertAll<Row extends object>(
+  m: EntityManager, entity: string, rows: readonly Row[], afterBatch?: () => void | Promise<void>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const copied = await copyRows(m, () => {
+    const w = new TableWriter(m, entity);
+    const { properties, parameters } = boundRows(m, w, entity, rows);
+    return { table: w.table, columns: properties.map((p) => w.column(p)), values: parameters };
+  });
+  if (copied) {
+    await afterBatch?.();
+    return;
+  }
+  const width = insertedProperties(m, entity, rows).length;
+  await runInBatches(m, rows, batchSize(dialectOfDriver(m.connection.driver.options.type), width), (batch) => insertRows(m, entity, batch), afterBatch);
+}
+
+/** The properties of the rows that an INSERT writes: all but the generated ones (ids). */
+function insertedProperties(m: EntityManager, entity: string, rows: readonly object[]): string[] {
   const generated = new Set(m.connection.getMetadata(entity).columns.filter((c) => c.isGenerated).map((c) => c.propertyName));
-  const properties = Object.keys(rows[0]!).filter((p) => !generated.has(p));
+  return Object.keys(rows[0]!).filter((p) => !generated.has(p));
+}
+
+/** The rows' inserted properties, and their values row after row, each converted as its column binds it. */
+function boundRows(m: EntityManager, w: TableWriter, entity: string, rows: readonly object[]): { properties: string[]; parameters: unknown[] } {
+  if (rows.length === 0) throw new Error(`no ${entity} rows to insert`);
+  const properties = insertedProperties(m, entity, rows);
   // Column metadata found once per statement, not once per value: bulk writes bind millions.
   const columns = properties.map((p) => w.metadataOf(p));
   const parameters: unknown[] = new Array(rows.length * properties.length);
@@ -111,15 +154,7 @@ export function insertRows<Row extends object>(m: EntityManager, entity: string,
       parameters[n++] = seen.converted;
     }
   }
-  const key = `${m.connection.driver.options.type}\u0000${entity}\u0000${properties.join(",")}\u0000${rows.length}`;
-  let sql = INSERT_TEXTS.get(key);
-  if (sql === undefined) {
-    const tuples = rows.map((_, r) => `(${properties.map((_, c) => w.placeholder(r * properties.length + c)).join(", ")})`);
-    sql = `INSERT INTO ${w.table} (${properties.map((p) => w.column(p)).join(", ")}) VALUES ${tuples.join(", ")}`;
-    if (INSERT_TEXTS.size >= 64) INSERT_TEXTS.delete(INSERT_TEXTS.keys().next().value!);
-    INSERT_TEXTS.set(key, sql);
-  }
-  return { sql, parameters };
+  return { properties, parameters };
 }
 
 /** `UPDATE t SET … WHERE <where>`: the same text for the same properties, so prepared statements are reused. */

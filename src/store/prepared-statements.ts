@@ -38,6 +38,20 @@ export async function runEach(m: EntityManager, build: () => { sql: string; para
   return true;
 }
 
+/**
+ * Loads rows through the dialect's bulk path (DialectProfile.copyRows) where it has one; returns
+ * false, having built and sent nothing, where it has none (or no connection is held): the caller then
+ * inserts the rows its own way.
+ */
+export async function copyRows(m: EntityManager, build: () => { table: string; columns: string[]; values: unknown[] }): Promise<boolean> {
+  const copy = profileOfDriver(m.connection.driver).copyRows;
+  const runner = m.queryRunner;
+  if (copy === undefined || runner === undefined || runner.isReleased) return false;
+  const { table, columns, values } = build();
+  await copy(await runner.connect(), table, columns, values);
+  return true;
+}
+
 /** Writes `items` in statements of `size` rows: each full batch named, the last, shorter one plain; `afterBatch` after each. */
 export async function runInBatches<T>(
   m: EntityManager, items: readonly T[], size: number, statementOf: (batch: T[]) => Statement, afterBatch?: () => void | Promise<void>,

@@ -5,6 +5,7 @@
  */
 import type { ClientBase } from "pg";
 import { PORTABLE_COLUMNS } from "./column-types.js";
+import { copyIn } from "./postgres-copy.js";
 import { redactParsedUrl, urlSecrets } from "./redact.js";
 import { doubleQuoted, insertReturningClause, singleQuoted, type DialectProfile } from "./profile.js";
 import { parseUrl } from "./url.js";
@@ -36,6 +37,7 @@ export const postgres: DialectProfile = {
   runNamed: async (connection, name, sql, parameters) => {
     await (connection as ClientBase).query({ name, text: sql, values: parameters });
   },
+  copyRows: (connection, table, columns, values) => copyIn(connection as ClientBase, table, columns, values),
   // pg writes a Date in local time with a whole-minute offset: outside UTC, very old dates shift.
   bindValue: (_driver, _column, prepared) => (prepared instanceof Date ? prepared.toISOString() : prepared),
   migrationLock(resource, schema) {

@@ -90,6 +90,12 @@ export interface DialectProfile {
    */
   readonly runNamed?: (connection: unknown, name: string, sql: string, parameters: unknown[]) => Promise<void>;
   /**
+   * Loads rows through the database's bulk path on a session's connection (`connection` as for
+   * runNamed): `values` row after row, `columns.length` a row, each as the driver binds it, into
+   * `table`'s `columns` (quoted). Undefined where multi-row INSERTs are the fastest path.
+   */
+  readonly copyRows?: (connection: unknown, table: string, columns: readonly string[], values: readonly unknown[]) => Promise<void>;
+  /**
    * Runs the prepared statement `name` once per parameter set, where a statement costs no round trip
    * (SQLite, in process): many single-row statements then beat one statement that picks each row's
    * values out of a CASE. Undefined where each run would be a round trip.
