@@ -81,7 +81,7 @@ for (const backend of backends) {
     generateConfig(dir, tasks);
     const runs = tasks >= 50_000 ? 3 : 5;
     let fresh;
-    const cold = await paired(3, async () => { fresh = await backend.fresh(); }, async () => {
+    const cold = await paired(runs, async () => { fresh = await backend.fresh(); }, async () => {
       try {
         return await timed(() => deployFolder(fresh, dir));
       } finally {
