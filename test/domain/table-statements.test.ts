@@ -6,21 +6,13 @@ import { insertAll } from "../../src/domain/table-statements.js";
 import { ENTITY, type ItemRow } from "../../src/store/entities.js";
 import { batchSize } from "../../src/store/statements.js";
 import type { Store } from "../../src/store/store.js";
+import { awkwardItemRows } from "../helpers/awkward-rows.js";
 import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 
 const AWKWARD = ["\\N", "tab\there", "line\nfeed", "carriage\rreturn", "back\\slash", "\\.", "", " ", "NULL", "é😀", '{"a":"\\"q\\""}', "comma, list", "'single'"];
-const WIDTH = 12;
-
-function awkwardRows(count: number): Omit<ItemRow, "id">[] {
-  return Array.from({ length: count }, (_, i) => {
-    const text = AWKWARD[i % AWKWARD.length]!;
-    return {
-      kind: "K", identifier: `${i} ${text}`, attributes: text, children: JSON.stringify([text]), hash: String(i).padStart(64, "0"),
-      sourceFile: i % 2 === 0 ? null : text, sourceLine: i % 3 === 0 ? null : i, sourceColumn: i === 0 ? 7 : -i,
-      contributions: i % 2 === 0 ? null : text, generatedBy: i % 4 === 0 ? text : null, createdBy: i, changedBy: null,
-    };
-  });
-}
+const awkwardRows = (count: number) => awkwardItemRows(count, AWKWARD);
+/** Bound parameters per row of an INSERT. */
+const WIDTH = Object.keys(awkwardRows(1)[0]!).length;
 
 describe.each(BACKENDS)("insertAll on %s", (name, backend) => {
   let db: TestDatabase;

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ENTITY, type ItemRow } from "../../src/store/entities.js";
 import { bulkInsert, insertBatchSize, run } from "../../src/store/statements.js";
 import type { Store } from "../../src/store/store.js";
+import { awkwardItemRows } from "../helpers/awkward-rows.js";
 import { BACKENDS, type TestDatabase } from "../helpers/backends.js";
 
 const AWKWARD = ['a"b', "back\\slash", "{braces}", "comma, list", "NULL", "", " spaced ", "line\nfeed", "é😀", "'single'", "a\\\"b"];
@@ -22,14 +23,7 @@ describe.each(BACKENDS)("bulkInsert on %s", (_, backend) => {
 
   it("stores awkward text, nulls and numbers exactly, in batches of insertBatchSize rows", async () => {
     const m = store.dataSource.manager;
-    const rows: Omit<ItemRow, "id">[] = [];
-    for (let i = 0; i < insertBatchSize(store.dialect, 10) + 3; i++) {
-      const text = AWKWARD[i % AWKWARD.length]!;
-      rows.push({
-        kind: "K", identifier: `${i} ${text}`, attributes: text, children: JSON.stringify([text]), hash: String(i).padStart(64, "0"),
-        sourceFile: i % 2 === 0 ? null : text, sourceLine: i % 3 === 0 ? null : i, sourceColumn: i === 0 ? 7 : -i, contributions: i % 2 === 0 ? null : text, generatedBy: i % 4 === 0 ? text.slice(0, 100) : null, createdBy: null, changedBy: null,
-      });
-    }
+    const rows = awkwardItemRows(insertBatchSize(store.dialect, 10) + 3, AWKWARD);
     const size = insertBatchSize(store.dialect, 10);
     for (let i = 0; i < rows.length; i += size) await run(m, bulkInsert(m, ENTITY.item, rows.slice(i, i + size)));
     const stored = await m.getRepository<ItemRow>(ENTITY.item).find({ order: { id: "ASC" } });
